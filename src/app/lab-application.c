@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-application.h"
+#include "lab-window.h"
+
+#define ZOOM_MIN 0.75
+#define ZOOM_MAX 3.0
+
+struct _LabApplication
+{
+  GtkApplication  parent_instance;
+
+  GSettings      *settings;
+  int             base_dpi;
+};
+
+G_DEFINE_FINAL_TYPE (LabApplication, lab_application, GTK_TYPE_APPLICATION)
+
+LabApplication *
+lab_application_new (void)
+{
+  return g_object_new (LAB_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", RESOURCE_PREFIX,
+                       NULL);
+}
+
+/**
+ * lab_application_get_settings:
+ *
+ * Returns: (transfer none): the application's settings
+ */
+GSettings *
+lab_application_get_settings (LabApplication *self)
+{
+  g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+/* The zoom scales the font resolution, not a CSS font size: every text in
+ * every window, popover and dialog grows with it, including text that the
+ * theme sizes in points (titles, headings) and text drawn with Pango. */
+static void
+lab_application_update_zoom (LabApplication *self)
+{
+  double zoom = g_settings_get_double (self->settings, "zoom");
+
+  zoom = CLAMP (zoom, ZOOM_MIN, ZOOM_MAX);
+  g_object_set (gtk_settings_get_default (),
+                "gtk-xft-dpi", (int) (self->base_dpi * zoom + 0.5),
+                NULL);
+}
+
+static void
+on_zoom_changed (LabApplication *self)
+{
+  lab_application_update_zoom (self);
+}
+
+static void
+lab_application_about (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  LabApplication *self = user_data;
+  static const char *developers[] = { "The Protolab developers", NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                         "program-name", PACKAGE_NAME,
+                         "logo-icon-name", APPLICATION_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Build TCP and UDP servers and clients, run them on real sockets "
+                                       "and watch every call they make."),
+                         "website", PACKAGE_WEBSITE,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", developers,
+                         /* Translators: put your names here, one per line. */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+lab_application_quit (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  LabApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Destroying a window removes it from the list, so always take the first. */
+  while (windows != NULL)
+    {
+      gtk_window_destroy (windows->data);
+      windows = gtk_application_get_windows (GTK_APPLICATION (self));
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", lab_application_about },
+  { "quit", lab_application_quit },
+};
+
+static void
+lab_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (lab_window_new (LAB_APPLICATION (app)));
+
+  gtk_window_present (window);
+}
+
+static void
+lab_application_startup (GApplication *app)
+{
+  LabApplication *self = LAB_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (lab_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  lab_window_set_accels (GTK_APPLICATION (self));
+
+  g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &self->base_dpi, NULL);
+  if (self->base_dpi <= 0)
+    self->base_dpi = 96 * 1024;
+  g_signal_connect_object (self->settings, "changed::zoom", G_CALLBACK (on_zoom_changed),
+                           self, G_CONNECT_SWAPPED);
+  lab_application_update_zoom (self);
+}
+
+static void
+lab_application_dispose (GObject *object)
+{
+  LabApplication *self = LAB_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (lab_application_parent_class)->dispose (object);
+}
+
+static void
+lab_application_class_init (LabApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = lab_application_dispose;
+
+  app_class->activate = lab_application_activate;
+  app_class->startup = lab_application_startup;
+}
+
+static void
+lab_application_init (LabApplication *self)
+{
+  self->settings = g_settings_new (APPLICATION_ID);
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lab-application.h"
+
+G_BEGIN_DECLS
+
+#define LAB_TYPE_WINDOW (lab_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (LabWindow, lab_window, LAB, WINDOW, GtkApplicationWindow)
+
+LabWindow *lab_window_new         (LabApplication *application);
+void       lab_window_set_accels  (GtkApplication *application);
+
+G_END_DECLS
