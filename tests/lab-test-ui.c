@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "lab-test-ui.h"
+#include "lab-test-utils.h"
+
+/**
+ * lab_test_ui_init:
+ *
+ * Starts GTest, the locale and GTK. With no display to open, says so as a
+ * TAP skip and returns %FALSE; the caller then returns 0 at once.
+ * build-aux/test always provides one (Xvfb when there is none).
+ */
+gboolean
+lab_test_ui_init (int    *argc,
+                  char ***argv)
+{
+  lab_test_init (argc, argv);
+  gtk_disable_setlocale ();
+
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display to open (run the tests with build-aux/test)\n");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * lab_test_ui_wait:
+ *
+ * Runs the main loop until @condition holds, and fails the test if it does not
+ * within @timeout_ms.
+ */
+void
+lab_test_ui_wait (LabTestCondition condition,
+                  gpointer         data,
+                  guint            timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  g_assert_true (condition (data));
+}
+
+static gboolean
+is_idle (gpointer data)
+{
+  return !g_main_context_pending (NULL);
+}
+
+/* Lets every pending event, layout and frame run. */
+void
+lab_test_ui_flush (void)
+{
+  lab_test_ui_wait (is_idle, NULL, 5000);
+}
+
+/**
+ * lab_test_ui_find_label:
+ *
+ * Returns: (transfer none) (nullable): the first label below @root, depth
+ *   first, whose text is @text
+ */
+GtkWidget *
+lab_test_ui_find_label (GtkWidget  *root,
+                        const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = lab_test_ui_find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/**
+ * lab_test_ui_application:
+ *
+ * The application of the test program, registered once as it is in a real
+ * run, but not unique: test programs running in parallel on one session bus
+ * must not find each other.
+ *
+ * Returns: (transfer none): the application
+ */
+LabApplication *
+lab_test_ui_application (void)
+{
+  static LabApplication *app;
+
+  if (app == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      app = lab_application_new ();
+      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+      g_application_register (G_APPLICATION (app), NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  return app;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lab-application.h"
+
+G_BEGIN_DECLS
+
+typedef gboolean (*LabTestCondition) (gpointer data);
+
+gboolean lab_test_ui_init  (int              *argc,
+                            char           ***argv);
+void     lab_test_ui_wait  (LabTestCondition  condition,
+                            gpointer          data,
+                            guint             timeout_ms);
+void     lab_test_ui_flush (void);
+LabApplication *lab_test_ui_application (void);
+GtkWidget *lab_test_ui_find_label (GtkWidget   *root,
+                                   const char  *text);
+
+G_END_DECLS

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <sys/wait.h>
+
+#include "lab-locale.h"
+#include "lab-test-utils.h"
+
+/* Every test program starts here: GTest, then the locale and the catalogue
+ * exactly as the programs set them up. */
+void
+lab_test_init (int    *argc,
+               char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  lab_locale_init (NULL);
+}
+
+/**
+ * lab_test_source_path:
+ *
+ * Returns: a path inside the source tree, from `PROTOLAB_SOURCE_ROOT`
+ */
+char *
+lab_test_source_path (const char *first_element,
+                      ...)
+{
+  const char *root = g_getenv ("PROTOLAB_SOURCE_ROOT");
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  va_list args;
+
+  g_assert_nonnull (root);
+  g_ptr_array_add (parts, (gpointer) root);
+
+  va_start (args, first_element);
+  for (const char *part = first_element; part != NULL; part = va_arg (args, const char *))
+    g_ptr_array_add (parts, (gpointer) part);
+  va_end (args);
+  g_ptr_array_add (parts, NULL);
+
+  return g_build_filenamev ((char **) parts->pdata);
+}
+
+/**
+ * lab_test_run:
+ * @argv: the program and its arguments
+ * @env: (nullable): `NAME=VALUE` entries to set on top of the test's own
+ *   environment
+ *
+ * Runs a program to completion and asserts that it could be started.
+ */
+void
+lab_test_run (const char * const *argv,
+              const char * const *env,
+              char              **out,
+              char              **err,
+              int                *exit_status)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = g_get_environ ();
+  int wait_status = 0;
+
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (env[i], "=", 2);
+
+      envp = g_environ_setenv (envp, pair[0], pair[1], TRUE);
+    }
+
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                out, err, &wait_status, &error);
+  g_assert_no_error (error);
+
+  if (g_spawn_check_wait_status (wait_status, NULL))
+    *exit_status = 0;
+  else if (WIFEXITED (wait_status))
+    *exit_status = WEXITSTATUS (wait_status);
+  else
+    *exit_status = -1;
+}

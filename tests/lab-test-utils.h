@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+void      lab_test_init        (int                *argc,
+                                char             ***argv);
+char     *lab_test_source_path (const char         *first_element,
+                                ...) G_GNUC_NULL_TERMINATED;
+void      lab_test_run         (const char * const *argv,
+                                const char * const *env,
+                                char              **out,
+                                char              **err,
+                                int                *exit_status);
+
+G_END_DECLS
