@@ -55,12 +55,16 @@ lab_install_packages () {
     return 1
   fi
 
+  log=$(mktemp)
   # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get update -q >/dev/null &&
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null || {
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get update -q >"$log" 2>&1 &&
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing >>"$log" 2>&1 || {
+      tail -n 20 "$log" >&2
+      rm -f "$log"
       lab_say "apt-get could not install: $missing"
       return 1
     }
+  rm -f "$log"
 }
 
 # Configures BUILDDIR with the given options the first time, then builds.
