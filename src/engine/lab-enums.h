@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* The four kinds of program the lab runs. */
+typedef enum {
+  LAB_ENDPOINT_TCP_SERVER,
+  LAB_ENDPOINT_TCP_CLIENT,
+  LAB_ENDPOINT_UDP_SERVER,
+  LAB_ENDPOINT_UDP_CLIENT,
+} LabEndpointKind;
+
+/* Which API makes the calls: the toggle is the lesson. */
+typedef enum {
+  LAB_BACKEND_GIO,
+  LAB_BACKEND_POSIX,
+} LabBackendKind;
+
+typedef enum {
+  LAB_BEHAVIOUR_ECHO,
+  LAB_BEHAVIOUR_UPPER,
+  LAB_BEHAVIOUR_TIME,
+  LAB_BEHAVIOUR_DISCARD,
+  LAB_BEHAVIOUR_MANUAL,
+} LabBehaviour;
+
+typedef enum {
+  LAB_CONCURRENCY_ITERATIVE,
+  LAB_CONCURRENCY_THREADS,
+  LAB_CONCURRENCY_LOOP,
+} LabConcurrency;
+
+/* The address family a client asks the resolver for. */
+typedef enum {
+  LAB_FAMILY_ANY,
+  LAB_FAMILY_IPV4,
+  LAB_FAMILY_IPV6,
+} LabFamily;
+
+typedef enum {
+  LAB_FRAMING_RAW,
+  LAB_FRAMING_LINES,
+  LAB_FRAMING_LENGTH_PREFIX,
+  LAB_FRAMING_FIXED,
+} LabFraming;
+
+typedef enum {
+  LAB_EVENT_CALL,
+  LAB_EVENT_STATE,
+  LAB_EVENT_DATA,
+  LAB_EVENT_NOTE,
+} LabEventKind;
+
+/* The generic operation of a call, whatever the backend names it. */
+typedef enum {
+  LAB_OP_SOCKET,
+  LAB_OP_SETSOCKOPT,
+  LAB_OP_GETSOCKOPT,
+  LAB_OP_BIND,
+  LAB_OP_LISTEN,
+  LAB_OP_ACCEPT,
+  LAB_OP_CONNECT,
+  LAB_OP_SEND,
+  LAB_OP_RECV,
+  LAB_OP_SENDTO,
+  LAB_OP_RECVFROM,
+  LAB_OP_SHUTDOWN,
+  LAB_OP_CLOSE,
+  LAB_OP_GETADDRINFO,
+  LAB_OP_GETSOCKNAME,
+  LAB_OP_GETPEERNAME,
+  LAB_OP_POLL,
+  LAB_OP_FCNTL,
+  /* GIO's own settings of a GSocket that make no system call:
+   * g_socket_set_listen_backlog (), g_socket_set_blocking (),
+   * g_socket_set_timeout (). */
+  LAB_OP_CONFIGURE,
+  /* Instrumentation: the kernel asked about sockets already closed. */
+  LAB_OP_SOCK_DIAG,
+} LabOp;
+
+/* The kernel's TCP states, numbered as tcpi_state numbers them. */
+typedef enum {
+  LAB_TCP_UNKNOWN = 0,
+  LAB_TCP_ESTABLISHED = 1,
+  LAB_TCP_SYN_SENT,
+  LAB_TCP_SYN_RECV,
+  LAB_TCP_FIN_WAIT1,
+  LAB_TCP_FIN_WAIT2,
+  LAB_TCP_TIME_WAIT,
+  LAB_TCP_CLOSE,
+  LAB_TCP_CLOSE_WAIT,
+  LAB_TCP_LAST_ACK,
+  LAB_TCP_LISTEN,
+  LAB_TCP_CLOSING,
+  LAB_TCP_NEW_SYN_RECV,
+  /* Not a kernel state: the socket no longer exists in the kernel. */
+  LAB_TCP_GONE,
+} LabTcpState;
+
+/* What a note says; its words are made when it is shown, in the language of
+ * that moment. */
+typedef enum {
+  LAB_NOTE_STARTED,
+  LAB_NOTE_STOP_REQUESTED,
+  LAB_NOTE_STOPPED,
+  LAB_NOTE_FAILED,
+  LAB_NOTE_LISTENING,
+  LAB_NOTE_CONNECTED,
+  LAB_NOTE_PEER_CLOSED,
+  LAB_NOTE_FRAMING_ERROR,
+  LAB_NOTE_MAX_CONNECTIONS,
+  LAB_NOTE_WAITING_FOR_SLOT,
+  LAB_NOTE_CLOSE_REQUESTED,
+  LAB_NOTE_TIMEOUT,
+} LabNote;
+
+typedef enum {
+  LAB_DIRECTION_IN,
+  LAB_DIRECTION_OUT,
+} LabDirection;
+
+/* What an endpoint is doing, as its panel says it. */
+typedef enum {
+  LAB_ENDPOINT_STATE_STOPPED,
+  LAB_ENDPOINT_STATE_STARTING,
+  LAB_ENDPOINT_STATE_RUNNING,
+  LAB_ENDPOINT_STATE_WAITING,
+  LAB_ENDPOINT_STATE_CONNECTED,
+  LAB_ENDPOINT_STATE_STOPPING,
+  LAB_ENDPOINT_STATE_FAILED,
+} LabEndpointState;
+
+G_END_DECLS
