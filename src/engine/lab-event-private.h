@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "lab-event.h"
+
+G_BEGIN_DECLS
+
+/* A call's arguments, kept as they were given and written out only when
+ * someone reads them: recording stays cheap on the hot path. */
+typedef struct {
+  gint64          i[4];
+  GSocketAddress *address;
+  GBytes         *bytes;
+  char           *text;
+} LabCallArgs;
+
+struct _LabEvent
+{
+  GObject         parent_instance;
+
+  guint64         seq;
+  LabEventKind    kind;
+  LabBackendKind  backend;
+  guint           endpoint_id;
+  guint           run;
+  GRefString     *endpoint_name;
+  gint64          begin_us;
+  gint64          end_us;
+  guint           thread;
+  int             fd;
+  guint64         conn;
+
+  /* Calls */
+  LabOp           op;
+  const char     *call;
+  LabCallArgs     args;
+  gint64          result;
+  int             err;
+  GSocketAddress *address;
+  GPtrArray      *resolved;
+  guint           blocking : 1;
+  guint           finished : 1;
+  guint           instrumentation : 1;
+
+  /* Kernel states */
+  LabTcpState     state;
+  LabTcpState     previous;
+  guint           has_queue : 1;
+  guint           queue_len;
+  guint           queue_limit;
+
+  /* Data */
+  LabDirection    direction;
+  GBytes         *bytes;
+  gsize           real_len;
+
+  /* Notes */
+  LabNote         note;
+  char           *note_arg;
+};
+
+LabEvent *lab_event_new (LabEventKind kind);
+
+G_END_DECLS

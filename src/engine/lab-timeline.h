@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lab-event.h"
+
+G_BEGIN_DECLS
+
+#define LAB_TYPE_TIMELINE (lab_timeline_get_type ())
+
+G_DECLARE_FINAL_TYPE (LabTimeline, lab_timeline, LAB, TIMELINE, GObject)
+
+#define LAB_TIMELINE_DEFAULT_MAX_EVENTS  200000
+#define LAB_TIMELINE_DEFAULT_MAX_PAYLOAD (64 * 1024 * 1024)
+
+typedef struct {
+  guint64 events;
+  guint64 dropped;
+  guint64 calls;
+  guint64 bytes_in;
+  guint64 bytes_out;
+} LabTimelineStats;
+
+/* One entry of the stream the timeline emits: an event as it was recorded,
+ * or the end of a blocking call recorded earlier. */
+typedef struct {
+  LabEvent *event;
+  gboolean  end;
+} LabRecord;
+
+LabTimeline *lab_timeline_new              (void);
+void         lab_timeline_set_limits       (LabTimeline      *self,
+                                            guint             max_events,
+                                            gsize             max_payload);
+guint        lab_timeline_get_max_events   (LabTimeline      *self);
+gsize        lab_timeline_get_max_payload  (LabTimeline      *self);
+guint64      lab_timeline_get_n_dropped    (LabTimeline      *self);
+void         lab_timeline_get_stats        (LabTimeline      *self,
+                                            LabTimelineStats *stats);
+gint64       lab_timeline_now              (LabTimeline      *self);
+guint        lab_timeline_add_endpoint     (LabTimeline      *self);
+void         lab_timeline_flush            (LabTimeline      *self);
+void         lab_timeline_clear            (LabTimeline      *self);
+
+G_END_DECLS
