@@ -1,0 +1,616 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+
+#include "lab-address.h"
+#include "lab-errno.h"
+#include "lab-kernel-private.h"
+#include "lab-run-private.h"
+
+/* The GIO backend: the same programs written with GSocket and GResolver,
+ * each call recorded with its GIO name. GIO's blocking calls wait in poll ()
+ * on the socket and a cancellable; stopping cancels them. */
+
+/* Only the errno the failed call left is trusted; see lab_errno_from_gerror(). */
+static int
+error_to_errno (GError *error,
+                int     saved_errno)
+{
+  return error != NULL ? lab_errno_from_gerror (error, saved_errno) : 0;
+}
+
+static GCancellable *
+cancellable_for (LabWorker *w,
+                 LabSock   *s)
+{
+  return s != NULL && s->conn != 0 ? s->cancellable : w->run->cancellable;
+}
+
+static GSocketFamily
+to_gio_family (int family)
+{
+  return family == AF_INET6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4;
+}
+
+static LabSock *
+gio_socket (LabWorker *w,
+            int        family,
+            int        type)
+{
+  LabEvent *event = lab_call_new (w, NULL, LAB_OP_SOCKET, "g_socket_new");
+  g_autoptr(GError) error = NULL;
+  GSocket *socket;
+  int saved;
+
+  event->args.i[0] = family;
+  event->args.i[1] = type;
+  lab_call_begin (w, event);
+  errno = 0;
+  socket = g_socket_new (to_gio_family (family),
+                         type == SOCK_DGRAM ? G_SOCKET_TYPE_DATAGRAM : G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_DEFAULT, &error);
+  saved = errno;
+  event->fd = socket != NULL ? g_socket_get_fd (socket) : -1;
+  lab_call_end (w, event, event->fd, error_to_errno (error, saved), NULL);
+
+  if (socket == NULL)
+    return NULL;
+
+  return lab_sock_new (g_socket_get_fd (socket), socket, family, type);
+}
+
+static gboolean
+gio_setsockopt (LabWorker *w,
+                LabSock   *s,
+                int        level,
+                int        name,
+                int        value)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_SETSOCKOPT, "g_socket_set_option");
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  int saved;
+
+  event->args.i[0] = level;
+  event->args.i[1] = name;
+  event->args.i[2] = value;
+  lab_call_begin (w, event);
+  errno = 0;
+  ok = g_socket_set_option (s->gsocket, level, name, value, &error);
+  saved = errno;
+  lab_call_end (w, event, ok, error_to_errno (error, saved), NULL);
+
+  return ok;
+}
+
+/* GIO's settings of a GSocket make no system call: recorded all the same,
+ * as calls the program made. */
+static void
+record_configure (LabWorker  *w,
+                  LabSock    *s,
+                  const char *call,
+                  char       *text)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_CONFIGURE, call);
+
+  event->args.text = text;
+  lab_call_begin (w, event);
+  lab_call_end (w, event, 0, 0, NULL);
+}
+
+static gboolean
+gio_set_timeout (LabWorker *w,
+                 LabSock   *s,
+                 guint      ms)
+{
+  /* GIO counts a socket's timeout in whole seconds. */
+  guint seconds = (ms + 999) / 1000;
+
+  g_socket_set_timeout (s->gsocket, seconds);
+  record_configure (w, s, "g_socket_set_timeout", g_strdup_printf ("%u", seconds));
+  return TRUE;
+}
+
+static gboolean
+gio_set_blocking (LabWorker *w,
+                  LabSock   *s,
+                  gboolean   blocking)
+{
+  g_socket_set_blocking (s->gsocket, blocking);
+  s->nonblocking = !blocking;
+  record_configure (w, s, "g_socket_set_blocking", g_strdup (blocking ? "TRUE" : "FALSE"));
+  return TRUE;
+}
+
+static gboolean
+gio_bind (LabWorker      *w,
+          LabSock        *s,
+          GSocketAddress *address,
+          gboolean        reuse)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_BIND, "g_socket_bind");
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  int saved;
+
+  event->args.address = g_object_ref (address);
+  event->args.i[0] = reuse;
+  lab_call_begin (w, event);
+  errno = 0;
+  ok = g_socket_bind (s->gsocket, address, reuse, &error);
+  saved = errno;
+  lab_call_end (w, event, ok, error_to_errno (error, saved), NULL);
+
+  return ok;
+}
+
+static gboolean
+gio_listen (LabWorker *w,
+            LabSock   *s,
+            int        backlog)
+{
+  LabEvent *event;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  int saved;
+
+  g_socket_set_listen_backlog (s->gsocket, backlog);
+  record_configure (w, s, "g_socket_set_listen_backlog", g_strdup_printf ("%d", backlog));
+
+  event = lab_call_new (w, s, LAB_OP_LISTEN, "g_socket_listen");
+  lab_call_begin (w, event);
+  errno = 0;
+  ok = g_socket_listen (s->gsocket, &error);
+  saved = errno;
+  lab_call_end (w, event, ok, error_to_errno (error, saved), NULL);
+
+  return ok;
+}
+
+static GSocketAddress *
+gio_getname (LabWorker *w,
+             LabSock   *s,
+             gboolean   peer)
+{
+  LabEvent *event = lab_call_new (w, s, peer ? LAB_OP_GETPEERNAME : LAB_OP_GETSOCKNAME,
+                                  peer ? "g_socket_get_remote_address" : "g_socket_get_local_address");
+  g_autoptr(GError) error = NULL;
+  GSocketAddress *address;
+  int saved;
+
+  lab_call_begin (w, event);
+  errno = 0;
+  address = peer ? g_socket_get_remote_address (s->gsocket, &error)
+                 : g_socket_get_local_address (s->gsocket, &error);
+  saved = errno;
+  lab_call_end (w, event, address != NULL ? 0 : -1, error_to_errno (error, saved),
+                address != NULL ? g_object_ref (address) : NULL);
+
+  return address;
+}
+
+static GSocketAddress *
+gio_getsockname (LabWorker *w,
+                 LabSock   *s)
+{
+  return gio_getname (w, s, FALSE);
+}
+
+static GSocketAddress *
+gio_getpeername (LabWorker *w,
+                 LabSock   *s)
+{
+  return gio_getname (w, s, TRUE);
+}
+
+static LabSock *
+gio_accept (LabWorker *w,
+            LabSock   *s)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_ACCEPT, "g_socket_accept");
+  g_autoptr(GError) error = NULL;
+  GSocket *accepted;
+  LabSock *conn;
+  int saved;
+
+  lab_call_begin (w, event);
+  errno = 0;
+  accepted = g_socket_accept (s->gsocket, cancellable_for (w, s), &error);
+  saved = errno;
+  lab_call_end (w, event, accepted != NULL ? g_socket_get_fd (accepted) : -1,
+                error_to_errno (error, saved), NULL);
+
+  if (accepted == NULL)
+    return NULL;
+
+  conn = lab_sock_new (g_socket_get_fd (accepted), accepted, s->family, s->type);
+  /* g_socket_accept () does not say who connected; the program asks. */
+  conn->peer = gio_getpeername (w, conn);
+  return conn;
+}
+
+static gboolean
+gio_connect (LabWorker      *w,
+             LabSock        *s,
+             GSocketAddress *address,
+             guint           timeout_ms)
+{
+  LabEvent *event;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  int saved;
+
+  if (timeout_ms > 0)
+    gio_set_timeout (w, s, timeout_ms);
+
+  event = lab_call_new (w, s, LAB_OP_CONNECT, "g_socket_connect");
+  event->args.address = g_object_ref (address);
+  lab_call_begin (w, event);
+  errno = 0;
+  ok = g_socket_connect (s->gsocket, address, cancellable_for (w, s), &error);
+  saved = errno;
+  lab_call_end (w, event, ok, error_to_errno (error, saved), NULL);
+
+  if (timeout_ms > 0)
+    gio_set_timeout (w, s, 0);
+
+  return ok;
+}
+
+static gssize
+gio_send (LabWorker *w,
+          LabSock   *s,
+          GBytes    *bytes)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_SEND, "g_socket_send");
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  gssize n;
+  int saved;
+
+  event->args.bytes = g_bytes_ref (bytes);
+  lab_call_begin (w, event);
+  errno = 0;
+  n = g_socket_send (s->gsocket, (const char *) data, len, cancellable_for (w, s), &error);
+  saved = errno;
+  lab_call_end (w, event, n, error_to_errno (error, saved), NULL);
+
+  return n;
+}
+
+static gssize
+gio_recv (LabWorker  *w,
+          LabSock    *s,
+          gsize       size,
+          GBytes    **out)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_RECV, "g_socket_receive");
+  g_autoptr(GError) error = NULL;
+  guint8 *buf = g_malloc (size);
+  gssize n;
+  int saved;
+
+  event->args.i[0] = (gint64) size;
+  lab_call_begin (w, event);
+  errno = 0;
+  n = g_socket_receive (s->gsocket, (char *) buf, size, cancellable_for (w, s), &error);
+  saved = errno;
+  lab_call_end (w, event, n, error_to_errno (error, saved), NULL);
+
+  if (n < 0)
+    {
+      g_free (buf);
+      *out = NULL;
+      return n;
+    }
+
+  if ((gsize) n < size / 2)
+    {
+      *out = g_bytes_new (buf, n);
+      g_free (buf);
+    }
+  else
+    *out = g_bytes_new_take (buf, n);
+
+  return n;
+}
+
+static gssize
+gio_sendto (LabWorker      *w,
+            LabSock        *s,
+            GBytes         *bytes,
+            GSocketAddress *to)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_SENDTO, "g_socket_send_to");
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  gssize n;
+  int saved;
+
+  event->args.bytes = g_bytes_ref (bytes);
+  event->args.address = g_object_ref (to);
+  lab_call_begin (w, event);
+  errno = 0;
+  n = g_socket_send_to (s->gsocket, to, (const char *) data, len, cancellable_for (w, s), &error);
+  saved = errno;
+  lab_call_end (w, event, n, error_to_errno (error, saved), NULL);
+
+  return n;
+}
+
+/* g_socket_receive_message () with MSG_TRUNC: like recvfrom (), it returns
+ * a datagram's real size when the buffer kept less of it. */
+static gssize
+gio_recvfrom (LabWorker       *w,
+              LabSock         *s,
+              gsize            size,
+              GBytes         **out,
+              GSocketAddress **from)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_RECVFROM, "g_socket_receive_message");
+  g_autoptr(GError) error = NULL;
+  guint8 *buf = g_malloc (size);
+  GInputVector vector = { buf, size };
+  GSocketAddress *peer = NULL;
+  int flags = MSG_TRUNC;
+  gssize n;
+  int saved;
+
+  event->args.i[0] = (gint64) size;
+  lab_call_begin (w, event);
+  errno = 0;
+  n = g_socket_receive_message (s->gsocket, &peer, &vector, 1, NULL, NULL, &flags,
+                                cancellable_for (w, s), &error);
+  saved = errno;
+  lab_call_end (w, event, n, error_to_errno (error, saved), peer != NULL ? g_object_ref (peer) : NULL);
+
+  if (n < 0)
+    {
+      g_free (buf);
+      g_clear_object (&peer);
+      *out = NULL;
+      *from = NULL;
+      return n;
+    }
+
+  *out = g_bytes_new (buf, MIN ((gsize) n, size));
+  g_free (buf);
+  *from = peer;
+  return n;
+}
+
+static gboolean
+gio_shutdown (LabWorker *w,
+              LabSock   *s,
+              int        how)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_SHUTDOWN, "g_socket_shutdown");
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  int saved;
+
+  event->args.i[0] = how;
+  lab_call_begin (w, event);
+  errno = 0;
+  ok = g_socket_shutdown (s->gsocket, how != SHUT_WR, how != SHUT_RD, &error);
+  saved = errno;
+  lab_call_end (w, event, ok, error_to_errno (error, saved), NULL);
+
+  if (ok)
+    lab_kernel_sample (s);
+  return ok;
+}
+
+static void
+gio_close (LabWorker *w,
+           LabSock   *s)
+{
+  LabEvent *event;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  int saved;
+
+  g_mutex_lock (&s->io_lock);
+  if (s->closed)
+    {
+      g_mutex_unlock (&s->io_lock);
+      return;
+    }
+
+  lab_kernel_release (s, TRUE);
+
+  event = lab_call_new (w, s, LAB_OP_CLOSE, "g_socket_close");
+  lab_call_begin (w, event);
+  errno = 0;
+  ok = g_socket_close (s->gsocket, &error);
+  saved = errno;
+  s->closed = TRUE;
+  lab_call_end (w, event, ok, error_to_errno (error, saved), NULL);
+  g_mutex_unlock (&s->io_lock);
+}
+
+static GPtrArray *
+gio_resolve (LabWorker  *w,
+             const char *host,
+             guint16     port,
+             LabFamily   family,
+             int         type)
+{
+  LabEvent *event = lab_call_new (w, NULL, LAB_OP_GETADDRINFO, "g_resolver_lookup_by_name");
+  g_autoptr(GResolver) resolver = g_resolver_get_default ();
+  g_autoptr(GError) error = NULL;
+  GList *list;
+  GPtrArray *addresses = NULL;
+  int saved;
+
+  event->args.text = g_strdup (host);
+  lab_call_begin (w, event);
+  errno = 0;
+  list = g_resolver_lookup_by_name (resolver, host, w->run->cancellable, &error);
+  saved = errno;
+
+  if (list != NULL)
+    {
+      addresses = g_ptr_array_new_with_free_func (g_object_unref);
+      for (GList *l = list; l != NULL; l = l->next)
+        {
+          GInetAddress *inet = l->data;
+          GSocketFamily f = g_inet_address_get_family (inet);
+
+          if ((family == LAB_FAMILY_IPV4 && f != G_SOCKET_FAMILY_IPV4) ||
+              (family == LAB_FAMILY_IPV6 && f != G_SOCKET_FAMILY_IPV6))
+            continue;
+          g_ptr_array_add (addresses, g_inet_socket_address_new (inet, port));
+        }
+      g_resolver_free_addresses (list);
+      event->resolved = g_ptr_array_ref (addresses);
+    }
+
+  lab_call_end (w, event, addresses != NULL ? addresses->len : -1, error_to_errno (error, saved), NULL);
+
+  if (addresses != NULL && addresses->len == 0)
+    {
+      /* None of the family asked for: as getaddrinfo () says it. */
+      w->err = LAB_ERR_FROM_EAI (-9 /* EAI_ADDRFAMILY */);
+      g_clear_pointer (&addresses, g_ptr_array_unref);
+    }
+
+  return addresses;
+}
+
+static gboolean
+on_socket_ready (GSocket      *socket,
+                 GIOCondition  condition,
+                 gpointer      data)
+{
+  LabSock *s = data;
+
+  if (condition & (G_IO_IN | G_IO_HUP | G_IO_ERR))
+    s->ready_in = TRUE;
+  if (condition & (G_IO_OUT | G_IO_ERR))
+    s->ready_out = TRUE;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GSource *
+attach_source (LabWorker    *w,
+               LabSock      *s,
+               GIOCondition  condition)
+{
+  GSource *source = g_socket_create_source (s->gsocket, condition, NULL);
+
+  g_source_set_callback (source, G_SOURCE_FUNC (on_socket_ready), s, NULL);
+  g_source_attach (source, w->context);
+  return source;
+}
+
+static gboolean
+on_poll_timeout (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* GIO's event loop: a GMainContext of the worker's own, with a GSocket
+ * source for each socket it watches, iterated once per call. */
+static int
+gio_poll (LabWorker   *w,
+          LabPollItem *items,
+          guint        n,
+          int          timeout_ms)
+{
+  LabEvent *event;
+  GSource *timeout = NULL;
+  gboolean timed_out = FALSE;
+  int ready = 0;
+
+  g_assert (w->context != NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      LabSock *s = items[i].sock;
+
+      s->ready_in = s->ready_out = FALSE;
+      if (items[i].want_in && s->in_source == NULL)
+        s->in_source = attach_source (w, s, G_IO_IN | G_IO_HUP | G_IO_ERR);
+      else if (!items[i].want_in && s->in_source != NULL)
+        {
+          g_source_destroy (s->in_source);
+          g_clear_pointer (&s->in_source, g_source_unref);
+        }
+
+      if (items[i].want_out && s->out_source == NULL)
+        s->out_source = attach_source (w, s, G_IO_OUT | G_IO_ERR);
+      else if (!items[i].want_out && s->out_source != NULL)
+        {
+          g_source_destroy (s->out_source);
+          g_clear_pointer (&s->out_source, g_source_unref);
+        }
+    }
+
+  if (timeout_ms >= 0)
+    {
+      timeout = g_timeout_source_new (timeout_ms);
+      g_source_set_callback (timeout, on_poll_timeout, &timed_out, NULL);
+      g_source_attach (timeout, w->context);
+    }
+
+  event = lab_call_new (w, NULL, LAB_OP_POLL, "g_main_context_iteration");
+  lab_call_begin (w, event);
+  g_main_context_iteration (w->context, TRUE);
+
+  for (guint i = 0; i < n; i++)
+    {
+      LabSock *s = items[i].sock;
+
+      items[i].can_in = s->ready_in;
+      items[i].can_out = s->ready_out;
+      items[i].hangup = FALSE;
+      ready += s->ready_in || s->ready_out;
+    }
+  lab_call_end (w, event, ready > 0, 0, NULL);
+
+  if (timeout != NULL)
+    {
+      g_source_destroy (timeout);
+      g_source_unref (timeout);
+    }
+
+  return ready;
+}
+
+static void
+gio_wake (LabWorker *w)
+{
+  if (w->context != NULL)
+    g_main_context_wakeup (w->context);
+}
+
+const LabBackend lab_backend_gio = {
+  .kind = LAB_BACKEND_GIO,
+  .socket = gio_socket,
+  .setsockopt = gio_setsockopt,
+  .set_timeout = gio_set_timeout,
+  .set_blocking = gio_set_blocking,
+  .bind = gio_bind,
+  .listen = gio_listen,
+  .accept = gio_accept,
+  .connect = gio_connect,
+  .send = gio_send,
+  .recv = gio_recv,
+  .sendto = gio_sendto,
+  .recvfrom = gio_recvfrom,
+  .shutdown = gio_shutdown,
+  .close = gio_close,
+  .resolve = gio_resolve,
+  .getsockname = gio_getsockname,
+  .getpeername = gio_getpeername,
+  .poll = gio_poll,
+  .wake = gio_wake,
+};

@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "lab-address.h"
+#include "lab-errno.h"
+#include "lab-kernel-private.h"
+#include "lab-run-private.h"
+
+/* The POSIX backend: the BSD calls themselves, each made once and recorded
+ * as it was made. Run under strace -f, its system calls are the timeline's
+ * (the instrumentation's getsockopt (TCP_INFO), getsockopt (SO_COOKIE) and
+ * netlink sock_diag aside). */
+
+static int
+errno_or (int fallback)
+{
+  return errno != 0 ? errno : fallback;
+}
+
+static LabSock *
+posix_socket (LabWorker *w,
+              int        family,
+              int        type)
+{
+  LabEvent *event = lab_call_new (w, NULL, LAB_OP_SOCKET, "socket");
+  int fd;
+
+  event->args.i[0] = family;
+  event->args.i[1] = type;
+  lab_call_begin (w, event);
+  fd = socket (family, type, 0);
+  event->fd = fd;
+  lab_call_end (w, event, fd, fd < 0 ? errno_or (EIO) : 0, NULL);
+
+  if (fd < 0)
+    return NULL;
+
+  return lab_sock_new (fd, NULL, family, type);
+}
+
+static gboolean
+posix_setsockopt (LabWorker *w,
+                  LabSock   *s,
+                  int        level,
+                  int        name,
+                  int        value)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_SETSOCKOPT, "setsockopt");
+  int r;
+
+  event->args.i[0] = level;
+  event->args.i[1] = name;
+  event->args.i[2] = value;
+  lab_call_begin (w, event);
+
+  if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO))
+    {
+      struct timeval tv = { .tv_sec = value / 1000, .tv_usec = (value % 1000) * 1000 };
+
+      r = setsockopt (s->fd, level, name, &tv, sizeof tv);
+    }
+  else
+    r = setsockopt (s->fd, level, name, &value, sizeof value);
+
+  lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
+  return r == 0;
+}
+
+/* A C program's receive timeout is SO_RCVTIMEO. */
+static gboolean
+posix_set_timeout (LabWorker *w,
+                   LabSock   *s,
+                   guint      ms)
+{
+  return posix_setsockopt (w, s, SOL_SOCKET, SO_RCVTIMEO, (int) ms);
+}
+
+static gboolean
+posix_set_blocking (LabWorker *w,
+                    LabSock   *s,
+                    gboolean   blocking)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_FCNTL, "fcntl");
+  int r;
+
+  event->args.i[0] = !blocking;
+  lab_call_begin (w, event);
+  r = fcntl (s->fd, F_SETFL, blocking ? 0 : O_NONBLOCK);
+  lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
+
+  if (r == 0)
+    s->nonblocking = !blocking;
+  return r == 0;
+}
+
+static gboolean
+posix_bind (LabWorker      *w,
+            LabSock        *s,
+            GSocketAddress *address,
+            gboolean        reuse)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_BIND, "bind");
+  struct sockaddr_storage ss;
+  gssize len = g_socket_address_get_native_size (address);
+  int r;
+
+  g_socket_address_to_native (address, &ss, sizeof ss, NULL);
+  event->args.address = g_object_ref (address);
+  lab_call_begin (w, event);
+  r = bind (s->fd, (struct sockaddr *) &ss, (socklen_t) len);
+  lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
+
+  return r == 0;
+}
+
+static gboolean
+posix_listen (LabWorker *w,
+              LabSock   *s,
+              int        backlog)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_LISTEN, "listen");
+  int r;
+
+  event->args.i[0] = backlog;
+  lab_call_begin (w, event);
+  r = listen (s->fd, backlog);
+  lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
+
+  return r == 0;
+}
+
+static LabSock *
+posix_accept (LabWorker *w,
+              LabSock   *s)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_ACCEPT, "accept");
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  GSocketAddress *peer = NULL;
+  LabSock *conn;
+  int fd;
+
+  lab_call_begin (w, event);
+  fd = accept (s->fd, (struct sockaddr *) &ss, &len);
+  if (fd >= 0)
+    peer = lab_address_from_sockaddr ((struct sockaddr *) &ss, len);
+  lab_call_end (w, event, fd, fd < 0 ? errno_or (EIO) : 0, peer != NULL ? g_object_ref (peer) : NULL);
+
+  if (fd < 0)
+    return NULL;
+
+  conn = lab_sock_new (fd, NULL, s->family, s->type);
+  conn->peer = peer;
+  return conn;
+}
+
+static gboolean
+posix_getsockopt_error (LabWorker *w,
+                        LabSock   *s,
+                        int       *so_error)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_GETSOCKOPT, "getsockopt");
+  socklen_t len = sizeof (int);
+  int r;
+
+  event->args.i[0] = SOL_SOCKET;
+  event->args.i[1] = SO_ERROR;
+  lab_call_begin (w, event);
+  r = getsockopt (s->fd, SOL_SOCKET, SO_ERROR, so_error, &len);
+  lab_call_end (w, event, r == 0 ? *so_error : r, r < 0 ? errno_or (EIO) : 0, NULL);
+
+  return r == 0;
+}
+
+static int posix_poll (LabWorker *w, LabPollItem *items, guint n, int timeout_ms);
+
+static gboolean
+posix_connect (LabWorker      *w,
+               LabSock        *s,
+               GSocketAddress *address,
+               guint           timeout_ms)
+{
+  LabEvent *event;
+  struct sockaddr_storage ss;
+  gssize len = g_socket_address_get_native_size (address);
+  gboolean timed = timeout_ms > 0;
+  int r, err;
+
+  g_socket_address_to_native (address, &ss, sizeof ss, NULL);
+
+  /* With a timeout, as C programs (and Python's settimeout) do it: a
+   * non-blocking connect, then poll for the socket to become writable. */
+  if (timed && !posix_set_blocking (w, s, FALSE))
+    return FALSE;
+
+  event = lab_call_new (w, s, LAB_OP_CONNECT, "connect");
+  event->args.address = g_object_ref (address);
+  lab_call_begin (w, event);
+  r = connect (s->fd, (struct sockaddr *) &ss, (socklen_t) len);
+  err = r < 0 ? errno_or (EIO) : 0;
+  lab_call_end (w, event, r, err, NULL);
+
+  if (timed && err == EINPROGRESS)
+    {
+      LabPollItem item = { .sock = s, .want_out = TRUE };
+      int so_error = 0;
+      int ready = posix_poll (w, &item, 1, (int) timeout_ms);
+
+      if (ready == 0)
+        err = ETIMEDOUT;
+      else if (ready < 0)
+        err = w->err;
+      else if (!posix_getsockopt_error (w, s, &so_error))
+        err = w->err;
+      else
+        err = so_error;
+    }
+
+  if (timed)
+    {
+      int saved = err;
+
+      posix_set_blocking (w, s, TRUE);
+      err = saved;
+    }
+
+  w->err = err;
+  return err == 0;
+}
+
+static gssize
+posix_send (LabWorker *w,
+            LabSock   *s,
+            GBytes    *bytes)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_SEND, "send");
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  gssize n;
+
+  event->args.bytes = g_bytes_ref (bytes);
+  lab_call_begin (w, event);
+  n = send (s->fd, data, len, 0);
+  lab_call_end (w, event, n, n < 0 ? errno_or (EIO) : 0, NULL);
+
+  return n;
+}
+
+/* What was received, in a buffer no larger than needed. */
+static GBytes *
+take_buffer (guint8 *buf,
+             gsize   size,
+             gsize   n)
+{
+  if (n < size / 2)
+    {
+      GBytes *bytes = g_bytes_new (buf, n);
+
+      g_free (buf);
+      return bytes;
+    }
+
+  return g_bytes_new_take (buf, n);
+}
+
+static gssize
+posix_recv (LabWorker  *w,
+            LabSock    *s,
+            gsize       size,
+            GBytes    **out)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_RECV, "recv");
+  guint8 *buf = g_malloc (size);
+  gssize n;
+
+  event->args.i[0] = (gint64) size;
+  lab_call_begin (w, event);
+  n = recv (s->fd, buf, size, 0);
+  lab_call_end (w, event, n, n < 0 ? errno_or (EIO) : 0, NULL);
+
+  if (n < 0)
+    {
+      g_free (buf);
+      *out = NULL;
+      return n;
+    }
+
+  *out = take_buffer (buf, size, (gsize) n);
+  return n;
+}
+
+static gssize
+posix_sendto (LabWorker      *w,
+              LabSock        *s,
+              GBytes         *bytes,
+              GSocketAddress *to)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_SENDTO, "sendto");
+  struct sockaddr_storage ss;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  gssize n;
+
+  g_socket_address_to_native (to, &ss, sizeof ss, NULL);
+  event->args.bytes = g_bytes_ref (bytes);
+  event->args.address = g_object_ref (to);
+  lab_call_begin (w, event);
+  n = sendto (s->fd, data, len, 0, (struct sockaddr *) &ss,
+              (socklen_t) g_socket_address_get_native_size (to));
+  lab_call_end (w, event, n, n < 0 ? errno_or (EIO) : 0, NULL);
+
+  return n;
+}
+
+/* MSG_TRUNC makes recvfrom () return a datagram's real size even when the
+ * buffer kept less of it: truncation is seen, not silent. */
+static gssize
+posix_recvfrom (LabWorker       *w,
+                LabSock         *s,
+                gsize            size,
+                GBytes         **out,
+                GSocketAddress **from)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_RECVFROM, "recvfrom");
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  guint8 *buf = g_malloc (size);
+  GSocketAddress *peer = NULL;
+  gssize n;
+
+  event->args.i[0] = (gint64) size;
+  lab_call_begin (w, event);
+  n = recvfrom (s->fd, buf, size, MSG_TRUNC, (struct sockaddr *) &ss, &len);
+  if (n >= 0)
+    peer = lab_address_from_sockaddr ((struct sockaddr *) &ss, len);
+  lab_call_end (w, event, n, n < 0 ? errno_or (EIO) : 0, peer != NULL ? g_object_ref (peer) : NULL);
+
+  if (n < 0)
+    {
+      g_free (buf);
+      *out = NULL;
+      *from = NULL;
+      return n;
+    }
+
+  *out = take_buffer (buf, size, MIN ((gsize) n, size));
+  *from = peer;
+  return n;
+}
+
+static gboolean
+posix_shutdown (LabWorker *w,
+                LabSock   *s,
+                int        how)
+{
+  LabEvent *event = lab_call_new (w, s, LAB_OP_SHUTDOWN, "shutdown");
+  int r;
+
+  event->args.i[0] = how;
+  lab_call_begin (w, event);
+  r = shutdown (s->fd, how);
+  lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
+
+  if (r == 0)
+    lab_kernel_sample (s);
+  return r == 0;
+}
+
+static void
+posix_close (LabWorker *w,
+             LabSock   *s)
+{
+  LabEvent *event;
+  int r;
+
+  g_mutex_lock (&s->io_lock);
+  if (s->closed)
+    {
+      g_mutex_unlock (&s->io_lock);
+      return;
+    }
+
+  /* The kernel watcher lets go of the number first. */
+  lab_kernel_release (s, TRUE);
+
+  event = lab_call_new (w, s, LAB_OP_CLOSE, "close");
+  lab_call_begin (w, event);
+  r = close (s->fd);
+  s->closed = TRUE;
+  lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
+  g_mutex_unlock (&s->io_lock);
+}
+
+static GPtrArray *
+posix_resolve (LabWorker  *w,
+               const char *host,
+               guint16     port,
+               LabFamily   family,
+               int         type)
+{
+  LabEvent *event = lab_call_new (w, NULL, LAB_OP_GETADDRINFO, "getaddrinfo");
+  struct addrinfo hints = { 0 };
+  struct addrinfo *res = NULL;
+  g_autofree char *service = g_strdup_printf ("%u", port);
+  GPtrArray *addresses = g_ptr_array_new_with_free_func (g_object_unref);
+  int r, saved_errno;
+
+  hints.ai_family = family == LAB_FAMILY_IPV4 ? AF_INET : family == LAB_FAMILY_IPV6 ? AF_INET6 : AF_UNSPEC;
+  hints.ai_socktype = type;
+
+  event->args.text = g_strdup (host);
+  event->args.i[0] = port;
+  event->args.i[1] = hints.ai_family;
+  event->args.i[2] = type;
+  lab_call_begin (w, event);
+  r = getaddrinfo (host, service, &hints, &res);
+  saved_errno = errno;
+
+  for (struct addrinfo *ai = res; r == 0 && ai != NULL; ai = ai->ai_next)
+    {
+      GSocketAddress *address = lab_address_from_sockaddr (ai->ai_addr, ai->ai_addrlen);
+
+      if (address != NULL)
+        g_ptr_array_add (addresses, address);
+    }
+  if (res != NULL)
+    freeaddrinfo (res);
+
+  /* The list is the call's result: it is recorded with the call. */
+  event->resolved = g_ptr_array_ref (addresses);
+  lab_call_end (w, event, r == 0 ? addresses->len : r,
+                r == 0 ? 0 : r == EAI_SYSTEM ? saved_errno : LAB_ERR_FROM_EAI (r), NULL);
+
+  if (r != 0)
+    g_clear_pointer (&addresses, g_ptr_array_unref);
+  return addresses;
+}
+
+static GSocketAddress *
+posix_getname (LabWorker *w,
+               LabSock   *s,
+               gboolean   peer)
+{
+  LabEvent *event = lab_call_new (w, s, peer ? LAB_OP_GETPEERNAME : LAB_OP_GETSOCKNAME,
+                                  peer ? "getpeername" : "getsockname");
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  GSocketAddress *address = NULL;
+  int r;
+
+  lab_call_begin (w, event);
+  r = peer ? getpeername (s->fd, (struct sockaddr *) &ss, &len)
+           : getsockname (s->fd, (struct sockaddr *) &ss, &len);
+  if (r == 0)
+    address = lab_address_from_sockaddr ((struct sockaddr *) &ss, len);
+  lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, address != NULL ? g_object_ref (address) : NULL);
+
+  return address;
+}
+
+static GSocketAddress *
+posix_getsockname (LabWorker *w,
+                   LabSock   *s)
+{
+  return posix_getname (w, s, FALSE);
+}
+
+static GSocketAddress *
+posix_getpeername (LabWorker *w,
+                   LabSock   *s)
+{
+  return posix_getname (w, s, TRUE);
+}
+
+static char *
+describe_poll (LabPollItem *items,
+               guint        n)
+{
+  GString *out = g_string_new ("[");
+
+  for (guint i = 0; i < n && i < 6; i++)
+    g_string_append_printf (out, "%s{fd=%d, events=%s%s%s}", i > 0 ? ", " : "", items[i].sock->fd,
+                            items[i].want_in ? "POLLIN" : "",
+                            items[i].want_in && items[i].want_out ? "|" : "",
+                            items[i].want_out ? "POLLOUT" : "");
+  if (n > 6)
+    g_string_append_printf (out, ", … %u in all", n);
+  g_string_append_c (out, ']');
+
+  return g_string_free (out, FALSE);
+}
+
+static int
+posix_poll (LabWorker   *w,
+            LabPollItem *items,
+            guint        n,
+            int          timeout_ms)
+{
+  LabEvent *event = lab_call_new (w, NULL, LAB_OP_POLL, "poll");
+  g_autofree struct pollfd *fds = g_new0 (struct pollfd, n);
+  int r;
+
+  for (guint i = 0; i < n; i++)
+    {
+      fds[i].fd = items[i].sock->fd;
+      fds[i].events = (items[i].want_in ? POLLIN : 0) | (items[i].want_out ? POLLOUT : 0);
+    }
+
+  event->args.text = describe_poll (items, n);
+  event->args.i[0] = n;
+  event->args.i[1] = timeout_ms;
+  lab_call_begin (w, event);
+  r = poll (fds, n, timeout_ms);
+  lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      items[i].can_in = r > 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+      items[i].can_out = r > 0 && (fds[i].revents & (POLLOUT | POLLERR)) != 0;
+      items[i].hangup = r > 0 && (fds[i].revents & (POLLHUP | POLLERR)) != 0;
+    }
+
+  return r;
+}
+
+static void
+posix_wake (LabWorker *w)
+{
+  g_mutex_lock (&w->run->lock);
+  lab_worker_interrupt (w);
+  g_mutex_unlock (&w->run->lock);
+}
+
+const LabBackend lab_backend_posix = {
+  .kind = LAB_BACKEND_POSIX,
+  .socket = posix_socket,
+  .setsockopt = posix_setsockopt,
+  .set_timeout = posix_set_timeout,
+  .set_blocking = posix_set_blocking,
+  .bind = posix_bind,
+  .listen = posix_listen,
+  .accept = posix_accept,
+  .connect = posix_connect,
+  .send = posix_send,
+  .recv = posix_recv,
+  .sendto = posix_sendto,
+  .recvfrom = posix_recvfrom,
+  .shutdown = posix_shutdown,
+  .close = posix_close,
+  .resolve = posix_resolve,
+  .getsockname = posix_getsockname,
+  .getpeername = posix_getpeername,
+  .poll = posix_poll,
+  .wake = posix_wake,
+};

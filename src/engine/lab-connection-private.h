@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "lab-connection.h"
+
+G_BEGIN_DECLS
+
+/* One change of kernel state, for drawing where a connection has been. */
+typedef struct {
+  LabTcpState state;
+  gint64      time_us;
+} LabTransition;
+
+LabConnection *lab_connection_new    (guint64        id,
+                                      int            fd,
+                                      gboolean       keep_data);
+void           lab_connection_apply  (LabConnection *self,
+                                      LabEvent      *event,
+                                      gboolean       end);
+
+G_END_DECLS

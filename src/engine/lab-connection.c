@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "lab-address.h"
+#include "lab-connection-private.h"
+#include "lab-event-private.h"
+
+/* A connection keeps the data that crossed it for the bytes view, within
+ * limits: a peer that floods does not grow it without bound. */
+#define MAX_DATA_EVENTS  4096
+#define MAX_DATA_BYTES   (4 * 1024 * 1024)
+#define MAX_TRANSITIONS  32
+
+struct _LabConnection
+{
+  GObject      parent_instance;
+
+  guint64      id;
+  int          fd;
+  char        *peer_address;
+  char        *local_address;
+  LabTcpState  state;
+  gboolean     open;
+  guint64      bytes_in;
+  guint64      bytes_out;
+  guint64      n_recv;
+  guint64      n_send;
+  gboolean     keep_data;
+  GListStore  *data;
+  gsize        data_bytes;
+  GArray      *transitions;
+};
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_FD,
+  PROP_PEER_ADDRESS,
+  PROP_LOCAL_ADDRESS,
+  PROP_STATE,
+  PROP_OPEN,
+  PROP_BYTES_IN,
+  PROP_BYTES_OUT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LabConnection, lab_connection, G_TYPE_OBJECT)
+
+LabConnection *
+lab_connection_new (guint64  id,
+                    int      fd,
+                    gboolean keep_data)
+{
+  LabConnection *self = g_object_new (LAB_TYPE_CONNECTION, NULL);
+
+  self->id = id;
+  self->fd = fd;
+  self->keep_data = keep_data;
+  return self;
+}
+
+guint64      lab_connection_get_id            (LabConnection *self) { return self->id; }
+int          lab_connection_get_fd            (LabConnection *self) { return self->fd; }
+const char  *lab_connection_get_peer_address  (LabConnection *self) { return self->peer_address; }
+const char  *lab_connection_get_local_address (LabConnection *self) { return self->local_address; }
+LabTcpState  lab_connection_get_state         (LabConnection *self) { return self->state; }
+gboolean     lab_connection_get_open          (LabConnection *self) { return self->open; }
+guint64      lab_connection_get_bytes_in      (LabConnection *self) { return self->bytes_in; }
+guint64      lab_connection_get_bytes_out     (LabConnection *self) { return self->bytes_out; }
+guint64      lab_connection_get_n_recv        (LabConnection *self) { return self->n_recv; }
+guint64      lab_connection_get_n_send        (LabConnection *self) { return self->n_send; }
+
+/**
+ * lab_connection_get_data:
+ *
+ * Returns: (transfer none): the data events of this connection, both
+ *   directions, in order; the oldest go when there are too many
+ */
+GListModel *
+lab_connection_get_data (LabConnection *self)
+{
+  return G_LIST_MODEL (self->data);
+}
+
+/**
+ * lab_connection_get_transitions:
+ *
+ * Returns: (transfer none) (element-type LabTransition): the recent kernel
+ *   states of this connection, oldest first
+ */
+GArray *
+lab_connection_get_transitions (LabConnection *self)
+{
+  return self->transitions;
+}
+
+static void
+set_address (LabConnection  *self,
+             char          **field,
+             GSocketAddress *address,
+             guint           prop)
+{
+  g_autofree char *text = NULL;
+
+  if (address == NULL)
+    return;
+
+  text = lab_address_format (address);
+  if (g_strcmp0 (text, *field) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_steal_pointer (&text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_open (LabConnection *self,
+          gboolean       open)
+{
+  if (self->open == open)
+    return;
+
+  self->open = open;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPEN]);
+}
+
+static void
+add_data (LabConnection *self,
+          LabEvent      *event)
+{
+  if (!self->keep_data || event->bytes == NULL)
+    return;
+
+  g_list_store_append (self->data, event);
+  self->data_bytes += g_bytes_get_size (event->bytes);
+
+  while (g_list_model_get_n_items (G_LIST_MODEL (self->data)) > MAX_DATA_EVENTS ||
+         self->data_bytes > MAX_DATA_BYTES)
+    {
+      g_autoptr(LabEvent) oldest = g_list_model_get_item (G_LIST_MODEL (self->data), 0);
+
+      self->data_bytes -= g_bytes_get_size (oldest->bytes);
+      g_list_store_remove (self->data, 0);
+    }
+}
+
+/**
+ * lab_connection_apply:
+ * @end: whether this is the end of a blocking call recorded before
+ *
+ * Takes in one event of this connection.
+ */
+void
+lab_connection_apply (LabConnection *self,
+                      LabEvent      *event,
+                      gboolean       end)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+
+  switch (event->kind)
+    {
+    case LAB_EVENT_STATE:
+      if (event->address != NULL)
+        set_address (self, &self->peer_address, event->address, PROP_PEER_ADDRESS);
+      if (event->state != self->state)
+        {
+          LabTransition t = { event->state, event->begin_us };
+
+          g_array_append_val (self->transitions, t);
+          if (self->transitions->len > MAX_TRANSITIONS)
+            g_array_remove_index (self->transitions, 0);
+          self->state = event->state;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+        }
+      break;
+
+    case LAB_EVENT_DATA:
+      if (event->address != NULL && self->peer_address == NULL)
+        set_address (self, &self->peer_address, event->address, PROP_PEER_ADDRESS);
+      if (event->direction == LAB_DIRECTION_IN)
+        {
+          self->bytes_in += event->real_len;
+          self->n_recv++;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_IN]);
+        }
+      else
+        {
+          self->bytes_out += event->real_len;
+          self->n_send++;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_OUT]);
+        }
+      add_data (self, event);
+      break;
+
+    case LAB_EVENT_CALL:
+      if (event->instrumentation)
+        break;
+      if (event->op == LAB_OP_CLOSE && event->finished && event->err == 0)
+        set_open (self, FALSE);
+      else if (event->op == LAB_OP_GETSOCKNAME && event->address != NULL)
+        set_address (self, &self->local_address, event->address, PROP_LOCAL_ADDRESS);
+      else if (event->op == LAB_OP_CONNECT && event->args.address != NULL)
+        set_address (self, &self->peer_address, event->args.address, PROP_PEER_ADDRESS);
+      break;
+
+    case LAB_EVENT_NOTE:
+    default:
+      break;
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+lab_connection_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  LabConnection *self = LAB_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID: g_value_set_uint64 (value, self->id); break;
+    case PROP_FD: g_value_set_int (value, self->fd); break;
+    case PROP_PEER_ADDRESS: g_value_set_string (value, self->peer_address); break;
+    case PROP_LOCAL_ADDRESS: g_value_set_string (value, self->local_address); break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
+    case PROP_OPEN: g_value_set_boolean (value, self->open); break;
+    case PROP_BYTES_IN: g_value_set_uint64 (value, self->bytes_in); break;
+    case PROP_BYTES_OUT: g_value_set_uint64 (value, self->bytes_out); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_connection_finalize (GObject *object)
+{
+  LabConnection *self = LAB_CONNECTION (object);
+
+  g_free (self->peer_address);
+  g_free (self->local_address);
+  g_object_unref (self->data);
+  g_array_unref (self->transitions);
+
+  G_OBJECT_CLASS (lab_connection_parent_class)->finalize (object);
+}
+
+#define RO (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS)
+
+static void
+lab_connection_class_init (LabConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = lab_connection_get_property;
+  object_class->finalize = lab_connection_finalize;
+
+  properties[PROP_ID] = g_param_spec_uint64 ("id", NULL, NULL, 0, G_MAXUINT64, 0, RO);
+  properties[PROP_FD] = g_param_spec_int ("fd", NULL, NULL, -1, G_MAXINT, -1, RO);
+  properties[PROP_PEER_ADDRESS] = g_param_spec_string ("peer-address", NULL, NULL, NULL, RO);
+  properties[PROP_LOCAL_ADDRESS] = g_param_spec_string ("local-address", NULL, NULL, NULL, RO);
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, LAB_TYPE_TCP_STATE, LAB_TCP_UNKNOWN, RO);
+  properties[PROP_OPEN] = g_param_spec_boolean ("open", NULL, NULL, FALSE, RO);
+  properties[PROP_BYTES_IN] = g_param_spec_uint64 ("bytes-in", NULL, NULL, 0, G_MAXUINT64, 0, RO);
+  properties[PROP_BYTES_OUT] = g_param_spec_uint64 ("bytes-out", NULL, NULL, 0, G_MAXUINT64, 0, RO);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+#undef RO
+
+static void
+lab_connection_init (LabConnection *self)
+{
+  self->fd = -1;
+  self->open = TRUE;
+  self->data = g_list_store_new (LAB_TYPE_EVENT);
+  self->transitions = g_array_new (FALSE, FALSE, sizeof (LabTransition));
+}

@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-connection-private.h"
+#include "lab-endpoint.h"
+#include "lab-error.h"
+#include "lab-run-private.h"
+#include "lab-util.h"
+
+/* The program's own thread: what it waits in is what the endpoint waits in. */
+#define MAIN_THREAD 1
+
+struct _LabEndpoint
+{
+  GObject            parent_instance;
+
+  LabTimeline       *timeline;
+  LabEndpointConfig *config;
+  guint              id;
+  char              *name;
+  LabEndpointState   state;
+  char              *error;
+  const char        *waiting_call;
+  char              *address;
+  guint16            port;
+  gboolean           keep_data;
+
+  LabRun            *run;
+  guint              generation;
+  gboolean           failed;
+
+  GListStore        *connections;
+  GHashTable        *by_id;
+  gulong             recorded_id;
+};
+
+enum {
+  PROP_0,
+  PROP_TIMELINE,
+  PROP_CONFIG,
+  PROP_ID,
+  PROP_NAME,
+  PROP_STATE,
+  PROP_ERROR,
+  PROP_WAITING_CALL,
+  PROP_ADDRESS,
+  PROP_PORT,
+  PROP_ACTIVE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LabEndpoint, lab_endpoint, G_TYPE_OBJECT)
+
+LabEndpoint *
+lab_endpoint_new (LabTimeline     *timeline,
+                  LabEndpointKind  kind,
+                  const char      *name)
+{
+  g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (kind);
+
+  return lab_endpoint_new_with_config (timeline, config, name);
+}
+
+/**
+ * lab_endpoint_new_with_config:
+ * @config: the configuration, kept (not copied): editing it edits the
+ *   endpoint's next start
+ */
+LabEndpoint *
+lab_endpoint_new_with_config (LabTimeline       *timeline,
+                              LabEndpointConfig *config,
+                              const char        *name)
+{
+  g_return_val_if_fail (LAB_IS_TIMELINE (timeline), NULL);
+  g_return_val_if_fail (LAB_IS_ENDPOINT_CONFIG (config), NULL);
+
+  return g_object_new (LAB_TYPE_ENDPOINT,
+                       "timeline", timeline,
+                       "config", config,
+                       "name", name,
+                       NULL);
+}
+
+guint              lab_endpoint_get_id           (LabEndpoint *self) { return self->id; }
+const char        *lab_endpoint_get_name         (LabEndpoint *self) { return self->name; }
+LabEndpointConfig *lab_endpoint_get_config       (LabEndpoint *self) { return self->config; }
+LabTimeline       *lab_endpoint_get_timeline     (LabEndpoint *self) { return self->timeline; }
+LabEndpointState   lab_endpoint_get_state        (LabEndpoint *self) { return self->state; }
+const char        *lab_endpoint_get_error        (LabEndpoint *self) { return self->error; }
+const char        *lab_endpoint_get_waiting_call (LabEndpoint *self) { return self->waiting_call; }
+const char        *lab_endpoint_get_address      (LabEndpoint *self) { return self->address; }
+guint16            lab_endpoint_get_port         (LabEndpoint *self) { return self->port; }
+
+/**
+ * lab_endpoint_get_connections:
+ *
+ * Returns: (transfer none): the connections of the current (or last) run,
+ *   as #LabConnection
+ */
+GListModel *
+lab_endpoint_get_connections (LabEndpoint *self)
+{
+  return G_LIST_MODEL (self->connections);
+}
+
+/**
+ * lab_endpoint_find_connection:
+ *
+ * Returns: (transfer none) (nullable): the connection numbered @id
+ */
+LabConnection *
+lab_endpoint_find_connection (LabEndpoint *self,
+                              guint64      id)
+{
+  return g_hash_table_lookup (self->by_id, &id);
+}
+
+/**
+ * lab_endpoint_is_active:
+ *
+ * Returns: whether the endpoint's threads run (it is neither stopped nor
+ *   failed)
+ */
+gboolean
+lab_endpoint_is_active (LabEndpoint *self)
+{
+  return self->run != NULL;
+}
+
+/**
+ * lab_endpoint_set_keep_data:
+ *
+ * Whether connections keep the data that crossed them (for the bytes view).
+ * A benchmark that only counts turns it off.
+ */
+void
+lab_endpoint_set_keep_data (LabEndpoint *self,
+                            gboolean     keep_data)
+{
+  self->keep_data = keep_data;
+}
+
+void
+lab_endpoint_set_name (LabEndpoint *self,
+                       const char  *name)
+{
+  g_return_if_fail (LAB_IS_ENDPOINT (self));
+
+  if (lab_set_str (&self->name, name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+static void
+set_state (LabEndpoint      *self,
+           LabEndpointState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_waiting_call (LabEndpoint *self,
+                  const char  *call)
+{
+  if (self->waiting_call == call)
+    return;
+
+  self->waiting_call = call;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_CALL]);
+}
+
+static void
+set_error (LabEndpoint *self,
+           const char  *error)
+{
+  if (lab_set_str (&self->error, error))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
+static void
+set_address (LabEndpoint    *self,
+             GSocketAddress *address)
+{
+  g_autofree char *text = NULL;
+  guint16 port = 0;
+
+  if (address != NULL && G_IS_INET_SOCKET_ADDRESS (address))
+    {
+      GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (address);
+      g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+
+      port = g_inet_socket_address_get_port (inet);
+      text = g_strdup_printf (g_inet_address_get_family (g_inet_socket_address_get_address (inet)) ==
+                              G_SOCKET_FAMILY_IPV6 ? "[%s]:%u" : "%s:%u", host, port);
+    }
+
+  if (lab_set_str (&self->address, text))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADDRESS]);
+  if (self->port != port)
+    {
+      self->port = port;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
+    }
+}
+
+static void
+finish_run (LabEndpoint *self)
+{
+  g_clear_pointer (&self->run, lab_run_unref);
+  set_waiting_call (self, NULL);
+  set_state (self, self->failed ? LAB_ENDPOINT_STATE_FAILED : LAB_ENDPOINT_STATE_STOPPED);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+}
+
+static gboolean
+waits_for_peer (LabOp op)
+{
+  return op == LAB_OP_ACCEPT || op == LAB_OP_CONNECT || op == LAB_OP_POLL || op == LAB_OP_GETADDRINFO;
+}
+
+static void
+apply_to_endpoint (LabEndpoint *self,
+                   LabEvent    *event,
+                   gboolean     end)
+{
+  switch (lab_event_get_kind (event))
+    {
+    case LAB_EVENT_NOTE:
+      switch (lab_event_get_note (event))
+        {
+        case LAB_NOTE_STARTED:
+          set_state (self, LAB_ENDPOINT_STATE_RUNNING);
+          break;
+        case LAB_NOTE_STOP_REQUESTED:
+          set_state (self, LAB_ENDPOINT_STATE_STOPPING);
+          break;
+        case LAB_NOTE_FAILED:
+          self->failed = TRUE;
+          set_error (self, lab_event_get_note_arg (event));
+          break;
+        case LAB_NOTE_CONNECTED:
+          set_state (self, LAB_ENDPOINT_STATE_CONNECTED);
+          break;
+        case LAB_NOTE_STOPPED:
+          finish_run (self);
+          break;
+        default:
+          break;
+        }
+      break;
+
+    case LAB_EVENT_CALL:
+      if (lab_event_get_instrumentation (event) || lab_event_get_thread (event) != MAIN_THREAD)
+        break;
+
+      if (lab_event_get_blocking (event) && !lab_event_get_finished (event))
+        {
+          set_waiting_call (self, lab_op_to_string (lab_event_get_op (event)));
+          if (waits_for_peer (lab_event_get_op (event)) && self->state == LAB_ENDPOINT_STATE_RUNNING)
+            set_state (self, LAB_ENDPOINT_STATE_WAITING);
+        }
+      else if (lab_event_get_blocking (event) || end)
+        {
+          set_waiting_call (self, NULL);
+          if (self->state == LAB_ENDPOINT_STATE_WAITING)
+            set_state (self, LAB_ENDPOINT_STATE_RUNNING);
+        }
+
+      /* Where the endpoint is: the listening address (port 0 resolved), or
+       * a client's own ephemeral port. */
+      if (lab_event_get_op (event) == LAB_OP_GETSOCKNAME && lab_event_get_address (event) != NULL)
+        set_address (self, lab_event_get_address (event));
+      break;
+
+    case LAB_EVENT_STATE:
+    case LAB_EVENT_DATA:
+    default:
+      break;
+    }
+}
+
+static LabConnection *
+ensure_connection (LabEndpoint *self,
+                   LabEvent    *event)
+{
+  guint64 id = lab_event_get_connection (event);
+  LabConnection *connection = g_hash_table_lookup (self->by_id, &id);
+
+  if (connection == NULL && lab_event_get_kind (event) != LAB_EVENT_NOTE)
+    {
+      guint64 *key = g_new (guint64, 1);
+
+      *key = id;
+      connection = lab_connection_new (id, lab_event_get_fd (event), self->keep_data);
+      g_hash_table_insert (self->by_id, key, connection);
+      g_list_store_append (self->connections, connection);
+    }
+
+  return connection;
+}
+
+static void
+on_recorded (LabTimeline *timeline,
+             LabRecord   *records,
+             guint        n_records,
+             LabEndpoint *self)
+{
+  g_object_ref (self);
+
+  for (guint i = 0; i < n_records; i++)
+    {
+      LabEvent *event = records[i].event;
+      guint64 conn = lab_event_get_connection (event);
+      LabConnection *connection = NULL;
+
+      if (lab_event_get_endpoint_id (event) != self->id)
+        continue;
+
+      if (event->run == self->generation)
+        {
+          apply_to_endpoint (self, event, records[i].end);
+          if (conn != 0)
+            connection = ensure_connection (self, event);
+        }
+      else if (conn != 0)
+        connection = g_hash_table_lookup (self->by_id, &conn);
+
+      if (connection != NULL)
+        lab_connection_apply (connection, event, records[i].end);
+    }
+
+  g_object_unref (self);
+}
+
+/**
+ * lab_endpoint_start:
+ *
+ * Starts the endpoint's threads with a copy of its configuration. What
+ * happens then is recorded in the timeline; a failure of a call (a port in
+ * use) shows as the endpoint's state and error.
+ *
+ * Returns: whether it started; %FALSE with @error when it is running
+ *   already or its configuration cannot start
+ */
+gboolean
+lab_endpoint_start (LabEndpoint  *self,
+                    GError      **error)
+{
+  g_return_val_if_fail (LAB_IS_ENDPOINT (self), FALSE);
+
+  if (self->run != NULL)
+    {
+      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_NOT_RUNNING, _("It is running already"));
+      return FALSE;
+    }
+
+  if (!lab_endpoint_config_validate (self->config, error))
+    return FALSE;
+
+  self->generation++;
+  self->failed = FALSE;
+  set_error (self, NULL);
+  set_address (self, NULL);
+  g_hash_table_remove_all (self->by_id);
+  g_list_store_remove_all (self->connections);
+
+  self->run = lab_run_new (self->timeline, self->config, self->id, self->generation, self->name);
+  set_state (self, LAB_ENDPOINT_STATE_STARTING);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+  lab_run_start (self->run);
+
+  return TRUE;
+}
+
+/**
+ * lab_endpoint_stop:
+ *
+ * Wakes every blocked call and closes every socket. Returns at once; the
+ * state becomes stopped when the last thread has finished.
+ */
+void
+lab_endpoint_stop (LabEndpoint *self)
+{
+  g_return_if_fail (LAB_IS_ENDPOINT (self));
+
+  if (self->run == NULL)
+    return;
+
+  lab_run_stop (self->run);
+  set_state (self, LAB_ENDPOINT_STATE_STOPPING);
+}
+
+static gboolean
+push_command (LabEndpoint     *self,
+              LabCommandKind   kind,
+              guint64          connection,
+              GBytes          *bytes,
+              gboolean         sendall,
+              GError         **error)
+{
+  LabCommand *command;
+
+  if (self->run == NULL || lab_run_is_stopping (self->run))
+    {
+      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_NOT_RUNNING, _("Start it first"));
+      return FALSE;
+    }
+
+  command = g_new0 (LabCommand, 1);
+  command->kind = kind;
+  command->conn = connection;
+  command->bytes = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+  command->sendall = sendall;
+  lab_run_push_command (self->run, command);
+
+  return TRUE;
+}
+
+/**
+ * lab_endpoint_send:
+ * @connection: the connection to send on, or 0 for all of them
+ * @sendall: whether to send until all is sent (sendall ()) or once (send ())
+ *
+ * Sends @bytes from the endpoint's command thread.
+ */
+gboolean
+lab_endpoint_send (LabEndpoint  *self,
+                   guint64       connection,
+                   GBytes       *bytes,
+                   gboolean      sendall,
+                   GError      **error)
+{
+  g_return_val_if_fail (LAB_IS_ENDPOINT (self), FALSE);
+  g_return_val_if_fail (bytes != NULL, FALSE);
+
+  return push_command (self, LAB_COMMAND_SEND, connection, bytes, sendall, error);
+}
+
+/**
+ * lab_endpoint_shutdown_write:
+ *
+ * Half-closes a TCP connection: shutdown (SHUT_WR), “no more from me”.
+ */
+gboolean
+lab_endpoint_shutdown_write (LabEndpoint  *self,
+                             guint64       connection,
+                             GError      **error)
+{
+  g_return_val_if_fail (LAB_IS_ENDPOINT (self), FALSE);
+
+  return push_command (self, LAB_COMMAND_SHUTDOWN_WRITE, connection, NULL, FALSE, error);
+}
+
+gboolean
+lab_endpoint_close_connection (LabEndpoint  *self,
+                               guint64       connection,
+                               GError      **error)
+{
+  g_return_val_if_fail (LAB_IS_ENDPOINT (self), FALSE);
+
+  return push_command (self, LAB_COMMAND_CLOSE, connection, NULL, FALSE, error);
+}
+
+static void
+lab_endpoint_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  LabEndpoint *self = LAB_ENDPOINT (object);
+
+  switch (prop_id)
+    {
+    case PROP_TIMELINE: g_value_set_object (value, self->timeline); break;
+    case PROP_CONFIG: g_value_set_object (value, self->config); break;
+    case PROP_ID: g_value_set_uint (value, self->id); break;
+    case PROP_NAME: g_value_set_string (value, self->name); break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
+    case PROP_ERROR: g_value_set_string (value, self->error); break;
+    case PROP_WAITING_CALL: g_value_set_string (value, self->waiting_call); break;
+    case PROP_ADDRESS: g_value_set_string (value, self->address); break;
+    case PROP_PORT: g_value_set_uint (value, self->port); break;
+    case PROP_ACTIVE: g_value_set_boolean (value, self->run != NULL); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_endpoint_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  LabEndpoint *self = LAB_ENDPOINT (object);
+
+  switch (prop_id)
+    {
+    case PROP_TIMELINE: self->timeline = g_value_dup_object (value); break;
+    case PROP_CONFIG: self->config = g_value_dup_object (value); break;
+    case PROP_NAME: lab_endpoint_set_name (self, g_value_get_string (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_endpoint_constructed (GObject *object)
+{
+  LabEndpoint *self = LAB_ENDPOINT (object);
+
+  G_OBJECT_CLASS (lab_endpoint_parent_class)->constructed (object);
+
+  g_assert (self->timeline != NULL);
+  g_assert (self->config != NULL);
+
+  self->id = lab_timeline_add_endpoint (self->timeline);
+  self->recorded_id = g_signal_connect (self->timeline, "recorded", G_CALLBACK (on_recorded), self);
+}
+
+static void
+lab_endpoint_dispose (GObject *object)
+{
+  LabEndpoint *self = LAB_ENDPOINT (object);
+
+  /* The threads hold the run; they end on their own once stopped. */
+  if (self->run != NULL)
+    lab_run_stop (self->run);
+  g_clear_pointer (&self->run, lab_run_unref);
+
+  g_clear_signal_handler (&self->recorded_id, self->timeline);
+  g_clear_object (&self->timeline);
+  g_clear_object (&self->config);
+
+  G_OBJECT_CLASS (lab_endpoint_parent_class)->dispose (object);
+}
+
+static void
+lab_endpoint_finalize (GObject *object)
+{
+  LabEndpoint *self = LAB_ENDPOINT (object);
+
+  g_free (self->name);
+  g_free (self->error);
+  g_free (self->address);
+  g_hash_table_unref (self->by_id);
+  g_object_unref (self->connections);
+
+  G_OBJECT_CLASS (lab_endpoint_parent_class)->finalize (object);
+}
+
+#define RO (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS)
+
+static void
+lab_endpoint_class_init (LabEndpointClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = lab_endpoint_get_property;
+  object_class->set_property = lab_endpoint_set_property;
+  object_class->constructed = lab_endpoint_constructed;
+  object_class->dispose = lab_endpoint_dispose;
+  object_class->finalize = lab_endpoint_finalize;
+
+  properties[PROP_TIMELINE] =
+    g_param_spec_object ("timeline", NULL, NULL, LAB_TYPE_TIMELINE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, LAB_TYPE_ENDPOINT_CONFIG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ID] = g_param_spec_uint ("id", NULL, NULL, 0, G_MAXUINT, 0, RO);
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, LAB_TYPE_ENDPOINT_STATE, LAB_ENDPOINT_STATE_STOPPED, RO);
+  properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, RO);
+  properties[PROP_WAITING_CALL] = g_param_spec_string ("waiting-call", NULL, NULL, NULL, RO);
+  properties[PROP_ADDRESS] = g_param_spec_string ("address", NULL, NULL, NULL, RO);
+  properties[PROP_PORT] = g_param_spec_uint ("port", NULL, NULL, 0, 65535, 0, RO);
+  properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE, RO);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+#undef RO
+
+static void
+lab_endpoint_init (LabEndpoint *self)
+{
+  self->keep_data = TRUE;
+  self->connections = g_list_store_new (LAB_TYPE_CONNECTION);
+  self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lab-connection.h"
+#include "lab-endpoint-config.h"
+#include "lab-timeline.h"
+
+G_BEGIN_DECLS
+
+#define LAB_TYPE_ENDPOINT (lab_endpoint_get_type ())
+
+G_DECLARE_FINAL_TYPE (LabEndpoint, lab_endpoint, LAB, ENDPOINT, GObject)
+
+/* One configured program — a TCP or UDP server or client — started and
+ * stopped as a unit. Its threads make real calls; the main context learns
+ * what happened from the timeline, and this object shows it: a state, the
+ * call it waits in, its connections. */
+
+LabEndpoint       *lab_endpoint_new              (LabTimeline      *timeline,
+                                                  LabEndpointKind   kind,
+                                                  const char       *name);
+LabEndpoint       *lab_endpoint_new_with_config  (LabTimeline      *timeline,
+                                                  LabEndpointConfig *config,
+                                                  const char       *name);
+guint              lab_endpoint_get_id           (LabEndpoint      *self);
+const char        *lab_endpoint_get_name         (LabEndpoint      *self);
+void               lab_endpoint_set_name         (LabEndpoint      *self,
+                                                  const char       *name);
+LabEndpointConfig *lab_endpoint_get_config       (LabEndpoint      *self);
+LabTimeline       *lab_endpoint_get_timeline     (LabEndpoint      *self);
+LabEndpointState   lab_endpoint_get_state        (LabEndpoint      *self);
+const char        *lab_endpoint_get_error        (LabEndpoint      *self);
+const char        *lab_endpoint_get_waiting_call (LabEndpoint      *self);
+const char        *lab_endpoint_get_address      (LabEndpoint      *self);
+guint16            lab_endpoint_get_port         (LabEndpoint      *self);
+GListModel        *lab_endpoint_get_connections  (LabEndpoint      *self);
+LabConnection     *lab_endpoint_find_connection  (LabEndpoint      *self,
+                                                  guint64           id);
+gboolean           lab_endpoint_is_active        (LabEndpoint      *self);
+void               lab_endpoint_set_keep_data    (LabEndpoint      *self,
+                                                  gboolean          keep_data);
+
+gboolean           lab_endpoint_start            (LabEndpoint      *self,
+                                                  GError          **error);
+void               lab_endpoint_stop             (LabEndpoint      *self);
+gboolean           lab_endpoint_send             (LabEndpoint      *self,
+                                                  guint64           connection,
+                                                  GBytes           *bytes,
+                                                  gboolean          sendall,
+                                                  GError          **error);
+gboolean           lab_endpoint_shutdown_write   (LabEndpoint      *self,
+                                                  guint64           connection,
+                                                  GError          **error);
+gboolean           lab_endpoint_close_connection (LabEndpoint      *self,
+                                                  guint64           connection,
+                                                  GError          **error);
+
+G_END_DECLS

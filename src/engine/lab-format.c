@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+#include <glib/gi18n.h>
+
+#include "lab-address.h"
+#include "lab-errno.h"
+#include "lab-format.h"
+#include "lab-hex.h"
+
+/* One event as a line of text or of JSON: what protolab-cli prints and the
+ * timeline's exports write. A blocking call is two lines, when it began and
+ * when it returned. */
+
+static double
+seconds (gint64 us)
+{
+  return us / (double) G_USEC_PER_SEC;
+}
+
+static char *
+format_duration (gint64 us)
+{
+  if (us < 1000)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " µs", us);
+  if (us < G_USEC_PER_SEC)
+    return g_strdup_printf ("%.1f ms", us / 1000.0);
+  return g_strdup_printf ("%.3f s", us / (double) G_USEC_PER_SEC);
+}
+
+/**
+ * lab_format_text:
+ * @end: whether to write the end of a blocking call rather than its start
+ *
+ * Returns: one line for a class to read: time, endpoint and thread, then
+ *   the event; never a control character
+ */
+char *
+lab_format_text (LabEvent *event,
+                 gboolean  end)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *body = NULL;
+  const char *endpoint = lab_event_get_endpoint_name (event);
+  gint64 t = end ? lab_event_get_end_time (event) : lab_event_get_begin_time (event);
+  GString *line = g_string_new (NULL);
+
+  name = lab_text_escape ((const guint8 *) (endpoint != NULL ? endpoint : ""),
+                          endpoint != NULL ? strlen (endpoint) : 0, 0);
+
+  if (lab_event_get_kind (event) == LAB_EVENT_CALL && lab_event_get_blocking (event) && !end)
+    {
+      g_autofree char *args = lab_event_dup_args (event);
+
+      /* Translators: a call that may block has begun; %s (%s) is the call and its arguments. */
+      body = g_strdup_printf (_("%s (%s) …"), lab_event_get_call_name (event), args);
+    }
+  else
+    body = lab_event_dup_summary (event);
+
+  g_string_append_printf (line, "%10.6f  %s#%u  ", seconds (t), name, lab_event_get_thread (event));
+  if (lab_event_get_instrumentation (event))
+    /* Translators: marks a call the lab made to watch the kernel, not the program's. */
+    g_string_append (line, _("[kernel] "));
+  g_string_append (line, body);
+
+  if (lab_event_get_kind (event) == LAB_EVENT_CALL && !lab_event_get_instrumentation (event) &&
+      (end || !lab_event_get_blocking (event)))
+    {
+      g_autofree char *duration = format_duration (lab_event_get_end_time (event) -
+                                                   lab_event_get_begin_time (event));
+
+      g_string_append_printf (line, "  [%s]", duration);
+    }
+
+  return g_string_free (line, FALSE);
+}
+
+static void
+add_address (JsonBuilder    *builder,
+             const char     *member,
+             GSocketAddress *address)
+{
+  g_autofree char *text = NULL;
+
+  if (address == NULL)
+    return;
+
+  text = lab_address_format (address);
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, text);
+}
+
+static void
+add_enum_nick (JsonBuilder *builder,
+               const char  *member,
+               GType        type,
+               int          value)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *v = g_enum_get_value (klass, value);
+
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, v != NULL ? v->value_nick : "");
+}
+
+static void
+add_call (JsonBuilder *builder,
+          LabEvent    *event,
+          gboolean     end)
+{
+  g_autofree char *args = lab_event_dup_args (event);
+  gboolean blocking = lab_event_get_blocking (event);
+
+  json_builder_set_member_name (builder, "call");
+  json_builder_add_string_value (builder, lab_event_get_call_name (event));
+  json_builder_set_member_name (builder, "op");
+  json_builder_add_string_value (builder, lab_op_to_string (lab_event_get_op (event)));
+  json_builder_set_member_name (builder, "phase");
+  json_builder_add_string_value (builder, blocking && !end ? "begin" : "end");
+  json_builder_set_member_name (builder, "args");
+  json_builder_add_string_value (builder, args);
+  json_builder_set_member_name (builder, "instrumentation");
+  json_builder_add_boolean_value (builder, lab_event_get_instrumentation (event));
+
+  if (blocking && !end)
+    return;
+
+  {
+    g_autofree char *result = lab_event_dup_result (event);
+    const char *err_name = lab_event_get_errno_name (event);
+
+    json_builder_set_member_name (builder, "result");
+    json_builder_add_int_value (builder, lab_event_get_errno (event) != 0 ? -1 : lab_event_get_result (event));
+    json_builder_set_member_name (builder, "result_text");
+    json_builder_add_string_value (builder, result);
+    json_builder_set_member_name (builder, "errno");
+    if (err_name != NULL)
+      json_builder_add_string_value (builder, err_name);
+    else
+      json_builder_add_null_value (builder);
+    if (lab_event_get_errno (event) != 0)
+      {
+        json_builder_set_member_name (builder, "errmsg");
+        json_builder_add_string_value (builder, lab_errno_message (lab_event_get_errno (event)));
+      }
+    json_builder_set_member_name (builder, "duration");
+    json_builder_add_double_value (builder, seconds (lab_event_get_end_time (event) -
+                                                     lab_event_get_begin_time (event)));
+    add_address (builder, "address", lab_event_get_address (event));
+
+    if (lab_event_get_resolved (event) != NULL)
+      {
+        GPtrArray *resolved = lab_event_get_resolved (event);
+
+        json_builder_set_member_name (builder, "resolved");
+        json_builder_begin_array (builder);
+        for (guint i = 0; i < resolved->len; i++)
+          {
+            g_autofree char *text = lab_address_format (resolved->pdata[i]);
+
+            json_builder_add_string_value (builder, text);
+          }
+        json_builder_end_array (builder);
+      }
+  }
+}
+
+/**
+ * lab_format_jsonl:
+ *
+ * Returns: the event as one JSON object, on one line, with no newline
+ */
+char *
+lab_format_jsonl (LabEvent *event,
+                  gboolean  end)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gint64 t = end ? lab_event_get_end_time (event) : lab_event_get_begin_time (event);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "t");
+  json_builder_add_double_value (builder, seconds (t));
+  json_builder_set_member_name (builder, "seq");
+  json_builder_add_int_value (builder, (gint64) lab_event_get_seq (event));
+  json_builder_set_member_name (builder, "endpoint");
+  json_builder_add_string_value (builder, lab_event_get_endpoint_name (event));
+  json_builder_set_member_name (builder, "thread");
+  json_builder_add_int_value (builder, lab_event_get_thread (event));
+  add_enum_nick (builder, "kind", LAB_TYPE_EVENT_KIND, lab_event_get_kind (event));
+  add_enum_nick (builder, "backend", LAB_TYPE_BACKEND_KIND, lab_event_get_backend (event));
+  json_builder_set_member_name (builder, "fd");
+  json_builder_add_int_value (builder, lab_event_get_fd (event));
+  json_builder_set_member_name (builder, "conn");
+  json_builder_add_int_value (builder, (gint64) lab_event_get_connection (event));
+
+  switch (lab_event_get_kind (event))
+    {
+    case LAB_EVENT_CALL:
+      add_call (builder, event, end);
+      break;
+
+    case LAB_EVENT_STATE:
+      {
+        guint length, limit;
+
+        json_builder_set_member_name (builder, "state");
+        json_builder_add_string_value (builder, lab_tcp_state_to_string (lab_event_get_state (event)));
+        json_builder_set_member_name (builder, "previous");
+        json_builder_add_string_value (builder, lab_tcp_state_to_string (lab_event_get_previous_state (event)));
+        if (lab_event_get_queue (event, &length, &limit))
+          {
+            json_builder_set_member_name (builder, "queue");
+            json_builder_add_int_value (builder, length);
+            json_builder_set_member_name (builder, "queue_limit");
+            json_builder_add_int_value (builder, limit);
+          }
+      }
+      break;
+
+    case LAB_EVENT_DATA:
+      {
+        GBytes *bytes = lab_event_get_bytes (event);
+        gsize len = 0;
+        const guint8 *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+        g_autofree char *hex = data != NULL ? lab_hex_format (data, len, 0) : NULL;
+
+        json_builder_set_member_name (builder, "dir");
+        json_builder_add_string_value (builder, lab_event_get_direction (event) == LAB_DIRECTION_IN ? "in" : "out");
+        json_builder_set_member_name (builder, "len");
+        json_builder_add_int_value (builder, (gint64) lab_event_get_real_length (event));
+        json_builder_set_member_name (builder, "hex");
+        if (hex != NULL)
+          json_builder_add_string_value (builder, hex);
+        else
+          json_builder_add_null_value (builder);
+        json_builder_set_member_name (builder, "truncated");
+        json_builder_add_boolean_value (builder, lab_event_get_truncated (event));
+        add_address (builder, "address", lab_event_get_address (event));
+      }
+      break;
+
+    case LAB_EVENT_NOTE:
+      {
+        g_autofree char *text = lab_event_dup_summary (event);
+
+        add_enum_nick (builder, "note", LAB_TYPE_NOTE, lab_event_get_note (event));
+        json_builder_set_member_name (builder, "text");
+        json_builder_add_string_value (builder, text);
+        if (lab_event_get_note_arg (event) != NULL)
+          {
+            json_builder_set_member_name (builder, "arg");
+            json_builder_add_string_value (builder, lab_event_get_note_arg (event));
+          }
+      }
+      break;
+
+    default:
+      break;
+    }
+
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "lab-run-private.h"
+
+G_BEGIN_DECLS
+
+/* The kernel's view of TCP sockets, truthfully: TCP_INFO while a socket is
+ * open, sock_diag (as ss does) once it is closed and lingers, in TIME_WAIT
+ * for instance. A state is recorded when it is seen to change, by the
+ * worker right after a call that can change it, and by a watcher thread
+ * that polls every open and lingering socket. These are instrumentation:
+ * recorded as thread 0 and flagged, never taken for the program's calls. */
+
+void lab_kernel_watch   (LabRun  *run,
+                         LabSock *sock);
+void lab_kernel_sample  (LabSock *sock);
+void lab_kernel_release (LabSock *sock,
+                         gboolean follow);
+
+G_END_DECLS

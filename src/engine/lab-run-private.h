@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <pthread.h>
+#include <gio/gio.h>
+
+#include "lab-endpoint-config-private.h"
+#include "lab-event-private.h"
+#include "lab-timeline-private.h"
+
+G_BEGIN_DECLS
+
+/* A running endpoint, as its threads see it.
+ *
+ * LabRun is what one start of an endpoint owns: its configuration copy, its
+ * threads (LabWorker), its sockets (LabSock) and the backend that makes the
+ * calls. The programs (servers, clients) are written once against the
+ * backend; each backend records every call it makes in the timeline. */
+
+typedef struct _LabRun LabRun;
+typedef struct _LabWorker LabWorker;
+typedef struct _LabSock LabSock;
+typedef struct _LabBackend LabBackend;
+typedef struct _LabKernelWatch LabKernelWatch;
+
+struct _LabSock
+{
+  gatomicrefcount  ref;
+  int              fd;
+  GSocket         *gsocket;
+  int              family;
+  int              type;
+  guint64          conn;
+  gboolean         nonblocking;
+  GSocketAddress  *local;
+  GSocketAddress  *peer;
+
+  /* Held while the fd is in use by a thread other than its reader, so that
+   * it is never closed (and its number reused) under that thread. */
+  GMutex           io_lock;
+  gboolean         closed;
+
+  /* The thread that reads this socket and will close it; a close asked from
+   * elsewhere interrupts it. */
+  LabWorker       *reader;
+  gboolean         close_requested;
+  GCancellable    *cancellable;
+
+  LabKernelWatch  *watch;
+
+  /* GIO event loop */
+  GSource         *in_source;
+  GSource         *out_source;
+  gboolean         ready_in;
+  gboolean         ready_out;
+};
+
+struct _LabWorker
+{
+  LabRun          *run;
+  guint            index;
+  pthread_t        thread;
+  gboolean         started;
+  gboolean         alive;
+  int              err;
+  GMainContext    *context;
+};
+
+typedef enum {
+  LAB_COMMAND_SEND,
+  LAB_COMMAND_SHUTDOWN_WRITE,
+  LAB_COMMAND_CLOSE,
+  LAB_COMMAND_QUIT,
+} LabCommandKind;
+
+typedef struct {
+  LabCommandKind  kind;
+  guint64         conn;
+  GBytes         *bytes;
+  gboolean        sendall;
+} LabCommand;
+
+/* Who records: what every event of a run carries. */
+typedef struct {
+  LabTimeline    *timeline;
+  guint           endpoint_id;
+  guint           generation;
+  GRefString     *name;
+  LabBackendKind  backend;
+} LabSource;
+
+struct _LabRun
+{
+  gatomicrefcount     ref;
+  LabSource           source;
+  LabTimeline        *timeline;
+  LabEndpointConfig  *config;
+  const LabBackend   *backend;
+  guint               endpoint_id;
+  GCancellable       *cancellable;
+  gint                stopping;
+
+  GMutex              lock;
+  GCond               cond;
+  GPtrArray          *workers;
+  guint               next_thread;
+  GHashTable         *socks;          /* conn → LabSock */
+  guint               active_clients;
+  gboolean            ready;          /* the program can take commands */
+  guint               served;
+  GAsyncQueue        *commands;
+  LabWorker          *loop_worker;    /* the event loop's thread, to wake */
+
+  /* UDP: the one socket, and the peers seen, each a “connection” */
+  LabSock            *udp_sock;
+  GHashTable         *udp_peers;      /* conn → GSocketAddress */
+  GHashTable         *udp_conns;      /* "host port" → conn */
+};
+
+typedef struct {
+  LabSock *sock;
+  gboolean want_in;
+  gboolean want_out;
+  gboolean can_in;
+  gboolean can_out;
+  gboolean hangup;
+} LabPollItem;
+
+struct _LabBackend
+{
+  LabBackendKind   kind;
+
+  LabSock        *(*socket)       (LabWorker *w, int family, int type);
+  gboolean        (*setsockopt)   (LabWorker *w, LabSock *s, int level, int name, int value);
+  gboolean        (*set_timeout)  (LabWorker *w, LabSock *s, guint ms);
+  gboolean        (*set_blocking) (LabWorker *w, LabSock *s, gboolean blocking);
+  gboolean        (*bind)         (LabWorker *w, LabSock *s, GSocketAddress *address, gboolean reuse);
+  gboolean        (*listen)       (LabWorker *w, LabSock *s, int backlog);
+  LabSock        *(*accept)       (LabWorker *w, LabSock *s);
+  gboolean        (*connect)      (LabWorker *w, LabSock *s, GSocketAddress *address, guint timeout_ms);
+  gssize          (*send)         (LabWorker *w, LabSock *s, GBytes *bytes);
+  gssize          (*recv)         (LabWorker *w, LabSock *s, gsize size, GBytes **out);
+  gssize          (*sendto)       (LabWorker *w, LabSock *s, GBytes *bytes, GSocketAddress *to);
+  gssize          (*recvfrom)     (LabWorker *w, LabSock *s, gsize size, GBytes **out,
+                                   GSocketAddress **from);
+  gboolean        (*shutdown)     (LabWorker *w, LabSock *s, int how);
+  void            (*close)        (LabWorker *w, LabSock *s);
+  GPtrArray      *(*resolve)      (LabWorker *w, const char *host, guint16 port, LabFamily family,
+                                   int type);
+  GSocketAddress *(*getsockname)  (LabWorker *w, LabSock *s);
+  GSocketAddress *(*getpeername)  (LabWorker *w, LabSock *s);
+  int             (*poll)         (LabWorker *w, LabPollItem *items, guint n, int timeout_ms);
+  void            (*wake)         (LabWorker *w);
+};
+
+extern const LabBackend lab_backend_posix;
+extern const LabBackend lab_backend_gio;
+
+/* lab-programs.c */
+void       lab_run_start             (LabRun            *run);
+guint64    lab_run_udp_peer          (LabRun            *run,
+                                      GSocketAddress    *address,
+                                      gboolean          *is_new);
+
+/* lab-run.c */
+LabRun    *lab_run_new               (LabTimeline       *timeline,
+                                      LabEndpointConfig *config,
+                                      guint              endpoint_id,
+                                      guint              generation,
+                                      const char        *name);
+LabRun    *lab_run_ref               (LabRun            *run);
+void       lab_run_unref             (LabRun            *run);
+gboolean   lab_run_is_stopping       (LabRun            *run);
+void       lab_run_stop              (LabRun            *run);
+LabWorker *lab_run_spawn             (LabRun            *run,
+                                      void             (*func) (LabWorker *w, gpointer data),
+                                      gpointer           data,
+                                      GDestroyNotify     destroy);
+guint      lab_run_n_workers         (LabRun            *run);
+void       lab_run_push_command      (LabRun            *run,
+                                      LabCommand        *command);
+void       lab_run_register_sock     (LabRun            *run,
+                                      LabSock           *sock);
+void       lab_run_unregister_sock   (LabRun            *run,
+                                      LabSock           *sock);
+LabSock   *lab_run_lookup_sock       (LabRun            *run,
+                                      guint64            conn);
+GPtrArray *lab_run_list_socks        (LabRun            *run);
+guint64    lab_run_new_conn          (LabRun            *run);
+void       lab_command_free          (LabCommand        *command);
+
+void       lab_worker_interrupt      (LabWorker         *w);
+
+LabSock   *lab_sock_new              (int                fd,
+                                      GSocket           *gsocket,
+                                      int                family,
+                                      int                type);
+LabSock   *lab_sock_ref              (LabSock           *sock);
+void       lab_sock_unref            (LabSock           *sock);
+
+/* Recording, from the worker that makes the call */
+LabEvent  *lab_call_new              (LabWorker         *w,
+                                      LabSock           *s,
+                                      LabOp              op,
+                                      const char        *call);
+void       lab_call_begin            (LabWorker         *w,
+                                      LabEvent          *event);
+void       lab_call_end              (LabWorker         *w,
+                                      LabEvent          *event,
+                                      gint64             result,
+                                      int                err,
+                                      GSocketAddress    *address);
+void       lab_record_data           (LabWorker         *w,
+                                      LabSock           *s,
+                                      guint64            conn,
+                                      LabDirection       direction,
+                                      GBytes            *bytes,
+                                      gsize              real_len,
+                                      GSocketAddress    *peer);
+void       lab_record_note           (LabRun            *run,
+                                      LabWorker         *w,
+                                      LabSock           *s,
+                                      LabNote            note,
+                                      const char        *arg);
+void       lab_record_state          (const LabSource   *source,
+                                      LabSock           *s,
+                                      LabTcpState        state,
+                                      LabTcpState        previous,
+                                      gboolean           has_queue,
+                                      guint              queue_len,
+                                      guint              queue_limit);
+void       lab_record_instrumentation (const LabSource  *source,
+                                      LabSock           *s,
+                                      LabOp              op,
+                                      const char        *call,
+                                      gint64             i0,
+                                      gint64             i1,
+                                      const char        *text,
+                                      gint64             result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabSock, lab_sock_unref)
+
+G_END_DECLS

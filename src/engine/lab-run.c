@@ -1,0 +1,658 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "lab-kernel-private.h"
+#include "lab-run-private.h"
+
+/* Stopping must wake a thread blocked in accept (), recv (), connect () or
+ * poll () at once. The POSIX backend's calls really block, so the thread is
+ * sent a signal whose handler does nothing and does not restart the call:
+ * the call returns EINTR, as it would in any C program, and the thread sees
+ * that the endpoint is stopping. GIO's calls are woken by cancellables. */
+#define LAB_INTERRUPT_SIGNAL (SIGRTMIN + 3)
+#define REAPER_INTERVAL_US   (5 * 1000)
+
+static void
+on_interrupt_signal (int signum)
+{
+}
+
+static void
+install_interrupt_handler (void)
+{
+  static gsize installed;
+
+  if (g_once_init_enter (&installed))
+    {
+      struct sigaction action = { 0 };
+
+      action.sa_handler = on_interrupt_signal;
+      sigemptyset (&action.sa_mask);
+      action.sa_flags = 0; /* no SA_RESTART: the blocked call returns EINTR */
+      sigaction (LAB_INTERRUPT_SIGNAL, &action, NULL);
+
+      g_once_init_leave (&installed, 1);
+    }
+}
+
+LabSock *
+lab_sock_new (int      fd,
+              GSocket *gsocket,
+              int      family,
+              int      type)
+{
+  LabSock *sock = g_new0 (LabSock, 1);
+
+  g_atomic_ref_count_init (&sock->ref);
+  g_mutex_init (&sock->io_lock);
+  sock->fd = fd;
+  sock->gsocket = gsocket;
+  sock->family = family;
+  sock->type = type;
+  sock->cancellable = g_cancellable_new ();
+
+  return sock;
+}
+
+static int
+compare_conn (gconstpointer a,
+              gconstpointer b)
+{
+  const LabSock *sa = *(LabSock * const *) a;
+  const LabSock *sb = *(LabSock * const *) b;
+
+  return sa->conn < sb->conn ? -1 : sa->conn > sb->conn;
+}
+
+LabSock *
+lab_sock_ref (LabSock *sock)
+{
+  g_atomic_ref_count_inc (&sock->ref);
+  return sock;
+}
+
+void
+lab_sock_unref (LabSock *sock)
+{
+  if (sock == NULL || !g_atomic_ref_count_dec (&sock->ref))
+    return;
+
+  g_assert (sock->watch == NULL);
+  if (sock->in_source != NULL)
+    {
+      g_source_destroy (sock->in_source);
+      g_source_unref (sock->in_source);
+    }
+  if (sock->out_source != NULL)
+    {
+      g_source_destroy (sock->out_source);
+      g_source_unref (sock->out_source);
+    }
+  g_clear_object (&sock->gsocket);
+  g_clear_object (&sock->local);
+  g_clear_object (&sock->peer);
+  g_clear_object (&sock->cancellable);
+  g_mutex_clear (&sock->io_lock);
+  g_free (sock);
+}
+
+void
+lab_command_free (LabCommand *command)
+{
+  g_clear_pointer (&command->bytes, g_bytes_unref);
+  g_free (command);
+}
+
+LabRun *
+lab_run_new (LabTimeline       *timeline,
+             LabEndpointConfig *config,
+             guint              endpoint_id,
+             guint              generation,
+             const char        *name)
+{
+  LabRun *run = g_new0 (LabRun, 1);
+
+  install_interrupt_handler ();
+
+  g_atomic_ref_count_init (&run->ref);
+  g_mutex_init (&run->lock);
+  g_cond_init (&run->cond);
+  run->timeline = g_object_ref (timeline);
+  run->config = lab_endpoint_config_copy (config);
+  run->backend = run->config->backend == LAB_BACKEND_GIO ? &lab_backend_gio : &lab_backend_posix;
+  run->endpoint_id = endpoint_id;
+  run->source.timeline = run->timeline;
+  run->source.endpoint_id = endpoint_id;
+  run->source.generation = generation;
+  run->source.name = g_ref_string_new (name != NULL ? name : "");
+  run->source.backend = run->config->backend;
+  run->cancellable = g_cancellable_new ();
+  run->workers = g_ptr_array_new_with_free_func (g_free);
+  run->socks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) lab_sock_unref);
+  run->commands = g_async_queue_new_full ((GDestroyNotify) lab_command_free);
+  run->udp_peers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  run->udp_conns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  return run;
+}
+
+LabRun *
+lab_run_ref (LabRun *run)
+{
+  g_atomic_ref_count_inc (&run->ref);
+  return run;
+}
+
+void
+lab_run_unref (LabRun *run)
+{
+  if (run == NULL || !g_atomic_ref_count_dec (&run->ref))
+    return;
+
+  g_hash_table_unref (run->socks);
+  g_hash_table_unref (run->udp_peers);
+  g_hash_table_unref (run->udp_conns);
+  g_clear_pointer (&run->udp_sock, lab_sock_unref);
+  g_async_queue_unref (run->commands);
+  g_ptr_array_unref (run->workers);
+  g_object_unref (run->cancellable);
+  g_ref_string_release (run->source.name);
+  g_object_unref (run->config);
+  g_object_unref (run->timeline);
+  g_cond_clear (&run->cond);
+  g_mutex_clear (&run->lock);
+  g_free (run);
+}
+
+gboolean
+lab_run_is_stopping (LabRun *run)
+{
+  return g_atomic_int_get (&run->stopping);
+}
+
+void
+lab_worker_interrupt (LabWorker *w)
+{
+  /* Called with run->lock held: while it runs, the thread exists. */
+  if (w->started && w->alive)
+    pthread_kill (w->thread, LAB_INTERRUPT_SIGNAL);
+}
+
+static gpointer
+reaper_main (gpointer data)
+{
+  LabRun *run = data;
+
+  /* A signal can land just before a thread enters its blocking call and be
+   * lost; so every live thread is interrupted again until none is left. */
+  g_mutex_lock (&run->lock);
+  for (;;)
+    {
+      guint alive = 0;
+
+      for (guint i = 0; i < run->workers->len; i++)
+        {
+          LabWorker *w = run->workers->pdata[i];
+
+          if (w->alive)
+            {
+              alive++;
+              lab_worker_interrupt (w);
+              if (w->context != NULL)
+                g_main_context_wakeup (w->context);
+            }
+        }
+
+      if (alive == 0)
+        break;
+
+      g_cond_wait_until (&run->cond, &run->lock, g_get_monotonic_time () + REAPER_INTERVAL_US);
+    }
+  g_mutex_unlock (&run->lock);
+
+  lab_run_unref (run);
+  return NULL;
+}
+
+/**
+ * lab_run_stop:
+ *
+ * Asks every thread of @run to stop and wakes those that block. Returns at
+ * once; the last thread to finish records that the endpoint stopped.
+ */
+void
+lab_run_stop (LabRun *run)
+{
+  LabCommand *quit;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (!g_atomic_int_compare_and_exchange (&run->stopping, FALSE, TRUE))
+    return;
+
+  lab_record_note (run, NULL, NULL, LAB_NOTE_STOP_REQUESTED, NULL);
+  g_cancellable_cancel (run->cancellable);
+
+  g_mutex_lock (&run->lock);
+  g_hash_table_iter_init (&iter, run->socks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_cancellable_cancel (((LabSock *) value)->cancellable);
+  g_mutex_unlock (&run->lock);
+
+  quit = g_new0 (LabCommand, 1);
+  quit->kind = LAB_COMMAND_QUIT;
+  g_async_queue_push (run->commands, quit);
+
+  g_thread_unref (g_thread_new ("protolab-reaper", reaper_main, lab_run_ref (run)));
+}
+
+typedef struct {
+  LabWorker      *worker;
+  void          (*func) (LabWorker *w, gpointer data);
+  gpointer        data;
+  GDestroyNotify  destroy;
+} Spawn;
+
+static gpointer
+worker_main (gpointer data)
+{
+  Spawn *spawn = data;
+  LabWorker *w = spawn->worker;
+  LabRun *run = w->run;
+  gboolean last;
+  sigset_t set;
+
+  /* GLib starts threads with every signal blocked. */
+  sigemptyset (&set);
+  sigaddset (&set, LAB_INTERRUPT_SIGNAL);
+  pthread_sigmask (SIG_UNBLOCK, &set, NULL);
+
+  g_mutex_lock (&run->lock);
+  w->thread = pthread_self ();
+  w->started = TRUE;
+  g_mutex_unlock (&run->lock);
+
+  spawn->func (w, spawn->data);
+  if (spawn->destroy != NULL)
+    spawn->destroy (spawn->data);
+  g_free (spawn);
+
+  g_mutex_lock (&run->lock);
+  w->alive = FALSE;
+  last = TRUE;
+  for (guint i = 0; i < run->workers->len; i++)
+    last &= !((LabWorker *) run->workers->pdata[i])->alive;
+  g_cond_broadcast (&run->cond);
+  g_mutex_unlock (&run->lock);
+
+  if (last)
+    {
+      /* Nothing of this run touches a socket any more: the kernel watcher
+       * keeps only what it follows after close (TIME_WAIT). */
+      lab_record_note (run, NULL, NULL, LAB_NOTE_STOPPED, NULL);
+    }
+
+  lab_run_unref (run);
+  return NULL;
+}
+
+/**
+ * lab_run_spawn:
+ *
+ * Starts a thread of @run running @func. Threads are numbered from 1 in
+ * the order they start; the kernel watcher is thread 0.
+ *
+ * Returns: (transfer none): the new worker
+ */
+LabWorker *
+lab_run_spawn (LabRun     *run,
+               void      (*func) (LabWorker *w, gpointer data),
+               gpointer     data,
+               GDestroyNotify destroy)
+{
+  LabWorker *w = g_new0 (LabWorker, 1);
+  Spawn *spawn = g_new0 (Spawn, 1);
+  g_autofree char *name = NULL;
+
+  w->run = run;
+  w->alive = TRUE;
+
+  g_mutex_lock (&run->lock);
+  w->index = ++run->next_thread;
+  g_ptr_array_add (run->workers, w);
+  g_mutex_unlock (&run->lock);
+
+  spawn->worker = w;
+  spawn->func = func;
+  spawn->data = data;
+  spawn->destroy = destroy;
+
+  name = g_strdup_printf ("protolab-%u.%u", run->endpoint_id, w->index);
+  lab_run_ref (run);
+  g_thread_unref (g_thread_new (name, worker_main, spawn));
+
+  return w;
+}
+
+guint
+lab_run_n_workers (LabRun *run)
+{
+  guint alive = 0;
+
+  g_mutex_lock (&run->lock);
+  for (guint i = 0; i < run->workers->len; i++)
+    alive += ((LabWorker *) run->workers->pdata[i])->alive;
+  g_mutex_unlock (&run->lock);
+
+  return alive;
+}
+
+/**
+ * lab_run_push_command:
+ * @command: (transfer full): what the command thread is to do
+ */
+void
+lab_run_push_command (LabRun     *run,
+                      LabCommand *command)
+{
+  g_async_queue_push (run->commands, command);
+}
+
+/* Connection numbers are unique in the process, so that what the kernel
+ * watcher reports of an old connection after a restart is never taken for
+ * a new one. */
+static GMutex conn_lock;
+static guint64 conn_counter;
+
+guint64
+lab_run_new_conn (LabRun *run)
+{
+  guint64 conn;
+
+  g_mutex_lock (&conn_lock);
+  conn = ++conn_counter;
+  g_mutex_unlock (&conn_lock);
+
+  return conn;
+}
+
+/* A socket that carries a connection is known by its number, so that a
+ * send or a close asked from the window reaches it. */
+void
+lab_run_register_sock (LabRun  *run,
+                       LabSock *sock)
+{
+  g_assert (sock->conn != 0);
+
+  g_mutex_lock (&run->lock);
+  g_hash_table_insert (run->socks, &sock->conn, lab_sock_ref (sock));
+  if (lab_run_is_stopping (run))
+    g_cancellable_cancel (sock->cancellable);
+  g_mutex_unlock (&run->lock);
+}
+
+void
+lab_run_unregister_sock (LabRun  *run,
+                         LabSock *sock)
+{
+  g_mutex_lock (&run->lock);
+  if (g_hash_table_lookup (run->socks, &sock->conn) == sock)
+    g_hash_table_remove (run->socks, &sock->conn);
+  g_mutex_unlock (&run->lock);
+}
+
+/**
+ * lab_run_lookup_sock:
+ *
+ * Returns: (transfer full) (nullable): the socket of connection @conn
+ */
+LabSock *
+lab_run_lookup_sock (LabRun  *run,
+                     guint64  conn)
+{
+  LabSock *sock;
+
+  g_mutex_lock (&run->lock);
+  sock = g_hash_table_lookup (run->socks, &conn);
+  if (sock != NULL)
+    lab_sock_ref (sock);
+  g_mutex_unlock (&run->lock);
+
+  return sock;
+}
+
+/**
+ * lab_run_list_socks:
+ *
+ * Returns: (transfer container) (element-type LabSock): every connected
+ *   socket, each with a reference, in connection order
+ */
+GPtrArray *
+lab_run_list_socks (LabRun *run)
+{
+  GPtrArray *socks = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_sock_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_mutex_lock (&run->lock);
+  g_hash_table_iter_init (&iter, run->socks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (socks, lab_sock_ref (value));
+  g_mutex_unlock (&run->lock);
+
+  g_ptr_array_sort (socks, compare_conn);
+  return socks;
+}
+
+static LabEvent *
+event_new (const LabSource *src,
+           LabEventKind     kind,
+           guint            thread,
+           LabSock         *s)
+{
+  LabEvent *event = lab_event_new (kind);
+
+  event->backend = src->backend;
+  event->endpoint_id = src->endpoint_id;
+  event->run = src->generation;
+  event->endpoint_name = g_ref_string_acquire (src->name);
+  event->thread = thread;
+  event->begin_us = lab_timeline_now (src->timeline);
+  event->end_us = event->begin_us;
+  if (s != NULL)
+    {
+      event->fd = s->fd;
+      event->conn = s->conn;
+    }
+
+  return event;
+}
+
+static gboolean
+op_can_block (LabOp op)
+{
+  switch (op)
+    {
+    case LAB_OP_ACCEPT:
+    case LAB_OP_CONNECT:
+    case LAB_OP_SEND:
+    case LAB_OP_RECV:
+    case LAB_OP_SENDTO:
+    case LAB_OP_RECVFROM:
+    case LAB_OP_GETADDRINFO:
+    case LAB_OP_POLL:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * lab_call_new:
+ * @call: the API's own name for the call, a static string
+ *
+ * Returns: (transfer full): a call about to be made; fill its arguments,
+ *   then lab_call_begin() and lab_call_end()
+ */
+LabEvent *
+lab_call_new (LabWorker  *w,
+              LabSock    *s,
+              LabOp       op,
+              const char *call)
+{
+  LabEvent *event = event_new (&w->run->source, LAB_EVENT_CALL, w->index, s);
+
+  event->op = op;
+  event->call = call;
+  /* A call that may wait is shown while it waits; on a non-blocking socket
+   * (poll itself aside) nothing waits. */
+  event->blocking = op_can_block (op) && (s == NULL || !s->nonblocking || op == LAB_OP_POLL);
+
+  return event;
+}
+
+/**
+ * lab_call_begin:
+ *
+ * Marks the moment the call is made. A call that can block is recorded now,
+ * so that it is seen waiting.
+ */
+void
+lab_call_begin (LabWorker *w,
+                LabEvent  *event)
+{
+  event->begin_us = lab_timeline_now (w->run->timeline);
+
+  if (event->blocking)
+    {
+      event->finished = FALSE;
+      lab_timeline_append (w->run->timeline, g_object_ref (event));
+    }
+}
+
+/**
+ * lab_call_end:
+ * @event: (transfer full): the call, as lab_call_new() returned it
+ * @err: the errno (or LAB_ERR_FROM_EAI()) of a failure, 0 for success
+ * @address: (transfer full) (nullable): an address the call returned
+ *
+ * Records what the call returned and keeps @err as the worker's last error.
+ */
+void
+lab_call_end (LabWorker      *w,
+              LabEvent       *event,
+              gint64          result,
+              int             err,
+              GSocketAddress *address)
+{
+  gint64 now = lab_timeline_now (w->run->timeline);
+
+  w->err = err;
+
+  if (event->blocking)
+    lab_timeline_finish (w->run->timeline, event, now, result, err, address);
+  else
+    {
+      event->end_us = now;
+      event->result = result;
+      event->err = err;
+      event->address = address;
+      lab_timeline_append (w->run->timeline, g_object_ref (event));
+    }
+
+  g_object_unref (event);
+}
+
+/**
+ * lab_record_data:
+ * @conn: the connection, when it is not the socket's own (a UDP peer), or 0
+ * @real_len: how many bytes crossed; more than @bytes holds for a
+ *   truncated datagram
+ */
+void
+lab_record_data (LabWorker      *w,
+                 LabSock        *s,
+                 guint64         conn,
+                 LabDirection    direction,
+                 GBytes         *bytes,
+                 gsize           real_len,
+                 GSocketAddress *peer)
+{
+  LabEvent *event = event_new (&w->run->source, LAB_EVENT_DATA, w->index, s);
+
+  if (conn != 0)
+    event->conn = conn;
+  event->direction = direction;
+  event->bytes = g_bytes_ref (bytes);
+  event->real_len = real_len;
+  if (peer != NULL)
+    event->address = g_object_ref (peer);
+
+  lab_timeline_append (w->run->timeline, event);
+}
+
+void
+lab_record_note (LabRun     *run,
+                 LabWorker  *w,
+                 LabSock    *s,
+                 LabNote     note,
+                 const char *arg)
+{
+  LabEvent *event = event_new (&run->source, LAB_EVENT_NOTE, w != NULL ? w->index : 0, s);
+
+  event->note = note;
+  event->note_arg = g_strdup (arg);
+
+  lab_timeline_append (run->timeline, event);
+}
+
+/* The kernel watcher's records are thread 0: not the program's. */
+void
+lab_record_state (const LabSource *source,
+                  LabSock     *s,
+                  LabTcpState  state,
+                  LabTcpState  previous,
+                  gboolean     has_queue,
+                  guint        queue_len,
+                  guint        queue_limit)
+{
+  LabEvent *event = event_new (source, LAB_EVENT_STATE, 0, s);
+
+  event->state = state;
+  event->previous = previous;
+  if (s != NULL && s->peer != NULL)
+    event->address = g_object_ref (s->peer);
+  event->has_queue = has_queue;
+  event->queue_len = queue_len;
+  event->queue_limit = queue_limit;
+
+  lab_timeline_append (source->timeline, event);
+}
+
+void
+lab_record_instrumentation (const LabSource *source,
+                            LabSock    *s,
+                            LabOp       op,
+                            const char *call,
+                            gint64      i0,
+                            gint64      i1,
+                            const char *text,
+                            gint64      result)
+{
+  LabEvent *event = event_new (source, LAB_EVENT_CALL, 0, s);
+
+  event->op = op;
+  event->call = call;
+  event->instrumentation = TRUE;
+  event->args.i[0] = i0;
+  event->args.i[1] = i1;
+  event->args.text = g_strdup (text);
+  event->result = result;
+
+  lab_timeline_append (source->timeline, event);
+}
