@@ -30,36 +30,12 @@ lab_test_ui_init (int    *argc,
   return TRUE;
 }
 
-static gboolean
-on_timeout (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/**
- * lab_test_ui_wait:
- *
- * Runs the main loop until @condition holds, and fails the test if it does not
- * within @timeout_ms.
- */
 void
 lab_test_ui_wait (LabTestCondition condition,
                   gpointer         data,
                   guint            timeout_ms)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  g_assert_true (condition (data));
+  lab_test_wait (condition, data, timeout_ms);
 }
 
 static gboolean

@@ -5,10 +5,9 @@
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
+#include "lab-test-utils.h"
 
 G_BEGIN_DECLS
-
-typedef gboolean (*LabTestCondition) (gpointer data);
 
 gboolean lab_test_ui_init  (int              *argc,
                             char           ***argv);

@@ -16,6 +16,10 @@ lab_test_init (int    *argc,
 {
   g_test_init (argc, argv, NULL);
   lab_locale_init (NULL);
+
+  /* The default main context holds a descriptor of its own for the life of
+   * the program: made now, it is not counted as a test's. */
+  g_main_context_iteration (NULL, FALSE);
 }
 
 /**
@@ -79,4 +83,60 @@ lab_test_run (const char * const *argv,
     *exit_status = WEXITSTATUS (wait_status);
   else
     *exit_status = -1;
+}
+
+static gboolean
+on_wait_timeout (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * lab_test_wait:
+ *
+ * Runs the default main context until @condition holds, and fails the test
+ * if it does not within @timeout_ms. A bound for a test that would hang
+ * otherwise, never a measure of speed.
+ */
+void
+lab_test_wait (LabTestCondition condition,
+               gpointer         data,
+               guint            timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  g_assert_true (condition (data));
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/**
+ * lab_test_unref_and_wait:
+ *
+ * Drops the test's reference to @object and waits until it is finalized:
+ * the threads of a stopped endpoint let go of theirs a moment after they
+ * said they stopped. Fails if it is still alive after a while (a leak).
+ */
+void
+lab_test_unref_and_wait (gpointer object)
+{
+  gpointer weak = object;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  lab_test_wait (is_null, &weak, 5000);
 }

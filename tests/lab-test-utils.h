@@ -2,10 +2,16 @@
 
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
+typedef gboolean (*LabTestCondition) (gpointer data);
+
+void      lab_test_wait        (LabTestCondition    condition,
+                                gpointer            data,
+                                guint               timeout_ms);
+void      lab_test_unref_and_wait (gpointer           object);
 void      lab_test_init        (int                *argc,
                                 char             ***argv);
 char     *lab_test_source_path (const char         *first_element,

@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "lab-test-engine.h"
+
+static void
+on_recorded (LabTimeline *timeline,
+             LabRecord   *records,
+             guint        n_records,
+             LabTestLog  *log)
+{
+  for (guint i = 0; i < n_records; i++)
+    {
+      g_ptr_array_add (log->all, g_object_ref (records[i].event));
+      g_array_append_val (log->ends, records[i].end);
+      if (!records[i].end)
+        g_ptr_array_add (log->events, g_object_ref (records[i].event));
+    }
+}
+
+LabTestLog *
+lab_test_log_new (LabTimeline *timeline)
+{
+  LabTestLog *log = g_new0 (LabTestLog, 1);
+
+  log->timeline = g_object_ref (timeline);
+  log->events = g_ptr_array_new_with_free_func (g_object_unref);
+  log->all = g_ptr_array_new_with_free_func (g_object_unref);
+  log->ends = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  log->handler = g_signal_connect (timeline, "recorded", G_CALLBACK (on_recorded), log);
+
+  return log;
+}
+
+void
+lab_test_log_free (LabTestLog *log)
+{
+  g_signal_handler_disconnect (log->timeline, log->handler);
+  g_ptr_array_unref (log->events);
+  g_ptr_array_unref (log->all);
+  g_array_unref (log->ends);
+  g_object_unref (log->timeline);
+  g_free (log);
+}
+
+static gboolean
+belongs (LabEvent    *event,
+         LabEndpoint *endpoint)
+{
+  return endpoint == NULL || lab_event_get_endpoint_id (event) == lab_endpoint_get_id (endpoint);
+}
+
+/**
+ * lab_test_log_calls:
+ *
+ * Returns: (transfer container): the calls of @endpoint in the order they
+ *   were made
+ */
+GPtrArray *
+lab_test_log_calls (LabTestLog  *log,
+                    LabEndpoint *endpoint,
+                    gboolean     instrumentation)
+{
+  GPtrArray *calls = g_ptr_array_new ();
+
+  lab_timeline_flush (log->timeline);
+  for (guint i = 0; i < log->events->len; i++)
+    {
+      LabEvent *event = log->events->pdata[i];
+
+      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_CALL &&
+          lab_event_get_instrumentation (event) == instrumentation)
+        g_ptr_array_add (calls, event);
+    }
+
+  return calls;
+}
+
+/**
+ * lab_test_log_ops:
+ *
+ * Returns: the program's calls on @thread (0 for all), as their generic
+ *   operations separated by spaces: "socket bind listen accept …"
+ */
+char *
+lab_test_log_ops (LabTestLog  *log,
+                  LabEndpoint *endpoint,
+                  guint        thread)
+{
+  g_autoptr(GPtrArray) calls = lab_test_log_calls (log, endpoint, FALSE);
+  GString *ops = g_string_new (NULL);
+
+  for (guint i = 0; i < calls->len; i++)
+    if (thread == 0 || lab_event_get_thread (calls->pdata[i]) == thread)
+      g_string_append_printf (ops, "%s%s", ops->len > 0 ? " " : "",
+                              lab_op_to_string (lab_event_get_op (calls->pdata[i])));
+
+  return g_string_free (ops, FALSE);
+}
+
+LabEvent *
+lab_test_log_find_call (LabTestLog  *log,
+                        LabEndpoint *endpoint,
+                        LabOp        op)
+{
+  g_autoptr(GPtrArray) calls = lab_test_log_calls (log, endpoint, FALSE);
+
+  for (guint i = 0; i < calls->len; i++)
+    if (lab_event_get_op (calls->pdata[i]) == op)
+      return calls->pdata[i];
+
+  return NULL;
+}
+
+GByteArray *
+lab_test_log_data (LabTestLog   *log,
+                   LabEndpoint  *endpoint,
+                   LabDirection  direction)
+{
+  GByteArray *data = g_byte_array_new ();
+
+  lab_timeline_flush (log->timeline);
+  for (guint i = 0; i < log->events->len; i++)
+    {
+      LabEvent *event = log->events->pdata[i];
+      GBytes *bytes = lab_event_get_bytes (event);
+
+      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_DATA &&
+          lab_event_get_direction (event) == direction && bytes != NULL)
+        g_byte_array_append (data, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    }
+
+  return data;
+}
+
+guint
+lab_test_log_count_data (LabTestLog   *log,
+                         LabEndpoint  *endpoint,
+                         LabDirection  direction)
+{
+  guint n = 0;
+
+  lab_timeline_flush (log->timeline);
+  for (guint i = 0; i < log->events->len; i++)
+    {
+      LabEvent *event = log->events->pdata[i];
+
+      n += belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_DATA &&
+           lab_event_get_direction (event) == direction;
+    }
+
+  return n;
+}
+
+gboolean
+lab_test_log_has_state (LabTestLog  *log,
+                        LabEndpoint *endpoint,
+                        LabTcpState  state)
+{
+  lab_timeline_flush (log->timeline);
+  for (guint i = 0; i < log->events->len; i++)
+    {
+      LabEvent *event = log->events->pdata[i];
+
+      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_STATE &&
+          lab_event_get_state (event) == state)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+lab_test_log_has_note (LabTestLog  *log,
+                       LabEndpoint *endpoint,
+                       LabNote      note)
+{
+  lab_timeline_flush (log->timeline);
+  for (guint i = 0; i < log->events->len; i++)
+    {
+      LabEvent *event = log->events->pdata[i];
+
+      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_NOTE &&
+          lab_event_get_note (event) == note)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+is_stopped (gpointer data)
+{
+  LabEndpointState state = lab_endpoint_get_state (data);
+
+  return state == LAB_ENDPOINT_STATE_STOPPED || state == LAB_ENDPOINT_STATE_FAILED;
+}
+
+/* Stopped or failed: its threads have all finished. */
+void
+lab_test_wait_stopped (LabEndpoint *endpoint)
+{
+  lab_test_wait (is_stopped, endpoint, 10000);
+  g_assert_false (lab_endpoint_is_active (endpoint));
+}
+
+typedef struct {
+  LabEndpoint *endpoint;
+  const char  *call;
+} Waiting;
+
+static gboolean
+is_waiting_in (gpointer data)
+{
+  Waiting *w = data;
+
+  return g_strcmp0 (lab_endpoint_get_waiting_call (w->endpoint), w->call) == 0;
+}
+
+/* Until the endpoint's program thread is blocked in @call. */
+void
+lab_test_wait_waiting_in (LabEndpoint *endpoint,
+                          const char  *call)
+{
+  Waiting w = { endpoint, call };
+
+  lab_test_wait (is_waiting_in, &w, 10000);
+}
+
+static gboolean
+is_listening (gpointer data)
+{
+  LabEndpoint *endpoint = data;
+
+  return lab_endpoint_get_port (endpoint) != 0 || is_stopped (endpoint);
+}
+
+void
+lab_test_start (LabEndpoint *endpoint)
+{
+  g_autoptr(GError) error = NULL;
+
+  lab_endpoint_start (endpoint, &error);
+  g_assert_no_error (error);
+}
+
+/**
+ * lab_test_start_server:
+ *
+ * Starts a server (on port 0 unless set) and waits until it is bound.
+ *
+ * Returns: the port it is bound to
+ */
+guint16
+lab_test_start_server (LabEndpoint *endpoint)
+{
+  lab_test_start (endpoint);
+  lab_test_wait (is_listening, endpoint, 10000);
+  g_assert_cmpint (lab_endpoint_get_state (endpoint), !=, LAB_ENDPOINT_STATE_FAILED);
+
+  return lab_endpoint_get_port (endpoint);
+}
+
+/* Open descriptors of this process. */
+guint
+lab_test_count_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+
+  /* The directory's own descriptor. */
+  return n - 1;
+}
+
+static gboolean
+fds_are (gpointer data)
+{
+  return lab_test_count_fds () == GPOINTER_TO_UINT (data);
+}
+
+/* The kernel watcher opens a netlink socket for an instant now and then:
+ * the count settles within a moment. */
+void
+lab_test_wait_fds (guint expected)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!fds_are (GUINT_TO_POINTER (expected)) && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+
+  if (!fds_are (GUINT_TO_POINTER (expected)))
+    {
+      g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+      const char *name;
+
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename ("/proc/self/fd", name, NULL);
+          g_autofree char *target = g_file_read_link (path, NULL);
+
+          g_test_message ("open: fd %s → %s", name, target);
+        }
+    }
+
+  g_assert_cmpuint (lab_test_count_fds (), ==, expected);
+}
+
+void
+lab_test_fixture_set_up (LabTestFixture *f,
+                         gconstpointer   data)
+{
+  f->fds_before = lab_test_count_fds ();
+  f->timeline = lab_timeline_new ();
+  f->log = lab_test_log_new (f->timeline);
+}
+
+void
+lab_test_fixture_tear_down (LabTestFixture *f,
+                            gconstpointer   data)
+{
+  lab_test_log_free (f->log);
+  lab_test_unref_and_wait (f->timeline);
+
+  /* Every socket of every endpoint is closed. */
+  lab_test_wait_fds (f->fds_before);
+}
+
+/**
+ * lab_test_add_backends:
+ *
+ * Adds @func as two tests, /@prefix/posix/@name and /@prefix/gio/@name,
+ * each given its backend.
+ */
+void
+lab_test_add_backends (const char  *prefix,
+                       const char  *name,
+                       LabTestFunc  func)
+{
+  g_autofree char *posix = g_strdup_printf ("/%s/posix/%s", prefix, name);
+  g_autofree char *gio = g_strdup_printf ("/%s/gio/%s", prefix, name);
+
+  g_test_add (posix, LabTestFixture, GINT_TO_POINTER (LAB_BACKEND_POSIX),
+              lab_test_fixture_set_up, func, lab_test_fixture_tear_down);
+  g_test_add (gio, LabTestFixture, GINT_TO_POINTER (LAB_BACKEND_GIO),
+              lab_test_fixture_set_up, func, lab_test_fixture_tear_down);
+}
+
+LabEndpoint *
+lab_test_new_endpoint (LabTestFixture  *f,
+                       LabEndpointKind  kind,
+                       gconstpointer    backend,
+                       const char      *name)
+{
+  LabEndpoint *endpoint = lab_endpoint_new (f->timeline, kind, name);
+
+  g_object_set (lab_endpoint_get_config (endpoint), "backend", GPOINTER_TO_INT (backend), NULL);
+  return endpoint;
+}
+
+typedef struct {
+  LabTestFixture *f;
+  LabEndpoint    *endpoint;
+  int             value;
+} RecordWait;
+
+static gboolean
+has_state (gpointer data)
+{
+  RecordWait *w = data;
+
+  return lab_test_log_has_state (w->f->log, w->endpoint, w->value);
+}
+
+void
+lab_test_wait_for_state (LabTestFixture *f,
+                         LabEndpoint    *endpoint,
+                         LabTcpState     state)
+{
+  RecordWait w = { f, endpoint, state };
+
+  lab_test_wait (has_state, &w, 10000);
+}
+
+static gboolean
+has_note (gpointer data)
+{
+  RecordWait *w = data;
+
+  return lab_test_log_has_note (w->f->log, w->endpoint, w->value);
+}
+
+void
+lab_test_wait_for_note (LabTestFixture *f,
+                        LabEndpoint    *endpoint,
+                        LabNote         note)
+{
+  RecordWait w = { f, endpoint, note };
+
+  lab_test_wait (has_note, &w, 10000);
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "lab-endpoint.h"
+#include "lab-test-utils.h"
+
+G_BEGIN_DECLS
+
+/* Everything a timeline emitted, in order, for a test to look through. */
+typedef struct {
+  LabTimeline *timeline;
+  GPtrArray   *events;   /* LabEvent, each as first recorded */
+  GArray      *ends;     /* gboolean per entry of all, parallel to all */
+  GPtrArray   *all;      /* LabEvent per record, ends included */
+  gulong       handler;
+} LabTestLog;
+
+LabTestLog  *lab_test_log_new           (LabTimeline      *timeline);
+void         lab_test_log_free          (LabTestLog       *log);
+GPtrArray   *lab_test_log_calls         (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         gboolean          instrumentation);
+char        *lab_test_log_ops           (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         guint             thread);
+LabEvent    *lab_test_log_find_call     (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabOp             op);
+GByteArray  *lab_test_log_data          (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabDirection      direction);
+guint        lab_test_log_count_data    (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabDirection      direction);
+gboolean     lab_test_log_has_state     (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabTcpState       state);
+gboolean     lab_test_log_has_note      (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabNote           note);
+
+/* A test with its own timeline, and a check that it leaves no socket open. */
+typedef struct {
+  LabTimeline *timeline;
+  LabTestLog  *log;
+  guint        fds_before;
+} LabTestFixture;
+
+typedef void (*LabTestFunc) (LabTestFixture *f,
+                             gconstpointer   backend);
+
+void         lab_test_fixture_set_up    (LabTestFixture   *f,
+                                         gconstpointer     data);
+void         lab_test_fixture_tear_down (LabTestFixture   *f,
+                                         gconstpointer     data);
+void         lab_test_add_backends      (const char       *prefix,
+                                         const char       *name,
+                                         LabTestFunc       func);
+LabEndpoint *lab_test_new_endpoint      (LabTestFixture   *f,
+                                         LabEndpointKind   kind,
+                                         gconstpointer     backend,
+                                         const char       *name);
+void         lab_test_wait_for_state    (LabTestFixture   *f,
+                                         LabEndpoint      *endpoint,
+                                         LabTcpState       state);
+void         lab_test_wait_for_note     (LabTestFixture   *f,
+                                         LabEndpoint      *endpoint,
+                                         LabNote           note);
+
+void         lab_test_wait_stopped      (LabEndpoint      *endpoint);
+void         lab_test_wait_waiting_in   (LabEndpoint      *endpoint,
+                                         const char       *call);
+guint16      lab_test_start_server      (LabEndpoint      *endpoint);
+void         lab_test_start             (LabEndpoint      *endpoint);
+guint        lab_test_count_fds         (void);
+void         lab_test_wait_fds          (guint             expected);
+
+G_END_DECLS

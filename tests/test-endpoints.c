@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "lab-error.h"
+#include "lab-test-engine.h"
+
+/* Lab servers and lab clients, on both backends, talking over loopback. */
+
+static LabEndpoint *
+new_client (LabTestFixture  *f,
+            LabEndpointKind  kind,
+            gconstpointer    backend,
+            guint16          port,
+            const char      *text)
+{
+  LabEndpoint *client = lab_test_new_endpoint (f, kind, backend, "client");
+  g_autoptr(GBytes) data = g_bytes_new (text, strlen (text));
+
+  g_object_set (lab_endpoint_get_config (client),
+                "port", (guint) port,
+                "initial-data", data,
+                "expect-bytes", (guint64) strlen (text),
+                NULL);
+  return client;
+}
+
+static void
+assert_data (LabTestFixture *f,
+             LabEndpoint    *endpoint,
+             LabDirection    direction,
+             const char     *expected)
+{
+  g_autoptr(GByteArray) data = lab_test_log_data (f->log, endpoint, direction);
+
+  g_assert_cmpmem (data->data, data->len, expected, strlen (expected));
+}
+
+static void
+test_tcp_echo (LabTestFixture *f,
+               gconstpointer  backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+  g_autoptr(LabEndpoint) client = NULL;
+  g_autofree char *acceptor_ops = NULL;
+  g_autofree char *serving_ops = NULL;
+  g_autofree char *client_ops = NULL;
+  guint16 port;
+
+  port = lab_test_start_server (server);
+  g_assert_cmpuint (port, >, 0);
+  lab_test_wait_waiting_in (server, "accept");
+  g_assert_cmpint (lab_endpoint_get_state (server), ==, LAB_ENDPOINT_STATE_WAITING);
+
+  client = new_client (f, LAB_ENDPOINT_TCP_CLIENT, backend, port, "hola\n");
+  lab_test_start (client);
+  lab_test_wait_stopped (client);
+  g_assert_cmpint (lab_endpoint_get_state (client), ==, LAB_ENDPOINT_STATE_STOPPED);
+  g_assert_null (lab_endpoint_get_error (client));
+
+  assert_data (f, client, LAB_DIRECTION_OUT, "hola\n");
+  assert_data (f, client, LAB_DIRECTION_IN, "hola\n");
+  assert_data (f, server, LAB_DIRECTION_IN, "hola\n");
+  assert_data (f, server, LAB_DIRECTION_OUT, "hola\n");
+
+  /* The client's own port, ephemeral, was asked with getsockname. */
+  g_assert_cmpuint (lab_endpoint_get_port (client), >, 0);
+  g_assert_cmpuint (lab_endpoint_get_port (client), !=, port);
+
+  /* The server saw one connection, and knows its peer. */
+  g_assert_cmpuint (g_list_model_get_n_items (lab_endpoint_get_connections (server)), ==, 1);
+  {
+    g_autoptr(LabConnection) connection = g_list_model_get_item (lab_endpoint_get_connections (server), 0);
+    g_autofree char *peer = g_strdup_printf ("('127.0.0.1', %u)", lab_endpoint_get_port (client));
+
+    g_assert_cmpstr (lab_connection_get_peer_address (connection), ==, peer);
+    g_assert_cmpuint (lab_connection_get_bytes_in (connection), ==, 5);
+    g_assert_cmpuint (lab_connection_get_bytes_out (connection), ==, 5);
+  }
+
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+
+  /* The course's order of calls, one for one: thread 1 accepts (the last
+   * accept is the one the stop interrupted), thread 3 serves the client
+   * (thread 2 carries out sends asked from outside). */
+  acceptor_ops = lab_test_log_ops (f->log, server, 1);
+  serving_ops = lab_test_log_ops (f->log, server, 3);
+  client_ops = lab_test_log_ops (f->log, client, 0);
+  if (GPOINTER_TO_INT (backend) == LAB_BACKEND_POSIX)
+    g_assert_cmpstr (acceptor_ops, ==, "socket bind listen getsockname accept accept close");
+  else
+    g_assert_cmpstr (acceptor_ops, ==, "socket bind configure listen getsockname accept getpeername "
+                                       "accept close");
+  g_assert_cmpstr (serving_ops, ==, "recv send recv close");
+  g_assert_cmpstr (client_ops, ==, "getaddrinfo socket connect getsockname send recv close");
+
+  /* The accept the stop woke returned an error, not a connection. */
+  {
+    g_autoptr(GPtrArray) calls = lab_test_log_calls (f->log, server, FALSE);
+    LabEvent *last_accept = NULL;
+
+    for (guint i = 0; i < calls->len; i++)
+      if (lab_event_get_op (calls->pdata[i]) == LAB_OP_ACCEPT)
+        last_accept = calls->pdata[i];
+    g_assert_nonnull (last_accept);
+    g_assert_true (lab_event_get_finished (last_accept));
+    g_assert_cmpint (lab_event_get_errno (last_accept), ==,
+                     GPOINTER_TO_INT (backend) == LAB_BACKEND_POSIX ? EINTR : ECANCELED);
+  }
+}
+
+static void
+test_udp_echo (LabTestFixture *f,
+               gconstpointer  backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_UDP_SERVER, backend, "server");
+  g_autoptr(LabEndpoint) client = NULL;
+  guint16 port;
+
+  port = lab_test_start_server (server);
+  lab_test_wait_waiting_in (server, "recvfrom");
+
+  client = new_client (f, LAB_ENDPOINT_UDP_CLIENT, backend, port, "hola udp");
+  lab_test_start (client);
+  lab_test_wait_stopped (client);
+  g_assert_null (lab_endpoint_get_error (client));
+
+  assert_data (f, client, LAB_DIRECTION_IN, "hola udp");
+  assert_data (f, server, LAB_DIRECTION_IN, "hola udp");
+  assert_data (f, server, LAB_DIRECTION_OUT, "hola udp");
+
+  /* The peer is a “connection” of the server, to reply to. */
+  g_assert_cmpuint (g_list_model_get_n_items (lab_endpoint_get_connections (server)), ==, 1);
+
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+
+  if (GPOINTER_TO_INT (backend) == LAB_BACKEND_POSIX)
+    {
+      g_autofree char *server_ops = lab_test_log_ops (f->log, server, 0);
+      g_autofree char *client_ops = lab_test_log_ops (f->log, client, 0);
+
+      g_assert_cmpstr (server_ops, ==, "socket bind getsockname recvfrom sendto recvfrom close");
+      g_assert_cmpstr (client_ops, ==, "getaddrinfo socket sendto recvfrom close");
+    }
+}
+
+/* With the uppercase behaviour, lines are what count, not recv chunks. */
+static void
+test_tcp_upper (LabTestFixture *f,
+                gconstpointer  backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+  g_autoptr(LabEndpoint) client = NULL;
+  guint16 port;
+
+  g_object_set (lab_endpoint_get_config (server), "behaviour", LAB_BEHAVIOUR_UPPER, NULL);
+  port = lab_test_start_server (server);
+
+  client = new_client (f, LAB_ENDPOINT_TCP_CLIENT, backend, port, "hola tcp\notra linea\n");
+  lab_test_start (client);
+  lab_test_wait_stopped (client);
+  assert_data (f, client, LAB_DIRECTION_IN, "HOLA TCP\nOTRA LINEA\n");
+
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+}
+
+static void
+test_each_model (LabTestFixture *f,
+                 gconstpointer  backend)
+{
+  static const LabConcurrency models[] = {
+    LAB_CONCURRENCY_ITERATIVE, LAB_CONCURRENCY_THREADS, LAB_CONCURRENCY_LOOP,
+  };
+
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+      LabEndpoint *clients[3];
+      guint16 port;
+
+      g_object_set (lab_endpoint_get_config (server), "concurrency", models[m], NULL);
+      port = lab_test_start_server (server);
+
+      for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+        {
+          g_autofree char *text = g_strdup_printf ("client %u\n", i);
+
+          clients[i] = new_client (f, LAB_ENDPOINT_TCP_CLIENT, backend, port, text);
+          lab_test_start (clients[i]);
+        }
+
+      for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+        {
+          g_autofree char *text = g_strdup_printf ("client %u\n", i);
+
+          lab_test_wait_stopped (clients[i]);
+          g_assert_null (lab_endpoint_get_error (clients[i]));
+          assert_data (f, clients[i], LAB_DIRECTION_IN, text);
+          g_object_unref (clients[i]);
+        }
+
+      lab_endpoint_stop (server);
+      lab_test_wait_stopped (server);
+      g_assert_cmpint (lab_endpoint_get_state (server), ==, LAB_ENDPOINT_STATE_STOPPED);
+    }
+}
+
+/* Sends asked from outside (the window, the terminal) go out on the
+ * endpoint's command thread, to one connection or to all. */
+static void
+test_manual_send (LabTestFixture *f,
+                  gconstpointer  backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+  g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client");
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hello\n", 6);
+  g_autoptr(GBytes) bye = g_bytes_new_static ("bye\n", 4);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabConnection) connection = NULL;
+  guint16 port;
+
+  g_object_set (lab_endpoint_get_config (server), "behaviour", LAB_BEHAVIOUR_MANUAL, NULL);
+  port = lab_test_start_server (server);
+
+  g_object_set (lab_endpoint_get_config (client), "port", (guint) port, NULL);
+  lab_test_start (client);
+  lab_test_wait_waiting_in (client, "recv");
+
+  /* The client sends; the manual server only receives. */
+  lab_endpoint_send (client, 0, hello, TRUE, &error);
+  g_assert_no_error (error);
+
+  while (lab_test_log_count_data (f->log, server, LAB_DIRECTION_IN) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  assert_data (f, server, LAB_DIRECTION_IN, "hello\n");
+
+  /* The server answers that one connection. */
+  connection = g_list_model_get_item (lab_endpoint_get_connections (server), 0);
+  lab_endpoint_send (server, lab_connection_get_id (connection), bye, TRUE, &error);
+  g_assert_no_error (error);
+  while (lab_test_log_count_data (f->log, client, LAB_DIRECTION_IN) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  assert_data (f, client, LAB_DIRECTION_IN, "bye\n");
+
+  /* Closing the connection from the server wakes its blocked recv. */
+  lab_endpoint_close_connection (server, lab_connection_get_id (connection), &error);
+  g_assert_no_error (error);
+  lab_test_wait_stopped (client);
+  g_assert_true (lab_test_log_has_note (f->log, client, LAB_NOTE_PEER_CLOSED));
+
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+
+  /* A stopped endpoint says so, rather than sending nothing silently. */
+  g_assert_false (lab_endpoint_send (server, 0, hello, TRUE, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_NOT_RUNNING);
+}
+
+static gboolean
+is_waiting_in_recv (gpointer data)
+{
+  return g_strcmp0 (lab_endpoint_get_waiting_call (data), "recv") == 0;
+}
+
+/* Stopping wakes what blocks: accept, recv, and a client's recv. */
+static void
+test_stop_wakes (LabTestFixture *f,
+                 gconstpointer  backend)
+{
+  static const LabConcurrency models[] = {
+    LAB_CONCURRENCY_ITERATIVE, LAB_CONCURRENCY_THREADS, LAB_CONCURRENCY_LOOP,
+  };
+
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+      g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client");
+      guint16 port;
+
+      g_object_set (lab_endpoint_get_config (server), "concurrency", models[m], NULL);
+      port = lab_test_start_server (server);
+      g_object_set (lab_endpoint_get_config (client), "port", (guint) port, NULL);
+      lab_test_start (client);
+      lab_test_wait (is_waiting_in_recv, client, 10000);
+
+      /* Both block now, each in a real call. */
+      lab_endpoint_stop (server);
+      lab_endpoint_stop (client);
+      lab_test_wait_stopped (server);
+      lab_test_wait_stopped (client);
+      g_assert_cmpint (lab_endpoint_get_state (server), ==, LAB_ENDPOINT_STATE_STOPPED);
+      g_assert_cmpint (lab_endpoint_get_state (client), ==, LAB_ENDPOINT_STATE_STOPPED);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lab_test_init (&argc, &argv);
+
+  lab_test_add_backends ("endpoints", "tcp-echo", test_tcp_echo);
+  lab_test_add_backends ("endpoints", "udp-echo", test_udp_echo);
+  lab_test_add_backends ("endpoints", "tcp-upper", test_tcp_upper);
+  lab_test_add_backends ("endpoints", "models", test_each_model);
+  lab_test_add_backends ("endpoints", "manual-send", test_manual_send);
+  lab_test_add_backends ("endpoints", "stop-wakes", test_stop_wakes);
+
+  return g_test_run ();
+}

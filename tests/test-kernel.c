@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "lab-test-engine.h"
+
+/* What the kernel does with connections, seen by the lab: TCP states, the
+ * accept queue, recv boundaries, truncated datagrams. */
+
+static gboolean
+is_connected (gpointer data)
+{
+  return lab_endpoint_get_state (data) == LAB_ENDPOINT_STATE_CONNECTED;
+}
+
+/* The last accept-queue length a listening socket reported. */
+static guint
+last_queue_length (LabTestFixture *f,
+                   LabEndpoint *server,
+                   guint       *max_seen)
+{
+  guint last = 0;
+
+  *max_seen = 0;
+  lab_timeline_flush (f->timeline);
+  for (guint i = 0; i < f->log->events->len; i++)
+    {
+      LabEvent *event = f->log->events->pdata[i];
+      guint length, limit;
+
+      if (lab_event_get_endpoint_id (event) == lab_endpoint_get_id (server) &&
+          lab_event_get_kind (event) == LAB_EVENT_STATE && lab_event_get_queue (event, &length, &limit))
+        {
+          last = length;
+          *max_seen = MAX (*max_seen, length);
+        }
+    }
+
+  return last;
+}
+
+typedef struct {
+  LabTestFixture *f;
+  LabEndpoint *server;
+  guint        length;
+} QueueWait;
+
+static gboolean
+queue_reaches (gpointer data)
+{
+  QueueWait *w = data;
+  guint max_seen;
+
+  last_queue_length (w->f, w->server, &max_seen);
+  return max_seen >= w->length;
+}
+
+/* An iterative server with backlog 1 serves one client; the next ones
+ * wait, connected, in the accept queue, whose length the kernel reports.
+ * When the queue is full the kernel drops a new client's SYN, and that
+ * client stays in SYN_SENT until a retransmitted SYN gets in. */
+static void
+test_backlog_queue (LabTestFixture *f,
+                    gconstpointer  backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+  LabEndpoint *clients[4];
+  QueueWait queue = { f, server, 2 };
+  guint16 port;
+
+  g_object_set (lab_endpoint_get_config (server),
+                "concurrency", LAB_CONCURRENCY_ITERATIVE,
+                "backlog", 1,
+                NULL);
+  port = lab_test_start_server (server);
+
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    {
+      clients[i] = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client");
+      g_object_set (lab_endpoint_get_config (clients[i]), "port", (guint) port, NULL);
+    }
+
+  /* The first is being served: the server blocks in its recv. */
+  lab_test_start (clients[0]);
+  lab_test_wait (is_connected, clients[0], 10000);
+  lab_test_wait_waiting_in (server, "recv");
+
+  /* Two more are accepted by the kernel but not by the program. Linux
+   * queues backlog + 1 of them. */
+  lab_test_start (clients[1]);
+  lab_test_wait (is_connected, clients[1], 10000);
+  lab_test_start (clients[2]);
+  lab_test_wait (is_connected, clients[2], 10000);
+  lab_test_wait (queue_reaches, &queue, 10000);
+
+  /* The queue is full: the fourth client's SYN is dropped. */
+  lab_test_start (clients[3]);
+  lab_test_wait_for_state (f, clients[3], LAB_TCP_SYN_SENT);
+  g_assert_cmpint (lab_endpoint_get_state (clients[3]), !=, LAB_ENDPOINT_STATE_CONNECTED);
+
+  /* The first leaves; the server takes the next from the queue, and the
+   * fourth gets in when its SYN is sent again. */
+  lab_endpoint_stop (clients[0]);
+  lab_endpoint_stop (clients[1]);
+  lab_test_wait_for_state (f, clients[3], LAB_TCP_ESTABLISHED);
+
+  {
+    g_autoptr(GPtrArray) calls = lab_test_log_calls (f->log, clients[3], TRUE);
+
+    /* SYN_SENT, then ESTABLISHED, in that order, for the fourth. */
+    gboolean syn_sent = FALSE, established_after = FALSE;
+
+    lab_timeline_flush (f->timeline);
+    for (guint i = 0; i < f->log->events->len; i++)
+      {
+        LabEvent *event = f->log->events->pdata[i];
+
+        if (lab_event_get_endpoint_id (event) != lab_endpoint_get_id (clients[3]) ||
+            lab_event_get_kind (event) != LAB_EVENT_STATE)
+          continue;
+        if (lab_event_get_state (event) == LAB_TCP_SYN_SENT)
+          syn_sent = TRUE;
+        else if (lab_event_get_state (event) == LAB_TCP_ESTABLISHED && syn_sent)
+          established_after = TRUE;
+      }
+    g_assert_true (syn_sent);
+    g_assert_true (established_after);
+    /* They were seen by the lab's instrumentation, flagged as such. */
+    g_assert_cmpuint (calls->len, >, 0);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    {
+      lab_endpoint_stop (clients[i]);
+      lab_test_wait_stopped (clients[i]);
+      g_object_unref (clients[i]);
+    }
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+}
+
+/* CLOSE_WAIT on the side whose peer closed; TIME_WAIT on the side that
+ * closed first, seen through sock_diag once its descriptor is gone. */
+static void
+test_close_states (LabTestFixture *f,
+                   gconstpointer  backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+  g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client");
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hello", 5);
+  guint16 port;
+
+  g_object_set (lab_endpoint_get_config (server), "behaviour", LAB_BEHAVIOUR_MANUAL, NULL);
+  port = lab_test_start_server (server);
+
+  /* The client sends, half-closes (shutdown SHUT_WR), and waits. */
+  g_object_set (lab_endpoint_get_config (client),
+                "port", (guint) port,
+                "initial-data", hello,
+                "shutdown-after-send", TRUE,
+                NULL);
+  lab_test_start (client);
+  lab_test_wait_for_state (f, client, LAB_TCP_ESTABLISHED);
+
+  /* The server read to the end: its side is in CLOSE_WAIT; the client's
+   * sent its FIN (FIN_WAIT_1, then FIN_WAIT_2 once acknowledged: the
+   * server, as the course's do, closes at once, so the second may pass
+   * too fast to be seen). */
+  lab_test_wait_for_state (f, server, LAB_TCP_CLOSE_WAIT);
+  lab_test_wait_for_note (f, server, LAB_NOTE_PEER_CLOSED);
+
+  /* The client closed first: it is the one left in TIME_WAIT. */
+  lab_test_wait_stopped (client);
+  lab_test_wait_for_state (f, client, LAB_TCP_TIME_WAIT);
+  g_assert_true (lab_test_log_has_state (f->log, client, LAB_TCP_FIN_WAIT1) ||
+                 lab_test_log_has_state (f->log, client, LAB_TCP_FIN_WAIT2));
+  g_assert_false (lab_test_log_has_state (f->log, server, LAB_TCP_TIME_WAIT));
+
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+}
+
+/* Many small sends arrive in fewer recvs: TCP is a stream of bytes, the
+ * recv boundaries are not the send boundaries. */
+static void
+test_sends_coalesce (LabTestFixture *f,
+                     gconstpointer  backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+  g_autoptr(LabEndpoint) busy = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "busy");
+  g_autoptr(LabEndpoint) sender = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "sender");
+  g_autoptr(GError) error = NULL;
+  const guint n_sends = 40;
+  guint16 port;
+  guint sends, recvs;
+
+  g_object_set (lab_endpoint_get_config (server),
+                "concurrency", LAB_CONCURRENCY_ITERATIVE,
+                "behaviour", LAB_BEHAVIOUR_DISCARD,
+                "buffer-size", 4096,
+                NULL);
+  port = lab_test_start_server (server);
+
+  /* The server is busy with a first client, so the second's sends pile up
+   * in the kernel's buffer before the server reads any. */
+  g_object_set (lab_endpoint_get_config (busy), "port", (guint) port, NULL);
+  lab_test_start (busy);
+  lab_test_wait (is_connected, busy, 10000);
+  lab_test_wait_waiting_in (server, "recv");
+
+  g_object_set (lab_endpoint_get_config (sender), "port", (guint) port, NULL);
+  lab_test_start (sender);
+  lab_test_wait (is_connected, sender, 10000);
+  for (guint i = 0; i < n_sends; i++)
+    {
+      g_autoptr(GBytes) message = g_bytes_new_static ("message\n", 8);
+
+      lab_endpoint_send (sender, 0, message, FALSE, &error);
+      g_assert_no_error (error);
+    }
+  while (lab_test_log_count_data (f->log, sender, LAB_DIRECTION_OUT) < n_sends)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Now the server gets to the second client. */
+  lab_endpoint_stop (busy);
+  lab_test_wait_stopped (busy);
+  while (lab_test_log_count_data (f->log, server, LAB_DIRECTION_IN) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  lab_endpoint_stop (sender);
+  lab_test_wait_stopped (sender);
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+
+  sends = lab_test_log_count_data (f->log, sender, LAB_DIRECTION_OUT);
+  recvs = lab_test_log_count_data (f->log, server, LAB_DIRECTION_IN);
+  g_test_message ("%u sends arrived in %u recvs", sends, recvs);
+  g_assert_cmpuint (sends, ==, n_sends);
+  g_assert_cmpuint (recvs, <, sends);
+
+  {
+    g_autoptr(GByteArray) in = lab_test_log_data (f->log, server, LAB_DIRECTION_IN);
+
+    g_assert_cmpuint (in->len, ==, n_sends * 8);
+  }
+}
+
+/* A datagram larger than the buffer is cut, and the lab says so with its
+ * real size (MSG_TRUNC). */
+static void
+test_udp_truncation (LabTestFixture *f,
+                     gconstpointer  backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_UDP_SERVER, backend, "server");
+  g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_UDP_CLIENT, backend, "client");
+  g_autofree guint8 *payload = g_malloc (3000);
+  g_autoptr(GBytes) datagram = NULL;
+  LabEvent *in = NULL;
+  guint16 port;
+
+  memset (payload, 'x', 3000);
+  datagram = g_bytes_new (payload, 3000);
+
+  g_object_set (lab_endpoint_get_config (server),
+                "buffer-size", 1024,
+                "behaviour", LAB_BEHAVIOUR_DISCARD,
+                NULL);
+  port = lab_test_start_server (server);
+
+  g_object_set (lab_endpoint_get_config (client),
+                "port", (guint) port,
+                "initial-data", datagram,
+                "recv-timeout", 200,
+                NULL);
+  lab_test_start (client);
+  lab_test_wait_stopped (client);
+
+  while (lab_test_log_count_data (f->log, server, LAB_DIRECTION_IN) == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < f->log->events->len; i++)
+    {
+      LabEvent *event = f->log->events->pdata[i];
+
+      if (lab_event_get_endpoint_id (event) == lab_endpoint_get_id (server) &&
+          lab_event_get_kind (event) == LAB_EVENT_DATA)
+        in = event;
+    }
+
+  g_assert_nonnull (in);
+  g_assert_true (lab_event_get_truncated (in));
+  g_assert_cmpuint (lab_event_get_real_length (in), ==, 3000);
+  g_assert_cmpuint (g_bytes_get_size (lab_event_get_bytes (in)), ==, 1024);
+
+  /* recvfrom itself returned the real size. */
+  g_assert_cmpint (lab_event_get_result (lab_test_log_find_call (f->log, server, LAB_OP_RECVFROM)), ==, 3000);
+
+  /* The client waited 200 ms for an answer and said so. */
+  lab_test_wait_for_note (f, client, LAB_NOTE_TIMEOUT);
+
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lab_test_init (&argc, &argv);
+
+  lab_test_add_backends ("kernel", "backlog-queue", test_backlog_queue);
+  lab_test_add_backends ("kernel", "close-states", test_close_states);
+  lab_test_add_backends ("kernel", "sends-coalesce", test_sends_coalesce);
+  lab_test_add_backends ("kernel", "udp-truncation", test_udp_truncation);
+
+  return g_test_run ();
+}
