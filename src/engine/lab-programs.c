@@ -560,10 +560,13 @@ serve_with_threads (LabWorker *w,
     }
 }
 
+/* A client of the event loop. What waits to be sent is kept as the very
+ * buffers received (an echo copies nothing), the first one partly sent. */
 typedef struct {
   LabSock    *sock;
   LabDecoder *decoder;
-  GByteArray *out;
+  GQueue      out;
+  gsize       out_len;
   gboolean    closing;
 } LoopConn;
 
@@ -573,7 +576,7 @@ loop_conn_free (gpointer data)
   LoopConn *lc = data;
 
   lab_decoder_free (lc->decoder);
-  g_byte_array_unref (lc->out);
+  g_queue_clear_full (&lc->out, (GDestroyNotify) g_bytes_unref);
   lab_sock_unref (lc->sock);
   g_free (lc);
 }
@@ -584,21 +587,32 @@ static gboolean
 loop_flush (LabWorker *w,
             LoopConn  *lc)
 {
-  while (lc->out->len > 0)
+  while (lc->out_len > 0)
     {
-      g_autoptr(GBytes) bytes = g_bytes_new (lc->out->data, lc->out->len);
-      gssize n = w->run->backend->send (w, lc->sock, bytes);
+      GBytes *head = g_queue_peek_head (&lc->out);
+      gssize n = w->run->backend->send (w, lc->sock, head);
 
       if (n < 0)
         return w->err == EAGAIN || w->err == EINTR;
 
-      if (n > 0)
+      if (n == 0)
+        continue;
+
+      if ((gsize) n == g_bytes_get_size (head))
         {
-          g_autoptr(GBytes) sent = g_bytes_new_from_bytes (bytes, 0, n);
+          lab_record_data (w, lc->sock, 0, LAB_DIRECTION_OUT, head, n, NULL);
+          g_bytes_unref (g_queue_pop_head (&lc->out));
+        }
+      else
+        {
+          g_autoptr(GBytes) sent = g_bytes_new_from_bytes (head, 0, n);
 
           lab_record_data (w, lc->sock, 0, LAB_DIRECTION_OUT, sent, n, NULL);
-          g_byte_array_remove_range (lc->out, 0, n);
+          g_queue_push_head (&lc->out, g_bytes_new_from_bytes (head, n, g_bytes_get_size (head) - n));
+          g_queue_remove (&lc->out, head);
+          g_bytes_unref (head);
         }
+      lc->out_len -= n;
     }
 
   return TRUE;
@@ -608,7 +622,11 @@ static void
 loop_queue (LoopConn *lc,
             GBytes   *bytes)
 {
-  g_byte_array_append (lc->out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  if (g_bytes_get_size (bytes) == 0)
+    return;
+
+  g_queue_push_tail (&lc->out, g_bytes_ref (bytes));
+  lc->out_len += g_bytes_get_size (bytes);
 }
 
 /* One thread, one poll () for the listening socket and every client: the
@@ -661,7 +679,7 @@ serve_with_loop (LabWorker *w,
       for (guint i = 0; i < conns->len; i++)
         {
           LoopConn *lc = conns->pdata[i];
-          LabPollItem item = { .sock = lc->sock, .want_in = lc->out->len == 0, .want_out = lc->out->len > 0 };
+          LabPollItem item = { .sock = lc->sock, .want_in = lc->out_len == 0, .want_out = lc->out_len > 0 };
 
           g_array_append_val (items, item);
         }
@@ -681,7 +699,7 @@ serve_with_loop (LabWorker *w,
           gboolean drop = lc->sock->close_requested;
 
           if (!drop && ready > 0 && item->can_out)
-            drop = !loop_flush (w, lc) || (lc->closing && lc->out->len == 0);
+            drop = !loop_flush (w, lc) || (lc->closing && lc->out_len == 0);
 
           if (!drop && ready > 0 && item->can_in && item->want_in)
             {
@@ -710,7 +728,7 @@ serve_with_loop (LabWorker *w,
                     }
                   if (quit)
                     lc->closing = TRUE;
-                  drop |= lc->closing && lc->out->len == 0;
+                  drop |= lc->closing && lc->out_len == 0;
                 }
             }
 
@@ -745,7 +763,7 @@ serve_with_loop (LabWorker *w,
               lc = g_new0 (LoopConn, 1);
               lc->sock = sock;
               lc->decoder = decoder_for (c);
-              lc->out = g_byte_array_new ();
+              g_queue_init (&lc->out);
               g_ptr_array_add (conns, lc);
 
               if (c->behaviour == LAB_BEHAVIOUR_TIME)
@@ -754,7 +772,7 @@ serve_with_loop (LabWorker *w,
 
                   loop_queue (lc, now);
                   lc->closing = TRUE;
-                  if (!loop_flush (w, lc) || lc->out->len == 0)
+                  if (!loop_flush (w, lc) || lc->out_len == 0)
                     {
                       drop_connection (w, sock);
                       g_ptr_array_remove (conns, lc);
@@ -1209,6 +1227,25 @@ done:
  * so that the main loop never makes a socket call, and a send that blocks
  * blocks only this thread. */
 
+/* The connection a command names, or every one for 0. */
+static GPtrArray *
+command_socks (LabRun  *run,
+               guint64  conn)
+{
+  GPtrArray *socks;
+  LabSock *s;
+
+  if (conn == 0)
+    return lab_run_list_socks (run);
+
+  socks = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_sock_unref);
+  s = lab_run_lookup_sock (run, conn);
+  if (s != NULL)
+    g_ptr_array_add (socks, s);
+
+  return socks;
+}
+
 static void
 command_send (LabWorker  *w,
               LabCommand *command)
@@ -1251,16 +1288,7 @@ command_send (LabWorker  *w,
       return;
     }
 
-  if (command->conn != 0)
-    {
-      LabSock *s = lab_run_lookup_sock (run, command->conn);
-
-      socks = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_sock_unref);
-      if (s != NULL)
-        g_ptr_array_add (socks, s);
-    }
-  else
-    socks = lab_run_list_socks (run);
+  socks = command_socks (run, command->conn);
 
   for (guint i = 0; i < socks->len && !lab_run_is_stopping (run); i++)
     {
@@ -1277,28 +1305,26 @@ static void
 command_shutdown (LabWorker  *w,
                   LabCommand *command)
 {
-  g_autoptr(LabSock) s = lab_run_lookup_sock (w->run, command->conn);
+  g_autoptr(GPtrArray) socks = command_socks (w->run, command->conn);
 
-  if (s == NULL)
-    return;
+  for (guint i = 0; i < socks->len; i++)
+    {
+      LabSock *s = socks->pdata[i];
 
-  g_mutex_lock (&s->io_lock);
-  if (!s->closed)
-    w->run->backend->shutdown (w, s, SHUT_WR);
-  g_mutex_unlock (&s->io_lock);
+      g_mutex_lock (&s->io_lock);
+      if (!s->closed)
+        w->run->backend->shutdown (w, s, SHUT_WR);
+      g_mutex_unlock (&s->io_lock);
+    }
 }
 
 /* The thread that reads a socket is the one that closes it: it is woken
  * (EINTR, or its cancellable) and sees the request. */
 static void
-command_close (LabWorker  *w,
-               LabCommand *command)
+close_one (LabWorker *w,
+           LabSock   *s)
 {
   LabRun *run = w->run;
-  g_autoptr(LabSock) s = lab_run_lookup_sock (run, command->conn);
-
-  if (s == NULL)
-    return;
 
   lab_record_note (run, w, s, LAB_NOTE_CLOSE_REQUESTED, NULL);
   s->close_requested = TRUE;
@@ -1323,6 +1349,16 @@ command_close (LabWorker  *w,
 
       g_usleep (5 * 1000);
     }
+}
+
+static void
+command_close (LabWorker  *w,
+               LabCommand *command)
+{
+  g_autoptr(GPtrArray) socks = command_socks (w->run, command->conn);
+
+  for (guint i = 0; i < socks->len; i++)
+    close_one (w, socks->pdata[i]);
 }
 
 static void
