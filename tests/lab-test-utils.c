@@ -101,6 +101,12 @@ on_wait_timeout (gpointer data)
  * if it does not within @timeout_ms. A bound for a test that would hang
  * otherwise, never a measure of speed.
  */
+static gboolean
+on_wait_tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 void
 lab_test_wait (LabTestCondition condition,
                gpointer         data,
@@ -108,12 +114,16 @@ lab_test_wait (LabTestCondition condition,
 {
   gboolean timed_out = FALSE;
   guint id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
+  /* A condition outside the main loop (a process, the kernel's tables) is
+   * looked at again every few milliseconds. */
+  guint tick = g_timeout_add (5, on_wait_tick, NULL);
 
   while (!condition (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
 
   if (!timed_out)
     g_source_remove (id);
+  g_source_remove (tick);
 
   g_assert_true (condition (data));
 }

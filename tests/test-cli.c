@@ -2,6 +2,12 @@
 
 #include "config.h"
 
+#include <signal.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <json-glib/json-glib.h>
+
 #include "lab-test-utils.h"
 
 static const char *
@@ -56,6 +62,386 @@ test_cli_bad_option (void)
   g_assert_nonnull (strstr (err, "--no-such-option"));
 }
 
+/* Runs protolab-cli to its end; returns its exit status. */
+static int
+run_cli (char       **out,
+         char       **err,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (gpointer) cli_path ());
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  lab_test_run ((const char * const *) argv->pdata, NULL, out, err, &status);
+  return status;
+}
+
+/* A usage mistake is one clear line, and exit status 2. */
+static void
+test_cli_usage_errors (void)
+{
+  static const struct {
+    const char *args[8];
+    const char *says;
+  } cases[] = {
+    { { "tcp-server", "--backend", "sockets", NULL }, "--backend" },
+    { { "tcp-server", "--model", "forks", NULL }, "iterative, threads, loop" },
+    { { "tcp-client", NULL }, "--port" },
+    { { "tcp-client", "--port", "70000", NULL }, "65535" },
+    { { "tcp-client", "--port", "5000", "--host", "bad host!", NULL }, "bad host!" },
+    { { "tcp-client", "--port", "5000", "--send-hex", "48 6g", NULL }, "4" },
+    { { "tcp-client", "--port", "5000", "--send", "a", "--stdin", NULL }, "--stdin" },
+    { { "udp-server", "--bind", "example.org", NULL }, "example.org" },
+    { { "tcp-server", "stray", NULL }, "stray" },
+    { { "no-such-command", NULL }, "no-such-command" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status = run_cli (&out, &err, cases[i].args[0], cases[i].args[1], cases[i].args[2],
+                            cases[i].args[3], cases[i].args[4], cases[i].args[5], cases[i].args[6], NULL);
+
+      g_test_message ("%s: %s", cases[i].args[0], err);
+      g_assert_cmpint (status, ==, 2);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_true (g_str_has_prefix (err, "protolab-cli: "));
+      g_assert_nonnull (strstr (err, cases[i].says));
+    }
+}
+
+static int
+listening_socket (guint16 *port)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof sin;
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
+  g_assert_cmpint (listen (fd, 1), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
+  *port = ntohs (sin.sin_port);
+
+  return fd;
+}
+
+/* A port in use: the failed bind is said in one line that names the errno,
+ * and the exit status is 1. */
+static void
+test_cli_port_in_use (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *port_text = NULL;
+  guint16 port;
+  int fd = listening_socket (&port);
+  int status;
+
+  port_text = g_strdup_printf ("%u", port);
+  status = run_cli (&out, &err, "tcp-server", "--port", port_text, NULL);
+  close (fd);
+
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "protolab-cli: bind: EADDRINUSE ("));
+  g_assert_nonnull (strstr (out, "bind ("));
+}
+
+/* Nothing listens: ECONNREFUSED, in one line. */
+static void
+test_cli_refused (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *port_text = NULL;
+  guint16 port;
+  int fd = listening_socket (&port);
+  int status;
+
+  /* Bound then closed: a port where nothing listens now. */
+  close (fd);
+  port_text = g_strdup_printf ("%u", port);
+  status = run_cli (&out, &err, "tcp-client", "--port", port_text, "--backend", "gio", NULL);
+
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "protolab-cli: connect: ECONNREFUSED ("));
+}
+
+static GSubprocess *
+spawn_cli (GSubprocessFlags   flags,
+           const char        *first,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) cli_path ());
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata, flags, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Reads a server's output until it says its port. */
+static char *
+read_port (GDataInputStream *lines,
+           GString          *seen)
+{
+  g_autoptr(GRegex) listening = g_regex_new ("Listening on \\('127\\.0\\.0\\.1', (\\d+)\\)", 0, 0, NULL);
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GMatchInfo) match = NULL;
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_string_append_printf (seen, "%s\n", line);
+      if (g_regex_match (listening, line, 0, &match))
+        return g_match_info_fetch (match, 1);
+    }
+}
+
+static char *
+read_rest (GDataInputStream *lines,
+           GString          *seen)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        return g_strdup (seen->str);
+      g_string_append_printf (seen, "%s\n", line);
+    }
+}
+
+/* SIGTERM stops a server cleanly: sockets closed, a summary, status 0. */
+static void
+test_cli_sigterm (void)
+{
+  g_autoptr(GSubprocess) server = spawn_cli (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                             "tcp-server", "--port", "0", NULL);
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  g_autoptr(GString) seen = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = read_port (out, seen);
+  g_autofree char *text = NULL;
+  g_autofree char *err = NULL;
+  gsize len;
+
+  g_assert_nonnull (port);
+  g_subprocess_send_signal (server, SIGTERM);
+  text = read_rest (out, seen);
+  err = g_data_input_stream_read_upto (g_data_input_stream_new (g_subprocess_get_stderr_pipe (server)),
+                                       "", 0, &len, NULL, NULL);
+  g_subprocess_wait (server, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (server));
+  g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 0);
+
+  /* The blocked accept was interrupted and the socket closed. */
+  g_assert_nonnull (strstr (text, "EINTR"));
+  g_assert_nonnull (strstr (text, "close ("));
+  g_assert_nonnull (strstr (text, "Stopped"));
+}
+
+/* --duration stops by itself. */
+static void
+test_cli_duration (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = run_cli (&out, &err, "udp-server", "--port", "0", "--duration", "0.3", "--quiet", NULL);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "udp-server: "));
+  g_assert_nonnull (strstr (err, "events recorded (0 dropped)"));
+}
+
+/* A server and a client through the CLI, returning both outputs. */
+static void
+exchange (const char  *format,
+          const char  *send_option,
+          const char  *send_value,
+          const char  *expect,
+          char       **server_out,
+          char       **client_out)
+{
+  g_autoptr(GSubprocess) server = spawn_cli (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                             "tcp-server", "--port", "0", "--max-connections", "1",
+                                             "--format", format, NULL);
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  g_autoptr(GString) seen = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) port_re = g_regex_new ("'127\\.0\\.0\\.1', (\\d+)\\)", 0, 0, NULL);
+  g_autofree char *port = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  while (port == NULL)
+    {
+      g_autoptr(GMatchInfo) match = NULL;
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_string_append_printf (seen, "%s\n", line);
+      if (strstr (line, "istening") != NULL && g_regex_match (port_re, line, 0, &match))
+        port = g_match_info_fetch (match, 1);
+    }
+
+  status = run_cli (client_out, &err, "tcp-client", "--port", port, send_option, send_value,
+                    "--expect-bytes", expect, "--format", format, NULL);
+  g_assert_cmpint (status, ==, 0);
+
+  *server_out = read_rest (out, seen);
+  g_subprocess_wait_check (server, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* JSON Lines: every line one object with the documented fields. */
+static void
+test_cli_jsonl (void)
+{
+  g_autofree char *server_out = NULL;
+  g_autofree char *client_out = NULL;
+  g_autofree char *both = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint calls = 0, states = 0, data = 0, notes = 0;
+
+  exchange ("jsonl", "--send", "hola\\n", "5", &server_out, &client_out);
+  both = g_strconcat (server_out, client_out, NULL);
+  lines = g_strsplit (both, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonObject *o;
+      const char *kind;
+
+      if (lines[i][0] == '\0')
+        continue;
+      json_parser_load_from_data (parser, lines[i], -1, &error);
+      g_assert_no_error (error);
+      o = json_node_get_object (json_parser_get_root (parser));
+
+      g_assert_true (json_object_has_member (o, "t"));
+      g_assert_true (json_object_has_member (o, "endpoint"));
+      g_assert_true (json_object_has_member (o, "fd"));
+      g_assert_true (json_object_has_member (o, "conn"));
+      kind = json_object_get_string_member (o, "kind");
+
+      if (g_str_equal (kind, "call"))
+        {
+          const char *phase = json_object_get_string_member (o, "phase");
+
+          calls++;
+          g_assert_true (json_object_has_member (o, "call"));
+          g_assert_true (json_object_has_member (o, "op"));
+          g_assert_true (json_object_has_member (o, "args"));
+          g_assert_true (g_str_equal (phase, "begin") || g_str_equal (phase, "end"));
+          if (g_str_equal (phase, "end"))
+            {
+              g_assert_true (json_object_has_member (o, "result"));
+              g_assert_true (json_object_has_member (o, "errno"));
+            }
+        }
+      else if (g_str_equal (kind, "state"))
+        {
+          states++;
+          g_assert_nonnull (json_object_get_string_member (o, "state"));
+        }
+      else if (g_str_equal (kind, "data"))
+        {
+          const char *dir = json_object_get_string_member (o, "dir");
+
+          data++;
+          g_assert_true (g_str_equal (dir, "in") || g_str_equal (dir, "out"));
+          g_assert_cmpint (json_object_get_int_member (o, "len"), ==, 5);
+          g_assert_cmpstr (json_object_get_string_member (o, "hex"), ==, "68 6f 6c 61 0a");
+        }
+      else
+        {
+          g_assert_cmpstr (kind, ==, "note");
+          notes++;
+        }
+    }
+
+  /* Both sides sent and received “hola\n”. */
+  g_assert_cmpuint (data, ==, 4);
+  g_assert_cmpuint (calls, >, 10);
+  g_assert_cmpuint (states, >, 2);
+  g_assert_cmpuint (notes, >, 2);
+}
+
+/* Received bytes are data: an escape sequence sent to the terminal shows
+ * escaped, never raw. */
+static void
+test_cli_escapes (void)
+{
+  g_autofree char *server_out = NULL;
+  g_autofree char *client_out = NULL;
+
+  /* ESC [31m red BEL */
+  exchange ("text", "--send-hex", "1b 5b 33 31 6d 72 65 64 07", "9", &server_out, &client_out);
+
+  g_assert_null (strchr (server_out, 0x1b));
+  g_assert_null (strchr (server_out, 0x07));
+  g_assert_null (strchr (client_out, 0x1b));
+  g_assert_nonnull (strstr (server_out, "\\x1b[31mred\\x07"));
+}
+
+/* Lines typed on standard input are sent one by one; the end of input
+ * half-closes the connection. */
+static void
+test_cli_stdin (void)
+{
+  g_autoptr(GSubprocess) server = spawn_cli (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                             "tcp-server", "--port", "0", "--behaviour", "upper", NULL);
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  g_autoptr(GString) seen = g_string_new (NULL);
+  g_autoptr(GSubprocess) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = read_port (out, seen);
+  g_autofree char *client_out = NULL;
+
+  client = spawn_cli (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                      G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                      "tcp-client", "--port", port, "--stdin", NULL);
+  g_subprocess_communicate_utf8 (client, "uno\ndos\n", NULL, &client_out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (client));
+
+  g_assert_nonnull (strstr (client_out, "shutdown ("));
+  g_assert_nonnull (strstr (client_out, "UNO\\n"));
+  g_assert_nonnull (strstr (client_out, "DOS\\n"));
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait_check (server, NULL, &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -65,6 +451,14 @@ main (int   argc,
   g_test_add_func ("/cli/version", test_cli_version);
   g_test_add_func ("/cli/help-spanish", test_cli_help_spanish);
   g_test_add_func ("/cli/bad-option", test_cli_bad_option);
+  g_test_add_func ("/cli/usage-errors", test_cli_usage_errors);
+  g_test_add_func ("/cli/port-in-use", test_cli_port_in_use);
+  g_test_add_func ("/cli/refused", test_cli_refused);
+  g_test_add_func ("/cli/sigterm", test_cli_sigterm);
+  g_test_add_func ("/cli/duration", test_cli_duration);
+  g_test_add_func ("/cli/jsonl", test_cli_jsonl);
+  g_test_add_func ("/cli/escapes", test_cli_escapes);
+  g_test_add_func ("/cli/stdin", test_cli_stdin);
 
   return g_test_run ();
 }
