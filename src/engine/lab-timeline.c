@@ -47,6 +47,9 @@ struct _LabTimeline
   guint         len;
   gsize         payload;
   gsize         max_payload;
+  /* The first stored event that may still hold bytes. */
+  guint         payload_first;
+  guint64       notified_dropped;
 };
 
 enum {
@@ -142,6 +145,38 @@ ring_drop_front (LabTimeline *self,
       self->head = (self->head + 1) % self->capacity;
       self->len--;
     }
+
+  self->payload_first = self->payload_first > n ? self->payload_first - n : 0;
+}
+
+/* Keeps the stored bytes within the payload limit by letting go of the
+ * oldest events' bytes; the events themselves stay (“bytes dropped”).
+ * Returns the range of rows that changed. */
+static gboolean
+ring_trim_payload (LabTimeline *self,
+                   guint       *first,
+                   guint       *last)
+{
+  gboolean changed = FALSE;
+
+  while (self->payload > self->max_payload && self->payload_first < self->len)
+    {
+      LabEvent *event = ring_at (self, self->payload_first);
+      gsize size = event_payload (event);
+
+      if (size > 0 || event->bytes != NULL)
+        {
+          self->payload -= size;
+          g_clear_pointer (&event->bytes, g_bytes_unref);
+          if (!changed)
+            *first = self->payload_first;
+          *last = self->payload_first;
+          changed = TRUE;
+        }
+      self->payload_first++;
+    }
+
+  return changed;
 }
 
 /* Where an event is in the store, by its sequence number, or -1. */
@@ -173,9 +208,8 @@ lab_timeline_flush_pending (LabTimeline *self,
 {
   g_autoptr(GPtrArray) added = g_ptr_array_new ();
   g_autofree LabRecord *records = g_new (LabRecord, batch->len + 1);
-  guint64 dropped_before = lab_timeline_get_n_dropped (self);
-  gsize added_payload = 0;
   guint drop_old = 0, drop_new = 0;
+  guint trimmed_first = 0, trimmed_last = 0;
   int changed_min = G_MAXINT, changed_max = -1;
   guint old_len;
 
@@ -186,30 +220,18 @@ lab_timeline_flush_pending (LabTimeline *self,
       records[i].event = p->event;
       records[i].end = p->end;
       if (!p->end)
-        {
-          g_ptr_array_add (added, p->event);
-          added_payload += event_payload (p->event);
-        }
+        g_ptr_array_add (added, p->event);
     }
 
-  /* What goes to stay within the limits: the oldest stored first, then the
+  /* What goes to stay within the count: the oldest stored first, then the
    * oldest of this batch. */
-  {
-    guint total = self->len + added->len;
-    gsize payload = self->payload + added_payload;
+  if (self->len + added->len > self->capacity)
+    {
+      guint excess = self->len + added->len - self->capacity;
 
-    while (total > self->capacity || (payload > self->max_payload && total > 0))
-      {
-        LabEvent *oldest = drop_old < self->len ? ring_at (self, drop_old) : added->pdata[drop_new];
-
-        payload -= event_payload (oldest);
-        if (drop_old < self->len)
-          drop_old++;
-        else
-          drop_new++;
-        total--;
-      }
-  }
+      drop_old = MIN (excess, self->len);
+      drop_new = excess - drop_old;
+    }
 
   if (drop_old > 0)
     {
@@ -262,10 +284,26 @@ lab_timeline_flush_pending (LabTimeline *self,
   self->stats.dropped += drop_old + drop_new;
   g_mutex_unlock (&self->lock);
 
+  /* The stream carries every event whole, bytes included ... */
   g_signal_emit (self, signals[RECORDED], 0, records, batch->len);
 
-  if (lab_timeline_get_n_dropped (self) != dropped_before)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DROPPED]);
+  /* ... and only then does the store let go of the oldest bytes. */
+  if (ring_trim_payload (self, &trimmed_first, &trimmed_last))
+    g_list_model_items_changed (G_LIST_MODEL (self), trimmed_first,
+                                trimmed_last - trimmed_first + 1, trimmed_last - trimmed_first + 1);
+}
+
+/* Says how many were dropped when it changed, whoever dropped them. */
+static void
+notify_dropped (LabTimeline *self)
+{
+  guint64 dropped = lab_timeline_get_n_dropped (self);
+
+  if (dropped != self->notified_dropped)
+    {
+      self->notified_dropped = dropped;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DROPPED]);
+    }
 }
 
 /**
@@ -296,6 +334,7 @@ lab_timeline_flush (LabTimeline *self)
 
   if (batch->len > 0)
     lab_timeline_flush_pending (self, batch);
+  notify_dropped (self);
 }
 
 static gboolean
@@ -321,28 +360,55 @@ schedule_flush (LabTimeline *self)
   g_source_attach (self->flush_source, self->context);
 }
 
-/* Called with the lock held: a pending list that outgrew the limits loses
- * its oldest events, counted as dropped; ends are kept, they only update. */
+static gsize
+saturating_double (gsize value)
+{
+  return value > G_MAXSIZE / 2 ? G_MAXSIZE : value * 2;
+}
+
+/* Called with the lock held. Only when the main context stalls does the
+ * pending list grow past twice the limits; then it loses its oldest events
+ * (counted as dropped) down to the limits, in one pass. Ends are kept:
+ * they only update an event recorded before. */
 static void
 trim_pending (LabTimeline *self)
 {
-  guint i = 0;
+  gsize max_len = saturating_double (self->capacity);
+  gsize max_payload = saturating_double (self->max_payload);
+  guint excess, kept = 0;
+  gsize payload_excess;
 
-  while (i < self->pending->len &&
-         (self->pending->len > self->capacity * 2 || self->pending_payload > self->max_payload * 2))
+  if (self->pending->len <= max_len && self->pending_payload <= max_payload)
+    return;
+
+  excess = self->pending->len > self->capacity ? self->pending->len - self->capacity : 0;
+  payload_excess = self->pending_payload > self->max_payload ? self->pending_payload - self->max_payload : 0;
+
+  for (guint i = 0; i < self->pending->len; i++)
     {
       Pending *p = &g_array_index (self->pending, Pending, i);
 
-      if (p->end)
+      if (!p->end && (excess > 0 || payload_excess > 0))
         {
-          i++;
+          gsize size = event_payload (p->event);
+
+          excess -= excess > 0;
+          payload_excess -= MIN (payload_excess, size);
+          self->pending_payload -= size;
+          self->stats.dropped++;
+          pending_clear (p);
           continue;
         }
 
-      self->pending_payload -= event_payload (p->event);
-      self->stats.dropped++;
-      g_array_remove_index (self->pending, i);
+      if (kept != i)
+        g_array_index (self->pending, Pending, kept) = *p;
+      kept++;
     }
+
+  /* The moved entries are not cleared again. */
+  g_array_set_clear_func (self->pending, NULL);
+  g_array_set_size (self->pending, kept);
+  g_array_set_clear_func (self->pending, pending_clear);
 }
 
 /**
@@ -513,7 +579,13 @@ lab_timeline_set_limits (LabTimeline *self,
   self->max_payload = max_payload;
   g_mutex_unlock (&self->lock);
 
-  /* The payload limit applies from the next flush on, as it does to all. */
+  {
+    guint first, last;
+
+    if (ring_trim_payload (self, &first, &last))
+      g_list_model_items_changed (G_LIST_MODEL (self), first, last - first + 1, last - first + 1);
+  }
+  notify_dropped (self);
 }
 
 /**
@@ -532,6 +604,7 @@ lab_timeline_clear (LabTimeline *self)
   n = self->len;
   ring_drop_front (self, n);
   self->head = 0;
+  self->payload_first = 0;
   if (n > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
 }
