@@ -161,6 +161,15 @@ lab_decoder_next (LabDecoder    *self,
           }
 
         line = nl - data;
+        /* The same limit whether the newline came in the same recv or not. */
+        if (line - (line > 0 && data[line - 1] == '\r') > self->max_message)
+          {
+            g_set_error (error, LAB_ERROR, LAB_ERROR_FRAMING,
+                         _("A line longer than %lu bytes without a newline"),
+                         (gulong) self->max_message);
+            lab_decoder_reset (self);
+            return NULL;
+          }
         if (line > 0 && data[line - 1] == '\r')
           return take (self, info, 0, line - 1, 2);
         return take (self, info, 0, line, 1);

@@ -38,7 +38,7 @@ set_bad_char_error (GError    **error,
 /**
  * lab_hex_parse:
  * @text: bytes written as hexadecimal: `48 65 6c`, `48656c`, `\x48\x65`,
- *   `0x48 0x65`, with spaces, tabs, new lines, `:` or `-` between bytes
+ *   `0x48 0x65`, with spaces, tabs, new lines, `:`, `-` or `,` between bytes
  *
  * Returns: (transfer full) (nullable): the bytes, or %NULL with @error
  *   naming the position of the first mistake
@@ -274,7 +274,8 @@ lab_text_escape (const guint8 *data,
           /* One whole UTF-8 character that is printable stays as it is. */
           g_utf8_validate_len (start, MIN (n - i, 4), &end);
           uc = end > start ? g_utf8_get_char (start) : 0;
-          if (end > start && g_unichar_isprint (uc))
+          /* The line and paragraph separators would break the line. */
+          if (end > start && g_unichar_isprint (uc) && uc != 0x2028 && uc != 0x2029)
             {
               gsize char_len = g_utf8_next_char (start) - start;
 
