@@ -1,0 +1,779 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "lab-event-private.h"
+#include "lab-test-utils.h"
+#include "lab-timeline-private.h"
+
+/* The timeline: any thread records, the main context sees it all at the
+ * next flush, in order, within its limits, and tells its views exactly
+ * what changed. */
+
+#define WAIT_MS 10000
+
+/* Watches a model: every items-changed must agree with get_n_items. */
+typedef struct {
+  guint   position;
+  guint   removed;
+  guint   added;
+} Change;
+
+typedef struct {
+  guint   n;
+  GArray *changes;
+} ModelWatch;
+
+/* Keeps every entry of the "recorded" stream, holding its event. */
+typedef struct {
+  GArray *records;
+  guint   batches;
+} RecordLog;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  ModelWatch *watch)
+{
+  Change change = { position, removed, added };
+
+  g_assert_cmpuint (position + removed, <=, watch->n);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, watch->n - removed + added);
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (model, i);
+
+      g_assert_nonnull (event);
+    }
+
+  watch->n = g_list_model_get_n_items (model);
+  g_array_append_val (watch->changes, change);
+}
+
+static void
+watch_model (ModelWatch  *watch,
+             LabTimeline *timeline)
+{
+  watch->n = g_list_model_get_n_items (G_LIST_MODEL (timeline));
+  watch->changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_signal_connect (timeline, "items-changed", G_CALLBACK (on_items_changed), watch);
+}
+
+static void
+assert_change (ModelWatch *watch,
+               guint       index,
+               guint       position,
+               guint       removed,
+               guint       added)
+{
+  Change *change;
+
+  g_assert_cmpuint (index, <, watch->changes->len);
+  change = &g_array_index (watch->changes, Change, index);
+  g_assert_cmpuint (change->position, ==, position);
+  g_assert_cmpuint (change->removed, ==, removed);
+  g_assert_cmpuint (change->added, ==, added);
+}
+
+static void
+record_clear (gpointer data)
+{
+  LabRecord *record = data;
+
+  g_clear_object (&record->event);
+}
+
+static void
+on_recorded (LabTimeline *timeline,
+             gpointer     records,
+             guint        n,
+             RecordLog   *log)
+{
+  LabRecord *batch = records;
+
+  g_assert_cmpuint (n, >, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      LabRecord copy = { g_object_ref (batch[i].event), batch[i].end };
+
+      g_array_append_val (log->records, copy);
+    }
+  log->batches++;
+}
+
+static void
+log_records (RecordLog   *log,
+             LabTimeline *timeline)
+{
+  log->records = g_array_new (FALSE, FALSE, sizeof (LabRecord));
+  g_array_set_clear_func (log->records, record_clear);
+  log->batches = 0;
+  g_signal_connect (timeline, "recorded", G_CALLBACK (on_recorded), log);
+}
+
+static LabRecord *
+record_at (RecordLog *log,
+           guint      index)
+{
+  g_assert_cmpuint (index, <, log->records->len);
+  return &g_array_index (log->records, LabRecord, index);
+}
+
+static void
+on_notify_count (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+static LabEvent *
+new_note (guint   thread,
+          guint64 index)
+{
+  LabEvent *event = lab_event_new (LAB_EVENT_NOTE);
+
+  event->note = LAB_NOTE_STARTED;
+  event->thread = thread;
+  event->conn = index;
+  return event;
+}
+
+static LabEvent *
+new_data (LabDirection direction,
+          char         fill,
+          gsize        len,
+          gsize        real_len)
+{
+  LabEvent *event = lab_event_new (LAB_EVENT_DATA);
+  g_autofree char *data = g_malloc (len);
+
+  memset (data, fill, len);
+  event->direction = direction;
+  event->bytes = g_bytes_new (data, len);
+  event->real_len = real_len;
+  return event;
+}
+
+static LabEvent *
+new_call (LabOp    op,
+          gboolean blocking)
+{
+  LabEvent *event = lab_event_new (LAB_EVENT_CALL);
+
+  event->op = op;
+  event->call = lab_op_to_string (op);
+  event->blocking = blocking;
+  event->finished = !blocking;
+  return event;
+}
+
+static guint64
+seq_at (LabTimeline *timeline,
+        guint        position)
+{
+  g_autoptr(LabEvent) event = g_list_model_get_item (G_LIST_MODEL (timeline), position);
+
+  g_assert_nonnull (event);
+  return lab_event_get_seq (event);
+}
+
+/* The model holds exactly the events numbered @first to @last. */
+static void
+assert_seqs (LabTimeline *timeline,
+             guint64      first,
+             guint64      last)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (timeline));
+
+  g_assert_cmpuint (n, ==, last - first + 1);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (seq_at (timeline, i), ==, first + i);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (timeline), n));
+}
+
+/* Threads start together at a gate, to append at the same time. */
+typedef struct {
+  GMutex   lock;
+  GCond    cond;
+  gboolean open;
+} Gate;
+
+#define N_THREADS 4
+#define N_PER_THREAD 5000
+
+typedef struct {
+  LabTimeline *timeline;
+  Gate        *gate;
+  guint        index;
+} Writer;
+
+static gpointer
+writer_thread (gpointer data)
+{
+  Writer *writer = data;
+
+  g_mutex_lock (&writer->gate->lock);
+  while (!writer->gate->open)
+    g_cond_wait (&writer->gate->cond, &writer->gate->lock);
+  g_mutex_unlock (&writer->gate->lock);
+
+  for (guint i = 0; i < N_PER_THREAD; i++)
+    lab_timeline_append (writer->timeline, new_note (writer->index, i));
+
+  return NULL;
+}
+
+static gboolean
+has_all_events (gpointer data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (data)) == N_THREADS * N_PER_THREAD;
+}
+
+/* Threads record at once; the model shows nothing until the main context
+ * flushes, then all of it, in sequence order, each thread's events in the
+ * order it made them, and the stream carries each event once. */
+static void
+test_threads (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  GThread *threads[N_THREADS];
+  Writer writers[N_THREADS];
+  Gate gate = { .open = FALSE };
+  guint next[N_THREADS] = { 0 };
+  ModelWatch watch;
+  RecordLog log;
+  LabTimelineStats stats;
+  guint added = 0;
+
+  watch_model (&watch, timeline);
+  log_records (&log, timeline);
+  g_mutex_init (&gate.lock);
+  g_cond_init (&gate.cond);
+
+  for (guint t = 0; t < N_THREADS; t++)
+    {
+      writers[t] = (Writer) { timeline, &gate, t };
+      threads[t] = g_thread_new ("writer", writer_thread, &writers[t]);
+    }
+  g_mutex_lock (&gate.lock);
+  gate.open = TRUE;
+  g_cond_broadcast (&gate.cond);
+  g_mutex_unlock (&gate.lock);
+  for (guint t = 0; t < N_THREADS; t++)
+    g_thread_join (threads[t]);
+
+  /* All recorded, nothing shown: no flush ran yet. */
+  lab_timeline_get_stats (timeline, &stats);
+  g_assert_cmpuint (stats.events, ==, N_THREADS * N_PER_THREAD);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 0);
+  g_assert_cmpuint (watch.changes->len, ==, 0);
+  g_assert_cmpuint (log.records->len, ==, 0);
+
+  /* The main context flushes by itself. */
+  lab_test_wait (has_all_events, timeline, WAIT_MS);
+
+  assert_seqs (timeline, 1, N_THREADS * N_PER_THREAD);
+  for (guint i = 0; i < N_THREADS * N_PER_THREAD; i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (G_LIST_MODEL (timeline), i);
+      guint t = lab_event_get_thread (event);
+
+      g_assert_cmpuint (t, <, N_THREADS);
+      g_assert_cmpuint (lab_event_get_connection (event), ==, next[t]);
+      next[t]++;
+
+      /* The stream holds the same object at the same place. */
+      g_assert_true (record_at (&log, i)->event == event);
+      g_assert_false (record_at (&log, i)->end);
+    }
+  for (guint t = 0; t < N_THREADS; t++)
+    g_assert_cmpuint (next[t], ==, N_PER_THREAD);
+  g_assert_cmpuint (log.records->len, ==, N_THREADS * N_PER_THREAD);
+
+  /* The views were told of every event added, and of no removal. */
+  for (guint i = 0; i < watch.changes->len; i++)
+    {
+      Change *change = &g_array_index (watch.changes, Change, i);
+
+      g_assert_cmpuint (change->removed, ==, 0);
+      added += change->added;
+    }
+  g_assert_cmpuint (added, ==, N_THREADS * N_PER_THREAD);
+  g_assert_cmpuint (watch.n, ==, N_THREADS * N_PER_THREAD);
+  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 0);
+
+  g_assert_finalize_object (timeline);
+  g_array_unref (watch.changes);
+  g_array_unref (log.records);
+  g_mutex_clear (&gate.lock);
+  g_cond_clear (&gate.cond);
+}
+
+/* lab_timeline_flush () makes the store current at once, with no main
+ * loop; a flush with nothing pending tells nobody anything. */
+static void
+test_flush (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  ModelWatch watch;
+  RecordLog log;
+
+  watch_model (&watch, timeline);
+  log_records (&log, timeline);
+
+  for (guint i = 0; i < 3; i++)
+    lab_timeline_append (timeline, new_note (0, i));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 0);
+
+  lab_timeline_flush (timeline);
+  assert_seqs (timeline, 1, 3);
+  g_assert_cmpuint (watch.changes->len, ==, 1);
+  assert_change (&watch, 0, 0, 0, 3);
+  g_assert_cmpuint (log.batches, ==, 1);
+  g_assert_cmpuint (log.records->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (lab_event_get_seq (record_at (&log, i)->event), ==, i + 1);
+
+  lab_timeline_flush (timeline);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (watch.changes->len, ==, 1);
+  g_assert_cmpuint (log.batches, ==, 1);
+
+  /* Later events go after, numbered on. */
+  lab_timeline_append (timeline, new_note (0, 3));
+  lab_timeline_flush (timeline);
+  assert_seqs (timeline, 1, 4);
+  assert_change (&watch, 1, 3, 0, 1);
+  g_assert_cmpuint (log.batches, ==, 2);
+
+  g_assert_finalize_object (timeline);
+  g_array_unref (watch.changes);
+  g_array_unref (log.records);
+}
+
+/* Over max_events the oldest go first, counted as dropped, and the views
+ * are told which rows left. */
+static void
+test_max_events (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  ModelWatch watch;
+  RecordLog log;
+  guint notified = 0;
+
+  lab_timeline_set_limits (timeline, 100, 1 << 30);
+  g_assert_cmpuint (lab_timeline_get_max_events (timeline), ==, 100);
+  g_assert_cmpuint (lab_timeline_get_max_payload (timeline), ==, 1 << 30);
+  watch_model (&watch, timeline);
+  log_records (&log, timeline);
+  g_signal_connect (timeline, "notify::n-dropped", G_CALLBACK (on_notify_count), &notified);
+
+  for (guint i = 0; i < 250; i++)
+    lab_timeline_append (timeline, new_note (0, i));
+  lab_timeline_flush (timeline);
+
+  /* The newest 100 stay. */
+  assert_seqs (timeline, 151, 250);
+  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 150);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpuint (watch.changes->len, ==, 1);
+  assert_change (&watch, 0, 0, 0, 100);
+
+  /* The stream is in order and ends with the newest. */
+  g_assert_cmpuint (log.records->len, >=, 100);
+  for (guint i = 1; i < log.records->len; i++)
+    g_assert_cmpuint (lab_event_get_seq (record_at (&log, i)->event), >,
+                      lab_event_get_seq (record_at (&log, i - 1)->event));
+  g_assert_cmpuint (lab_event_get_seq (record_at (&log, log.records->len - 1)->event), ==, 250);
+
+  /* A full store loses its oldest rows to new ones: the ring wraps. */
+  for (guint i = 0; i < 30; i++)
+    lab_timeline_append (timeline, new_note (0, 250 + i));
+  lab_timeline_flush (timeline);
+  assert_seqs (timeline, 181, 280);
+  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 180);
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpuint (watch.changes->len, ==, 3);
+  assert_change (&watch, 1, 0, 30, 0);
+  assert_change (&watch, 2, 70, 0, 30);
+
+  /* A smaller limit drops the oldest at once, and says so. */
+  lab_timeline_set_limits (timeline, 50, 1 << 30);
+  assert_seqs (timeline, 231, 280);
+  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 230);
+  g_assert_cmpuint (notified, ==, 3);
+  assert_change (&watch, 3, 0, 50, 0);
+
+  /* And the smaller ring goes on in order. */
+  for (guint i = 0; i < 10; i++)
+    lab_timeline_append (timeline, new_note (0, 280 + i));
+  lab_timeline_flush (timeline);
+  assert_seqs (timeline, 241, 290);
+  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 240);
+  g_assert_cmpuint (watch.n, ==, 50);
+
+  g_assert_finalize_object (timeline);
+  g_array_unref (watch.changes);
+  g_array_unref (log.records);
+}
+
+static char
+data_fill (LabTimeline *timeline,
+           guint        position)
+{
+  g_autoptr(LabEvent) event = g_list_model_get_item (G_LIST_MODEL (timeline), position);
+
+  g_assert_nonnull (event);
+  if (lab_event_get_kind (event) != LAB_EVENT_DATA)
+    return '-';
+  if (lab_event_get_bytes (event) == NULL)
+    return 'x';
+  return ((const char *) g_bytes_get_data (lab_event_get_bytes (event), NULL))[0];
+}
+
+/* Over max_payload bytes of data, the oldest events let go of their bytes
+ * until the data kept fits again; the events themselves stay, and say
+ * their bytes were dropped. */
+static void
+test_max_payload (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  ModelWatch watch;
+  guint notified = 0;
+
+  lab_timeline_set_limits (timeline, 1000, 100);
+  watch_model (&watch, timeline);
+  g_signal_connect (timeline, "notify::n-dropped", G_CALLBACK (on_notify_count), &notified);
+
+  /* 150 bytes in five events: the two oldest lose theirs. */
+  for (guint i = 0; i < 5; i++)
+    lab_timeline_append (timeline, new_data (i % 2 ? LAB_DIRECTION_OUT : LAB_DIRECTION_IN, '0' + i, 30, 30));
+  lab_timeline_flush (timeline);
+  assert_seqs (timeline, 1, 5);
+  g_assert_cmpint (data_fill (timeline, 0), ==, 'x');
+  g_assert_cmpint (data_fill (timeline, 1), ==, 'x');
+  g_assert_cmpint (data_fill (timeline, 2), ==, '2');
+  g_assert_cmpint (data_fill (timeline, 3), ==, '3');
+  g_assert_cmpint (data_fill (timeline, 4), ==, '4');
+  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 0);
+  g_assert_cmpuint (notified, ==, 0);
+  assert_change (&watch, 0, 0, 0, 5);
+  assert_change (&watch, 1, 0, 2, 2);
+
+  /* 90 + 40 is over: the oldest bytes still kept go, and that is enough;
+   * a note has none to give. */
+  lab_timeline_append (timeline, new_note (0, 0));
+  lab_timeline_append (timeline, new_data (LAB_DIRECTION_IN, '5', 40, 40));
+  lab_timeline_flush (timeline);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 7);
+  g_assert_cmpint (data_fill (timeline, 2), ==, 'x');
+  g_assert_cmpint (data_fill (timeline, 3), ==, '3');
+  g_assert_cmpint (data_fill (timeline, 5), ==, '-');
+  g_assert_cmpint (data_fill (timeline, 6), ==, '5');
+  assert_change (&watch, 2, 5, 0, 2);
+  assert_change (&watch, 3, 2, 1, 1);
+
+  /* The real size is still known when the bytes are not. */
+  {
+    g_autoptr(LabEvent) event = g_list_model_get_item (G_LIST_MODEL (timeline), 0);
+
+    g_assert_null (lab_event_get_bytes (event));
+    g_assert_cmpuint (lab_event_get_real_length (event), ==, 30);
+  }
+
+  /* Exactly at the limit, nothing goes. */
+  lab_timeline_append (timeline, new_note (0, 1));
+  lab_timeline_flush (timeline);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 8);
+  g_assert_cmpint (data_fill (timeline, 3), ==, '3');
+  g_assert_cmpuint (watch.changes->len, ==, 5);
+  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 0);
+
+  g_assert_finalize_object (timeline);
+  g_array_unref (watch.changes);
+}
+
+/* When the main context stalls, the pending events are trimmed too: those
+ * drops are counted, and said at the next flush. */
+static void
+test_stalled_flush (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  guint notified = 0;
+
+  lab_timeline_set_limits (timeline, 10, 1 << 20);
+  g_signal_connect (timeline, "notify::n-dropped", G_CALLBACK (on_notify_count), &notified);
+
+  /* Past twice the limit, the pending list goes back down to the limit. */
+  for (guint i = 0; i < 21; i++)
+    lab_timeline_append (timeline, new_note (0, i));
+  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 11);
+  g_assert_cmpuint (notified, ==, 0);
+
+  lab_timeline_flush (timeline);
+  assert_seqs (timeline, 12, 21);
+  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 11);
+  g_assert_cmpuint (notified, ==, 1);
+
+  g_assert_finalize_object (timeline);
+}
+
+static gboolean
+has_batches (gpointer data)
+{
+  RecordLog *log = data;
+
+  return log->batches >= 2;
+}
+
+/* A blocking call is shown while it blocks; when it returns, the same row
+ * is updated in place and the stream says it ended. */
+static void
+test_blocking_call (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  LabEvent *call = new_call (LAB_OP_ACCEPT, TRUE);
+  GSocketAddress *peer = g_inet_socket_address_new_from_string ("127.0.0.1", 4242);
+  g_autoptr(LabEvent) item = NULL;
+  ModelWatch watch;
+  RecordLog log;
+
+  watch_model (&watch, timeline);
+  log_records (&log, timeline);
+
+  lab_timeline_append (timeline, new_note (0, 0));
+  lab_timeline_append (timeline, g_object_ref (call));
+  lab_timeline_append (timeline, new_note (0, 1));
+  lab_timeline_flush (timeline);
+  g_assert_false (lab_event_get_finished (call));
+  g_assert_cmpint (lab_event_get_end_time (call), ==, -1);
+  g_assert_cmpuint (watch.changes->len, ==, 1);
+
+  /* Its end waits for a flush, like everything else. */
+  lab_timeline_finish (timeline, call, 1234, 7, 0, g_object_ref (peer));
+  g_assert_false (lab_event_get_finished (call));
+  lab_test_wait (has_batches, &log, WAIT_MS);
+
+  item = g_list_model_get_item (G_LIST_MODEL (timeline), 1);
+  g_assert_true (item == call);
+  g_assert_true (lab_event_get_finished (call));
+  g_assert_cmpint (lab_event_get_end_time (call), ==, 1234);
+  g_assert_cmpint (lab_event_get_result (call), ==, 7);
+  g_assert_cmpint (lab_event_get_errno (call), ==, 0);
+  g_assert_nonnull (lab_event_get_address (call));
+  g_assert_cmpuint (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (lab_event_get_address (call))), ==, 4242);
+
+  /* Its row changed in place, and nothing else happened to the model. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 3);
+  g_assert_cmpuint (watch.changes->len, ==, 2);
+  assert_change (&watch, 1, 1, 1, 1);
+
+  /* The stream has it twice: begun, then ended. */
+  g_assert_cmpuint (log.records->len, ==, 4);
+  g_assert_true (record_at (&log, 1)->event == call);
+  g_assert_false (record_at (&log, 1)->end);
+  g_assert_true (record_at (&log, 3)->event == call);
+  g_assert_true (record_at (&log, 3)->end);
+
+  g_clear_object (&item);
+  g_object_unref (call);
+  g_object_unref (peer);
+  g_assert_finalize_object (timeline);
+  g_array_unref (watch.changes);
+  g_array_unref (log.records);
+}
+
+/* Calls that return in the same flush are told as one change over their
+ * rows; one that failed keeps its errno. */
+static void
+test_blocking_calls_together (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  LabEvent *accept = new_call (LAB_OP_ACCEPT, TRUE);
+  LabEvent *recv = new_call (LAB_OP_RECV, TRUE);
+  ModelWatch watch;
+
+  watch_model (&watch, timeline);
+  lab_timeline_append (timeline, new_note (0, 0));
+  lab_timeline_append (timeline, g_object_ref (accept));
+  lab_timeline_append (timeline, new_note (0, 1));
+  lab_timeline_append (timeline, g_object_ref (recv));
+  lab_timeline_append (timeline, new_note (0, 2));
+  lab_timeline_flush (timeline);
+
+  lab_timeline_finish (timeline, recv, 20, -1, ECONNRESET, NULL);
+  lab_timeline_finish (timeline, accept, 10, 5, 0, NULL);
+  lab_timeline_flush (timeline);
+
+  g_assert_true (lab_event_get_finished (accept));
+  g_assert_true (lab_event_get_finished (recv));
+  g_assert_cmpint (lab_event_get_result (recv), ==, -1);
+  g_assert_cmpint (lab_event_get_errno (recv), ==, ECONNRESET);
+  g_assert_null (lab_event_get_address (recv));
+  g_assert_cmpuint (watch.changes->len, ==, 2);
+  assert_change (&watch, 1, 1, 3, 3);
+
+  g_object_unref (accept);
+  g_object_unref (recv);
+  g_assert_finalize_object (timeline);
+  g_array_unref (watch.changes);
+}
+
+/* A call that ends after its row was dropped changes no row, but its end
+ * is still told in the stream. */
+static void
+test_blocking_call_dropped (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  LabEvent *call = new_call (LAB_OP_RECV, TRUE);
+  ModelWatch watch;
+  RecordLog log;
+
+  lab_timeline_set_limits (timeline, 2, 1 << 20);
+  watch_model (&watch, timeline);
+  log_records (&log, timeline);
+
+  lab_timeline_append (timeline, g_object_ref (call));
+  lab_timeline_flush (timeline);
+  lab_timeline_append (timeline, new_note (0, 0));
+  lab_timeline_append (timeline, new_note (0, 1));
+  lab_timeline_flush (timeline);
+  assert_seqs (timeline, 2, 3);
+
+  lab_timeline_finish (timeline, call, 99, 3, 0, NULL);
+  lab_timeline_flush (timeline);
+  g_assert_true (lab_event_get_finished (call));
+  g_assert_cmpint (lab_event_get_end_time (call), ==, 99);
+  assert_seqs (timeline, 2, 3);
+  /* Added 1; dropped 1, added 2; nothing for the end. */
+  g_assert_cmpuint (watch.changes->len, ==, 3);
+  g_assert_cmpuint (log.batches, ==, 3);
+  g_assert_true (record_at (&log, log.records->len - 1)->event == call);
+  g_assert_true (record_at (&log, log.records->len - 1)->end);
+
+  g_object_unref (call);
+  g_assert_finalize_object (timeline);
+  g_array_unref (watch.changes);
+  g_array_unref (log.records);
+}
+
+/* Clearing empties the model, what was pending too, and numbering goes
+ * on after it. */
+static void
+test_clear (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  ModelWatch watch;
+  RecordLog log;
+
+  watch_model (&watch, timeline);
+  log_records (&log, timeline);
+
+  for (guint i = 0; i < 10; i++)
+    lab_timeline_append (timeline, new_note (0, i));
+  lab_timeline_flush (timeline);
+  for (guint i = 0; i < 5; i++)
+    lab_timeline_append (timeline, new_note (0, 10 + i));
+
+  lab_timeline_clear (timeline);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 0);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (timeline), 0));
+  g_assert_cmpuint (watch.n, ==, 0);
+  g_assert_cmpuint (watch.changes->len, ==, 3);
+  assert_change (&watch, 2, 0, 15, 0);
+  /* The pending five were still recorded before they went. */
+  g_assert_cmpuint (log.records->len, ==, 15);
+  /* Clearing is not dropping. */
+  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 0);
+
+  /* Clearing an empty timeline tells nothing. */
+  lab_timeline_clear (timeline);
+  g_assert_cmpuint (watch.changes->len, ==, 3);
+
+  lab_timeline_append (timeline, new_note (0, 15));
+  lab_timeline_flush (timeline);
+  assert_seqs (timeline, 16, 16);
+
+  g_assert_finalize_object (timeline);
+  g_array_unref (watch.changes);
+  g_array_unref (log.records);
+}
+
+/* Stats count every event as it is recorded: calls the program made (not
+ * the lab's own), and the real bytes of data each way. */
+static void
+test_stats (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  LabEvent *instrumentation = new_call (LAB_OP_SOCK_DIAG, FALSE);
+  LabTimelineStats stats;
+
+  instrumentation->instrumentation = TRUE;
+
+  lab_timeline_get_stats (timeline, &stats);
+  g_assert_cmpuint (stats.events, ==, 0);
+
+  lab_timeline_append (timeline, new_call (LAB_OP_SOCKET, FALSE));
+  lab_timeline_append (timeline, new_call (LAB_OP_RECV, TRUE));
+  lab_timeline_append (timeline, instrumentation);
+  /* A truncated datagram counts its real size. */
+  lab_timeline_append (timeline, new_data (LAB_DIRECTION_IN, 'a', 5, 10));
+  lab_timeline_append (timeline, new_data (LAB_DIRECTION_IN, 'b', 3, 3));
+  lab_timeline_append (timeline, new_data (LAB_DIRECTION_OUT, 'c', 7, 7));
+  lab_timeline_append (timeline, new_note (0, 0));
+  lab_timeline_append (timeline, lab_event_new (LAB_EVENT_STATE));
+
+  /* Counted before any flush. */
+  lab_timeline_get_stats (timeline, &stats);
+  g_assert_cmpuint (stats.events, ==, 8);
+  g_assert_cmpuint (stats.calls, ==, 2);
+  g_assert_cmpuint (stats.bytes_in, ==, 13);
+  g_assert_cmpuint (stats.bytes_out, ==, 7);
+  g_assert_cmpuint (stats.dropped, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 0);
+
+  lab_timeline_flush (timeline);
+  lab_timeline_get_stats (timeline, &stats);
+  g_assert_cmpuint (stats.events, ==, 8);
+  g_assert_cmpuint (stats.calls, ==, 2);
+  g_assert_cmpuint (stats.bytes_in, ==, 13);
+  g_assert_cmpuint (stats.bytes_out, ==, 7);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 8);
+
+  /* Dropped events stay counted; the dropped are counted too. */
+  lab_timeline_set_limits (timeline, 2, 1 << 20);
+  lab_timeline_get_stats (timeline, &stats);
+  g_assert_cmpuint (stats.events, ==, 8);
+  g_assert_cmpuint (stats.bytes_in, ==, 13);
+  g_assert_cmpuint (stats.dropped, ==, 6);
+  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 6);
+
+  g_assert_finalize_object (timeline);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lab_test_init (&argc, &argv);
+
+  g_test_add_func ("/timeline/threads", test_threads);
+  g_test_add_func ("/timeline/flush", test_flush);
+  g_test_add_func ("/timeline/max-events", test_max_events);
+  g_test_add_func ("/timeline/max-payload", test_max_payload);
+  g_test_add_func ("/timeline/stalled-flush", test_stalled_flush);
+  g_test_add_func ("/timeline/blocking-call", test_blocking_call);
+  g_test_add_func ("/timeline/blocking-calls-together", test_blocking_calls_together);
+  g_test_add_func ("/timeline/blocking-call-dropped", test_blocking_call_dropped);
+  g_test_add_func ("/timeline/clear", test_clear);
+  g_test_add_func ("/timeline/stats", test_stats);
+
+  return g_test_run ();
+}
