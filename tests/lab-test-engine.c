@@ -279,12 +279,6 @@ lab_test_count_fds (void)
   return n - 1;
 }
 
-static gboolean
-fds_are (gpointer data)
-{
-  return lab_test_count_fds () <= GPOINTER_TO_UINT (data);
-}
-
 /* No more descriptors open than @expected. The kernel watcher opens a
  * netlink socket for an instant now and then, and GLib's own threads
  * close theirs a moment late: the count settles within a moment. */
@@ -292,14 +286,15 @@ void
 lab_test_wait_fds (guint expected)
 {
   gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  guint count;
 
-  while (!fds_are (GUINT_TO_POINTER (expected)) && g_get_monotonic_time () < deadline)
+  while ((count = lab_test_count_fds ()) > expected && g_get_monotonic_time () < deadline)
     {
       g_main_context_iteration (NULL, FALSE);
       g_usleep (10 * 1000);
     }
 
-  if (!fds_are (GUINT_TO_POINTER (expected)))
+  if (count > expected)
     {
       g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
       const char *name;
@@ -313,7 +308,7 @@ lab_test_wait_fds (guint expected)
         }
     }
 
-  g_assert_cmpuint (lab_test_count_fds (), <=, expected);
+  g_assert_cmpuint (count, <=, expected);
 }
 
 void
