@@ -643,9 +643,11 @@ serve_with_loop (LabWorker *w,
   g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (LabPollItem));
   gboolean accepting = TRUE;
 
+  /* The reaper wakes the context when stopping: it is set and cleared
+   * under the run's lock. */
+  g_mutex_lock (&run->lock);
   if (b->kind == LAB_BACKEND_GIO)
     w->context = g_main_context_new ();
-  g_mutex_lock (&run->lock);
   run->loop_worker = w;
   g_mutex_unlock (&run->lock);
 
@@ -786,11 +788,12 @@ serve_with_loop (LabWorker *w,
     drop_connection (w, ((LoopConn *) conns->pdata[i])->sock);
 
 out:
+  /* Sockets first: their sources hold the context. */
+  g_ptr_array_set_size (conns, 0);
   g_mutex_lock (&run->lock);
   run->loop_worker = NULL;
-  g_mutex_unlock (&run->lock);
-  g_ptr_array_set_size (conns, 0);
   g_clear_pointer (&w->context, g_main_context_unref);
+  g_mutex_unlock (&run->lock);
 }
 
 static void
