@@ -404,3 +404,32 @@ lab_test_wait_for_note (LabTestFixture *f,
 
   lab_test_wait (has_note, &w, 10000);
 }
+
+typedef struct {
+  LabTestFixture *f;
+  LabEndpoint    *endpoint;
+  LabDirection    direction;
+  gsize           len;
+} DataWait;
+
+static gboolean
+has_data (gpointer data)
+{
+  DataWait *w = data;
+  g_autoptr(GByteArray) bytes = lab_test_log_data (w->f->log, w->endpoint, w->direction);
+
+  return bytes->len >= w->len;
+}
+
+/* Until @endpoint recorded at least @len bytes in @direction: a thread of
+ * the other end may record its send a moment after this end received. */
+void
+lab_test_wait_for_data (LabTestFixture *f,
+                        LabEndpoint    *endpoint,
+                        LabDirection    direction,
+                        gsize           len)
+{
+  DataWait w = { f, endpoint, direction, len };
+
+  lab_test_wait (has_data, &w, 10000);
+}

@@ -64,6 +64,10 @@ LabEndpoint *lab_test_new_endpoint      (LabTestFixture   *f,
 void         lab_test_wait_for_state    (LabTestFixture   *f,
                                          LabEndpoint      *endpoint,
                                          LabTcpState       state);
+void         lab_test_wait_for_data     (LabTestFixture   *f,
+                                         LabEndpoint      *endpoint,
+                                         LabDirection      direction,
+                                         gsize             len);
 void         lab_test_wait_for_note     (LabTestFixture   *f,
                                          LabEndpoint      *endpoint,
                                          LabNote           note);

@@ -34,8 +34,10 @@ assert_data (LabTestFixture *f,
              LabDirection    direction,
              const char     *expected)
 {
-  g_autoptr(GByteArray) data = lab_test_log_data (f->log, endpoint, direction);
+  g_autoptr(GByteArray) data = NULL;
 
+  lab_test_wait_for_data (f, endpoint, direction, strlen (expected));
+  data = lab_test_log_data (f->log, endpoint, direction);
   g_assert_cmpmem (data->data, data->len, expected, strlen (expected));
 }
 

@@ -184,8 +184,10 @@ assert_received (LabTestFixture *f,
                  LabEndpoint    *endpoint,
                  const char     *expected)
 {
-  g_autoptr(GByteArray) in = lab_test_log_data (f->log, endpoint, LAB_DIRECTION_IN);
+  g_autoptr(GByteArray) in = NULL;
 
+  lab_test_wait_for_data (f, endpoint, LAB_DIRECTION_IN, strlen (expected));
+  in = lab_test_log_data (f->log, endpoint, LAB_DIRECTION_IN);
   g_assert_cmpmem (in->data, in->len, expected, strlen (expected));
 }
 
