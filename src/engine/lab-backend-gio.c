@@ -272,7 +272,7 @@ gio_send (LabWorker *w,
   gssize n;
   int saved;
 
-  event->args.bytes = g_bytes_ref (bytes);
+  lab_call_set_bytes (event, bytes);
   lab_call_begin (w, event);
   errno = 0;
   n = g_socket_send (s->gsocket, (const char *) data, len, cancellable_for (w, s), &error);
@@ -332,7 +332,7 @@ gio_sendto (LabWorker      *w,
   gssize n;
   int saved;
 
-  event->args.bytes = g_bytes_ref (bytes);
+  lab_call_set_bytes (event, bytes);
   event->args.address = g_object_ref (to);
   lab_call_begin (w, event);
   errno = 0;

@@ -249,7 +249,7 @@ posix_send (LabWorker *w,
   const guint8 *data = g_bytes_get_data (bytes, &len);
   gssize n;
 
-  event->args.bytes = g_bytes_ref (bytes);
+  lab_call_set_bytes (event, bytes);
   lab_call_begin (w, event);
   n = send (s->fd, data, len, 0);
   lab_call_end (w, event, n, n < 0 ? errno_or (EIO) : 0, NULL);
@@ -313,7 +313,7 @@ posix_sendto (LabWorker      *w,
   gssize n;
 
   g_socket_address_to_native (to, &ss, sizeof ss, NULL);
-  event->args.bytes = g_bytes_ref (bytes);
+  lab_call_set_bytes (event, bytes);
   event->args.address = g_object_ref (to);
   lab_call_begin (w, event);
   n = sendto (s->fd, data, len, 0, (struct sockaddr *) &ss,
@@ -483,12 +483,29 @@ posix_getpeername (LabWorker *w,
   return posix_getname (w, s, TRUE);
 }
 
+/* The poll set as C writes it, [{fd=5, events=POLLIN}, …], made anew only
+ * when it changed since the worker's last poll. */
 static char *
-describe_poll (LabPollItem *items,
+describe_poll (LabWorker   *w,
+               LabPollItem *items,
                guint        n)
 {
-  GString *out = g_string_new ("[");
+  GString *out;
+  gboolean same = w->poll_key != NULL && w->poll_key->len == n;
 
+  for (guint i = 0; same && i < n; i++)
+    same = g_array_index (w->poll_key, int, i) ==
+           (items[i].sock->fd << 2 | items[i].want_in << 1 | items[i].want_out);
+  if (same)
+    return g_ref_string_acquire (w->poll_text);
+
+  if (w->poll_key == NULL)
+    w->poll_key = g_array_new (FALSE, FALSE, sizeof (int));
+  g_array_set_size (w->poll_key, n);
+  for (guint i = 0; i < n; i++)
+    g_array_index (w->poll_key, int, i) = items[i].sock->fd << 2 | items[i].want_in << 1 | items[i].want_out;
+
+  out = g_string_new ("[");
   for (guint i = 0; i < n && i < 6; i++)
     g_string_append_printf (out, "%s{fd=%d, events=%s%s%s}", i > 0 ? ", " : "", items[i].sock->fd,
                             items[i].want_in ? "POLLIN" : "",
@@ -498,7 +515,11 @@ describe_poll (LabPollItem *items,
     g_string_append_printf (out, ", … %u in all", n);
   g_string_append_c (out, ']');
 
-  return g_string_free (out, FALSE);
+  g_clear_pointer (&w->poll_text, g_ref_string_release);
+  w->poll_text = g_ref_string_new (out->str);
+  g_string_free (out, TRUE);
+
+  return g_ref_string_acquire (w->poll_text);
 }
 
 static int
@@ -517,7 +538,7 @@ posix_poll (LabWorker   *w,
       fds[i].events = (items[i].want_in ? POLLIN : 0) | (items[i].want_out ? POLLOUT : 0);
     }
 
-  event->args.text = describe_poll (items, n);
+  event->args.ref_text = describe_poll (w, items, n);
   event->args.i[0] = n;
   event->args.i[1] = timeout_ms;
   lab_call_begin (w, event);

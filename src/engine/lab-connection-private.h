@@ -15,8 +15,9 @@ typedef struct {
 LabConnection *lab_connection_new    (guint64        id,
                                       int            fd,
                                       gboolean       keep_data);
-void           lab_connection_apply  (LabConnection *self,
-                                      LabEvent      *event,
-                                      gboolean       end);
+void           lab_connection_apply          (LabConnection *self,
+                                              LabEvent      *event,
+                                              gboolean       end);
+gboolean       lab_connection_notify_changes (LabConnection *self);
 
 G_END_DECLS

@@ -30,6 +30,10 @@ struct _LabConnection
   GListStore  *data;
   gsize        data_bytes;
   GArray      *transitions;
+  /* Properties changed by the events of the batch being applied, told
+   * once at its end: a flood makes one notification a batch, not one an
+   * event. */
+  guint        changed;
 };
 
 enum {
@@ -114,7 +118,7 @@ set_address (LabConnection  *self,
 
   g_free (*field);
   *field = g_steal_pointer (&text);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  self->changed |= 1u << prop;
 }
 
 static void
@@ -125,7 +129,7 @@ set_open (LabConnection *self,
     return;
 
   self->open = open;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPEN]);
+  self->changed |= 1u << PROP_OPEN;
 }
 
 static void
@@ -152,15 +156,14 @@ add_data (LabConnection *self,
  * lab_connection_apply:
  * @end: whether this is the end of a blocking call recorded before
  *
- * Takes in one event of this connection.
+ * Takes in one event of this connection. What it changes is told by
+ * lab_connection_notify_changes(), once the batch is applied.
  */
 void
 lab_connection_apply (LabConnection *self,
                       LabEvent      *event,
                       gboolean       end)
 {
-  g_object_freeze_notify (G_OBJECT (self));
-
   switch (event->kind)
     {
     case LAB_EVENT_STATE:
@@ -174,7 +177,7 @@ lab_connection_apply (LabConnection *self,
           if (self->transitions->len > MAX_TRANSITIONS)
             g_array_remove_index (self->transitions, 0);
           self->state = event->state;
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+          self->changed |= 1u << PROP_STATE;
         }
       break;
 
@@ -185,13 +188,13 @@ lab_connection_apply (LabConnection *self,
         {
           self->bytes_in += event->real_len;
           self->n_recv++;
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_IN]);
+          self->changed |= 1u << PROP_BYTES_IN;
         }
       else
         {
           self->bytes_out += event->real_len;
           self->n_send++;
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_OUT]);
+          self->changed |= 1u << PROP_BYTES_OUT;
         }
       add_data (self, event);
       break;
@@ -211,8 +214,31 @@ lab_connection_apply (LabConnection *self,
     default:
       break;
     }
+}
 
+/**
+ * lab_connection_notify_changes:
+ *
+ * Tells what the events applied since the last call changed.
+ *
+ * Returns: whether anything did
+ */
+gboolean
+lab_connection_notify_changes (LabConnection *self)
+{
+  guint changed = self->changed;
+
+  if (changed == 0)
+    return FALSE;
+
+  self->changed = 0;
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint prop = PROP_0 + 1; prop < N_PROPS; prop++)
+    if (changed & (1u << prop))
+      g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
   g_object_thaw_notify (G_OBJECT (self));
+
+  return TRUE;
 }
 
 static void

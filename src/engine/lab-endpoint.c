@@ -313,6 +313,8 @@ on_recorded (LabTimeline *timeline,
              guint        n_records,
              LabEndpoint *self)
 {
+  LabConnection *last = NULL;
+
   g_object_ref (self);
 
   for (guint i = 0; i < n_records; i++)
@@ -334,8 +336,17 @@ on_recorded (LabTimeline *timeline,
         connection = g_hash_table_lookup (self->by_id, &conn);
 
       if (connection != NULL)
-        lab_connection_apply (connection, event, records[i].end);
+        {
+          lab_connection_apply (connection, event, records[i].end);
+          /* Mostly the same connection runs on: tell the one left behind. */
+          if (last != NULL && last != connection)
+            lab_connection_notify_changes (last);
+          last = connection;
+        }
     }
+
+  if (last != NULL)
+    lab_connection_notify_changes (last);
 
   g_object_unref (self);
 }

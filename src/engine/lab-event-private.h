@@ -7,12 +7,18 @@
 G_BEGIN_DECLS
 
 /* A call's arguments, kept as they were given and written out only when
- * someone reads them: recording stays cheap on the hot path. */
+ * someone reads them: recording stays cheap on the hot path. Of the bytes
+ * a call sends, only the first few are kept, for b'…' (and how many there
+ * were): the data event holds them all, within the timeline's limits. */
+#define LAB_CALL_PREVIEW 24
+
 typedef struct {
   gint64          i[4];
   GSocketAddress *address;
   GBytes         *bytes;
+  gsize           bytes_len;
   char           *text;
+  GRefString     *ref_text;   /* a text shared by many calls */
 } LabCallArgs;
 
 struct _LabEvent
@@ -60,6 +66,8 @@ struct _LabEvent
   char           *note_arg;
 };
 
-LabEvent *lab_event_new (LabEventKind kind);
+LabEvent *lab_event_new      (LabEventKind  kind);
+void      lab_call_set_bytes (LabEvent     *self,
+                              GBytes       *bytes);
 
 G_END_DECLS

@@ -23,6 +23,7 @@ lab_event_finalize (GObject *object)
   g_clear_object (&self->args.address);
   g_clear_pointer (&self->args.bytes, g_bytes_unref);
   g_clear_pointer (&self->args.text, g_free);
+  g_clear_pointer (&self->args.ref_text, g_ref_string_release);
   g_clear_object (&self->address);
   g_clear_pointer (&self->resolved, g_ptr_array_unref);
   g_clear_pointer (&self->bytes, g_bytes_unref);
@@ -52,6 +53,23 @@ lab_event_new (LabEventKind kind)
 
   self->kind = kind;
   return self;
+}
+
+/**
+ * lab_call_set_bytes:
+ *
+ * Keeps the first bytes a call sends, as its arguments show them.
+ */
+void
+lab_call_set_bytes (LabEvent *self,
+                    GBytes   *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  g_clear_pointer (&self->args.bytes, g_bytes_unref);
+  self->args.bytes = g_bytes_new (data, MIN (len, LAB_CALL_PREVIEW));
+  self->args.bytes_len = len;
 }
 
 LabEventKind   lab_event_get_kind          (LabEvent *self) { return self->kind; }
@@ -298,15 +316,14 @@ option_name (int level,
 
 /* Bytes as Python writes them, b'hola\n', cut after a few. */
 static void
-append_python_bytes (GString *out,
-                     GBytes  *bytes)
+append_python_bytes (GString           *out,
+                     const LabCallArgs *a)
 {
-  const gsize max = 24;
   gsize len = 0;
-  const guint8 *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+  const guint8 *data = a->bytes != NULL ? g_bytes_get_data (a->bytes, &len) : NULL;
 
   g_string_append (out, "b'");
-  for (gsize i = 0; i < MIN (len, max); i++)
+  for (gsize i = 0; i < len; i++)
     {
       guint8 c = data[i];
 
@@ -326,8 +343,8 @@ append_python_bytes (GString *out,
     }
   g_string_append_c (out, '\'');
 
-  if (len > max)
-    g_string_append_printf (out, "… (%" G_GSIZE_FORMAT " bytes)", len);
+  if (a->bytes_len > len)
+    g_string_append_printf (out, "… (%" G_GSIZE_FORMAT " bytes)", a->bytes_len);
 }
 
 static void
@@ -396,13 +413,13 @@ append_posix_args (GString  *out,
 
     case LAB_OP_SEND:
       g_string_append_printf (out, "%d, ", self->fd);
-      append_python_bytes (out, a->bytes);
+      append_python_bytes (out, a);
       g_string_append (out, ", 0");
       break;
 
     case LAB_OP_SENDTO:
       g_string_append_printf (out, "%d, ", self->fd);
-      append_python_bytes (out, a->bytes);
+      append_python_bytes (out, a);
       g_string_append (out, ", 0, ");
       append_address (out, a->address);
       break;
@@ -429,7 +446,7 @@ append_posix_args (GString  *out,
 
     case LAB_OP_POLL:
       g_string_append_printf (out, "%s, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT,
-                              a->text != NULL ? a->text : "[]", a->i[0], a->i[1]);
+                              a->ref_text != NULL ? a->ref_text : "[]", a->i[0], a->i[1]);
       break;
 
     case LAB_OP_FCNTL:
@@ -491,14 +508,14 @@ append_gio_args (GString  *out,
 
     case LAB_OP_SEND:
       g_string_append (out, ", ");
-      append_python_bytes (out, a->bytes);
+      append_python_bytes (out, a);
       break;
 
     case LAB_OP_SENDTO:
       g_string_append (out, ", ");
       append_address (out, a->address);
       g_string_append (out, ", ");
-      append_python_bytes (out, a->bytes);
+      append_python_bytes (out, a);
       break;
 
     case LAB_OP_RECV:

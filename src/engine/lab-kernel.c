@@ -17,6 +17,10 @@
 #include "lab-kernel-private.h"
 
 #define POLL_INTERVAL_US   (10 * 1000)
+/* TCP_INFO takes the socket's lock: a connection that is simply
+ * established is looked at less often. Its changes mostly follow its own
+ * calls, which sample it at once. */
+#define SETTLED_INTERVAL_US (50 * 1000)
 /* TIME_WAIT lasts 60 s on Linux; what lingers longer is no longer followed. */
 #define FOLLOW_LIMIT_US    (75 * G_USEC_PER_SEC)
 
@@ -31,6 +35,7 @@ struct _LabKernelWatch
   guint        queue_limit;
   gboolean     connected;
   gboolean     following;
+  gint64       next_poll;
 };
 
 /* A socket closed by its program that the kernel may still hold. It may
@@ -300,8 +305,17 @@ watcher_main (gpointer data)
   g_mutex_lock (&watch_lock);
   while (watches->len > 0 || followed->len > 0)
     {
+      gint64 now = g_get_monotonic_time ();
+
       for (guint i = 0; i < watches->len; i++)
-        sample_locked (watches->pdata[i]);
+        {
+          LabKernelWatch *watch = watches->pdata[i];
+
+          if (now < watch->next_poll)
+            continue;
+          sample_locked (watch);
+          watch->next_poll = now + (watch->last == LAB_TCP_ESTABLISHED ? SETTLED_INTERVAL_US : 0);
+        }
       if (followed->len > 0)
         poll_followed_locked ();
 

@@ -65,6 +65,10 @@ struct _LabWorker
   gboolean         alive;
   int              err;
   GMainContext    *context;
+  /* The last poll set, written once: an event loop polls the same set
+   * again and again. */
+  GArray          *poll_key;
+  GRefString      *poll_text;
 };
 
 typedef enum {

@@ -40,6 +40,14 @@ install_interrupt_handler (void)
     }
 }
 
+static void
+worker_free (LabWorker *w)
+{
+  g_clear_pointer (&w->poll_key, g_array_unref);
+  g_clear_pointer (&w->poll_text, g_ref_string_release);
+  g_free (w);
+}
+
 LabSock *
 lab_sock_new (int      fd,
               GSocket *gsocket,
@@ -132,7 +140,7 @@ lab_run_new (LabTimeline       *timeline,
   run->source.name = g_ref_string_new (name != NULL ? name : "");
   run->source.backend = run->config->backend;
   run->cancellable = g_cancellable_new ();
-  run->workers = g_ptr_array_new_with_free_func (g_free);
+  run->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
   run->socks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) lab_sock_unref);
   run->commands = g_async_queue_new_full ((GDestroyNotify) lab_command_free);
   run->udp_peers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);

@@ -322,7 +322,8 @@ lab_timeline_flush (LabTimeline *self)
 
   g_mutex_lock (&self->lock);
   batch = self->pending;
-  self->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  /* The next batch is likely as large as this one. */
+  self->pending = g_array_sized_new (FALSE, FALSE, sizeof (Pending), batch->len);
   g_array_set_clear_func (self->pending, pending_clear);
   self->pending_payload = 0;
   if (self->flush_source != NULL)

@@ -13,7 +13,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LabTimeline, lab_timeline, LAB, TIMELINE, GObject)
 
 #define LAB_TIMELINE_DEFAULT_MAX_EVENTS  200000
-#define LAB_TIMELINE_DEFAULT_MAX_PAYLOAD (64 * 1024 * 1024)
+/* The bytes kept: enough for every message of a lesson, and few enough to
+ * stay in the processor's cache while a peer floods. */
+#define LAB_TIMELINE_DEFAULT_MAX_PAYLOAD (4 * 1024 * 1024)
 
 typedef struct {
   guint64 events;
