@@ -57,6 +57,14 @@ queue_reaches (gpointer data)
   return max_seen >= w->length;
 }
 
+static gboolean
+endpoint_queue_full (gpointer data)
+{
+  guint length, limit;
+
+  return lab_endpoint_get_accept_queue (data, &length, &limit) && length == 2 && limit == 1;
+}
+
 /* An iterative server with backlog 1 serves one client; the next ones
  * wait, connected, in the accept queue, whose length the kernel reports.
  * When the queue is full the kernel drops a new client's SYN, and that
@@ -94,6 +102,9 @@ test_backlog_queue (LabTestFixture *f,
   lab_test_start (clients[2]);
   lab_test_wait (is_connected, clients[2], 10000);
   lab_test_wait (queue_reaches, &queue, 10000);
+
+  /* The server endpoint shows the same queue, against its limit. */
+  lab_test_wait (endpoint_queue_full, server, 10000);
 
   /* The queue is full: the fourth client's SYN is dropped. */
   lab_test_start (clients[3]);
@@ -139,6 +150,7 @@ test_backlog_queue (LabTestFixture *f,
     }
   lab_endpoint_stop (server);
   lab_test_wait_stopped (server);
+  g_assert_false (lab_endpoint_get_accept_queue (server, NULL, NULL));
 }
 
 /* CLOSE_WAIT on the side whose peer closed; TIME_WAIT on the side that

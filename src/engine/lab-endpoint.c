@@ -27,6 +27,9 @@ struct _LabEndpoint
   char              *address;
   guint16            port;
   gboolean           keep_data;
+  gboolean           listening;
+  guint              queue_length;
+  guint              queue_limit;
 
   LabRun            *run;
   guint              generation;
@@ -49,6 +52,8 @@ enum {
   PROP_ADDRESS,
   PROP_PORT,
   PROP_ACTIVE,
+  PROP_QUEUE_LENGTH,
+  PROP_QUEUE_LIMIT,
   N_PROPS
 };
 
@@ -95,6 +100,27 @@ const char        *lab_endpoint_get_error        (LabEndpoint *self) { return se
 const char        *lab_endpoint_get_waiting_call (LabEndpoint *self) { return self->waiting_call; }
 const char        *lab_endpoint_get_address      (LabEndpoint *self) { return self->address; }
 guint16            lab_endpoint_get_port         (LabEndpoint *self) { return self->port; }
+
+/**
+ * lab_endpoint_get_accept_queue:
+ * @length: (out) (optional): connections waiting to be accepted
+ * @limit: (out) (optional): the most the kernel queues
+ *
+ * Returns: whether the endpoint has a listening socket, as its kernel
+ *   state last said
+ */
+gboolean
+lab_endpoint_get_accept_queue (LabEndpoint *self,
+                               guint       *length,
+                               guint       *limit)
+{
+  if (length != NULL)
+    *length = self->queue_length;
+  if (limit != NULL)
+    *limit = self->queue_limit;
+
+  return self->listening;
+}
 
 /**
  * lab_endpoint_get_connections:
@@ -215,6 +241,7 @@ static void
 finish_run (LabEndpoint *self)
 {
   g_clear_pointer (&self->run, lab_run_unref);
+  self->listening = FALSE;
   set_waiting_call (self, NULL);
   set_state (self, self->failed ? LAB_ENDPOINT_STATE_FAILED : LAB_ENDPOINT_STATE_STOPPED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
@@ -281,6 +308,29 @@ apply_to_endpoint (LabEndpoint *self,
       break;
 
     case LAB_EVENT_STATE:
+      /* The listening socket's own state, and its accept queue. */
+      if (lab_event_get_connection (event) == 0)
+        {
+          guint length, limit;
+          gboolean queue = lab_event_get_queue (event, &length, &limit);
+          gboolean listening = queue && lab_event_get_state (event) == LAB_TCP_LISTEN;
+
+          if (!listening)
+            length = limit = 0;
+          self->listening = listening;
+          if (self->queue_length != length)
+            {
+              self->queue_length = length;
+              g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUE_LENGTH]);
+            }
+          if (self->queue_limit != limit)
+            {
+              self->queue_limit = limit;
+              g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUE_LIMIT]);
+            }
+        }
+      break;
+
     case LAB_EVENT_DATA:
     default:
       break;
@@ -500,6 +550,8 @@ lab_endpoint_get_property (GObject    *object,
     case PROP_ADDRESS: g_value_set_string (value, self->address); break;
     case PROP_PORT: g_value_set_uint (value, self->port); break;
     case PROP_ACTIVE: g_value_set_boolean (value, self->run != NULL); break;
+    case PROP_QUEUE_LENGTH: g_value_set_uint (value, self->queue_length); break;
+    case PROP_QUEUE_LIMIT: g_value_set_uint (value, self->queue_limit); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -596,6 +648,8 @@ lab_endpoint_class_init (LabEndpointClass *klass)
   properties[PROP_ADDRESS] = g_param_spec_string ("address", NULL, NULL, NULL, RO);
   properties[PROP_PORT] = g_param_spec_uint ("port", NULL, NULL, 0, 65535, 0, RO);
   properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE, RO);
+  properties[PROP_QUEUE_LENGTH] = g_param_spec_uint ("queue-length", NULL, NULL, 0, G_MAXUINT, 0, RO);
+  properties[PROP_QUEUE_LIMIT] = g_param_spec_uint ("queue-limit", NULL, NULL, 0, G_MAXUINT, 0, RO);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

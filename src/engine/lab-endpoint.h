@@ -36,6 +36,9 @@ const char        *lab_endpoint_get_error        (LabEndpoint      *self);
 const char        *lab_endpoint_get_waiting_call (LabEndpoint      *self);
 const char        *lab_endpoint_get_address      (LabEndpoint      *self);
 guint16            lab_endpoint_get_port         (LabEndpoint      *self);
+gboolean           lab_endpoint_get_accept_queue (LabEndpoint      *self,
+                                                  guint            *length,
+                                                  guint            *limit);
 GListModel        *lab_endpoint_get_connections  (LabEndpoint      *self);
 LabConnection     *lab_endpoint_find_connection  (LabEndpoint      *self,
                                                   guint64           id);
