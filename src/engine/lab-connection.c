@@ -184,6 +184,7 @@ lab_connection_apply (LabConnection *self,
     case LAB_EVENT_DATA:
       if (event->address != NULL && self->peer_address == NULL)
         set_address (self, &self->peer_address, event->address, PROP_PEER_ADDRESS);
+      event->offset = event->direction == LAB_DIRECTION_IN ? self->bytes_in : self->bytes_out;
       if (event->direction == LAB_DIRECTION_IN)
         {
           self->bytes_in += event->real_len;

@@ -60,6 +60,7 @@ struct _LabEvent
   LabDirection    direction;
   GBytes         *bytes;
   gsize           real_len;
+  guint64         offset;     /* in its connection's stream, that way */
 
   /* Notes */
   LabNote         note;

@@ -189,6 +189,18 @@ lab_event_get_real_length (LabEvent *self)
   return self->real_len;
 }
 
+/**
+ * lab_event_get_offset:
+ *
+ * Returns: where a data event's bytes start in its connection's stream in
+ *   their direction, once the connection has taken the event in
+ */
+guint64
+lab_event_get_offset (LabEvent *self)
+{
+  return self->offset;
+}
+
 gboolean
 lab_event_get_truncated (LabEvent *self)
 {

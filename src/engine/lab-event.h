@@ -53,6 +53,7 @@ LabDirection    lab_event_get_direction        (LabEvent *self);
 GBytes         *lab_event_get_bytes            (LabEvent *self);
 gsize           lab_event_get_real_length      (LabEvent *self);
 gboolean        lab_event_get_truncated        (LabEvent *self);
+guint64         lab_event_get_offset           (LabEvent *self);
 
 /* Notes */
 LabNote         lab_event_get_note             (LabEvent *self);
