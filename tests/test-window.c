@@ -48,8 +48,8 @@ test_window_open_close (void)
   g_assert_true (gtk_window_get_application (GTK_WINDOW (window)) == GTK_APPLICATION (app));
 
   /* An empty bench says what to do first, and it is what the window shows. */
-  next_step = find_label (window, "Servers and clients you add appear here side by side, "
-                                  "with every socket call they make.");
+  next_step = find_label (window, "Add a server with the Add button, then a client to talk to it. "
+                                  "Each appears here side by side, with every socket call it makes below.");
   g_assert_true (gtk_widget_is_drawable (next_step));
 
   /* Closing remembers the size. */

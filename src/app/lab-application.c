@@ -16,6 +16,7 @@ struct _LabApplication
 
   GSettings      *settings;
   int             base_dpi;
+  LabSession     *session;
 };
 
 G_DEFINE_FINAL_TYPE (LabApplication, lab_application, GTK_TYPE_APPLICATION)
@@ -41,6 +42,20 @@ lab_application_get_settings (LabApplication *self)
   g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * lab_application_get_session:
+ *
+ * Returns: (transfer none): the bench: the endpoints and their timeline,
+ *   which outlive any window
+ */
+LabSession *
+lab_application_get_session (LabApplication *self)
+{
+  g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
+
+  return self->session;
 }
 
 /* The zoom scales the font resolution, not a CSS font size: every text in
@@ -129,6 +144,15 @@ lab_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   lab_window_set_accels (GTK_APPLICATION (self));
 
+  /* GtkApplication loads no style sheet of its own: the lab's is added here. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
   g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &self->base_dpi, NULL);
   if (self->base_dpi <= 0)
     self->base_dpi = 96 * 1024;
@@ -138,10 +162,20 @@ lab_application_startup (GApplication *app)
 }
 
 static void
+lab_application_shutdown (GApplication *app)
+{
+  /* Every endpoint stops with the lab: its sockets are closed. */
+  lab_session_stop_all (LAB_APPLICATION (app)->session);
+
+  G_APPLICATION_CLASS (lab_application_parent_class)->shutdown (app);
+}
+
+static void
 lab_application_dispose (GObject *object)
 {
   LabApplication *self = LAB_APPLICATION (object);
 
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (lab_application_parent_class)->dispose (object);
@@ -157,10 +191,12 @@ lab_application_class_init (LabApplicationClass *klass)
 
   app_class->activate = lab_application_activate;
   app_class->startup = lab_application_startup;
+  app_class->shutdown = lab_application_shutdown;
 }
 
 static void
 lab_application_init (LabApplication *self)
 {
   self->settings = g_settings_new (APPLICATION_ID);
+  self->session = lab_session_new ();
 }

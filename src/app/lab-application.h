@@ -4,6 +4,8 @@
 
 #include <gtk/gtk.h>
 
+#include "lab-session.h"
+
 G_BEGIN_DECLS
 
 #define LAB_TYPE_APPLICATION (lab_application_get_type ())
@@ -12,5 +14,6 @@ G_DECLARE_FINAL_TYPE (LabApplication, lab_application, LAB, APPLICATION, GtkAppl
 
 LabApplication *lab_application_new          (void);
 GSettings      *lab_application_get_settings (LabApplication *self);
+LabSession     *lab_application_get_session  (LabApplication *self);
 
 G_END_DECLS

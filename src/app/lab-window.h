@@ -12,7 +12,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LabWindow, lab_window, LAB, WINDOW, GtkApplicationWindow)
 
-LabWindow *lab_window_new         (LabApplication *application);
-void       lab_window_set_accels  (GtkApplication *application);
+LabWindow  *lab_window_new                (LabApplication *application);
+void        lab_window_set_accels         (GtkApplication *application);
+LabSession *lab_window_get_session        (LabWindow      *self);
+GtkWidget  *lab_window_get_timeline_view  (LabWindow      *self);
+GtkWidget  *lab_window_get_panel          (LabWindow      *self,
+                                           LabEndpoint    *endpoint);
+GtkWidget  *lab_window_get_bytes_view     (LabWindow      *self);
+GtkWidget  *lab_window_get_details        (LabWindow      *self);
+GtkWidget  *lab_window_get_state_diagram  (LabWindow      *self);
 
 G_END_DECLS

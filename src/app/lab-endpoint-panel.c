@@ -1,0 +1,702 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-address.h"
+#include "lab-colours.h"
+#include "lab-endpoint-panel.h"
+#include "lab-send-box.h"
+
+/* One endpoint on the bench: its configuration as a form (the basics in
+ * view, the rest folded), checked as it is typed; Start and Stop; what it
+ * is doing, in words; a server's connections; and what to send. */
+
+struct _LabEndpointPanel
+{
+  GtkWidget       parent_instance;
+
+  LabSession     *session;
+  LabEndpoint    *endpoint;
+  gboolean        address_valid;
+  gboolean        port_valid;
+  gboolean        updating;
+
+  /* Template widgets */
+  GtkWidget      *scroller;
+  GtkWidget      *swatch;
+  GtkLabel       *name_label;
+  GtkLabel       *state_label;
+  GtkLabel       *error_label;
+  GtkWidget      *form;
+  GtkToggleButton *posix_button;
+  GtkToggleButton *gio_button;
+  GtkLabel       *address_label;
+  GtkEntry       *address_entry;
+  GtkLabel       *address_error;
+  GtkEntry       *port_entry;
+  GtkLabel       *port_error;
+  GtkWidget      *behaviour_label;
+  GtkDropDown    *behaviour_dropdown;
+  GtkExpander    *advanced_expander;
+  GtkWidget      *concurrency_label;
+  GtkDropDown    *concurrency_dropdown;
+  GtkWidget      *backlog_label;
+  GtkSpinButton  *backlog_spin;
+  GtkWidget      *max_clients_label;
+  GtkSpinButton  *max_clients_spin;
+  GtkWidget      *family_label;
+  GtkDropDown    *family_dropdown;
+  GtkSpinButton  *buffer_spin;
+  GtkWidget      *framing_label;
+  GtkDropDown    *framing_dropdown;
+  GtkWidget      *timeout_label;
+  GtkSpinButton  *timeout_spin;
+  GtkCheckButton *reuseaddr_check;
+  GtkCheckButton *nodelay_check;
+  GtkCheckButton *udp_connect_check;
+  GtkButton      *start_button;
+  GtkLabel       *where_label;
+  GtkWidget      *connections_box;
+  GtkWidget      *no_connections;
+  GtkListBox     *connections_list;
+  GtkLabel       *send_title;
+  LabSendBox     *send_box;
+};
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_ENDPOINT,
+  PROP_CONNECTION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LabEndpointPanel, lab_endpoint_panel, GTK_TYPE_WIDGET)
+
+GtkWidget *
+lab_endpoint_panel_new (LabSession  *session,
+                        LabEndpoint *endpoint)
+{
+  return g_object_new (LAB_TYPE_ENDPOINT_PANEL,
+                       "session", session,
+                       "endpoint", endpoint,
+                       NULL);
+}
+
+LabEndpoint *
+lab_endpoint_panel_get_endpoint (LabEndpointPanel *self)
+{
+  return self->endpoint;
+}
+
+static gboolean
+is_server (LabEndpointPanel *self)
+{
+  return lab_endpoint_config_is_server (lab_endpoint_get_config (self->endpoint));
+}
+
+static gboolean
+is_tcp (LabEndpointPanel *self)
+{
+  return lab_endpoint_config_is_tcp (lab_endpoint_get_config (self->endpoint));
+}
+
+/**
+ * lab_endpoint_panel_get_connection:
+ *
+ * Returns: (transfer none) (nullable): the connection chosen in a server's
+ *   list, or a client's own
+ */
+LabConnection *
+lab_endpoint_panel_get_connection (LabEndpointPanel *self)
+{
+  GListModel *connections = lab_endpoint_get_connections (self->endpoint);
+  GtkListBoxRow *row;
+  guint n = g_list_model_get_n_items (connections);
+
+  if (!is_server (self))
+    {
+      g_autoptr(LabConnection) last = n > 0 ? g_list_model_get_item (connections, n - 1) : NULL;
+
+      return last;
+    }
+
+  row = gtk_list_box_get_selected_row (self->connections_list);
+  if (row == NULL)
+    return NULL;
+
+  {
+    g_autoptr(LabConnection) connection = g_list_model_get_item (connections, gtk_list_box_row_get_index (row));
+
+    return connection;
+  }
+}
+
+void
+lab_endpoint_panel_focus_first_field (LabEndpointPanel *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->port_entry));
+}
+
+static const char *
+state_text (LabEndpoint *endpoint)
+{
+  const char *call = lab_endpoint_get_waiting_call (endpoint);
+
+  switch (lab_endpoint_get_state (endpoint))
+    {
+    case LAB_ENDPOINT_STATE_STOPPED:
+      return _("Stopped");
+    case LAB_ENDPOINT_STATE_STARTING:
+      return _("Starting…");
+    case LAB_ENDPOINT_STATE_WAITING:
+      if (g_strcmp0 (call, "accept") == 0)
+        return _("Waiting in accept () for a client");
+      if (g_strcmp0 (call, "connect") == 0)
+        return _("Waiting in connect ()");
+      if (g_strcmp0 (call, "poll") == 0)
+        return _("Waiting in poll ()");
+      if (g_strcmp0 (call, "getaddrinfo") == 0)
+        return _("Looking up the host…");
+      return _("Waiting");
+    case LAB_ENDPOINT_STATE_CONNECTED:
+      if (g_strcmp0 (call, "recv") == 0 || g_strcmp0 (call, "recvfrom") == 0)
+        return _("Connected, waiting in recv ()");
+      return _("Connected");
+    case LAB_ENDPOINT_STATE_STOPPING:
+      return _("Stopping…");
+    case LAB_ENDPOINT_STATE_FAILED:
+      return _("Stopped by an error");
+    case LAB_ENDPOINT_STATE_RUNNING:
+    default:
+      if (g_strcmp0 (call, "recv") == 0 || g_strcmp0 (call, "recvfrom") == 0)
+        return _("Running, waiting in recv ()");
+      return _("Running");
+    }
+}
+
+static void
+update_start (LabEndpointPanel *self)
+{
+  LabEndpointState state = lab_endpoint_get_state (self->endpoint);
+  gboolean active = lab_endpoint_is_active (self->endpoint);
+  gboolean valid = self->address_valid && self->port_valid;
+
+  gtk_button_set_label (self->start_button, active ? _("_Stop") : _("_Start"));
+  if (active)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->start_button), "suggested-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "destructive-action");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->start_button), "destructive-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "suggested-action");
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.start-stop",
+                                 active ? state != LAB_ENDPOINT_STATE_STOPPING : valid);
+
+  /* A focused entry made insensitive keeps a focus it cannot lose (GTK
+   * 4.8 warns): the focus goes to Start/Stop first. */
+  if (active)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+      if (focus != NULL && (gtk_widget_is_ancestor (focus, self->form) ||
+                            gtk_widget_is_ancestor (focus, GTK_WIDGET (self->advanced_expander))))
+        gtk_widget_grab_focus (GTK_WIDGET (self->start_button));
+    }
+  gtk_widget_set_sensitive (self->form, !active);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->advanced_expander), !active);
+}
+
+static void
+update_state (LabEndpointPanel *self)
+{
+  LabEndpointState state = lab_endpoint_get_state (self->endpoint);
+  const char *error = lab_endpoint_get_error (self->endpoint);
+  const char *address = lab_endpoint_get_address (self->endpoint);
+  gboolean failed = state == LAB_ENDPOINT_STATE_FAILED && error != NULL;
+
+  gtk_label_set_text (self->state_label, state_text (self->endpoint));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "failed");
+  if (state == LAB_ENDPOINT_STATE_FAILED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "failed");
+
+  if (failed)
+    {
+      /* Translators: %s is the call that failed and its error, e.g. “bind: EADDRINUSE (Address already in use)”. */
+      g_autofree char *text = g_strdup_printf (_("Could not go on: %s"), error);
+
+      gtk_label_set_text (self->error_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed);
+
+  if (address != NULL && lab_endpoint_is_active (self->endpoint))
+    {
+      g_autofree char *text = is_server (self)
+        /* Translators: %s is an address and port, e.g. 127.0.0.1:5000. */
+        ? g_strdup_printf (_("Bound to %s"), address)
+        /* Translators: %s is the client's own address and port, e.g. 127.0.0.1:51234. */
+        : g_strdup_printf (_("This end is %s (its port chosen by the kernel)"), address);
+
+      gtk_label_set_text (self->where_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->where_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->where_label), FALSE);
+
+  update_start (self);
+}
+
+static void
+set_field_error (GtkEntry   *entry,
+                 GtkLabel   *label,
+                 GError     *error)
+{
+  if (error != NULL)
+    {
+      gtk_label_set_text (label, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  gtk_widget_set_visible (GTK_WIDGET (label), error != NULL);
+}
+
+static void
+on_address_changed (LabEndpointPanel *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->address_entry));
+  LabEndpointConfig *config = lab_endpoint_get_config (self->endpoint);
+
+  if (is_server (self))
+    {
+      g_autoptr(GInetAddress) address = lab_parse_bind_address (text, &error);
+
+      self->address_valid = address != NULL;
+    }
+  else
+    self->address_valid = lab_validate_host (text, &error);
+
+  set_field_error (self->address_entry, self->address_error, error);
+  if (self->address_valid && !self->updating)
+    {
+      g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+      g_object_set (config, is_server (self) ? "bind-address" : "host", stripped, NULL);
+    }
+  update_start (self);
+}
+
+static void
+on_port_changed (LabEndpointPanel *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint16 port = 0;
+
+  self->port_valid = lab_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->port_entry)), is_server (self),
+                                     &port, &error);
+  set_field_error (self->port_entry, self->port_error, error);
+  if (self->port_valid && !self->updating)
+    g_object_set (lab_endpoint_get_config (self->endpoint), "port", (guint) port, NULL);
+  update_start (self);
+}
+
+static void
+on_backend_toggled (LabEndpointPanel *self)
+{
+  if (self->updating)
+    return;
+
+  g_object_set (lab_endpoint_get_config (self->endpoint),
+                "backend", gtk_toggle_button_get_active (self->gio_button) ? LAB_BACKEND_GIO : LAB_BACKEND_POSIX,
+                NULL);
+}
+
+/* The drop-downs list their choices in the enums' own order. */
+static void
+on_enum_changed (LabEndpointPanel *self)
+{
+  if (self->updating)
+    return;
+
+  g_object_set (lab_endpoint_get_config (self->endpoint),
+                "behaviour", (int) gtk_drop_down_get_selected (self->behaviour_dropdown),
+                "concurrency", (int) gtk_drop_down_get_selected (self->concurrency_dropdown),
+                "framing", (int) gtk_drop_down_get_selected (self->framing_dropdown),
+                "family", (int) gtk_drop_down_get_selected (self->family_dropdown),
+                NULL);
+}
+
+static void
+on_remove_clicked (LabEndpointPanel *self)
+{
+  lab_session_remove (self->session, self->endpoint);
+}
+
+static void
+start_stop_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  LabEndpointPanel *self = LAB_ENDPOINT_PANEL (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (lab_endpoint_is_active (self->endpoint))
+    {
+      lab_endpoint_stop (self->endpoint);
+      return;
+    }
+
+  if (!lab_endpoint_start (self->endpoint, &error))
+    {
+      gtk_label_set_text (self->error_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+    }
+}
+
+static void
+on_connection_selected (LabEndpointPanel *self,
+                        GtkListBoxRow    *row)
+{
+  LabConnection *connection = lab_endpoint_panel_get_connection (self);
+
+  lab_send_box_set_target (self->send_box, connection != NULL ? lab_connection_get_id (connection) : 0);
+  gtk_label_set_text (self->send_title, connection != NULL ? _("Send to the chosen connection")
+                                                           : _("Send to every connection"));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+}
+
+/* ---- The connection rows ---- */
+
+static void
+update_row (GtkWidget     *box,
+            LabConnection *connection)
+{
+  GtkLabel *peer = g_object_get_data (G_OBJECT (box), "peer");
+  GtkLabel *detail = g_object_get_data (G_OBJECT (box), "detail");
+  g_autofree char *text = NULL;
+  const char *state = lab_connection_get_state (connection) == LAB_TCP_UNKNOWN
+                      ? "" : lab_tcp_state_to_string (lab_connection_get_state (connection));
+
+  gtk_label_set_text (peer, lab_connection_get_peer_address (connection) != NULL
+                            ? lab_connection_get_peer_address (connection) : "…");
+  /* Translators: a connection's kernel state (may be empty), then the bytes received (↓) and sent (↑). */
+  text = g_strdup_printf (_("%s  ↓ %llu B received  ↑ %llu B sent%s"), state,
+                          (unsigned long long) lab_connection_get_bytes_in (connection),
+                          (unsigned long long) lab_connection_get_bytes_out (connection),
+                          lab_connection_get_open (connection) ? "" : _(" · closed"));
+  gtk_label_set_text (detail, text);
+}
+
+static void
+on_connection_notify (LabConnection *connection,
+                      GParamSpec    *pspec,
+                      GtkWidget     *box)
+{
+  update_row (box, connection);
+}
+
+static GtkWidget *
+create_connection_row (gpointer item,
+                       gpointer data)
+{
+  LabConnection *connection = item;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *peer = gtk_label_new (NULL);
+  GtkWidget *detail = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_start (box, 8);
+  gtk_widget_set_margin_end (box, 8);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_label_set_xalign (GTK_LABEL (peer), 0);
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
+  gtk_widget_add_css_class (peer, "monospace");
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_box_append (GTK_BOX (box), peer);
+  gtk_box_append (GTK_BOX (box), detail);
+  g_object_set_data (G_OBJECT (box), "peer", peer);
+  g_object_set_data (G_OBJECT (box), "detail", detail);
+
+  update_row (box, connection);
+  g_signal_connect_object (connection, "notify", G_CALLBACK (on_connection_notify), box, 0);
+
+  return box;
+}
+
+static void
+on_connections_changed (LabEndpointPanel *self)
+{
+  GListModel *connections = lab_endpoint_get_connections (self->endpoint);
+  guint n = g_list_model_get_n_items (connections);
+
+  gtk_widget_set_visible (self->no_connections, n == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->connections_list), n > 0);
+
+  /* A client's one connection is what the inspector shows. */
+  if (!is_server (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+}
+
+/* ---- Setting up ---- */
+
+static void
+fill_form (LabEndpointPanel *self)
+{
+  LabEndpointConfig *config = lab_endpoint_get_config (self->endpoint);
+  LabBackendKind backend;
+  g_autofree char *address = NULL;
+  g_autofree char *port = NULL;
+  guint port_value;
+  int behaviour, concurrency, framing, family;
+
+  g_object_get (config,
+                "backend", &backend,
+                is_server (self) ? "bind-address" : "host", &address,
+                "port", &port_value,
+                "behaviour", &behaviour,
+                "concurrency", &concurrency,
+                "framing", &framing,
+                "family", &family,
+                NULL);
+
+  self->updating = TRUE;
+  gtk_toggle_button_set_active (backend == LAB_BACKEND_GIO ? self->gio_button : self->posix_button, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_entry), address);
+  port = g_strdup_printf ("%u", port_value);
+  gtk_editable_set_text (GTK_EDITABLE (self->port_entry), port);
+  gtk_drop_down_set_selected (self->behaviour_dropdown, behaviour);
+  gtk_drop_down_set_selected (self->concurrency_dropdown, concurrency);
+  gtk_drop_down_set_selected (self->framing_dropdown, framing);
+  gtk_drop_down_set_selected (self->family_dropdown, family);
+  self->updating = FALSE;
+
+  /* The numbers and switches follow the configuration both ways. */
+  g_object_bind_property (config, "backlog", self->backlog_spin, "value",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (config, "max-clients", self->max_clients_spin, "value",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (config, "buffer-size", self->buffer_spin, "value",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (config, is_server (self) ? "recv-timeout" : "connect-timeout",
+                          self->timeout_spin, "value", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (config, "reuseaddr", self->reuseaddr_check, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (config, "nodelay", self->nodelay_check, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (config, "udp-connect", self->udp_connect_check, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  if (!is_server (self))
+    g_object_bind_property (config, "connect-timeout", config, "recv-timeout", G_BINDING_SYNC_CREATE);
+
+  on_address_changed (self);
+  on_port_changed (self);
+}
+
+/* What a kind of endpoint shows of the form. */
+static void
+show_fields (LabEndpointPanel *self)
+{
+  gboolean server = is_server (self);
+  gboolean tcp = is_tcp (self);
+
+  gtk_label_set_text_with_mnemonic (self->address_label, server ? _("Bind _address") : _("_Host"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->address_entry),
+                               server ? _("127.0.0.1: this machine only; 0.0.0.0 or ::: every interface")
+                                      : _("The server’s name or address"));
+
+  gtk_widget_set_visible (self->behaviour_label, server);
+  gtk_widget_set_visible (GTK_WIDGET (self->behaviour_dropdown), server);
+  gtk_widget_set_visible (self->concurrency_label, server && tcp);
+  gtk_widget_set_visible (GTK_WIDGET (self->concurrency_dropdown), server && tcp);
+  gtk_widget_set_visible (self->backlog_label, server && tcp);
+  gtk_widget_set_visible (GTK_WIDGET (self->backlog_spin), server && tcp);
+  gtk_widget_set_visible (self->max_clients_label, server && tcp);
+  gtk_widget_set_visible (GTK_WIDGET (self->max_clients_spin), server && tcp);
+  gtk_widget_set_visible (self->framing_label, server);
+  gtk_widget_set_visible (GTK_WIDGET (self->framing_dropdown), server);
+  gtk_widget_set_visible (self->family_label, !server);
+  gtk_widget_set_visible (GTK_WIDGET (self->family_dropdown), !server);
+  gtk_widget_set_visible (self->timeout_label, !server);
+  gtk_widget_set_visible (GTK_WIDGET (self->timeout_spin), !server);
+  gtk_widget_set_visible (GTK_WIDGET (self->reuseaddr_check), server);
+  gtk_widget_set_visible (GTK_WIDGET (self->nodelay_check), tcp);
+  gtk_widget_set_visible (GTK_WIDGET (self->udp_connect_check), !server && !tcp);
+  gtk_widget_set_visible (self->connections_box, server);
+
+  gtk_label_set_text (self->send_title, server ? _("Send to every connection") : _("Send"));
+  gtk_widget_set_tooltip_text (self->connections_box,
+                               tcp ? _("Choose one to send to it or close it; none chosen sends to all")
+                                   : _("Each address that sent a datagram; choose one to answer it"));
+}
+
+static void
+lab_endpoint_panel_constructed (GObject *object)
+{
+  LabEndpointPanel *self = LAB_ENDPOINT_PANEL (object);
+
+  G_OBJECT_CLASS (lab_endpoint_panel_parent_class)->constructed (object);
+
+  g_assert (self->endpoint != NULL);
+
+  gtk_widget_add_css_class (self->swatch, lab_colour_class (lab_endpoint_get_id (self->endpoint)));
+  g_object_bind_property (self->endpoint, "name", self->name_label, "label", G_BINDING_SYNC_CREATE);
+
+  show_fields (self);
+  fill_form (self);
+
+  gtk_list_box_bind_model (self->connections_list, lab_endpoint_get_connections (self->endpoint),
+                           create_connection_row, self, NULL);
+  g_signal_connect_object (lab_endpoint_get_connections (self->endpoint), "items-changed",
+                           G_CALLBACK (on_connections_changed), self, G_CONNECT_SWAPPED);
+  on_connections_changed (self);
+
+  lab_send_box_set_endpoint (self->send_box, self->endpoint);
+
+  g_signal_connect_object (self->endpoint, "notify::state", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->endpoint, "notify::waiting-call", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->endpoint, "notify::error", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->endpoint, "notify::address", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
+  update_state (self);
+}
+
+static void
+lab_endpoint_panel_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  LabEndpointPanel *self = LAB_ENDPOINT_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION: g_value_set_object (value, self->session); break;
+    case PROP_ENDPOINT: g_value_set_object (value, self->endpoint); break;
+    case PROP_CONNECTION: g_value_set_object (value, lab_endpoint_panel_get_connection (self)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_endpoint_panel_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  LabEndpointPanel *self = LAB_ENDPOINT_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION: self->session = g_value_dup_object (value); break;
+    case PROP_ENDPOINT: self->endpoint = g_value_dup_object (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_endpoint_panel_dispose (GObject *object)
+{
+  LabEndpointPanel *self = LAB_ENDPOINT_PANEL (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_ENDPOINT_PANEL);
+  g_clear_object (&self->endpoint);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (lab_endpoint_panel_parent_class)->dispose (object);
+}
+
+static void
+lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = lab_endpoint_panel_constructed;
+  object_class->get_property = lab_endpoint_panel_get_property;
+  object_class->set_property = lab_endpoint_panel_set_property;
+  object_class->dispose = lab_endpoint_panel_dispose;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, LAB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENDPOINT] =
+    g_param_spec_object ("endpoint", NULL, NULL, LAB_TYPE_ENDPOINT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, LAB_TYPE_CONNECTION,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (LAB_TYPE_SEND_BOX);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lab-endpoint-panel.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "endpoint-panel");
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, address_entry);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, address_error);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, address_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, advanced_expander);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, backlog_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, backlog_spin);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, behaviour_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, behaviour_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, buffer_spin);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, concurrency_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, concurrency_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, connections_box);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, connections_list);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, error_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, family_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, family_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, form);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, framing_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, framing_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, gio_button);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, max_clients_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, max_clients_spin);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, name_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, no_connections);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, nodelay_check);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, port_entry);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, port_error);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, posix_button);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, reuseaddr_check);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, scroller);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, send_box);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, send_title);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, start_button);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, state_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, swatch);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, timeout_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, timeout_spin);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, udp_connect_check);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, where_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_address_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_backend_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_connection_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_enum_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_port_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked);
+
+  gtk_widget_class_install_action (widget_class, "panel.start-stop", NULL, start_stop_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "panel.start-stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "panel.start-stop", NULL);
+}
+
+static void
+lab_endpoint_panel_init (LabEndpointPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <math.h>
+#include <glib/gi18n.h>
+
+#include "lab-connection-private.h"
+#include "lab-state-diagram.h"
+
+/* The TCP state machine, drawn: the connection's kernel state stands out
+ * (filled, a thick border and “now” beside it: not by colour alone), the
+ * states it went through are numbered in order, and what the kernel was
+ * not seen passing through is dashed. For a listening socket, its accept
+ * queue against the backlog. Sizes follow the font, so the zoom scales it. */
+
+#define N_TRACE 8
+
+typedef struct {
+  LabTcpState state;
+  int         column;
+  int         row;
+} Place;
+
+static const Place places[] = {
+  { LAB_TCP_CLOSE, 1, 0 },
+  { LAB_TCP_LISTEN, 0, 1 },
+  { LAB_TCP_SYN_SENT, 2, 1 },
+  { LAB_TCP_SYN_RECV, 0, 2 },
+  { LAB_TCP_ESTABLISHED, 1, 3 },
+  { LAB_TCP_FIN_WAIT1, 0, 4 },
+  { LAB_TCP_CLOSE_WAIT, 2, 4 },
+  { LAB_TCP_FIN_WAIT2, 0, 5 },
+  { LAB_TCP_CLOSING, 1, 5 },
+  { LAB_TCP_LAST_ACK, 2, 5 },
+  { LAB_TCP_TIME_WAIT, 0, 6 },
+};
+
+typedef struct {
+  LabTcpState from;
+  LabTcpState to;
+  const char *label;
+} Edge;
+
+/* The transitions every course draws, labelled with what causes them. */
+static const Edge edges[] = {
+  { LAB_TCP_CLOSE, LAB_TCP_LISTEN, "listen ()" },
+  { LAB_TCP_CLOSE, LAB_TCP_SYN_SENT, "connect ()" },
+  { LAB_TCP_LISTEN, LAB_TCP_SYN_RECV, "SYN" },
+  { LAB_TCP_SYN_SENT, LAB_TCP_ESTABLISHED, "SYN+ACK" },
+  { LAB_TCP_SYN_RECV, LAB_TCP_ESTABLISHED, "ACK" },
+  { LAB_TCP_ESTABLISHED, LAB_TCP_FIN_WAIT1, "close ()" },
+  { LAB_TCP_ESTABLISHED, LAB_TCP_CLOSE_WAIT, "FIN" },
+  { LAB_TCP_FIN_WAIT1, LAB_TCP_FIN_WAIT2, "ACK" },
+  { LAB_TCP_FIN_WAIT1, LAB_TCP_CLOSING, "FIN" },
+  { LAB_TCP_FIN_WAIT2, LAB_TCP_TIME_WAIT, "FIN" },
+  { LAB_TCP_CLOSING, LAB_TCP_TIME_WAIT, "ACK" },
+  { LAB_TCP_CLOSE_WAIT, LAB_TCP_LAST_ACK, "close ()" },
+  { LAB_TCP_LAST_ACK, LAB_TCP_CLOSE, "ACK" },
+  { LAB_TCP_TIME_WAIT, LAB_TCP_CLOSE, "2MSL" },
+};
+
+struct _LabStateDiagram
+{
+  GtkWidget      parent_instance;
+
+  LabEndpoint   *endpoint;
+  LabConnection *connection;
+  LabTcpState    current;
+  LabTcpState    trace[N_TRACE];
+  guint          n_trace;
+  gboolean       gone;
+  gboolean       listening;
+  guint          queue_length;
+  guint          queue_limit;
+};
+
+G_DEFINE_FINAL_TYPE (LabStateDiagram, lab_state_diagram, GTK_TYPE_WIDGET)
+
+GtkWidget *
+lab_state_diagram_new (void)
+{
+  return g_object_new (LAB_TYPE_STATE_DIAGRAM, NULL);
+}
+
+LabTcpState
+lab_state_diagram_get_current (LabStateDiagram *self)
+{
+  return self->current;
+}
+
+/* Where a state is drawn: NEW_SYN_RECV is SYN_RECV, and a socket the
+ * kernel forgot is CLOSED again. */
+static LabTcpState
+drawn_as (LabTcpState state)
+{
+  if (state == LAB_TCP_NEW_SYN_RECV)
+    return LAB_TCP_SYN_RECV;
+  if (state == LAB_TCP_GONE)
+    return LAB_TCP_CLOSE;
+  return state;
+}
+
+static const Place *
+place_of (LabTcpState state)
+{
+  state = drawn_as (state);
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    if (places[i].state == state)
+      return &places[i];
+  return NULL;
+}
+
+static gboolean
+has_edge (LabTcpState from,
+          LabTcpState to)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+    if (edges[i].from == drawn_as (from) && edges[i].to == drawn_as (to))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+update (LabStateDiagram *self)
+{
+  self->n_trace = 0;
+  self->current = LAB_TCP_UNKNOWN;
+  self->gone = FALSE;
+  self->listening = FALSE;
+
+  if (self->connection != NULL)
+    {
+      GArray *transitions = lab_connection_get_transitions (self->connection);
+      guint first = transitions->len > N_TRACE ? transitions->len - N_TRACE : 0;
+
+      for (guint i = first; i < transitions->len; i++)
+        self->trace[self->n_trace++] = g_array_index (transitions, LabTransition, i).state;
+      self->current = lab_connection_get_state (self->connection);
+      self->gone = self->current == LAB_TCP_GONE;
+    }
+  else if (self->endpoint != NULL &&
+           lab_endpoint_get_accept_queue (self->endpoint, &self->queue_length, &self->queue_limit))
+    {
+      self->listening = TRUE;
+      self->current = LAB_TCP_LISTEN;
+    }
+
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * lab_state_diagram_set_source:
+ * @endpoint: (nullable): whose listening socket to show when no connection is
+ * @connection: (nullable): the connection to show
+ */
+void
+lab_state_diagram_set_source (LabStateDiagram *self,
+                              LabEndpoint     *endpoint,
+                              LabConnection   *connection)
+{
+  g_return_if_fail (LAB_IS_STATE_DIAGRAM (self));
+
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+  if (self->endpoint != NULL)
+    g_signal_handlers_disconnect_by_data (self->endpoint, self);
+
+  g_set_object (&self->endpoint, endpoint);
+  g_set_object (&self->connection, connection);
+
+  if (connection != NULL)
+    g_signal_connect_object (connection, "notify::state", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  if (endpoint != NULL)
+    {
+      g_signal_connect_object (endpoint, "notify::queue-length", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (endpoint, "notify::queue-limit", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (endpoint, "notify::state", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+    }
+
+  update (self);
+}
+
+/* ---- Geometry, from the font ---- */
+
+typedef struct {
+  double box_w, box_h, gap_x, gap_y, pad;
+  double width, height;
+} Metrics;
+
+static PangoLayout *
+make_layout (GtkWidget  *widget,
+             const char *text,
+             gboolean    bold,
+             double      scale)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  const PangoFontDescription *base = pango_context_get_font_description (pango_layout_get_context (layout));
+  g_autoptr(PangoFontDescription) font = pango_font_description_copy (base);
+
+  if (bold)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_font_description_set_size (font, (int) (pango_font_description_get_size (font) * scale));
+  pango_layout_set_font_description (layout, font);
+
+  return layout;
+}
+
+static void
+get_metrics (GtkWidget *widget,
+             Metrics   *m)
+{
+  int w = 0, h = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    {
+      g_autoptr(PangoLayout) layout = make_layout (widget, lab_tcp_state_to_string (places[i].state), TRUE, 1.0);
+      int lw, lh;
+
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      w = MAX (w, lw);
+      h = MAX (h, lh);
+    }
+
+  m->pad = h * 0.4;
+  m->box_w = w + 2 * m->pad;
+  m->box_h = h + 2 * m->pad;
+  m->gap_x = h * 4;
+  m->gap_y = h * 1.4;
+  m->width = 3 * m->box_w + 2 * m->gap_x;
+  /* Seven rows of states, then a row for the accept queue. */
+  m->height = 7 * m->box_h + 6 * m->gap_y + 2.5 * m->box_h;
+}
+
+static void
+lab_state_diagram_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  Metrics m;
+
+  get_metrics (widget, &m);
+  *natural = (int) ceil (orientation == GTK_ORIENTATION_HORIZONTAL ? m.width : m.height) + 24;
+  *minimum = *natural / 3;
+}
+
+/* ---- Drawing ---- */
+
+static void
+box_center (const Metrics *m,
+            const Place   *p,
+            double        *x,
+            double        *y)
+{
+  *x = p->column * (m->box_w + m->gap_x) + m->box_w / 2;
+  *y = p->row * (m->box_h + m->gap_y) + m->box_h / 2;
+}
+
+/* Where the line from the centre of a box towards (tx, ty) leaves it. */
+static void
+box_exit (const Metrics *m,
+          double         cx,
+          double         cy,
+          double         tx,
+          double         ty,
+          double        *ex,
+          double        *ey)
+{
+  double dx = tx - cx, dy = ty - cy;
+  double sx = dx != 0 ? (m->box_w / 2) / fabs (dx) : G_MAXDOUBLE;
+  double sy = dy != 0 ? (m->box_h / 2) / fabs (dy) : G_MAXDOUBLE;
+  double s = MIN (sx, sy);
+
+  *ex = cx + dx * s;
+  *ey = cy + dy * s;
+}
+
+static void
+rounded_rect (cairo_t *cr,
+              double   x,
+              double   y,
+              double   w,
+              double   h,
+              double   r)
+{
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+static void
+draw_arrow (cairo_t       *cr,
+            const Metrics *m,
+            LabTcpState    from,
+            LabTcpState    to,
+            double         width,
+            gboolean       dashed)
+{
+  const Place *a = place_of (from), *b = place_of (to);
+  double ax, ay, bx, by, sx, sy, ex, ey, angle, head = m->pad * 1.6;
+
+  if (a == NULL || b == NULL || a == b)
+    return;
+
+  box_center (m, a, &ax, &ay);
+  box_center (m, b, &bx, &by);
+  box_exit (m, ax, ay, bx, by, &sx, &sy);
+  box_exit (m, bx, by, ax, ay, &ex, &ey);
+
+  cairo_set_line_width (cr, width);
+  if (dashed)
+    {
+      double dash = width * 3;
+
+      cairo_set_dash (cr, &dash, 1, 0);
+    }
+  cairo_move_to (cr, sx, sy);
+  cairo_line_to (cr, ex, ey);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+
+  angle = atan2 (ey - sy, ex - sx);
+  cairo_move_to (cr, ex, ey);
+  cairo_line_to (cr, ex - head * cos (angle - 0.4), ey - head * sin (angle - 0.4));
+  cairo_line_to (cr, ex - head * cos (angle + 0.4), ey - head * sin (angle + 0.4));
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+static void
+show_layout_centered (cairo_t     *cr,
+                      PangoLayout *layout,
+                      double       x,
+                      double       y)
+{
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - w / 2.0, y - h / 2.0);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static void
+lab_state_diagram_snapshot (GtkWidget   *widget,
+                            GtkSnapshot *snapshot)
+{
+  LabStateDiagram *self = LAB_STATE_DIAGRAM (widget);
+  GtkStyleContext *style = gtk_widget_get_style_context (widget);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  GdkRGBA fg, accent, accent_fg = { 1, 1, 1, 1 };
+  Metrics m;
+  double scale, ox, oy;
+  cairo_t *cr;
+
+  get_metrics (widget, &m);
+  gtk_style_context_get_color (style, &fg);
+  if (!gtk_style_context_lookup_color (style, "accent_bg_color", &accent))
+    gdk_rgba_parse (&accent, "#3584e4");
+
+  scale = MIN (1.0, MIN ((width - 24) / m.width, (height - 24) / m.height));
+  ox = (width - m.width * scale) / 2;
+  oy = 12;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_translate (cr, ox, oy);
+  cairo_scale (cr, scale, scale);
+
+  /* The transitions, and their causes. */
+  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+    {
+      const Place *a = place_of (edges[i].from), *b = place_of (edges[i].to);
+      g_autoptr(PangoLayout) label = make_layout (widget, edges[i].label, FALSE, 0.75);
+      double ax, ay, bx, by;
+
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.35);
+      draw_arrow (cr, &m, edges[i].from, edges[i].to, 1.5, FALSE);
+
+      box_center (&m, a, &ax, &ay);
+      box_center (&m, b, &bx, &by);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.65);
+      show_layout_centered (cr, label, (ax + bx) / 2 + m.pad * 2.2, (ay + by) / 2);
+    }
+
+  /* The way this connection went, in order: dashed where states passed
+   * too fast to be seen. */
+  for (guint i = 1; i < self->n_trace; i++)
+    {
+      if (drawn_as (self->trace[i - 1]) == drawn_as (self->trace[i]))
+        continue;
+      gdk_cairo_set_source_rgba (cr, &accent);
+      draw_arrow (cr, &m, self->trace[i - 1], self->trace[i], 4, !has_edge (self->trace[i - 1], self->trace[i]));
+    }
+
+  /* The states. */
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    {
+      const Place *p = &places[i];
+      gboolean now = drawn_as (self->current) == p->state && self->current != LAB_TCP_UNKNOWN;
+      g_autoptr(PangoLayout) layout = make_layout (widget, lab_tcp_state_to_string (p->state), TRUE, 1.0);
+      double cx, cy, x, y;
+
+      box_center (&m, p, &cx, &cy);
+      x = cx - m.box_w / 2;
+      y = cy - m.box_h / 2;
+
+      rounded_rect (cr, x, y, m.box_w, m.box_h, m.pad);
+      if (now)
+        {
+          gdk_cairo_set_source_rgba (cr, &accent);
+          cairo_fill_preserve (cr);
+          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 1);
+          cairo_set_line_width (cr, 4);
+        }
+      else
+        {
+          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.06);
+          cairo_fill_preserve (cr);
+          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.5);
+          cairo_set_line_width (cr, 1.5);
+        }
+      cairo_stroke (cr);
+
+      if (now)
+        gdk_cairo_set_source_rgba (cr, &accent_fg);
+      else
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.85);
+      show_layout_centered (cr, layout, cx, cy);
+
+      if (now)
+        {
+          /* Translators: marks the state a connection is in now; with an arrow pointing at it. */
+          g_autoptr(PangoLayout) mark = make_layout (widget, self->gone ? _("◀ now (gone)") : _("◀ now"), TRUE, 0.9);
+          int mw, mh;
+
+          pango_layout_get_pixel_size (mark, &mw, &mh);
+          gdk_cairo_set_source_rgba (cr, &fg);
+          cairo_move_to (cr, x + m.box_w + m.pad, cy - mh / 2.0);
+          pango_cairo_show_layout (cr, mark);
+        }
+    }
+
+  /* The order it went through them: 1, 2, 3… */
+  for (guint i = 0; i < self->n_trace; i++)
+    {
+      const Place *p = place_of (self->trace[i]);
+      g_autofree char *n = g_strdup_printf ("%u", i + 1);
+      g_autoptr(PangoLayout) layout = make_layout (widget, n, TRUE, 0.75);
+      double cx, cy, r = m.pad * 1.4, bx, by;
+      guint same_before = 0;
+
+      if (p == NULL)
+        continue;
+      for (guint j = 0; j < i; j++)
+        same_before += place_of (self->trace[j]) == p;
+
+      box_center (&m, p, &cx, &cy);
+      bx = cx - m.box_w / 2 + r + same_before * (2.2 * r);
+      by = cy - m.box_h / 2;
+      cairo_arc (cr, bx, by, r, 0, 2 * G_PI);
+      gdk_cairo_set_source_rgba (cr, &fg);
+      cairo_fill (cr);
+      cairo_set_source_rgba (cr, 1 - fg.red, 1 - fg.green, 1 - fg.blue, 1);
+      show_layout_centered (cr, layout, bx, by);
+    }
+
+  /* A listening socket's accept queue, against its limit. */
+  if (self->listening)
+    {
+      /* Translators: connections the kernel completed, waiting for accept (), of the most it queues. */
+      g_autofree char *text = g_strdup_printf (_("Accept queue: %u waiting, of at most %u"),
+                                               self->queue_length, self->queue_limit);
+      g_autoptr(PangoLayout) layout = make_layout (widget, text, FALSE, 1.0);
+      double y = 7 * (m.box_h + m.gap_y) + m.pad;
+      double slot = m.box_h * 0.8;
+      guint slots = MIN (self->queue_limit, 32u);
+      int lw, lh;
+
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      gdk_cairo_set_source_rgba (cr, &fg);
+      cairo_move_to (cr, 0, y);
+      pango_cairo_show_layout (cr, layout);
+
+      for (guint i = 0; i < slots; i++)
+        {
+          rounded_rect (cr, i * (slot + m.pad), y + lh + m.pad, slot, slot, m.pad / 2);
+          if (i < self->queue_length)
+            {
+              gdk_cairo_set_source_rgba (cr, &accent);
+              cairo_fill_preserve (cr);
+            }
+          gdk_cairo_set_source_rgba (cr, &fg);
+          cairo_set_line_width (cr, 1.5);
+          cairo_stroke (cr);
+        }
+    }
+  else if (self->connection == NULL)
+    {
+      g_autoptr(PangoLayout) layout =
+        make_layout (widget, _("Choose a TCP connection, or start a TCP server, to see its state here."), FALSE, 1.0);
+      double y = 7 * (m.box_h + m.gap_y) + m.pad;
+
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
+      pango_layout_set_width (layout, (int) (m.width * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+      cairo_move_to (cr, 0, y);
+      pango_cairo_show_layout (cr, layout);
+    }
+
+  cairo_destroy (cr);
+}
+
+static void
+lab_state_diagram_dispose (GObject *object)
+{
+  LabStateDiagram *self = LAB_STATE_DIAGRAM (object);
+
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+  if (self->endpoint != NULL)
+    g_signal_handlers_disconnect_by_data (self->endpoint, self);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->endpoint);
+
+  G_OBJECT_CLASS (lab_state_diagram_parent_class)->dispose (object);
+}
+
+static void
+lab_state_diagram_class_init (LabStateDiagramClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lab_state_diagram_dispose;
+  widget_class->measure = lab_state_diagram_measure;
+  widget_class->snapshot = lab_state_diagram_snapshot;
+
+  gtk_widget_class_set_css_name (widget_class, "state-diagram");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+lab_state_diagram_init (LabStateDiagram *self)
+{
+}

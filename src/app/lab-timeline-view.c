@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-colours.h"
+#include "lab-hex.h"
+#include "lab-timeline-view.h"
+
+/* The timeline, read: every call with its arguments and result, the
+ * kernel's states, the data, the notes, in order, for all endpoints. The
+ * list is virtual and reads the engine's model, which changes in batches;
+ * it follows the newest events until the user scrolls up. */
+
+#define N_COLUMNS 5
+
+typedef enum {
+  COLUMN_TIME,
+  COLUMN_ENDPOINT,
+  COLUMN_EVENT,
+  COLUMN_RESULT,
+  COLUMN_DURATION,
+} Column;
+
+struct _LabTimelineView
+{
+  GtkWidget           parent_instance;
+
+  LabSession         *session;
+  GtkFilterListModel *filtered;
+  GtkSingleSelection *selection;
+  GtkCustomFilter    *filter;
+  GArray             *endpoint_ids;
+  gboolean            following;
+  gboolean            scrolling;
+  guint               scroll_idle;
+
+  /* Template widgets */
+  GtkWidget          *box;
+  GtkToggleButton    *calls_toggle;
+  GtkToggleButton    *states_toggle;
+  GtkToggleButton    *data_toggle;
+  GtkToggleButton    *notes_toggle;
+  GtkToggleButton    *kernel_toggle;
+  GtkDropDown        *endpoint_dropdown;
+  GtkLabel           *dropped_label;
+  GtkWidget          *newest_button;
+  GtkScrolledWindow  *scroller;
+  GtkColumnView      *column_view;
+};
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_SELECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LabTimelineView, lab_timeline_view, GTK_TYPE_WIDGET)
+
+GtkWidget *
+lab_timeline_view_new (LabSession *session)
+{
+  return g_object_new (LAB_TYPE_TIMELINE_VIEW, "session", session, NULL);
+}
+
+/**
+ * lab_timeline_view_get_selected:
+ *
+ * Returns: (transfer none) (nullable): the event of the selected row
+ */
+LabEvent *
+lab_timeline_view_get_selected (LabTimelineView *self)
+{
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+/**
+ * lab_timeline_view_get_model:
+ *
+ * Returns: (transfer none): the rows as shown, filtered
+ */
+GListModel *
+lab_timeline_view_get_model (LabTimelineView *self)
+{
+  return G_LIST_MODEL (self->filtered);
+}
+
+gboolean
+lab_timeline_view_get_following (LabTimelineView *self)
+{
+  return self->following;
+}
+
+/**
+ * lab_timeline_format_event:
+ *
+ * Returns: the event column's text: a call and its arguments, a state, the
+ *   bytes escaped, a note
+ */
+char *
+lab_timeline_format_event (LabEvent *event)
+{
+  switch (lab_event_get_kind (event))
+    {
+    case LAB_EVENT_CALL:
+      {
+        g_autofree char *args = lab_event_dup_args (event);
+
+        return g_strdup_printf ("%s (%s)", lab_event_get_call_name (event), args);
+      }
+    case LAB_EVENT_STATE:
+    case LAB_EVENT_DATA:
+    case LAB_EVENT_NOTE:
+    default:
+      return lab_event_dup_summary (event);
+    }
+}
+
+/**
+ * lab_timeline_format_result:
+ *
+ * Returns: the result column's text: what a call returned, its errno, or
+ *   that it still waits; empty for other events
+ */
+char *
+lab_timeline_format_result (LabEvent *event)
+{
+  g_autofree char *result = NULL;
+  const char *err = NULL;
+
+  if (lab_event_get_kind (event) != LAB_EVENT_CALL)
+    return g_strdup ("");
+
+  if (!lab_event_get_finished (event))
+    /* Translators: a call that has not returned yet. */
+    return g_strdup (_("waiting…"));
+
+  result = lab_event_dup_result (event);
+  err = lab_event_get_errno_name (event);
+  if (err != NULL)
+    return g_strdup_printf ("%s %s", result, err);
+
+  return g_steal_pointer (&result);
+}
+
+static char *
+format_duration (LabEvent *event)
+{
+  gint64 us;
+
+  if (lab_event_get_kind (event) != LAB_EVENT_CALL || !lab_event_get_finished (event) ||
+      lab_event_get_instrumentation (event))
+    return g_strdup ("");
+
+  us = lab_event_get_end_time (event) - lab_event_get_begin_time (event);
+  if (us < 1000)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " µs", us);
+  if (us < G_USEC_PER_SEC)
+    return g_strdup_printf ("%.1f ms", us / 1000.0);
+  return g_strdup_printf ("%.2f s", us / (double) G_USEC_PER_SEC);
+}
+
+/* ---- Cells ---- */
+
+static void
+setup_label (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  data)
+{
+  Column column = GPOINTER_TO_INT (data);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_TIME || column == COLUMN_DURATION ? 1 : 0);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (column == COLUMN_EVENT || column == COLUMN_RESULT)
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (column != COLUMN_ENDPOINT)
+    gtk_widget_add_css_class (label, "monospace");
+
+  if (column == COLUMN_ENDPOINT)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *swatch = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+      gtk_widget_add_css_class (swatch, "swatch");
+      gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (box), swatch);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_list_item_set_child (item, box);
+      return;
+    }
+
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  data)
+{
+  Column column = GPOINTER_TO_INT (data);
+  LabEvent *event = gtk_list_item_get_item (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+  GtkWidget *label = column == COLUMN_ENDPOINT ? gtk_widget_get_last_child (child) : child;
+  g_autofree char *text = NULL;
+
+  switch (column)
+    {
+    case COLUMN_TIME:
+      text = g_strdup_printf ("%.3f", lab_event_get_begin_time (event) / (double) G_USEC_PER_SEC);
+      break;
+
+    case COLUMN_ENDPOINT:
+      {
+        GtkWidget *swatch = gtk_widget_get_first_child (child);
+        const char *name = lab_event_get_endpoint_name (event);
+
+        for (guint i = 0; i < LAB_N_COLOURS; i++)
+          gtk_widget_remove_css_class (swatch, lab_colour_class (i + 1));
+        gtk_widget_add_css_class (swatch, lab_colour_class (lab_event_get_endpoint_id (event)));
+        /* Translators: an endpoint's name and the number of its thread (0: the lab watching the kernel). */
+        text = g_strdup_printf (_("%s · %u"), name != NULL ? name : "", lab_event_get_thread (event));
+      }
+      break;
+
+    case COLUMN_EVENT:
+      text = lab_timeline_format_event (event);
+      break;
+
+    case COLUMN_RESULT:
+      text = lab_timeline_format_result (event);
+      gtk_widget_remove_css_class (label, "call-failed");
+      gtk_widget_remove_css_class (label, "call-waiting");
+      if (lab_event_get_kind (event) == LAB_EVENT_CALL)
+        {
+          if (!lab_event_get_finished (event))
+            gtk_widget_add_css_class (label, "call-waiting");
+          else if (lab_event_get_errno (event) != 0)
+            gtk_widget_add_css_class (label, "call-failed");
+        }
+      break;
+
+    case COLUMN_DURATION:
+    default:
+      text = format_duration (event);
+      break;
+    }
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+
+  /* What kind of row it is, for the eye, beside its words. */
+  if (column == COLUMN_EVENT)
+    {
+      static const char *kinds[] = { "event-call", "event-state", "event-data", "event-note", "event-kernel" };
+      LabEventKind kind = lab_event_get_kind (event);
+
+      for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+        gtk_widget_remove_css_class (label, kinds[i]);
+      gtk_widget_add_css_class (label, lab_event_get_instrumentation (event) ? "event-kernel" : kinds[kind]);
+    }
+}
+
+static void
+add_column (LabTimelineView *self,
+            Column           column,
+            const char      *title,
+            gboolean         expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *view_column;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_label), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
+
+  view_column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (view_column, expand);
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  gtk_column_view_append_column (self->column_view, view_column);
+  g_object_unref (view_column);
+}
+
+/* ---- Filtering ---- */
+
+static gboolean
+filter_event (gpointer item,
+              gpointer data)
+{
+  LabTimelineView *self = data;
+  LabEvent *event = item;
+  guint selected = gtk_drop_down_get_selected (self->endpoint_dropdown);
+
+  if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected - 1 < self->endpoint_ids->len &&
+      lab_event_get_endpoint_id (event) != g_array_index (self->endpoint_ids, guint, selected - 1))
+    return FALSE;
+
+  if (lab_event_get_instrumentation (event))
+    return gtk_toggle_button_get_active (self->kernel_toggle);
+
+  switch (lab_event_get_kind (event))
+    {
+    case LAB_EVENT_CALL:
+      return gtk_toggle_button_get_active (self->calls_toggle);
+    case LAB_EVENT_STATE:
+      return gtk_toggle_button_get_active (self->states_toggle);
+    case LAB_EVENT_DATA:
+      return gtk_toggle_button_get_active (self->data_toggle);
+    case LAB_EVENT_NOTE:
+    default:
+      return gtk_toggle_button_get_active (self->notes_toggle);
+    }
+}
+
+static void
+on_filter_toggled (LabTimelineView *self)
+{
+  if (self->filter != NULL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+update_endpoints (LabTimelineView *self)
+{
+  GListModel *endpoints = lab_session_get_endpoints (self->session);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint selected_id = 0;
+  guint selected = gtk_drop_down_get_selected (self->endpoint_dropdown);
+  guint new_selected = 0;
+
+  if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected - 1 < self->endpoint_ids->len)
+    selected_id = g_array_index (self->endpoint_ids, guint, selected - 1);
+
+  g_array_set_size (self->endpoint_ids, 0);
+  gtk_string_list_append (names, _("All endpoints"));
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+      guint id = lab_endpoint_get_id (endpoint);
+
+      g_array_append_val (self->endpoint_ids, id);
+      gtk_string_list_append (names, lab_endpoint_get_name (endpoint));
+      if (id == selected_id)
+        new_selected = i + 1;
+    }
+
+  gtk_drop_down_set_model (self->endpoint_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->endpoint_dropdown, new_selected);
+}
+
+/* ---- Following the newest ---- */
+
+static gboolean
+scroll_to_end (gpointer data)
+{
+  LabTimelineView *self = data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  self->scroll_idle = 0;
+  self->scrolling = TRUE;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
+  self->scrolling = FALSE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_scroll_to_end (LabTimelineView *self)
+{
+  if (self->scroll_idle == 0)
+    self->scroll_idle = g_idle_add_full (G_PRIORITY_LOW, scroll_to_end, self, NULL);
+}
+
+static void
+set_following (LabTimelineView *self,
+               gboolean         following)
+{
+  self->following = following;
+  gtk_widget_set_visible (self->newest_button, !following);
+}
+
+static void
+on_adjustment_value_changed (GtkAdjustment   *adjustment,
+                             LabTimelineView *self)
+{
+  double bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  if (self->scrolling)
+    return;
+
+  /* The user scrolled: at the bottom, follow; above it, stay there. */
+  set_following (self, gtk_adjustment_get_value (adjustment) >= bottom - 2);
+}
+
+static void
+on_adjustment_changed (GtkAdjustment   *adjustment,
+                       LabTimelineView *self)
+{
+  if (self->following)
+    queue_scroll_to_end (self);
+}
+
+static void
+on_newest_clicked (LabTimelineView *self)
+{
+  set_following (self, TRUE);
+  queue_scroll_to_end (self);
+}
+
+static void
+on_clear_clicked (LabTimelineView *self)
+{
+  lab_timeline_clear (lab_session_get_timeline (self->session));
+}
+
+static void
+on_dropped_changed (LabTimelineView *self)
+{
+  guint64 dropped = lab_timeline_get_n_dropped (lab_session_get_timeline (self->session));
+  g_autofree char *text = NULL;
+
+  if (dropped > 0)
+    /* Translators: how many of the oldest events the timeline let go, to stay within its limits. */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu older event dropped", "%llu older events dropped",
+                                         dropped),
+                            (unsigned long long) dropped);
+  gtk_label_set_text (self->dropped_label, text != NULL ? text : "");
+}
+
+static void
+on_selection_changed (LabTimelineView *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+static void
+lab_timeline_view_constructed (GObject *object)
+{
+  LabTimelineView *self = LAB_TIMELINE_VIEW (object);
+  LabTimeline *timeline = lab_session_get_timeline (self->session);
+  GtkAdjustment *adjustment;
+
+  G_OBJECT_CLASS (lab_timeline_view_parent_class)->constructed (object);
+
+  self->filter = gtk_custom_filter_new (filter_event, self, NULL);
+  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (timeline)),
+                                              GTK_FILTER (g_object_ref (self->filter)));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (on_selection_changed), self,
+                           G_CONNECT_SWAPPED);
+
+  add_column (self, COLUMN_TIME, _("Time (s)"), FALSE);
+  add_column (self, COLUMN_ENDPOINT, _("Endpoint · thread"), FALSE);
+  add_column (self, COLUMN_EVENT, _("Call, state, data"), TRUE);
+  add_column (self, COLUMN_RESULT, _("Result"), FALSE);
+  add_column (self, COLUMN_DURATION, _("Took"), FALSE);
+
+  update_endpoints (self);
+  g_signal_connect_object (lab_session_get_endpoints (self->session), "items-changed",
+                           G_CALLBACK (update_endpoints), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (timeline, "notify::n-dropped", G_CALLBACK (on_dropped_changed), self,
+                           G_CONNECT_SWAPPED);
+  on_dropped_changed (self);
+
+  adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_adjustment_value_changed), self, 0);
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed), self, 0);
+  set_following (self, TRUE);
+}
+
+static void
+lab_timeline_view_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  LabTimelineView *self = LAB_TIMELINE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION: g_value_set_object (value, self->session); break;
+    case PROP_SELECTED: g_value_set_object (value, lab_timeline_view_get_selected (self)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_timeline_view_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  LabTimelineView *self = LAB_TIMELINE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION: self->session = g_value_dup_object (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_timeline_view_dispose (GObject *object)
+{
+  LabTimelineView *self = LAB_TIMELINE_VIEW (object);
+
+  g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_TIMELINE_VIEW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->endpoint_ids, g_array_unref);
+
+  G_OBJECT_CLASS (lab_timeline_view_parent_class)->dispose (object);
+}
+
+static void
+lab_timeline_view_class_init (LabTimelineViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = lab_timeline_view_constructed;
+  object_class->get_property = lab_timeline_view_get_property;
+  object_class->set_property = lab_timeline_view_set_property;
+  object_class->dispose = lab_timeline_view_dispose;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, LAB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED] =
+    g_param_spec_object ("selected", NULL, NULL, LAB_TYPE_EVENT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lab-timeline-view.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, box);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, calls_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, data_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, dropped_label);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, endpoint_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, kernel_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, newest_button);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, notes_toggle);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, states_toggle);
+  gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_newest_clicked);
+}
+
+static void
+lab_timeline_view_init (LabTimelineView *self)
+{
+  self->endpoint_ids = g_array_new (FALSE, FALSE, sizeof (guint));
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lab-session.h"
+
+G_BEGIN_DECLS
+
+#define LAB_TYPE_TIMELINE_VIEW (lab_timeline_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (LabTimelineView, lab_timeline_view, LAB, TIMELINE_VIEW, GtkWidget)
+
+GtkWidget  *lab_timeline_view_new            (LabSession      *session);
+LabEvent   *lab_timeline_view_get_selected   (LabTimelineView *self);
+GListModel *lab_timeline_view_get_model      (LabTimelineView *self);
+gboolean    lab_timeline_view_get_following  (LabTimelineView *self);
+
+char       *lab_timeline_format_event        (LabEvent        *event);
+char       *lab_timeline_format_result       (LabEvent        *event);
+
+G_END_DECLS

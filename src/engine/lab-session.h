@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lab-endpoint.h"
+
+G_BEGIN_DECLS
+
+#define LAB_TYPE_SESSION (lab_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (LabSession, lab_session, LAB, SESSION, GObject)
+
+/* The bench: the endpoints a class works with, and the one timeline they
+ * all record in. It belongs to the application, not to a window, so that
+ * a window can be rebuilt while endpoints run. */
+
+LabSession  *lab_session_new           (void);
+LabTimeline *lab_session_get_timeline  (LabSession      *self);
+GListModel  *lab_session_get_endpoints (LabSession      *self);
+LabEndpoint *lab_session_add           (LabSession      *self,
+                                        LabEndpointKind  kind);
+void         lab_session_remove        (LabSession      *self,
+                                        LabEndpoint     *endpoint);
+LabEndpoint *lab_session_find          (LabSession      *self,
+                                        guint            id);
+void         lab_session_stop_all      (LabSession      *self);
+
+G_END_DECLS

@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "lab-bytes-view.h"
+#include "lab-send-box.h"
+#include "lab-endpoint-panel.h"
+#include "lab-test-ui.h"
+#include "lab-timeline-view.h"
+#include "lab-window.h"
+
+/* The window, driven as a student does: add a server and a client from the
+ * Add menu's actions, start them, type and send, and read the timeline and
+ * the bytes view. Real widgets, real sockets. */
+
+typedef struct {
+  const char     *server;
+  const char     *client;
+  LabBackendKind  backend;
+  gboolean        tcp;
+} Case;
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static LabWindow *
+open_window (void)
+{
+  LabWindow *window = g_object_ref (lab_window_new (lab_test_ui_application ()));
+
+  gtk_window_present (GTK_WINDOW (window));
+  lab_test_ui_wait (is_mapped, window, 5000);
+  return window;
+}
+
+static void
+close_window (LabWindow *window)
+{
+  LabSession *session = lab_window_get_session (window);
+  GListModel *endpoints = lab_session_get_endpoints (session);
+
+  /* The next test starts on an empty bench. */
+  while (g_list_model_get_n_items (endpoints) > 0)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, 0);
+
+      lab_session_remove (session, endpoint);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static GtkWidget *
+child (GtkWidget  *widget,
+       GType       type,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (widget, type, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+/* Adds an endpoint through the window's action; returns its panel. */
+static LabEndpointPanel *
+add (LabWindow  *window,
+     const char *kind)
+{
+  GListModel *endpoints = lab_session_get_endpoints (lab_window_get_session (window));
+  g_autoptr(LabEndpoint) endpoint = NULL;
+  GtkWidget *panel;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", kind));
+  endpoint = g_list_model_get_item (endpoints, g_list_model_get_n_items (endpoints) - 1);
+  panel = lab_window_get_panel (window, endpoint);
+  g_assert_nonnull (panel);
+
+  return LAB_ENDPOINT_PANEL (panel);
+}
+
+static void
+type_into (LabEndpointPanel *panel,
+           const char       *field,
+           const char       *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, field)), text);
+}
+
+static gboolean
+start_enabled (LabEndpointPanel *panel)
+{
+  return gtk_widget_is_sensitive (child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "start_button"));
+}
+
+static void
+choose_backend (LabEndpointPanel *panel,
+                LabBackendKind    backend)
+{
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL,
+                                                          backend == LAB_BACKEND_GIO ? "gio_button"
+                                                                                     : "posix_button")),
+                                TRUE);
+}
+
+static void
+press_start (LabEndpointPanel *panel)
+{
+  g_assert_true (start_enabled (panel));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.start-stop", NULL));
+}
+
+static gboolean
+has_port (gpointer data)
+{
+  return lab_endpoint_get_port (data) != 0;
+}
+
+static gboolean
+is_talking (gpointer data)
+{
+  LabEndpointState state = lab_endpoint_get_state (data);
+
+  return state == LAB_ENDPOINT_STATE_CONNECTED || state == LAB_ENDPOINT_STATE_RUNNING;
+}
+
+static gboolean
+is_stopped (gpointer data)
+{
+  return !lab_endpoint_is_active (data);
+}
+
+typedef struct {
+  LabWindow   *window;
+  const char  *expected;
+} BytesWait;
+
+static gboolean
+bytes_view_shows (gpointer data)
+{
+  BytesWait *w = data;
+  g_autofree char *text = lab_bytes_view_dup_text (LAB_BYTES_VIEW (lab_window_get_bytes_view (w->window)));
+
+  return g_str_equal (text, w->expected);
+}
+
+/* The rows of @endpoint that are its program's calls, as the timeline
+ * shows them, one a line. */
+static char *
+timeline_calls (LabWindow   *window,
+                LabEndpoint *endpoint)
+{
+  GListModel *rows = lab_timeline_view_get_model (LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window)));
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (rows, i);
+      g_autofree char *text = NULL;
+      g_autofree char *result = NULL;
+
+      if (lab_event_get_endpoint_id (event) != lab_endpoint_get_id (endpoint) ||
+          lab_event_get_kind (event) != LAB_EVENT_CALL)
+        continue;
+
+      text = lab_timeline_format_event (event);
+      result = lab_timeline_format_result (event);
+      g_string_append_printf (out, "%s → %s\n", text, result);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Each of @wanted appears in @text, in that order. */
+static void
+assert_in_order (const char         *text,
+                 const char * const *wanted)
+{
+  const char *at = text;
+
+  for (guint i = 0; wanted[i] != NULL; i++)
+    {
+      const char *found = strstr (at, wanted[i]);
+
+      if (found == NULL)
+        g_error ("“%s” not found in order in:\n%s", wanted[i], text);
+      at = found + strlen (wanted[i]);
+    }
+}
+
+static void
+test_bench_exchange (gconstpointer data)
+{
+  const Case *c = data;
+  LabWindow *window = open_window ();
+  LabEndpointPanel *server = add (window, c->server);
+  LabEndpointPanel *client = NULL;
+  LabEndpoint *server_endpoint = lab_endpoint_panel_get_endpoint (server);
+  LabEndpoint *client_endpoint;
+  GtkWidget *send_box;
+  g_autofree char *port = NULL;
+  g_autofree char *server_calls = NULL;
+  g_autofree char *client_calls = NULL;
+  BytesWait bytes = { window, "→ hola\\n [68 6f 6c 61 0a]\n← hola\\n [68 6f 6c 61 0a]\n" };
+
+  /* Port 0: the kernel picks one, so tests can run side by side. */
+  choose_backend (server, c->backend);
+  type_into (server, "port_entry", "0");
+  press_start (server);
+  lab_test_ui_wait (has_port, server_endpoint, 10000);
+
+  /* A new client is filled in to reach the last server; its port is the
+   * one the kernel chose. */
+  client = add (window, c->client);
+  client_endpoint = lab_endpoint_panel_get_endpoint (client);
+  choose_backend (client, c->backend);
+  port = g_strdup_printf ("%u", lab_endpoint_get_port (server_endpoint));
+  type_into (client, "port_entry", port);
+  press_start (client);
+  lab_test_ui_wait (is_talking, client_endpoint, 10000);
+
+  /* Type “hola”, Enter: the line end is LF. */
+  send_box = child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "send_box");
+  gtk_editable_set_text (GTK_EDITABLE (child (send_box, LAB_TYPE_SEND_BOX, "entry")), "hola");
+  g_signal_emit_by_name (child (send_box, LAB_TYPE_SEND_BOX, "entry"), "activate");
+
+  /* The bytes view shows the client's connection: out, then the echo in. */
+  lab_test_ui_wait (bytes_view_shows, &bytes, 10000);
+
+  server_calls = timeline_calls (window, server_endpoint);
+  client_calls = timeline_calls (window, client_endpoint);
+  g_test_message ("server:\n%s\nclient:\n%s", server_calls, client_calls);
+
+  if (c->tcp && c->backend == LAB_BACKEND_POSIX)
+    {
+      const char *server_wanted[] = { "socket (AF_INET, SOCK_STREAM, 0) → ", "bind (", "('127.0.0.1', 0)) → 0",
+                                      "listen (", "accept (", "recv (", "→ 5", "send (", "b'hola\\n'", "→ 5",
+                                      NULL };
+      /* The client's recv began, and waited, before the send: its row is
+       * where it began, and shows what it returned. */
+      const char *client_wanted[] = { "getaddrinfo ('127.0.0.1'", "socket (AF_INET, SOCK_STREAM, 0)",
+                                      "connect (", "→ 0", "getsockname (", "recv (", "→ 5", "send (",
+                                      "b'hola\\n'", "→ 5", NULL };
+
+      assert_in_order (server_calls, server_wanted);
+      assert_in_order (client_calls, client_wanted);
+    }
+  else if (c->tcp)
+    {
+      const char *server_wanted[] = { "g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM", "g_socket_bind (",
+                                      "g_socket_listen (", "g_socket_accept (", "g_socket_receive (", "→ 5",
+                                      "g_socket_send (", "→ 5", NULL };
+      const char *client_wanted[] = { "g_resolver_lookup_by_name (", "g_socket_new (", "g_socket_connect (",
+                                      "→ TRUE", "g_socket_receive (", "→ 5", "g_socket_send (", "→ 5", NULL };
+
+      assert_in_order (server_calls, server_wanted);
+      assert_in_order (client_calls, client_wanted);
+    }
+  else if (c->backend == LAB_BACKEND_POSIX)
+    {
+      const char *server_wanted[] = { "socket (AF_INET, SOCK_DGRAM, 0)", "bind (", "recvfrom (", "→ 5",
+                                      "sendto (", "→ 5", NULL };
+      const char *client_wanted[] = { "getaddrinfo (", "socket (AF_INET, SOCK_DGRAM, 0)", "recvfrom (",
+                                      "→ 5", "sendto (", "b'hola\\n'", NULL };
+
+      assert_in_order (server_calls, server_wanted);
+      assert_in_order (client_calls, client_wanted);
+    }
+  else
+    {
+      const char *server_wanted[] = { "g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM", "g_socket_bind (",
+                                      "g_socket_receive_message (", "→ 5", "g_socket_send_to (", "→ 5", NULL };
+      const char *client_wanted[] = { "g_resolver_lookup_by_name (", "g_socket_receive_message (", "→ 5",
+                                      "g_socket_send_to (", "→ 5", NULL };
+
+      assert_in_order (server_calls, server_wanted);
+      assert_in_order (client_calls, client_wanted);
+    }
+
+  /* Stop: every blocked call wakes, both stop. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (client), "panel.start-stop", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server), "panel.start-stop", NULL));
+  lab_test_ui_wait (is_stopped, client_endpoint, 10000);
+  lab_test_ui_wait (is_stopped, server_endpoint, 10000);
+
+  close_window (window);
+}
+
+/* Bad input is refused as it is typed: Start stays off and the field says
+ * why. */
+static void
+test_bench_validation (void)
+{
+  LabWindow *window = open_window ();
+  LabEndpointPanel *client = add (window, "tcp-client");
+  GtkLabel *port_error = GTK_LABEL (child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "port_error"));
+  GtkLabel *address_error = GTK_LABEL (child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "address_error"));
+  static const struct {
+    const char *port;
+    const char *says;
+  } ports[] = {
+    { "0", "0" },
+    { "70000", "65535" },
+    { "abc", "abc" },
+    { "", "port" },
+  };
+
+  g_assert_true (start_enabled (client));
+
+  for (guint i = 0; i < G_N_ELEMENTS (ports); i++)
+    {
+      type_into (client, "port_entry", ports[i].port);
+      g_assert_false (start_enabled (client));
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (port_error)));
+      g_assert_nonnull (strstr (gtk_label_get_text (port_error), ports[i].says));
+      g_assert_true (gtk_widget_has_css_class (child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "port_entry"),
+                                               "error"));
+    }
+
+  type_into (client, "port_entry", "5000");
+  g_assert_true (start_enabled (client));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (port_error)));
+
+  type_into (client, "address_entry", "");
+  g_assert_false (start_enabled (client));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (address_error)));
+  g_assert_cmpuint (strlen (gtk_label_get_text (address_error)), >, 10);
+
+  type_into (client, "address_entry", "no such host!");
+  g_assert_false (start_enabled (client));
+  g_assert_nonnull (strstr (gtk_label_get_text (address_error), "no such host!"));
+
+  type_into (client, "address_entry", "localhost");
+  g_assert_true (start_enabled (client));
+
+  close_window (window);
+}
+
+typedef struct {
+  LabEndpoint *endpoint;
+} FailWait;
+
+static gboolean
+has_failed (gpointer data)
+{
+  return lab_endpoint_get_state (data) == LAB_ENDPOINT_STATE_FAILED;
+}
+
+/* A port in use: the panel says so in words, with the errno's name. */
+static void
+test_bench_port_in_use (void)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof sin;
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+  LabWindow *window = open_window ();
+  LabEndpointPanel *server = add (window, "tcp-server");
+  GtkLabel *error = GTK_LABEL (child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, "error_label"));
+  GtkLabel *state = GTK_LABEL (child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, "state_label"));
+  g_autofree char *port = NULL;
+
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
+  g_assert_cmpint (listen (fd, 1), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
+  port = g_strdup_printf ("%u", ntohs (sin.sin_port));
+
+  type_into (server, "port_entry", port);
+  press_start (server);
+  lab_test_ui_wait (has_failed, lab_endpoint_panel_get_endpoint (server), 10000);
+  close (fd);
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error)));
+  g_assert_nonnull (strstr (gtk_label_get_text (error), "bind: EADDRINUSE"));
+  g_assert_cmpstr (gtk_label_get_text (state), ==, "Stopped by an error");
+
+  /* It can be started again, once the port is free. */
+  g_assert_true (start_enabled (server));
+
+  close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const Case cases[] = {
+    { "tcp-server", "tcp-client", LAB_BACKEND_POSIX, TRUE },
+    { "tcp-server", "tcp-client", LAB_BACKEND_GIO, TRUE },
+    { "udp-server", "udp-client", LAB_BACKEND_POSIX, FALSE },
+    { "udp-server", "udp-client", LAB_BACKEND_GIO, FALSE },
+  };
+
+  if (!lab_test_ui_init (&argc, &argv))
+    return 0;
+
+  g_test_add_data_func ("/bench/tcp/posix", &cases[0], test_bench_exchange);
+  g_test_add_data_func ("/bench/tcp/gio", &cases[1], test_bench_exchange);
+  g_test_add_data_func ("/bench/udp/posix", &cases[2], test_bench_exchange);
+  g_test_add_data_func ("/bench/udp/gio", &cases[3], test_bench_exchange);
+  g_test_add_func ("/bench/validation", test_bench_validation);
+  g_test_add_func ("/bench/port-in-use", test_bench_port_in_use);
+
+  return g_test_run ();
+}
