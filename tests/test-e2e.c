@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "lab-test-utils.h"
+
+/* Protolab itself, driven with real X input: xdotool clicks into the
+ * window, adds a TCP server with its shortcut, types a port and starts it;
+ * then nc talks to it and gets its words echoed. A screenshot of the
+ * window is kept beside the test as its artefact. */
+
+static char *
+run (const char * const *argv,
+     const char         *input,
+     int                *status)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                     G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  *status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+
+  return out;
+}
+
+static void
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  out = run ((const char * const *) argv->pdata, NULL, &status);
+  g_assert_cmpint (status, ==, 0);
+}
+
+static guint16
+free_port (void)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof sin;
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
+  close (fd);
+
+  return ntohs (sin.sin_port);
+}
+
+static gboolean
+is_listening (gpointer data)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *needle = g_strdup_printf (":%04X 00000000:0000 0A", GPOINTER_TO_UINT (data));
+
+  return g_file_get_contents ("/proc/net/tcp", &contents, NULL, NULL) && strstr (contents, needle) != NULL;
+}
+
+static void
+test_e2e_echo (void)
+{
+  const char *app = g_getenv ("PROTOLAB_APP");
+  const char *app_argv[] = { app, NULL };
+  g_autoptr(GSubprocess) protolab = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *window = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *echoed = NULL;
+  g_autofree char *shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "e2e-screenshot.png", NULL);
+  guint16 port_number = free_port ();
+  int status;
+
+  g_assert_nonnull (app);
+  protolab = g_subprocess_newv (app_argv, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+
+  /* Its window appears. */
+  {
+    const char *search[] = { "timeout", "20", "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Protolab$",
+                             NULL };
+
+    window = run (search, NULL, &status);
+    g_assert_cmpint (status, ==, 0);
+    g_strstrip (window);
+    g_assert_cmpstr (window, !=, "");
+  }
+
+  /* A click into it, then the keyboard: Ctrl+Shift+S adds a TCP server
+   * with its port field focused; the port is typed; Ctrl+Enter starts it. */
+  xdotool ("windowfocus", "--sync", window, NULL);
+  xdotool ("mousemove", "--window", window, "600", "650", "click", "1", NULL);
+  xdotool ("key", "--window", window, "--clearmodifiers", "ctrl+shift+s", NULL);
+  g_usleep (500 * 1000);
+  port = g_strdup_printf ("%u", port_number);
+  xdotool ("key", "--clearmodifiers", "ctrl+a", NULL);
+  xdotool ("type", "--delay", "20", port, NULL);
+  xdotool ("key", "--clearmodifiers", "ctrl+Return", NULL);
+  lab_test_wait (is_listening, GUINT_TO_POINTER (port_number), 10000);
+
+  /* nc talks to it and is answered with its own words. */
+  {
+    const char *nc[] = { "timeout", "10", "nc", "-N", "127.0.0.1", port, NULL };
+
+    echoed = run (nc, "hola desde nc\n", &status);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpstr (echoed, ==, "hola desde nc\n");
+  }
+
+  /* What the class sees, kept. */
+  g_usleep (500 * 1000);
+  {
+    const char *import[] = { "import", "-window", "root", shot, NULL };
+    g_autofree char *out = run (import, NULL, &status);
+    GStatBuf st;
+
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpint (g_stat (shot, &st), ==, 0);
+    g_assert_cmpint (st.st_size, >, 10000);
+    g_test_message ("screenshot: %s", shot);
+  }
+
+  g_subprocess_send_signal (protolab, SIGTERM);
+  g_subprocess_wait (protolab, NULL, &error);
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lab_test_init (&argc, &argv);
+
+  /* xdotool needs an X display; build-aux/test gives it one. */
+  if (g_getenv ("DISPLAY") == NULL || g_getenv ("DISPLAY")[0] == '\0')
+    {
+      g_print ("1..0 # SKIP no X display to drive (run the tests with build-aux/test)\n");
+      return 0;
+    }
+
+  g_test_add_func ("/e2e/echo", test_e2e_echo);
+
+  return g_test_run ();
+}
