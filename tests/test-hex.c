@@ -311,11 +311,11 @@ test_hex_dump (void)
 {
   const char data[] = "0123456789abcdef\0\n\x7f\xff" "A";
   const char mixed[] = "Hola, mundo\r\n\t\x1b~";
-  g_autofree char *two_lines = lab_hex_dump ((const guint8 *) data, 21, 0x100);
-  g_autofree char *one_line = lab_hex_dump ((const guint8 *) mixed, 16, 0);
-  g_autofree char *empty = lab_hex_dump ((const guint8 *) data, 0, 0);
-  g_autofree char *far = lab_hex_dump ((const guint8 *) "x", 1, 0xabcdef012);
-  g_autofree char *short_line = lab_hex_dump ((const guint8 *) "hi", 2, 0);
+  g_autofree char *two_lines = lab_hex_dump ((const guint8 *) data, 21, 0x100, 16);
+  g_autofree char *one_line = lab_hex_dump ((const guint8 *) mixed, 16, 0, 16);
+  g_autofree char *empty = lab_hex_dump ((const guint8 *) data, 0, 0, 16);
+  g_autofree char *far = lab_hex_dump ((const guint8 *) "x", 1, 0xabcdef012, 16);
+  g_autofree char *short_line = lab_hex_dump ((const guint8 *) "hi", 2, 0, 16);
 
   g_assert_cmpstr (two_lines, ==,
                    "00000100  30 31 32 33 34 35 36 37  38 39 61 62 63 64 65 66  0123456789abcdef\n"
@@ -339,7 +339,7 @@ test_hex_dump_lines (void)
 
   for (guint i = 0; i < sizeof data; i++)
     data[i] = (guint8) i;
-  dump = lab_hex_dump (data, sizeof data, 0);
+  dump = lab_hex_dump (data, sizeof data, 0, 16);
   lines = g_strsplit (dump, "\n", -1);
 
   g_assert_cmpuint (g_strv_length (lines), ==, 4);
@@ -348,6 +348,14 @@ test_hex_dump_lines (void)
   g_assert_cmpstr (lines[1], ==, "00000010  10 11 12 13 14 15 16 17  18 19 1a 1b 1c 1d 1e 1f  ................");
   /* The last byte, a space, is printable: it shows as itself. */
   g_assert_cmpstr (lines[2], ==, "00000020  20                                                 ");
+  g_strfreev (g_steal_pointer (&lines));
+  g_free (dump);
+
+  /* Eight a line for a narrow pane: the groups are of four. */
+  dump = lab_hex_dump (data, 10, 0x20, 8);
+  g_assert_cmpstr (dump, ==,
+                   "00000020  00 01 02 03  04 05 06 07  ........\n"
+                   "00000028  08 09                     ..\n");
 }
 
 int

@@ -178,7 +178,7 @@ fill (LabEventDetails *self)
           {
             gsize len;
             const guint8 *data = g_bytes_get_data (bytes, &len);
-            g_autofree char *dump = lab_hex_dump (data, MIN (len, 4096), lab_event_get_offset (event));
+            g_autofree char *dump = lab_hex_dump (data, MIN (len, 4096), lab_event_get_offset (event), 8);
 
             gtk_label_set_text (self->dump_label, dump);
             gtk_widget_set_visible (GTK_WIDGET (self->dump_label), TRUE);

@@ -304,29 +304,34 @@ lab_text_escape (const guint8 *data,
 /**
  * lab_hex_dump:
  * @offset: the offset of @data in its stream, printed at each line's start
+ * @per_line: how many bytes a line holds: 16 for a terminal, 8 for a narrow
+ *   pane
  *
- * Returns: a classic dump, 16 bytes a line: offset, hex, and the bytes as
+ * Returns: a classic dump: offset, hex in two groups, and the bytes as
  *   text with `.` for anything not printable ASCII
  */
 char *
 lab_hex_dump (const guint8 *data,
               gsize         len,
-              gsize         offset)
+              gsize         offset,
+              guint         per_line)
 {
   GString *out = g_string_new (NULL);
 
-  for (gsize line = 0; line < len; line += 16)
+  g_return_val_if_fail (per_line >= 2, g_string_free (out, FALSE));
+
+  for (gsize line = 0; line < len; line += per_line)
     {
-      gsize n = MIN (16, len - line);
+      gsize n = MIN (per_line, len - line);
 
       g_string_append_printf (out, "%08" G_GSIZE_MODIFIER "x  ", offset + line);
-      for (gsize i = 0; i < 16; i++)
+      for (gsize i = 0; i < per_line; i++)
         {
           if (i < n)
             g_string_append_printf (out, "%02x ", data[line + i]);
           else
             g_string_append (out, "   ");
-          if (i == 7)
+          if (i == per_line / 2 - 1)
             g_string_append_c (out, ' ');
         }
       g_string_append (out, " ");

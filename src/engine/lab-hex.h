@@ -18,6 +18,7 @@ char   *lab_text_escape      (const guint8 *data,
                               gsize         max_len);
 char   *lab_hex_dump         (const guint8 *data,
                               gsize         len,
-                              gsize         offset);
+                              gsize         offset,
+                              guint         per_line);
 
 G_END_DECLS
