@@ -41,6 +41,24 @@ assert_data (LabTestFixture *f,
   g_assert_cmpmem (data->data, data->len, expected, strlen (expected));
 }
 
+static LabEvent *
+first_data (LabTestFixture *f,
+            LabEndpoint    *endpoint,
+            LabDirection    direction)
+{
+  for (guint i = 0; i < f->log->events->len; i++)
+    {
+      LabEvent *event = f->log->events->pdata[i];
+
+      if (lab_event_get_kind (event) == LAB_EVENT_DATA &&
+          lab_event_get_endpoint_id (event) == lab_endpoint_get_id (endpoint) &&
+          lab_event_get_direction (event) == direction)
+        return event;
+    }
+
+  g_assert_not_reached ();
+}
+
 static void
 test_tcp_echo (LabTestFixture *f,
                gconstpointer  backend)
@@ -67,6 +85,13 @@ test_tcp_echo (LabTestFixture *f,
   assert_data (f, client, LAB_DIRECTION_IN, "hola\n");
   assert_data (f, server, LAB_DIRECTION_IN, "hola\n");
   assert_data (f, server, LAB_DIRECTION_OUT, "hola\n");
+
+  /* Bytes are stamped so that a send comes before the recv that got its
+   * bytes, though the two threads record them in either order. */
+  g_assert_cmpint (lab_event_get_begin_time (first_data (f, client, LAB_DIRECTION_OUT)), <=,
+                   lab_event_get_begin_time (first_data (f, server, LAB_DIRECTION_IN)));
+  g_assert_cmpint (lab_event_get_begin_time (first_data (f, server, LAB_DIRECTION_OUT)), <=,
+                   lab_event_get_begin_time (first_data (f, client, LAB_DIRECTION_IN)));
 
   /* The client's own port, ephemeral, was asked with getsockname. */
   g_assert_cmpuint (lab_endpoint_get_port (client), >, 0);

@@ -64,6 +64,9 @@ struct _LabWorker
   gboolean         started;
   gboolean         alive;
   int              err;
+  /* When its last call was made: the bytes a send moved left no earlier,
+   * and no later than it returned. */
+  gint64           call_begin_us;
   GMainContext    *context;
   /* The last poll set, written once: an event loop polls the same set
    * again and again. */

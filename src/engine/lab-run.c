@@ -535,6 +535,7 @@ lab_call_begin (LabWorker *w,
                 LabEvent  *event)
 {
   event->begin_us = lab_timeline_now (w->run->timeline);
+  w->call_begin_us = event->begin_us;
 
   if (event->blocking)
     {
@@ -596,6 +597,10 @@ lab_record_data (LabWorker      *w,
   if (conn != 0)
     event->conn = conn;
   event->direction = direction;
+  /* Sent bytes are stamped from the moment their send began: the peer may
+   * have received them, and recorded it, before the send returned. */
+  if (direction == LAB_DIRECTION_OUT && w->call_begin_us != 0 && w->call_begin_us < event->begin_us)
+    event->begin_us = w->call_begin_us;
   event->bytes = g_bytes_ref (bytes);
   event->real_len = real_len;
   if (peer != NULL)
