@@ -35,6 +35,7 @@ struct _LabTimelineView
   gboolean            following;
   gboolean            scrolling;
   guint               scroll_idle;
+  gint64              user_input_until;
 
   /* Template widgets */
   GtkWidget          *box;
@@ -352,6 +353,8 @@ update_endpoints (LabTimelineView *self)
 
 /* ---- Following the newest ---- */
 
+#define USER_INPUT_US (500 * G_TIME_SPAN_MILLISECOND)
+
 static gboolean
 scroll_to_end (gpointer data)
 {
@@ -382,6 +385,55 @@ set_following (LabTimelineView *self,
   gtk_widget_set_visible (self->newest_button, !following);
 }
 
+/* The list moves by itself too (rows change height at another zoom, the
+ * oldest are dropped): only a move the user just asked for, with the
+ * wheel, the scroll bar or the keys, stops the following. */
+static void
+note_user_input (LabTimelineView *self)
+{
+  self->user_input_until = g_get_monotonic_time () + USER_INPUT_US;
+}
+
+static gboolean
+user_is_acting (LabTimelineView *self)
+{
+  return g_get_monotonic_time () < self->user_input_until;
+}
+
+static gboolean
+on_user_scroll (GtkEventControllerScroll *controller,
+                double                    dx,
+                double                    dy,
+                LabTimelineView          *self)
+{
+  note_user_input (self);
+  return FALSE;
+}
+
+static gboolean
+on_user_key (GtkEventControllerKey *controller,
+             guint                  keyval,
+             guint                  keycode,
+             GdkModifierType        state,
+             LabTimelineView       *self)
+{
+  note_user_input (self);
+  return FALSE;
+}
+
+static gboolean
+on_user_pointer (GtkEventControllerLegacy *controller,
+                 GdkEvent                 *event,
+                 LabTimelineView          *self)
+{
+  GdkEventType type = gdk_event_get_event_type (event);
+
+  if (type == GDK_BUTTON_PRESS || type == GDK_BUTTON_RELEASE ||
+      (type == GDK_MOTION_NOTIFY && (gdk_event_get_modifier_state (event) & GDK_BUTTON1_MASK)))
+    note_user_input (self);
+  return FALSE;
+}
+
 static void
 on_adjustment_value_changed (GtkAdjustment   *adjustment,
                              LabTimelineView *self)
@@ -392,7 +444,10 @@ on_adjustment_value_changed (GtkAdjustment   *adjustment,
     return;
 
   /* The user scrolled: at the bottom, follow; above it, stay there. */
-  set_following (self, gtk_adjustment_get_value (adjustment) >= bottom - 2);
+  if (user_is_acting (self))
+    set_following (self, gtk_adjustment_get_value (adjustment) >= bottom - 2);
+  else if (self->following)
+    queue_scroll_to_end (self);
 }
 
 static void
@@ -433,6 +488,13 @@ on_dropped_changed (LabTimelineView *self)
 static void
 on_selection_changed (LabTimelineView *self)
 {
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+  /* A row the user picks stays in view while newer ones arrive. */
+  if (user_is_acting (self) && selected != GTK_INVALID_LIST_POSITION && selected + 1 < n)
+    set_following (self, FALSE);
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
@@ -472,6 +534,25 @@ lab_timeline_view_constructed (GObject *object)
   g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_adjustment_value_changed), self, 0);
   g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed), self, 0);
   set_following (self, TRUE);
+
+  {
+    GtkEventController *controller;
+
+    controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+    gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+    g_signal_connect_object (controller, "scroll", G_CALLBACK (on_user_scroll), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->scroller), controller);
+
+    controller = gtk_event_controller_key_new ();
+    gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+    g_signal_connect_object (controller, "key-pressed", G_CALLBACK (on_user_key), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->scroller), controller);
+
+    controller = gtk_event_controller_legacy_new ();
+    gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+    g_signal_connect_object (controller, "event", G_CALLBACK (on_user_pointer), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->scroller), controller);
+  }
 }
 
 static void
