@@ -22,6 +22,7 @@ struct _LabEndpointPanel
   gboolean        address_valid;
   gboolean        port_valid;
   gboolean        updating;
+  LabEndpointState last_state;
 
   /* Template widgets */
   GtkWidget      *scroller;
@@ -253,6 +254,18 @@ update_state (LabEndpointPanel *self)
     gtk_widget_set_visible (GTK_WIDGET (self->where_label), FALSE);
 
   update_start (self);
+
+  /* A client that just connected was started to talk: its send box takes
+   * the focus from Start, so that the next thing typed is sent. */
+  if (!is_server (self) && self->last_state != state &&
+      (state == LAB_ENDPOINT_STATE_CONNECTED || state == LAB_ENDPOINT_STATE_RUNNING))
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+      if (root != NULL && gtk_root_get_focus (root) == GTK_WIDGET (self->start_button))
+        gtk_widget_grab_focus (GTK_WIDGET (lab_send_box_get_editable (self->send_box)));
+    }
+  self->last_state = state;
 }
 
 static void
@@ -384,8 +397,9 @@ update_row (GtkWidget     *box,
   GtkLabel *peer = g_object_get_data (G_OBJECT (box), "peer");
   GtkLabel *detail = g_object_get_data (G_OBJECT (box), "detail");
   g_autofree char *text = NULL;
-  const char *state = lab_connection_get_state (connection) == LAB_TCP_UNKNOWN
-                      ? "" : lab_tcp_state_to_string (lab_connection_get_state (connection));
+  LabTcpState tcp = lab_connection_get_state (connection);
+  /* A socket the kernel has forgotten has no state to show: it is closed. */
+  const char *state = tcp == LAB_TCP_UNKNOWN || tcp == LAB_TCP_GONE ? "" : lab_tcp_state_to_string (tcp);
 
   gtk_label_set_text (peer, lab_connection_get_peer_address (connection) != NULL
                             ? lab_connection_get_peer_address (connection) : "…");
@@ -394,7 +408,7 @@ update_row (GtkWidget     *box,
                           (unsigned long long) lab_connection_get_bytes_in (connection),
                           (unsigned long long) lab_connection_get_bytes_out (connection),
                           lab_connection_get_open (connection) ? "" : _(" · closed"));
-  gtk_label_set_text (detail, text);
+  gtk_label_set_text (detail, g_strstrip (text));
 }
 
 static void

@@ -251,9 +251,13 @@ lab_send_box_set_endpoint (LabSendBox  *self,
 
   if (endpoint != NULL)
     {
+      gboolean tcp = lab_endpoint_config_is_tcp (lab_endpoint_get_config (endpoint));
+
       g_signal_connect_object (endpoint, "notify::state", G_CALLBACK (on_state_changed), self,
                                G_CONNECT_SWAPPED);
-      gtk_widget_set_visible (self->tcp_box, lab_endpoint_config_is_tcp (lab_endpoint_get_config (endpoint)));
+      /* A datagram goes whole or not at all: sendall is for streams. */
+      gtk_widget_set_visible (self->tcp_box, tcp);
+      gtk_widget_set_visible (GTK_WIDGET (self->sendall_check), tcp);
     }
 
   update_actions (self);
