@@ -15,6 +15,7 @@
  * reassembles them across recvs. */
 
 #define MAX_SHOWN 512
+#define MAX_DUMPED 128
 #define REFRAME_DELAY_MS 200
 
 /* ---- A row: a chunk or a message ---- */
@@ -77,6 +78,7 @@ struct _LabBytesView
 
   LabConnection *connection;
   char          *name;
+  gboolean       datagrams;
   GListStore    *rows;
   guint          reframe_id;
 
@@ -109,6 +111,16 @@ framing (LabBytesView *self)
     }
 }
 
+static int
+by_time (gconstpointer a,
+         gconstpointer b)
+{
+  gint64 ta = lab_event_get_begin_time (*(LabEvent **) a);
+  gint64 tb = lab_event_get_begin_time (*(LabEvent **) b);
+
+  return ta < tb ? -1 : ta > tb;
+}
+
 /* Rebuilds the rows from the connection's data: a row per chunk, or the
  * messages two decoders (one a direction) find in the streams, in the
  * order they were completed. */
@@ -117,6 +129,7 @@ rebuild (LabBytesView *self)
 {
   GListModel *data;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) events = NULL;
   LabDecoder *decoders[2] = { NULL, NULL };
   guint64 offsets[2] = { 0, 0 };
   LabFraming f = framing (self);
@@ -134,9 +147,16 @@ rebuild (LabBytesView *self)
     for (guint d = 0; d < 2; d++)
       decoders[d] = lab_decoder_new (f, (gsize) gtk_spin_button_get_value (self->fixed_spin), 0);
 
+  /* In the order they crossed: a send from when it began, as its peer may
+   * have recorded the receipt before the send returned. */
+  events = g_ptr_array_new_full (g_list_model_get_n_items (data), g_object_unref);
   for (guint i = 0; i < g_list_model_get_n_items (data); i++)
+    g_ptr_array_add (events, g_list_model_get_item (data, i));
+  g_ptr_array_sort (events, by_time);
+
+  for (guint i = 0; i < events->len; i++)
     {
-      g_autoptr(LabEvent) event = g_list_model_get_item (data, i);
+      LabEvent *event = events->pdata[i];
       LabDirection direction = lab_event_get_direction (event);
       GBytes *bytes = lab_event_get_bytes (event);
 
@@ -223,13 +243,13 @@ update_title (LabBytesView *self)
 
 /**
  * lab_bytes_view_set_connection:
+ * @endpoint: (nullable): the endpoint @connection belongs to
  * @connection: (nullable): the connection whose bytes to show
- * @name: (nullable): the name of its endpoint
  */
 void
 lab_bytes_view_set_connection (LabBytesView  *self,
-                               LabConnection *connection,
-                               const char    *name)
+                               LabEndpoint   *endpoint,
+                               LabConnection *connection)
 {
   g_return_if_fail (LAB_IS_BYTES_VIEW (self));
 
@@ -240,7 +260,12 @@ lab_bytes_view_set_connection (LabBytesView  *self,
     }
   g_set_object (&self->connection, connection);
   g_free (self->name);
-  self->name = g_strdup (name);
+  self->name = endpoint != NULL ? g_strdup (lab_endpoint_get_name (endpoint)) : NULL;
+  /* UDP moves datagrams, each whole: there is no stream to split. */
+  self->datagrams = endpoint != NULL && !lab_endpoint_config_is_tcp (lab_endpoint_get_config (endpoint));
+  gtk_widget_set_visible (GTK_WIDGET (self->framing_dropdown), !self->datagrams);
+  if (self->datagrams)
+    lab_bytes_view_set_framing (self, LAB_FRAMING_RAW);
   if (connection != NULL)
     {
       g_signal_connect_object (lab_connection_get_data (connection), "items-changed",
@@ -259,37 +284,62 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  data)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
-  GtkWidget *direction = gtk_label_new (NULL);
-  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *hex = gtk_label_new (NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *head = gtk_label_new (NULL);
   GtkWidget *text = gtk_label_new (NULL);
+  GtkWidget *dump = gtk_label_new (NULL);
 
-  gtk_widget_add_css_class (direction, "direction");
-  gtk_label_set_yalign (GTK_LABEL (direction), 0);
-  gtk_widget_add_css_class (hex, "monospace");
+  gtk_widget_add_css_class (head, "direction");
   gtk_widget_add_css_class (text, "monospace");
   gtk_widget_add_css_class (text, "bytes-text");
-  gtk_label_set_wrap (GTK_LABEL (hex), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (hex), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (dump, "monospace");
+  gtk_widget_add_css_class (dump, "hex-dump");
   gtk_label_set_wrap (GTK_LABEL (text), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (text), 44);
   gtk_label_set_selectable (GTK_LABEL (text), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (hex), 48);
-  gtk_label_set_max_width_chars (GTK_LABEL (text), 48);
-  gtk_box_append (GTK_BOX (texts), text);
-  gtk_box_append (GTK_BOX (texts), hex);
-  gtk_box_append (GTK_BOX (box), direction);
-  gtk_box_append (GTK_BOX (box), texts);
+  gtk_label_set_selectable (GTK_LABEL (dump), TRUE);
+  gtk_box_append (GTK_BOX (box), head);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), dump);
   gtk_widget_set_margin_top (box, 4);
   gtk_widget_set_margin_bottom (box, 4);
   gtk_widget_set_margin_start (box, 8);
   gtk_widget_set_margin_end (box, 8);
 
-  g_object_set_data (G_OBJECT (box), "direction", direction);
-  g_object_set_data (G_OBJECT (box), "hex", hex);
+  g_object_set_data (G_OBJECT (box), "head", head);
   g_object_set_data (G_OBJECT (box), "text", text);
+  g_object_set_data (G_OBJECT (box), "dump", dump);
   gtk_list_item_set_child (item, box);
+}
+
+static char *
+row_head (LabBytesView *self,
+          LabBytesRow  *row)
+{
+  gboolean in = row->direction == LAB_DIRECTION_IN;
+  gulong n = (gulong) row->real_len;
+  unsigned long long at = (unsigned long long) row->offset;
+
+  /* Translators: what one recv (←) or send (→) moved, or a whole message
+   * received or sent: how many bytes, and from which byte of the stream. */
+  /* Translators: a datagram recvfrom (←) received or sendto (→) sent, and its size. */
+  if (self->datagrams)
+    return in ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "← recvfrom: a datagram of %lu byte",
+                                              "← recvfrom: a datagram of %lu bytes", n), n)
+              : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "→ sendto: a datagram of %lu byte",
+                                              "→ sendto: a datagram of %lu bytes", n), n);
+
+  if (row->message)
+    return in ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "← message in: %lu byte, from byte %llu",
+                                              "← message in: %lu bytes, from byte %llu", n), n, at)
+              : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "→ message out: %lu byte, from byte %llu",
+                                              "→ message out: %lu bytes, from byte %llu", n), n, at);
+
+  return in ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "← recv: %lu byte, from byte %llu",
+                                            "← recv: %lu bytes, from byte %llu", n), n, at)
+            : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "→ send: %lu byte, from byte %llu",
+                                            "→ send: %lu bytes, from byte %llu", n), n, at);
 }
 
 static void
@@ -299,11 +349,12 @@ bind_row (GtkSignalListItemFactory *factory,
 {
   LabBytesRow *row = gtk_list_item_get_item (item);
   GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *direction = g_object_get_data (G_OBJECT (box), "direction");
-  GtkWidget *hex = g_object_get_data (G_OBJECT (box), "hex");
+  GtkWidget *head = g_object_get_data (G_OBJECT (box), "head");
   GtkWidget *text = g_object_get_data (G_OBJECT (box), "text");
+  GtkWidget *dump = g_object_get_data (G_OBJECT (box), "dump");
   gboolean in = row->direction == LAB_DIRECTION_IN;
-  g_autofree char *head = NULL;
+  LabBytesView *self = data;
+  g_autofree char *head_text = row_head (self, row);
   gsize len = 0;
   const guint8 *bytes = row->bytes != NULL ? g_bytes_get_data (row->bytes, &len) : NULL;
 
@@ -312,29 +363,37 @@ bind_row (GtkSignalListItemFactory *factory,
   gtk_widget_set_halign (box, in ? GTK_ALIGN_START : GTK_ALIGN_END);
   gtk_widget_remove_css_class (box, in ? "outgoing" : "incoming");
   gtk_widget_add_css_class (box, in ? "incoming" : "outgoing");
-
-  if (row->message)
-    /* Translators: a message received (←) or sent (→): its offset in the stream and its size. */
-    head = g_strdup_printf (in ? _("← in\n@%llu\n%lu B msg") : _("→ out\n@%llu\n%lu B msg"),
-                            (unsigned long long) row->offset, (gulong) row->real_len);
-  else
-    /* Translators: bytes one recv (←) or send (→) moved: their offset in the stream and how many. */
-    head = g_strdup_printf (in ? _("← recv\n@%llu\n%lu B") : _("→ send\n@%llu\n%lu B"),
-                            (unsigned long long) row->offset, (gulong) row->real_len);
-  gtk_label_set_text (GTK_LABEL (direction), head);
+  gtk_label_set_xalign (GTK_LABEL (head), in ? 0 : 1);
+  gtk_label_set_xalign (GTK_LABEL (text), in ? 0 : 1);
+  gtk_label_set_xalign (GTK_LABEL (dump), 0);
+  gtk_label_set_text (GTK_LABEL (head), head_text);
 
   if (bytes != NULL)
     {
-      g_autofree char *h = lab_hex_format (bytes, len, MAX_SHOWN);
       g_autofree char *t = lab_text_escape (bytes, len, MAX_SHOWN);
+      g_autofree char *d = lab_hex_dump (bytes, MIN (len, MAX_DUMPED), self->datagrams ? 0 : row->offset, 8);
 
-      gtk_label_set_text (GTK_LABEL (hex), h);
+      /* The dump ends with a newline, which a label would show as space. */
+      if (len > MAX_DUMPED)
+        {
+          g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "… and %lu byte more", "… and %lu bytes more",
+                                                                (gulong) (len - MAX_DUMPED)),
+                                                   (gulong) (len - MAX_DUMPED));
+          g_autofree char *with_more = g_strconcat (d, more, NULL);
+
+          g_free (d);
+          d = g_steal_pointer (&with_more);
+        }
+      else
+        g_strchomp (d);
       gtk_label_set_text (GTK_LABEL (text), t);
+      gtk_label_set_text (GTK_LABEL (dump), d);
+      gtk_widget_set_visible (dump, TRUE);
     }
   else
     {
-      gtk_label_set_text (GTK_LABEL (hex), "");
       gtk_label_set_text (GTK_LABEL (text), _("(bytes dropped to stay within the limit)"));
+      gtk_widget_set_visible (dump, FALSE);
     }
 }
 
@@ -411,7 +470,7 @@ lab_bytes_view_init (LabBytesView *self)
   self->rows = g_list_store_new (LAB_TYPE_BYTES_ROW);
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
   {

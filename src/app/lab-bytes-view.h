@@ -4,7 +4,7 @@
 
 #include <gtk/gtk.h>
 
-#include "lab-connection.h"
+#include "lab-endpoint.h"
 
 G_BEGIN_DECLS
 
@@ -14,8 +14,8 @@ G_DECLARE_FINAL_TYPE (LabBytesView, lab_bytes_view, LAB, BYTES_VIEW, GtkWidget)
 
 GtkWidget *lab_bytes_view_new            (void);
 void       lab_bytes_view_set_connection (LabBytesView  *self,
-                                          LabConnection *connection,
-                                          const char    *name);
+                                          LabEndpoint   *endpoint,
+                                          LabConnection *connection);
 void       lab_bytes_view_set_framing    (LabBytesView  *self,
                                           LabFraming     framing);
 char      *lab_bytes_view_dup_text       (LabBytesView  *self);

@@ -20,6 +20,7 @@ typedef struct {
   LabTcpState state;
   int         column;
   int         row;
+  gboolean    end;      /* CLOSED again, where a connection ends */
 } Place;
 
 static const Place places[] = {
@@ -34,6 +35,7 @@ static const Place places[] = {
   { LAB_TCP_CLOSING, 1, 5 },
   { LAB_TCP_LAST_ACK, 2, 5 },
   { LAB_TCP_TIME_WAIT, 0, 6 },
+  { LAB_TCP_CLOSE, 2, 6, TRUE },
 };
 
 typedef struct {
@@ -73,6 +75,7 @@ struct _LabStateDiagram
   gboolean       listening;
   guint          queue_length;
   guint          queue_limit;
+  char          *title;
 };
 
 G_DEFINE_FINAL_TYPE (LabStateDiagram, lab_state_diagram, GTK_TYPE_WIDGET)
@@ -101,14 +104,36 @@ drawn_as (LabTcpState state)
   return state;
 }
 
+/* CLOSED is drawn twice, as every course draws it: where a connection
+ * begins, and where it ends (@end: reached from another state). */
 static const Place *
-place_of (LabTcpState state)
+place_of (LabTcpState state,
+          gboolean    end)
 {
   state = drawn_as (state);
+  end = end && state == LAB_TCP_CLOSE;
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
-    if (places[i].state == state)
+    if (places[i].state == state && places[i].end == end)
       return &places[i];
   return NULL;
+}
+
+static gboolean
+occupied (int row,
+          int column)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    if (places[i].row == row && places[i].column == column)
+      return TRUE;
+  return FALSE;
+}
+
+/* Where the @i-th state of the trace is drawn. */
+static const Place *
+trace_place (LabStateDiagram *self,
+             guint            i)
+{
+  return place_of (self->trace[i], i > 0);
 }
 
 static gboolean
@@ -145,6 +170,18 @@ update (LabStateDiagram *self)
       self->listening = TRUE;
       self->current = LAB_TCP_LISTEN;
     }
+
+  g_clear_pointer (&self->title, g_free);
+  if (self->connection != NULL)
+    {
+      const char *peer = lab_connection_get_peer_address (self->connection);
+
+      self->title = g_strdup_printf (_("%s ↔ %s"), self->endpoint != NULL ? lab_endpoint_get_name (self->endpoint) : "",
+                                     peer != NULL ? peer : "…");
+    }
+  else if (self->listening)
+    /* Translators: %s is a server's name; its listening socket's states are shown. */
+    self->title = g_strdup_printf (_("%s: the listening socket"), lab_endpoint_get_name (self->endpoint));
 
   gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -185,7 +222,7 @@ lab_state_diagram_set_source (LabStateDiagram *self,
 /* ---- Geometry, from the font ---- */
 
 typedef struct {
-  double box_w, box_h, gap_x, gap_y, pad;
+  double box_w, box_h, gap_x, gap_y, pad, title_h;
   double width, height;
 } Metrics;
 
@@ -226,11 +263,12 @@ get_metrics (GtkWidget *widget,
   m->pad = h * 0.4;
   m->box_w = w + 2 * m->pad;
   m->box_h = h + 2 * m->pad;
-  m->gap_x = h * 4;
-  m->gap_y = h * 1.4;
-  m->width = 3 * m->box_w + 2 * m->gap_x;
-  /* Seven rows of states, then a row for the accept queue. */
-  m->height = 7 * m->box_h + 6 * m->gap_y + 2.5 * m->box_h;
+  m->gap_x = h * 1.6;
+  m->gap_y = h * 1.9;
+  m->title_h = h * 2;
+  m->width = 3 * m->box_w + 2 * m->gap_x + 2 * h;
+  /* A title, seven rows of states, then a row for the accept queue. */
+  m->height = m->title_h + 7 * m->box_h + 6 * m->gap_y + 2.5 * m->box_h;
 }
 
 static void
@@ -258,7 +296,7 @@ box_center (const Metrics *m,
             double        *y)
 {
   *x = p->column * (m->box_w + m->gap_x) + m->box_w / 2;
-  *y = p->row * (m->box_h + m->gap_y) + m->box_h / 2;
+  *y = m->title_h + p->row * (m->box_h + m->gap_y) + m->box_h / 2;
 }
 
 /* Where the line from the centre of a box towards (tx, ty) leaves it. */
@@ -304,7 +342,7 @@ draw_arrow (cairo_t       *cr,
             double         width,
             gboolean       dashed)
 {
-  const Place *a = place_of (from), *b = place_of (to);
+  const Place *a = place_of (from, FALSE), *b = place_of (to, drawn_as (from) != LAB_TCP_CLOSE);
   double ax, ay, bx, by, sx, sy, ex, ey, angle, head = m->pad * 1.6;
 
   if (a == NULL || b == NULL || a == b)
@@ -355,7 +393,7 @@ lab_state_diagram_snapshot (GtkWidget   *widget,
   LabStateDiagram *self = LAB_STATE_DIAGRAM (widget);
   GtkStyleContext *style = gtk_widget_get_style_context (widget);
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  GdkRGBA fg, accent, accent_fg = { 1, 1, 1, 1 };
+  GdkRGBA fg, bg, accent, accent_fg = { 1, 1, 1, 1 };
   Metrics m;
   double scale, ox, oy;
   cairo_t *cr;
@@ -364,8 +402,11 @@ lab_state_diagram_snapshot (GtkWidget   *widget,
   gtk_style_context_get_color (style, &fg);
   if (!gtk_style_context_lookup_color (style, "accent_bg_color", &accent))
     gdk_rgba_parse (&accent, "#3584e4");
+  if (!gtk_style_context_lookup_color (style, "window_bg_color", &bg))
+    gdk_rgba_parse (&bg, "#f6f5f4");
 
-  scale = MIN (1.0, MIN ((width - 24) / m.width, (height - 24) / m.height));
+  /* Fit, and grow into a tall pane up to half as large again. */
+  scale = MIN (1.5, MIN ((width - 24) / m.width, (height - 24) / m.height));
   ox = (width - m.width * scale) / 2;
   oy = 12;
 
@@ -373,20 +414,43 @@ lab_state_diagram_snapshot (GtkWidget   *widget,
   cairo_translate (cr, ox, oy);
   cairo_scale (cr, scale, scale);
 
-  /* The transitions, and their causes. */
+  /* Whose states these are. */
+  if (self->title != NULL)
+    {
+      g_autoptr(PangoLayout) title = make_layout (widget, self->title, TRUE, 1.0);
+
+      pango_layout_set_width (title, (int) (m.width * PANGO_SCALE));
+      pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
+      gdk_cairo_set_source_rgba (cr, &fg);
+      cairo_move_to (cr, 0, 0);
+      pango_cairo_show_layout (cr, title);
+    }
+
+  /* The transitions. */
   for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
     {
-      const Place *a = place_of (edges[i].from), *b = place_of (edges[i].to);
-      g_autoptr(PangoLayout) label = make_layout (widget, edges[i].label, FALSE, 0.75);
-      double ax, ay, bx, by;
-
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.35);
       draw_arrow (cr, &m, edges[i].from, edges[i].to, 1.5, FALSE);
+    }
+
+  /* Their causes, over the lines, on the background. */
+  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+    {
+      const Place *a = place_of (edges[i].from, FALSE), *b = place_of (edges[i].to, TRUE);
+      g_autoptr(PangoLayout) label = make_layout (widget, edges[i].label, FALSE, 0.8);
+      double ax, ay, bx, by, lx, ly;
+      int lw, lh;
 
       box_center (&m, a, &ax, &ay);
       box_center (&m, b, &bx, &by);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.65);
-      show_layout_centered (cr, label, (ax + bx) / 2 + m.pad * 2.2, (ay + by) / 2);
+      lx = (ax + bx) / 2;
+      ly = (ay + by) / 2;
+      pango_layout_get_pixel_size (label, &lw, &lh);
+      cairo_rectangle (cr, lx - lw / 2.0 - 2, ly - lh / 2.0, lw + 4, lh);
+      gdk_cairo_set_source_rgba (cr, &bg);
+      cairo_fill (cr);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.75);
+      show_layout_centered (cr, label, lx, ly);
     }
 
   /* The way this connection went, in order: dashed where states passed
@@ -403,7 +467,8 @@ lab_state_diagram_snapshot (GtkWidget   *widget,
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
     {
       const Place *p = &places[i];
-      gboolean now = drawn_as (self->current) == p->state && self->current != LAB_TCP_UNKNOWN;
+      gboolean now = self->current != LAB_TCP_UNKNOWN && drawn_as (self->current) == p->state &&
+                     (p->state != LAB_TCP_CLOSE || p->end == (self->n_trace > 1));
       g_autoptr(PangoLayout) layout = make_layout (widget, lab_tcp_state_to_string (p->state), TRUE, 1.0);
       double cx, cy, x, y;
 
@@ -436,13 +501,25 @@ lab_state_diagram_snapshot (GtkWidget   *widget,
 
       if (now)
         {
-          /* Translators: marks the state a connection is in now; with an arrow pointing at it. */
-          g_autoptr(PangoLayout) mark = make_layout (widget, self->gone ? _("◀ now (gone)") : _("◀ now"), TRUE, 0.9);
+          /* Translators: marks the state a connection is in now; an arrow
+           * pointing at the state is put beside it. */
+          const char *word = self->gone ? _("now (gone)") : _("now");
+          gboolean right_free = !occupied (p->row, p->column + 1);
+          gboolean left_free = !occupied (p->row, p->column - 1);
+          g_autofree char *text = right_free ? g_strconcat ("◀ ", word, NULL)
+                                  : left_free ? g_strconcat (word, " ▶", NULL)
+                                  : g_strconcat (word, " ▼", NULL);
+          g_autoptr(PangoLayout) mark = make_layout (widget, text, TRUE, 0.9);
           int mw, mh;
 
           pango_layout_get_pixel_size (mark, &mw, &mh);
           gdk_cairo_set_source_rgba (cr, &fg);
-          cairo_move_to (cr, x + m.box_w + m.pad, cy - mh / 2.0);
+          if (right_free)
+            cairo_move_to (cr, x + m.box_w + m.pad, cy - mh / 2.0);
+          else if (left_free)
+            cairo_move_to (cr, x - m.pad - mw, cy - mh / 2.0);
+          else
+            cairo_move_to (cr, x + m.box_w - mw, y - mh - m.pad / 2);
           pango_cairo_show_layout (cr, mark);
         }
     }
@@ -450,7 +527,7 @@ lab_state_diagram_snapshot (GtkWidget   *widget,
   /* The order it went through them: 1, 2, 3… */
   for (guint i = 0; i < self->n_trace; i++)
     {
-      const Place *p = place_of (self->trace[i]);
+      const Place *p = trace_place (self, i);
       g_autofree char *n = g_strdup_printf ("%u", i + 1);
       g_autoptr(PangoLayout) layout = make_layout (widget, n, TRUE, 0.75);
       double cx, cy, r = m.pad * 1.4, bx, by;
@@ -459,7 +536,7 @@ lab_state_diagram_snapshot (GtkWidget   *widget,
       if (p == NULL)
         continue;
       for (guint j = 0; j < i; j++)
-        same_before += place_of (self->trace[j]) == p;
+        same_before += trace_place (self, j) == p;
 
       box_center (&m, p, &cx, &cy);
       bx = cx - m.box_w / 2 + r + same_before * (2.2 * r);
@@ -478,7 +555,7 @@ lab_state_diagram_snapshot (GtkWidget   *widget,
       g_autofree char *text = g_strdup_printf (_("Accept queue: %u waiting, of at most %u"),
                                                self->queue_length, self->queue_limit);
       g_autoptr(PangoLayout) layout = make_layout (widget, text, FALSE, 1.0);
-      double y = 7 * (m.box_h + m.gap_y) + m.pad;
+      double y = m.title_h + 7 * (m.box_h + m.gap_y) + m.pad;
       double slot = m.box_h * 0.8;
       guint slots = MIN (self->queue_limit, 32u);
       int lw, lh;
@@ -505,7 +582,7 @@ lab_state_diagram_snapshot (GtkWidget   *widget,
     {
       g_autoptr(PangoLayout) layout =
         make_layout (widget, _("Choose a TCP connection, or start a TCP server, to see its state here."), FALSE, 1.0);
-      double y = 7 * (m.box_h + m.gap_y) + m.pad;
+      double y = m.title_h + 7 * (m.box_h + m.gap_y) + m.pad;
 
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
       pango_layout_set_width (layout, (int) (m.width * PANGO_SCALE));
@@ -528,6 +605,7 @@ lab_state_diagram_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->endpoint, self);
   g_clear_object (&self->connection);
   g_clear_object (&self->endpoint);
+  g_clear_pointer (&self->title, g_free);
 
   G_OBJECT_CLASS (lab_state_diagram_parent_class)->dispose (object);
 }

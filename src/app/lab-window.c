@@ -154,8 +154,7 @@ show_connection (LabWindow        *self,
   LabConnection *connection = panel != NULL ? lab_endpoint_panel_get_connection (panel) : NULL;
 
   self->current_panel = panel;
-  lab_bytes_view_set_connection (self->bytes_view, connection,
-                                 endpoint != NULL ? lab_endpoint_get_name (endpoint) : NULL);
+  lab_bytes_view_set_connection (self->bytes_view, endpoint, connection);
 
   /* A server's framing is how its bytes read best. */
   if (endpoint != NULL)
@@ -201,7 +200,7 @@ on_timeline_selected (LabWindow *self)
 
         if (connection != NULL)
           {
-            lab_bytes_view_set_connection (self->bytes_view, connection, lab_endpoint_get_name (endpoint));
+            lab_bytes_view_set_connection (self->bytes_view, endpoint, connection);
             if (lab_endpoint_config_is_tcp (lab_endpoint_get_config (endpoint)))
               lab_state_diagram_set_source (self->state_diagram, endpoint, connection);
           }
