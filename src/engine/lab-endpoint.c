@@ -267,7 +267,10 @@ apply_to_endpoint (LabEndpoint *self,
           set_state (self, LAB_ENDPOINT_STATE_RUNNING);
           break;
         case LAB_NOTE_STOP_REQUESTED:
-          set_state (self, LAB_ENDPOINT_STATE_STOPPING);
+          /* A program can end on its own just before it is asked to: the
+           * request is then recorded after it stopped. */
+          if (self->run != NULL)
+            set_state (self, LAB_ENDPOINT_STATE_STOPPING);
           break;
         case LAB_NOTE_FAILED:
           self->failed = TRUE;
