@@ -3,6 +3,9 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "lab-locale.h"
@@ -149,4 +152,26 @@ lab_test_unref_and_wait (gpointer object)
   g_object_add_weak_pointer (object, &weak);
   g_object_unref (object);
   lab_test_wait (is_null, &weak, 5000);
+}
+
+/**
+ * lab_test_free_port:
+ * @type: `SOCK_STREAM` or `SOCK_DGRAM`
+ *
+ * Returns: a loopback port free now, as the kernel chose it (so tests can
+ *   run side by side)
+ */
+guint16
+lab_test_free_port (int type)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof sin;
+  int fd = socket (AF_INET, type, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
+  close (fd);
+
+  return ntohs (sin.sin_port);
 }

@@ -21,5 +21,6 @@ void      lab_test_run         (const char * const *argv,
                                 char              **out,
                                 char              **err,
                                 int                *exit_status);
+guint16   lab_test_free_port   (int                 type);
 
 G_END_DECLS

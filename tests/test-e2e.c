@@ -57,20 +57,6 @@ xdotool (const char *first,
   g_assert_cmpint (status, ==, 0);
 }
 
-static guint16
-free_port (void)
-{
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof sin;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
-  close (fd);
-
-  return ntohs (sin.sin_port);
-}
-
 static gboolean
 is_listening (gpointer data)
 {
@@ -91,7 +77,7 @@ test_e2e_echo (void)
   g_autofree char *port = NULL;
   g_autofree char *echoed = NULL;
   g_autofree char *shot = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "e2e-screenshot.png", NULL);
-  guint16 port_number = free_port ();
+  guint16 port_number = lab_test_free_port (SOCK_STREAM);
   int status;
 
   g_assert_nonnull (app);

@@ -108,29 +108,14 @@ test_reuseaddr_after_time_wait (LabTestFixture *f,
   lab_test_wait_stopped (reusing);
 }
 
-/* A port of this machine where nothing listens. */
-static guint16
-closed_port (void)
-{
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof sin;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
-  close (fd);
-
-  return ntohs (sin.sin_port);
-}
-
 static void
 test_connection_refused (LabTestFixture *f,
                          gconstpointer  backend)
 {
   g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client");
 
-  g_object_set (lab_endpoint_get_config (client), "port", (guint) closed_port (), NULL);
+  /* A port where nothing listens. */
+  g_object_set (lab_endpoint_get_config (client), "port", (guint) lab_test_free_port (SOCK_STREAM), NULL);
   lab_test_start (client);
   assert_failed_with (f, client, LAB_OP_CONNECT, ECONNREFUSED);
 }

@@ -13,20 +13,6 @@
  * tests/course, adapted only in their port), nc and socat. Every peer is
  * started here, on loopback, and ended here by its process. */
 
-static guint16
-free_port (int type)
-{
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof sin;
-  int fd = socket (AF_INET, type, 0);
-
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
-  close (fd);
-
-  return ntohs (sin.sin_port);
-}
-
 typedef struct {
   guint16  port;
   gboolean udp;
@@ -234,7 +220,7 @@ test_lab_client_course_servers (LabTestFixture *f,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       gboolean udp = cases[i].kind == LAB_ENDPOINT_UDP_CLIENT;
-      guint16 port = free_port (udp ? SOCK_DGRAM : SOCK_STREAM);
+      guint16 port = lab_test_free_port (udp ? SOCK_DGRAM : SOCK_STREAM);
       g_autoptr(GSubprocess) server = start_course_server (cases[i].program, port, udp);
       g_autoptr(LabEndpoint) client = new_client (f, cases[i].kind, backend, port, cases[i].send,
                                                   strlen (cases[i].expect));
@@ -253,7 +239,7 @@ static void
 test_lab_client_bye (LabTestFixture *f,
                      gconstpointer   backend)
 {
-  guint16 port = free_port (SOCK_STREAM);
+  guint16 port = lab_test_free_port (SOCK_STREAM);
   g_autoptr(GSubprocess) server = start_course_server ("tcp_threaded_echo_server_004.py", port, FALSE);
   g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client");
   g_autoptr(GBytes) hola = g_bytes_new_static ("hola\n", 5);
@@ -333,7 +319,7 @@ test_nc_and_socat (LabTestFixture *f,
 
   /* The lab's clients and real servers: nc listening, socat echoing. */
   {
-    guint16 port = free_port (SOCK_STREAM);
+    guint16 port = lab_test_free_port (SOCK_STREAM);
     g_autofree char *port_text = g_strdup_printf ("%u", port);
     g_autoptr(GError) error = NULL;
     g_autoptr(GSubprocess) nc = spawn (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
@@ -356,7 +342,7 @@ test_nc_and_socat (LabTestFixture *f,
   }
 
   {
-    guint16 port = free_port (SOCK_DGRAM);
+    guint16 port = lab_test_free_port (SOCK_DGRAM);
     g_autofree char *listen = g_strdup_printf ("UDP4-RECVFROM:%u,bind=127.0.0.1", port);
     g_autoptr(GError) error = NULL;
     g_autoptr(GSubprocess) socat = spawn (G_SUBPROCESS_FLAGS_NONE, &error, "socat", listen, "PIPE", NULL);
