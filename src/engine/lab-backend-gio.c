@@ -47,7 +47,8 @@ gio_socket (LabWorker *w,
 
   event->args.i[0] = family;
   event->args.i[1] = type;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return NULL;
   errno = 0;
   socket = g_socket_new (to_gio_family (family),
                          type == SOCK_DGRAM ? G_SOCKET_TYPE_DATAGRAM : G_SOCKET_TYPE_STREAM,
@@ -77,7 +78,8 @@ gio_setsockopt (LabWorker *w,
   event->args.i[0] = level;
   event->args.i[1] = name;
   event->args.i[2] = value;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
   errno = 0;
   ok = g_socket_set_option (s->gsocket, level, name, value, &error);
   saved = errno;
@@ -87,8 +89,9 @@ gio_setsockopt (LabWorker *w,
 }
 
 /* GIO's settings of a GSocket make no system call: recorded all the same,
- * as calls the program made. */
-static void
+ * as calls the program made, and made only once recorded (a step may hold
+ * them). Returns whether to make the call. */
+static gboolean
 record_configure (LabWorker  *w,
                   LabSock    *s,
                   const char *call,
@@ -97,8 +100,10 @@ record_configure (LabWorker  *w,
   LabEvent *event = lab_call_new (w, s, LAB_OP_CONFIGURE, call);
 
   event->args.text = text;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
   lab_call_end (w, event, 0, 0, NULL);
+  return TRUE;
 }
 
 static gboolean
@@ -109,8 +114,9 @@ gio_set_timeout (LabWorker *w,
   /* GIO counts a socket's timeout in whole seconds. */
   guint seconds = (ms + 999) / 1000;
 
+  if (!record_configure (w, s, "g_socket_set_timeout", g_strdup_printf ("%u", seconds)))
+    return FALSE;
   g_socket_set_timeout (s->gsocket, seconds);
-  record_configure (w, s, "g_socket_set_timeout", g_strdup_printf ("%u", seconds));
   return TRUE;
 }
 
@@ -119,9 +125,10 @@ gio_set_blocking (LabWorker *w,
                   LabSock   *s,
                   gboolean   blocking)
 {
+  if (!record_configure (w, s, "g_socket_set_blocking", g_strdup (blocking ? "TRUE" : "FALSE")))
+    return FALSE;
   g_socket_set_blocking (s->gsocket, blocking);
   s->nonblocking = !blocking;
-  record_configure (w, s, "g_socket_set_blocking", g_strdup (blocking ? "TRUE" : "FALSE"));
   return TRUE;
 }
 
@@ -138,7 +145,8 @@ gio_bind (LabWorker      *w,
 
   event->args.address = g_object_ref (address);
   event->args.i[0] = reuse;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
   errno = 0;
   ok = g_socket_bind (s->gsocket, address, reuse, &error);
   saved = errno;
@@ -157,11 +165,13 @@ gio_listen (LabWorker *w,
   gboolean ok;
   int saved;
 
+  if (!record_configure (w, s, "g_socket_set_listen_backlog", g_strdup_printf ("%d", backlog)))
+    return FALSE;
   g_socket_set_listen_backlog (s->gsocket, backlog);
-  record_configure (w, s, "g_socket_set_listen_backlog", g_strdup_printf ("%d", backlog));
 
   event = lab_call_new (w, s, LAB_OP_LISTEN, "g_socket_listen");
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
   errno = 0;
   ok = g_socket_listen (s->gsocket, &error);
   saved = errno;
@@ -181,7 +191,8 @@ gio_getname (LabWorker *w,
   GSocketAddress *address;
   int saved;
 
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return NULL;
   errno = 0;
   address = peer ? g_socket_get_remote_address (s->gsocket, &error)
                  : g_socket_get_local_address (s->gsocket, &error);
@@ -216,7 +227,8 @@ gio_accept (LabWorker *w,
   LabSock *conn;
   int saved;
 
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return NULL;
   errno = 0;
   accepted = g_socket_accept (s->gsocket, cancellable_for (w, s), &error);
   saved = errno;
@@ -248,7 +260,8 @@ gio_connect (LabWorker      *w,
 
   event = lab_call_new (w, s, LAB_OP_CONNECT, "g_socket_connect");
   event->args.address = g_object_ref (address);
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
   errno = 0;
   ok = g_socket_connect (s->gsocket, address, cancellable_for (w, s), &error);
   saved = errno;
@@ -273,7 +286,8 @@ gio_send (LabWorker *w,
   int saved;
 
   lab_call_set_bytes (event, bytes);
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return -1;
   errno = 0;
   n = g_socket_send (s->gsocket, (const char *) data, len, cancellable_for (w, s), &error);
   saved = errno;
@@ -295,7 +309,11 @@ gio_recv (LabWorker  *w,
   int saved;
 
   event->args.i[0] = (gint64) size;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    {
+      g_free (buf);
+      return -1;
+    }
   errno = 0;
   n = g_socket_receive (s->gsocket, (char *) buf, size, cancellable_for (w, s), &error);
   saved = errno;
@@ -334,7 +352,8 @@ gio_sendto (LabWorker      *w,
 
   lab_call_set_bytes (event, bytes);
   event->args.address = g_object_ref (to);
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return -1;
   errno = 0;
   n = g_socket_send_to (s->gsocket, to, (const char *) data, len, cancellable_for (w, s), &error);
   saved = errno;
@@ -362,7 +381,11 @@ gio_recvfrom (LabWorker       *w,
   int saved;
 
   event->args.i[0] = (gint64) size;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    {
+      g_free (buf);
+      return -1;
+    }
   errno = 0;
   n = g_socket_receive_message (s->gsocket, &peer, &vector, 1, NULL, NULL, &flags,
                                 cancellable_for (w, s), &error);
@@ -395,7 +418,8 @@ gio_shutdown (LabWorker *w,
   int saved;
 
   event->args.i[0] = how;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
   errno = 0;
   ok = g_socket_shutdown (s->gsocket, how != SHUT_WR, how != SHUT_RD, &error);
   saved = errno;
@@ -425,7 +449,8 @@ gio_close (LabWorker *w,
   lab_kernel_release (s, TRUE);
 
   event = lab_call_new (w, s, LAB_OP_CLOSE, "g_socket_close");
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return;
   errno = 0;
   ok = g_socket_close (s->gsocket, &error);
   saved = errno;
@@ -449,7 +474,8 @@ gio_resolve (LabWorker  *w,
   int saved;
 
   event->args.text = g_strdup (host);
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return NULL;
   errno = 0;
   list = g_resolver_lookup_by_name (resolver, host, w->run->cancellable, &error);
   saved = errno;
@@ -562,7 +588,15 @@ gio_poll (LabWorker   *w,
     }
 
   event = lab_call_new (w, NULL, LAB_OP_POLL, "g_main_context_iteration");
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    {
+      if (timeout != NULL)
+        {
+          g_source_destroy (timeout);
+          g_source_unref (timeout);
+        }
+      return -1;
+    }
   g_main_context_iteration (w->context, TRUE);
 
   for (guint i = 0; i < n; i++)

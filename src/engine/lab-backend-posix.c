@@ -38,7 +38,8 @@ posix_socket (LabWorker *w,
 
   event->args.i[0] = family;
   event->args.i[1] = type;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return NULL;
   fd = socket (family, type, 0);
   event->fd = fd;
   lab_call_end (w, event, fd, fd < 0 ? errno_or (EIO) : 0, NULL);
@@ -62,7 +63,8 @@ posix_setsockopt (LabWorker *w,
   event->args.i[0] = level;
   event->args.i[1] = name;
   event->args.i[2] = value;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
 
   if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO))
     {
@@ -95,7 +97,8 @@ posix_set_blocking (LabWorker *w,
   int r;
 
   event->args.i[0] = !blocking;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
   r = fcntl (s->fd, F_SETFL, blocking ? 0 : O_NONBLOCK);
   lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
 
@@ -117,7 +120,8 @@ posix_bind (LabWorker      *w,
 
   g_socket_address_to_native (address, &ss, sizeof ss, NULL);
   event->args.address = g_object_ref (address);
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
   r = bind (s->fd, (struct sockaddr *) &ss, (socklen_t) len);
   lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
 
@@ -133,7 +137,8 @@ posix_listen (LabWorker *w,
   int r;
 
   event->args.i[0] = backlog;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
   r = listen (s->fd, backlog);
   lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
 
@@ -151,7 +156,8 @@ posix_accept (LabWorker *w,
   LabSock *conn;
   int fd;
 
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return NULL;
   fd = accept (s->fd, (struct sockaddr *) &ss, &len);
   if (fd >= 0)
     peer = lab_address_from_sockaddr ((struct sockaddr *) &ss, len);
@@ -176,7 +182,8 @@ posix_getsockopt_error (LabWorker *w,
 
   event->args.i[0] = SOL_SOCKET;
   event->args.i[1] = SO_ERROR;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
   r = getsockopt (s->fd, SOL_SOCKET, SO_ERROR, so_error, &len);
   lab_call_end (w, event, r == 0 ? *so_error : r, r < 0 ? errno_or (EIO) : 0, NULL);
 
@@ -206,7 +213,8 @@ posix_connect (LabWorker      *w,
 
   event = lab_call_new (w, s, LAB_OP_CONNECT, "connect");
   event->args.address = g_object_ref (address);
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
   r = connect (s->fd, (struct sockaddr *) &ss, (socklen_t) len);
   err = r < 0 ? errno_or (EIO) : 0;
   lab_call_end (w, event, r, err, NULL);
@@ -250,7 +258,8 @@ posix_send (LabWorker *w,
   gssize n;
 
   lab_call_set_bytes (event, bytes);
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return -1;
   n = send (s->fd, data, len, 0);
   lab_call_end (w, event, n, n < 0 ? errno_or (EIO) : 0, NULL);
 
@@ -285,7 +294,11 @@ posix_recv (LabWorker  *w,
   gssize n;
 
   event->args.i[0] = (gint64) size;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    {
+      g_free (buf);
+      return -1;
+    }
   n = recv (s->fd, buf, size, 0);
   lab_call_end (w, event, n, n < 0 ? errno_or (EIO) : 0, NULL);
 
@@ -315,7 +328,8 @@ posix_sendto (LabWorker      *w,
   g_socket_address_to_native (to, &ss, sizeof ss, NULL);
   lab_call_set_bytes (event, bytes);
   event->args.address = g_object_ref (to);
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return -1;
   n = sendto (s->fd, data, len, 0, (struct sockaddr *) &ss,
               (socklen_t) g_socket_address_get_native_size (to));
   lab_call_end (w, event, n, n < 0 ? errno_or (EIO) : 0, NULL);
@@ -340,7 +354,11 @@ posix_recvfrom (LabWorker       *w,
   gssize n;
 
   event->args.i[0] = (gint64) size;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    {
+      g_free (buf);
+      return -1;
+    }
   n = recvfrom (s->fd, buf, size, MSG_TRUNC, (struct sockaddr *) &ss, &len);
   if (n >= 0)
     peer = lab_address_from_sockaddr ((struct sockaddr *) &ss, len);
@@ -368,7 +386,8 @@ posix_shutdown (LabWorker *w,
   int r;
 
   event->args.i[0] = how;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return FALSE;
   r = shutdown (s->fd, how);
   lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
 
@@ -395,7 +414,8 @@ posix_close (LabWorker *w,
   lab_kernel_release (s, TRUE);
 
   event = lab_call_new (w, s, LAB_OP_CLOSE, "close");
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return;
   r = close (s->fd);
   s->closed = TRUE;
   lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
@@ -423,7 +443,11 @@ posix_resolve (LabWorker  *w,
   event->args.i[0] = port;
   event->args.i[1] = hints.ai_family;
   event->args.i[2] = type;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    {
+      g_ptr_array_unref (addresses);
+      return NULL;
+    }
   r = getaddrinfo (host, service, &hints, &res);
   saved_errno = errno;
 
@@ -459,7 +483,8 @@ posix_getname (LabWorker *w,
   GSocketAddress *address = NULL;
   int r;
 
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return NULL;
   r = peer ? getpeername (s->fd, (struct sockaddr *) &ss, &len)
            : getsockname (s->fd, (struct sockaddr *) &ss, &len);
   if (r == 0)
@@ -541,7 +566,8 @@ posix_poll (LabWorker   *w,
   event->args.ref_text = describe_poll (w, items, n);
   event->args.i[0] = n;
   event->args.i[1] = timeout_ms;
-  lab_call_begin (w, event);
+  if (!lab_call_begin (w, event))
+    return -1;
   r = poll (fds, n, timeout_ms);
   lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
 

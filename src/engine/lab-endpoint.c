@@ -38,6 +38,11 @@ struct _LabEndpoint
   GListStore        *connections;
   GHashTable        *by_id;
   gulong             recorded_id;
+
+  /* Step mode */
+  gboolean           step_mode;
+  guint64            breakpoints;
+  GListStore        *paused;
 };
 
 enum {
@@ -54,6 +59,8 @@ enum {
   PROP_ACTIVE,
   PROP_QUEUE_LENGTH,
   PROP_QUEUE_LIMIT,
+  PROP_STEP_MODE,
+  PROP_BREAKPOINTS,
   N_PROPS
 };
 
@@ -242,6 +249,7 @@ finish_run (LabEndpoint *self)
 {
   g_clear_pointer (&self->run, lab_run_unref);
   self->listening = FALSE;
+  g_list_store_remove_all (self->paused);
   set_waiting_call (self, NULL);
   set_state (self, self->failed ? LAB_ENDPOINT_STATE_FAILED : LAB_ENDPOINT_STATE_STOPPED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
@@ -404,6 +412,212 @@ on_recorded (LabTimeline *timeline,
   g_object_unref (self);
 }
 
+/* ---- Step mode ---- */
+
+/* Tells the endpoint, in its own thread, that the calls its run holds
+ * changed; the run's threads call it. */
+typedef struct {
+  gatomicrefcount  ref;
+  GWeakRef         endpoint;
+  GMainContext    *context;
+  guint            generation;
+  gint             scheduled;
+} PauseWatch;
+
+static PauseWatch *
+pause_watch_new (LabEndpoint *endpoint)
+{
+  PauseWatch *watch = g_new0 (PauseWatch, 1);
+
+  g_atomic_ref_count_init (&watch->ref);
+  g_weak_ref_init (&watch->endpoint, endpoint);
+  watch->context = g_main_context_ref_thread_default ();
+  watch->generation = endpoint->generation;
+  return watch;
+}
+
+static gpointer
+pause_watch_ref (gpointer data)
+{
+  PauseWatch *watch = data;
+
+  g_atomic_ref_count_inc (&watch->ref);
+  return watch;
+}
+
+static void
+pause_watch_unref (gpointer data)
+{
+  PauseWatch *watch = data;
+
+  if (!g_atomic_ref_count_dec (&watch->ref))
+    return;
+  g_weak_ref_clear (&watch->endpoint);
+  g_main_context_unref (watch->context);
+  g_free (watch);
+}
+
+static void
+refresh_paused (LabEndpoint *self)
+{
+  g_autoptr(GPtrArray) paused = NULL;
+
+  if (self->run == NULL)
+    {
+      g_list_store_remove_all (self->paused);
+      return;
+    }
+
+  paused = lab_run_dup_paused (self->run);
+  g_list_store_splice (self->paused, 0, g_list_model_get_n_items (G_LIST_MODEL (self->paused)),
+                       paused->pdata, paused->len);
+}
+
+static gboolean
+on_paused_changed (gpointer data)
+{
+  PauseWatch *watch = data;
+  g_autoptr(LabEndpoint) self = g_weak_ref_get (&watch->endpoint);
+
+  g_atomic_int_set (&watch->scheduled, FALSE);
+  if (self != NULL && self->generation == watch->generation)
+    refresh_paused (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_run_paused (gpointer data)
+{
+  PauseWatch *watch = data;
+
+  /* Always through the endpoint's main loop: g_main_context_invoke ()
+   * would run it right here when the loop is idle. */
+  if (g_atomic_int_compare_and_exchange (&watch->scheduled, FALSE, TRUE))
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, on_paused_changed, pause_watch_ref (watch), pause_watch_unref);
+      g_source_set_static_name (source, "[protolab] paused calls");
+      g_source_attach (source, watch->context);
+      g_source_unref (source);
+    }
+}
+
+/**
+ * lab_endpoint_get_paused:
+ *
+ * Returns: (transfer none): the calls held before they are made, oldest
+ *   first, as events not yet in the timeline (lab_event_get_pending())
+ */
+GListModel *
+lab_endpoint_get_paused (LabEndpoint *self)
+{
+  g_return_val_if_fail (LAB_IS_ENDPOINT (self), NULL);
+
+  return G_LIST_MODEL (self->paused);
+}
+
+gboolean
+lab_endpoint_get_step_mode (LabEndpoint *self)
+{
+  g_return_val_if_fail (LAB_IS_ENDPOINT (self), FALSE);
+
+  return self->step_mode;
+}
+
+static void
+apply_gate (LabEndpoint *self)
+{
+  if (self->run != NULL)
+    lab_run_set_gate (self->run, self->step_mode, self->breakpoints);
+}
+
+/**
+ * lab_endpoint_set_step_mode:
+ *
+ * In step mode every call the program makes waits, before it is made, for
+ * lab_endpoint_step(). Turning it off makes the calls held.
+ */
+void
+lab_endpoint_set_step_mode (LabEndpoint *self,
+                            gboolean     step_mode)
+{
+  g_return_if_fail (LAB_IS_ENDPOINT (self));
+
+  step_mode = !!step_mode;
+  if (self->step_mode == step_mode)
+    return;
+  self->step_mode = step_mode;
+  apply_gate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP_MODE]);
+}
+
+gboolean
+lab_endpoint_get_breakpoint (LabEndpoint *self,
+                             LabOp        op)
+{
+  g_return_val_if_fail (LAB_IS_ENDPOINT (self), FALSE);
+
+  return (self->breakpoints & (G_GUINT64_CONSTANT (1) << op)) != 0;
+}
+
+/**
+ * lab_endpoint_set_breakpoint:
+ *
+ * Holds every call of @op, as step mode would, even out of step mode.
+ */
+void
+lab_endpoint_set_breakpoint (LabEndpoint *self,
+                             LabOp        op,
+                             gboolean     on)
+{
+  guint64 breakpoints;
+
+  g_return_if_fail (LAB_IS_ENDPOINT (self));
+  g_return_if_fail (op < 64);
+
+  breakpoints = on ? self->breakpoints | (G_GUINT64_CONSTANT (1) << op)
+                   : self->breakpoints & ~(G_GUINT64_CONSTANT (1) << op);
+  if (breakpoints == self->breakpoints)
+    return;
+  self->breakpoints = breakpoints;
+  apply_gate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BREAKPOINTS]);
+}
+
+/**
+ * lab_endpoint_step:
+ *
+ * Makes the call held longest.
+ *
+ * Returns: whether a call was held
+ */
+gboolean
+lab_endpoint_step (LabEndpoint *self)
+{
+  g_return_val_if_fail (LAB_IS_ENDPOINT (self), FALSE);
+
+  return self->run != NULL && lab_run_step (self->run);
+}
+
+/**
+ * lab_endpoint_continue:
+ *
+ * Leaves step mode: the calls held are made, and the program runs on until
+ * a breakpoint.
+ */
+void
+lab_endpoint_continue (LabEndpoint *self)
+{
+  g_return_if_fail (LAB_IS_ENDPOINT (self));
+
+  lab_endpoint_set_step_mode (self, FALSE);
+  if (self->run != NULL)
+    lab_run_release_all (self->run);
+}
+
 /**
  * lab_endpoint_start:
  *
@@ -437,6 +651,8 @@ lab_endpoint_start (LabEndpoint  *self,
   g_list_store_remove_all (self->connections);
 
   self->run = lab_run_new (self->timeline, self->config, self->id, self->generation, self->name);
+  lab_run_set_gate (self->run, self->step_mode, self->breakpoints);
+  lab_run_set_pause_notify (self->run, on_run_paused, pause_watch_new (self), pause_watch_unref);
   set_state (self, LAB_ENDPOINT_STATE_STARTING);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
   lab_run_start (self->run);
@@ -555,6 +771,8 @@ lab_endpoint_get_property (GObject    *object,
     case PROP_ACTIVE: g_value_set_boolean (value, self->run != NULL); break;
     case PROP_QUEUE_LENGTH: g_value_set_uint (value, self->queue_length); break;
     case PROP_QUEUE_LIMIT: g_value_set_uint (value, self->queue_limit); break;
+    case PROP_STEP_MODE: g_value_set_boolean (value, self->step_mode); break;
+    case PROP_BREAKPOINTS: g_value_set_uint64 (value, self->breakpoints); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -572,6 +790,7 @@ lab_endpoint_set_property (GObject      *object,
     case PROP_TIMELINE: self->timeline = g_value_dup_object (value); break;
     case PROP_CONFIG: self->config = g_value_dup_object (value); break;
     case PROP_NAME: lab_endpoint_set_name (self, g_value_get_string (value)); break;
+    case PROP_STEP_MODE: lab_endpoint_set_step_mode (self, g_value_get_boolean (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -617,6 +836,7 @@ lab_endpoint_finalize (GObject *object)
   g_free (self->address);
   g_hash_table_unref (self->by_id);
   g_object_unref (self->connections);
+  g_object_unref (self->paused);
 
   G_OBJECT_CLASS (lab_endpoint_parent_class)->finalize (object);
 }
@@ -653,6 +873,11 @@ lab_endpoint_class_init (LabEndpointClass *klass)
   properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE, RO);
   properties[PROP_QUEUE_LENGTH] = g_param_spec_uint ("queue-length", NULL, NULL, 0, G_MAXUINT, 0, RO);
   properties[PROP_QUEUE_LIMIT] = g_param_spec_uint ("queue-limit", NULL, NULL, 0, G_MAXUINT, 0, RO);
+  properties[PROP_STEP_MODE] =
+    g_param_spec_boolean ("step-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A bit for each LabOp held even out of step mode. */
+  properties[PROP_BREAKPOINTS] = g_param_spec_uint64 ("breakpoints", NULL, NULL, 0, G_MAXUINT64, 0, RO);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -664,5 +889,6 @@ lab_endpoint_init (LabEndpoint *self)
 {
   self->keep_data = TRUE;
   self->connections = g_list_store_new (LAB_TYPE_CONNECTION);
+  self->paused = g_list_store_new (LAB_TYPE_EVENT);
   self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
 }

@@ -40,6 +40,17 @@ gboolean           lab_endpoint_get_accept_queue (LabEndpoint      *self,
                                                   guint            *length,
                                                   guint            *limit);
 GListModel        *lab_endpoint_get_connections  (LabEndpoint      *self);
+GListModel        *lab_endpoint_get_paused       (LabEndpoint      *self);
+gboolean           lab_endpoint_get_step_mode    (LabEndpoint      *self);
+void               lab_endpoint_set_step_mode    (LabEndpoint      *self,
+                                                  gboolean          step_mode);
+gboolean           lab_endpoint_get_breakpoint   (LabEndpoint      *self,
+                                                  LabOp             op);
+void               lab_endpoint_set_breakpoint   (LabEndpoint      *self,
+                                                  LabOp             op,
+                                                  gboolean          on);
+gboolean           lab_endpoint_step             (LabEndpoint      *self);
+void               lab_endpoint_continue         (LabEndpoint      *self);
 LabConnection     *lab_endpoint_find_connection  (LabEndpoint      *self,
                                                   guint64           id);
 gboolean           lab_endpoint_is_active        (LabEndpoint      *self);

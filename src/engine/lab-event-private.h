@@ -48,6 +48,7 @@ struct _LabEvent
   guint           blocking : 1;
   guint           finished : 1;
   guint           instrumentation : 1;
+  guint           pending : 1;      /* held before it is made: a step's preview */
 
   /* Kernel states */
   LabTcpState     state;
@@ -68,6 +69,7 @@ struct _LabEvent
 };
 
 LabEvent *lab_event_new      (LabEventKind  kind);
+LabEvent *lab_event_copy_pending (LabEvent *call);
 void      lab_call_set_bytes (LabEvent     *self,
                               GBytes       *bytes);
 

@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -56,6 +57,41 @@ lab_event_new (LabEventKind kind)
 }
 
 /**
+ * lab_event_copy_pending:
+ * @call: a call about to be made, its arguments filled
+ *
+ * Returns: (transfer full): a copy of @call as it waits to be made, for
+ *   others to read while the thread that makes it goes on with its own
+ */
+LabEvent *
+lab_event_copy_pending (LabEvent *call)
+{
+  LabEvent *self = lab_event_new (LAB_EVENT_CALL);
+
+  self->backend = call->backend;
+  self->endpoint_id = call->endpoint_id;
+  self->run = call->run;
+  self->endpoint_name = g_ref_string_acquire (call->endpoint_name);
+  self->begin_us = call->begin_us;
+  self->thread = call->thread;
+  self->fd = call->fd;
+  self->conn = call->conn;
+  self->op = call->op;
+  self->call = call->call;
+  memcpy (self->args.i, call->args.i, sizeof self->args.i);
+  self->args.address = call->args.address != NULL ? g_object_ref (call->args.address) : NULL;
+  self->args.bytes = call->args.bytes != NULL ? g_bytes_ref (call->args.bytes) : NULL;
+  self->args.bytes_len = call->args.bytes_len;
+  self->args.text = g_strdup (call->args.text);
+  self->args.ref_text = call->args.ref_text != NULL ? g_ref_string_acquire (call->args.ref_text) : NULL;
+  self->blocking = call->blocking;
+  self->finished = FALSE;
+  self->pending = TRUE;
+
+  return self;
+}
+
+/**
  * lab_call_set_bytes:
  *
  * Keeps the first bytes a call sends, as its arguments show them.
@@ -82,6 +118,7 @@ int            lab_event_get_fd            (LabEvent *self) { return self->fd; }
 guint64        lab_event_get_connection    (LabEvent *self) { return self->conn; }
 LabOp          lab_event_get_op            (LabEvent *self) { return self->op; }
 gboolean       lab_event_get_finished      (LabEvent *self) { return self->finished; }
+gboolean       lab_event_get_pending       (LabEvent *self) { return self->pending; }
 gboolean       lab_event_get_blocking      (LabEvent *self) { return self->blocking; }
 gint64         lab_event_get_result        (LabEvent *self) { return self->result; }
 int            lab_event_get_errno         (LabEvent *self) { return self->err; }

@@ -34,6 +34,7 @@ char           *lab_event_dup_args             (LabEvent *self);
 gboolean        lab_event_get_finished         (LabEvent *self);
 gboolean        lab_event_get_blocking         (LabEvent *self);
 gboolean        lab_event_get_instrumentation  (LabEvent *self);
+gboolean        lab_event_get_pending          (LabEvent *self);
 gint64          lab_event_get_result           (LabEvent *self);
 char           *lab_event_dup_result           (LabEvent *self);
 int             lab_event_get_errno            (LabEvent *self);

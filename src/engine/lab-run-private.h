@@ -119,6 +119,15 @@ struct _LabRun
   GAsyncQueue        *commands;
   LabWorker          *loop_worker;    /* the event loop's thread, to wake */
 
+  /* Step mode: the program's calls wait at the gate to be stepped */
+  gint                gated;          /* step or a breakpoint is set */
+  gboolean            step;
+  guint64             breakpoints;    /* 1 << LabOp */
+  GQueue              paused;         /* LabPause, oldest first */
+  void              (*pause_notify) (gpointer data);
+  gpointer            pause_data;
+  GDestroyNotify      pause_destroy;
+
   /* UDP: the one socket, and the peers seen, each a “connection” */
   LabSock            *udp_sock;
   GHashTable         *udp_peers;      /* conn → GSocketAddress */
@@ -196,6 +205,16 @@ LabSock   *lab_run_lookup_sock       (LabRun            *run,
 GPtrArray *lab_run_list_socks        (LabRun            *run);
 guint64    lab_run_new_conn          (LabRun            *run);
 void       lab_command_free          (LabCommand        *command);
+void       lab_run_set_gate          (LabRun            *run,
+                                      gboolean           step,
+                                      guint64            breakpoints);
+void       lab_run_set_pause_notify  (LabRun            *run,
+                                      void             (*notify) (gpointer data),
+                                      gpointer           data,
+                                      GDestroyNotify     destroy);
+GPtrArray *lab_run_dup_paused        (LabRun            *run);
+gboolean   lab_run_step              (LabRun            *run);
+void       lab_run_release_all       (LabRun            *run);
 
 void       lab_worker_interrupt      (LabWorker         *w);
 
@@ -211,8 +230,8 @@ LabEvent  *lab_call_new              (LabWorker         *w,
                                       LabSock           *s,
                                       LabOp              op,
                                       const char        *call);
-void       lab_call_begin            (LabWorker         *w,
-                                      LabEvent          *event);
+gboolean   lab_call_begin            (LabWorker         *w,
+                                      LabEvent          *event) G_GNUC_WARN_UNUSED_RESULT;
 void       lab_call_end              (LabWorker         *w,
                                       LabEvent          *event,
                                       gint64             result,

@@ -169,6 +169,8 @@ lab_run_unref (LabRun *run)
   g_async_queue_unref (run->commands);
   g_ptr_array_unref (run->workers);
   g_object_unref (run->cancellable);
+  if (run->pause_destroy != NULL)
+    run->pause_destroy (run->pause_data);
   g_ref_string_release (run->source.name);
   g_object_unref (run->config);
   g_object_unref (run->timeline);
@@ -250,6 +252,8 @@ lab_run_stop (LabRun *run)
   g_hash_table_iter_init (&iter, run->socks);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_cancellable_cancel (((LabSock *) value)->cancellable);
+  /* Calls held in step mode are not made. */
+  g_cond_broadcast (&run->cond);
   g_mutex_unlock (&run->lock);
 
   quit = g_new0 (LabCommand, 1);
@@ -524,16 +528,198 @@ lab_call_new (LabWorker  *w,
   return event;
 }
 
+/* ---- Step mode ---- */
+
+typedef struct {
+  LabEvent *preview;
+  gboolean  released;
+} LabPause;
+
+/* Called with run->lock held. */
+static gboolean
+must_pause (LabRun *run,
+            LabOp   op)
+{
+  return run->step || (run->breakpoints & (G_GUINT64_CONSTANT (1) << op)) != 0;
+}
+
+static void
+notify_paused (LabRun *run)
+{
+  if (run->pause_notify != NULL)
+    run->pause_notify (run->pause_data);
+}
+
+/* Holds the call until it is stepped. Returns whether to make it: not when
+ * the run stops first, except a close, which gives back what the program
+ * holds. */
+static gboolean
+gate (LabWorker *w,
+      LabEvent  *event)
+{
+  LabRun *run = w->run;
+  LabPause pause = { NULL, FALSE };
+  gboolean go;
+
+  g_mutex_lock (&run->lock);
+  if (!must_pause (run, event->op) || lab_run_is_stopping (run))
+    {
+      go = !lab_run_is_stopping (run) || !must_pause (run, event->op) || event->op == LAB_OP_CLOSE;
+      g_mutex_unlock (&run->lock);
+      return go;
+    }
+  pause.preview = lab_event_copy_pending (event);
+  pause.preview->begin_us = lab_timeline_now (run->timeline);
+  g_queue_push_tail (&run->paused, &pause);
+  g_mutex_unlock (&run->lock);
+
+  notify_paused (run);
+
+  g_mutex_lock (&run->lock);
+  while (!pause.released && !lab_run_is_stopping (run))
+    g_cond_wait (&run->cond, &run->lock);
+  g_queue_remove (&run->paused, &pause);
+  go = pause.released || event->op == LAB_OP_CLOSE;
+  g_mutex_unlock (&run->lock);
+
+  g_object_unref (pause.preview);
+  notify_paused (run);
+
+  return go;
+}
+
+/**
+ * lab_run_set_gate:
+ * @step: hold every call of the program until it is stepped
+ * @breakpoints: the operations to hold even out of step mode, a bit each
+ *   (`1 << LabOp`)
+ *
+ * Calls held that no longer need to be are made at once.
+ */
+void
+lab_run_set_gate (LabRun   *run,
+                  gboolean  step,
+                  guint64   breakpoints)
+{
+  g_mutex_lock (&run->lock);
+  run->step = step;
+  run->breakpoints = breakpoints;
+  g_atomic_int_set (&run->gated, step || breakpoints != 0);
+  for (GList *l = run->paused.head; l != NULL; l = l->next)
+    {
+      LabPause *pause = l->data;
+
+      if (!must_pause (run, pause->preview->op))
+        pause->released = TRUE;
+    }
+  g_cond_broadcast (&run->cond);
+  g_mutex_unlock (&run->lock);
+}
+
+/**
+ * lab_run_set_pause_notify:
+ * @notify: called, from the thread that holds or releases a call, whenever
+ *   the calls held change
+ */
+void
+lab_run_set_pause_notify (LabRun         *run,
+                          void          (*notify) (gpointer data),
+                          gpointer        data,
+                          GDestroyNotify  destroy)
+{
+  g_assert (run->workers->len == 0);
+
+  run->pause_notify = notify;
+  run->pause_data = data;
+  run->pause_destroy = destroy;
+}
+
+/**
+ * lab_run_dup_paused:
+ *
+ * Returns: (transfer full) (element-type LabEvent): the calls held, as
+ *   previews, the oldest first
+ */
+GPtrArray *
+lab_run_dup_paused (LabRun *run)
+{
+  GPtrArray *paused = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_mutex_lock (&run->lock);
+  for (GList *l = run->paused.head; l != NULL; l = l->next)
+    {
+      LabPause *pause = l->data;
+
+      if (!pause->released)
+        g_ptr_array_add (paused, g_object_ref (pause->preview));
+    }
+  g_mutex_unlock (&run->lock);
+
+  return paused;
+}
+
+/**
+ * lab_run_release_all:
+ *
+ * Makes every call held; the next ones are held again as the gate says.
+ */
+void
+lab_run_release_all (LabRun *run)
+{
+  g_mutex_lock (&run->lock);
+  for (GList *l = run->paused.head; l != NULL; l = l->next)
+    ((LabPause *) l->data)->released = TRUE;
+  g_cond_broadcast (&run->cond);
+  g_mutex_unlock (&run->lock);
+}
+
+/**
+ * lab_run_step:
+ *
+ * Makes the call held longest.
+ *
+ * Returns: whether a call was held
+ */
+gboolean
+lab_run_step (LabRun *run)
+{
+  gboolean stepped = FALSE;
+
+  g_mutex_lock (&run->lock);
+  for (GList *l = run->paused.head; l != NULL && !stepped; l = l->next)
+    {
+      LabPause *pause = l->data;
+
+      if (!pause->released)
+        stepped = pause->released = TRUE;
+    }
+  g_cond_broadcast (&run->cond);
+  g_mutex_unlock (&run->lock);
+
+  return stepped;
+}
+
 /**
  * lab_call_begin:
  *
  * Marks the moment the call is made. A call that can block is recorded now,
- * so that it is seen waiting.
+ * so that it is seen waiting. In step mode the call first waits to be
+ * stepped.
+ *
+ * Returns: whether to make the call; if not (the run stopped while it was
+ *   held), @event is dropped and the worker's error is `ECANCELED`
  */
-void
+gboolean
 lab_call_begin (LabWorker *w,
                 LabEvent  *event)
 {
+  if (G_UNLIKELY (g_atomic_int_get (&w->run->gated)) && !gate (w, event))
+    {
+      w->err = ECANCELED;
+      g_object_unref (event);
+      return FALSE;
+    }
+
   event->begin_us = lab_timeline_now (w->run->timeline);
   w->call_begin_us = event->begin_us;
 
@@ -542,6 +728,8 @@ lab_call_begin (LabWorker *w,
       event->finished = FALSE;
       lab_timeline_append (w->run->timeline, g_object_ref (event));
     }
+
+  return TRUE;
 }
 
 /**
