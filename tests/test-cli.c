@@ -442,6 +442,57 @@ test_cli_stdin (void)
   g_assert_no_error (error);
 }
 
+/* protolab-cli explain: a call, a GLib call, an error, in both languages. */
+static void
+test_cli_explain (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (&out, &err, "explain", "accept", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "accept ()\n"));
+  g_assert_nonnull (strstr (out, "When it waits"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (&out, &err, "explain", "g_socket_accept", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "In GLib"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (&out, &err, "explain", "econnrefused", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "ECONNREFUSED\n"));
+  g_assert_nonnull (strstr (out, "What to try"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (&out, &err, "explain", "--list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\ng_socket_receive_message\n"));
+  g_assert_nonnull (strstr (out, "\nEAI_NONAME\n"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (&out, &err, "explain", "frobnicate", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "frobnicate"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (&out, &err, "explain", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  {
+    const char *argv[] = { cli_path (), "explain", "EADDRINUSE", NULL };
+    const char *env[] = { "LANGUAGE=es", NULL };
+    int status;
+
+    lab_test_run (argv, env, &out, &err, &status);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "Qué probar"));
+    g_assert_nonnull (strstr (out, "SO_REUSEADDR"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -457,6 +508,7 @@ main (int   argc,
   g_test_add_func ("/cli/sigterm", test_cli_sigterm);
   g_test_add_func ("/cli/duration", test_cli_duration);
   g_test_add_func ("/cli/jsonl", test_cli_jsonl);
+  g_test_add_func ("/cli/explain", test_cli_explain);
   g_test_add_func ("/cli/escapes", test_cli_escapes);
   g_test_add_func ("/cli/stdin", test_cli_stdin);
 

@@ -7,6 +7,7 @@
 #include "lab-address.h"
 #include "lab-errno.h"
 #include "lab-event-details.h"
+#include "lab-explanation.h"
 #include "lab-hex.h"
 #include "lab-timeline-view.h"
 
@@ -26,6 +27,7 @@ struct _LabEventDetails
   GtkLabel  *title_label;
   GtkGrid   *grid;
   GtkLabel  *dump_label;
+  GtkLabel  *explanation_label;
 };
 
 G_DEFINE_FINAL_TYPE (LabEventDetails, lab_event_details, GTK_TYPE_WIDGET)
@@ -100,6 +102,13 @@ fill (LabEventDetails *self)
   gtk_label_set_text (self->title_label, title);
   clear_grid (self);
   gtk_widget_set_visible (GTK_WIDGET (self->dump_label), FALSE);
+
+  {
+    g_autofree char *markup = lab_explanation_markup_for_event (event, LAB_EXPLAIN_FULL);
+
+    gtk_label_set_markup (self->explanation_label, markup != NULL ? markup : "");
+    gtk_widget_set_visible (GTK_WIDGET (self->explanation_label), markup != NULL);
+  }
 
   add_rowf (self, _("Endpoint"), "%s", name != NULL ? name : "");
   add_rowf (self, _("Thread"), "%u%s", lab_event_get_thread (event),
@@ -225,6 +234,8 @@ lab_event_details_dup_text (LabEventDetails *self)
        child = gtk_widget_get_next_sibling (child))
     g_string_append_printf (out, "\n%s", gtk_label_get_text (GTK_LABEL (child)));
 
+  if (gtk_widget_get_visible (GTK_WIDGET (self->explanation_label)))
+    g_string_append_printf (out, "\n%s", gtk_label_get_text (self->explanation_label));
   if (gtk_widget_get_visible (GTK_WIDGET (self->dump_label)))
     g_string_append_printf (out, "\n%s", gtk_label_get_text (self->dump_label));
 
@@ -253,6 +264,7 @@ lab_event_details_class_init (LabEventDetailsClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lab-event-details.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, LabEventDetails, dump_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEventDetails, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, LabEventDetails, grid);
   gtk_widget_class_bind_template_child (widget_class, LabEventDetails, stack);
   gtk_widget_class_bind_template_child (widget_class, LabEventDetails, title_label);

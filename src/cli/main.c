@@ -12,7 +12,9 @@
 #include <gio/gunixinputstream.h>
 
 #include "lab-endpoint.h"
+#include "lab-errno.h"
 #include "lab-error.h"
+#include "lab-explain.h"
 #include "lab-format.h"
 #include "lab-hex.h"
 #include "lab-locale.h"
@@ -553,6 +555,71 @@ run_endpoint (LabEndpointKind   kind,
   return status;
 }
 
+/* protolab-cli explain NAME: what a call does, or what an error means. */
+static int
+run_explain (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean list = FALSE;
+  const GOptionEntry entries[] = {
+    { "list", 0, 0, G_OPTION_ARG_NONE, &list, N_("List every name there is an explanation for"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("NAME"));
+  g_option_context_set_summary (context, _("Explain a socket call (accept, g_socket_accept…) or an error "
+                                           "(ECONNREFUSED, EAI_NONAME…): what it does or means, when it "
+                                           "waits, what it returns, what to try."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      usage_error ("explain", error->message);
+      return 2;
+    }
+
+  if (list)
+    {
+      g_autofree const char **calls = lab_explain_call_names ();
+      g_autofree const char **errors = lab_errno_all_names ();
+
+      for (guint i = 0; calls[i] != NULL; i++)
+        g_print ("%s\n", calls[i]);
+      for (guint i = 0; errors[i] != NULL; i++)
+        g_print ("%s\n", errors[i]);
+      return 0;
+    }
+
+  if (argc != 2)
+    {
+      usage_error ("explain", _("Give one name: a call such as accept, or an error such as ECONNREFUSED"));
+      return 2;
+    }
+
+  {
+    const LabExplanation *explanation = lab_explain_lookup (argv[1]);
+    g_autofree char *text = NULL;
+
+    if (explanation == NULL)
+      {
+        /* Translators: %s is a name given to explain that is neither a call nor an error the lab knows. */
+        g_autofree char *message = g_strdup_printf (_("“%s” is neither a call nor an error the lab knows "
+                                                      "(“protolab-cli explain --list” lists them)"), argv[1]);
+
+        g_printerr ("protolab-cli: %s\n", message);
+        return 1;
+      }
+
+    text = lab_explanation_format (explanation);
+    g_print ("%s", text);
+  }
+
+  return 0;
+}
+
 typedef struct {
   const char      *name;
   LabEndpointKind  kind;
@@ -591,6 +658,9 @@ main (int   argc,
     if (g_str_equal (argv[1], endpoint_commands[i].name))
       return run_endpoint (endpoint_commands[i].kind, endpoint_commands[i].name, argc - 1, argv + 1);
 
+  if (argc > 1 && g_str_equal (argv[1], "explain"))
+    return run_explain (argc - 1, argv + 1);
+
   context = g_option_context_new (_("COMMAND [OPTION…]"));
   g_option_context_set_summary (context, _("Run Protolab’s servers and clients from a terminal and print "
                                            "every socket call they make."));
@@ -600,6 +670,7 @@ main (int   argc,
                                       "  tcp-client   a TCP client\n"
                                       "  udp-server   a UDP server\n"
                                       "  udp-client   a UDP client\n"
+                                      "  explain      what a socket call does or an error means\n"
                                       "\n"
                                       "“protolab-cli COMMAND --help” lists a command’s options."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

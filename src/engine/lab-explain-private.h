@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "lab-enums.h"
+
+G_BEGIN_DECLS
+
+/* The texts of the explanations, untranslated (marked with N_ ()): one per
+ * kind of call, and one per error. lab-explain.c looks them up and
+ * translates them. */
+
+typedef struct {
+  LabOp       op;
+  const char *what;       /* what the call does, in a sentence or two */
+  const char *arguments;  /* what its arguments mean, or NULL */
+  const char *waits;      /* when it blocks and until what, or NULL: never */
+  const char *result;     /* what it returns, and on failure */
+} LabCallText;
+
+typedef struct {
+  const char *call;       /* a name a backend records */
+  LabOp       op;
+  const char *note;       /* for a GLib name: what GLib does around the BSD call; else NULL */
+} LabCallName;
+
+typedef struct {
+  const char *name;       /* "ECONNREFUSED", "EAI_NONAME" */
+  const char *means;      /* what it means, in plain words */
+  const char *remedy;     /* what to try */
+} LabErrorText;
+
+extern const LabCallText  lab_call_texts[];
+extern const guint        lab_n_call_texts;
+extern const LabCallName  lab_call_names[];
+extern const guint        lab_n_call_names;
+extern const LabErrorText lab_error_texts[];
+extern const guint        lab_n_error_texts;
+
+G_END_DECLS
