@@ -91,6 +91,97 @@ test_stop_all (void)
   g_assert_cmpint (lab_endpoint_get_state (client), ==, LAB_ENDPOINT_STATE_STOPPED);
 }
 
+typedef struct {
+  LabSession *session;
+  LabOp       op;
+} HeldWait;
+
+static gboolean
+holds (gpointer data)
+{
+  HeldWait *w = data;
+  LabEvent *held = lab_session_get_held (w->session, NULL);
+
+  return held != NULL && lab_event_get_op (held) == w->op;
+}
+
+static gboolean
+has_port (gpointer data)
+{
+  return lab_endpoint_get_port (data) != 0;
+}
+
+static void
+count (guint *changes)
+{
+  (*changes)++;
+}
+
+/* Step mode for the whole bench: an endpoint added later is held too, the
+ * call held longest is stepped first, and continue lets all run. */
+static void
+test_step_all (void)
+{
+  g_autoptr(LabSession) session = lab_session_new ();
+  LabEndpoint *server, *client;
+  HeldWait wait = { session, LAB_OP_SOCKET };
+  guint16 port;
+  guint changes = 0;
+
+  g_signal_connect_swapped (session, "held-changed", G_CALLBACK (count), &changes);
+  server = add (session, LAB_ENDPOINT_TCP_SERVER);
+  g_object_set (lab_endpoint_get_config (server), "port", 0, NULL);
+  lab_session_set_step_mode (session, TRUE);
+  g_assert_true (lab_endpoint_get_step_mode (server));
+  lab_session_set_breakpoint (session, LAB_OP_CONNECT, TRUE);
+  g_assert_true (lab_session_get_breakpoint (session, LAB_OP_CONNECT));
+
+  lab_test_start (server);
+  lab_test_wait (holds, &wait, 10000);
+  g_assert_cmpuint (changes, >, 0);
+
+  /* Step the server to its accept. */
+  wait.op = LAB_OP_ACCEPT;
+  while (!holds (&wait))
+    {
+      LabEvent *before = lab_session_get_held (session, NULL);
+      gint64 at = before != NULL ? lab_event_get_begin_time (before) : -1;
+
+      if (before != NULL)
+        g_assert_true (lab_session_step (session) == server);
+      while (lab_session_get_held (session, NULL) == NULL ||
+             lab_event_get_begin_time (lab_session_get_held (session, NULL)) == at)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  lab_test_wait (has_port, server, 10000);
+  port = lab_endpoint_get_port (server);
+
+  /* A client added now is in step mode, and has the breakpoint. */
+  client = add (session, LAB_ENDPOINT_TCP_CLIENT);
+  g_assert_true (lab_endpoint_get_step_mode (client));
+  g_assert_true (lab_endpoint_get_breakpoint (client, LAB_OP_CONNECT));
+  g_object_set (lab_endpoint_get_config (client), "port", (guint) port, NULL);
+  lab_test_start (client);
+
+  /* The server's accept was held first: it is stepped first. */
+  wait.op = LAB_OP_ACCEPT;
+  g_assert_true (holds (&wait));
+  g_assert_true (lab_session_step (session) == server);
+
+  /* Out of step mode the client runs to its breakpoint, then on. */
+  lab_session_continue (session);
+  g_assert_false (lab_session_get_step_mode (session));
+  g_assert_false (lab_endpoint_get_step_mode (client));
+  wait.op = LAB_OP_CONNECT;
+  lab_test_wait (holds, &wait, 10000);
+  g_assert_true (lab_session_step (session) == client);
+  lab_test_wait_waiting_in (client, "recv");
+
+  lab_session_stop_all (session);
+  lab_test_wait_stopped (server);
+  lab_test_wait_stopped (client);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -99,6 +190,7 @@ main (int   argc,
 
   g_test_add_func ("/session/defaults", test_defaults);
   g_test_add_func ("/session/stop-all", test_stop_all);
+  g_test_add_func ("/session/step-all", test_step_all);
 
   return g_test_run ();
 }

@@ -19,9 +19,28 @@ struct _LabSession
   LabTimeline *timeline;
   GListStore  *endpoints;
   guint        counts[4];
+
+  /* Step mode and breakpoints, for every endpoint, new ones too */
+  gboolean     step_mode;
+  guint64      breakpoints;
 };
 
 G_DEFINE_FINAL_TYPE (LabSession, lab_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STEP_MODE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  HELD_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 LabSession *
 lab_session_new (void)
@@ -105,6 +124,8 @@ port_taken (LabSession *self,
   return FALSE;
 }
 
+static void on_held_changed (LabSession *self);
+
 /* The address a client reaches a server at: a server bound to every
  * interface is reached on loopback. */
 static const char *
@@ -166,6 +187,13 @@ lab_session_add (LabSession      *self,
 
   name = default_name (kind, ++self->counts[kind]);
   endpoint = lab_endpoint_new_with_config (self->timeline, config, name);
+  lab_endpoint_set_step_mode (endpoint, self->step_mode);
+  for (guint op = 0; op < 64; op++)
+    if (self->breakpoints & (G_GUINT64_CONSTANT (1) << op))
+      lab_endpoint_set_breakpoint (endpoint, (LabOp) op, TRUE);
+  g_signal_connect_object (lab_endpoint_get_paused (endpoint), "items-changed", G_CALLBACK (on_held_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (endpoint, "notify::step-mode", G_CALLBACK (on_held_changed), self, G_CONNECT_SWAPPED);
   g_list_store_append (self->endpoints, endpoint);
 
   return endpoint;
@@ -186,8 +214,11 @@ lab_session_remove (LabSession  *self,
   g_return_if_fail (LAB_IS_ENDPOINT (endpoint));
 
   lab_endpoint_stop (endpoint);
+  g_signal_handlers_disconnect_by_data (lab_endpoint_get_paused (endpoint), self);
+  g_signal_handlers_disconnect_by_data (endpoint, self);
   if (g_list_store_find (self->endpoints, endpoint, &position))
     g_list_store_remove (self->endpoints, position);
+  g_signal_emit (self, signals[HELD_CHANGED], 0);
 }
 
 /**
@@ -221,6 +252,188 @@ lab_session_stop_all (LabSession *self)
     }
 }
 
+/* ---- Step mode ---- */
+
+static void
+on_held_changed (LabSession *self)
+{
+  g_signal_emit (self, signals[HELD_CHANGED], 0);
+}
+
+gboolean
+lab_session_get_step_mode (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
+
+  return self->step_mode;
+}
+
+/**
+ * lab_session_set_step_mode:
+ *
+ * Sets step mode on every endpoint, and on those added later.
+ */
+void
+lab_session_set_step_mode (LabSession *self,
+                           gboolean    step_mode)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+
+  step_mode = !!step_mode;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
+
+      lab_endpoint_set_step_mode (endpoint, step_mode);
+    }
+
+  if (self->step_mode != step_mode)
+    {
+      self->step_mode = step_mode;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP_MODE]);
+    }
+}
+
+gboolean
+lab_session_get_breakpoint (LabSession *self,
+                            LabOp       op)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
+
+  return (self->breakpoints & (G_GUINT64_CONSTANT (1) << op)) != 0;
+}
+
+/**
+ * lab_session_set_breakpoint:
+ *
+ * Holds every call of @op, on every endpoint, even out of step mode.
+ */
+void
+lab_session_set_breakpoint (LabSession *self,
+                            LabOp       op,
+                            gboolean    on)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+  g_return_if_fail (op < 64);
+
+  if (on)
+    self->breakpoints |= G_GUINT64_CONSTANT (1) << op;
+  else
+    self->breakpoints &= ~(G_GUINT64_CONSTANT (1) << op);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
+
+      lab_endpoint_set_breakpoint (endpoint, op, on);
+    }
+}
+
+/**
+ * lab_session_get_held:
+ * @endpoint: (out) (optional) (transfer none): whose call it is
+ *
+ * Returns: (transfer none) (nullable): the call held longest, of all the
+ *   endpoints': the one lab_session_step() makes
+ */
+LabEvent *
+lab_session_get_held (LabSession   *self,
+                      LabEndpoint **endpoint)
+{
+  LabEvent *oldest = NULL;
+  LabEndpoint *owner = NULL;
+
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
+    {
+      g_autoptr(LabEndpoint) candidate = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
+      g_autoptr(LabEvent) held = g_list_model_get_item (lab_endpoint_get_paused (candidate), 0);
+
+      if (held != NULL && (oldest == NULL || lab_event_get_begin_time (held) < lab_event_get_begin_time (oldest)))
+        {
+          oldest = held;
+          owner = candidate;
+        }
+    }
+
+  /* The endpoints' models hold them. */
+  if (endpoint != NULL)
+    *endpoint = owner;
+  return oldest;
+}
+
+/**
+ * lab_session_step:
+ *
+ * Makes the call held longest, whoever's it is.
+ *
+ * Returns: (transfer none) (nullable): the endpoint whose call it was, or
+ *   %NULL when no call was held
+ */
+LabEndpoint *
+lab_session_step (LabSession *self)
+{
+  LabEndpoint *endpoint = NULL;
+
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  if (lab_session_get_held (self, &endpoint) == NULL || !lab_endpoint_step (endpoint))
+    return NULL;
+
+  return endpoint;
+}
+
+/**
+ * lab_session_continue:
+ *
+ * Leaves step mode everywhere: every call held is made, and the programs
+ * run on until a breakpoint.
+ */
+void
+lab_session_continue (LabSession *self)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+
+  lab_session_set_step_mode (self, FALSE);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
+
+      lab_endpoint_continue (endpoint);
+    }
+}
+
+static void
+lab_session_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  LabSession *self = LAB_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STEP_MODE: g_value_set_boolean (value, self->step_mode); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_session_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  LabSession *self = LAB_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STEP_MODE: lab_session_set_step_mode (self, g_value_get_boolean (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 lab_session_dispose (GObject *object)
 {
@@ -237,7 +450,25 @@ lab_session_dispose (GObject *object)
 static void
 lab_session_class_init (LabSessionClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = lab_session_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lab_session_dispose;
+  object_class->get_property = lab_session_get_property;
+  object_class->set_property = lab_session_set_property;
+
+  properties[PROP_STEP_MODE] =
+    g_param_spec_boolean ("step-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LabSession::held-changed:
+   *
+   * The calls held in step mode changed, of any endpoint, or an
+   * endpoint's step mode.
+   */
+  signals[HELD_CHANGED] = g_signal_new ("held-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

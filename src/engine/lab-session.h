@@ -27,4 +27,17 @@ LabEndpoint *lab_session_find          (LabSession      *self,
                                         guint            id);
 void         lab_session_stop_all      (LabSession      *self);
 
+gboolean     lab_session_get_step_mode  (LabSession      *self);
+void         lab_session_set_step_mode  (LabSession      *self,
+                                         gboolean         step_mode);
+gboolean     lab_session_get_breakpoint (LabSession      *self,
+                                         LabOp            op);
+void         lab_session_set_breakpoint (LabSession      *self,
+                                         LabOp            op,
+                                         gboolean         on);
+LabEvent    *lab_session_get_held       (LabSession      *self,
+                                         LabEndpoint    **endpoint);
+LabEndpoint *lab_session_step           (LabSession      *self);
+void         lab_session_continue       (LabSession      *self);
+
 G_END_DECLS
