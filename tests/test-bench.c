@@ -8,7 +8,9 @@
 #include <sys/socket.h>
 
 #include "lab-bytes-view.h"
+#include "lab-explain.h"
 #include "lab-send-box.h"
+#include "lab-step-bar.h"
 #include "lab-endpoint-panel.h"
 #include "lab-test-ui.h"
 #include "lab-timeline-view.h"
@@ -387,6 +389,109 @@ test_bench_port_in_use (void)
   close_window (window);
 }
 
+typedef struct {
+  LabWindow  *window;
+  const char *text;
+} StepBarWait;
+
+static gboolean
+step_bar_says (gpointer data)
+{
+  StepBarWait *w = data;
+  g_autofree char *text = lab_step_bar_dup_text (LAB_STEP_BAR (lab_window_get_step_bar (w->window)));
+
+  return strstr (text, w->text) != NULL;
+}
+
+static void
+wait_step_bar (LabWindow  *window,
+               const char *text)
+{
+  StepBarWait w = { window, text };
+
+  lab_test_ui_wait (step_bar_says, &w, 10000);
+}
+
+static guint
+count_rows_with (LabWindow   *window,
+                 LabEndpoint *endpoint,
+                 const char  *call)
+{
+  LabTimelineView *view = LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window));
+  GListModel *rows = lab_timeline_view_get_model (view);
+  guint n = 0;
+
+  lab_timeline_flush (lab_session_get_timeline (lab_window_get_session (window)));
+  lab_test_ui_flush ();
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (rows, i);
+
+      n += lab_event_get_kind (event) == LAB_EVENT_CALL &&
+           lab_event_get_endpoint_id (event) == lab_endpoint_get_id (endpoint) &&
+           g_str_equal (lab_event_get_call_name (event), call);
+    }
+
+  return n;
+}
+
+/* Step mode from the window: each call is held and explained before it is
+ * made, Step makes it and shows its result, and at accept the bar says
+ * why it now waits. */
+static void
+test_bench_step (void)
+{
+  LabWindow *window = open_window ();
+  LabSession *session = lab_window_get_session (window);
+  LabEndpointPanel *server = add (window, "tcp-server");
+  LabEndpoint *endpoint = lab_endpoint_panel_get_endpoint (server);
+  GtkWidget *bar = lab_window_get_step_bar (window);
+  const char *held[] = { "socket (", "bind (", "listen (", "getsockname (", "accept (" };
+
+  type_into (server, "port_entry", "0");
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "step-mode", g_variant_new_boolean (TRUE));
+  g_assert_true (lab_session_get_step_mode (session));
+  g_assert_true (lab_endpoint_get_step_mode (endpoint));
+  lab_test_ui_flush ();
+  g_assert_true (gtk_widget_get_visible (bar));
+  press_start (server);
+
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    {
+      /* Held, with what it does; not made yet. */
+      wait_step_bar (window, held[i]);
+      {
+        g_autofree char *name = g_strndup (held[i], strlen (held[i]) - 2);
+        const LabExplanation *explanation = lab_explain_call (name);
+
+        wait_step_bar (window, explanation->what);
+        g_assert_cmpuint (count_rows_with (window, endpoint, name), ==, 0);
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
+        if (i + 1 < G_N_ELEMENTS (held))
+          {
+            /* Made: in the timeline, and as the last call with its result. */
+            wait_step_bar (window, held[i + 1]);
+            g_assert_cmpuint (count_rows_with (window, endpoint, name), ==, 1);
+            wait_step_bar (window, "Last call: ");
+          }
+      }
+    }
+
+  /* accept waits for a client: the bar says so, and why. */
+  wait_step_bar (window, "waits in this call");
+  wait_step_bar (window, lab_explain_call ("accept")->waits);
+  g_assert_cmpint (lab_endpoint_get_state (endpoint), ==, LAB_ENDPOINT_STATE_WAITING);
+
+  /* Continue leaves step mode. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL));
+  g_assert_false (lab_session_get_step_mode (session));
+  g_assert_false (lab_endpoint_get_step_mode (endpoint));
+
+  lab_endpoint_stop (endpoint);
+  lab_test_ui_wait (is_stopped, endpoint, 10000);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -407,6 +512,7 @@ main (int   argc,
   g_test_add_data_func ("/bench/udp/gio", &cases[3], test_bench_exchange);
   g_test_add_func ("/bench/validation", test_bench_validation);
   g_test_add_func ("/bench/port-in-use", test_bench_port_in_use);
+  g_test_add_func ("/bench/step", test_bench_step);
 
   return g_test_run ();
 }

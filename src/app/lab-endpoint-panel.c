@@ -58,6 +58,7 @@ struct _LabEndpointPanel
   GtkCheckButton *nodelay_check;
   GtkCheckButton *udp_connect_check;
   GtkButton      *start_button;
+  GtkCheckButton *step_check;
   GtkLabel       *where_label;
   GtkWidget      *connections_box;
   GtkWidget      *no_connections;
@@ -144,7 +145,7 @@ lab_endpoint_panel_focus_first_field (LabEndpointPanel *self)
 }
 
 static const char *
-state_text (LabEndpoint *endpoint)
+state_word (LabEndpoint *endpoint)
 {
   const char *call = lab_endpoint_get_waiting_call (endpoint);
 
@@ -178,6 +179,18 @@ state_text (LabEndpoint *endpoint)
         return _("Running, waiting in recv ()");
       return _("Running");
     }
+}
+
+static char *
+state_text (LabEndpoint *endpoint)
+{
+  g_autoptr(LabEvent) held = g_list_model_get_item (lab_endpoint_get_paused (endpoint), 0);
+
+  if (held != NULL)
+    /* Translators: %s is the name of a call held in step mode, e.g. accept. */
+    return g_strdup_printf (_("Held before %s (): press Space to make it"), lab_event_get_call_name (held));
+
+  return g_strdup (state_word (endpoint));
 }
 
 static void
@@ -225,7 +238,11 @@ update_state (LabEndpointPanel *self)
   const char *address = lab_endpoint_get_address (self->endpoint);
   gboolean failed = state == LAB_ENDPOINT_STATE_FAILED && error != NULL;
 
-  gtk_label_set_text (self->state_label, state_text (self->endpoint));
+  {
+    g_autofree char *text = state_text (self->endpoint);
+
+    gtk_label_set_text (self->state_label, text);
+  }
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "failed");
   if (state == LAB_ENDPOINT_STATE_FAILED)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "failed");
@@ -583,6 +600,10 @@ lab_endpoint_panel_constructed (GObject *object)
   g_signal_connect_object (self->endpoint, "notify::error", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint, "notify::address", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (lab_endpoint_get_paused (self->endpoint), "items-changed", G_CALLBACK (update_state),
+                           self, G_CONNECT_SWAPPED);
+  g_object_bind_property (self->endpoint, "step-mode", self->step_check, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   update_state (self);
 }
 
@@ -691,6 +712,7 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, send_box);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, send_title);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, start_button);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, step_check);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, state_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, swatch);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, timeout_label);

@@ -8,6 +8,7 @@
 #include "lab-endpoint-panel.h"
 #include "lab-event-details.h"
 #include "lab-state-diagram.h"
+#include "lab-step-bar.h"
 #include "lab-timeline-view.h"
 #include "lab-window.h"
 
@@ -25,6 +26,7 @@ struct _LabWindow
   GSettings            *settings;
   LabSession           *session;
   LabTimelineView      *timeline_view;
+  LabStepBar           *step_bar;
   LabEndpointPanel     *current_panel;
   guint                 scroll_idle;
 
@@ -34,6 +36,7 @@ struct _LabWindow
   GtkBox               *bench_box;
   GtkScrolledWindow    *bench_scroller;
   GtkBox               *timeline_slot;
+  GtkBox               *inspector_box;
   GtkStack             *inspector_stack;
   LabEventDetails      *details;
   LabBytesView         *bytes_view;
@@ -130,6 +133,12 @@ GtkWidget *
 lab_window_get_bytes_view (LabWindow *self)
 {
   return GTK_WIDGET (self->bytes_view);
+}
+
+GtkWidget *
+lab_window_get_step_bar (LabWindow *self)
+{
+  return GTK_WIDGET (self->step_bar);
 }
 
 GtkWidget *
@@ -302,6 +311,119 @@ add_endpoint_action (GtkWidget  *widget,
       }
 }
 
+/* ---- Step mode ---- */
+
+/* The kinds of call a breakpoint can hold, as the menu offers them. */
+static const struct {
+  const char *action;
+  LabOp       ops[2];
+} breakpoint_kinds[] = {
+  { "break-socket", { LAB_OP_SOCKET, LAB_OP_SOCKET } },
+  { "break-bind", { LAB_OP_BIND, LAB_OP_BIND } },
+  { "break-listen", { LAB_OP_LISTEN, LAB_OP_LISTEN } },
+  { "break-accept", { LAB_OP_ACCEPT, LAB_OP_ACCEPT } },
+  { "break-connect", { LAB_OP_CONNECT, LAB_OP_CONNECT } },
+  { "break-send", { LAB_OP_SEND, LAB_OP_SENDTO } },
+  { "break-recv", { LAB_OP_RECV, LAB_OP_RECVFROM } },
+  { "break-shutdown", { LAB_OP_SHUTDOWN, LAB_OP_SHUTDOWN } },
+  { "break-close", { LAB_OP_CLOSE, LAB_OP_CLOSE } },
+};
+
+static void
+update_step_actions (LabWindow *self)
+{
+  gboolean held = lab_session_get_held (self->session, NULL) != NULL;
+  GAction *step_mode = g_action_map_lookup_action (G_ACTION_MAP (self), "step-mode");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", held);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue",
+                                 held || lab_session_get_step_mode (self->session));
+  g_simple_action_set_state (G_SIMPLE_ACTION (step_mode),
+                             g_variant_new_boolean (lab_session_get_step_mode (self->session)));
+}
+
+static void
+change_step_mode (GSimpleAction *action,
+                  GVariant      *state,
+                  gpointer       data)
+{
+  LabWindow *self = data;
+
+  if (g_variant_get_boolean (state))
+    lab_session_set_step_mode (self->session, TRUE);
+  else
+    lab_session_continue (self->session);
+}
+
+static void
+change_breakpoint (GSimpleAction *action,
+                   GVariant      *state,
+                   gpointer       data)
+{
+  LabWindow *self = data;
+  const char *name = g_action_get_name (G_ACTION (action));
+
+  for (guint i = 0; i < G_N_ELEMENTS (breakpoint_kinds); i++)
+    if (g_str_equal (name, breakpoint_kinds[i].action))
+      for (guint j = 0; j < G_N_ELEMENTS (breakpoint_kinds[i].ops); j++)
+        lab_session_set_breakpoint (self->session, breakpoint_kinds[i].ops[j], g_variant_get_boolean (state));
+
+  g_simple_action_set_state (action, state);
+}
+
+static void
+step_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+
+  if (lab_session_step (self->session) == NULL)
+    gtk_widget_error_bell (widget);
+}
+
+static void
+continue_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  lab_session_continue (LAB_WINDOW (widget)->session);
+}
+
+/* Space steps when a call is held, unless it is typed into a field; F10
+ * and F5 step and continue wherever the focus is. They come before the
+ * widgets' own keys (Space would press a focused button). */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                LabWindow             *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  gboolean held = lab_session_get_held (self->session, NULL) != NULL;
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
+    return FALSE;
+
+  if ((keyval == GDK_KEY_space && !GTK_IS_EDITABLE (focus) && !GTK_IS_TEXT_VIEW (focus)) ||
+      keyval == GDK_KEY_F10)
+    {
+      if (!held)
+        return keyval == GDK_KEY_F10 && lab_session_get_step_mode (self->session);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.step", NULL);
+      return TRUE;
+    }
+
+  if (keyval == GDK_KEY_F5 && (held || lab_session_get_step_mode (self->session)))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.continue", NULL);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* ---- Zoom ---- */
 
 static void
@@ -392,9 +514,43 @@ lab_window_constructed (GObject *object)
 
   g_assert (self->session != NULL);
 
+  /* The call held in step mode, above what is chosen: a step explained
+   * needs height more than width. */
+  self->step_bar = LAB_STEP_BAR (lab_step_bar_new (self->session));
+  gtk_box_prepend (self->inspector_box, GTK_WIDGET (self->step_bar));
   self->timeline_view = LAB_TIMELINE_VIEW (lab_timeline_view_new (self->session));
   gtk_widget_set_vexpand (GTK_WIDGET (self->timeline_view), TRUE);
   gtk_box_append (self->timeline_slot, GTK_WIDGET (self->timeline_view));
+
+  {
+    g_autoptr(GSimpleAction) step_mode =
+      g_simple_action_new_stateful ("step-mode", NULL,
+                                    g_variant_new_boolean (lab_session_get_step_mode (self->session)));
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect_object (step_mode, "change-state", G_CALLBACK (change_step_mode), self, 0);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (step_mode));
+
+    for (guint i = 0; i < G_N_ELEMENTS (breakpoint_kinds); i++)
+      {
+        gboolean on = lab_session_get_breakpoint (self->session, breakpoint_kinds[i].ops[0]);
+        g_autoptr(GSimpleAction) action =
+          g_simple_action_new_stateful (breakpoint_kinds[i].action, NULL, g_variant_new_boolean (on));
+
+        g_signal_connect_object (action, "change-state", G_CALLBACK (change_breakpoint), self, 0);
+        g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+      }
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_key_pressed), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
+    g_signal_connect_object (self->session, "held-changed", G_CALLBACK (update_step_actions), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->session, "notify::step-mode", G_CALLBACK (update_step_actions), self,
+                             G_CONNECT_SWAPPED);
+    update_step_actions (self);
+  }
   g_signal_connect_object (self->timeline_view, "notify::selected", G_CALLBACK (on_timeline_selected), self,
                            G_CONNECT_SWAPPED);
 
@@ -490,11 +646,14 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, bench_stack);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, bytes_view);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, details);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, inspector_box);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, inspector_stack);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, state_diagram);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, timeline_slot);
 
   gtk_widget_class_install_action (widget_class, "win.add-endpoint", "s", add_endpoint_action);
+  gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
+  gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_reset_action);

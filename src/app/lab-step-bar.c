@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-explanation.h"
+#include "lab-step-bar.h"
+#include "lab-timeline-view.h"
+
+/* Step mode, as a class sees it: the call that Space makes next, whose it
+ * is, what it does and what its arguments mean; and the call made last,
+ * with its result, or why it waits. */
+
+struct _LabStepBar
+{
+  GtkWidget   parent_instance;
+
+  LabSession *session;
+  LabEvent   *last;           /* the last call a stepped endpoint made */
+  guint       last_endpoint;
+  gulong      recorded_id;
+
+  /* Template widgets */
+  GtkWidget  *box;
+  GtkLabel   *heading_label;
+  GtkLabel   *call_label;
+  GtkLabel   *explanation_label;
+  GtkLabel   *last_label;
+};
+
+G_DEFINE_FINAL_TYPE (LabStepBar, lab_step_bar, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GtkWidget *
+lab_step_bar_new (LabSession *session)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (session), NULL);
+
+  return g_object_new (LAB_TYPE_STEP_BAR, "session", session, NULL);
+}
+
+static gboolean
+any_stepping (LabStepBar *self)
+{
+  GListModel *endpoints = lab_session_get_endpoints (self->session);
+
+  if (lab_session_get_step_mode (self->session))
+    return TRUE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      if (lab_endpoint_get_step_mode (endpoint))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static guint
+count_held (LabStepBar *self)
+{
+  GListModel *endpoints = lab_session_get_endpoints (self->session);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      n += g_list_model_get_n_items (lab_endpoint_get_paused (endpoint));
+    }
+
+  return n;
+}
+
+static char *
+describe_call (LabEvent *event)
+{
+  g_autofree char *call = lab_timeline_format_event (event);
+  g_autofree char *result = lab_timeline_format_result (event);
+
+  /* Translators: a call and what it returned, e.g. “socket (AF_INET, SOCK_STREAM, 0) → 3”. */
+  return g_strdup_printf (_("%s → %s"), call, result);
+}
+
+static void
+update (LabStepBar *self)
+{
+  LabEndpoint *owner = NULL;
+  LabEvent *held = lab_session_get_held (self->session, &owner);
+  gboolean waiting = self->last != NULL && !lab_event_get_finished (self->last);
+
+  gtk_widget_set_visible (GTK_WIDGET (self), held != NULL || any_stepping (self));
+
+  if (held != NULL)
+    {
+      g_autofree char *heading = NULL;
+      g_autofree char *call = lab_timeline_format_event (held);
+      g_autofree char *markup = lab_explanation_markup_for_event (held, LAB_EXPLAIN_BRIEF);
+      guint others = count_held (self) - 1;
+
+      if (others > 0)
+        /* Translators: %s is an endpoint's name; the plural is of the other calls held in step mode. */
+        heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "%s will make this call when you step (%u more call waits)",
+                                                "%s will make this call when you step (%u more calls wait)",
+                                                others),
+                                   lab_endpoint_get_name (owner), others);
+      else
+        /* Translators: %s is an endpoint's name. */
+        heading = g_strdup_printf (_("%s will make this call when you step"), lab_endpoint_get_name (owner));
+
+      gtk_label_set_text (self->heading_label, heading);
+      gtk_label_set_text (self->call_label, call);
+      gtk_label_set_markup (self->explanation_label, markup != NULL ? markup : "");
+    }
+  else if (waiting)
+    {
+      g_autofree char *call = lab_timeline_format_event (self->last);
+      const LabExplanation *explanation = lab_explain_call (lab_event_get_call_name (self->last));
+      /* Translators: %s is an endpoint's name. */
+      g_autofree char *heading = g_strdup_printf (_("%s waits in this call"), lab_event_get_endpoint_name (self->last));
+
+      gtk_label_set_text (self->heading_label, heading);
+      gtk_label_set_text (self->call_label, call);
+      gtk_label_set_text (self->explanation_label, explanation != NULL && explanation->waits != NULL
+                                                   ? explanation->waits : "");
+    }
+  else
+    {
+      gtk_label_set_text (self->heading_label, _("Step mode: each call waits for you before it is made. "
+                                                 "Start a server or a client."));
+      gtk_label_set_text (self->call_label, "");
+      gtk_label_set_text (self->explanation_label, "");
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->call_label), held != NULL || waiting);
+  gtk_widget_set_visible (GTK_WIDGET (self->explanation_label), held != NULL || waiting);
+
+  if (self->last != NULL && lab_event_get_finished (self->last))
+    {
+      g_autofree char *last = describe_call (self->last);
+      /* Translators: the call made last, and its result. */
+      g_autofree char *text = g_strdup_printf (_("Last call: %s"), last);
+
+      gtk_label_set_text (self->last_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->last_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->last_label), FALSE);
+}
+
+/* The calls of endpoints in step mode, as they are made and end. */
+static void
+on_recorded (LabTimeline *timeline,
+             LabRecord   *records,
+             guint        n_records,
+             LabStepBar  *self)
+{
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < n_records; i++)
+    {
+      LabEvent *event = records[i].event;
+      LabEndpoint *endpoint;
+
+      if (lab_event_get_kind (event) != LAB_EVENT_CALL || lab_event_get_instrumentation (event))
+        continue;
+      if (event == self->last)
+        {
+          changed = TRUE;
+          continue;
+        }
+      endpoint = lab_session_find (self->session, lab_event_get_endpoint_id (event));
+      if (endpoint == NULL || (!lab_endpoint_get_step_mode (endpoint) &&
+                               g_list_model_get_n_items (lab_endpoint_get_paused (endpoint)) == 0))
+        continue;
+
+      g_set_object (&self->last, event);
+      changed = TRUE;
+    }
+
+  if (changed)
+    update (self);
+}
+
+char *
+lab_step_bar_dup_text (LabStepBar *self)
+{
+  g_return_val_if_fail (LAB_IS_STEP_BAR (self), NULL);
+
+  return g_strjoin ("\n", gtk_label_get_text (self->heading_label), gtk_label_get_text (self->call_label),
+                    gtk_label_get_text (self->explanation_label), gtk_label_get_text (self->last_label), NULL);
+}
+
+static void
+lab_step_bar_constructed (GObject *object)
+{
+  LabStepBar *self = LAB_STEP_BAR (object);
+
+  G_OBJECT_CLASS (lab_step_bar_parent_class)->constructed (object);
+
+  g_signal_connect_object (self->session, "held-changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::step-mode", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  self->recorded_id = g_signal_connect (lab_session_get_timeline (self->session), "recorded",
+                                        G_CALLBACK (on_recorded), self);
+  update (self);
+}
+
+static void
+lab_step_bar_dispose (GObject *object)
+{
+  LabStepBar *self = LAB_STEP_BAR (object);
+
+  if (self->session != NULL)
+    g_clear_signal_handler (&self->recorded_id, lab_session_get_timeline (self->session));
+  g_clear_object (&self->last);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_STEP_BAR);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (lab_step_bar_parent_class)->dispose (object);
+}
+
+static void
+lab_step_bar_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  LabStepBar *self = LAB_STEP_BAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_step_bar_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  LabStepBar *self = LAB_STEP_BAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_step_bar_class_init (LabStepBarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = lab_step_bar_constructed;
+  object_class->dispose = lab_step_bar_dispose;
+  object_class->get_property = lab_step_bar_get_property;
+  object_class->set_property = lab_step_bar_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, LAB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lab-step-bar.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "stepbar");
+  gtk_widget_class_bind_template_child (widget_class, LabStepBar, box);
+  gtk_widget_class_bind_template_child (widget_class, LabStepBar, call_label);
+  gtk_widget_class_bind_template_child (widget_class, LabStepBar, explanation_label);
+  gtk_widget_class_bind_template_child (widget_class, LabStepBar, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, LabStepBar, last_label);
+}
+
+static void
+lab_step_bar_init (LabStepBar *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
