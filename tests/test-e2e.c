@@ -46,6 +46,9 @@ xdotool (const char *first,
   va_list args;
   int status;
 
+  /* Bounded: an X request that never completes fails the step, not the run. */
+  g_ptr_array_add (argv, (gpointer) "timeout");
+  g_ptr_array_add (argv, (gpointer) "10");
   g_ptr_array_add (argv, (gpointer) "xdotool");
   va_start (args, first);
   for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
@@ -95,6 +98,8 @@ test_e2e_echo (void)
     g_assert_cmpstr (window, !=, "");
   }
 
+  g_test_message ("window %s", window);
+
   /* A click into it, then the keyboard: Ctrl+Shift+S adds a TCP server
    * with its port field focused; the port is typed; Ctrl+Enter starts it. */
   xdotool ("windowfocus", "--sync", window, NULL);
@@ -106,6 +111,7 @@ test_e2e_echo (void)
   xdotool ("type", "--delay", "20", port, NULL);
   xdotool ("key", "--clearmodifiers", "ctrl+Return", NULL);
   lab_test_wait (is_listening, GUINT_TO_POINTER (port_number), 10000);
+  g_test_message ("listening on %u", port_number);
 
   /* nc talks to it and is answered with its own words. */
   {
@@ -129,6 +135,7 @@ test_e2e_echo (void)
     g_test_message ("screenshot: %s", shot);
   }
 
+  g_test_message ("echoed; ending the program");
   g_subprocess_send_signal (protolab, SIGTERM);
   g_subprocess_wait (protolab, NULL, &error);
   g_assert_no_error (error);
