@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application.h"
+#include "lab-locale.h"
 #include "lab-window.h"
 
 #define ZOOM_MIN 0.75
@@ -16,6 +17,7 @@ struct _LabApplication
 
   GSettings      *settings;
   int             base_dpi;
+  char           *base_theme;
   LabSession     *session;
 };
 
@@ -58,13 +60,27 @@ lab_application_get_session (LabApplication *self)
   return self->session;
 }
 
+/**
+ * lab_application_get_zoom_key:
+ *
+ * Returns: the setting that holds the zoom of the moment: presentation
+ *   mode has its own
+ */
+const char *
+lab_application_get_zoom_key (LabApplication *self)
+{
+  g_return_val_if_fail (LAB_IS_APPLICATION (self), "zoom");
+
+  return g_settings_get_boolean (self->settings, "presentation") ? "presentation-zoom" : "zoom";
+}
+
 /* The zoom scales the font resolution, not a CSS font size: every text in
  * every window, popover and dialog grows with it, including text that the
  * theme sizes in points (titles, headings) and text drawn with Pango. */
 static void
 lab_application_update_zoom (LabApplication *self)
 {
-  double zoom = g_settings_get_double (self->settings, "zoom");
+  double zoom = g_settings_get_double (self->settings, lab_application_get_zoom_key (self));
 
   zoom = CLAMP (zoom, ZOOM_MIN, ZOOM_MAX);
   g_object_set (gtk_settings_get_default (),
@@ -72,10 +88,49 @@ lab_application_update_zoom (LabApplication *self)
                 NULL);
 }
 
+/* Presentation mode draws with the high-contrast theme; dark or light as
+ * asked, both readable. */
 static void
-on_zoom_changed (LabApplication *self)
+lab_application_update_style (LabApplication *self)
+{
+  gboolean presentation = g_settings_get_boolean (self->settings, "presentation");
+  gboolean dark = g_settings_get_boolean (self->settings, "dark-style");
+
+  /* The theme's dark variant follows the preference: HighContrast's is
+   * HighContrastInverse. */
+  g_object_set (gtk_settings_get_default (),
+                "gtk-theme-name", presentation ? "HighContrast" : self->base_theme,
+                "gtk-application-prefer-dark-theme", dark,
+                NULL);
+}
+
+static void
+on_look_changed (LabApplication *self)
 {
   lab_application_update_zoom (self);
+  lab_application_update_style (self);
+}
+
+/* Windows are made again in the new language; the session, with its
+ * endpoints running and its timeline, stays. */
+static void
+on_language_changed (LabApplication *self)
+{
+  g_autofree char *language = g_settings_get_string (self->settings, "language");
+  g_autoptr(GList) windows = NULL;
+
+  lab_locale_set_language (language);
+
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (LAB_IS_WINDOW (l->data))
+      {
+        LabWindow *replacement = lab_window_new (self);
+
+        lab_window_take_state (replacement, l->data);
+        gtk_window_present (GTK_WINDOW (replacement));
+        gtk_window_destroy (l->data);
+      }
 }
 
 static void
@@ -141,6 +196,18 @@ lab_application_startup (GApplication *app)
   G_APPLICATION_CLASS (lab_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  {
+    static const char *settings_actions[] = { "presentation", "dark-style", "language" };
+    static const char *presentation_accels[] = { "F11", NULL };
+
+    for (guint i = 0; i < G_N_ELEMENTS (settings_actions); i++)
+      {
+        g_autoptr(GAction) action = g_settings_create_action (self->settings, settings_actions[i]);
+
+        g_action_map_add_action (G_ACTION_MAP (self), action);
+      }
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.presentation", presentation_accels);
+  }
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   lab_window_set_accels (GTK_APPLICATION (self));
 
@@ -153,12 +220,23 @@ lab_application_startup (GApplication *app)
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
 
-  g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &self->base_dpi, NULL);
+  g_object_get (gtk_settings_get_default (),
+                "gtk-xft-dpi", &self->base_dpi,
+                "gtk-theme-name", &self->base_theme,
+                NULL);
   if (self->base_dpi <= 0)
     self->base_dpi = 96 * 1024;
-  g_signal_connect_object (self->settings, "changed::zoom", G_CALLBACK (on_zoom_changed),
+  g_signal_connect_object (self->settings, "changed::zoom", G_CALLBACK (on_look_changed),
                            self, G_CONNECT_SWAPPED);
-  lab_application_update_zoom (self);
+  g_signal_connect_object (self->settings, "changed::presentation-zoom", G_CALLBACK (on_look_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::presentation", G_CALLBACK (on_look_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::dark-style", G_CALLBACK (on_look_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::language", G_CALLBACK (on_language_changed),
+                           self, G_CONNECT_SWAPPED);
+  on_look_changed (self);
 }
 
 static void
@@ -177,6 +255,7 @@ lab_application_dispose (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->base_theme, g_free);
 
   G_OBJECT_CLASS (lab_application_parent_class)->dispose (object);
 }

@@ -39,6 +39,7 @@ struct _LabTimelineView
 
   /* Template widgets */
   GtkWidget          *box;
+  GtkWidget          *toolbar;
   GtkToggleButton    *calls_toggle;
   GtkToggleButton    *states_toggle;
   GtkToggleButton    *data_toggle;
@@ -94,6 +95,20 @@ gboolean
 lab_timeline_view_get_following (LabTimelineView *self)
 {
   return self->following;
+}
+
+/**
+ * lab_timeline_view_set_toolbar_visible:
+ *
+ * Shows or hides the filters, which presentation mode leaves out.
+ */
+void
+lab_timeline_view_set_toolbar_visible (LabTimelineView *self,
+                                       gboolean         visible)
+{
+  g_return_if_fail (LAB_IS_TIMELINE_VIEW (self));
+
+  gtk_widget_set_visible (self->toolbar, visible);
 }
 
 /**
@@ -631,6 +646,7 @@ lab_timeline_view_class_init (LabTimelineViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabTimelineView, endpoint_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabTimelineView, kernel_toggle);
   gtk_widget_class_bind_template_child (widget_class, LabTimelineView, newest_button);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, toolbar);
   gtk_widget_class_bind_template_child (widget_class, LabTimelineView, notes_toggle);
   gtk_widget_class_bind_template_child (widget_class, LabTimelineView, scroller);
   gtk_widget_class_bind_template_child (widget_class, LabTimelineView, states_toggle);

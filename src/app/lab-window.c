@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-application.h"
 #include "lab-bytes-view.h"
 #include "lab-endpoint-panel.h"
 #include "lab-event-details.h"
@@ -30,6 +31,8 @@ struct _LabWindow
   LabEndpointPanel     *current_panel;
   guint                 scroll_idle;
 
+  GtkPaned             *outer_paned;     /* the window's child, so not bound */
+
   /* Template widgets (none a direct child of the window: GTK 4.8 would
    * unparent them twice on dispose) */
   GtkStack             *bench_stack;
@@ -37,6 +40,10 @@ struct _LabWindow
   GtkScrolledWindow    *bench_scroller;
   GtkBox               *timeline_slot;
   GtkBox               *inspector_box;
+  GtkPaned             *main_paned;
+  GtkWidget            *breakpoints_button;
+  gboolean              presenting;
+  gboolean              placed;
   GtkStack             *inspector_stack;
   LabEventDetails      *details;
   LabBytesView         *bytes_view;
@@ -432,23 +439,26 @@ lab_window_change_zoom (LabWindow *self,
 {
   g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GSettingsSchemaKey) key = NULL;
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  /* Presentation mode keeps a zoom of its own. */
+  const char *name = application != NULL ? lab_application_get_zoom_key (LAB_APPLICATION (application)) : "zoom";
   double zoom;
 
   if (step == 0)
     {
-      g_settings_reset (self->settings, "zoom");
+      g_settings_reset (self->settings, name);
       return;
     }
 
   g_object_get (self->settings, "settings-schema", &schema, NULL);
-  key = g_settings_schema_get_key (schema, "zoom");
+  key = g_settings_schema_get_key (schema, name);
 
-  zoom = g_settings_get_double (self->settings, "zoom") + step;
+  zoom = g_settings_get_double (self->settings, name) + step;
   /* Snap to the steps, so that 100 % is always reachable again. */
   zoom = ZOOM_STEP * (int) (zoom / ZOOM_STEP + 0.5);
 
   if (g_settings_schema_key_range_check (key, g_variant_new_double (zoom)))
-    g_settings_set_double (self->settings, "zoom", zoom);
+    g_settings_set_double (self->settings, name, zoom);
   else
     gtk_widget_error_bell (GTK_WIDGET (self));
 }
@@ -477,6 +487,79 @@ zoom_reset_action (GtkWidget  *widget,
   lab_window_change_zoom (LAB_WINDOW (widget), 0);
 }
 
+/* ---- Presentation mode ---- */
+
+/* Full screen, the theme's high contrast (set by the application), and only
+ * what a class needs to read: the filters and the breakpoints go. */
+static void
+update_presentation (LabWindow *self)
+{
+  gboolean presentation = g_settings_get_boolean (self->settings, "presentation");
+
+  if (presentation)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
+      gtk_window_fullscreen (GTK_WINDOW (self));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
+      if (self->presenting)
+        gtk_window_unfullscreen (GTK_WINDOW (self));
+    }
+  self->presenting = presentation;
+
+  gtk_widget_set_visible (self->breakpoints_button, !presentation);
+  lab_timeline_view_set_toolbar_visible (self->timeline_view, !presentation);
+}
+
+/**
+ * lab_window_take_state:
+ * @old: the window @self replaces
+ *
+ * Takes @old's size, divisions and choices, so that a window made again
+ * (in another language) looks the same.
+ */
+void
+lab_window_take_state (LabWindow *self,
+                       LabWindow *old)
+{
+  int width, height;
+
+  g_return_if_fail (LAB_IS_WINDOW (self));
+  g_return_if_fail (LAB_IS_WINDOW (old));
+
+  gtk_window_get_default_size (GTK_WINDOW (old), &width, &height);
+  if (gtk_widget_get_width (GTK_WIDGET (old)) > 0)
+    {
+      width = gtk_widget_get_width (GTK_WIDGET (old));
+      height = gtk_widget_get_height (GTK_WIDGET (old));
+    }
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (gtk_window_is_maximized (GTK_WINDOW (old)))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  self->placed = old->placed;
+  gtk_paned_set_position (self->outer_paned, gtk_paned_get_position (old->outer_paned));
+  gtk_paned_set_position (self->main_paned, gtk_paned_get_position (old->main_paned));
+  gtk_stack_set_visible_child_name (self->inspector_stack, gtk_stack_get_visible_child_name (old->inspector_stack));
+}
+
+/* The inspector takes a third of the window's width, whatever its size at
+ * first; after that, what the user makes of it. */
+static void
+on_outer_max_position (LabWindow *self)
+{
+  int max = 0;
+
+  g_object_get (self->outer_paned, "max-position", &max, NULL);
+
+  if (self->placed || max <= 0 || max == G_MAXINT)
+    return;
+  self->placed = TRUE;
+  gtk_paned_set_position (self->outer_paned, max * 2 / 3);
+}
+
 /* ---- The window ---- */
 
 static void
@@ -485,6 +568,10 @@ lab_window_save_size (LabWindow *self)
   int width, height;
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+
+  /* A full screen is presentation mode's, not a size to come back to. */
+  if (gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    return;
 
   g_settings_delay (self->settings);
   if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
@@ -516,6 +603,7 @@ lab_window_constructed (GObject *object)
 
   /* The call held in step mode, above what is chosen: a step explained
    * needs height more than width. */
+  self->outer_paned = GTK_PANED (gtk_window_get_child (GTK_WINDOW (self)));
   self->step_bar = LAB_STEP_BAR (lab_step_bar_new (self->session));
   gtk_box_prepend (self->inspector_box, GTK_WIDGET (self->step_bar));
   self->timeline_view = LAB_TIMELINE_VIEW (lab_timeline_view_new (self->session));
@@ -563,6 +651,12 @@ lab_window_constructed (GObject *object)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect_object (self->outer_paned, "notify::max-position", G_CALLBACK (on_outer_max_position), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::presentation", G_CALLBACK (update_presentation), self,
+                           G_CONNECT_SWAPPED);
+  update_presentation (self);
 }
 
 static void
@@ -646,7 +740,9 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, bench_stack);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, bytes_view);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, details);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, breakpoints_button);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, inspector_box);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, inspector_stack);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, state_diagram);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, timeline_slot);

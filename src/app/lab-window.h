@@ -20,6 +20,8 @@ GtkWidget  *lab_window_get_panel          (LabWindow      *self,
                                            LabEndpoint    *endpoint);
 GtkWidget  *lab_window_get_bytes_view     (LabWindow      *self);
 GtkWidget  *lab_window_get_step_bar       (LabWindow      *self);
+void        lab_window_take_state         (LabWindow      *self,
+                                           LabWindow      *old);
 GtkWidget  *lab_window_get_details        (LabWindow      *self);
 GtkWidget  *lab_window_get_state_diagram  (LabWindow      *self);
 
