@@ -402,8 +402,11 @@ lab_state_diagram_snapshot (GtkWidget   *widget,
   gtk_style_context_get_color (style, &fg);
   if (!gtk_style_context_lookup_color (style, "accent_bg_color", &accent))
     gdk_rgba_parse (&accent, "#3584e4");
-  if (!gtk_style_context_lookup_color (style, "window_bg_color", &bg))
-    gdk_rgba_parse (&bg, "#f6f5f4");
+  /* The background the labels sit on: the theme's name for it, or else
+   * the opposite of the text's lightness. */
+  if (!gtk_style_context_lookup_color (style, "window_bg_color", &bg) &&
+      !gtk_style_context_lookup_color (style, "theme_bg_color", &bg))
+    gdk_rgba_parse (&bg, 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5 ? "#242424" : "#f6f5f4");
 
   /* Fit, and grow into a tall pane up to half as large again. */
   scale = MIN (1.5, MIN ((width - 24) / m.width, (height - 24) / m.height));

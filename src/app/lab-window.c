@@ -550,14 +550,15 @@ lab_window_take_state (LabWindow *self,
 static void
 on_outer_max_position (LabWindow *self)
 {
+  int width = gtk_widget_get_width (GTK_WIDGET (self->outer_paned));
   int max = 0;
 
   g_object_get (self->outer_paned, "max-position", &max, NULL);
 
-  if (self->placed || max <= 0 || max == G_MAXINT)
+  if (self->placed || width <= 0 || max <= 0 || max == G_MAXINT)
     return;
   self->placed = TRUE;
-  gtk_paned_set_position (self->outer_paned, max * 2 / 3);
+  gtk_paned_set_position (self->outer_paned, MIN (max, width * 2 / 3));
 }
 
 /* ---- The window ---- */
