@@ -60,6 +60,23 @@ xdotool (const char *first,
   g_assert_cmpint (status, ==, 0);
 }
 
+static char *
+find_window (void)
+{
+  const char *search[] = { "timeout", "20", "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Protolab$",
+                           NULL };
+  int status;
+  char *window = run (search, NULL, &status);
+
+  g_assert_cmpint (status, ==, 0);
+  g_strstrip (window);
+  /* The newest, should an old one linger. */
+  if (strrchr (window, '\n') != NULL)
+    memmove (window, strrchr (window, '\n') + 1, strlen (strrchr (window, '\n')));
+  g_assert_cmpstr (window, !=, "");
+  return window;
+}
+
 static gboolean
 is_listening (gpointer data)
 {
@@ -88,15 +105,7 @@ test_e2e_echo (void)
   g_assert_no_error (error);
 
   /* Its window appears. */
-  {
-    const char *search[] = { "timeout", "20", "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Protolab$",
-                             NULL };
-
-    window = run (search, NULL, &status);
-    g_assert_cmpint (status, ==, 0);
-    g_strstrip (window);
-    g_assert_cmpstr (window, !=, "");
-  }
+  window = find_window ();
 
   g_test_message ("window %s", window);
 
@@ -141,6 +150,91 @@ test_e2e_echo (void)
   g_assert_no_error (error);
 }
 
+static GSubprocess *
+start_with_settings (const char *config)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  const char *argv[] = { g_getenv ("PROTOLAB_APP"), NULL };
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static void
+quit (GSubprocess *process,
+      const char  *window)
+{
+  g_autoptr(GError) error = NULL;
+
+  xdotool ("windowfocus", "--sync", window, NULL);
+  xdotool ("key", "--clearmodifiers", "ctrl+q", NULL);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+read_settings (const char *config)
+{
+  g_autofree char *path = g_build_filename (config, "glib-2.0", "settings", "keyfile", NULL);
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+/* Presentation mode and its zoom, chosen with the keyboard, are there
+ * again when the program starts again: F11 then turns it off. */
+static void
+test_e2e_presentation_remembered (void)
+{
+  g_autofree char *config = g_dir_make_tmp ("protolab-e2e-XXXXXX", NULL);
+  g_autoptr(GSubprocess) first = start_with_settings (config);
+  g_autoptr(GSubprocess) second = NULL;
+  g_autofree char *window = find_window ();
+  g_autofree char *saved = NULL;
+  g_autofree char *saved_again = NULL;
+
+  xdotool ("windowfocus", "--sync", window, NULL);
+  xdotool ("key", "--clearmodifiers", "F11", NULL);
+  xdotool ("key", "--clearmodifiers", "ctrl+plus", NULL);
+  g_usleep (300 * 1000);
+  quit (first, window);
+
+  saved = read_settings (config);
+  g_test_message ("saved: %s", saved);
+  g_assert_nonnull (strstr (saved, "presentation=true"));
+  g_assert_nonnull (strstr (saved, "presentation-zoom=2.25"));
+
+  second = start_with_settings (config);
+  g_free (window);
+  window = find_window ();
+  xdotool ("windowfocus", "--sync", window, NULL);
+  xdotool ("key", "--clearmodifiers", "F11", NULL);
+  g_usleep (300 * 1000);
+  quit (second, window);
+
+  saved_again = read_settings (config);
+  g_assert_nonnull (strstr (saved_again, "presentation=false"));
+  /* Its zoom is kept for next time. */
+  g_assert_nonnull (strstr (saved_again, "presentation-zoom=2.25"));
+
+  {
+    g_autofree char *path = g_build_filename (config, "glib-2.0", "settings", "keyfile", NULL);
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_autofree char *parent = g_path_get_dirname (dir);
+
+    g_remove (path);
+    g_rmdir (dir);
+    g_rmdir (parent);
+    g_rmdir (config);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -155,6 +249,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/e2e/echo", test_e2e_echo);
+  g_test_add_func ("/e2e/presentation-remembered", test_e2e_presentation_remembered);
 
   return g_test_run ();
 }
