@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -357,6 +358,19 @@ has_failed (gpointer data)
 }
 
 /* A port in use: the panel says so in words, with the errno's name. */
+/* Beneath the error, what it means and what to try. */
+static void
+assert_explained (LabEndpointPanel *panel,
+                  int               err)
+{
+  GtkLabel *hint = GTK_LABEL (child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "error_hint"));
+  const LabExplanation *explanation = lab_explain_error (err);
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (hint)));
+  g_assert_nonnull (strstr (gtk_label_get_text (hint), explanation->means));
+  g_assert_nonnull (strstr (gtk_label_get_text (hint), explanation->remedy));
+}
+
 static void
 test_bench_port_in_use (void)
 {
@@ -382,6 +396,7 @@ test_bench_port_in_use (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error)));
   g_assert_nonnull (strstr (gtk_label_get_text (error), "bind: EADDRINUSE"));
   g_assert_cmpstr (gtk_label_get_text (state), ==, "Stopped by an error");
+  assert_explained (server, EADDRINUSE);
 
   /* It can be started again, once the port is free. */
   g_assert_true (start_enabled (server));
@@ -492,6 +507,34 @@ test_bench_step (void)
   close_window (window);
 }
 
+/* A client that connects before its server listens: refused, and told
+ * why and what to do, in the panel and in step mode's bar. */
+static void
+test_bench_refused (void)
+{
+  LabWindow *window = open_window ();
+  LabEndpointPanel *client = add (window, "tcp-client");
+  g_autofree char *port = g_strdup_printf ("%u", lab_test_free_port (SOCK_STREAM));
+
+  type_into (client, "port_entry", port);
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "step-mode", g_variant_new_boolean (TRUE));
+  press_start (client);
+  wait_step_bar (window, "connect (");
+  while (!has_failed (lab_endpoint_panel_get_endpoint (client)))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  lab_test_ui_wait (has_failed, lab_endpoint_panel_get_endpoint (client), 10000);
+
+  assert_explained (client, ECONNREFUSED);
+  wait_step_bar (window, "ECONNREFUSED");
+  wait_step_bar (window, lab_explain_error (ECONNREFUSED)->remedy);
+
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "step-mode", g_variant_new_boolean (FALSE));
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -513,6 +556,7 @@ main (int   argc,
   g_test_add_func ("/bench/validation", test_bench_validation);
   g_test_add_func ("/bench/port-in-use", test_bench_port_in_use);
   g_test_add_func ("/bench/step", test_bench_step);
+  g_test_add_func ("/bench/refused", test_bench_refused);
 
   return g_test_run ();
 }

@@ -7,6 +7,8 @@
 #include "lab-address.h"
 #include "lab-colours.h"
 #include "lab-endpoint-panel.h"
+#include "lab-errno.h"
+#include "lab-explain.h"
 #include "lab-send-box.h"
 
 /* One endpoint on the bench: its configuration as a form (the basics in
@@ -30,6 +32,7 @@ struct _LabEndpointPanel
   GtkLabel       *name_label;
   GtkLabel       *state_label;
   GtkLabel       *error_label;
+  GtkLabel       *error_hint;
   GtkWidget      *form;
   GtkToggleButton *posix_button;
   GtkToggleButton *gio_button;
@@ -230,6 +233,32 @@ update_start (LabEndpointPanel *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->advanced_expander), !active);
 }
 
+/* The error a run stopped with, as its words name it (“connect:
+ * ECONNREFUSED (Connection refused)”), explained: what it means and what
+ * to try. */
+static void
+update_error_hint (LabEndpointPanel *self,
+                   const char       *error)
+{
+  g_auto(GStrv) words = error != NULL ? g_strsplit_set (error, " :()", -1) : NULL;
+  const LabExplanation *explanation = NULL;
+
+  for (guint i = 0; words != NULL && words[i] != NULL && explanation == NULL; i++)
+    if (words[i][0] == 'E' && lab_errno_from_name (words[i]) != 0)
+      explanation = lab_explain_error (lab_errno_from_name (words[i]));
+
+  if (explanation != NULL)
+    {
+      g_autofree char *means = g_markup_escape_text (explanation->means, -1);
+      g_autofree char *remedy = g_markup_escape_text (explanation->remedy, -1);
+      g_autofree char *heading = g_markup_escape_text (_("What to try:"), -1);
+      g_autofree char *markup = g_strdup_printf ("%s\n<b>%s</b> %s", means, heading, remedy);
+
+      gtk_label_set_markup (self->error_hint, markup);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->error_hint), explanation != NULL);
+}
+
 static void
 update_state (LabEndpointPanel *self)
 {
@@ -255,6 +284,7 @@ update_state (LabEndpointPanel *self)
       gtk_label_set_text (self->error_label, text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed);
+  update_error_hint (self, failed ? error : NULL);
 
   if (address != NULL && lab_endpoint_is_active (self->endpoint))
     {
@@ -692,6 +722,7 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, concurrency_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, connections_box);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, connections_list);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, error_hint);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, error_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, family_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, family_label);

@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 
 #include "lab-explanation.h"
@@ -18,6 +19,7 @@ struct _LabStepBar
 
   LabSession *session;
   LabEvent   *last;           /* the last call a stepped endpoint made */
+  LabEvent   *failure;        /* and the last that failed, closes after it aside */
   guint       last_endpoint;
   gulong      recorded_id;
 
@@ -98,6 +100,8 @@ update (LabStepBar *self)
   LabEndpoint *owner = NULL;
   LabEvent *held = lab_session_get_held (self->session, &owner);
   gboolean waiting = self->last != NULL && !lab_event_get_finished (self->last);
+  const LabExplanation *failed = self->failure != NULL ? lab_explain_error (lab_event_get_errno (self->failure))
+                                                      : NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self), held != NULL || any_stepping (self));
 
@@ -135,6 +139,21 @@ update (LabStepBar *self)
       gtk_label_set_text (self->explanation_label, explanation != NULL && explanation->waits != NULL
                                                    ? explanation->waits : "");
     }
+  else if (failed != NULL)
+    {
+      g_autofree char *call = describe_call (self->failure);
+      g_autofree char *means = g_markup_escape_text (failed->means, -1);
+      g_autofree char *remedy = g_markup_escape_text (failed->remedy, -1);
+      g_autofree char *try = g_markup_escape_text (_("What to try:"), -1);
+      g_autofree char *markup = g_strdup_printf ("<b>%s</b>  %s\n<b>%s</b>  %s", failed->name, means, try, remedy);
+      /* Translators: %s is an endpoint's name. */
+      g_autofree char *heading = g_strdup_printf (_("A call of %s failed"),
+                                                  lab_event_get_endpoint_name (self->failure));
+
+      gtk_label_set_text (self->heading_label, heading);
+      gtk_label_set_text (self->call_label, call);
+      gtk_label_set_markup (self->explanation_label, markup);
+    }
   else
     {
       gtk_label_set_text (self->heading_label, _("Step mode: each call waits for you before it is made. "
@@ -143,8 +162,8 @@ update (LabStepBar *self)
       gtk_label_set_text (self->explanation_label, "");
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->call_label), held != NULL || waiting);
-  gtk_widget_set_visible (GTK_WIDGET (self->explanation_label), held != NULL || waiting);
+  gtk_widget_set_visible (GTK_WIDGET (self->call_label), held != NULL || waiting || failed != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->explanation_label), held != NULL || waiting || failed != NULL);
 
   if (self->last != NULL && lab_event_get_finished (self->last))
     {
@@ -177,6 +196,10 @@ on_recorded (LabTimeline *timeline,
         continue;
       if (event == self->last)
         {
+          /* Its end: a failure (not a stop's interruption) is kept. */
+          if (lab_event_get_finished (event) && lab_event_get_errno (event) != 0 &&
+              lab_event_get_errno (event) != EINTR && lab_event_get_errno (event) != ECANCELED)
+            g_set_object (&self->failure, event);
           changed = TRUE;
           continue;
         }
@@ -186,6 +209,11 @@ on_recorded (LabTimeline *timeline,
         continue;
 
       g_set_object (&self->last, event);
+      if (lab_event_get_finished (event) && lab_event_get_errno (event) != 0 &&
+          lab_event_get_errno (event) != EINTR && lab_event_get_errno (event) != ECANCELED)
+        g_set_object (&self->failure, event);
+      else if (lab_event_get_op (event) != LAB_OP_CLOSE)
+        g_clear_object (&self->failure);
       changed = TRUE;
     }
 
@@ -224,6 +252,7 @@ lab_step_bar_dispose (GObject *object)
   if (self->session != NULL)
     g_clear_signal_handler (&self->recorded_id, lab_session_get_timeline (self->session));
   g_clear_object (&self->last);
+  g_clear_object (&self->failure);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_STEP_BAR);
   g_clear_object (&self->session);
 
