@@ -344,6 +344,22 @@ test_bench_validation (void)
   type_into (client, "address_entry", "localhost");
   g_assert_true (start_enabled (client));
 
+  /* A server open to every interface may start, and says so. */
+  {
+    LabEndpointPanel *server = add (window, "tcp-server");
+    GtkLabel *warning = GTK_LABEL (child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, "address_error"));
+
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (warning)));
+    type_into (server, "address_entry", "0.0.0.0");
+    g_assert_true (start_enabled (server));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (warning)));
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (warning), "field-warning"));
+    type_into (server, "address_entry", "::");
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (warning)));
+    type_into (server, "address_entry", "127.0.0.1");
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (warning)));
+  }
+
   close_window (window);
 }
 

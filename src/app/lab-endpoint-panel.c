@@ -337,16 +337,29 @@ on_address_changed (LabEndpointPanel *self)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->address_entry));
   LabEndpointConfig *config = lab_endpoint_get_config (self->endpoint);
 
+  gboolean exposed = FALSE;
+
   if (is_server (self))
     {
       g_autoptr(GInetAddress) address = lab_parse_bind_address (text, &error);
 
       self->address_valid = address != NULL;
+      exposed = address != NULL && g_inet_address_get_is_any (address);
     }
   else
     self->address_valid = lab_validate_host (text, &error);
 
   set_field_error (self->address_entry, self->address_error, error);
+
+  /* Safe by default: a server open to the network says so. */
+  gtk_widget_remove_css_class (GTK_WIDGET (self->address_error), "field-warning");
+  if (exposed)
+    {
+      gtk_label_set_text (self->address_error, _("⚠ Every interface: other machines on the network can reach "
+                                                  "this server"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->address_error), "field-warning");
+      gtk_widget_set_visible (GTK_WIDGET (self->address_error), TRUE);
+    }
   if (self->address_valid && !self->updating)
     {
       g_autofree char *stripped = g_strstrip (g_strdup (text));
