@@ -613,9 +613,13 @@ lab_endpoint_continue (LabEndpoint *self)
 {
   g_return_if_fail (LAB_IS_ENDPOINT (self));
 
-  lab_endpoint_set_step_mode (self, FALSE);
   if (self->run != NULL)
-    lab_run_release_all (self->run);
+    lab_run_continue (self->run, self->breakpoints);
+  if (self->step_mode)
+    {
+      self->step_mode = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP_MODE]);
+    }
 }
 
 /**

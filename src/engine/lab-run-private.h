@@ -214,7 +214,8 @@ void       lab_run_set_pause_notify  (LabRun            *run,
                                       GDestroyNotify     destroy);
 GPtrArray *lab_run_dup_paused        (LabRun            *run);
 gboolean   lab_run_step              (LabRun            *run);
-void       lab_run_release_all       (LabRun            *run);
+void       lab_run_continue          (LabRun            *run,
+                                      guint64            breakpoints);
 
 void       lab_worker_interrupt      (LabWorker         *w);
 

@@ -659,14 +659,21 @@ lab_run_dup_paused (LabRun *run)
 }
 
 /**
- * lab_run_release_all:
+ * lab_run_continue:
+ * @breakpoints: the operations to hold from now on
  *
- * Makes every call held; the next ones are held again as the gate says.
+ * Leaves step mode: every call held now is made, and the next ones are held
+ * only at @breakpoints. Done at once, so a call that reaches a breakpoint
+ * just after is held there and not let through with the others.
  */
 void
-lab_run_release_all (LabRun *run)
+lab_run_continue (LabRun  *run,
+                  guint64  breakpoints)
 {
   g_mutex_lock (&run->lock);
+  run->step = FALSE;
+  run->breakpoints = breakpoints;
+  g_atomic_int_set (&run->gated, breakpoints != 0);
   for (GList *l = run->paused.head; l != NULL; l = l->next)
     ((LabPause *) l->data)->released = TRUE;
   g_cond_broadcast (&run->cond);

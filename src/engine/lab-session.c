@@ -395,13 +395,15 @@ lab_session_continue (LabSession *self)
 {
   g_return_if_fail (LAB_IS_SESSION (self));
 
-  lab_session_set_step_mode (self, FALSE);
+  /* Each endpoint leaves step mode as it lets its calls go, so that one
+   * reaching a breakpoint just after is held there. */
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
     {
       g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
 
       lab_endpoint_continue (endpoint);
     }
+  lab_session_set_step_mode (self, FALSE);
 }
 
 static void
