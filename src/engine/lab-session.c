@@ -23,7 +23,24 @@ struct _LabSession
   /* Step mode and breakpoints, for every endpoint, new ones too */
   gboolean     step_mode;
   guint64      breakpoints;
+
+  /* The experiment loaded: its title, notes and steps, and how Play
+   * starts each endpoint (endpoint id → Launch) */
+  char        *title;
+  char        *notes;
+  GStrv        steps;
+  GHashTable  *launch;
+
+  /* Play: the clients waiting for the servers to be ready */
+  GPtrArray   *play_servers;
+  GArray      *play_clients;
+  GArray      *play_sources;
 };
+
+typedef struct {
+  gboolean autostart;
+  guint    start_delay;
+} Launch;
 
 G_DEFINE_FINAL_TYPE (LabSession, lab_session, G_TYPE_OBJECT)
 
@@ -125,6 +142,8 @@ port_taken (LabSession *self,
 }
 
 static void on_held_changed (LabSession *self);
+static LabEndpoint *add_endpoint (LabSession *self, LabEndpointConfig *config, const char *name);
+static void play_cancel (LabSession *self);
 
 /* The address a client reaches a server at: a server bound to every
  * interface is reached on loopback. */
@@ -152,7 +171,6 @@ lab_session_add (LabSession      *self,
                  LabEndpointKind  kind)
 {
   g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (kind);
-  g_autoptr(LabEndpoint) endpoint = NULL;
   g_autofree char *name = NULL;
   gboolean tcp = is_tcp (kind);
   guint port = tcp ? FIRST_TCP_PORT : FIRST_UDP_PORT;
@@ -186,7 +204,16 @@ lab_session_add (LabSession      *self,
     }
 
   name = default_name (kind, ++self->counts[kind]);
-  endpoint = lab_endpoint_new_with_config (self->timeline, config, name);
+  return add_endpoint (self, config, name);
+}
+
+static LabEndpoint *
+add_endpoint (LabSession        *self,
+              LabEndpointConfig *config,
+              const char        *name)
+{
+  g_autoptr(LabEndpoint) endpoint = lab_endpoint_new_with_config (self->timeline, config, name);
+
   lab_endpoint_set_step_mode (endpoint, self->step_mode);
   for (guint op = 0; op < 64; op++)
     if (self->breakpoints & (G_GUINT64_CONSTANT (1) << op))
@@ -244,6 +271,8 @@ lab_session_find (LabSession *self,
 void
 lab_session_stop_all (LabSession *self)
 {
+  if (self->play_sources != NULL)
+    play_cancel (self);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
     {
       g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
@@ -436,17 +465,256 @@ lab_session_set_property (GObject      *object,
     }
 }
 
+
+/* ---- Experiments ---- */
+
+static void
+play_cancel (LabSession *self)
+{
+  for (guint i = 0; i < self->play_sources->len; i++)
+    g_source_remove (g_array_index (self->play_sources, guint, i));
+  g_array_set_size (self->play_sources, 0);
+  for (guint i = 0; i < self->play_servers->len; i++)
+    g_signal_handlers_disconnect_by_data (self->play_servers->pdata[i], self);
+  g_ptr_array_set_size (self->play_servers, 0);
+  g_array_set_size (self->play_clients, 0);
+}
+
+/**
+ * lab_session_load:
+ *
+ * Stops and removes every endpoint, then adds those of @experiment, with
+ * their names and configurations, and takes its title, notes and steps.
+ * Nothing starts: see lab_session_play().
+ */
+void
+lab_session_load (LabSession    *self,
+                  LabExperiment *experiment)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+  g_return_if_fail (LAB_IS_EXPERIMENT (experiment));
+
+  play_cancel (self);
+  while (g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)) > 0)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), 0);
+
+      lab_session_remove (self, endpoint);
+    }
+  memset (self->counts, 0, sizeof self->counts);
+  g_hash_table_remove_all (self->launch);
+
+  g_free (self->title);
+  self->title = g_strdup (lab_experiment_get_title (experiment));
+  g_free (self->notes);
+  self->notes = g_strdup (lab_experiment_get_notes (experiment));
+  g_strfreev (self->steps);
+  self->steps = g_strdupv ((GStrv) lab_experiment_get_steps (experiment));
+
+  for (guint i = 0; i < lab_experiment_get_n_endpoints (experiment); i++)
+    {
+      LabEndpointConfig *config = lab_experiment_get_config (experiment, i);
+      LabEndpointKind kind = lab_endpoint_config_get_kind (config);
+      const char *given = lab_experiment_get_endpoint_name (experiment, i);
+      g_autofree char *name = NULL;
+      Launch *launch = g_new0 (Launch, 1);
+      LabEndpoint *endpoint;
+
+      /* Numbers count on from those the file has, as if added here. */
+      self->counts[kind]++;
+      name = given[0] != '\0' ? g_strdup (given) : default_name (kind, self->counts[kind]);
+      endpoint = add_endpoint (self, config, name);
+      launch->autostart = lab_experiment_get_autostart (experiment, i);
+      launch->start_delay = lab_experiment_get_start_delay (experiment, i);
+      g_hash_table_insert (self->launch, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)), launch);
+    }
+}
+
+/**
+ * lab_session_dup_experiment:
+ *
+ * Returns: (transfer full): the bench as an experiment: every endpoint's
+ *   name and configuration, with the title, notes and steps loaded last
+ */
+LabExperiment *
+lab_session_dup_experiment (LabSession *self)
+{
+  LabExperiment *experiment;
+
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  experiment = lab_experiment_new ();
+  lab_experiment_set_title (experiment, self->title);
+  lab_experiment_set_notes (experiment, self->notes);
+  lab_experiment_set_steps (experiment, (const char *const *) self->steps);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
+      Launch *launch = g_hash_table_lookup (self->launch, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)));
+
+      lab_experiment_add_endpoint (experiment, lab_endpoint_get_name (endpoint), lab_endpoint_get_config (endpoint),
+                                   launch != NULL ? launch->autostart : TRUE,
+                                   launch != NULL ? launch->start_delay : 0);
+    }
+
+  return experiment;
+}
+
+const char *
+lab_session_get_title (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  return self->title;
+}
+
+const char *
+lab_session_get_notes (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  return self->notes;
+}
+
+/**
+ * lab_session_get_steps:
+ *
+ * Returns: (transfer none): the steps of the experiment loaded last
+ */
+const char * const *
+lab_session_get_steps (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  return (const char * const *) self->steps;
+}
+
+typedef struct {
+  LabSession *session;
+  guint       id;
+} PlayStart;
+
+static gboolean
+play_start_client (gpointer data)
+{
+  PlayStart *start = data;
+  LabEndpoint *endpoint = lab_session_find (start->session, start->id);
+  guint position;
+
+  /* A failure is the endpoint's to show, as when Start is pressed. */
+  if (endpoint != NULL && !lab_endpoint_is_active (endpoint))
+    lab_endpoint_start (endpoint, NULL);
+  for (position = 0; position < start->session->play_sources->len; position++)
+    if (g_array_index (start->session->play_sources, guint, position) == g_source_get_id (g_main_current_source ()))
+      {
+        g_array_remove_index_fast (start->session->play_sources, position);
+        break;
+      }
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+server_ready (LabEndpoint *server)
+{
+  LabEndpointState state = lab_endpoint_get_state (server);
+
+  return state != LAB_ENDPOINT_STATE_STARTING && state != LAB_ENDPOINT_STATE_RUNNING;
+}
+
+static void
+play_clients (LabSession *self)
+{
+  for (guint i = 0; i < self->play_servers->len; i++)
+    if (!server_ready (self->play_servers->pdata[i]))
+      return;
+
+  for (guint i = 0; i < self->play_servers->len; i++)
+    g_signal_handlers_disconnect_by_data (self->play_servers->pdata[i], self);
+  g_ptr_array_set_size (self->play_servers, 0);
+
+  for (guint i = 0; i < self->play_clients->len; i++)
+    {
+      guint id = g_array_index (self->play_clients, guint, i);
+      Launch *launch = g_hash_table_lookup (self->launch, GUINT_TO_POINTER (id));
+      PlayStart *start = g_new0 (PlayStart, 1);
+      guint source;
+
+      start->session = self;
+      start->id = id;
+      source = g_timeout_add_full (G_PRIORITY_DEFAULT, launch != NULL ? launch->start_delay : 0,
+                                   play_start_client, start, g_free);
+      g_array_append_val (self->play_sources, source);
+    }
+  g_array_set_size (self->play_clients, 0);
+}
+
+/**
+ * lab_session_play:
+ *
+ * Starts the endpoints the experiment starts by itself: the servers at
+ * once, then each client its delay after every server is ready (waiting
+ * for a peer, or failed). Endpoints running already are left as they are.
+ */
+void
+lab_session_play (LabSession *self)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+
+  play_cancel (self);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
+      guint id = lab_endpoint_get_id (endpoint);
+      Launch *launch = g_hash_table_lookup (self->launch, GUINT_TO_POINTER (id));
+
+      if ((launch != NULL && !launch->autostart) || lab_endpoint_is_active (endpoint))
+        continue;
+
+      if (lab_endpoint_config_is_server (lab_endpoint_get_config (endpoint)))
+        {
+          if (!lab_endpoint_start (endpoint, NULL))
+            continue;
+          g_ptr_array_add (self->play_servers, g_object_ref (endpoint));
+          g_signal_connect_object (endpoint, "notify::state", G_CALLBACK (play_clients), self, G_CONNECT_SWAPPED);
+        }
+      else
+        g_array_append_val (self->play_clients, id);
+    }
+
+  play_clients (self);
+}
+
 static void
 lab_session_dispose (GObject *object)
 {
   LabSession *self = LAB_SESSION (object);
 
+  if (self->play_sources != NULL)
+    play_cancel (self);
+
   if (self->endpoints != NULL)
     lab_session_stop_all (self);
   g_clear_object (&self->endpoints);
   g_clear_object (&self->timeline);
+  g_clear_pointer (&self->launch, g_hash_table_unref);
+  g_clear_pointer (&self->play_servers, g_ptr_array_unref);
+  g_clear_pointer (&self->play_clients, g_array_unref);
+  g_clear_pointer (&self->play_sources, g_array_unref);
 
   G_OBJECT_CLASS (lab_session_parent_class)->dispose (object);
+}
+
+static void
+lab_session_finalize (GObject *object)
+{
+  LabSession *self = LAB_SESSION (object);
+
+  g_free (self->title);
+  g_free (self->notes);
+  g_strfreev (self->steps);
+
+  G_OBJECT_CLASS (lab_session_parent_class)->finalize (object);
 }
 
 static void
@@ -455,6 +723,7 @@ lab_session_class_init (LabSessionClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = lab_session_dispose;
+  object_class->finalize = lab_session_finalize;
   object_class->get_property = lab_session_get_property;
   object_class->set_property = lab_session_set_property;
 
@@ -478,4 +747,11 @@ lab_session_init (LabSession *self)
 {
   self->timeline = lab_timeline_new ();
   self->endpoints = g_list_store_new (LAB_TYPE_ENDPOINT);
+  self->title = g_strdup ("");
+  self->notes = g_strdup ("");
+  self->steps = g_new0 (char *, 1);
+  self->launch = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->play_servers = g_ptr_array_new_with_free_func (g_object_unref);
+  self->play_clients = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->play_sources = g_array_new (FALSE, FALSE, sizeof (guint));
 }

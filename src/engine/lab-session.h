@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "lab-endpoint.h"
+#include "lab-experiment.h"
 
 G_BEGIN_DECLS
 
@@ -39,5 +40,13 @@ LabEvent    *lab_session_get_held       (LabSession      *self,
                                          LabEndpoint    **endpoint);
 LabEndpoint *lab_session_step           (LabSession      *self);
 void         lab_session_continue       (LabSession      *self);
+
+void         lab_session_load           (LabSession      *self,
+                                         LabExperiment   *experiment);
+LabExperiment *lab_session_dup_experiment (LabSession    *self);
+const char  *lab_session_get_title      (LabSession      *self);
+const char  *lab_session_get_notes      (LabSession      *self);
+const char * const *lab_session_get_steps (LabSession    *self);
+void         lab_session_play           (LabSession      *self);
 
 G_END_DECLS

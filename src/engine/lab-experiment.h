@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lab-endpoint-config.h"
+
+G_BEGIN_DECLS
+
+#define LAB_TYPE_EXPERIMENT (lab_experiment_get_type ())
+
+G_DECLARE_FINAL_TYPE (LabExperiment, lab_experiment, LAB, EXPERIMENT, GObject)
+
+/* A saved bench: endpoints with their whole configuration, a title, notes
+ * and the steps to try. Stored as a key file (`.protolab`); the bundled
+ * ones are the lessons. Reading one never runs anything: it only fills in
+ * configurations. */
+
+#define LAB_EXPERIMENT_MAX_ENDPOINTS 16
+
+LabExperiment     *lab_experiment_new                (void);
+LabExperiment     *lab_experiment_new_from_data      (const char     *data,
+                                                      gsize           length,
+                                                      GError        **error);
+LabExperiment     *lab_experiment_new_from_file      (GFile          *file,
+                                                      GCancellable   *cancellable,
+                                                      GError        **error);
+char              *lab_experiment_to_data            (LabExperiment  *self,
+                                                      gsize          *length);
+gboolean           lab_experiment_save               (LabExperiment  *self,
+                                                      GFile          *file,
+                                                      GCancellable   *cancellable,
+                                                      GError        **error);
+
+const char        *lab_experiment_get_title          (LabExperiment  *self);
+void               lab_experiment_set_title          (LabExperiment  *self,
+                                                      const char     *title);
+const char        *lab_experiment_get_notes          (LabExperiment  *self);
+void               lab_experiment_set_notes          (LabExperiment  *self,
+                                                      const char     *notes);
+const char * const *lab_experiment_get_steps         (LabExperiment  *self);
+void               lab_experiment_set_steps          (LabExperiment  *self,
+                                                      const char * const *steps);
+const char * const *lab_experiment_get_warnings      (LabExperiment  *self);
+
+guint              lab_experiment_get_n_endpoints    (LabExperiment  *self);
+void               lab_experiment_add_endpoint       (LabExperiment  *self,
+                                                      const char     *name,
+                                                      LabEndpointConfig *config,
+                                                      gboolean        autostart,
+                                                      guint           start_delay_ms);
+const char        *lab_experiment_get_endpoint_name  (LabExperiment  *self,
+                                                      guint           index);
+LabEndpointConfig *lab_experiment_get_config         (LabExperiment  *self,
+                                                      guint           index);
+gboolean           lab_experiment_get_autostart      (LabExperiment  *self,
+                                                      guint           index);
+guint              lab_experiment_get_start_delay    (LabExperiment  *self,
+                                                      guint           index);
+
+G_END_DECLS

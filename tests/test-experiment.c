@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/socket.h>
+
+#include "lab-error.h"
+#include "lab-session.h"
+#include "lab-test-engine.h"
+
+/* Experiment files: what is saved is what is loaded, and a file that is
+ * not right says where, and loads nothing. */
+
+static LabExperiment *
+load (const char  *text,
+      GError     **error)
+{
+  return lab_experiment_new_from_data (text, strlen (text), error);
+}
+
+/* Every property set away from its default, awkward bytes included. */
+static LabEndpointConfig *
+unusual_config (LabEndpointKind kind)
+{
+  static const guint8 data[] = { 'a', '"', '\\', 0, 0xff, '\n', ' ', '=', '#', '[' };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (data, sizeof data);
+  LabEndpointConfig *config = lab_endpoint_config_new (kind);
+
+  g_object_set (config,
+                "backend", LAB_BACKEND_POSIX,
+                "bind-address", "::1",
+                "host", "localhost; rm -rf ~",
+                "port", 65535,
+                "family", LAB_FAMILY_IPV6,
+                "backlog", 3,
+                "reuseaddr", TRUE,
+                "rcvbuf", 8192,
+                "sndbuf", 16384,
+                "nodelay", TRUE,
+                "max-clients", 7,
+                "concurrency", LAB_CONCURRENCY_THREADS,
+                "behaviour", LAB_BEHAVIOUR_UPPER,
+                "framing", LAB_FRAMING_FIXED,
+                "fixed-size", 12,
+                "buffer-size", 3,
+                "quit-message", "adiós\n[x]=1",
+                "connect-timeout", 9,
+                "recv-timeout", 11,
+                "local-address", "127.0.0.2",
+                "local-port", 40000,
+                "udp-connect", TRUE,
+                "initial-data", bytes,
+                "sendall", FALSE,
+                "shutdown-after-send", TRUE,
+                "expect-bytes", G_GUINT64_CONSTANT (1) << 40,
+                "max-connections", 5,
+                NULL);
+  return config;
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(LabExperiment) experiment = lab_experiment_new ();
+  g_autoptr(LabExperiment) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("protolab-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  const char *steps[] = { "Press Play.", "Watch; then stop", NULL };
+
+  g_assert_no_error (error);
+  lab_experiment_set_title (experiment, "Eco [TCP] = «prueba»");
+  lab_experiment_set_notes (experiment, "Line one\nLine two; with \\ and #");
+  lab_experiment_set_steps (experiment, steps);
+  for (LabEndpointKind kind = LAB_ENDPOINT_TCP_SERVER; kind <= LAB_ENDPOINT_UDP_CLIENT; kind++)
+    {
+      g_autoptr(LabEndpointConfig) plain = lab_endpoint_config_new (kind);
+      g_autoptr(LabEndpointConfig) unusual = unusual_config (kind);
+
+      lab_experiment_add_endpoint (experiment, "Plain", plain, TRUE, 0);
+      lab_experiment_add_endpoint (experiment, " Servidor ñ ", unusual, FALSE, 250);
+    }
+
+  path = g_build_filename (dir, "round.protolab", NULL);
+  file = g_file_new_for_path (path);
+  g_assert_true (lab_experiment_save (experiment, file, NULL, &error));
+  g_assert_no_error (error);
+
+  loaded = lab_experiment_new_from_file (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (lab_experiment_get_title (loaded), ==, lab_experiment_get_title (experiment));
+  g_assert_cmpstr (lab_experiment_get_notes (loaded), ==, lab_experiment_get_notes (experiment));
+  g_assert_true (g_strv_equal ((const char *const *) lab_experiment_get_steps (loaded), steps));
+  g_assert_cmpstrv (lab_experiment_get_warnings (loaded), ((const char *[]) { NULL }));
+  g_assert_cmpuint (lab_experiment_get_n_endpoints (loaded), ==, 8);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_assert_true (lab_endpoint_config_equal (lab_experiment_get_config (loaded, i),
+                                                lab_experiment_get_config (experiment, i)));
+      g_assert_cmpint (lab_experiment_get_autostart (loaded, i), ==, lab_experiment_get_autostart (experiment, i));
+      g_assert_cmpuint (lab_experiment_get_start_delay (loaded, i), ==,
+                        lab_experiment_get_start_delay (experiment, i));
+    }
+  /* A name's spaces at the ends are not kept; the rest is. */
+  g_assert_cmpstr (lab_experiment_get_endpoint_name (loaded, 1), ==, "Servidor ñ");
+
+  /* Saved again, loaded and saved, the text is the same. */
+  {
+    g_autofree char *a = lab_experiment_to_data (loaded, NULL);
+    g_autoptr(LabExperiment) again = load (a, &error);
+    g_autofree char *b = NULL;
+
+    g_assert_no_error (error);
+    b = lab_experiment_to_data (again, NULL);
+    g_assert_cmpstr (a, ==, b);
+  }
+
+  g_assert_true (g_file_delete (file, NULL, NULL));
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+typedef struct {
+  const char *what;
+  const char *text;
+  const char *expected;   /* in the message */
+} Malformed;
+
+static void
+test_malformed (void)
+{
+  g_autofree char *huge_port = NULL;
+  g_autofree char *many = NULL;
+  g_autofree char *long_value = NULL;
+  g_autofree char *too_big = NULL;
+  GString *s;
+  Malformed cases[] = {
+    { "empty", "", "holds no experiment" },
+    { "only comments", "# nothing\n\n", "holds no experiment" },
+    { "truncated header", "[Experiment]\nTitle=x\n[Endpo", "Line 3: “[Endpo” is not a complete [group] header" },
+    { "truncated mid key", "[Endpoint 1]\nKind=tcp-server\npo", "Line 3: “po” is not a [group]" },
+    { "key before group", "Title=x\n[Experiment]\n", "Line 1: a key comes before the first [group]" },
+    { "no kind", "[Experiment]\n\n[Endpoint 1]\nport=1\n", "Line 3: [Endpoint 1] has no “Kind”" },
+    { "unknown kind", "[Endpoint 1]\nKind=sctp-server\n", "Line 2: “Kind” must be one of: tcp-server" },
+    { "port a word", "[Endpoint 1]\nKind=tcp-server\n\nport=http\n",
+      "Line 4: “port” must be a whole number from 0 to 65535, not “http”" },
+    { "port negative", "[Endpoint 1]\nKind=tcp-client\nport=-1\n", "Line 3: “port” must be a whole number" },
+    { "port too big", "[Endpoint 1]\nKind=tcp-client\nport=65536\n", "Line 3: “port” must be a whole number" },
+    { "backlog huge", "[Endpoint 1]\nKind=tcp-server\nbacklog=99999999999999999999999\n",
+      "Line 3: “backlog” must be a whole number" },
+    { "bool", "[Endpoint 1]\nKind=tcp-server\nreuseaddr=yes\n", "Line 3: “reuseaddr” must be true or false, not “yes”" },
+    { "enum", "[Endpoint 1]\nKind=tcp-server\nbehaviour=shout\n", "Line 3: “behaviour” must be one of: echo, upper" },
+    { "bad escape", "[Endpoint 1]\nKind=tcp-client\ninitial-data=a\\q\n", "Line 3: “initial-data”" },
+    { "bad hex", "[Endpoint 1]\nKind=tcp-client\ninitial-data-hex=zz\n", "Line 3: “initial-data-hex”" },
+    { "delay", "[Endpoint 1]\nKind=tcp-client\nStartDelay=600001\n", "Line 3: “StartDelay” must be a whole number" },
+    { "version", "[Experiment]\nVersion=0\n", "Line 2: “Version” must be a whole number" },
+    { "invalid UTF-8", "[Experiment]\nTitle=ok\nNotes=caf\xe9\n", "Line 3: the text is not valid UTF-8" },
+    { "binary", NULL, "binary data" },
+    { "huge port", NULL, "Line 2: “port” must be a whole number" },
+    { "too many endpoints", NULL, "Line 49: an experiment holds at most 16 endpoints" },
+    { "long value", NULL, "Line 2: “Title” is longer than 4096 characters" },
+    { "too big", NULL, "larger than 256 KiB" },
+  };
+
+  {
+    g_autofree char *nines = g_strnfill (200, '9');
+
+    huge_port = g_strdup_printf ("[Endpoint 1]\nport=%s\nKind=tcp-server\n", nines);
+  }
+  cases[19].text = huge_port;
+  s = g_string_new (NULL);
+  for (guint i = 1; i <= 17; i++)
+    g_string_append_printf (s, "[Endpoint %u]\nKind=udp-client\n\n", i);
+  many = g_string_free (s, FALSE);
+  cases[20].text = many;
+  {
+    g_autofree char *x = g_strnfill (5000, 'x');
+
+    long_value = g_strdup_printf ("[Experiment]\nTitle=%s\n", x);
+  }
+  cases[21].text = long_value;
+  too_big = g_strnfill (300 * 1024, '#');
+  cases[22].text = too_big;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LabExperiment) experiment = NULL;
+
+      g_test_message ("%s", cases[i].what);
+      if (cases[i].text == NULL)
+        experiment = lab_experiment_new_from_data ("[Experiment]\nTitle=a\0b\n", 22, &error);
+      else
+        experiment = load (cases[i].text, &error);
+      g_assert_null (experiment);
+      g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE);
+      if (strstr (error->message, cases[i].expected) == NULL)
+        g_error ("%s: “%s” does not say “%s”", cases[i].what, error->message, cases[i].expected);
+    }
+}
+
+/* What the lab does not know is said, and the rest loads. */
+static void
+test_unknown (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment =
+    load ("# made by hand\n"
+          "[Experiment]\n"
+          "Title=Hand\n"
+          "Title[es]=A mano\n"
+          "Colour=red\n"
+          "\n"
+          "[Endpoint 1]\n"
+          "Kind=udp-server\n"
+          "port=7000\n"
+          "flavour=vanilla\n"
+          "\n"
+          "[Printing]\n"
+          "paper=A4\n", &error);
+  const char *const *warnings;
+
+  g_assert_no_error (error);
+  warnings = lab_experiment_get_warnings (experiment);
+  g_assert_cmpuint (g_strv_length ((GStrv) warnings), ==, 3);
+  g_assert_cmpstr (warnings[0], ==, "Line 5: unknown key “Colour” in [Experiment], left out");
+  g_assert_cmpstr (warnings[1], ==, "Line 10: unknown key “flavour” in [Endpoint 1], left out");
+  g_assert_cmpstr (warnings[2], ==, "Line 12: unknown group [Printing], left out");
+  g_assert_cmpstr (lab_experiment_get_title (experiment), ==, "Hand");
+  g_assert_cmpuint (lab_experiment_get_n_endpoints (experiment), ==, 1);
+  g_assert_cmpint (lab_endpoint_config_get_kind (lab_experiment_get_config (experiment, 0)), ==,
+                   LAB_ENDPOINT_UDP_SERVER);
+  g_assert_cmpstr (lab_experiment_get_endpoint_name (experiment, 0), ==, "");
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return lab_endpoint_get_state (data) == LAB_ENDPOINT_STATE_CONNECTED;
+}
+
+static gboolean
+is_failed (gpointer data)
+{
+  return lab_endpoint_get_state (data) == LAB_ENDPOINT_STATE_FAILED;
+}
+
+/* Loaded into a bench and played: the server first, the client once it
+ * listens, the one not started by itself left alone; saved back, the bench
+ * is the file. */
+static void
+test_play (void)
+{
+  g_autoptr(LabSession) session = lab_session_new ();
+  g_autoptr(LabExperiment) experiment = NULL;
+  g_autoptr(LabExperiment) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *saved = NULL;
+  g_autoptr(LabEndpoint) server = NULL, client = NULL, idle = NULL;
+  guint16 port = lab_test_free_port (SOCK_STREAM);
+
+  lab_session_add (session, LAB_ENDPOINT_UDP_CLIENT);
+  text = g_strdup_printf ("[Experiment]\nTitle=Echo\nNotes=Watch\nSteps=One;Two;\n\n"
+                          "[Endpoint 1]\nName=Client\nKind=tcp-client\nhost=127.0.0.1\nport=%u\n"
+                          "initial-data=hola\\n\n\n"
+                          "[Endpoint 2]\nName=Idle\nKind=tcp-client\nport=%u\nAutostart=false\n\n"
+                          "[Endpoint 3]\nName=Server\nKind=tcp-server\nbind-address=127.0.0.1\nport=%u\n",
+                          port, port, port);
+  experiment = load (text, &error);
+  g_assert_no_error (error);
+  lab_session_load (session, experiment);
+  g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, 3);
+  g_assert_cmpstr (lab_session_get_title (session), ==, "Echo");
+  g_assert_cmpstr (lab_session_get_steps (session)[1], ==, "Two");
+  client = g_list_model_get_item (lab_session_get_endpoints (session), 0);
+  idle = g_list_model_get_item (lab_session_get_endpoints (session), 1);
+  server = g_list_model_get_item (lab_session_get_endpoints (session), 2);
+  g_assert_cmpstr (lab_endpoint_get_name (server), ==, "Server");
+
+  lab_session_play (session);
+  lab_test_wait (is_connected, client, 10000);
+  g_assert_cmpint (lab_endpoint_get_state (idle), ==, LAB_ENDPOINT_STATE_STOPPED);
+  g_assert_nonnull (lab_endpoint_get_connections (server));
+
+  back = lab_session_dup_experiment (session);
+  saved = lab_experiment_to_data (back, NULL);
+  {
+    g_autoptr(LabExperiment) again = load (saved, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (lab_experiment_get_n_endpoints (again), ==, 3);
+    g_assert_false (lab_experiment_get_autostart (again, 1));
+    g_assert_cmpstr (lab_experiment_get_endpoint_name (again, 2), ==, "Server");
+    for (guint i = 0; i < 3; i++)
+      g_assert_true (lab_endpoint_config_equal (lab_experiment_get_config (again, i),
+                                                lab_experiment_get_config (experiment, i)));
+  }
+
+  lab_session_stop_all (session);
+  lab_test_wait_stopped (server);
+  lab_test_wait_stopped (client);
+}
+
+/* A client whose server cannot start still starts, and shows the refusal. */
+static void
+test_play_failed_server (void)
+{
+  g_autoptr(LabSession) session = lab_session_new ();
+  g_autoptr(LabExperiment) experiment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabEndpoint) server = NULL, client = NULL;
+  g_autofree char *text = NULL;
+  guint16 port = lab_test_free_port (SOCK_STREAM);
+
+  text = g_strdup_printf ("[Endpoint 1]\nKind=tcp-server\nbind-address=192.0.2.1\nport=%u\n\n"
+                          "[Endpoint 2]\nKind=tcp-client\nhost=127.0.0.1\nport=%u\n", port, port);
+  experiment = load (text, &error);
+  g_assert_no_error (error);
+  lab_session_load (session, experiment);
+  server = g_list_model_get_item (lab_session_get_endpoints (session), 0);
+  client = g_list_model_get_item (lab_session_get_endpoints (session), 1);
+  g_assert_cmpstr (lab_endpoint_get_name (server), ==, "TCP server 1");
+
+  lab_session_play (session);
+  lab_test_wait (is_failed, server, 10000);
+  lab_test_wait (is_failed, client, 10000);
+  g_assert_nonnull (strstr (lab_endpoint_get_error (client), "refused"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lab_test_init (&argc, &argv);
+
+  g_test_add_func ("/experiment/round-trip", test_round_trip);
+  g_test_add_func ("/experiment/malformed", test_malformed);
+  g_test_add_func ("/experiment/unknown", test_unknown);
+  g_test_add_func ("/experiment/play", test_play);
+  g_test_add_func ("/experiment/play-failed-server", test_play_failed_server);
+
+  return g_test_run ();
+}
