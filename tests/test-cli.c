@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <glib/gstdio.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -173,6 +174,91 @@ test_cli_refused (void)
 
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "protolab-cli: connect: ECONNREFUSED ("));
+}
+
+static char *
+write_temp (const char *name,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("protolab-cli-XXXXXX", &error);
+  char *path;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+remove_temp (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* run FILE plays an experiment to its end: the server listens before the
+ * client connects, the exchange is printed, unknown keys are warned of. */
+static void
+test_cli_run (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  const char *listen_at, *connect_at;
+  guint16 port;
+  int status;
+
+  close (listening_socket (&port));
+  text = g_strdup_printf ("[Experiment]\nTitle=Echo once\nSteps=Press Play.;Watch.;\n\n"
+                          "[Endpoint 1]\nName=Client\nKind=tcp-client\nport=%u\ninitial-data=hola\\n\n"
+                          "expect-bytes=5\nwibble=1\n\n"
+                          "[Endpoint 2]\nName=Echo\nKind=tcp-server\nport=%u\nmax-connections=1\n", port, port);
+  path = write_temp ("echo.protolab", text);
+  status = run_cli (&out, &err, "run", "--backend", "posix", path, NULL);
+  remove_temp (path);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (err, "Line 11: unknown key “wibble” in [Endpoint 1], left out"));
+  g_assert_nonnull (strstr (err, "# Echo once\n"));
+  g_assert_nonnull (strstr (err, "  2. Watch.\n"));
+  listen_at = strstr (out, "Echo#1  listen (");
+  connect_at = strstr (out, "Client#1  connect (");
+  g_assert_nonnull (listen_at);
+  g_assert_nonnull (connect_at);
+  g_assert_true (listen_at < connect_at);
+  g_assert_nonnull (strstr (out, "Echo#3  ← in 5 bytes: hola\\n"));
+  g_assert_nonnull (strstr (out, "Client#1  ← in 5 bytes: hola\\n"));
+}
+
+/* A file that is not right: its line and key, exit status 1, nothing run. */
+static void
+test_cli_run_malformed (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *path = write_temp ("bad.protolab", "[Endpoint 1]\nKind=tcp-server\nport=http\n");
+  int status;
+
+  status = run_cli (&out, &err, "run", path, NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "Line 3: “port” must be a whole number from 0 to 65535, not “http”"));
+  g_assert_cmpstr (out, ==, "");
+
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+  status = run_cli (&out, &err, "run", NULL);
+  g_assert_cmpint (status, ==, 2);
+  remove_temp (path);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+  status = run_cli (&out, &err, "run", path, NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_true (g_str_has_prefix (err, "protolab-cli: "));
 }
 
 static GSubprocess *
@@ -511,6 +597,8 @@ main (int   argc,
   g_test_add_func ("/cli/explain", test_cli_explain);
   g_test_add_func ("/cli/escapes", test_cli_escapes);
   g_test_add_func ("/cli/stdin", test_cli_stdin);
+  g_test_add_func ("/cli/run", test_cli_run);
+  g_test_add_func ("/cli/run-malformed", test_cli_run_malformed);
 
   return g_test_run ();
 }

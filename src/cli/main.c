@@ -18,6 +18,7 @@
 #include "lab-format.h"
 #include "lab-hex.h"
 #include "lab-locale.h"
+#include "lab-session.h"
 
 /* protolab-cli: the lab's engine with no display. One endpoint a run; the
  * timeline is printed as it is recorded, as text or JSON Lines. */
@@ -555,6 +556,201 @@ run_endpoint (LabEndpointKind   kind,
   return status;
 }
 
+/* protolab-cli run FILE: an experiment, played as the lab's Play button
+ * plays it, its timeline printed until every endpoint has stopped. */
+
+typedef struct {
+  Cli         cli;
+  LabSession *session;
+} Run;
+
+static gboolean
+run_over (Run *run)
+{
+  GListModel *endpoints = lab_session_get_endpoints (run->session);
+
+  if (lab_session_is_playing (run->session))
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      if (lab_endpoint_is_active (endpoint))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+on_run_state_changed (LabEndpoint *endpoint,
+                      GParamSpec  *pspec,
+                      Run         *run)
+{
+  if (lab_endpoint_get_state (endpoint) == LAB_ENDPOINT_STATE_FAILED)
+    {
+      g_printerr ("protolab-cli: %s: %s\n", lab_endpoint_get_name (endpoint), lab_endpoint_get_error (endpoint));
+      run->cli.exit_status = 1;
+    }
+
+  if (run_over (run))
+    g_main_loop_quit (run->cli.loop);
+}
+
+static gboolean
+on_run_stop (gpointer data)
+{
+  Run *run = data;
+
+  lab_session_stop_all (run->session);
+  if (run_over (run))
+    g_main_loop_quit (run->cli.loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_run_duration_over (gpointer data)
+{
+  on_run_stop (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+print_experiment (LabExperiment *experiment)
+{
+  const char *const *steps = lab_experiment_get_steps (experiment);
+
+  if (lab_experiment_get_title (experiment)[0] != '\0')
+    g_printerr ("# %s\n", lab_experiment_get_title (experiment));
+  if (lab_experiment_get_notes (experiment)[0] != '\0')
+    g_printerr ("%s\n", lab_experiment_get_notes (experiment));
+  for (guint i = 0; steps[i] != NULL; i++)
+    g_printerr ("  %u. %s\n", i + 1, steps[i]);
+}
+
+static int
+run_experiment (int    argc,
+                char **argv)
+{
+  Run run = { .cli = { .exit_status = 0 } };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(LabExperiment) experiment = NULL;
+  const char *const *warnings;
+  GListModel *endpoints;
+  guint sigint_id, sigterm_id;
+  LabTimelineStats stats;
+  int status, backend = -1;
+  const GOptionEntry entries[] = {
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &run.cli.backend, N_("Make every endpoint use these calls: posix or gio"), "gio|posix" },
+    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &run.cli.duration, N_("Stop after this many seconds"), N_("SECONDS") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &run.cli.format, N_("How to print the timeline: text or jsonl"), "text|jsonl" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &run.cli.quiet, N_("Record everything, print only the closing summary"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("FILE"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("Play an experiment (.protolab): start its servers, then its clients, "
+                                           "and print the timeline until all have stopped."));
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      usage_error ("run", error->message);
+      cli_clear (&run.cli);
+      return 2;
+    }
+  if (argc != 2)
+    {
+      usage_error ("run", _("Give one experiment file"));
+      cli_clear (&run.cli);
+      return 2;
+    }
+  if (run.cli.backend != NULL &&
+      !parse_choice ("run", "backend", run.cli.backend, LAB_TYPE_BACKEND_KIND, NULL, &backend))
+    {
+      cli_clear (&run.cli);
+      return 2;
+    }
+  if (g_strcmp0 (run.cli.format, "jsonl") == 0)
+    run.cli.output = FORMAT_JSONL;
+  else if (run.cli.format != NULL && !g_str_equal (run.cli.format, "text"))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"),
+                                                  run.cli.format, "format", "text, jsonl");
+      usage_error ("run", message);
+      cli_clear (&run.cli);
+      return 2;
+    }
+  if (run.cli.duration < 0)
+    {
+      usage_error ("run", _("Numbers given to options cannot be negative"));
+      cli_clear (&run.cli);
+      return 2;
+    }
+
+  file = g_file_new_for_commandline_arg (argv[1]);
+  experiment = lab_experiment_new_from_file (file, NULL, &error);
+  if (experiment == NULL)
+    {
+      g_printerr ("protolab-cli: %s: %s\n", argv[1], error->message);
+      cli_clear (&run.cli);
+      return 1;
+    }
+  warnings = lab_experiment_get_warnings (experiment);
+  for (guint i = 0; warnings[i] != NULL; i++)
+    g_printerr ("protolab-cli: %s: %s\n", argv[1], warnings[i]);
+  if (!run.cli.quiet)
+    print_experiment (experiment);
+
+  run.session = lab_session_new ();
+  lab_session_load (run.session, experiment);
+  run.cli.timeline = g_object_ref (lab_session_get_timeline (run.session));
+  run.cli.loop = g_main_loop_new (NULL, FALSE);
+  endpoints = lab_session_get_endpoints (run.session);
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      if (backend >= 0)
+        g_object_set (lab_endpoint_get_config (endpoint), "backend", backend, NULL);
+      lab_endpoint_set_keep_data (endpoint, FALSE);
+      g_signal_connect (endpoint, "notify::state", G_CALLBACK (on_run_state_changed), &run);
+    }
+
+  g_signal_connect (run.cli.timeline, "recorded", G_CALLBACK (on_recorded), &run.cli);
+  sigint_id = g_unix_signal_add (SIGINT, on_run_stop, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_run_stop, &run);
+  if (run.cli.duration > 0)
+    g_timeout_add ((guint) (run.cli.duration * 1000), on_run_duration_over, &run);
+
+  lab_session_play (run.session);
+  if (!run_over (&run))
+    g_main_loop_run (run.cli.loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  lab_timeline_flush (run.cli.timeline);
+  lab_timeline_get_stats (run.cli.timeline, &stats);
+  g_printerr (_("%s: %llu events recorded (%llu dropped), %llu calls, %llu bytes in, %llu bytes out\n"), argv[1],
+              (unsigned long long) stats.events, (unsigned long long) stats.dropped,
+              (unsigned long long) stats.calls, (unsigned long long) stats.bytes_in,
+              (unsigned long long) stats.bytes_out);
+
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      g_signal_handlers_disconnect_by_data (endpoint, &run);
+    }
+  g_clear_object (&run.session);
+  status = run.cli.exit_status;
+  cli_clear (&run.cli);
+  return status;
+}
+
 /* protolab-cli explain NAME: what a call does, or what an error means. */
 static int
 run_explain (int    argc,
@@ -660,6 +856,8 @@ main (int   argc,
 
   if (argc > 1 && g_str_equal (argv[1], "explain"))
     return run_explain (argc - 1, argv + 1);
+  if (argc > 1 && g_str_equal (argv[1], "run"))
+    return run_experiment (argc - 1, argv + 1);
 
   context = g_option_context_new (_("COMMAND [OPTION…]"));
   g_option_context_set_summary (context, _("Run Protolab’s servers and clients from a terminal and print "
@@ -670,6 +868,7 @@ main (int   argc,
                                       "  tcp-client   a TCP client\n"
                                       "  udp-server   a UDP server\n"
                                       "  udp-client   a UDP client\n"
+                                      "  run          play an experiment file (.protolab)\n"
                                       "  explain      what a socket call does or an error means\n"
                                       "\n"
                                       "“protolab-cli COMMAND --help” lists a command’s options."));

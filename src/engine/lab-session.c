@@ -650,6 +650,19 @@ play_clients (LabSession *self)
 }
 
 /**
+ * lab_session_is_playing:
+ *
+ * Returns: whether Play still has clients to start
+ */
+gboolean
+lab_session_is_playing (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
+
+  return self->play_clients->len > 0 || self->play_sources->len > 0;
+}
+
+/**
  * lab_session_play:
  *
  * Starts the endpoints the experiment starts by itself: the servers at
