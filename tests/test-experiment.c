@@ -55,6 +55,7 @@ unusual_config (LabEndpointKind kind)
                 "shutdown-after-send", TRUE,
                 "expect-bytes", G_GUINT64_CONSTANT (1) << 40,
                 "max-connections", 5,
+                "send-chunk", 3,
                 NULL);
   return config;
 }
@@ -81,6 +82,8 @@ test_round_trip (void)
 
       lab_experiment_add_endpoint (experiment, "Plain", plain, TRUE, 0);
       lab_experiment_add_endpoint (experiment, " Servidor ñ ", unusual, FALSE, 250);
+      lab_experiment_set_breakpoints (experiment, lab_experiment_get_n_endpoints (experiment) - 1,
+                                      (1 << LAB_OP_ACCEPT) | (1 << LAB_OP_RECV));
     }
 
   path = g_build_filename (dir, "round.protolab", NULL);
@@ -103,6 +106,8 @@ test_round_trip (void)
       g_assert_cmpint (lab_experiment_get_autostart (loaded, i), ==, lab_experiment_get_autostart (experiment, i));
       g_assert_cmpuint (lab_experiment_get_start_delay (loaded, i), ==,
                         lab_experiment_get_start_delay (experiment, i));
+      g_assert_cmpuint (lab_experiment_get_breakpoints (loaded, i), ==,
+                        lab_experiment_get_breakpoints (experiment, i));
     }
   /* A name's spaces at the ends are not kept; the rest is. */
   g_assert_cmpstr (lab_experiment_get_endpoint_name (loaded, 1), ==, "Servidor ñ");
@@ -156,6 +161,7 @@ test_malformed (void)
     { "bad hex", "[Endpoint 1]\nKind=tcp-client\ninitial-data-hex=zz\n", "Line 3: “initial-data-hex”" },
     { "delay", "[Endpoint 1]\nKind=tcp-client\nStartDelay=600001\n", "Line 3: “StartDelay” must be a whole number" },
     { "version", "[Experiment]\nVersion=0\n", "Line 2: “Version” must be a whole number" },
+    { "breakpoint", "[Endpoint 1]\nKind=tcp-server\nBreakpoints=accept;fork;\n", "Line 3: “Breakpoints” names “fork”" },
     { "invalid UTF-8", "[Experiment]\nTitle=ok\nNotes=caf\xe9\n", "Line 3: the text is not valid UTF-8" },
     { "binary", NULL, "binary data" },
     { "huge port", NULL, "Line 2: “port” must be a whole number" },
@@ -169,20 +175,20 @@ test_malformed (void)
 
     huge_port = g_strdup_printf ("[Endpoint 1]\nport=%s\nKind=tcp-server\n", nines);
   }
-  cases[19].text = huge_port;
+  cases[20].text = huge_port;
   s = g_string_new (NULL);
   for (guint i = 1; i <= 17; i++)
     g_string_append_printf (s, "[Endpoint %u]\nKind=udp-client\n\n", i);
   many = g_string_free (s, FALSE);
-  cases[20].text = many;
+  cases[21].text = many;
   {
     g_autofree char *x = g_strnfill (5000, 'x');
 
     long_value = g_strdup_printf ("[Experiment]\nTitle=%s\n", x);
   }
-  cases[21].text = long_value;
+  cases[22].text = long_value;
   too_big = g_strnfill (300 * 1024, '#');
-  cases[22].text = too_big;
+  cases[23].text = too_big;
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

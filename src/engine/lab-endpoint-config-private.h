@@ -40,6 +40,7 @@ struct _LabEndpointConfig
   gboolean         shutdown_after_send;
   guint64          expect_bytes;
   guint            max_connections;
+  guint            send_chunk;
 };
 
 G_END_DECLS

@@ -41,6 +41,7 @@ enum {
   PROP_SHUTDOWN_AFTER_SEND,
   PROP_EXPECT_BYTES,
   PROP_MAX_CONNECTIONS,
+  PROP_SEND_CHUNK,
   N_PROPS
 };
 
@@ -217,6 +218,7 @@ lab_endpoint_config_get_property (GObject    *object,
     case PROP_SHUTDOWN_AFTER_SEND: g_value_set_boolean (value, self->shutdown_after_send); break;
     case PROP_EXPECT_BYTES: g_value_set_uint64 (value, self->expect_bytes); break;
     case PROP_MAX_CONNECTIONS: g_value_set_uint (value, self->max_connections); break;
+    case PROP_SEND_CHUNK: g_value_set_uint (value, self->send_chunk); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -283,6 +285,7 @@ lab_endpoint_config_set_property (GObject      *object,
     case PROP_SHUTDOWN_AFTER_SEND: SET (shutdown_after_send, g_value_get_boolean (value)); break;
     case PROP_EXPECT_BYTES: SET (expect_bytes, g_value_get_uint64 (value)); break;
     case PROP_MAX_CONNECTIONS: SET (max_connections, g_value_get_uint (value)); break;
+    case PROP_SEND_CHUNK: SET (send_chunk, g_value_get_uint (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec); return;
     }
 
@@ -374,6 +377,10 @@ lab_endpoint_config_class_init (LabEndpointConfigClass *klass)
     g_param_spec_uint64 ("expect-bytes", NULL, NULL, 0, G_MAXUINT64, 0, RW);
   properties[PROP_MAX_CONNECTIONS] =
     g_param_spec_uint ("max-connections", NULL, NULL, 0, G_MAXUINT, 0, RW);
+  /* A TCP client sends its initial data in pieces of this many bytes, one
+   * send () each, as a program writing field by field does (0: at once). */
+  properties[PROP_SEND_CHUNK] =
+    g_param_spec_uint ("send-chunk", NULL, NULL, 0, 65536, 0, RW);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

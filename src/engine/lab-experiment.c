@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-error.h"
+#include "lab-event.h"
 #include "lab-experiment.h"
 #include "lab-hex.h"
 
@@ -43,6 +44,7 @@ typedef struct {
   LabEndpointConfig *config;
   gboolean           autostart;
   guint              start_delay;
+  guint64            breakpoints;
 } Item;
 
 struct _LabExperiment
@@ -594,7 +596,43 @@ read_property (Reader             *r,
   return TRUE;
 }
 
-static const char *const endpoint_keys[] = { "Name", "Kind", "Autostart", "StartDelay", "initial-data-hex", NULL };
+static const char *const endpoint_keys[] = { "Name", "Kind", "Autostart", "StartDelay", "Breakpoints",
+                                             "initial-data-hex", NULL };
+
+/* The calls to hold before, by name: "recv;accept;" */
+static gboolean
+read_breakpoints (Reader   *r,
+                  guint64  *breakpoints,
+                  GError  **error)
+{
+  g_autofree char *raw = read_raw (r, "Breakpoints", error);
+  g_auto(GStrv) names = NULL;
+
+  if (raw == NULL)
+    return error == NULL || *error == NULL;
+
+  names = g_key_file_get_string_list (r->file, r->group, "Breakpoints", NULL, NULL);
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      const char *name = g_strstrip (names[i]);
+      LabOp op;
+
+      for (op = 0; op <= LAB_OP_SOCK_DIAG; op++)
+        if (g_str_equal (lab_op_to_string (op), name))
+          break;
+      if (op > LAB_OP_SOCK_DIAG || op == LAB_OP_SOCK_DIAG)
+        {
+          /* Translators: “Breakpoints” names a call the lab does not make. */
+          set_line_error (error, line_of_key (&r->lines, r->group, "Breakpoints"),
+                          _("“%s” names “%s”, which is not a call: use names such as accept, recv or connect"),
+                          "Breakpoints", name);
+          return FALSE;
+        }
+      *breakpoints |= G_GUINT64_CONSTANT (1) << op;
+    }
+
+  return TRUE;
+}
 static const char *const experiment_keys[] = { "Version", "Title", "Notes", "Steps", NULL };
 
 static gboolean
@@ -607,6 +645,7 @@ read_endpoint (LabExperiment  *self,
   g_autofree char *name = NULL;
   g_auto(GValue) delay = G_VALUE_INIT;
   gboolean autostart = TRUE;
+  guint64 breakpoints = 0;
   gboolean present;
   int kind;
 
@@ -628,12 +667,14 @@ read_endpoint (LabExperiment  *self,
   if (!read_string (r, "Name", TRUE, &name, error) || !read_boolean (r, "Autostart", &autostart, error))
     return FALSE;
   g_value_init (&delay, G_TYPE_UINT64);
-  if (!read_number (r, "StartDelay", FALSE, 0, MAX_START_DELAY, &delay, &present, error))
+  if (!read_number (r, "StartDelay", FALSE, 0, MAX_START_DELAY, &delay, &present, error) ||
+      !read_breakpoints (r, &breakpoints, error))
     return FALSE;
 
   warn_unknown_keys (r, props, endpoint_keys);
   lab_experiment_add_endpoint (self, name != NULL ? g_strstrip (name) : "", config, autostart,
                                present ? (guint) g_value_get_uint64 (&delay) : 0);
+  lab_experiment_set_breakpoints (self, self->items->len - 1, breakpoints);
   return TRUE;
 }
 
@@ -899,6 +940,17 @@ lab_experiment_to_data (LabExperiment *self,
                             g_enum_get_value (kinds, lab_endpoint_config_get_kind (item->config))->value_nick);
       g_key_file_set_boolean (file, group, "Autostart", item->autostart);
       g_key_file_set_uint64 (file, group, "StartDelay", item->start_delay);
+      if (item->breakpoints != 0)
+        {
+          g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+          g_auto(GStrv) list = NULL;
+
+          for (LabOp op = 0; op < LAB_OP_SOCK_DIAG; op++)
+            if (item->breakpoints & (G_GUINT64_CONSTANT (1) << op))
+              g_strv_builder_add (names, lab_op_to_string (op));
+          list = g_strv_builder_end (names);
+          g_key_file_set_string_list (file, group, "Breakpoints", (const char *const *) list, g_strv_length (list));
+        }
       for (guint p = 0; p < props->len; p++)
         write_property (file, group, item->config, props->pdata[p]);
     }
@@ -1090,4 +1142,29 @@ lab_experiment_get_start_delay (LabExperiment *self,
   Item *item = get_item (self, index);
 
   return item != NULL ? item->start_delay : 0;
+}
+
+/**
+ * lab_experiment_get_breakpoints:
+ *
+ * Returns: the calls endpoint @index holds before, a bit each (`1 << LabOp`)
+ */
+guint64
+lab_experiment_get_breakpoints (LabExperiment *self,
+                                guint          index)
+{
+  Item *item = get_item (self, index);
+
+  return item != NULL ? item->breakpoints : 0;
+}
+
+void
+lab_experiment_set_breakpoints (LabExperiment *self,
+                                guint          index,
+                                guint64        breakpoints)
+{
+  Item *item = get_item (self, index);
+
+  if (item != NULL)
+    item->breakpoints = breakpoints & ((G_GUINT64_CONSTANT (1) << LAB_OP_SOCK_DIAG) - 1);
 }

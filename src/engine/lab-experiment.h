@@ -58,5 +58,10 @@ gboolean           lab_experiment_get_autostart      (LabExperiment  *self,
                                                       guint           index);
 guint              lab_experiment_get_start_delay    (LabExperiment  *self,
                                                       guint           index);
+guint64            lab_experiment_get_breakpoints    (LabExperiment  *self,
+                                                      guint           index);
+void               lab_experiment_set_breakpoints    (LabExperiment  *self,
+                                                      guint           index,
+                                                      guint64         breakpoints);
 
 G_END_DECLS

@@ -524,6 +524,9 @@ lab_session_load (LabSession    *self,
       self->counts[kind]++;
       name = given[0] != '\0' ? g_strdup (given) : default_name (kind, self->counts[kind]);
       endpoint = add_endpoint (self, config, name);
+      for (LabOp op = 0; op < 64; op++)
+        if (lab_experiment_get_breakpoints (experiment, i) & (G_GUINT64_CONSTANT (1) << op))
+          lab_endpoint_set_breakpoint (endpoint, op, TRUE);
       launch->autostart = lab_experiment_get_autostart (experiment, i);
       launch->start_delay = lab_experiment_get_start_delay (experiment, i);
       g_hash_table_insert (self->launch, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)), launch);
@@ -551,10 +554,15 @@ lab_session_dup_experiment (LabSession *self)
     {
       g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
       Launch *launch = g_hash_table_lookup (self->launch, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)));
+      guint64 breakpoints = 0;
 
       lab_experiment_add_endpoint (experiment, lab_endpoint_get_name (endpoint), lab_endpoint_get_config (endpoint),
                                    launch != NULL ? launch->autostart : TRUE,
                                    launch != NULL ? launch->start_delay : 0);
+      for (LabOp op = 0; op < 64; op++)
+        if (lab_endpoint_get_breakpoint (endpoint, op) && !lab_session_get_breakpoint (self, op))
+          breakpoints |= G_GUINT64_CONSTANT (1) << op;
+      lab_experiment_set_breakpoints (experiment, i, breakpoints);
     }
 
   return experiment;
