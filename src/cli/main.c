@@ -17,6 +17,7 @@
 #include "lab-explain.h"
 #include "lab-format.h"
 #include "lab-hex.h"
+#include "lab-lessons.h"
 #include "lab-locale.h"
 #include "lab-session.h"
 
@@ -650,7 +651,7 @@ run_experiment (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("FILE"));
+  context = g_option_context_new (_("FILE|LESSON"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, _("Play an experiment (.protolab): start its servers, then its clients, "
@@ -691,7 +692,15 @@ run_experiment (int    argc,
       return 2;
     }
 
+  /* A bundled lesson by its id, when no file has that name. */
   file = g_file_new_for_commandline_arg (argv[1]);
+  if (!g_file_query_exists (file, NULL))
+    {
+      g_auto(GStrv) lessons = lab_lessons_list ();
+
+      if (g_strv_contains ((const char *const *) lessons, argv[1]))
+        g_set_object (&file, lab_lessons_file (argv[1]));
+    }
   experiment = lab_experiment_new_from_file (file, NULL, &error);
   if (experiment == NULL)
     {
@@ -749,6 +758,31 @@ run_experiment (int    argc,
   status = run.cli.exit_status;
   cli_clear (&run.cli);
   return status;
+}
+
+/* protolab-cli lessons: the bundled lessons, each an id for run. */
+static int
+run_lessons (int    argc,
+             char **argv)
+{
+  g_auto(GStrv) ids = lab_lessons_list ();
+
+  if (argc > 1)
+    {
+      usage_error ("lessons", _("This command takes no argument"));
+      return 2;
+    }
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LabExperiment) lesson = lab_lessons_load (ids[i], &error);
+
+      g_assert_no_error (error);
+      g_print ("%-20s %s\n", ids[i], lab_experiment_get_title (lesson));
+    }
+
+  return 0;
 }
 
 /* protolab-cli explain NAME: what a call does, or what an error means. */
@@ -858,6 +892,8 @@ main (int   argc,
     return run_explain (argc - 1, argv + 1);
   if (argc > 1 && g_str_equal (argv[1], "run"))
     return run_experiment (argc - 1, argv + 1);
+  if (argc > 1 && g_str_equal (argv[1], "lessons"))
+    return run_lessons (argc - 1, argv + 1);
 
   context = g_option_context_new (_("COMMAND [OPTION…]"));
   g_option_context_set_summary (context, _("Run Protolab’s servers and clients from a terminal and print "
@@ -868,7 +904,8 @@ main (int   argc,
                                       "  tcp-client   a TCP client\n"
                                       "  udp-server   a UDP server\n"
                                       "  udp-client   a UDP client\n"
-                                      "  run          play an experiment file (.protolab)\n"
+                                      "  run          play an experiment file (.protolab) or a lesson\n"
+                                      "  lessons      list the bundled lessons\n"
                                       "  explain      what a socket call does or an error means\n"
                                       "\n"
                                       "“protolab-cli COMMAND --help” lists a command’s options."));

@@ -627,7 +627,9 @@ server_ready (LabEndpoint *server)
 {
   LabEndpointState state = lab_endpoint_get_state (server);
 
-  return state != LAB_ENDPOINT_STATE_STARTING && state != LAB_ENDPOINT_STATE_RUNNING;
+  /* Its address is known once it is bound (UDP) or listens (TCP). */
+  return lab_endpoint_get_port (server) != 0 || state == LAB_ENDPOINT_STATE_FAILED ||
+         state == LAB_ENDPOINT_STATE_STOPPED;
 }
 
 static void
@@ -674,8 +676,8 @@ lab_session_is_playing (LabSession *self)
  * lab_session_play:
  *
  * Starts the endpoints the experiment starts by itself: the servers at
- * once, then each client its delay after every server is ready (waiting
- * for a peer, or failed). Endpoints running already are left as they are.
+ * once, then each client its delay after every server is ready (bound,
+ * listening for TCP, or failed). Endpoints running already are left as they are.
  */
 void
 lab_session_play (LabSession *self)
@@ -698,6 +700,7 @@ lab_session_play (LabSession *self)
             continue;
           g_ptr_array_add (self->play_servers, g_object_ref (endpoint));
           g_signal_connect_object (endpoint, "notify::state", G_CALLBACK (play_clients), self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (endpoint, "notify::port", G_CALLBACK (play_clients), self, G_CONNECT_SWAPPED);
         }
       else
         g_array_append_val (self->play_clients, id);

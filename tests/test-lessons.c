@@ -1,0 +1,608 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include "lab-lessons.h"
+#include "lab-session.h"
+#include "lab-test-engine.h"
+
+/* Every bundled lesson, played headless as Play plays it, on real sockets,
+ * does what its notes promise. Only the ports are changed, to free ones,
+ * so that the tests can run side by side. */
+
+typedef struct {
+  LabSession *session;
+  LabTestLog *log;
+} Lesson;
+
+static LabEndpoint *
+endpoint (Lesson     *l,
+          const char *name)
+{
+  GListModel *endpoints = lab_session_get_endpoints (l->session);
+
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) e = g_list_model_get_item (endpoints, i);
+
+      if (g_str_equal (lab_endpoint_get_name (e), name))
+        return e;
+    }
+
+  g_error ("the lesson has no endpoint named “%s”", name);
+}
+
+static void
+lesson_load (Lesson     *l,
+             const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = lab_lessons_load (id, &error);
+  g_autoptr(GHashTable) ports = g_hash_table_new (NULL, NULL);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (experiment);
+  g_assert_cmpstrv (lab_experiment_get_warnings (experiment), ((const char *[]) { NULL }));
+  g_assert_cmpstr (lab_experiment_get_title (experiment), !=, "");
+  g_assert_cmpstr (lab_experiment_get_notes (experiment), !=, "");
+  g_assert_cmpuint (g_strv_length ((GStrv) lab_experiment_get_steps (experiment)), >, 0);
+
+  /* The same port in the file is the same free port here. */
+  for (guint i = 0; i < lab_experiment_get_n_endpoints (experiment); i++)
+    {
+      LabEndpointConfig *config = lab_experiment_get_config (experiment, i);
+      int type = lab_endpoint_config_is_tcp (config) ? SOCK_STREAM : SOCK_DGRAM;
+      guint port, key;
+      gpointer mapped;
+
+      g_object_get (config, "port", &port, NULL);
+      key = port * 2 + (type == SOCK_STREAM);
+      if (!g_hash_table_lookup_extended (ports, GUINT_TO_POINTER (key), NULL, &mapped))
+        {
+          mapped = GUINT_TO_POINTER ((guint) lab_test_free_port (type));
+          g_hash_table_insert (ports, GUINT_TO_POINTER (key), mapped);
+        }
+      g_object_set (config, "port", GPOINTER_TO_UINT (mapped), NULL);
+    }
+
+  l->session = lab_session_new ();
+  l->log = lab_test_log_new (lab_session_get_timeline (l->session));
+  lab_session_load (l->session, experiment);
+}
+
+static void
+lesson_play (Lesson     *l,
+             const char *id)
+{
+  lesson_load (l, id);
+  lab_session_play (l->session);
+}
+
+static void
+lesson_finish (Lesson *l)
+{
+  GListModel *endpoints = lab_session_get_endpoints (l->session);
+
+  lab_session_stop_all (l->session);
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) e = g_list_model_get_item (endpoints, i);
+
+      lab_test_wait_stopped (e);
+    }
+  lab_test_log_free (l->log);
+  g_clear_object (&l->session);
+}
+
+static void
+assert_received (Lesson     *l,
+                 LabEndpoint *e,
+                 const char *expected)
+{
+  g_autoptr(GByteArray) data = lab_test_log_data (l->log, e, LAB_DIRECTION_IN);
+
+  g_assert_cmpmem (data->data, data->len, expected, strlen (expected));
+}
+
+static guint
+count_calls (Lesson      *l,
+             LabEndpoint *e,
+             LabOp        op)
+{
+  g_autoptr(GPtrArray) calls = lab_test_log_calls (l->log, e, FALSE);
+  guint n = 0;
+
+  for (guint i = 0; i < calls->len; i++)
+    n += lab_event_get_op (calls->pdata[i]) == op;
+
+  return n;
+}
+
+static gboolean
+is_state (LabEndpoint      *e,
+          LabEndpointState  state)
+{
+  return lab_endpoint_get_state (e) == state;
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return is_state (data, LAB_ENDPOINT_STATE_CONNECTED);
+}
+
+static gboolean
+is_failed (gpointer data)
+{
+  return is_state (data, LAB_ENDPOINT_STATE_FAILED);
+}
+
+typedef struct {
+  Lesson      *lesson;
+  LabEndpoint *endpoint;
+  LabNote      note;
+  LabDirection direction;
+  gsize        bytes;
+} Until;
+
+static gboolean
+has_note (gpointer data)
+{
+  Until *u = data;
+
+  return lab_test_log_has_note (u->lesson->log, u->endpoint, u->note);
+}
+
+static gboolean
+has_bytes (gpointer data)
+{
+  Until *u = data;
+  g_autoptr(GByteArray) bytes = lab_test_log_data (u->lesson->log, u->endpoint, u->direction);
+
+  return bytes->len >= u->bytes;
+}
+
+static void
+wait_note (Lesson      *l,
+           LabEndpoint *e,
+           LabNote      note)
+{
+  Until u = { l, e, note };
+
+  lab_test_wait (has_note, &u, 10000);
+}
+
+static void
+wait_bytes (Lesson       *l,
+            LabEndpoint  *e,
+            LabDirection  direction,
+            gsize         bytes)
+{
+  Until u = { .lesson = l, .endpoint = e, .direction = direction, .bytes = bytes };
+
+  lab_test_wait (has_bytes, &u, 10000);
+}
+
+/* Started by Play, and ended since: a client is stopped before it starts. */
+static void
+wait_ended (Lesson      *l,
+            LabEndpoint *e)
+{
+  wait_note (l, e, LAB_NOTE_STOPPED);
+  lab_test_wait_stopped (e);
+}
+
+/* ---- The lessons ---- */
+
+static void
+test_tcp_echo (void)
+{
+  Lesson l;
+  LabEndpoint *server, *client;
+
+  lesson_play (&l, "01-tcp-echo");
+  server = endpoint (&l, "Echo server");
+  client = endpoint (&l, "Client");
+
+  /* The client gets back exactly what it sent; its close makes the
+   * server's recv () return 0. */
+  wait_ended (&l, client);
+  assert_received (&l, client, "Hola, servidor!");
+  g_assert_nonnull (lab_test_log_find_call (l.log, server, LAB_OP_ACCEPT));
+  wait_note (&l, server, LAB_NOTE_PEER_CLOSED);
+  lesson_finish (&l);
+}
+
+static void
+test_udp_echo (void)
+{
+  Lesson l;
+  LabEndpoint *server, *client;
+
+  lesson_play (&l, "02-udp-echo");
+  server = endpoint (&l, "UDP echo server");
+  client = endpoint (&l, "UDP client");
+
+  wait_ended (&l, client);
+  assert_received (&l, client, "hola udp");
+  assert_received (&l, server, "hola udp");
+  /* No connection at all. */
+  for (LabOp op = LAB_OP_LISTEN; op <= LAB_OP_CONNECT; op++)
+    {
+      g_assert_null (lab_test_log_find_call (l.log, server, op));
+      g_assert_null (lab_test_log_find_call (l.log, client, op));
+    }
+  g_assert_nonnull (lab_test_log_find_call (l.log, server, LAB_OP_RECVFROM));
+  lesson_finish (&l);
+}
+
+static void
+test_chat (void)
+{
+  Lesson l;
+  LabEndpoint *server, *client;
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hola\n", 5);
+  g_autoptr(GBytes) answer = g_bytes_new_static ("¿qué tal?\n", strlen ("¿qué tal?\n"));
+  g_autoptr(GError) error = NULL;
+
+  lesson_play (&l, "03-chat");
+  server = endpoint (&l, "Chat server");
+  client = endpoint (&l, "Chat client");
+
+  /* Nothing is sent until someone types. */
+  lab_test_wait (is_connected, client, 10000);
+  lab_test_wait_waiting_in (client, "recv");
+  g_assert_cmpuint (lab_test_log_count_data (l.log, client, LAB_DIRECTION_OUT), ==, 0);
+
+  /* Each side sends on the one connection. */
+  g_assert_true (lab_endpoint_send (client, 0, hello, TRUE, &error));
+  g_assert_no_error (error);
+  wait_bytes (&l, server, LAB_DIRECTION_IN, 5);
+  assert_received (&l, server, "hola\n");
+  g_assert_true (lab_endpoint_send (server, 0, answer, TRUE, &error));
+  g_assert_no_error (error);
+  wait_bytes (&l, client, LAB_DIRECTION_IN, g_bytes_get_size (answer));
+  assert_received (&l, client, "¿qué tal?\n");
+  lesson_finish (&l);
+}
+
+static void
+test_upper_lines (void)
+{
+  Lesson l;
+  LabEndpoint *client;
+
+  lesson_play (&l, "04-upper-lines");
+  client = endpoint (&l, "Client");
+
+  wait_ended (&l, client);
+  assert_received (&l, client, "HOLA\nMUNDO\n");
+  /* Eleven bytes in pieces of three: four sends, whatever the lines. */
+  g_assert_cmpuint (lab_test_log_count_data (l.log, client, LAB_DIRECTION_OUT), ==, 4);
+  lesson_finish (&l);
+}
+
+static void
+test_time_server (void)
+{
+  Lesson l;
+  LabEndpoint *client;
+  g_autoptr(GByteArray) data = NULL;
+
+  lesson_play (&l, "05-time-server");
+  client = endpoint (&l, "Client");
+
+  wait_ended (&l, client);
+  data = lab_test_log_data (l.log, client, LAB_DIRECTION_IN);
+  g_assert_cmpuint (data->len, >, 0);
+  g_assert_cmpint (data->data[data->len - 1], ==, '\n');
+  g_assert_cmpuint (count_calls (&l, client, LAB_OP_SEND), ==, 0);
+  g_assert_true (lab_test_log_has_note (l.log, client, LAB_NOTE_PEER_CLOSED));
+  lesson_finish (&l);
+}
+
+static void
+test_threads_bye (void)
+{
+  Lesson l;
+  LabEndpoint *server, *a, *b;
+  g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(GHashTable) threads = g_hash_table_new (NULL, NULL);
+
+  lesson_play (&l, "06-threads-bye");
+  server = endpoint (&l, "Threaded echo server");
+  a = endpoint (&l, "Client A");
+  b = endpoint (&l, "Client B");
+
+  /* bye is not echoed: the server closes, and each client sees it. */
+  wait_ended (&l, a);
+  wait_ended (&l, b);
+  assert_received (&l, a, "hola desde A\n");
+  assert_received (&l, b, "hola desde B\n");
+  g_assert_true (lab_test_log_has_note (l.log, a, LAB_NOTE_PEER_CLOSED));
+  g_assert_true (lab_test_log_has_note (l.log, b, LAB_NOTE_PEER_CLOSED));
+
+  /* Each connection's recv () on a thread of its own. */
+  calls = lab_test_log_calls (l.log, server, FALSE);
+  for (guint i = 0; i < calls->len; i++)
+    if (lab_event_get_op (calls->pdata[i]) == LAB_OP_RECV)
+      g_hash_table_add (threads, GUINT_TO_POINTER (lab_event_get_thread (calls->pdata[i])));
+  g_assert_cmpuint (g_hash_table_size (threads), ==, 2);
+  g_assert_true (lab_endpoint_is_active (server));
+  lesson_finish (&l);
+}
+
+static gboolean
+queue_full (gpointer data)
+{
+  guint length = 0;
+
+  lab_endpoint_get_accept_queue (data, &length, NULL);
+  return length >= 2;
+}
+
+static void
+test_backlog (void)
+{
+  Lesson l;
+  LabEndpoint *server, *a, *b, *c, *d;
+  guint length, limit;
+
+  lesson_play (&l, "07-backlog");
+  server = endpoint (&l, "Iterative server");
+  a = endpoint (&l, "Client A");
+  b = endpoint (&l, "Client B");
+  c = endpoint (&l, "Client C");
+  d = endpoint (&l, "Client D");
+
+  /* A is served; B and C are connected by the kernel alone, in the accept
+   * queue; D finds it full and waits in connect (). */
+  lab_test_wait (is_connected, a, 10000);
+  lab_test_wait (is_connected, b, 10000);
+  lab_test_wait (is_connected, c, 10000);
+  lab_test_wait (queue_full, server, 10000);
+  lab_endpoint_get_accept_queue (server, &length, &limit);
+  g_assert_cmpuint (length, ==, 2);
+  g_assert_cmpuint (limit, ==, 1);
+  lab_test_wait_waiting_in (d, "connect");
+  g_assert_cmpuint (count_calls (&l, server, LAB_OP_ACCEPT), ==, 1);
+
+  /* A goes: the server accepts B, which gets its echo. */
+  lab_endpoint_stop (a);
+  wait_ended (&l, b);
+  assert_received (&l, b, "B");
+  lesson_finish (&l);
+}
+
+static void
+test_reuseaddr (void)
+{
+  Lesson l;
+  LabEndpoint *plain, *reuse;
+  g_autoptr(GError) error = NULL;
+
+  lesson_play (&l, "08-reuseaddr");
+  plain = endpoint (&l, "Server without SO_REUSEADDR");
+  reuse = endpoint (&l, "Server with SO_REUSEADDR");
+
+  /* Each server closes first, leaving TIME_WAIT, and stops after its one
+   * connection. */
+  wait_ended (&l, endpoint (&l, "Client of the first"));
+  wait_ended (&l, endpoint (&l, "Client of the second"));
+  wait_ended (&l, plain);
+  wait_ended (&l, reuse);
+  g_assert_cmpint (lab_endpoint_get_state (plain), ==, LAB_ENDPOINT_STATE_STOPPED);
+  g_assert_cmpint (lab_endpoint_get_state (reuse), ==, LAB_ENDPOINT_STATE_STOPPED);
+
+  /* Started again at once: only SO_REUSEADDR binds beside the TIME_WAIT. */
+  g_assert_true (lab_endpoint_start (plain, &error));
+  g_assert_no_error (error);
+  g_assert_true (lab_endpoint_start (reuse, &error));
+  g_assert_no_error (error);
+  lab_test_wait (is_failed, plain, 10000);
+  g_assert_nonnull (strstr (lab_endpoint_get_error (plain), "EADDRINUSE"));
+  lab_test_wait_waiting_in (reuse, "accept");
+  lesson_finish (&l);
+}
+
+static void
+test_udp_truncation (void)
+{
+  Lesson l;
+  LabEndpoint *server, *client;
+  LabEvent *recvfrom;
+
+  lesson_play (&l, "09-udp-truncation");
+  server = endpoint (&l, "UDP server with a small buffer");
+  client = endpoint (&l, "UDP client");
+
+  /* Eight bytes of twenty: the rest of the datagram is gone. */
+  wait_ended (&l, client);
+  assert_received (&l, client, "01234567");
+  assert_received (&l, server, "01234567");
+  recvfrom = lab_test_log_find_call (l.log, server, LAB_OP_RECVFROM);
+  g_assert_nonnull (recvfrom);
+  g_assert_cmpint (lab_event_get_result (recvfrom), ==, 20);
+  lab_test_wait_waiting_in (server, "recvfrom");
+  lesson_finish (&l);
+}
+
+static void
+test_half_close (void)
+{
+  Lesson l;
+  LabEndpoint *server, *client;
+  LabEvent *shutdown;
+  guint64 first_in = 0;
+
+  lesson_play (&l, "10-half-close");
+  server = endpoint (&l, "Echo server");
+  client = endpoint (&l, "Client");
+
+  wait_ended (&l, client);
+  assert_received (&l, client, "hasta luego\n");
+  wait_note (&l, server, LAB_NOTE_PEER_CLOSED);
+
+  /* The echo came in after the client had shut its sending side. */
+  shutdown = lab_test_log_find_call (l.log, client, LAB_OP_SHUTDOWN);
+  g_assert_nonnull (shutdown);
+  for (guint i = 0; i < l.log->events->len && first_in == 0; i++)
+    {
+      LabEvent *e = l.log->events->pdata[i];
+
+      if (lab_event_get_endpoint_id (e) == lab_endpoint_get_id (client) &&
+          lab_event_get_kind (e) == LAB_EVENT_DATA && lab_event_get_direction (e) == LAB_DIRECTION_IN)
+        first_in = lab_event_get_seq (e);
+    }
+  g_assert_cmpuint (first_in, >, lab_event_get_seq (shutdown));
+  lesson_finish (&l);
+}
+
+static gboolean
+held_in_recv (gpointer data)
+{
+  g_autoptr(LabEvent) held = g_list_model_get_item (lab_endpoint_get_paused (data), 0);
+
+  return held != NULL && lab_event_get_op (held) == LAB_OP_RECV;
+}
+
+static void
+test_coalescing (void)
+{
+  Lesson l;
+  LabEndpoint *server, *client;
+
+  lesson_play (&l, "11-coalescing");
+  server = endpoint (&l, "Echo server");
+  client = endpoint (&l, "Client");
+
+  /* Eight sends while the server is held before recv (). */
+  wait_bytes (&l, client, LAB_DIRECTION_OUT, 8);
+  g_assert_cmpuint (lab_test_log_count_data (l.log, client, LAB_DIRECTION_OUT), ==, 8);
+  g_assert_cmpuint (count_calls (&l, client, LAB_OP_SEND), ==, 8);
+  lab_test_wait (held_in_recv, server, 10000);
+
+  /* One step, one recv (), all eight bytes. */
+  g_assert_true (lab_endpoint_step (server));
+  wait_bytes (&l, server, LAB_DIRECTION_IN, 1);
+  g_assert_cmpuint (lab_test_log_count_data (l.log, server, LAB_DIRECTION_IN), ==, 1);
+  assert_received (&l, server, "abcdefgh");
+
+  lab_endpoint_continue (server);
+  wait_ended (&l, client);
+  assert_received (&l, client, "abcdefgh");
+  lesson_finish (&l);
+}
+
+static void
+test_refused (void)
+{
+  Lesson l;
+  LabEndpoint *client;
+  LabEvent *connect;
+
+  lesson_play (&l, "12-refused");
+  client = endpoint (&l, "Client");
+
+  lab_test_wait (is_failed, client, 10000);
+  connect = lab_test_log_find_call (l.log, client, LAB_OP_CONNECT);
+  g_assert_nonnull (connect);
+  g_assert_cmpstr (lab_event_get_errno_name (connect), ==, "ECONNREFUSED");
+  lesson_finish (&l);
+}
+
+/* Whether this machine's resolver gives ::1 for localhost. */
+static gboolean
+localhost_has_ipv6 (void)
+{
+  struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+  struct addrinfo *result = NULL;
+  gboolean found = FALSE;
+
+  if (getaddrinfo ("localhost", "1", &hints, &result) != 0)
+    return FALSE;
+  for (struct addrinfo *ai = result; ai != NULL; ai = ai->ai_next)
+    found |= ai->ai_family == AF_INET6;
+  freeaddrinfo (result);
+
+  return found;
+}
+
+static void
+test_localhost (void)
+{
+  Lesson l;
+  LabEndpoint *by_name, *v6, *v4;
+  LabEvent *lookup;
+
+  lesson_play (&l, "13-localhost");
+  by_name = endpoint (&l, "Client to localhost");
+  v6 = endpoint (&l, "Client to ::1");
+  v4 = endpoint (&l, "Client to 127.0.0.1");
+
+  wait_ended (&l, v6);
+  assert_received (&l, v6, "hola\n");
+  lab_test_wait (is_failed, v4, 10000);
+  g_assert_nonnull (strstr (lab_endpoint_get_error (v4), "ECONNREFUSED"));
+
+  /* localhost reaches the server only where it resolves to ::1. */
+  wait_ended (&l, by_name);
+  lookup = lab_test_log_find_call (l.log, by_name, LAB_OP_GETADDRINFO);
+  g_assert_nonnull (lookup);
+  g_assert_cmpuint (lab_event_get_resolved (lookup)->len, >, 0);
+  if (localhost_has_ipv6 ())
+    assert_received (&l, by_name, "hola\n");
+  else
+    g_assert_cmpint (lab_endpoint_get_state (by_name), ==, LAB_ENDPOINT_STATE_FAILED);
+  lesson_finish (&l);
+}
+
+static const struct {
+  const char *id;
+  GTestFunc   func;
+} lessons[] = {
+  { "01-tcp-echo", test_tcp_echo },
+  { "02-udp-echo", test_udp_echo },
+  { "03-chat", test_chat },
+  { "04-upper-lines", test_upper_lines },
+  { "05-time-server", test_time_server },
+  { "06-threads-bye", test_threads_bye },
+  { "07-backlog", test_backlog },
+  { "08-reuseaddr", test_reuseaddr },
+  { "09-udp-truncation", test_udp_truncation },
+  { "10-half-close", test_half_close },
+  { "11-coalescing", test_coalescing },
+  { "12-refused", test_refused },
+  { "13-localhost", test_localhost },
+};
+
+/* Every lesson bundled has its test here, and every test its lesson. */
+static void
+test_all_checked (void)
+{
+  g_auto(GStrv) ids = lab_lessons_list ();
+
+  g_assert_cmpuint (g_strv_length (ids), ==, G_N_ELEMENTS (lessons));
+  for (guint i = 0; i < G_N_ELEMENTS (lessons); i++)
+    g_assert_cmpstr (ids[i], ==, lessons[i].id);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lab_test_init (&argc, &argv);
+
+  g_test_add_func ("/lessons/all-checked", test_all_checked);
+  for (guint i = 0; i < G_N_ELEMENTS (lessons); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/lessons/%s", lessons[i].id);
+
+      g_test_add_func (path, lessons[i].func);
+    }
+
+  return g_test_run ();
+}
