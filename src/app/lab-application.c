@@ -28,7 +28,7 @@ lab_application_new (void)
 {
   return g_object_new (LAB_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_PREFIX,
                        NULL);
 }
@@ -187,6 +187,21 @@ lab_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* protolab FILE: the experiment in a window (the last file named wins). */
+static void
+lab_application_open (GApplication  *app,
+                      GFile        **files,
+                      int            n_files,
+                      const char    *hint)
+{
+  GtkWindow *window;
+
+  lab_application_activate (app);
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (LAB_IS_WINDOW (window) && n_files > 0)
+    lab_window_open_file (LAB_WINDOW (window), files[n_files - 1]);
+}
+
 static void
 lab_application_startup (GApplication *app)
 {
@@ -269,6 +284,7 @@ lab_application_class_init (LabApplicationClass *klass)
   object_class->dispose = lab_application_dispose;
 
   app_class->activate = lab_application_activate;
+  app_class->open = lab_application_open;
   app_class->startup = lab_application_startup;
   app_class->shutdown = lab_application_shutdown;
 }

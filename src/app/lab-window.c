@@ -8,6 +8,7 @@
 #include "lab-bytes-view.h"
 #include "lab-endpoint-panel.h"
 #include "lab-event-details.h"
+#include "lab-lessons.h"
 #include "lab-state-diagram.h"
 #include "lab-step-bar.h"
 #include "lab-timeline-view.h"
@@ -32,6 +33,8 @@ struct _LabWindow
   guint                 scroll_idle;
 
   GtkPaned             *outer_paned;     /* the window's child, so not bound */
+  GFile                *file;            /* the experiment's, once opened or saved */
+  GtkNativeDialog      *chooser;
 
   /* Template widgets (none a direct child of the window: GTK 4.8 would
    * unparent them twice on dispose) */
@@ -45,6 +48,12 @@ struct _LabWindow
   gboolean              presenting;
   gboolean              placed;
   GtkStack             *inspector_stack;
+  GtkRevealer          *lesson_revealer;
+  GtkLabel             *lesson_title;
+  GtkLabel             *lesson_notes;
+  GtkLabel             *lesson_steps;
+  GMenu                *lessons_section;
+  GMenu                *recent_section;
   LabEventDetails      *details;
   LabBytesView         *bytes_view;
   LabStateDiagram      *state_diagram;
@@ -86,6 +95,10 @@ lab_window_set_accels (GtkApplication *application)
     { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
     { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
     { "win.zoom-reset", { "<Control>0", "<Control>KP_0", NULL } },
+    { "win.new", { "<Control>n", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.save", { "<Control>s", NULL } },
+    { "win.play", { "<Control>p", NULL } },
     { "win.add-endpoint::tcp-server", { "<Control><Shift>s", NULL } },
     { "win.add-endpoint::tcp-client", { "<Control><Shift>c", NULL } },
     { "win.add-endpoint::udp-server", { "<Control><Shift>u", NULL } },
@@ -226,12 +239,15 @@ on_timeline_selected (LabWindow *self)
 
 /* ---- The bench ---- */
 
+static void update_play_action (LabWindow *self);
+
 static void
 update_bench_page (LabWindow *self)
 {
   guint n = g_list_model_get_n_items (lab_session_get_endpoints (self->session));
 
   gtk_stack_set_visible_child_name (self->bench_stack, n > 0 ? "bench" : "empty");
+  update_play_action (self);
 }
 
 static void
@@ -316,6 +332,457 @@ add_endpoint_action (GtkWidget  *widget,
           self->scroll_idle = g_idle_add (scroll_bench_to_end, self);
         return;
       }
+}
+
+/* ---- Experiments ---- */
+
+#define EXPERIMENT_SUFFIX ".protolab"
+
+static void
+show_message (LabWindow      *self,
+              GtkMessageType  type,
+              const char     *primary,
+              const char     *secondary)
+{
+  GtkWidget *dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                              GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                              type, GTK_BUTTONS_CLOSE, "%s", primary);
+
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static char *
+display_name (GFile *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+
+  /* A lesson is named by its title elsewhere; a file by its name. */
+  if (g_str_has_prefix (uri, "resource:"))
+    return g_file_get_basename (file);
+  return g_file_get_parse_name (file);
+}
+
+/* The notes above the bench: what to look for, and the steps to try. */
+static void
+update_lesson_bar (LabWindow *self)
+{
+  const char *title = lab_session_get_title (self->session);
+  const char *notes = lab_session_get_notes (self->session);
+  const char *const *steps = lab_session_get_steps (self->session);
+  g_autoptr(GString) numbered = g_string_new (NULL);
+  g_autofree char *window_title = NULL;
+
+  for (guint i = 0; steps[i] != NULL; i++)
+    g_string_append_printf (numbered, "%s%u. %s", i > 0 ? "\n" : "", i + 1, steps[i]);
+
+  gtk_label_set_text (self->lesson_title, title);
+  gtk_label_set_text (self->lesson_notes, notes);
+  gtk_widget_set_visible (GTK_WIDGET (self->lesson_notes), notes[0] != '\0');
+  gtk_label_set_text (self->lesson_steps, numbered->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->lesson_steps), numbered->len > 0);
+  gtk_revealer_set_reveal_child (self->lesson_revealer, title[0] != '\0' || notes[0] != '\0');
+
+  /* Translators: the window's title: an experiment's title, then the program's name. */
+  window_title = title[0] != '\0' ? g_strdup_printf (_("%s — Protolab"), title) : g_strdup ("Protolab");
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
+}
+
+static void
+remember_recent (GFile *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+
+  if (!g_str_has_prefix (uri, "resource:"))
+    gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+}
+
+static void
+set_file (LabWindow *self,
+          GFile     *file)
+{
+  g_autofree char *uri = file != NULL ? g_file_get_uri (file) : NULL;
+
+  /* A lesson is not saved over: Save asks where. */
+  if (uri != NULL && g_str_has_prefix (uri, "resource:"))
+    file = NULL;
+  g_set_object (&self->file, file);
+}
+
+static void
+load_experiment (LabWindow     *self,
+                 LabExperiment *experiment,
+                 GFile         *file)
+{
+  show_connection (self, NULL);
+  lab_session_load (self->session, experiment);
+  set_file (self, file);
+  update_lesson_bar (self);
+}
+
+/**
+ * lab_window_open_file:
+ *
+ * Replaces the bench with the experiment in @file. A file that cannot be
+ * read is said in a dialog, with the line and key at fault, and the bench
+ * is left as it was.
+ *
+ * Returns: whether it was opened
+ */
+gboolean
+lab_window_open_file (LabWindow *self,
+                      GFile     *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = NULL;
+  const char *const *warnings;
+
+  g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  experiment = lab_experiment_new_from_file (file, NULL, &error);
+  if (experiment == NULL)
+    {
+      g_autofree char *name = display_name (file);
+      /* Translators: %s is the name of a file. */
+      g_autofree char *primary = g_strdup_printf (_("Could not open “%s”"), name);
+
+      show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
+      return FALSE;
+    }
+
+  load_experiment (self, experiment, file);
+  remember_recent (file);
+
+  warnings = lab_experiment_get_warnings (experiment);
+  if (warnings[0] != NULL)
+    {
+      g_autofree char *name = display_name (file);
+      g_autofree char *primary = g_strdup_printf (_("Parts of “%s” were left out"), name);
+      g_autofree char *secondary = g_strjoinv ("\n", (GStrv) warnings);
+
+      show_message (self, GTK_MESSAGE_WARNING, primary, secondary);
+    }
+
+  return TRUE;
+}
+
+/**
+ * lab_window_save_file:
+ *
+ * Saves the bench, as it is now, to @file, which becomes the experiment's.
+ *
+ * Returns: whether it was saved
+ */
+gboolean
+lab_window_save_file (LabWindow  *self,
+                      GFile      *file,
+                      GError    **error)
+{
+  g_autoptr(LabExperiment) experiment = NULL;
+
+  g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  experiment = lab_session_dup_experiment (self->session);
+  if (lab_experiment_get_title (experiment)[0] == '\0')
+    {
+      g_autofree char *base = g_file_get_basename (file);
+
+      if (g_str_has_suffix (base, EXPERIMENT_SUFFIX))
+        base[strlen (base) - strlen (EXPERIMENT_SUFFIX)] = '\0';
+      lab_experiment_set_title (experiment, base);
+    }
+
+  if (!lab_experiment_save (experiment, file, NULL, error))
+    return FALSE;
+
+  set_file (self, file);
+  remember_recent (file);
+  return TRUE;
+}
+
+static void
+save_to (LabWindow *self,
+         GFile     *file)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lab_window_save_file (self, file, &error))
+    {
+      g_autofree char *name = display_name (file);
+      /* Translators: %s is the name of a file. */
+      g_autofree char *primary = g_strdup_printf (_("Could not save “%s”"), name);
+
+      show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
+    }
+}
+
+static void
+add_experiment_filter (GtkFileChooser *chooser)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Protolab experiments"));
+  gtk_file_filter_add_pattern (filter, "*" EXPERIMENT_SUFFIX);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+typedef void (*ChosenFunc) (LabWindow *self,
+                            GFile     *file);
+
+static void
+on_chooser_response (GtkNativeDialog *chooser,
+                     int              response,
+                     LabWindow       *self)
+{
+  ChosenFunc chosen = g_object_get_data (G_OBJECT (chooser), "lab-chosen");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        chosen (self, file);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_file (LabWindow            *self,
+             GtkFileChooserAction  action,
+             const char           *title,
+             const char           *accept,
+             const char           *suggested_name,
+             gboolean              experiments,
+             ChosenFunc            chosen)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, NULL);
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  if (experiments)
+    add_experiment_filter (GTK_FILE_CHOOSER (chooser));
+  if (suggested_name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
+  g_object_set_data (G_OBJECT (chooser), "lab-chosen", chosen);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_chooser_response), self, 0);
+
+  g_clear_object (&self->chooser);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+open_chosen (LabWindow *self,
+             GFile     *file)
+{
+  lab_window_open_file (self, file);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  choose_file (LAB_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN, _("Open Experiment"), _("_Open"), NULL, TRUE,
+               open_chosen);
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  lab_window_open_file (LAB_WINDOW (widget), file);
+}
+
+static void
+save_as_chosen (LabWindow *self,
+                GFile     *file)
+{
+  g_autofree char *base = g_file_get_basename (file);
+
+  /* The file is an experiment: it says so in its name. */
+  if (!g_str_has_suffix (base, EXPERIMENT_SUFFIX))
+    {
+      g_autofree char *named = g_strconcat (base, EXPERIMENT_SUFFIX, NULL);
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+      g_autoptr(GFile) sibling = parent != NULL ? g_file_get_child (parent, named) : NULL;
+
+      save_to (self, sibling != NULL ? sibling : file);
+      return;
+    }
+
+  save_to (self, file);
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  const char *title = lab_session_get_title (self->session);
+  g_autofree char *suggested = g_strconcat (title[0] != '\0' ? title : _("experiment"), EXPERIMENT_SUFFIX, NULL);
+
+  g_strdelimit (suggested, "/\\", '-');
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Save Experiment"), _("_Save"), suggested, TRUE,
+               save_as_chosen);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+
+  if (self->file != NULL)
+    save_to (self, self->file);
+  else
+    save_as_action (widget, action_name, parameter);
+}
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  g_autoptr(LabExperiment) empty = lab_experiment_new ();
+
+  load_experiment (self, empty, NULL);
+}
+
+static void
+open_lesson_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  g_autoptr(GFile) file = lab_lessons_file (g_variant_get_string (parameter, NULL));
+
+  lab_window_open_file (self, file);
+}
+
+static void
+play_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  lab_session_play (LAB_WINDOW (widget)->session);
+}
+
+static void
+hide_notes_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  gtk_revealer_set_reveal_child (LAB_WINDOW (widget)->lesson_revealer, FALSE);
+}
+
+static char *
+lab_replace_all (const char *text,
+                 const char *from,
+                 const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
+static void
+build_lessons_menu (LabWindow *self)
+{
+  g_auto(GStrv) ids = lab_lessons_list ();
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LabExperiment) lesson = lab_lessons_load (ids[i], &error);
+      g_autoptr(GMenuItem) item = NULL;
+      g_autofree char *label = NULL;
+
+      if (lesson == NULL)
+        {
+          g_warning ("Lesson %s: %s", ids[i], error->message);
+          continue;
+        }
+      /* A menu reads _ as a mnemonic: SO_REUSEADDR keeps its own. */
+      label = lab_replace_all (lab_experiment_get_title (lesson), "_", "__");
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-lesson", g_variant_new_string (ids[i]));
+      g_menu_append_item (self->lessons_section, item);
+    }
+}
+
+#define MAX_RECENT 8
+
+static int
+newest_first (gconstpointer a,
+              gconstpointer b)
+{
+  GDateTime *ta = gtk_recent_info_get_modified (*(GtkRecentInfo **) a);
+  GDateTime *tb = gtk_recent_info_get_modified (*(GtkRecentInfo **) b);
+
+  return g_date_time_compare (tb, ta);
+}
+
+static void
+build_recent_menu (LabWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  g_autoptr(GPtrArray) experiments = g_ptr_array_new ();
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (g_str_has_suffix (gtk_recent_info_get_uri (l->data), EXPERIMENT_SUFFIX) &&
+        gtk_recent_info_is_local (l->data))
+      g_ptr_array_add (experiments, l->data);
+  g_ptr_array_sort (experiments, newest_first);
+
+  g_menu_remove_all (self->recent_section);
+  for (guint i = 0; i < experiments->len && i < MAX_RECENT; i++)
+    {
+      GtkRecentInfo *info = experiments->pdata[i];
+      g_autofree char *label = lab_replace_all (gtk_recent_info_get_display_name (info), "_", "__");
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent",
+                                               g_variant_new_string (gtk_recent_info_get_uri (info)));
+      g_menu_append_item (self->recent_section, item);
+    }
+  if (experiments->len == 0)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("No experiment opened yet"), "win.no-recent");
+
+      g_menu_append_item (self->recent_section, item);
+    }
+
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         LabWindow     *self)
+{
+  if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
+    return FALSE;
+
+  return lab_window_open_file (self, g_value_get_object (value));
+}
+
+static void
+update_play_action (LabWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play",
+                                 g_list_model_get_n_items (lab_session_get_endpoints (self->session)) > 0);
 }
 
 /* ---- Step mode ---- */
@@ -540,6 +1007,8 @@ lab_window_take_state (LabWindow *self,
     gtk_window_maximize (GTK_WINDOW (self));
 
   self->placed = old->placed;
+  g_set_object (&self->file, old->file);
+  gtk_revealer_set_reveal_child (self->lesson_revealer, gtk_revealer_get_reveal_child (old->lesson_revealer));
   gtk_paned_set_position (self->outer_paned, gtk_paned_get_position (old->outer_paned));
   gtk_paned_set_position (self->main_paned, gtk_paned_get_position (old->main_paned));
   gtk_stack_set_visible_child_name (self->inspector_stack, gtk_stack_get_visible_child_name (old->inspector_stack));
@@ -653,6 +1122,19 @@ lab_window_constructed (GObject *object)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  build_lessons_menu (self);
+  build_recent_menu (self);
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed", G_CALLBACK (build_recent_menu), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.no-recent", FALSE);
+  update_lesson_bar (self);
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+
+    g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
+
   g_signal_connect_object (self->outer_paned, "notify::max-position", G_CALLBACK (on_outer_max_position), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::presentation", G_CALLBACK (update_presentation), self,
@@ -705,6 +1187,10 @@ lab_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (lab_session_get_endpoints (self->session), self);
   self->current_panel = NULL;
   g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->file);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
@@ -745,10 +1231,25 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, inspector_box);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, inspector_stack);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_notes);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_steps);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_title);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, lessons_section);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, state_diagram);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, timeline_slot);
 
   gtk_widget_class_install_action (widget_class, "win.add-endpoint", "s", add_endpoint_action);
+  gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "win.no-recent", NULL, NULL);
+  gtk_widget_class_install_action (widget_class, "win.hide-notes", NULL, hide_notes_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-lesson", "s", open_lesson_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);

@@ -24,5 +24,10 @@ void        lab_window_take_state         (LabWindow      *self,
                                            LabWindow      *old);
 GtkWidget  *lab_window_get_details        (LabWindow      *self);
 GtkWidget  *lab_window_get_state_diagram  (LabWindow      *self);
+gboolean    lab_window_open_file          (LabWindow      *self,
+                                           GFile          *file);
+gboolean    lab_window_save_file          (LabWindow      *self,
+                                           GFile          *file,
+                                           GError        **error);
 
 G_END_DECLS

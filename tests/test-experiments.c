@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/socket.h>
+
+#include "lab-endpoint-panel.h"
+#include "lab-test-ui.h"
+#include "lab-window.h"
+
+/* Lessons and experiment files in the window: a lesson opened from its
+ * menu shows its notes and plays on real sockets; the bench saved is the
+ * bench opened again; a bad file is said, and the bench stays. */
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static LabWindow *
+open_window (void)
+{
+  LabWindow *window = g_object_ref (lab_window_new (lab_test_ui_application ()));
+
+  gtk_window_present (GTK_WINDOW (window));
+  lab_test_ui_wait (is_mapped, window, 5000);
+  return window;
+}
+
+static void
+close_window (LabWindow *window)
+{
+  LabSession *session = lab_window_get_session (window);
+  GListModel *endpoints = lab_session_get_endpoints (session);
+  g_autoptr(LabExperiment) empty = lab_experiment_new ();
+
+  /* The next test starts on an empty bench. */
+  lab_session_stop_all (session);
+  lab_session_load (session, empty);
+  g_assert_cmpuint (g_list_model_get_n_items (endpoints), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static LabEndpoint *
+endpoint_at (LabWindow *window,
+             guint      position)
+{
+  g_autoptr(LabEndpoint) endpoint =
+    g_list_model_get_item (lab_session_get_endpoints (lab_window_get_session (window)), position);
+
+  g_assert_nonnull (endpoint);
+  return endpoint;
+}
+
+static gboolean
+client_got_echo (gpointer data)
+{
+  LabEndpoint *client = data;
+
+  return lab_endpoint_get_state (client) == LAB_ENDPOINT_STATE_STOPPED &&
+         g_object_get_data (G_OBJECT (client), "started") != NULL;
+}
+
+static void
+on_state (LabEndpoint *client)
+{
+  if (lab_endpoint_get_state (client) == LAB_ENDPOINT_STATE_CONNECTED)
+    g_object_set_data (G_OBJECT (client), "started", GUINT_TO_POINTER (1));
+}
+
+static GtkWindow *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (window))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_dialog (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+/* A lesson from the Lessons menu: its endpoints, named, its notes above
+ * the bench, and Play plays it. */
+static void
+test_lesson (void)
+{
+  LabWindow *window = open_window ();
+  LabEndpoint *server, *client;
+  guint16 port = lab_test_free_port (SOCK_STREAM);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-lesson", "s", "01-tcp-echo");
+  lab_test_ui_flush ();
+  g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (lab_window_get_session (window))), ==, 2);
+  server = endpoint_at (window, 0);
+  client = endpoint_at (window, 1);
+  g_assert_cmpstr (lab_endpoint_get_name (server), ==, "Echo server");
+  g_assert_nonnull (lab_window_get_panel (window, client));
+  g_assert_nonnull (lab_test_ui_find_label (GTK_WIDGET (window), "TCP echo"));
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "TCP echo"));
+
+  /* Played on a port free here, as a teacher would after a clash. */
+  g_object_set (lab_endpoint_get_config (server), "port", (guint) port, NULL);
+  g_object_set (lab_endpoint_get_config (client), "port", (guint) port, NULL);
+  g_signal_connect (client, "notify::state", G_CALLBACK (on_state), NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
+  lab_test_ui_wait (client_got_echo, client, 10000);
+  g_assert_cmpint (lab_endpoint_get_state (server), !=, LAB_ENDPOINT_STATE_FAILED);
+  {
+    GListModel *timeline = G_LIST_MODEL (lab_session_get_timeline (lab_window_get_session (window)));
+    g_autoptr(GByteArray) in = g_byte_array_new ();
+
+    lab_timeline_flush (LAB_TIMELINE (timeline));
+    for (guint i = 0; i < g_list_model_get_n_items (timeline); i++)
+      {
+        g_autoptr(LabEvent) event = g_list_model_get_item (timeline, i);
+
+        if (lab_event_get_endpoint_id (event) == lab_endpoint_get_id (client) &&
+            lab_event_get_kind (event) == LAB_EVENT_DATA && lab_event_get_direction (event) == LAB_DIRECTION_IN)
+          g_byte_array_append (in, g_bytes_get_data (lab_event_get_bytes (event), NULL),
+                               g_bytes_get_size (lab_event_get_bytes (event)));
+      }
+    g_assert_cmpmem (in->data, in->len, "Hola, servidor!", 15);
+  }
+
+  close_window (window);
+}
+
+/* Saved, then opened again: the same endpoints, names and settings. */
+static void
+test_save_open (void)
+{
+  LabWindow *window = open_window ();
+  LabSession *session = lab_window_get_session (window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("protolab-ui-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(LabEndpointConfig) before = NULL;
+
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", "udp-server");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", "tcp-client");
+  g_object_set (lab_endpoint_get_config (endpoint_at (window, 0)), "buffer-size", 8, "behaviour",
+                LAB_BEHAVIOUR_UPPER, NULL);
+  lab_endpoint_set_name (endpoint_at (window, 1), "Ana's client");
+  before = lab_endpoint_config_copy (lab_endpoint_get_config (endpoint_at (window, 0)));
+
+  path = g_build_filename (dir, "mine.protolab", NULL);
+  file = g_file_new_for_path (path);
+  g_assert_true (lab_window_save_file (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "Title=mine\n"));
+  g_assert_nonnull (strstr (text, "buffer-size=8\n"));
+
+  /* Something else on the bench, then the file again. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, 0);
+  g_assert_true (lab_window_open_file (window, file));
+  lab_test_ui_flush ();
+  g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, 2);
+  g_assert_true (lab_endpoint_config_equal (lab_endpoint_get_config (endpoint_at (window, 0)), before));
+  g_assert_cmpstr (lab_endpoint_get_name (endpoint_at (window, 1)), ==, "Ana's client");
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "mine"));
+  g_assert_null (find_dialog ());
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  close_window (window);
+}
+
+/* A file that is not right: a dialog names the line, the bench stays. */
+static void
+test_bad_file (void)
+{
+  LabWindow *window = open_window ();
+  LabSession *session = lab_window_get_session (window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("protolab-ui-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "bad.protolab", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkWindow *dialog;
+
+  g_assert_true (g_file_set_contents (path, "[Endpoint 1]\nKind=tcp-server\nport=99999\n", -1, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", "tcp-server");
+
+  g_assert_false (lab_window_open_file (window, file));
+  lab_test_ui_wait (has_dialog, NULL, 5000);
+  dialog = find_dialog ();
+  g_assert_nonnull (lab_test_ui_find_label (GTK_WIDGET (dialog),
+                                            "Line 3: “port” must be a whole number from 0 to 65535, not “99999”"));
+  g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, 1);
+  gtk_window_destroy (dialog);
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (!lab_test_ui_init (&argc, &argv))
+    return 0;
+
+  g_test_add_func ("/experiments/lesson", test_lesson);
+  g_test_add_func ("/experiments/save-open", test_save_open);
+  g_test_add_func ("/experiments/bad-file", test_bad_file);
+
+  return g_test_run ();
+}
