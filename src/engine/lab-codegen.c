@@ -764,7 +764,7 @@ py_tcp_server (Gen *g)
 
     case LAB_CONCURRENCY_LOOP:
     default:
-      comment (g, _("One thread and an event loop for every client: the sockets never block, and the program waits for whichever is ready."));
+      comment (g, _("One thread and one event loop for all the clients: the sockets never block, and the program waits for whichever is ready."));
       put (g,
            "server.setblocking(False)\n"
            "selector = selectors.DefaultSelector()\n"
@@ -1967,7 +1967,7 @@ c_tcp_server (Gen *g)
 
     case LAB_CONCURRENCY_LOOP:
     default:
-      comment (g, _("One thread and an event loop for every client: the sockets never block, and the program waits for whichever is ready."));
+      comment (g, _("One thread and one event loop for all the clients: the sockets never block, and the program waits for whichever is ready."));
       put (g,
            "struct client *clients = NULL;\n"
            "struct pollfd *fds = NULL;\n"
