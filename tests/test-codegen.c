@@ -1,0 +1,821 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <glib/gstdio.h>
+
+#include "lab-codegen.h"
+#include "lab-test-engine.h"
+
+/* The code view writes an endpoint out as a program of its own. Each
+ * program here is written to a temporary directory, built (C) and run
+ * against a real lab endpoint on loopback, and what crossed is checked
+ * on the lab's side. */
+
+static const LabCodeLanguage languages[] = { LAB_CODE_PYTHON, LAB_CODE_C };
+
+/* Awkward bytes for a literal: a quote, a backslash, NUL, 0xff, a trigraph,
+ * a newline and an escape character. */
+static const guint8 awkward[] = { 'a', '"', 'b', '\\', 'c', 0, 'd', 0xff, '?', '?', '=', '\n', 0x1b, '1' };
+
+static gboolean
+have (const char *program)
+{
+  g_autofree char *path = g_find_program_in_path (program);
+
+  if (path == NULL)
+    {
+      g_autofree char *reason = g_strdup_printf ("%s is not installed", program);
+
+      g_test_skip (reason);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+have_tools (void)
+{
+  return have ("python3") && have ("gcc");
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
+/* A generated program, written out and (C) built, ready to run. */
+typedef struct {
+  char            *dir;
+  char            *source;
+  char            *binary;
+  LabCodeLanguage  language;
+  GSubprocess     *process;
+  gboolean         exited;
+} Program;
+
+static void
+program_free (Program *p)
+{
+  if (p->process != NULL)
+    {
+      g_subprocess_force_exit (p->process);
+      g_subprocess_wait (p->process, NULL, NULL);
+      g_clear_object (&p->process);
+    }
+  remove_tree (p->dir);
+  g_free (p->dir);
+  g_free (p->source);
+  g_free (p->binary);
+  g_free (p);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Program, program_free)
+
+/* Builds a C program as its header comment says, with warnings as errors:
+ * the compiler may say nothing at all. */
+static void
+compile_c (Program    *p,
+           const char *code)
+{
+  gboolean pthread = strstr (code, " -pthread */") != NULL;
+  const char *argv[] = { "gcc", "-Wall", "-Wextra", "-Werror", "-std=c11", "-D_POSIX_C_SOURCE=200809L",
+                         "-o", p->binary, p->source, pthread ? "-pthread" : NULL, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  lab_test_run (argv, NULL, &out, &err, &status);
+  if (status != 0 || out[0] != '\0' || err[0] != '\0')
+    g_test_message ("%s", code);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpint (status, ==, 0);
+}
+
+static void
+check_python (Program    *p,
+              const char *code)
+{
+  const char *argv[] = { "python3", "-m", "py_compile", p->source, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  lab_test_run (argv, NULL, &out, &err, &status);
+  if (status != 0 || err[0] != '\0')
+    g_test_message ("%s", code);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpint (status, ==, 0);
+}
+
+static Program *
+program_new (LabEndpointConfig *config,
+             LabCodeLanguage    language)
+{
+  Program *p = g_new0 (Program, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = lab_codegen_generate (config, "test", language);
+  g_autofree char *again = lab_codegen_generate (config, "test", language);
+  const char *filename = lab_codegen_suggest_filename (config, language);
+
+  /* The same configuration, the same text. */
+  g_assert_cmpstr (code, ==, again);
+
+  p->language = language;
+  p->dir = g_dir_make_tmp ("protolab-codegen-XXXXXX", &error);
+  g_assert_no_error (error);
+  p->source = g_build_filename (p->dir, filename, NULL);
+  p->binary = g_build_filename (p->dir, "program", NULL);
+  g_file_set_contents (p->source, code, -1, &error);
+  g_assert_no_error (error);
+
+  if (language == LAB_CODE_C)
+    compile_c (p, code);
+  else
+    check_python (p, code);
+
+  return p;
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Program *p = data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  p->exited = TRUE;
+}
+
+static void
+program_start (Program *p)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "PYTHONUNBUFFERED", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "PYTHONDONTWRITEBYTECODE", "1", TRUE);
+  g_subprocess_launcher_set_cwd (launcher, p->dir);
+
+  if (p->language == LAB_CODE_C)
+    p->process = g_subprocess_launcher_spawn (launcher, &error, p->binary, NULL);
+  else
+    p->process = g_subprocess_launcher_spawn (launcher, &error, "python3", p->source, NULL);
+  g_assert_no_error (error);
+
+  g_subprocess_wait_async (p->process, NULL, on_exited, p);
+}
+
+static gboolean
+has_exited (gpointer data)
+{
+  return ((Program *) data)->exited;
+}
+
+/* Ends the program (if it still runs) and returns what it printed. */
+static GBytes *
+program_end (Program *p)
+{
+  g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_force_exit (p->process);
+  lab_test_wait (has_exited, p, 10000);
+  g_subprocess_communicate (p->process, nothing, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("the program printed: %.*s", (int) g_bytes_get_size (out),
+                  (const char *) g_bytes_get_data (out, NULL));
+  g_clear_object (&p->process);
+
+  return g_steal_pointer (&out);
+}
+
+/* Waits until the program ends by itself; it must end well. */
+static GBytes *
+program_wait (Program *p)
+{
+  gboolean ok;
+  g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  lab_test_wait (has_exited, p, 10000);
+  ok = g_subprocess_get_successful (p->process);
+  g_subprocess_communicate (p->process, nothing, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("the program printed: %.*s", (int) g_bytes_get_size (out),
+                  (const char *) g_bytes_get_data (out, NULL));
+  g_assert_true (ok);
+  g_clear_object (&p->process);
+
+  return g_steal_pointer (&out);
+}
+
+typedef struct {
+  guint16  port;
+  gboolean udp;
+} Bound;
+
+/* Whether something is bound to @port (TCP: listening), as the kernel's
+ * own tables say. */
+static gboolean
+is_bound (gpointer data)
+{
+  Bound *b = data;
+  const char *files[] = { b->udp ? "/proc/net/udp" : "/proc/net/tcp", b->udp ? "/proc/net/udp6" : "/proc/net/tcp6" };
+  g_autofree char *port = g_strdup_printf (":%04X ", b->port);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (files[i], &contents, NULL, NULL))
+        continue;
+
+      /* "  1: 0100007F:1F90 00000000:0000 0A …": local address, remote, state. */
+      lines = g_strsplit (contents, "\n", -1);
+      for (guint j = 1; lines[j] != NULL; j++)
+        {
+          g_auto(GStrv) fields = g_regex_split_simple ("\\s+", g_strstrip (lines[j]), 0, 0);
+          g_autofree char *local = NULL;
+
+          if (g_strv_length (fields) < 4)
+            continue;
+          local = g_strconcat (fields[1], " ", NULL);
+          if (g_str_has_suffix (local, port) && (b->udp || g_str_equal (fields[3], "0A")))
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* A generated server on a free loopback port, running and bound. */
+static Program *
+start_server (LabEndpointConfig *config,
+              LabCodeLanguage    language,
+              guint16           *port)
+{
+  gboolean udp = !lab_endpoint_config_is_tcp (config);
+  Program *p;
+  Bound bound;
+
+  *port = lab_test_free_port (udp ? SOCK_DGRAM : SOCK_STREAM);
+  g_object_set (config, "port", (guint) *port, NULL);
+  p = program_new (config, language);
+  program_start (p);
+
+  bound = (Bound) { *port, udp };
+  lab_test_wait (is_bound, &bound, 10000);
+  return p;
+}
+
+static LabEndpoint *
+lab_client (LabTestFixture  *f,
+            LabEndpointKind  kind,
+            guint16          port,
+            const void      *data,
+            gsize            len,
+            gsize            expect)
+{
+  LabEndpoint *client = lab_test_new_endpoint (f, kind, GINT_TO_POINTER (LAB_BACKEND_POSIX), "client");
+  g_autoptr(GBytes) bytes = data != NULL ? g_bytes_new (data, len) : NULL;
+
+  g_object_set (lab_endpoint_get_config (client),
+                "port", (guint) port,
+                "initial-data", bytes,
+                "expect-bytes", (guint64) expect,
+                "recv-timeout", 5000,
+                NULL);
+  return client;
+}
+
+static void
+assert_lab_received (LabTestFixture *f,
+                     LabEndpoint    *endpoint,
+                     const void     *expected,
+                     gsize           len)
+{
+  g_autoptr(GByteArray) in = NULL;
+
+  lab_test_wait_for_data (f, endpoint, LAB_DIRECTION_IN, len);
+  in = lab_test_log_data (f->log, endpoint, LAB_DIRECTION_IN);
+  g_assert_cmpmem (in->data, in->len, expected, len);
+}
+
+/* A lab client sends @send to the generated server and must get @expect
+ * back; then it closes. */
+static void
+exchange_with_server (LabTestFixture    *f,
+                      LabEndpointConfig *config,
+                      LabCodeLanguage    language,
+                      const void        *send,
+                      gsize              send_len,
+                      const void        *expect,
+                      gsize              expect_len)
+{
+  guint16 port;
+  g_autoptr(Program) server = start_server (config, language, &port);
+  g_autoptr(LabEndpoint) client = lab_client (f, lab_endpoint_config_is_tcp (config) ? LAB_ENDPOINT_TCP_CLIENT
+                                                                                    : LAB_ENDPOINT_UDP_CLIENT,
+                                              port, send, send_len, expect_len);
+  g_autoptr(GBytes) printed = NULL;
+
+  g_test_message ("%s", lab_code_language_to_string (language));
+  lab_test_start (client);
+  lab_test_wait_stopped (client);
+  g_assert_null (lab_endpoint_get_error (client));
+  assert_lab_received (f, client, expect, expect_len);
+
+  printed = program_end (server);
+  g_assert_cmpuint (g_bytes_get_size (printed), >, 0);
+}
+
+/* ---- Unit ---------------------------------------------------------------- */
+
+static void
+test_language_names (void)
+{
+  g_autoptr(LabEndpointConfig) server = lab_endpoint_config_new (LAB_ENDPOINT_TCP_SERVER);
+  g_autoptr(LabEndpointConfig) client = lab_endpoint_config_new (LAB_ENDPOINT_UDP_CLIENT);
+  LabCodeLanguage language = LAB_CODE_C;
+
+  g_assert_cmpstr (lab_code_language_to_string (LAB_CODE_PYTHON), ==, "python");
+  g_assert_cmpstr (lab_code_language_to_string (LAB_CODE_C), ==, "c");
+  g_assert_true (lab_code_language_from_string ("python", &language));
+  g_assert_cmpint (language, ==, LAB_CODE_PYTHON);
+  g_assert_true (lab_code_language_from_string ("c", &language));
+  g_assert_cmpint (language, ==, LAB_CODE_C);
+  g_assert_false (lab_code_language_from_string ("rust", &language));
+  g_assert_false (lab_code_language_from_string (NULL, &language));
+  g_assert_cmpint (language, ==, LAB_CODE_C);
+
+  g_assert_cmpstr (lab_codegen_suggest_filename (server, LAB_CODE_PYTHON), ==, "tcp_server.py");
+  g_assert_cmpstr (lab_codegen_suggest_filename (server, LAB_CODE_C), ==, "tcp_server.c");
+  g_assert_cmpstr (lab_codegen_suggest_filename (client, LAB_CODE_C), ==, "udp_client.c");
+}
+
+/* The configuration is in the text: a name that tries to end the comment
+ * stays inside it, and the settings appear as constants and calls. */
+static void
+test_text (void)
+{
+  g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_SERVER);
+  g_autofree char *py = NULL;
+  g_autofree char *c = NULL;
+
+  g_object_set (config, "port", 5000, "bind-address", "::1", "reuseaddr", TRUE, "backlog", 7,
+                "rcvbuf", 65536, NULL);
+  py = lab_codegen_generate (config, "evil */ name\nnext", LAB_CODE_PYTHON);
+  c = lab_codegen_generate (config, "evil */ name\nnext", LAB_CODE_C);
+
+  g_assert_nonnull (strstr (py, "HOST = \"::1\"\nPORT = 5000\nBACKLOG = 7\n"));
+  g_assert_nonnull (strstr (py, "socket.socket(socket.AF_INET6, socket.SOCK_STREAM)"));
+  g_assert_nonnull (strstr (py, "server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)"));
+  g_assert_nonnull (strstr (py, "server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)"));
+  g_assert_nonnull (strstr (py, "server.listen(BACKLOG)"));
+  g_assert_null (strstr (py, "\nnext"));
+
+  g_assert_nonnull (strstr (c, "#define PORT 5000\n"));
+  g_assert_nonnull (strstr (c, "struct sockaddr_in6 address;"));
+  g_assert_nonnull (strstr (c, "SO_REUSEADDR, 1"));
+  g_assert_null (strstr (c, "evil */"));
+  g_assert_null (strstr (c, "\nnext"));
+}
+
+/* Every behaviour, framing, concurrency and kind, with options, is valid
+ * Python and C that builds without a warning. */
+static void
+test_all_compile (void)
+{
+  static const struct {
+    LabEndpointKind kind;
+    const char     *settings;
+  } cases[] = {
+    { LAB_ENDPOINT_TCP_SERVER, "quit-message=bye framing=lines" },
+    { LAB_ENDPOINT_TCP_SERVER, "quit-message=bye behaviour=discard concurrency=loop" },
+    { LAB_ENDPOINT_TCP_SERVER, "quit-message=bye behaviour=upper concurrency=iterative max-connections=2" },
+    { LAB_ENDPOINT_TCP_SERVER, "behaviour=time" },
+    { LAB_ENDPOINT_TCP_SERVER, "behaviour=time concurrency=loop nodelay=1" },
+    { LAB_ENDPOINT_TCP_SERVER, "behaviour=discard concurrency=iterative" },
+    { LAB_ENDPOINT_TCP_SERVER, "behaviour=manual" },
+    { LAB_ENDPOINT_TCP_SERVER, "behaviour=manual concurrency=loop framing=fixed quit-message=q" },
+    { LAB_ENDPOINT_TCP_SERVER, "behaviour=manual concurrency=iterative" },
+    { LAB_ENDPOINT_TCP_SERVER, "framing=fixed concurrency=loop max-clients=2 max-connections=5 bind-address=::" },
+    { LAB_ENDPOINT_TCP_SERVER, "framing=length-prefix concurrency=threads max-clients=2 max-connections=5" },
+    { LAB_ENDPOINT_UDP_SERVER, "behaviour=time max-connections=3" },
+    { LAB_ENDPOINT_UDP_SERVER, "behaviour=manual reuseaddr=1 sndbuf=8192" },
+    { LAB_ENDPOINT_UDP_SERVER, "behaviour=discard framing=lines quit-message=bye" },
+    { LAB_ENDPOINT_UDP_SERVER, "behaviour=upper bind-address=::1" },
+    { LAB_ENDPOINT_TCP_CLIENT, "" },
+    { LAB_ENDPOINT_TCP_CLIENT, "host=localhost family=ipv6 connect-timeout=1500 recv-timeout=2000 local-port=0 "
+                               "local-address=::1 nodelay=1 sendall=0 expect-bytes=3" },
+    { LAB_ENDPOINT_TCP_CLIENT, "behaviour=manual recv-timeout=2000 host=::1 shutdown-after-send=1" },
+    { LAB_ENDPOINT_UDP_CLIENT, "" },
+    { LAB_ENDPOINT_UDP_CLIENT, "udp-connect=1 recv-timeout=1000 local-port=40000 host=localhost" },
+    { LAB_ENDPOINT_UDP_CLIENT, "behaviour=manual udp-connect=0 rcvbuf=4096 family=ipv4" },
+  };
+
+  if (!have_tools ())
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (cases[i].kind);
+      g_auto(GStrv) settings = g_strsplit (cases[i].settings, " ", -1);
+
+      for (guint j = 0; settings[j] != NULL; j++)
+        {
+          g_auto(GStrv) kv = g_strsplit (settings[j], "=", 2);
+          GParamSpec *pspec;
+          g_auto(GValue) text = G_VALUE_INIT;
+          g_auto(GValue) value = G_VALUE_INIT;
+
+          if (kv[0] == NULL || kv[0][0] == '\0')
+            continue;
+          pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (config), kv[0]);
+          g_assert_nonnull (pspec);
+          g_value_init (&value, pspec->value_type);
+          if (G_TYPE_IS_ENUM (pspec->value_type))
+            {
+              g_autoptr(GEnumClass) klass = g_type_class_ref (pspec->value_type);
+              GEnumValue *v = g_enum_get_value_by_nick (klass, kv[1]);
+
+              g_assert_nonnull (v);
+              g_value_set_enum (&value, v->value);
+            }
+          else if (pspec->value_type == G_TYPE_STRING)
+            g_value_set_string (&value, kv[1]);
+          else if (pspec->value_type == G_TYPE_BOOLEAN)
+            g_value_set_boolean (&value, g_str_equal (kv[1], "1"));
+          else if (pspec->value_type == G_TYPE_UINT64)
+            g_value_set_uint64 (&value, g_ascii_strtoull (kv[1], NULL, 10));
+          else if (pspec->value_type == G_TYPE_INT)
+            g_value_set_int (&value, (int) g_ascii_strtoll (kv[1], NULL, 10));
+          else
+            g_value_set_uint (&value, (guint) g_ascii_strtoull (kv[1], NULL, 10));
+          g_object_set_property (G_OBJECT (config), kv[0], &value);
+        }
+      if (!lab_endpoint_config_is_server (config))
+        g_object_set (config, "port", 5000, NULL);
+
+      /* Initial data for every other client, so that both shapes of a
+       * client (keyboard or not) are built. */
+      if (!lab_endpoint_config_is_server (config) && i % 2 == 0)
+        {
+          g_autoptr(GBytes) data = g_bytes_new_static (awkward, sizeof awkward);
+
+          g_object_set (config, "initial-data", data, NULL);
+        }
+
+      for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+        {
+          g_autoptr(Program) p = NULL;
+
+          g_test_message ("case %u: %s (%s)", i, cases[i].settings, lab_code_language_to_string (languages[l]));
+          p = program_new (config, languages[l]);
+        }
+    }
+}
+
+/* ---- Generated servers and the lab's clients ------------------------------ */
+
+static void
+test_tcp_echo_server (LabTestFixture *f,
+                      gconstpointer   data)
+{
+  if (!have_tools ())
+    return;
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_SERVER);
+
+      g_object_set (config, "reuseaddr", TRUE, "nodelay", TRUE, NULL);
+      exchange_with_server (f, config, languages[l], "hola\n", 5, "hola\n", 5);
+    }
+}
+
+/* Upper with lines: each line back in capitals, a \r\n line too, and a
+ * line not yet ended is not answered. */
+static void
+test_tcp_upper_lines (LabTestFixture *f,
+                      gconstpointer   data)
+{
+  static const char send[] = "hola\nmundo\r\nñu\n";
+  static const char expect[] = "HOLA\nMUNDO\nñU\n";
+
+  if (!have_tools ())
+    return;
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_SERVER);
+
+      g_object_set (config, "behaviour", LAB_BEHAVIOUR_UPPER, "framing", LAB_FRAMING_LINES,
+                    "concurrency", LAB_CONCURRENCY_ITERATIVE, NULL);
+      exchange_with_server (f, config, languages[l], send, strlen (send), expect, strlen (expect));
+    }
+}
+
+/* Length prefix: two frames in one send, echoed as frames. */
+static void
+test_tcp_length_prefix (LabTestFixture *f,
+                        gconstpointer   data)
+{
+  static const guint8 frames[] = { 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o', 0, 0, 0, 2, 0, 0xff };
+
+  if (!have_tools ())
+    return;
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_SERVER);
+
+      g_object_set (config, "framing", LAB_FRAMING_LENGTH_PREFIX, NULL);
+      exchange_with_server (f, config, languages[l], frames, sizeof frames, frames, sizeof frames);
+    }
+}
+
+/* The event loop with a quit message: the line before is answered, the
+ * quit line ends that client (the server closes it). */
+static void
+test_tcp_loop_quit (LabTestFixture *f,
+                    gconstpointer   data)
+{
+  static const char send[] = "abc\nbye\nnot answered\n";
+
+  if (!have_tools ())
+    return;
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_SERVER);
+      g_autoptr(Program) server = NULL;
+      g_autoptr(LabEndpoint) client = NULL;
+      g_autoptr(GByteArray) in = NULL;
+      guint16 port;
+
+      g_object_set (config, "behaviour", LAB_BEHAVIOUR_UPPER, "concurrency", LAB_CONCURRENCY_LOOP,
+                    "quit-message", "bye", NULL);
+      server = start_server (config, languages[l], &port);
+      /* No byte count to wait for: only the server's close ends it. */
+      client = lab_client (f, LAB_ENDPOINT_TCP_CLIENT, port, send, strlen (send), 0);
+      lab_test_start (client);
+      lab_test_wait_stopped (client);
+      g_assert_null (lab_endpoint_get_error (client));
+      g_assert_true (lab_test_log_has_note (f->log, client, LAB_NOTE_PEER_CLOSED));
+      g_assert_false (lab_test_log_has_note (f->log, client, LAB_NOTE_TIMEOUT));
+      in = lab_test_log_data (f->log, client, LAB_DIRECTION_IN);
+      g_assert_cmpmem (in->data, in->len, "ABC\n", 4);
+      g_clear_pointer (&in, g_byte_array_unref);
+      g_clear_object (&client);
+      g_bytes_unref (program_end (server));
+    }
+}
+
+/* A thread per client: a second client is served while the first one is
+ * still connected (an iterative server would leave it waiting). */
+static void
+test_tcp_threads (LabTestFixture *f,
+                  gconstpointer   data)
+{
+  if (!have_tools ())
+    return;
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_SERVER);
+      g_autoptr(Program) server = NULL;
+      g_autoptr(LabEndpoint) first = NULL;
+      g_autoptr(LabEndpoint) second = NULL;
+      g_autoptr(GBytes) late = g_bytes_new_static ("first\n", 6);
+      g_autoptr(GError) error = NULL;
+      guint16 port;
+
+      g_object_set (config, "concurrency", LAB_CONCURRENCY_THREADS, "max-clients", 4, NULL);
+      server = start_server (config, languages[l], &port);
+
+      first = lab_client (f, LAB_ENDPOINT_TCP_CLIENT, port, NULL, 0, 6);
+      lab_test_start (first);
+      lab_test_wait_waiting_in (first, "recv");
+
+      second = lab_client (f, LAB_ENDPOINT_TCP_CLIENT, port, "second\n", 7, 7);
+      lab_test_start (second);
+      lab_test_wait_stopped (second);
+      g_assert_null (lab_endpoint_get_error (second));
+      assert_lab_received (f, second, "second\n", 7);
+
+      /* The first is still connected, and still served. */
+      g_assert_true (lab_endpoint_is_active (first));
+      lab_endpoint_send (first, 0, late, TRUE, &error);
+      g_assert_no_error (error);
+      lab_test_wait_stopped (first);
+      g_assert_null (lab_endpoint_get_error (first));
+      assert_lab_received (f, first, "first\n", 6);
+
+      g_bytes_unref (program_end (server));
+    }
+}
+
+static void
+test_udp_echo_server (LabTestFixture *f,
+                      gconstpointer   data)
+{
+  if (!have_tools ())
+    return;
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_UDP_SERVER);
+
+      exchange_with_server (f, config, languages[l], "hola udp", 8, "hola udp", 8);
+    }
+}
+
+/* ---- The lab's servers and generated clients ------------------------------ */
+
+static LabEndpoint *
+lab_server (LabTestFixture  *f,
+            LabEndpointKind  kind,
+            guint16         *port)
+{
+  LabEndpoint *server = lab_test_new_endpoint (f, kind, GINT_TO_POINTER (LAB_BACKEND_POSIX), "server");
+
+  *port = lab_test_start_server (server);
+  return server;
+}
+
+static void
+stop (LabEndpoint *endpoint)
+{
+  lab_endpoint_stop (endpoint);
+  lab_test_wait_stopped (endpoint);
+}
+
+/* Awkward bytes as initial data, then shutdown (SHUT_WR): the lab's echo
+ * server gets exactly those bytes and then the end of the stream, and the
+ * client reads the echo back and ends. What it prints holds no raw control
+ * byte. */
+static void
+test_tcp_client_awkward (LabTestFixture *f,
+                         gconstpointer   data)
+{
+  if (!have_tools ())
+    return;
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      guint16 port;
+      g_autoptr(LabEndpoint) server = lab_server (f, LAB_ENDPOINT_TCP_SERVER, &port);
+      g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
+      g_autoptr(GBytes) bytes = g_bytes_new_static (awkward, sizeof awkward);
+      g_autoptr(Program) client = NULL;
+      g_autoptr(GBytes) printed = NULL;
+      gsize len;
+      const guint8 *text;
+
+      g_object_set (config, "port", (guint) port, "initial-data", bytes, "shutdown-after-send", TRUE,
+                    "recv-timeout", 5000, NULL);
+      client = program_new (config, languages[l]);
+      program_start (client);
+      printed = program_wait (client);
+
+      assert_lab_received (f, server, awkward, sizeof awkward);
+      lab_test_wait_for_note (f, server, LAB_NOTE_PEER_CLOSED);
+
+      text = g_bytes_get_data (printed, &len);
+      g_assert_cmpuint (len, >, 0);
+      for (gsize i = 0; i < len; i++)
+        g_assert_true (text[i] == '\n' || (text[i] >= 0x20 && text[i] < 0x7f));
+      stop (server);
+    }
+}
+
+/* EXPECT bytes, then the client closes by itself though the server
+ * would keep the connection open. */
+static void
+test_tcp_client_expect (LabTestFixture *f,
+                        gconstpointer   data)
+{
+  if (!have_tools ())
+    return;
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      guint16 port;
+      g_autoptr(LabEndpoint) server = lab_server (f, LAB_ENDPOINT_TCP_SERVER, &port);
+      g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
+      g_autoptr(GBytes) bytes = g_bytes_new_static ("0123456789", 10);
+      g_autoptr(Program) client = NULL;
+
+      g_object_set (config, "port", (guint) port, "initial-data", bytes, "expect-bytes", (guint64) 10,
+                    "host", "localhost", "family", LAB_FAMILY_IPV4, "connect-timeout", 3000,
+                    "sendall", FALSE, NULL);
+      client = program_new (config, languages[l]);
+      program_start (client);
+      g_bytes_unref (program_wait (client));
+
+      assert_lab_received (f, server, "0123456789", 10);
+      lab_test_wait_for_note (f, server, LAB_NOTE_PEER_CLOSED);
+      stop (server);
+    }
+}
+
+/* A UDP client, with and without connect (): its datagram reaches the
+ * lab's echo server, and the echo comes back to it. */
+static void
+test_udp_client (LabTestFixture *f,
+                 gconstpointer   data)
+{
+  if (!have_tools ())
+    return;
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    for (guint connect = 0; connect < 2; connect++)
+      {
+        guint16 port;
+        g_autoptr(LabEndpoint) server = lab_server (f, LAB_ENDPOINT_UDP_SERVER, &port);
+        g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_UDP_CLIENT);
+        g_autoptr(GBytes) bytes = g_bytes_new_static ("ping\0pong", 9);
+        g_autoptr(Program) client = NULL;
+        g_autoptr(GBytes) printed = NULL;
+        g_autoptr(GByteArray) out = NULL;
+
+        g_object_set (config, "port", (guint) port, "initial-data", bytes, "expect-bytes", (guint64) 9,
+                      "recv-timeout", 5000, "udp-connect", (gboolean) connect, NULL);
+        client = program_new (config, languages[l]);
+        program_start (client);
+        printed = program_wait (client);
+
+        assert_lab_received (f, server, "ping\0pong", 9);
+        /* The echo went out to the client, which printed it and ended. */
+        out = lab_test_log_data (f->log, server, LAB_DIRECTION_OUT);
+        g_assert_cmpmem (out->data, out->len, "ping\0pong", 9);
+        g_assert_nonnull (g_strstr_len (g_bytes_get_data (printed, NULL), g_bytes_get_size (printed), "ping"));
+        stop (server);
+      }
+}
+
+static void
+add (const char  *name,
+     LabTestFunc  func)
+{
+  g_autofree char *path = g_strdup_printf ("/codegen/%s", name);
+
+  g_test_add (path, LabTestFixture, GINT_TO_POINTER (LAB_BACKEND_POSIX),
+              lab_test_fixture_set_up, func, lab_test_fixture_tear_down);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lab_test_init (&argc, &argv);
+
+  /* GSubprocess starts GLib's worker thread, with a descriptor of its own,
+   * for good: it is started now, not counted as a test's. */
+  {
+    g_autoptr(GSubprocess) warm = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, NULL, "true", NULL);
+
+    if (warm != NULL)
+      g_subprocess_wait (warm, NULL, NULL);
+  }
+
+  g_test_add_func ("/codegen/language-names", test_language_names);
+  g_test_add_func ("/codegen/text", test_text);
+  g_test_add_func ("/codegen/all-compile", test_all_compile);
+  add ("tcp-echo-server", test_tcp_echo_server);
+  add ("tcp-upper-lines", test_tcp_upper_lines);
+  add ("tcp-length-prefix", test_tcp_length_prefix);
+  add ("tcp-loop-quit", test_tcp_loop_quit);
+  add ("tcp-threads", test_tcp_threads);
+  add ("udp-echo-server", test_udp_echo_server);
+  add ("tcp-client-awkward", test_tcp_client_awkward);
+  add ("tcp-client-expect", test_tcp_client_expect);
+  add ("udp-client", test_udp_client);
+
+  return g_test_run ();
+}
