@@ -165,8 +165,19 @@ on_exited (GObject      *source,
   p->exited = TRUE;
 }
 
+static void program_start_traced (Program    *p,
+                                  const char *trace);
+
 static void
 program_start (Program *p)
+{
+  program_start_traced (p, NULL);
+}
+
+/* With @trace, under strace, its sendto () calls written to @trace. */
+static void
+program_start_traced (Program    *p,
+                      const char *trace)
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
@@ -177,7 +188,13 @@ program_start (Program *p)
   g_subprocess_launcher_setenv (launcher, "PYTHONDONTWRITEBYTECODE", "1", TRUE);
   g_subprocess_launcher_set_cwd (launcher, p->dir);
 
-  if (p->language == LAB_CODE_C)
+  if (trace != NULL && p->language == LAB_CODE_C)
+    p->process = g_subprocess_launcher_spawn (launcher, &error, "strace", "-f", "-qq", "-e", "trace=sendto,write",
+                                              "-o", trace, p->binary, NULL);
+  else if (trace != NULL)
+    p->process = g_subprocess_launcher_spawn (launcher, &error, "strace", "-f", "-qq", "-e", "trace=sendto,write",
+                                              "-o", trace, "python3", p->source, NULL);
+  else if (p->language == LAB_CODE_C)
     p->process = g_subprocess_launcher_spawn (launcher, &error, p->binary, NULL);
   else
     p->process = g_subprocess_launcher_spawn (launcher, &error, "python3", p->source, NULL);
@@ -744,6 +761,52 @@ test_tcp_client_expect (LabTestFixture *f,
     }
 }
 
+/* A client told to send in pieces makes one send () per piece, and the
+ * lab's server gets every byte: seen with strace, the calls themselves. */
+static void
+test_tcp_client_pieces (LabTestFixture *f,
+                        gconstpointer   data)
+{
+  if (!have_tools ())
+    return;
+  if (g_find_program_in_path ("strace") == NULL)
+    {
+      g_test_skip ("strace is not installed");
+      return;
+    }
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    for (guint all = 0; all < 2; all++)
+      {
+        guint16 port;
+        g_autoptr(LabEndpoint) server = lab_server (f, LAB_ENDPOINT_TCP_SERVER, &port);
+        g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
+        g_autoptr(GBytes) bytes = g_bytes_new_static ("hola\nmundo\n", 11);
+        g_autoptr(Program) client = NULL;
+        g_autofree char *trace = NULL;
+        g_autofree char *text = NULL;
+        g_auto(GStrv) lines = NULL;
+        guint sends = 0;
+
+        g_object_set (config, "port", (guint) port, "initial-data", bytes, "send-chunk", 3,
+                      "sendall", (gboolean) all, "expect-bytes", (guint64) 11, NULL);
+        client = program_new (config, languages[l]);
+        trace = g_build_filename (client->dir, "trace", NULL);
+        program_start_traced (client, trace);
+        g_bytes_unref (program_wait (client));
+
+        assert_lab_received (f, server, "hola\nmundo\n", 11);
+        g_assert_true (g_file_get_contents (trace, &text, NULL, NULL));
+        lines = g_strsplit (text, "\n", -1);
+        for (guint i = 0; lines[i] != NULL; i++)
+          sends += strstr (lines[i], "sendto(") != NULL && strstr (lines[i], "= 3") != NULL;
+        /* 11 bytes in pieces of 3: 3 + 3 + 3, then the last 2. */
+        g_assert_cmpuint (sends, ==, 3);
+        g_assert_cmpint (g_remove (trace), ==, 0);
+        stop (server);
+      }
+}
+
 /* A UDP client, with and without connect (): its datagram reaches the
  * lab's echo server, and the echo comes back to it. */
 static void
@@ -815,6 +878,7 @@ main (int   argc,
   add ("udp-echo-server", test_udp_echo_server);
   add ("tcp-client-awkward", test_tcp_client_awkward);
   add ("tcp-client-expect", test_tcp_client_expect);
+  add ("tcp-client-pieces", test_tcp_client_pieces);
   add ("udp-client", test_udp_client);
 
   return g_test_run ();

@@ -81,6 +81,14 @@ put_printf (Gen        *g,
   put (g, text);
 }
 
+/* A TCP client told to send its data in pieces smaller than the data. */
+static gboolean
+chunked (LabEndpointConfig *c)
+{
+  return c->send_chunk > 0 && c->initial_data != NULL && c->send_chunk < g_bytes_get_size (c->initial_data) &&
+         (c->kind == LAB_ENDPOINT_TCP_CLIENT);
+}
+
 static void
 blank (Gen *g)
 {
@@ -1019,7 +1027,21 @@ py_tcp_client (Gen *g)
   else if (c->connect_timeout > 0)
     put (g, "client.settimeout(None)");
 
-  if (c->initial_data != NULL)
+  if (c->initial_data != NULL && chunked (c))
+    {
+      g_autofree char *why = g_strdup_printf (_("in pieces of %u bytes, one send () each: the server "
+                                                "may receive them in any grouping"), c->send_chunk);
+
+      comment (g, why);
+      put_printf (g,
+                  "for start in range(0, len(DATA), %u):\n"
+                  "    client.%s(DATA[start:start + %u])", c->send_chunk, c->sendall ? "sendall" : "send",
+                  c->send_chunk);
+      if (c->shutdown_after_send)
+        put_commented (g, "client.shutdown(socket.SHUT_WR)",
+                       _("nothing more to send: the server reads the end of the stream"));
+    }
+  else if (c->initial_data != NULL)
     {
       if (c->sendall)
         put (g, "client.sendall(DATA)");
@@ -2379,7 +2401,24 @@ c_client_main (Gen *g)
 
   if (c->initial_data != NULL)
     {
-      if (tcp && c->sendall)
+      if (tcp && chunked (c))
+        {
+          g_autofree char *why = g_strdup_printf (_("in pieces of %u bytes, one send () each: the server "
+                                                    "may receive them in any grouping"), c->send_chunk);
+
+          comment (g, why);
+          put_printf (g,
+                      "for (size_t start = 0; start < DATA_LEN; start += %u) {\n"
+                      "    size_t piece = DATA_LEN - start < %u ? DATA_LEN - start : %u;\n"
+                      "\n"
+                      "    if (%s(fd, DATA + start, piece%s) < 0) {\n"
+                      "        perror(\"send\");\n"
+                      "        return 1;\n"
+                      "    }\n"
+                      "}", c->send_chunk, c->send_chunk, c->send_chunk,
+                      c->sendall ? "send_all" : "send", c->sendall ? "" : ", 0");
+        }
+      else if (tcp && c->sendall)
         put (g,
              "if (send_all(fd, DATA, DATA_LEN) < 0)\n"
              "    return 1;");
