@@ -261,6 +261,41 @@ test_cli_run_malformed (void)
   g_assert_true (g_str_has_prefix (err, "protolab-cli: "));
 }
 
+/* code: a lesson's endpoint as a program; wrong words are said. */
+static void
+test_cli_code (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  status = run_cli (&out, &err, "code", "--language", "python", "--endpoint", "Echo server", "01-tcp-echo", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "import socket"));
+  g_assert_nonnull (strstr (out, ".bind(("));
+  g_assert_nonnull (strstr (out, "5000"));
+  g_assert_null (strstr (out, "Hola, servidor!"));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (&out, &err, "code", "-l", "c", "01-tcp-echo", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "listen("));
+  g_assert_nonnull (strstr (out, "\"Hola, servidor!\""));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (&out, &err, "code", "--language", "cobol", "01-tcp-echo", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "cobol"));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (&out, &err, "code", "--endpoint", "Nobody", "01-tcp-echo", NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "“Nobody”"));
+}
+
 static GSubprocess *
 spawn_cli (GSubprocessFlags   flags,
            const char        *first,
@@ -599,6 +634,7 @@ main (int   argc,
   g_test_add_func ("/cli/stdin", test_cli_stdin);
   g_test_add_func ("/cli/run", test_cli_run);
   g_test_add_func ("/cli/run-malformed", test_cli_run_malformed);
+  g_test_add_func ("/cli/code", test_cli_code);
 
   return g_test_run ();
 }

@@ -17,6 +17,7 @@
 #include "lab-explain.h"
 #include "lab-format.h"
 #include "lab-hex.h"
+#include "lab-codegen.h"
 #include "lab-lessons.h"
 #include "lab-locale.h"
 #include "lab-session.h"
@@ -760,6 +761,91 @@ run_experiment (int    argc,
   return status;
 }
 
+/* protolab-cli code --language python|c FILE [--endpoint NAME]: an
+ * experiment's endpoints as programs to hand out. */
+static int
+run_code (int    argc,
+          char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(LabExperiment) experiment = NULL;
+  g_autofree char *language_name = NULL;
+  g_autofree char *endpoint_name = NULL;
+  LabCodeLanguage language = LAB_CODE_PYTHON;
+  gboolean found = FALSE;
+  const GOptionEntry entries[] = {
+    { "language", 'l', 0, G_OPTION_ARG_STRING, &language_name, N_("The language of the program: python or c"), "python|c" },
+    { "endpoint", 'e', 0, G_OPTION_ARG_STRING, &endpoint_name, N_("Only the endpoint of this name (all by default)"), N_("NAME") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("FILE|LESSON"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("Print the program each endpoint of an experiment runs, in Python "
+                                           "or in C, ready to save and run."));
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      usage_error ("code", error->message);
+      return 2;
+    }
+  if (argc != 2)
+    {
+      usage_error ("code", _("Give one experiment file"));
+      return 2;
+    }
+  if (language_name != NULL && !lab_code_language_from_string (language_name, &language))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"),
+                                                  language_name, "language", "python, c");
+      usage_error ("code", message);
+      return 2;
+    }
+
+  file = g_file_new_for_commandline_arg (argv[1]);
+  if (!g_file_query_exists (file, NULL))
+    {
+      g_auto(GStrv) lessons = lab_lessons_list ();
+
+      if (g_strv_contains ((const char *const *) lessons, argv[1]))
+        g_set_object (&file, lab_lessons_file (argv[1]));
+    }
+  experiment = lab_experiment_new_from_file (file, NULL, &error);
+  if (experiment == NULL)
+    {
+      g_printerr ("protolab-cli: %s: %s\n", argv[1], error->message);
+      return 1;
+    }
+
+  for (guint i = 0; i < lab_experiment_get_n_endpoints (experiment); i++)
+    {
+      const char *name = lab_experiment_get_endpoint_name (experiment, i);
+      g_autofree char *code = NULL;
+
+      if (endpoint_name != NULL && g_strcmp0 (name, endpoint_name) != 0)
+        continue;
+      code = lab_codegen_generate (lab_experiment_get_config (experiment, i), name, language);
+      g_print ("%s%s", found ? "\n" : "", code);
+      found = TRUE;
+    }
+
+  if (!found)
+    {
+      /* Translators: %s is the name of an endpoint asked for with --endpoint. */
+      g_autofree char *message = endpoint_name != NULL
+        ? g_strdup_printf (_("The experiment has no endpoint named “%s”"), endpoint_name)
+        : g_strdup (_("The experiment has no endpoint"));
+
+      g_printerr ("protolab-cli: %s: %s\n", argv[1], message);
+      return 1;
+    }
+
+  return 0;
+}
+
 /* protolab-cli lessons: the bundled lessons, each an id for run. */
 static int
 run_lessons (int    argc,
@@ -894,6 +980,8 @@ main (int   argc,
     return run_experiment (argc - 1, argv + 1);
   if (argc > 1 && g_str_equal (argv[1], "lessons"))
     return run_lessons (argc - 1, argv + 1);
+  if (argc > 1 && g_str_equal (argv[1], "code"))
+    return run_code (argc - 1, argv + 1);
 
   context = g_option_context_new (_("COMMAND [OPTION…]"));
   g_option_context_set_summary (context, _("Run Protolab’s servers and clients from a terminal and print "
@@ -906,6 +994,7 @@ main (int   argc,
                                       "  udp-client   a UDP client\n"
                                       "  run          play an experiment file (.protolab) or a lesson\n"
                                       "  lessons      list the bundled lessons\n"
+                                      "  code         an experiment's endpoints as Python or C programs\n"
                                       "  explain      what a socket call does or an error means\n"
                                       "\n"
                                       "“protolab-cli COMMAND --help” lists a command’s options."));
