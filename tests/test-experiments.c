@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <sys/socket.h>
 
+#include "lab-code-view.h"
 #include "lab-endpoint-panel.h"
 #include "lab-test-ui.h"
 #include "lab-window.h"
@@ -213,6 +214,59 @@ test_bad_file (void)
   close_window (window);
 }
 
+static LabCodeView *
+find_code_view (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (LAB_IS_CODE_VIEW (window))
+        return LAB_CODE_VIEW (window);
+    }
+
+  return NULL;
+}
+
+/* A panel's Code: the endpoint as Python, then C, following its settings
+ * as they change. */
+static void
+test_code (void)
+{
+  LabWindow *window = open_window ();
+  LabEndpoint *server;
+  LabCodeView *view;
+  g_autofree char *python = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *changed = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", "tcp-server");
+  server = endpoint_at (window, 0);
+  g_object_set (lab_endpoint_get_config (server), "port", 5123, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-code", "u", lab_endpoint_get_id (server));
+  lab_test_ui_flush ();
+  view = find_code_view ();
+  g_assert_nonnull (view);
+
+  python = lab_code_view_dup_text (view);
+  g_assert_nonnull (strstr (python, "import socket"));
+  g_assert_nonnull (strstr (python, "5123"));
+  lab_code_view_set_language (view, LAB_CODE_C);
+  c = lab_code_view_dup_text (view);
+  g_assert_nonnull (strstr (c, "#include <sys/socket.h>"));
+  g_assert_nonnull (strstr (c, "listen("));
+
+  g_object_set (lab_endpoint_get_config (server), "port", 6234, NULL);
+  changed = lab_code_view_dup_text (view);
+  g_assert_nonnull (strstr (changed, "6234"));
+  g_assert_null (strstr (changed, "5123"));
+
+  gtk_window_destroy (GTK_WINDOW (view));
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -223,6 +277,7 @@ main (int   argc,
   g_test_add_func ("/experiments/lesson", test_lesson);
   g_test_add_func ("/experiments/save-open", test_save_open);
   g_test_add_func ("/experiments/bad-file", test_bad_file);
+  g_test_add_func ("/experiments/code", test_code);
 
   return g_test_run ();
 }

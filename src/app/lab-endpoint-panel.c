@@ -65,6 +65,7 @@ struct _LabEndpointPanel
   GtkCheckButton *step_check;
   GtkLabel       *where_label;
   GtkLabel       *script_label;
+  GtkWidget      *code_button;
   GtkWidget      *connections_box;
   GtkWidget      *no_connections;
   GtkListBox     *connections_list;
@@ -678,6 +679,7 @@ lab_endpoint_panel_constructed (GObject *object)
   show_fields (self);
   fill_form (self);
   update_script (self);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->code_button), "u", lab_endpoint_get_id (self->endpoint));
   g_signal_connect_object (lab_endpoint_get_config (self->endpoint), "notify", G_CALLBACK (update_script), self,
                            G_CONNECT_SWAPPED);
 
@@ -816,6 +818,7 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, udp_connect_check);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, where_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, script_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, code_button);
   gtk_widget_class_bind_template_callback (widget_class, on_address_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_backend_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_connection_selected);

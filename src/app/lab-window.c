@@ -6,6 +6,7 @@
 
 #include "lab-application.h"
 #include "lab-bytes-view.h"
+#include "lab-code-view.h"
 #include "lab-endpoint-panel.h"
 #include "lab-event-details.h"
 #include "lab-lessons.h"
@@ -678,6 +679,18 @@ play_action (GtkWidget  *widget,
 }
 
 static void
+show_code_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  LabEndpoint *endpoint = lab_session_find (self->session, g_variant_get_uint32 (parameter));
+
+  if (endpoint != NULL)
+    gtk_window_present (GTK_WINDOW (lab_code_view_new (GTK_WINDOW (self), endpoint)));
+}
+
+static void
 hide_notes_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -1250,6 +1263,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.show-code", "u", show_code_action);
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);
