@@ -767,9 +767,11 @@ static void
 test_tcp_client_pieces (LabTestFixture *f,
                         gconstpointer   data)
 {
+  g_autofree char *strace = g_find_program_in_path ("strace");
+
   if (!have_tools ())
     return;
-  if (g_find_program_in_path ("strace") == NULL)
+  if (strace == NULL)
     {
       g_test_skip ("strace is not installed");
       return;
