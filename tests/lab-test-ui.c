@@ -39,6 +39,20 @@ lab_test_ui_wait (LabTestCondition condition,
 }
 
 static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+/* Shows @window and waits until it is on the screen. */
+void
+lab_test_ui_present (GtkWindow *window)
+{
+  gtk_window_present (window);
+  lab_test_ui_wait (is_mapped, window, 5000);
+}
+
+static gboolean
 is_idle (gpointer data)
 {
   return !g_main_context_pending (NULL);

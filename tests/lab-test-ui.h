@@ -15,6 +15,7 @@ void     lab_test_ui_wait  (LabTestCondition  condition,
                             gpointer          data,
                             guint             timeout_ms);
 void     lab_test_ui_flush (void);
+void     lab_test_ui_present (GtkWindow     *window);
 LabApplication *lab_test_ui_application (void);
 GtkWidget *lab_test_ui_find_label (GtkWidget   *root,
                                    const char  *text);

@@ -6,12 +6,6 @@
 #include "lab-test-ui.h"
 #include "lab-window.h"
 
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
 static GtkAboutDialog *
 find_about_dialog (void)
 {
@@ -46,8 +40,7 @@ test_about_spanish (void)
 
 
   window = g_object_ref (lab_window_new (app));
-  gtk_window_present (GTK_WINDOW (window));
-  lab_test_ui_wait (is_mapped, window, 5000);
+  lab_test_ui_present (GTK_WINDOW (window));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   lab_test_ui_wait (about_is_shown, NULL, 5000);

@@ -28,19 +28,12 @@ typedef struct {
   gboolean        tcp;
 } Case;
 
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
 static LabWindow *
 open_window (void)
 {
   LabWindow *window = g_object_ref (lab_window_new (lab_test_ui_application ()));
 
-  gtk_window_present (GTK_WINDOW (window));
-  lab_test_ui_wait (is_mapped, window, 5000);
+  lab_test_ui_present (GTK_WINDOW (window));
   return window;
 }
 

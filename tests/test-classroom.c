@@ -28,20 +28,13 @@ settle (void)
       g_usleep (1000);
 }
 
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
 static LabWindow *
 open_window (void)
 {
   LabWindow *window = lab_window_new (lab_test_ui_application ());
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
-  gtk_window_present (GTK_WINDOW (window));
-  lab_test_ui_wait (is_mapped, window, 5000);
+  lab_test_ui_present (GTK_WINDOW (window));
   return window;
 }
 

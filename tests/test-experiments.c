@@ -14,19 +14,12 @@
  * menu shows its notes and plays on real sockets; the bench saved is the
  * bench opened again; a bad file is said, and the bench stays. */
 
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
 static LabWindow *
 open_window (void)
 {
   LabWindow *window = g_object_ref (lab_window_new (lab_test_ui_application ()));
 
-  gtk_window_present (GTK_WINDOW (window));
-  lab_test_ui_wait (is_mapped, window, 5000);
+  lab_test_ui_present (GTK_WINDOW (window));
   return window;
 }
 

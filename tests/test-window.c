@@ -6,19 +6,12 @@
 #include "lab-test-ui.h"
 #include "lab-window.h"
 
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
 static LabWindow *
 open_window (LabApplication *app)
 {
   LabWindow *window = lab_window_new (app);
 
-  gtk_window_present (GTK_WINDOW (window));
-  lab_test_ui_wait (is_mapped, window, 5000);
+  lab_test_ui_present (GTK_WINDOW (window));
 
   return window;
 }
