@@ -467,6 +467,10 @@ static void html_handout (LabSession *session,
  * written with a leading `'`, so that no spreadsheet takes it for a
  * formula.
  *
+ * Call it in the timeline's main context, which alone reads the store. It
+ * writes as it goes; to keep a window responsive, write to a
+ * #GMemoryOutputStream and save that with g_file_replace_contents_async().
+ *
  * Returns: whether all was written, with @error saying why not
  */
 gboolean
