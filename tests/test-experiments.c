@@ -8,6 +8,7 @@
 #include "lab-code-view.h"
 #include "lab-endpoint-panel.h"
 #include "lab-test-ui.h"
+#include "lab-timeline-view.h"
 #include "lab-window.h"
 
 /* Lessons and experiment files in the window: a lesson opened from its
@@ -260,6 +261,101 @@ test_code (void)
   close_window (window);
 }
 
+static gboolean
+is_connected (gpointer data)
+{
+  return lab_endpoint_get_state (data) == LAB_ENDPOINT_STATE_CONNECTED;
+}
+
+typedef struct {
+  LabWindow   *window;
+  LabEndpoint *endpoint;
+  LabEvent    *found;
+} DataIn;
+
+static gboolean
+has_data_in (gpointer data)
+{
+  DataIn *d = data;
+  LabTimeline *timeline = lab_session_get_timeline (lab_window_get_session (d->window));
+
+  lab_timeline_flush (timeline);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (timeline)) && d->found == NULL; i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (G_LIST_MODEL (timeline), i);
+
+      if (lab_event_get_endpoint_id (event) == lab_endpoint_get_id (d->endpoint) &&
+          lab_event_get_kind (event) == LAB_EVENT_DATA && lab_event_get_direction (event) == LAB_DIRECTION_IN)
+        d->found = event;
+    }
+
+  return d->found != NULL;
+}
+
+static char *
+export_to_text (LabWindow  *window,
+                const char *kind,
+                const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, kind, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_assert_true (lab_window_export (window, kind, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpint (g_remove (path), ==, 0);
+  return text;
+}
+
+/* The chat lesson, one line each way, exported: the timeline in each
+ * format, the handout, and the bytes of the connection picked. */
+static void
+test_export (void)
+{
+  LabWindow *window = open_window ();
+  LabEndpoint *server, *client;
+  guint16 port = lab_test_free_port (SOCK_STREAM);
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hola\n", 5);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("protolab-ui-XXXXXX", &error);
+  g_autofree char *csv = NULL, *jsonl = NULL, *text = NULL, *handout = NULL, *bytes = NULL;
+  DataIn in = { window };
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-lesson", "s", "03-chat");
+  server = endpoint_at (window, 0);
+  client = endpoint_at (window, 1);
+  g_object_set (lab_endpoint_get_config (server), "port", (guint) port, NULL);
+  g_object_set (lab_endpoint_get_config (client), "port", (guint) port, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
+  lab_test_ui_wait (is_connected, client, 10000);
+  g_assert_true (lab_endpoint_send (client, 0, hello, TRUE, &error));
+  g_assert_no_error (error);
+  in.endpoint = server;
+  lab_test_ui_wait (has_data_in, &in, 10000);
+
+  csv = export_to_text (window, "csv", dir);
+  g_assert_true (g_str_has_prefix (csv, "seq,"));
+  g_assert_nonnull (strstr (csv, "68 6f 6c 61 0a"));
+  jsonl = export_to_text (window, "jsonl", dir);
+  g_assert_nonnull (strstr (jsonl, "\"call\""));
+  text = export_to_text (window, "text", dir);
+  g_assert_nonnull (strstr (text, "Chat server"));
+  handout = export_to_text (window, "handout", dir);
+  g_assert_nonnull (strstr (handout, "Two-way chat"));
+  g_assert_nonnull (strstr (handout, "Chat client"));
+
+  /* The row picked names the connection whose bytes are saved. */
+  g_assert_true (lab_timeline_view_select (LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window)), in.found));
+  lab_test_ui_flush ();
+  bytes = export_to_text (window, "bytes", dir);
+  g_assert_cmpstr (bytes, ==, "hola\n");
+
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -271,6 +367,7 @@ main (int   argc,
   g_test_add_func ("/experiments/save-open", test_save_open);
   g_test_add_func ("/experiments/bad-file", test_bad_file);
   g_test_add_func ("/experiments/code", test_code);
+  g_test_add_func ("/experiments/export", test_export);
 
   return g_test_run ();
 }

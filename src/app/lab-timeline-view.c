@@ -91,6 +91,33 @@ lab_timeline_view_get_model (LabTimelineView *self)
   return G_LIST_MODEL (self->filtered);
 }
 
+/**
+ * lab_timeline_view_select:
+ *
+ * Picks the row of @event, as a click on it would.
+ *
+ * Returns: whether the row is shown, and so was picked
+ */
+gboolean
+lab_timeline_view_select (LabTimelineView *self,
+                          LabEvent        *event)
+{
+  GListModel *rows = G_LIST_MODEL (self->filtered);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(LabEvent) row = g_list_model_get_item (rows, i);
+
+      if (row == event)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 gboolean
 lab_timeline_view_get_following (LabTimelineView *self)
 {

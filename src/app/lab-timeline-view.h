@@ -14,6 +14,8 @@ G_DECLARE_FINAL_TYPE (LabTimelineView, lab_timeline_view, LAB, TIMELINE_VIEW, Gt
 
 GtkWidget  *lab_timeline_view_new            (LabSession      *session);
 LabEvent   *lab_timeline_view_get_selected   (LabTimelineView *self);
+gboolean    lab_timeline_view_select         (LabTimelineView *self,
+                                              LabEvent        *event);
 GListModel *lab_timeline_view_get_model      (LabTimelineView *self);
 void        lab_timeline_view_set_toolbar_visible (LabTimelineView *self,
                                                    gboolean         visible);

@@ -9,6 +9,7 @@
 #include "lab-code-view.h"
 #include "lab-endpoint-panel.h"
 #include "lab-event-details.h"
+#include "lab-export.h"
 #include "lab-lessons.h"
 #include "lab-state-diagram.h"
 #include "lab-step-bar.h"
@@ -35,6 +36,9 @@ struct _LabWindow
 
   GtkPaned             *outer_paned;     /* the window's child, so not bound */
   GFile                *file;            /* the experiment's, once opened or saved */
+  guint64               shown_connection; /* the one in the bytes view, to export */
+  char                 *export_kind;
+  gboolean              export_incomplete;
   GtkNativeDialog      *chooser;
 
   /* Template widgets (none a direct child of the window: GTK 4.8 would
@@ -184,6 +188,7 @@ show_connection (LabWindow        *self,
   LabConnection *connection = panel != NULL ? lab_endpoint_panel_get_connection (panel) : NULL;
 
   self->current_panel = panel;
+  self->shown_connection = connection != NULL ? lab_connection_get_id (connection) : 0;
   lab_bytes_view_set_connection (self->bytes_view, endpoint, connection);
 
   /* A server's framing is how its bytes read best. */
@@ -230,6 +235,7 @@ on_timeline_selected (LabWindow *self)
 
         if (connection != NULL)
           {
+            self->shown_connection = lab_connection_get_id (connection);
             lab_bytes_view_set_connection (self->bytes_view, endpoint, connection);
             if (lab_endpoint_config_is_tcp (lab_endpoint_get_config (endpoint)))
               lab_state_diagram_set_source (self->state_diagram, endpoint, connection);
@@ -798,6 +804,137 @@ update_play_action (LabWindow *self)
                                  g_list_model_get_n_items (lab_session_get_endpoints (self->session)) > 0);
 }
 
+/* ---- Exports ---- */
+
+static gboolean
+write_export (LabWindow     *self,
+              const char    *kind,
+              GOutputStream *out,
+              GError       **error)
+{
+  GListModel *events = G_LIST_MODEL (lab_session_get_timeline (self->session));
+  static const struct {
+    const char      *kind;
+    LabExportFormat  format;
+  } formats[] = {
+    { "text", LAB_EXPORT_TEXT },
+    { "csv", LAB_EXPORT_CSV },
+    { "jsonl", LAB_EXPORT_JSONL },
+  };
+
+  lab_timeline_flush (lab_session_get_timeline (self->session));
+
+  if (g_str_equal (kind, "handout"))
+    {
+      const char *title = lab_session_get_title (self->session);
+
+      return lab_export_handout (self->session, events, title[0] != '\0' ? title : _("A Protolab session"),
+                                 lab_session_get_notes (self->session), out, NULL, error);
+    }
+
+  if (g_str_equal (kind, "bytes"))
+    {
+      gboolean complete = TRUE;
+      g_autoptr(GBytes) bytes = lab_export_connection_bytes (events, self->shown_connection, LAB_DIRECTION_IN,
+                                                             &complete);
+      gsize written;
+
+      self->export_incomplete = !complete;
+      return g_output_stream_write_all (out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &written,
+                                        NULL, error);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    if (g_str_equal (kind, formats[i].kind))
+      return lab_export_timeline (events, formats[i].format, out, NULL, error);
+
+  g_assert_not_reached ();
+}
+
+/**
+ * lab_window_export:
+ * @kind: `text`, `csv`, `jsonl`, `handout`, or `bytes` (what the
+ *   connection in the bytes view received)
+ *
+ * Writes the session's timeline, or a connection's bytes, to @file.
+ *
+ * Returns: whether it was written
+ */
+gboolean
+lab_window_export (LabWindow   *self,
+                   const char  *kind,
+                   GFile       *file,
+                   GError     **error)
+{
+  g_autoptr(GFileOutputStream) out = NULL;
+
+  g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
+
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
+  if (out == NULL)
+    return FALSE;
+
+  if (!write_export (self, kind, G_OUTPUT_STREAM (out), error))
+    {
+      g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
+      return FALSE;
+    }
+
+  return g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
+}
+
+static void
+export_chosen (LabWindow *self,
+               GFile     *file)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->export_incomplete = FALSE;
+  if (!lab_window_export (self, self->export_kind, file, &error))
+    {
+      g_autofree char *name = display_name (file);
+      g_autofree char *primary = g_strdup_printf (_("Could not save “%s”"), name);
+
+      show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
+    }
+  else if (self->export_incomplete)
+    show_message (self, GTK_MESSAGE_WARNING, _("Not every byte could be saved"),
+                  _("The lab keeps only the newest bytes of a long exchange; the oldest of this connection were "
+                    "no longer kept, so the file holds what was."));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  const char *kind = g_variant_get_string (parameter, NULL);
+  const char *title = lab_session_get_title (self->session);
+  g_autofree char *base = g_strdup (title[0] != '\0' ? title : _("timeline"));
+  g_autofree char *suggested = NULL;
+
+  if (g_str_equal (kind, "bytes") && self->shown_connection == 0)
+    {
+      show_message (self, GTK_MESSAGE_INFO, _("Choose a connection first"),
+                    _("Pick a connection in a server’s list, or a row of the timeline that belongs to one: its "
+                      "received bytes are what is saved."));
+      return;
+    }
+
+  g_strdelimit (base, "/\\", '-');
+  if (g_str_equal (kind, "bytes"))
+    suggested = g_strdup_printf ("%s-%" G_GUINT64_FORMAT ".bin", base, self->shown_connection);
+  else
+    suggested = g_strdup_printf ("%s.%s", base,
+                                 g_str_equal (kind, "handout") ? "html"
+                                 : g_str_equal (kind, "text") ? "txt" : kind);
+
+  g_free (self->export_kind);
+  self->export_kind = g_strdup (kind);
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Export"), _("_Save"), suggested, FALSE, export_chosen);
+}
+
 /* ---- Step mode ---- */
 
 /* The kinds of call a breakpoint can hold, as the menu offers them. */
@@ -1204,6 +1341,7 @@ lab_window_dispose (GObject *object)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->export_kind, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
@@ -1264,6 +1402,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.show-code", "u", show_code_action);
+  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);

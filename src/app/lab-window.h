@@ -26,6 +26,10 @@ GtkWidget  *lab_window_get_details        (LabWindow      *self);
 GtkWidget  *lab_window_get_state_diagram  (LabWindow      *self);
 gboolean    lab_window_open_file          (LabWindow      *self,
                                            GFile          *file);
+gboolean    lab_window_export             (LabWindow      *self,
+                                           const char     *kind,
+                                           GFile          *file,
+                                           GError        **error);
 gboolean    lab_window_save_file          (LabWindow      *self,
                                            GFile          *file,
                                            GError        **error);
