@@ -54,6 +54,7 @@ struct _LabWindow
   gboolean              placed;
   GtkStack             *inspector_stack;
   GtkRevealer          *lesson_revealer;
+  GtkScrolledWindow    *lesson_scroller;
   GtkLabel             *lesson_title;
   GtkLabel             *lesson_notes;
   GtkLabel             *lesson_steps;
@@ -1127,6 +1128,8 @@ update_presentation (LabWindow *self)
   self->presenting = presentation;
 
   gtk_widget_set_visible (self->breakpoints_button, !presentation);
+  /* The notes, in larger text, may take more of the height. */
+  gtk_scrolled_window_set_max_content_height (self->lesson_scroller, presentation ? 400 : 220);
   lab_timeline_view_set_toolbar_visible (self->timeline_view, !presentation);
 }
 
@@ -1384,6 +1387,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, inspector_stack);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_notes);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_scroller);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_steps);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_title);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lessons_section);
