@@ -60,10 +60,18 @@ xdotool (const char *first,
   g_assert_cmpint (status, ==, 0);
 }
 
+static char *find_window_named (const char *pattern);
+
 static char *
 find_window (void)
 {
-  const char *search[] = { "timeout", "20", "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Protolab$",
+  return find_window_named ("^Protolab$");
+}
+
+static char *
+find_window_named (const char *pattern)
+{
+  const char *search[] = { "timeout", "20", "xdotool", "search", "--sync", "--onlyvisible", "--name", pattern,
                            NULL };
   int status;
   char *window = run (search, NULL, &status);
@@ -235,6 +243,41 @@ test_e2e_presentation_remembered (void)
   }
 }
 
+/* protolab FILE: the experiment's bench in the window, named by its title,
+ * and the file among the recent ones. */
+static void
+test_e2e_open_file (void)
+{
+  g_autofree char *home = g_dir_make_tmp ("protolab-e2e-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (home, "echo.protolab", NULL);
+  g_autofree char *recent_path = g_build_filename (home, "recently-used.xbel", NULL);
+  g_autofree char *recent = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *window = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) protolab = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { g_getenv ("PROTOLAB_APP"), path, NULL };
+
+  g_assert_true (g_file_set_contents (path, "[Experiment]\nTitle=Eco de prueba\n\n"
+                                            "[Endpoint 1]\nName=Mi servidor\nKind=tcp-server\nport=5999\n", -1, NULL));
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
+  protolab = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+
+  window = find_window_named ("^Eco de prueba — Protolab$");
+  g_usleep (300 * 1000);
+  quit (protolab, window);
+
+  g_assert_true (g_file_get_contents (recent_path, &recent, NULL, NULL));
+  uri = g_filename_to_uri (path, NULL, NULL);
+  g_assert_nonnull (strstr (recent, uri));
+
+  g_remove (recent_path);
+  g_remove (path);
+  g_rmdir (home);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -250,6 +293,7 @@ main (int   argc,
 
   g_test_add_func ("/e2e/echo", test_e2e_echo);
   g_test_add_func ("/e2e/presentation-remembered", test_e2e_presentation_remembered);
+  g_test_add_func ("/e2e/open-file", test_e2e_open_file);
 
   return g_test_run ();
 }
