@@ -240,7 +240,6 @@ test_code (void)
   server = endpoint_at (window, 0);
   g_object_set (lab_endpoint_get_config (server), "port", 5123, NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-code", "u", lab_endpoint_get_id (server));
-  lab_test_ui_flush ();
   view = find_code_view ();
   g_assert_nonnull (view);
 
@@ -348,7 +347,6 @@ test_export (void)
 
   /* The row picked names the connection whose bytes are saved. */
   g_assert_true (lab_timeline_view_select (LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window)), in.found));
-  lab_test_ui_flush ();
   bytes = export_to_text (window, "bytes", dir);
   g_assert_cmpstr (bytes, ==, "hola\n");
 
