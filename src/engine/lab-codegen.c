@@ -8,6 +8,7 @@
 
 #include "lab-address.h"
 #include "lab-codegen.h"
+#include "lab-hex.h"
 #include "lab-endpoint-config-private.h"
 
 /* The code view: an endpoint written out as a program of its own, in Python
@@ -179,28 +180,9 @@ static char *
 python_bytes (const guint8 *data,
               gsize         len)
 {
-  GString *out = g_string_new ("b\"");
+  GString *out = g_string_new (NULL);
 
-  for (gsize i = 0; i < len; i++)
-    {
-      guint8 c = data[i];
-
-      switch (c)
-        {
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '"': g_string_append (out, "\\\""); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (c >= 0x20 && c < 0x7f)
-            g_string_append_c (out, (char) c);
-          else
-            g_string_append_printf (out, "\\x%02x", c);
-        }
-    }
-
-  g_string_append_c (out, '"');
+  lab_python_bytes_append (out, data, len, '"');
   return g_string_free (out, FALSE);
 }
 

@@ -371,26 +371,7 @@ append_python_bytes (GString           *out,
   gsize len = 0;
   const guint8 *data = a->bytes != NULL ? g_bytes_get_data (a->bytes, &len) : NULL;
 
-  g_string_append (out, "b'");
-  for (gsize i = 0; i < len; i++)
-    {
-      guint8 c = data[i];
-
-      switch (c)
-        {
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\'': g_string_append (out, "\\'"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (c >= 0x20 && c < 0x7f)
-            g_string_append_c (out, (char) c);
-          else
-            g_string_append_printf (out, "\\x%02x", c);
-        }
-    }
-  g_string_append_c (out, '\'');
+  lab_python_bytes_append (out, data, len, '\'');
 
   if (a->bytes_len > len)
     g_string_append_printf (out, "… (%" G_GSIZE_FORMAT " bytes)", a->bytes_len);

@@ -345,3 +345,43 @@ lab_hex_dump (const guint8 *data,
 
   return g_string_free (out, FALSE);
 }
+
+/**
+ * lab_python_bytes_append:
+ * @quote: `'` or `"`, the quote the literal is written between
+ *
+ * Appends @data as a Python bytes literal, `b'hola\n'`: printable ASCII as
+ * it is, any other byte escaped, so that Python reads back the same bytes.
+ */
+void
+lab_python_bytes_append (GString      *out,
+                         const guint8 *data,
+                         gsize         len,
+                         char          quote)
+{
+  g_string_append_c (out, 'b');
+  g_string_append_c (out, quote);
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 c = data[i];
+
+      switch (c)
+        {
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (c == (guint8) quote)
+            {
+              g_string_append_c (out, '\\');
+              g_string_append_c (out, quote);
+            }
+          else if (c >= 0x20 && c < 0x7f)
+            g_string_append_c (out, (char) c);
+          else
+            g_string_append_printf (out, "\\x%02x", c);
+        }
+    }
+  g_string_append_c (out, quote);
+}

@@ -20,5 +20,9 @@ char   *lab_hex_dump         (const guint8 *data,
                               gsize         len,
                               gsize         offset,
                               guint         per_line);
+void    lab_python_bytes_append (GString      *out,
+                                 const guint8 *data,
+                                 gsize         len,
+                                 char          quote);
 
 G_END_DECLS
