@@ -146,6 +146,23 @@ parse_choice (const char  *command,
   return TRUE;
 }
 
+static gboolean
+parse_format (Cli        *cli,
+              const char *command)
+{
+  if (g_strcmp0 (cli->format, "jsonl") == 0)
+    cli->output = FORMAT_JSONL;
+  else if (cli->format != NULL && !g_str_equal (cli->format, "text"))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"),
+                                                  cli->format, "format", "text, jsonl");
+      usage_error (command, message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 print_record (Cli      *cli,
               LabEvent *event,
@@ -291,15 +308,8 @@ configure (Cli                *cli,
       !parse_choice (command, "family", cli->family, LAB_TYPE_FAMILY, family_aliases, &family))
     return FALSE;
 
-  if (g_strcmp0 (cli->format, "jsonl") == 0)
-    cli->output = FORMAT_JSONL;
-  else if (cli->format != NULL && !g_str_equal (cli->format, "text"))
-    {
-      g_autofree char *message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"),
-                                                  cli->format, "format", "text, jsonl");
-      usage_error (command, message);
-      return FALSE;
-    }
+  if (!parse_format (cli, command))
+    return FALSE;
 
   if (cli->port < 0 || cli->port > 65535)
     {
@@ -558,6 +568,24 @@ run_endpoint (LabEndpointKind   kind,
   return status;
 }
 
+/* A file named on the command line, or a bundled lesson by its id when no
+ * file has that name. */
+static GFile *
+experiment_file (const char *arg)
+{
+  GFile *file = g_file_new_for_commandline_arg (arg);
+
+  if (!g_file_query_exists (file, NULL))
+    {
+      g_auto(GStrv) lessons = lab_lessons_list ();
+
+      if (g_strv_contains ((const char *const *) lessons, arg))
+        g_set_object (&file, lab_lessons_file (arg));
+    }
+
+  return file;
+}
+
 /* protolab-cli run FILE: an experiment, played as the lab's Play button
  * plays it, its timeline printed until every endpoint has stopped. */
 
@@ -676,13 +704,8 @@ run_experiment (int    argc,
       cli_clear (&run.cli);
       return 2;
     }
-  if (g_strcmp0 (run.cli.format, "jsonl") == 0)
-    run.cli.output = FORMAT_JSONL;
-  else if (run.cli.format != NULL && !g_str_equal (run.cli.format, "text"))
+  if (!parse_format (&run.cli, "run"))
     {
-      g_autofree char *message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"),
-                                                  run.cli.format, "format", "text, jsonl");
-      usage_error ("run", message);
       cli_clear (&run.cli);
       return 2;
     }
@@ -693,15 +716,7 @@ run_experiment (int    argc,
       return 2;
     }
 
-  /* A bundled lesson by its id, when no file has that name. */
-  file = g_file_new_for_commandline_arg (argv[1]);
-  if (!g_file_query_exists (file, NULL))
-    {
-      g_auto(GStrv) lessons = lab_lessons_list ();
-
-      if (g_strv_contains ((const char *const *) lessons, argv[1]))
-        g_set_object (&file, lab_lessons_file (argv[1]));
-    }
+  file = experiment_file (argv[1]);
   experiment = lab_experiment_new_from_file (file, NULL, &error);
   if (experiment == NULL)
     {
@@ -805,14 +820,7 @@ run_code (int    argc,
       return 2;
     }
 
-  file = g_file_new_for_commandline_arg (argv[1]);
-  if (!g_file_query_exists (file, NULL))
-    {
-      g_auto(GStrv) lessons = lab_lessons_list ();
-
-      if (g_strv_contains ((const char *const *) lessons, argv[1]))
-        g_set_object (&file, lab_lessons_file (argv[1]));
-    }
+  file = experiment_file (argv[1]);
   experiment = lab_experiment_new_from_file (file, NULL, &error);
   if (experiment == NULL)
     {
