@@ -361,13 +361,18 @@ show_message (LabWindow      *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A bundled lesson: never saved over, nor listed as recent. */
+static gboolean
+is_lesson (GFile *file)
+{
+  return file != NULL && g_file_has_uri_scheme (file, "resource");
+}
+
 static char *
 display_name (GFile *file)
 {
-  g_autofree char *uri = g_file_get_uri (file);
-
   /* A lesson is named by its title elsewhere; a file by its name. */
-  if (g_str_has_prefix (uri, "resource:"))
+  if (is_lesson (file))
     return g_file_get_basename (file);
   return g_file_get_parse_name (file);
 }
@@ -402,7 +407,7 @@ remember_recent (GFile *file)
 {
   g_autofree char *uri = g_file_get_uri (file);
 
-  if (!g_str_has_prefix (uri, "resource:"))
+  if (!is_lesson (file))
     gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
 }
 
@@ -410,10 +415,8 @@ static void
 set_file (LabWindow *self,
           GFile     *file)
 {
-  g_autofree char *uri = file != NULL ? g_file_get_uri (file) : NULL;
-
-  /* A lesson is not saved over: Save asks where. */
-  if (uri != NULL && g_str_has_prefix (uri, "resource:"))
+  /* Save asks where for a lesson. */
+  if (is_lesson (file))
     file = NULL;
   g_set_object (&self->file, file);
 }
@@ -807,6 +810,32 @@ update_play_action (LabWindow *self)
 
 /* ---- Exports ---- */
 
+/* What each item of the Export menu writes: the timeline formats, the
+ * handout, or (with no format) a connection's bytes. */
+static const struct {
+  const char      *kind;
+  LabExportFormat  format;
+} export_kinds[] = {
+  { "text", LAB_EXPORT_TEXT },
+  { "csv", LAB_EXPORT_CSV },
+  { "jsonl", LAB_EXPORT_JSONL },
+  { "handout", LAB_EXPORT_HTML },
+};
+
+static gboolean
+export_format (const char      *kind,
+               LabExportFormat *format)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (export_kinds); i++)
+    if (g_str_equal (kind, export_kinds[i].kind))
+      {
+        *format = export_kinds[i].format;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
 static gboolean
 write_export (LabWindow     *self,
               const char    *kind,
@@ -814,14 +843,7 @@ write_export (LabWindow     *self,
               GError       **error)
 {
   GListModel *events = G_LIST_MODEL (lab_session_get_timeline (self->session));
-  static const struct {
-    const char      *kind;
-    LabExportFormat  format;
-  } formats[] = {
-    { "text", LAB_EXPORT_TEXT },
-    { "csv", LAB_EXPORT_CSV },
-    { "jsonl", LAB_EXPORT_JSONL },
-  };
+  LabExportFormat format;
 
   lab_timeline_flush (lab_session_get_timeline (self->session));
 
@@ -845,11 +867,9 @@ write_export (LabWindow     *self,
                                         NULL, error);
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    if (g_str_equal (kind, formats[i].kind))
-      return lab_export_timeline (events, formats[i].format, out, NULL, error);
-
-  g_assert_not_reached ();
+  if (!export_format (kind, &format))
+    g_assert_not_reached ();
+  return lab_export_timeline (events, format, out, NULL, error);
 }
 
 /**
@@ -914,6 +934,7 @@ export_action (GtkWidget  *widget,
   const char *title = lab_session_get_title (self->session);
   g_autofree char *base = g_strdup (title[0] != '\0' ? title : _("timeline"));
   g_autofree char *suggested = NULL;
+  LabExportFormat format;
 
   if (g_str_equal (kind, "bytes") && self->shown_connection == 0)
     {
@@ -924,12 +945,10 @@ export_action (GtkWidget  *widget,
     }
 
   g_strdelimit (base, "/\\", '-');
-  if (g_str_equal (kind, "bytes"))
-    suggested = g_strdup_printf ("%s-%" G_GUINT64_FORMAT ".bin", base, self->shown_connection);
+  if (export_format (kind, &format))
+    suggested = g_strdup_printf ("%s.%s", base, lab_export_format_suggest_extension (format));
   else
-    suggested = g_strdup_printf ("%s.%s", base,
-                                 g_str_equal (kind, "handout") ? "html"
-                                 : g_str_equal (kind, "text") ? "txt" : kind);
+    suggested = g_strdup_printf ("%s-%" G_GUINT64_FORMAT ".bin", base, self->shown_connection);
 
   g_free (self->export_kind);
   self->export_kind = g_strdup (kind);
