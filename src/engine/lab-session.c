@@ -241,6 +241,7 @@ lab_session_remove (LabSession  *self,
   g_return_if_fail (LAB_IS_ENDPOINT (endpoint));
 
   lab_endpoint_stop (endpoint);
+  g_hash_table_remove (self->launch, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)));
   g_signal_handlers_disconnect_by_data (lab_endpoint_get_paused (endpoint), self);
   g_signal_handlers_disconnect_by_data (endpoint, self);
   if (g_list_store_find (self->endpoints, endpoint, &position))
@@ -502,7 +503,6 @@ lab_session_load (LabSession    *self,
       lab_session_remove (self, endpoint);
     }
   memset (self->counts, 0, sizeof self->counts);
-  g_hash_table_remove_all (self->launch);
 
   g_free (self->title);
   self->title = g_strdup (lab_experiment_get_title (experiment));
