@@ -1014,17 +1014,19 @@ tcp_client_main (LabWorker *w,
   if (c->initial_data != NULL)
     {
       gsize len = g_bytes_get_size (c->initial_data);
-      gsize chunk = c->send_chunk > 0 ? c->send_chunk : MAX (len, 1);
+      gsize chunk = c->send_chunk > 0 ? c->send_chunk : len;
+      gsize offset = 0;
 
-      for (gsize offset = 0; offset < len || offset == 0; offset += chunk)
+      /* At least one send, even of nothing. */
+      do
         {
           g_autoptr(GBytes) piece = g_bytes_new_from_bytes (c->initial_data, offset, MIN (chunk, len - offset));
 
           if (!send_bytes (w, s, piece, c->sendall))
             goto done;
-          if (len == 0)
-            break;
+          offset += chunk;
         }
+      while (offset < len);
       if (c->shutdown_after_send)
         b->shutdown (w, s, SHUT_WR);
     }
