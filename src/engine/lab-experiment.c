@@ -678,6 +678,63 @@ read_endpoint (LabExperiment  *self,
   return TRUE;
 }
 
+/* The steps, in the language of the moment. g_key_file_get_locale_string_list ()
+ * splits at an escaped “\;”: the translation is looked up first, then split. */
+static gboolean
+read_steps (LabExperiment  *self,
+            Reader         *r,
+            GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *raw = read_raw (r, "Steps", error);
+  g_autofree char *locale = NULL;
+  g_autofree char *key = NULL;
+  g_auto(GStrv) steps = NULL;
+
+  if (raw == NULL)
+    return error == NULL || *error == NULL;
+
+  locale = g_key_file_get_locale_for_key (r->file, r->group, "Steps", NULL);
+  key = locale != NULL ? g_strdup_printf ("Steps[%s]", locale) : g_strdup ("Steps");
+  steps = g_key_file_get_string_list (r->file, r->group, key, NULL, &local_error);
+  if (steps == NULL)
+    {
+      set_line_error (error, line_of_key (&r->lines, r->group, "Steps"), _("“%s”: %s"), "Steps",
+                      local_error->message);
+      return FALSE;
+    }
+
+  for (guint i = 0; steps[i] != NULL; i++)
+    g_strstrip (steps[i]);
+  lab_experiment_set_steps (self, (const char *const *) steps);
+  return TRUE;
+}
+
+/* [Experiment]: the title, notes and steps. */
+static gboolean
+read_header (LabExperiment  *self,
+             Reader         *r,
+             GPtrArray      *props,
+             GError        **error)
+{
+  g_auto(GValue) version = G_VALUE_INIT;
+  gboolean present;
+
+  g_value_init (&version, G_TYPE_UINT64);
+  if (!read_number (r, "Version", FALSE, 1, G_MAXUINT32, &version, &present, error) ||
+      !read_string (r, "Title", TRUE, &self->title, error) ||
+      !read_string (r, "Notes", TRUE, &self->notes, error) ||
+      !read_steps (self, r, error))
+    return FALSE;
+
+  if (present && g_value_get_uint64 (&version) > FORMAT_VERSION)
+    g_ptr_array_add (r->warnings, g_strdup_printf (_("Line %u: the file was made by a newer Protolab; "
+                                                     "what this one does not know is left out"),
+                                                   line_of_key (&r->lines, r->group, "Version")));
+  warn_unknown_keys (r, props, experiment_keys);
+  return TRUE;
+}
+
 /**
  * lab_experiment_new_from_data:
  * @data: the text of a `.protolab` file
@@ -746,42 +803,9 @@ lab_experiment_new_from_data (const char  *data,
 
       if (g_str_equal (groups[i], GROUP_EXPERIMENT))
         {
-          g_auto(GValue) version = G_VALUE_INIT;
-          gboolean present;
-
           found = TRUE;
-          g_value_init (&version, G_TYPE_UINT64);
-          if (!read_number (&r, "Version", FALSE, 1, G_MAXUINT32, &version, &present, &failure) ||
-              !read_string (&r, "Title", TRUE, &self->title, &failure) ||
-              !read_string (&r, "Notes", TRUE, &self->notes, &failure))
+          if (!read_header (self, &r, props, &failure))
             break;
-          if (present && g_value_get_uint64 (&version) > FORMAT_VERSION)
-            g_ptr_array_add (warnings, g_strdup_printf (_("Line %u: the file was made by a newer Protolab; "
-                                                          "what this one does not know is left out"),
-                                                        line_of_key (&r.lines, r.group, "Version")));
-          if (g_key_file_has_key (file, r.group, "Steps", NULL))
-            {
-              g_auto(GStrv) steps = NULL;
-              g_autofree char *raw = read_raw (&r, "Steps", &failure);
-              g_autofree char *locale = g_key_file_get_locale_for_key (file, r.group, "Steps", NULL);
-              g_autofree char *key = locale != NULL ? g_strdup_printf ("Steps[%s]", locale) : g_strdup ("Steps");
-
-              if (raw == NULL)
-                break;
-              /* g_key_file_get_locale_string_list () splits at an escaped
-               * “\;”: the translation is looked up here, then split. */
-              steps = g_key_file_get_string_list (file, r.group, key, NULL, &local_error);
-              if (steps == NULL)
-                {
-                  set_line_error (&failure, line_of_key (&r.lines, r.group, "Steps"), _("“%s”: %s"), "Steps",
-                                  local_error->message);
-                  break;
-                }
-              for (guint s = 0; steps[s] != NULL; s++)
-                g_strstrip (steps[s]);
-              lab_experiment_set_steps (self, (const char *const *) steps);
-            }
-          warn_unknown_keys (&r, props, experiment_keys);
         }
       else if (g_str_has_prefix (groups[i], GROUP_ENDPOINT))
         {
