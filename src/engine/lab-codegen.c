@@ -173,6 +173,20 @@ put_commented_take (Gen        *g,
   g_free (code);
 }
 
+/* TCP_NODELAY on an accepted connection (conn, fd), as the server sets it. */
+static void
+put_nodelay_accepted (Gen *g)
+{
+  if (g->language == LAB_CODE_PYTHON)
+    put_commented (g, "conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
+                   _("send small writes at once (no Nagle)"));
+  else
+    {
+      comment (g, _("send small writes at once (no Nagle)"));
+      put (g, "set_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);");
+    }
+}
+
 /* ---- Literals ----------------------------------------------------------- */
 
 /* b"…": printable ASCII as it is, any other byte escaped. */
@@ -623,8 +637,7 @@ py_tcp_server (Gen *g)
       put (g, "with conn:");
       g->depth++;
       if (c->nodelay)
-        put_commented (g, "conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
-                       _("send small writes at once (no Nagle)"));
+        put_nodelay_accepted (g);
       if (time)
         {
           comment (g, _("This server speaks first: it sends the time and closes."));
@@ -796,8 +809,7 @@ py_tcp_server (Gen *g)
            "accepted += 1");
       put_printf (g, "print(%s, addr)", connected);
       if (c->nodelay)
-        put_commented (g, "conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
-                       _("send small writes at once (no Nagle)"));
+        put_nodelay_accepted (g);
       if (time)
         {
           comment (g, _("This server speaks first: it sends the time and closes."));
@@ -1780,10 +1792,7 @@ c_tcp_server (Gen *g)
         }
       put_printf (g, "print_peer(%s, fd);", connected);
       if (c->nodelay)
-        {
-          comment (g, _("send small writes at once (no Nagle)"));
-          put (g, "set_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);");
-        }
+        put_nodelay_accepted (g);
       if (time)
         {
           comment (g, _("This server speaks first: it sends the time and closes."));
@@ -2108,10 +2117,7 @@ c_tcp_server (Gen *g)
            "accepted++;");
       put_printf (g, "print_peer(%s, fd);", connected);
       if (c->nodelay)
-        {
-          comment (g, _("send small writes at once (no Nagle)"));
-          put (g, "set_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);");
-        }
+        put_nodelay_accepted (g);
       if (time)
         {
           comment (g, _("This server speaks first: it sends the time and closes."));
