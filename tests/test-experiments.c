@@ -67,8 +67,9 @@ on_state (LabEndpoint *client)
     g_object_set_data (G_OBJECT (client), "started", GUINT_TO_POINTER (1));
 }
 
+/* The first window of @type on the screen, or NULL. */
 static GtkWindow *
-find_dialog (void)
+find_toplevel (GType type)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
@@ -76,11 +77,17 @@ find_dialog (void)
     {
       g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
 
-      if (GTK_IS_MESSAGE_DIALOG (window))
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
         return window;
     }
 
   return NULL;
+}
+
+static GtkWindow *
+find_dialog (void)
+{
+  return find_toplevel (GTK_TYPE_MESSAGE_DIALOG);
 }
 
 static gboolean
@@ -208,22 +215,6 @@ test_bad_file (void)
   close_window (window);
 }
 
-static LabCodeView *
-find_code_view (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (LAB_IS_CODE_VIEW (window))
-        return LAB_CODE_VIEW (window);
-    }
-
-  return NULL;
-}
-
 /* A panel's Code: the endpoint as Python, then C, following its settings
  * as they change. */
 static void
@@ -240,7 +231,7 @@ test_code (void)
   server = endpoint_at (window, 0);
   g_object_set (lab_endpoint_get_config (server), "port", 5123, NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-code", "u", lab_endpoint_get_id (server));
-  view = find_code_view ();
+  view = LAB_CODE_VIEW (find_toplevel (LAB_TYPE_CODE_VIEW));
   g_assert_nonnull (view);
 
   python = lab_code_view_dup_text (view);
