@@ -836,7 +836,10 @@ test_udp_client (LabTestFixture *f,
         printed = program_wait (client);
 
         assert_lab_received (f, server, "ping\0pong", 9);
-        /* The echo went out to the client, which printed it and ended. */
+        /* The echo went out to the client, which printed it and ended. The
+         * server records what it sent once sendto () returns, which may be
+         * after the client has already printed it. */
+        lab_test_wait_for_data (f, server, LAB_DIRECTION_OUT, 9);
         out = lab_test_log_data (f->log, server, LAB_DIRECTION_OUT);
         g_assert_cmpmem (out->data, out->len, "ping\0pong", 9);
         g_assert_nonnull (g_strstr_len (g_bytes_get_data (printed, NULL), g_bytes_get_size (printed), "ping"));
