@@ -397,7 +397,7 @@ on_backend_toggled (LabEndpointPanel *self)
                 NULL);
 }
 
-/* The drop-downs list their choices in the enums' own order. */
+/* The drop-downs list their choices in the enums' own order (set_choices). */
 static void
 on_enum_changed (LabEndpointPanel *self)
 {
@@ -832,7 +832,26 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
 }
 
 static void
+set_choices (LabEndpointPanel *self,
+             GtkDropDown      *dropdown,
+             GType             type)
+{
+  g_auto(GStrv) labels = lab_enum_dup_labels (type);
+  g_autoptr(GtkStringList) choices = gtk_string_list_new ((const char * const *) labels);
+
+  self->updating = TRUE;
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (choices));
+  self->updating = FALSE;
+}
+
+static void
 lab_endpoint_panel_init (LabEndpointPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* A choice's position is its value in the enum. */
+  set_choices (self, self->behaviour_dropdown, LAB_TYPE_BEHAVIOUR);
+  set_choices (self, self->concurrency_dropdown, LAB_TYPE_CONCURRENCY);
+  set_choices (self, self->family_dropdown, LAB_TYPE_FAMILY);
+  set_choices (self, self->framing_dropdown, LAB_TYPE_FRAMING);
 }

@@ -414,7 +414,7 @@ run_endpoint (LabEndpointKind   kind,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (kind);
-  gboolean server = kind == LAB_ENDPOINT_TCP_SERVER || kind == LAB_ENDPOINT_UDP_SERVER;
+  gboolean server = lab_endpoint_kind_is_server (kind);
   guint sigint_id, sigterm_id;
   int status;
   const GOptionEntry common[] = {

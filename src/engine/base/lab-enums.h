@@ -135,4 +135,15 @@ typedef enum {
   LAB_ENDPOINT_STATE_FAILED,
 } LabEndpointState;
 
+gboolean        lab_endpoint_kind_is_server  (LabEndpointKind kind);
+gboolean        lab_endpoint_kind_is_tcp     (LabEndpointKind kind);
+
+/* Each value in words, as the window shows it, translated */
+const char     *lab_endpoint_kind_to_label   (LabEndpointKind kind);
+const char     *lab_behaviour_to_label       (LabBehaviour    behaviour);
+const char     *lab_concurrency_to_label     (LabConcurrency  concurrency);
+const char     *lab_family_to_label          (LabFamily       family);
+const char     *lab_framing_to_label         (LabFraming      framing);
+GStrv           lab_enum_dup_labels          (GType           type);
+
 G_END_DECLS

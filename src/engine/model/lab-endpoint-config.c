@@ -64,13 +64,13 @@ lab_endpoint_config_get_kind (LabEndpointConfig *self)
 gboolean
 lab_endpoint_config_is_server (LabEndpointConfig *self)
 {
-  return self->kind == LAB_ENDPOINT_TCP_SERVER || self->kind == LAB_ENDPOINT_UDP_SERVER;
+  return lab_endpoint_kind_is_server (self->kind);
 }
 
 gboolean
 lab_endpoint_config_is_tcp (LabEndpointConfig *self)
 {
-  return self->kind == LAB_ENDPOINT_TCP_SERVER || self->kind == LAB_ENDPOINT_TCP_CLIENT;
+  return lab_endpoint_kind_is_tcp (self->kind);
 }
 
 /**

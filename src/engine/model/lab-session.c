@@ -92,18 +92,6 @@ lab_session_get_endpoints (LabSession *self)
   return G_LIST_MODEL (self->endpoints);
 }
 
-static gboolean
-is_server (LabEndpointKind kind)
-{
-  return kind == LAB_ENDPOINT_TCP_SERVER || kind == LAB_ENDPOINT_UDP_SERVER;
-}
-
-static gboolean
-is_tcp (LabEndpointKind kind)
-{
-  return kind == LAB_ENDPOINT_TCP_SERVER || kind == LAB_ENDPOINT_TCP_CLIENT;
-}
-
 static char *
 default_name (LabEndpointKind kind,
               guint           n)
@@ -172,13 +160,13 @@ lab_session_add (LabSession      *self,
 {
   g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (kind);
   g_autofree char *name = NULL;
-  gboolean tcp = is_tcp (kind);
+  gboolean tcp = lab_endpoint_kind_is_tcp (kind);
   guint port = tcp ? FIRST_TCP_PORT : FIRST_UDP_PORT;
 
   g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
   g_return_val_if_fail (kind < G_N_ELEMENTS (self->counts), NULL);
 
-  if (is_server (kind))
+  if (lab_endpoint_kind_is_server (kind))
     {
       while (port_taken (self, port, tcp))
         port += 2;

@@ -355,13 +355,13 @@ header (Gen        *g,
 static gboolean
 is_server (Gen *g)
 {
-  return g->c->kind == LAB_ENDPOINT_TCP_SERVER || g->c->kind == LAB_ENDPOINT_UDP_SERVER;
+  return lab_endpoint_kind_is_server (g->c->kind);
 }
 
 static gboolean
 is_tcp (Gen *g)
 {
-  return g->c->kind == LAB_ENDPOINT_TCP_SERVER || g->c->kind == LAB_ENDPOINT_TCP_CLIENT;
+  return lab_endpoint_kind_is_tcp (g->c->kind);
 }
 
 /* Seconds, as Python's settimeout () takes them. */

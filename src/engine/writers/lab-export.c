@@ -658,62 +658,6 @@ dup_language_tag (void)
   return g_string_free (tag, FALSE);
 }
 
-static const char *
-kind_label (LabEndpointKind kind)
-{
-  switch (kind)
-    {
-    case LAB_ENDPOINT_TCP_SERVER:
-      return _("TCP server");
-    case LAB_ENDPOINT_TCP_CLIENT:
-      return _("TCP client");
-    case LAB_ENDPOINT_UDP_SERVER:
-      return _("UDP server");
-    case LAB_ENDPOINT_UDP_CLIENT:
-    default:
-      return _("UDP client");
-    }
-}
-
-static const char *
-behaviour_label (LabBehaviour behaviour)
-{
-  switch (behaviour)
-    {
-    case LAB_BEHAVIOUR_ECHO: return _("Echo");
-    case LAB_BEHAVIOUR_UPPER: return _("Uppercase lines");
-    case LAB_BEHAVIOUR_TIME: return _("Speak first: the time");
-    case LAB_BEHAVIOUR_DISCARD: return _("Discard");
-    case LAB_BEHAVIOUR_MANUAL:
-    default: return _("Manual: I answer");
-    }
-}
-
-static const char *
-concurrency_label (LabConcurrency concurrency)
-{
-  switch (concurrency)
-    {
-    case LAB_CONCURRENCY_ITERATIVE: return _("One at a time");
-    case LAB_CONCURRENCY_THREADS: return _("A thread per client");
-    case LAB_CONCURRENCY_LOOP:
-    default: return _("Event loop (poll)");
-    }
-}
-
-static const char *
-framing_label (LabFraming framing)
-{
-  switch (framing)
-    {
-    case LAB_FRAMING_RAW: return _("Each recv as it comes");
-    case LAB_FRAMING_LINES: return _("Lines (\\n)");
-    case LAB_FRAMING_LENGTH_PREFIX: return _("4-byte length prefix");
-    case LAB_FRAMING_FIXED:
-    default: return _("Fixed size");
-    }
-}
-
 static char *
 dup_bytes_count (guint64 n)
 {
@@ -748,7 +692,7 @@ html_endpoint (GString     *out,
   g_string_append (out, "</h3>\n<table class=\"config\">\n");
 
   /* Translators: a label in a handout: what kind of program an endpoint is (TCP server…). */
-  html_config_row (out, C_("endpoint", "Kind"), kind_label (config->kind));
+  html_config_row (out, C_("endpoint", "Kind"), lab_endpoint_kind_to_label (config->kind));
   html_config_row (out, _("Backend"), config->backend == LAB_BACKEND_POSIX ? "POSIX" : "GIO");
 
   if (server)
@@ -770,12 +714,12 @@ html_endpoint (GString     *out,
       html_config_row (out, _("Listens on"), address);
       if (bind != NULL && g_inet_address_get_is_any (bind))
         html_config_row (out, "", _("⚠ Every interface: other machines on the network can reach this server"));
-      html_config_row (out, _("Behaviour"), behaviour_label (config->behaviour));
+      html_config_row (out, _("Behaviour"), lab_behaviour_to_label (config->behaviour));
       if (tcp)
         {
           g_autofree char *backlog = g_strdup_printf ("%d", config->backlog);
 
-          html_config_row (out, _("Clients"), concurrency_label (config->concurrency));
+          html_config_row (out, _("Clients"), lab_concurrency_to_label (config->concurrency));
           html_config_row (out, _("Backlog"), backlog);
         }
     }
@@ -799,7 +743,7 @@ html_endpoint (GString     *out,
     {
       g_autofree char *size = NULL;
 
-      html_config_row (out, _("Messages"), framing_label (config->framing));
+      html_config_row (out, _("Messages"), lab_framing_to_label (config->framing));
       if (config->framing == LAB_FRAMING_FIXED)
         {
           size = dup_bytes_count (config->fixed_size);
