@@ -853,7 +853,7 @@ test_still_blocked (void)
 
   call->backend = LAB_BACKEND_POSIX;
   call->op = LAB_OP_ACCEPT;
-  call->call = "accept";
+  call->call = LAB_CALL_ACCEPT;
   call->fd = 3;
   call->blocking = TRUE;
   call->finished = FALSE;

@@ -167,7 +167,7 @@ new_call (LabOp    op,
   LabEvent *event = lab_event_new (LAB_EVENT_CALL);
 
   event->op = op;
-  event->call = lab_op_to_string (op);
+  g_assert_true (lab_op_get_call (op, LAB_BACKEND_POSIX, &event->call));
   event->blocking = blocking;
   event->finished = !blocking;
   return event;

@@ -414,49 +414,6 @@ on_recorded (LabTimeline *timeline,
 
 /* ---- Step mode ---- */
 
-/* Tells the endpoint, in its own thread, that the calls its run holds
- * changed; the run's threads call it. */
-typedef struct {
-  gatomicrefcount  ref;
-  GWeakRef         endpoint;
-  GMainContext    *context;
-  guint            generation;
-  gint             scheduled;
-} PauseWatch;
-
-static PauseWatch *
-pause_watch_new (LabEndpoint *endpoint)
-{
-  PauseWatch *watch = g_new0 (PauseWatch, 1);
-
-  g_atomic_ref_count_init (&watch->ref);
-  g_weak_ref_init (&watch->endpoint, endpoint);
-  watch->context = g_main_context_ref_thread_default ();
-  watch->generation = endpoint->generation;
-  return watch;
-}
-
-static gpointer
-pause_watch_ref (gpointer data)
-{
-  PauseWatch *watch = data;
-
-  g_atomic_ref_count_inc (&watch->ref);
-  return watch;
-}
-
-static void
-pause_watch_unref (gpointer data)
-{
-  PauseWatch *watch = data;
-
-  if (!g_atomic_ref_count_dec (&watch->ref))
-    return;
-  g_weak_ref_clear (&watch->endpoint);
-  g_main_context_unref (watch->context);
-  g_free (watch);
-}
-
 static void
 refresh_paused (LabEndpoint *self)
 {
@@ -468,41 +425,21 @@ refresh_paused (LabEndpoint *self)
       return;
     }
 
-  paused = lab_run_dup_paused (self->run);
+  paused = lab_step_gate_dup_held (lab_run_get_gate (self->run));
   g_list_store_splice (self->paused, 0, g_list_model_get_n_items (G_LIST_MODEL (self->paused)),
                        paused->pdata, paused->len);
 }
 
-static gboolean
-on_paused_changed (gpointer data)
-{
-  PauseWatch *watch = data;
-  g_autoptr(LabEndpoint) self = g_weak_ref_get (&watch->endpoint);
-
-  g_atomic_int_set (&watch->scheduled, FALSE);
-  if (self != NULL && self->generation == watch->generation)
-    refresh_paused (self);
-
-  return G_SOURCE_REMOVE;
-}
-
+/* The step gate of the endpoint's run says that the calls it holds
+ * changed: of this run, not of one stopped before. */
 static void
-on_run_paused (gpointer data)
+on_held_changed (gpointer owner,
+                 gpointer data)
 {
-  PauseWatch *watch = data;
+  LabEndpoint *self = owner;
 
-  /* Always through the endpoint's main loop: g_main_context_invoke ()
-   * would run it right here when the loop is idle. */
-  if (g_atomic_int_compare_and_exchange (&watch->scheduled, FALSE, TRUE))
-    {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, on_paused_changed, pause_watch_ref (watch), pause_watch_unref);
-      g_source_set_static_name (source, "[protolab] paused calls");
-      g_source_attach (source, watch->context);
-      g_source_unref (source);
-    }
+  if (self->generation == GPOINTER_TO_UINT (data))
+    refresh_paused (self);
 }
 
 /**
@@ -531,7 +468,7 @@ static void
 apply_gate (LabEndpoint *self)
 {
   if (self->run != NULL)
-    lab_run_set_gate (self->run, self->step_mode, self->breakpoints);
+    lab_step_gate_set (lab_run_get_gate (self->run), self->step_mode, self->breakpoints);
 }
 
 /**
@@ -599,7 +536,7 @@ lab_endpoint_step (LabEndpoint *self)
 {
   g_return_val_if_fail (LAB_IS_ENDPOINT (self), FALSE);
 
-  return self->run != NULL && lab_run_step (self->run);
+  return self->run != NULL && lab_step_gate_step (lab_run_get_gate (self->run));
 }
 
 /**
@@ -614,7 +551,7 @@ lab_endpoint_continue (LabEndpoint *self)
   g_return_if_fail (LAB_IS_ENDPOINT (self));
 
   if (self->run != NULL)
-    lab_run_continue (self->run, self->breakpoints);
+    lab_step_gate_continue (lab_run_get_gate (self->run), self->breakpoints);
   if (self->step_mode)
     {
       self->step_mode = FALSE;
@@ -655,8 +592,9 @@ lab_endpoint_start (LabEndpoint  *self,
   g_list_store_remove_all (self->connections);
 
   self->run = lab_run_new (self->timeline, self->config, self->id, self->generation, self->name);
-  lab_run_set_gate (self->run, self->step_mode, self->breakpoints);
-  lab_run_set_pause_notify (self->run, on_run_paused, pause_watch_new (self), pause_watch_unref);
+  lab_step_gate_set (lab_run_get_gate (self->run), self->step_mode, self->breakpoints);
+  lab_step_gate_watch (lab_run_get_gate (self->run), G_OBJECT (self), on_held_changed,
+                       GUINT_TO_POINTER (self->generation));
   set_state (self, LAB_ENDPOINT_STATE_STARTING);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
   lab_run_start (self->run);

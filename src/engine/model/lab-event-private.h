@@ -39,7 +39,7 @@ struct _LabEvent
 
   /* Calls */
   LabOp           op;
-  const char     *call;
+  LabCall         call;
   LabCallArgs     args;
   gint64          result;
   int             err;

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-address.h"
+#include "lab-call-private.h"
 #include "lab-errno.h"
 #include "lab-event-private.h"
 #include "lab-hex.h"
@@ -152,10 +153,16 @@ lab_event_get_end_time (LabEvent *self)
   return self->finished ? self->end_us : -1;
 }
 
+LabCall
+lab_event_get_call (LabEvent *self)
+{
+  return self->call;
+}
+
 const char *
 lab_event_get_call_name (LabEvent *self)
 {
-  return self->call;
+  return lab_call_get_name (self->call);
 }
 
 const char *
@@ -245,36 +252,6 @@ lab_event_get_truncated (LabEvent *self)
 }
 
 const char *
-lab_op_to_string (LabOp op)
-{
-  static const char *names[] = {
-    [LAB_OP_SOCKET] = "socket",
-    [LAB_OP_SETSOCKOPT] = "setsockopt",
-    [LAB_OP_GETSOCKOPT] = "getsockopt",
-    [LAB_OP_BIND] = "bind",
-    [LAB_OP_LISTEN] = "listen",
-    [LAB_OP_ACCEPT] = "accept",
-    [LAB_OP_CONNECT] = "connect",
-    [LAB_OP_SEND] = "send",
-    [LAB_OP_RECV] = "recv",
-    [LAB_OP_SENDTO] = "sendto",
-    [LAB_OP_RECVFROM] = "recvfrom",
-    [LAB_OP_SHUTDOWN] = "shutdown",
-    [LAB_OP_CLOSE] = "close",
-    [LAB_OP_GETADDRINFO] = "getaddrinfo",
-    [LAB_OP_GETSOCKNAME] = "getsockname",
-    [LAB_OP_GETPEERNAME] = "getpeername",
-    [LAB_OP_POLL] = "poll",
-    [LAB_OP_FCNTL] = "fcntl",
-    [LAB_OP_CONFIGURE] = "configure",
-    [LAB_OP_SOCK_DIAG] = "sock_diag",
-  };
-
-  g_return_val_if_fail (op < G_N_ELEMENTS (names), "?");
-  return names[op];
-}
-
-const char *
 lab_tcp_state_to_string (LabTcpState state)
 {
   static const char *names[] = {
@@ -298,297 +275,6 @@ lab_tcp_state_to_string (LabTcpState state)
   return names[state];
 }
 
-typedef struct {
-  int         value;
-  const char *name;
-} Name;
-
-static const char *
-lookup (const Name *names,
-        gsize       n,
-        int         value)
-{
-  for (gsize i = 0; i < n; i++)
-    if (names[i].value == value)
-      return names[i].name;
-  return NULL;
-}
-
-#define N(x) { x, #x }
-
-static const Name families[] = { N (AF_INET), N (AF_INET6), N (AF_UNSPEC) };
-static const Name gio_families[] = {
-  { AF_INET, "G_SOCKET_FAMILY_IPV4" }, { AF_INET6, "G_SOCKET_FAMILY_IPV6" },
-  { AF_UNSPEC, "G_SOCKET_FAMILY_INVALID" },
-};
-static const Name types[] = { N (SOCK_STREAM), N (SOCK_DGRAM) };
-static const Name gio_types[] = {
-  { SOCK_STREAM, "G_SOCKET_TYPE_STREAM" }, { SOCK_DGRAM, "G_SOCKET_TYPE_DATAGRAM" },
-};
-static const Name levels[] = { N (SOL_SOCKET), N (IPPROTO_TCP), N (IPPROTO_IP), N (IPPROTO_IPV6) };
-static const Name socket_options[] = {
-  N (SO_REUSEADDR), N (SO_REUSEPORT), N (SO_RCVBUF), N (SO_SNDBUF), N (SO_RCVTIMEO),
-  N (SO_SNDTIMEO), N (SO_ERROR), N (SO_KEEPALIVE),
-};
-static const Name tcp_options[] = { N (TCP_NODELAY), N (TCP_INFO) };
-static const Name ipv6_options[] = { N (IPV6_V6ONLY) };
-static const Name shutdowns[] = { N (SHUT_RD), N (SHUT_WR), N (SHUT_RDWR) };
-
-#undef N
-
-static void
-append_name (GString    *out,
-             const Name *names,
-             gsize       n,
-             gint64      value)
-{
-  const char *name = lookup (names, n, (int) value);
-
-  if (name != NULL)
-    g_string_append (out, name);
-  else
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, value);
-}
-
-static const char *
-option_name (int level,
-             int option)
-{
-  if (level == SOL_SOCKET)
-    return lookup (socket_options, G_N_ELEMENTS (socket_options), option);
-  if (level == IPPROTO_TCP)
-    return lookup (tcp_options, G_N_ELEMENTS (tcp_options), option);
-  if (level == IPPROTO_IPV6)
-    return lookup (ipv6_options, G_N_ELEMENTS (ipv6_options), option);
-  return NULL;
-}
-
-/* Bytes as Python writes them, b'hola\n', cut after a few. */
-static void
-append_python_bytes (GString           *out,
-                     const LabCallArgs *a)
-{
-  gsize len = 0;
-  const guint8 *data = a->bytes != NULL ? g_bytes_get_data (a->bytes, &len) : NULL;
-
-  lab_python_bytes_append (out, data, len, '\'');
-
-  if (a->bytes_len > len)
-    g_string_append_printf (out, "… (%" G_GSIZE_FORMAT " bytes)", a->bytes_len);
-}
-
-static void
-append_address (GString        *out,
-                GSocketAddress *address)
-{
-  g_autofree char *text = lab_address_format (address);
-
-  g_string_append (out, text);
-}
-
-static void
-append_posix_args (GString  *out,
-                   LabEvent *self)
-{
-  const LabCallArgs *a = &self->args;
-
-  switch (self->op)
-    {
-    case LAB_OP_SOCKET:
-      append_name (out, families, G_N_ELEMENTS (families), a->i[0]);
-      g_string_append (out, ", ");
-      append_name (out, types, G_N_ELEMENTS (types), a->i[1]);
-      g_string_append (out, ", 0");
-      break;
-
-    case LAB_OP_SETSOCKOPT:
-    case LAB_OP_GETSOCKOPT:
-      {
-        const char *option = option_name ((int) a->i[0], (int) a->i[1]);
-
-        g_string_append_printf (out, "%d, ", self->fd);
-        append_name (out, levels, G_N_ELEMENTS (levels), a->i[0]);
-        g_string_append (out, ", ");
-        if (option != NULL)
-          g_string_append (out, option);
-        else
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, a->i[1]);
-
-        if (self->op == LAB_OP_GETSOCKOPT)
-          break;
-        if (a->i[0] == SOL_SOCKET && (a->i[1] == SO_RCVTIMEO || a->i[1] == SO_SNDTIMEO))
-          g_string_append_printf (out, ", {tv_sec=%" G_GINT64_FORMAT ", tv_usec=%" G_GINT64_FORMAT "}",
-                                  a->i[2] / 1000, (a->i[2] % 1000) * 1000);
-        else
-          g_string_append_printf (out, ", %" G_GINT64_FORMAT, a->i[2]);
-      }
-      break;
-
-    case LAB_OP_BIND:
-    case LAB_OP_CONNECT:
-      g_string_append_printf (out, "%d, ", self->fd);
-      append_address (out, a->address);
-      break;
-
-    case LAB_OP_LISTEN:
-      g_string_append_printf (out, "%d, %" G_GINT64_FORMAT, self->fd, a->i[0]);
-      break;
-
-    case LAB_OP_ACCEPT:
-    case LAB_OP_CLOSE:
-    case LAB_OP_GETSOCKNAME:
-    case LAB_OP_GETPEERNAME:
-      g_string_append_printf (out, "%d", self->fd);
-      break;
-
-    case LAB_OP_SEND:
-      g_string_append_printf (out, "%d, ", self->fd);
-      append_python_bytes (out, a);
-      g_string_append (out, ", 0");
-      break;
-
-    case LAB_OP_SENDTO:
-      g_string_append_printf (out, "%d, ", self->fd);
-      append_python_bytes (out, a);
-      g_string_append (out, ", 0, ");
-      append_address (out, a->address);
-      break;
-
-    case LAB_OP_RECV:
-      g_string_append_printf (out, "%d, %" G_GINT64_FORMAT ", 0", self->fd, a->i[0]);
-      break;
-
-    case LAB_OP_RECVFROM:
-      g_string_append_printf (out, "%d, %" G_GINT64_FORMAT ", MSG_TRUNC", self->fd, a->i[0]);
-      break;
-
-    case LAB_OP_SHUTDOWN:
-      g_string_append_printf (out, "%d, ", self->fd);
-      append_name (out, shutdowns, G_N_ELEMENTS (shutdowns), a->i[0]);
-      break;
-
-    case LAB_OP_GETADDRINFO:
-      g_string_append_printf (out, "'%s', '%" G_GINT64_FORMAT "', ", a->text, a->i[0]);
-      append_name (out, families, G_N_ELEMENTS (families), a->i[1]);
-      g_string_append (out, ", ");
-      append_name (out, types, G_N_ELEMENTS (types), a->i[2]);
-      break;
-
-    case LAB_OP_POLL:
-      g_string_append_printf (out, "%s, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT,
-                              a->ref_text != NULL ? a->ref_text : "[]", a->i[0], a->i[1]);
-      break;
-
-    case LAB_OP_FCNTL:
-      g_string_append_printf (out, "%d, F_SETFL, %s", self->fd, a->i[0] ? "O_NONBLOCK" : "0");
-      break;
-
-    case LAB_OP_SOCK_DIAG:
-      g_string_append (out, a->text != NULL ? a->text : "");
-      break;
-
-    case LAB_OP_CONFIGURE:
-    default:
-      break;
-    }
-}
-
-static void
-append_gio_args (GString  *out,
-                 LabEvent *self)
-{
-  const LabCallArgs *a = &self->args;
-
-  if (self->op != LAB_OP_SOCKET && self->op != LAB_OP_GETADDRINFO && self->op != LAB_OP_POLL &&
-      self->op != LAB_OP_SOCK_DIAG)
-    g_string_append_printf (out, "socket %d", self->fd);
-
-  switch (self->op)
-    {
-    case LAB_OP_SOCKET:
-      append_name (out, gio_families, G_N_ELEMENTS (gio_families), a->i[0]);
-      g_string_append (out, ", ");
-      append_name (out, gio_types, G_N_ELEMENTS (gio_types), a->i[1]);
-      g_string_append (out, ", G_SOCKET_PROTOCOL_DEFAULT");
-      break;
-
-    case LAB_OP_SETSOCKOPT:
-    case LAB_OP_GETSOCKOPT:
-      {
-        const char *option = option_name ((int) a->i[0], (int) a->i[1]);
-
-        g_string_append (out, ", ");
-        append_name (out, levels, G_N_ELEMENTS (levels), a->i[0]);
-        g_string_append_printf (out, ", %s", option != NULL ? option : "?");
-        if (self->op == LAB_OP_SETSOCKOPT)
-          g_string_append_printf (out, ", %" G_GINT64_FORMAT, a->i[2]);
-      }
-      break;
-
-    case LAB_OP_BIND:
-      g_string_append (out, ", ");
-      append_address (out, a->address);
-      g_string_append (out, a->i[0] ? ", TRUE" : ", FALSE");
-      break;
-
-    case LAB_OP_CONNECT:
-      g_string_append (out, ", ");
-      append_address (out, a->address);
-      break;
-
-    case LAB_OP_SEND:
-      g_string_append (out, ", ");
-      append_python_bytes (out, a);
-      break;
-
-    case LAB_OP_SENDTO:
-      g_string_append (out, ", ");
-      append_address (out, a->address);
-      g_string_append (out, ", ");
-      append_python_bytes (out, a);
-      break;
-
-    case LAB_OP_RECV:
-      g_string_append_printf (out, ", %" G_GINT64_FORMAT, a->i[0]);
-      break;
-
-    case LAB_OP_RECVFROM:
-      g_string_append_printf (out, ", %" G_GINT64_FORMAT ", MSG_TRUNC", a->i[0]);
-      break;
-
-    case LAB_OP_SHUTDOWN:
-      g_string_append_printf (out, ", %s, %s", a->i[0] != SHUT_WR ? "TRUE" : "FALSE",
-                              a->i[0] != SHUT_RD ? "TRUE" : "FALSE");
-      break;
-
-    case LAB_OP_GETADDRINFO:
-      g_string_append_printf (out, "'%s'", a->text);
-      break;
-
-    case LAB_OP_POLL:
-      g_string_append (out, "context, TRUE");
-      break;
-
-    case LAB_OP_CONFIGURE:
-      if (a->text != NULL)
-        g_string_append_printf (out, ", %s", a->text);
-      break;
-
-    case LAB_OP_SOCK_DIAG:
-      g_string_append (out, a->text != NULL ? a->text : "");
-      break;
-
-    case LAB_OP_LISTEN:
-    case LAB_OP_ACCEPT:
-    case LAB_OP_CLOSE:
-    case LAB_OP_GETSOCKNAME:
-    case LAB_OP_GETPEERNAME:
-    case LAB_OP_FCNTL:
-    default:
-      break;
-    }
-}
-
 /**
  * lab_event_dup_args:
  *
@@ -600,60 +286,9 @@ lab_event_dup_args (LabEvent *self)
 {
   GString *out = g_string_new (NULL);
 
-  if (self->kind != LAB_EVENT_CALL)
-    return g_string_free (out, FALSE);
-
-  /* Instrumentation is asked the kernel's way, whatever the backend. */
-  if (self->backend == LAB_BACKEND_POSIX || self->instrumentation)
-    append_posix_args (out, self);
-  else
-    append_gio_args (out, self);
-
+  if (self->kind == LAB_EVENT_CALL)
+    lab_call_append_args (out, self);
   return g_string_free (out, FALSE);
-}
-
-typedef enum {
-  GIO_RETURNS_POINTER,
-  GIO_RETURNS_BOOLEAN,
-  GIO_RETURNS_SIZE,
-  GIO_RETURNS_VOID,
-} GioReturn;
-
-static GioReturn
-gio_return (LabOp op)
-{
-  switch (op)
-    {
-    case LAB_OP_SOCKET:
-    case LAB_OP_ACCEPT:
-    case LAB_OP_GETADDRINFO:
-    case LAB_OP_GETSOCKNAME:
-    case LAB_OP_GETPEERNAME:
-      return GIO_RETURNS_POINTER;
-    case LAB_OP_SEND:
-    case LAB_OP_RECV:
-    case LAB_OP_SENDTO:
-    case LAB_OP_RECVFROM:
-      return GIO_RETURNS_SIZE;
-    case LAB_OP_CONFIGURE:
-      return GIO_RETURNS_VOID;
-    default:
-      return GIO_RETURNS_BOOLEAN;
-    }
-}
-
-static void
-append_resolved (GString   *out,
-                 GPtrArray *resolved)
-{
-  g_string_append_c (out, '[');
-  for (guint i = 0; resolved != NULL && i < resolved->len; i++)
-    {
-      if (i > 0)
-        g_string_append (out, ", ");
-      append_address (out, resolved->pdata[i]);
-    }
-  g_string_append_c (out, ']');
 }
 
 /**
@@ -667,71 +302,9 @@ char *
 lab_event_dup_result (LabEvent *self)
 {
   GString *out = g_string_new (NULL);
-  gboolean gio = self->backend == LAB_BACKEND_GIO && !self->instrumentation;
 
-  if (self->kind != LAB_EVENT_CALL || !self->finished)
-    return g_string_free (out, FALSE);
-
-  if (self->err != 0)
-    {
-      if (!gio)
-        g_string_append (out, self->op == LAB_OP_GETADDRINFO ? "EAI" : "-1");
-      else
-        switch (gio_return (self->op))
-          {
-          case GIO_RETURNS_POINTER: g_string_append (out, "NULL"); break;
-          case GIO_RETURNS_SIZE: g_string_append (out, "-1"); break;
-          case GIO_RETURNS_BOOLEAN: g_string_append (out, "FALSE"); break;
-          case GIO_RETURNS_VOID: break;
-          }
-      return g_string_free (out, FALSE);
-    }
-
-  switch (self->op)
-    {
-    case LAB_OP_SOCKET:
-      g_string_append_printf (out, gio ? "socket %" G_GINT64_FORMAT : "%" G_GINT64_FORMAT, self->result);
-      break;
-
-    case LAB_OP_ACCEPT:
-      g_string_append_printf (out, gio ? "socket %" G_GINT64_FORMAT : "%" G_GINT64_FORMAT, self->result);
-      if (self->address != NULL)
-        {
-          g_string_append_c (out, ' ');
-          append_address (out, self->address);
-        }
-      break;
-
-    case LAB_OP_GETSOCKNAME:
-    case LAB_OP_GETPEERNAME:
-      if (!gio)
-        g_string_append (out, "0 ");
-      append_address (out, self->address);
-      break;
-
-    case LAB_OP_RECVFROM:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT " ", self->result);
-      append_address (out, self->address);
-      break;
-
-    case LAB_OP_GETADDRINFO:
-      if (!gio)
-        g_string_append (out, "0 ");
-      append_resolved (out, self->resolved);
-      break;
-
-    case LAB_OP_SOCK_DIAG:
-      g_string_append (out, lab_tcp_state_to_string ((LabTcpState) self->result));
-      break;
-
-    default:
-      if (gio && gio_return (self->op) == GIO_RETURNS_BOOLEAN)
-        g_string_append (out, "TRUE");
-      else if (!gio || gio_return (self->op) != GIO_RETURNS_VOID)
-        g_string_append_printf (out, "%" G_GINT64_FORMAT, self->result);
-      break;
-    }
-
+  if (self->kind == LAB_EVENT_CALL && self->finished)
+    lab_call_append_result (out, self);
   return g_string_free (out, FALSE);
 }
 
@@ -798,13 +371,13 @@ lab_event_dup_summary (LabEvent *self)
 
         if (!self->finished)
           /* Translators: a call still blocked; %s (%s) is the call and its arguments. */
-          return g_strdup_printf (_("%s (%s) … waiting"), self->call, args);
+          return g_strdup_printf (_("%s (%s) … waiting"), lab_call_get_name (self->call), args);
         if (err_name != NULL)
-          return g_strdup_printf ("%s (%s) → %s %s (%s)", self->call, args, result, err_name,
+          return g_strdup_printf ("%s (%s) → %s %s (%s)", lab_call_get_name (self->call), args, result, err_name,
                                   lab_errno_message (self->err));
         if (result[0] == '\0')
-          return g_strdup_printf ("%s (%s)", self->call, args);
-        return g_strdup_printf ("%s (%s) → %s", self->call, args, result);
+          return g_strdup_printf ("%s (%s)", lab_call_get_name (self->call), args);
+        return g_strdup_printf ("%s (%s) → %s", lab_call_get_name (self->call), args, result);
       }
 
     case LAB_EVENT_STATE:

@@ -4,6 +4,7 @@
 
 #include <gio/gio.h>
 
+#include "lab-call.h"
 #include "lab-enums.h"
 #include "lab-enum-types.h"
 
@@ -29,6 +30,7 @@ guint64         lab_event_get_connection       (LabEvent *self);
 
 /* Calls */
 LabOp           lab_event_get_op               (LabEvent *self);
+LabCall         lab_event_get_call             (LabEvent *self);
 const char     *lab_event_get_call_name        (LabEvent *self);
 char           *lab_event_dup_args             (LabEvent *self);
 gboolean        lab_event_get_finished         (LabEvent *self);
@@ -63,7 +65,6 @@ const char     *lab_event_get_note_arg         (LabEvent *self);
 /* Any kind, in words */
 char           *lab_event_dup_summary          (LabEvent *self);
 
-const char     *lab_op_to_string               (LabOp        op);
 const char     *lab_tcp_state_to_string        (LabTcpState  state);
 
 G_END_DECLS

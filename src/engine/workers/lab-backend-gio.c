@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "lab-address.h"
+#include "lab-backend.h"
 #include "lab-errno.h"
 #include "lab-kernel-private.h"
 #include "lab-run-private.h"
@@ -40,7 +41,7 @@ gio_socket (LabWorker *w,
             int        family,
             int        type)
 {
-  LabEvent *event = lab_call_new (w, NULL, LAB_OP_SOCKET, "g_socket_new");
+  LabEvent *event = lab_call_new (w, NULL, LAB_CALL_G_SOCKET_NEW);
   g_autoptr(GError) error = NULL;
   GSocket *socket;
   int saved;
@@ -70,7 +71,7 @@ gio_setsockopt (LabWorker *w,
                 int        name,
                 int        value)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_SETSOCKOPT, "g_socket_set_option");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_SET_OPTION);
   g_autoptr(GError) error = NULL;
   gboolean ok;
   int saved;
@@ -92,12 +93,12 @@ gio_setsockopt (LabWorker *w,
  * as calls the program made, and made only once recorded (a step may hold
  * them). Returns whether to make the call. */
 static gboolean
-record_configure (LabWorker  *w,
-                  LabSock    *s,
-                  const char *call,
-                  char       *text)
+record_configure (LabWorker *w,
+                  LabSock   *s,
+                  LabCall    call,
+                  char      *text)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_CONFIGURE, call);
+  LabEvent *event = lab_call_new (w, s, call);
 
   event->args.text = text;
   if (!lab_call_begin (w, event))
@@ -114,7 +115,7 @@ gio_set_timeout (LabWorker *w,
   /* GIO counts a socket's timeout in whole seconds. */
   guint seconds = (ms + 999) / 1000;
 
-  if (!record_configure (w, s, "g_socket_set_timeout", g_strdup_printf ("%u", seconds)))
+  if (!record_configure (w, s, LAB_CALL_G_SOCKET_SET_TIMEOUT, g_strdup_printf ("%u", seconds)))
     return FALSE;
   g_socket_set_timeout (s->gsocket, seconds);
   return TRUE;
@@ -125,7 +126,7 @@ gio_set_blocking (LabWorker *w,
                   LabSock   *s,
                   gboolean   blocking)
 {
-  if (!record_configure (w, s, "g_socket_set_blocking", g_strdup (blocking ? "TRUE" : "FALSE")))
+  if (!record_configure (w, s, LAB_CALL_G_SOCKET_SET_BLOCKING, g_strdup (blocking ? "TRUE" : "FALSE")))
     return FALSE;
   g_socket_set_blocking (s->gsocket, blocking);
   s->nonblocking = !blocking;
@@ -138,7 +139,7 @@ gio_bind (LabWorker      *w,
           GSocketAddress *address,
           gboolean        reuse)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_BIND, "g_socket_bind");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_BIND);
   g_autoptr(GError) error = NULL;
   gboolean ok;
   int saved;
@@ -165,11 +166,11 @@ gio_listen (LabWorker *w,
   gboolean ok;
   int saved;
 
-  if (!record_configure (w, s, "g_socket_set_listen_backlog", g_strdup_printf ("%d", backlog)))
+  if (!record_configure (w, s, LAB_CALL_G_SOCKET_SET_LISTEN_BACKLOG, g_strdup_printf ("%d", backlog)))
     return FALSE;
   g_socket_set_listen_backlog (s->gsocket, backlog);
 
-  event = lab_call_new (w, s, LAB_OP_LISTEN, "g_socket_listen");
+  event = lab_call_new (w, s, LAB_CALL_G_SOCKET_LISTEN);
   if (!lab_call_begin (w, event))
     return FALSE;
   errno = 0;
@@ -185,8 +186,8 @@ gio_getname (LabWorker *w,
              LabSock   *s,
              gboolean   peer)
 {
-  LabEvent *event = lab_call_new (w, s, peer ? LAB_OP_GETPEERNAME : LAB_OP_GETSOCKNAME,
-                                  peer ? "g_socket_get_remote_address" : "g_socket_get_local_address");
+  LabEvent *event = lab_call_new (w, s, peer ? LAB_CALL_G_SOCKET_GET_REMOTE_ADDRESS
+                                               : LAB_CALL_G_SOCKET_GET_LOCAL_ADDRESS);
   g_autoptr(GError) error = NULL;
   GSocketAddress *address;
   int saved;
@@ -221,7 +222,7 @@ static LabSock *
 gio_accept (LabWorker *w,
             LabSock   *s)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_ACCEPT, "g_socket_accept");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_ACCEPT);
   g_autoptr(GError) error = NULL;
   GSocket *accepted;
   LabSock *conn;
@@ -258,7 +259,7 @@ gio_connect (LabWorker      *w,
   if (timeout_ms > 0)
     gio_set_timeout (w, s, timeout_ms);
 
-  event = lab_call_new (w, s, LAB_OP_CONNECT, "g_socket_connect");
+  event = lab_call_new (w, s, LAB_CALL_G_SOCKET_CONNECT);
   event->args.address = g_object_ref (address);
   if (!lab_call_begin (w, event))
     return FALSE;
@@ -278,7 +279,7 @@ gio_send (LabWorker *w,
           LabSock   *s,
           GBytes    *bytes)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_SEND, "g_socket_send");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_SEND);
   g_autoptr(GError) error = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
@@ -302,7 +303,7 @@ gio_recv (LabWorker  *w,
           gsize       size,
           GBytes    **out)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_RECV, "g_socket_receive");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_RECEIVE);
   g_autoptr(GError) error = NULL;
   guint8 *buf = g_malloc (size);
   gssize n;
@@ -343,7 +344,7 @@ gio_sendto (LabWorker      *w,
             GBytes         *bytes,
             GSocketAddress *to)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_SENDTO, "g_socket_send_to");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_SEND_TO);
   g_autoptr(GError) error = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
@@ -371,7 +372,7 @@ gio_recvfrom (LabWorker       *w,
               GBytes         **out,
               GSocketAddress **from)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_RECVFROM, "g_socket_receive_message");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_RECEIVE_MESSAGE);
   g_autoptr(GError) error = NULL;
   guint8 *buf = g_malloc (size);
   GInputVector vector = { buf, size };
@@ -412,7 +413,7 @@ gio_shutdown (LabWorker *w,
               LabSock   *s,
               int        how)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_SHUTDOWN, "g_socket_shutdown");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_SHUTDOWN);
   g_autoptr(GError) error = NULL;
   gboolean ok;
   int saved;
@@ -448,7 +449,7 @@ gio_close (LabWorker *w,
 
   lab_kernel_release (s, TRUE);
 
-  event = lab_call_new (w, s, LAB_OP_CLOSE, "g_socket_close");
+  event = lab_call_new (w, s, LAB_CALL_G_SOCKET_CLOSE);
   if (!lab_call_begin (w, event))
     return;
   errno = 0;
@@ -466,7 +467,7 @@ gio_resolve (LabWorker  *w,
              LabFamily   family,
              int         type)
 {
-  LabEvent *event = lab_call_new (w, NULL, LAB_OP_GETADDRINFO, "g_resolver_lookup_by_name");
+  LabEvent *event = lab_call_new (w, NULL, LAB_CALL_G_RESOLVER_LOOKUP_BY_NAME);
   g_autoptr(GResolver) resolver = g_resolver_get_default ();
   g_autoptr(GError) error = NULL;
   GList *list;
@@ -587,7 +588,7 @@ gio_poll (LabWorker   *w,
       g_source_attach (timeout, w->context);
     }
 
-  event = lab_call_new (w, NULL, LAB_OP_POLL, "g_main_context_iteration");
+  event = lab_call_new (w, NULL, LAB_CALL_G_MAIN_CONTEXT_ITERATION);
   if (!lab_call_begin (w, event))
     {
       if (timeout != NULL)

@@ -13,6 +13,7 @@
 #include <sys/time.h>
 
 #include "lab-address.h"
+#include "lab-backend.h"
 #include "lab-errno.h"
 #include "lab-kernel-private.h"
 #include "lab-run-private.h"
@@ -33,7 +34,7 @@ posix_socket (LabWorker *w,
               int        family,
               int        type)
 {
-  LabEvent *event = lab_call_new (w, NULL, LAB_OP_SOCKET, "socket");
+  LabEvent *event = lab_call_new (w, NULL, LAB_CALL_SOCKET);
   int fd;
 
   event->args.i[0] = family;
@@ -57,7 +58,7 @@ posix_setsockopt (LabWorker *w,
                   int        name,
                   int        value)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_SETSOCKOPT, "setsockopt");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_SETSOCKOPT);
   int r;
 
   event->args.i[0] = level;
@@ -93,7 +94,7 @@ posix_set_blocking (LabWorker *w,
                     LabSock   *s,
                     gboolean   blocking)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_FCNTL, "fcntl");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_FCNTL);
   int r;
 
   event->args.i[0] = !blocking;
@@ -113,7 +114,7 @@ posix_bind (LabWorker      *w,
             GSocketAddress *address,
             gboolean        reuse)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_BIND, "bind");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_BIND);
   struct sockaddr_storage ss;
   gssize len = g_socket_address_get_native_size (address);
   int r;
@@ -133,7 +134,7 @@ posix_listen (LabWorker *w,
               LabSock   *s,
               int        backlog)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_LISTEN, "listen");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_LISTEN);
   int r;
 
   event->args.i[0] = backlog;
@@ -149,7 +150,7 @@ static LabSock *
 posix_accept (LabWorker *w,
               LabSock   *s)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_ACCEPT, "accept");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_ACCEPT);
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
   GSocketAddress *peer = NULL;
@@ -176,7 +177,7 @@ posix_getsockopt_error (LabWorker *w,
                         LabSock   *s,
                         int       *so_error)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_GETSOCKOPT, "getsockopt");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_GETSOCKOPT);
   socklen_t len = sizeof (int);
   int r;
 
@@ -211,7 +212,7 @@ posix_connect (LabWorker      *w,
   if (timed && !posix_set_blocking (w, s, FALSE))
     return FALSE;
 
-  event = lab_call_new (w, s, LAB_OP_CONNECT, "connect");
+  event = lab_call_new (w, s, LAB_CALL_CONNECT);
   event->args.address = g_object_ref (address);
   if (!lab_call_begin (w, event))
     return FALSE;
@@ -252,7 +253,7 @@ posix_send (LabWorker *w,
             LabSock   *s,
             GBytes    *bytes)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_SEND, "send");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_SEND);
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
   gssize n;
@@ -289,7 +290,7 @@ posix_recv (LabWorker  *w,
             gsize       size,
             GBytes    **out)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_RECV, "recv");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_RECV);
   guint8 *buf = g_malloc (size);
   gssize n;
 
@@ -319,7 +320,7 @@ posix_sendto (LabWorker      *w,
               GBytes         *bytes,
               GSocketAddress *to)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_SENDTO, "sendto");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_SENDTO);
   struct sockaddr_storage ss;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
@@ -346,7 +347,7 @@ posix_recvfrom (LabWorker       *w,
                 GBytes         **out,
                 GSocketAddress **from)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_RECVFROM, "recvfrom");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_RECVFROM);
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
   guint8 *buf = g_malloc (size);
@@ -382,7 +383,7 @@ posix_shutdown (LabWorker *w,
                 LabSock   *s,
                 int        how)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_OP_SHUTDOWN, "shutdown");
+  LabEvent *event = lab_call_new (w, s, LAB_CALL_SHUTDOWN);
   int r;
 
   event->args.i[0] = how;
@@ -413,7 +414,7 @@ posix_close (LabWorker *w,
   /* The kernel watcher lets go of the number first. */
   lab_kernel_release (s, TRUE);
 
-  event = lab_call_new (w, s, LAB_OP_CLOSE, "close");
+  event = lab_call_new (w, s, LAB_CALL_CLOSE);
   if (!lab_call_begin (w, event))
     return;
   r = close (s->fd);
@@ -429,7 +430,7 @@ posix_resolve (LabWorker  *w,
                LabFamily   family,
                int         type)
 {
-  LabEvent *event = lab_call_new (w, NULL, LAB_OP_GETADDRINFO, "getaddrinfo");
+  LabEvent *event = lab_call_new (w, NULL, LAB_CALL_GETADDRINFO);
   struct addrinfo hints = { 0 };
   struct addrinfo *res = NULL;
   g_autofree char *service = g_strdup_printf ("%u", port);
@@ -476,8 +477,7 @@ posix_getname (LabWorker *w,
                LabSock   *s,
                gboolean   peer)
 {
-  LabEvent *event = lab_call_new (w, s, peer ? LAB_OP_GETPEERNAME : LAB_OP_GETSOCKNAME,
-                                  peer ? "getpeername" : "getsockname");
+  LabEvent *event = lab_call_new (w, s, peer ? LAB_CALL_GETPEERNAME : LAB_CALL_GETSOCKNAME);
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
   GSocketAddress *address = NULL;
@@ -553,7 +553,7 @@ posix_poll (LabWorker   *w,
             guint        n,
             int          timeout_ms)
 {
-  LabEvent *event = lab_call_new (w, NULL, LAB_OP_POLL, "poll");
+  LabEvent *event = lab_call_new (w, NULL, LAB_CALL_POLL);
   g_autofree struct pollfd *fds = g_new0 (struct pollfd, n);
   int r;
 

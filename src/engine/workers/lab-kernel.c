@@ -138,8 +138,8 @@ sample_locked (LabKernelWatch *watch)
       (!listening || (queue_len == watch->queue_len && queue_limit == watch->queue_limit)))
     return;
 
-  lab_record_instrumentation (&watch->run->source, watch->sock, LAB_OP_GETSOCKOPT, "getsockopt",
-                              IPPROTO_TCP, TCP_INFO, NULL, 0);
+  lab_record_instrumentation (&watch->run->source, watch->sock, LAB_CALL_GETSOCKOPT, IPPROTO_TCP, TCP_INFO,
+                              NULL, 0);
   lab_record_state (&watch->run->source, watch->sock, state, watch->last, listening, queue_len, queue_limit);
 
   watch->last = state;
@@ -285,8 +285,8 @@ poll_followed_locked (void)
       if (state != f->last)
         {
           f->source.timeline = timeline;
-          lab_record_instrumentation (&f->source, &pseudo, LAB_OP_SOCK_DIAG, "sock_diag",
-                                      0, 0, found != NULL ? found->tuple : "", state);
+          lab_record_instrumentation (&f->source, &pseudo, LAB_CALL_SOCK_DIAG, 0, 0,
+                                      found != NULL ? found->tuple : "", state);
           lab_record_state (&f->source, &pseudo, state, f->last, FALSE, 0, 0);
           f->source.timeline = NULL;
           f->last = state;

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "lab-address.h"
+#include "lab-backend.h"
 #include "lab-errno.h"
 #include "lab-framing.h"
 #include "lab-kernel-private.h"

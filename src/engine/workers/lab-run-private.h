@@ -7,6 +7,7 @@
 
 #include "lab-endpoint-config-private.h"
 #include "lab-event-private.h"
+#include "lab-step-gate.h"
 #include "lab-timeline-private.h"
 
 G_BEGIN_DECLS
@@ -21,7 +22,6 @@ G_BEGIN_DECLS
 typedef struct _LabRun LabRun;
 typedef struct _LabWorker LabWorker;
 typedef struct _LabSock LabSock;
-typedef struct _LabBackend LabBackend;
 typedef struct _LabKernelWatch LabKernelWatch;
 
 struct _LabSock
@@ -103,7 +103,7 @@ struct _LabRun
   LabSource           source;
   LabTimeline        *timeline;
   LabEndpointConfig  *config;
-  const LabBackend   *backend;
+  const struct _LabBackend *backend;
   guint               endpoint_id;
   GCancellable       *cancellable;
   gint                stopping;
@@ -119,59 +119,14 @@ struct _LabRun
   GAsyncQueue        *commands;
   LabWorker          *loop_worker;    /* the event loop's thread, to wake */
 
-  /* Step mode: the program's calls wait at the gate to be stepped */
-  gint                gated;          /* step or a breakpoint is set */
-  gboolean            step;
-  guint64             breakpoints;    /* 1 << LabOp */
-  GQueue              paused;         /* LabPause, oldest first */
-  void              (*pause_notify) (gpointer data);
-  gpointer            pause_data;
-  GDestroyNotify      pause_destroy;
+  /* Step mode: the program's calls wait here to be stepped */
+  LabStepGate         gate;
 
   /* UDP: the one socket, and the peers seen, each a “connection” */
   LabSock            *udp_sock;
   GHashTable         *udp_peers;      /* conn → GSocketAddress */
   GHashTable         *udp_conns;      /* "host port" → conn */
 };
-
-typedef struct {
-  LabSock *sock;
-  gboolean want_in;
-  gboolean want_out;
-  gboolean can_in;
-  gboolean can_out;
-  gboolean hangup;
-} LabPollItem;
-
-struct _LabBackend
-{
-  LabBackendKind   kind;
-
-  LabSock        *(*socket)       (LabWorker *w, int family, int type);
-  gboolean        (*setsockopt)   (LabWorker *w, LabSock *s, int level, int name, int value);
-  gboolean        (*set_timeout)  (LabWorker *w, LabSock *s, guint ms);
-  gboolean        (*set_blocking) (LabWorker *w, LabSock *s, gboolean blocking);
-  gboolean        (*bind)         (LabWorker *w, LabSock *s, GSocketAddress *address, gboolean reuse);
-  gboolean        (*listen)       (LabWorker *w, LabSock *s, int backlog);
-  LabSock        *(*accept)       (LabWorker *w, LabSock *s);
-  gboolean        (*connect)      (LabWorker *w, LabSock *s, GSocketAddress *address, guint timeout_ms);
-  gssize          (*send)         (LabWorker *w, LabSock *s, GBytes *bytes);
-  gssize          (*recv)         (LabWorker *w, LabSock *s, gsize size, GBytes **out);
-  gssize          (*sendto)       (LabWorker *w, LabSock *s, GBytes *bytes, GSocketAddress *to);
-  gssize          (*recvfrom)     (LabWorker *w, LabSock *s, gsize size, GBytes **out,
-                                   GSocketAddress **from);
-  gboolean        (*shutdown)     (LabWorker *w, LabSock *s, int how);
-  void            (*close)        (LabWorker *w, LabSock *s);
-  GPtrArray      *(*resolve)      (LabWorker *w, const char *host, guint16 port, LabFamily family,
-                                   int type);
-  GSocketAddress *(*getsockname)  (LabWorker *w, LabSock *s);
-  GSocketAddress *(*getpeername)  (LabWorker *w, LabSock *s);
-  int             (*poll)         (LabWorker *w, LabPollItem *items, guint n, int timeout_ms);
-  void            (*wake)         (LabWorker *w);
-};
-
-extern const LabBackend lab_backend_posix;
-extern const LabBackend lab_backend_gio;
 
 /* lab-programs.c */
 void       lab_run_start             (LabRun            *run);
@@ -193,7 +148,6 @@ LabWorker *lab_run_spawn             (LabRun            *run,
                                       void             (*func) (LabWorker *w, gpointer data),
                                       gpointer           data,
                                       GDestroyNotify     destroy);
-guint      lab_run_n_workers         (LabRun            *run);
 void       lab_run_push_command      (LabRun            *run,
                                       LabCommand        *command);
 void       lab_run_register_sock     (LabRun            *run,
@@ -205,17 +159,7 @@ LabSock   *lab_run_lookup_sock       (LabRun            *run,
 GPtrArray *lab_run_list_socks        (LabRun            *run);
 guint64    lab_run_new_conn          (LabRun            *run);
 void       lab_command_free          (LabCommand        *command);
-void       lab_run_set_gate          (LabRun            *run,
-                                      gboolean           step,
-                                      guint64            breakpoints);
-void       lab_run_set_pause_notify  (LabRun            *run,
-                                      void             (*notify) (gpointer data),
-                                      gpointer           data,
-                                      GDestroyNotify     destroy);
-GPtrArray *lab_run_dup_paused        (LabRun            *run);
-gboolean   lab_run_step              (LabRun            *run);
-void       lab_run_continue          (LabRun            *run,
-                                      guint64            breakpoints);
+LabStepGate *lab_run_get_gate        (LabRun            *run);
 
 void       lab_worker_interrupt      (LabWorker         *w);
 
@@ -226,11 +170,10 @@ LabSock   *lab_sock_new              (int                fd,
 LabSock   *lab_sock_ref              (LabSock           *sock);
 void       lab_sock_unref            (LabSock           *sock);
 
-/* Recording, from the worker that makes the call */
+/* lab-record.c: recording, from the worker that makes the call */
 LabEvent  *lab_call_new              (LabWorker         *w,
                                       LabSock           *s,
-                                      LabOp              op,
-                                      const char        *call);
+                                      LabCall            call);
 gboolean   lab_call_begin            (LabWorker         *w,
                                       LabEvent          *event) G_GNUC_WARN_UNUSED_RESULT;
 void       lab_call_end              (LabWorker         *w,
@@ -259,8 +202,7 @@ void       lab_record_state          (const LabSource   *source,
                                       guint              queue_limit);
 void       lab_record_instrumentation (const LabSource  *source,
                                       LabSock           *s,
-                                      LabOp              op,
-                                      const char        *call,
+                                      LabCall            call,
                                       gint64             i0,
                                       gint64             i1,
                                       const char        *text,

@@ -6,8 +6,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "lab-backend.h"
 #include "lab-kernel-private.h"
-#include "lab-run-private.h"
 
 /* Stopping must wake a thread blocked in accept (), recv (), connect () or
  * poll () at once. The POSIX backend's calls really block, so the thread is
@@ -133,6 +133,7 @@ lab_run_new (LabTimeline       *timeline,
   run->timeline = g_object_ref (timeline);
   run->config = lab_endpoint_config_copy (config);
   run->backend = run->config->backend == LAB_BACKEND_GIO ? &lab_backend_gio : &lab_backend_posix;
+  lab_step_gate_init (&run->gate);
   run->endpoint_id = endpoint_id;
   run->source.timeline = run->timeline;
   run->source.endpoint_id = endpoint_id;
@@ -169,8 +170,7 @@ lab_run_unref (LabRun *run)
   g_async_queue_unref (run->commands);
   g_ptr_array_unref (run->workers);
   g_object_unref (run->cancellable);
-  if (run->pause_destroy != NULL)
-    run->pause_destroy (run->pause_data);
+  lab_step_gate_clear (&run->gate);
   g_ref_string_release (run->source.name);
   g_object_unref (run->config);
   g_object_unref (run->timeline);
@@ -252,9 +252,10 @@ lab_run_stop (LabRun *run)
   g_hash_table_iter_init (&iter, run->socks);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_cancellable_cancel (((LabSock *) value)->cancellable);
-  /* Calls held in step mode are not made. */
-  g_cond_broadcast (&run->cond);
   g_mutex_unlock (&run->lock);
+
+  /* Calls held in step mode are not made. */
+  lab_step_gate_close (&run->gate);
 
   quit = g_new0 (LabCommand, 1);
   quit->kind = LAB_COMMAND_QUIT;
@@ -349,19 +350,6 @@ lab_run_spawn (LabRun     *run,
   g_thread_unref (g_thread_new (name, worker_main, spawn));
 
   return w;
-}
-
-guint
-lab_run_n_workers (LabRun *run)
-{
-  guint alive = 0;
-
-  g_mutex_lock (&run->lock);
-  for (guint i = 0; i < run->workers->len; i++)
-    alive += ((LabWorker *) run->workers->pdata[i])->alive;
-  g_mutex_unlock (&run->lock);
-
-  return alive;
 }
 
 /**
@@ -461,406 +449,13 @@ lab_run_list_socks (LabRun *run)
   return socks;
 }
 
-static LabEvent *
-event_new (const LabSource *src,
-           LabEventKind     kind,
-           guint            thread,
-           LabSock         *s)
-{
-  LabEvent *event = lab_event_new (kind);
-
-  event->backend = src->backend;
-  event->endpoint_id = src->endpoint_id;
-  event->run = src->generation;
-  event->endpoint_name = g_ref_string_acquire (src->name);
-  event->thread = thread;
-  event->begin_us = lab_timeline_now (src->timeline);
-  event->end_us = event->begin_us;
-  if (s != NULL)
-    {
-      event->fd = s->fd;
-      event->conn = s->conn;
-    }
-
-  return event;
-}
-
-static gboolean
-op_can_block (LabOp op)
-{
-  switch (op)
-    {
-    case LAB_OP_ACCEPT:
-    case LAB_OP_CONNECT:
-    case LAB_OP_SEND:
-    case LAB_OP_RECV:
-    case LAB_OP_SENDTO:
-    case LAB_OP_RECVFROM:
-    case LAB_OP_GETADDRINFO:
-    case LAB_OP_POLL:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
 /**
- * lab_call_new:
- * @call: the API's own name for the call, a static string
+ * lab_run_get_gate:
  *
- * Returns: (transfer full): a call about to be made; fill its arguments,
- *   then lab_call_begin() and lab_call_end()
+ * Returns: (transfer none): where the program's calls wait in step mode
  */
-LabEvent *
-lab_call_new (LabWorker  *w,
-              LabSock    *s,
-              LabOp       op,
-              const char *call)
+LabStepGate *
+lab_run_get_gate (LabRun *run)
 {
-  LabEvent *event = event_new (&w->run->source, LAB_EVENT_CALL, w->index, s);
-
-  event->op = op;
-  event->call = call;
-  /* A call that may wait is shown while it waits; on a non-blocking socket
-   * (poll itself aside) nothing waits. */
-  event->blocking = op_can_block (op) && (s == NULL || !s->nonblocking || op == LAB_OP_POLL);
-
-  return event;
-}
-
-/* ---- Step mode ---- */
-
-typedef struct {
-  LabEvent *preview;
-  gboolean  released;
-} LabPause;
-
-/* Called with run->lock held. */
-static gboolean
-must_pause (LabRun *run,
-            LabOp   op)
-{
-  return run->step || (run->breakpoints & (G_GUINT64_CONSTANT (1) << op)) != 0;
-}
-
-static void
-notify_paused (LabRun *run)
-{
-  if (run->pause_notify != NULL)
-    run->pause_notify (run->pause_data);
-}
-
-/* Holds the call until it is stepped. Returns whether to make it: not when
- * the run stops first, except a close, which gives back what the program
- * holds. */
-static gboolean
-gate (LabWorker *w,
-      LabEvent  *event)
-{
-  LabRun *run = w->run;
-  LabPause pause = { NULL, FALSE };
-  gboolean go;
-
-  g_mutex_lock (&run->lock);
-  if (!must_pause (run, event->op) || lab_run_is_stopping (run))
-    {
-      go = !lab_run_is_stopping (run) || !must_pause (run, event->op) || event->op == LAB_OP_CLOSE;
-      g_mutex_unlock (&run->lock);
-      return go;
-    }
-  pause.preview = lab_event_copy_pending (event);
-  pause.preview->begin_us = lab_timeline_now (run->timeline);
-  g_queue_push_tail (&run->paused, &pause);
-  g_mutex_unlock (&run->lock);
-
-  notify_paused (run);
-
-  g_mutex_lock (&run->lock);
-  while (!pause.released && !lab_run_is_stopping (run))
-    g_cond_wait (&run->cond, &run->lock);
-  g_queue_remove (&run->paused, &pause);
-  go = pause.released || event->op == LAB_OP_CLOSE;
-  g_mutex_unlock (&run->lock);
-
-  g_object_unref (pause.preview);
-  notify_paused (run);
-
-  return go;
-}
-
-/**
- * lab_run_set_gate:
- * @step: hold every call of the program until it is stepped
- * @breakpoints: the operations to hold even out of step mode, a bit each
- *   (`1 << LabOp`)
- *
- * Calls held that no longer need to be are made at once.
- */
-void
-lab_run_set_gate (LabRun   *run,
-                  gboolean  step,
-                  guint64   breakpoints)
-{
-  g_mutex_lock (&run->lock);
-  run->step = step;
-  run->breakpoints = breakpoints;
-  g_atomic_int_set (&run->gated, step || breakpoints != 0);
-  for (GList *l = run->paused.head; l != NULL; l = l->next)
-    {
-      LabPause *pause = l->data;
-
-      if (!must_pause (run, pause->preview->op))
-        pause->released = TRUE;
-    }
-  g_cond_broadcast (&run->cond);
-  g_mutex_unlock (&run->lock);
-}
-
-/**
- * lab_run_set_pause_notify:
- * @notify: called, from the thread that holds or releases a call, whenever
- *   the calls held change
- */
-void
-lab_run_set_pause_notify (LabRun         *run,
-                          void          (*notify) (gpointer data),
-                          gpointer        data,
-                          GDestroyNotify  destroy)
-{
-  g_assert (run->workers->len == 0);
-
-  run->pause_notify = notify;
-  run->pause_data = data;
-  run->pause_destroy = destroy;
-}
-
-/**
- * lab_run_dup_paused:
- *
- * Returns: (transfer full) (element-type LabEvent): the calls held, as
- *   previews, the oldest first
- */
-GPtrArray *
-lab_run_dup_paused (LabRun *run)
-{
-  GPtrArray *paused = g_ptr_array_new_with_free_func (g_object_unref);
-
-  g_mutex_lock (&run->lock);
-  for (GList *l = run->paused.head; l != NULL; l = l->next)
-    {
-      LabPause *pause = l->data;
-
-      if (!pause->released)
-        g_ptr_array_add (paused, g_object_ref (pause->preview));
-    }
-  g_mutex_unlock (&run->lock);
-
-  return paused;
-}
-
-/**
- * lab_run_continue:
- * @breakpoints: the operations to hold from now on
- *
- * Leaves step mode: every call held now is made, and the next ones are held
- * only at @breakpoints. Done at once, so a call that reaches a breakpoint
- * just after is held there and not let through with the others.
- */
-void
-lab_run_continue (LabRun  *run,
-                  guint64  breakpoints)
-{
-  g_mutex_lock (&run->lock);
-  run->step = FALSE;
-  run->breakpoints = breakpoints;
-  g_atomic_int_set (&run->gated, breakpoints != 0);
-  for (GList *l = run->paused.head; l != NULL; l = l->next)
-    ((LabPause *) l->data)->released = TRUE;
-  g_cond_broadcast (&run->cond);
-  g_mutex_unlock (&run->lock);
-}
-
-/**
- * lab_run_step:
- *
- * Makes the call held longest.
- *
- * Returns: whether a call was held
- */
-gboolean
-lab_run_step (LabRun *run)
-{
-  gboolean stepped = FALSE;
-
-  g_mutex_lock (&run->lock);
-  for (GList *l = run->paused.head; l != NULL && !stepped; l = l->next)
-    {
-      LabPause *pause = l->data;
-
-      if (!pause->released)
-        stepped = pause->released = TRUE;
-    }
-  g_cond_broadcast (&run->cond);
-  g_mutex_unlock (&run->lock);
-
-  return stepped;
-}
-
-/**
- * lab_call_begin:
- *
- * Marks the moment the call is made. A call that can block is recorded now,
- * so that it is seen waiting. In step mode the call first waits to be
- * stepped.
- *
- * Returns: whether to make the call; if not (the run stopped while it was
- *   held), @event is dropped and the worker's error is `ECANCELED`
- */
-gboolean
-lab_call_begin (LabWorker *w,
-                LabEvent  *event)
-{
-  if (G_UNLIKELY (g_atomic_int_get (&w->run->gated)) && !gate (w, event))
-    {
-      w->err = ECANCELED;
-      g_object_unref (event);
-      return FALSE;
-    }
-
-  event->begin_us = lab_timeline_now (w->run->timeline);
-  w->call_begin_us = event->begin_us;
-
-  if (event->blocking)
-    {
-      event->finished = FALSE;
-      lab_timeline_append (w->run->timeline, g_object_ref (event));
-    }
-
-  return TRUE;
-}
-
-/**
- * lab_call_end:
- * @event: (transfer full): the call, as lab_call_new() returned it
- * @err: the errno (or LAB_ERR_FROM_EAI()) of a failure, 0 for success
- * @address: (transfer full) (nullable): an address the call returned
- *
- * Records what the call returned and keeps @err as the worker's last error.
- */
-void
-lab_call_end (LabWorker      *w,
-              LabEvent       *event,
-              gint64          result,
-              int             err,
-              GSocketAddress *address)
-{
-  gint64 now = lab_timeline_now (w->run->timeline);
-
-  w->err = err;
-
-  if (event->blocking)
-    lab_timeline_finish (w->run->timeline, event, now, result, err, address);
-  else
-    {
-      event->end_us = now;
-      event->result = result;
-      event->err = err;
-      event->address = address;
-      lab_timeline_append (w->run->timeline, g_object_ref (event));
-    }
-
-  g_object_unref (event);
-}
-
-/**
- * lab_record_data:
- * @conn: the connection, when it is not the socket's own (a UDP peer), or 0
- * @real_len: how many bytes crossed; more than @bytes holds for a
- *   truncated datagram
- */
-void
-lab_record_data (LabWorker      *w,
-                 LabSock        *s,
-                 guint64         conn,
-                 LabDirection    direction,
-                 GBytes         *bytes,
-                 gsize           real_len,
-                 GSocketAddress *peer)
-{
-  LabEvent *event = event_new (&w->run->source, LAB_EVENT_DATA, w->index, s);
-
-  if (conn != 0)
-    event->conn = conn;
-  event->direction = direction;
-  /* Sent bytes are stamped from the moment their send began: the peer may
-   * have received them, and recorded it, before the send returned. */
-  if (direction == LAB_DIRECTION_OUT && w->call_begin_us != 0 && w->call_begin_us < event->begin_us)
-    event->begin_us = w->call_begin_us;
-  event->bytes = g_bytes_ref (bytes);
-  event->real_len = real_len;
-  if (peer != NULL)
-    event->address = g_object_ref (peer);
-
-  lab_timeline_append (w->run->timeline, event);
-}
-
-void
-lab_record_note (LabRun     *run,
-                 LabWorker  *w,
-                 LabSock    *s,
-                 LabNote     note,
-                 const char *arg)
-{
-  LabEvent *event = event_new (&run->source, LAB_EVENT_NOTE, w != NULL ? w->index : 0, s);
-
-  event->note = note;
-  event->note_arg = g_strdup (arg);
-
-  lab_timeline_append (run->timeline, event);
-}
-
-/* The kernel watcher's records are thread 0: not the program's. */
-void
-lab_record_state (const LabSource *source,
-                  LabSock     *s,
-                  LabTcpState  state,
-                  LabTcpState  previous,
-                  gboolean     has_queue,
-                  guint        queue_len,
-                  guint        queue_limit)
-{
-  LabEvent *event = event_new (source, LAB_EVENT_STATE, 0, s);
-
-  event->state = state;
-  event->previous = previous;
-  if (s != NULL && s->peer != NULL)
-    event->address = g_object_ref (s->peer);
-  event->has_queue = has_queue;
-  event->queue_len = queue_len;
-  event->queue_limit = queue_limit;
-
-  lab_timeline_append (source->timeline, event);
-}
-
-void
-lab_record_instrumentation (const LabSource *source,
-                            LabSock    *s,
-                            LabOp       op,
-                            const char *call,
-                            gint64      i0,
-                            gint64      i1,
-                            const char *text,
-                            gint64      result)
-{
-  LabEvent *event = event_new (source, LAB_EVENT_CALL, 0, s);
-
-  event->op = op;
-  event->call = call;
-  event->instrumentation = TRUE;
-  event->args.i[0] = i0;
-  event->args.i[1] = i1;
-  event->args.text = g_strdup (text);
-  event->result = result;
-
-  lab_timeline_append (source->timeline, event);
+  return &run->gate;
 }

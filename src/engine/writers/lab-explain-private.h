@@ -2,12 +2,13 @@
 
 #pragma once
 
-#include "lab-enums.h"
+#include "lab-call.h"
 
 G_BEGIN_DECLS
 
 /* The texts of the explanations, untranslated (marked with N_ ()): one per
- * kind of call, and one per error. lab-explain.c looks them up and
+ * kind of call, a note for each of GIO's names, and one per error.
+ * lab-explain.c looks them up and
  * translates them. */
 
 typedef struct {
@@ -19,12 +20,6 @@ typedef struct {
 } LabCallText;
 
 typedef struct {
-  const char *call;       /* a name a backend records */
-  LabOp       op;
-  const char *note;       /* for a GLib name: what GLib does around the BSD call; else NULL */
-} LabCallName;
-
-typedef struct {
   const char *name;       /* "ECONNREFUSED", "EAI_NONAME" */
   const char *means;      /* what it means, in plain words */
   const char *remedy;     /* what to try */
@@ -32,8 +27,7 @@ typedef struct {
 
 extern const LabCallText  lab_call_texts[];
 extern const guint        lab_n_call_texts;
-extern const LabCallName  lab_call_names[];
-extern const guint        lab_n_call_names;
+extern const char * const lab_call_notes[LAB_N_CALLS];
 extern const LabErrorText lab_error_texts[];
 extern const guint        lab_n_error_texts;
 

@@ -136,69 +136,48 @@ const LabCallText lab_call_texts[] = {
 };
 const guint lab_n_call_texts = G_N_ELEMENTS (lab_call_texts);
 
-/* Every name a backend records a call by: the BSD names of the POSIX
- * backend and the lab’s sock_diag, then GIO’s, each with a note on what
- * GLib does around the system call. */
-const LabCallName lab_call_names[] = {
-  { "socket", LAB_OP_SOCKET, NULL },
-  { "setsockopt", LAB_OP_SETSOCKOPT, NULL },
-  { "getsockopt", LAB_OP_GETSOCKOPT, NULL },
-  { "bind", LAB_OP_BIND, NULL },
-  { "listen", LAB_OP_LISTEN, NULL },
-  { "accept", LAB_OP_ACCEPT, NULL },
-  { "connect", LAB_OP_CONNECT, NULL },
-  { "send", LAB_OP_SEND, NULL },
-  { "recv", LAB_OP_RECV, NULL },
-  { "sendto", LAB_OP_SENDTO, NULL },
-  { "recvfrom", LAB_OP_RECVFROM, NULL },
-  { "shutdown", LAB_OP_SHUTDOWN, NULL },
-  { "close", LAB_OP_CLOSE, NULL },
-  { "getaddrinfo", LAB_OP_GETADDRINFO, NULL },
-  { "getsockname", LAB_OP_GETSOCKNAME, NULL },
-  { "getpeername", LAB_OP_GETPEERNAME, NULL },
-  { "poll", LAB_OP_POLL, NULL },
-  { "fcntl", LAB_OP_FCNTL, NULL },
-  { "sock_diag", LAB_OP_SOCK_DIAG, NULL },
-  { "g_socket_new", LAB_OP_SOCKET,
-    N_("GLib calls socket () and then makes the descriptor non-blocking with fcntl (O_NONBLOCK): a GSocket is always non-blocking underneath, and GLib itself waits with poll () when a call has to wait.") },
-  { "g_socket_set_option", LAB_OP_SETSOCKOPT,
-    N_("GLib calls setsockopt () with the integer value given.") },
-  { "g_socket_bind", LAB_OP_BIND,
-    N_("GLib first sets SO_REUSEADDR to its allow_reuse argument (TRUE or FALSE) with setsockopt (), on UDP also SO_REUSEPORT, and then calls bind ().") },
-  { "g_socket_listen", LAB_OP_LISTEN,
-    N_("GLib calls listen () with the backlog set before with g_socket_set_listen_backlog () (10 if none was set).") },
-  { "g_socket_accept", LAB_OP_ACCEPT,
-    N_("GLib calls accept () on its non-blocking socket; if no connection is waiting and the GSocket is blocking, it waits with poll () on the socket and on a cancellable (which is how Stop wakes it), then tries again.") },
-  { "g_socket_connect", LAB_OP_CONNECT,
-    N_("GLib calls connect () on its non-blocking socket; while the handshake is under way (EINPROGRESS) it waits with poll (), then reads the outcome with getsockopt (SO_ERROR) itself.") },
-  { "g_socket_send", LAB_OP_SEND,
-    N_("GLib calls send () with MSG_NOSIGNAL, so that a closed connection gives EPIPE instead of a signal; if the send buffer is full and the GSocket is blocking, it waits with poll () and tries again.") },
-  { "g_socket_receive", LAB_OP_RECV,
-    N_("GLib calls recv (); if nothing has arrived and the GSocket is blocking, it waits with poll () (up to the GSocket’s timeout, then ETIMEDOUT) and tries again.") },
-  { "g_socket_send_to", LAB_OP_SENDTO,
-    N_("GLib sends the datagram with sendmsg (), the general form of sendto () that carries the address and the bytes in one message structure.") },
-  { "g_socket_receive_message", LAB_OP_RECVFROM,
-    N_("GLib receives with recvmsg (), the general form of recvfrom (), here with MSG_TRUNC; if nothing has arrived and the GSocket is blocking, it waits with poll () and tries again.") },
-  { "g_socket_shutdown", LAB_OP_SHUTDOWN,
-    N_("GLib turns its two booleans (shut down reading, shut down writing) into SHUT_RD, SHUT_WR or SHUT_RDWR and calls shutdown ().") },
-  { "g_socket_close", LAB_OP_CLOSE,
-    N_("GLib calls close () on the descriptor and marks the GSocket closed; closing it again is not an error.") },
-  { "g_resolver_lookup_by_name", LAB_OP_GETADDRINFO,
-    N_("GLib’s resolver: a numeric address or “localhost” it answers by itself, any other name it resolves with getaddrinfo () in a thread of its own; it returns addresses only, and the program adds the port.") },
-  { "g_socket_get_local_address", LAB_OP_GETSOCKNAME,
-    N_("GLib calls getsockname () and wraps the answer in a GSocketAddress.") },
-  { "g_socket_get_remote_address", LAB_OP_GETPEERNAME,
-    N_("GLib calls getpeername (), unless it already knows the peer (as after g_socket_connect ()), and keeps the answer in the GSocket.") },
-  { "g_main_context_iteration", LAB_OP_POLL,
-    N_("GLib’s main loop: it gathers the descriptors of its sources (here one GSocket source per socket watched), waits for them with poll (), and runs the callbacks of those that are ready.") },
-  { "g_socket_set_listen_backlog", LAB_OP_CONFIGURE,
-    N_("No system call: GLib only keeps the number, and passes it to listen () in g_socket_listen ().") },
-  { "g_socket_set_blocking", LAB_OP_CONFIGURE,
-    N_("No system call: the descriptor stays non-blocking in the kernel; this only says whether GLib waits with poll () for you (TRUE) or fails at once (FALSE) with G_IO_ERROR_WOULD_BLOCK, which the lab shows as EAGAIN.") },
-  { "g_socket_set_timeout", LAB_OP_CONFIGURE,
-    N_("No system call: GIO counts this timeout in whole seconds (the lab rounds its milliseconds up) and waits with poll () itself, failing with ETIMEDOUT when the time is up.") },
+/* What GLib does around the system call, for each of GIO's names (the
+ * names and what they are: lab-call.c). The BSD calls need no note. */
+const char * const lab_call_notes[LAB_N_CALLS] = {
+  [LAB_CALL_G_SOCKET_NEW] =
+    N_("GLib calls socket () and then makes the descriptor non-blocking with fcntl (O_NONBLOCK): a GSocket is always non-blocking underneath, and GLib itself waits with poll () when a call has to wait."),
+  [LAB_CALL_G_SOCKET_SET_OPTION] =
+    N_("GLib calls setsockopt () with the integer value given."),
+  [LAB_CALL_G_SOCKET_BIND] =
+    N_("GLib first sets SO_REUSEADDR to its allow_reuse argument (TRUE or FALSE) with setsockopt (), on UDP also SO_REUSEPORT, and then calls bind ()."),
+  [LAB_CALL_G_SOCKET_LISTEN] =
+    N_("GLib calls listen () with the backlog set before with g_socket_set_listen_backlog () (10 if none was set)."),
+  [LAB_CALL_G_SOCKET_ACCEPT] =
+    N_("GLib calls accept () on its non-blocking socket; if no connection is waiting and the GSocket is blocking, it waits with poll () on the socket and on a cancellable (which is how Stop wakes it), then tries again."),
+  [LAB_CALL_G_SOCKET_CONNECT] =
+    N_("GLib calls connect () on its non-blocking socket; while the handshake is under way (EINPROGRESS) it waits with poll (), then reads the outcome with getsockopt (SO_ERROR) itself."),
+  [LAB_CALL_G_SOCKET_SEND] =
+    N_("GLib calls send () with MSG_NOSIGNAL, so that a closed connection gives EPIPE instead of a signal; if the send buffer is full and the GSocket is blocking, it waits with poll () and tries again."),
+  [LAB_CALL_G_SOCKET_RECEIVE] =
+    N_("GLib calls recv (); if nothing has arrived and the GSocket is blocking, it waits with poll () (up to the GSocket’s timeout, then ETIMEDOUT) and tries again."),
+  [LAB_CALL_G_SOCKET_SEND_TO] =
+    N_("GLib sends the datagram with sendmsg (), the general form of sendto () that carries the address and the bytes in one message structure."),
+  [LAB_CALL_G_SOCKET_RECEIVE_MESSAGE] =
+    N_("GLib receives with recvmsg (), the general form of recvfrom (), here with MSG_TRUNC; if nothing has arrived and the GSocket is blocking, it waits with poll () and tries again."),
+  [LAB_CALL_G_SOCKET_SHUTDOWN] =
+    N_("GLib turns its two booleans (shut down reading, shut down writing) into SHUT_RD, SHUT_WR or SHUT_RDWR and calls shutdown ()."),
+  [LAB_CALL_G_SOCKET_CLOSE] =
+    N_("GLib calls close () on the descriptor and marks the GSocket closed; closing it again is not an error."),
+  [LAB_CALL_G_RESOLVER_LOOKUP_BY_NAME] =
+    N_("GLib’s resolver: a numeric address or “localhost” it answers by itself, any other name it resolves with getaddrinfo () in a thread of its own; it returns addresses only, and the program adds the port."),
+  [LAB_CALL_G_SOCKET_GET_LOCAL_ADDRESS] =
+    N_("GLib calls getsockname () and wraps the answer in a GSocketAddress."),
+  [LAB_CALL_G_SOCKET_GET_REMOTE_ADDRESS] =
+    N_("GLib calls getpeername (), unless it already knows the peer (as after g_socket_connect ()), and keeps the answer in the GSocket."),
+  [LAB_CALL_G_MAIN_CONTEXT_ITERATION] =
+    N_("GLib’s main loop: it gathers the descriptors of its sources (here one GSocket source per socket watched), waits for them with poll (), and runs the callbacks of those that are ready."),
+  [LAB_CALL_G_SOCKET_SET_LISTEN_BACKLOG] =
+    N_("No system call: GLib only keeps the number, and passes it to listen () in g_socket_listen ()."),
+  [LAB_CALL_G_SOCKET_SET_BLOCKING] =
+    N_("No system call: the descriptor stays non-blocking in the kernel; this only says whether GLib waits with poll () for you (TRUE) or fails at once (FALSE) with G_IO_ERROR_WOULD_BLOCK, which the lab shows as EAGAIN."),
+  [LAB_CALL_G_SOCKET_SET_TIMEOUT] =
+    N_("No system call: GIO counts this timeout in whole seconds (the lab rounds its milliseconds up) and waits with poll () itself, failing with ETIMEDOUT when the time is up."),
 };
-const guint lab_n_call_names = G_N_ELEMENTS (lab_call_names);
 
 /* Every error lab-errno.c names: what it means, and what to try. */
 const LabErrorText lab_error_texts[] = {

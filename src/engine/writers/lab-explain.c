@@ -30,15 +30,6 @@ find_call_text (LabOp op)
   return NULL;
 }
 
-static const LabCallName *
-find_call_name (const char *call)
-{
-  for (guint i = 0; i < lab_n_call_names; i++)
-    if (g_strcmp0 (lab_call_names[i].call, call) == 0)
-      return &lab_call_names[i];
-  return NULL;
-}
-
 static const LabErrorText *
 find_error_text (const char *name)
 {
@@ -76,24 +67,24 @@ cached (const char *name,
 }
 
 static LabExplanation *
-make_call (const char *call)
+make_call (const char *name)
 {
-  const LabCallName *named = find_call_name (call);
-  const LabCallText *text = named != NULL ? find_call_text (named->op) : NULL;
+  LabCall call;
+  const LabCallText *text;
   LabExplanation *explanation;
 
-  if (text == NULL)
+  if (!lab_call_from_name (name, &call) || (text = find_call_text (lab_call_get_op (call))) == NULL)
     return NULL;
 
   explanation = g_new0 (LabExplanation, 1);
   explanation->kind = LAB_EXPLANATION_CALL;
-  explanation->name = named->call;
-  explanation->op = named->op;
+  explanation->name = lab_call_get_name (call);
+  explanation->op = lab_call_get_op (call);
   explanation->what = tr (text->what);
   explanation->arguments = tr (text->arguments);
   explanation->waits = tr (text->waits);
   explanation->result = tr (text->result);
-  explanation->gio = tr (named->note);
+  explanation->gio = tr (lab_call_notes[call]);
   return explanation;
 }
 
@@ -138,19 +129,12 @@ lab_explain_call (const char *call)
 const LabExplanation *
 lab_explain_op (LabOp op)
 {
-  const LabCallName *any = NULL;
-
-  for (guint i = 0; i < lab_n_call_names; i++)
-    if (lab_call_names[i].op == op)
-      {
-        if (lab_call_names[i].note == NULL)
-          return lab_explain_call (lab_call_names[i].call);
-        if (any == NULL)
-          any = &lab_call_names[i];
-      }
+  LabCall call;
 
   /* GIO's settings have no BSD name. */
-  return any != NULL ? lab_explain_call (any->call) : NULL;
+  if (!lab_op_get_call (op, LAB_BACKEND_POSIX, &call) && !lab_op_get_call (op, LAB_BACKEND_GIO, &call))
+    return NULL;
+  return lab_explain_call (lab_call_get_name (call));
 }
 
 /**
@@ -242,10 +226,10 @@ lab_explanation_format (const LabExplanation *explanation)
 const char **
 lab_explain_call_names (void)
 {
-  const char **names = g_new0 (const char *, lab_n_call_names + 1);
+  const char **names = g_new0 (const char *, LAB_N_CALLS + 1);
 
-  for (guint i = 0; i < lab_n_call_names; i++)
-    names[i] = lab_call_names[i].call;
+  for (guint i = 0; i < LAB_N_CALLS; i++)
+    names[i] = lab_call_get_name (i);
 
   return names;
 }

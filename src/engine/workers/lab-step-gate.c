@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "lab-event-private.h"
+#include "lab-step-gate.h"
+
+/* One call held at the gate. */
+typedef struct {
+  LabEvent *preview;
+  gboolean  released;
+} Held;
+
+/* Tells the gate's owner, on its own main context, that what the gate holds
+ * changed; the workers call it, from their threads. */
+typedef struct {
+  gatomicrefcount     ref;
+  GWeakRef            owner;
+  GMainContext       *context;
+  LabStepGateChanged  changed;
+  gpointer            data;
+  gint                scheduled;
+} Watch;
+
+static Watch *
+watch_ref (Watch *watch)
+{
+  g_atomic_ref_count_inc (&watch->ref);
+  return watch;
+}
+
+static void
+watch_unref (gpointer data)
+{
+  Watch *watch = data;
+
+  if (watch == NULL || !g_atomic_ref_count_dec (&watch->ref))
+    return;
+  g_weak_ref_clear (&watch->owner);
+  g_main_context_unref (watch->context);
+  g_free (watch);
+}
+
+static gboolean
+on_changed (gpointer data)
+{
+  Watch *watch = data;
+  g_autoptr(GObject) owner = g_weak_ref_get (&watch->owner);
+
+  g_atomic_int_set (&watch->scheduled, FALSE);
+  if (owner != NULL)
+    watch->changed (owner, watch->data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+notify_changed (LabStepGate *gate)
+{
+  Watch *watch = gate->watch;
+
+  /* Always through the owner's main loop, even when it is this thread's:
+   * g_main_context_invoke () would run it right here when the loop is
+   * idle, under the worker's feet. */
+  if (watch != NULL && g_atomic_int_compare_and_exchange (&watch->scheduled, FALSE, TRUE))
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, on_changed, watch_ref (watch), watch_unref);
+      g_source_set_static_name (source, "[protolab] calls held");
+      g_source_attach (source, watch->context);
+      g_source_unref (source);
+    }
+}
+
+void
+lab_step_gate_init (LabStepGate *gate)
+{
+  g_mutex_init (&gate->lock);
+  g_cond_init (&gate->cond);
+  g_queue_init (&gate->held);
+}
+
+void
+lab_step_gate_clear (LabStepGate *gate)
+{
+  g_assert (g_queue_is_empty (&gate->held));
+
+  g_clear_pointer (&gate->watch, watch_unref);
+  g_cond_clear (&gate->cond);
+  g_mutex_clear (&gate->lock);
+}
+
+/**
+ * lab_step_gate_watch:
+ * @owner: told of changes for as long as it lives; a weak reference is kept
+ * @changed: called on the main context of the calling thread whenever the
+ *   calls held change
+ *
+ * Set once, before any worker passes the gate.
+ */
+void
+lab_step_gate_watch (LabStepGate        *gate,
+                     GObject            *owner,
+                     LabStepGateChanged  changed,
+                     gpointer            data)
+{
+  Watch *watch = g_new0 (Watch, 1);
+
+  g_assert (gate->watch == NULL);
+
+  g_atomic_ref_count_init (&watch->ref);
+  g_weak_ref_init (&watch->owner, owner);
+  watch->context = g_main_context_ref_thread_default ();
+  watch->changed = changed;
+  watch->data = data;
+  gate->watch = watch;
+}
+
+/* Called with the lock held. */
+static gboolean
+must_hold (LabStepGate *gate,
+           LabOp        op)
+{
+  return gate->step || (gate->breakpoints & (G_GUINT64_CONSTANT (1) << op)) != 0;
+}
+
+/**
+ * lab_step_gate_pass:
+ * @call: a call about to be made, its arguments filled
+ * @now: the timeline's time, for the call held
+ *
+ * Holds @call until it is stepped, when step mode or a breakpoint says so.
+ * A worker asks only when the gate is set (LabStepGate.set).
+ *
+ * Returns: whether to make the call: not when the run stops first, except
+ *   a close, which gives back what the program holds
+ */
+gboolean
+lab_step_gate_pass (LabStepGate *gate,
+                    LabEvent    *call,
+                    gint64       now)
+{
+  Held held = { NULL, FALSE };
+  gboolean go;
+
+  g_mutex_lock (&gate->lock);
+  if (!must_hold (gate, call->op) || gate->closed)
+    {
+      go = !gate->closed || !must_hold (gate, call->op) || call->op == LAB_OP_CLOSE;
+      g_mutex_unlock (&gate->lock);
+      return go;
+    }
+  held.preview = lab_event_copy_pending (call);
+  held.preview->begin_us = now;
+  g_queue_push_tail (&gate->held, &held);
+  g_mutex_unlock (&gate->lock);
+
+  notify_changed (gate);
+
+  g_mutex_lock (&gate->lock);
+  while (!held.released && !gate->closed)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_queue_remove (&gate->held, &held);
+  go = held.released || call->op == LAB_OP_CLOSE;
+  g_mutex_unlock (&gate->lock);
+
+  g_object_unref (held.preview);
+  notify_changed (gate);
+
+  return go;
+}
+
+/**
+ * lab_step_gate_close:
+ *
+ * The run stops: the calls held are not made (but a close), and none is
+ * held from now on.
+ */
+void
+lab_step_gate_close (LabStepGate *gate)
+{
+  g_mutex_lock (&gate->lock);
+  gate->closed = TRUE;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
+}
+
+/**
+ * lab_step_gate_set:
+ * @step: hold every call of the program until it is stepped
+ * @breakpoints: the operations to hold even out of step mode, a bit each
+ *   (`1 << LabOp`)
+ *
+ * Calls held that no longer need to be are made at once.
+ */
+void
+lab_step_gate_set (LabStepGate *gate,
+                   gboolean     step,
+                   guint64      breakpoints)
+{
+  g_mutex_lock (&gate->lock);
+  gate->step = step;
+  gate->breakpoints = breakpoints;
+  g_atomic_int_set (&gate->set, step || breakpoints != 0);
+  for (GList *l = gate->held.head; l != NULL; l = l->next)
+    {
+      Held *held = l->data;
+
+      if (!must_hold (gate, held->preview->op))
+        held->released = TRUE;
+    }
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
+}
+
+/**
+ * lab_step_gate_step:
+ *
+ * Makes the call held longest.
+ *
+ * Returns: whether a call was held
+ */
+gboolean
+lab_step_gate_step (LabStepGate *gate)
+{
+  gboolean stepped = FALSE;
+
+  g_mutex_lock (&gate->lock);
+  for (GList *l = gate->held.head; l != NULL && !stepped; l = l->next)
+    {
+      Held *held = l->data;
+
+      if (!held->released)
+        stepped = held->released = TRUE;
+    }
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
+
+  return stepped;
+}
+
+/**
+ * lab_step_gate_continue:
+ * @breakpoints: the operations to hold from now on
+ *
+ * Leaves step mode: every call held now is made, and the next ones are held
+ * only at @breakpoints. Done at once, so a call that reaches a breakpoint
+ * just after is held there and not let through with the others.
+ */
+void
+lab_step_gate_continue (LabStepGate *gate,
+                        guint64      breakpoints)
+{
+  g_mutex_lock (&gate->lock);
+  gate->step = FALSE;
+  gate->breakpoints = breakpoints;
+  g_atomic_int_set (&gate->set, breakpoints != 0);
+  for (GList *l = gate->held.head; l != NULL; l = l->next)
+    ((Held *) l->data)->released = TRUE;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
+}
+
+/**
+ * lab_step_gate_dup_held:
+ *
+ * Returns: (transfer full) (element-type LabEvent): the calls held, as
+ *   previews (lab_event_get_pending()), the oldest first
+ */
+GPtrArray *
+lab_step_gate_dup_held (LabStepGate *gate)
+{
+  GPtrArray *calls = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_mutex_lock (&gate->lock);
+  for (GList *l = gate->held.head; l != NULL; l = l->next)
+    {
+      Held *held = l->data;
+
+      if (!held->released)
+        g_ptr_array_add (calls, g_object_ref (held->preview));
+    }
+  g_mutex_unlock (&gate->lock);
+
+  return calls;
+}
