@@ -7,7 +7,7 @@
 #include "lab-connection-private.h"
 #include "lab-endpoint.h"
 #include "lab-error.h"
-#include "lab-run-private.h"
+#include "lab-program-private.h"
 #include "lab-util.h"
 
 /* The program's own thread: what it waits in is what the endpoint waits in. */
@@ -597,7 +597,7 @@ lab_endpoint_start (LabEndpoint  *self,
                        GUINT_TO_POINTER (self->generation));
   set_state (self, LAB_ENDPOINT_STATE_STARTING);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
-  lab_run_start (self->run);
+  lab_program_start (self->run);
 
   return TRUE;
 }

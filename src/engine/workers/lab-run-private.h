@@ -128,12 +128,6 @@ struct _LabRun
   GHashTable         *udp_conns;      /* "host port" → conn */
 };
 
-/* lab-programs.c */
-void       lab_run_start             (LabRun            *run);
-guint64    lab_run_udp_peer          (LabRun            *run,
-                                      GSocketAddress    *address,
-                                      gboolean          *is_new);
-
 /* lab-run.c */
 LabRun    *lab_run_new               (LabTimeline       *timeline,
                                       LabEndpointConfig *config,

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include "lab-backend.h"
+#include "lab-kernel-private.h"
+#include "lab-program-private.h"
+
+/* The TCP server: socket, bind, listen, then accept and serve its clients
+ * by one of three models — one at a time (the others wait in the backlog),
+ * a thread per client, or an event loop (lab-tcp-server-loop.c). */
+
+void
+lab_tcp_server_adopt (LabWorker *w,
+                      LabSock   *conn)
+{
+  LabRun *run = w->run;
+
+  conn->conn = lab_run_new_conn (run);
+  conn->reader = w;
+  lab_run_register_sock (run, conn);
+  lab_kernel_watch (run, conn);
+
+  if (run->config->nodelay)
+    run->backend->setsockopt (w, conn, IPPROTO_TCP, TCP_NODELAY, 1);
+}
+
+void
+lab_tcp_server_drop (LabWorker *w,
+                     LabSock   *conn)
+{
+  lab_run_unregister_sock (w->run, conn);
+  w->run->backend->close (w, conn);
+}
+
+/* One client, served to its end on this thread: recv until the client
+ * closes, answering by the behaviour. */
+static void
+serve_connection (LabWorker *w,
+                  LabSock   *conn)
+{
+  LabRun *run = w->run;
+  LabEndpointConfig *c = run->config;
+  const LabBackend *b = run->backend;
+  g_autoptr(LabDecoder) decoder = lab_behaviour_new_decoder (c);
+
+  lab_tcp_server_adopt (w, conn);
+
+  if (c->behaviour == LAB_BEHAVIOUR_TIME)
+    {
+      g_autoptr(GBytes) now = lab_behaviour_time ();
+
+      /* A server that speaks first: the time, then it closes. */
+      lab_program_send (w, conn, now, TRUE);
+      lab_tcp_server_drop (w, conn);
+      return;
+    }
+
+  while (!conn->close_requested)
+    {
+      g_autoptr(GBytes) data = NULL;
+      g_autoptr(GBytes) reply = NULL;
+      gboolean quit = FALSE;
+      gssize n = b->recv (w, conn, c->buffer_size, &data);
+
+      if (n < 0)
+        {
+          if (lab_program_was_interrupted (w, conn))
+            break;
+          if (w->err == EINTR || w->err == EAGAIN)
+            continue;
+          break;
+        }
+
+      if (n == 0)
+        {
+          lab_record_note (run, w, conn, LAB_NOTE_PEER_CLOSED, NULL);
+          lab_kernel_sample (conn);
+          break;
+        }
+
+      lab_record_data (w, conn, 0, LAB_DIRECTION_IN, data, n, NULL);
+      reply = lab_behaviour_reply (w, conn, decoder, data, &quit);
+      if (reply != NULL && !lab_program_send (w, conn, reply, TRUE))
+        break;
+      if (quit)
+        break;
+    }
+
+  lab_tcp_server_drop (w, conn);
+}
+
+/* Accepts one client; NULL when the loop is to end. */
+LabSock *
+lab_tcp_server_accept (LabWorker *w,
+                       LabSock   *listener,
+                       gboolean  *again)
+{
+  LabSock *conn = w->run->backend->accept (w, listener);
+
+  *again = FALSE;
+  if (conn != NULL)
+    {
+      g_mutex_lock (&w->run->lock);
+      w->run->served++;
+      g_mutex_unlock (&w->run->lock);
+      return conn;
+    }
+
+  if (lab_run_is_stopping (w->run))
+    return NULL;
+
+  /* Interrupted, or a client that gave up before it was accepted. */
+  if (w->err == EINTR || w->err == ECONNABORTED || w->err == EAGAIN)
+    {
+      *again = TRUE;
+      return NULL;
+    }
+
+  lab_program_fail (w, "accept");
+  return NULL;
+}
+
+static void
+serve_iteratively (LabWorker *w,
+                   LabSock   *listener)
+{
+  while (!lab_run_is_stopping (w->run))
+    {
+      gboolean again;
+      LabSock *conn;
+
+      if (lab_program_enough_served (w->run))
+        {
+          lab_program_note_enough_served (w);
+          break;
+        }
+
+      conn = lab_tcp_server_accept (w, listener, &again);
+      if (conn == NULL)
+        {
+          if (again)
+            continue;
+          break;
+        }
+
+      /* One client at a time: the others wait in the backlog meanwhile. */
+      serve_connection (w, conn);
+      lab_sock_unref (conn);
+    }
+}
+
+static void
+client_thread (LabWorker *w,
+               gpointer   data)
+{
+  LabSock *conn = data;
+  LabRun *run = w->run;
+
+  serve_connection (w, conn);
+
+  g_mutex_lock (&run->lock);
+  run->active_clients--;
+  g_cond_broadcast (&run->cond);
+  g_mutex_unlock (&run->lock);
+}
+
+/* Waits (interruptibly) until fewer than @limit clients are served. */
+static void
+wait_for_clients (LabWorker *w,
+                  guint      limit)
+{
+  LabRun *run = w->run;
+  gboolean noted = FALSE;
+
+  g_mutex_lock (&run->lock);
+  while (run->active_clients > limit && !lab_run_is_stopping (run))
+    {
+      if (limit > 0 && !noted)
+        {
+          g_autofree char *n = g_strdup_printf ("%u", run->active_clients);
+
+          g_mutex_unlock (&run->lock);
+          lab_record_note (run, w, NULL, LAB_NOTE_WAITING_FOR_SLOT, n);
+          g_mutex_lock (&run->lock);
+          noted = TRUE;
+          continue;
+        }
+      g_cond_wait_until (&run->cond, &run->lock, g_get_monotonic_time () + 50 * 1000);
+    }
+  g_mutex_unlock (&run->lock);
+}
+
+static void
+serve_with_threads (LabWorker *w,
+                    LabSock   *listener)
+{
+  LabRun *run = w->run;
+  guint max_clients = run->config->max_clients;
+
+  while (!lab_run_is_stopping (run))
+    {
+      gboolean again;
+      LabSock *conn;
+
+      if (lab_program_enough_served (run))
+        {
+          lab_program_note_enough_served (w);
+          break;
+        }
+
+      if (max_clients > 0)
+        wait_for_clients (w, max_clients - 1);
+
+      conn = lab_tcp_server_accept (w, listener, &again);
+      if (conn == NULL)
+        {
+          if (again)
+            continue;
+          break;
+        }
+
+      g_mutex_lock (&run->lock);
+      run->active_clients++;
+      g_mutex_unlock (&run->lock);
+
+      /* A thread per client, as the course's threading example does. */
+      lab_run_spawn (run, client_thread, conn, (GDestroyNotify) lab_sock_unref);
+    }
+}
+
+void
+lab_tcp_server_main (LabWorker *w,
+                     gpointer   data)
+{
+  LabRun *run = w->run;
+  LabSock *listener = lab_program_open_listener (w, SOCK_STREAM);
+
+  if (listener != NULL)
+    {
+      lab_program_set_ready (run);
+      switch (run->config->concurrency)
+        {
+        case LAB_CONCURRENCY_ITERATIVE:
+          serve_iteratively (w, listener);
+          break;
+        case LAB_CONCURRENCY_THREADS:
+          serve_with_threads (w, listener);
+          break;
+        case LAB_CONCURRENCY_LOOP:
+        default:
+          lab_tcp_server_serve_with_loop (w, listener);
+          break;
+        }
+
+      run->backend->close (w, listener);
+      lab_sock_unref (listener);
+
+      /* Clients still being served end on their own, or when stopped. */
+      wait_for_clients (w, 0);
+    }
+
+  lab_program_end (run);
+}

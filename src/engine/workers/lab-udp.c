@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+
+#include "lab-address.h"
+#include "lab-backend.h"
+#include "lab-program-private.h"
+
+/* UDP: a server (socket, bind, then recvfrom and answer with sendto) and a
+ * client (sendto, or connect and send, then recvfrom). No connections:
+ * each address that sends is counted as one, so that a reply can be
+ * addressed to it. */
+
+/* The number of the “connection” of a UDP peer: each address that sent a
+ * datagram gets one, so that a reply can be addressed to it. */
+static guint64
+udp_peer (LabRun         *run,
+          GSocketAddress *address)
+{
+  g_autofree char *key = lab_address_format (address);
+  guint64 *conn;
+  guint64 result;
+
+  g_mutex_lock (&run->lock);
+  conn = g_hash_table_lookup (run->udp_conns, key);
+  if (conn == NULL)
+    {
+      guint64 *id = g_new (guint64, 1);
+
+      conn = g_new (guint64, 1);
+      *conn = lab_run_new_conn (run);
+      *id = *conn;
+      g_hash_table_insert (run->udp_conns, g_steal_pointer (&key), conn);
+      g_hash_table_insert (run->udp_peers, id, g_object_ref (address));
+    }
+  result = *conn;
+  g_mutex_unlock (&run->lock);
+
+  return result;
+}
+
+void
+lab_udp_server_main (LabWorker *w,
+                     gpointer   data)
+{
+  LabRun *run = w->run;
+  LabEndpointConfig *c = run->config;
+  const LabBackend *b = run->backend;
+  LabSock *s = lab_program_open_listener (w, SOCK_DGRAM);
+  guint64 datagrams = 0;
+
+  if (s == NULL)
+    {
+      lab_program_end (run);
+      return;
+    }
+
+  s->reader = w;
+  g_mutex_lock (&run->lock);
+  run->udp_sock = lab_sock_ref (s);
+  g_mutex_unlock (&run->lock);
+  lab_program_set_ready (run);
+
+  while (!lab_run_is_stopping (run))
+    {
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GSocketAddress) from = NULL;
+      g_autoptr(GBytes) reply = NULL;
+      guint64 conn;
+      gssize n;
+
+      if (c->max_connections > 0 && datagrams >= c->max_connections)
+        {
+          lab_program_note_enough_served (w);
+          break;
+        }
+
+      n = b->recvfrom (w, s, c->buffer_size, &bytes, &from);
+      if (n < 0)
+        {
+          if (lab_program_was_interrupted (w, s))
+            break;
+          /* A UDP server goes on after an error about one datagram. */
+          continue;
+        }
+
+      datagrams++;
+      conn = udp_peer (run, from);
+      lab_record_data (w, s, conn, LAB_DIRECTION_IN, bytes, n, from);
+
+      reply = lab_behaviour_answer_datagram (c, bytes);
+      if (reply != NULL && b->sendto (w, s, reply, from) >= 0)
+        {
+          lab_record_data (w, s, conn, LAB_DIRECTION_OUT, reply, g_bytes_get_size (reply), from);
+        }
+    }
+
+  g_mutex_lock (&run->lock);
+  g_clear_pointer (&run->udp_sock, lab_sock_unref);
+  g_mutex_unlock (&run->lock);
+  b->close (w, s);
+  lab_sock_unref (s);
+  lab_program_end (run);
+}
+
+void
+lab_udp_client_main (LabWorker *w,
+                     gpointer   data)
+{
+  LabRun *run = w->run;
+  LabEndpointConfig *c = run->config;
+  const LabBackend *b = run->backend;
+  g_autoptr(GPtrArray) addresses = lab_program_resolve (w, SOCK_DGRAM);
+  GSocketAddress *server;
+  LabSock *s;
+  int family;
+
+  if (addresses == NULL || addresses->len == 0)
+    {
+      lab_program_end (run);
+      return;
+    }
+
+  server = addresses->pdata[0];
+  family = g_socket_address_get_family (server) == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
+  s = b->socket (w, family, SOCK_DGRAM);
+  if (s == NULL)
+    {
+      lab_program_fail (w, "socket");
+      lab_program_end (run);
+      return;
+    }
+
+  s->conn = lab_run_new_conn (run);
+  s->reader = w;
+  s->peer = g_object_ref (server);
+  lab_run_register_sock (run, s);
+  g_mutex_lock (&run->lock);
+  run->udp_sock = lab_sock_ref (s);
+  g_mutex_unlock (&run->lock);
+
+  if (!lab_program_bind_local (w, s) || !lab_program_set_buffers (w, s))
+    goto done;
+  if (c->recv_timeout > 0)
+    b->set_timeout (w, s, c->recv_timeout);
+
+  /* connect () on UDP only fixes the peer: no packet is sent. */
+  if (c->udp_connect)
+    {
+      g_autofree char *text = lab_address_format (server);
+
+      if (!b->connect (w, s, server, 0))
+        {
+          lab_program_fail (w, "connect");
+          goto done;
+        }
+      lab_record_note (run, w, s, LAB_NOTE_CONNECTED, text);
+    }
+  lab_program_set_ready (run);
+
+  if (c->initial_data != NULL)
+    {
+      gssize n = c->udp_connect ? b->send (w, s, c->initial_data) : b->sendto (w, s, c->initial_data, server);
+
+      if (n < 0)
+        {
+          lab_program_fail (w, c->udp_connect ? "send" : "sendto");
+          goto done;
+        }
+      lab_record_data (w, s, 0, LAB_DIRECTION_OUT, c->initial_data, n, server);
+    }
+
+  lab_program_client_read (w, s, TRUE);
+
+done:
+  g_mutex_lock (&run->lock);
+  g_clear_pointer (&run->udp_sock, lab_sock_unref);
+  g_mutex_unlock (&run->lock);
+  lab_run_unregister_sock (run, s);
+  b->close (w, s);
+  lab_sock_unref (s);
+  lab_program_end (run);
+}
