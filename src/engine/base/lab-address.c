@@ -50,15 +50,6 @@ lab_address_from_sockaddr (const struct sockaddr *sa,
   return g_socket_address_new_from_native ((gpointer) sa, len);
 }
 
-char *
-lab_sockaddr_format (const struct sockaddr *sa,
-                     socklen_t              len)
-{
-  g_autoptr(GSocketAddress) address = lab_address_from_sockaddr (sa, len);
-
-  return lab_address_format (address);
-}
-
 /**
  * lab_parse_port:
  * @allow_zero: whether 0 is allowed (a server's “the kernel picks”)

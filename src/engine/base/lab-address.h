@@ -8,8 +8,6 @@
 G_BEGIN_DECLS
 
 char           *lab_address_format        (GSocketAddress         *address);
-char           *lab_sockaddr_format       (const struct sockaddr  *sa,
-                                           socklen_t               len);
 GSocketAddress *lab_address_from_sockaddr (const struct sockaddr  *sa,
                                            socklen_t               len);
 gboolean        lab_parse_port            (const char             *text,

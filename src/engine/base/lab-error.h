@@ -17,8 +17,10 @@ typedef enum {
   LAB_ERROR_FRAMING,
   /* A file could not be read as what it should be. */
   LAB_ERROR_INVALID_FILE,
-  /* The thing asked for is not possible in the endpoint's state. */
+  /* What was asked needs the endpoint running, and it is not. */
   LAB_ERROR_NOT_RUNNING,
+  /* What was asked needs the endpoint stopped, and it runs. */
+  LAB_ERROR_RUNNING,
 } LabError;
 
 GQuark lab_error_quark (void);

@@ -24,8 +24,6 @@ struct _LabConnection
   gboolean     open;
   guint64      bytes_in;
   guint64      bytes_out;
-  guint64      n_recv;
-  guint64      n_send;
   gboolean     keep_data;
   GListStore  *data;
   gsize        data_bytes;
@@ -67,15 +65,11 @@ lab_connection_new (guint64  id,
 }
 
 guint64      lab_connection_get_id            (LabConnection *self) { return self->id; }
-int          lab_connection_get_fd            (LabConnection *self) { return self->fd; }
 const char  *lab_connection_get_peer_address  (LabConnection *self) { return self->peer_address; }
-const char  *lab_connection_get_local_address (LabConnection *self) { return self->local_address; }
 LabTcpState  lab_connection_get_state         (LabConnection *self) { return self->state; }
 gboolean     lab_connection_get_open          (LabConnection *self) { return self->open; }
 guint64      lab_connection_get_bytes_in      (LabConnection *self) { return self->bytes_in; }
 guint64      lab_connection_get_bytes_out     (LabConnection *self) { return self->bytes_out; }
-guint64      lab_connection_get_n_recv        (LabConnection *self) { return self->n_recv; }
-guint64      lab_connection_get_n_send        (LabConnection *self) { return self->n_send; }
 
 /**
  * lab_connection_get_data:
@@ -188,13 +182,11 @@ lab_connection_apply (LabConnection *self,
       if (event->direction == LAB_DIRECTION_IN)
         {
           self->bytes_in += event->real_len;
-          self->n_recv++;
           self->changed |= 1u << PROP_BYTES_IN;
         }
       else
         {
           self->bytes_out += event->real_len;
-          self->n_send++;
           self->changed |= 1u << PROP_BYTES_OUT;
         }
       add_data (self, event);

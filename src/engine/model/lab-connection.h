@@ -17,15 +17,11 @@ G_DECLARE_FINAL_TYPE (LabConnection, lab_connection, LAB, CONNECTION, GObject)
  * bytes that crossed. */
 
 guint64      lab_connection_get_id            (LabConnection *self);
-int          lab_connection_get_fd            (LabConnection *self);
 const char  *lab_connection_get_peer_address  (LabConnection *self);
-const char  *lab_connection_get_local_address (LabConnection *self);
 LabTcpState  lab_connection_get_state         (LabConnection *self);
 gboolean     lab_connection_get_open          (LabConnection *self);
 guint64      lab_connection_get_bytes_in      (LabConnection *self);
 guint64      lab_connection_get_bytes_out     (LabConnection *self);
-guint64      lab_connection_get_n_recv        (LabConnection *self);
-guint64      lab_connection_get_n_send        (LabConnection *self);
 GListModel  *lab_connection_get_data          (LabConnection *self);
 GArray      *lab_connection_get_transitions   (LabConnection *self);
 

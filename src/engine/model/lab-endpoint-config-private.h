@@ -6,8 +6,11 @@
 
 G_BEGIN_DECLS
 
-/* The fields, for the engine's own threads: a running endpoint's copy is
- * never changed, so they read it without locks. */
+/* The fields, for the engine's files to read directly. A running
+ * endpoint's threads read the copy it started with, which is never
+ * changed, so they need no lock; the code generator, the exports and the
+ * session read the endpoint's own configuration on the main context,
+ * where it is changed. Nothing reads one configuration from two threads. */
 struct _LabEndpointConfig
 {
   GObject          parent_instance;

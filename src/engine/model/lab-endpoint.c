@@ -101,7 +101,6 @@ lab_endpoint_new_with_config (LabTimeline       *timeline,
 guint              lab_endpoint_get_id           (LabEndpoint *self) { return self->id; }
 const char        *lab_endpoint_get_name         (LabEndpoint *self) { return self->name; }
 LabEndpointConfig *lab_endpoint_get_config       (LabEndpoint *self) { return self->config; }
-LabTimeline       *lab_endpoint_get_timeline     (LabEndpoint *self) { return self->timeline; }
 LabEndpointState   lab_endpoint_get_state        (LabEndpoint *self) { return self->state; }
 const char        *lab_endpoint_get_error        (LabEndpoint *self) { return self->error; }
 const char        *lab_endpoint_get_waiting_call (LabEndpoint *self) { return self->waiting_call; }
@@ -577,7 +576,7 @@ lab_endpoint_start (LabEndpoint  *self,
 
   if (self->run != NULL)
     {
-      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_NOT_RUNNING, _("It is running already"));
+      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_RUNNING, _("It is running already"));
       return FALSE;
     }
 

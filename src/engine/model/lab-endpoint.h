@@ -30,7 +30,6 @@ const char        *lab_endpoint_get_name         (LabEndpoint      *self);
 void               lab_endpoint_set_name         (LabEndpoint      *self,
                                                   const char       *name);
 LabEndpointConfig *lab_endpoint_get_config       (LabEndpoint      *self);
-LabTimeline       *lab_endpoint_get_timeline     (LabEndpoint      *self);
 LabEndpointState   lab_endpoint_get_state        (LabEndpoint      *self);
 const char        *lab_endpoint_get_error        (LabEndpoint      *self);
 const char        *lab_endpoint_get_waiting_call (LabEndpoint      *self);
