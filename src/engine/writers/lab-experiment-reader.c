@@ -1,0 +1,770 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "lab-error.h"
+#include "lab-event.h"
+#include "lab-experiment-private.h"
+#include "lab-hex.h"
+
+/* An experiment read from the text of a `.protolab` file. The text is
+ * scanned first, so that every error can name its line; then each value
+ * is read and checked before it is used. What the lab does not know is
+ * left out and said in the warnings. */
+
+#define MAX_FILE_SIZE     (256 * 1024)
+#define MAX_STRING        4096
+#define MAX_INITIAL_DATA  (64 * 1024)
+
+/* ---- Where things are in the text ---- */
+
+typedef struct {
+  GHashTable *groups;  /* group → line */
+  GHashTable *keys;    /* "group\nkey" → line */
+} Lines;
+
+static void
+lines_clear (Lines *lines)
+{
+  g_clear_pointer (&lines->groups, g_hash_table_unref);
+  g_clear_pointer (&lines->keys, g_hash_table_unref);
+}
+
+static guint
+line_of_group (Lines      *lines,
+               const char *group)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (lines->groups, group));
+}
+
+static guint
+line_of_key (Lines      *lines,
+             const char *group,
+             const char *key)
+{
+  g_autofree char *id = g_strconcat (group, "\n", key, NULL);
+  guint line = GPOINTER_TO_UINT (g_hash_table_lookup (lines->keys, id));
+
+  return line != 0 ? line : line_of_group (lines, group);
+}
+
+static void G_GNUC_PRINTF (3, 4)
+set_line_error (GError     **error,
+                guint        line,
+                const char  *format,
+                ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* Translators: %u is a line number of the file, %s what is wrong there. */
+  g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE, _("Line %u: %s"), line, message);
+}
+
+/* What GKeyFile would refuse, found first so that the error can name the
+ * line: text that is not UTF-8, and lines that are neither a group, a key
+ * nor a comment. It also notes where each group and key is. */
+static gboolean
+scan_lines (const char  *data,
+            gsize        length,
+            Lines       *lines,
+            GError     **error)
+{
+  g_autofree char *group = NULL;
+  const char *p = data;
+  const char *end = data + length;
+  guint n = 0;
+
+  lines->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lines->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  while (p < end)
+    {
+      const char *eol = memchr (p, '\n', end - p);
+      gsize len = (eol != NULL ? eol : end) - p;
+      g_autofree char *line = NULL;
+      const char *text;
+
+      n++;
+      if (!g_utf8_validate_len (p, len, NULL))
+        {
+          set_line_error (error, n, _("the text is not valid UTF-8"));
+          return FALSE;
+        }
+
+      line = g_strndup (p, len);
+      g_strchomp (line);
+      text = line;
+      while (*text == ' ' || *text == '\t')
+        text++;
+
+      if (*text == '\0' || *text == '#')
+        ;
+      else if (*text == '[')
+        {
+          const char *close = strchr (text, ']');
+
+          if (close == NULL || close[1] != '\0' || close == text + 1)
+            {
+              /* Translators: %s is the line as it is in the file. */
+              set_line_error (error, n, _("“%s” is not a complete [group] header"), text);
+              return FALSE;
+            }
+          g_free (group);
+          group = g_strndup (text + 1, close - text - 1);
+          if (!g_hash_table_contains (lines->groups, group))
+            g_hash_table_insert (lines->groups, g_strdup (group), GUINT_TO_POINTER (n));
+        }
+      else
+        {
+          const char *equals = strchr (text, '=');
+          g_autofree char *key = NULL;
+
+          if (equals == NULL || equals == text)
+            {
+              /* Translators: %s is the line as it is in the file. */
+              set_line_error (error, n, _("“%s” is not a [group], a key=value line or a #comment"), text);
+              return FALSE;
+            }
+          if (group == NULL)
+            {
+              set_line_error (error, n, _("a key comes before the first [group]"));
+              return FALSE;
+            }
+          key = g_strndup (text, equals - text);
+          g_strchomp (key);
+          g_hash_table_insert (lines->keys, g_strconcat (group, "\n", key, NULL), GUINT_TO_POINTER (n));
+        }
+
+      p = eol != NULL ? eol + 1 : end;
+    }
+
+  return TRUE;
+}
+
+/* ---- Reading values ---- */
+
+typedef struct {
+  GKeyFile   *file;
+  Lines       lines;
+  const char *group;
+  GPtrArray  *warnings;
+} Reader;
+
+static char *
+read_raw (Reader      *r,
+          const char  *key,
+          GError     **error)
+{
+  g_autofree char *value = g_key_file_get_value (r->file, r->group, key, NULL);
+
+  if (value != NULL && g_utf8_strlen (value, -1) > MAX_STRING)
+    {
+      /* Translators: %s is a key of the file, %u a number of characters. */
+      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s” is longer than %u characters"),
+                      key, MAX_STRING);
+      return NULL;
+    }
+
+  return g_steal_pointer (&value);
+}
+
+static gboolean
+read_string (Reader      *r,
+             const char  *key,
+             gboolean     localized,
+             char       **result,
+             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *raw = read_raw (r, key, error);
+  char *value;
+
+  if (raw == NULL)
+    return error == NULL || *error == NULL;
+
+  value = localized ? g_key_file_get_locale_string (r->file, r->group, key, NULL, &local_error)
+                    : g_key_file_get_string (r->file, r->group, key, &local_error);
+  if (value == NULL)
+    {
+      /* Translators: the first %s is a key of the file, the second why its
+       * value cannot be read. */
+      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s”: %s"), key, local_error->message);
+      return FALSE;
+    }
+
+  g_free (*result);
+  *result = value;
+  return TRUE;
+}
+
+static gboolean
+read_number (Reader      *r,
+             const char  *key,
+             gboolean     is_signed,
+             gint64       min,
+             guint64      max,
+             GValue      *out,
+             gboolean    *present,
+             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *raw = read_raw (r, key, error);
+  gboolean ok;
+
+  *present = raw != NULL;
+  if (raw == NULL)
+    return error == NULL || *error == NULL;
+
+  g_strstrip (raw);
+  if (is_signed)
+    {
+      gint64 v;
+
+      ok = g_ascii_string_to_signed (raw, 10, min, (gint64) max, &v, &local_error);
+      if (ok)
+        g_value_set_int64 (out, v);
+    }
+  else
+    {
+      guint64 v;
+
+      ok = g_ascii_string_to_unsigned (raw, 10, (guint64) MAX (min, 0), max, &v, &local_error);
+      if (ok)
+        g_value_set_uint64 (out, v);
+    }
+
+  if (!ok)
+    {
+      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *high = g_strdup_printf ("%" G_GUINT64_FORMAT, max);
+
+      /* Translators: “port” must be a whole number from 0 to 65535, not “abc”. */
+      set_line_error (error, line_of_key (&r->lines, r->group, key),
+                      _("“%s” must be a whole number from %s to %s, not “%s”"), key, low, high, raw);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_boolean (Reader      *r,
+              const char  *key,
+              gboolean    *result,
+              GError     **error)
+{
+  g_autofree char *raw = read_raw (r, key, error);
+
+  if (raw == NULL)
+    return error == NULL || *error == NULL;
+
+  g_strstrip (raw);
+  if (g_str_equal (raw, "true"))
+    *result = TRUE;
+  else if (g_str_equal (raw, "false"))
+    *result = FALSE;
+  else
+    {
+      /* Translators: “reuseaddr” must be true or false, not “yes”. Keep
+       * true and false in English: they are what the file says. */
+      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s” must be true or false, not “%s”"),
+                      key, raw);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+enum_choices (GEnumClass *klass)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < klass->n_values; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", klass->values[i].value_nick);
+
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+read_enum (Reader      *r,
+           const char  *key,
+           GType        type,
+           int         *result,
+           gboolean    *present,
+           GError     **error)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  g_autofree char *raw = read_raw (r, key, error);
+  GEnumValue *value;
+
+  *present = raw != NULL;
+  if (raw == NULL)
+    return error == NULL || *error == NULL;
+
+  g_strstrip (raw);
+  value = g_enum_get_value_by_nick (klass, raw);
+  if (value == NULL)
+    {
+      g_autofree char *choices = enum_choices (klass);
+
+      /* Translators: “behaviour” must be one of: echo, upper, …; not “xyz”.
+       * The choices are words of the file, kept in English. */
+      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s” must be one of: %s; not “%s”"),
+                      key, choices, raw);
+      return FALSE;
+    }
+
+  *result = value->value;
+  return TRUE;
+}
+
+static gboolean
+read_data (Reader             *r,
+           LabEndpointConfig  *config,
+           GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *text = read_raw (r, "initial-data", error);
+  g_autofree char *hex = NULL;
+  const char *key = "initial-data";
+
+  if (text == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  hex = g_key_file_get_value (r->file, r->group, "initial-data-hex", NULL);
+  if (text == NULL && hex == NULL)
+    return TRUE;
+
+  if (hex != NULL)
+    {
+      key = "initial-data-hex";
+      bytes = strlen (hex) > MAX_INITIAL_DATA * 3 ? NULL : lab_hex_parse (hex, &local_error);
+    }
+  else
+    bytes = lab_text_unescape (text, &local_error);
+
+  if (bytes == NULL && local_error == NULL)
+    g_set_error (&local_error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
+                 /* Translators: %u is a number of bytes. */
+                 _("more than %u bytes"), MAX_INITIAL_DATA);
+  if (bytes != NULL && g_bytes_get_size (bytes) > MAX_INITIAL_DATA)
+    {
+      g_clear_pointer (&bytes, g_bytes_unref);
+      g_set_error (&local_error, LAB_ERROR, LAB_ERROR_INVALID_FILE, _("more than %u bytes"), MAX_INITIAL_DATA);
+    }
+  if (bytes == NULL)
+    {
+      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s”: %s"), key, local_error->message);
+      return FALSE;
+    }
+
+  g_object_set (config, "initial-data", bytes, NULL);
+  return TRUE;
+}
+
+static gboolean
+is_known_key (GPtrArray  *props,
+              const char *key,
+              const char *const *own)
+{
+  g_autofree char *base = g_strdup (key);
+  char *bracket = strchr (base, '[');
+
+  if (bracket != NULL)
+    *bracket = '\0';
+  if (g_strv_contains (own, base))
+    return TRUE;
+  for (guint i = 0; i < props->len; i++)
+    if (g_str_equal (((GParamSpec *) props->pdata[i])->name, key))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+warn_unknown_keys (Reader             *r,
+                   GPtrArray          *props,
+                   const char *const  *own)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (r->file, r->group, NULL, NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    if (!is_known_key (props, keys[i], own))
+      g_ptr_array_add (r->warnings,
+                       /* Translators: line 12: unknown key “colour” in
+                        * [Endpoint 1], left out. */
+                       g_strdup_printf (_("Line %u: unknown key “%s” in [%s], left out"),
+                                        line_of_key (&r->lines, r->group, keys[i]), keys[i], r->group));
+}
+
+static gboolean
+read_property (Reader             *r,
+               LabEndpointConfig  *config,
+               GParamSpec         *pspec,
+               GError            **error)
+{
+  GType type = G_PARAM_SPEC_VALUE_TYPE (pspec);
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean present = FALSE;
+
+  if (type == G_TYPE_STRING)
+    {
+      g_autofree char *s = NULL;
+
+      if (!read_string (r, pspec->name, FALSE, &s, error))
+        return FALSE;
+      if (s != NULL)
+        g_object_set (config, pspec->name, s, NULL);
+    }
+  else if (type == G_TYPE_BOOLEAN)
+    {
+      gboolean b;
+
+      if (g_key_file_has_key (r->file, r->group, pspec->name, NULL))
+        {
+          if (!read_boolean (r, pspec->name, &b, error))
+            return FALSE;
+          g_object_set (config, pspec->name, b, NULL);
+        }
+    }
+  else if (G_TYPE_IS_ENUM (type))
+    {
+      int v;
+
+      if (!read_enum (r, pspec->name, type, &v, &present, error))
+        return FALSE;
+      if (present)
+        g_object_set (config, pspec->name, v, NULL);
+    }
+  else if (type == G_TYPE_INT)
+    {
+      GParamSpecInt *p = G_PARAM_SPEC_INT (pspec);
+
+      g_value_init (&value, G_TYPE_INT64);
+      if (!read_number (r, pspec->name, TRUE, p->minimum, (guint64) p->maximum, &value, &present, error))
+        return FALSE;
+      if (present)
+        g_object_set (config, pspec->name, (int) g_value_get_int64 (&value), NULL);
+    }
+  else if (type == G_TYPE_UINT)
+    {
+      GParamSpecUInt *p = G_PARAM_SPEC_UINT (pspec);
+
+      g_value_init (&value, G_TYPE_UINT64);
+      if (!read_number (r, pspec->name, FALSE, p->minimum, p->maximum, &value, &present, error))
+        return FALSE;
+      if (present)
+        g_object_set (config, pspec->name, (guint) g_value_get_uint64 (&value), NULL);
+    }
+  else if (type == G_TYPE_UINT64)
+    {
+      GParamSpecUInt64 *p = G_PARAM_SPEC_UINT64 (pspec);
+
+      g_value_init (&value, G_TYPE_UINT64);
+      if (!read_number (r, pspec->name, FALSE, (gint64) MIN (p->minimum, G_MAXINT64), p->maximum, &value,
+                        &present, error))
+        return FALSE;
+      if (present)
+        g_object_set (config, pspec->name, g_value_get_uint64 (&value), NULL);
+    }
+  else if (type == G_TYPE_BYTES)
+    return read_data (r, config, error);
+  else
+    g_assert_not_reached ();
+
+  return TRUE;
+}
+
+/* ---- Reading the groups ---- */
+
+static const char *const endpoint_keys[] = { "Name", "Kind", "Autostart", "StartDelay", "Breakpoints",
+                                             "initial-data-hex", NULL };
+
+/* The calls to hold before, by name: "recv;accept;" */
+static gboolean
+read_breakpoints (Reader   *r,
+                  guint64  *breakpoints,
+                  GError  **error)
+{
+  g_autofree char *raw = read_raw (r, "Breakpoints", error);
+  g_auto(GStrv) names = NULL;
+
+  if (raw == NULL)
+    return error == NULL || *error == NULL;
+
+  names = g_key_file_get_string_list (r->file, r->group, "Breakpoints", NULL, NULL);
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      const char *name = g_strstrip (names[i]);
+      LabOp op;
+
+      for (op = 0; op <= LAB_OP_SOCK_DIAG; op++)
+        if (g_str_equal (lab_op_to_string (op), name))
+          break;
+      if (op > LAB_OP_SOCK_DIAG || op == LAB_OP_SOCK_DIAG)
+        {
+          /* Translators: “Breakpoints” names a call the lab does not make. */
+          set_line_error (error, line_of_key (&r->lines, r->group, "Breakpoints"),
+                          _("“%s” names “%s”, which is not a call: use names such as accept, recv or connect"),
+                          "Breakpoints", name);
+          return FALSE;
+        }
+      *breakpoints |= G_GUINT64_CONSTANT (1) << op;
+    }
+
+  return TRUE;
+}
+
+static const char *const experiment_keys[] = { "Version", "Title", "Notes", "Steps", NULL };
+
+static gboolean
+read_endpoint (LabExperiment  *self,
+               Reader         *r,
+               GPtrArray      *props,
+               GError        **error)
+{
+  g_autoptr(LabEndpointConfig) config = NULL;
+  g_autofree char *name = NULL;
+  g_auto(GValue) delay = G_VALUE_INIT;
+  gboolean autostart = TRUE;
+  guint64 breakpoints = 0;
+  gboolean present;
+  int kind;
+
+  if (!g_key_file_has_key (r->file, r->group, "Kind", NULL))
+    {
+      /* Translators: [Endpoint 1] has no “Kind”: … Keep the key names. */
+      set_line_error (error, line_of_group (&r->lines, r->group),
+                      _("[%s] has no “Kind”: say tcp-server, tcp-client, udp-server or udp-client"), r->group);
+      return FALSE;
+    }
+  if (!read_enum (r, "Kind", LAB_TYPE_ENDPOINT_KIND, &kind, &present, error))
+    return FALSE;
+
+  config = lab_endpoint_config_new (kind);
+  for (guint i = 0; i < props->len; i++)
+    if (!read_property (r, config, props->pdata[i], error))
+      return FALSE;
+
+  if (!read_string (r, "Name", TRUE, &name, error) || !read_boolean (r, "Autostart", &autostart, error))
+    return FALSE;
+  g_value_init (&delay, G_TYPE_UINT64);
+  if (!read_number (r, "StartDelay", FALSE, 0, LAB_EXPERIMENT_MAX_START_DELAY, &delay, &present,
+                    error) ||
+      !read_breakpoints (r, &breakpoints, error))
+    return FALSE;
+
+  warn_unknown_keys (r, props, endpoint_keys);
+  lab_experiment_add_endpoint (self, name != NULL ? g_strstrip (name) : "", config, autostart,
+                               present ? (guint) g_value_get_uint64 (&delay) : 0);
+  lab_experiment_set_breakpoints (self, self->items->len - 1, breakpoints);
+  return TRUE;
+}
+
+/* The steps, in the language of the moment. g_key_file_get_locale_string_list ()
+ * splits at an escaped “\;”: the translation is looked up first, then split. */
+static gboolean
+read_steps (LabExperiment  *self,
+            Reader         *r,
+            GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *raw = read_raw (r, "Steps", error);
+  g_autofree char *locale = NULL;
+  g_autofree char *key = NULL;
+  g_auto(GStrv) steps = NULL;
+
+  if (raw == NULL)
+    return error == NULL || *error == NULL;
+
+  locale = g_key_file_get_locale_for_key (r->file, r->group, "Steps", NULL);
+  key = locale != NULL ? g_strdup_printf ("Steps[%s]", locale) : g_strdup ("Steps");
+  steps = g_key_file_get_string_list (r->file, r->group, key, NULL, &local_error);
+  if (steps == NULL)
+    {
+      set_line_error (error, line_of_key (&r->lines, r->group, "Steps"), _("“%s”: %s"), "Steps",
+                      local_error->message);
+      return FALSE;
+    }
+
+  for (guint i = 0; steps[i] != NULL; i++)
+    g_strstrip (steps[i]);
+  lab_experiment_set_steps (self, (const char *const *) steps);
+  return TRUE;
+}
+
+/* [Experiment]: the title, notes and steps. */
+static gboolean
+read_header (LabExperiment  *self,
+             Reader         *r,
+             GPtrArray      *props,
+             GError        **error)
+{
+  g_auto(GValue) version = G_VALUE_INIT;
+  gboolean present;
+
+  g_value_init (&version, G_TYPE_UINT64);
+  if (!read_number (r, "Version", FALSE, 1, G_MAXUINT32, &version, &present, error) ||
+      !read_string (r, "Title", TRUE, &self->title, error) ||
+      !read_string (r, "Notes", TRUE, &self->notes, error) ||
+      !read_steps (self, r, error))
+    return FALSE;
+
+  if (present && g_value_get_uint64 (&version) > LAB_EXPERIMENT_FORMAT_VERSION)
+    g_ptr_array_add (r->warnings, g_strdup_printf (_("Line %u: the file was made by a newer Protolab; "
+                                                     "what this one does not know is left out"),
+                                                   line_of_key (&r->lines, r->group, "Version")));
+  warn_unknown_keys (r, props, experiment_keys);
+  return TRUE;
+}
+
+/* ---- Reading the file ---- */
+
+/**
+ * lab_experiment_new_from_data:
+ * @data: the text of a `.protolab` file
+ *
+ * Reads an experiment. A value that cannot be used is an error naming its
+ * line and key; a key or group the lab does not know is left out and said
+ * in lab_experiment_get_warnings().
+ *
+ * Returns: (transfer full) (nullable): the experiment
+ */
+LabExperiment *
+lab_experiment_new_from_data (const char  *data,
+                              gsize        length,
+                              GError     **error)
+{
+  g_autoptr(LabExperiment) self = NULL;
+  g_autoptr(GKeyFile) file = NULL;
+  g_autoptr(GPtrArray) props = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_auto(GStrv) groups = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) failure = NULL;
+  Reader r = { 0 };
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (length > MAX_FILE_SIZE)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
+                   /* Translators: %u is a size in KiB. */
+                   _("The file is larger than %u KiB: it is not an experiment"), MAX_FILE_SIZE / 1024);
+      return NULL;
+    }
+  if (memchr (data, '\0', length) != NULL)
+    {
+      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
+                           _("The file holds binary data: it is not an experiment"));
+      return NULL;
+    }
+
+  if (!scan_lines (data, length, &r.lines, error))
+    {
+      lines_clear (&r.lines);
+      return NULL;
+    }
+
+  file = g_key_file_new ();
+  if (!g_key_file_load_from_data (file, data, length, G_KEY_FILE_KEEP_TRANSLATIONS, &local_error))
+    {
+      lines_clear (&r.lines);
+      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID_FILE, local_error->message);
+      return NULL;
+    }
+
+  self = lab_experiment_new ();
+  props = lab_experiment_config_properties ();
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  r.file = file;
+  r.warnings = warnings;
+
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      r.group = groups[i];
+
+      if (g_str_equal (groups[i], LAB_EXPERIMENT_GROUP))
+        {
+          found = TRUE;
+          if (!read_header (self, &r, props, &failure))
+            break;
+        }
+      else if (g_str_has_prefix (groups[i], LAB_EXPERIMENT_GROUP_ENDPOINT))
+        {
+          found = TRUE;
+          if (self->items->len == LAB_EXPERIMENT_MAX_ENDPOINTS)
+            {
+              set_line_error (&failure, line_of_group (&r.lines, r.group),
+                              /* Translators: %u is the most endpoints a file can have. */
+                              _("an experiment holds at most %u endpoints"), LAB_EXPERIMENT_MAX_ENDPOINTS);
+              break;
+            }
+          if (!read_endpoint (self, &r, props, &failure))
+            break;
+        }
+      else
+        g_ptr_array_add (warnings,
+                         /* Translators: Line 3: unknown group [Colours], left out. */
+                         g_strdup_printf (_("Line %u: unknown group [%s], left out"),
+                                          line_of_group (&r.lines, groups[i]), groups[i]));
+    }
+
+  lines_clear (&r.lines);
+  if (failure != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&failure));
+      return NULL;
+    }
+
+  if (!found)
+    {
+      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
+                           _("The file holds no experiment: it has no [Experiment] and no [Endpoint] group"));
+      return NULL;
+    }
+
+  g_ptr_array_add (warnings, NULL);
+  g_strfreev (self->warnings);
+  self->warnings = (GStrv) g_ptr_array_free (g_steal_pointer (&warnings), FALSE);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * lab_experiment_new_from_file:
+ *
+ * Returns: (transfer full) (nullable): the experiment in @file
+ */
+LabExperiment *
+lab_experiment_new_from_file (GFile         *file,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  stream = g_file_read (file, cancellable, error);
+  if (stream == NULL)
+    return NULL;
+
+  /* One byte more than is allowed, to know that there was more. */
+  bytes = g_input_stream_read_bytes (G_INPUT_STREAM (stream), MAX_FILE_SIZE + 1, cancellable, error);
+  if (bytes == NULL)
+    return NULL;
+
+  return lab_experiment_new_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
+}
