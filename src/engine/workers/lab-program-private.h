@@ -29,6 +29,9 @@ gboolean        lab_program_enough_served      (LabRun            *run);
 void            lab_program_note_enough_served (LabWorker         *w);
 GPtrArray      *lab_program_resolve            (LabWorker         *w,
                                                 int                type);
+LabSock        *lab_program_client_socket      (LabWorker         *w,
+                                                GSocketAddress    *peer,
+                                                int                type);
 gboolean        lab_program_bind_local         (LabWorker         *w,
                                                 LabSock           *s);
 gboolean        lab_program_set_buffers        (LabWorker         *w,

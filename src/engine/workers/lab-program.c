@@ -265,6 +265,35 @@ lab_program_set_buffers (LabWorker *w,
   return TRUE;
 }
 
+/**
+ * lab_program_client_socket:
+ * @peer: the server it will reach
+ *
+ * Returns: (transfer full) (nullable): a client's socket for @peer, known
+ *   by its connection number so that commands reach it; %NULL (recorded
+ *   as the program's failure) when socket () failed
+ */
+LabSock *
+lab_program_client_socket (LabWorker      *w,
+                           GSocketAddress *peer,
+                           int             type)
+{
+  int family = g_socket_address_get_family (peer) == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
+  LabSock *s = w->run->backend->socket (w, family, type);
+
+  if (s == NULL)
+    {
+      lab_program_fail (w, "socket");
+      return NULL;
+    }
+
+  s->conn = lab_run_new_conn (w->run);
+  s->reader = w;
+  s->peer = g_object_ref (peer);
+  lab_run_register_sock (w->run, s);
+  return s;
+}
+
 /* A client reads until the peer closes (TCP), enough has arrived, nothing
  * arrived in time, an error, or a stop. */
 void

@@ -25,20 +25,11 @@ connect_any (LabWorker *w,
   for (guint i = 0; i < addresses->len && !lab_run_is_stopping (run); i++)
     {
       GSocketAddress *address = addresses->pdata[i];
-      int family = g_socket_address_get_family (address) == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
-      LabSock *s = b->socket (w, family, SOCK_STREAM);
+      LabSock *s = lab_program_client_socket (w, address, SOCK_STREAM);
       int err;
 
       if (s == NULL)
-        {
-          lab_program_fail (w, "socket");
-          return NULL;
-        }
-
-      s->conn = lab_run_new_conn (run);
-      s->reader = w;
-      s->peer = g_object_ref (address);
-      lab_run_register_sock (run, s);
+        return NULL;
       lab_kernel_watch (run, s);
 
       if (lab_program_bind_local (w, s) && lab_program_set_buffers (w, s) &&

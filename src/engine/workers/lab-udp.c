@@ -14,6 +14,19 @@
  * each address that sends is counted as one, so that a reply can be
  * addressed to it. */
 
+/* The socket commands send on, from the window or the terminal: set while
+ * the program has it. */
+static void
+set_udp_sock (LabRun  *run,
+              LabSock *s)
+{
+  g_mutex_lock (&run->lock);
+  g_clear_pointer (&run->udp_sock, lab_sock_unref);
+  if (s != NULL)
+    run->udp_sock = lab_sock_ref (s);
+  g_mutex_unlock (&run->lock);
+}
+
 /* The number of the “connection” of a UDP peer: each address that sent a
  * datagram gets one, so that a reply can be addressed to it. */
 static guint64
@@ -59,9 +72,7 @@ lab_udp_server_main (LabWorker *w,
     }
 
   s->reader = w;
-  g_mutex_lock (&run->lock);
-  run->udp_sock = lab_sock_ref (s);
-  g_mutex_unlock (&run->lock);
+  set_udp_sock (run, s);
   lab_program_set_ready (run);
 
   while (!lab_run_is_stopping (run))
@@ -98,9 +109,7 @@ lab_udp_server_main (LabWorker *w,
         }
     }
 
-  g_mutex_lock (&run->lock);
-  g_clear_pointer (&run->udp_sock, lab_sock_unref);
-  g_mutex_unlock (&run->lock);
+  set_udp_sock (run, NULL);
   b->close (w, s);
   lab_sock_unref (s);
   lab_program_end (run);
@@ -116,7 +125,6 @@ lab_udp_client_main (LabWorker *w,
   g_autoptr(GPtrArray) addresses = lab_program_resolve (w, SOCK_DGRAM);
   GSocketAddress *server;
   LabSock *s;
-  int family;
 
   if (addresses == NULL || addresses->len == 0)
     {
@@ -125,22 +133,13 @@ lab_udp_client_main (LabWorker *w,
     }
 
   server = addresses->pdata[0];
-  family = g_socket_address_get_family (server) == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
-  s = b->socket (w, family, SOCK_DGRAM);
+  s = lab_program_client_socket (w, server, SOCK_DGRAM);
   if (s == NULL)
     {
-      lab_program_fail (w, "socket");
       lab_program_end (run);
       return;
     }
-
-  s->conn = lab_run_new_conn (run);
-  s->reader = w;
-  s->peer = g_object_ref (server);
-  lab_run_register_sock (run, s);
-  g_mutex_lock (&run->lock);
-  run->udp_sock = lab_sock_ref (s);
-  g_mutex_unlock (&run->lock);
+  set_udp_sock (run, s);
 
   if (!lab_program_bind_local (w, s) || !lab_program_set_buffers (w, s))
     goto done;
@@ -176,9 +175,7 @@ lab_udp_client_main (LabWorker *w,
   lab_program_client_read (w, s, TRUE);
 
 done:
-  g_mutex_lock (&run->lock);
-  g_clear_pointer (&run->udp_sock, lab_sock_unref);
-  g_mutex_unlock (&run->lock);
+  set_udp_sock (run, NULL);
   lab_run_unregister_sock (run, s);
   b->close (w, s);
   lab_sock_unref (s);
