@@ -86,12 +86,6 @@ lab_state_diagram_new (void)
   return g_object_new (LAB_TYPE_STATE_DIAGRAM, NULL);
 }
 
-LabTcpState
-lab_state_diagram_get_current (LabStateDiagram *self)
-{
-  return self->current;
-}
-
 /* Where a state is drawn: NEW_SYN_RECV is SYN_RECV, and a socket the
  * kernel forgot is CLOSED again. */
 static LabTcpState

@@ -118,12 +118,6 @@ lab_timeline_view_select (LabTimelineView *self,
   return FALSE;
 }
 
-gboolean
-lab_timeline_view_get_following (LabTimelineView *self)
-{
-  return self->following;
-}
-
 /**
  * lab_timeline_view_set_toolbar_visible:
  *

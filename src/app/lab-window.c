@@ -167,18 +167,6 @@ lab_window_get_step_bar (LabWindow *self)
   return GTK_WIDGET (self->step_bar);
 }
 
-GtkWidget *
-lab_window_get_details (LabWindow *self)
-{
-  return GTK_WIDGET (self->details);
-}
-
-GtkWidget *
-lab_window_get_state_diagram (LabWindow *self)
-{
-  return GTK_WIDGET (self->state_diagram);
-}
-
 /* ---- What the inspector shows ---- */
 
 static void
@@ -780,6 +768,7 @@ build_recent_menu (LabWindow *self)
     }
   if (experiments->len == 0)
     {
+      /* Named after an action that nothing provides: shown, greyed, it does nothing. */
       g_autoptr(GMenuItem) item = g_menu_item_new (_("No experiment opened yet"), "win.no-recent");
 
       g_menu_append_item (self->recent_section, item);
@@ -1298,7 +1287,6 @@ lab_window_constructed (GObject *object)
   build_recent_menu (self);
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed", G_CALLBACK (build_recent_menu), self,
                            G_CONNECT_SWAPPED);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.no-recent", FALSE);
   update_lesson_bar (self);
   {
     GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
@@ -1416,7 +1404,6 @@ lab_window_class_init (LabWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.add-endpoint", "s", add_endpoint_action);
   gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
-  gtk_widget_class_install_action (widget_class, "win.no-recent", NULL, NULL);
   gtk_widget_class_install_action (widget_class, "win.hide-notes", NULL, hide_notes_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-lesson", "s", open_lesson_action);

@@ -22,8 +22,6 @@ GtkWidget  *lab_window_get_bytes_view     (LabWindow      *self);
 GtkWidget  *lab_window_get_step_bar       (LabWindow      *self);
 void        lab_window_take_state         (LabWindow      *self,
                                            LabWindow      *old);
-GtkWidget  *lab_window_get_details        (LabWindow      *self);
-GtkWidget  *lab_window_get_state_diagram  (LabWindow      *self);
 gboolean    lab_window_open_file          (LabWindow      *self,
                                            GFile          *file);
 gboolean    lab_window_export             (LabWindow      *self,
