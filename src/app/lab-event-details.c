@@ -7,7 +7,7 @@
 #include "lab-address.h"
 #include "lab-errno.h"
 #include "lab-event-details.h"
-#include "lab-explanation.h"
+#include "lab-explain-markup.h"
 #include "lab-hex.h"
 #include "lab-timeline-view.h"
 
@@ -104,7 +104,7 @@ fill (LabEventDetails *self)
   gtk_widget_set_visible (GTK_WIDGET (self->dump_label), FALSE);
 
   {
-    g_autofree char *markup = lab_explanation_markup_for_event (event, LAB_EXPLAIN_FULL);
+    g_autofree char *markup = lab_explain_markup_for_event (event, LAB_EXPLAIN_MARKUP_FULL);
 
     gtk_label_set_markup (self->explanation_label, markup != NULL ? markup : "");
     gtk_widget_set_visible (GTK_WIDGET (self->explanation_label), markup != NULL);

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 
-#include "lab-explanation.h"
+#include "lab-explain-markup.h"
 #include "lab-step-bar.h"
 #include "lab-timeline-view.h"
 
@@ -109,7 +109,7 @@ update (LabStepBar *self)
     {
       g_autofree char *heading = NULL;
       g_autofree char *call = lab_timeline_format_event (held);
-      g_autofree char *markup = lab_explanation_markup_for_event (held, LAB_EXPLAIN_BRIEF);
+      g_autofree char *markup = lab_explain_markup_for_event (held, LAB_EXPLAIN_MARKUP_BRIEF);
       guint others = count_held (self) - 1;
 
       if (others > 0)

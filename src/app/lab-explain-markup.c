@@ -5,10 +5,10 @@
 #include <glib/gi18n.h>
 
 #include "lab-errno.h"
-#include "lab-explanation.h"
+#include "lab-explain-markup.h"
 
-/* An explanation as Pango markup: a bold heading before each part, for a
- * label that wraps. */
+/* The engine's explanations (lab_explain_call (), lab_explain_error ()) as
+ * Pango markup: a bold heading before each part, for a label that wraps. */
 
 static void
 append_part (GString    *out,
@@ -29,7 +29,7 @@ append_part (GString    *out,
 }
 
 /**
- * lab_explanation_markup_for_event:
+ * lab_explain_markup_for_event:
  * @event: a call, finished or not, or held in step mode
  *
  * Returns: (nullable): what the call does and, when it failed, what its
@@ -37,8 +37,8 @@ append_part (GString    *out,
  *   a name the lab explains
  */
 char *
-lab_explanation_markup_for_event (LabEvent         *event,
-                                  LabExplainDetail  detail)
+lab_explain_markup_for_event (LabEvent               *event,
+                              LabExplainMarkupDetail  detail)
 {
   const LabExplanation *call;
   const LabExplanation *error = NULL;
@@ -62,11 +62,11 @@ lab_explanation_markup_for_event (LabEvent         *event,
     }
 
   append_part (out, _("What it does:"), call->what);
-  if (detail & LAB_EXPLAIN_FULL)
+  if (detail & LAB_EXPLAIN_MARKUP_FULL)
     append_part (out, _("In GLib:"), call->gio);
   append_part (out, _("Its arguments:"), call->arguments);
   append_part (out, _("When it waits:"), call->waits != NULL ? call->waits : _("It never waits."));
-  if (detail & LAB_EXPLAIN_FULL)
+  if (detail & LAB_EXPLAIN_MARKUP_FULL)
     append_part (out, _("What it returns:"), call->result);
 
   return g_string_free (out, FALSE);
