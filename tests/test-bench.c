@@ -10,6 +10,7 @@
 
 #include "lab-bytes-view.h"
 #include "lab-explain.h"
+#include "lab-format.h"
 #include "lab-send-box.h"
 #include "lab-step-bar.h"
 #include "lab-endpoint-panel.h"
@@ -167,8 +168,8 @@ timeline_calls (LabWindow   *window,
           lab_event_get_kind (event) != LAB_EVENT_CALL)
         continue;
 
-      text = lab_timeline_format_event (event);
-      result = lab_timeline_format_result (event);
+      text = lab_format_event (event);
+      result = lab_format_result (event);
       g_string_append_printf (out, "%s → %s\n", text, result);
     }
 

@@ -6,8 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "lab-explain-markup.h"
+#include "lab-format.h"
 #include "lab-step-bar.h"
-#include "lab-timeline-view.h"
 
 /* Step mode, as a class sees it: the call that Space makes next, whose it
  * is, what it does and what its arguments mean; and the call made last,
@@ -87,8 +87,8 @@ count_held (LabStepBar *self)
 static char *
 describe_call (LabEvent *event)
 {
-  g_autofree char *call = lab_timeline_format_event (event);
-  g_autofree char *result = lab_timeline_format_result (event);
+  g_autofree char *call = lab_format_event (event);
+  g_autofree char *result = lab_format_result (event);
 
   /* Translators: a call and what it returned, e.g. “socket (AF_INET, SOCK_STREAM, 0) → 3”. */
   return g_strdup_printf (_("%s → %s"), call, result);
@@ -108,7 +108,7 @@ update (LabStepBar *self)
   if (held != NULL)
     {
       g_autofree char *heading = NULL;
-      g_autofree char *call = lab_timeline_format_event (held);
+      g_autofree char *call = lab_format_event (held);
       g_autofree char *markup = lab_explain_markup_for_event (held, LAB_EXPLAIN_MARKUP_BRIEF);
       guint others = count_held (self) - 1;
 
@@ -129,7 +129,7 @@ update (LabStepBar *self)
     }
   else if (waiting)
     {
-      g_autofree char *call = lab_timeline_format_event (self->last);
+      g_autofree char *call = lab_format_event (self->last);
       const LabExplanation *explanation = lab_explain_call (lab_event_get_call_name (self->last));
       /* Translators: %s is an endpoint's name. */
       g_autofree char *heading = g_strdup_printf (_("%s waits in this call"), lab_event_get_endpoint_name (self->last));

@@ -20,7 +20,4 @@ GListModel *lab_timeline_view_get_model      (LabTimelineView *self);
 void        lab_timeline_view_set_toolbar_visible (LabTimelineView *self,
                                                    gboolean         visible);
 
-char       *lab_timeline_format_event        (LabEvent        *event);
-char       *lab_timeline_format_result       (LabEvent        *event);
-
 G_END_DECLS
