@@ -18,7 +18,8 @@
 static LabWindow *
 open_window (void)
 {
-  LabWindow *window = g_object_ref (lab_window_new (lab_test_ui_application ()));
+  LabApplication *app = lab_test_ui_application ();
+  LabWindow *window = g_object_ref (lab_window_new (GTK_APPLICATION (app), lab_application_get_session (app)));
 
   lab_test_ui_present (GTK_WINDOW (window));
   return window;

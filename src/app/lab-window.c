@@ -4,7 +4,6 @@
 
 #include <glib/gi18n.h>
 
-#include "lab-application.h"
 #include "lab-bytes-view.h"
 #include "lab-code-view.h"
 #include "lab-endpoint-panel.h"
@@ -20,8 +19,6 @@
  * below, and beside it what is chosen: a row's details, a connection's
  * bytes, its TCP states. The window only reads: the endpoints and their
  * timeline belong to the application's session, and outlive it. */
-
-#define ZOOM_STEP 0.25
 
 struct _LabWindow
 {
@@ -75,44 +72,21 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/**
+ * lab_window_new:
+ * @session: the bench the window shows, which outlives it
+ */
 LabWindow *
-lab_window_new (LabApplication *application)
+lab_window_new (GtkApplication *application,
+                LabSession     *session)
 {
-  g_return_val_if_fail (LAB_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (LAB_IS_SESSION (session), NULL);
 
   return g_object_new (LAB_TYPE_WINDOW,
                        "application", application,
-                       "session", lab_application_get_session (application),
+                       "session", session,
                        NULL);
-}
-
-/**
- * lab_window_set_accels:
- *
- * Sets the keyboard shortcuts of the window's actions on @application.
- */
-void
-lab_window_set_accels (GtkApplication *application)
-{
-  static const struct {
-    const char *action;
-    const char *accels[4];
-  } accels[] = {
-    { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
-    { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
-    { "win.zoom-reset", { "<Control>0", "<Control>KP_0", NULL } },
-    { "win.new", { "<Control>n", NULL } },
-    { "win.open", { "<Control>o", NULL } },
-    { "win.save", { "<Control>s", NULL } },
-    { "win.play", { "<Control>p", NULL } },
-    { "win.add-endpoint::tcp-server", { "<Control><Shift>s", NULL } },
-    { "win.add-endpoint::tcp-client", { "<Control><Shift>c", NULL } },
-    { "win.add-endpoint::udp-server", { "<Control><Shift>u", NULL } },
-    { "win.add-endpoint::udp-client", { "<Control><Shift>d", NULL } },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
-    gtk_application_set_accels_for_action (application, accels[i].action, accels[i].accels);
 }
 
 /**
@@ -1057,62 +1031,6 @@ on_key_pressed (GtkEventControllerKey *controller,
   return FALSE;
 }
 
-/* ---- Zoom ---- */
-
-static void
-lab_window_change_zoom (LabWindow *self,
-                        double     step)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettingsSchemaKey) key = NULL;
-  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
-  /* Presentation mode keeps a zoom of its own. */
-  const char *name = application != NULL ? lab_application_get_zoom_key (LAB_APPLICATION (application)) : "zoom";
-  double zoom;
-
-  if (step == 0)
-    {
-      g_settings_reset (self->settings, name);
-      return;
-    }
-
-  g_object_get (self->settings, "settings-schema", &schema, NULL);
-  key = g_settings_schema_get_key (schema, name);
-
-  zoom = g_settings_get_double (self->settings, name) + step;
-  /* Snap to the steps, so that 100 % is always reachable again. */
-  zoom = ZOOM_STEP * (int) (zoom / ZOOM_STEP + 0.5);
-
-  if (g_settings_schema_key_range_check (key, g_variant_new_double (zoom)))
-    g_settings_set_double (self->settings, name, zoom);
-  else
-    gtk_widget_error_bell (GTK_WIDGET (self));
-}
-
-static void
-zoom_in_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  lab_window_change_zoom (LAB_WINDOW (widget), ZOOM_STEP);
-}
-
-static void
-zoom_out_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  lab_window_change_zoom (LAB_WINDOW (widget), -ZOOM_STEP);
-}
-
-static void
-zoom_reset_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  lab_window_change_zoom (LAB_WINDOW (widget), 0);
-}
-
 /* ---- Presentation mode ---- */
 
 /* Full screen, the theme's high contrast (set by the application), and only
@@ -1415,9 +1333,6 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
-  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);
-  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_action);
-  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_reset_action);
 }
 
 static void

@@ -4,7 +4,7 @@
 
 #include <gtk/gtk.h>
 
-#include "lab-application.h"
+#include "lab-session.h"
 
 G_BEGIN_DECLS
 
@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LabWindow, lab_window, LAB, WINDOW, GtkApplicationWindow)
 
-LabWindow  *lab_window_new                (LabApplication *application);
-void        lab_window_set_accels         (GtkApplication *application);
+LabWindow  *lab_window_new                (GtkApplication *application,
+                                           LabSession     *session);
 LabSession *lab_window_get_session        (LabWindow      *self);
 GtkWidget  *lab_window_get_timeline_view  (LabWindow      *self);
 GtkWidget  *lab_window_get_panel          (LabWindow      *self,
