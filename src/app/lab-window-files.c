@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-export.h"
+#include "lab-lessons.h"
+#include "lab-window-private.h"
+
+/* The experiment's files: opening one (chosen, recent, dropped or a
+ * lesson), saving the bench, and exporting the timeline. A file that
+ * cannot be used is said in a dialog, and the bench stays as it was. */
+
+#define EXPERIMENT_SUFFIX ".protolab"
+
+/* ---- Opening and saving ---- */
+
+/* A bundled lesson: never saved over, nor listed as recent. */
+static gboolean
+is_lesson (GFile *file)
+{
+  return file != NULL && g_file_has_uri_scheme (file, "resource");
+}
+
+static char *
+display_name (GFile *file)
+{
+  /* A lesson is named by its title elsewhere; a file by its name. */
+  if (is_lesson (file))
+    return g_file_get_basename (file);
+  return g_file_get_parse_name (file);
+}
+
+static void
+remember_recent (GFile *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+
+  if (!is_lesson (file))
+    gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+}
+
+/* Where Save writes from now on, having read or written @file: nowhere
+ * for a lesson, for which Save asks where. */
+static GFile *
+own_file (GFile *file)
+{
+  return is_lesson (file) ? NULL : file;
+}
+
+/**
+ * lab_window_open_file:
+ *
+ * Replaces the bench with the experiment in @file. A file that cannot be
+ * read is said in a dialog, with the line and key at fault, and the bench
+ * is left as it was.
+ *
+ * Returns: whether it was opened
+ */
+gboolean
+lab_window_open_file (LabWindow *self,
+                      GFile     *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = NULL;
+  const char *const *warnings;
+
+  g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  experiment = lab_experiment_new_from_file (file, NULL, &error);
+  if (experiment == NULL)
+    {
+      g_autofree char *name = display_name (file);
+      /* Translators: %s is the name of a file. */
+      g_autofree char *primary = g_strdup_printf (_("Could not open “%s”"), name);
+
+      lab_window_show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
+      return FALSE;
+    }
+
+  lab_window_load_experiment (self, experiment, own_file (file));
+  remember_recent (file);
+
+  warnings = lab_experiment_get_warnings (experiment);
+  if (warnings[0] != NULL)
+    {
+      g_autofree char *name = display_name (file);
+      g_autofree char *primary = g_strdup_printf (_("Parts of “%s” were left out"), name);
+      g_autofree char *secondary = g_strjoinv ("\n", (GStrv) warnings);
+
+      lab_window_show_message (self, GTK_MESSAGE_WARNING, primary, secondary);
+    }
+
+  return TRUE;
+}
+
+/**
+ * lab_window_save_file:
+ *
+ * Saves the bench, as it is now, to @file, which becomes the experiment's.
+ *
+ * Returns: whether it was saved
+ */
+gboolean
+lab_window_save_file (LabWindow  *self,
+                      GFile      *file,
+                      GError    **error)
+{
+  g_autoptr(LabExperiment) experiment = NULL;
+
+  g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  experiment = lab_session_dup_experiment (self->session);
+  if (lab_experiment_get_title (experiment)[0] == '\0')
+    {
+      g_autofree char *base = g_file_get_basename (file);
+
+      if (g_str_has_suffix (base, EXPERIMENT_SUFFIX))
+        base[strlen (base) - strlen (EXPERIMENT_SUFFIX)] = '\0';
+      lab_experiment_set_title (experiment, base);
+    }
+
+  if (!lab_experiment_save (experiment, file, NULL, error))
+    return FALSE;
+
+  g_set_object (&self->file, own_file (file));
+  remember_recent (file);
+  return TRUE;
+}
+
+static void
+save_to (LabWindow *self,
+         GFile     *file)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lab_window_save_file (self, file, &error))
+    {
+      g_autofree char *name = display_name (file);
+      /* Translators: %s is the name of a file. */
+      g_autofree char *primary = g_strdup_printf (_("Could not save “%s”"), name);
+
+      lab_window_show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
+    }
+}
+
+static void
+add_experiment_filter (GtkFileChooser *chooser)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Protolab experiments"));
+  gtk_file_filter_add_pattern (filter, "*" EXPERIMENT_SUFFIX);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+typedef void (*ChosenFunc) (LabWindow *self,
+                            GFile     *file);
+
+static void
+on_chooser_response (GtkNativeDialog *chooser,
+                     int              response,
+                     LabWindow       *self)
+{
+  ChosenFunc chosen = g_object_get_data (G_OBJECT (chooser), "lab-chosen");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        chosen (self, file);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_file (LabWindow            *self,
+             GtkFileChooserAction  action,
+             const char           *title,
+             const char           *accept,
+             const char           *suggested_name,
+             gboolean              experiments,
+             ChosenFunc            chosen)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, NULL);
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  if (experiments)
+    add_experiment_filter (GTK_FILE_CHOOSER (chooser));
+  if (suggested_name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
+  g_object_set_data (G_OBJECT (chooser), "lab-chosen", chosen);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_chooser_response), self, 0);
+
+  g_clear_object (&self->chooser);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+open_chosen (LabWindow *self,
+             GFile     *file)
+{
+  lab_window_open_file (self, file);
+}
+
+/**
+ * lab_window_files_choose_open:
+ *
+ * Asks which experiment to open, and opens it.
+ */
+void
+lab_window_files_choose_open (LabWindow *self)
+{
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_OPEN, _("Open Experiment"), _("_Open"), NULL, TRUE, open_chosen);
+}
+
+/**
+ * lab_window_files_open_lesson:
+ * @id: a lesson's, as lab_lessons_list() names it
+ */
+void
+lab_window_files_open_lesson (LabWindow  *self,
+                              const char *id)
+{
+  g_autoptr(GFile) file = lab_lessons_file (id);
+
+  lab_window_open_file (self, file);
+}
+
+static void
+save_as_chosen (LabWindow *self,
+                GFile     *file)
+{
+  g_autofree char *base = g_file_get_basename (file);
+
+  /* The file is an experiment: it says so in its name. */
+  if (!g_str_has_suffix (base, EXPERIMENT_SUFFIX))
+    {
+      g_autofree char *named = g_strconcat (base, EXPERIMENT_SUFFIX, NULL);
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+      g_autoptr(GFile) sibling = parent != NULL ? g_file_get_child (parent, named) : NULL;
+
+      save_to (self, sibling != NULL ? sibling : file);
+      return;
+    }
+
+  save_to (self, file);
+}
+
+/**
+ * lab_window_files_choose_save_as:
+ *
+ * Asks where to save the experiment, and saves it there.
+ */
+void
+lab_window_files_choose_save_as (LabWindow *self)
+{
+  const char *title = lab_session_get_title (self->session);
+  g_autofree char *suggested = g_strconcat (title[0] != '\0' ? title : _("experiment"), EXPERIMENT_SUFFIX, NULL);
+
+  g_strdelimit (suggested, "/\\", '-');
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Save Experiment"), _("_Save"), suggested, TRUE,
+               save_as_chosen);
+}
+
+/**
+ * lab_window_files_save:
+ *
+ * Saves the experiment to its file, or asks where when it has none yet.
+ */
+void
+lab_window_files_save (LabWindow *self)
+{
+  if (self->file != NULL)
+    save_to (self, self->file);
+  else
+    lab_window_files_choose_save_as (self);
+}
+
+/* ---- Lessons and recent files ---- */
+
+static char *
+lab_replace_all (const char *text,
+                 const char *from,
+                 const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
+static void
+build_lessons_menu (LabWindow *self)
+{
+  g_auto(GStrv) ids = lab_lessons_list ();
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LabExperiment) lesson = lab_lessons_load (ids[i], &error);
+      g_autoptr(GMenuItem) item = NULL;
+      g_autofree char *label = NULL;
+
+      if (lesson == NULL)
+        {
+          g_warning ("Lesson %s: %s", ids[i], error->message);
+          continue;
+        }
+      /* A menu reads _ as a mnemonic: SO_REUSEADDR keeps its own. */
+      label = lab_replace_all (lab_experiment_get_title (lesson), "_", "__");
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-lesson", g_variant_new_string (ids[i]));
+      g_menu_append_item (self->lessons_section, item);
+    }
+}
+
+#define MAX_RECENT 8
+
+static int
+newest_first (gconstpointer a,
+              gconstpointer b)
+{
+  GDateTime *ta = gtk_recent_info_get_modified (*(GtkRecentInfo **) a);
+  GDateTime *tb = gtk_recent_info_get_modified (*(GtkRecentInfo **) b);
+
+  return g_date_time_compare (tb, ta);
+}
+
+static void
+build_recent_menu (LabWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  g_autoptr(GPtrArray) experiments = g_ptr_array_new ();
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (g_str_has_suffix (gtk_recent_info_get_uri (l->data), EXPERIMENT_SUFFIX) &&
+        gtk_recent_info_is_local (l->data))
+      g_ptr_array_add (experiments, l->data);
+  g_ptr_array_sort (experiments, newest_first);
+
+  g_menu_remove_all (self->recent_section);
+  for (guint i = 0; i < experiments->len && i < MAX_RECENT; i++)
+    {
+      GtkRecentInfo *info = experiments->pdata[i];
+      g_autofree char *label = lab_replace_all (gtk_recent_info_get_display_name (info), "_", "__");
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent",
+                                               g_variant_new_string (gtk_recent_info_get_uri (info)));
+      g_menu_append_item (self->recent_section, item);
+    }
+  if (experiments->len == 0)
+    {
+      /* Named after an action that nothing provides: shown, greyed, it does nothing. */
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("No experiment opened yet"), "win.no-recent");
+
+      g_menu_append_item (self->recent_section, item);
+    }
+
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         LabWindow     *self)
+{
+  if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
+    return FALSE;
+
+  return lab_window_open_file (self, g_value_get_object (value));
+}
+
+/* ---- Exports ---- */
+
+/* What each item of the Export menu writes: the timeline formats, the
+ * handout, or (with no format) a connection's bytes. */
+static const struct {
+  const char      *kind;
+  LabExportFormat  format;
+} export_kinds[] = {
+  { "text", LAB_EXPORT_TEXT },
+  { "csv", LAB_EXPORT_CSV },
+  { "jsonl", LAB_EXPORT_JSONL },
+  { "handout", LAB_EXPORT_HTML },
+};
+
+static gboolean
+export_format (const char      *kind,
+               LabExportFormat *format)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (export_kinds); i++)
+    if (g_str_equal (kind, export_kinds[i].kind))
+      {
+        *format = export_kinds[i].format;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static gboolean
+write_export (LabWindow     *self,
+              const char    *kind,
+              GOutputStream *out,
+              GError       **error)
+{
+  GListModel *events = G_LIST_MODEL (lab_session_get_timeline (self->session));
+  LabExportFormat format;
+
+  lab_timeline_flush (lab_session_get_timeline (self->session));
+
+  if (g_str_equal (kind, "handout"))
+    {
+      const char *title = lab_session_get_title (self->session);
+
+      return lab_export_handout (self->session, events, title[0] != '\0' ? title : _("A Protolab session"),
+                                 lab_session_get_notes (self->session), out, NULL, error);
+    }
+
+  if (g_str_equal (kind, "bytes"))
+    {
+      gboolean complete = TRUE;
+      g_autoptr(GBytes) bytes = lab_export_connection_bytes (events, self->shown_connection, LAB_DIRECTION_IN,
+                                                             &complete);
+      gsize written;
+
+      self->export_incomplete = !complete;
+      return g_output_stream_write_all (out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &written,
+                                        NULL, error);
+    }
+
+  if (!export_format (kind, &format))
+    g_assert_not_reached ();
+  return lab_export_timeline (events, format, out, NULL, error);
+}
+
+/**
+ * lab_window_export:
+ * @kind: `text`, `csv`, `jsonl`, `handout`, or `bytes` (what the
+ *   connection in the bytes view received)
+ *
+ * Writes the session's timeline, or a connection's bytes, to @file.
+ *
+ * Returns: whether it was written
+ */
+gboolean
+lab_window_export (LabWindow   *self,
+                   const char  *kind,
+                   GFile       *file,
+                   GError     **error)
+{
+  g_autoptr(GFileOutputStream) out = NULL;
+
+  g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
+
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
+  if (out == NULL)
+    return FALSE;
+
+  if (!write_export (self, kind, G_OUTPUT_STREAM (out), error))
+    {
+      g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
+      return FALSE;
+    }
+
+  return g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
+}
+
+static void
+export_chosen (LabWindow *self,
+               GFile     *file)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->export_incomplete = FALSE;
+  if (!lab_window_export (self, self->export_kind, file, &error))
+    {
+      g_autofree char *name = display_name (file);
+      g_autofree char *primary = g_strdup_printf (_("Could not save “%s”"), name);
+
+      lab_window_show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
+    }
+  else if (self->export_incomplete)
+    lab_window_show_message (self, GTK_MESSAGE_WARNING, _("Not every byte could be saved"),
+                             _("The lab keeps only the newest bytes of a long exchange; the oldest of this "
+                               "connection were no longer kept, so the file holds what was."));
+}
+
+/**
+ * lab_window_files_choose_export:
+ * @kind: as lab_window_export() takes it
+ *
+ * Asks where to export, and exports there; for a connection's bytes, first
+ * that one is chosen.
+ */
+void
+lab_window_files_choose_export (LabWindow  *self,
+                                const char *kind)
+{
+  const char *title = lab_session_get_title (self->session);
+  g_autofree char *base = g_strdup (title[0] != '\0' ? title : _("timeline"));
+  g_autofree char *suggested = NULL;
+  LabExportFormat format;
+
+  if (g_str_equal (kind, "bytes") && self->shown_connection == 0)
+    {
+      lab_window_show_message (self, GTK_MESSAGE_INFO, _("Choose a connection first"),
+                               _("Pick a connection in a server’s list, or a row of the timeline that belongs to "
+                                 "one: its received bytes are what is saved."));
+      return;
+    }
+
+  g_strdelimit (base, "/\\", '-');
+  if (export_format (kind, &format))
+    suggested = g_strdup_printf ("%s.%s", base, lab_export_format_suggest_extension (format));
+  else
+    suggested = g_strdup_printf ("%s-%" G_GUINT64_FORMAT ".bin", base, self->shown_connection);
+
+  g_free (self->export_kind);
+  self->export_kind = g_strdup (kind);
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Export"), _("_Save"), suggested, FALSE, export_chosen);
+}
+
+/* ---- Setting up ---- */
+
+/**
+ * lab_window_files_init:
+ *
+ * Fills in the Lessons and Open Recent menus, and follows the recent
+ * files; a file dropped on the window is opened.
+ */
+void
+lab_window_files_init (LabWindow *self)
+{
+  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+
+  build_lessons_menu (self);
+  build_recent_menu (self);
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed", G_CALLBACK (build_recent_menu), self,
+                           G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+}
