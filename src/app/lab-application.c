@@ -251,7 +251,7 @@ lab_application_open (GApplication  *app,
   lab_application_activate (app);
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (LAB_IS_WINDOW (window) && n_files > 0)
-    lab_window_open_file (LAB_WINDOW (window), files[n_files - 1]);
+    lab_window_open_file_async (LAB_WINDOW (window), files[n_files - 1], NULL, NULL);
 }
 
 static void

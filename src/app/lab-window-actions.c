@@ -98,7 +98,7 @@ open_recent_action (GtkWidget  *widget,
 {
   g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
 
-  lab_window_open_file (LAB_WINDOW (widget), file);
+  lab_window_open_file_async (LAB_WINDOW (widget), file, NULL, NULL);
 }
 
 static void

@@ -10,9 +10,17 @@
 
 /* The experiment's files: opening one (chosen, recent, dropped or a
  * lesson), saving the bench, and exporting the timeline. A file that
- * cannot be used is said in a dialog, and the bench stays as it was. */
+ * cannot be used is said in a dialog, and the bench stays as it was.
+ *
+ * What is written is made here, in the main context that holds the
+ * session and its timeline; only the reading and writing of the disk go
+ * on meanwhile, and the window's cancellable stops them when it closes. */
 
 #define EXPERIMENT_SUFFIX ".protolab"
+
+/* Further than any experiment goes (the engine takes none over 256 KiB): a
+ * larger file is read only this far, then refused as too large. */
+#define READ_LIMIT (1024 * 1024)
 
 /* ---- Opening and saving ---- */
 
@@ -49,27 +57,16 @@ own_file (GFile *file)
   return is_lesson (file) ? NULL : file;
 }
 
-/**
- * lab_window_open_file:
- *
- * Replaces the bench with the experiment in @file. A file that cannot be
- * read is said in a dialog, with the line and key at fault, and the bench
- * is left as it was.
- *
- * Returns: whether it was opened
- */
-gboolean
-lab_window_open_file (LabWindow *self,
-                      GFile     *file)
+/* Puts @experiment, read from @file, on the bench; or says, with @error,
+ * why @file gave none. */
+static gboolean
+open_experiment (LabWindow     *self,
+                 GFile         *file,
+                 LabExperiment *experiment,
+                 const GError  *error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabExperiment) experiment = NULL;
   const char *const *warnings;
 
-  g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-
-  experiment = lab_experiment_new_from_file (file, NULL, &error);
   if (experiment == NULL)
     {
       g_autofree char *name = display_name (file);
@@ -96,22 +93,125 @@ lab_window_open_file (LabWindow *self,
   return TRUE;
 }
 
+static gboolean
+read_on (const char *contents,
+         goffset     size,
+         gpointer    data)
+{
+  return size <= READ_LIMIT;
+}
+
+static void
+on_file_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  LabWindow *self = g_task_get_source_object (task);
+  GFile *file = G_FILE (source);
+  g_autoptr(LabExperiment) experiment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (g_file_load_partial_contents_finish (file, result, &contents, &length, NULL, &error))
+    experiment = lab_experiment_new_from_data (contents, length, &error);
+
+  /* A window closed meanwhile opens nothing, and says nothing. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (open_experiment (self, file, experiment, error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
 /**
- * lab_window_save_file:
+ * lab_window_open_file_async:
+ * @callback: (nullable): called once the file is open, or was not
  *
- * Saves the bench, as it is now, to @file, which becomes the experiment's.
+ * Replaces the bench with the experiment in @file, read from the disk in
+ * the meantime. A file that cannot be read is said in a dialog, with the
+ * line and key at fault, and the bench is left as it was. Closing the
+ * window stops it.
+ */
+void
+lab_window_open_file_async (LabWindow           *self,
+                            GFile               *file,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LAB_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, lab_window_open_file_async);
+  g_file_load_partial_contents_async (file, self->cancellable, read_on, on_file_loaded, g_steal_pointer (&task));
+}
+
+/**
+ * lab_window_open_file_finish:
  *
- * Returns: whether it was saved
+ * Returns: whether the file was opened, with @error saying why not
  */
 gboolean
-lab_window_save_file (LabWindow  *self,
-                      GFile      *file,
-                      GError    **error)
+lab_window_open_file_finish (LabWindow     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_window_open_file_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_file_saved (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  LabWindow *self = g_task_get_source_object (task);
+  GFile *file = G_FILE (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (file, result, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  g_set_object (&self->file, own_file (file));
+  remember_recent (file);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * lab_window_save_file_async:
+ * @callback: (nullable): called once it is saved, or could not be
+ *
+ * Saves the bench, as it is now, to @file, which becomes the experiment's
+ * once it is written. Closing the window stops it.
+ */
+void
+lab_window_save_file_async (LabWindow           *self,
+                            GFile               *file,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
 {
   g_autoptr(LabExperiment) experiment = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GTask) task = NULL;
+  char *data;
+  gsize length;
 
-  g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_if_fail (LAB_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
 
   experiment = lab_session_dup_experiment (self->session);
   if (lab_experiment_get_title (experiment)[0] == '\0')
@@ -122,29 +222,69 @@ lab_window_save_file (LabWindow  *self,
         base[strlen (base) - strlen (EXPERIMENT_SUFFIX)] = '\0';
       lab_experiment_set_title (experiment, base);
     }
+  data = lab_experiment_to_data (experiment, &length);
+  bytes = g_bytes_new_take (data, length);
 
-  if (!lab_experiment_save (experiment, file, NULL, error))
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, lab_window_save_file_async);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE, self->cancellable,
+                                       on_file_saved, g_steal_pointer (&task));
+}
+
+/**
+ * lab_window_save_file_finish:
+ *
+ * Returns: whether it was saved, with @error saying why not
+ */
+gboolean
+lab_window_save_file_finish (LabWindow     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_window_save_file_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Says that @file could not be written, unless the window was closed. */
+static gboolean
+said_not_saved (LabWindow    *self,
+                GFile        *file,
+                const GError *error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *primary = NULL;
+
+  if (error == NULL)
     return FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return TRUE;
 
-  g_set_object (&self->file, own_file (file));
-  remember_recent (file);
+  name = display_name (file);
+  /* Translators: %s is the name of a file. */
+  primary = g_strdup_printf (_("Could not save “%s”"), name);
+  lab_window_show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
   return TRUE;
+}
+
+static void
+on_saved_to (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(GFile) file = data;
+  g_autoptr(GError) error = NULL;
+
+  lab_window_save_file_finish (LAB_WINDOW (source), result, &error);
+  said_not_saved (LAB_WINDOW (source), file, error);
 }
 
 static void
 save_to (LabWindow *self,
          GFile     *file)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!lab_window_save_file (self, file, &error))
-    {
-      g_autofree char *name = display_name (file);
-      /* Translators: %s is the name of a file. */
-      g_autofree char *primary = g_strdup_printf (_("Could not save “%s”"), name);
-
-      lab_window_show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
-    }
+  lab_window_save_file_async (self, file, on_saved_to, g_object_ref (file));
 }
 
 static void
@@ -206,7 +346,7 @@ static void
 open_chosen (LabWindow *self,
              GFile     *file)
 {
-  lab_window_open_file (self, file);
+  lab_window_open_file_async (self, file, NULL, NULL);
 }
 
 /**
@@ -229,8 +369,11 @@ lab_window_files_open_lesson (LabWindow  *self,
                               const char *id)
 {
   g_autoptr(GFile) file = lab_lessons_file (id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) lesson = lab_lessons_load (id, &error);
 
-  lab_window_open_file (self, file);
+  /* A lesson is in the program itself, not on a disk: it opens at once. */
+  open_experiment (self, file, lesson, error);
 }
 
 static void
@@ -376,7 +519,8 @@ on_drop (GtkDropTarget *target,
   if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
     return FALSE;
 
-  return lab_window_open_file (self, g_value_get_object (value));
+  lab_window_open_file_async (self, g_value_get_object (value), NULL, NULL);
+  return TRUE;
 }
 
 /* ---- Exports ---- */
@@ -407,97 +551,144 @@ export_format (const char      *kind,
   return FALSE;
 }
 
-static gboolean
-write_export (LabWindow     *self,
-              const char    *kind,
-              GOutputStream *out,
-              GError       **error)
+/* The export of @kind, made from the timeline as it is now; @complete says
+ * whether a connection's bytes are all there. */
+static GBytes *
+make_export (LabWindow   *self,
+             const char  *kind,
+             gboolean    *complete,
+             GError     **error)
 {
   GListModel *events = G_LIST_MODEL (lab_session_get_timeline (self->session));
+  g_autoptr(GOutputStream) out = NULL;
   LabExportFormat format;
+  gboolean made;
 
   lab_timeline_flush (lab_session_get_timeline (self->session));
 
+  if (g_str_equal (kind, "bytes"))
+    return lab_export_connection_bytes (events, self->shown_connection, LAB_DIRECTION_IN, complete);
+
+  out = g_memory_output_stream_new_resizable ();
   if (g_str_equal (kind, "handout"))
     {
       const char *title = lab_session_get_title (self->session);
 
-      return lab_export_handout (self->session, events, title[0] != '\0' ? title : _("A Protolab session"),
+      made = lab_export_handout (self->session, events, title[0] != '\0' ? title : _("A Protolab session"),
                                  lab_session_get_notes (self->session), out, NULL, error);
     }
-
-  if (g_str_equal (kind, "bytes"))
-    {
-      gboolean complete = TRUE;
-      g_autoptr(GBytes) bytes = lab_export_connection_bytes (events, self->shown_connection, LAB_DIRECTION_IN,
-                                                             &complete);
-      gsize written;
-
-      self->export_incomplete = !complete;
-      return g_output_stream_write_all (out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &written,
-                                        NULL, error);
-    }
-
-  if (!export_format (kind, &format))
+  else if (export_format (kind, &format))
+    made = lab_export_timeline (events, format, out, NULL, error);
+  else
     g_assert_not_reached ();
-  return lab_export_timeline (events, format, out, NULL, error);
+
+  if (!made || !g_output_stream_close (out, NULL, error))
+    return NULL;
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+static void
+on_export_written (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (!g_task_return_error_if_cancelled (task))
+    g_task_return_boolean (task, TRUE);
 }
 
 /**
- * lab_window_export:
+ * lab_window_export_async:
  * @kind: `text`, `csv`, `jsonl`, `handout`, or `bytes` (what the
  *   connection in the bytes view received)
+ * @callback: (nullable): called once it is written, or could not be
  *
- * Writes the session's timeline, or a connection's bytes, to @file.
- *
- * Returns: whether it was written
+ * Writes the session's timeline, or a connection's bytes, to @file: made
+ * now, from the timeline as it is, and written in the meantime. Closing
+ * the window stops it.
  */
-gboolean
-lab_window_export (LabWindow   *self,
-                   const char  *kind,
-                   GFile       *file,
-                   GError     **error)
+void
+lab_window_export_async (LabWindow           *self,
+                         const char          *kind,
+                         GFile               *file,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
 {
-  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean complete = TRUE;
 
-  g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
+  g_return_if_fail (LAB_IS_WINDOW (self));
+  g_return_if_fail (kind != NULL);
+  g_return_if_fail (G_IS_FILE (file));
 
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
-  if (out == NULL)
-    return FALSE;
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, lab_window_export_async);
 
-  if (!write_export (self, kind, G_OUTPUT_STREAM (out), error))
+  bytes = make_export (self, kind, &complete, &error);
+  if (bytes == NULL)
     {
-      g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
-      return FALSE;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
 
-  return g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
+  g_task_set_task_data (task, GINT_TO_POINTER (complete), NULL);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE, self->cancellable,
+                                       on_export_written, g_steal_pointer (&task));
+}
+
+/**
+ * lab_window_export_finish:
+ * @complete: (out) (optional): set to whether every byte of the
+ *   connection is in the file: the timeline lets go of the oldest
+ *
+ * Returns: whether it was written, with @error saying why not
+ */
+gboolean
+lab_window_export_finish (LabWindow     *self,
+                          GAsyncResult  *result,
+                          gboolean      *complete,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_window_export_async, FALSE);
+
+  if (complete != NULL)
+    *complete = GPOINTER_TO_INT (g_task_get_task_data (G_TASK (result)));
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(GFile) file = data;
+  g_autoptr(GError) error = NULL;
+  gboolean complete;
+
+  lab_window_export_finish (LAB_WINDOW (source), result, &complete, &error);
+  if (!said_not_saved (LAB_WINDOW (source), file, error) && !complete)
+    lab_window_show_message (LAB_WINDOW (source), GTK_MESSAGE_WARNING, _("Not every byte could be saved"),
+                             _("The lab keeps only the newest bytes of a long exchange; the oldest of this "
+                               "connection were no longer kept, so the file holds what was."));
 }
 
 static void
 export_chosen (LabWindow *self,
                GFile     *file)
 {
-  g_autoptr(GError) error = NULL;
-
-  self->export_incomplete = FALSE;
-  if (!lab_window_export (self, self->export_kind, file, &error))
-    {
-      g_autofree char *name = display_name (file);
-      g_autofree char *primary = g_strdup_printf (_("Could not save “%s”"), name);
-
-      lab_window_show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
-    }
-  else if (self->export_incomplete)
-    lab_window_show_message (self, GTK_MESSAGE_WARNING, _("Not every byte could be saved"),
-                             _("The lab keeps only the newest bytes of a long exchange; the oldest of this "
-                               "connection were no longer kept, so the file holds what was."));
+  lab_window_export_async (self, self->export_kind, file, on_exported, g_object_ref (file));
 }
 
 /**
  * lab_window_files_choose_export:
- * @kind: as lab_window_export() takes it
+ * @kind: as lab_window_export_async() takes it
  *
  * Asks where to export, and exports there; for a connection's bytes, first
  * that one is chosen.

@@ -33,8 +33,8 @@ struct _LabWindow
   GFile                *file;            /* the experiment's, once opened or saved */
   guint64               shown_connection; /* the one in the bytes view, to export */
   char                 *export_kind;
-  gboolean              export_incomplete;
   GtkNativeDialog      *chooser;
+  GCancellable         *cancellable;     /* of the files read and written */
 
   /* Template widgets (none a direct child of the window: GTK 4.8 would
    * unparent them twice on dispose) */

@@ -499,6 +499,9 @@ lab_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (lab_session_get_endpoints (self->session), self);
   self->current_panel = NULL;
   g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  /* What is still being read or written is left, and not said. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
@@ -563,4 +566,5 @@ lab_window_init (LabWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
+  self->cancellable = g_cancellable_new ();
 }
