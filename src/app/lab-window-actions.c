@@ -2,12 +2,15 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "lab-code-view.h"
 #include "lab-window-private.h"
 
-/* The window's win.* actions: the bench, the experiment's files, and step
- * mode. Each is enabled when it can do something, and the keys of step
- * mode come before the widgets' own. The shortcuts are the application's. */
+/* The window's win.* actions: the bench, the experiment and its files
+ * (asked for here, read and written by lab-window-files.c), and step mode.
+ * Each is enabled when it can do something, and the keys of step mode
+ * come before the widgets' own. The shortcuts are the application's. */
 
 /* ---- The bench ---- */
 
@@ -75,12 +78,73 @@ new_action (GtkWidget  *widget,
   lab_window_load_experiment (LAB_WINDOW (widget), empty, NULL);
 }
 
+typedef void (*ChosenFunc) (LabWindow *self,
+                            GFile     *file);
+
+static void
+on_chooser_response (GtkNativeDialog *chooser,
+                     int              response,
+                     LabWindow       *self)
+{
+  ChosenFunc chosen = g_object_get_data (G_OBJECT (chooser), "lab-chosen");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        chosen (self, file);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+/* Asks for a file to open or to save as (@experiments: only experiments
+ * are offered), then gives it to @chosen. */
+static void
+choose_file (LabWindow            *self,
+             GtkFileChooserAction  action,
+             const char           *title,
+             const char           *accept,
+             const char           *suggested_name,
+             gboolean              experiments,
+             ChosenFunc            chosen)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, NULL);
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  if (experiments)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, _("Protolab experiments"));
+      gtk_file_filter_add_pattern (filter, "*" LAB_EXPERIMENT_SUFFIX);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+    }
+  if (suggested_name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
+  g_object_set_data (G_OBJECT (chooser), "lab-chosen", chosen);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_chooser_response), self, 0);
+
+  g_clear_object (&self->chooser);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+open_chosen (LabWindow *self,
+             GFile     *file)
+{
+  lab_window_open_file_async (self, file, NULL, NULL);
+}
+
 static void
 open_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  lab_window_files_choose_open (LAB_WINDOW (widget));
+  choose_file (LAB_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN, _("Open Experiment"), _("_Open"), NULL, TRUE,
+               open_chosen);
 }
 
 static void
@@ -102,11 +166,23 @@ open_recent_action (GtkWidget  *widget,
 }
 
 static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+save_as_chosen (LabWindow *self,
+                GFile     *file)
 {
-  lab_window_files_save (LAB_WINDOW (widget));
+  g_autofree char *base = g_file_get_basename (file);
+
+  /* The file is an experiment: it says so in its name. */
+  if (!g_str_has_suffix (base, LAB_EXPERIMENT_SUFFIX))
+    {
+      g_autofree char *named = g_strconcat (base, LAB_EXPERIMENT_SUFFIX, NULL);
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+      g_autoptr(GFile) sibling = parent != NULL ? g_file_get_child (parent, named) : NULL;
+
+      lab_window_files_save_to (self, sibling != NULL ? sibling : file);
+      return;
+    }
+
+  lab_window_files_save_to (self, file);
 }
 
 static void
@@ -114,7 +190,34 @@ save_as_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  lab_window_files_choose_save_as (LAB_WINDOW (widget));
+  LabWindow *self = LAB_WINDOW (widget);
+  const char *title = lab_session_get_title (self->session);
+  g_autofree char *suggested = g_strconcat (title[0] != '\0' ? title : _("experiment"), LAB_EXPERIMENT_SUFFIX,
+                                            NULL);
+
+  g_strdelimit (suggested, "/\\", '-');
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Save Experiment"), _("_Save"), suggested, TRUE,
+               save_as_chosen);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+
+  if (self->file != NULL)
+    lab_window_files_save_to (self, self->file);
+  else
+    save_as_action (widget, action_name, parameter);
+}
+
+static void
+export_chosen (LabWindow *self,
+               GFile     *file)
+{
+  lab_window_files_export_to (self, self->export_kind, file);
 }
 
 static void
@@ -122,7 +225,22 @@ export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  lab_window_files_choose_export (LAB_WINDOW (widget), g_variant_get_string (parameter, NULL));
+  LabWindow *self = LAB_WINDOW (widget);
+  const char *kind = g_variant_get_string (parameter, NULL);
+  g_autofree char *suggested = NULL;
+
+  if (g_str_equal (kind, "bytes") && self->shown_connection == 0)
+    {
+      lab_window_show_message (self, GTK_MESSAGE_INFO, _("Choose a connection first"),
+                               _("Pick a connection in a server’s list, or a row of the timeline that belongs to "
+                                 "one: its received bytes are what is saved."));
+      return;
+    }
+
+  suggested = lab_window_files_export_name (self, kind);
+  g_free (self->export_kind);
+  self->export_kind = g_strdup (kind);
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Export"), _("_Save"), suggested, FALSE, export_chosen);
 }
 
 /* ---- Step mode ---- */

@@ -16,13 +16,11 @@
  * session and its timeline; only the reading and writing of the disk go
  * on meanwhile, and the window's cancellable stops them when it closes. */
 
-#define EXPERIMENT_SUFFIX ".protolab"
-
 /* Further than any experiment goes (the engine takes none over 256 KiB): a
  * larger file is read only this far, then refused as too large. */
 #define READ_LIMIT (1024 * 1024)
 
-/* ---- Opening and saving ---- */
+/* ---- Files and lessons ---- */
 
 /* A bundled lesson: never saved over, nor listed as recent. */
 static gboolean
@@ -56,6 +54,105 @@ own_file (GFile *file)
 {
   return is_lesson (file) ? NULL : file;
 }
+
+/* ---- Tasks ---- */
+
+static GTask *
+new_task (LabWindow           *self,
+          gpointer             source_tag,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, self->cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  return task;
+}
+
+static gboolean
+finish_task (LabWindow     *self,
+             GAsyncResult  *result,
+             gpointer       source_tag,
+             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_written (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  LabWindow *self = g_task_get_source_object (task);
+  GFile *file = G_FILE (source);
+  GError *error = NULL;
+
+  if (!g_file_replace_contents_finish (file, result, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* A window closed meanwhile takes nothing, and says nothing. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* The experiment saved is the window's from now on. */
+  if (g_task_get_source_tag (task) == lab_window_save_file_async)
+    {
+      g_set_object (&self->file, own_file (file));
+      remember_recent (file);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Writes @bytes to @file in the meantime; then @task returns. */
+static void
+write_bytes (GTask  *task,
+             GFile  *file,
+             GBytes *bytes)
+{
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE,
+                                       g_task_get_cancellable (task), on_written, task);
+}
+
+/* What came of a save or an export to @data, the file: said, unless the
+ * window was closed meanwhile. */
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  LabWindow *self = LAB_WINDOW (source);
+  g_autoptr(GFile) file = data;
+  g_autoptr(GError) error = NULL;
+  gboolean complete = TRUE;
+
+  if (g_task_get_source_tag (G_TASK (result)) == lab_window_export_async)
+    lab_window_export_finish (self, result, &complete, &error);
+  else
+    lab_window_save_file_finish (self, result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    {
+      g_autofree char *name = display_name (file);
+      /* Translators: %s is the name of a file. */
+      g_autofree char *primary = g_strdup_printf (_("Could not save “%s”"), name);
+
+      lab_window_show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
+    }
+  else if (!complete)
+    lab_window_show_message (self, GTK_MESSAGE_WARNING, _("Not every byte could be saved"),
+                             _("The lab keeps only the newest bytes of a long exchange; the oldest of this "
+                               "connection were no longer kept, so the file holds what was."));
+}
+
+/* ---- Opening ---- */
 
 /* Puts @experiment, read from @file, on the bench; or says, with @error,
  * why @file gave none. */
@@ -142,14 +239,13 @@ lab_window_open_file_async (LabWindow           *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  GTask *task;
 
   g_return_if_fail (LAB_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  task = g_task_new (self, self->cancellable, callback, user_data);
-  g_task_set_source_tag (task, lab_window_open_file_async);
-  g_file_load_partial_contents_async (file, self->cancellable, read_on, on_file_loaded, g_steal_pointer (&task));
+  task = new_task (self, lab_window_open_file_async, callback, user_data);
+  g_file_load_partial_contents_async (file, self->cancellable, read_on, on_file_loaded, task);
 }
 
 /**
@@ -162,202 +258,7 @@ lab_window_open_file_finish (LabWindow     *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_window_open_file_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-on_file_saved (GObject      *source,
-               GAsyncResult *result,
-               gpointer      data)
-{
-  g_autoptr(GTask) task = data;
-  LabWindow *self = g_task_get_source_object (task);
-  GFile *file = G_FILE (source);
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_replace_contents_finish (file, result, NULL, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  g_set_object (&self->file, own_file (file));
-  remember_recent (file);
-  g_task_return_boolean (task, TRUE);
-}
-
-/**
- * lab_window_save_file_async:
- * @callback: (nullable): called once it is saved, or could not be
- *
- * Saves the bench, as it is now, to @file, which becomes the experiment's
- * once it is written. Closing the window stops it.
- */
-void
-lab_window_save_file_async (LabWindow           *self,
-                            GFile               *file,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_autoptr(LabExperiment) experiment = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GTask) task = NULL;
-  char *data;
-  gsize length;
-
-  g_return_if_fail (LAB_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  experiment = lab_session_dup_experiment (self->session);
-  if (lab_experiment_get_title (experiment)[0] == '\0')
-    {
-      g_autofree char *base = g_file_get_basename (file);
-
-      if (g_str_has_suffix (base, EXPERIMENT_SUFFIX))
-        base[strlen (base) - strlen (EXPERIMENT_SUFFIX)] = '\0';
-      lab_experiment_set_title (experiment, base);
-    }
-  data = lab_experiment_to_data (experiment, &length);
-  bytes = g_bytes_new_take (data, length);
-
-  task = g_task_new (self, self->cancellable, callback, user_data);
-  g_task_set_source_tag (task, lab_window_save_file_async);
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE, self->cancellable,
-                                       on_file_saved, g_steal_pointer (&task));
-}
-
-/**
- * lab_window_save_file_finish:
- *
- * Returns: whether it was saved, with @error saying why not
- */
-gboolean
-lab_window_save_file_finish (LabWindow     *self,
-                             GAsyncResult  *result,
-                             GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_window_save_file_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Says that @file could not be written, unless the window was closed. */
-static gboolean
-said_not_saved (LabWindow    *self,
-                GFile        *file,
-                const GError *error)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *primary = NULL;
-
-  if (error == NULL)
-    return FALSE;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return TRUE;
-
-  name = display_name (file);
-  /* Translators: %s is the name of a file. */
-  primary = g_strdup_printf (_("Could not save “%s”"), name);
-  lab_window_show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
-  return TRUE;
-}
-
-static void
-on_saved_to (GObject      *source,
-             GAsyncResult *result,
-             gpointer      data)
-{
-  g_autoptr(GFile) file = data;
-  g_autoptr(GError) error = NULL;
-
-  lab_window_save_file_finish (LAB_WINDOW (source), result, &error);
-  said_not_saved (LAB_WINDOW (source), file, error);
-}
-
-static void
-save_to (LabWindow *self,
-         GFile     *file)
-{
-  lab_window_save_file_async (self, file, on_saved_to, g_object_ref (file));
-}
-
-static void
-add_experiment_filter (GtkFileChooser *chooser)
-{
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, _("Protolab experiments"));
-  gtk_file_filter_add_pattern (filter, "*" EXPERIMENT_SUFFIX);
-  gtk_file_chooser_add_filter (chooser, filter);
-}
-
-typedef void (*ChosenFunc) (LabWindow *self,
-                            GFile     *file);
-
-static void
-on_chooser_response (GtkNativeDialog *chooser,
-                     int              response,
-                     LabWindow       *self)
-{
-  ChosenFunc chosen = g_object_get_data (G_OBJECT (chooser), "lab-chosen");
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        chosen (self, file);
-    }
-
-  g_clear_object (&self->chooser);
-}
-
-static void
-choose_file (LabWindow            *self,
-             GtkFileChooserAction  action,
-             const char           *title,
-             const char           *accept,
-             const char           *suggested_name,
-             gboolean              experiments,
-             ChosenFunc            chosen)
-{
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, NULL);
-
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  if (experiments)
-    add_experiment_filter (GTK_FILE_CHOOSER (chooser));
-  if (suggested_name != NULL)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
-  g_object_set_data (G_OBJECT (chooser), "lab-chosen", chosen);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_chooser_response), self, 0);
-
-  g_clear_object (&self->chooser);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
-}
-
-static void
-open_chosen (LabWindow *self,
-             GFile     *file)
-{
-  lab_window_open_file_async (self, file, NULL, NULL);
-}
-
-/**
- * lab_window_files_choose_open:
- *
- * Asks which experiment to open, and opens it.
- */
-void
-lab_window_files_choose_open (LabWindow *self)
-{
-  choose_file (self, GTK_FILE_CHOOSER_ACTION_OPEN, _("Open Experiment"), _("_Open"), NULL, TRUE, open_chosen);
+  return finish_task (self, result, lab_window_open_file_async, error);
 }
 
 /**
@@ -376,151 +277,67 @@ lab_window_files_open_lesson (LabWindow  *self,
   open_experiment (self, file, lesson, error);
 }
 
-static void
-save_as_chosen (LabWindow *self,
-                GFile     *file)
+/* ---- Saving ---- */
+
+/**
+ * lab_window_save_file_async:
+ * @callback: (nullable): called once it is saved, or could not be
+ *
+ * Saves the bench, as it is now, to @file, which becomes the experiment's
+ * once it is written. Closing the window stops it.
+ */
+void
+lab_window_save_file_async (LabWindow           *self,
+                            GFile               *file,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
 {
-  g_autofree char *base = g_file_get_basename (file);
+  g_autoptr(LabExperiment) experiment = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  char *data;
+  gsize length;
 
-  /* The file is an experiment: it says so in its name. */
-  if (!g_str_has_suffix (base, EXPERIMENT_SUFFIX))
+  g_return_if_fail (LAB_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  experiment = lab_session_dup_experiment (self->session);
+  if (lab_experiment_get_title (experiment)[0] == '\0')
     {
-      g_autofree char *named = g_strconcat (base, EXPERIMENT_SUFFIX, NULL);
-      g_autoptr(GFile) parent = g_file_get_parent (file);
-      g_autoptr(GFile) sibling = parent != NULL ? g_file_get_child (parent, named) : NULL;
+      g_autofree char *base = g_file_get_basename (file);
 
-      save_to (self, sibling != NULL ? sibling : file);
-      return;
+      if (g_str_has_suffix (base, LAB_EXPERIMENT_SUFFIX))
+        base[strlen (base) - strlen (LAB_EXPERIMENT_SUFFIX)] = '\0';
+      lab_experiment_set_title (experiment, base);
     }
+  data = lab_experiment_to_data (experiment, &length);
+  bytes = g_bytes_new_take (data, length);
 
-  save_to (self, file);
+  write_bytes (new_task (self, lab_window_save_file_async, callback, user_data), file, bytes);
 }
 
 /**
- * lab_window_files_choose_save_as:
+ * lab_window_save_file_finish:
  *
- * Asks where to save the experiment, and saves it there.
+ * Returns: whether it was saved, with @error saying why not
  */
-void
-lab_window_files_choose_save_as (LabWindow *self)
+gboolean
+lab_window_save_file_finish (LabWindow     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
 {
-  const char *title = lab_session_get_title (self->session);
-  g_autofree char *suggested = g_strconcat (title[0] != '\0' ? title : _("experiment"), EXPERIMENT_SUFFIX, NULL);
-
-  g_strdelimit (suggested, "/\\", '-');
-  choose_file (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Save Experiment"), _("_Save"), suggested, TRUE,
-               save_as_chosen);
+  return finish_task (self, result, lab_window_save_file_async, error);
 }
 
 /**
- * lab_window_files_save:
+ * lab_window_files_save_to:
  *
- * Saves the experiment to its file, or asks where when it has none yet.
+ * Saves the experiment to @file, and says so if it could not.
  */
 void
-lab_window_files_save (LabWindow *self)
+lab_window_files_save_to (LabWindow *self,
+                          GFile     *file)
 {
-  if (self->file != NULL)
-    save_to (self, self->file);
-  else
-    lab_window_files_choose_save_as (self);
-}
-
-/* ---- Lessons and recent files ---- */
-
-static char *
-lab_replace_all (const char *text,
-                 const char *from,
-                 const char *to)
-{
-  g_auto(GStrv) parts = g_strsplit (text, from, -1);
-
-  return g_strjoinv (to, parts);
-}
-
-static void
-build_lessons_menu (LabWindow *self)
-{
-  g_auto(GStrv) ids = lab_lessons_list ();
-
-  for (guint i = 0; ids[i] != NULL; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(LabExperiment) lesson = lab_lessons_load (ids[i], &error);
-      g_autoptr(GMenuItem) item = NULL;
-      g_autofree char *label = NULL;
-
-      if (lesson == NULL)
-        {
-          g_warning ("Lesson %s: %s", ids[i], error->message);
-          continue;
-        }
-      /* A menu reads _ as a mnemonic: SO_REUSEADDR keeps its own. */
-      label = lab_replace_all (lab_experiment_get_title (lesson), "_", "__");
-      item = g_menu_item_new (label, NULL);
-      g_menu_item_set_action_and_target_value (item, "win.open-lesson", g_variant_new_string (ids[i]));
-      g_menu_append_item (self->lessons_section, item);
-    }
-}
-
-#define MAX_RECENT 8
-
-static int
-newest_first (gconstpointer a,
-              gconstpointer b)
-{
-  GDateTime *ta = gtk_recent_info_get_modified (*(GtkRecentInfo **) a);
-  GDateTime *tb = gtk_recent_info_get_modified (*(GtkRecentInfo **) b);
-
-  return g_date_time_compare (tb, ta);
-}
-
-static void
-build_recent_menu (LabWindow *self)
-{
-  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
-  g_autoptr(GPtrArray) experiments = g_ptr_array_new ();
-
-  for (GList *l = items; l != NULL; l = l->next)
-    if (g_str_has_suffix (gtk_recent_info_get_uri (l->data), EXPERIMENT_SUFFIX) &&
-        gtk_recent_info_is_local (l->data))
-      g_ptr_array_add (experiments, l->data);
-  g_ptr_array_sort (experiments, newest_first);
-
-  g_menu_remove_all (self->recent_section);
-  for (guint i = 0; i < experiments->len && i < MAX_RECENT; i++)
-    {
-      GtkRecentInfo *info = experiments->pdata[i];
-      g_autofree char *label = lab_replace_all (gtk_recent_info_get_display_name (info), "_", "__");
-      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
-
-      g_menu_item_set_action_and_target_value (item, "win.open-recent",
-                                               g_variant_new_string (gtk_recent_info_get_uri (info)));
-      g_menu_append_item (self->recent_section, item);
-    }
-  if (experiments->len == 0)
-    {
-      /* Named after an action that nothing provides: shown, greyed, it does nothing. */
-      g_autoptr(GMenuItem) item = g_menu_item_new (_("No experiment opened yet"), "win.no-recent");
-
-      g_menu_append_item (self->recent_section, item);
-    }
-
-  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
-}
-
-static gboolean
-on_drop (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         LabWindow     *self)
-{
-  if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
-    return FALSE;
-
-  lab_window_open_file_async (self, g_value_get_object (value), NULL, NULL);
-  return TRUE;
+  lab_window_save_file_async (self, file, on_saved, g_object_ref (file));
 }
 
 /* ---- Exports ---- */
@@ -587,20 +404,6 @@ make_export (LabWindow   *self,
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
 }
 
-static void
-on_export_written (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      data)
-{
-  g_autoptr(GTask) task = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else if (!g_task_return_error_if_cancelled (task))
-    g_task_return_boolean (task, TRUE);
-}
-
 /**
  * lab_window_export_async:
  * @kind: `text`, `csv`, `jsonl`, `handout`, or `bytes` (what the
@@ -627,9 +430,7 @@ lab_window_export_async (LabWindow           *self,
   g_return_if_fail (kind != NULL);
   g_return_if_fail (G_IS_FILE (file));
 
-  task = g_task_new (self, self->cancellable, callback, user_data);
-  g_task_set_source_tag (task, lab_window_export_async);
-
+  task = new_task (self, lab_window_export_async, callback, user_data);
   bytes = make_export (self, kind, &complete, &error);
   if (bytes == NULL)
     {
@@ -638,8 +439,7 @@ lab_window_export_async (LabWindow           *self,
     }
 
   g_task_set_task_data (task, GINT_TO_POINTER (complete), NULL);
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE, self->cancellable,
-                                       on_export_written, g_steal_pointer (&task));
+  write_bytes (g_steal_pointer (&task), file, bytes);
 }
 
 /**
@@ -656,72 +456,143 @@ lab_window_export_finish (LabWindow     *self,
                           GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_window_export_async, FALSE);
 
   if (complete != NULL)
     *complete = GPOINTER_TO_INT (g_task_get_task_data (G_TASK (result)));
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-on_exported (GObject      *source,
-             GAsyncResult *result,
-             gpointer      data)
-{
-  g_autoptr(GFile) file = data;
-  g_autoptr(GError) error = NULL;
-  gboolean complete;
-
-  lab_window_export_finish (LAB_WINDOW (source), result, &complete, &error);
-  if (!said_not_saved (LAB_WINDOW (source), file, error) && !complete)
-    lab_window_show_message (LAB_WINDOW (source), GTK_MESSAGE_WARNING, _("Not every byte could be saved"),
-                             _("The lab keeps only the newest bytes of a long exchange; the oldest of this "
-                               "connection were no longer kept, so the file holds what was."));
-}
-
-static void
-export_chosen (LabWindow *self,
-               GFile     *file)
-{
-  lab_window_export_async (self, self->export_kind, file, on_exported, g_object_ref (file));
+  return finish_task (self, result, lab_window_export_async, error);
 }
 
 /**
- * lab_window_files_choose_export:
+ * lab_window_files_export_to:
  * @kind: as lab_window_export_async() takes it
  *
- * Asks where to export, and exports there; for a connection's bytes, first
- * that one is chosen.
+ * Exports to @file, and says so if it could not, or not every byte.
  */
 void
-lab_window_files_choose_export (LabWindow  *self,
-                                const char *kind)
+lab_window_files_export_to (LabWindow  *self,
+                            const char *kind,
+                            GFile      *file)
+{
+  lab_window_export_async (self, kind, file, on_saved, g_object_ref (file));
+}
+
+/**
+ * lab_window_files_export_name:
+ * @kind: as lab_window_export_async() takes it
+ *
+ * Returns: (transfer full): a name for the export's file, from the
+ *   experiment's title
+ */
+char *
+lab_window_files_export_name (LabWindow  *self,
+                              const char *kind)
 {
   const char *title = lab_session_get_title (self->session);
   g_autofree char *base = g_strdup (title[0] != '\0' ? title : _("timeline"));
-  g_autofree char *suggested = NULL;
   LabExportFormat format;
-
-  if (g_str_equal (kind, "bytes") && self->shown_connection == 0)
-    {
-      lab_window_show_message (self, GTK_MESSAGE_INFO, _("Choose a connection first"),
-                               _("Pick a connection in a server’s list, or a row of the timeline that belongs to "
-                                 "one: its received bytes are what is saved."));
-      return;
-    }
 
   g_strdelimit (base, "/\\", '-');
   if (export_format (kind, &format))
-    suggested = g_strdup_printf ("%s.%s", base, lab_export_format_suggest_extension (format));
-  else
-    suggested = g_strdup_printf ("%s-%" G_GUINT64_FORMAT ".bin", base, self->shown_connection);
-
-  g_free (self->export_kind);
-  self->export_kind = g_strdup (kind);
-  choose_file (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Export"), _("_Save"), suggested, FALSE, export_chosen);
+    return g_strdup_printf ("%s.%s", base, lab_export_format_suggest_extension (format));
+  return g_strdup_printf ("%s-%" G_GUINT64_FORMAT ".bin", base, self->shown_connection);
 }
 
-/* ---- Setting up ---- */
+/* ---- The menus, and a file dropped ---- */
+
+static char *
+lab_replace_all (const char *text,
+                 const char *from,
+                 const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
+static void
+build_lessons_menu (LabWindow *self)
+{
+  g_auto(GStrv) ids = lab_lessons_list ();
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LabExperiment) lesson = lab_lessons_load (ids[i], &error);
+      g_autoptr(GMenuItem) item = NULL;
+      g_autofree char *label = NULL;
+
+      if (lesson == NULL)
+        {
+          g_warning ("Lesson %s: %s", ids[i], error->message);
+          continue;
+        }
+      /* A menu reads _ as a mnemonic: SO_REUSEADDR keeps its own. */
+      label = lab_replace_all (lab_experiment_get_title (lesson), "_", "__");
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-lesson", g_variant_new_string (ids[i]));
+      g_menu_append_item (self->lessons_section, item);
+    }
+}
+
+#define MAX_RECENT 8
+
+static int
+newest_first (gconstpointer a,
+              gconstpointer b)
+{
+  GDateTime *ta = gtk_recent_info_get_modified (*(GtkRecentInfo **) a);
+  GDateTime *tb = gtk_recent_info_get_modified (*(GtkRecentInfo **) b);
+
+  return g_date_time_compare (tb, ta);
+}
+
+static void
+build_recent_menu (LabWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  g_autoptr(GPtrArray) experiments = g_ptr_array_new ();
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (g_str_has_suffix (gtk_recent_info_get_uri (l->data), LAB_EXPERIMENT_SUFFIX) &&
+        gtk_recent_info_is_local (l->data))
+      g_ptr_array_add (experiments, l->data);
+  g_ptr_array_sort (experiments, newest_first);
+
+  g_menu_remove_all (self->recent_section);
+  for (guint i = 0; i < experiments->len && i < MAX_RECENT; i++)
+    {
+      GtkRecentInfo *info = experiments->pdata[i];
+      g_autofree char *label = lab_replace_all (gtk_recent_info_get_display_name (info), "_", "__");
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent",
+                                               g_variant_new_string (gtk_recent_info_get_uri (info)));
+      g_menu_append_item (self->recent_section, item);
+    }
+  if (experiments->len == 0)
+    {
+      /* Named after an action that nothing provides: shown, greyed, it does nothing. */
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("No experiment opened yet"), "win.no-recent");
+
+      g_menu_append_item (self->recent_section, item);
+    }
+
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         LabWindow     *self)
+{
+  if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
+    return FALSE;
+
+  lab_window_open_file_async (self, g_value_get_object (value), NULL, NULL);
+  return TRUE;
+}
 
 /**
  * lab_window_files_init:

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
  * bench, the timeline and the inspector; lab-window-actions.c holds the
  * win.* actions; lab-window-files.c opens, saves and exports. */
 
+#define LAB_EXPERIMENT_SUFFIX ".protolab"
+
 struct _LabWindow
 {
   GtkApplicationWindow  parent_instance;
@@ -59,29 +61,31 @@ struct _LabWindow
 };
 
 /* lab-window.c */
-void lab_window_add_endpoint         (LabWindow       *self,
+void  lab_window_add_endpoint        (LabWindow       *self,
                                       LabEndpointKind  kind);
-void lab_window_load_experiment      (LabWindow       *self,
+void  lab_window_load_experiment     (LabWindow       *self,
                                       LabExperiment   *experiment,
                                       GFile           *file);
-void lab_window_show_message         (LabWindow       *self,
+void  lab_window_show_message        (LabWindow       *self,
                                       GtkMessageType   type,
                                       const char      *primary,
                                       const char      *secondary);
 
 /* lab-window-actions.c */
-void lab_window_actions_class_init   (LabWindowClass  *klass);
-void lab_window_actions_init         (LabWindow       *self);
-void lab_window_actions_update       (LabWindow       *self);
+void  lab_window_actions_class_init  (LabWindowClass  *klass);
+void  lab_window_actions_init        (LabWindow       *self);
+void  lab_window_actions_update      (LabWindow       *self);
 
 /* lab-window-files.c */
-void lab_window_files_init           (LabWindow       *self);
-void lab_window_files_choose_open    (LabWindow       *self);
-void lab_window_files_open_lesson    (LabWindow       *self,
+void  lab_window_files_init          (LabWindow       *self);
+void  lab_window_files_open_lesson   (LabWindow       *self,
                                       const char      *id);
-void lab_window_files_save           (LabWindow       *self);
-void lab_window_files_choose_save_as (LabWindow       *self);
-void lab_window_files_choose_export  (LabWindow       *self,
+void  lab_window_files_save_to       (LabWindow       *self,
+                                      GFile           *file);
+void  lab_window_files_export_to     (LabWindow       *self,
+                                      const char      *kind,
+                                      GFile           *file);
+char *lab_window_files_export_name   (LabWindow       *self,
                                       const char      *kind);
 
 G_END_DECLS
