@@ -13,5 +13,8 @@ typedef enum {
 
 char *lab_explain_markup_for_event (LabEvent               *event,
                                     LabExplainMarkupDetail  detail);
+void  lab_explain_markup_append    (GString                *out,
+                                    const char             *heading,
+                                    const char             *text);
 
 G_END_DECLS

@@ -142,17 +142,16 @@ update (LabStepBar *self)
   else if (failed != NULL)
     {
       g_autofree char *call = describe_call (self->failure);
-      g_autofree char *means = g_markup_escape_text (failed->means, -1);
-      g_autofree char *remedy = g_markup_escape_text (failed->remedy, -1);
-      g_autofree char *try = g_markup_escape_text (_("What to try:"), -1);
-      g_autofree char *markup = g_strdup_printf ("<b>%s</b>  %s\n<b>%s</b>  %s", failed->name, means, try, remedy);
+      g_autoptr(GString) markup = g_string_new (NULL);
       /* Translators: %s is an endpoint's name. */
       g_autofree char *heading = g_strdup_printf (_("A call of %s failed"),
                                                   lab_event_get_endpoint_name (self->failure));
 
+      lab_explain_markup_append (markup, failed->name, failed->means);
+      lab_explain_markup_append (markup, _("What to try:"), failed->remedy);
       gtk_label_set_text (self->heading_label, heading);
       gtk_label_set_text (self->call_label, call);
-      gtk_label_set_markup (self->explanation_label, markup);
+      gtk_label_set_markup (self->explanation_label, markup->str);
     }
   else
     {
