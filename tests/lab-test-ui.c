@@ -117,3 +117,32 @@ lab_test_ui_application (void)
 
   return app;
 }
+
+/**
+ * lab_test_ui_keep_result:
+ * @data: a `GAsyncResult *` that is %NULL
+ *
+ * A #GAsyncReadyCallback that keeps the result where @data points, for
+ * lab_test_ui_wait_result().
+ */
+void
+lab_test_ui_keep_result (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* Runs the main context until lab_test_ui_keep_result() kept a result in
+ * @result. */
+void
+lab_test_ui_wait_result (GAsyncResult **result)
+{
+  lab_test_ui_wait (has_result, result, 10000);
+}

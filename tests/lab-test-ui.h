@@ -19,5 +19,9 @@ void     lab_test_ui_present (GtkWindow     *window);
 LabApplication *lab_test_ui_application (void);
 GtkWidget *lab_test_ui_find_label (GtkWidget   *root,
                                    const char  *text);
+void     lab_test_ui_keep_result (GObject       *source,
+                                  GAsyncResult  *result,
+                                  gpointer       data);
+void     lab_test_ui_wait_result (GAsyncResult **result);
 
 G_END_DECLS

@@ -39,7 +39,7 @@ test_about_spanish (void)
   LabWindow *window;
 
 
-  window = g_object_ref (lab_window_new (app));
+  window = g_object_ref (lab_window_new (GTK_APPLICATION (app), lab_application_get_session (app)));
   lab_test_ui_present (GTK_WINDOW (window));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);

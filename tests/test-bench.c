@@ -10,6 +10,7 @@
 
 #include "lab-bytes-view.h"
 #include "lab-explain.h"
+#include "lab-format.h"
 #include "lab-send-box.h"
 #include "lab-step-bar.h"
 #include "lab-endpoint-panel.h"
@@ -31,7 +32,8 @@ typedef struct {
 static LabWindow *
 open_window (void)
 {
-  LabWindow *window = g_object_ref (lab_window_new (lab_test_ui_application ()));
+  LabApplication *app = lab_test_ui_application ();
+  LabWindow *window = g_object_ref (lab_window_new (GTK_APPLICATION (app), lab_application_get_session (app)));
 
   lab_test_ui_present (GTK_WINDOW (window));
   return window;
@@ -167,8 +169,8 @@ timeline_calls (LabWindow   *window,
           lab_event_get_kind (event) != LAB_EVENT_CALL)
         continue;
 
-      text = lab_timeline_format_event (event);
-      result = lab_timeline_format_result (event);
+      text = lab_format_event (event);
+      result = lab_format_result (event);
       g_string_append_printf (out, "%s → %s\n", text, result);
     }
 

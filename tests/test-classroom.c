@@ -31,7 +31,8 @@ settle (void)
 static LabWindow *
 open_window (void)
 {
-  LabWindow *window = lab_window_new (lab_test_ui_application ());
+  LabApplication *app = lab_test_ui_application ();
+  LabWindow *window = lab_window_new (GTK_APPLICATION (app), lab_application_get_session (app));
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   lab_test_ui_present (GTK_WINDOW (window));
@@ -197,10 +198,10 @@ test_presentation (void)
   }
 
   /* Zoom in presentation mode changes presentation's own zoom. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-in", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.zoom-in", NULL);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "presentation-zoom"), 2.25, 0.001);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "zoom"), 1.0, 0.001);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-reset", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.zoom-reset", NULL);
 
   /* Remembered: a window opened later presents too. */
   empty_bench (lab_window_get_session (window));

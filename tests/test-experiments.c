@@ -18,7 +18,8 @@
 static LabWindow *
 open_window (void)
 {
-  LabWindow *window = g_object_ref (lab_window_new (lab_test_ui_application ()));
+  LabApplication *app = lab_test_ui_application ();
+  LabWindow *window = g_object_ref (lab_window_new (GTK_APPLICATION (app), lab_application_get_session (app)));
 
   lab_test_ui_present (GTK_WINDOW (window));
   return window;
@@ -38,6 +39,44 @@ close_window (LabWindow *window)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
+}
+
+/* The window's files, opened, saved and exported as its actions do, and
+ * waited for. */
+static gboolean
+open_file (LabWindow *window,
+           GFile     *file)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lab_window_open_file_async (window, file, lab_test_ui_keep_result, &result);
+  lab_test_ui_wait_result (&result);
+  return lab_window_open_file_finish (window, result, NULL);
+}
+
+static gboolean
+save_file (LabWindow  *window,
+           GFile      *file,
+           GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lab_window_save_file_async (window, file, lab_test_ui_keep_result, &result);
+  lab_test_ui_wait_result (&result);
+  return lab_window_save_file_finish (window, result, error);
+}
+
+static gboolean
+export_file (LabWindow   *window,
+             const char  *kind,
+             GFile       *file,
+             GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lab_window_export_async (window, kind, file, lab_test_ui_keep_result, &result);
+  lab_test_ui_wait_result (&result);
+  return lab_window_export_finish (window, result, NULL, error);
 }
 
 static LabEndpoint *
@@ -165,7 +204,7 @@ test_save_open (void)
 
   path = g_build_filename (dir, "mine.protolab", NULL);
   file = g_file_new_for_path (path);
-  g_assert_true (lab_window_save_file (window, file, &error));
+  g_assert_true (save_file (window, file, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "Title=mine\n"));
@@ -174,7 +213,7 @@ test_save_open (void)
   /* Something else on the bench, then the file again. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
   g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, 0);
-  g_assert_true (lab_window_open_file (window, file));
+  g_assert_true (open_file (window, file));
   lab_test_ui_flush ();
   g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, 2);
   g_assert_true (lab_endpoint_config_equal (lab_endpoint_get_config (endpoint_at (window, 0)), before));
@@ -202,7 +241,7 @@ test_bad_file (void)
   g_assert_true (g_file_set_contents (path, "[Endpoint 1]\nKind=tcp-server\nport=99999\n", -1, NULL));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", "tcp-server");
 
-  g_assert_false (lab_window_open_file (window, file));
+  g_assert_false (open_file (window, file));
   lab_test_ui_wait (has_dialog, NULL, 5000);
   dialog = find_dialog ();
   g_assert_nonnull (lab_test_ui_find_label (GTK_WIDGET (dialog),
@@ -292,7 +331,7 @@ export_to_text (LabWindow  *window,
   g_autoptr(GError) error = NULL;
   char *text = NULL;
 
-  g_assert_true (lab_window_export (window, kind, file, &error));
+  g_assert_true (export_file (window, kind, file, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_cmpint (g_remove (path), ==, 0);

@@ -9,7 +9,7 @@
 static LabWindow *
 open_window (LabApplication *app)
 {
-  LabWindow *window = lab_window_new (app);
+  LabWindow *window = lab_window_new (GTK_APPLICATION (app), lab_application_get_session (app));
 
   lab_test_ui_present (GTK_WINDOW (window));
 
@@ -57,7 +57,7 @@ test_window_open_close (void)
   g_assert_finalize_object (window);
 
   /* A new window opens at the remembered size. */
-  window = g_object_ref (lab_window_new (app));
+  window = g_object_ref (lab_window_new (GTK_APPLICATION (app), lab_application_get_session (app)));
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 900);
   g_assert_cmpint (height, ==, 640);
@@ -91,10 +91,10 @@ test_window_zoom (void)
   g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &dpi_normal, NULL);
   height_normal = label_height (title);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-in", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-in", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-in", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-in", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.zoom-in", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.zoom-in", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.zoom-in", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.zoom-in", NULL);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "zoom"), 2.0, 0.001);
 
   /* The text itself is drawn larger, titles in points included. */
@@ -103,18 +103,18 @@ test_window_zoom (void)
   height_zoomed = label_height (title);
   g_assert_cmpint (height_zoomed, >=, height_normal * 18 / 10);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-reset", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.zoom-reset", NULL);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "zoom"), 1.0, 0.001);
   g_assert_cmpint (label_height (title), ==, height_normal);
 
   /* Zooming out stops at the smallest size the schema allows. */
   for (guint i = 0; i < 5; i++)
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-out", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (window), "app.zoom-out", NULL);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "zoom"), 0.75, 0.001);
 
   /* And in, at the largest. */
   for (guint i = 0; i < 12; i++)
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-in", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (window), "app.zoom-in", NULL);
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "zoom"), 3.0, 0.001);
 
   g_settings_reset (settings, "zoom");

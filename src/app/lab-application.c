@@ -8,8 +8,9 @@
 #include "lab-locale.h"
 #include "lab-window.h"
 
-#define ZOOM_MIN 0.75
-#define ZOOM_MAX 3.0
+#define ZOOM_MIN  0.75
+#define ZOOM_MAX  3.0
+#define ZOOM_STEP 0.25
 
 struct _LabApplication
 {
@@ -60,17 +61,11 @@ lab_application_get_session (LabApplication *self)
   return self->session;
 }
 
-/**
- * lab_application_get_zoom_key:
- *
- * Returns: the setting that holds the zoom of the moment: presentation
- *   mode has its own
- */
-const char *
-lab_application_get_zoom_key (LabApplication *self)
+/* The setting that holds the zoom of the moment: presentation mode has its
+ * own. */
+static const char *
+zoom_key (LabApplication *self)
 {
-  g_return_val_if_fail (LAB_IS_APPLICATION (self), "zoom");
-
   return g_settings_get_boolean (self->settings, "presentation") ? "presentation-zoom" : "zoom";
 }
 
@@ -80,7 +75,7 @@ lab_application_get_zoom_key (LabApplication *self)
 static void
 lab_application_update_zoom (LabApplication *self)
 {
-  double zoom = g_settings_get_double (self->settings, lab_application_get_zoom_key (self));
+  double zoom = g_settings_get_double (self->settings, zoom_key (self));
 
   zoom = CLAMP (zoom, ZOOM_MIN, ZOOM_MAX);
   g_object_set (gtk_settings_get_default (),
@@ -125,7 +120,7 @@ on_language_changed (LabApplication *self)
   for (GList *l = windows; l != NULL; l = l->next)
     if (LAB_IS_WINDOW (l->data))
       {
-        LabWindow *replacement = lab_window_new (self);
+        LabWindow *replacement = lab_window_new (GTK_APPLICATION (self), self->session);
 
         lab_window_take_state (replacement, l->data);
         gtk_window_present (GTK_WINDOW (replacement));
@@ -171,9 +166,66 @@ lab_application_quit (GSimpleAction *action,
     }
 }
 
+/* Zoom in, out, or (zoom-reset) back to 100 %, in the zoom of the moment. */
+static void
+lab_application_zoom (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  LabApplication *self = user_data;
+  const char *name = zoom_key (self);
+  const char *action_name = g_action_get_name (G_ACTION (action));
+  double step = g_str_equal (action_name, "zoom-in") ? ZOOM_STEP : -ZOOM_STEP;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) key = NULL;
+  double zoom;
+
+  if (g_str_equal (action_name, "zoom-reset"))
+    {
+      g_settings_reset (self->settings, name);
+      return;
+    }
+
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  key = g_settings_schema_get_key (schema, name);
+
+  zoom = g_settings_get_double (self->settings, name) + step;
+  /* Snap to the steps, so that 100 % is always reachable again. */
+  zoom = ZOOM_STEP * (int) (zoom / ZOOM_STEP + 0.5);
+
+  if (g_settings_schema_key_range_check (key, g_variant_new_double (zoom)))
+    g_settings_set_double (self->settings, name, zoom);
+  else if (gtk_application_get_active_window (GTK_APPLICATION (self)) != NULL)
+    gtk_widget_error_bell (GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (self))));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", lab_application_about },
   { "quit", lab_application_quit },
+  { "zoom-in", lab_application_zoom },
+  { "zoom-out", lab_application_zoom },
+  { "zoom-reset", lab_application_zoom },
+};
+
+/* The keyboard shortcuts of the lab's actions, the window's among them: the
+ * Shortcuts window reads them here. */
+static const struct {
+  const char *action;
+  const char *accels[4];
+} accels[] = {
+  { "app.presentation", { "F11", NULL } },
+  { "app.quit", { "<Control>q", NULL } },
+  { "app.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
+  { "app.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
+  { "app.zoom-reset", { "<Control>0", "<Control>KP_0", NULL } },
+  { "win.new", { "<Control>n", NULL } },
+  { "win.open", { "<Control>o", NULL } },
+  { "win.save", { "<Control>s", NULL } },
+  { "win.play", { "<Control>p", NULL } },
+  { "win.add-endpoint::tcp-server", { "<Control><Shift>s", NULL } },
+  { "win.add-endpoint::tcp-client", { "<Control><Shift>c", NULL } },
+  { "win.add-endpoint::udp-server", { "<Control><Shift>u", NULL } },
+  { "win.add-endpoint::udp-client", { "<Control><Shift>d", NULL } },
 };
 
 static void
@@ -182,7 +234,7 @@ lab_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (lab_window_new (LAB_APPLICATION (app)));
+    window = GTK_WINDOW (lab_window_new (GTK_APPLICATION (app), LAB_APPLICATION (app)->session));
 
   gtk_window_present (window);
 }
@@ -199,32 +251,26 @@ lab_application_open (GApplication  *app,
   lab_application_activate (app);
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (LAB_IS_WINDOW (window) && n_files > 0)
-    lab_window_open_file (LAB_WINDOW (window), files[n_files - 1]);
+    lab_window_open_file_async (LAB_WINDOW (window), files[n_files - 1], NULL, NULL);
 }
 
 static void
 lab_application_startup (GApplication *app)
 {
   LabApplication *self = LAB_APPLICATION (app);
-  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *settings_actions[] = { "presentation", "dark-style", "language" };
 
   G_APPLICATION_CLASS (lab_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
-  {
-    static const char *settings_actions[] = { "presentation", "dark-style", "language" };
-    static const char *presentation_accels[] = { "F11", NULL };
+  for (guint i = 0; i < G_N_ELEMENTS (settings_actions); i++)
+    {
+      g_autoptr(GAction) action = g_settings_create_action (self->settings, settings_actions[i]);
 
-    for (guint i = 0; i < G_N_ELEMENTS (settings_actions); i++)
-      {
-        g_autoptr(GAction) action = g_settings_create_action (self->settings, settings_actions[i]);
-
-        g_action_map_add_action (G_ACTION_MAP (self), action);
-      }
-    gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.presentation", presentation_accels);
-  }
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
-  lab_window_set_accels (GTK_APPLICATION (self));
+      g_action_map_add_action (G_ACTION_MAP (self), action);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
 
   /* GtkApplication loads no style sheet of its own: the lab's is added here. */
   {

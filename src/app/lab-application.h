@@ -15,6 +15,5 @@ G_DECLARE_FINAL_TYPE (LabApplication, lab_application, LAB, APPLICATION, GtkAppl
 LabApplication *lab_application_new          (void);
 GSettings      *lab_application_get_settings (LabApplication *self);
 LabSession     *lab_application_get_session  (LabApplication *self);
-const char     *lab_application_get_zoom_key (LabApplication *self);
 
 G_END_DECLS

@@ -50,14 +50,6 @@ regenerate (LabCodeView *self)
   gtk_label_set_text (self->intro_label, intro);
 }
 
-LabCodeLanguage
-lab_code_view_get_language (LabCodeView *self)
-{
-  g_return_val_if_fail (LAB_IS_CODE_VIEW (self), LAB_CODE_PYTHON);
-
-  return self->language;
-}
-
 void
 lab_code_view_set_language (LabCodeView     *self,
                             LabCodeLanguage  language)

@@ -17,7 +17,6 @@ GtkWidget       *lab_code_view_new          (GtkWindow       *parent,
                                              LabEndpoint     *endpoint);
 void             lab_code_view_set_language (LabCodeView     *self,
                                              LabCodeLanguage  language);
-LabCodeLanguage  lab_code_view_get_language (LabCodeView     *self);
 char            *lab_code_view_dup_text     (LabCodeView     *self);
 
 G_END_DECLS

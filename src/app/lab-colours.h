@@ -2,7 +2,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <glib.h>
 
 G_BEGIN_DECLS
 
@@ -11,7 +11,5 @@ G_BEGIN_DECLS
 /* Each endpoint has a colour, by its number: a swatch beside its name in
  * its panel and in the timeline. Never the only cue: the name is there. */
 const char *lab_colour_class (guint endpoint_id);
-void        lab_colour_rgba  (guint    endpoint_id,
-                              GdkRGBA *rgba);
 
 G_END_DECLS

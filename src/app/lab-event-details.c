@@ -7,9 +7,9 @@
 #include "lab-address.h"
 #include "lab-errno.h"
 #include "lab-event-details.h"
-#include "lab-explanation.h"
+#include "lab-explain-markup.h"
+#include "lab-format.h"
 #include "lab-hex.h"
-#include "lab-timeline-view.h"
 
 /* All about one row of the timeline: a call's arguments, result, errno and
  * its meaning, when and how long; a state and the accept queue; data in
@@ -96,7 +96,7 @@ static void
 fill (LabEventDetails *self)
 {
   LabEvent *event = self->event;
-  g_autofree char *title = lab_timeline_format_event (event);
+  g_autofree char *title = lab_format_event (event);
   const char *name = lab_event_get_endpoint_name (event);
 
   gtk_label_set_text (self->title_label, title);
@@ -104,7 +104,7 @@ fill (LabEventDetails *self)
   gtk_widget_set_visible (GTK_WIDGET (self->dump_label), FALSE);
 
   {
-    g_autofree char *markup = lab_explanation_markup_for_event (event, LAB_EXPLAIN_FULL);
+    g_autofree char *markup = lab_explain_markup_for_event (event, LAB_EXPLAIN_MARKUP_FULL);
 
     gtk_label_set_markup (self->explanation_label, markup != NULL ? markup : "");
     gtk_widget_set_visible (GTK_WIDGET (self->explanation_label), markup != NULL);
@@ -124,7 +124,7 @@ fill (LabEventDetails *self)
     case LAB_EVENT_CALL:
       {
         g_autofree char *args = lab_event_dup_args (event);
-        g_autofree char *result = lab_timeline_format_result (event);
+        g_autofree char *result = lab_format_result (event);
         int err = lab_event_get_errno (event);
 
         add_rowf (self, _("Call"), "%s%s", lab_event_get_call_name (event),

@@ -86,12 +86,6 @@ lab_state_diagram_new (void)
   return g_object_new (LAB_TYPE_STATE_DIAGRAM, NULL);
 }
 
-LabTcpState
-lab_state_diagram_get_current (LabStateDiagram *self)
-{
-  return self->current;
-}
-
 /* Where a state is drawn: NEW_SYN_RECV is SYN_RECV, and a socket the
  * kernel forgot is CLOSED again. */
 static LabTcpState
@@ -386,197 +380,253 @@ show_layout_centered (cairo_t     *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
-static void
-lab_state_diagram_snapshot (GtkWidget   *widget,
-                            GtkSnapshot *snapshot)
-{
-  LabStateDiagram *self = LAB_STATE_DIAGRAM (widget);
-  GtkStyleContext *style = gtk_widget_get_style_context (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  GdkRGBA fg, bg, accent, accent_fg = { 1, 1, 1, 1 };
-  Metrics m;
-  double scale, ox, oy;
-  cairo_t *cr;
+/* The colours it is drawn in, from the theme. */
+typedef struct {
+  GdkRGBA fg, bg, accent, accent_fg;
+} Palette;
 
-  get_metrics (widget, &m);
-  gtk_style_context_get_color (style, &fg);
-  if (!gtk_style_context_lookup_color (style, "accent_bg_color", &accent))
-    gdk_rgba_parse (&accent, "#3584e4");
+static void
+get_palette (GtkWidget *widget,
+             Palette   *p)
+{
+  GtkStyleContext *style = gtk_widget_get_style_context (widget);
+
+  gtk_style_context_get_color (style, &p->fg);
+  p->accent_fg = (GdkRGBA) { 1, 1, 1, 1 };
+  if (!gtk_style_context_lookup_color (style, "accent_bg_color", &p->accent))
+    gdk_rgba_parse (&p->accent, "#3584e4");
   /* The background the labels sit on: the theme's name for it, or else
    * the opposite of the text's lightness. */
-  if (!gtk_style_context_lookup_color (style, "window_bg_color", &bg) &&
-      !gtk_style_context_lookup_color (style, "theme_bg_color", &bg))
-    gdk_rgba_parse (&bg, 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5 ? "#242424" : "#f6f5f4");
+  if (!gtk_style_context_lookup_color (style, "window_bg_color", &p->bg) &&
+      !gtk_style_context_lookup_color (style, "theme_bg_color", &p->bg))
+    gdk_rgba_parse (&p->bg, 0.299 * p->fg.red + 0.587 * p->fg.green + 0.114 * p->fg.blue > 0.5 ? "#242424"
+                                                                                               : "#f6f5f4");
+}
 
-  /* Fit, and grow into a tall pane up to half as large again. */
-  scale = MIN (1.5, MIN ((width - 24) / m.width, (height - 24) / m.height));
-  ox = (width - m.width * scale) / 2;
-  oy = 12;
+static void
+set_source_fg (cairo_t       *cr,
+               const Palette *p,
+               double         alpha)
+{
+  cairo_set_source_rgba (cr, p->fg.red, p->fg.green, p->fg.blue, alpha);
+}
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  cairo_translate (cr, ox, oy);
-  cairo_scale (cr, scale, scale);
+/* Whose states these are. */
+static void
+draw_title (LabStateDiagram *self,
+            cairo_t         *cr,
+            const Metrics   *m,
+            const Palette   *p)
+{
+  g_autoptr(PangoLayout) title = NULL;
 
-  /* Whose states these are. */
-  if (self->title != NULL)
-    {
-      g_autoptr(PangoLayout) title = make_layout (widget, self->title, TRUE, 1.0);
+  if (self->title == NULL)
+    return;
 
-      pango_layout_set_width (title, (int) (m.width * PANGO_SCALE));
-      pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
-      gdk_cairo_set_source_rgba (cr, &fg);
-      cairo_move_to (cr, 0, 0);
-      pango_cairo_show_layout (cr, title);
-    }
+  title = make_layout (GTK_WIDGET (self), self->title, TRUE, 1.0);
+  pango_layout_set_width (title, (int) (m->width * PANGO_SCALE));
+  pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
+  gdk_cairo_set_source_rgba (cr, &p->fg);
+  cairo_move_to (cr, 0, 0);
+  pango_cairo_show_layout (cr, title);
+}
 
-  /* The transitions. */
+/* The transitions, then their causes over the lines, on the background. */
+static void
+draw_edges (LabStateDiagram *self,
+            cairo_t         *cr,
+            const Metrics   *m,
+            const Palette   *p)
+{
   for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
     {
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.35);
-      draw_arrow (cr, &m, edges[i].from, edges[i].to, 1.5, FALSE);
+      set_source_fg (cr, p, 0.35);
+      draw_arrow (cr, m, edges[i].from, edges[i].to, 1.5, FALSE);
     }
 
-  /* Their causes, over the lines, on the background. */
   for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
     {
       const Place *a = place_of (edges[i].from, FALSE), *b = place_of (edges[i].to, TRUE);
-      g_autoptr(PangoLayout) label = make_layout (widget, edges[i].label, FALSE, 0.8);
+      g_autoptr(PangoLayout) label = make_layout (GTK_WIDGET (self), edges[i].label, FALSE, 0.8);
       double ax, ay, bx, by, lx, ly;
       int lw, lh;
 
-      box_center (&m, a, &ax, &ay);
-      box_center (&m, b, &bx, &by);
+      box_center (m, a, &ax, &ay);
+      box_center (m, b, &bx, &by);
       lx = (ax + bx) / 2;
       ly = (ay + by) / 2;
       pango_layout_get_pixel_size (label, &lw, &lh);
       cairo_rectangle (cr, lx - lw / 2.0 - 2, ly - lh / 2.0, lw + 4, lh);
-      gdk_cairo_set_source_rgba (cr, &bg);
+      gdk_cairo_set_source_rgba (cr, &p->bg);
       cairo_fill (cr);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.75);
+      set_source_fg (cr, p, 0.75);
       show_layout_centered (cr, label, lx, ly);
     }
+}
 
-  /* The way this connection went, in order: dashed where states passed
-   * too fast to be seen. */
+/* The way this connection went, in order: dashed where states passed too
+ * fast to be seen. */
+static void
+draw_trace (LabStateDiagram *self,
+            cairo_t         *cr,
+            const Metrics   *m,
+            const Palette   *p)
+{
   for (guint i = 1; i < self->n_trace; i++)
     {
       if (drawn_as (self->trace[i - 1]) == drawn_as (self->trace[i]))
         continue;
-      gdk_cairo_set_source_rgba (cr, &accent);
-      draw_arrow (cr, &m, self->trace[i - 1], self->trace[i], 4, !has_edge (self->trace[i - 1], self->trace[i]));
+      gdk_cairo_set_source_rgba (cr, &p->accent);
+      draw_arrow (cr, m, self->trace[i - 1], self->trace[i], 4, !has_edge (self->trace[i - 1], self->trace[i]));
     }
+}
 
-  /* The states. */
+/* “now” beside the state the connection is in, where there is room. */
+static void
+draw_now_mark (LabStateDiagram *self,
+               cairo_t         *cr,
+               const Metrics   *m,
+               const Palette   *p,
+               const Place     *place,
+               double           x,
+               double           y)
+{
+  /* Translators: marks the state a connection is in now; an arrow
+   * pointing at the state is put beside it. */
+  const char *word = self->gone ? _("now (gone)") : _("now");
+  gboolean right_free = !occupied (place->row, place->column + 1);
+  gboolean left_free = !occupied (place->row, place->column - 1);
+  g_autofree char *text = right_free ? g_strconcat ("◀ ", word, NULL)
+                          : left_free ? g_strconcat (word, " ▶", NULL)
+                          : g_strconcat (word, " ▼", NULL);
+  g_autoptr(PangoLayout) mark = make_layout (GTK_WIDGET (self), text, TRUE, 0.9);
+  double cy = y + m->box_h / 2;
+  int mw, mh;
+
+  pango_layout_get_pixel_size (mark, &mw, &mh);
+  gdk_cairo_set_source_rgba (cr, &p->fg);
+  if (right_free)
+    cairo_move_to (cr, x + m->box_w + m->pad, cy - mh / 2.0);
+  else if (left_free)
+    cairo_move_to (cr, x - m->pad - mw, cy - mh / 2.0);
+  else
+    cairo_move_to (cr, x + m->box_w - mw, y - mh - m->pad / 2);
+  pango_cairo_show_layout (cr, mark);
+}
+
+/* The states, the one of now filled and marked. */
+static void
+draw_states (LabStateDiagram *self,
+             cairo_t         *cr,
+             const Metrics   *m,
+             const Palette   *p)
+{
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
     {
-      const Place *p = &places[i];
-      gboolean now = self->current != LAB_TCP_UNKNOWN && drawn_as (self->current) == p->state &&
-                     (p->state != LAB_TCP_CLOSE || p->end == (self->n_trace > 1));
-      g_autoptr(PangoLayout) layout = make_layout (widget, lab_tcp_state_to_string (p->state), TRUE, 1.0);
+      const Place *place = &places[i];
+      gboolean now = self->current != LAB_TCP_UNKNOWN && drawn_as (self->current) == place->state &&
+                     (place->state != LAB_TCP_CLOSE || place->end == (self->n_trace > 1));
+      g_autoptr(PangoLayout) layout =
+        make_layout (GTK_WIDGET (self), lab_tcp_state_to_string (place->state), TRUE, 1.0);
       double cx, cy, x, y;
 
-      box_center (&m, p, &cx, &cy);
-      x = cx - m.box_w / 2;
-      y = cy - m.box_h / 2;
+      box_center (m, place, &cx, &cy);
+      x = cx - m->box_w / 2;
+      y = cy - m->box_h / 2;
 
-      rounded_rect (cr, x, y, m.box_w, m.box_h, m.pad);
+      rounded_rect (cr, x, y, m->box_w, m->box_h, m->pad);
       if (now)
         {
-          gdk_cairo_set_source_rgba (cr, &accent);
+          gdk_cairo_set_source_rgba (cr, &p->accent);
           cairo_fill_preserve (cr);
-          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 1);
+          set_source_fg (cr, p, 1);
           cairo_set_line_width (cr, 4);
         }
       else
         {
-          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.06);
+          set_source_fg (cr, p, 0.06);
           cairo_fill_preserve (cr);
-          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.5);
+          set_source_fg (cr, p, 0.5);
           cairo_set_line_width (cr, 1.5);
         }
       cairo_stroke (cr);
 
       if (now)
-        gdk_cairo_set_source_rgba (cr, &accent_fg);
+        gdk_cairo_set_source_rgba (cr, &p->accent_fg);
       else
-        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.85);
+        set_source_fg (cr, p, 0.85);
       show_layout_centered (cr, layout, cx, cy);
 
       if (now)
-        {
-          /* Translators: marks the state a connection is in now; an arrow
-           * pointing at the state is put beside it. */
-          const char *word = self->gone ? _("now (gone)") : _("now");
-          gboolean right_free = !occupied (p->row, p->column + 1);
-          gboolean left_free = !occupied (p->row, p->column - 1);
-          g_autofree char *text = right_free ? g_strconcat ("◀ ", word, NULL)
-                                  : left_free ? g_strconcat (word, " ▶", NULL)
-                                  : g_strconcat (word, " ▼", NULL);
-          g_autoptr(PangoLayout) mark = make_layout (widget, text, TRUE, 0.9);
-          int mw, mh;
-
-          pango_layout_get_pixel_size (mark, &mw, &mh);
-          gdk_cairo_set_source_rgba (cr, &fg);
-          if (right_free)
-            cairo_move_to (cr, x + m.box_w + m.pad, cy - mh / 2.0);
-          else if (left_free)
-            cairo_move_to (cr, x - m.pad - mw, cy - mh / 2.0);
-          else
-            cairo_move_to (cr, x + m.box_w - mw, y - mh - m.pad / 2);
-          pango_cairo_show_layout (cr, mark);
-        }
+        draw_now_mark (self, cr, m, p, place, x, y);
     }
+}
 
-  /* The order it went through them: 1, 2, 3… */
+/* The order it went through them: 1, 2, 3… */
+static void
+draw_order (LabStateDiagram *self,
+            cairo_t         *cr,
+            const Metrics   *m,
+            const Palette   *p)
+{
   for (guint i = 0; i < self->n_trace; i++)
     {
-      const Place *p = trace_place (self, i);
+      const Place *place = trace_place (self, i);
       g_autofree char *n = g_strdup_printf ("%u", i + 1);
-      g_autoptr(PangoLayout) layout = make_layout (widget, n, TRUE, 0.75);
-      double cx, cy, r = m.pad * 1.4, bx, by;
+      g_autoptr(PangoLayout) layout = make_layout (GTK_WIDGET (self), n, TRUE, 0.75);
+      double cx, cy, r = m->pad * 1.4, bx, by;
       guint same_before = 0;
 
-      if (p == NULL)
+      if (place == NULL)
         continue;
       for (guint j = 0; j < i; j++)
-        same_before += trace_place (self, j) == p;
+        same_before += trace_place (self, j) == place;
 
-      box_center (&m, p, &cx, &cy);
-      bx = cx - m.box_w / 2 + r + same_before * (2.2 * r);
-      by = cy - m.box_h / 2;
+      box_center (m, place, &cx, &cy);
+      bx = cx - m->box_w / 2 + r + same_before * (2.2 * r);
+      by = cy - m->box_h / 2;
       cairo_arc (cr, bx, by, r, 0, 2 * G_PI);
-      gdk_cairo_set_source_rgba (cr, &fg);
+      gdk_cairo_set_source_rgba (cr, &p->fg);
       cairo_fill (cr);
-      cairo_set_source_rgba (cr, 1 - fg.red, 1 - fg.green, 1 - fg.blue, 1);
+      cairo_set_source_rgba (cr, 1 - p->fg.red, 1 - p->fg.green, 1 - p->fg.blue, 1);
       show_layout_centered (cr, layout, bx, by);
     }
+}
 
-  /* A listening socket's accept queue, against its limit. */
+/* Below the states: a listening socket's accept queue, against its limit;
+ * or, with nothing to show, what to choose. */
+static void
+draw_footer (LabStateDiagram *self,
+             cairo_t         *cr,
+             const Metrics   *m,
+             const Palette   *p)
+{
+  double y = m->title_h + 7 * (m->box_h + m->gap_y) + m->pad;
+
   if (self->listening)
     {
       /* Translators: connections the kernel completed, waiting for accept (), of the most it queues. */
       g_autofree char *text = g_strdup_printf (_("Accept queue: %u waiting, of at most %u"),
                                                self->queue_length, self->queue_limit);
-      g_autoptr(PangoLayout) layout = make_layout (widget, text, FALSE, 1.0);
-      double y = m.title_h + 7 * (m.box_h + m.gap_y) + m.pad;
-      double slot = m.box_h * 0.8;
+      g_autoptr(PangoLayout) layout = make_layout (GTK_WIDGET (self), text, FALSE, 1.0);
+      double slot = m->box_h * 0.8;
       guint slots = MIN (self->queue_limit, 32u);
       int lw, lh;
 
       pango_layout_get_pixel_size (layout, &lw, &lh);
-      gdk_cairo_set_source_rgba (cr, &fg);
+      gdk_cairo_set_source_rgba (cr, &p->fg);
       cairo_move_to (cr, 0, y);
       pango_cairo_show_layout (cr, layout);
 
       for (guint i = 0; i < slots; i++)
         {
-          rounded_rect (cr, i * (slot + m.pad), y + lh + m.pad, slot, slot, m.pad / 2);
+          rounded_rect (cr, i * (slot + m->pad), y + lh + m->pad, slot, slot, m->pad / 2);
           if (i < self->queue_length)
             {
-              gdk_cairo_set_source_rgba (cr, &accent);
+              gdk_cairo_set_source_rgba (cr, &p->accent);
               cairo_fill_preserve (cr);
             }
-          gdk_cairo_set_source_rgba (cr, &fg);
+          gdk_cairo_set_source_rgba (cr, &p->fg);
           cairo_set_line_width (cr, 1.5);
           cairo_stroke (cr);
         }
@@ -584,15 +634,44 @@ lab_state_diagram_snapshot (GtkWidget   *widget,
   else if (self->connection == NULL)
     {
       g_autoptr(PangoLayout) layout =
-        make_layout (widget, _("Choose a TCP connection, or start a TCP server, to see its state here."), FALSE, 1.0);
-      double y = m.title_h + 7 * (m.box_h + m.gap_y) + m.pad;
+        make_layout (GTK_WIDGET (self), _("Choose a TCP connection, or start a TCP server, to see its state here."),
+                     FALSE, 1.0);
 
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-      pango_layout_set_width (layout, (int) (m.width * PANGO_SCALE));
+      set_source_fg (cr, p, 0.6);
+      pango_layout_set_width (layout, (int) (m->width * PANGO_SCALE));
       pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
       cairo_move_to (cr, 0, y);
       pango_cairo_show_layout (cr, layout);
     }
+}
+
+static void
+lab_state_diagram_snapshot (GtkWidget   *widget,
+                            GtkSnapshot *snapshot)
+{
+  LabStateDiagram *self = LAB_STATE_DIAGRAM (widget);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  Metrics m;
+  Palette p;
+  double scale;
+  cairo_t *cr;
+
+  get_metrics (widget, &m);
+  get_palette (widget, &p);
+
+  /* Fit, and grow into a tall pane up to half as large again. */
+  scale = MIN (1.5, MIN ((width - 24) / m.width, (height - 24) / m.height));
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_translate (cr, (width - m.width * scale) / 2, 12);
+  cairo_scale (cr, scale, scale);
+
+  draw_title (self, cr, &m, &p);
+  draw_edges (self, cr, &m, &p);
+  draw_trace (self, cr, &m, &p);
+  draw_states (self, cr, &m, &p);
+  draw_order (self, cr, &m, &p);
+  draw_footer (self, cr, &m, &p);
 
   cairo_destroy (cr);
 }

@@ -16,6 +16,5 @@ GtkWidget   *lab_state_diagram_new            (void);
 void         lab_state_diagram_set_source     (LabStateDiagram *self,
                                                LabEndpoint     *endpoint,
                                                LabConnection   *connection);
-LabTcpState  lab_state_diagram_get_current    (LabStateDiagram *self);
 
 G_END_DECLS

@@ -5,9 +5,9 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 
-#include "lab-explanation.h"
+#include "lab-explain-markup.h"
+#include "lab-format.h"
 #include "lab-step-bar.h"
-#include "lab-timeline-view.h"
 
 /* Step mode, as a class sees it: the call that Space makes next, whose it
  * is, what it does and what its arguments mean; and the call made last,
@@ -87,8 +87,8 @@ count_held (LabStepBar *self)
 static char *
 describe_call (LabEvent *event)
 {
-  g_autofree char *call = lab_timeline_format_event (event);
-  g_autofree char *result = lab_timeline_format_result (event);
+  g_autofree char *call = lab_format_event (event);
+  g_autofree char *result = lab_format_result (event);
 
   /* Translators: a call and what it returned, e.g. “socket (AF_INET, SOCK_STREAM, 0) → 3”. */
   return g_strdup_printf (_("%s → %s"), call, result);
@@ -108,8 +108,8 @@ update (LabStepBar *self)
   if (held != NULL)
     {
       g_autofree char *heading = NULL;
-      g_autofree char *call = lab_timeline_format_event (held);
-      g_autofree char *markup = lab_explanation_markup_for_event (held, LAB_EXPLAIN_BRIEF);
+      g_autofree char *call = lab_format_event (held);
+      g_autofree char *markup = lab_explain_markup_for_event (held, LAB_EXPLAIN_MARKUP_BRIEF);
       guint others = count_held (self) - 1;
 
       if (others > 0)
@@ -129,7 +129,7 @@ update (LabStepBar *self)
     }
   else if (waiting)
     {
-      g_autofree char *call = lab_timeline_format_event (self->last);
+      g_autofree char *call = lab_format_event (self->last);
       const LabExplanation *explanation = lab_explain_call (lab_event_get_call_name (self->last));
       /* Translators: %s is an endpoint's name. */
       g_autofree char *heading = g_strdup_printf (_("%s waits in this call"), lab_event_get_endpoint_name (self->last));
@@ -142,17 +142,16 @@ update (LabStepBar *self)
   else if (failed != NULL)
     {
       g_autofree char *call = describe_call (self->failure);
-      g_autofree char *means = g_markup_escape_text (failed->means, -1);
-      g_autofree char *remedy = g_markup_escape_text (failed->remedy, -1);
-      g_autofree char *try = g_markup_escape_text (_("What to try:"), -1);
-      g_autofree char *markup = g_strdup_printf ("<b>%s</b>  %s\n<b>%s</b>  %s", failed->name, means, try, remedy);
+      g_autoptr(GString) markup = g_string_new (NULL);
       /* Translators: %s is an endpoint's name. */
       g_autofree char *heading = g_strdup_printf (_("A call of %s failed"),
                                                   lab_event_get_endpoint_name (self->failure));
 
+      lab_explain_markup_append (markup, failed->name, failed->means);
+      lab_explain_markup_append (markup, _("What to try:"), failed->remedy);
       gtk_label_set_text (self->heading_label, heading);
       gtk_label_set_text (self->call_label, call);
-      gtk_label_set_markup (self->explanation_label, markup);
+      gtk_label_set_markup (self->explanation_label, markup->str);
     }
   else
     {

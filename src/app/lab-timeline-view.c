@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-colours.h"
+#include "lab-format.h"
 #include "lab-hex.h"
 #include "lab-timeline-view.h"
 
@@ -118,12 +119,6 @@ lab_timeline_view_select (LabTimelineView *self,
   return FALSE;
 }
 
-gboolean
-lab_timeline_view_get_following (LabTimelineView *self)
-{
-  return self->following;
-}
-
 /**
  * lab_timeline_view_set_toolbar_visible:
  *
@@ -136,58 +131,6 @@ lab_timeline_view_set_toolbar_visible (LabTimelineView *self,
   g_return_if_fail (LAB_IS_TIMELINE_VIEW (self));
 
   gtk_widget_set_visible (self->toolbar, visible);
-}
-
-/**
- * lab_timeline_format_event:
- *
- * Returns: the event column's text: a call and its arguments, a state, the
- *   bytes escaped, a note
- */
-char *
-lab_timeline_format_event (LabEvent *event)
-{
-  switch (lab_event_get_kind (event))
-    {
-    case LAB_EVENT_CALL:
-      {
-        g_autofree char *args = lab_event_dup_args (event);
-
-        return g_strdup_printf ("%s (%s)", lab_event_get_call_name (event), args);
-      }
-    case LAB_EVENT_STATE:
-    case LAB_EVENT_DATA:
-    case LAB_EVENT_NOTE:
-    default:
-      return lab_event_dup_summary (event);
-    }
-}
-
-/**
- * lab_timeline_format_result:
- *
- * Returns: the result column's text: what a call returned, its errno, or
- *   that it still waits; empty for other events
- */
-char *
-lab_timeline_format_result (LabEvent *event)
-{
-  g_autofree char *result = NULL;
-  const char *err = NULL;
-
-  if (lab_event_get_kind (event) != LAB_EVENT_CALL)
-    return g_strdup ("");
-
-  if (!lab_event_get_finished (event))
-    /* Translators: a call that has not returned yet. */
-    return g_strdup (_("waiting…"));
-
-  result = lab_event_dup_result (event);
-  err = lab_event_get_errno_name (event);
-  if (err != NULL)
-    return g_strdup_printf ("%s %s", result, err);
-
-  return g_steal_pointer (&result);
 }
 
 static char *
@@ -271,11 +214,11 @@ bind_cell (GtkSignalListItemFactory *factory,
       break;
 
     case COLUMN_EVENT:
-      text = lab_timeline_format_event (event);
+      text = lab_format_event (event);
       break;
 
     case COLUMN_RESULT:
-      text = lab_timeline_format_result (event);
+      text = lab_format_result (event);
       gtk_widget_remove_css_class (label, "call-failed");
       gtk_widget_remove_css_class (label, "call-waiting");
       if (lab_event_get_kind (event) == LAB_EVENT_CALL)

@@ -19,9 +19,5 @@ gboolean    lab_timeline_view_select         (LabTimelineView *self,
 GListModel *lab_timeline_view_get_model      (LabTimelineView *self);
 void        lab_timeline_view_set_toolbar_visible (LabTimelineView *self,
                                                    gboolean         visible);
-gboolean    lab_timeline_view_get_following  (LabTimelineView *self);
-
-char       *lab_timeline_format_event        (LabEvent        *event);
-char       *lab_timeline_format_result       (LabEvent        *event);
 
 G_END_DECLS

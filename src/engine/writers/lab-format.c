@@ -13,7 +13,8 @@
 
 /* One event as a line of text or of JSON: what protolab-cli prints and the
  * timeline's exports write. A blocking call is two lines, when it began and
- * when it returned. */
+ * when it returned. And an event in a few words, and a call's result, as
+ * the window's timeline, step bar and details show them. */
 
 static double
 seconds (gint64 us)
@@ -77,6 +78,59 @@ lab_format_text (LabEvent *event,
     }
 
   return g_string_free (line, FALSE);
+}
+
+/**
+ * lab_format_event:
+ *
+ * Returns: the event in a few words, with no time nor endpoint, as a list
+ *   of events shows it: a call and its arguments, a state, the bytes
+ *   escaped, a note
+ */
+char *
+lab_format_event (LabEvent *event)
+{
+  switch (lab_event_get_kind (event))
+    {
+    case LAB_EVENT_CALL:
+      {
+        g_autofree char *args = lab_event_dup_args (event);
+
+        return g_strdup_printf ("%s (%s)", lab_event_get_call_name (event), args);
+      }
+    case LAB_EVENT_STATE:
+    case LAB_EVENT_DATA:
+    case LAB_EVENT_NOTE:
+    default:
+      return lab_event_dup_summary (event);
+    }
+}
+
+/**
+ * lab_format_result:
+ *
+ * Returns: what a call returned and its errno, or that it still waits, to
+ *   stand beside lab_format_event(); empty for other events
+ */
+char *
+lab_format_result (LabEvent *event)
+{
+  g_autofree char *result = NULL;
+  const char *err = NULL;
+
+  if (lab_event_get_kind (event) != LAB_EVENT_CALL)
+    return g_strdup ("");
+
+  if (!lab_event_get_finished (event))
+    /* Translators: a call that has not returned yet. */
+    return g_strdup (_("waiting…"));
+
+  result = lab_event_dup_result (event);
+  err = lab_event_get_errno_name (event);
+  if (err != NULL)
+    return g_strdup_printf ("%s %s", result, err);
+
+  return g_steal_pointer (&result);
 }
 
 static void

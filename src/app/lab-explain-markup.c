@@ -5,15 +5,21 @@
 #include <glib/gi18n.h>
 
 #include "lab-errno.h"
-#include "lab-explanation.h"
+#include "lab-explain-markup.h"
 
-/* An explanation as Pango markup: a bold heading before each part, for a
- * label that wraps. */
+/* The engine's explanations (lab_explain_call (), lab_explain_error ()) as
+ * Pango markup: a bold heading before each part, for a label that wraps. */
 
-static void
-append_part (GString    *out,
-             const char *heading,
-             const char *text)
+/**
+ * lab_explain_markup_append:
+ * @text: (nullable): the part, or %NULL for none
+ *
+ * Adds @text to @out on a line of its own, after @heading in bold.
+ */
+void
+lab_explain_markup_append (GString    *out,
+                           const char *heading,
+                           const char *text)
 {
   g_autofree char *h = NULL;
   g_autofree char *t = NULL;
@@ -29,7 +35,7 @@ append_part (GString    *out,
 }
 
 /**
- * lab_explanation_markup_for_event:
+ * lab_explain_markup_for_event:
  * @event: a call, finished or not, or held in step mode
  *
  * Returns: (nullable): what the call does and, when it failed, what its
@@ -37,8 +43,8 @@ append_part (GString    *out,
  *   a name the lab explains
  */
 char *
-lab_explanation_markup_for_event (LabEvent         *event,
-                                  LabExplainDetail  detail)
+lab_explain_markup_for_event (LabEvent               *event,
+                              LabExplainMarkupDetail  detail)
 {
   const LabExplanation *call;
   const LabExplanation *error = NULL;
@@ -57,17 +63,18 @@ lab_explanation_markup_for_event (LabEvent         *event,
       /* Translators: a heading: what the error a call returned means; %s is its name, e.g. ECONNREFUSED. */
       g_autofree char *heading = g_strdup_printf (_("%s:"), error->name);
 
-      append_part (out, heading, error->means);
-      append_part (out, _("What to try:"), error->remedy);
+      lab_explain_markup_append (out, heading, error->means);
+      lab_explain_markup_append (out, _("What to try:"), error->remedy);
     }
 
-  append_part (out, _("What it does:"), call->what);
-  if (detail & LAB_EXPLAIN_FULL)
-    append_part (out, _("In GLib:"), call->gio);
-  append_part (out, _("Its arguments:"), call->arguments);
-  append_part (out, _("When it waits:"), call->waits != NULL ? call->waits : _("It never waits."));
-  if (detail & LAB_EXPLAIN_FULL)
-    append_part (out, _("What it returns:"), call->result);
+  lab_explain_markup_append (out, _("What it does:"), call->what);
+  if (detail & LAB_EXPLAIN_MARKUP_FULL)
+    lab_explain_markup_append (out, _("In GLib:"), call->gio);
+  lab_explain_markup_append (out, _("Its arguments:"), call->arguments);
+  lab_explain_markup_append (out, _("When it waits:"),
+                             call->waits != NULL ? call->waits : _("It never waits."));
+  if (detail & LAB_EXPLAIN_MARKUP_FULL)
+    lab_explain_markup_append (out, _("What it returns:"), call->result);
 
   return g_string_free (out, FALSE);
 }

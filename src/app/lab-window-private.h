@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "lab-bytes-view.h"
+#include "lab-endpoint-panel.h"
+#include "lab-event-details.h"
+#include "lab-state-diagram.h"
+#include "lab-step-bar.h"
+#include "lab-timeline-view.h"
+#include "lab-window.h"
+
+G_BEGIN_DECLS
+
+/* The window, as its three files share it: lab-window.c lays out the
+ * bench, the timeline and the inspector; lab-window-actions.c holds the
+ * win.* actions; lab-window-files.c opens, saves and exports. */
+
+#define LAB_EXPERIMENT_SUFFIX ".protolab"
+
+struct _LabWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  LabSession           *session;
+  LabTimelineView      *timeline_view;
+  LabStepBar           *step_bar;
+  LabEndpointPanel     *current_panel;
+  guint                 scroll_idle;
+  gboolean              presenting;
+  gboolean              placed;
+
+  GtkPaned             *outer_paned;     /* the window's child, so not bound */
+  GFile                *file;            /* the experiment's, once opened or saved */
+  guint64               shown_connection; /* the one in the bytes view, to export */
+  char                 *export_kind;
+  GtkNativeDialog      *chooser;
+  GCancellable         *cancellable;     /* of the files read and written */
+
+  /* Template widgets (none a direct child of the window: GTK 4.8 would
+   * unparent them twice on dispose) */
+  GtkBox               *bench_box;
+  GtkScrolledWindow    *bench_scroller;
+  GtkStack             *bench_stack;
+  GtkWidget            *breakpoints_button;
+  LabBytesView         *bytes_view;
+  LabEventDetails      *details;
+  GtkBox               *inspector_box;
+  GtkStack             *inspector_stack;
+  GtkLabel             *lesson_notes;
+  GtkRevealer          *lesson_revealer;
+  GtkScrolledWindow    *lesson_scroller;
+  GtkLabel             *lesson_steps;
+  GtkLabel             *lesson_title;
+  GMenu                *lessons_section;
+  GtkPaned             *main_paned;
+  GMenu                *recent_section;
+  LabStateDiagram      *state_diagram;
+  GtkBox               *timeline_slot;
+};
+
+/* lab-window.c */
+void  lab_window_add_endpoint        (LabWindow       *self,
+                                      LabEndpointKind  kind);
+void  lab_window_load_experiment     (LabWindow       *self,
+                                      LabExperiment   *experiment,
+                                      GFile           *file);
+void  lab_window_show_message        (LabWindow       *self,
+                                      GtkMessageType   type,
+                                      const char      *primary,
+                                      const char      *secondary);
+
+/* lab-window-actions.c */
+void  lab_window_actions_class_init  (LabWindowClass  *klass);
+void  lab_window_actions_init        (LabWindow       *self);
+void  lab_window_actions_update      (LabWindow       *self);
+
+/* lab-window-files.c */
+void  lab_window_files_init          (LabWindow       *self);
+void  lab_window_files_open_lesson   (LabWindow       *self,
+                                      const char      *id);
+void  lab_window_files_save_to       (LabWindow       *self,
+                                      GFile           *file);
+void  lab_window_files_export_to     (LabWindow       *self,
+                                      const char      *kind,
+                                      GFile           *file);
+char *lab_window_files_export_name   (LabWindow       *self,
+                                      const char      *kind);
+
+G_END_DECLS
