@@ -16,9 +16,9 @@
  * session and its timeline; only the reading and writing of the disk go
  * on meanwhile, and the window's cancellable stops them when it closes. */
 
-/* Further than any experiment goes (the engine takes none over 256 KiB): a
- * larger file is read only this far, then refused as too large. */
-#define READ_LIMIT (1024 * 1024)
+/* A file larger than an experiment can be is read one byte past the
+ * limit, then refused by the engine as too large. */
+#define READ_LIMIT (LAB_EXPERIMENT_MAX_FILE_SIZE + 1)
 
 /* ---- Files and lessons ---- */
 

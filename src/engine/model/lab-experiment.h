@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LabExperiment, lab_experiment, LAB, EXPERIMENT, GObject)
 
+/* The largest file that can be an experiment. */
+#define LAB_EXPERIMENT_MAX_FILE_SIZE (256 * 1024)
+
 /* A saved bench: endpoints with their whole configuration, a title, notes
  * and the steps to try. Stored as a key file (`.protolab`); the bundled
  * ones are the lessons. Reading one never runs anything: it only fills in

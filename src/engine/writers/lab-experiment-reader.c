@@ -15,7 +15,6 @@
  * is read and checked before it is used. What the lab does not know is
  * left out and said in the warnings. */
 
-#define MAX_FILE_SIZE     (256 * 1024)
 #define MAX_STRING        4096
 #define MAX_INITIAL_DATA  (64 * 1024)
 
@@ -656,11 +655,12 @@ lab_experiment_new_from_data (const char  *data,
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
-  if (length > MAX_FILE_SIZE)
+  if (length > LAB_EXPERIMENT_MAX_FILE_SIZE)
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
                    /* Translators: %u is a size in KiB. */
-                   _("The file is larger than %u KiB: it is not an experiment"), MAX_FILE_SIZE / 1024);
+                   _("The file is larger than %u KiB: it is not an experiment"),
+                   LAB_EXPERIMENT_MAX_FILE_SIZE / 1024);
       return NULL;
     }
   if (memchr (data, '\0', length) != NULL)
@@ -762,7 +762,7 @@ lab_experiment_new_from_file (GFile         *file,
     return NULL;
 
   /* One byte more than is allowed, to know that there was more. */
-  bytes = g_input_stream_read_bytes (G_INPUT_STREAM (stream), MAX_FILE_SIZE + 1, cancellable, error);
+  bytes = g_input_stream_read_bytes (G_INPUT_STREAM (stream), LAB_EXPERIMENT_MAX_FILE_SIZE + 1, cancellable, error);
   if (bytes == NULL)
     return NULL;
 
