@@ -381,11 +381,9 @@ configure (Cli                *cli,
     g_object_set (config, "rcvbuf", cli->rcvbuf, NULL);
   if (cli->sndbuf > 0)
     g_object_set (config, "sndbuf", cli->sndbuf, NULL);
+  lab_endpoint_config_bind_client_timeouts (config);
   if (cli->timeout > 0)
-    g_object_set (config,
-                  "connect-timeout", (guint) (cli->timeout * 1000),
-                  "recv-timeout", (guint) (cli->timeout * 1000),
-                  NULL);
+    g_object_set (config, "connect-timeout", (guint) (cli->timeout * 1000), NULL);
   if (cli->local_address != NULL)
     g_object_set (config, "local-address", cli->local_address, NULL);
   if (cli->local_port > 0)
