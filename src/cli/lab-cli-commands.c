@@ -19,8 +19,6 @@ int
 lab_cli_code (int    argc,
               char **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(LabExperiment) experiment = NULL;
   g_autofree char *language_name = NULL;
   g_autofree char *endpoint_name = NULL;
@@ -32,22 +30,10 @@ lab_cli_code (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("FILE|LESSON"));
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, _("Print the program each endpoint of an experiment runs, in Python "
-                                           "or in C, ready to save and run."));
-
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      lab_cli_usage_error ("code", error->message);
-      return 2;
-    }
-  if (argc != 2)
-    {
-      lab_cli_usage_error ("code", _("Give one experiment file"));
-      return 2;
-    }
+  if (!lab_cli_parse_experiment_command ("code", _("Print the program each endpoint of an experiment runs, in "
+                                                  "Python or in C, ready to save and run."),
+                                         entries, &argc, &argv))
+    return 2;
   if (language_name != NULL && !lab_code_language_from_string (language_name, &language))
     {
       g_autofree char *message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"),
@@ -124,12 +110,11 @@ lab_cli_explain (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("NAME"));
-  g_option_context_set_summary (context, _("Explain a socket call (accept, g_socket_accept…) or an error "
-                                           "(ECONNREFUSED, EAI_NONAME…): what it does or means, when it "
-                                           "waits, what it returns, what to try."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  context = lab_cli_context_new (_("NAME"),
+                                 _("Explain a socket call (accept, g_socket_accept…) or an error "
+                                   "(ECONNREFUSED, EAI_NONAME…): what it does or means, when it "
+                                   "waits, what it returns, what to try."),
+                                 entries);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

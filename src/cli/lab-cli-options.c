@@ -11,6 +11,29 @@
 /* What the command line says: the words options take, the experiment it
  * names, and an endpoint's options read into its configuration. */
 
+/**
+ * lab_cli_context_new:
+ * @parameter: (nullable): what follows the options in --help
+ * @summary: what the command does, translated
+ * @entries: its options
+ *
+ * Returns: (transfer full): a context for a command's options, which
+ *   speaks the lab's language
+ */
+GOptionContext *
+lab_cli_context_new (const char         *parameter,
+                     const char         *summary,
+                     const GOptionEntry *entries)
+{
+  GOptionContext *context = g_option_context_new (parameter);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  return context;
+}
+
 void
 lab_cli_usage_error (const char *command,
                      const char *message)
@@ -116,6 +139,56 @@ lab_cli_load_experiment (const char *arg)
   return experiment;
 }
 
+/**
+ * lab_cli_parse_experiment_command:
+ * @command: run or code
+ *
+ * Reads the options of a command that takes one experiment file or
+ * lesson, left in (*@argv)[1].
+ *
+ * Returns: whether it could, once the mistake has been said
+ */
+gboolean
+lab_cli_parse_experiment_command (const char          *command,
+                                  const char          *summary,
+                                  const GOptionEntry  *entries,
+                                  int                 *argc,
+                                  char              ***argv)
+{
+  g_autoptr(GOptionContext) context = lab_cli_context_new (_("FILE|LESSON"), summary, entries);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      lab_cli_usage_error (command, error->message);
+      return FALSE;
+    }
+  if (*argc != 2)
+    {
+      lab_cli_usage_error (command, _("Give one experiment file"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static const char *
+endpoint_summary (LabEndpointKind kind)
+{
+  switch (kind)
+    {
+    case LAB_ENDPOINT_TCP_SERVER:
+      return _("Run a TCP server: socket, bind, listen, then accept and serve clients.");
+    case LAB_ENDPOINT_TCP_CLIENT:
+      return _("Run a TCP client: resolve the host, connect, send, receive.");
+    case LAB_ENDPOINT_UDP_SERVER:
+      return _("Run a UDP server: socket, bind, then recvfrom and answer with sendto.");
+    case LAB_ENDPOINT_UDP_CLIENT:
+    default:
+      return _("Run a UDP client: sendto the server and recvfrom its answer.");
+    }
+}
+
 /* The options of an endpoint command: those every kind has, then those of
  * servers or clients, then those of the one kind. */
 static GOptionContext *
@@ -175,10 +248,8 @@ endpoint_context_new (LabCliOptions   *o,
     { "connect", 0, 0, G_OPTION_ARG_NONE, &o->udp_connect, N_("connect () the UDP socket to the server first"), NULL },
     { NULL }
   };
-  GOptionContext *context = g_option_context_new (NULL);
+  GOptionContext *context = lab_cli_context_new (NULL, endpoint_summary (kind), common);
 
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
   if (lab_endpoint_kind_is_server (kind))
     g_option_context_add_main_entries (context, server_entries, GETTEXT_PACKAGE);
   else
@@ -191,23 +262,6 @@ endpoint_context_new (LabCliOptions   *o,
     g_option_context_add_main_entries (context, udp_client_entries, GETTEXT_PACKAGE);
 
   return context;
-}
-
-static const char *
-endpoint_summary (LabEndpointKind kind)
-{
-  switch (kind)
-    {
-    case LAB_ENDPOINT_TCP_SERVER:
-      return _("Run a TCP server: socket, bind, listen, then accept and serve clients.");
-    case LAB_ENDPOINT_TCP_CLIENT:
-      return _("Run a TCP client: resolve the host, connect, send, receive.");
-    case LAB_ENDPOINT_UDP_SERVER:
-      return _("Run a UDP server: socket, bind, then recvfrom and answer with sendto.");
-    case LAB_ENDPOINT_UDP_CLIENT:
-    default:
-      return _("Run a UDP client: sendto the server and recvfrom its answer.");
-    }
 }
 
 /**
@@ -227,8 +281,6 @@ lab_cli_options_parse (LabCliOptions    *options,
 {
   g_autoptr(GOptionContext) context = endpoint_context_new (options, kind);
   g_autoptr(GError) error = NULL;
-
-  g_option_context_set_summary (context, endpoint_summary (kind));
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

@@ -56,43 +56,51 @@ typedef struct {
   LabCliFormat  output;
 } LabCliOptions;
 
-void           lab_cli_usage_error       (const char         *command,
-                                          const char         *message);
-gboolean       lab_cli_parse_choice      (const char         *command,
-                                          const char         *option,
-                                          const char         *value,
-                                          GType               type,
-                                          const char        **aliases,
-                                          int                *result);
-gboolean       lab_cli_parse_format      (const char         *command,
-                                          const char         *format,
-                                          LabCliFormat       *output);
-LabExperiment *lab_cli_load_experiment   (const char         *arg);
+GOptionContext *lab_cli_context_new              (const char          *parameter,
+                                                  const char          *summary,
+                                                  const GOptionEntry  *entries);
+gboolean        lab_cli_parse_experiment_command (const char          *command,
+                                                  const char          *summary,
+                                                  const GOptionEntry  *entries,
+                                                  int                 *argc,
+                                                  char              ***argv);
+void            lab_cli_usage_error              (const char          *command,
+                                                  const char          *message);
+gboolean        lab_cli_parse_choice             (const char          *command,
+                                                  const char          *option,
+                                                  const char          *value,
+                                                  GType                type,
+                                                  const char         **aliases,
+                                                  int                 *result);
+gboolean        lab_cli_parse_format             (const char          *command,
+                                                  const char          *format,
+                                                  LabCliFormat        *output);
+LabExperiment  *lab_cli_load_experiment          (const char          *arg);
 
-gboolean       lab_cli_options_parse     (LabCliOptions      *options,
-                                          LabEndpointKind     kind,
-                                          const char         *command,
-                                          int                 argc,
-                                          char              **argv);
-gboolean       lab_cli_options_configure (LabCliOptions      *options,
-                                          const char         *command,
-                                          LabEndpointConfig  *config);
-void           lab_cli_options_clear     (LabCliOptions      *options);
+gboolean        lab_cli_options_parse            (LabCliOptions       *options,
+                                                  LabEndpointKind      kind,
+                                                  const char          *command,
+                                                  int                  argc,
+                                                  char               **argv);
+gboolean        lab_cli_options_configure        (LabCliOptions       *options,
+                                                  const char          *command,
+                                                  LabEndpointConfig   *config);
+void            lab_cli_options_clear            (LabCliOptions       *options);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LabCliOptions, lab_cli_options_clear)
 
-int            lab_cli_run_endpoint      (LabEndpointKind     kind,
-                                          const char         *command,
-                                          int                 argc,
-                                          char              **argv);
-int            lab_cli_run_experiment    (int                 argc,
-                                          char              **argv);
+int             lab_cli_run_endpoint             (LabEndpointKind      kind,
+                                                  const char          *command,
+                                                  int                  argc,
+                                                  char               **argv);
+int             lab_cli_run_experiment           (int                  argc,
+                                                  char               **argv);
 
-int            lab_cli_code              (int                 argc,
-                                          char              **argv);
-int            lab_cli_lessons           (int                 argc,
-                                          char              **argv);
-int            lab_cli_explain           (int                 argc,
-                                          char              **argv);
+int             lab_cli_code                     (int                  argc,
+                                                  char               **argv);
+int             lab_cli_lessons                  (int                  argc,
+                                                  char               **argv);
+int             lab_cli_explain                  (int                  argc,
+                                                  char               **argv);
 
 G_END_DECLS

@@ -294,8 +294,6 @@ int
 lab_cli_run_experiment (int    argc,
                         char **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(LabExperiment) experiment = NULL;
   g_autoptr(LabSession) session = NULL;
   g_autofree char *backend_name = NULL;
@@ -312,22 +310,10 @@ lab_cli_run_experiment (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("FILE|LESSON"));
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, _("Play an experiment (.protolab): start its servers, then its clients, "
-                                           "and print the timeline until all have stopped."));
-
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      lab_cli_usage_error ("run", error->message);
-      return 2;
-    }
-  if (argc != 2)
-    {
-      lab_cli_usage_error ("run", _("Give one experiment file"));
-      return 2;
-    }
+  if (!lab_cli_parse_experiment_command ("run", _("Play an experiment (.protolab): start its servers, then its "
+                                                 "clients, and print the timeline until all have stopped."),
+                                         entries, &argc, &argv))
+    return 2;
   if (!lab_cli_parse_choice ("run", "backend", backend_name, LAB_TYPE_BACKEND_KIND, NULL, &backend) ||
       !lab_cli_parse_format ("run", format, &run.format))
     return 2;

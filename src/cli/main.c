@@ -60,9 +60,10 @@ main (int   argc,
   if (argc > 1 && g_str_equal (argv[1], "code"))
     return lab_cli_code (argc - 1, argv + 1);
 
-  context = g_option_context_new (_("COMMAND [OPTION…]"));
-  g_option_context_set_summary (context, _("Run Protolab’s servers and clients from a terminal and print "
-                                           "every socket call they make."));
+  context = lab_cli_context_new (_("COMMAND [OPTION…]"),
+                                 _("Run Protolab’s servers and clients from a terminal and print "
+                                   "every socket call they make."),
+                                 entries);
   g_option_context_set_description (context,
                                     _("Commands:\n"
                                       "  tcp-server   a TCP server (echo, uppercase, time, discard, manual)\n"
@@ -75,8 +76,6 @@ main (int   argc,
                                       "  explain      what a socket call does or an error means\n"
                                       "\n"
                                       "“protolab-cli COMMAND --help” lists a command’s options."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
