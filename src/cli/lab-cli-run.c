@@ -23,8 +23,8 @@ typedef struct {
   LabCliFormat      format;
   gboolean          quiet;
   double            duration;
-  gboolean          name_failures;
-  LabEndpoint      *typing_to;
+  gboolean          name_failures;  /* several endpoints: say whose error */
+  LabEndpoint      *typing_to;      /* --stdin: the endpoint lines go to */
   gboolean          sendall;
 
   /* Playing */
