@@ -74,6 +74,25 @@ lab_endpoint_config_is_tcp (LabEndpointConfig *self)
 }
 
 /**
+ * lab_endpoint_config_bind_client_timeouts:
+ *
+ * Makes a client's receive timeout follow its connect timeout, now and
+ * whenever it changes, for a form or a command line that offers a client
+ * one timeout. A file that sets the two apart is loaded without this. A
+ * server has no connect timeout: its receive timeout is left alone.
+ */
+void
+lab_endpoint_config_bind_client_timeouts (LabEndpointConfig *self)
+{
+  g_return_if_fail (LAB_IS_ENDPOINT_CONFIG (self));
+
+  if (lab_endpoint_config_is_server (self))
+    return;
+
+  g_object_bind_property (self, "connect-timeout", self, "recv-timeout", G_BINDING_SYNC_CREATE);
+}
+
+/**
  * lab_endpoint_config_copy:
  *
  * Returns: (transfer full): a new configuration with every property of

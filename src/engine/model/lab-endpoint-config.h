@@ -28,4 +28,6 @@ LabEndpointKind    lab_endpoint_config_get_kind   (LabEndpointConfig *self);
 gboolean           lab_endpoint_config_is_server  (LabEndpointConfig *self);
 gboolean           lab_endpoint_config_is_tcp     (LabEndpointConfig *self);
 
+void               lab_endpoint_config_bind_client_timeouts (LabEndpointConfig *self);
+
 G_END_DECLS

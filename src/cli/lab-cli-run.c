@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <gio/gunixinputstream.h>
+
+#include "lab-cli-private.h"
+#include "lab-format.h"
+#include "lab-session.h"
+
+/* Running: a session played as the lab's Play button plays it, its
+ * timeline printed as it is recorded, until every endpoint has stopped.
+ * One endpoint of tcp-server and the others is a session of one. */
+
+typedef struct {
+  /* What to play and how */
+  LabSession       *session;
+  LabCliFormat      format;
+  gboolean          quiet;
+  double            duration;
+  gboolean          name_failures;  /* several endpoints: say whose error */
+  LabEndpoint      *typing_to;      /* --stdin: the endpoint lines go to */
+  gboolean          sendall;
+
+  /* Playing */
+  GMainLoop        *loop;
+  guint             duration_id;
+  GDataInputStream *stdin_lines;
+  GCancellable     *cancellable;
+  int               exit_status;
+} Run;
+
+static void
+on_recorded (LabTimeline *timeline,
+             LabRecord   *records,
+             guint        n_records,
+             Run         *run)
+{
+  if (run->quiet)
+    return;
+
+  for (guint i = 0; i < n_records; i++)
+    {
+      g_autofree char *line = run->format == LAB_CLI_FORMAT_JSONL
+        ? lab_format_jsonl (records[i].event, records[i].end)
+        : lab_format_text (records[i].event, records[i].end);
+
+      g_print ("%s\n", line);
+    }
+}
+
+static void
+print_summary (LabTimeline *timeline,
+               const char  *name)
+{
+  LabTimelineStats stats;
+
+  lab_timeline_get_stats (timeline, &stats);
+  /* Translators: the closing summary: an endpoint's name, then counts. */
+  g_printerr (_("%s: %llu events recorded (%llu dropped), %llu calls, %llu bytes in, %llu bytes out\n"),
+              name, (unsigned long long) stats.events,
+              (unsigned long long) stats.dropped, (unsigned long long) stats.calls,
+              (unsigned long long) stats.bytes_in, (unsigned long long) stats.bytes_out);
+}
+
+static gboolean
+run_over (Run *run)
+{
+  GListModel *endpoints = lab_session_get_endpoints (run->session);
+
+  if (lab_session_is_playing (run->session))
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      if (lab_endpoint_is_active (endpoint))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void read_next_line (Run *run);
+
+static void
+on_line_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Run *run = data;
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result,
+                                                                     &len, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (line == NULL)
+    {
+      LabEndpointConfig *config = lab_endpoint_get_config (run->typing_to);
+
+      if (error != NULL)
+        g_printerr ("protolab-cli: %s\n", error->message);
+
+      /* End of input: a TCP client says it has no more to send. */
+      if (lab_endpoint_config_get_kind (config) == LAB_ENDPOINT_TCP_CLIENT)
+        lab_endpoint_shutdown_write (run->typing_to, 0, NULL);
+      else if (!lab_endpoint_config_is_server (config))
+        lab_endpoint_stop (run->typing_to);
+      return;
+    }
+
+  {
+    g_autofree char *with_newline = g_strconcat (line, "\n", NULL);
+    g_autoptr(GBytes) bytes = g_bytes_new (with_newline, strlen (with_newline));
+    g_autoptr(GError) send_error = NULL;
+
+    if (!lab_endpoint_send (run->typing_to, 0, bytes, run->sendall, &send_error))
+      g_printerr ("protolab-cli: %s\n", send_error->message);
+  }
+
+  read_next_line (run);
+}
+
+static void
+read_next_line (Run *run)
+{
+  g_data_input_stream_read_line_async (run->stdin_lines, G_PRIORITY_DEFAULT, run->cancellable,
+                                       on_line_read, run);
+}
+
+/* Lines typed are sent once there is an endpoint to take them. */
+static void
+read_stdin (Run *run)
+{
+  g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+
+  run->cancellable = g_cancellable_new ();
+  run->stdin_lines = g_data_input_stream_new (in);
+  read_next_line (run);
+}
+
+static void
+on_state_changed (LabEndpoint *endpoint,
+                  GParamSpec  *pspec,
+                  Run         *run)
+{
+  if (lab_endpoint_get_state (endpoint) == LAB_ENDPOINT_STATE_FAILED)
+    {
+      if (run->name_failures)
+        g_printerr ("protolab-cli: %s: %s\n", lab_endpoint_get_name (endpoint), lab_endpoint_get_error (endpoint));
+      else
+        g_printerr ("protolab-cli: %s\n", lab_endpoint_get_error (endpoint));
+      run->exit_status = 1;
+    }
+
+  if (endpoint == run->typing_to && run->stdin_lines == NULL && lab_endpoint_is_active (endpoint))
+    read_stdin (run);
+
+  if (run_over (run))
+    g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_stop_signal (gpointer data)
+{
+  Run *run = data;
+
+  lab_session_stop_all (run->session);
+  if (run_over (run))
+    g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_duration_over (gpointer data)
+{
+  Run *run = data;
+
+  run->duration_id = 0;
+  on_stop_signal (run);
+  return G_SOURCE_REMOVE;
+}
+
+/* The one run loop: plays the session until every endpoint has stopped,
+ * or a signal or --duration stops them, then prints the summary under
+ * @title. Returns the exit status. */
+static int
+play (Run        *run,
+      const char *title)
+{
+  GListModel *endpoints = lab_session_get_endpoints (run->session);
+  LabTimeline *timeline = lab_session_get_timeline (run->session);
+  guint sigint_id, sigterm_id;
+
+  run->loop = g_main_loop_new (NULL, FALSE);
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      lab_endpoint_set_keep_data (endpoint, FALSE);
+      g_signal_connect (endpoint, "notify::state", G_CALLBACK (on_state_changed), run);
+    }
+
+  g_signal_connect (timeline, "recorded", G_CALLBACK (on_recorded), run);
+  sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, run);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, run);
+  if (run->duration > 0)
+    run->duration_id = g_timeout_add ((guint) (run->duration * 1000), on_duration_over, run);
+
+  lab_session_play (run->session);
+  if (!run_over (run))
+    g_main_loop_run (run->loop);
+
+  if (run->cancellable != NULL)
+    g_cancellable_cancel (run->cancellable);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_clear_handle_id (&run->duration_id, g_source_remove);
+  lab_timeline_flush (timeline);
+  print_summary (timeline, title);
+
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      g_signal_handlers_disconnect_by_data (endpoint, run);
+    }
+  g_signal_handlers_disconnect_by_data (timeline, run);
+  g_clear_object (&run->stdin_lines);
+  g_clear_object (&run->cancellable);
+  g_clear_pointer (&run->loop, g_main_loop_unref);
+
+  return run->exit_status;
+}
+
+/* protolab-cli tcp-server|tcp-client|udp-server|udp-client [OPTION…]: one
+ * endpoint, configured by the options. */
+int
+lab_cli_run_endpoint (LabEndpointKind   kind,
+                      const char       *command,
+                      int               argc,
+                      char            **argv)
+{
+  g_auto(LabCliOptions) options = { 0 };
+  g_autoptr(LabSession) session = NULL;
+  LabTimeline *timeline;
+  LabEndpoint *endpoint;
+  Run run = { 0 };
+
+  if (!lab_cli_options_parse (&options, kind, command, argc, argv))
+    return 2;
+
+  session = lab_session_new ();
+  timeline = lab_session_get_timeline (session);
+  if (options.max_events > 0)
+    lab_timeline_set_limits (timeline, (guint) options.max_events, lab_timeline_get_max_payload (timeline));
+  endpoint = lab_session_add (session, kind);
+  if (!lab_cli_options_configure (&options, command, lab_endpoint_get_config (endpoint)))
+    return 2;
+  lab_endpoint_set_name (endpoint, options.name != NULL ? options.name : command);
+
+  run.session = session;
+  run.format = options.output;
+  run.quiet = options.quiet;
+  run.duration = options.duration;
+  run.typing_to = options.use_stdin ? endpoint : NULL;
+  run.sendall = options.sendall;
+  return play (&run, lab_endpoint_get_name (endpoint));
+}
+
+static void
+print_experiment (LabExperiment *experiment)
+{
+  const char *const *steps = lab_experiment_get_steps (experiment);
+
+  if (lab_experiment_get_title (experiment)[0] != '\0')
+    g_printerr ("# %s\n", lab_experiment_get_title (experiment));
+  if (lab_experiment_get_notes (experiment)[0] != '\0')
+    g_printerr ("%s\n", lab_experiment_get_notes (experiment));
+  for (guint i = 0; steps[i] != NULL; i++)
+    g_printerr ("  %u. %s\n", i + 1, steps[i]);
+}
+
+/* protolab-cli run FILE|LESSON: an experiment's endpoints, all of them. */
+int
+lab_cli_run_experiment (int    argc,
+                        char **argv)
+{
+  g_autoptr(LabExperiment) experiment = NULL;
+  g_autoptr(LabSession) session = NULL;
+  g_autofree char *backend_name = NULL;
+  g_autofree char *format = NULL;
+  const char *const *warnings;
+  GListModel *endpoints;
+  Run run = { .name_failures = TRUE };
+  int backend = -1;
+  const GOptionEntry entries[] = {
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend_name, N_("Make every endpoint use these calls: posix or gio"), "gio|posix" },
+    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &run.duration, N_("Stop after this many seconds"), N_("SECONDS") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("How to print the timeline: text or jsonl"), "text|jsonl" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &run.quiet, N_("Record everything, print only the closing summary"), NULL },
+    { NULL }
+  };
+
+  if (!lab_cli_parse_experiment_command ("run", _("Play an experiment (.protolab): start its servers, then its "
+                                                 "clients, and print the timeline until all have stopped."),
+                                         entries, &argc, &argv))
+    return 2;
+  if (!lab_cli_parse_choice ("run", "backend", backend_name, LAB_TYPE_BACKEND_KIND, NULL, &backend) ||
+      !lab_cli_parse_format ("run", format, &run.format))
+    return 2;
+  if (run.duration < 0)
+    {
+      lab_cli_usage_error ("run", _("Numbers given to options cannot be negative"));
+      return 2;
+    }
+
+  experiment = lab_cli_load_experiment (argv[1]);
+  if (experiment == NULL)
+    return 1;
+  warnings = lab_experiment_get_warnings (experiment);
+  for (guint i = 0; warnings[i] != NULL; i++)
+    g_printerr ("protolab-cli: %s: %s\n", argv[1], warnings[i]);
+  if (!run.quiet)
+    print_experiment (experiment);
+
+  session = lab_session_new ();
+  lab_session_load (session, experiment);
+  endpoints = lab_session_get_endpoints (session);
+  for (guint i = 0; backend >= 0 && i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      g_object_set (lab_endpoint_get_config (endpoint), "backend", backend, NULL);
+    }
+
+  run.session = session;
+  return play (&run, argv[1]);
+}
