@@ -326,12 +326,36 @@ test_stop_wakes (LabTestFixture *f,
     }
 }
 
+/* A client offers one timeout: waiting for data follows the connect
+ * timeout, as it changes; a server's receive timeout is its own. */
+static void
+test_client_timeouts (void)
+{
+  g_autoptr(LabEndpointConfig) client = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
+  g_autoptr(LabEndpointConfig) server = lab_endpoint_config_new (LAB_ENDPOINT_TCP_SERVER);
+  guint recv_timeout;
+
+  g_object_set (client, "connect-timeout", 1500, NULL);
+  lab_endpoint_config_bind_client_timeouts (client);
+  g_object_get (client, "recv-timeout", &recv_timeout, NULL);
+  g_assert_cmpuint (recv_timeout, ==, 1500);
+  g_object_set (client, "connect-timeout", 2500, NULL);
+  g_object_get (client, "recv-timeout", &recv_timeout, NULL);
+  g_assert_cmpuint (recv_timeout, ==, 2500);
+
+  g_object_set (server, "recv-timeout", 700, NULL);
+  lab_endpoint_config_bind_client_timeouts (server);
+  g_object_get (server, "recv-timeout", &recv_timeout, NULL);
+  g_assert_cmpuint (recv_timeout, ==, 700);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   lab_test_init (&argc, &argv);
 
+  g_test_add_func ("/endpoints/client-timeouts", test_client_timeouts);
   lab_test_add_backends ("endpoints", "tcp-echo", test_tcp_echo);
   lab_test_add_backends ("endpoints", "udp-echo", test_udp_echo);
   lab_test_add_backends ("endpoints", "tcp-upper", test_tcp_upper);

@@ -573,8 +573,7 @@ fill_form (LabEndpointPanel *self)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_bind_property (config, "udp-connect", self->udp_connect_check, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  if (!is_server (self))
-    lab_endpoint_config_bind_client_timeouts (config);
+  lab_endpoint_config_bind_client_timeouts (config);
 
   on_address_changed (self);
   on_port_changed (self);
