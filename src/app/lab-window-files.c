@@ -115,6 +115,13 @@ write_bytes (GTask  *task,
              GFile  *file,
              GBytes *bytes)
 {
+  static const char nothing[1];
+  g_autoptr(GBytes) empty = NULL;
+
+  /* Nothing to write is still a file: written from a buffer that is. */
+  if (g_bytes_get_size (bytes) == 0)
+    bytes = empty = g_bytes_new_static (nothing, 0);
+
   g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE,
                                        g_task_get_cancellable (task), on_written, task);
 }
