@@ -7,17 +7,35 @@
 #include "lab-test-engine.h"
 
 static void
-on_recorded (LabTimeline *timeline,
-             LabRecord   *records,
-             guint        n_records,
-             LabTestLog  *log)
+on_recorded (LabTimeline      *timeline,
+             LabTimelineEntry *entries,
+             guint             n_entries,
+             LabTestLog       *log)
 {
-  for (guint i = 0; i < n_records; i++)
+  for (guint i = 0; i < n_entries; i++)
     {
-      g_ptr_array_add (log->all, g_object_ref (records[i].event));
-      g_array_append_val (log->ends, records[i].end);
-      if (!records[i].end)
-        g_ptr_array_add (log->events, g_object_ref (records[i].event));
+      LabEvent *event = lab_timeline_dup_event (timeline, entries[i].record);
+      gpointer at;
+
+      g_ptr_array_add (log->all, g_object_ref (event));
+      g_array_append_val (log->ends, entries[i].end);
+      /* The end of a call stands for the call as it began: the call is
+       * seen as it returned, where it began. */
+      if (entries[i].end &&
+          g_hash_table_lookup_extended (log->positions, GSIZE_TO_POINTER (lab_event_get_seq (event)), NULL, &at))
+        {
+          g_object_unref (log->events->pdata[GPOINTER_TO_UINT (at)]);
+          log->events->pdata[GPOINTER_TO_UINT (at)] = event;
+          continue;
+        }
+      if (!entries[i].end)
+        {
+          g_hash_table_insert (log->positions, GSIZE_TO_POINTER (lab_event_get_seq (event)),
+                               GUINT_TO_POINTER (log->events->len));
+          g_ptr_array_add (log->events, event);
+          continue;
+        }
+      g_object_unref (event);
     }
 }
 
@@ -30,6 +48,7 @@ lab_test_log_new (LabTimeline *timeline)
   log->events = g_ptr_array_new_with_free_func (g_object_unref);
   log->all = g_ptr_array_new_with_free_func (g_object_unref);
   log->ends = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  log->positions = g_hash_table_new (NULL, NULL);
   log->handler = g_signal_connect (timeline, "recorded", G_CALLBACK (on_recorded), log);
 
   return log;
@@ -42,6 +61,7 @@ lab_test_log_free (LabTestLog *log)
   g_ptr_array_unref (log->events);
   g_ptr_array_unref (log->all);
   g_array_unref (log->ends);
+  g_hash_table_unref (log->positions);
   g_object_unref (log->timeline);
   g_free (log);
 }

@@ -10,9 +10,10 @@ G_BEGIN_DECLS
 /* Everything a timeline emitted, in order, for a test to look through. */
 typedef struct {
   LabTimeline *timeline;
-  GPtrArray   *events;   /* LabEvent, each as first recorded */
+  GPtrArray   *events;   /* LabEvent, each where first recorded, as it is now */
   GArray      *ends;     /* gboolean per entry of all, parallel to all */
   GPtrArray   *all;      /* LabEvent per record, ends included */
+  GHashTable  *positions; /* an event's number → where it is in events */
   gulong       handler;
 } LabTestLog;
 

@@ -8,6 +8,7 @@
 #include "lab-call.h"
 #include "lab-codegen.h"
 #include "lab-event-private.h"
+#include "lab-timeline-private.h"
 #include "lab-explain.h"
 #include "lab-test-engine.h"
 
@@ -90,38 +91,64 @@ test_call_names (void)
     }
 }
 
-/* A finished call of @call with arguments of every sort filled. */
+/* A finished call of @call with arguments of every sort filled, as its
+ * backend records them. */
 static LabEvent *
-new_call (LabCall call)
+new_call (LabTimeline *timeline,
+          LabCall      call)
 {
-  LabEvent *event = lab_event_new (LAB_EVENT_CALL);
+  LabRecord record;
+  LabOp op = lab_call_get_op (call);
+  gboolean returns = op == LAB_OP_ACCEPT || op == LAB_OP_RECVFROM || op == LAB_OP_GETSOCKNAME ||
+                     op == LAB_OP_GETPEERNAME;
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", returns ? 40000 : 5000);
 
-  event->call = call;
-  event->op = lab_call_get_op (call);
-  event->backend = lab_call_get_backend (call);
-  event->instrumentation = call == LAB_CALL_SOCK_DIAG;
-  event->fd = 3;
-  event->args.i[0] = AF_INET;
-  event->args.i[1] = SOCK_STREAM;
-  event->args.i[2] = 1;
-  event->args.address = g_inet_socket_address_new_from_string ("127.0.0.1", 5000);
-  event->args.bytes = g_bytes_new_static ("hola", 4);
-  event->args.bytes_len = 4;
-  event->args.text = g_strdup (event->op == LAB_OP_SOCK_DIAG ? "127.0.0.1:5000 ↔ 127.0.0.1:40000" : "localhost");
-  event->result = 4;
-  event->address = g_inet_socket_address_new_from_string ("127.0.0.1", 40000);
-  event->resolved = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (event->resolved, g_inet_socket_address_new_from_string ("127.0.0.1", 5000));
-  return event;
+  lab_record_init (&record, LAB_EVENT_CALL);
+  record.call = call;
+  record.op = op;
+  lab_record_set (&record, LAB_RECORD_GIO, lab_call_get_backend (call) == LAB_BACKEND_GIO);
+  lab_record_set (&record, LAB_RECORD_INSTRUMENTATION, call == LAB_CALL_SOCK_DIAG);
+  record.fd = 3;
+  record.args[0] = AF_INET;
+  record.args[1] = SOCK_STREAM;
+  record.args[2] = 1;
+  record.result = 4;
+  lab_addr_set (&record.address, address);
+
+  if (op == LAB_OP_SEND || op == LAB_OP_SENDTO)
+    record.blob = lab_arena_write (lab_timeline_get_payload_arena (timeline), "hola", record.blob_len = 4);
+  else if (op == LAB_OP_GETADDRINFO)
+    {
+      g_autoptr(GSocketAddress) resolved = g_inet_socket_address_new_from_string ("127.0.0.1", 5000);
+      g_autoptr(GByteArray) blob = g_byte_array_new ();
+      LabAddr addr;
+
+      lab_addr_set (&addr, resolved);
+      g_byte_array_append (blob, (const guint8 *) "localhost", sizeof "localhost");
+      g_byte_array_append (blob, (const guint8 *) &addr, sizeof addr);
+      record.blob = lab_arena_write (lab_timeline_get_text_arena (timeline), blob->data, blob->len);
+      record.blob_len = blob->len;
+    }
+  else
+    {
+      const char *text = op == LAB_OP_SOCK_DIAG ? "127.0.0.1:5000 ↔ 127.0.0.1:40000" : "TRUE";
+
+      record.blob = lab_arena_write (lab_timeline_get_text_arena (timeline), text, strlen (text));
+      record.blob_len = strlen (text);
+    }
+
+  return lab_event_new_for_record (timeline, &record);
 }
 
 /* The event writer has words for every call's arguments and result. */
 static void
 test_event_writer (void)
 {
+  g_autoptr(LabTimeline) timeline = lab_timeline_new ();
+
   for (guint i = 0; i < LAB_N_CALLS; i++)
     {
-      g_autoptr(LabEvent) event = new_call (i);
+      g_autoptr(LabEvent) event = new_call (timeline, i);
       g_autofree char *args = lab_event_dup_args (event);
       g_autofree char *result = lab_event_dup_result (event);
       g_autofree char *summary = lab_event_dup_summary (event);

@@ -299,7 +299,7 @@ is_connected (gpointer data)
 typedef struct {
   LabWindow   *window;
   LabEndpoint *endpoint;
-  LabEvent    *found;
+  LabEvent    *found;     /* owned */
 } DataIn;
 
 static gboolean
@@ -315,7 +315,7 @@ has_data_in (gpointer data)
 
       if (lab_event_get_endpoint_id (event) == lab_endpoint_get_id (d->endpoint) &&
           lab_event_get_kind (event) == LAB_EVENT_DATA && lab_event_get_direction (event) == LAB_DIRECTION_IN)
-        d->found = event;
+        d->found = g_steal_pointer (&event);
     }
 
   return d->found != NULL;
@@ -379,6 +379,7 @@ test_export (void)
   g_assert_true (lab_timeline_view_select (LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window)), in.found));
   bytes = export_to_text (window, "bytes", dir);
   g_assert_cmpstr (bytes, ==, "hola\n");
+  g_clear_object (&in.found);
 
   g_assert_cmpint (g_rmdir (dir), ==, 0);
   close_window (window);

@@ -772,19 +772,22 @@ test_dropped (Fixture       *f,
 
 /* A data event as a connection numbers it: @offset where its bytes start
  * in the stream. */
-static LabEvent *
-new_data (guint64       conn,
-          guint64       offset,
-          const char   *text)
+static void
+append_data (LabTimeline *timeline,
+             guint64      conn,
+             guint64      offset,
+             const char  *text)
 {
-  LabEvent *event = lab_event_new (LAB_EVENT_DATA);
+  LabRecord record;
 
-  event->conn = conn;
-  event->direction = LAB_DIRECTION_IN;
-  event->bytes = g_bytes_new (text, strlen (text));
-  event->real_len = strlen (text);
-  event->offset = offset;
-  return event;
+  lab_record_init (&record, LAB_EVENT_DATA);
+  record.conn = conn;
+  record.sub = LAB_DIRECTION_IN;
+  record.blob = lab_arena_write (lab_timeline_get_payload_arena (timeline), text, strlen (text));
+  record.blob_len = strlen (text);
+  record.real_len = strlen (text);
+  record.offset = offset;
+  lab_timeline_push (timeline, &record);
 }
 
 /* Where a connection's stream has a hole, the bytes are not complete: the
@@ -796,10 +799,10 @@ test_offsets (void)
   g_autoptr(GListStore) store = g_list_store_new (LAB_TYPE_EVENT);
   gboolean complete = FALSE;
 
-  lab_timeline_append (timeline, new_data (7, 0, "uno "));
-  lab_timeline_append (timeline, new_data (8, 0, "otro"));
-  lab_timeline_append (timeline, new_data (7, 4, "dos "));
-  lab_timeline_append (timeline, new_data (7, 8, "tres"));
+  append_data (timeline, 7, 0, "uno ");
+  append_data (timeline, 8, 0, "otro");
+  append_data (timeline, 7, 4, "dos ");
+  append_data (timeline, 7, 8, "tres");
 
   {
     g_autoptr(GBytes) bytes = lab_export_connection_bytes (G_LIST_MODEL (timeline), 7, LAB_DIRECTION_IN,
@@ -841,7 +844,7 @@ static void
 test_still_blocked (void)
 {
   g_autoptr(LabTimeline) timeline = lab_timeline_new ();
-  LabEvent *call = lab_event_new (LAB_EVENT_CALL);
+  LabRecord call;
   g_autofree char *csv = NULL;
   g_autofree char *jsonl = NULL;
   g_autofree char *text = NULL;
@@ -851,13 +854,13 @@ test_still_blocked (void)
   JsonObject *object;
   gsize len;
 
-  call->backend = LAB_BACKEND_POSIX;
-  call->op = LAB_OP_ACCEPT;
-  call->call = LAB_CALL_ACCEPT;
-  call->fd = 3;
-  call->blocking = TRUE;
-  call->finished = FALSE;
-  lab_timeline_append (timeline, call);
+  lab_record_init (&call, LAB_EVENT_CALL);
+  call.op = LAB_OP_ACCEPT;
+  call.call = LAB_CALL_ACCEPT;
+  call.fd = 3;
+  lab_record_set (&call, LAB_RECORD_BLOCKING, TRUE);
+  lab_record_set (&call, LAB_RECORD_FINISHED, FALSE);
+  lab_timeline_push (timeline, &call);
 
   csv = export (G_LIST_MODEL (timeline), LAB_EXPORT_CSV, &len);
   rows = csv_parse (csv, len);

@@ -27,7 +27,12 @@ typedef struct {
   GArray *changes;
 } ModelWatch;
 
-/* Keeps every entry of the "recorded" stream, holding its event. */
+/* Keeps every entry of the "recorded" stream, as an event. */
+typedef struct {
+  LabEvent *event;
+  gboolean  end;
+} Entry;
+
 typedef struct {
   GArray *records;
   guint   batches;
@@ -83,23 +88,21 @@ assert_change (ModelWatch *watch,
 static void
 record_clear (gpointer data)
 {
-  LabRecord *record = data;
+  Entry *entry = data;
 
-  g_clear_object (&record->event);
+  g_clear_object (&entry->event);
 }
 
 static void
-on_recorded (LabTimeline *timeline,
-             gpointer     records,
-             guint        n,
-             RecordLog   *log)
+on_recorded (LabTimeline      *timeline,
+             LabTimelineEntry *entries,
+             guint             n,
+             RecordLog        *log)
 {
-  LabRecord *batch = records;
-
   g_assert_cmpuint (n, >, 0);
   for (guint i = 0; i < n; i++)
     {
-      LabRecord copy = { g_object_ref (batch[i].event), batch[i].end };
+      Entry copy = { lab_timeline_dup_event (timeline, entries[i].record), entries[i].end };
 
       g_array_append_val (log->records, copy);
     }
@@ -110,18 +113,18 @@ static void
 log_records (RecordLog   *log,
              LabTimeline *timeline)
 {
-  log->records = g_array_new (FALSE, FALSE, sizeof (LabRecord));
+  log->records = g_array_new (FALSE, FALSE, sizeof (Entry));
   g_array_set_clear_func (log->records, record_clear);
   log->batches = 0;
   g_signal_connect (timeline, "recorded", G_CALLBACK (on_recorded), log);
 }
 
-static LabRecord *
+static Entry *
 record_at (RecordLog *log,
            guint      index)
 {
   g_assert_cmpuint (index, <, log->records->len);
-  return &g_array_index (log->records, LabRecord, index);
+  return &g_array_index (log->records, Entry, index);
 }
 
 static void
@@ -132,44 +135,93 @@ on_notify_count (GObject    *object,
   (*count)++;
 }
 
-static LabEvent *
+/* Records as the workers write them; the test's thread records them. */
+static LabRecord
 new_note (guint   thread,
           guint64 index)
 {
-  LabEvent *event = lab_event_new (LAB_EVENT_NOTE);
+  LabRecord record;
 
-  event->note = LAB_NOTE_STARTED;
-  event->thread = thread;
-  event->conn = index;
-  return event;
+  lab_record_init (&record, LAB_EVENT_NOTE);
+  record.sub = LAB_NOTE_STARTED;
+  record.thread = thread;
+  record.conn = index;
+  return record;
 }
 
-static LabEvent *
-new_data (LabDirection direction,
-          char         fill,
-          gsize        len,
-          gsize        real_len)
+static LabRecord
+new_data (LabTimeline  *timeline,
+          LabDirection  direction,
+          char          fill,
+          gsize         len,
+          gsize         real_len)
 {
-  LabEvent *event = lab_event_new (LAB_EVENT_DATA);
+  LabRecord record;
   g_autofree char *data = g_malloc (len);
 
   memset (data, fill, len);
-  event->direction = direction;
-  event->bytes = g_bytes_new (data, len);
-  event->real_len = real_len;
-  return event;
+  lab_record_init (&record, LAB_EVENT_DATA);
+  record.sub = direction;
+  record.blob = lab_arena_write (lab_timeline_get_payload_arena (timeline), data, len);
+  record.blob_len = len;
+  record.real_len = real_len;
+  return record;
+}
+
+static LabRecord
+new_call (LabOp    op,
+          guint    thread,
+          gboolean blocking)
+{
+  LabRecord record;
+  LabCall call;
+
+  lab_record_init (&record, LAB_EVENT_CALL);
+  record.op = op;
+  g_assert_true (lab_op_get_call (op, LAB_BACKEND_POSIX, &call));
+  record.call = call;
+  record.thread = thread;
+  lab_record_set (&record, LAB_RECORD_BLOCKING, blocking);
+  lab_record_set (&record, LAB_RECORD_FINISHED, !blocking);
+  return record;
+}
+
+/* Records @record; returns it numbered. */
+static LabRecord
+append (LabTimeline *timeline,
+        LabRecord    record)
+{
+  lab_timeline_push (timeline, &record);
+  return record;
+}
+
+/* Records the end of the blocking call @call, as a worker does. */
+static void
+finish (LabTimeline    *timeline,
+        const LabRecord *call,
+        gint64          end_us,
+        gint64          result,
+        int             err,
+        GSocketAddress *address)
+{
+  LabRecord end = *call;
+
+  lab_record_set (&end, LAB_RECORD_FINISHED | LAB_RECORD_END, TRUE);
+  lab_record_set_duration (&end, end_us);
+  end.result = result;
+  end.err = err;
+  if (address != NULL)
+    lab_addr_set (&end.address, address);
+  lab_timeline_push (timeline, &end);
 }
 
 static LabEvent *
-new_call (LabOp    op,
-          gboolean blocking)
+item_at (LabTimeline *timeline,
+         guint        position)
 {
-  LabEvent *event = lab_event_new (LAB_EVENT_CALL);
+  LabEvent *event = g_list_model_get_item (G_LIST_MODEL (timeline), position);
 
-  event->op = op;
-  g_assert_true (lab_op_get_call (op, LAB_BACKEND_POSIX, &event->call));
-  event->blocking = blocking;
-  event->finished = !blocking;
+  g_assert_nonnull (event);
   return event;
 }
 
@@ -224,7 +276,7 @@ writer_thread (gpointer data)
   g_mutex_unlock (&writer->gate->lock);
 
   for (guint i = 0; i < N_PER_THREAD; i++)
-    lab_timeline_append (writer->timeline, new_note (writer->index, i));
+    append (writer->timeline, new_note (writer->index, i));
 
   return NULL;
 }
@@ -288,8 +340,8 @@ test_threads (void)
       g_assert_cmpuint (lab_event_get_connection (event), ==, next[t]);
       next[t]++;
 
-      /* The stream holds the same object at the same place. */
-      g_assert_true (record_at (&log, i)->event == event);
+      /* The stream holds the same event at the same place. */
+      g_assert_cmpuint (lab_event_get_seq (record_at (&log, i)->event), ==, lab_event_get_seq (event));
       g_assert_false (record_at (&log, i)->end);
     }
   for (guint t = 0; t < N_THREADS; t++)
@@ -308,9 +360,9 @@ test_threads (void)
   g_assert_cmpuint (watch.n, ==, N_THREADS * N_PER_THREAD);
   g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 0);
 
+  g_array_unref (log.records);
   g_assert_finalize_object (timeline);
   g_array_unref (watch.changes);
-  g_array_unref (log.records);
   g_mutex_clear (&gate.lock);
   g_cond_clear (&gate.cond);
 }
@@ -328,7 +380,7 @@ test_flush (void)
   log_records (&log, timeline);
 
   for (guint i = 0; i < 3; i++)
-    lab_timeline_append (timeline, new_note (0, i));
+    append (timeline, new_note (0, i));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 0);
 
   lab_timeline_flush (timeline);
@@ -347,15 +399,15 @@ test_flush (void)
   g_assert_cmpuint (log.batches, ==, 1);
 
   /* Later events go after, numbered on. */
-  lab_timeline_append (timeline, new_note (0, 3));
+  append (timeline, new_note (0, 3));
   lab_timeline_flush (timeline);
   assert_seqs (timeline, 1, 4);
   assert_change (&watch, 1, 3, 0, 1);
   g_assert_cmpuint (log.batches, ==, 2);
 
+  g_array_unref (log.records);
   g_assert_finalize_object (timeline);
   g_array_unref (watch.changes);
-  g_array_unref (log.records);
 }
 
 /* Over max_events the oldest go first, counted as dropped, and the views
@@ -376,7 +428,7 @@ test_max_events (void)
   g_signal_connect (timeline, "notify::n-dropped", G_CALLBACK (on_notify_count), &notified);
 
   for (guint i = 0; i < 250; i++)
-    lab_timeline_append (timeline, new_note (0, i));
+    append (timeline, new_note (0, i));
   lab_timeline_flush (timeline);
 
   /* The newest 100 stay. */
@@ -395,7 +447,7 @@ test_max_events (void)
 
   /* A full store loses its oldest rows to new ones: the ring wraps. */
   for (guint i = 0; i < 30; i++)
-    lab_timeline_append (timeline, new_note (0, 250 + i));
+    append (timeline, new_note (0, 250 + i));
   lab_timeline_flush (timeline);
   assert_seqs (timeline, 181, 280);
   g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 180);
@@ -413,15 +465,15 @@ test_max_events (void)
 
   /* And the smaller ring goes on in order. */
   for (guint i = 0; i < 10; i++)
-    lab_timeline_append (timeline, new_note (0, 280 + i));
+    append (timeline, new_note (0, 280 + i));
   lab_timeline_flush (timeline);
   assert_seqs (timeline, 241, 290);
   g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 240);
   g_assert_cmpuint (watch.n, ==, 50);
 
+  g_array_unref (log.records);
   g_assert_finalize_object (timeline);
   g_array_unref (watch.changes);
-  g_array_unref (log.records);
 }
 
 static char
@@ -454,7 +506,7 @@ test_max_payload (void)
 
   /* 150 bytes in five events: the two oldest lose theirs. */
   for (guint i = 0; i < 5; i++)
-    lab_timeline_append (timeline, new_data (i % 2 ? LAB_DIRECTION_OUT : LAB_DIRECTION_IN, '0' + i, 30, 30));
+    append (timeline, new_data (timeline, i % 2 ? LAB_DIRECTION_OUT : LAB_DIRECTION_IN, '0' + i, 30, 30));
   lab_timeline_flush (timeline);
   assert_seqs (timeline, 1, 5);
   g_assert_cmpint (data_fill (timeline, 0), ==, 'x');
@@ -469,8 +521,8 @@ test_max_payload (void)
 
   /* 90 + 40 is over: the oldest bytes still kept go, and that is enough;
    * a note has none to give. */
-  lab_timeline_append (timeline, new_note (0, 0));
-  lab_timeline_append (timeline, new_data (LAB_DIRECTION_IN, '5', 40, 40));
+  append (timeline, new_note (0, 0));
+  append (timeline, new_data (timeline, LAB_DIRECTION_IN, '5', 40, 40));
   lab_timeline_flush (timeline);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 7);
   g_assert_cmpint (data_fill (timeline, 2), ==, 'x');
@@ -489,7 +541,7 @@ test_max_payload (void)
   }
 
   /* Exactly at the limit, nothing goes. */
-  lab_timeline_append (timeline, new_note (0, 1));
+  append (timeline, new_note (0, 1));
   lab_timeline_flush (timeline);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 8);
   g_assert_cmpint (data_fill (timeline, 3), ==, '3');
@@ -511,10 +563,11 @@ test_stalled_flush (void)
   lab_timeline_set_limits (timeline, 10, 1 << 20);
   g_signal_connect (timeline, "notify::n-dropped", G_CALLBACK (on_notify_count), &notified);
 
-  /* Past twice the limit, the pending list goes back down to the limit. */
+  /* Past twice the limit, what waits unread loses its oldest, a whole
+   * chunk of a thread's records at a time. */
   for (guint i = 0; i < 21; i++)
-    lab_timeline_append (timeline, new_note (0, i));
-  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 11);
+    append (timeline, new_note (0, i));
+  g_assert_cmpuint (lab_timeline_get_n_dropped (timeline), ==, 10);
   g_assert_cmpuint (notified, ==, 0);
 
   lab_timeline_flush (timeline);
@@ -539,79 +592,86 @@ static void
 test_blocking_call (void)
 {
   LabTimeline *timeline = lab_timeline_new ();
-  LabEvent *call = new_call (LAB_OP_ACCEPT, TRUE);
   GSocketAddress *peer = g_inet_socket_address_new_from_string ("127.0.0.1", 4242);
   g_autoptr(LabEvent) item = NULL;
+  LabRecord call;
   ModelWatch watch;
   RecordLog log;
 
   watch_model (&watch, timeline);
   log_records (&log, timeline);
 
-  lab_timeline_append (timeline, new_note (0, 0));
-  lab_timeline_append (timeline, g_object_ref (call));
-  lab_timeline_append (timeline, new_note (0, 1));
+  append (timeline, new_note (0, 0));
+  call = append (timeline, new_call (LAB_OP_ACCEPT, 1, TRUE));
+  append (timeline, new_note (0, 1));
   lab_timeline_flush (timeline);
-  g_assert_false (lab_event_get_finished (call));
-  g_assert_cmpint (lab_event_get_end_time (call), ==, -1);
+  item = item_at (timeline, 1);
+  g_assert_false (lab_event_get_finished (item));
+  g_assert_cmpint (lab_event_get_end_time (item), ==, -1);
   g_assert_cmpuint (watch.changes->len, ==, 1);
+  g_clear_object (&item);
 
   /* Its end waits for a flush, like everything else. */
-  lab_timeline_finish (timeline, call, 1234, 7, 0, g_object_ref (peer));
-  g_assert_false (lab_event_get_finished (call));
+  finish (timeline, &call, 1234, 7, 0, peer);
+  item = item_at (timeline, 1);
+  g_assert_false (lab_event_get_finished (item));
+  g_clear_object (&item);
   lab_test_wait (has_batches, &log, WAIT_MS);
 
-  item = g_list_model_get_item (G_LIST_MODEL (timeline), 1);
-  g_assert_true (item == call);
-  g_assert_true (lab_event_get_finished (call));
-  g_assert_cmpint (lab_event_get_end_time (call), ==, 1234);
-  g_assert_cmpint (lab_event_get_result (call), ==, 7);
-  g_assert_cmpint (lab_event_get_errno (call), ==, 0);
-  g_assert_nonnull (lab_event_get_address (call));
-  g_assert_cmpuint (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (lab_event_get_address (call))), ==, 4242);
+  item = item_at (timeline, 1);
+  g_assert_cmpuint (lab_event_get_seq (item), ==, call.seq);
+  g_assert_true (lab_event_get_finished (item));
+  g_assert_cmpint (lab_event_get_end_time (item), ==, 1234);
+  g_assert_cmpint (lab_event_get_result (item), ==, 7);
+  g_assert_cmpint (lab_event_get_errno (item), ==, 0);
+  g_assert_nonnull (lab_event_get_address (item));
+  g_assert_cmpuint (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (lab_event_get_address (item))), ==, 4242);
 
   /* Its row changed in place, and nothing else happened to the model. */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 3);
   g_assert_cmpuint (watch.changes->len, ==, 2);
   assert_change (&watch, 1, 1, 1, 1);
 
-  /* The stream has it twice: begun, then ended. */
+  /* The stream has it twice: begun, then ended, as it returned. */
   g_assert_cmpuint (log.records->len, ==, 4);
-  g_assert_true (record_at (&log, 1)->event == call);
+  g_assert_cmpuint (lab_event_get_seq (record_at (&log, 1)->event), ==, call.seq);
   g_assert_false (record_at (&log, 1)->end);
-  g_assert_true (record_at (&log, 3)->event == call);
+  g_assert_cmpuint (lab_event_get_seq (record_at (&log, 3)->event), ==, call.seq);
   g_assert_true (record_at (&log, 3)->end);
+  g_assert_cmpint (lab_event_get_result (record_at (&log, 3)->event), ==, 7);
 
   g_clear_object (&item);
-  g_object_unref (call);
   g_object_unref (peer);
+  g_array_unref (log.records);
   g_assert_finalize_object (timeline);
   g_array_unref (watch.changes);
-  g_array_unref (log.records);
 }
 
 /* Calls that return in the same flush are told as one change over their
- * rows; one that failed keeps its errno. */
+ * rows; one that failed keeps its errno. Each thread makes its own. */
 static void
 test_blocking_calls_together (void)
 {
   LabTimeline *timeline = lab_timeline_new ();
-  LabEvent *accept = new_call (LAB_OP_ACCEPT, TRUE);
-  LabEvent *recv = new_call (LAB_OP_RECV, TRUE);
+  g_autoptr(LabEvent) accept = NULL;
+  g_autoptr(LabEvent) recv = NULL;
+  LabRecord accept_call, recv_call;
   ModelWatch watch;
 
   watch_model (&watch, timeline);
-  lab_timeline_append (timeline, new_note (0, 0));
-  lab_timeline_append (timeline, g_object_ref (accept));
-  lab_timeline_append (timeline, new_note (0, 1));
-  lab_timeline_append (timeline, g_object_ref (recv));
-  lab_timeline_append (timeline, new_note (0, 2));
+  append (timeline, new_note (0, 0));
+  accept_call = append (timeline, new_call (LAB_OP_ACCEPT, 1, TRUE));
+  append (timeline, new_note (0, 1));
+  recv_call = append (timeline, new_call (LAB_OP_RECV, 2, TRUE));
+  append (timeline, new_note (0, 2));
   lab_timeline_flush (timeline);
 
-  lab_timeline_finish (timeline, recv, 20, -1, ECONNRESET, NULL);
-  lab_timeline_finish (timeline, accept, 10, 5, 0, NULL);
+  finish (timeline, &recv_call, 20, -1, ECONNRESET, NULL);
+  finish (timeline, &accept_call, 10, 5, 0, NULL);
   lab_timeline_flush (timeline);
 
+  accept = item_at (timeline, 1);
+  recv = item_at (timeline, 3);
   g_assert_true (lab_event_get_finished (accept));
   g_assert_true (lab_event_get_finished (recv));
   g_assert_cmpint (lab_event_get_result (recv), ==, -1);
@@ -620,19 +680,20 @@ test_blocking_calls_together (void)
   g_assert_cmpuint (watch.changes->len, ==, 2);
   assert_change (&watch, 1, 1, 3, 3);
 
-  g_object_unref (accept);
-  g_object_unref (recv);
+  g_clear_object (&accept);
+  g_clear_object (&recv);
   g_assert_finalize_object (timeline);
   g_array_unref (watch.changes);
 }
 
 /* A call that ends after its row was dropped changes no row, but its end
- * is still told in the stream. */
+ * is still told in the stream, whole. */
 static void
 test_blocking_call_dropped (void)
 {
   LabTimeline *timeline = lab_timeline_new ();
-  LabEvent *call = new_call (LAB_OP_RECV, TRUE);
+  LabRecord call;
+  LabEvent *end;
   ModelWatch watch;
   RecordLog log;
 
@@ -640,28 +701,29 @@ test_blocking_call_dropped (void)
   watch_model (&watch, timeline);
   log_records (&log, timeline);
 
-  lab_timeline_append (timeline, g_object_ref (call));
+  call = append (timeline, new_call (LAB_OP_RECV, 1, TRUE));
   lab_timeline_flush (timeline);
-  lab_timeline_append (timeline, new_note (0, 0));
-  lab_timeline_append (timeline, new_note (0, 1));
+  append (timeline, new_note (0, 0));
+  append (timeline, new_note (0, 1));
   lab_timeline_flush (timeline);
   assert_seqs (timeline, 2, 3);
 
-  lab_timeline_finish (timeline, call, 99, 3, 0, NULL);
+  finish (timeline, &call, 99, 3, 0, NULL);
   lab_timeline_flush (timeline);
-  g_assert_true (lab_event_get_finished (call));
-  g_assert_cmpint (lab_event_get_end_time (call), ==, 99);
   assert_seqs (timeline, 2, 3);
   /* Added 1; dropped 1, added 2; nothing for the end. */
   g_assert_cmpuint (watch.changes->len, ==, 3);
   g_assert_cmpuint (log.batches, ==, 3);
-  g_assert_true (record_at (&log, log.records->len - 1)->event == call);
+  end = record_at (&log, log.records->len - 1)->event;
   g_assert_true (record_at (&log, log.records->len - 1)->end);
+  g_assert_cmpint (lab_event_get_op (end), ==, LAB_OP_RECV);
+  g_assert_true (lab_event_get_finished (end));
+  g_assert_cmpint (lab_event_get_end_time (end), ==, 99);
+  g_assert_cmpint (lab_event_get_result (end), ==, 3);
 
-  g_object_unref (call);
+  g_array_unref (log.records);
   g_assert_finalize_object (timeline);
   g_array_unref (watch.changes);
-  g_array_unref (log.records);
 }
 
 /* Clearing empties the model, what was pending too, and numbering goes
@@ -677,10 +739,10 @@ test_clear (void)
   log_records (&log, timeline);
 
   for (guint i = 0; i < 10; i++)
-    lab_timeline_append (timeline, new_note (0, i));
+    append (timeline, new_note (0, i));
   lab_timeline_flush (timeline);
   for (guint i = 0; i < 5; i++)
-    lab_timeline_append (timeline, new_note (0, 10 + i));
+    append (timeline, new_note (0, 10 + i));
 
   lab_timeline_clear (timeline);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, 0);
@@ -697,13 +759,13 @@ test_clear (void)
   lab_timeline_clear (timeline);
   g_assert_cmpuint (watch.changes->len, ==, 3);
 
-  lab_timeline_append (timeline, new_note (0, 15));
+  append (timeline, new_note (0, 15));
   lab_timeline_flush (timeline);
   assert_seqs (timeline, 16, 16);
 
+  g_array_unref (log.records);
   g_assert_finalize_object (timeline);
   g_array_unref (watch.changes);
-  g_array_unref (log.records);
 }
 
 /* Stats count every event as it is recorded: calls the program made (not
@@ -712,23 +774,25 @@ static void
 test_stats (void)
 {
   LabTimeline *timeline = lab_timeline_new ();
-  LabEvent *instrumentation = new_call (LAB_OP_SOCK_DIAG, FALSE);
+  LabRecord instrumentation = new_call (LAB_OP_SOCK_DIAG, 0, FALSE);
+  LabRecord state;
   LabTimelineStats stats;
 
-  instrumentation->instrumentation = TRUE;
+  lab_record_set (&instrumentation, LAB_RECORD_INSTRUMENTATION, TRUE);
+  lab_record_init (&state, LAB_EVENT_STATE);
 
   lab_timeline_get_stats (timeline, &stats);
   g_assert_cmpuint (stats.events, ==, 0);
 
-  lab_timeline_append (timeline, new_call (LAB_OP_SOCKET, FALSE));
-  lab_timeline_append (timeline, new_call (LAB_OP_RECV, TRUE));
-  lab_timeline_append (timeline, instrumentation);
+  append (timeline, new_call (LAB_OP_SOCKET, 1, FALSE));
+  append (timeline, new_call (LAB_OP_RECV, 1, TRUE));
+  append (timeline, instrumentation);
   /* A truncated datagram counts its real size. */
-  lab_timeline_append (timeline, new_data (LAB_DIRECTION_IN, 'a', 5, 10));
-  lab_timeline_append (timeline, new_data (LAB_DIRECTION_IN, 'b', 3, 3));
-  lab_timeline_append (timeline, new_data (LAB_DIRECTION_OUT, 'c', 7, 7));
-  lab_timeline_append (timeline, new_note (0, 0));
-  lab_timeline_append (timeline, lab_event_new (LAB_EVENT_STATE));
+  append (timeline, new_data (timeline, LAB_DIRECTION_IN, 'a', 5, 10));
+  append (timeline, new_data (timeline, LAB_DIRECTION_IN, 'b', 3, 3));
+  append (timeline, new_data (timeline, LAB_DIRECTION_OUT, 'c', 7, 7));
+  append (timeline, new_note (0, 0));
+  append (timeline, state);
 
   /* Counted before any flush. */
   lab_timeline_get_stats (timeline, &stats);

@@ -177,41 +177,52 @@ update (LabStepBar *self)
     gtk_widget_set_visible (GTK_WIDGET (self->last_label), FALSE);
 }
 
+static gboolean
+is_failure (const LabRecord *record)
+{
+  int err = lab_record_get_errno (record);
+
+  return lab_record_get_finished (record) && err != 0 && err != EINTR && err != ECANCELED;
+}
+
 /* The calls of endpoints in step mode, as they are made and end. */
 static void
-on_recorded (LabTimeline *timeline,
-             LabRecord   *records,
-             guint        n_records,
-             LabStepBar  *self)
+on_recorded (LabTimeline      *timeline,
+             LabTimelineEntry *entries,
+             guint             n_entries,
+             LabStepBar       *self)
 {
   gboolean changed = FALSE;
 
-  for (guint i = 0; i < n_records; i++)
+  for (guint i = 0; i < n_entries; i++)
     {
-      LabEvent *event = records[i].event;
+      const LabRecord *record = entries[i].record;
       LabEndpoint *endpoint;
 
-      if (lab_event_get_kind (event) != LAB_EVENT_CALL || lab_event_get_instrumentation (event))
+      if (lab_record_get_kind (record) != LAB_EVENT_CALL || lab_record_get_instrumentation (record))
         continue;
-      if (event == self->last)
+      if (entries[i].end && self->last != NULL && lab_record_get_seq (record) == lab_event_get_seq (self->last))
         {
-          /* Its end: a failure (not a stop's interruption) is kept. */
-          if (lab_event_get_finished (event) && lab_event_get_errno (event) != 0 &&
-              lab_event_get_errno (event) != EINTR && lab_event_get_errno (event) != ECANCELED)
+          /* Its end: the call as it returned; a failure (not a stop's
+           * interruption) is kept. */
+          g_autoptr(LabEvent) event = lab_timeline_dup_event (timeline, record);
+
+          g_set_object (&self->last, event);
+          if (is_failure (record))
             g_set_object (&self->failure, event);
           changed = TRUE;
           continue;
         }
-      endpoint = lab_session_find (self->session, lab_event_get_endpoint_id (event));
+      endpoint = lab_session_find (self->session, lab_record_get_endpoint_id (record));
       if (endpoint == NULL || (!lab_endpoint_get_step_mode (endpoint) &&
                                g_list_model_get_n_items (lab_endpoint_get_paused (endpoint)) == 0))
         continue;
 
-      g_set_object (&self->last, event);
-      if (lab_event_get_finished (event) && lab_event_get_errno (event) != 0 &&
-          lab_event_get_errno (event) != EINTR && lab_event_get_errno (event) != ECANCELED)
-        g_set_object (&self->failure, event);
-      else if (lab_event_get_op (event) != LAB_OP_CLOSE)
+      g_clear_object (&self->last);
+      self->last = lab_timeline_dup_event (timeline, record);
+      if (is_failure (record))
+        g_set_object (&self->failure, self->last);
+      else if (lab_record_get_op (record) != LAB_OP_CLOSE)
         g_clear_object (&self->failure);
       changed = TRUE;
     }

@@ -7,6 +7,7 @@
 #include "lab-colours.h"
 #include "lab-format.h"
 #include "lab-hex.h"
+#include "lab-timeline-filter.h"
 #include "lab-timeline-view.h"
 
 /* The timeline, read: every call with its arguments and result, the
@@ -29,9 +30,8 @@ struct _LabTimelineView
   GtkWidget           parent_instance;
 
   LabSession         *session;
-  GtkFilterListModel *filtered;
+  LabTimelineFilter  *filtered;
   GtkSingleSelection *selection;
-  GtkCustomFilter    *filter;
   GArray             *endpoint_ids;
   gboolean            following;
   gboolean            scrolling;
@@ -109,7 +109,7 @@ lab_timeline_view_select (LabTimelineView *self,
     {
       g_autoptr(LabEvent) row = g_list_model_get_item (rows, i);
 
-      if (row == event)
+      if (lab_event_get_seq (row) == lab_event_get_seq (event))
         {
           gtk_single_selection_set_selected (self->selection, i);
           return TRUE;
@@ -271,40 +271,30 @@ add_column (LabTimelineView *self,
 
 /* ---- Filtering ---- */
 
-static gboolean
-filter_event (gpointer item,
-              gpointer data)
-{
-  LabTimelineView *self = data;
-  LabEvent *event = item;
-  guint selected = gtk_drop_down_get_selected (self->endpoint_dropdown);
-
-  if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected - 1 < self->endpoint_ids->len &&
-      lab_event_get_endpoint_id (event) != g_array_index (self->endpoint_ids, guint, selected - 1))
-    return FALSE;
-
-  if (lab_event_get_instrumentation (event))
-    return gtk_toggle_button_get_active (self->kernel_toggle);
-
-  switch (lab_event_get_kind (event))
-    {
-    case LAB_EVENT_CALL:
-      return gtk_toggle_button_get_active (self->calls_toggle);
-    case LAB_EVENT_STATE:
-      return gtk_toggle_button_get_active (self->states_toggle);
-    case LAB_EVENT_DATA:
-      return gtk_toggle_button_get_active (self->data_toggle);
-    case LAB_EVENT_NOTE:
-    default:
-      return gtk_toggle_button_get_active (self->notes_toggle);
-    }
-}
-
+/* The filter reads the records where they lie: switching it costs a pass
+ * over them, and no row is made that is not shown. */
 static void
 on_filter_toggled (LabTimelineView *self)
 {
-  if (self->filter != NULL)
-    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  guint selected = gtk_drop_down_get_selected (self->endpoint_dropdown);
+  guint endpoint = 0;
+  guint kinds = 0;
+
+  if (self->filtered == NULL)
+    return;
+
+  if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected - 1 < self->endpoint_ids->len)
+    endpoint = g_array_index (self->endpoint_ids, guint, selected - 1);
+  if (gtk_toggle_button_get_active (self->calls_toggle))
+    kinds |= 1u << LAB_EVENT_CALL;
+  if (gtk_toggle_button_get_active (self->states_toggle))
+    kinds |= 1u << LAB_EVENT_STATE;
+  if (gtk_toggle_button_get_active (self->data_toggle))
+    kinds |= 1u << LAB_EVENT_DATA;
+  if (gtk_toggle_button_get_active (self->notes_toggle))
+    kinds |= 1u << LAB_EVENT_NOTE;
+
+  lab_timeline_filter_set (self->filtered, kinds, gtk_toggle_button_get_active (self->kernel_toggle), endpoint, 0);
 }
 
 static void
@@ -492,9 +482,8 @@ lab_timeline_view_constructed (GObject *object)
 
   G_OBJECT_CLASS (lab_timeline_view_parent_class)->constructed (object);
 
-  self->filter = gtk_custom_filter_new (filter_event, self, NULL);
-  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (timeline)),
-                                              GTK_FILTER (g_object_ref (self->filter)));
+  self->filtered = lab_timeline_filter_new (timeline);
+  on_filter_toggled (self);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -580,7 +569,6 @@ lab_timeline_view_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_TIMELINE_VIEW);
   g_clear_object (&self->selection);
   g_clear_object (&self->filtered);
-  g_clear_object (&self->filter);
   g_clear_object (&self->session);
   g_clear_pointer (&self->endpoint_ids, g_array_unref);
 

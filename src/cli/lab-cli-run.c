@@ -36,19 +36,19 @@ typedef struct {
 } Run;
 
 static void
-on_recorded (LabTimeline *timeline,
-             LabRecord   *records,
-             guint        n_records,
-             Run         *run)
+on_recorded (LabTimeline      *timeline,
+             LabTimelineEntry *entries,
+             guint             n_entries,
+             Run              *run)
 {
   if (run->quiet)
     return;
 
-  for (guint i = 0; i < n_records; i++)
+  for (guint i = 0; i < n_entries; i++)
     {
-      g_autofree char *line = run->format == LAB_CLI_FORMAT_JSONL
-        ? lab_format_jsonl (records[i].event, records[i].end)
-        : lab_format_text (records[i].event, records[i].end);
+      g_autoptr(LabEvent) event = lab_timeline_dup_event (timeline, entries[i].record);
+      g_autofree char *line = run->format == LAB_CLI_FORMAT_JSONL ? lab_format_jsonl (event, entries[i].end)
+                                                                  : lab_format_text (event, entries[i].end);
 
       g_print ("%s\n", line);
     }
@@ -205,7 +205,6 @@ play (Run        *run,
     {
       g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
 
-      lab_endpoint_set_keep_data (endpoint, FALSE);
       g_signal_connect (endpoint, "notify::state", G_CALLBACK (on_state_changed), run);
     }
 

@@ -293,16 +293,18 @@ option_name (int level,
 
 /* Bytes as Python writes them, b'hola\n', cut after a few. */
 static void
-append_python_bytes (GString           *out,
-                     const LabCallArgs *a)
+append_python_bytes (GString  *out,
+                     LabEvent *self)
 {
+  GBytes *preview = lab_event_peek_blob (self);
   gsize len = 0;
-  const guint8 *data = a->bytes != NULL ? g_bytes_get_data (a->bytes, &len) : NULL;
+  const guint8 *data = preview != NULL ? g_bytes_get_data (preview, &len) : NULL;
+  gsize sent = (guint32) self->record.args[0];
 
   lab_python_bytes_append (out, data, len, '\'');
 
-  if (a->bytes_len > len)
-    g_string_append_printf (out, "… (%" G_GSIZE_FORMAT " bytes)", a->bytes_len);
+  if (sent > len)
+    g_string_append_printf (out, "… (%" G_GSIZE_FORMAT " bytes)", sent);
 }
 
 static void
@@ -318,101 +320,104 @@ static void
 append_posix_args (GString  *out,
                    LabEvent *self)
 {
-  const LabCallArgs *a = &self->args;
+  const LabRecord *a = &self->record;
 
-  switch (self->op)
+  switch ((LabOp) self->record.op)
     {
     case LAB_OP_SOCKET:
-      append_name (out, families, G_N_ELEMENTS (families), a->i[0]);
+      append_name (out, families, G_N_ELEMENTS (families), a->args[0]);
       g_string_append (out, ", ");
-      append_name (out, types, G_N_ELEMENTS (types), a->i[1]);
+      append_name (out, types, G_N_ELEMENTS (types), a->args[1]);
       g_string_append (out, ", 0");
       break;
 
     case LAB_OP_SETSOCKOPT:
     case LAB_OP_GETSOCKOPT:
       {
-        const char *option = option_name ((int) a->i[0], (int) a->i[1]);
+        const char *option = option_name ((int) a->args[0], (int) a->args[1]);
 
-        g_string_append_printf (out, "%d, ", self->fd);
-        append_name (out, levels, G_N_ELEMENTS (levels), a->i[0]);
+        g_string_append_printf (out, "%d, ", self->record.fd);
+        append_name (out, levels, G_N_ELEMENTS (levels), a->args[0]);
         g_string_append (out, ", ");
         if (option != NULL)
           g_string_append (out, option);
         else
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, a->i[1]);
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) a->args[1]);
 
-        if (self->op == LAB_OP_GETSOCKOPT)
+        if (self->record.op == LAB_OP_GETSOCKOPT)
           break;
-        if (a->i[0] == SOL_SOCKET && (a->i[1] == SO_RCVTIMEO || a->i[1] == SO_SNDTIMEO))
+        if (a->args[0] == SOL_SOCKET && (a->args[1] == SO_RCVTIMEO || a->args[1] == SO_SNDTIMEO))
           g_string_append_printf (out, ", {tv_sec=%" G_GINT64_FORMAT ", tv_usec=%" G_GINT64_FORMAT "}",
-                                  a->i[2] / 1000, (a->i[2] % 1000) * 1000);
+                                  (gint64) a->args[2] / 1000, ((gint64) a->args[2] % 1000) * 1000);
         else
-          g_string_append_printf (out, ", %" G_GINT64_FORMAT, a->i[2]);
+          g_string_append_printf (out, ", %" G_GINT64_FORMAT, (gint64) a->args[2]);
       }
       break;
 
     case LAB_OP_BIND:
     case LAB_OP_CONNECT:
-      g_string_append_printf (out, "%d, ", self->fd);
-      append_address (out, a->address);
+      g_string_append_printf (out, "%d, ", self->record.fd);
+      append_address (out, lab_event_peek_address (self));
       break;
 
     case LAB_OP_LISTEN:
-      g_string_append_printf (out, "%d, %" G_GINT64_FORMAT, self->fd, a->i[0]);
+      g_string_append_printf (out, "%d, %" G_GINT64_FORMAT, self->record.fd, (gint64) a->args[0]);
       break;
 
     case LAB_OP_ACCEPT:
     case LAB_OP_CLOSE:
     case LAB_OP_GETSOCKNAME:
     case LAB_OP_GETPEERNAME:
-      g_string_append_printf (out, "%d", self->fd);
+      g_string_append_printf (out, "%d", self->record.fd);
       break;
 
     case LAB_OP_SEND:
-      g_string_append_printf (out, "%d, ", self->fd);
-      append_python_bytes (out, a);
+      g_string_append_printf (out, "%d, ", self->record.fd);
+      append_python_bytes (out, self);
       g_string_append (out, ", 0");
       break;
 
     case LAB_OP_SENDTO:
-      g_string_append_printf (out, "%d, ", self->fd);
-      append_python_bytes (out, a);
+      g_string_append_printf (out, "%d, ", self->record.fd);
+      append_python_bytes (out, self);
       g_string_append (out, ", 0, ");
-      append_address (out, a->address);
+      append_address (out, lab_event_peek_address (self));
       break;
 
     case LAB_OP_RECV:
-      g_string_append_printf (out, "%d, %" G_GINT64_FORMAT ", 0", self->fd, a->i[0]);
+      g_string_append_printf (out, "%d, %" G_GINT64_FORMAT ", 0", self->record.fd, (gint64) a->args[0]);
       break;
 
     case LAB_OP_RECVFROM:
-      g_string_append_printf (out, "%d, %" G_GINT64_FORMAT ", MSG_TRUNC", self->fd, a->i[0]);
+      g_string_append_printf (out, "%d, %" G_GINT64_FORMAT ", MSG_TRUNC", self->record.fd,
+                              (gint64) a->args[0]);
       break;
 
     case LAB_OP_SHUTDOWN:
-      g_string_append_printf (out, "%d, ", self->fd);
-      append_name (out, shutdowns, G_N_ELEMENTS (shutdowns), a->i[0]);
+      g_string_append_printf (out, "%d, ", self->record.fd);
+      append_name (out, shutdowns, G_N_ELEMENTS (shutdowns), a->args[0]);
       break;
 
     case LAB_OP_GETADDRINFO:
-      g_string_append_printf (out, "'%s', '%" G_GINT64_FORMAT "', ", a->text, a->i[0]);
-      append_name (out, families, G_N_ELEMENTS (families), a->i[1]);
+      g_string_append_printf (out, "'%s', '%" G_GINT64_FORMAT "', ", lab_event_peek_text (self),
+                              (gint64) a->args[0]);
+      append_name (out, families, G_N_ELEMENTS (families), a->args[1]);
       g_string_append (out, ", ");
-      append_name (out, types, G_N_ELEMENTS (types), a->i[2]);
+      append_name (out, types, G_N_ELEMENTS (types), a->args[2]);
       break;
 
     case LAB_OP_POLL:
       g_string_append_printf (out, "%s, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT,
-                              a->ref_text != NULL ? a->ref_text : "[]", a->i[0], a->i[1]);
+                              lab_event_peek_text (self)[0] != '\0' ? lab_event_peek_text (self) : "[]",
+                              (gint64) a->args[0], (gint64) a->args[1]);
       break;
 
     case LAB_OP_FCNTL:
-      g_string_append_printf (out, "%d, F_SETFL, %s", self->fd, a->i[0] ? "O_NONBLOCK" : "0");
+      g_string_append_printf (out, "%d, F_SETFL, %s", self->record.fd, a->args[0] ? "O_NONBLOCK" : "0");
       break;
 
     case LAB_OP_SOCK_DIAG:
-      g_string_append (out, a->text != NULL ? a->text : "");
+      g_string_append (out, lab_event_peek_text (self));
       break;
 
     /* Only GIO has settings that make no system call. */
@@ -425,72 +430,72 @@ static void
 append_gio_args (GString  *out,
                  LabEvent *self)
 {
-  const LabCallArgs *a = &self->args;
+  const LabRecord *a = &self->record;
 
-  if (self->op != LAB_OP_SOCKET && self->op != LAB_OP_GETADDRINFO && self->op != LAB_OP_POLL &&
-      self->op != LAB_OP_SOCK_DIAG)
-    g_string_append_printf (out, "socket %d", self->fd);
+  if (self->record.op != LAB_OP_SOCKET && self->record.op != LAB_OP_GETADDRINFO && self->record.op != LAB_OP_POLL &&
+      self->record.op != LAB_OP_SOCK_DIAG)
+    g_string_append_printf (out, "socket %d", self->record.fd);
 
-  switch (self->op)
+  switch ((LabOp) self->record.op)
     {
     case LAB_OP_SOCKET:
-      append_name (out, gio_families, G_N_ELEMENTS (gio_families), a->i[0]);
+      append_name (out, gio_families, G_N_ELEMENTS (gio_families), a->args[0]);
       g_string_append (out, ", ");
-      append_name (out, gio_types, G_N_ELEMENTS (gio_types), a->i[1]);
+      append_name (out, gio_types, G_N_ELEMENTS (gio_types), a->args[1]);
       g_string_append (out, ", G_SOCKET_PROTOCOL_DEFAULT");
       break;
 
     case LAB_OP_SETSOCKOPT:
     case LAB_OP_GETSOCKOPT:
       {
-        const char *option = option_name ((int) a->i[0], (int) a->i[1]);
+        const char *option = option_name ((int) a->args[0], (int) a->args[1]);
 
         g_string_append (out, ", ");
-        append_name (out, levels, G_N_ELEMENTS (levels), a->i[0]);
+        append_name (out, levels, G_N_ELEMENTS (levels), a->args[0]);
         g_string_append_printf (out, ", %s", option != NULL ? option : "?");
-        if (self->op == LAB_OP_SETSOCKOPT)
-          g_string_append_printf (out, ", %" G_GINT64_FORMAT, a->i[2]);
+        if (self->record.op == LAB_OP_SETSOCKOPT)
+          g_string_append_printf (out, ", %" G_GINT64_FORMAT, (gint64) a->args[2]);
       }
       break;
 
     case LAB_OP_BIND:
       g_string_append (out, ", ");
-      append_address (out, a->address);
-      g_string_append (out, a->i[0] ? ", TRUE" : ", FALSE");
+      append_address (out, lab_event_peek_address (self));
+      g_string_append (out, a->args[0] ? ", TRUE" : ", FALSE");
       break;
 
     case LAB_OP_CONNECT:
       g_string_append (out, ", ");
-      append_address (out, a->address);
+      append_address (out, lab_event_peek_address (self));
       break;
 
     case LAB_OP_SEND:
       g_string_append (out, ", ");
-      append_python_bytes (out, a);
+      append_python_bytes (out, self);
       break;
 
     case LAB_OP_SENDTO:
       g_string_append (out, ", ");
-      append_address (out, a->address);
+      append_address (out, lab_event_peek_address (self));
       g_string_append (out, ", ");
-      append_python_bytes (out, a);
+      append_python_bytes (out, self);
       break;
 
     case LAB_OP_RECV:
-      g_string_append_printf (out, ", %" G_GINT64_FORMAT, a->i[0]);
+      g_string_append_printf (out, ", %" G_GINT64_FORMAT, (gint64) a->args[0]);
       break;
 
     case LAB_OP_RECVFROM:
-      g_string_append_printf (out, ", %" G_GINT64_FORMAT ", MSG_TRUNC", a->i[0]);
+      g_string_append_printf (out, ", %" G_GINT64_FORMAT ", MSG_TRUNC", (gint64) a->args[0]);
       break;
 
     case LAB_OP_SHUTDOWN:
-      g_string_append_printf (out, ", %s, %s", a->i[0] != SHUT_WR ? "TRUE" : "FALSE",
-                              a->i[0] != SHUT_RD ? "TRUE" : "FALSE");
+      g_string_append_printf (out, ", %s, %s", a->args[0] != SHUT_WR ? "TRUE" : "FALSE",
+                              a->args[0] != SHUT_RD ? "TRUE" : "FALSE");
       break;
 
     case LAB_OP_GETADDRINFO:
-      g_string_append_printf (out, "'%s'", a->text);
+      g_string_append_printf (out, "'%s'", lab_event_peek_text (self));
       break;
 
     case LAB_OP_POLL:
@@ -498,12 +503,12 @@ append_gio_args (GString  *out,
       break;
 
     case LAB_OP_CONFIGURE:
-      if (a->text != NULL)
-        g_string_append_printf (out, ", %s", a->text);
+      if (lab_event_peek_text (self)[0] != '\0')
+        g_string_append_printf (out, ", %s", lab_event_peek_text (self));
       break;
 
     case LAB_OP_SOCK_DIAG:
-      g_string_append (out, a->text != NULL ? a->text : "");
+      g_string_append (out, lab_event_peek_text (self));
       break;
 
     case LAB_OP_LISTEN:
@@ -527,7 +532,7 @@ lab_call_append_args (GString  *out,
                       LabEvent *self)
 {
   /* Instrumentation is asked the kernel's way, whatever the backend. */
-  if (self->backend == LAB_BACKEND_POSIX || self->instrumentation)
+  if (lab_event_get_backend (self) == LAB_BACKEND_POSIX || lab_event_get_instrumentation (self))
     append_posix_args (out, self);
   else
     append_gio_args (out, self);
@@ -587,14 +592,14 @@ void
 lab_call_append_result (GString  *out,
                         LabEvent *self)
 {
-  gboolean gio = self->backend == LAB_BACKEND_GIO && !self->instrumentation;
+  gboolean gio = lab_event_get_backend (self) == LAB_BACKEND_GIO && !lab_event_get_instrumentation (self);
 
-  if (self->err != 0)
+  if (self->record.err != 0)
     {
       if (!gio)
-        g_string_append (out, self->op == LAB_OP_GETADDRINFO ? "EAI" : "-1");
+        g_string_append (out, self->record.op == LAB_OP_GETADDRINFO ? "EAI" : "-1");
       else
-        switch (gio_return (self->op))
+        switch (gio_return (self->record.op))
           {
           case GIO_RETURNS_POINTER: g_string_append (out, "NULL"); break;
           case GIO_RETURNS_SIZE: g_string_append (out, "-1"); break;
@@ -604,18 +609,18 @@ lab_call_append_result (GString  *out,
       return;
     }
 
-  switch (self->op)
+  switch ((LabOp) self->record.op)
     {
     case LAB_OP_SOCKET:
-      g_string_append_printf (out, gio ? "socket %" G_GINT64_FORMAT : "%" G_GINT64_FORMAT, self->result);
+      g_string_append_printf (out, gio ? "socket %" G_GINT64_FORMAT : "%" G_GINT64_FORMAT, self->record.result);
       break;
 
     case LAB_OP_ACCEPT:
-      g_string_append_printf (out, gio ? "socket %" G_GINT64_FORMAT : "%" G_GINT64_FORMAT, self->result);
-      if (self->address != NULL)
+      g_string_append_printf (out, gio ? "socket %" G_GINT64_FORMAT : "%" G_GINT64_FORMAT, self->record.result);
+      if (lab_event_get_address (self) != NULL)
         {
           g_string_append_c (out, ' ');
-          append_address (out, self->address);
+          append_address (out, lab_event_get_address (self));
         }
       break;
 
@@ -623,29 +628,29 @@ lab_call_append_result (GString  *out,
     case LAB_OP_GETPEERNAME:
       if (!gio)
         g_string_append (out, "0 ");
-      append_address (out, self->address);
+      append_address (out, lab_event_get_address (self));
       break;
 
     case LAB_OP_RECVFROM:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT " ", self->result);
-      append_address (out, self->address);
+      g_string_append_printf (out, "%" G_GINT64_FORMAT " ", self->record.result);
+      append_address (out, lab_event_get_address (self));
       break;
 
     case LAB_OP_GETADDRINFO:
       if (!gio)
         g_string_append (out, "0 ");
-      append_resolved (out, self->resolved);
+      append_resolved (out, lab_event_get_resolved (self));
       break;
 
     case LAB_OP_SOCK_DIAG:
-      g_string_append (out, lab_tcp_state_to_string ((LabTcpState) self->result));
+      g_string_append (out, lab_tcp_state_to_string ((LabTcpState) self->record.result));
       break;
 
     default:
-      if (gio && gio_return (self->op) == GIO_RETURNS_BOOLEAN)
+      if (gio && gio_return (self->record.op) == GIO_RETURNS_BOOLEAN)
         g_string_append (out, "TRUE");
-      else if (!gio || gio_return (self->op) != GIO_RETURNS_VOID)
-        g_string_append_printf (out, "%" G_GINT64_FORMAT, self->result);
+      else if (!gio || gio_return (self->record.op) != GIO_RETURNS_VOID)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, self->record.result);
       break;
     }
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "lab-connection.h"
+#include "lab-record.h"
+#include "lab-timeline.h"
 
 G_BEGIN_DECLS
 
@@ -12,12 +14,13 @@ typedef struct {
   gint64      time_us;
 } LabTransition;
 
-LabConnection *lab_connection_new    (guint64        id,
-                                      int            fd,
-                                      gboolean       keep_data);
-void           lab_connection_apply          (LabConnection *self,
-                                              LabEvent      *event,
-                                              gboolean       end);
+LabConnection *lab_connection_new            (LabTimeline     *timeline,
+                                              guint            endpoint_id,
+                                              guint64          id,
+                                              int              fd);
+void           lab_connection_apply          (LabConnection   *self,
+                                              const LabRecord *record,
+                                              gboolean         end);
 gboolean       lab_connection_notify_changes (LabConnection *self);
 
 G_END_DECLS

@@ -4,12 +4,12 @@
 
 #include "lab-address.h"
 #include "lab-connection-private.h"
-#include "lab-event-private.h"
+#include "lab-record-private.h"
+#include "lab-timeline-filter.h"
 
-/* A connection keeps the data that crossed it for the bytes view, within
- * limits: a peer that floods does not grow it without bound. */
-#define MAX_DATA_EVENTS  4096
-#define MAX_DATA_BYTES   (4 * 1024 * 1024)
+/* A connection's data, for the bytes view, are its events in the
+ * timeline: they are kept there, within the timeline's limits, and the
+ * connection keeps only a view of them, made when it is asked for. */
 #define MAX_TRANSITIONS  32
 
 struct _LabConnection
@@ -24,9 +24,9 @@ struct _LabConnection
   gboolean     open;
   guint64      bytes_in;
   guint64      bytes_out;
-  gboolean     keep_data;
-  GListStore  *data;
-  gsize        data_bytes;
+  LabTimeline *timeline;
+  guint        endpoint_id;
+  LabTimelineFilter *data;
   GArray      *transitions;
   /* Properties changed by the events of the batch being applied, told
    * once at its end: a flood makes one notification a batch, not one an
@@ -52,15 +52,17 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (LabConnection, lab_connection, G_TYPE_OBJECT)
 
 LabConnection *
-lab_connection_new (guint64  id,
-                    int      fd,
-                    gboolean keep_data)
+lab_connection_new (LabTimeline *timeline,
+                    guint        endpoint_id,
+                    guint64      id,
+                    int          fd)
 {
   LabConnection *self = g_object_new (LAB_TYPE_CONNECTION, NULL);
 
+  self->timeline = g_object_ref (timeline);
+  self->endpoint_id = endpoint_id;
   self->id = id;
   self->fd = fd;
-  self->keep_data = keep_data;
   return self;
 }
 
@@ -75,11 +77,16 @@ guint64      lab_connection_get_bytes_out     (LabConnection *self) { return sel
  * lab_connection_get_data:
  *
  * Returns: (transfer none): the data events of this connection, both
- *   directions, in order; the oldest go when there are too many
+ *   directions, in order, as the timeline keeps them
  */
 GListModel *
 lab_connection_get_data (LabConnection *self)
 {
+  if (self->data == NULL)
+    {
+      self->data = lab_timeline_filter_new (self->timeline);
+      lab_timeline_filter_set (self->data, 1u << LAB_EVENT_DATA, FALSE, self->endpoint_id, self->id);
+    }
   return G_LIST_MODEL (self->data);
 }
 
@@ -98,9 +105,10 @@ lab_connection_get_transitions (LabConnection *self)
 static void
 set_address (LabConnection  *self,
              char          **field,
-             GSocketAddress *address,
+             const LabAddr  *addr,
              guint           prop)
 {
+  g_autoptr(GSocketAddress) address = lab_addr_to_address (addr);
   g_autofree char *text = NULL;
 
   if (address == NULL)
@@ -126,26 +134,6 @@ set_open (LabConnection *self,
   self->changed |= 1u << PROP_OPEN;
 }
 
-static void
-add_data (LabConnection *self,
-          LabEvent      *event)
-{
-  if (!self->keep_data || event->bytes == NULL)
-    return;
-
-  g_list_store_append (self->data, event);
-  self->data_bytes += g_bytes_get_size (event->bytes);
-
-  while (g_list_model_get_n_items (G_LIST_MODEL (self->data)) > MAX_DATA_EVENTS ||
-         self->data_bytes > MAX_DATA_BYTES)
-    {
-      g_autoptr(LabEvent) oldest = g_list_model_get_item (G_LIST_MODEL (self->data), 0);
-
-      self->data_bytes -= g_bytes_get_size (oldest->bytes);
-      g_list_store_remove (self->data, 0);
-    }
-}
-
 /**
  * lab_connection_apply:
  * @end: whether this is the end of a blocking call recorded before
@@ -154,53 +142,50 @@ add_data (LabConnection *self,
  * lab_connection_notify_changes(), once the batch is applied.
  */
 void
-lab_connection_apply (LabConnection *self,
-                      LabEvent      *event,
-                      gboolean       end)
+lab_connection_apply (LabConnection   *self,
+                      const LabRecord *record,
+                      gboolean         end)
 {
-  switch (event->kind)
+  switch (record->kind)
     {
     case LAB_EVENT_STATE:
-      if (event->address != NULL)
-        set_address (self, &self->peer_address, event->address, PROP_PEER_ADDRESS);
-      if (event->state != self->state)
+      set_address (self, &self->peer_address, &record->address, PROP_PEER_ADDRESS);
+      if (record->sub != self->state)
         {
-          LabTransition t = { event->state, event->begin_us };
+          LabTransition t = { record->sub, record->begin_us };
 
           g_array_append_val (self->transitions, t);
           if (self->transitions->len > MAX_TRANSITIONS)
             g_array_remove_index (self->transitions, 0);
-          self->state = event->state;
+          self->state = record->sub;
           self->changed |= 1u << PROP_STATE;
         }
       break;
 
     case LAB_EVENT_DATA:
-      if (event->address != NULL && self->peer_address == NULL)
-        set_address (self, &self->peer_address, event->address, PROP_PEER_ADDRESS);
-      event->offset = event->direction == LAB_DIRECTION_IN ? self->bytes_in : self->bytes_out;
-      if (event->direction == LAB_DIRECTION_IN)
+      if (self->peer_address == NULL)
+        set_address (self, &self->peer_address, &record->address, PROP_PEER_ADDRESS);
+      if (record->sub == LAB_DIRECTION_IN)
         {
-          self->bytes_in += event->real_len;
+          self->bytes_in += record->real_len;
           self->changed |= 1u << PROP_BYTES_IN;
         }
       else
         {
-          self->bytes_out += event->real_len;
+          self->bytes_out += record->real_len;
           self->changed |= 1u << PROP_BYTES_OUT;
         }
-      add_data (self, event);
       break;
 
     case LAB_EVENT_CALL:
-      if (event->instrumentation)
+      if (lab_record_has (record, LAB_RECORD_INSTRUMENTATION))
         break;
-      if (event->op == LAB_OP_CLOSE && event->finished && event->err == 0)
+      if (record->op == LAB_OP_CLOSE && lab_record_has (record, LAB_RECORD_FINISHED) && record->err == 0)
         set_open (self, FALSE);
-      else if (event->op == LAB_OP_GETSOCKNAME && event->address != NULL)
-        set_address (self, &self->local_address, event->address, PROP_LOCAL_ADDRESS);
-      else if (event->op == LAB_OP_CONNECT && event->args.address != NULL)
-        set_address (self, &self->peer_address, event->args.address, PROP_PEER_ADDRESS);
+      else if (record->op == LAB_OP_GETSOCKNAME && lab_record_has (record, LAB_RECORD_FINISHED))
+        set_address (self, &self->local_address, &record->address, PROP_LOCAL_ADDRESS);
+      else if (record->op == LAB_OP_CONNECT)
+        set_address (self, &self->peer_address, &record->address, PROP_PEER_ADDRESS);
       break;
 
     case LAB_EVENT_NOTE:
@@ -263,7 +248,8 @@ lab_connection_finalize (GObject *object)
 
   g_free (self->peer_address);
   g_free (self->local_address);
-  g_object_unref (self->data);
+  g_clear_object (&self->data);
+  g_clear_object (&self->timeline);
   g_array_unref (self->transitions);
 
   G_OBJECT_CLASS (lab_connection_parent_class)->finalize (object);
@@ -298,6 +284,5 @@ lab_connection_init (LabConnection *self)
 {
   self->fd = -1;
   self->open = TRUE;
-  self->data = g_list_store_new (LAB_TYPE_EVENT);
   self->transitions = g_array_new (FALSE, FALSE, sizeof (LabTransition));
 }

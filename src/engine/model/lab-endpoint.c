@@ -8,6 +8,7 @@
 #include "lab-endpoint.h"
 #include "lab-error.h"
 #include "lab-program-private.h"
+#include "lab-record-private.h"
 #include "lab-util.h"
 
 /* The program's own thread: what it waits in is what the endpoint waits in. */
@@ -26,7 +27,6 @@ struct _LabEndpoint
   const char        *waiting_call;
   char              *address;
   guint16            port;
-  gboolean           keep_data;
   gboolean           listening;
   guint              queue_length;
   guint              queue_limit;
@@ -164,19 +164,6 @@ lab_endpoint_is_active (LabEndpoint *self)
   return self->run != NULL;
 }
 
-/**
- * lab_endpoint_set_keep_data:
- *
- * Whether connections keep the data that crossed them (for the bytes view).
- * A benchmark that only counts turns it off.
- */
-void
-lab_endpoint_set_keep_data (LabEndpoint *self,
-                            gboolean     keep_data)
-{
-  self->keep_data = keep_data;
-}
-
 void
 lab_endpoint_set_name (LabEndpoint *self,
                        const char  *name)
@@ -261,86 +248,112 @@ waits_for_peer (LabOp op)
 }
 
 static void
-apply_to_endpoint (LabEndpoint *self,
-                   LabEvent    *event,
-                   gboolean     end)
+apply_note (LabEndpoint     *self,
+            const LabRecord *record)
 {
-  switch (lab_event_get_kind (event))
+  switch (record->sub)
+    {
+    case LAB_NOTE_STARTED:
+      set_state (self, LAB_ENDPOINT_STATE_RUNNING);
+      break;
+    case LAB_NOTE_STOP_REQUESTED:
+      /* A program can end on its own just before it is asked to: the
+       * request is then recorded after it stopped. */
+      if (self->run != NULL)
+        set_state (self, LAB_ENDPOINT_STATE_STOPPING);
+      break;
+    case LAB_NOTE_FAILED:
+      {
+        g_autoptr(LabEvent) event = lab_timeline_dup_event (self->timeline, record);
+
+        self->failed = TRUE;
+        set_error (self, lab_event_get_note_arg (event));
+      }
+      break;
+    case LAB_NOTE_CONNECTED:
+      set_state (self, LAB_ENDPOINT_STATE_CONNECTED);
+      break;
+    case LAB_NOTE_STOPPED:
+      finish_run (self);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+apply_call (LabEndpoint     *self,
+            const LabRecord *record,
+            gboolean         end)
+{
+  if (lab_record_has (record, LAB_RECORD_INSTRUMENTATION) || record->thread != MAIN_THREAD)
+    return;
+
+  if (lab_record_has (record, LAB_RECORD_BLOCKING) && !lab_record_has (record, LAB_RECORD_FINISHED))
+    {
+      set_waiting_call (self, lab_op_to_string (record->op));
+      if (waits_for_peer (record->op) && self->state == LAB_ENDPOINT_STATE_RUNNING)
+        set_state (self, LAB_ENDPOINT_STATE_WAITING);
+    }
+  else if (lab_record_has (record, LAB_RECORD_BLOCKING) || end)
+    {
+      set_waiting_call (self, NULL);
+      if (self->state == LAB_ENDPOINT_STATE_WAITING)
+        set_state (self, LAB_ENDPOINT_STATE_RUNNING);
+    }
+
+  /* Where the endpoint is: the listening address (port 0 resolved), or
+   * a client's own ephemeral port. */
+  if (record->op == LAB_OP_GETSOCKNAME && lab_record_has (record, LAB_RECORD_FINISHED) &&
+      lab_addr_is_set (&record->address))
+    {
+      g_autoptr(GSocketAddress) address = lab_addr_to_address (&record->address);
+
+      set_address (self, address);
+    }
+}
+
+/* The listening socket's own state, and its accept queue. */
+static void
+apply_state (LabEndpoint     *self,
+             const LabRecord *record)
+{
+  gboolean listening = lab_record_has (record, LAB_RECORD_HAS_QUEUE) && record->sub == LAB_TCP_LISTEN;
+  guint length = listening ? record->queue_len : 0;
+  guint limit = listening ? record->queue_limit : 0;
+
+  if (record->conn != 0)
+    return;
+
+  self->listening = listening;
+  if (self->queue_length != length)
+    {
+      self->queue_length = length;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUE_LENGTH]);
+    }
+  if (self->queue_limit != limit)
+    {
+      self->queue_limit = limit;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUE_LIMIT]);
+    }
+}
+
+static void
+apply_to_endpoint (LabEndpoint     *self,
+                   const LabRecord *record,
+                   gboolean         end)
+{
+  switch (record->kind)
     {
     case LAB_EVENT_NOTE:
-      switch (lab_event_get_note (event))
-        {
-        case LAB_NOTE_STARTED:
-          set_state (self, LAB_ENDPOINT_STATE_RUNNING);
-          break;
-        case LAB_NOTE_STOP_REQUESTED:
-          /* A program can end on its own just before it is asked to: the
-           * request is then recorded after it stopped. */
-          if (self->run != NULL)
-            set_state (self, LAB_ENDPOINT_STATE_STOPPING);
-          break;
-        case LAB_NOTE_FAILED:
-          self->failed = TRUE;
-          set_error (self, lab_event_get_note_arg (event));
-          break;
-        case LAB_NOTE_CONNECTED:
-          set_state (self, LAB_ENDPOINT_STATE_CONNECTED);
-          break;
-        case LAB_NOTE_STOPPED:
-          finish_run (self);
-          break;
-        default:
-          break;
-        }
+      apply_note (self, record);
       break;
-
     case LAB_EVENT_CALL:
-      if (lab_event_get_instrumentation (event) || lab_event_get_thread (event) != MAIN_THREAD)
-        break;
-
-      if (lab_event_get_blocking (event) && !lab_event_get_finished (event))
-        {
-          set_waiting_call (self, lab_op_to_string (lab_event_get_op (event)));
-          if (waits_for_peer (lab_event_get_op (event)) && self->state == LAB_ENDPOINT_STATE_RUNNING)
-            set_state (self, LAB_ENDPOINT_STATE_WAITING);
-        }
-      else if (lab_event_get_blocking (event) || end)
-        {
-          set_waiting_call (self, NULL);
-          if (self->state == LAB_ENDPOINT_STATE_WAITING)
-            set_state (self, LAB_ENDPOINT_STATE_RUNNING);
-        }
-
-      /* Where the endpoint is: the listening address (port 0 resolved), or
-       * a client's own ephemeral port. */
-      if (lab_event_get_op (event) == LAB_OP_GETSOCKNAME && lab_event_get_address (event) != NULL)
-        set_address (self, lab_event_get_address (event));
+      apply_call (self, record, end);
       break;
-
     case LAB_EVENT_STATE:
-      /* The listening socket's own state, and its accept queue. */
-      if (lab_event_get_connection (event) == 0)
-        {
-          guint length, limit;
-          gboolean queue = lab_event_get_queue (event, &length, &limit);
-          gboolean listening = queue && lab_event_get_state (event) == LAB_TCP_LISTEN;
-
-          if (!listening)
-            length = limit = 0;
-          self->listening = listening;
-          if (self->queue_length != length)
-            {
-              self->queue_length = length;
-              g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUE_LENGTH]);
-            }
-          if (self->queue_limit != limit)
-            {
-              self->queue_limit = limit;
-              g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUE_LIMIT]);
-            }
-        }
+      apply_state (self, record);
       break;
-
     case LAB_EVENT_DATA:
     default:
       break;
@@ -348,18 +361,18 @@ apply_to_endpoint (LabEndpoint *self,
 }
 
 static LabConnection *
-ensure_connection (LabEndpoint *self,
-                   LabEvent    *event)
+ensure_connection (LabEndpoint     *self,
+                   const LabRecord *record)
 {
-  guint64 id = lab_event_get_connection (event);
+  guint64 id = record->conn;
   LabConnection *connection = g_hash_table_lookup (self->by_id, &id);
 
-  if (connection == NULL && lab_event_get_kind (event) != LAB_EVENT_NOTE)
+  if (connection == NULL && record->kind != LAB_EVENT_NOTE)
     {
       guint64 *key = g_new (guint64, 1);
 
       *key = id;
-      connection = lab_connection_new (id, lab_event_get_fd (event), self->keep_data);
+      connection = lab_connection_new (self->timeline, self->id, id, record->fd);
       g_hash_table_insert (self->by_id, key, connection);
       g_list_store_append (self->connections, connection);
     }
@@ -368,36 +381,36 @@ ensure_connection (LabEndpoint *self,
 }
 
 static void
-on_recorded (LabTimeline *timeline,
-             LabRecord   *records,
-             guint        n_records,
-             LabEndpoint *self)
+on_recorded (LabTimeline      *timeline,
+             LabTimelineEntry *entries,
+             guint             n_entries,
+             LabEndpoint      *self)
 {
   LabConnection *last = NULL;
 
   g_object_ref (self);
 
-  for (guint i = 0; i < n_records; i++)
+  for (guint i = 0; i < n_entries; i++)
     {
-      LabEvent *event = records[i].event;
-      guint64 conn = lab_event_get_connection (event);
+      const LabRecord *record = entries[i].record;
+      guint64 conn = record->conn;
       LabConnection *connection = NULL;
 
-      if (lab_event_get_endpoint_id (event) != self->id)
+      if (record->endpoint_id != self->id)
         continue;
 
-      if (event->run == self->generation)
+      if (record->run == (self->generation & 0xffff))
         {
-          apply_to_endpoint (self, event, records[i].end);
+          apply_to_endpoint (self, record, entries[i].end);
           if (conn != 0)
-            connection = ensure_connection (self, event);
+            connection = ensure_connection (self, record);
         }
       else if (conn != 0)
         connection = g_hash_table_lookup (self->by_id, &conn);
 
       if (connection != NULL)
         {
-          lab_connection_apply (connection, event, records[i].end);
+          lab_connection_apply (connection, record, entries[i].end);
           /* Mostly the same connection runs on: tell the one left behind. */
           if (last != NULL && last != connection)
             lab_connection_notify_changes (last);
@@ -828,7 +841,6 @@ lab_endpoint_class_init (LabEndpointClass *klass)
 static void
 lab_endpoint_init (LabEndpoint *self)
 {
-  self->keep_data = TRUE;
   self->connections = g_list_store_new (LAB_TYPE_CONNECTION);
   self->paused = g_list_store_new (LAB_TYPE_EVENT);
   self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);

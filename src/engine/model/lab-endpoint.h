@@ -53,8 +53,6 @@ void               lab_endpoint_continue         (LabEndpoint      *self);
 LabConnection     *lab_endpoint_find_connection  (LabEndpoint      *self,
                                                   guint64           id);
 gboolean           lab_endpoint_is_active        (LabEndpoint      *self);
-void               lab_endpoint_set_keep_data    (LabEndpoint      *self,
-                                                  gboolean          keep_data);
 
 gboolean           lab_endpoint_start            (LabEndpoint      *self,
                                                   GError          **error);

@@ -3,74 +3,40 @@
 #pragma once
 
 #include "lab-event.h"
+#include "lab-record-private.h"
+#include "lab-timeline.h"
 
 G_BEGIN_DECLS
 
-/* A call's arguments, kept as they were given and written out only when
- * someone reads them: recording stays cheap on the hot path. Of the bytes
- * a call sends, only the first few are kept, for b'…' (and how many there
- * were): the data event holds them all, within the timeline's limits. */
+/* Of the bytes a call sends, only the first few are kept with the call,
+ * for b'…' (and how many there were): the data event holds them all,
+ * within the timeline's limits. */
 #define LAB_CALL_PREVIEW 24
 
-typedef struct {
-  gint64          i[4];
-  GSocketAddress *address;
-  GBytes         *bytes;
-  gsize           bytes_len;
-  char           *text;
-  GRefString     *ref_text;   /* a text shared by many calls */
-} LabCallArgs;
-
+/* A LabEvent is a record made an object: a copy of it, and the timeline it
+ * came from, whose arenas hold its bytes and texts. What lies there is read
+ * the first time it is asked for, and kept: an event that was read stays
+ * whole when the arena goes round. */
 struct _LabEvent
 {
   GObject         parent_instance;
 
-  guint64         seq;
-  LabEventKind    kind;
-  LabBackendKind  backend;
-  guint           endpoint_id;
-  guint           run;
-  GRefString     *endpoint_name;
-  gint64          begin_us;
-  gint64          end_us;
-  guint           thread;
-  int             fd;
-  guint64         conn;
+  LabTimeline    *timeline;
+  LabRecord       record;
 
-  /* Calls */
-  LabOp           op;
-  LabCall         call;
-  LabCallArgs     args;
-  gint64          result;
-  int             err;
+  GBytes         *blob_bytes;
+  char           *text;
   GSocketAddress *address;
   GPtrArray      *resolved;
-  guint           blocking : 1;
-  guint           finished : 1;
-  guint           instrumentation : 1;
-  guint           pending : 1;      /* held before it is made: a step's preview */
-
-  /* Kernel states */
-  LabTcpState     state;
-  LabTcpState     previous;
-  guint           has_queue : 1;
-  guint           queue_len;
-  guint           queue_limit;
-
-  /* Data */
-  LabDirection    direction;
-  GBytes         *bytes;
-  gsize           real_len;
-  guint64         offset;     /* in its connection's stream, that way */
-
-  /* Notes */
-  LabNote         note;
-  char           *note_arg;
+  guint           read_blob : 1;
+  guint           read_address : 1;
 };
 
-LabEvent *lab_event_new      (LabEventKind  kind);
-LabEvent *lab_event_copy_pending (LabEvent *call);
-void      lab_call_set_bytes (LabEvent     *self,
-                              GBytes       *bytes);
+LabEvent        *lab_event_new_for_record  (LabTimeline     *timeline,
+                                            const LabRecord *record);
+const LabRecord *lab_event_get_record      (LabEvent        *self);
+GBytes          *lab_event_peek_blob       (LabEvent        *self);
+const char      *lab_event_peek_text       (LabEvent        *self);
+GSocketAddress  *lab_event_peek_address    (LabEvent        *self);
 
 G_END_DECLS

@@ -3,9 +3,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <glib/gi18n.h>
 
 #include "lab-address.h"
@@ -13,6 +10,7 @@
 #include "lab-errno.h"
 #include "lab-event-private.h"
 #include "lab-hex.h"
+#include "lab-timeline-private.h"
 
 G_DEFINE_FINAL_TYPE (LabEvent, lab_event, G_TYPE_OBJECT)
 
@@ -21,15 +19,11 @@ lab_event_finalize (GObject *object)
 {
   LabEvent *self = LAB_EVENT (object);
 
-  g_clear_pointer (&self->endpoint_name, g_ref_string_release);
-  g_clear_object (&self->args.address);
-  g_clear_pointer (&self->args.bytes, g_bytes_unref);
-  g_clear_pointer (&self->args.text, g_free);
-  g_clear_pointer (&self->args.ref_text, g_ref_string_release);
+  g_clear_pointer (&self->blob_bytes, g_bytes_unref);
+  g_clear_pointer (&self->text, g_free);
   g_clear_object (&self->address);
   g_clear_pointer (&self->resolved, g_ptr_array_unref);
-  g_clear_pointer (&self->bytes, g_bytes_unref);
-  g_clear_pointer (&self->note_arg, g_free);
+  g_clear_object (&self->timeline);
 
   G_OBJECT_CLASS (lab_event_parent_class)->finalize (object);
 }
@@ -43,102 +37,155 @@ lab_event_class_init (LabEventClass *klass)
 static void
 lab_event_init (LabEvent *self)
 {
-  self->fd = -1;
-  self->end_us = -1;
-  self->finished = TRUE;
 }
 
+/**
+ * lab_event_new_for_record:
+ * @timeline: the timeline whose arenas hold what @record points to
+ *
+ * Returns: (transfer full): an event for a copy of @record
+ */
 LabEvent *
-lab_event_new (LabEventKind kind)
+lab_event_new_for_record (LabTimeline     *timeline,
+                          const LabRecord *record)
 {
   LabEvent *self = g_object_new (LAB_TYPE_EVENT, NULL);
 
-  self->kind = kind;
+  self->timeline = g_object_ref (timeline);
+  self->record = *record;
   return self;
 }
 
-/**
- * lab_event_copy_pending:
- * @call: a call about to be made, its arguments filled
- *
- * Returns: (transfer full): a copy of @call as it waits to be made, for
- *   others to read while the thread that makes it goes on with its own
- */
-LabEvent *
-lab_event_copy_pending (LabEvent *call)
+const LabRecord *
+lab_event_get_record (LabEvent *self)
 {
-  LabEvent *self = lab_event_new (LAB_EVENT_CALL);
+  return &self->record;
+}
 
-  self->backend = call->backend;
-  self->endpoint_id = call->endpoint_id;
-  self->run = call->run;
-  self->endpoint_name = g_ref_string_acquire (call->endpoint_name);
-  self->begin_us = call->begin_us;
-  self->thread = call->thread;
-  self->fd = call->fd;
-  self->conn = call->conn;
-  self->op = call->op;
-  self->call = call->call;
-  memcpy (self->args.i, call->args.i, sizeof self->args.i);
-  self->args.address = call->args.address != NULL ? g_object_ref (call->args.address) : NULL;
-  self->args.bytes = call->args.bytes != NULL ? g_bytes_ref (call->args.bytes) : NULL;
-  self->args.bytes_len = call->args.bytes_len;
-  self->args.text = g_strdup (call->args.text);
-  self->args.ref_text = call->args.ref_text != NULL ? g_ref_string_acquire (call->args.ref_text) : NULL;
-  self->blocking = call->blocking;
-  self->finished = FALSE;
-  self->pending = TRUE;
+/* The record's blob, read from its arena the first time. */
+static void
+read_blob (LabEvent *self)
+{
+  LabRecord *r = &self->record;
+  g_autoptr(GBytes) bytes = NULL;
+  const char *data;
+  gsize len, text_len;
 
-  return self;
+  if (self->read_blob)
+    return;
+  self->read_blob = TRUE;
+  if (r->blob == LAB_ARENA_NONE)
+    return;
+
+  bytes = lab_arena_dup (lab_record_blob_is_payload (r) ? lab_timeline_get_payload_arena (self->timeline)
+                                                        : lab_timeline_get_text_arena (self->timeline),
+                         r->blob, r->blob_len);
+  if (bytes == NULL)
+    return;
+  if (lab_record_blob_is_payload (r))
+    {
+      self->blob_bytes = g_steal_pointer (&bytes);
+      return;
+    }
+
+  /* A text, then for name resolution the addresses it gave. */
+  data = g_bytes_get_data (bytes, &len);
+  text_len = strnlen (data, len);
+  self->text = g_strndup (data, text_len);
+  if (r->op == LAB_OP_GETADDRINFO && r->kind == LAB_EVENT_CALL && text_len < len)
+    {
+      const char *p = data + text_len + 1;
+      gsize left = len - text_len - 1;
+
+      self->resolved = g_ptr_array_new_with_free_func (g_object_unref);
+      for (; left >= sizeof (LabAddr); p += sizeof (LabAddr), left -= sizeof (LabAddr))
+        {
+          LabAddr addr;
+          GSocketAddress *address;
+
+          memcpy (&addr, p, sizeof addr);
+          if ((address = lab_addr_to_address (&addr)) != NULL)
+            g_ptr_array_add (self->resolved, address);
+        }
+    }
 }
 
 /**
- * lab_call_set_bytes:
+ * lab_event_peek_blob:
  *
- * Keeps the first bytes a call sends, as its arguments show them.
+ * Returns: (transfer none) (nullable): the bytes a data event carries, or
+ *   the first bytes a send gave; %NULL when none, or gone
  */
-void
-lab_call_set_bytes (LabEvent *self,
-                    GBytes   *bytes)
+GBytes *
+lab_event_peek_blob (LabEvent *self)
 {
-  gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-
-  g_clear_pointer (&self->args.bytes, g_bytes_unref);
-  self->args.bytes = g_bytes_new (data, MIN (len, LAB_CALL_PREVIEW));
-  self->args.bytes_len = len;
+  read_blob (self);
+  return self->blob_bytes;
 }
 
-LabEventKind   lab_event_get_kind          (LabEvent *self) { return self->kind; }
-guint64        lab_event_get_seq           (LabEvent *self) { return self->seq; }
-LabBackendKind lab_event_get_backend       (LabEvent *self) { return self->backend; }
-guint          lab_event_get_endpoint_id   (LabEvent *self) { return self->endpoint_id; }
-gint64         lab_event_get_begin_time    (LabEvent *self) { return self->begin_us; }
-guint          lab_event_get_thread        (LabEvent *self) { return self->thread; }
-int            lab_event_get_fd            (LabEvent *self) { return self->fd; }
-guint64        lab_event_get_connection    (LabEvent *self) { return self->conn; }
-LabOp          lab_event_get_op            (LabEvent *self) { return self->op; }
-gboolean       lab_event_get_finished      (LabEvent *self) { return self->finished; }
-gboolean       lab_event_get_pending       (LabEvent *self) { return self->pending; }
-gboolean       lab_event_get_blocking      (LabEvent *self) { return self->blocking; }
-gint64         lab_event_get_result        (LabEvent *self) { return self->result; }
-int            lab_event_get_errno         (LabEvent *self) { return self->err; }
-LabTcpState    lab_event_get_state         (LabEvent *self) { return self->state; }
-LabTcpState    lab_event_get_previous_state (LabEvent *self) { return self->previous; }
-LabDirection   lab_event_get_direction     (LabEvent *self) { return self->direction; }
-LabNote        lab_event_get_note          (LabEvent *self) { return self->note; }
-const char    *lab_event_get_note_arg      (LabEvent *self) { return self->note_arg; }
-
-gboolean
-lab_event_get_instrumentation (LabEvent *self)
+/**
+ * lab_event_peek_text:
+ *
+ * Returns: the text a call or a note carries, or ""
+ */
+const char *
+lab_event_peek_text (LabEvent *self)
 {
-  return self->instrumentation;
+  read_blob (self);
+  return self->text != NULL ? self->text : "";
+}
+
+/**
+ * lab_event_peek_address:
+ *
+ * Returns: (transfer none) (nullable): the address the record holds: a
+ *   call's argument or what it returned, a state's or a datagram's peer
+ */
+GSocketAddress *
+lab_event_peek_address (LabEvent *self)
+{
+  if (!self->read_address)
+    {
+      self->read_address = TRUE;
+      self->address = lab_addr_to_address (&self->record.address);
+    }
+  return self->address;
+}
+
+LabEventKind
+lab_event_get_kind (LabEvent *self)
+{
+  return self->record.kind;
+}
+
+guint64
+lab_event_get_seq (LabEvent *self)
+{
+  return self->record.seq;
+}
+
+LabBackendKind
+lab_event_get_backend (LabEvent *self)
+{
+  return lab_record_has (&self->record, LAB_RECORD_GIO) ? LAB_BACKEND_GIO : LAB_BACKEND_POSIX;
+}
+
+guint
+lab_event_get_endpoint_id (LabEvent *self)
+{
+  return self->record.endpoint_id;
 }
 
 const char *
 lab_event_get_endpoint_name (LabEvent *self)
 {
-  return self->endpoint_name;
+  return lab_timeline_get_run_name (self->timeline, self->record.endpoint_id, self->record.run);
+}
+
+gint64
+lab_event_get_begin_time (LabEvent *self)
+{
+  return self->record.begin_us;
 }
 
 /**
@@ -150,25 +197,94 @@ lab_event_get_endpoint_name (LabEvent *self)
 gint64
 lab_event_get_end_time (LabEvent *self)
 {
-  return self->finished ? self->end_us : -1;
+  return lab_event_get_finished (self) ? lab_record_get_end_us (&self->record) : -1;
+}
+
+guint
+lab_event_get_thread (LabEvent *self)
+{
+  return self->record.thread;
+}
+
+int
+lab_event_get_fd (LabEvent *self)
+{
+  return self->record.fd;
+}
+
+guint64
+lab_event_get_connection (LabEvent *self)
+{
+  return self->record.conn;
+}
+
+LabOp
+lab_event_get_op (LabEvent *self)
+{
+  return self->record.op;
 }
 
 LabCall
 lab_event_get_call (LabEvent *self)
 {
-  return self->call;
+  return self->record.call;
 }
 
 const char *
 lab_event_get_call_name (LabEvent *self)
 {
-  return lab_call_get_name (self->call);
+  return lab_call_get_name (self->record.call);
+}
+
+gboolean
+lab_event_get_finished (LabEvent *self)
+{
+  return lab_record_has (&self->record, LAB_RECORD_FINISHED);
+}
+
+gboolean
+lab_event_get_blocking (LabEvent *self)
+{
+  return lab_record_has (&self->record, LAB_RECORD_BLOCKING);
+}
+
+gboolean
+lab_event_get_instrumentation (LabEvent *self)
+{
+  return lab_record_has (&self->record, LAB_RECORD_INSTRUMENTATION);
+}
+
+gboolean
+lab_event_get_pending (LabEvent *self)
+{
+  return lab_record_has (&self->record, LAB_RECORD_PENDING);
+}
+
+gint64
+lab_event_get_result (LabEvent *self)
+{
+  return self->record.kind == LAB_EVENT_CALL ? self->record.result : 0;
+}
+
+int
+lab_event_get_errno (LabEvent *self)
+{
+  return lab_record_get_errno (&self->record);
 }
 
 const char *
 lab_event_get_errno_name (LabEvent *self)
 {
-  return self->err != 0 ? lab_errno_name (self->err) : NULL;
+  int err = lab_event_get_errno (self);
+
+  return err != 0 ? lab_errno_name (err) : NULL;
+}
+
+/* Whether a call's address is what it returned, not an argument. */
+static gboolean
+returns_address (LabOp op)
+{
+  return op == LAB_OP_ACCEPT || op == LAB_OP_RECVFROM || op == LAB_OP_GETSOCKNAME || op == LAB_OP_GETPEERNAME;
 }
 
 /**
@@ -181,7 +297,9 @@ lab_event_get_errno_name (LabEvent *self)
 GSocketAddress *
 lab_event_get_address (LabEvent *self)
 {
-  return self->address;
+  if (self->record.kind == LAB_EVENT_CALL && (!returns_address (self->record.op) || !lab_event_get_finished (self)))
+    return NULL;
+  return lab_event_peek_address (self);
 }
 
 /**
@@ -193,7 +311,20 @@ lab_event_get_address (LabEvent *self)
 GPtrArray *
 lab_event_get_resolved (LabEvent *self)
 {
+  read_blob (self);
   return self->resolved;
+}
+
+LabTcpState
+lab_event_get_state (LabEvent *self)
+{
+  return self->record.kind == LAB_EVENT_STATE ? self->record.sub : LAB_TCP_UNKNOWN;
+}
+
+LabTcpState
+lab_event_get_previous_state (LabEvent *self)
+{
+  return self->record.kind == LAB_EVENT_STATE ? self->record.previous : LAB_TCP_UNKNOWN;
 }
 
 gboolean
@@ -201,12 +332,20 @@ lab_event_get_queue (LabEvent *self,
                      guint    *length,
                      guint    *limit)
 {
-  if (length != NULL)
-    *length = self->queue_len;
-  if (limit != NULL)
-    *limit = self->queue_limit;
+  gboolean has = self->record.kind == LAB_EVENT_STATE && lab_record_has (&self->record, LAB_RECORD_HAS_QUEUE);
 
-  return self->has_queue;
+  if (length != NULL)
+    *length = has ? self->record.queue_len : 0;
+  if (limit != NULL)
+    *limit = has ? self->record.queue_limit : 0;
+
+  return has;
+}
+
+LabDirection
+lab_event_get_direction (LabEvent *self)
+{
+  return self->record.kind == LAB_EVENT_DATA ? self->record.sub : LAB_DIRECTION_IN;
 }
 
 /**
@@ -218,7 +357,7 @@ lab_event_get_queue (LabEvent *self,
 GBytes *
 lab_event_get_bytes (LabEvent *self)
 {
-  return self->bytes;
+  return self->record.kind == LAB_EVENT_DATA ? lab_event_peek_blob (self) : NULL;
 }
 
 /**
@@ -230,25 +369,41 @@ lab_event_get_bytes (LabEvent *self)
 gsize
 lab_event_get_real_length (LabEvent *self)
 {
-  return self->real_len;
+  return self->record.kind == LAB_EVENT_DATA ? self->record.real_len : 0;
 }
 
 /**
  * lab_event_get_offset:
  *
  * Returns: where a data event's bytes start in its connection's stream in
- *   their direction, once the connection has taken the event in
+ *   their direction
  */
 guint64
 lab_event_get_offset (LabEvent *self)
 {
-  return self->offset;
+  return self->record.kind == LAB_EVENT_DATA ? self->record.offset : 0;
 }
 
 gboolean
 lab_event_get_truncated (LabEvent *self)
 {
-  return self->bytes != NULL && self->real_len > g_bytes_get_size (self->bytes);
+  GBytes *bytes = lab_event_get_bytes (self);
+
+  return bytes != NULL && self->record.real_len > g_bytes_get_size (bytes);
+}
+
+LabNote
+lab_event_get_note (LabEvent *self)
+{
+  return self->record.kind == LAB_EVENT_NOTE ? self->record.sub : LAB_NOTE_STARTED;
+}
+
+const char *
+lab_event_get_note_arg (LabEvent *self)
+{
+  if (self->record.kind != LAB_EVENT_NOTE || self->record.blob == LAB_ARENA_NONE)
+    return NULL;
+  return lab_event_peek_text (self);
 }
 
 const char *
@@ -286,7 +441,7 @@ lab_event_dup_args (LabEvent *self)
 {
   GString *out = g_string_new (NULL);
 
-  if (self->kind == LAB_EVENT_CALL)
+  if (self->record.kind == LAB_EVENT_CALL)
     lab_call_append_args (out, self);
   return g_string_free (out, FALSE);
 }
@@ -303,7 +458,7 @@ lab_event_dup_result (LabEvent *self)
 {
   GString *out = g_string_new (NULL);
 
-  if (self->kind == LAB_EVENT_CALL && self->finished)
+  if (self->record.kind == LAB_EVENT_CALL && lab_event_get_finished (self))
     lab_call_append_result (out, self);
   return g_string_free (out, FALSE);
 }
@@ -311,9 +466,9 @@ lab_event_dup_result (LabEvent *self)
 static char *
 dup_note_text (LabEvent *self)
 {
-  const char *arg = self->note_arg != NULL ? self->note_arg : "";
+  const char *arg = lab_event_get_note_arg (self) != NULL ? lab_event_get_note_arg (self) : "";
 
-  switch (self->note)
+  switch ((LabNote) self->record.sub)
     {
     case LAB_NOTE_STARTED:
       return g_strdup (_("Started"));
@@ -361,7 +516,7 @@ dup_note_text (LabEvent *self)
 char *
 lab_event_dup_summary (LabEvent *self)
 {
-  switch (self->kind)
+  switch ((LabEventKind) self->record.kind)
     {
     case LAB_EVENT_CALL:
       {
@@ -369,15 +524,15 @@ lab_event_dup_summary (LabEvent *self)
         g_autofree char *result = lab_event_dup_result (self);
         const char *err_name = lab_event_get_errno_name (self);
 
-        if (!self->finished)
+        if (!lab_event_get_finished (self))
           /* Translators: a call still blocked; %s (%s) is the call and its arguments. */
-          return g_strdup_printf (_("%s (%s) … waiting"), lab_call_get_name (self->call), args);
+          return g_strdup_printf (_("%s (%s) … waiting"), lab_call_get_name (self->record.call), args);
         if (err_name != NULL)
-          return g_strdup_printf ("%s (%s) → %s %s (%s)", lab_call_get_name (self->call), args, result, err_name,
-                                  lab_errno_message (self->err));
+          return g_strdup_printf ("%s (%s) → %s %s (%s)", lab_call_get_name (self->record.call), args, result, err_name,
+                                  lab_errno_message (self->record.err));
         if (result[0] == '\0')
-          return g_strdup_printf ("%s (%s)", lab_call_get_name (self->call), args);
-        return g_strdup_printf ("%s (%s) → %s", lab_call_get_name (self->call), args, result);
+          return g_strdup_printf ("%s (%s)", lab_call_get_name (self->record.call), args);
+        return g_strdup_printf ("%s (%s) → %s", lab_call_get_name (self->record.call), args, result);
       }
 
     case LAB_EVENT_STATE:
@@ -385,36 +540,37 @@ lab_event_dup_summary (LabEvent *self)
         GString *out = g_string_new (NULL);
 
         /* Translators: a TCP state reported by the kernel; the names (ESTABLISHED…) stay as they are. */
-        g_string_append_printf (out, _("TCP state %s"), lab_tcp_state_to_string (self->state));
-        if (self->previous != LAB_TCP_UNKNOWN)
+        g_string_append_printf (out, _("TCP state %s"), lab_tcp_state_to_string (self->record.sub));
+        if (self->record.previous != LAB_TCP_UNKNOWN)
           /* Translators: the TCP state a socket was in before. */
-          g_string_append_printf (out, _(" (was %s)"), lab_tcp_state_to_string (self->previous));
-        if (self->has_queue)
+          g_string_append_printf (out, _(" (was %s)"), lab_tcp_state_to_string (self->record.previous));
+        if (lab_record_has (&self->record, LAB_RECORD_HAS_QUEUE))
           /* Translators: connections waiting in a listening socket's accept queue, of the most it holds. */
-          g_string_append_printf (out, _(", accept queue %u of %u"), self->queue_len, self->queue_limit);
+          g_string_append_printf (out, _(", accept queue %u of %u"), self->record.queue_len, self->record.queue_limit);
         return g_string_free (out, FALSE);
       }
 
     case LAB_EVENT_DATA:
       {
         gsize len = 0;
-        const guint8 *data = self->bytes != NULL ? g_bytes_get_data (self->bytes, &len) : NULL;
+        GBytes *bytes = lab_event_get_bytes (self);
+        const guint8 *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
         g_autofree char *text = data != NULL ? lab_text_escape (data, len, 64) : NULL;
         GString *out = g_string_new (NULL);
 
-        if (self->direction == LAB_DIRECTION_IN)
+        if (self->record.sub == LAB_DIRECTION_IN)
           /* Translators: bytes received; %lu is a count, %s the bytes as escaped text. */
-          g_string_append_printf (out, ngettext ("← in %lu byte", "← in %lu bytes", self->real_len),
-                                  (gulong) self->real_len);
+          g_string_append_printf (out, ngettext ("← in %lu byte", "← in %lu bytes", self->record.real_len),
+                                  (gulong) self->record.real_len);
         else
-          g_string_append_printf (out, ngettext ("→ out %lu byte", "→ out %lu bytes", self->real_len),
-                                  (gulong) self->real_len);
+          g_string_append_printf (out, ngettext ("→ out %lu byte", "→ out %lu bytes", self->record.real_len),
+                                  (gulong) self->record.real_len);
         if (lab_event_get_truncated (self))
           /* Translators: a datagram cut to the receive buffer; %lu is how many bytes were kept. */
           g_string_append_printf (out, _(" (truncated: %lu kept)"), (gulong) len);
         if (text != NULL)
           g_string_append_printf (out, ": %s", text);
-        else if (self->real_len > 0)
+        else if (self->record.real_len > 0)
           g_string_append (out, _(": (bytes dropped to stay within the payload limit)"));
         return g_string_free (out, FALSE);
       }

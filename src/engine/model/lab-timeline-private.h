@@ -2,18 +2,25 @@
 
 #pragma once
 
+#include "lab-arena.h"
+#include "lab-record-private.h"
 #include "lab-timeline.h"
 
 G_BEGIN_DECLS
 
-/* Any thread may record; the main context sees it at the next flush. */
-void lab_timeline_append (LabTimeline    *self,
-                          LabEvent       *event);
-void lab_timeline_finish (LabTimeline    *self,
-                          LabEvent       *begin,
-                          gint64          end_us,
-                          gint64          result,
-                          int             err,
-                          GSocketAddress *address);
+/* Any thread may record: lab_timeline_push() gives a record its number
+ * and hands it to the calling thread's own buffer, without a lock; the
+ * main context sees it at the next flush, in the order of the numbers. */
+void       lab_timeline_push              (LabTimeline     *self,
+                                           LabRecord       *record);
+LabArena  *lab_timeline_get_payload_arena (LabTimeline     *self);
+LabArena  *lab_timeline_get_text_arena    (LabTimeline     *self);
+void       lab_timeline_set_run_name      (LabTimeline     *self,
+                                           guint            endpoint_id,
+                                           guint            run,
+                                           const char      *name);
+const char *lab_timeline_get_run_name     (LabTimeline     *self,
+                                           guint            endpoint_id,
+                                           guint            run);
 
 G_END_DECLS

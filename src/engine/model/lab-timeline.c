@@ -2,27 +2,75 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "lab-event-private.h"
 #include "lab-timeline-private.h"
 
 /* The timeline is the one ordered record of everything the endpoints did.
  *
- * Worker threads append to a pending list under a lock; at most about 60
- * times a second the main context takes that list in one go (a flush),
- * applies it to the store the views read — a bounded ring, oldest out first
- * — and emits the batch as a stream for those who print it. Only the main
- * context touches the store, so a view never sees it change under it. */
+ * Recording costs a thread no lock: each thread writes its records into
+ * chunks of its own (a recorder), numbered from one counter for the whole
+ * timeline. At most about 60 times a second the main context gathers what
+ * every recorder published, in the order of the numbers, and applies it to
+ * the store the views read — an array of records, the oldest out first, in
+ * blocks, so that the rows a view has drawn keep their places between two
+ * blocks — and emits the batch as a stream for those who print it. Only
+ * the main context touches the store. The bytes of data and the texts lie
+ * in two arenas, bounded rings shared by every thread: the one cap on the
+ * bytes a timeline keeps.
+ *
+ * What the records must not outgrow while the main context is busy is
+ * bounded too: past twice the limit of events, a recorder gives up its
+ * oldest chunk not yet read, and its records are counted as dropped. */
 
-#define FLUSH_INTERVAL_MS 16
+#define FLUSH_INTERVAL_MS  16
+#define CHUNK_MAX          128
+/* Texts (notes, names asked of the resolver, poll sets) are few and short:
+ * a quarter of the payload's room, within bounds. */
+#define TEXT_ARENA_MIN     (64 * 1024)
+#define TEXT_ARENA_MAX     (4 * 1024 * 1024)
+/* Chunks kept for reuse, beyond which they go back to the system. */
+#define POOL_MAX           64
 
-typedef struct {
-  LabEvent       *event;
-  gboolean        end;
-  gint64          end_us;
-  gint64          result;
-  int             err;
-  GSocketAddress *address;
-} Pending;
+typedef struct _Chunk Chunk;
+
+struct _Chunk
+{
+  guint      capacity;
+  guint      n;              /* published: written by the owner, read by the main context */
+  guint      consumed;       /* read by the main context */
+  LabRecord  records[];
+};
+
+typedef struct _Recorder Recorder;
+
+struct _Recorder
+{
+  gatomicrefcount  ref;
+  LabTimeline     *timeline;   /* not a reference; cleared when it goes */
+  guint64          timeline_id;
+
+  /* The owner's side */
+  Chunk           *tail;
+  guint64          busy_low;   /* no record under this number is still being written */
+  guint64          events;
+  guint64          calls;
+  guint64          bytes_in;
+  guint64          bytes_out;
+  guint64          dropped;
+  gint             closed;     /* its thread is gone */
+
+  /* Chunks filled and not yet taken by the main context, oldest first,
+   * and the owner's chunk as the main context last took it: it may still
+   * be reading it when it is filled */
+  GMutex           lock;
+  GQueue           full;
+  Chunk           *reading;
+
+  /* The main context's side: chunks taken, still to be read */
+  GQueue           taken;
+};
 
 struct _LabTimeline
 {
@@ -30,26 +78,47 @@ struct _LabTimeline
 
   GMainContext *context;
   gint64        start_us;
+  guint64       id;
 
-  /* Written by any thread, under lock */
-  GMutex        lock;
-  GArray       *pending;
-  gsize         pending_payload;
+  /* Shared by every thread */
+  guint64       next_seq;      /* atomic */
+  gint          flush_scheduled;
+  guint         chunk_records;
+  gint          chunks_out;    /* atomic: chunks filled or being filled, not yet read */
+  LabArena     *payload;
+  LabArena     *text;
+
+  GMutex        lock;          /* the recorders, the pool, the names, the totals */
+  GPtrArray    *recorders;
+  GPtrArray    *pool;
+  GHashTable   *run_names;     /* endpoint << 16 | run → name */
+  GPtrArray    *old_arenas;
+  LabTimelineStats totals;     /* of the recorders gone */
   GSource      *flush_source;
-  guint64       next_seq;
   guint         next_endpoint;
-  LabTimelineStats stats;
 
   /* The store: main context only */
-  LabEvent    **ring;
+  LabRecord    *ring;
   guint         capacity;
+  guint         allocated;
   guint         head;
   guint         len;
-  gsize         payload;
-  gsize         max_payload;
-  /* The first stored event that may still hold bytes. */
-  guint         payload_first;
+  guint         payload_first;  /* the first stored record that may still have bytes */
+  GHashTable   *open_calls;     /* endpoint, run, thread → the number of its blocking call */
+  /* Records are ordered by the number their thread took; rows are numbered
+   * from 1 without the ends of calls, and with a gap where records were
+   * dropped before they were seen. */
+  guint64       last_order;
+  guint64       next_row_seq;
+  /* A flush's own arrays, kept from one to the next: a batch is often
+   * large, and alike in size to the one before */
+  GPtrArray    *batch;
+  GArray       *entries;
+  GArray       *rows;
+  gboolean      flushing;
+  guint64       store_dropped;
   guint64       notified_dropped;
+  gsize         max_payload;
 };
 
 enum {
@@ -71,226 +140,673 @@ static void list_model_iface_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (LabTimeline, lab_timeline, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
-static gsize
-event_payload (LabEvent *event)
+/* ---- Recorders ---------------------------------------------------------- */
+
+static Chunk *
+chunk_new (LabTimeline *self)
 {
-  return event->kind == LAB_EVENT_DATA && event->bytes != NULL ? g_bytes_get_size (event->bytes) : 0;
+  Chunk *chunk = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->pool->len > 0)
+    chunk = g_ptr_array_steal_index_fast (self->pool, self->pool->len - 1);
+  g_mutex_unlock (&self->lock);
+
+  if (chunk == NULL)
+    {
+      chunk = g_malloc (sizeof (Chunk) + self->chunk_records * sizeof (LabRecord));
+      chunk->capacity = self->chunk_records;
+    }
+  chunk->n = 0;
+  chunk->consumed = 0;
+  g_atomic_int_inc (&self->chunks_out);
+  return chunk;
+}
+
+/* Main context: a chunk read to its end. */
+static void
+chunk_recycle (LabTimeline *self,
+               Chunk       *chunk)
+{
+  g_atomic_int_dec_and_test (&self->chunks_out);
+
+  g_mutex_lock (&self->lock);
+  if (self->pool->len < POOL_MAX && chunk->capacity == self->chunk_records)
+    {
+      g_ptr_array_add (self->pool, chunk);
+      chunk = NULL;
+    }
+  g_mutex_unlock (&self->lock);
+
+  g_free (chunk);
+}
+
+static Recorder *
+recorder_ref (Recorder *rec)
+{
+  g_atomic_ref_count_inc (&rec->ref);
+  return rec;
 }
 
 static void
-pending_clear (gpointer data)
+recorder_unref (gpointer data)
 {
-  Pending *p = data;
+  Recorder *rec = data;
 
-  g_clear_object (&p->event);
-  g_clear_object (&p->address);
+  if (!g_atomic_ref_count_dec (&rec->ref))
+    return;
+
+  g_queue_clear_full (&rec->full, g_free);
+  g_queue_clear_full (&rec->taken, g_free);
+  g_free (rec->tail);
+  g_mutex_clear (&rec->lock);
+  g_free (rec);
 }
 
-static GType
-lab_timeline_get_item_type (GListModel *model)
+/* What a thread records into, timeline by timeline. */
+typedef struct {
+  GPtrArray *recorders;
+  Recorder  *last;
+} ThreadRecorders;
+
+static void
+thread_recorders_free (gpointer data)
 {
-  return LAB_TYPE_EVENT;
+  ThreadRecorders *t = data;
+
+  for (guint i = 0; i < t->recorders->len; i++)
+    g_atomic_int_set (&((Recorder *) t->recorders->pdata[i])->closed, TRUE);
+  g_ptr_array_unref (t->recorders);
+  g_free (t);
 }
 
-static guint
-lab_timeline_get_n_items (GListModel *model)
+static GPrivate thread_recorders = G_PRIVATE_INIT (thread_recorders_free);
+
+static Recorder *
+recorder_for_thread (LabTimeline *self)
 {
-  return LAB_TIMELINE (model)->len;
+  ThreadRecorders *t = g_private_get (&thread_recorders);
+  Recorder *rec;
+
+  if (G_LIKELY (t != NULL && t->last != NULL && t->last->timeline_id == self->id))
+    return t->last;
+
+  if (t == NULL)
+    {
+      t = g_new0 (ThreadRecorders, 1);
+      t->recorders = g_ptr_array_new_with_free_func (recorder_unref);
+      g_private_set (&thread_recorders, t);
+    }
+
+  for (guint i = 0; i < t->recorders->len; i++)
+    {
+      rec = t->recorders->pdata[i];
+      if (rec->timeline_id == self->id)
+        return t->last = rec;
+      /* A timeline that has gone: its recorder with it. */
+      if (g_atomic_pointer_get (&rec->timeline) == NULL)
+        {
+          if (t->last == rec)
+            t->last = NULL;
+          g_ptr_array_remove_index_fast (t->recorders, i--);
+        }
+    }
+
+  rec = g_new0 (Recorder, 1);
+  g_atomic_ref_count_init (&rec->ref);
+  g_mutex_init (&rec->lock);
+  rec->timeline = self;
+  rec->timeline_id = self->id;
+  rec->busy_low = G_MAXUINT64;
+
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->recorders, recorder_ref (rec));
+  g_mutex_unlock (&self->lock);
+
+  g_ptr_array_add (t->recorders, rec);
+  return t->last = rec;
 }
 
-static gpointer
-lab_timeline_get_item (GListModel *model,
-                       guint       position)
+static gboolean on_flush_timeout (gpointer data);
+
+static void
+schedule_flush (LabTimeline *self)
 {
-  LabTimeline *self = LAB_TIMELINE (model);
+  GSource *source;
 
-  if (position >= self->len)
-    return NULL;
+  if (g_atomic_int_get (&self->flush_scheduled) || !g_atomic_int_compare_and_exchange (&self->flush_scheduled, FALSE, TRUE))
+    return;
 
-  return g_object_ref (self->ring[(self->head + position) % self->capacity]);
+  source = g_timeout_source_new (FLUSH_INTERVAL_MS);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, "[protolab] timeline flush");
+  /* The source holds no reference: dispose destroys it first. */
+  g_source_set_callback (source, on_flush_timeout, self, NULL);
+
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->flush_source, g_source_unref);
+  self->flush_source = source;
+  g_source_attach (source, self->context);
+  g_mutex_unlock (&self->lock);
+}
+
+/* The owner, when its chunk is full: it goes to the main context, and a
+ * fresh one takes its place, unless too many wait unread already — then
+ * the oldest of this recorder's waiting chunks is reused, its records
+ * counted as dropped. */
+static Chunk *
+recorder_next_chunk (LabTimeline *self,
+                     Recorder    *rec)
+{
+  Chunk *full = rec->tail;
+  Chunk *next = NULL;
+  guint budget = MAX (2 * self->capacity / self->chunk_records, 2);
+
+  /* The main context reads which chunk is the owner's under the lock. */
+  g_mutex_lock (&rec->lock);
+  rec->tail = NULL;
+  if (full != NULL)
+    g_queue_push_tail (&rec->full, full);
+  if ((guint) g_atomic_int_get (&self->chunks_out) >= budget && rec->full.length > 1 &&
+      g_queue_peek_head (&rec->full) != rec->reading)
+    {
+      next = g_queue_pop_head (&rec->full);
+      rec->dropped += next->n - next->consumed;
+    }
+  g_mutex_unlock (&rec->lock);
+
+  if (next != NULL)
+    {
+      next->n = 0;
+      next->consumed = 0;
+    }
+  else
+    next = chunk_new (self);
+
+  g_mutex_lock (&rec->lock);
+  rec->tail = next;
+  g_mutex_unlock (&rec->lock);
+  return next;
+}
+
+/**
+ * lab_timeline_push: (skip)
+ * @record: a record, every field set but its number
+ *
+ * Records it: it gets the next number, and the main context sees it at
+ * the next flush. Any thread.
+ */
+void
+lab_timeline_push (LabTimeline *self,
+                   LabRecord   *record)
+{
+  Recorder *rec = recorder_for_thread (self);
+  Chunk *chunk = rec->tail;
+  guint n;
+
+  if (chunk == NULL || chunk->n == chunk->capacity)
+    chunk = recorder_next_chunk (self, rec);
+  n = chunk->n;
+
+  /* What the main context may gather: nothing numbered from here on
+   * until this record is published. */
+  __atomic_store_n (&rec->busy_low, __atomic_load_n (&self->next_seq, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
+  record->seq = __atomic_fetch_add (&self->next_seq, 1, __ATOMIC_SEQ_CST);
+  chunk->records[n] = *record;
+  __atomic_store_n (&chunk->n, n + 1, __ATOMIC_RELEASE);
+  __atomic_store_n (&rec->busy_low, G_MAXUINT64, __ATOMIC_SEQ_CST);
+
+  /* Counted for the summary; only this thread writes them. */
+  if (!lab_record_has (record, LAB_RECORD_END))
+    {
+      __atomic_store_n (&rec->events, rec->events + 1, __ATOMIC_RELAXED);
+      if (record->kind == LAB_EVENT_CALL && !lab_record_has (record, LAB_RECORD_INSTRUMENTATION))
+        __atomic_store_n (&rec->calls, rec->calls + 1, __ATOMIC_RELAXED);
+      else if (record->kind == LAB_EVENT_DATA && record->sub == LAB_DIRECTION_IN)
+        __atomic_store_n (&rec->bytes_in, rec->bytes_in + record->real_len, __ATOMIC_RELAXED);
+      else if (record->kind == LAB_EVENT_DATA)
+        __atomic_store_n (&rec->bytes_out, rec->bytes_out + record->real_len, __ATOMIC_RELAXED);
+    }
+
+  schedule_flush (self);
+}
+
+/* ---- Gathering ---------------------------------------------------------- */
+
+/* What one recorder has to give, as the main context reads it. */
+typedef struct {
+  Recorder  *rec;
+  Chunk     *chunk;
+  GList     *link;     /* in rec->taken; NULL for the owner's own chunk */
+} Cursor;
+
+/* The next of @c's records, or %NULL when it has none yet. */
+
+static const LabRecord *
+cursor_peek (Cursor *c)
+{
+  while (c->chunk != NULL)
+    {
+      guint n = __atomic_load_n (&c->chunk->n, __ATOMIC_ACQUIRE);
+
+      if (c->chunk->consumed < n)
+        return &c->chunk->records[c->chunk->consumed];
+
+      /* Read to its end: the next chunk taken, then the owner's own. */
+      if (c->link != NULL)
+        {
+          c->link = c->link->next;
+          c->chunk = c->link != NULL ? c->link->data : c->rec->reading;
+        }
+      else
+        c->chunk = NULL;
+    }
+  return NULL;
+}
+
+/* Takes the chunks every recorder filled; returns the number under which
+ * every record is published (the watermark). */
+static guint64
+take_chunks (LabTimeline *self,
+             GPtrArray   *recorders)
+{
+  guint64 watermark = __atomic_load_n (&self->next_seq, __ATOMIC_SEQ_CST);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->recorders->len; i++)
+    g_ptr_array_add (recorders, recorder_ref (self->recorders->pdata[i]));
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < recorders->len; i++)
+    {
+      Recorder *rec = recorders->pdata[i];
+      guint64 low = __atomic_load_n (&rec->busy_low, __ATOMIC_SEQ_CST);
+
+      watermark = MIN (watermark, low);
+
+      g_mutex_lock (&rec->lock);
+      while (!g_queue_is_empty (&rec->full))
+        g_queue_push_tail (&rec->taken, g_queue_pop_head (&rec->full));
+      rec->reading = rec->tail;
+      g_mutex_unlock (&rec->lock);
+    }
+
+  return watermark;
+}
+
+/* The main context is done with what it read: chunks read to their end go
+ * back, and recorders whose thread has gone and who have nothing left go. */
+static void
+release_chunks (LabTimeline *self,
+                GPtrArray   *recorders)
+{
+  for (guint i = 0; i < recorders->len; i++)
+    {
+      Recorder *rec = recorders->pdata[i];
+
+      g_mutex_lock (&rec->lock);
+      rec->reading = NULL;
+      g_mutex_unlock (&rec->lock);
+
+      while (!g_queue_is_empty (&rec->taken))
+        {
+          Chunk *chunk = g_queue_peek_head (&rec->taken);
+
+          if (chunk->consumed < chunk->n)
+            break;
+          chunk_recycle (self, g_queue_pop_head (&rec->taken));
+        }
+
+      if (g_atomic_int_get (&rec->closed) && g_queue_is_empty (&rec->taken) && g_queue_is_empty (&rec->full) &&
+          (rec->tail == NULL || rec->tail->consumed == rec->tail->n))
+        {
+          g_mutex_lock (&self->lock);
+          self->totals.events += rec->events;
+          self->totals.calls += rec->calls;
+          self->totals.bytes_in += rec->bytes_in;
+          self->totals.bytes_out += rec->bytes_out;
+          self->totals.dropped += rec->dropped;
+          if (rec->tail != NULL)
+            {
+              g_atomic_int_dec_and_test (&self->chunks_out);
+              g_clear_pointer (&rec->tail, g_free);
+            }
+          g_atomic_pointer_set (&rec->timeline, NULL);
+          g_ptr_array_remove (self->recorders, rec);
+          g_mutex_unlock (&self->lock);
+        }
+    }
+}
+
+/* The cursors as a heap, lowest next record first. */
+static gboolean
+cursor_before (Cursor *a,
+               Cursor *b)
+{
+  return cursor_peek (a)->seq < cursor_peek (b)->seq;
 }
 
 static void
-list_model_iface_init (GListModelInterface *iface)
+heap_down (Cursor **heap,
+           guint    n,
+           guint    i)
 {
-  iface->get_item_type = lab_timeline_get_item_type;
-  iface->get_n_items = lab_timeline_get_n_items;
-  iface->get_item = lab_timeline_get_item;
+  for (;;)
+    {
+      guint least = i, l = 2 * i + 1, r = 2 * i + 2;
+      Cursor *swap;
+
+      if (l < n && cursor_before (heap[l], heap[least]))
+        least = l;
+      if (r < n && cursor_before (heap[r], heap[least]))
+        least = r;
+      if (least == i)
+        return;
+      swap = heap[i];
+      heap[i] = heap[least];
+      heap[least] = swap;
+      i = least;
+    }
 }
 
-LabTimeline *
-lab_timeline_new (void)
+/* Every record published under @watermark, in the order of their numbers:
+ * pointers into the chunks, valid until release_chunks(). */
+static void
+gather (GPtrArray *recorders,
+        guint64    watermark,
+        GPtrArray *batch)
 {
-  return g_object_new (LAB_TYPE_TIMELINE, NULL);
+  g_autofree Cursor *cursors = g_new0 (Cursor, recorders->len);
+  g_autofree Cursor **heap = g_new0 (Cursor *, recorders->len);
+  guint n = 0;
+
+  for (guint i = 0; i < recorders->len; i++)
+    {
+      Recorder *rec = recorders->pdata[i];
+      Cursor *c = &cursors[i];
+
+      c->rec = rec;
+      c->link = rec->taken.head;
+      c->chunk = c->link != NULL ? c->link->data : rec->reading;
+      if (cursor_peek (c) != NULL)
+        heap[n++] = c;
+    }
+  for (guint i = n / 2; i-- > 0;)
+    heap_down (heap, n, i);
+
+  while (n > 0)
+    {
+      Cursor *c = heap[0];
+      const LabRecord *next = cursor_peek (c);
+
+      if (next->seq >= watermark)
+        break;
+
+      g_ptr_array_add (batch, (gpointer) next);
+      c->chunk->consumed++;
+      if (cursor_peek (c) == NULL)
+        heap[0] = heap[--n];
+      heap_down (heap, n, 0);
+    }
 }
 
-static LabEvent *
+/* ---- The store ---------------------------------------------------------- */
+
+static LabRecord *
 ring_at (LabTimeline *self,
          guint        position)
 {
-  return self->ring[(self->head + position) % self->capacity];
+  return &self->ring[(self->head + position) % self->allocated];
 }
 
-/* Removes @n events from the front of the store; no signal. */
+/* Room for @n more, growing the array up to the capacity. */
+static void
+ring_reserve (LabTimeline *self,
+              guint        n)
+{
+  guint want = MIN (self->capacity, self->len + n);
+  guint size = self->allocated;
+  LabRecord *ring;
+
+  if (want <= self->allocated)
+    return;
+
+  while (size < want)
+    size = size == 0 ? MIN (self->capacity, 1024) : MIN (self->capacity, size * 2);
+
+  ring = g_new (LabRecord, size);
+  for (guint i = 0; i < self->len; i++)
+    ring[i] = *ring_at (self, i);
+  g_free (self->ring);
+  self->ring = ring;
+  self->allocated = size;
+  self->head = 0;
+}
+
 static void
 ring_drop_front (LabTimeline *self,
                  guint        n)
 {
-  for (guint i = 0; i < n; i++)
-    {
-      LabEvent **slot = &self->ring[self->head];
-
-      self->payload -= event_payload (*slot);
-      g_clear_object (slot);
-      self->head = (self->head + 1) % self->capacity;
-      self->len--;
-    }
-
+  if (n == 0)
+    return;
+  self->head = self->allocated > 0 ? (self->head + n) % self->allocated : 0;
+  self->len -= n;
   self->payload_first = self->payload_first > n ? self->payload_first - n : 0;
 }
 
-/* Keeps the stored bytes within the payload limit by letting go of the
- * oldest events' bytes; the events themselves stay (“bytes dropped”).
- * Returns the range of rows that changed. */
-static gboolean
-ring_trim_payload (LabTimeline *self,
-                   guint       *first,
-                   guint       *last)
-{
-  gboolean changed = FALSE;
-
-  while (self->payload > self->max_payload && self->payload_first < self->len)
-    {
-      LabEvent *event = ring_at (self, self->payload_first);
-      gsize size = event_payload (event);
-
-      if (size > 0 || event->bytes != NULL)
-        {
-          self->payload -= size;
-          g_clear_pointer (&event->bytes, g_bytes_unref);
-          if (!changed)
-            *first = self->payload_first;
-          *last = self->payload_first;
-          changed = TRUE;
-        }
-      self->payload_first++;
-    }
-
-  return changed;
-}
-
-/* Where an event is in the store, by its sequence number, or -1. */
-static int
+/* Where the record numbered @seq is in the store, or G_MAXUINT. */
+static guint
 ring_find (LabTimeline *self,
-           LabEvent    *event)
+           guint64      seq)
 {
   guint lo = 0, hi = self->len;
 
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      LabEvent *at = ring_at (self, mid);
+      guint64 at = ring_at (self, mid)->seq;
 
-      if (at->seq == event->seq)
-        return at == event ? (int) mid : -1;
-      if (at->seq < event->seq)
+      if (at == seq)
+        return mid;
+      if (at < seq)
         lo = mid + 1;
       else
         hi = mid;
     }
 
-  return -1;
+  return G_MAXUINT;
+}
+
+/* A thread makes one call at a time: the blocking call of a thread that
+ * has not returned is known by the thread. */
+static gpointer
+open_call_key (const LabRecord *record)
+{
+  return GSIZE_TO_POINTER ((gsize) record->endpoint_id << 32 | (gsize) record->run << 16 | record->thread);
+}
+
+/* The end of a blocking call, onto the call as it began: the row keeps its
+ * place and its number. */
+static void
+apply_end (LabRecord       *call,
+           const LabRecord *end)
+{
+  guint64 seq = call->seq;
+
+  *call = *end;
+  call->seq = seq;
+  call->flags &= ~LAB_RECORD_END;
+}
+
+/* Where the call that @end ends is in the store, from @from on, or
+ * G_MAXUINT; the thread's call is no longer open once it is found there,
+ * or once it is known to be gone. */
+static guint
+find_open_call (LabTimeline *self,
+                LabRecord   *end,
+                guint        from)
+{
+  gpointer seq;
+  guint position;
+
+  if (!g_hash_table_lookup_extended (self->open_calls, open_call_key (end), NULL, &seq))
+    return G_MAXUINT;
+
+  /* The end carries its call's number, whether its row is still there. */
+  end->seq = GPOINTER_TO_SIZE (seq);
+  position = ring_find (self, end->seq);
+  if (position == G_MAXUINT || position >= from)
+    g_hash_table_remove (self->open_calls, open_call_key (end));
+  return position != G_MAXUINT && position >= from ? position : G_MAXUINT;
+}
+
+static gboolean
+blob_held (LabTimeline     *self,
+           const LabRecord *record)
+{
+  return lab_arena_holds (lab_record_blob_is_payload (record) ? self->payload : self->text, record->blob,
+                          record->blob_len);
+}
+
+/* The oldest rows whose bytes the payload arena has gone past since the
+ * last look. Returns the range of rows that changed. */
+static gboolean
+ring_forget_payload (LabTimeline *self,
+                     guint       *first,
+                     guint       *last)
+{
+  gboolean changed = FALSE;
+
+  for (; self->payload_first < self->len; self->payload_first++)
+    {
+      LabRecord *record = ring_at (self, self->payload_first);
+
+      if (!lab_record_blob_is_payload (record) || record->blob == LAB_ARENA_NONE)
+        continue;
+      if (blob_held (self, record))
+        break;
+
+      record->blob = LAB_ARENA_NONE;
+      record->blob_len = 0;
+      if (!changed)
+        *first = self->payload_first;
+      *last = self->payload_first;
+      changed = TRUE;
+    }
+
+  return changed;
+}
+
+/* How many of the oldest go to take @added more: the whole excess, but at
+ * least a block of a sixteenth of the store, so that the rows stay where
+ * they are between two blocks. */
+static guint
+drop_count (LabTimeline *self,
+            guint        added)
+{
+  guint block = MAX (self->capacity / 16, 1);
+  guint excess;
+
+  if (self->len + added <= self->capacity)
+    return 0;
+
+  excess = self->len + added - self->capacity;
+  return MIN (self->len, MAX (excess, block));
+}
+
+/* Applies a batch to the store; @rows says, for each end of a call, the
+ * row it ended (G_MAXUINT when that row is gone). */
+/* Gives each record of the batch, in order, its number as a row. */
+static void
+number_batch (LabTimeline *self,
+              GPtrArray   *batch)
+{
+  for (guint i = 0; i < batch->len; i++)
+    {
+      LabRecord *record = batch->pdata[i];
+
+      /* Records dropped before they were seen leave their gap. */
+      if (record->seq > self->last_order + 1)
+        self->next_row_seq += record->seq - self->last_order - 1;
+      self->last_order = record->seq;
+
+      if (lab_record_has (record, LAB_RECORD_END))
+        record->seq = 0;
+      else
+        record->seq = self->next_row_seq++;
+    }
 }
 
 static void
-lab_timeline_flush_pending (LabTimeline *self,
-                            GArray      *batch)
+store_batch (LabTimeline *self,
+             GPtrArray   *batch,
+             guint       *rows)
 {
-  g_autoptr(GPtrArray) added = g_ptr_array_new ();
-  g_autofree LabRecord *records = g_new (LabRecord, batch->len + 1);
-  guint drop_old = 0, drop_new = 0;
-  guint trimmed_first = 0, trimmed_last = 0;
-  int changed_min = G_MAXINT, changed_max = -1;
-  guint old_len;
+  guint added = 0, drop_old, drop_new, old_len, skipped = 0;
+  guint changed_min = G_MAXUINT, changed_max = 0;
 
   for (guint i = 0; i < batch->len; i++)
-    {
-      Pending *p = &g_array_index (batch, Pending, i);
-
-      records[i].event = p->event;
-      records[i].end = p->end;
-      if (!p->end)
-        g_ptr_array_add (added, p->event);
-    }
+    added += !lab_record_has (batch->pdata[i], LAB_RECORD_END);
 
   /* What goes to stay within the count: the oldest stored first, then the
    * oldest of this batch. */
-  if (self->len + added->len > self->capacity)
-    {
-      guint excess = self->len + added->len - self->capacity;
-
-      drop_old = MIN (excess, self->len);
-      drop_new = excess - drop_old;
-    }
-
+  drop_old = drop_count (self, added);
+  drop_new = self->len - drop_old + added > self->capacity ? self->len - drop_old + added - self->capacity : 0;
   if (drop_old > 0)
     {
       ring_drop_front (self, drop_old);
+      self->store_dropped += drop_old;
       g_list_model_items_changed (G_LIST_MODEL (self), 0, drop_old, 0);
     }
+  self->store_dropped += drop_new;
 
   /* Blocking calls that returned: their row changes in place. */
+  old_len = self->len;
   for (guint i = 0; i < batch->len; i++)
     {
-      Pending *p = &g_array_index (batch, Pending, i);
-      int position;
+      LabRecord *record = batch->pdata[i];
+      guint position;
 
-      if (!p->end)
+      rows[i] = G_MAXUINT;
+      if (!lab_record_has (record, LAB_RECORD_END))
         continue;
-
-      p->event->end_us = p->end_us;
-      p->event->result = p->result;
-      p->event->err = p->err;
-      p->event->finished = TRUE;
-      if (p->address != NULL)
-        g_set_object (&p->event->address, p->address);
-
-      position = ring_find (self, p->event);
-      if (position >= 0)
-        {
-          changed_min = MIN (changed_min, position);
-          changed_max = MAX (changed_max, position);
-        }
+      position = find_open_call (self, record, 0);
+      if (position == G_MAXUINT || position >= old_len)
+        continue;
+      apply_end (ring_at (self, position), record);
+      rows[i] = position;
+      changed_min = MIN (changed_min, position);
+      changed_max = MAX (changed_max, position);
     }
+  if (changed_min != G_MAXUINT)
+    g_list_model_items_changed (G_LIST_MODEL (self), changed_min, changed_max - changed_min + 1,
+                                changed_max - changed_min + 1);
 
-  if (changed_max >= 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), changed_min,
-                                changed_max - changed_min + 1, changed_max - changed_min + 1);
-
-  old_len = self->len;
-  for (guint i = drop_new; i < added->len; i++)
+  /* The new rows, and the ends of calls among them. */
+  ring_reserve (self, added - drop_new);
+  for (guint i = 0; i < batch->len; i++)
     {
-      LabEvent *event = added->pdata[i];
+      LabRecord *record = batch->pdata[i];
 
-      self->ring[(self->head + self->len) % self->capacity] = g_object_ref (event);
+      if (lab_record_has (record, LAB_RECORD_END))
+        {
+          if (rows[i] == G_MAXUINT && (rows[i] = find_open_call (self, record, old_len)) != G_MAXUINT)
+            apply_end (ring_at (self, rows[i]), record);
+          continue;
+        }
+      if (skipped < drop_new)
+        {
+          skipped++;
+          continue;
+        }
+      *ring_at (self, self->len) = *record;
+      if (lab_record_has (record, LAB_RECORD_BLOCKING) && !lab_record_has (record, LAB_RECORD_FINISHED))
+        g_hash_table_insert (self->open_calls, open_call_key (record), GSIZE_TO_POINTER (record->seq));
       self->len++;
-      self->payload += event_payload (event);
     }
 
   if (self->len > old_len)
     g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, self->len - old_len);
-
-  g_mutex_lock (&self->lock);
-  self->stats.dropped += drop_old + drop_new;
-  g_mutex_unlock (&self->lock);
-
-  /* The stream carries every event whole, bytes included ... */
-  g_signal_emit (self, signals[RECORDED], 0, records, batch->len);
-
-  /* ... and only then does the store let go of the oldest bytes. */
-  if (ring_trim_payload (self, &trimmed_first, &trimmed_last))
-    g_list_model_items_changed (G_LIST_MODEL (self), trimmed_first,
-                                trimmed_last - trimmed_first + 1, trimmed_last - trimmed_first + 1);
 }
 
 /* Says how many were dropped when it changed, whoever dropped them. */
@@ -316,16 +832,25 @@ notify_dropped (LabTimeline *self)
 void
 lab_timeline_flush (LabTimeline *self)
 {
-  g_autoptr(GArray) batch = NULL;
+  g_autoptr(GPtrArray) recorders = g_ptr_array_new_with_free_func (recorder_unref);
+  GPtrArray *batch = self->batch;
+  guint64 watermark;
+  guint first = 0, last = 0;
 
   g_return_if_fail (LAB_IS_TIMELINE (self));
 
+  /* Asked again by someone the stream told: the batch in hand goes first,
+   * whole, to everyone; what came since waits for the next flush. */
+  if (self->flushing)
+    {
+      schedule_flush (self);
+      return;
+    }
+  self->flushing = TRUE;
+
+  /* Anything published from now on schedules the next flush. */
+  g_atomic_int_set (&self->flush_scheduled, FALSE);
   g_mutex_lock (&self->lock);
-  batch = self->pending;
-  /* The next batch is likely as large as this one. */
-  self->pending = g_array_sized_new (FALSE, FALSE, sizeof (Pending), batch->len);
-  g_array_set_clear_func (self->pending, pending_clear);
-  self->pending_payload = 0;
   if (self->flush_source != NULL)
     {
       g_source_destroy (self->flush_source);
@@ -333,9 +858,44 @@ lab_timeline_flush (LabTimeline *self)
     }
   g_mutex_unlock (&self->lock);
 
+  watermark = take_chunks (self, recorders);
+  g_ptr_array_set_size (batch, 0);
+  gather (recorders, watermark, batch);
+
   if (batch->len > 0)
-    lab_timeline_flush_pending (self, batch);
+    {
+      LabTimelineEntry *entries;
+      guint *rows;
+
+      g_array_set_size (self->entries, batch->len);
+      g_array_set_size (self->rows, batch->len);
+      entries = (LabTimelineEntry *) self->entries->data;
+      rows = (guint *) self->rows->data;
+      number_batch (self, batch);
+      store_batch (self, batch, rows);
+
+      /* The stream carries every record whole, bytes included; the end of
+       * a call as the row of the call, when it is there ... */
+      for (guint i = 0; i < batch->len; i++)
+        {
+          entries[i].record = rows[i] != G_MAXUINT ? ring_at (self, rows[i]) : batch->pdata[i];
+          entries[i].end = lab_record_has (batch->pdata[i], LAB_RECORD_END);
+        }
+      g_signal_emit (self, signals[RECORDED], 0, entries, batch->len);
+    }
+
+  release_chunks (self, recorders);
+
+  /* ... and only then do the rows say which bytes are gone. */
+  if (ring_forget_payload (self, &first, &last))
+    g_list_model_items_changed (G_LIST_MODEL (self), first, last - first + 1, last - first + 1);
+
   notify_dropped (self);
+
+  /* A record published while this one gathered, but over the watermark. */
+  if (__atomic_load_n (&self->next_seq, __ATOMIC_SEQ_CST) > watermark)
+    schedule_flush (self);
+  self->flushing = FALSE;
 }
 
 static gboolean
@@ -346,134 +906,90 @@ on_flush_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Called with the lock held. */
-static void
-schedule_flush (LabTimeline *self)
-{
-  if (self->flush_source != NULL)
-    return;
+/* ---- The model -------------------------------------------------------------- */
 
-  self->flush_source = g_timeout_source_new (FLUSH_INTERVAL_MS);
-  g_source_set_priority (self->flush_source, G_PRIORITY_DEFAULT);
-  g_source_set_static_name (self->flush_source, "[protolab] timeline flush");
-  /* The source holds no reference: dispose destroys it first. */
-  g_source_set_callback (self->flush_source, on_flush_timeout, self, NULL);
-  g_source_attach (self->flush_source, self->context);
+static GType
+lab_timeline_get_item_type (GListModel *model)
+{
+  return LAB_TYPE_EVENT;
 }
 
-static gsize
-saturating_double (gsize value)
+static guint
+lab_timeline_get_n_items (GListModel *model)
 {
-  return value > G_MAXSIZE / 2 ? G_MAXSIZE : value * 2;
+  return LAB_TIMELINE (model)->len;
 }
 
-/* Called with the lock held. Only when the main context stalls does the
- * pending list grow past twice the limits; then it loses its oldest events
- * (counted as dropped) down to the limits, in one pass. Ends are kept:
- * they only update an event recorded before. */
-static void
-trim_pending (LabTimeline *self)
+static gpointer
+lab_timeline_get_item (GListModel *model,
+                       guint       position)
 {
-  gsize max_len = saturating_double (self->capacity);
-  gsize max_payload = saturating_double (self->max_payload);
-  guint excess, kept = 0;
-  gsize payload_excess;
+  LabTimeline *self = LAB_TIMELINE (model);
 
-  if (self->pending->len <= max_len && self->pending_payload <= max_payload)
-    return;
+  if (position >= self->len)
+    return NULL;
 
-  excess = self->pending->len > self->capacity ? self->pending->len - self->capacity : 0;
-  payload_excess = self->pending_payload > self->max_payload ? self->pending_payload - self->max_payload : 0;
+  return lab_timeline_dup_event (self, ring_at (self, position));
+}
 
-  for (guint i = 0; i < self->pending->len; i++)
-    {
-      Pending *p = &g_array_index (self->pending, Pending, i);
-
-      if (!p->end && (excess > 0 || payload_excess > 0))
-        {
-          gsize size = event_payload (p->event);
-
-          excess -= excess > 0;
-          payload_excess -= MIN (payload_excess, size);
-          self->pending_payload -= size;
-          self->stats.dropped++;
-          pending_clear (p);
-          continue;
-        }
-
-      if (kept != i)
-        g_array_index (self->pending, Pending, kept) = *p;
-      kept++;
-    }
-
-  /* The moved entries are not cleared again. */
-  g_array_set_clear_func (self->pending, NULL);
-  g_array_set_size (self->pending, kept);
-  g_array_set_clear_func (self->pending, pending_clear);
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = lab_timeline_get_item_type;
+  iface->get_n_items = lab_timeline_get_n_items;
+  iface->get_item = lab_timeline_get_item;
 }
 
 /**
- * lab_timeline_append: (skip)
- * @event: (transfer full): a new event, its fields all set
+ * lab_timeline_dup_event:
+ * @record: a record of this timeline: in its store or in its stream
  *
- * Records an event. Any thread.
+ * Returns: (transfer full): an object for the record, for those who keep
+ *   it or show it
  */
-void
-lab_timeline_append (LabTimeline *self,
-                     LabEvent    *event)
+LabEvent *
+lab_timeline_dup_event (LabTimeline     *self,
+                        const LabRecord *record)
 {
-  Pending p = { .event = event };
+  g_return_val_if_fail (LAB_IS_TIMELINE (self), NULL);
 
-  g_mutex_lock (&self->lock);
-
-  event->seq = self->next_seq++;
-  self->stats.events++;
-  if (event->kind == LAB_EVENT_CALL && !event->instrumentation)
-    self->stats.calls++;
-  if (event->kind == LAB_EVENT_DATA)
-    {
-      if (event->direction == LAB_DIRECTION_IN)
-        self->stats.bytes_in += event->real_len;
-      else
-        self->stats.bytes_out += event->real_len;
-    }
-
-  g_array_append_val (self->pending, p);
-  self->pending_payload += event_payload (event);
-  trim_pending (self);
-  schedule_flush (self);
-
-  g_mutex_unlock (&self->lock);
+  return lab_event_new_for_record (self, record);
 }
 
 /**
- * lab_timeline_finish: (skip)
- * @begin: the event recorded when a blocking call began
- * @address: (transfer full) (nullable): an address the call returned
+ * lab_timeline_get_record:
  *
- * Records the end of a blocking call. Any thread.
+ * Returns: (nullable): the record at @position, read in place; valid until
+ *   the next flush
  */
-void
-lab_timeline_finish (LabTimeline    *self,
-                     LabEvent       *begin,
-                     gint64          end_us,
-                     gint64          result,
-                     int             err,
-                     GSocketAddress *address)
+const LabRecord *
+lab_timeline_get_record (LabTimeline *self,
+                         guint        position)
 {
-  Pending p = {
-    .event = g_object_ref (begin),
-    .end = TRUE,
-    .end_us = end_us,
-    .result = result,
-    .err = err,
-    .address = address,
-  };
+  g_return_val_if_fail (LAB_IS_TIMELINE (self), NULL);
 
-  g_mutex_lock (&self->lock);
-  g_array_append_val (self->pending, p);
-  schedule_flush (self);
-  g_mutex_unlock (&self->lock);
+  return position < self->len ? ring_at (self, position) : NULL;
+}
+
+/**
+ * lab_timeline_find:
+ *
+ * Returns: where the record numbered @seq is in the store, or %G_MAXUINT
+ *   when it is not there (dropped, or not yet flushed)
+ */
+guint
+lab_timeline_find (LabTimeline *self,
+                   guint64      seq)
+{
+  g_return_val_if_fail (LAB_IS_TIMELINE (self), G_MAXUINT);
+
+  return ring_find (self, seq);
+}
+
+LabTimeline *
+lab_timeline_new (void)
+{
+  return g_object_new (LAB_TYPE_TIMELINE, NULL);
 }
 
 /**
@@ -504,6 +1020,46 @@ lab_timeline_add_endpoint (LabTimeline *self)
   return id;
 }
 
+LabArena *
+lab_timeline_get_payload_arena (LabTimeline *self)
+{
+  return self->payload;
+}
+
+LabArena *
+lab_timeline_get_text_arena (LabTimeline *self)
+{
+  return self->text;
+}
+
+/* Names are kept by endpoint and run: what an endpoint was called when it
+ * ran, for as long as the timeline lasts. */
+void
+lab_timeline_set_run_name (LabTimeline *self,
+                           guint        endpoint_id,
+                           guint        run,
+                           const char  *name)
+{
+  g_mutex_lock (&self->lock);
+  g_hash_table_insert (self->run_names, GUINT_TO_POINTER ((endpoint_id & 0xffff) << 16 | (run & 0xffff)),
+                       g_strdup (name != NULL ? name : ""));
+  g_mutex_unlock (&self->lock);
+}
+
+const char *
+lab_timeline_get_run_name (LabTimeline *self,
+                           guint        endpoint_id,
+                           guint        run)
+{
+  const char *name;
+
+  g_mutex_lock (&self->lock);
+  name = g_hash_table_lookup (self->run_names, GUINT_TO_POINTER ((endpoint_id & 0xffff) << 16 | (run & 0xffff)));
+  g_mutex_unlock (&self->lock);
+
+  return name != NULL ? name : "";
+}
+
 void
 lab_timeline_get_stats (LabTimeline      *self,
                         LabTimelineStats *stats)
@@ -511,8 +1067,22 @@ lab_timeline_get_stats (LabTimeline      *self,
   g_return_if_fail (LAB_IS_TIMELINE (self));
 
   g_mutex_lock (&self->lock);
-  *stats = self->stats;
+  *stats = self->totals;
+  for (guint i = 0; i < self->recorders->len; i++)
+    {
+      Recorder *rec = self->recorders->pdata[i];
+
+      stats->events += __atomic_load_n (&rec->events, __ATOMIC_RELAXED);
+      stats->calls += __atomic_load_n (&rec->calls, __ATOMIC_RELAXED);
+      stats->bytes_in += __atomic_load_n (&rec->bytes_in, __ATOMIC_RELAXED);
+      stats->bytes_out += __atomic_load_n (&rec->bytes_out, __ATOMIC_RELAXED);
+      g_mutex_lock (&rec->lock);
+      stats->dropped += rec->dropped;
+      g_mutex_unlock (&rec->lock);
+    }
   g_mutex_unlock (&self->lock);
+
+  stats->dropped += self->store_dropped;
 }
 
 guint64
@@ -536,56 +1106,81 @@ lab_timeline_get_max_payload (LabTimeline *self)
   return self->max_payload;
 }
 
+static gsize
+text_arena_size (gsize max_payload)
+{
+  return CLAMP (max_payload / 4, TEXT_ARENA_MIN, TEXT_ARENA_MAX);
+}
+
+/* A new arena for a new limit, with the newest bytes of the old one. The
+ * old one stays until the timeline goes: a thread may still be writing. */
+static LabArena *
+replace_arena (LabTimeline *self,
+               LabArena    *old,
+               gsize        size)
+{
+  LabArena *arena = lab_arena_new (size);
+
+  lab_arena_copy_newest (arena, old);
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->old_arenas, old);
+  g_mutex_unlock (&self->lock);
+  return arena;
+}
+
 /**
  * lab_timeline_set_limits:
  * @max_events: how many events the store keeps at most
  * @max_payload: how many bytes of data it keeps at most
  *
- * When full, the oldest events go first and are counted as dropped.
+ * When full, the oldest events go first and are counted as dropped. Set
+ * before recording: bytes recorded while the limit changes may be lost.
  */
 void
 lab_timeline_set_limits (LabTimeline *self,
                          guint        max_events,
                          gsize        max_payload)
 {
-  LabEvent **ring;
-  guint keep;
+  guint first = 0, last = 0;
 
   g_return_if_fail (LAB_IS_TIMELINE (self));
   g_return_if_fail (max_events > 0);
 
   lab_timeline_flush (self);
 
-  keep = MIN (self->len, max_events);
-  if (keep < self->len)
+  if (self->len > max_events)
     {
-      guint n = self->len - keep;
+      guint n = self->len - max_events;
 
       ring_drop_front (self, n);
-      g_mutex_lock (&self->lock);
-      self->stats.dropped += n;
-      g_mutex_unlock (&self->lock);
+      self->store_dropped += n;
       g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
     }
 
-  ring = g_new0 (LabEvent *, max_events);
-  for (guint i = 0; i < self->len; i++)
-    ring[i] = ring_at (self, i);
-  g_free (self->ring);
-  self->ring = ring;
-  self->head = 0;
-
-  g_mutex_lock (&self->lock);
-  self->capacity = max_events;
-  self->max_payload = max_payload;
-  g_mutex_unlock (&self->lock);
-
+  /* The store anew, in order, as large as it needs to be. */
   {
-    guint first, last;
+    guint size = MAX (self->len, MIN (max_events, 1024));
+    LabRecord *ring = g_new (LabRecord, size);
 
-    if (ring_trim_payload (self, &first, &last))
-      g_list_model_items_changed (G_LIST_MODEL (self), first, last - first + 1, last - first + 1);
+    for (guint i = 0; i < self->len; i++)
+      ring[i] = *ring_at (self, i);
+    g_free (self->ring);
+    self->ring = ring;
+    self->allocated = size;
+    self->head = 0;
   }
+  self->capacity = max_events;
+  self->chunk_records = CLAMP (max_events, 1, CHUNK_MAX);
+
+  if (max_payload != self->max_payload)
+    {
+      self->payload = replace_arena (self, self->payload, max_payload);
+      self->text = replace_arena (self, self->text, text_arena_size (max_payload));
+      self->max_payload = max_payload;
+    }
+
+  if (ring_forget_payload (self, &first, &last))
+    g_list_model_items_changed (G_LIST_MODEL (self), first, last - first + 1, last - first + 1);
   notify_dropped (self);
 }
 
@@ -649,9 +1244,21 @@ lab_timeline_finalize (GObject *object)
 {
   LabTimeline *self = LAB_TIMELINE (object);
 
-  ring_drop_front (self, self->len);
+  /* Threads that recorded here keep their recorder until they look again:
+   * it is marked as the timeline's no longer. */
+  for (guint i = 0; i < self->recorders->len; i++)
+    g_atomic_pointer_set (&((Recorder *) self->recorders->pdata[i])->timeline, NULL);
+  g_ptr_array_unref (self->recorders);
+  g_ptr_array_unref (self->pool);
+  g_ptr_array_unref (self->old_arenas);
+  g_hash_table_unref (self->run_names);
+  g_hash_table_unref (self->open_calls);
+  g_ptr_array_unref (self->batch);
+  g_array_unref (self->entries);
+  g_array_unref (self->rows);
+  lab_arena_free (self->payload);
+  lab_arena_free (self->text);
   g_free (self->ring);
-  g_array_unref (self->pending);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
 
@@ -675,11 +1282,12 @@ lab_timeline_class_init (LabTimelineClass *klass)
 
   /**
    * LabTimeline::recorded:
-   * @records: (array length=n_records): what was recorded since the last
+   * @entries: (array length=n_entries): what was recorded since the last
    *   flush, in order; an entry with `end` set is a blocking call that
    *   returned
    *
-   * Emitted in the main context after the store took a batch.
+   * Emitted in the main context after the store took a batch. The records
+   * are valid while it is emitted.
    */
   signals[RECORDED] =
     g_signal_new ("recorded",
@@ -692,13 +1300,25 @@ lab_timeline_class_init (LabTimelineClass *klass)
 static void
 lab_timeline_init (LabTimeline *self)
 {
+  static guint64 next_id;
+
   g_mutex_init (&self->lock);
+  self->id = __atomic_add_fetch (&next_id, 1, __ATOMIC_SEQ_CST);
   self->context = g_main_context_ref_thread_default ();
   self->start_us = g_get_monotonic_time ();
-  self->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
-  g_array_set_clear_func (self->pending, pending_clear);
-  self->capacity = LAB_TIMELINE_DEFAULT_MAX_EVENTS;
-  self->max_payload = LAB_TIMELINE_DEFAULT_MAX_PAYLOAD;
-  self->ring = g_new0 (LabEvent *, self->capacity);
   self->next_seq = 1;
+  self->recorders = g_ptr_array_new_with_free_func (recorder_unref);
+  self->pool = g_ptr_array_new_with_free_func (g_free);
+  self->old_arenas = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_arena_free);
+  self->run_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->open_calls = g_hash_table_new (NULL, NULL);
+  self->batch = g_ptr_array_new ();
+  self->entries = g_array_new (FALSE, FALSE, sizeof (LabTimelineEntry));
+  self->rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->next_row_seq = 1;
+  self->capacity = LAB_TIMELINE_DEFAULT_MAX_EVENTS;
+  self->chunk_records = CHUNK_MAX;
+  self->max_payload = LAB_TIMELINE_DEFAULT_MAX_PAYLOAD;
+  self->payload = lab_arena_new (self->max_payload);
+  self->text = lab_arena_new (text_arena_size (self->max_payload));
 }

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "lab-event.h"
+#include "lab-record.h"
 
 G_BEGIN_DECLS
 
@@ -26,11 +27,12 @@ typedef struct {
 } LabTimelineStats;
 
 /* One entry of the stream the timeline emits: an event as it was recorded,
- * or the end of a blocking call recorded earlier. */
+ * or the end of a blocking call recorded earlier (then @record is the
+ * whole call, as it returned). */
 typedef struct {
-  LabEvent *event;
-  gboolean  end;
-} LabRecord;
+  const LabRecord *record;
+  gboolean         end;
+} LabTimelineEntry;
 
 LabTimeline *lab_timeline_new              (void);
 void         lab_timeline_set_limits       (LabTimeline      *self,
@@ -45,5 +47,11 @@ gint64       lab_timeline_now              (LabTimeline      *self);
 guint        lab_timeline_add_endpoint     (LabTimeline      *self);
 void         lab_timeline_flush            (LabTimeline      *self);
 void         lab_timeline_clear            (LabTimeline      *self);
+LabEvent    *lab_timeline_dup_event        (LabTimeline      *self,
+                                            const LabRecord  *record);
+const LabRecord *lab_timeline_get_record   (LabTimeline      *self,
+                                            guint             position);
+guint        lab_timeline_find             (LabTimeline      *self,
+                                            guint64           seq);
 
 G_END_DECLS

@@ -41,13 +41,13 @@ gio_socket (LabWorker *w,
             int        family,
             int        type)
 {
-  LabEvent *event = lab_call_new (w, NULL, LAB_CALL_G_SOCKET_NEW);
+  LabRecord *event = lab_call_new (w, NULL, LAB_CALL_G_SOCKET_NEW);
   g_autoptr(GError) error = NULL;
   GSocket *socket;
   int saved;
 
-  event->args.i[0] = family;
-  event->args.i[1] = type;
+  event->args[0] = family;
+  event->args[1] = type;
   if (!lab_call_begin (w, event))
     return NULL;
   errno = 0;
@@ -71,14 +71,14 @@ gio_setsockopt (LabWorker *w,
                 int        name,
                 int        value)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_SET_OPTION);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_SET_OPTION);
   g_autoptr(GError) error = NULL;
   gboolean ok;
   int saved;
 
-  event->args.i[0] = level;
-  event->args.i[1] = name;
-  event->args.i[2] = value;
+  event->args[0] = level;
+  event->args[1] = name;
+  event->args[2] = value;
   if (!lab_call_begin (w, event))
     return FALSE;
   errno = 0;
@@ -98,9 +98,10 @@ record_configure (LabWorker *w,
                   LabCall    call,
                   char      *text)
 {
-  LabEvent *event = lab_call_new (w, s, call);
+  LabRecord *event = lab_call_new (w, s, call);
 
-  event->args.text = text;
+  lab_call_set_text (w, event, text);
+  g_free (text);
   if (!lab_call_begin (w, event))
     return FALSE;
   lab_call_end (w, event, 0, 0, NULL);
@@ -139,13 +140,13 @@ gio_bind (LabWorker      *w,
           GSocketAddress *address,
           gboolean        reuse)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_BIND);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_BIND);
   g_autoptr(GError) error = NULL;
   gboolean ok;
   int saved;
 
-  event->args.address = g_object_ref (address);
-  event->args.i[0] = reuse;
+  lab_call_set_address (event, address);
+  event->args[0] = reuse;
   if (!lab_call_begin (w, event))
     return FALSE;
   errno = 0;
@@ -161,7 +162,7 @@ gio_listen (LabWorker *w,
             LabSock   *s,
             int        backlog)
 {
-  LabEvent *event;
+  LabRecord *event;
   g_autoptr(GError) error = NULL;
   gboolean ok;
   int saved;
@@ -186,7 +187,7 @@ gio_getname (LabWorker *w,
              LabSock   *s,
              gboolean   peer)
 {
-  LabEvent *event = lab_call_new (w, s, peer ? LAB_CALL_G_SOCKET_GET_REMOTE_ADDRESS
+  LabRecord *event = lab_call_new (w, s, peer ? LAB_CALL_G_SOCKET_GET_REMOTE_ADDRESS
                                                : LAB_CALL_G_SOCKET_GET_LOCAL_ADDRESS);
   g_autoptr(GError) error = NULL;
   GSocketAddress *address;
@@ -222,7 +223,7 @@ static LabSock *
 gio_accept (LabWorker *w,
             LabSock   *s)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_ACCEPT);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_ACCEPT);
   g_autoptr(GError) error = NULL;
   GSocket *accepted;
   LabSock *conn;
@@ -251,7 +252,7 @@ gio_connect (LabWorker      *w,
              GSocketAddress *address,
              guint           timeout_ms)
 {
-  LabEvent *event;
+  LabRecord *event;
   g_autoptr(GError) error = NULL;
   gboolean ok;
   int saved;
@@ -260,7 +261,7 @@ gio_connect (LabWorker      *w,
     gio_set_timeout (w, s, timeout_ms);
 
   event = lab_call_new (w, s, LAB_CALL_G_SOCKET_CONNECT);
-  event->args.address = g_object_ref (address);
+  lab_call_set_address (event, address);
   if (!lab_call_begin (w, event))
     return FALSE;
   errno = 0;
@@ -279,14 +280,14 @@ gio_send (LabWorker *w,
           LabSock   *s,
           GBytes    *bytes)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_SEND);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_SEND);
   g_autoptr(GError) error = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
   gssize n;
   int saved;
 
-  lab_call_set_bytes (event, bytes);
+  lab_call_set_bytes (w, event, bytes);
   if (!lab_call_begin (w, event))
     return -1;
   errno = 0;
@@ -303,13 +304,13 @@ gio_recv (LabWorker  *w,
           gsize       size,
           GBytes    **out)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_RECEIVE);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_RECEIVE);
   g_autoptr(GError) error = NULL;
   guint8 *buf = g_malloc (size);
   gssize n;
   int saved;
 
-  event->args.i[0] = (gint64) size;
+  event->args[0] = (gint64) size;
   if (!lab_call_begin (w, event))
     {
       g_free (buf);
@@ -344,15 +345,15 @@ gio_sendto (LabWorker      *w,
             GBytes         *bytes,
             GSocketAddress *to)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_SEND_TO);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_SEND_TO);
   g_autoptr(GError) error = NULL;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
   gssize n;
   int saved;
 
-  lab_call_set_bytes (event, bytes);
-  event->args.address = g_object_ref (to);
+  lab_call_set_bytes (w, event, bytes);
+  lab_call_set_address (event, to);
   if (!lab_call_begin (w, event))
     return -1;
   errno = 0;
@@ -372,7 +373,7 @@ gio_recvfrom (LabWorker       *w,
               GBytes         **out,
               GSocketAddress **from)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_RECEIVE_MESSAGE);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_RECEIVE_MESSAGE);
   g_autoptr(GError) error = NULL;
   guint8 *buf = g_malloc (size);
   GInputVector vector = { buf, size };
@@ -381,7 +382,7 @@ gio_recvfrom (LabWorker       *w,
   gssize n;
   int saved;
 
-  event->args.i[0] = (gint64) size;
+  event->args[0] = (gint64) size;
   if (!lab_call_begin (w, event))
     {
       g_free (buf);
@@ -413,12 +414,12 @@ gio_shutdown (LabWorker *w,
               LabSock   *s,
               int        how)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_SHUTDOWN);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_SHUTDOWN);
   g_autoptr(GError) error = NULL;
   gboolean ok;
   int saved;
 
-  event->args.i[0] = how;
+  event->args[0] = how;
   if (!lab_call_begin (w, event))
     return FALSE;
   errno = 0;
@@ -435,7 +436,7 @@ static void
 gio_close (LabWorker *w,
            LabSock   *s)
 {
-  LabEvent *event;
+  LabRecord *event;
   g_autoptr(GError) error = NULL;
   gboolean ok;
   int saved;
@@ -467,14 +468,14 @@ gio_resolve (LabWorker  *w,
              LabFamily   family,
              int         type)
 {
-  LabEvent *event = lab_call_new (w, NULL, LAB_CALL_G_RESOLVER_LOOKUP_BY_NAME);
+  LabRecord *event = lab_call_new (w, NULL, LAB_CALL_G_RESOLVER_LOOKUP_BY_NAME);
   g_autoptr(GResolver) resolver = g_resolver_get_default ();
   g_autoptr(GError) error = NULL;
   GList *list;
   GPtrArray *addresses = NULL;
   int saved;
 
-  event->args.text = g_strdup (host);
+  lab_call_set_text (w, event, host);
   if (!lab_call_begin (w, event))
     return NULL;
   errno = 0;
@@ -495,7 +496,7 @@ gio_resolve (LabWorker  *w,
           g_ptr_array_add (addresses, g_inet_socket_address_new (inet, port));
         }
       g_resolver_free_addresses (list);
-      event->resolved = g_ptr_array_ref (addresses);
+      lab_call_set_resolved (w, event, host, addresses);
     }
 
   lab_call_end (w, event, addresses != NULL ? addresses->len : -1, error_to_errno (error, saved), NULL);
@@ -552,7 +553,7 @@ gio_poll (LabWorker   *w,
           guint        n,
           int          timeout_ms)
 {
-  LabEvent *event;
+  LabRecord *event;
   GSource *timeout = NULL;
   gboolean timed_out = FALSE;
   int ready = 0;

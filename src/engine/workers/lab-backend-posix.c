@@ -34,11 +34,11 @@ posix_socket (LabWorker *w,
               int        family,
               int        type)
 {
-  LabEvent *event = lab_call_new (w, NULL, LAB_CALL_SOCKET);
+  LabRecord *event = lab_call_new (w, NULL, LAB_CALL_SOCKET);
   int fd;
 
-  event->args.i[0] = family;
-  event->args.i[1] = type;
+  event->args[0] = family;
+  event->args[1] = type;
   if (!lab_call_begin (w, event))
     return NULL;
   fd = socket (family, type, 0);
@@ -58,12 +58,12 @@ posix_setsockopt (LabWorker *w,
                   int        name,
                   int        value)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_SETSOCKOPT);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_SETSOCKOPT);
   int r;
 
-  event->args.i[0] = level;
-  event->args.i[1] = name;
-  event->args.i[2] = value;
+  event->args[0] = level;
+  event->args[1] = name;
+  event->args[2] = value;
   if (!lab_call_begin (w, event))
     return FALSE;
 
@@ -94,10 +94,10 @@ posix_set_blocking (LabWorker *w,
                     LabSock   *s,
                     gboolean   blocking)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_FCNTL);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_FCNTL);
   int r;
 
-  event->args.i[0] = !blocking;
+  event->args[0] = !blocking;
   if (!lab_call_begin (w, event))
     return FALSE;
   r = fcntl (s->fd, F_SETFL, blocking ? 0 : O_NONBLOCK);
@@ -114,13 +114,13 @@ posix_bind (LabWorker      *w,
             GSocketAddress *address,
             gboolean        reuse)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_BIND);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_BIND);
   struct sockaddr_storage ss;
   gssize len = g_socket_address_get_native_size (address);
   int r;
 
   g_socket_address_to_native (address, &ss, sizeof ss, NULL);
-  event->args.address = g_object_ref (address);
+  lab_call_set_address (event, address);
   if (!lab_call_begin (w, event))
     return FALSE;
   r = bind (s->fd, (struct sockaddr *) &ss, (socklen_t) len);
@@ -134,10 +134,10 @@ posix_listen (LabWorker *w,
               LabSock   *s,
               int        backlog)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_LISTEN);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_LISTEN);
   int r;
 
-  event->args.i[0] = backlog;
+  event->args[0] = backlog;
   if (!lab_call_begin (w, event))
     return FALSE;
   r = listen (s->fd, backlog);
@@ -150,7 +150,7 @@ static LabSock *
 posix_accept (LabWorker *w,
               LabSock   *s)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_ACCEPT);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_ACCEPT);
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
   GSocketAddress *peer = NULL;
@@ -177,12 +177,12 @@ posix_getsockopt_error (LabWorker *w,
                         LabSock   *s,
                         int       *so_error)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_GETSOCKOPT);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_GETSOCKOPT);
   socklen_t len = sizeof (int);
   int r;
 
-  event->args.i[0] = SOL_SOCKET;
-  event->args.i[1] = SO_ERROR;
+  event->args[0] = SOL_SOCKET;
+  event->args[1] = SO_ERROR;
   if (!lab_call_begin (w, event))
     return FALSE;
   r = getsockopt (s->fd, SOL_SOCKET, SO_ERROR, so_error, &len);
@@ -199,7 +199,7 @@ posix_connect (LabWorker      *w,
                GSocketAddress *address,
                guint           timeout_ms)
 {
-  LabEvent *event;
+  LabRecord *event;
   struct sockaddr_storage ss;
   gssize len = g_socket_address_get_native_size (address);
   gboolean timed = timeout_ms > 0;
@@ -213,7 +213,7 @@ posix_connect (LabWorker      *w,
     return FALSE;
 
   event = lab_call_new (w, s, LAB_CALL_CONNECT);
-  event->args.address = g_object_ref (address);
+  lab_call_set_address (event, address);
   if (!lab_call_begin (w, event))
     return FALSE;
   r = connect (s->fd, (struct sockaddr *) &ss, (socklen_t) len);
@@ -253,12 +253,12 @@ posix_send (LabWorker *w,
             LabSock   *s,
             GBytes    *bytes)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_SEND);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_SEND);
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
   gssize n;
 
-  lab_call_set_bytes (event, bytes);
+  lab_call_set_bytes (w, event, bytes);
   if (!lab_call_begin (w, event))
     return -1;
   n = send (s->fd, data, len, 0);
@@ -290,11 +290,11 @@ posix_recv (LabWorker  *w,
             gsize       size,
             GBytes    **out)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_RECV);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_RECV);
   guint8 *buf = g_malloc (size);
   gssize n;
 
-  event->args.i[0] = (gint64) size;
+  event->args[0] = (gint64) size;
   if (!lab_call_begin (w, event))
     {
       g_free (buf);
@@ -320,15 +320,15 @@ posix_sendto (LabWorker      *w,
               GBytes         *bytes,
               GSocketAddress *to)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_SENDTO);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_SENDTO);
   struct sockaddr_storage ss;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
   gssize n;
 
   g_socket_address_to_native (to, &ss, sizeof ss, NULL);
-  lab_call_set_bytes (event, bytes);
-  event->args.address = g_object_ref (to);
+  lab_call_set_bytes (w, event, bytes);
+  lab_call_set_address (event, to);
   if (!lab_call_begin (w, event))
     return -1;
   n = sendto (s->fd, data, len, 0, (struct sockaddr *) &ss,
@@ -347,14 +347,14 @@ posix_recvfrom (LabWorker       *w,
                 GBytes         **out,
                 GSocketAddress **from)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_RECVFROM);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_RECVFROM);
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
   guint8 *buf = g_malloc (size);
   GSocketAddress *peer = NULL;
   gssize n;
 
-  event->args.i[0] = (gint64) size;
+  event->args[0] = (gint64) size;
   if (!lab_call_begin (w, event))
     {
       g_free (buf);
@@ -383,10 +383,10 @@ posix_shutdown (LabWorker *w,
                 LabSock   *s,
                 int        how)
 {
-  LabEvent *event = lab_call_new (w, s, LAB_CALL_SHUTDOWN);
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_SHUTDOWN);
   int r;
 
-  event->args.i[0] = how;
+  event->args[0] = how;
   if (!lab_call_begin (w, event))
     return FALSE;
   r = shutdown (s->fd, how);
@@ -401,7 +401,7 @@ static void
 posix_close (LabWorker *w,
              LabSock   *s)
 {
-  LabEvent *event;
+  LabRecord *event;
   int r;
 
   g_mutex_lock (&s->io_lock);
@@ -430,7 +430,7 @@ posix_resolve (LabWorker  *w,
                LabFamily   family,
                int         type)
 {
-  LabEvent *event = lab_call_new (w, NULL, LAB_CALL_GETADDRINFO);
+  LabRecord *event = lab_call_new (w, NULL, LAB_CALL_GETADDRINFO);
   struct addrinfo hints = { 0 };
   struct addrinfo *res = NULL;
   g_autofree char *service = g_strdup_printf ("%u", port);
@@ -440,10 +440,10 @@ posix_resolve (LabWorker  *w,
   hints.ai_family = family == LAB_FAMILY_IPV4 ? AF_INET : family == LAB_FAMILY_IPV6 ? AF_INET6 : AF_UNSPEC;
   hints.ai_socktype = type;
 
-  event->args.text = g_strdup (host);
-  event->args.i[0] = port;
-  event->args.i[1] = hints.ai_family;
-  event->args.i[2] = type;
+  lab_call_set_text (w, event, host);
+  event->args[0] = port;
+  event->args[1] = hints.ai_family;
+  event->args[2] = type;
   if (!lab_call_begin (w, event))
     {
       g_ptr_array_unref (addresses);
@@ -463,7 +463,7 @@ posix_resolve (LabWorker  *w,
     freeaddrinfo (res);
 
   /* The list is the call's result: it is recorded with the call. */
-  event->resolved = g_ptr_array_ref (addresses);
+  lab_call_set_resolved (w, event, host, addresses);
   lab_call_end (w, event, r == 0 ? addresses->len : r,
                 r == 0 ? 0 : r == EAI_SYSTEM ? saved_errno : LAB_ERR_FROM_EAI (r), NULL);
 
@@ -477,7 +477,7 @@ posix_getname (LabWorker *w,
                LabSock   *s,
                gboolean   peer)
 {
-  LabEvent *event = lab_call_new (w, s, peer ? LAB_CALL_GETPEERNAME : LAB_CALL_GETSOCKNAME);
+  LabRecord *event = lab_call_new (w, s, peer ? LAB_CALL_GETPEERNAME : LAB_CALL_GETSOCKNAME);
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
   GSocketAddress *address = NULL;
@@ -508,43 +508,28 @@ posix_getpeername (LabWorker *w,
   return posix_getname (w, s, TRUE);
 }
 
-/* The poll set as C writes it, [{fd=5, events=POLLIN}, …], made anew only
- * when it changed since the worker's last poll. */
+typedef struct {
+  LabPollItem *items;
+  guint        n;
+} PollSet;
+
+/* The poll set as C writes it, [{fd=5, events=POLLIN}, …]. */
 static char *
-describe_poll (LabWorker   *w,
-               LabPollItem *items,
-               guint        n)
+describe_poll (gpointer data)
 {
-  GString *out;
-  gboolean same = w->poll_key != NULL && w->poll_key->len == n;
+  PollSet *set = data;
+  GString *out = g_string_new ("[");
 
-  for (guint i = 0; same && i < n; i++)
-    same = g_array_index (w->poll_key, int, i) ==
-           (items[i].sock->fd << 2 | items[i].want_in << 1 | items[i].want_out);
-  if (same)
-    return g_ref_string_acquire (w->poll_text);
-
-  if (w->poll_key == NULL)
-    w->poll_key = g_array_new (FALSE, FALSE, sizeof (int));
-  g_array_set_size (w->poll_key, n);
-  for (guint i = 0; i < n; i++)
-    g_array_index (w->poll_key, int, i) = items[i].sock->fd << 2 | items[i].want_in << 1 | items[i].want_out;
-
-  out = g_string_new ("[");
-  for (guint i = 0; i < n && i < 6; i++)
-    g_string_append_printf (out, "%s{fd=%d, events=%s%s%s}", i > 0 ? ", " : "", items[i].sock->fd,
-                            items[i].want_in ? "POLLIN" : "",
-                            items[i].want_in && items[i].want_out ? "|" : "",
-                            items[i].want_out ? "POLLOUT" : "");
-  if (n > 6)
-    g_string_append_printf (out, ", … %u in all", n);
+  for (guint i = 0; i < set->n && i < 6; i++)
+    g_string_append_printf (out, "%s{fd=%d, events=%s%s%s}", i > 0 ? ", " : "", set->items[i].sock->fd,
+                            set->items[i].want_in ? "POLLIN" : "",
+                            set->items[i].want_in && set->items[i].want_out ? "|" : "",
+                            set->items[i].want_out ? "POLLOUT" : "");
+  if (set->n > 6)
+    g_string_append_printf (out, ", … %u in all", set->n);
   g_string_append_c (out, ']');
 
-  g_clear_pointer (&w->poll_text, g_ref_string_release);
-  w->poll_text = g_ref_string_new (out->str);
-  g_string_free (out, TRUE);
-
-  return g_ref_string_acquire (w->poll_text);
+  return g_string_free (out, FALSE);
 }
 
 static int
@@ -553,19 +538,25 @@ posix_poll (LabWorker   *w,
             guint        n,
             int          timeout_ms)
 {
-  LabEvent *event = lab_call_new (w, NULL, LAB_CALL_POLL);
+  LabRecord *event = lab_call_new (w, NULL, LAB_CALL_POLL);
   g_autofree struct pollfd *fds = g_new0 (struct pollfd, n);
   int r;
+
+  g_autofree int *key = g_new (int, n);
+  PollSet set = { items, n };
 
   for (guint i = 0; i < n; i++)
     {
       fds[i].fd = items[i].sock->fd;
       fds[i].events = (items[i].want_in ? POLLIN : 0) | (items[i].want_out ? POLLOUT : 0);
+      key[i] = items[i].sock->fd << 2 | items[i].want_in << 1 | items[i].want_out;
     }
 
-  event->args.ref_text = describe_poll (w, items, n);
-  event->args.i[0] = n;
-  event->args.i[1] = timeout_ms;
+  /* An event loop polls the same set again and again: its text is kept
+   * once while it stays the same. */
+  lab_call_set_poll_set (w, event, key, n, describe_poll, &set);
+  event->args[0] = n;
+  event->args[1] = timeout_ms;
   if (!lab_call_begin (w, event))
     return -1;
   r = poll (fds, n, timeout_ms);

@@ -49,6 +49,10 @@ struct _LabSock
 
   LabKernelWatch  *watch;
 
+  /* Bytes that crossed it each way (atomic): where the next data event's
+   * bytes start in its stream */
+  guint64          bytes[2];
+
   /* GIO event loop */
   GSource         *in_source;
   GSource         *out_source;
@@ -68,10 +72,14 @@ struct _LabWorker
    * and no later than it returned. */
   gint64           call_begin_us;
   GMainContext    *context;
-  /* The last poll set, written once: an event loop polls the same set
-   * again and again. */
+  /* The call it is making: one at a time */
+  LabRecord        call;
+  gboolean         call_open;
+  /* The last poll set, its text written once: an event loop polls the same
+   * set again and again. */
   GArray          *poll_key;
-  GRefString      *poll_text;
+  guint64          poll_blob;
+  guint32          poll_blob_len;
 };
 
 typedef enum {
@@ -126,6 +134,7 @@ struct _LabRun
   LabSock            *udp_sock;
   GHashTable         *udp_peers;      /* conn → GSocketAddress */
   GHashTable         *udp_conns;      /* "host port" → conn */
+  GHashTable         *udp_bytes;      /* conn → guint64[2], bytes each way */
 };
 
 /* lab-run.c */
@@ -154,6 +163,11 @@ GPtrArray *lab_run_list_socks        (LabRun            *run);
 guint64    lab_run_new_conn          (LabRun            *run);
 void       lab_command_free          (LabCommand        *command);
 LabStepGate *lab_run_get_gate        (LabRun            *run);
+guint64    lab_run_count_bytes       (LabRun            *run,
+                                      LabSock           *s,
+                                      guint64            conn,
+                                      LabDirection       direction,
+                                      gsize              len);
 
 void       lab_worker_interrupt      (LabWorker         *w);
 
@@ -165,13 +179,31 @@ LabSock   *lab_sock_ref              (LabSock           *sock);
 void       lab_sock_unref            (LabSock           *sock);
 
 /* lab-record.c: recording, from the worker that makes the call */
-LabEvent  *lab_call_new              (LabWorker         *w,
+LabRecord *lab_call_new              (LabWorker         *w,
                                       LabSock           *s,
                                       LabCall            call);
+void       lab_call_set_address      (LabRecord         *call,
+                                      GSocketAddress    *address);
+void       lab_call_set_bytes        (LabWorker         *w,
+                                      LabRecord         *call,
+                                      GBytes            *bytes);
+void       lab_call_set_text         (LabWorker         *w,
+                                      LabRecord         *call,
+                                      const char        *text);
+void       lab_call_set_resolved     (LabWorker         *w,
+                                      LabRecord         *call,
+                                      const char        *host,
+                                      GPtrArray         *addresses);
+void       lab_call_set_poll_set     (LabWorker         *w,
+                                      LabRecord         *call,
+                                      const int         *key,
+                                      guint              n,
+                                      char            *(*describe) (gpointer data),
+                                      gpointer           data);
 gboolean   lab_call_begin            (LabWorker         *w,
-                                      LabEvent          *event) G_GNUC_WARN_UNUSED_RESULT;
+                                      LabRecord         *call) G_GNUC_WARN_UNUSED_RESULT;
 void       lab_call_end              (LabWorker         *w,
-                                      LabEvent          *event,
+                                      LabRecord         *call,
                                       gint64             result,
                                       int                err,
                                       GSocketAddress    *address);

@@ -44,7 +44,6 @@ static void
 worker_free (LabWorker *w)
 {
   g_clear_pointer (&w->poll_key, g_array_unref);
-  g_clear_pointer (&w->poll_text, g_ref_string_release);
   g_free (w);
 }
 
@@ -146,6 +145,8 @@ lab_run_new (LabTimeline       *timeline,
   run->commands = g_async_queue_new_full ((GDestroyNotify) lab_command_free);
   run->udp_peers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   run->udp_conns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  run->udp_bytes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  lab_timeline_set_run_name (timeline, endpoint_id, generation, name);
 
   return run;
 }
@@ -166,6 +167,7 @@ lab_run_unref (LabRun *run)
   g_hash_table_unref (run->socks);
   g_hash_table_unref (run->udp_peers);
   g_hash_table_unref (run->udp_conns);
+  g_hash_table_unref (run->udp_bytes);
   g_clear_pointer (&run->udp_sock, lab_sock_unref);
   g_async_queue_unref (run->commands);
   g_ptr_array_unref (run->workers);
@@ -458,4 +460,43 @@ LabStepGate *
 lab_run_get_gate (LabRun *run)
 {
   return &run->gate;
+}
+
+/**
+ * lab_run_count_bytes:
+ * @conn: a UDP peer's connection, or 0 for the socket's own
+ *
+ * Counts @len bytes that crossed @s (for a UDP server, to or from one of
+ * its peers) in @direction.
+ *
+ * Returns: where they start in their stream
+ */
+guint64
+lab_run_count_bytes (LabRun       *run,
+                     LabSock      *s,
+                     guint64       conn,
+                     LabDirection  direction,
+                     gsize         len)
+{
+  guint64 offset;
+  guint64 *counts;
+
+  if (conn == 0 || conn == s->conn)
+    return __atomic_fetch_add (&s->bytes[direction], len, __ATOMIC_RELAXED);
+
+  g_mutex_lock (&run->lock);
+  counts = g_hash_table_lookup (run->udp_bytes, &conn);
+  if (counts == NULL)
+    {
+      guint64 *key = g_new (guint64, 1);
+
+      *key = conn;
+      counts = g_new0 (guint64, 2);
+      g_hash_table_insert (run->udp_bytes, key, counts);
+    }
+  offset = counts[direction];
+  counts[direction] += len;
+  g_mutex_unlock (&run->lock);
+
+  return offset;
 }

@@ -128,6 +128,7 @@ must_hold (LabStepGate *gate,
 
 /**
  * lab_step_gate_pass:
+ * @timeline: where @call is recorded
  * @call: a call about to be made, its arguments filled
  * @now: the timeline's time, for the call held
  *
@@ -139,7 +140,8 @@ must_hold (LabStepGate *gate,
  */
 gboolean
 lab_step_gate_pass (LabStepGate *gate,
-                    LabEvent    *call,
+                    LabTimeline *timeline,
+                    LabRecord   *call,
                     gint64       now)
 {
   Held held = { NULL, FALSE };
@@ -152,8 +154,14 @@ lab_step_gate_pass (LabStepGate *gate,
       g_mutex_unlock (&gate->lock);
       return go;
     }
-  held.preview = lab_event_copy_pending (call);
-  held.preview->begin_us = now;
+  {
+    LabRecord pending = *call;
+
+    lab_record_set (&pending, LAB_RECORD_PENDING, TRUE);
+    lab_record_set (&pending, LAB_RECORD_FINISHED, FALSE);
+    pending.begin_us = now;
+    held.preview = lab_event_new_for_record (timeline, &pending);
+  }
   g_queue_push_tail (&gate->held, &held);
   g_mutex_unlock (&gate->lock);
 
@@ -208,7 +216,7 @@ lab_step_gate_set (LabStepGate *gate,
     {
       Held *held = l->data;
 
-      if (!must_hold (gate, held->preview->op))
+      if (!must_hold (gate, lab_event_get_op (held->preview)))
         held->released = TRUE;
     }
   g_cond_broadcast (&gate->cond);

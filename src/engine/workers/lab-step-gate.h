@@ -4,7 +4,8 @@
 
 #include <glib-object.h>
 
-#include "lab-event.h"
+#include "lab-record-private.h"
+#include "lab-timeline.h"
 
 G_BEGIN_DECLS
 
@@ -43,7 +44,8 @@ void       lab_step_gate_watch    (LabStepGate        *gate,
                                    LabStepGateChanged  changed,
                                    gpointer            data);
 gboolean   lab_step_gate_pass     (LabStepGate        *gate,
-                                   LabEvent           *call,
+                                   LabTimeline        *timeline,
+                                   LabRecord          *call,
                                    gint64              now);
 void       lab_step_gate_close    (LabStepGate        *gate);
 void       lab_step_gate_set      (LabStepGate        *gate,
