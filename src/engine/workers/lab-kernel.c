@@ -16,11 +16,12 @@
 #include "lab-address.h"
 #include "lab-kernel-private.h"
 
-#define POLL_INTERVAL_US   (10 * 1000)
-/* TCP_INFO takes the socket's lock: a connection that is simply
- * established is looked at less often. Its changes mostly follow its own
- * calls, which sample it at once. */
-#define SETTLED_INTERVAL_US (50 * 1000)
+/* The watcher asks the kernel about every socket at once, as ss does, with
+ * one sock_diag dump: at once again while something changes, less and less
+ * often while nothing does. A socket's changes mostly follow its own calls,
+ * which sample it at once with TCP_INFO. */
+#define MIN_INTERVAL_US    (10 * 1000)
+#define MAX_INTERVAL_US    (320 * 1000)
 /* TIME_WAIT lasts 60 s on Linux; what lingers longer is no longer followed. */
 #define FOLLOW_LIMIT_US    (75 * G_USEC_PER_SEC)
 
@@ -35,7 +36,6 @@ struct _LabKernelWatch
   guint        queue_limit;
   gboolean     connected;
   gboolean     following;
-  gint64       next_poll;
 };
 
 /* A socket closed by its program that the kernel may still hold. It may
@@ -57,6 +57,8 @@ static GCond      watch_cond;
 static GPtrArray *watches;
 static GPtrArray *followed;
 static gboolean   watcher_running;
+/* Counts the sockets that came to be watched or followed. */
+static guint      watch_generation;
 
 static void
 followed_free (gpointer data)
@@ -112,6 +114,7 @@ follow_locked (LabKernelWatch *watch)
   f->deadline = g_get_monotonic_time () + FOLLOW_LIMIT_US;
   g_ptr_array_add (followed, f);
   watch->following = TRUE;
+  watch_generation++;
   g_cond_signal (&watch_cond);
 }
 
@@ -123,23 +126,29 @@ is_connected_state (LabTcpState state)
          state != LAB_TCP_GONE;
 }
 
-/* Called with watch_lock held. */
-static void
-sample_locked (LabKernelWatch *watch)
+/* Called with watch_lock held. Records what @watch's socket is in, if it
+ * changed: @call says how the lab learnt it. Returns whether it changed. */
+static gboolean
+apply_locked (LabKernelWatch *watch,
+              LabTcpState     state,
+              guint           queue_len,
+              guint           queue_limit,
+              LabCall         call,
+              const char     *tuple)
 {
-  guint queue_len = 0, queue_limit = 0;
-  LabTcpState state = read_tcp_info (watch->fd, &queue_len, &queue_limit);
   gboolean listening = state == LAB_TCP_LISTEN;
 
   if (state == LAB_TCP_UNKNOWN)
-    return;
+    return FALSE;
 
   if (state == watch->last &&
       (!listening || (queue_len == watch->queue_len && queue_limit == watch->queue_limit)))
-    return;
+    return FALSE;
 
-  lab_record_instrumentation (&watch->run->source, watch->sock, LAB_CALL_GETSOCKOPT, IPPROTO_TCP, TCP_INFO,
-                              NULL, 0);
+  if (call == LAB_CALL_SOCK_DIAG)
+    lab_record_instrumentation (&watch->run->source, watch->sock, call, 0, 0, tuple, state);
+  else
+    lab_record_instrumentation (&watch->run->source, watch->sock, call, IPPROTO_TCP, TCP_INFO, NULL, 0);
   lab_record_state (&watch->run->source, watch->sock, state, watch->last, listening, queue_len, queue_limit);
 
   watch->last = state;
@@ -147,24 +156,29 @@ sample_locked (LabKernelWatch *watch)
   watch->queue_limit = queue_limit;
   watch->connected |= is_connected_state (state);
 
-  /* A connection that ends while its descriptor is still open: TCP_INFO
-   * says CLOSED, for the socket behind the descriptor is; the connection
-   * itself may linger in the kernel (TIME_WAIT), where sock_diag sees it. */
+  /* A connection that ends while its descriptor is still open: the socket
+   * behind the descriptor says CLOSED; the connection itself may linger in
+   * the kernel (TIME_WAIT), where sock_diag sees it. */
   if (state == LAB_TCP_CLOSE)
     follow_locked (watch);
+  return TRUE;
 }
 
-typedef struct {
-  guint64     cookie;
-  LabTcpState state;
-  char       *tuple;
-} DiagEntry;
-
+/* Called with watch_lock held: by a worker, right after a call that can
+ * change the state. */
 static void
-diag_entry_clear (gpointer data)
+sample_locked (LabKernelWatch *watch)
 {
-  g_free (((DiagEntry *) data)->tuple);
+  guint queue_len = 0, queue_limit = 0;
+  LabTcpState state = read_tcp_info (watch->fd, &queue_len, &queue_limit);
+
+  apply_locked (watch, state, queue_len, queue_limit, LAB_CALL_GETSOCKOPT, NULL);
 }
+
+/* What one dump said of one socket. */
+typedef struct {
+  struct inet_diag_msg msg;
+} DiagEntry;
 
 static char *
 format_tuple (const struct inet_diag_msg *m)
@@ -178,25 +192,23 @@ format_tuple (const struct inet_diag_msg *m)
                           ntohs (m->id.idiag_dport));
 }
 
-/* Every TCP socket of @family the kernel holds that is not listening, as
- * `ss -tan` lists them. */
-static GArray *
-sock_diag_dump (int family)
+/* Every TCP socket of @family the kernel holds, as `ss -tan` lists them,
+ * into @entries by cookie. */
+static void
+sock_diag_dump (int         family,
+                GHashTable *entries)
 {
   struct {
     struct nlmsghdr         header;
     struct inet_diag_req_v2 request;
   } req;
-  GArray *entries = g_array_new (FALSE, FALSE, sizeof (DiagEntry));
   guint8 buf[32 * 1024];
   gboolean done = FALSE;
   int fd;
 
-  g_array_set_clear_func (entries, diag_entry_clear);
-
   fd = socket (AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0)
-    return entries;
+    return;
 
   memset (&req, 0, sizeof req);
   req.header.nlmsg_len = sizeof req;
@@ -204,12 +216,12 @@ sock_diag_dump (int family)
   req.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   req.request.sdiag_family = family;
   req.request.sdiag_protocol = IPPROTO_TCP;
-  req.request.idiag_states = ~(1u << LAB_TCP_LISTEN);
+  req.request.idiag_states = ~0u;
 
   if (send (fd, &req, sizeof req, 0) != sizeof req)
     {
       close (fd);
-      return entries;
+      return;
     }
 
   while (!done)
@@ -222,8 +234,7 @@ sock_diag_dump (int family)
 
       for (struct nlmsghdr *h = (struct nlmsghdr *) buf; NLMSG_OK (h, len); h = NLMSG_NEXT (h, len))
         {
-          const struct inet_diag_msg *m;
-          DiagEntry entry;
+          DiagEntry *entry;
 
           if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
             {
@@ -231,43 +242,85 @@ sock_diag_dump (int family)
               break;
             }
 
-          m = NLMSG_DATA (h);
-          entry.cookie = (guint64) m->id.idiag_cookie[0] | (guint64) m->id.idiag_cookie[1] << 32;
-          entry.state = (LabTcpState) m->idiag_state;
-          entry.tuple = format_tuple (m);
-          g_array_append_val (entries, entry);
+          entry = g_new (DiagEntry, 1);
+          memcpy (&entry->msg, NLMSG_DATA (h), sizeof entry->msg);
+          g_hash_table_insert (entries, &entry->msg.id.idiag_cookie, entry);
         }
     }
 
   close (fd);
-  return entries;
 }
 
-/* Called with watch_lock held. */
-static void
-poll_followed_locked (void)
+static guint
+cookie_hash (gconstpointer key)
 {
-  g_autoptr(GArray) v4 = NULL;
-  g_autoptr(GArray) v6 = NULL;
-  gint64 now = g_get_monotonic_time ();
-  guint i = 0;
+  const guint32 *cookie = key;
 
-  for (guint j = 0; j < followed->len; j++)
+  return cookie[0] ^ cookie[1];
+}
+
+static gboolean
+cookie_equal (gconstpointer a,
+              gconstpointer b)
+{
+  return memcmp (a, b, 2 * sizeof (guint32)) == 0;
+}
+
+static const DiagEntry *
+lookup (GHashTable *entries,
+        guint64     cookie)
+{
+  guint32 key[2] = { cookie & 0xffffffff, cookie >> 32 };
+
+  return cookie != 0 ? g_hash_table_lookup (entries, key) : NULL;
+}
+
+/* Called with watch_lock held. The state of every open socket watched, as
+ * the dump says it. Returns whether any changed. */
+static gboolean
+apply_dump_locked (GHashTable *entries)
+{
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < watches->len; i++)
     {
-      Followed *f = followed->pdata[j];
+      LabKernelWatch *watch = watches->pdata[i];
+      const DiagEntry *entry = lookup (entries, watch->cookie);
+      LabTcpState state;
+      g_autofree char *tuple = NULL;
 
-      if (f->family == AF_INET && v4 == NULL)
-        v4 = sock_diag_dump (AF_INET);
-      else if (f->family == AF_INET6 && v6 == NULL)
-        v6 = sock_diag_dump (AF_INET6);
+      if (entry == NULL)
+        continue;
+
+      state = (LabTcpState) entry->msg.idiag_state;
+      /* For a listening socket, its accept queue and the most it holds. */
+      if (state == watch->last && (state != LAB_TCP_LISTEN || (entry->msg.idiag_rqueue == watch->queue_len &&
+                                                               entry->msg.idiag_wqueue == watch->queue_limit)))
+        continue;
+
+      tuple = format_tuple (&entry->msg);
+      changed |= apply_locked (watch, state, entry->msg.idiag_rqueue, entry->msg.idiag_wqueue,
+                               LAB_CALL_SOCK_DIAG, tuple);
     }
+
+  return changed;
+}
+
+/* Called with watch_lock held. The connections whose descriptor is closed,
+ * as the dump says them; those the kernel forgot, or followed for long
+ * enough, go. Returns whether any changed. */
+static gboolean
+apply_followed_locked (GHashTable *entries)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean changed = FALSE;
+  guint i = 0;
 
   while (i < followed->len)
     {
       Followed *f = followed->pdata[i];
-      GArray *entries = f->family == AF_INET ? v4 : v6;
       g_autoptr(LabTimeline) timeline = g_weak_ref_get (&f->timeline);
-      const DiagEntry *found = NULL;
+      const DiagEntry *found;
       LabTcpState state;
       LabSock pseudo = { .fd = f->fd, .conn = f->conn };
 
@@ -277,19 +330,19 @@ poll_followed_locked (void)
           continue;
         }
 
-      for (guint k = 0; entries != NULL && k < entries->len; k++)
-        if (g_array_index (entries, DiagEntry, k).cookie == f->cookie)
-          found = &g_array_index (entries, DiagEntry, k);
-
-      state = found != NULL ? found->state : LAB_TCP_GONE;
+      found = lookup (entries, f->cookie);
+      state = found != NULL ? (LabTcpState) found->msg.idiag_state : LAB_TCP_GONE;
       if (state != f->last)
         {
+          g_autofree char *tuple = found != NULL ? format_tuple (&found->msg) : NULL;
+
           f->source.timeline = timeline;
           lab_record_instrumentation (&f->source, &pseudo, LAB_CALL_SOCK_DIAG, 0, 0,
-                                      found != NULL ? found->tuple : "", state);
+                                      tuple != NULL ? tuple : "", state);
           lab_record_state (&f->source, &pseudo, state, f->last, FALSE, 0, 0);
           f->source.timeline = NULL;
           f->last = state;
+          changed = TRUE;
         }
 
       if (state == LAB_TCP_GONE || now > f->deadline)
@@ -297,29 +350,58 @@ poll_followed_locked (void)
       else
         i++;
     }
+
+  return changed;
+}
+
+/* Called with watch_lock held: which families the sockets watched are of. */
+static void
+families_locked (gboolean *v4,
+                 gboolean *v6)
+{
+  *v4 = *v6 = FALSE;
+  for (guint i = 0; i < watches->len; i++)
+    {
+      int family = ((LabKernelWatch *) watches->pdata[i])->sock->family;
+
+      *v4 |= family == AF_INET;
+      *v6 |= family == AF_INET6;
+    }
+  for (guint i = 0; i < followed->len; i++)
+    {
+      *v4 |= ((Followed *) followed->pdata[i])->family == AF_INET;
+      *v6 |= ((Followed *) followed->pdata[i])->family == AF_INET6;
+    }
 }
 
 static gpointer
 watcher_main (gpointer data)
 {
+  gint64 interval = MIN_INTERVAL_US;
+
   g_mutex_lock (&watch_lock);
   while (watches->len > 0 || followed->len > 0)
     {
-      gint64 now = g_get_monotonic_time ();
+      g_autoptr(GHashTable) entries = g_hash_table_new_full (cookie_hash, cookie_equal, NULL, g_free);
+      gboolean v4, v6, changed;
+      guint generation = watch_generation;
 
-      for (guint i = 0; i < watches->len; i++)
-        {
-          LabKernelWatch *watch = watches->pdata[i];
+      /* The kernel is asked without the lock: the workers sample their
+       * own sockets meanwhile. */
+      families_locked (&v4, &v6);
+      g_mutex_unlock (&watch_lock);
+      if (v4)
+        sock_diag_dump (AF_INET, entries);
+      if (v6)
+        sock_diag_dump (AF_INET6, entries);
+      g_mutex_lock (&watch_lock);
 
-          if (now < watch->next_poll)
-            continue;
-          sample_locked (watch);
-          watch->next_poll = now + (watch->last == LAB_TCP_ESTABLISHED ? SETTLED_INTERVAL_US : 0);
-        }
-      if (followed->len > 0)
-        poll_followed_locked ();
+      changed = apply_dump_locked (entries);
+      changed |= apply_followed_locked (entries);
 
-      g_cond_wait_until (&watch_cond, &watch_lock, g_get_monotonic_time () + POLL_INTERVAL_US);
+      /* Something changed, or a socket came: look again soon. */
+      interval = changed || generation != watch_generation ? MIN_INTERVAL_US : MIN (interval * 2, MAX_INTERVAL_US);
+      g_cond_wait_until (&watch_cond, &watch_lock, g_get_monotonic_time () + interval);
     }
   watcher_running = FALSE;
   g_mutex_unlock (&watch_lock);
@@ -374,6 +456,8 @@ lab_kernel_watch (LabRun  *run,
   ensure_watcher_locked ();
   sock->watch = watch;
   g_ptr_array_add (watches, watch);
+  watch_generation++;
+  g_cond_signal (&watch_cond);
   sample_locked (watch);
   g_mutex_unlock (&watch_lock);
 }
