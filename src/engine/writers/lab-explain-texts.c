@@ -66,7 +66,7 @@ const LabCallText lab_call_texts[] = {
     N_("Takes the bytes that have arrived on a connected socket out of the kernel’s receive buffer. TCP is a stream of bytes, not of messages: one recv () may return part of what the peer sent with one send (), or several sends together. (On a connected UDP socket, each recv () takes one whole datagram.)"),
     N_("The descriptor, the most bytes to take at once (the size of the buffer) and the flags (0: none)."),
     N_("Until at least one byte has arrived, or the peer closed its side (then it returns 0), or the timeout passed. If bytes are already waiting it returns at once."),
-    N_("The number of bytes received, which may be fewer than asked; 0 means the peer closed its side, an orderly end: nothing more will come. -1 and an errno on error: EAGAIN when the timeout passed (GLib: ETIMEDOUT), ECONNRESET when the peer reset the connection.") },
+    N_("The number of bytes received, which may be fewer than asked; 0 means the peer closed its side, an orderly end: nothing more will come. -1 and an errno on error: EAGAIN when the timeout passed (GLib: its own G_IO_ERROR_TIMED_OUT), ECONNRESET when the peer reset the connection.") },
 
   { LAB_OP_SENDTO,
     N_("Sends one datagram to the address given, without any connection: UDP just hands it to the network. If nobody listens there the datagram is simply lost, and sendto () still succeeds."),
@@ -78,7 +78,7 @@ const LabCallText lab_call_texts[] = {
     N_("Takes the next datagram that arrived on the socket, whole, and says who sent it. UDP keeps message boundaries: each recvfrom () returns exactly one datagram, as it was sent."),
     N_("The descriptor, the size of the buffer (the most bytes to keep) and the flags: MSG_TRUNC makes it return the datagram’s real length even when the buffer kept less, so that truncation shows instead of passing silently."),
     N_("Until a datagram arrives, or the timeout passes. If one is already queued it returns at once."),
-    N_("The datagram’s length (0 is a valid, empty datagram) and the sender’s address and port; a length larger than the buffer means the rest was cut off and lost. -1 and an errno on error: EAGAIN when the timeout passed (GLib: ETIMEDOUT).") },
+    N_("The datagram’s length (0 is a valid, empty datagram) and the sender’s address and port; a length larger than the buffer means the rest was cut off and lost. -1 and an errno on error: EAGAIN when the timeout passed (GLib: its own G_IO_ERROR_TIMED_OUT).") },
 
   { LAB_OP_SHUTDOWN,
     N_("Closes one direction of a TCP connection without closing the socket. SHUT_WR, a half-close, sends a FIN: the peer’s recv () returns 0 once it has read everything, while this side can still receive the answer."),
@@ -154,7 +154,7 @@ const char * const lab_call_notes[LAB_N_CALLS] = {
   [LAB_CALL_G_SOCKET_SEND] =
     N_("GLib calls send () with MSG_NOSIGNAL, so that a closed connection gives EPIPE instead of a signal; if the send buffer is full and the GSocket is blocking, it waits with poll () and tries again."),
   [LAB_CALL_G_SOCKET_RECEIVE] =
-    N_("GLib calls recv (); if nothing has arrived and the GSocket is blocking, it waits with poll () (up to the GSocket’s timeout, then ETIMEDOUT) and tries again."),
+    N_("GLib calls recv (); if nothing has arrived and the GSocket is blocking, it waits with poll () and tries again; when the GSocket’s timeout passes with poll () returning 0, GLib fails with its own G_IO_ERROR_TIMED_OUT."),
   [LAB_CALL_G_SOCKET_SEND_TO] =
     N_("GLib sends the datagram with sendmsg (), the general form of sendto () that carries the address and the bytes in one message structure."),
   [LAB_CALL_G_SOCKET_RECEIVE_MESSAGE] =
@@ -176,7 +176,7 @@ const char * const lab_call_notes[LAB_N_CALLS] = {
   [LAB_CALL_G_SOCKET_SET_BLOCKING] =
     N_("No system call: the descriptor stays non-blocking in the kernel; this only says whether GLib waits with poll () for you (TRUE) or fails at once (FALSE) with G_IO_ERROR_WOULD_BLOCK, which the lab shows as EAGAIN."),
   [LAB_CALL_G_SOCKET_SET_TIMEOUT] =
-    N_("No system call: GIO counts this timeout in whole seconds (the lab rounds its milliseconds up) and waits with poll () itself, failing with ETIMEDOUT when the time is up."),
+    N_("No system call: GIO counts this timeout in whole seconds (the lab rounds its milliseconds up) and waits with poll () itself; when poll () returns 0 after that time, GLib fails with its own G_IO_ERROR_TIMED_OUT, not the kernel’s ETIMEDOUT."),
 };
 
 /* Every error lab-errno.c names: what it means, and what to try. */
@@ -326,7 +326,7 @@ const LabErrorText lab_error_texts[] = {
     N_("Do not send after shutdown (SHUT_WR): the half-close means “no more from me”.") },
 
   { "ETIMEDOUT",
-    N_("The wait lasted too long: connect () got no answer in time (the host is off, or a firewall drops the packets silently), or an open connection stopped being acknowledged. With GLib, any call that passes the GSocket’s timeout ends this way, recv () included."),
+    N_("The wait lasted too long: connect () got no answer in time (the host is off, or a firewall drops the packets silently), or an open connection stopped being acknowledged. (GLib’s own timeout, when its poll () returned 0, is G_IO_ERROR_TIMED_OUT instead.)"),
     N_("Check the host’s address and that the machine is reachable (ping); a firewall that drops packets looks exactly like this. If the peer is only slow, raise “Timeout (ms)”.") },
 
   { "ECONNREFUSED",
@@ -352,6 +352,10 @@ const LabErrorText lab_error_texts[] = {
   { "ECANCELED",
     N_("The operation was cancelled: GLib’s cancellation. In the lab, this is how Stop wakes a waiting GIO call, or how a call held in Step mode ends when Stop drops it."),
     N_("Nothing to fix if you pressed Stop: the endpoint simply ends.") },
+
+  { "G_IO_ERROR_TIMED_OUT",
+    N_("GIO’s own timeout, not an error of the kernel: the GSocket has a timeout (g_socket_set_timeout ()), GLib waited for the socket in poll () that long, and poll () returned 0: nothing was ready in time. No system call failed; GLib made this error itself. In the course’s Python the same wait, after settimeout (), raises TimeoutError (socket.timeout)."),
+    N_("Nothing arrived in time: check that the peer really sends (a datagram sent where nobody listens is lost without a word), or give it longer with the timeout setting; GIO counts it in whole seconds.") },
 
   { "EAI_AGAIN",
     N_("The name could not be resolved now, but might be later: the DNS server did not answer in time, or could not be reached."),
