@@ -70,7 +70,7 @@ const LabCallText lab_call_texts[] = {
 
   { LAB_OP_SENDTO,
     N_("Sends one datagram to the address given, without any connection: UDP just hands it to the network. If nobody listens there the datagram is simply lost, and sendto () still succeeds."),
-    N_("The descriptor, the bytes (one datagram), the flags (0: none) and the destination address and port."),
+    N_("The descriptor, the bytes (one datagram), the flags (0: none) and the destination address and port. Of a name with both families the lab’s UDP client takes the IPv4 address, as the course’s programs do: it cannot try each address in turn, since a lost datagram says nothing."),
     N_("In practice never: the datagram leaves at once. Only if the socket’s send buffer were full would it wait for room."),
     N_("The number of bytes sent (the whole datagram), or -1 and an errno: EMSGSIZE when the datagram is too large for UDP, ENETUNREACH when there is no route. (GLib: a byte count, or -1.)") },
 
