@@ -166,6 +166,41 @@ collect_all (void)
   return all;
 }
 
+/* A GIO name whose arguments are not the BSD call's says its own: GLib's
+ * main loop takes a context and may_block, not poll ()'s list; GLib's
+ * resolver takes no port, family or socket type. */
+static void
+test_gio_arguments (void)
+{
+  const LabExplanation *iteration = lab_explain_call ("g_main_context_iteration");
+  const LabExplanation *lookup = lab_explain_call ("g_resolver_lookup_by_name");
+  const LabExplanation *bind = lab_explain_call ("g_socket_bind");
+
+  for (guint i = 0; i < LAB_N_CALLS; i++)
+    {
+      LabCall posix_call;
+      const LabExplanation *gio, *posix;
+
+      if (lab_call_get_backend (i) != LAB_BACKEND_GIO ||
+          !lab_op_get_call (lab_call_get_op (i), LAB_BACKEND_POSIX, &posix_call))
+        continue;
+      gio = lab_explain_call (lab_call_get_name (i));
+      posix = lab_explain_call (lab_call_get_name (posix_call));
+      if (gio->arguments == NULL || g_strcmp0 (gio->arguments, posix->arguments) == 0)
+        g_error ("%s: the arguments of %s, not its own", lab_call_get_name (i), lab_call_get_name (posix_call));
+    }
+
+  g_assert_nonnull (strstr (iteration->arguments, "may_block"));
+  g_assert_null (strstr (iteration->arguments, "POLLIN"));
+  g_assert_null (strstr (lookup->arguments, "AF_UNSPEC"));
+  g_assert_nonnull (strstr (lookup->gio, "/etc/hosts"));
+
+  /* GLib 2.74 sets SO_REUSEPORT on TCP too: to 0. */
+  g_assert_nonnull (strstr (bind->gio, "SO_REUSEPORT"));
+  g_assert_nonnull (strstr (bind->gio, "TCP"));
+  g_assert_null (strstr (lab_explain_lookup ("bind")->arguments, "allow_reuse"));
+}
+
 /* In Spanish each part is the catalogue's own, not the English. */
 static void
 test_spanish (void)
@@ -238,6 +273,7 @@ main (int   argc,
   g_test_add_func ("/explain/every-error", test_every_error);
   g_test_add_func ("/explain/spanish", test_spanish);
   g_test_add_func ("/explain/lookup", test_lookup);
+  g_test_add_func ("/explain/gio-arguments", test_gio_arguments);
   lab_test_add_backends ("explain", "recorded-calls", test_recorded_calls);
 
   return g_test_run ();

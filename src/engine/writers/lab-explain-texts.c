@@ -16,7 +16,7 @@
 const LabCallText lab_call_texts[] = {
   { LAB_OP_SOCKET,
     N_("Asks the kernel for a new socket: one end of a future conversation over the network, not yet tied to any address or peer. It returns a descriptor, a small number the program uses to name this socket in every later call."),
-    N_("The address family (AF_INET: IPv4; AF_INET6: IPv6), the type (SOCK_STREAM: TCP, a stream of bytes; SOCK_DGRAM: UDP, datagrams) and the protocol (0: the usual one for that type). In GLib, G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM and G_SOCKET_PROTOCOL_DEFAULT say the same."),
+    N_("The address family (AF_INET: IPv4; AF_INET6: IPv6), the type (SOCK_STREAM: TCP, a stream of bytes; SOCK_DGRAM: UDP, datagrams) and the protocol (0: the usual one for that type)."),
     NULL,
     N_("The new descriptor (3, 4…: the lowest number free), or -1 and an errno, e.g. EMFILE when the process already has too many open. (GLib: a GSocket, shown as “socket 3” after its descriptor, or NULL and an error.)") },
 
@@ -34,7 +34,7 @@ const LabCallText lab_call_texts[] = {
 
   { LAB_OP_BIND,
     N_("Ties the socket to a local address and port, where others can find it: a server binds to the port its clients will use. A client usually skips bind (); the kernel then picks a free port for it (an ephemeral port) when it connects or first sends."),
-    N_("The descriptor and the local address: an IP address of this machine (127.0.0.1: reachable only from this machine; 0.0.0.0: from every interface) and a port (0 lets the kernel choose one). GLib adds allow_reuse: TRUE sets SO_REUSEADDR first."),
+    N_("The descriptor and the local address: an IP address of this machine (127.0.0.1: reachable only from this machine; 0.0.0.0: from every interface) and a port (0 lets the kernel choose one)."),
     NULL,
     N_("0 on success, or -1 and an errno: EADDRINUSE when another socket holds that address and port, EADDRNOTAVAIL when the address is not this machine’s, EACCES for a port below 1024 without privileges. (GLib: TRUE or FALSE.)") },
 
@@ -48,7 +48,7 @@ const LabCallText lab_call_texts[] = {
     N_("Takes the first finished connection from the listening socket’s queue and returns a NEW socket for talking to that one client. The listening socket goes on listening for others."),
     N_("The descriptor of the listening socket."),
     N_("Until a client has connected: the kernel completes the handshake by itself and queues the connection, and accept () only takes it, so it returns at once if one is already waiting. On a non-blocking socket (the event loop’s) it never waits: it fails with EAGAIN instead."),
-    N_("The new socket’s descriptor and the client’s address and port, or -1 and an errno: EAGAIN when nobody is waiting on a non-blocking socket, EINTR when Stop interrupted it, EMFILE when there are too many descriptors. (GLib: the new GSocket, or NULL.)") },
+    N_("The new socket’s descriptor and the client’s address and port, or -1 and an errno: EAGAIN when nobody is waiting on a non-blocking socket, EINTR when stopping the endpoint interrupted it, EMFILE when there are too many descriptors. (GLib: the new GSocket, or NULL.)") },
 
   { LAB_OP_CONNECT,
     N_("For TCP, makes the three-way handshake (SYN, SYN+ACK, ACK) with the server at that address; once it is over the socket is connected, and the kernel has chosen a local port for it. For UDP it sends nothing: it only fixes the peer, so that send () and recv () can be used and datagrams from anyone else are dropped."),
@@ -69,8 +69,8 @@ const LabCallText lab_call_texts[] = {
     N_("The number of bytes received, which may be fewer than asked; 0 means the peer closed its side, an orderly end: nothing more will come. -1 and an errno on error: EAGAIN when the timeout passed (GLib: its own G_IO_ERROR_TIMED_OUT), ECONNRESET when the peer reset the connection.") },
 
   { LAB_OP_SENDTO,
-    N_("Sends one datagram to the address given, without any connection: UDP just hands it to the network. If nobody listens there the datagram is simply lost, and sendto () still succeeds."),
-    N_("The descriptor, the bytes (one datagram), the flags (0: none) and the destination address and port. Of a name with both families the lab’s UDP client takes the IPv4 address, as the course’s programs do: it cannot try each address in turn, since a lost datagram says nothing."),
+    N_("Sends one datagram to the address given, without any connection: UDP just hands it to the network. If nobody listens there the datagram is simply lost, and sendto () still succeeds. That is why the lab’s UDP client, given a name with both families, takes its IPv4 address, as the course’s programs do, instead of trying each in turn."),
+    N_("The descriptor, the bytes (one datagram), the flags (0: none) and the destination address and port."),
     N_("In practice never: the datagram leaves at once. Only if the socket’s send buffer were full would it wait for room."),
     N_("The number of bytes sent (the whole datagram), or -1 and an errno: EMSGSIZE when the datagram is too large for UDP, ENETUNREACH when there is no route. (GLib: a byte count, or -1.)") },
 
@@ -82,7 +82,7 @@ const LabCallText lab_call_texts[] = {
 
   { LAB_OP_SHUTDOWN,
     N_("Closes one direction of a TCP connection without closing the socket. SHUT_WR, a half-close, sends a FIN: the peer’s recv () returns 0 once it has read everything, while this side can still receive the answer."),
-    N_("The descriptor and which direction: SHUT_WR (no more sending), SHUT_RD (no more receiving) or SHUT_RDWR (both). GLib says it with two booleans: shut down reading, shut down writing."),
+    N_("The descriptor and which direction: SHUT_WR (no more sending), SHUT_RD (no more receiving) or SHUT_RDWR (both)."),
     NULL,
     N_("0 on success, or -1 and an errno (ENOTCONN when the socket is not connected). (GLib: TRUE or FALSE.)") },
 
@@ -113,8 +113,8 @@ const LabCallText lab_call_texts[] = {
   { LAB_OP_POLL,
     N_("Waits on several sockets at once and says which are ready: readable (data, a connection to accept, or the peer closed) or writable. An event-loop server uses it to serve many clients in one thread, calling accept () or recv () only on the sockets that are ready, so those calls never block."),
     N_("The list of sockets to watch, each with the events wanted (POLLIN: ready to read or accept; POLLOUT: ready to write), how many there are, and the timeout in milliseconds (-1: wait as long as it takes)."),
-    N_("Until one of the sockets is ready, or the timeout passes. Stop wakes it too."),
-    N_("How many sockets are ready (0: the timeout passed with none ready), or -1 and an errno (EINTR when Stop interrupted it). (GLib’s g_main_context_iteration (): TRUE when some socket was ready.)") },
+    N_("Until one of the sockets is ready, or the timeout passes. Stopping the endpoint wakes it too."),
+    N_("How many sockets are ready (0: the timeout passed with none ready), or -1 and an errno (EINTR when stopping the endpoint interrupted it). (GLib’s g_main_context_iteration (): TRUE when some socket was ready.)") },
 
   { LAB_OP_FCNTL,
     N_("Changes the descriptor’s flags. The lab uses it to make a socket non-blocking (O_NONBLOCK), so that accept (), recv () or connect () return at once (with EAGAIN or EINPROGRESS) instead of waiting, and to make it blocking again."),
@@ -137,46 +137,82 @@ const LabCallText lab_call_texts[] = {
 const guint lab_n_call_texts = G_N_ELEMENTS (lab_call_texts);
 
 /* What GLib does around the system call, for each of GIO's names (the
- * names and what they are: lab-call.c). The BSD calls need no note. */
-const char * const lab_call_notes[LAB_N_CALLS] = {
-  [LAB_CALL_G_SOCKET_NEW] =
+ * names and what they are: lab-call.c), and its own arguments where they
+ * are not the BSD call's. The BSD calls need no note. */
+const LabCallNote lab_call_notes[LAB_N_CALLS] = {
+  [LAB_CALL_G_SOCKET_NEW] = {
     N_("GLib calls socket () and then makes the descriptor non-blocking with fcntl (O_NONBLOCK): a GSocket is always non-blocking underneath, and GLib itself waits with poll () when a call has to wait."),
-  [LAB_CALL_G_SOCKET_SET_OPTION] =
+    N_("The family (G_SOCKET_FAMILY_IPV4: AF_INET; G_SOCKET_FAMILY_IPV6: AF_INET6), the type (G_SOCKET_TYPE_STREAM: SOCK_STREAM, TCP; G_SOCKET_TYPE_DATAGRAM: SOCK_DGRAM, UDP) and the protocol (G_SOCKET_PROTOCOL_DEFAULT: 0, the usual one for that type)."),
+  },
+  [LAB_CALL_G_SOCKET_SET_OPTION] = {
     N_("GLib calls setsockopt () with the integer value given."),
-  [LAB_CALL_G_SOCKET_BIND] =
-    N_("GLib first sets SO_REUSEADDR to its allow_reuse argument (TRUE or FALSE) with setsockopt (), on UDP also SO_REUSEPORT, and then calls bind ()."),
-  [LAB_CALL_G_SOCKET_LISTEN] =
+    N_("The GSocket, the level (SOL_SOCKET or IPPROTO_TCP), the option’s name and its value, always a whole number: 1 turns it on, a buffer size is in bytes (Linux doubles it for its own bookkeeping). An option that is not a number, such as SO_RCVTIMEO, cannot be set this way; GIO has g_socket_set_timeout () instead."),
+  },
+  [LAB_CALL_G_SOCKET_BIND] = {
+    N_("GLib first sets two options with setsockopt (): SO_REUSEADDR to its allow_reuse argument, and SO_REUSEPORT to allow_reuse on a UDP socket but to 0 on a TCP one, whatever allow_reuse says. Then it calls bind ()."),
+    N_("The GSocket, the local address (an IP address of this machine and a port; 0 lets the kernel choose one) and allow_reuse, TRUE or FALSE, which GLib writes into SO_REUSEADDR (and, on a UDP socket, SO_REUSEPORT) before binding."),
+  },
+  [LAB_CALL_G_SOCKET_LISTEN] = {
     N_("GLib calls listen () with the backlog set before with g_socket_set_listen_backlog () (10 if none was set)."),
-  [LAB_CALL_G_SOCKET_ACCEPT] =
-    N_("GLib calls accept () on its non-blocking socket; if no connection is waiting and the GSocket is blocking, it waits with poll () on the socket and on a cancellable (which is how Stop wakes it), then tries again."),
-  [LAB_CALL_G_SOCKET_CONNECT] =
+    N_("Only the GSocket: the backlog is the number g_socket_set_listen_backlog () kept before."),
+  },
+  [LAB_CALL_G_SOCKET_ACCEPT] = {
+    N_("GLib calls accept () on its non-blocking socket; if no connection is waiting and the GSocket is blocking, it waits with poll () on the socket and on a cancellable (which is how stopping the endpoint wakes it), then tries again."),
+    N_("The listening GSocket, and a GCancellable (not shown) that stopping the endpoint cancels."),
+  },
+  [LAB_CALL_G_SOCKET_CONNECT] = {
     N_("GLib calls connect () on its non-blocking socket; while the handshake is under way (EINPROGRESS) it waits with poll (), then reads the outcome with getsockopt (SO_ERROR) itself."),
-  [LAB_CALL_G_SOCKET_SEND] =
+    N_("The GSocket and the server’s address and port (a GSocketAddress), and a GCancellable (not shown). Its timeout is the GSocket’s own, set before with g_socket_set_timeout ()."),
+  },
+  [LAB_CALL_G_SOCKET_SEND] = {
     N_("GLib calls send () with MSG_NOSIGNAL, so that a closed connection gives EPIPE instead of a signal; if the send buffer is full and the GSocket is blocking, it waits with poll () and tries again."),
-  [LAB_CALL_G_SOCKET_RECEIVE] =
+    N_("The GSocket, the bytes to send (shown as b'…') with their size, and a GCancellable (not shown). There are no flags: GLib adds MSG_NOSIGNAL by itself."),
+  },
+  [LAB_CALL_G_SOCKET_RECEIVE] = {
     N_("GLib calls recv (); if nothing has arrived and the GSocket is blocking, it waits with poll () and tries again; when the GSocket’s timeout passes with poll () returning 0, GLib fails with its own G_IO_ERROR_TIMED_OUT."),
-  [LAB_CALL_G_SOCKET_SEND_TO] =
+    N_("The GSocket, the buffer and its size (the most bytes to take at once), and a GCancellable (not shown). There are no flags."),
+  },
+  [LAB_CALL_G_SOCKET_SEND_TO] = {
     N_("GLib sends the datagram with sendmsg (), the general form of sendto () that carries the address and the bytes in one message structure."),
-  [LAB_CALL_G_SOCKET_RECEIVE_MESSAGE] =
+    N_("The GSocket, the destination address and port (a GSocketAddress), the bytes (one datagram) with their size, and a GCancellable (not shown). There are no flags."),
+  },
+  [LAB_CALL_G_SOCKET_RECEIVE_MESSAGE] = {
     N_("GLib receives with recvmsg (), the general form of recvfrom (), here with MSG_TRUNC; if nothing has arrived and the GSocket is blocking, it waits with poll () and tries again."),
-  [LAB_CALL_G_SOCKET_SHUTDOWN] =
+    N_("The GSocket, where to put the sender’s address, the buffer (one GInputVector, of the size shown), no control messages, the flags (MSG_TRUNC: return the datagram’s real length even when the buffer kept less) and a GCancellable (not shown)."),
+  },
+  [LAB_CALL_G_SOCKET_SHUTDOWN] = {
     N_("GLib turns its two booleans (shut down reading, shut down writing) into SHUT_RD, SHUT_WR or SHUT_RDWR and calls shutdown ()."),
-  [LAB_CALL_G_SOCKET_CLOSE] =
+    N_("The GSocket and two booleans: shut down reading, shut down writing. FALSE, TRUE is a half-close, shutdown (SHUT_WR)."),
+  },
+  [LAB_CALL_G_SOCKET_CLOSE] = {
     N_("GLib calls close () on the descriptor and marks the GSocket closed; closing it again is not an error."),
-  [LAB_CALL_G_RESOLVER_LOOKUP_BY_NAME] =
-    N_("GLib’s resolver: a numeric address or “localhost” it answers by itself, any other name it resolves with getaddrinfo () in a thread of its own; it returns addresses only, and the program adds the port."),
-  [LAB_CALL_G_SOCKET_GET_LOCAL_ADDRESS] =
+    N_("The GSocket to close; its descriptor’s number may then be reused by the next socket."),
+  },
+  [LAB_CALL_G_RESOLVER_LOOKUP_BY_NAME] = {
+    N_("GLib’s resolver: a numeric address it converts, and “localhost” it answers by itself, ::1 and then 127.0.0.1, without reading /etc/hosts; any other name it resolves with getaddrinfo () in a thread of its own. It returns addresses only, and the program adds the port."),
+    N_("The GResolver (the default one), the host name (or a numeric address) and a GCancellable (not shown). No port, family or socket type: it returns bare addresses of both families, and the program adds the port to each and keeps only the family asked for."),
+  },
+  [LAB_CALL_G_SOCKET_GET_LOCAL_ADDRESS] = {
     N_("GLib calls getsockname () and wraps the answer in a GSocketAddress."),
-  [LAB_CALL_G_SOCKET_GET_REMOTE_ADDRESS] =
+    N_("The GSocket."),
+  },
+  [LAB_CALL_G_SOCKET_GET_REMOTE_ADDRESS] = {
     N_("GLib calls getpeername (), unless it already knows the peer (as after g_socket_connect ()), and keeps the answer in the GSocket."),
-  [LAB_CALL_G_MAIN_CONTEXT_ITERATION] =
+    N_("The GSocket, which must be connected."),
+  },
+  [LAB_CALL_G_MAIN_CONTEXT_ITERATION] = {
     N_("GLib’s main loop: it gathers the descriptors of its sources (here one GSocket source per socket watched), waits for them with poll (), and runs the callbacks of those that are ready."),
-  [LAB_CALL_G_SOCKET_SET_LISTEN_BACKLOG] =
+    N_("The GMainContext to run once (the worker’s own, holding a GSocket source for each socket watched, and a timeout source when the loop has a timeout) and may_block: TRUE, wait until some source is ready. The descriptors and the timeout it passes to poll () come from those sources."),
+  },
+  [LAB_CALL_G_SOCKET_SET_LISTEN_BACKLOG] = {
     N_("No system call: GLib only keeps the number, and passes it to listen () in g_socket_listen ()."),
-  [LAB_CALL_G_SOCKET_SET_BLOCKING] =
+  },
+  [LAB_CALL_G_SOCKET_SET_BLOCKING] = {
     N_("No system call: the descriptor stays non-blocking in the kernel; this only says whether GLib waits with poll () for you (TRUE) or fails at once (FALSE) with G_IO_ERROR_WOULD_BLOCK, which the lab shows as EAGAIN."),
-  [LAB_CALL_G_SOCKET_SET_TIMEOUT] =
+  },
+  [LAB_CALL_G_SOCKET_SET_TIMEOUT] = {
     N_("No system call: GIO counts this timeout in whole seconds (the lab rounds its milliseconds up) and waits with poll () itself; when poll () returns 0 after that time, GLib fails with its own G_IO_ERROR_TIMED_OUT, not the kernel’s ETIMEDOUT."),
+  },
 };
 
 /* Every error lab-errno.c names: what it means, and what to try. */
