@@ -6,10 +6,12 @@
 
 #include "lab-test-utils.h"
 
-/* The keywords of meson's 'glib' preset, which po/meson.build uses. */
+/* The keywords of meson's 'glib' preset, and the lessons' keys, which
+ * po/meson.build adds. */
 static const char *xgettext_keywords[] = {
   "--keyword=_", "--keyword=N_", "--keyword=C_:1c,2", "--keyword=NC_:1c,2",
   "--keyword=g_dcgettext:2", "--keyword=g_dngettext:2,3", "--keyword=g_dpgettext2:2c,3",
+  "--keyword=Title", "--keyword=Notes", "--keyword=Steps", "--keyword=Name",
   NULL
 };
 
