@@ -15,19 +15,26 @@ static const char *xgettext_keywords[] = {
   NULL
 };
 
-static GPtrArray *
-read_potfiles (void)
+/* The lines of po/@name in the source tree. */
+static GStrv
+read_po_lines (const char *name)
 {
-  g_autofree char *path = lab_test_source_path ("po", "POTFILES.in", NULL);
+  g_autofree char *path = lab_test_source_path ("po", name, NULL);
   g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
   g_autoptr(GError) error = NULL;
-  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
 
   g_file_get_contents (path, &contents, NULL, &error);
   g_assert_no_error (error);
 
-  lines = g_strsplit (contents, "\n", -1);
+  return g_strsplit (contents, "\n", -1);
+}
+
+static GPtrArray *
+read_potfiles (void)
+{
+  g_auto(GStrv) lines = read_po_lines ("POTFILES.in");
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_strstrip (lines[i]);
@@ -242,17 +249,10 @@ append_quoted (GString    *out,
 static GPtrArray *
 read_catalogue (void)
 {
-  g_autofree char *path = lab_test_source_path ("po", "es.po", NULL);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = read_po_lines ("es.po");
   GPtrArray *entries = g_ptr_array_new_with_free_func (entry_free);
   GString *current = NULL;     /* the string a continued line adds to */
   Entry *entry = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  lines = g_strsplit (contents, "\n", -1);
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -324,17 +324,10 @@ split_list (const char *cell)
 static GPtrArray *
 read_glossary (GHashTable **exceptions)
 {
-  g_autofree char *path = lab_test_source_path ("po", "GLOSSARY.md", NULL);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = read_po_lines ("GLOSSARY.md");
   GPtrArray *terms = g_ptr_array_new_with_free_func (term_free);
 
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
   *exceptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-
-  lines = g_strsplit (contents, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       if (g_str_has_prefix (lines[i], "| ") && !g_str_has_prefix (lines[i], "| English "))
