@@ -6,26 +6,35 @@
 
 #include "lab-test-utils.h"
 
-/* The keywords of meson's 'glib' preset, which po/meson.build uses. */
+/* The keywords of meson's 'glib' preset, and the lessons' keys, which
+ * po/meson.build adds. */
 static const char *xgettext_keywords[] = {
   "--keyword=_", "--keyword=N_", "--keyword=C_:1c,2", "--keyword=NC_:1c,2",
   "--keyword=g_dcgettext:2", "--keyword=g_dngettext:2,3", "--keyword=g_dpgettext2:2c,3",
+  "--keyword=Title", "--keyword=Notes", "--keyword=Steps", "--keyword=Name",
   NULL
 };
 
-static GPtrArray *
-read_potfiles (void)
+/* The lines of po/@name in the source tree. */
+static GStrv
+read_po_lines (const char *name)
 {
-  g_autofree char *path = lab_test_source_path ("po", "POTFILES.in", NULL);
+  g_autofree char *path = lab_test_source_path ("po", name, NULL);
   g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
   g_autoptr(GError) error = NULL;
-  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
 
   g_file_get_contents (path, &contents, NULL, &error);
   g_assert_no_error (error);
 
-  lines = g_strsplit (contents, "\n", -1);
+  return g_strsplit (contents, "\n", -1);
+}
+
+static GPtrArray *
+read_potfiles (void)
+{
+  g_auto(GStrv) lines = read_po_lines ("POTFILES.in");
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_strstrip (lines[i]);
@@ -193,6 +202,249 @@ test_catalogue_potfiles (void)
     g_assert_cmpstr (potfiles->pdata[i - 1], <, potfiles->pdata[i]);
 }
 
+/* ---- The glossary ---- */
+
+typedef struct {
+  GString   *msgid;    /* the English; a plural's two forms, a line apart */
+  GPtrArray *msgstr;   /* GString: each Spanish form */
+} Entry;
+
+static void
+string_free (gpointer data)
+{
+  g_string_free (data, TRUE);
+}
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_string_free (entry->msgid, TRUE);
+  g_ptr_array_unref (entry->msgstr);
+  g_free (entry);
+}
+
+/* The string of a PO line's quotes, its escapes undone. */
+static void
+append_quoted (GString    *out,
+               const char *line)
+{
+  const char *p = strchr (line, '"');
+
+  g_assert_nonnull (p);
+  for (p++; *p != '\0' && *p != '"'; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        {
+          p++;
+          g_string_append_c (out, *p == 'n' ? '\n' : *p == 't' ? '\t' : *p);
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+}
+
+/* Every message of es.po, the header and obsolete ones left out. */
+static GPtrArray *
+read_catalogue (void)
+{
+  g_auto(GStrv) lines = read_po_lines ("es.po");
+  GPtrArray *entries = g_ptr_array_new_with_free_func (entry_free);
+  GString *current = NULL;     /* the string a continued line adds to */
+  Entry *entry = NULL;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (g_str_has_prefix (line, "msgid "))
+        {
+          entry = g_new0 (Entry, 1);
+          entry->msgid = current = g_string_new (NULL);
+          entry->msgstr = g_ptr_array_new_with_free_func (string_free);
+          g_ptr_array_add (entries, entry);
+          append_quoted (current, line);
+        }
+      else if (g_str_has_prefix (line, "msgid_plural ") && entry != NULL)
+        {
+          current = entry->msgid;
+          g_string_append_c (current, '\n');
+          append_quoted (current, line);
+        }
+      else if (g_str_has_prefix (line, "msgstr") && entry != NULL)
+        {
+          current = g_string_new (NULL);
+          g_ptr_array_add (entry->msgstr, current);
+          append_quoted (current, line);
+        }
+      else if (line[0] == '"' && current != NULL)
+        append_quoted (current, line);
+      else if (!g_str_has_prefix (line, "msgctxt"))
+        current = NULL;
+    }
+
+  g_assert_cmpuint (entries->len, >, 0);
+  g_assert_cmpstr (((Entry *) entries->pdata[0])->msgid->str, ==, "");
+  g_ptr_array_remove_index (entries, 0);   /* the header */
+
+  return entries;
+}
+
+typedef struct {
+  char  *name;       /* the first English form */
+  GStrv  english;    /* whole words, lower case */
+  GStrv  spanish;    /* forms, one of which the Spanish holds, lower case */
+} Term;
+
+static void
+term_free (gpointer data)
+{
+  Term *term = data;
+
+  g_free (term->name);
+  g_strfreev (term->english);
+  g_strfreev (term->spanish);
+  g_free (term);
+}
+
+static GStrv
+split_list (const char *cell)
+{
+  g_autofree char *lower = g_utf8_strdown (cell, -1);
+  GStrv list = g_strsplit (lower, ",", -1);
+
+  for (guint i = 0; list[i] != NULL; i++)
+    g_strstrip (list[i]);
+  return list;
+}
+
+/* The glossary's table, and its exceptions: English term → fragments of
+ * the messages where the word means something else. */
+static GPtrArray *
+read_glossary (GHashTable **exceptions)
+{
+  g_auto(GStrv) lines = read_po_lines ("GLOSSARY.md");
+  GPtrArray *terms = g_ptr_array_new_with_free_func (term_free);
+
+  *exceptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "| ") && !g_str_has_prefix (lines[i], "| English "))
+        {
+          g_auto(GStrv) cells = g_strsplit (lines[i], "|", -1);
+          Term *term;
+
+          g_assert_cmpuint (g_strv_length (cells), >=, 5);
+          term = g_new0 (Term, 1);
+          term->english = split_list (cells[1]);
+          term->spanish = split_list (cells[3]);
+          term->name = g_strdup (term->english[0]);
+          g_assert_cmpstr (term->spanish[0], !=, "");
+          g_ptr_array_add (terms, term);
+        }
+      else if (g_str_has_prefix (lines[i], "- ") && strchr (lines[i], ':') != NULL)
+        {
+          const char *colon = strchr (lines[i], ':');
+          g_autofree char *name = g_strndup (lines[i] + 2, colon - lines[i] - 2);
+          GPtrArray *fragments = g_hash_table_lookup (*exceptions, name);
+
+          if (fragments == NULL)
+            {
+              fragments = g_ptr_array_new_with_free_func (g_free);
+              g_hash_table_insert (*exceptions, g_strdup (name), fragments);
+            }
+          g_ptr_array_add (fragments, g_strstrip (g_strdup (colon + 1)));
+        }
+    }
+
+  return terms;
+}
+
+static gboolean
+is_word_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_';
+}
+
+/* Whether @text holds @word as a whole word. */
+static gboolean
+has_word (const char *text,
+          const char *word)
+{
+  gsize len = strlen (word);
+
+  for (const char *p = strstr (text, word); p != NULL; p = strstr (p + 1, word))
+    if ((p == text || !is_word_char (p[-1])) && !is_word_char (p[len]))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+is_exception (GPtrArray  *fragments,
+              const char *msgid)
+{
+  for (guint i = 0; fragments != NULL && i < fragments->len; i++)
+    if (strstr (msgid, fragments->pdata[i]) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* A message that holds a term of the glossary says it in Spanish with the
+ * glossary's word: one word for one idea, through the whole catalogue. */
+static void
+test_catalogue_glossary (void)
+{
+  g_autoptr(GHashTable) exceptions = NULL;
+  g_autoptr(GPtrArray) terms = read_glossary (&exceptions);
+  g_autoptr(GPtrArray) entries = read_catalogue ();
+  guint checked = 0, wrong = 0;
+
+  g_assert_cmpuint (terms->len, >=, 10);
+  g_assert_cmpuint (entries->len, >, 100);
+
+  for (guint t = 0; t < terms->len; t++)
+    {
+      Term *term = terms->pdata[t];
+      GPtrArray *fragments = g_hash_table_lookup (exceptions, term->name);
+
+      for (guint e = 0; e < entries->len; e++)
+        {
+          Entry *entry = entries->pdata[e];
+          g_autofree char *english = g_utf8_strdown (entry->msgid->str, -1);
+          gboolean holds = FALSE;
+
+          for (guint w = 0; term->english[w] != NULL && !holds; w++)
+            holds = has_word (english, term->english[w]);
+          if (!holds || is_exception (fragments, entry->msgid->str))
+            continue;
+
+          for (guint s = 0; s < entry->msgstr->len; s++)
+            {
+              GString *msgstr = entry->msgstr->pdata[s];
+              g_autofree char *spanish = g_utf8_strdown (msgstr->str, -1);
+              gboolean found = FALSE;
+
+              for (guint f = 0; term->spanish[f] != NULL && !found; f++)
+                found = strstr (spanish, term->spanish[f]) != NULL;
+              checked++;
+              if (!found)
+                {
+                  g_test_message ("“%s” is “%s” in the glossary, but:\n  %s\n  %s", term->name,
+                                  term->spanish[0], entry->msgid->str, msgstr->str);
+                  wrong++;
+                }
+            }
+        }
+    }
+
+  g_test_message ("%u translations of glossary terms checked", checked);
+  g_assert_cmpuint (checked, >, 100);
+  g_assert_cmpuint (wrong, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -202,6 +454,7 @@ main (int   argc,
   g_test_add_func ("/catalogue/complete", test_catalogue_complete);
   g_test_add_func ("/catalogue/check", test_catalogue_check);
   g_test_add_func ("/catalogue/potfiles", test_catalogue_potfiles);
+  g_test_add_func ("/catalogue/glossary", test_catalogue_glossary);
 
   return g_test_run ();
 }

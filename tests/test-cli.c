@@ -45,7 +45,7 @@ test_cli_help_spanish (void)
 
   lab_test_run (argv, env, &out, &err, &status);
   g_assert_cmpint (status, ==, 0);
-  g_assert_nonnull (strstr (out, "Muestra la versión y termina"));
+  g_assert_nonnull (strstr (out, "Mostrar la versión y terminar"));
   g_assert_nonnull (strstr (out, "Ejecuta los servidores y clientes de Protolab"));
 }
 

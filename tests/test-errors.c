@@ -11,6 +11,7 @@
 #include "lab-address.h"
 #include "lab-errno.h"
 #include "lab-error.h"
+#include "lab-explain.h"
 #include "lab-test-engine.h"
 
 /* What goes wrong is shown, named and explained, never lost: a port in
@@ -193,6 +194,58 @@ test_bad_host (LabTestFixture *f,
     g_assert_true (g_str_has_prefix (lab_event_get_errno_name (call), "EAI_"));
 }
 
+/* A receive timeout is said as the API says it: POSIX's recvfrom () fails
+ * with EAGAIN, GIO's own timeout is G_IO_ERROR_TIMED_OUT with GLib's
+ * words, never the kernel's ETIMEDOUT, and its explanation says what the
+ * kernel did: poll () returned 0. */
+static void
+test_recv_timeout (LabTestFixture *f,
+                   gconstpointer  backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_UDP_SERVER, backend, "server");
+  g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_UDP_CLIENT, backend, "client");
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hola", 4);
+  gboolean gio = GPOINTER_TO_INT (backend) == LAB_BACKEND_GIO;
+  const LabExplanation *explanation;
+  g_autofree char *summary = NULL;
+  LabEvent *call;
+  guint16 port;
+
+  /* A server that answers nothing. */
+  g_object_set (lab_endpoint_get_config (server), "behaviour", LAB_BEHAVIOUR_DISCARD, NULL);
+  port = lab_test_start_server (server);
+  g_object_set (lab_endpoint_get_config (client),
+                "port", (guint) port,
+                "initial-data", hello,
+                "recv-timeout", (guint) 300,
+                NULL);
+  lab_test_start (client);
+  lab_test_wait_stopped (client);
+
+  /* Not a failure: nothing came in time. */
+  g_assert_null (lab_endpoint_get_error (client));
+  g_assert_true (lab_test_log_has_note (f->log, client, LAB_NOTE_TIMEOUT));
+  call = lab_test_log_find_call (f->log, client, LAB_OP_RECVFROM);
+  g_assert_nonnull (call);
+  g_assert_cmpint (lab_event_get_result (call), ==, -1);
+  g_assert_cmpstr (lab_event_get_errno_name (call), ==, gio ? "G_IO_ERROR_TIMED_OUT" : "EAGAIN");
+  summary = lab_event_dup_summary (call);
+  g_assert_null (strstr (summary, "ETIMEDOUT"));
+  g_assert_null (strstr (summary, g_strerror (ETIMEDOUT)));
+  if (gio)
+    g_assert_nonnull (strstr (summary, "G_IO_ERROR_TIMED_OUT (Socket I/O timed out)"));
+
+  explanation = lab_explain_error (lab_event_get_errno (call));
+  g_assert_nonnull (explanation);
+  g_assert_cmpstr (explanation->name, ==, lab_event_get_errno_name (call));
+  g_assert_nonnull (strstr (explanation->means, "timeout"));
+  if (gio)
+    g_assert_nonnull (strstr (explanation->means, "poll () returned 0"));
+
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+}
+
 static void
 test_ports (void)
 {
@@ -280,6 +333,7 @@ main (int   argc,
   lab_test_add_backends ("errors", "connection-refused", test_connection_refused);
   lab_test_add_backends ("errors", "connect-with-timeout", test_connect_with_timeout);
   lab_test_add_backends ("errors", "bad-host", test_bad_host);
+  lab_test_add_backends ("errors", "recv-timeout", test_recv_timeout);
   lab_test_add_backends ("errors", "ipv6", test_ipv6);
   g_test_add_func ("/errors/ports", test_ports);
 

@@ -166,6 +166,143 @@ collect_all (void)
   return all;
 }
 
+/* What the course's Python raises for each error: the OSError subclass
+ * Python makes of that errno, or OSError itself with the errno. */
+static const struct {
+  const char *error;
+  const char *python;
+} python_raises[] = {
+  { "EPERM", "PermissionError" },
+  { "EACCES", "PermissionError" },
+  { "ENOENT", "FileNotFoundError" },
+  { "EINTR", "InterruptedError" },
+  { "EAGAIN", "BlockingIOError" },
+  { "EALREADY", "BlockingIOError" },
+  { "EINPROGRESS", "BlockingIOError" },
+  { "EPIPE", "BrokenPipeError" },
+  { "ESHUTDOWN", "BrokenPipeError" },
+  { "ECONNABORTED", "ConnectionAbortedError" },
+  { "ECONNREFUSED", "ConnectionRefusedError" },
+  { "ECONNRESET", "ConnectionResetError" },
+  { "ETIMEDOUT", "TimeoutError" },
+  { "G_IO_ERROR_TIMED_OUT", "TimeoutError" },
+  { "ECANCELED", "KeyboardInterrupt" },
+  { "EAI_SYSTEM", "OSError" },
+};
+
+static char *
+expected_python (const char *error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (python_raises); i++)
+    if (g_str_equal (python_raises[i].error, error))
+      return g_strdup (python_raises[i].python);
+
+  if (g_str_has_prefix (error, "EAI_"))
+    return g_strdup ("socket.gaierror");
+  return g_strdup_printf ("OSError with errno %s", error);
+}
+
+/* Every error says what the course's Python raises, in both languages. */
+static void
+test_python_exceptions (void)
+{
+  g_autofree const char **names = lab_errno_all_names ();
+  const char *languages[] = { "en", "es" };
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      lab_locale_set_language (languages[l]);
+      for (guint i = 0; names[i] != NULL; i++)
+        {
+          const LabExplanation *explanation = lab_explain_error (lab_errno_from_name (names[i]));
+          g_autofree char *python = expected_python (names[i]);
+          g_autofree char *text = g_strconcat (explanation->means, " ", explanation->remedy, NULL);
+          g_autofree char *python_es = NULL;
+
+          /* “OSError with errno X” is “OSError con errno X” in Spanish. */
+          if (g_str_equal (languages[l], "es") && g_str_has_prefix (python, "OSError with errno "))
+            python_es = g_strdup_printf ("OSError con errno %s", names[i]);
+          if (strstr (text, python_es != NULL ? python_es : python) == NULL)
+            g_error ("%s (%s): does not say that the course's Python raises %s: %s",
+                     names[i], languages[l], python, text);
+        }
+    }
+  lab_locale_set_language (NULL);
+}
+
+/* Words of the window alone: protolab-cli explain prints the same texts,
+ * and a terminal has no Advanced section, no buttons and no step mode. */
+static const char *const window_words[] = {
+  "Advanced", "Timeout (ms)", "Resolve to", "Most clients at once", "pressed", "Press ",
+  "Step mode", "button", "Stop wakes", "Stop interrupted", "Stop closes", "Stop drops", "by Stop",
+  "when Stop",
+  /* and in Spanish */
+  "Avanzado", "(ms)", "Resolver a", "pulsaste", "Pulsa ", "Detener", "modo Paso", "botón",
+};
+
+static void
+test_no_window_words (void)
+{
+  const char *languages[] = { "en", "es" };
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      g_autoptr(GArray) all = NULL;
+
+      lab_locale_set_language (languages[l]);
+      all = collect_all ();
+      for (guint i = 0; i < all->len; i++)
+        {
+          Texts *texts = &g_array_index (all, Texts, i);
+
+          for (guint t = 0; t < G_N_ELEMENTS (texts->texts) && texts->texts[t] != NULL; t++)
+            for (guint w = 0; w < G_N_ELEMENTS (window_words); w++)
+              if (strstr (texts->texts[t], window_words[w]) != NULL)
+                g_error ("%s (%s) names the window's “%s”: %s",
+                         texts->name, languages[l], window_words[w], texts->texts[t]);
+        }
+    }
+  lab_locale_set_language (NULL);
+}
+
+/* A GIO name whose arguments are not the BSD call's says its own: GLib's
+ * main loop takes a context and may_block, not poll ()'s list; GLib's
+ * resolver takes no port, family or socket type. */
+static void
+test_gio_arguments (void)
+{
+  const LabExplanation *iteration = lab_explain_call ("g_main_context_iteration");
+  const LabExplanation *lookup = lab_explain_call ("g_resolver_lookup_by_name");
+  const LabExplanation *bind = lab_explain_call ("g_socket_bind");
+
+  for (guint i = 0; i < LAB_N_CALLS; i++)
+    {
+      LabCall posix_call;
+      const LabExplanation *gio, *posix;
+
+      if (lab_call_get_backend (i) != LAB_BACKEND_GIO ||
+          !lab_op_get_call (lab_call_get_op (i), LAB_BACKEND_POSIX, &posix_call))
+        continue;
+      gio = lab_explain_call (lab_call_get_name (i));
+      posix = lab_explain_call (lab_call_get_name (posix_call));
+      if (gio->arguments == NULL || g_strcmp0 (gio->arguments, posix->arguments) == 0)
+        g_error ("%s: the arguments of %s, not its own", lab_call_get_name (i), lab_call_get_name (posix_call));
+    }
+
+  g_assert_nonnull (strstr (iteration->arguments, "may_block"));
+  g_assert_null (strstr (iteration->arguments, "POLLIN"));
+  g_assert_null (strstr (lookup->arguments, "AF_UNSPEC"));
+  g_assert_nonnull (strstr (lookup->gio, "/etc/hosts"));
+
+  /* GLib 2.74 sets SO_REUSEPORT on TCP too: to 0. */
+  g_assert_nonnull (strstr (bind->gio, "SO_REUSEPORT"));
+  g_assert_nonnull (strstr (bind->gio, "TCP"));
+  g_assert_null (strstr (lab_explain_lookup ("bind")->arguments, "allow_reuse"));
+
+  /* EPIPE comes with the signal it is the quiet form of. */
+  g_assert_nonnull (strstr (lab_explain_lookup ("EPIPE")->means, "SIGPIPE"));
+}
+
 /* In Spanish each part is the catalogue's own, not the English. */
 static void
 test_spanish (void)
@@ -238,6 +375,9 @@ main (int   argc,
   g_test_add_func ("/explain/every-error", test_every_error);
   g_test_add_func ("/explain/spanish", test_spanish);
   g_test_add_func ("/explain/lookup", test_lookup);
+  g_test_add_func ("/explain/python-exceptions", test_python_exceptions);
+  g_test_add_func ("/explain/no-window-words", test_no_window_words);
+  g_test_add_func ("/explain/gio-arguments", test_gio_arguments);
   lab_test_add_backends ("explain", "recorded-calls", test_recorded_calls);
 
   return g_test_run ();

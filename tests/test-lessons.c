@@ -35,9 +35,12 @@ endpoint (Lesson     *l,
   g_error ("the lesson has no endpoint named “%s”", name);
 }
 
+/* Loads lesson @id with each endpoint on @backend, or as the file says
+ * when it is -1. */
 static void
-lesson_load (Lesson     *l,
-             const char *id)
+lesson_load_on (Lesson     *l,
+                const char *id,
+                int         backend)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LabExperiment) experiment = lab_lessons_load (id, &error);
@@ -66,6 +69,8 @@ lesson_load (Lesson     *l,
           g_hash_table_insert (ports, GUINT_TO_POINTER (key), mapped);
         }
       g_object_set (config, "port", GPOINTER_TO_UINT (mapped), NULL);
+      if (backend >= 0)
+        g_object_set (config, "backend", backend, NULL);
     }
 
   l->session = lab_session_new ();
@@ -74,11 +79,19 @@ lesson_load (Lesson     *l,
 }
 
 static void
+lesson_play_on (Lesson     *l,
+                const char *id,
+                int         backend)
+{
+  lesson_load_on (l, id, backend);
+  lab_session_play (l->session);
+}
+
+static void
 lesson_play (Lesson     *l,
              const char *id)
 {
-  lesson_load (l, id);
-  lab_session_play (l->session);
+  lesson_play_on (l, id, -1);
 }
 
 static void
@@ -531,33 +544,81 @@ localhost_has_ipv6 (void)
   return found;
 }
 
+/* Whether @address is the loopback of @family. */
+static gboolean
+is_loopback (GSocketAddress *address,
+             GSocketFamily   family)
+{
+  GInetAddress *inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+
+  return g_inet_address_get_family (inet) == family && g_inet_address_get_is_loopback (inet);
+}
+
+/* The same story on both backends, each resolver as it is: getaddrinfo ()
+ * gives what /etc/hosts says, GLib answers localhost itself with ::1 and
+ * 127.0.0.1. The TCP client tries each address; the UDP client, which
+ * cannot, reaches the UDP server bound to 127.0.0.1 by the name. */
 static void
-test_localhost (void)
+localhost_on (LabBackendKind backend)
 {
   Lesson l;
-  LabEndpoint *by_name, *v6, *v4;
-  LabEvent *lookup;
+  LabEndpoint *by_name, *v6, *v4, *udp_server, *udp_client;
+  LabEvent *lookup, *sendto;
+  GPtrArray *resolved;
+  g_autofree char *sent_to = NULL;
 
-  lesson_play (&l, "13-localhost");
+  lesson_play_on (&l, "13-localhost", backend);
   by_name = endpoint (&l, "Client to localhost");
   v6 = endpoint (&l, "Client to ::1");
   v4 = endpoint (&l, "Client to 127.0.0.1");
+  udp_server = endpoint (&l, "UDP server on 127.0.0.1");
+  udp_client = endpoint (&l, "UDP client to localhost");
 
   wait_ended (&l, v6);
   assert_received (&l, v6, "hola\n");
   lab_test_wait (is_failed, v4, 10000);
   g_assert_nonnull (strstr (lab_endpoint_get_error (v4), "ECONNREFUSED"));
 
-  /* localhost reaches the server only where it resolves to ::1. */
+  /* localhost reaches the TCP server only where it resolves to ::1. */
   wait_ended (&l, by_name);
   lookup = lab_test_log_find_call (l.log, by_name, LAB_OP_GETADDRINFO);
   g_assert_nonnull (lookup);
-  g_assert_cmpuint (lab_event_get_resolved (lookup)->len, >, 0);
-  if (localhost_has_ipv6 ())
+  resolved = lab_event_get_resolved (lookup);
+  g_assert_cmpuint (resolved->len, >, 0);
+  if (backend == LAB_BACKEND_GIO)
+    {
+      g_assert_cmpuint (resolved->len, ==, 2);
+      g_assert_true (is_loopback (resolved->pdata[0], G_SOCKET_FAMILY_IPV6));
+      g_assert_true (is_loopback (resolved->pdata[1], G_SOCKET_FAMILY_IPV4));
+    }
+  if (backend == LAB_BACKEND_GIO || localhost_has_ipv6 ())
     assert_received (&l, by_name, "hola\n");
   else
     g_assert_cmpint (lab_endpoint_get_state (by_name), ==, LAB_ENDPOINT_STATE_FAILED);
+
+  /* The UDP client sent to 127.0.0.1, and its echo came back. */
+  wait_ended (&l, udp_client);
+  g_assert_null (lab_endpoint_get_error (udp_client));
+  sendto = lab_test_log_find_call (l.log, udp_client, LAB_OP_SENDTO);
+  g_assert_nonnull (sendto);
+  g_assert_cmpint (lab_event_get_result (sendto), ==, 8);
+  sent_to = lab_event_dup_args (sendto);
+  g_assert_nonnull (strstr (sent_to, "('127.0.0.1', "));
+  assert_received (&l, udp_server, "hola udp");
+  assert_received (&l, udp_client, "hola udp");
   lesson_finish (&l);
+}
+
+static void
+test_localhost (void)
+{
+  localhost_on (LAB_BACKEND_POSIX);
+}
+
+static void
+test_localhost_gio (void)
+{
+  localhost_on (LAB_BACKEND_GIO);
 }
 
 static const struct {
@@ -603,6 +664,8 @@ main (int   argc,
 
       g_test_add_func (path, lessons[i].func);
     }
+  /* Where the two resolvers differ, the lesson holds on GIO too. */
+  g_test_add_func ("/lessons/13-localhost/gio", test_localhost_gio);
 
   return g_test_run ();
 }

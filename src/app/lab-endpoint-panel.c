@@ -237,8 +237,8 @@ update_start (LabEndpointPanel *self)
 }
 
 /* The error a run stopped with, as its words name it (“connect:
- * ECONNREFUSED (Connection refused)”), explained: what it means and what
- * to try. */
+ * ECONNREFUSED (Connection refused)”, or GIO's own “connect:
+ * G_IO_ERROR_TIMED_OUT (…)”), explained: what it means and what to try. */
 static void
 update_error_hint (LabEndpointPanel *self,
                    const char       *error)
@@ -247,7 +247,7 @@ update_error_hint (LabEndpointPanel *self,
   const LabExplanation *explanation = NULL;
 
   for (guint i = 0; words != NULL && words[i] != NULL && explanation == NULL; i++)
-    if (words[i][0] == 'E' && lab_errno_from_name (words[i]) != 0)
+    if (lab_errno_from_name (words[i]) != 0)
       explanation = lab_explain_error (lab_errno_from_name (words[i]));
 
   if (explanation != NULL)

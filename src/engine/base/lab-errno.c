@@ -30,6 +30,7 @@ static const ErrName err_names[] = {
   EAI (EAI_AGAIN), EAI (EAI_BADFLAGS), EAI (EAI_FAIL), EAI (EAI_FAMILY), EAI (EAI_MEMORY),
   EAI (EAI_NONAME), EAI (EAI_SERVICE), EAI (EAI_SOCKTYPE), EAI (EAI_SYSTEM),
   EAI (EAI_ADDRFAMILY), EAI (EAI_NODATA),
+  { LAB_ERR_GIO_TIMED_OUT, "G_IO_ERROR_TIMED_OUT" },
 };
 
 #undef E
@@ -67,14 +68,18 @@ lab_errno_from_name (const char *name)
 /**
  * lab_errno_message:
  *
- * Returns: the system's own message for @err, in the user's language when
- *   the system has it
+ * Returns: the system's own message for @err (GLib's, for a failure GIO
+ *   made itself), in the user's language when the system has it
  */
 const char *
 lab_errno_message (int err)
 {
   if (err >= LAB_ERR_EAI_BASE - 1000 && err < LAB_ERR_EAI_BASE + 1000)
     return gai_strerror (LAB_ERR_EAI_BASE - err);
+
+  /* GLib's words for it, from GLib's own catalogue. */
+  if (err == LAB_ERR_GIO_TIMED_OUT)
+    return g_dgettext ("glib20", "Socket I/O timed out");
 
   return g_strerror (err);
 }
@@ -126,9 +131,12 @@ static const GioErr gio_errs[] = {
  * @saved_errno: errno as it was right after the call
  *
  * GIO turns errno into a #GIOErrorEnum; this finds the errno again. errno
- * itself is trusted when it agrees with the error GIO made of it.
+ * itself is trusted when it agrees with the error GIO made of it. GIO's
+ * own timeout, which no system call returned, stays itself:
+ * LAB_ERR_GIO_TIMED_OUT.
  *
- * Returns: the errno (or LAB_ERR_FROM_EAI() value) behind @error
+ * Returns: the errno (or LAB_ERR_FROM_EAI() or LAB_ERR_GIO_TIMED_OUT value)
+ *   behind @error
  */
 int
 lab_errno_from_gerror (const GError *error,
@@ -155,6 +163,12 @@ lab_errno_from_gerror (const GError *error,
 
   if (saved_errno != 0 && (int) g_io_error_from_errno (saved_errno) == error->code)
     return saved_errno;
+
+  /* The kernel's ETIMEDOUT (a connect () whose SYNs went unanswered) comes
+   * with its strerror () in the message; GIO's own timeout, after its poll ()
+   * returned 0, with words of GLib's. */
+  if (error->code == G_IO_ERROR_TIMED_OUT && strstr (error->message, g_strerror (ETIMEDOUT)) == NULL)
+    return LAB_ERR_GIO_TIMED_OUT;
 
   for (guint i = 0; i < G_N_ELEMENTS (gio_errs); i++)
     if (gio_errs[i].code == error->code)

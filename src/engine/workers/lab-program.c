@@ -323,7 +323,9 @@ lab_program_client_read (LabWorker *w,
             break;
           if (w->err == EINTR)
             continue;
-          if (w->err == EAGAIN || w->err == ETIMEDOUT)
+          /* The receive timeout: POSIX's recv () fails with EAGAIN, GIO
+           * says it itself once its poll () returned 0. */
+          if (w->err == EAGAIN || w->err == LAB_ERR_GIO_TIMED_OUT)
             {
               g_autofree char *seconds = g_strdup_printf ("%g", c->recv_timeout / 1000.0);
 

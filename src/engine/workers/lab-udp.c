@@ -115,6 +115,23 @@ lab_udp_server_main (LabWorker *w,
   lab_program_end (run);
 }
 
+/* A UDP client cannot try each address in turn, as a TCP client does: a
+ * datagram sent where nobody listens is lost, and sendto () succeeds all
+ * the same. Of a name with both families it takes the IPv4 address, as the
+ * course's programs do (an AF_INET socket, whose sendto () resolves the name
+ * in that family), so that both backends reach a server bound to localhost:
+ * 127.0.0.1. GLib answers localhost itself, ::1 first, whatever /etc/hosts
+ * says; getaddrinfo () puts ::1 first where /etc/hosts has it. */
+static GSocketAddress *
+udp_server_address (GPtrArray *addresses)
+{
+  for (guint i = 0; i < addresses->len; i++)
+    if (g_socket_address_get_family (addresses->pdata[i]) == G_SOCKET_FAMILY_IPV4)
+      return addresses->pdata[i];
+
+  return addresses->pdata[0];
+}
+
 void
 lab_udp_client_main (LabWorker *w,
                      gpointer   data)
@@ -132,7 +149,7 @@ lab_udp_client_main (LabWorker *w,
       return;
     }
 
-  server = addresses->pdata[0];
+  server = udp_server_address (addresses);
   s = lab_program_client_socket (w, server, SOCK_DGRAM);
   if (s == NULL)
     {

@@ -7,7 +7,8 @@
 G_BEGIN_DECLS
 
 /* The texts of the explanations, untranslated (marked with N_ ()): one per
- * kind of call, a note for each of GIO's names, and one per error.
+ * kind of call, a note for each of GIO's names (with its own arguments
+ * where GIO's differ), and one per error.
  * lab-explain.c looks them up and
  * translates them. */
 
@@ -25,9 +26,16 @@ typedef struct {
   const char *remedy;     /* what to try */
 } LabErrorText;
 
+/* For one of GIO's names: what GLib does around the BSD call, and the
+ * arguments where they are not the BSD call's (or NULL). */
+typedef struct {
+  const char *gio;
+  const char *arguments;
+} LabCallNote;
+
 extern const LabCallText  lab_call_texts[];
 extern const guint        lab_n_call_texts;
-extern const char * const lab_call_notes[LAB_N_CALLS];
+extern const LabCallNote  lab_call_notes[LAB_N_CALLS];
 extern const LabErrorText lab_error_texts[];
 extern const guint        lab_n_error_texts;
 

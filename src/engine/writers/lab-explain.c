@@ -71,20 +71,23 @@ make_call (const char *name)
 {
   LabCall call;
   const LabCallText *text;
+  const LabCallNote *note;
   LabExplanation *explanation;
 
   if (!lab_call_from_name (name, &call) || (text = find_call_text (lab_call_get_op (call))) == NULL)
     return NULL;
+  note = &lab_call_notes[call];
 
   explanation = g_new0 (LabExplanation, 1);
   explanation->kind = LAB_EXPLANATION_CALL;
   explanation->name = lab_call_get_name (call);
   explanation->op = lab_call_get_op (call);
   explanation->what = tr (text->what);
-  explanation->arguments = tr (text->arguments);
+  /* GIO's own arguments, where they are not the BSD call's. */
+  explanation->arguments = tr (note->arguments != NULL ? note->arguments : text->arguments);
   explanation->waits = tr (text->waits);
   explanation->result = tr (text->result);
-  explanation->gio = tr (lab_call_notes[call]);
+  explanation->gio = tr (note->gio);
   return explanation;
 }
 
