@@ -3,7 +3,13 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
+#include "lab-kernel-private.h"
 #include "lab-test-engine.h"
 
 /* What the kernel does with connections, seen by the lab: TCP states, the
@@ -314,12 +320,154 @@ test_udp_truncation (LabTestFixture *f,
   lab_test_wait_stopped (server);
 }
 
+/* ---- The watcher's dump against ss ------------------------------------- */
+
+#define N_PAIRS 1000
+
+static const struct {
+  const char *ss;
+  const char *lab;
+} ss_states[] = {
+  { "ESTAB", "ESTABLISHED" }, { "SYN-SENT", "SYN_SENT" }, { "SYN-RECV", "SYN_RECV" },
+  { "FIN-WAIT-1", "FIN_WAIT_1" }, { "FIN-WAIT-2", "FIN_WAIT_2" }, { "TIME-WAIT", "TIME_WAIT" },
+  { "UNCONN", "CLOSED" }, { "CLOSE-WAIT", "CLOSE_WAIT" }, { "LAST-ACK", "LAST_ACK" },
+  { "LISTEN", "LISTEN" }, { "CLOSING", "CLOSING" },
+};
+
+/* The sockets of @port, as `ss -tan` lists them, in the lab's words. */
+static GPtrArray *
+ss_lines (guint16 port)
+{
+  const char *argv[] = { "ss", "-tan", NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *suffix = g_strdup_printf (":%u", port);
+  int status;
+
+  lab_test_run (argv, NULL, &out, NULL, &status);
+  g_assert_cmpint (status, ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (lines[i], " \t", -1);
+      const char *f[5] = { NULL };
+      guint n = 0;
+
+      for (guint k = 0; fields[k] != NULL && n < 5; k++)
+        if (fields[k][0] != '\0')
+          f[n++] = fields[k];
+      if (n < 5 || (!g_str_has_suffix (f[3], suffix) && !g_str_has_suffix (f[4], suffix)))
+        continue;
+      for (guint k = 0; k < G_N_ELEMENTS (ss_states); k++)
+        if (g_str_equal (f[0], ss_states[k].ss))
+          {
+            /* ss writes no peer's port as *. */
+            g_autofree char *peer = g_str_has_suffix (f[4], ":*")
+                                    ? g_strdup_printf ("%.*s:0", (int) strlen (f[4]) - 2, f[4])
+                                    : g_strdup (f[4]);
+
+            g_ptr_array_add (found, g_strdup_printf ("%s %s %s", ss_states[k].lab, f[3], peer));
+          }
+    }
+
+  return found;
+}
+
+static GPtrArray *
+dump_lines (guint16 port)
+{
+  g_autoptr(GPtrArray) all = lab_kernel_list_tcp (AF_INET);
+  g_autofree char *suffix = g_strdup_printf (":%u", port);
+  g_autofree char *infix = g_strdup_printf (":%u ", port);
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < all->len; i++)
+    if (strstr (all->pdata[i], infix) != NULL || g_str_has_suffix (all->pdata[i], suffix))
+      g_ptr_array_add (found, g_strdup (all->pdata[i]));
+
+  return found;
+}
+
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* What the watcher reads of the kernel in one dump is what ss reads: on a
+ * thousand connections, some closed by their client (FIN_WAIT_2 on one
+ * side, CLOSE_WAIT on the other). */
+static void
+test_dump_matches_ss (void)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+  int listener = socket (AF_INET, SOCK_STREAM, 0);
+  int clients[N_PAIRS], servers[N_PAIRS];
+  g_autoptr(GPtrArray) ours = NULL;
+  g_autoptr(GPtrArray) theirs = NULL;
+  struct rlimit limit;
+  guint16 port;
+
+  /* Two descriptors a connection: the usual 1024 is not enough. */
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  if (limit.rlim_cur < 2 * N_PAIRS + 64)
+    {
+      limit.rlim_cur = MIN (limit.rlim_max, 2 * N_PAIRS + 64);
+      g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+    }
+  if (limit.rlim_cur < 2 * N_PAIRS + 64)
+    {
+      g_test_skip ("this system allows fewer descriptors than a thousand connections need");
+      close (listener);
+      return;
+    }
+
+  g_assert_cmpint (bind (listener, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (listen (listener, N_PAIRS), ==, 0);
+  g_assert_cmpint (getsockname (listener, (struct sockaddr *) &addr, &len), ==, 0);
+  port = ntohs (addr.sin_port);
+
+  for (guint i = 0; i < N_PAIRS; i++)
+    {
+      clients[i] = socket (AF_INET, SOCK_STREAM, 0);
+      g_assert_cmpint (clients[i], >=, 0);
+      g_assert_cmpint (connect (clients[i], (struct sockaddr *) &addr, sizeof addr), ==, 0);
+      servers[i] = accept (listener, NULL, NULL);
+      g_assert_cmpint (servers[i], >=, 0);
+    }
+  /* A third of the clients close: their FIN is acknowledged at once. */
+  for (guint i = 0; i < N_PAIRS; i += 3)
+    g_assert_cmpint (shutdown (clients[i], SHUT_WR), ==, 0);
+  g_usleep (100 * 1000);
+
+  ours = dump_lines (port);
+  theirs = ss_lines (port);
+  g_ptr_array_sort (ours, compare_lines);
+  g_ptr_array_sort (theirs, compare_lines);
+
+  g_assert_cmpuint (ours->len, ==, 2 * N_PAIRS + 1);
+  g_assert_cmpuint (ours->len, ==, theirs->len);
+  for (guint i = 0; i < ours->len; i++)
+    g_assert_cmpstr (ours->pdata[i], ==, theirs->pdata[i]);
+
+  for (guint i = 0; i < N_PAIRS; i++)
+    {
+      close (clients[i]);
+      close (servers[i]);
+    }
+  close (listener);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   lab_test_init (&argc, &argv);
 
+  g_test_add_func ("/kernel/dump-matches-ss", test_dump_matches_ss);
   lab_test_add_backends ("kernel", "backlog-queue", test_backlog_queue);
   lab_test_add_backends ("kernel", "close-states", test_close_states);
   lab_test_add_backends ("kernel", "sends-coalesce", test_sends_coalesce);

@@ -822,6 +822,158 @@ test_stats (void)
   g_assert_finalize_object (timeline);
 }
 
+/* The oldest rows leave a block at a time: between two blocks, rows keep
+ * their places, and a view is only told of rows added. */
+static void
+test_stable_positions (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  ModelWatch watch;
+  guint removals = 0;
+
+  /* 160 rows: blocks of 10. */
+  lab_timeline_set_limits (timeline, 160, 1 << 20);
+  for (guint i = 0; i < 160; i++)
+    append (timeline, new_note (0, i));
+  lab_timeline_flush (timeline);
+  watch_model (&watch, timeline);
+
+  for (guint i = 0; i < 11; i++)
+    {
+      append (timeline, new_note (0, 160 + i));
+      lab_timeline_flush (timeline);
+    }
+
+  for (guint i = 0; i < watch.changes->len; i++)
+    removals += g_array_index (watch.changes, Change, i).removed > 0;
+  /* The first row over the limit took a block of ten with it; the next
+   * nine filled it again; the eleventh took the next block. */
+  g_assert_cmpuint (removals, ==, 2);
+  assert_change (&watch, 0, 0, 10, 0);
+  assert_change (&watch, 1, 150, 0, 1);
+  for (guint i = 2; i < 11; i++)
+    assert_change (&watch, i, 149 + i, 0, 1);
+  assert_change (&watch, 11, 0, 10, 0);
+  assert_change (&watch, 12, 150, 0, 1);
+  assert_seqs (timeline, 21, 171);
+
+  g_assert_finalize_object (timeline);
+  g_array_unref (watch.changes);
+}
+
+#define FLOOD_THREADS 8
+#define FLOOD_PER_THREAD 100000
+#define FLOOD_EVENTS 20000
+#define FLOOD_PAYLOAD (256 * 1024)
+
+/* The resident memory of this process, in bytes. */
+static gsize
+rss (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmRSS:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10) * 1024;
+}
+
+typedef struct {
+  LabTimeline *timeline;
+  gint         running;
+} Flood;
+
+static gpointer
+flood_thread (gpointer data)
+{
+  Flood *flood = data;
+  char bytes[64];
+
+  memset (bytes, 'f', sizeof bytes);
+  for (guint i = 0; i < FLOOD_PER_THREAD; i++)
+    {
+      LabRecord record;
+
+      lab_record_init (&record, LAB_EVENT_DATA);
+      record.sub = LAB_DIRECTION_IN;
+      record.real_len = sizeof bytes;
+      record.blob = lab_arena_write (lab_timeline_get_payload_arena (flood->timeline), bytes, sizeof bytes);
+      record.blob_len = sizeof bytes;
+      lab_timeline_push (flood->timeline, &record);
+    }
+
+  g_atomic_int_dec_and_test (&flood->running);
+  return NULL;
+}
+
+static void
+flood (LabTimeline *timeline,
+       gboolean     flushing,
+       gsize       *peak)
+{
+  GThread *threads[FLOOD_THREADS];
+  Flood f = { timeline, FLOOD_THREADS };
+
+  for (guint t = 0; t < FLOOD_THREADS; t++)
+    threads[t] = g_thread_new ("flood", flood_thread, &f);
+
+  /* The main context keeps up, or stalls until the flood is over. */
+  while (flushing && g_atomic_int_get (&f.running) > 0)
+    {
+      lab_timeline_flush (timeline);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), <=, FLOOD_EVENTS);
+      *peak = MAX (*peak, rss ());
+      g_usleep (2000);
+    }
+  for (guint t = 0; t < FLOOD_THREADS; t++)
+    g_thread_join (threads[t]);
+  *peak = MAX (*peak, rss ());
+  lab_timeline_flush (timeline);
+}
+
+/* Eight threads flood the timeline: what it keeps, what it holds unread,
+ * and the bytes stay within its limits, whether the main context keeps
+ * up or stalls; every event is counted, kept or dropped. */
+static void
+test_flood (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  gsize before, peak = 0;
+  LabTimelineStats stats;
+  /* The store, twice the store unread, the arenas, and a chunk a thread. */
+  gsize bound = (3 * FLOOD_EVENTS + FLOOD_THREADS * 128) * sizeof (LabRecord) + FLOOD_PAYLOAD + 64 * 1024 +
+                16 * 1024 * 1024;
+
+  lab_timeline_set_limits (timeline, FLOOD_EVENTS, FLOOD_PAYLOAD);
+  before = rss ();
+
+  flood (timeline, FALSE, &peak);
+  lab_timeline_get_stats (timeline, &stats);
+  g_assert_cmpuint (stats.events, ==, FLOOD_THREADS * FLOOD_PER_THREAD);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), <=, FLOOD_EVENTS);
+  g_assert_cmpuint (stats.dropped + g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, stats.events);
+  g_test_message ("stalled: RSS %zu → %zu bytes", before, peak);
+  g_assert_cmpuint (peak - MIN (peak, before), <=, bound);
+
+  flood (timeline, TRUE, &peak);
+  lab_timeline_get_stats (timeline, &stats);
+  g_assert_cmpuint (stats.events, ==, 2 * FLOOD_THREADS * FLOOD_PER_THREAD);
+  g_assert_cmpuint (stats.dropped + g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, stats.events);
+  g_test_message ("flushing: RSS peak %zu bytes", peak);
+  g_assert_cmpuint (peak - MIN (peak, before), <=, bound);
+
+  /* The newest bytes are the ones kept. */
+  {
+    g_autoptr(LabEvent) last = g_list_model_get_item (G_LIST_MODEL (timeline),
+                                                      g_list_model_get_n_items (G_LIST_MODEL (timeline)) - 1);
+
+    g_assert_nonnull (lab_event_get_bytes (last));
+  }
+
+  g_assert_finalize_object (timeline);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -838,6 +990,8 @@ main (int   argc,
   g_test_add_func ("/timeline/blocking-call-dropped", test_blocking_call_dropped);
   g_test_add_func ("/timeline/clear", test_clear);
   g_test_add_func ("/timeline/stats", test_stats);
+  g_test_add_func ("/timeline/stable-positions", test_stable_positions);
+  g_test_add_func ("/timeline/flood", test_flood);
 
   return g_test_run ();
 }

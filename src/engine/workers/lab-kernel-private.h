@@ -19,4 +19,6 @@ void lab_kernel_sample  (LabSock *sock);
 void lab_kernel_release (LabSock *sock,
                          gboolean follow);
 
+GPtrArray *lab_kernel_list_tcp (int family);
+
 G_END_DECLS

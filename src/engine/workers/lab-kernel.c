@@ -275,6 +275,39 @@ lookup (GHashTable *entries,
   return cookie != 0 ? g_hash_table_lookup (entries, key) : NULL;
 }
 
+/**
+ * lab_kernel_list_tcp:
+ * @family: AF_INET or AF_INET6
+ *
+ * What one dump of the watcher says of every TCP socket of @family, as
+ * `ss -tan` lists them: "ESTABLISHED 127.0.0.1:5000 127.0.0.1:40000".
+ *
+ * Returns: (transfer full) (element-type utf8): a line a socket
+ */
+GPtrArray *
+lab_kernel_list_tcp (int family)
+{
+  g_autoptr(GHashTable) entries = g_hash_table_new_full (cookie_hash, cookie_equal, NULL, g_free);
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  sock_diag_dump (family, entries);
+  g_hash_table_iter_init (&iter, entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const struct inet_diag_msg *m = &((DiagEntry *) value)->msg;
+      char src[INET6_ADDRSTRLEN] = "", dst[INET6_ADDRSTRLEN] = "";
+
+      inet_ntop (m->idiag_family, m->id.idiag_src, src, sizeof src);
+      inet_ntop (m->idiag_family, m->id.idiag_dst, dst, sizeof dst);
+      g_ptr_array_add (lines, g_strdup_printf ("%s %s:%u %s:%u", lab_tcp_state_to_string (m->idiag_state), src,
+                                               ntohs (m->id.idiag_sport), dst, ntohs (m->id.idiag_dport)));
+    }
+
+  return lines;
+}
+
 /* Called with watch_lock held. The state of every open socket watched, as
  * the dump says it. Returns whether any changed. */
 static gboolean
