@@ -388,7 +388,10 @@ on_recorded (LabTimeline      *timeline,
 {
   LabConnection *last = NULL;
 
+  /* What a batch changes is told once, at its end: a flood changes the
+   * call waited in thousands of times a batch. */
   g_object_ref (self);
+  g_object_freeze_notify (G_OBJECT (self));
 
   for (guint i = 0; i < n_entries; i++)
     {
@@ -421,6 +424,7 @@ on_recorded (LabTimeline      *timeline,
   if (last != NULL)
     lab_connection_notify_changes (last);
 
+  g_object_thaw_notify (G_OBJECT (self));
   g_object_unref (self);
 }
 

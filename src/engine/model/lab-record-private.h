@@ -118,5 +118,8 @@ GSocketAddress *lab_addr_to_address     (const LabAddr   *addr);
 gboolean        lab_addr_is_set         (const LabAddr   *addr);
 gboolean        lab_addr_equal          (const LabAddr   *a,
                                          const LabAddr   *b);
+guint           lab_addr_hash           (gconstpointer    addr);
+gboolean        lab_addr_equal_func     (gconstpointer    a,
+                                         gconstpointer    b);
 
 G_END_DECLS

@@ -82,6 +82,25 @@ lab_addr_equal (const LabAddr *a,
   return memcmp (a, b, sizeof *a) == 0;
 }
 
+/* For hash tables keyed by address. */
+guint
+lab_addr_hash (gconstpointer addr)
+{
+  const guint8 *bytes = addr;
+  guint hash = 5381;
+
+  for (gsize i = 0; i < sizeof (LabAddr); i++)
+    hash = hash * 33 + bytes[i];
+  return hash;
+}
+
+gboolean
+lab_addr_equal_func (gconstpointer a,
+                     gconstpointer b)
+{
+  return lab_addr_equal (a, b);
+}
+
 /**
  * lab_addr_to_address:
  *

@@ -104,7 +104,8 @@ struct _LabTimeline
   guint         head;
   guint         len;
   guint         payload_first;  /* the first stored record that may still have bytes */
-  GHashTable   *open_calls;     /* endpoint, run, thread → the number of its blocking call */
+  GHashTable   *open_calls;     /* endpoint, run, thread → the row of its blocking call, counted from the first ever */
+  guint64       rows_base;      /* how many rows have left the store, ever */
   /* Records are ordered by the number their thread took; rows are numbered
    * from 1 without the ends of calls, and with a gap where records were
    * dropped before they were seen. */
@@ -291,9 +292,10 @@ schedule_flush (LabTimeline *self)
 }
 
 /* The owner, when its chunk is full: it goes to the main context, and a
- * fresh one takes its place, unless too many wait unread already — then
+ * fresh one takes its place. Unless too many wait unread already: then
  * the oldest of this recorder's waiting chunks is reused, its records
- * counted as dropped. */
+ * counted as dropped; or, when it has none the main context is not
+ * reading, there is no room: NULL, and the record is dropped. */
 static Chunk *
 recorder_next_chunk (LabTimeline *self,
                      Recorder    *rec)
@@ -301,26 +303,28 @@ recorder_next_chunk (LabTimeline *self,
   Chunk *full = rec->tail;
   Chunk *next = NULL;
   guint budget = MAX (2 * self->capacity / self->chunk_records, 2);
+  gboolean over = (guint) g_atomic_int_get (&self->chunks_out) >= budget;
 
   /* The main context reads which chunk is the owner's under the lock. */
   g_mutex_lock (&rec->lock);
-  rec->tail = NULL;
-  if (full != NULL)
-    g_queue_push_tail (&rec->full, full);
-  if ((guint) g_atomic_int_get (&self->chunks_out) >= budget && rec->full.length > 1 &&
-      g_queue_peek_head (&rec->full) != rec->reading)
+  if (over && !g_queue_is_empty (&rec->full) && g_queue_peek_head (&rec->full) != rec->reading)
     {
       next = g_queue_pop_head (&rec->full);
-      rec->dropped += next->n - next->consumed;
-    }
-  g_mutex_unlock (&rec->lock);
-
-  if (next != NULL)
-    {
+      __atomic_fetch_add (&rec->dropped, next->n - next->consumed, __ATOMIC_RELAXED);
       next->n = 0;
       next->consumed = 0;
     }
-  else
+  else if (over && full != NULL)
+    {
+      g_mutex_unlock (&rec->lock);
+      return NULL;
+    }
+  if (full != NULL)
+    g_queue_push_tail (&rec->full, full);
+  rec->tail = NULL;
+  g_mutex_unlock (&rec->lock);
+
+  if (next == NULL)
     next = chunk_new (self);
 
   g_mutex_lock (&rec->lock);
@@ -346,6 +350,15 @@ lab_timeline_push (LabTimeline *self,
 
   if (chunk == NULL || chunk->n == chunk->capacity)
     chunk = recorder_next_chunk (self, rec);
+  if (chunk == NULL)
+    {
+      /* No room: dropped, and counted, its number left as a gap. */
+      record->seq = __atomic_fetch_add (&self->next_seq, 1, __ATOMIC_SEQ_CST);
+      __atomic_fetch_add (&rec->dropped, 1, __ATOMIC_RELAXED);
+      __atomic_store_n (&rec->events, rec->events + 1, __ATOMIC_RELAXED);
+      schedule_flush (self);
+      return;
+    }
   n = chunk->n;
 
   /* What the main context may gather: nothing numbered from here on
@@ -465,7 +478,7 @@ release_chunks (LabTimeline *self,
           self->totals.calls += rec->calls;
           self->totals.bytes_in += rec->bytes_in;
           self->totals.bytes_out += rec->bytes_out;
-          self->totals.dropped += rec->dropped;
+          self->totals.dropped += __atomic_load_n (&rec->dropped, __ATOMIC_RELAXED);
           if (rec->tail != NULL)
             {
               g_atomic_int_dec_and_test (&self->chunks_out);
@@ -591,6 +604,7 @@ ring_drop_front (LabTimeline *self,
     return;
   self->head = self->allocated > 0 ? (self->head + n) % self->allocated : 0;
   self->len -= n;
+  self->rows_base += n;
   self->payload_first = self->payload_first > n ? self->payload_first - n : 0;
 }
 
@@ -646,15 +660,20 @@ find_open_call (LabTimeline *self,
                 LabRecord   *end,
                 guint        from)
 {
-  gpointer seq;
-  guint position;
+  gpointer value;
+  guint64 row;
+  guint position = G_MAXUINT;
 
-  if (!g_hash_table_lookup_extended (self->open_calls, open_call_key (end), NULL, &seq))
+  if (!g_hash_table_lookup_extended (self->open_calls, open_call_key (end), NULL, &value))
     return G_MAXUINT;
 
-  /* The end carries its call's number, whether its row is still there. */
-  end->seq = GPOINTER_TO_SIZE (seq);
-  position = ring_find (self, end->seq);
+  row = GPOINTER_TO_SIZE (value);
+  if (row >= self->rows_base && row - self->rows_base < self->len)
+    {
+      position = row - self->rows_base;
+      /* The end carries its call's number. */
+      end->seq = ring_at (self, position)->seq;
+    }
   if (position == G_MAXUINT || position >= from)
     g_hash_table_remove (self->open_calls, open_call_key (end));
   return position != G_MAXUINT && position >= from ? position : G_MAXUINT;
@@ -801,7 +820,7 @@ store_batch (LabTimeline *self,
         }
       *ring_at (self, self->len) = *record;
       if (lab_record_has (record, LAB_RECORD_BLOCKING) && !lab_record_has (record, LAB_RECORD_FINISHED))
-        g_hash_table_insert (self->open_calls, open_call_key (record), GSIZE_TO_POINTER (record->seq));
+        g_hash_table_insert (self->open_calls, open_call_key (record), GSIZE_TO_POINTER (self->rows_base + self->len));
       self->len++;
     }
 
@@ -1076,9 +1095,7 @@ lab_timeline_get_stats (LabTimeline      *self,
       stats->calls += __atomic_load_n (&rec->calls, __ATOMIC_RELAXED);
       stats->bytes_in += __atomic_load_n (&rec->bytes_in, __ATOMIC_RELAXED);
       stats->bytes_out += __atomic_load_n (&rec->bytes_out, __ATOMIC_RELAXED);
-      g_mutex_lock (&rec->lock);
-      stats->dropped += rec->dropped;
-      g_mutex_unlock (&rec->lock);
+      stats->dropped += __atomic_load_n (&rec->dropped, __ATOMIC_RELAXED);
     }
   g_mutex_unlock (&self->lock);
 

@@ -340,6 +340,23 @@ posix_sendto (LabWorker      *w,
 
 /* MSG_TRUNC makes recvfrom () return a datagram's real size even when the
  * buffer kept less of it: truncation is seen, not silent. */
+/* The sender of a datagram, as an address: the same object as last time
+ * when it is the same peer. */
+static GSocketAddress *
+sender (LabWorker               *w,
+        struct sockaddr_storage *ss,
+        socklen_t                len)
+{
+  if (w->from == NULL || len != w->from_len || memcmp (ss, &w->from_native, len) != 0)
+    {
+      g_clear_object (&w->from);
+      w->from = lab_address_from_sockaddr ((struct sockaddr *) ss, len);
+      memcpy (&w->from_native, ss, MIN ((gsize) len, sizeof w->from_native));
+      w->from_len = len;
+    }
+  return w->from != NULL ? g_object_ref (w->from) : NULL;
+}
+
 static gssize
 posix_recvfrom (LabWorker       *w,
                 LabSock         *s,
@@ -362,7 +379,7 @@ posix_recvfrom (LabWorker       *w,
     }
   n = recvfrom (s->fd, buf, size, MSG_TRUNC, (struct sockaddr *) &ss, &len);
   if (n >= 0)
-    peer = lab_address_from_sockaddr ((struct sockaddr *) &ss, len);
+    peer = sender (w, &ss, len);
   lab_call_end (w, event, n, n < 0 ? errno_or (EIO) : 0, peer != NULL ? g_object_ref (peer) : NULL);
 
   if (n < 0)

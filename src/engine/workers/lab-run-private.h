@@ -3,6 +3,7 @@
 #pragma once
 
 #include <pthread.h>
+#include <sys/socket.h>
 #include <gio/gio.h>
 
 #include "lab-endpoint-config-private.h"
@@ -80,6 +81,10 @@ struct _LabWorker
   GArray          *poll_key;
   guint64          poll_blob;
   guint32          poll_blob_len;
+  /* The last sender of a datagram: a peer mostly sends again */
+  struct sockaddr_storage from_native;
+  socklen_t        from_len;
+  GSocketAddress  *from;
 };
 
 typedef enum {
@@ -133,7 +138,7 @@ struct _LabRun
   /* UDP: the one socket, and the peers seen, each a “connection” */
   LabSock            *udp_sock;
   GHashTable         *udp_peers;      /* conn → GSocketAddress */
-  GHashTable         *udp_conns;      /* "host port" → conn */
+  GHashTable         *udp_conns;      /* LabAddr → conn */
   GHashTable         *udp_bytes;      /* conn → guint64[2], bytes each way */
 };
 

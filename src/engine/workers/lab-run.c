@@ -44,6 +44,7 @@ static void
 worker_free (LabWorker *w)
 {
   g_clear_pointer (&w->poll_key, g_array_unref);
+  g_clear_object (&w->from);
   g_free (w);
 }
 
@@ -144,7 +145,7 @@ lab_run_new (LabTimeline       *timeline,
   run->socks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) lab_sock_unref);
   run->commands = g_async_queue_new_full ((GDestroyNotify) lab_command_free);
   run->udp_peers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  run->udp_conns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  run->udp_conns = g_hash_table_new_full (lab_addr_hash, lab_addr_equal_func, g_free, g_free);
   run->udp_bytes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   lab_timeline_set_run_name (timeline, endpoint_id, generation, name);
 

@@ -33,12 +33,14 @@ static guint64
 udp_peer (LabRun         *run,
           GSocketAddress *address)
 {
-  g_autofree char *key = lab_address_format (address);
+  LabAddr key;
   guint64 *conn;
   guint64 result;
 
+  lab_addr_set (&key, address);
+
   g_mutex_lock (&run->lock);
-  conn = g_hash_table_lookup (run->udp_conns, key);
+  conn = g_hash_table_lookup (run->udp_conns, &key);
   if (conn == NULL)
     {
       guint64 *id = g_new (guint64, 1);
@@ -46,7 +48,7 @@ udp_peer (LabRun         *run,
       conn = g_new (guint64, 1);
       *conn = lab_run_new_conn (run);
       *id = *conn;
-      g_hash_table_insert (run->udp_conns, g_steal_pointer (&key), conn);
+      g_hash_table_insert (run->udp_conns, g_memdup2 (&key, sizeof key), conn);
       g_hash_table_insert (run->udp_peers, id, g_object_ref (address));
     }
   result = *conn;
