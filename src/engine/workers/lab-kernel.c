@@ -36,6 +36,7 @@ struct _LabKernelWatch
   guint        queue_limit;
   gboolean     connected;
   gboolean     following;
+  guint64      updated;     /* when it was last learnt, on sample_clock */
 };
 
 /* A socket closed by its program that the kernel may still hold. It may
@@ -50,6 +51,7 @@ typedef struct {
   guint64      cookie;
   LabTcpState  last;
   gint64       deadline;
+  guint64      updated;
 } Followed;
 
 static GMutex     watch_lock;
@@ -59,6 +61,9 @@ static GPtrArray *followed;
 static gboolean   watcher_running;
 /* Counts the sockets that came to be watched or followed. */
 static guint      watch_generation;
+/* Counts what the lab learnt of any socket: a dump made before a socket's
+ * state was last learnt (by its own worker) says nothing newer of it. */
+static guint64    sample_clock;
 
 static void
 followed_free (gpointer data)
@@ -112,6 +117,7 @@ follow_locked (LabKernelWatch *watch)
   f->cookie = watch->cookie;
   f->last = watch->last;
   f->deadline = g_get_monotonic_time () + FOLLOW_LIMIT_US;
+  f->updated = ++sample_clock;
   g_ptr_array_add (followed, f);
   watch->following = TRUE;
   watch_generation++;
@@ -155,6 +161,7 @@ apply_locked (LabKernelWatch *watch,
   watch->queue_len = queue_len;
   watch->queue_limit = queue_limit;
   watch->connected |= is_connected_state (state);
+  watch->updated = ++sample_clock;
 
   /* A connection that ends while its descriptor is still open: the socket
    * behind the descriptor says CLOSED; the connection itself may linger in
@@ -311,7 +318,8 @@ lab_kernel_list_tcp (int family)
 /* Called with watch_lock held. The state of every open socket watched, as
  * the dump says it. Returns whether any changed. */
 static gboolean
-apply_dump_locked (GHashTable *entries)
+apply_dump_locked (GHashTable *entries,
+                   guint64     dumped)
 {
   gboolean changed = FALSE;
 
@@ -322,7 +330,8 @@ apply_dump_locked (GHashTable *entries)
       LabTcpState state;
       g_autofree char *tuple = NULL;
 
-      if (entry == NULL)
+      /* Its worker learnt of it since the dump began: the dump is older. */
+      if (entry == NULL || watch->updated > dumped)
         continue;
 
       state = (LabTcpState) entry->msg.idiag_state;
@@ -343,7 +352,8 @@ apply_dump_locked (GHashTable *entries)
  * as the dump says them; those the kernel forgot, or followed for long
  * enough, go. Returns whether any changed. */
 static gboolean
-apply_followed_locked (GHashTable *entries)
+apply_followed_locked (GHashTable *entries,
+                       guint64     dumped)
 {
   gint64 now = g_get_monotonic_time ();
   gboolean changed = FALSE;
@@ -360,6 +370,12 @@ apply_followed_locked (GHashTable *entries)
       if (timeline == NULL)
         {
           g_ptr_array_remove_index (followed, i);
+          continue;
+        }
+      /* Followed since the dump began: the dump may not have it yet. */
+      if (f->updated > dumped)
+        {
+          i++;
           continue;
         }
 
@@ -418,6 +434,7 @@ watcher_main (gpointer data)
       g_autoptr(GHashTable) entries = g_hash_table_new_full (cookie_hash, cookie_equal, NULL, g_free);
       gboolean v4, v6, changed;
       guint generation = watch_generation;
+      guint64 dumped = sample_clock;
 
       /* The kernel is asked without the lock: the workers sample their
        * own sockets meanwhile. */
@@ -429,8 +446,8 @@ watcher_main (gpointer data)
         sock_diag_dump (AF_INET6, entries);
       g_mutex_lock (&watch_lock);
 
-      changed = apply_dump_locked (entries);
-      changed |= apply_followed_locked (entries);
+      changed = apply_dump_locked (entries, dumped);
+      changed |= apply_followed_locked (entries, dumped);
 
       /* Something changed, or a socket came: look again soon. */
       interval = changed || generation != watch_generation ? MIN_INTERVAL_US : MIN (interval * 2, MAX_INTERVAL_US);
