@@ -334,7 +334,9 @@ static const struct {
   { "LISTEN", "LISTEN" }, { "CLOSING", "CLOSING" },
 };
 
-/* The sockets of @port, as `ss -tan` lists them, in the lab's words. */
+/* The sockets of 127.0.0.1:@port and its peers, as `ss -tan` lists them,
+ * in the lab's words: other programs' sockets may have the same port on
+ * other addresses. */
 static GPtrArray *
 ss_lines (guint16 port)
 {
@@ -342,7 +344,7 @@ ss_lines (guint16 port)
   g_autofree char *out = NULL;
   g_auto(GStrv) lines = NULL;
   GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *suffix = g_strdup_printf (":%u", port);
+  g_autofree char *suffix = g_strdup_printf ("127.0.0.1:%u", port);
   int status;
 
   lab_test_run (argv, NULL, &out, NULL, &status);
@@ -357,7 +359,7 @@ ss_lines (guint16 port)
       for (guint k = 0; fields[k] != NULL && n < 5; k++)
         if (fields[k][0] != '\0')
           f[n++] = fields[k];
-      if (n < 5 || (!g_str_has_suffix (f[3], suffix) && !g_str_has_suffix (f[4], suffix)))
+      if (n < 5 || (!g_str_equal (f[3], suffix) && !g_str_equal (f[4], suffix)))
         continue;
       for (guint k = 0; k < G_N_ELEMENTS (ss_states); k++)
         if (g_str_equal (f[0], ss_states[k].ss))
@@ -378,8 +380,8 @@ static GPtrArray *
 dump_lines (guint16 port)
 {
   g_autoptr(GPtrArray) all = lab_kernel_list_tcp (AF_INET);
-  g_autofree char *suffix = g_strdup_printf (":%u", port);
-  g_autofree char *infix = g_strdup_printf (":%u ", port);
+  g_autofree char *suffix = g_strdup_printf (" 127.0.0.1:%u", port);
+  g_autofree char *infix = g_strdup_printf (" 127.0.0.1:%u ", port);
   GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < all->len; i++)
