@@ -261,6 +261,117 @@ test_cli_run_malformed (void)
   g_assert_true (g_str_has_prefix (err, "protolab-cli: "));
 }
 
+/* Nothing a terminal would obey: valid UTF-8, and no control character
+ * but the newline, neither C0, DEL nor C1. */
+static void
+assert_terminal_safe (const char *text)
+{
+  g_test_message ("%s", text);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c != '\n')
+        {
+          g_assert_cmphex (c, >=, 0x20);
+          g_assert_false (c >= 0x7f && c <= 0x9f);
+        }
+    }
+}
+
+/* ESC [31m, a carriage return, BEL, the C1 CSI (U+009B, as UTF-8) and DEL,
+ * raw in the file: a key file has no escape for them. */
+#define CONTROLS "\x1b[31m|\r|\x07|\xc2\x9b|\x7f|"
+
+/* An experiment's title, notes, steps and names are the file's, and
+ * anybody's: they reach the terminal escaped, in text and in JSON. */
+static void
+test_cli_run_escapes (void)
+{
+  static const char *formats[] = { "text", "jsonl" };
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  guint16 port;
+
+  close (listening_socket (&port));
+  text = g_strdup_printf ("[Experiment]\nTitle=T" CONTROLS "\nNotes=N" CONTROLS "\\nline two\n"
+                          "Steps=S" CONTROLS ";Two;\n\n"
+                          "[Endpoint 1]\nName=C" CONTROLS "\nKind=tcp-client\nport=%u\n", port);
+  path = write_temp ("controls.protolab", text);
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_auto(GStrv) lines = NULL;
+      guint n_lines = 0;
+      int status;
+
+      /* Nothing listens: the client fails at once, and says so under its name. */
+      status = run_cli (&out, &err, "run", "--format", formats[f], "--duration", "10", path, NULL);
+      g_assert_cmpint (status, ==, 1);
+      assert_terminal_safe (out);
+      assert_terminal_safe (err);
+      g_assert_nonnull (strstr (err, "# T\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|\n"));
+      g_assert_nonnull (strstr (err, "\nN\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|\nline two\n"));
+      g_assert_nonnull (strstr (err, "  1. S\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|\n  2. Two\n"));
+      g_assert_nonnull (strstr (err, "protolab-cli: C\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|: connect: ECONNREFUSED"));
+
+      lines = g_strsplit (out, "\n", -1);
+      for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++, n_lines++)
+        if (f == 0)
+          g_assert_nonnull (strstr (lines[i], "  C\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|#"));
+        else
+          {
+            g_autoptr(JsonParser) parser = json_parser_new ();
+            g_autoptr(GError) error = NULL;
+            JsonObject *o;
+
+            /* JSON's own escapes, which read back as the name was. */
+            g_assert_nonnull (strstr (lines[i], "\"C\\u001b[31m|\\r|\\u0007|\\u009b|\\u007f|\""));
+            json_parser_load_from_data (parser, lines[i], -1, &error);
+            g_assert_no_error (error);
+            o = json_node_get_object (json_parser_get_root (parser));
+            g_assert_cmpstr (json_object_get_string_member (o, "endpoint"), ==, "C" CONTROLS);
+          }
+      g_assert_cmpuint (n_lines, >, 3);
+    }
+
+  remove_temp (path);
+}
+
+/* What is wrong with a file quotes the file, escaped, and the file's name
+ * too; text that is not UTF-8 is refused. */
+static void
+test_cli_run_escapes_errors (void)
+{
+  static const struct {
+    const char *file;
+    const char *says;
+  } cases[] = {
+    { "[Endpoint 1]\nKind=tcp-server\nport=" CONTROLS "\n",
+      "not “\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|”\n" },
+    { "[Endpoint 1]\nKind=tcp-server\n" CONTROLS "=1\n", ": \\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|\n" },
+    { "[Experiment]\nTitle=T\x9b\xff\xfe" CONTROLS "\n", ": Line 2: the text is not valid UTF-8\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = write_temp ("e" CONTROLS ".protolab", cases[i].file);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status = run_cli (&out, &err, "run", "--duration", "10", path, NULL);
+
+      remove_temp (path);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_cmpstr (out, ==, "");
+      assert_terminal_safe (err);
+      g_assert_nonnull (strstr (err, "/e\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|.protolab: "));
+      g_assert_nonnull (strstr (err, cases[i].says));
+    }
+}
+
 /* code: a lesson's endpoint as a program; wrong words are said. */
 static void
 test_cli_code (void)
@@ -634,6 +745,8 @@ main (int   argc,
   g_test_add_func ("/cli/stdin", test_cli_stdin);
   g_test_add_func ("/cli/run", test_cli_run);
   g_test_add_func ("/cli/run-malformed", test_cli_run_malformed);
+  g_test_add_func ("/cli/run-escapes", test_cli_run_escapes);
+  g_test_add_func ("/cli/run-escapes-errors", test_cli_run_escapes_errors);
   g_test_add_func ("/cli/code", test_cli_code);
 
   return g_test_run ();

@@ -44,6 +44,16 @@ lab_cli_usage_error (const char *command,
   g_printerr ("protolab-cli: %s\n%s\n", message, hint);
 }
 
+/* GOption's errors quote the arguments as they were given. */
+void
+lab_cli_option_error (const char   *command,
+                      const GError *error)
+{
+  g_autofree char *message = lab_cli_escape (error->message);
+
+  lab_cli_usage_error (command, message);
+}
+
 /* A word among those an option accepts, by the enum's own nicks. */
 gboolean
 lab_cli_parse_choice (const char  *command,
@@ -67,12 +77,13 @@ lab_cli_parse_choice (const char  *command,
   if (v == NULL)
     {
       g_autoptr(GString) choices = g_string_new (NULL);
+      g_autofree char *given = lab_cli_escape (value);
       g_autofree char *message = NULL;
 
       for (guint i = 0; i < klass->n_values; i++)
         g_string_append_printf (choices, "%s%s", i > 0 ? ", " : "", klass->values[i].value_nick);
       /* Translators: “%s” is what was given to option --%s; the last %s lists the valid words. */
-      message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"), value, option, choices->str);
+      message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"), given, option, choices->str);
       lab_cli_usage_error (command, message);
       return FALSE;
     }
@@ -90,8 +101,9 @@ lab_cli_parse_format (const char   *command,
     *output = LAB_CLI_FORMAT_JSONL;
   else if (format != NULL && !g_str_equal (format, "text"))
     {
+      g_autofree char *given = lab_cli_escape (format);
       g_autofree char *message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"),
-                                                  format, "format", "text, jsonl");
+                                                  given, "format", "text, jsonl");
       lab_cli_usage_error (command, message);
       return FALSE;
     }
@@ -134,7 +146,13 @@ lab_cli_load_experiment (const char *arg)
   LabExperiment *experiment = lab_experiment_new_from_file (file, NULL, &error);
 
   if (experiment == NULL)
-    g_printerr ("protolab-cli: %s: %s\n", arg, error->message);
+    {
+      /* The file's own text is quoted in what is wrong with it. */
+      g_autofree char *name = lab_cli_escape (arg);
+      g_autofree char *message = lab_cli_escape (error->message);
+
+      g_printerr ("protolab-cli: %s: %s\n", name, message);
+    }
 
   return experiment;
 }
@@ -160,7 +178,7 @@ lab_cli_parse_experiment_command (const char          *command,
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      lab_cli_usage_error (command, error->message);
+      lab_cli_option_error (command, error);
       return FALSE;
     }
   if (*argc != 2)
@@ -284,13 +302,14 @@ lab_cli_options_parse (LabCliOptions    *options,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      lab_cli_usage_error (command, error->message);
+      lab_cli_option_error (command, error);
       return FALSE;
     }
   if (argc > 1)
     {
+      g_autofree char *given = lab_cli_escape (argv[1]);
       /* Translators: %s is an argument that was not expected. */
-      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”"), argv[1]);
+      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”"), given);
 
       lab_cli_usage_error (command, message);
       return FALSE;
@@ -442,7 +461,7 @@ lab_cli_options_configure (LabCliOptions     *o,
 
   if (!lab_endpoint_config_validate (config, &error))
     {
-      lab_cli_usage_error (command, error->message);
+      lab_cli_option_error (command, error);
       return FALSE;
     }
 

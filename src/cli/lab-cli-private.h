@@ -8,8 +8,9 @@
 G_BEGIN_DECLS
 
 /* protolab-cli's parts: reading the command line (lab-cli-options.c),
- * playing a session while printing its timeline (lab-cli-run.c), and the
- * commands that print without running anything (lab-cli-commands.c). */
+ * playing a session while printing its timeline (lab-cli-run.c), the
+ * commands that print without running anything (lab-cli-commands.c), and
+ * what makes a file's text safe on a terminal (lab-cli-escape.c). */
 
 typedef enum {
   LAB_CLI_FORMAT_TEXT,
@@ -56,6 +57,10 @@ typedef struct {
   LabCliFormat  output;
 } LabCliOptions;
 
+char           *lab_cli_escape                   (const char          *text);
+char           *lab_cli_escape_lines             (const char          *text);
+char           *lab_cli_json_escape_controls     (const char          *line);
+
 GOptionContext *lab_cli_context_new              (const char          *parameter,
                                                   const char          *summary,
                                                   const GOptionEntry  *entries);
@@ -66,6 +71,8 @@ gboolean        lab_cli_parse_experiment_command (const char          *command,
                                                   char              ***argv);
 void            lab_cli_usage_error              (const char          *command,
                                                   const char          *message);
+void            lab_cli_option_error             (const char          *command,
+                                                  const GError        *error);
 gboolean        lab_cli_parse_choice             (const char          *command,
                                                   const char          *option,
                                                   const char          *value,

@@ -46,9 +46,16 @@ on_recorded (LabTimeline *timeline,
 
   for (guint i = 0; i < n_records; i++)
     {
-      g_autofree char *line = run->format == LAB_CLI_FORMAT_JSONL
-        ? lab_format_jsonl (records[i].event, records[i].end)
-        : lab_format_text (records[i].event, records[i].end);
+      g_autofree char *line = NULL;
+
+      if (run->format == LAB_CLI_FORMAT_JSONL)
+        {
+          g_autofree char *json = lab_format_jsonl (records[i].event, records[i].end);
+
+          line = lab_cli_json_escape_controls (json);
+        }
+      else
+        line = lab_format_text (records[i].event, records[i].end);
 
       g_print ("%s\n", line);
     }
@@ -58,12 +65,13 @@ static void
 print_summary (LabTimeline *timeline,
                const char  *name)
 {
+  g_autofree char *escaped = lab_cli_escape (name);
   LabTimelineStats stats;
 
   lab_timeline_get_stats (timeline, &stats);
   /* Translators: the closing summary: an endpoint's name, then counts. */
   g_printerr (_("%s: %llu events recorded (%llu dropped), %llu calls, %llu bytes in, %llu bytes out\n"),
-              name, (unsigned long long) stats.events,
+              escaped, (unsigned long long) stats.events,
               (unsigned long long) stats.dropped, (unsigned long long) stats.calls,
               (unsigned long long) stats.bytes_in, (unsigned long long) stats.bytes_out);
 }
@@ -154,10 +162,13 @@ on_state_changed (LabEndpoint *endpoint,
 {
   if (lab_endpoint_get_state (endpoint) == LAB_ENDPOINT_STATE_FAILED)
     {
+      g_autofree char *message = lab_cli_escape (lab_endpoint_get_error (endpoint));
+      g_autofree char *name = lab_cli_escape (lab_endpoint_get_name (endpoint));
+
       if (run->name_failures)
-        g_printerr ("protolab-cli: %s: %s\n", lab_endpoint_get_name (endpoint), lab_endpoint_get_error (endpoint));
+        g_printerr ("protolab-cli: %s: %s\n", name, message);
       else
-        g_printerr ("protolab-cli: %s\n", lab_endpoint_get_error (endpoint));
+        g_printerr ("protolab-cli: %s\n", message);
       run->exit_status = 1;
     }
 
@@ -276,17 +287,25 @@ lab_cli_run_endpoint (LabEndpointKind   kind,
   return play (&run, lab_endpoint_get_name (endpoint));
 }
 
+/* What the file says, escaped: a file is anybody's, and its text must not
+ * drive the terminal. */
 static void
 print_experiment (LabExperiment *experiment)
 {
   const char *const *steps = lab_experiment_get_steps (experiment);
+  g_autofree char *title = lab_cli_escape (lab_experiment_get_title (experiment));
+  g_autofree char *notes = lab_cli_escape_lines (lab_experiment_get_notes (experiment));
 
-  if (lab_experiment_get_title (experiment)[0] != '\0')
-    g_printerr ("# %s\n", lab_experiment_get_title (experiment));
-  if (lab_experiment_get_notes (experiment)[0] != '\0')
-    g_printerr ("%s\n", lab_experiment_get_notes (experiment));
+  if (title[0] != '\0')
+    g_printerr ("# %s\n", title);
+  if (notes[0] != '\0')
+    g_printerr ("%s\n", notes);
   for (guint i = 0; steps[i] != NULL; i++)
-    g_printerr ("  %u. %s\n", i + 1, steps[i]);
+    {
+      g_autofree char *step = lab_cli_escape (steps[i]);
+
+      g_printerr ("  %u. %s\n", i + 1, step);
+    }
 }
 
 /* protolab-cli run FILE|LESSON: an experiment's endpoints, all of them. */
@@ -328,7 +347,12 @@ lab_cli_run_experiment (int    argc,
     return 1;
   warnings = lab_experiment_get_warnings (experiment);
   for (guint i = 0; warnings[i] != NULL; i++)
-    g_printerr ("protolab-cli: %s: %s\n", argv[1], warnings[i]);
+    {
+      g_autofree char *file = lab_cli_escape (argv[1]);
+      g_autofree char *warning = lab_cli_escape (warnings[i]);
+
+      g_printerr ("protolab-cli: %s: %s\n", file, warning);
+    }
   if (!run.quiet)
     print_experiment (experiment);
 
