@@ -372,6 +372,36 @@ test_cli_run_escapes_errors (void)
     }
 }
 
+/* An endpoint that Play starts but that cannot start: the file is said to
+ * be wrong, and whose setting, with nothing run and no waiting for ever.
+ * One that Play leaves alone is left alone. */
+static void
+test_cli_run_invalid_endpoint (void)
+{
+  static const char *endpoint = "[Endpoint 1]\nName=Client\nKind=tcp-client\nport=1\nhost=bad host!\n";
+  g_autofree char *manual = g_strconcat (endpoint, "Autostart=false\n", NULL);
+  g_autofree char *path = write_temp ("invalid.protolab", endpoint);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  status = run_cli (&out, &err, "run", "--duration", "5", path, NULL);
+  remove_temp (path);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "invalid.protolab: Client: “bad host!”"));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&path, g_free);
+  path = write_temp ("manual.protolab", manual);
+  status = run_cli (&out, &err, "run", "--duration", "5", path, NULL);
+  remove_temp (path);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_null (strstr (err, "bad host!"));
+}
+
 /* code: a lesson's endpoint as a program; wrong words are said. */
 static void
 test_cli_code (void)
@@ -747,6 +777,7 @@ main (int   argc,
   g_test_add_func ("/cli/run-malformed", test_cli_run_malformed);
   g_test_add_func ("/cli/run-escapes", test_cli_run_escapes);
   g_test_add_func ("/cli/run-escapes-errors", test_cli_run_escapes_errors);
+  g_test_add_func ("/cli/run-invalid-endpoint", test_cli_run_invalid_endpoint);
   g_test_add_func ("/cli/code", test_cli_code);
 
   return g_test_run ();

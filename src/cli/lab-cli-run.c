@@ -308,6 +308,36 @@ print_experiment (LabExperiment *experiment)
     }
 }
 
+/* An endpoint that Play starts but that cannot start makes no call and
+ * changes no state: the run would wait for it for ever, and say nothing.
+ * The file cannot be used as it is: say whose setting is wrong first. */
+static gboolean
+check_endpoints (LabExperiment *experiment,
+                 GListModel    *endpoints,
+                 const char    *arg)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+      g_autoptr(GError) error = NULL;
+
+      if (!lab_experiment_get_autostart (experiment, i) ||
+          lab_endpoint_config_validate (lab_endpoint_get_config (endpoint), &error))
+        continue;
+
+      {
+        g_autofree char *file = lab_cli_escape (arg);
+        g_autofree char *name = lab_cli_escape (lab_endpoint_get_name (endpoint));
+        g_autofree char *message = lab_cli_escape (error->message);
+
+        g_printerr ("protolab-cli: %s: %s: %s\n", file, name, message);
+        return FALSE;
+      }
+    }
+
+  return TRUE;
+}
+
 /* protolab-cli run FILE|LESSON: an experiment's endpoints, all of them. */
 int
 lab_cli_run_experiment (int    argc,
@@ -365,6 +395,8 @@ lab_cli_run_experiment (int    argc,
 
       g_object_set (lab_endpoint_get_config (endpoint), "backend", backend, NULL);
     }
+  if (!check_endpoints (experiment, endpoints, argv[1]))
+    return 1;
 
   run.session = session;
   return play (&run, argv[1]);
