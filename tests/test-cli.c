@@ -63,6 +63,20 @@ test_cli_bad_option (void)
   g_assert_nonnull (strstr (err, "--no-such-option"));
 }
 
+/* protolab-cli and its arguments, from @first to NULL. */
+static GPtrArray *
+cli_argv (const char *first,
+          va_list     args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) cli_path ());
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
 /* Runs protolab-cli to its end; returns its exit status. */
 static int
 run_cli (char       **out,
@@ -70,16 +84,13 @@ run_cli (char       **out,
          const char  *first,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = NULL;
   va_list args;
   int status;
 
-  g_ptr_array_add (argv, (gpointer) cli_path ());
   va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  argv = cli_argv (first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
   lab_test_run ((const char * const *) argv->pdata, NULL, out, err, &status);
   return status;
@@ -442,17 +453,14 @@ spawn_cli (GSubprocessFlags   flags,
            const char        *first,
            ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) cli_path ());
   va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  argv = cli_argv (first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
   process = g_subprocess_newv ((const char * const *) argv->pdata, flags, &error);
   g_assert_no_error (error);
@@ -555,22 +563,9 @@ exchange (const char  *format,
   g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
   g_autoptr(GString) seen = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GRegex) port_re = g_regex_new ("'127\\.0\\.0\\.1', (\\d+)\\)", 0, 0, NULL);
-  g_autofree char *port = NULL;
+  g_autofree char *port = read_port (out, seen);
   g_autofree char *err = NULL;
   int status;
-
-  while (port == NULL)
-    {
-      g_autoptr(GMatchInfo) match = NULL;
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);
-      g_string_append_printf (seen, "%s\n", line);
-      if (strstr (line, "istening") != NULL && g_regex_match (port_re, line, 0, &match))
-        port = g_match_info_fetch (match, 1);
-    }
 
   status = run_cli (client_out, &err, "tcp-client", "--port", port, send_option, send_value,
                     "--expect-bytes", expect, "--format", format, NULL);
@@ -708,51 +703,35 @@ test_cli_stdin (void)
 static void
 test_cli_explain (void)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
+  static const struct {
+    const char *name;
+    const char *language;
+    int         status;
+    const char *says[2];
+  } cases[] = {
+    { "accept", "en", 0, { "accept ()\n", "When it waits" } },
+    { "g_socket_accept", "en", 0, { "In GLib", NULL } },
+    { "econnrefused", "en", 0, { "ECONNREFUSED\n", "What to try" } },
+    { "--list", "en", 0, { "\ng_socket_receive_message\n", "\nEAI_NONAME\n" } },
+    { "frobnicate", "en", 1, { "frobnicate", NULL } },
+    { NULL, "en", 2, { NULL, NULL } },
+    { "EADDRINUSE", "es", 0, { "Qué probar", "SO_REUSEADDR" } },
+  };
 
-  g_assert_cmpint (run_cli (&out, &err, "explain", "accept", NULL), ==, 0);
-  g_assert_true (g_str_has_prefix (out, "accept ()\n"));
-  g_assert_nonnull (strstr (out, "When it waits"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *argv[] = { cli_path (), "explain", cases[i].name, NULL };
+      g_autofree char *env_language = g_strconcat ("LANGUAGE=", cases[i].language, NULL);
+      const char *env[] = { env_language, NULL };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status;
 
-  g_assert_cmpint (run_cli (&out, &err, "explain", "g_socket_accept", NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "In GLib"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run_cli (&out, &err, "explain", "econnrefused", NULL), ==, 0);
-  g_assert_true (g_str_has_prefix (out, "ECONNREFUSED\n"));
-  g_assert_nonnull (strstr (out, "What to try"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run_cli (&out, &err, "explain", "--list", NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "\ng_socket_receive_message\n"));
-  g_assert_nonnull (strstr (out, "\nEAI_NONAME\n"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run_cli (&out, &err, "explain", "frobnicate", NULL), ==, 1);
-  g_assert_nonnull (strstr (err, "frobnicate"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run_cli (&out, &err, "explain", NULL), ==, 2);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  {
-    const char *argv[] = { cli_path (), "explain", "EADDRINUSE", NULL };
-    const char *env[] = { "LANGUAGE=es", NULL };
-    int status;
-
-    lab_test_run (argv, env, &out, &err, &status);
-    g_assert_cmpint (status, ==, 0);
-    g_assert_nonnull (strstr (out, "Qué probar"));
-    g_assert_nonnull (strstr (out, "SO_REUSEADDR"));
-  }
+      lab_test_run (argv, env, &out, &err, &status);
+      g_assert_cmpint (status, ==, cases[i].status);
+      for (guint j = 0; j < G_N_ELEMENTS (cases[i].says) && cases[i].says[j] != NULL; j++)
+        g_assert_nonnull (strstr (status == 0 ? out : err, cases[i].says[j]));
+    }
 }
 
 int
