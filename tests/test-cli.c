@@ -660,6 +660,158 @@ test_cli_escapes (void)
   g_assert_nonnull (strstr (server_out, "\\x1b[31mred\\x07"));
 }
 
+/* A numeric option, a run that stops by itself with it, its range, just
+ * over it, and what a run with its largest value shows (a regex), if any.
+ * PORT is a closed port; ADDR a loopback address of the test's own, where
+ * the largest port collides with no one's. */
+typedef struct {
+  const char *run;
+  const char *option;
+  const char *low;
+  const char *largest;
+  const char *over;
+  const char *shows;
+} NumberOption;
+
+static const NumberOption whole_numbers[] = {
+  { "tcp-server --bind ADDR --duration 0.3", "port", "0", "65535", "65536", "bind \\(\\d+, \\('ADDR', 65535\\)\\)" },
+  { "tcp-client --host ADDR --duration 5", "port", "1", "65535", "65536", "connect \\(\\d+, \\('ADDR', 65535\\)\\)" },
+  { "tcp-server --port 0 --duration 0.3", "backlog", "0", "65535", "65536", "listen \\(\\d+, 65535\\)" },
+  { "tcp-server --port 0 --duration 0.3", "max-clients", "0", "100000", "100001", NULL },
+  { "tcp-server --port 0 --duration 0.3", "rcvbuf", "0", "67108864", "67108865", "SO_RCVBUF, 67108864\\)" },
+  { "tcp-server --port 0 --duration 0.3", "sndbuf", "0", "67108864", "67108865", "SO_SNDBUF, 67108864\\)" },
+  { "tcp-server --port 0 --framing fixed --duration 0.3", "fixed-size", "1", "1048576", "1048577", NULL },
+  { "udp-server --port 0 --duration 0.3", "buffer", "1", "16777216", "16777217", "recvfrom \\(\\d+, 16777216," },
+  { "udp-server --port 0 --duration 0.3", "max-connections", "0", "4294967295", "4294967296", NULL },
+  { "udp-server --port 0 --duration 0.3", "max-events", "1", "1000000", "1000001", NULL },
+  { "tcp-client --port PORT --duration 5", "expect-bytes", "0", "18446744073709551615", "18446744073709551616",
+    NULL },
+  { "tcp-client --port PORT --local-address ADDR --duration 5", "local-port", "0", "65535", "65536",
+    "bind \\(\\d+, \\('ADDR', 65535\\)\\)" },
+};
+
+static const NumberOption seconds[] = {
+  { "tcp-client --port PORT --duration 5", "timeout", "0", "3600", "3600.001", "poll \\(.*, 3600000\\)" },
+  { "tcp-client --port PORT", "duration", "0", "604800", "604800.001", NULL },
+  { "run FILE", "duration", "0", "604800", "604800.001", NULL },
+};
+
+/* Runs the option's command with --option VALUE; returns its status. */
+static int
+run_number (const NumberOption  *number,
+            const char          *port,
+            const char          *address,
+            const char          *file,
+            const char          *value,
+            const char * const  *env,
+            char               **out,
+            char               **err)
+{
+  g_autoptr(GString) run = g_string_new (number->run);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *option = g_strconcat ("--", number->option, NULL);
+  g_auto(GStrv) args = NULL;
+  g_auto(GStrv) argv = NULL;
+  int status;
+
+  g_string_replace (run, "PORT", port, 0);
+  g_string_replace (run, "ADDR", address, 0);
+  g_string_replace (run, "FILE", file, 0);
+  args = g_strsplit (run->str, " ", -1);
+  g_strv_builder_add (builder, cli_path ());
+  g_strv_builder_addv (builder, (const char **) args);
+  g_strv_builder_add_many (builder, option, value, NULL);
+  argv = g_strv_builder_end (builder);
+  g_test_message ("protolab-cli %s %s “%s”", run->str, option, value);
+  lab_test_run ((const char * const *) argv, env, out, err, &status);
+  return status;
+}
+
+/* Refused, each value, with a usage error that says the option, the value
+ * and the range; and the largest value runs. */
+static void
+check_number (const NumberOption  *number,
+              gboolean             in_seconds,
+              const char * const  *bad,
+              const char          *port,
+              const char          *address,
+              const char          *file)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *far_over = g_strconcat (number->largest, "0", NULL);
+  const char *over[] = { number->over, far_over, NULL };
+  const char * const *values[] = { over, bad };
+  int status;
+
+  for (guint list = 0; list < G_N_ELEMENTS (values); list++)
+    for (guint i = 0; values[list][i] != NULL; i++)
+      {
+        g_autofree char *says = g_strdup_printf ("protolab-cli: --%s must be a %s from %s to %s, not “%s”\n",
+                                                 number->option, in_seconds ? "number of seconds" : "whole number",
+                                                 number->low, number->largest, values[list][i]);
+
+        g_clear_pointer (&out, g_free);
+        g_clear_pointer (&err, g_free);
+        status = run_number (number, port, address, file, values[list][i], NULL, &out, &err);
+        g_test_message ("%s", err);
+        g_assert_cmpint (status, ==, 2);
+        g_assert_cmpstr (out, ==, "");
+        g_assert_true (g_str_has_prefix (err, says));
+      }
+
+  /* It ran, with real calls, and ended by --duration or the closed port. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_number (number, port, address, file, number->largest, NULL, &out, &err);
+  g_test_message ("%s", err);
+  g_assert_true (status == 0 || status == 1);
+  g_assert_null (strstr (err, " must be a "));
+  g_assert_nonnull (strstr (out, "socket ("));
+  if (number->shows != NULL)
+    {
+      g_autoptr(GString) shows = g_string_new (number->shows);
+
+      g_string_replace (shows, "ADDR", address, 0);
+      g_assert_true (g_regex_match_simple (shows->str, out, G_REGEX_MULTILINE, 0));
+    }
+}
+
+/* Every numeric option refuses what is not a number in its range, and
+ * runs with its largest value. */
+static void
+test_cli_numbers (void)
+{
+  static const char *bad_whole[] = { "abc", "7x", "-1", "nan", "inf", "+1", "1.5", " 1", "0x10", "", NULL };
+  static const char *bad_seconds[] = { "abc", "7x", "-1", "nan", "inf", "+1", "1e999", " 1", "0x10", "", "1,5",
+                                       NULL };
+  static const char *spanish[] = { "LANGUAGE=es", NULL };
+  g_autofree char *address = g_strdup_printf ("127.%d.%d.%d", g_test_rand_int_range (1, 255),
+                                              g_test_rand_int_range (0, 256), g_test_rand_int_range (1, 255));
+  g_autofree char *text = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  guint16 closed;
+
+  close (listening_socket (&closed));
+  port = g_strdup_printf ("%u", closed);
+  text = g_strdup_printf ("[Endpoint 1]\nName=Client\nKind=tcp-client\nport=%u\n", closed);
+  file = write_temp ("client.protolab", text);
+
+  for (guint i = 0; i < G_N_ELEMENTS (whole_numbers); i++)
+    check_number (&whole_numbers[i], FALSE, bad_whole, port, address, file);
+  for (guint i = 0; i < G_N_ELEMENTS (seconds); i++)
+    check_number (&seconds[i], TRUE, bad_seconds, port, address, file);
+
+  /* In the user's language. */
+  g_assert_cmpint (run_number (&whole_numbers[2], port, address, file, "nan", spanish, &out, &err), ==, 2);
+  g_assert_true (g_str_has_prefix (err, "protolab-cli: --backlog tiene que ser un número entero de 0 a 65535, "
+                                        "no «nan»\n"));
+  remove_temp (file);
+}
+
 /* Lines typed on standard input are sent one by one; the end of input
  * half-closes the connection. */
 static void
@@ -739,6 +891,7 @@ main (int   argc,
   g_test_add_func ("/cli/refused", test_cli_refused);
   g_test_add_func ("/cli/sigterm", test_cli_sigterm);
   g_test_add_func ("/cli/duration", test_cli_duration);
+  g_test_add_func ("/cli/numbers", test_cli_numbers);
   g_test_add_func ("/cli/jsonl", test_cli_jsonl);
   g_test_add_func ("/cli/explain", test_cli_explain);
   g_test_add_func ("/cli/escapes", test_cli_escapes);

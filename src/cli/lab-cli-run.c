@@ -22,7 +22,7 @@ typedef struct {
   LabSession       *session;
   LabCliFormat      format;
   gboolean          quiet;
-  double            duration;
+  guint             duration_ms;    /* 0: until all have stopped */
   gboolean          name_failures;  /* several endpoints: say whose error */
   LabEndpoint      *typing_to;      /* --stdin: the endpoint lines go to */
   gboolean          sendall;
@@ -223,8 +223,8 @@ play (Run        *run,
   g_signal_connect (timeline, "recorded", G_CALLBACK (on_recorded), run);
   sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, run);
   sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, run);
-  if (run->duration > 0)
-    run->duration_id = g_timeout_add ((guint) (run->duration * 1000), on_duration_over, run);
+  if (run->duration_ms > 0)
+    run->duration_id = g_timeout_add (run->duration_ms, on_duration_over, run);
 
   lab_session_play (run->session);
   if (!run_over (run))
@@ -271,17 +271,17 @@ lab_cli_run_endpoint (LabEndpointKind   kind,
 
   session = lab_session_new ();
   timeline = lab_session_get_timeline (session);
-  if (options.max_events > 0)
-    lab_timeline_set_limits (timeline, (guint) options.max_events, lab_timeline_get_max_payload (timeline));
   endpoint = lab_session_add (session, kind);
   if (!lab_cli_options_configure (&options, command, lab_endpoint_get_config (endpoint)))
     return 2;
+  if (options.event_limit > 0)
+    lab_timeline_set_limits (timeline, options.event_limit, lab_timeline_get_max_payload (timeline));
   lab_endpoint_set_name (endpoint, options.name != NULL ? options.name : command);
 
   run.session = session;
   run.format = options.output;
   run.quiet = options.quiet;
-  run.duration = options.duration;
+  run.duration_ms = options.duration_ms;
   run.typing_to = options.use_stdin ? endpoint : NULL;
   run.sendall = options.sendall;
   return play (&run, lab_endpoint_get_name (endpoint));
@@ -347,13 +347,14 @@ lab_cli_run_experiment (int    argc,
   g_autoptr(LabSession) session = NULL;
   g_autofree char *backend_name = NULL;
   g_autofree char *format = NULL;
+  g_autofree char *duration = NULL;
   const char *const *warnings;
   GListModel *endpoints;
   Run run = { .name_failures = TRUE };
   int backend = -1;
   const GOptionEntry entries[] = {
     { "backend", 0, 0, G_OPTION_ARG_STRING, &backend_name, N_("Make every endpoint use these calls: posix or gio"), "gio|posix" },
-    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &run.duration, N_("Stop after this many seconds"), N_("SECONDS") },
+    { "duration", 0, 0, G_OPTION_ARG_STRING, &duration, N_("Stop after this many seconds"), N_("SECONDS") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("How to print the timeline: text or jsonl"), "text|jsonl" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &run.quiet, N_("Record everything, print only the closing summary"), NULL },
     { NULL }
@@ -366,11 +367,9 @@ lab_cli_run_experiment (int    argc,
   if (!lab_cli_parse_choice ("run", "backend", backend_name, LAB_TYPE_BACKEND_KIND, NULL, &backend) ||
       !lab_cli_parse_format ("run", format, &run.format))
     return 2;
-  if (run.duration < 0)
-    {
-      lab_cli_usage_error ("run", _("Numbers given to options cannot be negative"));
-      return 2;
-    }
+  if (duration != NULL &&
+      !lab_cli_parse_seconds ("run", "duration", duration, 0, LAB_CLI_MAX_DURATION_MS, &run.duration_ms))
+    return 2;
 
   experiment = lab_cli_load_experiment (argv[1]);
   if (experiment == NULL)
