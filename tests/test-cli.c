@@ -63,6 +63,20 @@ test_cli_bad_option (void)
   g_assert_nonnull (strstr (err, "--no-such-option"));
 }
 
+/* protolab-cli and its arguments, from @first to NULL. */
+static GPtrArray *
+cli_argv (const char *first,
+          va_list     args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) cli_path ());
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
 /* Runs protolab-cli to its end; returns its exit status. */
 static int
 run_cli (char       **out,
@@ -70,16 +84,13 @@ run_cli (char       **out,
          const char  *first,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = NULL;
   va_list args;
   int status;
 
-  g_ptr_array_add (argv, (gpointer) cli_path ());
   va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  argv = cli_argv (first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
   lab_test_run ((const char * const *) argv->pdata, NULL, out, err, &status);
   return status;
@@ -261,39 +272,171 @@ test_cli_run_malformed (void)
   g_assert_true (g_str_has_prefix (err, "protolab-cli: "));
 }
 
+/* Nothing a terminal would obey: valid UTF-8, and no control character
+ * but the newline, neither C0, DEL nor C1. */
+static void
+assert_terminal_safe (const char *text)
+{
+  g_test_message ("%s", text);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c != '\n')
+        {
+          g_assert_cmphex (c, >=, 0x20);
+          g_assert_false (c >= 0x7f && c <= 0x9f);
+        }
+    }
+}
+
+/* ESC [31m, a carriage return, BEL, the C1 CSI (U+009B, as UTF-8) and DEL,
+ * raw in the file: a key file has no escape for them. */
+#define CONTROLS "\x1b[31m|\r|\x07|\xc2\x9b|\x7f|"
+
+/* An experiment's title, notes, steps and names are the file's, and
+ * anybody's: they reach the terminal escaped, in text and in JSON. */
+static void
+test_cli_run_escapes (void)
+{
+  static const char *formats[] = { "text", "jsonl" };
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  guint16 port;
+
+  close (listening_socket (&port));
+  text = g_strdup_printf ("[Experiment]\nTitle=T" CONTROLS "\nNotes=N" CONTROLS "\\nline two\n"
+                          "Steps=S" CONTROLS ";Two;\n\n"
+                          "[Endpoint 1]\nName=C" CONTROLS "\nKind=tcp-client\nport=%u\n", port);
+  path = write_temp ("controls.protolab", text);
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_auto(GStrv) lines = NULL;
+      guint n_lines = 0;
+      int status;
+
+      /* Nothing listens: the client fails at once, and says so under its name. */
+      status = run_cli (&out, &err, "run", "--format", formats[f], "--duration", "10", path, NULL);
+      g_assert_cmpint (status, ==, 1);
+      assert_terminal_safe (out);
+      assert_terminal_safe (err);
+      g_assert_nonnull (strstr (err, "# T\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|\n"));
+      g_assert_nonnull (strstr (err, "\nN\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|\nline two\n"));
+      g_assert_nonnull (strstr (err, "  1. S\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|\n  2. Two\n"));
+      g_assert_nonnull (strstr (err, "protolab-cli: C\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|: connect: ECONNREFUSED"));
+
+      lines = g_strsplit (out, "\n", -1);
+      for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++, n_lines++)
+        if (f == 0)
+          g_assert_nonnull (strstr (lines[i], "  C\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|#"));
+        else
+          {
+            g_autoptr(JsonParser) parser = json_parser_new ();
+            g_autoptr(GError) error = NULL;
+            JsonObject *o;
+
+            /* JSON's own escapes, which read back as the name was. */
+            g_assert_nonnull (strstr (lines[i], "\"C\\u001b[31m|\\r|\\u0007|\\u009b|\\u007f|\""));
+            json_parser_load_from_data (parser, lines[i], -1, &error);
+            g_assert_no_error (error);
+            o = json_node_get_object (json_parser_get_root (parser));
+            g_assert_cmpstr (json_object_get_string_member (o, "endpoint"), ==, "C" CONTROLS);
+          }
+      g_assert_cmpuint (n_lines, >, 3);
+    }
+
+  remove_temp (path);
+}
+
+/* What is wrong with a file quotes the file, escaped, and the file's name
+ * too; text that is not UTF-8 is refused. */
+static void
+test_cli_run_escapes_errors (void)
+{
+  static const struct {
+    const char *file;
+    const char *says;
+  } cases[] = {
+    { "[Endpoint 1]\nKind=tcp-server\nport=" CONTROLS "\n",
+      "not “\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|”\n" },
+    { "[Endpoint 1]\nKind=tcp-server\n" CONTROLS "=1\n", ": \\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|\n" },
+    { "[Experiment]\nTitle=T\x9b\xff\xfe" CONTROLS "\n", ": Line 2: the text is not valid UTF-8\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = write_temp ("e" CONTROLS ".protolab", cases[i].file);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status = run_cli (&out, &err, "run", "--duration", "10", path, NULL);
+
+      remove_temp (path);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_cmpstr (out, ==, "");
+      assert_terminal_safe (err);
+      g_assert_nonnull (strstr (err, "/e\\x1b[31m|\\r|\\x07|\\xc2\\x9b|\\x7f|.protolab: "));
+      g_assert_nonnull (strstr (err, cases[i].says));
+    }
+}
+
+/* An endpoint that Play starts but that cannot start: the file is said to
+ * be wrong, and whose setting, with nothing run and no waiting for ever.
+ * One that Play leaves alone is left alone. */
+static void
+test_cli_run_invalid_endpoint (void)
+{
+  static const char *endpoint = "[Endpoint 1]\nName=Client\nKind=tcp-client\nport=1\nhost=bad host!\n";
+  g_autofree char *manual = g_strconcat (endpoint, "Autostart=false\n", NULL);
+  const char *files[] = { endpoint, manual };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = write_temp ("invalid.protolab", files[i]);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status = run_cli (&out, &err, "run", "--duration", "5", path, NULL);
+
+      remove_temp (path);
+      g_assert_cmpint (status, ==, i == 0 ? 1 : 0);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_true ((strstr (err, "invalid.protolab: Client: “bad host!”") != NULL) == (i == 0));
+    }
+}
+
 /* code: a lesson's endpoint as a program; wrong words are said. */
 static void
 test_cli_code (void)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status;
+  static const struct {
+    const char *args[6];
+    int         status;
+    const char *says[3];
+    const char *not;
+  } cases[] = {
+    { { "code", "--language", "python", "--endpoint", "Echo server", "01-tcp-echo" }, 0,
+      { "import socket", ".bind((", "5000" }, "Hola, servidor!" },
+    { { "code", "-l", "c", "01-tcp-echo" }, 0, { "listen(", "\"Hola, servidor!\"" }, NULL },
+    { { "code", "--language", "cobol", "01-tcp-echo" }, 2, { "cobol" }, NULL },
+    { { "code", "--endpoint", "Nobody", "01-tcp-echo" }, 1, { "“Nobody”" }, NULL },
+  };
 
-  status = run_cli (&out, &err, "code", "--language", "python", "--endpoint", "Echo server", "01-tcp-echo", NULL);
-  g_assert_cmpint (status, ==, 0);
-  g_assert_nonnull (strstr (out, "import socket"));
-  g_assert_nonnull (strstr (out, ".bind(("));
-  g_assert_nonnull (strstr (out, "5000"));
-  g_assert_null (strstr (out, "Hola, servidor!"));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status = run_cli (&out, &err, cases[i].args[0], cases[i].args[1], cases[i].args[2], cases[i].args[3],
+                            cases[i].args[4], cases[i].args[5], NULL);
 
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  status = run_cli (&out, &err, "code", "-l", "c", "01-tcp-echo", NULL);
-  g_assert_cmpint (status, ==, 0);
-  g_assert_nonnull (strstr (out, "listen("));
-  g_assert_nonnull (strstr (out, "\"Hola, servidor!\""));
-
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  status = run_cli (&out, &err, "code", "--language", "cobol", "01-tcp-echo", NULL);
-  g_assert_cmpint (status, ==, 2);
-  g_assert_nonnull (strstr (err, "cobol"));
-
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  status = run_cli (&out, &err, "code", "--endpoint", "Nobody", "01-tcp-echo", NULL);
-  g_assert_cmpint (status, ==, 1);
-  g_assert_nonnull (strstr (err, "“Nobody”"));
+      g_assert_cmpint (status, ==, cases[i].status);
+      for (guint j = 0; j < G_N_ELEMENTS (cases[i].says) && cases[i].says[j] != NULL; j++)
+        g_assert_nonnull (strstr (status == 0 ? out : err, cases[i].says[j]));
+      if (cases[i].not != NULL)
+        g_assert_null (strstr (out, cases[i].not));
+    }
 }
 
 static GSubprocess *
@@ -301,17 +444,14 @@ spawn_cli (GSubprocessFlags   flags,
            const char        *first,
            ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) cli_path ());
   va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  argv = cli_argv (first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
   process = g_subprocess_newv ((const char * const *) argv->pdata, flags, &error);
   g_assert_no_error (error);
@@ -414,22 +554,9 @@ exchange (const char  *format,
   g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
   g_autoptr(GString) seen = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GRegex) port_re = g_regex_new ("'127\\.0\\.0\\.1', (\\d+)\\)", 0, 0, NULL);
-  g_autofree char *port = NULL;
+  g_autofree char *port = read_port (out, seen);
   g_autofree char *err = NULL;
   int status;
-
-  while (port == NULL)
-    {
-      g_autoptr(GMatchInfo) match = NULL;
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);
-      g_string_append_printf (seen, "%s\n", line);
-      if (strstr (line, "istening") != NULL && g_regex_match (port_re, line, 0, &match))
-        port = g_match_info_fetch (match, 1);
-    }
 
   status = run_cli (client_out, &err, "tcp-client", "--port", port, send_option, send_value,
                     "--expect-bytes", expect, "--format", format, NULL);
@@ -533,6 +660,158 @@ test_cli_escapes (void)
   g_assert_nonnull (strstr (server_out, "\\x1b[31mred\\x07"));
 }
 
+/* A numeric option, a run that stops by itself with it, its range, just
+ * over it, and what a run with its largest value shows (a regex), if any.
+ * PORT is a closed port; ADDR a loopback address of the test's own, where
+ * the largest port collides with no one's. */
+typedef struct {
+  const char *run;
+  const char *option;
+  const char *low;
+  const char *largest;
+  const char *over;
+  const char *shows;
+} NumberOption;
+
+static const NumberOption whole_numbers[] = {
+  { "tcp-server --bind ADDR --duration 0.3", "port", "0", "65535", "65536", "bind \\(\\d+, \\('ADDR', 65535\\)\\)" },
+  { "tcp-client --host ADDR --duration 5", "port", "1", "65535", "65536", "connect \\(\\d+, \\('ADDR', 65535\\)\\)" },
+  { "tcp-server --port 0 --duration 0.3", "backlog", "0", "65535", "65536", "listen \\(\\d+, 65535\\)" },
+  { "tcp-server --port 0 --duration 0.3", "max-clients", "0", "100000", "100001", NULL },
+  { "tcp-server --port 0 --duration 0.3", "rcvbuf", "0", "67108864", "67108865", "SO_RCVBUF, 67108864\\)" },
+  { "tcp-server --port 0 --duration 0.3", "sndbuf", "0", "67108864", "67108865", "SO_SNDBUF, 67108864\\)" },
+  { "tcp-server --port 0 --framing fixed --duration 0.3", "fixed-size", "1", "1048576", "1048577", NULL },
+  { "udp-server --port 0 --duration 0.3", "buffer", "1", "16777216", "16777217", "recvfrom \\(\\d+, 16777216," },
+  { "udp-server --port 0 --duration 0.3", "max-connections", "0", "4294967295", "4294967296", NULL },
+  { "udp-server --port 0 --duration 0.3", "max-events", "1", "1000000", "1000001", NULL },
+  { "tcp-client --port PORT --duration 5", "expect-bytes", "0", "18446744073709551615", "18446744073709551616",
+    NULL },
+  { "tcp-client --port PORT --local-address ADDR --duration 5", "local-port", "0", "65535", "65536",
+    "bind \\(\\d+, \\('ADDR', 65535\\)\\)" },
+};
+
+static const NumberOption seconds[] = {
+  { "tcp-client --port PORT --duration 5", "timeout", "0", "3600", "3600.001", "poll \\(.*, 3600000\\)" },
+  { "tcp-client --port PORT", "duration", "0", "604800", "604800.001", NULL },
+  { "run FILE", "duration", "0", "604800", "604800.001", NULL },
+};
+
+/* Runs the option's command with --option VALUE; returns its status. */
+static int
+run_number (const NumberOption  *number,
+            const char          *port,
+            const char          *address,
+            const char          *file,
+            const char          *value,
+            const char * const  *env,
+            char               **out,
+            char               **err)
+{
+  g_autoptr(GString) run = g_string_new (number->run);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *option = g_strconcat ("--", number->option, NULL);
+  g_auto(GStrv) args = NULL;
+  g_auto(GStrv) argv = NULL;
+  int status;
+
+  g_string_replace (run, "PORT", port, 0);
+  g_string_replace (run, "ADDR", address, 0);
+  g_string_replace (run, "FILE", file, 0);
+  args = g_strsplit (run->str, " ", -1);
+  g_strv_builder_add (builder, cli_path ());
+  g_strv_builder_addv (builder, (const char **) args);
+  g_strv_builder_add_many (builder, option, value, NULL);
+  argv = g_strv_builder_end (builder);
+  g_test_message ("protolab-cli %s %s “%s”", run->str, option, value);
+  lab_test_run ((const char * const *) argv, env, out, err, &status);
+  return status;
+}
+
+/* Refused, each value, with a usage error that says the option, the value
+ * and the range; and the largest value runs. */
+static void
+check_number (const NumberOption  *number,
+              gboolean             in_seconds,
+              const char * const  *bad,
+              const char          *port,
+              const char          *address,
+              const char          *file)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *far_over = g_strconcat (number->largest, "0", NULL);
+  const char *over[] = { number->over, far_over, NULL };
+  const char * const *values[] = { over, bad };
+  int status;
+
+  for (guint list = 0; list < G_N_ELEMENTS (values); list++)
+    for (guint i = 0; values[list][i] != NULL; i++)
+      {
+        g_autofree char *says = g_strdup_printf ("protolab-cli: --%s must be a %s from %s to %s, not “%s”\n",
+                                                 number->option, in_seconds ? "number of seconds" : "whole number",
+                                                 number->low, number->largest, values[list][i]);
+
+        g_clear_pointer (&out, g_free);
+        g_clear_pointer (&err, g_free);
+        status = run_number (number, port, address, file, values[list][i], NULL, &out, &err);
+        g_test_message ("%s", err);
+        g_assert_cmpint (status, ==, 2);
+        g_assert_cmpstr (out, ==, "");
+        g_assert_true (g_str_has_prefix (err, says));
+      }
+
+  /* It ran, with real calls, and ended by --duration or the closed port. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_number (number, port, address, file, number->largest, NULL, &out, &err);
+  g_test_message ("%s", err);
+  g_assert_true (status == 0 || status == 1);
+  g_assert_null (strstr (err, " must be a "));
+  g_assert_nonnull (strstr (out, "socket ("));
+  if (number->shows != NULL)
+    {
+      g_autoptr(GString) shows = g_string_new (number->shows);
+
+      g_string_replace (shows, "ADDR", address, 0);
+      g_assert_true (g_regex_match_simple (shows->str, out, G_REGEX_MULTILINE, 0));
+    }
+}
+
+/* Every numeric option refuses what is not a number in its range, and
+ * runs with its largest value. */
+static void
+test_cli_numbers (void)
+{
+  static const char *bad_whole[] = { "abc", "7x", "-1", "nan", "inf", "+1", "1.5", " 1", "0x10", "", NULL };
+  static const char *bad_seconds[] = { "abc", "7x", "-1", "nan", "inf", "+1", "1e999", " 1", "0x10", "", "1,5",
+                                       NULL };
+  static const char *spanish[] = { "LANGUAGE=es", NULL };
+  g_autofree char *address = g_strdup_printf ("127.%d.%d.%d", g_test_rand_int_range (1, 255),
+                                              g_test_rand_int_range (0, 256), g_test_rand_int_range (1, 255));
+  g_autofree char *text = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  guint16 closed;
+
+  close (listening_socket (&closed));
+  port = g_strdup_printf ("%u", closed);
+  text = g_strdup_printf ("[Endpoint 1]\nName=Client\nKind=tcp-client\nport=%u\n", closed);
+  file = write_temp ("client.protolab", text);
+
+  for (guint i = 0; i < G_N_ELEMENTS (whole_numbers); i++)
+    check_number (&whole_numbers[i], FALSE, bad_whole, port, address, file);
+  for (guint i = 0; i < G_N_ELEMENTS (seconds); i++)
+    check_number (&seconds[i], TRUE, bad_seconds, port, address, file);
+
+  /* In the user's language. */
+  g_assert_cmpint (run_number (&whole_numbers[2], port, address, file, "nan", spanish, &out, &err), ==, 2);
+  g_assert_true (g_str_has_prefix (err, "protolab-cli: --backlog tiene que ser un número entero de 0 a 65535, "
+                                        "no «nan»\n"));
+  remove_temp (file);
+}
+
 /* Lines typed on standard input are sent one by one; the end of input
  * half-closes the connection. */
 static void
@@ -567,51 +846,35 @@ test_cli_stdin (void)
 static void
 test_cli_explain (void)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
+  static const struct {
+    const char *name;
+    const char *language;
+    int         status;
+    const char *says[2];
+  } cases[] = {
+    { "accept", "en", 0, { "accept ()\n", "When it waits" } },
+    { "g_socket_accept", "en", 0, { "In GLib", NULL } },
+    { "econnrefused", "en", 0, { "ECONNREFUSED\n", "What to try" } },
+    { "--list", "en", 0, { "\ng_socket_receive_message\n", "\nEAI_NONAME\n" } },
+    { "frobnicate", "en", 1, { "frobnicate", NULL } },
+    { NULL, "en", 2, { NULL, NULL } },
+    { "EADDRINUSE", "es", 0, { "Qué probar", "SO_REUSEADDR" } },
+  };
 
-  g_assert_cmpint (run_cli (&out, &err, "explain", "accept", NULL), ==, 0);
-  g_assert_true (g_str_has_prefix (out, "accept ()\n"));
-  g_assert_nonnull (strstr (out, "When it waits"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *argv[] = { cli_path (), "explain", cases[i].name, NULL };
+      g_autofree char *env_language = g_strconcat ("LANGUAGE=", cases[i].language, NULL);
+      const char *env[] = { env_language, NULL };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status;
 
-  g_assert_cmpint (run_cli (&out, &err, "explain", "g_socket_accept", NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "In GLib"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run_cli (&out, &err, "explain", "econnrefused", NULL), ==, 0);
-  g_assert_true (g_str_has_prefix (out, "ECONNREFUSED\n"));
-  g_assert_nonnull (strstr (out, "What to try"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run_cli (&out, &err, "explain", "--list", NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "\ng_socket_receive_message\n"));
-  g_assert_nonnull (strstr (out, "\nEAI_NONAME\n"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run_cli (&out, &err, "explain", "frobnicate", NULL), ==, 1);
-  g_assert_nonnull (strstr (err, "frobnicate"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run_cli (&out, &err, "explain", NULL), ==, 2);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  {
-    const char *argv[] = { cli_path (), "explain", "EADDRINUSE", NULL };
-    const char *env[] = { "LANGUAGE=es", NULL };
-    int status;
-
-    lab_test_run (argv, env, &out, &err, &status);
-    g_assert_cmpint (status, ==, 0);
-    g_assert_nonnull (strstr (out, "Qué probar"));
-    g_assert_nonnull (strstr (out, "SO_REUSEADDR"));
-  }
+      lab_test_run (argv, env, &out, &err, &status);
+      g_assert_cmpint (status, ==, cases[i].status);
+      for (guint j = 0; j < G_N_ELEMENTS (cases[i].says) && cases[i].says[j] != NULL; j++)
+        g_assert_nonnull (strstr (status == 0 ? out : err, cases[i].says[j]));
+    }
 }
 
 int
@@ -628,12 +891,16 @@ main (int   argc,
   g_test_add_func ("/cli/refused", test_cli_refused);
   g_test_add_func ("/cli/sigterm", test_cli_sigterm);
   g_test_add_func ("/cli/duration", test_cli_duration);
+  g_test_add_func ("/cli/numbers", test_cli_numbers);
   g_test_add_func ("/cli/jsonl", test_cli_jsonl);
   g_test_add_func ("/cli/explain", test_cli_explain);
   g_test_add_func ("/cli/escapes", test_cli_escapes);
   g_test_add_func ("/cli/stdin", test_cli_stdin);
   g_test_add_func ("/cli/run", test_cli_run);
   g_test_add_func ("/cli/run-malformed", test_cli_run_malformed);
+  g_test_add_func ("/cli/run-escapes", test_cli_run_escapes);
+  g_test_add_func ("/cli/run-escapes-errors", test_cli_run_escapes_errors);
+  g_test_add_func ("/cli/run-invalid-endpoint", test_cli_run_invalid_endpoint);
   g_test_add_func ("/cli/code", test_cli_code);
 
   return g_test_run ();

@@ -36,8 +36,9 @@ lab_cli_code (int    argc,
     return 2;
   if (language_name != NULL && !lab_code_language_from_string (language_name, &language))
     {
+      g_autofree char *given = lab_cli_escape (language_name);
       g_autofree char *message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"),
-                                                  language_name, "language", "python, c");
+                                                  given, "language", "python, c");
       lab_cli_usage_error ("code", message);
       return 2;
     }
@@ -60,12 +61,14 @@ lab_cli_code (int    argc,
 
   if (!found)
     {
+      g_autofree char *file = lab_cli_escape (argv[1]);
+      g_autofree char *name = endpoint_name != NULL ? lab_cli_escape (endpoint_name) : NULL;
       /* Translators: %s is the name of an endpoint asked for with --endpoint. */
-      g_autofree char *message = endpoint_name != NULL
-        ? g_strdup_printf (_("The experiment has no endpoint named “%s”"), endpoint_name)
+      g_autofree char *message = name != NULL
+        ? g_strdup_printf (_("The experiment has no endpoint named “%s”"), name)
         : g_strdup (_("The experiment has no endpoint"));
 
-      g_printerr ("protolab-cli: %s: %s\n", argv[1], message);
+      g_printerr ("protolab-cli: %s: %s\n", file, message);
       return 1;
     }
 
@@ -118,7 +121,7 @@ lab_cli_explain (int    argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      lab_cli_usage_error ("explain", error->message);
+      lab_cli_option_error ("explain", error);
       return 2;
     }
 
@@ -146,9 +149,10 @@ lab_cli_explain (int    argc,
 
     if (explanation == NULL)
       {
+        g_autofree char *given = lab_cli_escape (argv[1]);
         /* Translators: %s is a name given to explain that is neither a call nor an error the lab knows. */
         g_autofree char *message = g_strdup_printf (_("“%s” is neither a call nor an error the lab knows "
-                                                      "(“protolab-cli explain --list” lists them)"), argv[1]);
+                                                      "(“protolab-cli explain --list” lists them)"), given);
 
         g_printerr ("protolab-cli: %s\n", message);
         return 1;

@@ -44,6 +44,16 @@ lab_cli_usage_error (const char *command,
   g_printerr ("protolab-cli: %s\n%s\n", message, hint);
 }
 
+/* GOption's errors quote the arguments as they were given. */
+void
+lab_cli_option_error (const char   *command,
+                      const GError *error)
+{
+  g_autofree char *message = lab_cli_escape (error->message);
+
+  lab_cli_usage_error (command, message);
+}
+
 /* A word among those an option accepts, by the enum's own nicks. */
 gboolean
 lab_cli_parse_choice (const char  *command,
@@ -67,12 +77,13 @@ lab_cli_parse_choice (const char  *command,
   if (v == NULL)
     {
       g_autoptr(GString) choices = g_string_new (NULL);
+      g_autofree char *given = lab_cli_escape (value);
       g_autofree char *message = NULL;
 
       for (guint i = 0; i < klass->n_values; i++)
         g_string_append_printf (choices, "%s%s", i > 0 ? ", " : "", klass->values[i].value_nick);
       /* Translators: “%s” is what was given to option --%s; the last %s lists the valid words. */
-      message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"), value, option, choices->str);
+      message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"), given, option, choices->str);
       lab_cli_usage_error (command, message);
       return FALSE;
     }
@@ -90,8 +101,9 @@ lab_cli_parse_format (const char   *command,
     *output = LAB_CLI_FORMAT_JSONL;
   else if (format != NULL && !g_str_equal (format, "text"))
     {
+      g_autofree char *given = lab_cli_escape (format);
       g_autofree char *message = g_strdup_printf (_("“%s” is not a value of --%s: use one of %s"),
-                                                  format, "format", "text, jsonl");
+                                                  given, "format", "text, jsonl");
       lab_cli_usage_error (command, message);
       return FALSE;
     }
@@ -134,7 +146,13 @@ lab_cli_load_experiment (const char *arg)
   LabExperiment *experiment = lab_experiment_new_from_file (file, NULL, &error);
 
   if (experiment == NULL)
-    g_printerr ("protolab-cli: %s: %s\n", arg, error->message);
+    {
+      /* The file's own text is quoted in what is wrong with it. */
+      g_autofree char *name = lab_cli_escape (arg);
+      g_autofree char *message = lab_cli_escape (error->message);
+
+      g_printerr ("protolab-cli: %s: %s\n", name, message);
+    }
 
   return experiment;
 }
@@ -160,7 +178,7 @@ lab_cli_parse_experiment_command (const char          *command,
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      lab_cli_usage_error (command, error->message);
+      lab_cli_option_error (command, error);
       return FALSE;
     }
   if (*argc != 2)
@@ -196,15 +214,15 @@ endpoint_context_new (LabCliOptions   *o,
                       LabEndpointKind  kind)
 {
   const GOptionEntry common[] = {
-    { "port", 'p', 0, G_OPTION_ARG_INT, &o->port, N_("The port (a server: 0 lets the kernel pick one)"), N_("N") },
+    { "port", 'p', 0, G_OPTION_ARG_STRING, &o->port, N_("The port (a server: 0 lets the kernel pick one)"), N_("N") },
     { "backend", 0, 0, G_OPTION_ARG_STRING, &o->backend, N_("Which calls to make: posix (the BSD calls) or gio (GSocket)"), "gio|posix" },
-    { "buffer", 0, 0, G_OPTION_ARG_INT, &o->buffer, N_("How many bytes each recv asks for (default 1024)"), N_("BYTES") },
-    { "rcvbuf", 0, 0, G_OPTION_ARG_INT, &o->rcvbuf, N_("Set SO_RCVBUF, the kernel’s receive buffer"), N_("BYTES") },
-    { "sndbuf", 0, 0, G_OPTION_ARG_INT, &o->sndbuf, N_("Set SO_SNDBUF, the kernel’s send buffer"), N_("BYTES") },
-    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &o->duration, N_("Stop after this many seconds"), N_("SECONDS") },
+    { "buffer", 0, 0, G_OPTION_ARG_STRING, &o->buffer, N_("How many bytes each recv asks for (default 1024)"), N_("BYTES") },
+    { "rcvbuf", 0, 0, G_OPTION_ARG_STRING, &o->rcvbuf, N_("Set SO_RCVBUF, the kernel’s receive buffer"), N_("BYTES") },
+    { "sndbuf", 0, 0, G_OPTION_ARG_STRING, &o->sndbuf, N_("Set SO_SNDBUF, the kernel’s send buffer"), N_("BYTES") },
+    { "duration", 0, 0, G_OPTION_ARG_STRING, &o->duration, N_("Stop after this many seconds"), N_("SECONDS") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &o->format, N_("How to print the timeline: text or jsonl"), "text|jsonl" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Record everything, print only the closing summary"), NULL },
-    { "max-events", 0, 0, G_OPTION_ARG_INT, &o->max_events, N_("How many events the timeline keeps"), N_("N") },
+    { "max-events", 0, 0, G_OPTION_ARG_STRING, &o->max_events, N_("How many events the timeline keeps"), N_("N") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, N_("The endpoint’s name in the timeline"), N_("NAME") },
     { NULL }
   };
@@ -212,17 +230,17 @@ endpoint_context_new (LabCliOptions   *o,
     { "bind", 'b', 0, G_OPTION_ARG_STRING, &o->bind, N_("The address to bind (default 127.0.0.1)"), N_("ADDRESS") },
     { "behaviour", 0, 0, G_OPTION_ARG_STRING, &o->behaviour, N_("What to do with what arrives"), "echo|upper|time|discard|manual" },
     { "reuseaddr", 0, 0, G_OPTION_ARG_NONE, &o->reuseaddr, N_("Set SO_REUSEADDR before bind"), NULL },
-    { "max-connections", 0, 0, G_OPTION_ARG_INT, &o->max_connections, N_("Serve this many connections (UDP: datagrams), then stop"), N_("N") },
+    { "max-connections", 0, 0, G_OPTION_ARG_STRING, &o->max_connections, N_("Serve this many connections (UDP: datagrams), then stop"), N_("N") },
     { "stdin", 0, 0, G_OPTION_ARG_NONE, &o->use_stdin, N_("Send each line typed to every client (with --behaviour manual)"), NULL },
     { "framing", 0, 0, G_OPTION_ARG_STRING, &o->framing, N_("How bytes become messages"), "raw|lines|length|fixed" },
-    { "fixed-size", 0, 0, G_OPTION_ARG_INT, &o->fixed_size, N_("The message size of fixed framing"), N_("BYTES") },
+    { "fixed-size", 0, 0, G_OPTION_ARG_STRING, &o->fixed_size, N_("The message size of fixed framing"), N_("BYTES") },
     { "quit-message", 0, 0, G_OPTION_ARG_STRING, &o->quit_message, N_("A message that ends a client’s connection, such as bye"), N_("TEXT") },
     { NULL }
   };
   const GOptionEntry tcp_server_entries[] = {
     { "model", 0, 0, G_OPTION_ARG_STRING, &o->model, N_("How clients are served"), "iterative|threads|loop" },
-    { "backlog", 0, 0, G_OPTION_ARG_INT, &o->backlog, N_("listen ()’s backlog (default 5)"), N_("N") },
-    { "max-clients", 0, 0, G_OPTION_ARG_INT, &o->max_clients, N_("Serve at most this many clients at once"), N_("N") },
+    { "backlog", 0, 0, G_OPTION_ARG_STRING, &o->backlog, N_("listen ()’s backlog (default 5)"), N_("N") },
+    { "max-clients", 0, 0, G_OPTION_ARG_STRING, &o->max_clients, N_("Serve at most this many clients at once"), N_("N") },
     { "nodelay", 0, 0, G_OPTION_ARG_NONE, &o->nodelay, N_("Set TCP_NODELAY on each connection"), NULL },
     { NULL }
   };
@@ -232,10 +250,10 @@ endpoint_context_new (LabCliOptions   *o,
     { "send", 0, 0, G_OPTION_ARG_STRING, &o->send, N_("Text to send (\\n, \\r, \\t, \\xHH stand for bytes)"), N_("TEXT") },
     { "send-hex", 0, 0, G_OPTION_ARG_STRING, &o->send_hex, N_("Bytes to send, in hexadecimal"), N_("HEX") },
     { "stdin", 0, 0, G_OPTION_ARG_NONE, &o->use_stdin, N_("Send each line typed"), NULL },
-    { "expect-bytes", 0, 0, G_OPTION_ARG_INT64, &o->expect_bytes, N_("Close once this many bytes have arrived"), N_("N") },
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o->timeout, N_("Give up connecting, or waiting for data, after this long"), N_("SECONDS") },
+    { "expect-bytes", 0, 0, G_OPTION_ARG_STRING, &o->expect_bytes, N_("Close once this many bytes have arrived"), N_("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_STRING, &o->timeout, N_("Give up connecting, or waiting for data, after this long"), N_("SECONDS") },
     { "local-address", 0, 0, G_OPTION_ARG_STRING, &o->local_address, N_("Bind this address before connecting"), N_("ADDRESS") },
-    { "local-port", 0, 0, G_OPTION_ARG_INT, &o->local_port, N_("Bind this port before connecting, instead of an ephemeral one"), N_("N") },
+    { "local-port", 0, 0, G_OPTION_ARG_STRING, &o->local_port, N_("Bind this port before connecting, instead of an ephemeral one"), N_("N") },
     { NULL }
   };
   const GOptionEntry tcp_client_entries[] = {
@@ -284,13 +302,14 @@ lab_cli_options_parse (LabCliOptions    *options,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      lab_cli_usage_error (command, error->message);
+      lab_cli_option_error (command, error);
       return FALSE;
     }
   if (argc > 1)
     {
+      g_autofree char *given = lab_cli_escape (argv[1]);
       /* Translators: %s is an argument that was not expected. */
-      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”"), argv[1]);
+      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”"), given);
 
       lab_cli_usage_error (command, message);
       return FALSE;
@@ -299,37 +318,54 @@ lab_cli_options_parse (LabCliOptions    *options,
   return TRUE;
 }
 
-/* The numbers, each in its range, and at most one thing to send. */
+/* The numbers, each to its setting and within the setting's range. */
 static gboolean
-check_numbers (LabCliOptions *o,
-               const char    *command,
-               gboolean       server)
+set_numbers (LabCliOptions     *o,
+             const char        *command,
+             LabEndpointConfig *config)
 {
-  if (o->port < 0 || o->port > 65535)
-    {
-      g_autofree char *message = g_strdup_printf (_("%d is out of range: a port goes from %d to 65535"),
-                                                  o->port, server ? 0 : 1);
-      lab_cli_usage_error (command, message);
-      return FALSE;
-    }
-  if (!server && o->port == 0)
+  const struct {
+    const char *option;
+    const char *property;
+    const char *text;
+  } numbers[] = {
+    { "fixed-size", "fixed-size", o->fixed_size },
+    { "backlog", "backlog", o->backlog },
+    { "max-clients", "max-clients", o->max_clients },
+    { "buffer", "buffer-size", o->buffer },
+    { "rcvbuf", "rcvbuf", o->rcvbuf },
+    { "sndbuf", "sndbuf", o->sndbuf },
+    { "max-connections", "max-connections", o->max_connections },
+    { "expect-bytes", "expect-bytes", o->expect_bytes },
+    { "local-port", "local-port", o->local_port },
+  };
+  gboolean server = lab_endpoint_config_is_server (config);
+  guint64 events = 0;
+
+  if (!server && o->port == NULL)
     {
       lab_cli_usage_error (command, _("A client needs the server’s port: give it with --port"));
       return FALSE;
     }
-  if (o->buffer < 0 || o->backlog < 0 || o->max_clients < 0 || o->max_connections < 0 ||
-      o->rcvbuf < 0 || o->sndbuf < 0 || o->expect_bytes < 0 || o->timeout < 0 ||
-      o->duration < 0 || o->fixed_size < 0 || o->local_port < 0 || o->local_port > 65535 ||
-      o->max_events < 0)
-    {
-      lab_cli_usage_error (command, _("Numbers given to options cannot be negative"));
+  /* A server's port 0 lets the kernel pick one; a client has none to reach. */
+  if (!lab_cli_set_whole (command, "port", o->port, G_OBJECT (config), "port", server ? 0 : 1))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    if (!lab_cli_set_whole (command, numbers[i].option, numbers[i].text, G_OBJECT (config),
+                            numbers[i].property, 0))
       return FALSE;
-    }
-  if ((o->send != NULL) + (o->send_hex != NULL) + o->use_stdin > 1)
-    {
-      lab_cli_usage_error (command, _("Give only one of --send, --send-hex and --stdin"));
-      return FALSE;
-    }
+
+  lab_endpoint_config_bind_client_timeouts (config);
+  if (!lab_cli_set_seconds (command, "timeout", o->timeout, G_OBJECT (config), "connect-timeout"))
+    return FALSE;
+
+  if (o->duration != NULL &&
+      !lab_cli_parse_seconds (command, "duration", o->duration, 0, LAB_CLI_MAX_DURATION_MS, &o->duration_ms))
+    return FALSE;
+  if (o->max_events != NULL &&
+      !lab_cli_parse_whole (command, "max-events", o->max_events, 1, LAB_CLI_MAX_EVENTS, &events))
+    return FALSE;
+  o->event_limit = (guint) events;
 
   return TRUE;
 }
@@ -347,7 +383,7 @@ read_data (LabCliOptions  *o,
   return NULL;
 }
 
-/* The options that leave the configuration's own value when not given. */
+/* The words that leave the configuration's own value when not given. */
 static void
 set_given (LabCliOptions     *o,
            LabEndpointConfig *config)
@@ -356,25 +392,8 @@ set_given (LabCliOptions     *o,
     g_object_set (config, "bind-address", o->bind, NULL);
   if (o->host != NULL)
     g_object_set (config, "host", o->host, NULL);
-  if (o->fixed_size > 0)
-    g_object_set (config, "fixed-size", (guint) o->fixed_size, NULL);
-  if (o->backlog > 0)
-    g_object_set (config, "backlog", o->backlog, NULL);
-  if (o->max_clients > 0)
-    g_object_set (config, "max-clients", (guint) o->max_clients, NULL);
-  if (o->buffer > 0)
-    g_object_set (config, "buffer-size", (guint) o->buffer, NULL);
-  if (o->rcvbuf > 0)
-    g_object_set (config, "rcvbuf", o->rcvbuf, NULL);
-  if (o->sndbuf > 0)
-    g_object_set (config, "sndbuf", o->sndbuf, NULL);
-  lab_endpoint_config_bind_client_timeouts (config);
-  if (o->timeout > 0)
-    g_object_set (config, "connect-timeout", (guint) (o->timeout * 1000), NULL);
   if (o->local_address != NULL)
     g_object_set (config, "local-address", o->local_address, NULL);
-  if (o->local_port > 0)
-    g_object_set (config, "local-port", (guint) o->local_port, NULL);
   if (o->quit_message != NULL)
     g_object_set (config, "quit-message", o->quit_message, NULL);
 }
@@ -383,7 +402,7 @@ set_given (LabCliOptions     *o,
  * lab_cli_options_configure:
  *
  * Checks @options and writes them into @config, an endpoint's of the
- * command's kind; reads --format too.
+ * command's kind; reads --format, --duration and --max-events too.
  *
  * Returns: whether they make a configuration that can start, once the
  *   mistake has been said
@@ -408,9 +427,13 @@ lab_cli_options_configure (LabCliOptions     *o,
       !lab_cli_parse_choice (command, "family", o->family, LAB_TYPE_FAMILY, family_aliases, &family))
     return FALSE;
 
-  if (!lab_cli_parse_format (command, o->format, &o->output) ||
-      !check_numbers (o, command, lab_endpoint_config_is_server (config)))
+  if (!lab_cli_parse_format (command, o->format, &o->output))
     return FALSE;
+  if ((o->send != NULL) + (o->send_hex != NULL) + o->use_stdin > 1)
+    {
+      lab_cli_usage_error (command, _("Give only one of --send, --send-hex and --stdin"));
+      return FALSE;
+    }
 
   data = read_data (o, &error);
   if (error != NULL)
@@ -423,7 +446,6 @@ lab_cli_options_configure (LabCliOptions     *o,
 
   g_object_set (config,
                 "backend", backend,
-                "port", (guint) o->port,
                 "behaviour", behaviour,
                 "concurrency", model,
                 "framing", framing,
@@ -432,17 +454,17 @@ lab_cli_options_configure (LabCliOptions     *o,
                 "nodelay", o->nodelay,
                 "sendall", o->sendall,
                 "shutdown-after-send", o->shutdown_write,
-                "expect-bytes", (guint64) o->expect_bytes,
                 "udp-connect", o->udp_connect,
-                "max-connections", (guint) o->max_connections,
                 NULL);
+  if (!set_numbers (o, command, config))
+    return FALSE;
   set_given (o, config);
   if (data != NULL)
     g_object_set (config, "initial-data", data, NULL);
 
   if (!lab_endpoint_config_validate (config, &error))
     {
-      lab_cli_usage_error (command, error->message);
+      lab_cli_option_error (command, error);
       return FALSE;
     }
 
@@ -465,4 +487,17 @@ lab_cli_options_clear (LabCliOptions *o)
   g_clear_pointer (&o->local_address, g_free);
   g_clear_pointer (&o->quit_message, g_free);
   g_clear_pointer (&o->name, g_free);
+  g_clear_pointer (&o->port, g_free);
+  g_clear_pointer (&o->fixed_size, g_free);
+  g_clear_pointer (&o->backlog, g_free);
+  g_clear_pointer (&o->max_clients, g_free);
+  g_clear_pointer (&o->buffer, g_free);
+  g_clear_pointer (&o->rcvbuf, g_free);
+  g_clear_pointer (&o->sndbuf, g_free);
+  g_clear_pointer (&o->max_connections, g_free);
+  g_clear_pointer (&o->duration, g_free);
+  g_clear_pointer (&o->expect_bytes, g_free);
+  g_clear_pointer (&o->timeout, g_free);
+  g_clear_pointer (&o->local_port, g_free);
+  g_clear_pointer (&o->max_events, g_free);
 }

@@ -4,37 +4,49 @@
 
 #include "lab-endpoint.h"
 #include "lab-experiment.h"
+#include "lab-timeline.h"
 
 G_BEGIN_DECLS
 
 /* protolab-cli's parts: reading the command line (lab-cli-options.c),
- * playing a session while printing its timeline (lab-cli-run.c), and the
- * commands that print without running anything (lab-cli-commands.c). */
+ * playing a session while printing its timeline (lab-cli-run.c), the
+ * commands that print without running anything (lab-cli-commands.c),
+ * numbers read strictly (lab-cli-numbers.c), and what makes a file's text
+ * safe on a terminal (lab-cli-escape.c). */
 
 typedef enum {
   LAB_CLI_FORMAT_TEXT,
   LAB_CLI_FORMAT_JSONL,
 } LabCliFormat;
 
-/* What tcp-server, tcp-client, udp-server and udp-client are told */
+/* The longest --duration: a week, longer than any class, and within the
+ * milliseconds a GLib timeout counts (49 days). */
+#define LAB_CLI_MAX_DURATION_MS (7u * 24 * 3600 * 1000)
+
+/* The most events --max-events keeps: the timeline's store is made whole
+ * at once, and each event kept takes memory of its own. */
+#define LAB_CLI_MAX_EVENTS (5 * LAB_TIMELINE_DEFAULT_MAX_EVENTS)
+
+/* What tcp-server, tcp-client, udp-server and udp-client are told. The
+ * numbers are kept as they were given, to be read strictly. */
 typedef struct {
   char         *bind;
   char         *host;
-  int           port;
+  char         *port;
   char         *backend;
   char         *behaviour;
   char         *model;
   char         *framing;
-  int           fixed_size;
-  int           backlog;
+  char         *fixed_size;
+  char         *backlog;
   gboolean      reuseaddr;
   gboolean      nodelay;
-  int           max_clients;
-  int           buffer;
-  int           rcvbuf;
-  int           sndbuf;
-  int           max_connections;
-  double        duration;
+  char         *max_clients;
+  char         *buffer;
+  char         *rcvbuf;
+  char         *sndbuf;
+  char         *max_connections;
+  char         *duration;
   char         *format;
   gboolean      quiet;
   char         *send;
@@ -42,19 +54,49 @@ typedef struct {
   gboolean      use_stdin;
   gboolean      sendall;
   gboolean      shutdown_write;
-  gint64        expect_bytes;
-  double        timeout;
+  char         *expect_bytes;
+  char         *timeout;
   char         *family;
   char         *local_address;
-  int           local_port;
+  char         *local_port;
   gboolean      udp_connect;
   char         *quit_message;
-  int           max_events;
+  char         *max_events;
   char         *name;
 
-  /* Read from --format */
+  /* Read from --format, --duration and --max-events (0: not given) */
   LabCliFormat  output;
+  guint         duration_ms;
+  guint         event_limit;
 } LabCliOptions;
+
+char           *lab_cli_escape                   (const char          *text);
+char           *lab_cli_escape_lines             (const char          *text);
+char           *lab_cli_json_escape_controls     (const char          *line);
+
+gboolean        lab_cli_parse_whole              (const char          *command,
+                                                  const char          *option,
+                                                  const char          *text,
+                                                  guint64              min,
+                                                  guint64              max,
+                                                  guint64             *value);
+gboolean        lab_cli_parse_seconds            (const char          *command,
+                                                  const char          *option,
+                                                  const char          *text,
+                                                  guint                min_ms,
+                                                  guint                max_ms,
+                                                  guint               *ms);
+gboolean        lab_cli_set_whole                (const char          *command,
+                                                  const char          *option,
+                                                  const char          *text,
+                                                  GObject             *object,
+                                                  const char          *property,
+                                                  guint64              least);
+gboolean        lab_cli_set_seconds              (const char          *command,
+                                                  const char          *option,
+                                                  const char          *text,
+                                                  GObject             *object,
+                                                  const char          *property);
 
 GOptionContext *lab_cli_context_new              (const char          *parameter,
                                                   const char          *summary,
@@ -66,6 +108,8 @@ gboolean        lab_cli_parse_experiment_command (const char          *command,
                                                   char              ***argv);
 void            lab_cli_usage_error              (const char          *command,
                                                   const char          *message);
+void            lab_cli_option_error             (const char          *command,
+                                                  const GError        *error);
 gboolean        lab_cli_parse_choice             (const char          *command,
                                                   const char          *option,
                                                   const char          *value,

@@ -22,7 +22,7 @@ typedef struct {
   LabSession       *session;
   LabCliFormat      format;
   gboolean          quiet;
-  double            duration;
+  guint             duration_ms;    /* 0: until all have stopped */
   gboolean          name_failures;  /* several endpoints: say whose error */
   LabEndpoint      *typing_to;      /* --stdin: the endpoint lines go to */
   gboolean          sendall;
@@ -47,8 +47,16 @@ on_recorded (LabTimeline      *timeline,
   for (guint i = 0; i < n_entries; i++)
     {
       g_autoptr(LabEvent) event = lab_timeline_dup_event (timeline, entries[i].record);
-      g_autofree char *line = run->format == LAB_CLI_FORMAT_JSONL ? lab_format_jsonl (event, entries[i].end)
-                                                                  : lab_format_text (event, entries[i].end);
+      g_autofree char *line = NULL;
+
+      if (run->format == LAB_CLI_FORMAT_JSONL)
+        {
+          g_autofree char *json = lab_format_jsonl (event, entries[i].end);
+
+          line = lab_cli_json_escape_controls (json);
+        }
+      else
+        line = lab_format_text (event, entries[i].end);
 
       g_print ("%s\n", line);
     }
@@ -58,12 +66,13 @@ static void
 print_summary (LabTimeline *timeline,
                const char  *name)
 {
+  g_autofree char *escaped = lab_cli_escape (name);
   LabTimelineStats stats;
 
   lab_timeline_get_stats (timeline, &stats);
   /* Translators: the closing summary: an endpoint's name, then counts. */
   g_printerr (_("%s: %llu events recorded (%llu dropped), %llu calls, %llu bytes in, %llu bytes out\n"),
-              name, (unsigned long long) stats.events,
+              escaped, (unsigned long long) stats.events,
               (unsigned long long) stats.dropped, (unsigned long long) stats.calls,
               (unsigned long long) stats.bytes_in, (unsigned long long) stats.bytes_out);
 }
@@ -154,10 +163,13 @@ on_state_changed (LabEndpoint *endpoint,
 {
   if (lab_endpoint_get_state (endpoint) == LAB_ENDPOINT_STATE_FAILED)
     {
+      g_autofree char *message = lab_cli_escape (lab_endpoint_get_error (endpoint));
+      g_autofree char *name = lab_cli_escape (lab_endpoint_get_name (endpoint));
+
       if (run->name_failures)
-        g_printerr ("protolab-cli: %s: %s\n", lab_endpoint_get_name (endpoint), lab_endpoint_get_error (endpoint));
+        g_printerr ("protolab-cli: %s: %s\n", name, message);
       else
-        g_printerr ("protolab-cli: %s\n", lab_endpoint_get_error (endpoint));
+        g_printerr ("protolab-cli: %s\n", message);
       run->exit_status = 1;
     }
 
@@ -211,8 +223,8 @@ play (Run        *run,
   g_signal_connect (timeline, "recorded", G_CALLBACK (on_recorded), run);
   sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, run);
   sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, run);
-  if (run->duration > 0)
-    run->duration_id = g_timeout_add ((guint) (run->duration * 1000), on_duration_over, run);
+  if (run->duration_ms > 0)
+    run->duration_id = g_timeout_add (run->duration_ms, on_duration_over, run);
 
   lab_session_play (run->session);
   if (!run_over (run))
@@ -259,33 +271,71 @@ lab_cli_run_endpoint (LabEndpointKind   kind,
 
   session = lab_session_new ();
   timeline = lab_session_get_timeline (session);
-  if (options.max_events > 0)
-    lab_timeline_set_limits (timeline, (guint) options.max_events, lab_timeline_get_max_payload (timeline));
   endpoint = lab_session_add (session, kind);
   if (!lab_cli_options_configure (&options, command, lab_endpoint_get_config (endpoint)))
     return 2;
+  if (options.event_limit > 0)
+    lab_timeline_set_limits (timeline, options.event_limit, lab_timeline_get_max_payload (timeline));
   lab_endpoint_set_name (endpoint, options.name != NULL ? options.name : command);
 
   run.session = session;
   run.format = options.output;
   run.quiet = options.quiet;
-  run.duration = options.duration;
+  run.duration_ms = options.duration_ms;
   run.typing_to = options.use_stdin ? endpoint : NULL;
   run.sendall = options.sendall;
   return play (&run, lab_endpoint_get_name (endpoint));
 }
 
+/* What the file says, escaped: a file is anybody's, and its text must not
+ * drive the terminal. */
 static void
 print_experiment (LabExperiment *experiment)
 {
   const char *const *steps = lab_experiment_get_steps (experiment);
+  g_autofree char *title = lab_cli_escape (lab_experiment_get_title (experiment));
+  g_autofree char *notes = lab_cli_escape_lines (lab_experiment_get_notes (experiment));
 
-  if (lab_experiment_get_title (experiment)[0] != '\0')
-    g_printerr ("# %s\n", lab_experiment_get_title (experiment));
-  if (lab_experiment_get_notes (experiment)[0] != '\0')
-    g_printerr ("%s\n", lab_experiment_get_notes (experiment));
+  if (title[0] != '\0')
+    g_printerr ("# %s\n", title);
+  if (notes[0] != '\0')
+    g_printerr ("%s\n", notes);
   for (guint i = 0; steps[i] != NULL; i++)
-    g_printerr ("  %u. %s\n", i + 1, steps[i]);
+    {
+      g_autofree char *step = lab_cli_escape (steps[i]);
+
+      g_printerr ("  %u. %s\n", i + 1, step);
+    }
+}
+
+/* An endpoint that Play starts but that cannot start makes no call and
+ * changes no state: the run would wait for it for ever, and say nothing.
+ * The file cannot be used as it is: say whose setting is wrong first. */
+static gboolean
+check_endpoints (LabExperiment *experiment,
+                 GListModel    *endpoints,
+                 const char    *arg)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+      g_autoptr(GError) error = NULL;
+
+      if (!lab_experiment_get_autostart (experiment, i) ||
+          lab_endpoint_config_validate (lab_endpoint_get_config (endpoint), &error))
+        continue;
+
+      {
+        g_autofree char *file = lab_cli_escape (arg);
+        g_autofree char *name = lab_cli_escape (lab_endpoint_get_name (endpoint));
+        g_autofree char *message = lab_cli_escape (error->message);
+
+        g_printerr ("protolab-cli: %s: %s: %s\n", file, name, message);
+        return FALSE;
+      }
+    }
+
+  return TRUE;
 }
 
 /* protolab-cli run FILE|LESSON: an experiment's endpoints, all of them. */
@@ -297,13 +347,14 @@ lab_cli_run_experiment (int    argc,
   g_autoptr(LabSession) session = NULL;
   g_autofree char *backend_name = NULL;
   g_autofree char *format = NULL;
+  g_autofree char *duration = NULL;
   const char *const *warnings;
   GListModel *endpoints;
   Run run = { .name_failures = TRUE };
   int backend = -1;
   const GOptionEntry entries[] = {
     { "backend", 0, 0, G_OPTION_ARG_STRING, &backend_name, N_("Make every endpoint use these calls: posix or gio"), "gio|posix" },
-    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &run.duration, N_("Stop after this many seconds"), N_("SECONDS") },
+    { "duration", 0, 0, G_OPTION_ARG_STRING, &duration, N_("Stop after this many seconds"), N_("SECONDS") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("How to print the timeline: text or jsonl"), "text|jsonl" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &run.quiet, N_("Record everything, print only the closing summary"), NULL },
     { NULL }
@@ -316,18 +367,21 @@ lab_cli_run_experiment (int    argc,
   if (!lab_cli_parse_choice ("run", "backend", backend_name, LAB_TYPE_BACKEND_KIND, NULL, &backend) ||
       !lab_cli_parse_format ("run", format, &run.format))
     return 2;
-  if (run.duration < 0)
-    {
-      lab_cli_usage_error ("run", _("Numbers given to options cannot be negative"));
-      return 2;
-    }
+  if (duration != NULL &&
+      !lab_cli_parse_seconds ("run", "duration", duration, 0, LAB_CLI_MAX_DURATION_MS, &run.duration_ms))
+    return 2;
 
   experiment = lab_cli_load_experiment (argv[1]);
   if (experiment == NULL)
     return 1;
   warnings = lab_experiment_get_warnings (experiment);
   for (guint i = 0; warnings[i] != NULL; i++)
-    g_printerr ("protolab-cli: %s: %s\n", argv[1], warnings[i]);
+    {
+      g_autofree char *file = lab_cli_escape (argv[1]);
+      g_autofree char *warning = lab_cli_escape (warnings[i]);
+
+      g_printerr ("protolab-cli: %s: %s\n", file, warning);
+    }
   if (!run.quiet)
     print_experiment (experiment);
 
@@ -340,6 +394,8 @@ lab_cli_run_experiment (int    argc,
 
       g_object_set (lab_endpoint_get_config (endpoint), "backend", backend, NULL);
     }
+  if (!check_endpoints (experiment, endpoints, argv[1]))
+    return 1;
 
   run.session = session;
   return play (&run, argv[1]);

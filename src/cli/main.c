@@ -79,7 +79,9 @@ main (int   argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("protolab-cli: %s\n", error->message);
+      g_autofree char *message = lab_cli_escape (error->message);
+
+      g_printerr ("protolab-cli: %s\n", message);
       return 2;
     }
 
@@ -93,9 +95,10 @@ main (int   argc,
     g_printerr ("protolab-cli: %s\n", _("Say which command to run: tcp-server, tcp-client, udp-server or udp-client"));
   else
     {
+      g_autofree char *given = lab_cli_escape (argv[1]);
       /* Translators: %s is a word given as a command that is not one. */
       g_autofree char *message = g_strdup_printf (_("“%s” is not a command: use tcp-server, tcp-client, "
-                                                    "udp-server or udp-client"), argv[1]);
+                                                    "udp-server or udp-client"), given);
       g_printerr ("protolab-cli: %s\n", message);
     }
   g_printerr ("%s\n", _("Try “protolab-cli --help”."));
