@@ -25,6 +25,8 @@ struct _LabEndpoint
   LabEndpointState   state;
   char              *error;
   const char        *waiting_call;
+  const char        *waiting_call_before;
+  gboolean           in_batch;
   char              *address;
   guint16            port;
   gboolean           listening;
@@ -193,7 +195,8 @@ set_waiting_call (LabEndpoint *self,
     return;
 
   self->waiting_call = call;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_CALL]);
+  if (!self->in_batch)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_CALL]);
 }
 
 static void
@@ -388,10 +391,9 @@ on_recorded (LabTimeline      *timeline,
 {
   LabConnection *last = NULL;
 
-  /* What a batch changes is told once, at its end: a flood changes the
-   * call waited in thousands of times a batch. */
   g_object_ref (self);
-  g_object_freeze_notify (G_OBJECT (self));
+  self->waiting_call_before = self->waiting_call;
+  self->in_batch = TRUE;
 
   for (guint i = 0; i < n_entries; i++)
     {
@@ -424,7 +426,11 @@ on_recorded (LabTimeline      *timeline,
   if (last != NULL)
     lab_connection_notify_changes (last);
 
-  g_object_thaw_notify (G_OBJECT (self));
+  /* The call waited in is told once a batch, if it changed: a flood changes
+   * it thousands of times a batch. States are told as they change. */
+  self->in_batch = FALSE;
+  if (self->waiting_call != self->waiting_call_before)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_CALL]);
   g_object_unref (self);
 }
 
