@@ -26,6 +26,7 @@ struct _LabEndpoint
   char              *error;
   const char        *waiting_call;
   const char        *waiting_call_before;
+  LabEndpointState   state_told;
   gboolean           in_batch;
   char              *address;
   guint16            port;
@@ -180,10 +181,19 @@ static void
 set_state (LabEndpoint      *self,
            LabEndpointState  state)
 {
-  if (self->state == state)
+  LabEndpointState old = self->state;
+
+  if (old == state)
     return;
 
   self->state = state;
+  /* An event loop goes from running to waiting in poll () and back at
+   * every call: within a batch, that is told once, at its end. */
+  if (self->in_batch && (old == LAB_ENDPOINT_STATE_RUNNING || old == LAB_ENDPOINT_STATE_WAITING) &&
+      (state == LAB_ENDPOINT_STATE_RUNNING || state == LAB_ENDPOINT_STATE_WAITING))
+    return;
+
+  self->state_told = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
@@ -427,10 +437,16 @@ on_recorded (LabTimeline      *timeline,
     lab_connection_notify_changes (last);
 
   /* The call waited in is told once a batch, if it changed: a flood changes
-   * it thousands of times a batch. States are told as they change. */
+   * it thousands of times a batch. So is going from running to waiting and
+   * back; other states are told as they change. */
   self->in_batch = FALSE;
   if (self->waiting_call != self->waiting_call_before)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_CALL]);
+  if (self->state != self->state_told)
+    {
+      self->state_told = self->state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
   g_object_unref (self);
 }
 
