@@ -68,9 +68,19 @@ struct _Recorder
   GQueue           full;
   Chunk           *reading;
 
-  /* The main context's side: chunks taken, still to be read */
+  /* The main context's side: chunks taken, still to be read, and the rows
+   * of the blocking calls still open, counted from the first row ever: a
+   * thread makes one call at a time, so a recorder has mostly one */
   GQueue           taken;
+  GArray          *open_calls;   /* OpenCall */
 };
+
+typedef struct {
+  guint16  endpoint_id;
+  guint16  run;
+  guint16  thread;
+  guint64  row;
+} OpenCall;
 
 struct _LabTimeline
 {
@@ -104,7 +114,6 @@ struct _LabTimeline
   guint         head;
   guint         len;
   guint         payload_first;  /* the first stored record that may still have bytes */
-  GHashTable   *open_calls;     /* endpoint, run, thread → the row of its blocking call, counted from the first ever */
   guint64       rows_base;      /* how many rows have left the store, ever */
   /* Records are ordered by the number their thread took; rows are numbered
    * from 1 without the ends of calls, and with a gap where records were
@@ -114,6 +123,7 @@ struct _LabTimeline
   /* A flush's own arrays, kept from one to the next: a batch is often
    * large, and alike in size to the one before */
   GPtrArray    *batch;
+  GPtrArray    *batch_from;     /* the recorder of each record of the batch */
   GArray       *entries;
   GArray       *rows;
   gboolean      flushing;
@@ -199,6 +209,7 @@ recorder_unref (gpointer data)
 
   g_queue_clear_full (&rec->full, g_free);
   g_queue_clear_full (&rec->taken, g_free);
+  g_array_unref (rec->open_calls);
   g_free (rec->tail);
   g_mutex_clear (&rec->lock);
   g_free (rec);
@@ -210,11 +221,16 @@ typedef struct {
   Recorder  *last;
 } ThreadRecorders;
 
+/* Found at every record: in the thread's own storage, for speed, and
+ * registered with GLib too, so that a thread's end closes its recorders. */
+static __thread ThreadRecorders *thread_recorders_fast;
+
 static void
 thread_recorders_free (gpointer data)
 {
   ThreadRecorders *t = data;
 
+  thread_recorders_fast = NULL;
   for (guint i = 0; i < t->recorders->len; i++)
     g_atomic_int_set (&((Recorder *) t->recorders->pdata[i])->closed, TRUE);
   g_ptr_array_unref (t->recorders);
@@ -226,7 +242,7 @@ static GPrivate thread_recorders = G_PRIVATE_INIT (thread_recorders_free);
 static Recorder *
 recorder_for_thread (LabTimeline *self)
 {
-  ThreadRecorders *t = g_private_get (&thread_recorders);
+  ThreadRecorders *t = thread_recorders_fast;
   Recorder *rec;
 
   if (G_LIKELY (t != NULL && t->last != NULL && t->last->timeline_id == self->id))
@@ -237,6 +253,7 @@ recorder_for_thread (LabTimeline *self)
       t = g_new0 (ThreadRecorders, 1);
       t->recorders = g_ptr_array_new_with_free_func (recorder_unref);
       g_private_set (&thread_recorders, t);
+      thread_recorders_fast = t;
     }
 
   for (guint i = 0; i < t->recorders->len; i++)
@@ -259,6 +276,7 @@ recorder_for_thread (LabTimeline *self)
   rec->timeline = self;
   rec->timeline_id = self->id;
   rec->busy_low = G_MAXUINT64;
+  rec->open_calls = g_array_new (FALSE, FALSE, sizeof (OpenCall));
 
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->recorders, recorder_ref (rec));
@@ -527,7 +545,8 @@ heap_down (Cursor **heap,
 static void
 gather (GPtrArray *recorders,
         guint64    watermark,
-        GPtrArray *batch)
+        GPtrArray *batch,
+        GPtrArray *from_recorders)
 {
   g_autofree Cursor *cursors = g_new0 (Cursor, recorders->len);
   g_autofree Cursor **heap = g_new0 (Cursor *, recorders->len);
@@ -556,6 +575,7 @@ gather (GPtrArray *recorders,
         break;
 
       g_ptr_array_add (batch, (gpointer) next);
+      g_ptr_array_add (from_recorders, c->rec);
       c->chunk->consumed++;
       if (cursor_peek (c) == NULL)
         heap[0] = heap[--n];
@@ -631,14 +651,6 @@ ring_find (LabTimeline *self,
   return G_MAXUINT;
 }
 
-/* A thread makes one call at a time: the blocking call of a thread that
- * has not returned is known by the thread. */
-static gpointer
-open_call_key (const LabRecord *record)
-{
-  return GSIZE_TO_POINTER ((gsize) record->endpoint_id << 32 | (gsize) record->run << 16 | record->thread);
-}
-
 /* The end of a blocking call, onto the call as it began: the row keeps its
  * place and its number. */
 static void
@@ -652,22 +664,51 @@ apply_end (LabRecord       *call,
   call->flags &= ~LAB_RECORD_END;
 }
 
+static guint
+open_call_find (Recorder        *rec,
+                const LabRecord *record)
+{
+  for (guint i = 0; i < rec->open_calls->len; i++)
+    {
+      OpenCall *call = &g_array_index (rec->open_calls, OpenCall, i);
+
+      if (call->thread == record->thread && call->endpoint_id == record->endpoint_id && call->run == record->run)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+static void
+open_call_add (Recorder        *rec,
+               const LabRecord *record,
+               guint64          row)
+{
+  OpenCall call = { record->endpoint_id, record->run, record->thread, row };
+  guint at = open_call_find (rec, record);
+
+  if (at != G_MAXUINT)
+    g_array_index (rec->open_calls, OpenCall, at) = call;
+  else
+    g_array_append_val (rec->open_calls, call);
+}
+
 /* Where the call that @end ends is in the store, from @from on, or
- * G_MAXUINT; the thread's call is no longer open once it is found there,
- * or once it is known to be gone. */
+ * G_MAXUINT: the open call of the thread that recorded it. The call is no
+ * longer open once it is found there, or once it is known to be gone. */
 static guint
 find_open_call (LabTimeline *self,
+                Recorder    *rec,
                 LabRecord   *end,
                 guint        from)
 {
-  gpointer value;
+  guint at = open_call_find (rec, end);
   guint64 row;
   guint position = G_MAXUINT;
 
-  if (!g_hash_table_lookup_extended (self->open_calls, open_call_key (end), NULL, &value))
+  if (at == G_MAXUINT)
     return G_MAXUINT;
 
-  row = GPOINTER_TO_SIZE (value);
+  row = g_array_index (rec->open_calls, OpenCall, at).row;
   if (row >= self->rows_base && row - self->rows_base < self->len)
     {
       position = row - self->rows_base;
@@ -675,7 +716,7 @@ find_open_call (LabTimeline *self,
       end->seq = ring_at (self, position)->seq;
     }
   if (position == G_MAXUINT || position >= from)
-    g_hash_table_remove (self->open_calls, open_call_key (end));
+    g_array_remove_index_fast (rec->open_calls, at);
   return position != G_MAXUINT && position >= from ? position : G_MAXUINT;
 }
 
@@ -759,6 +800,7 @@ number_batch (LabTimeline *self,
 static void
 store_batch (LabTimeline *self,
              GPtrArray   *batch,
+             GPtrArray   *from,
              guint       *rows)
 {
   guint added = 0, drop_old, drop_new, old_len, skipped = 0;
@@ -789,7 +831,7 @@ store_batch (LabTimeline *self,
       rows[i] = G_MAXUINT;
       if (!lab_record_has (record, LAB_RECORD_END))
         continue;
-      position = find_open_call (self, record, 0);
+      position = find_open_call (self, from->pdata[i], record, 0);
       if (position == G_MAXUINT || position >= old_len)
         continue;
       apply_end (ring_at (self, position), record);
@@ -809,7 +851,7 @@ store_batch (LabTimeline *self,
 
       if (lab_record_has (record, LAB_RECORD_END))
         {
-          if (rows[i] == G_MAXUINT && (rows[i] = find_open_call (self, record, old_len)) != G_MAXUINT)
+          if (rows[i] == G_MAXUINT && (rows[i] = find_open_call (self, from->pdata[i], record, old_len)) != G_MAXUINT)
             apply_end (ring_at (self, rows[i]), record);
           continue;
         }
@@ -820,7 +862,7 @@ store_batch (LabTimeline *self,
         }
       *ring_at (self, self->len) = *record;
       if (lab_record_has (record, LAB_RECORD_BLOCKING) && !lab_record_has (record, LAB_RECORD_FINISHED))
-        g_hash_table_insert (self->open_calls, open_call_key (record), GSIZE_TO_POINTER (self->rows_base + self->len));
+        open_call_add (from->pdata[i], record, self->rows_base + self->len);
       self->len++;
     }
 
@@ -879,7 +921,8 @@ lab_timeline_flush (LabTimeline *self)
 
   watermark = take_chunks (self, recorders);
   g_ptr_array_set_size (batch, 0);
-  gather (recorders, watermark, batch);
+  g_ptr_array_set_size (self->batch_from, 0);
+  gather (recorders, watermark, batch, self->batch_from);
 
   if (batch->len > 0)
     {
@@ -891,7 +934,7 @@ lab_timeline_flush (LabTimeline *self)
       entries = (LabTimelineEntry *) self->entries->data;
       rows = (guint *) self->rows->data;
       number_batch (self, batch);
-      store_batch (self, batch, rows);
+      store_batch (self, batch, self->batch_from, rows);
 
       /* The stream carries every record whole, bytes included; the end of
        * a call as the row of the call, when it is there ... */
@@ -1269,8 +1312,8 @@ lab_timeline_finalize (GObject *object)
   g_ptr_array_unref (self->pool);
   g_ptr_array_unref (self->old_arenas);
   g_hash_table_unref (self->run_names);
-  g_hash_table_unref (self->open_calls);
   g_ptr_array_unref (self->batch);
+  g_ptr_array_unref (self->batch_from);
   g_array_unref (self->entries);
   g_array_unref (self->rows);
   lab_arena_free (self->payload);
@@ -1328,8 +1371,8 @@ lab_timeline_init (LabTimeline *self)
   self->pool = g_ptr_array_new_with_free_func (g_free);
   self->old_arenas = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_arena_free);
   self->run_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  self->open_calls = g_hash_table_new (NULL, NULL);
   self->batch = g_ptr_array_new ();
+  self->batch_from = g_ptr_array_new ();
   self->entries = g_array_new (FALSE, FALSE, sizeof (LabTimelineEntry));
   self->rows = g_array_new (FALSE, FALSE, sizeof (guint));
   self->next_row_seq = 1;

@@ -29,7 +29,8 @@ record_init (LabRecord       *record,
   record->endpoint_id = src->endpoint_id;
   record->run = src->generation;
   record->thread = thread;
-  record->begin_us = lab_timeline_now (src->timeline);
+  if (kind != LAB_EVENT_CALL || thread == 0)
+    record->begin_us = lab_timeline_now (src->timeline);
   if (s != NULL)
     {
       record->fd = s->fd;
@@ -73,6 +74,7 @@ lab_call_new (LabWorker *w,
 
   w->call_open = TRUE;
   record_init (record, &w->run->source, LAB_EVENT_CALL, w->index, s);
+  /* Its time is when it begins, taken then. */
   record->op = op;
   record->call = call;
   /* A call that may wait is shown while it waits; on a non-blocking socket
