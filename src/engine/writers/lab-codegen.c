@@ -352,18 +352,6 @@ header (Gen        *g,
   blank (g);
 }
 
-static gboolean
-is_server (Gen *g)
-{
-  return lab_endpoint_kind_is_server (g->c->kind);
-}
-
-static gboolean
-is_tcp (Gen *g)
-{
-  return lab_endpoint_kind_is_tcp (g->c->kind);
-}
-
 /* Seconds, as Python's settimeout () takes them. */
 static char *
 seconds (guint ms)
@@ -414,12 +402,13 @@ py_constants (Gen *g)
   if (c->kind == LAB_ENDPOINT_TCP_SERVER && g->concurrency != LAB_CONCURRENCY_ITERATIVE && c->max_clients > 0)
     put_commented_take (g, g_strdup_printf ("MAX_CLIENTS = %u", c->max_clients),
                    _("clients served at the same time, at most"));
-  if (is_server (g) && c->max_connections > 0)
+  if (lab_endpoint_kind_is_server (c->kind) && c->max_connections > 0)
     put_commented_take (g, g_strdup_printf ("MAX_CONNECTIONS = %u", c->max_connections),
-                   is_tcp (g) ? _("clients served in all; then the server ends")
-                              : _("datagrams answered in all; then the server ends"));
+                   lab_endpoint_kind_is_tcp (c->kind)
+                   ? _("clients served in all; then the server ends")
+                   : _("datagrams answered in all; then the server ends"));
 
-  if (!is_server (g))
+  if (!lab_endpoint_kind_is_server (c->kind))
     {
       if (c->initial_data != NULL)
         {
@@ -441,7 +430,7 @@ py_constants (Gen *g)
 
           put_printf (g, "LOCAL = (%s, %u)", literal, c->local_port);
         }
-      if (c->connect_timeout > 0 && is_tcp (g))
+      if (c->connect_timeout > 0 && lab_endpoint_kind_is_tcp (c->kind))
         {
           g_autofree char *s = seconds (c->connect_timeout);
 
@@ -474,7 +463,7 @@ py_imports (Gen *g)
   if ((c->kind == LAB_ENDPOINT_TCP_SERVER && g->concurrency == LAB_CONCURRENCY_THREADS) ||
       ((g->manual && !loop) || g->keyboard))
     put (g, "import threading");
-  if (is_server (g) && c->behaviour == LAB_BEHAVIOUR_TIME)
+  if (lab_endpoint_kind_is_server (c->kind) && c->behaviour == LAB_BEHAVIOUR_TIME)
     put (g, "import time");
   blank (g);
 }
@@ -486,7 +475,7 @@ py_options (Gen        *g,
 {
   LabEndpointConfig *c = g->c;
 
-  if (c->reuseaddr && is_server (g))
+  if (c->reuseaddr && lab_endpoint_kind_is_server (c->kind))
     put_commented_take (g, g_strdup_printf ("%s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)", sock),
                    _("reuse the port even while old connections wait in TIME_WAIT"));
   if (c->rcvbuf > 0)
@@ -889,7 +878,7 @@ py_tcp_server (Gen *g)
 static void
 py_keyboard (Gen *g)
 {
-  gboolean tcp = is_tcp (g);
+  gboolean tcp = lab_endpoint_kind_is_tcp (g->c->kind);
 
   comment (g, tcp ? _("Sends each line you type; at the end of the input, ends this side of the connection.")
                   : _("Sends each line you type as one datagram."));
@@ -934,7 +923,7 @@ py_client_receive (Gen        *g,
   else
     put (g, "while True:");
   g->depth++;
-  if (is_tcp (g))
+  if (lab_endpoint_kind_is_tcp (c->kind))
     put_printf (g,
                 "data = %s.recv(BUF)\n"
                 "if not data:\n"
@@ -1170,7 +1159,7 @@ c_includes (Gen *g)
 {
   LabEndpointConfig *c = g->c;
   gboolean loop = c->kind == LAB_ENDPOINT_TCP_SERVER && g->concurrency == LAB_CONCURRENCY_LOOP;
-  gboolean server = is_server (g);
+  gboolean server = lab_endpoint_kind_is_server (c->kind);
   gboolean connect_timeout = c->kind == LAB_ENDPOINT_TCP_CLIENT && c->connect_timeout > 0;
 
   if (server)
@@ -1180,7 +1169,7 @@ c_includes (Gen *g)
     put (g, "#include <fcntl.h>");
   put (g, "#include <netdb.h>");
   put (g, "#include <netinet/in.h>");
-  if (is_tcp (g))
+  if (lab_endpoint_kind_is_tcp (c->kind))
     put (g, "#include <netinet/tcp.h>");
   if (loop || (!server && g->keyboard) || (c->kind == LAB_ENDPOINT_UDP_SERVER && g->manual) || connect_timeout)
     put (g, "#include <poll.h>");
@@ -1208,7 +1197,7 @@ c_constants (Gen *g)
   g_autofree char *host = c_str ((const guint8 *) g->host, strlen (g->host), FALSE);
 
   put_printf (g, "static const char HOST[] = %s;", host);
-  if (is_server (g))
+  if (lab_endpoint_kind_is_server (c->kind))
     put_printf (g, "#define PORT %u", c->port);
   else
     put_printf (g, "static const char PORT[] = \"%u\";", c->port);
@@ -1232,15 +1221,16 @@ c_constants (Gen *g)
 
       put_commented (g, code, _("clients served at the same time, at most"));
     }
-  if (is_server (g) && c->max_connections > 0)
+  if (lab_endpoint_kind_is_server (c->kind) && c->max_connections > 0)
     {
       g_autofree char *code = g_strdup_printf ("#define MAX_CONNECTIONS %uu", c->max_connections);
 
-      put_commented (g, code, is_tcp (g) ? _("clients served in all; then the server ends")
-                                         : _("datagrams answered in all; then the server ends"));
+      put_commented (g, code, lab_endpoint_kind_is_tcp (c->kind)
+                              ? _("clients served in all; then the server ends")
+                              : _("datagrams answered in all; then the server ends"));
     }
 
-  if (!is_server (g))
+  if (!lab_endpoint_kind_is_server (c->kind))
     {
       if (c->initial_data != NULL)
         {
@@ -1288,7 +1278,7 @@ c_constants (Gen *g)
             }
           put_printf (g, "static const char LOCAL_PORT[] = \"%u\";", c->local_port);
         }
-      if (c->connect_timeout > 0 && is_tcp (g))
+      if (c->connect_timeout > 0 && lab_endpoint_kind_is_tcp (c->kind))
         put_printf (g, "#define CONNECT_TIMEOUT_MS %u", c->connect_timeout);
       if (c->recv_timeout > 0)
         put_printf (g, "#define RECV_TIMEOUT_MS %u", c->recv_timeout);
@@ -1359,7 +1349,8 @@ c_needs_set_option (Gen *g)
 {
   LabEndpointConfig *c = g->c;
 
-  return (c->reuseaddr && is_server (g)) || c->rcvbuf > 0 || c->sndbuf > 0 || (c->nodelay && is_tcp (g));
+  return (c->reuseaddr && lab_endpoint_kind_is_server (c->kind)) || c->rcvbuf > 0 || c->sndbuf > 0 ||
+         (c->nodelay && lab_endpoint_kind_is_tcp (c->kind));
 }
 
 static void
@@ -1398,7 +1389,7 @@ c_options (Gen        *g,
 {
   LabEndpointConfig *c = g->c;
 
-  if (c->reuseaddr && is_server (g))
+  if (c->reuseaddr && lab_endpoint_kind_is_server (c->kind))
     {
       comment (g, _("reuse the port even while old connections wait in TIME_WAIT"));
       put_printf (g, "if (set_option(%s, SOL_SOCKET, SO_REUSEADDR, 1) < 0)\n    %s", fd, fail);
@@ -2239,6 +2230,7 @@ static void
 c_client_receive_helper (Gen *g)
 {
   LabEndpointConfig *c = g->c;
+  gboolean tcp = lab_endpoint_kind_is_tcp (c->kind);
   g_autofree char *received = label (g, LABEL_RECEIVED);
   g_autofree char *from = label (g, LABEL_FROM);
   g_autofree char *timeout = label (g, LABEL_TIMEOUT);
@@ -2249,7 +2241,7 @@ c_client_receive_helper (Gen *g)
        "receive(int fd, unsigned char *data, unsigned long long *received)\n"
        "{");
   g->depth++;
-  if (is_tcp (g))
+  if (tcp)
     put (g, "ssize_t n = recv(fd, data, BUF_SIZE, 0);\n");
   else
     put (g,
@@ -2269,8 +2261,8 @@ c_client_receive_helper (Gen *g)
   put_printf (g,
               "    perror(\"%s\");\n"
               "    return 1;\n"
-              "}", is_tcp (g) ? "recv" : "recvfrom");
-  if (is_tcp (g))
+              "}", tcp ? "recv" : "recvfrom");
+  if (tcp)
     put (g,
          "if (n == 0)\n"
          "    return 1;");
@@ -2292,7 +2284,7 @@ c_client_main (Gen *g)
 {
   LabEndpointConfig *c = g->c;
   static const char *const families[] = { "AF_UNSPEC", "AF_INET", "AF_INET6" };
-  gboolean tcp = is_tcp (g);
+  gboolean tcp = lab_endpoint_kind_is_tcp (c->kind);
   gboolean bind_local = c->local_address[0] != '\0' || c->local_port > 0;
   g_autofree char *connected = label (g, LABEL_CONNECTED);
   g_autofree char *timeout = label (g, LABEL_TIMEOUT);
@@ -2523,7 +2515,7 @@ c_client (Gen *g)
   c_print_helpers (g, TRUE);
   if (c_needs_set_option (g))
     c_set_option (g);
-  if (is_tcp (g) && ((c->initial_data != NULL && c->sendall) || g->keyboard))
+  if (lab_endpoint_kind_is_tcp (c->kind) && ((c->initial_data != NULL && c->sendall) || g->keyboard))
     c_send_all (g);
   c_client_helpers (g);
   c_client_receive_helper (g);
@@ -2687,7 +2679,7 @@ lab_codegen_generate (LabEndpointConfig *config,
   g->language = language;
   g->filename = kind_filename (c->kind, language);
 
-  if (is_server (g))
+  if (lab_endpoint_kind_is_server (c->kind))
     {
       g_autoptr(GInetAddress) address = lab_parse_bind_address (c->bind_address, NULL);
 
@@ -2707,8 +2699,8 @@ lab_codegen_generate (LabEndpointConfig *config,
       g->ipv6 = address != NULL && g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
     }
 
-  g->manual = is_server (g) && c->behaviour == LAB_BEHAVIOUR_MANUAL;
-  g->keyboard = !is_server (g) && (c->initial_data == NULL || c->behaviour == LAB_BEHAVIOUR_MANUAL);
+  g->manual = lab_endpoint_kind_is_server (c->kind) && c->behaviour == LAB_BEHAVIOUR_MANUAL;
+  g->keyboard = !lab_endpoint_kind_is_server (c->kind) && (c->initial_data == NULL || c->behaviour == LAB_BEHAVIOUR_MANUAL);
   g->quit = c->kind == LAB_ENDPOINT_TCP_SERVER && c->quit_message[0] != '\0' &&
             c->behaviour != LAB_BEHAVIOUR_TIME;
   g->framing = c->behaviour == LAB_BEHAVIOUR_UPPER && c->framing == LAB_FRAMING_RAW
