@@ -580,122 +580,343 @@ py_time (Gen *g)
   blank (g);
 }
 
+/* The clients a server sends what you type to, and the thread that reads
+ * the keyboard: for the servers that block, a thread for each client or
+ * one client at a time. */
 static void
-py_tcp_server (Gen *g)
+py_server_keyboard (Gen *g)
+{
+  put (g,
+       "clients = []\n"
+       "clients_lock = threading.Lock()\n"
+       "\n"
+       "\n");
+  comment (g, _("Sends each line you type to every client connected."));
+  put (g,
+       "def keyboard():\n"
+       "    for line in sys.stdin.buffer:\n"
+       "        with clients_lock:\n"
+       "            for conn in clients:\n"
+       "                try:\n"
+       "                    conn.sendall(line)\n"
+       "                except OSError:\n"
+       "                    pass\n"
+       "\n"
+       "\n");
+}
+
+/* A server that speaks first sends the time to the client accepted (conn). */
+static void
+py_send_time (Gen *g)
+{
+  comment (g, _("This server speaks first: it sends the time and closes."));
+  put (g, "conn.sendall(now())");
+}
+
+/* serve ()'s loop: receive, print, and answer, until the client closes. */
+static void
+py_serve_receive (Gen *g)
+{
+  g_autofree char *received = label (g, LABEL_RECEIVED);
+
+  if (g->manual)
+    put (g,
+         "with clients_lock:\n"
+         "    clients.append(conn)");
+  if (g->answers)
+    put (g, "pending = b\"\"");
+  put (g, "while True:");
+  g->depth++;
+  put_printf (g,
+              "data = conn.recv(BUF)\n"
+              "if not data:\n"
+              "    break\n"
+              "print(%s, data)", received);
+  if (g->simple_echo)
+    put (g, "conn.sendall(data)");
+  else if (g->answers)
+    put (g,
+         "reply, pending, quit = answer(pending + data)\n"
+         "if reply:\n"
+         "    conn.sendall(reply)\n"
+         "if quit:\n"
+         "    break");
+  g->depth--;
+  if (g->manual)
+    put (g,
+         "with clients_lock:\n"
+         "    clients.remove(conn)");
+}
+
+/* serve (): one client, from accept () to close (), for the servers that
+ * block; and the thread that frees a slot once it is served. */
+static void
+py_serve (Gen *g)
 {
   LabEndpointConfig *c = g->c;
   g_autofree char *connected = label (g, LABEL_CONNECTED);
+  g_autofree char *closed = label (g, LABEL_CLOSED);
+
+  comment (g, _("Serves one client until it closes its side of the connection."));
+  put (g, "def serve(conn, addr):");
+  g->depth++;
+  put_printf (g, "print(%s, addr)", connected);
+  put (g, "with conn:");
+  g->depth++;
+  if (c->nodelay)
+    put_nodelay_accepted (g);
+  if (c->behaviour == LAB_BEHAVIOUR_TIME)
+    py_send_time (g);
+  else
+    py_serve_receive (g);
+  g->depth--;
+  put_printf (g, "print(%s, addr)", closed);
+  g->depth--;
+  blank (g);
+  blank (g);
+
+  if (g->concurrency == LAB_CONCURRENCY_THREADS && c->max_clients > 0)
+    {
+      put (g,
+           "slots = threading.BoundedSemaphore(MAX_CLIENTS)\n"
+           "\n"
+           "\n"
+           "def client_thread(conn, addr):\n"
+           "    try:\n"
+           "        serve(conn, addr)\n"
+           "    finally:\n"
+           "        slots.release()\n"
+           "\n"
+           "\n");
+    }
+}
+
+static void
+py_accept_iterative (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  if (c->concurrency == LAB_CONCURRENCY_LOOP)
+    comment (g, _("A server that speaks first never waits for a client: its event loop comes down to accept (), send () and close (), one client after another."));
+  comment (g, _("One client at a time: the others wait in the backlog meanwhile."));
+  if (c->max_connections > 0)
+    put (g, "for _ in range(MAX_CONNECTIONS):");
+  else
+    put (g, "while True:");
+  put (g,
+       "    conn, addr = server.accept()\n"
+       "    serve(conn, addr)");
+}
+
+static void
+py_accept_threads (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  comment (g, _("A thread for each client, so that several are served at once."));
+  if (c->max_connections > 0)
+    put (g,
+         "threads = []\n"
+         "for _ in range(MAX_CONNECTIONS):");
+  else
+    put (g, "while True:");
+  g->depth++;
+  if (c->max_clients > 0)
+    {
+      put_commented (g, "slots.acquire()", _("wait while MAX_CLIENTS are being served"));
+      put (g,
+           "conn, addr = server.accept()\n"
+           "thread = threading.Thread(target=client_thread, args=(conn, addr), daemon=True)");
+    }
+  else
+    put (g,
+         "conn, addr = server.accept()\n"
+         "thread = threading.Thread(target=serve, args=(conn, addr), daemon=True)");
+  put (g, "thread.start()");
+  if (c->max_connections > 0)
+    put (g, "threads.append(thread)");
+  g->depth--;
+  if (c->max_connections > 0)
+    put (g,
+         "for thread in threads:\n"
+         "    thread.join()");
+}
+
+/* What the event loop keeps for each client. */
+static void
+py_loop_client (Gen *g)
+{
+  comment (g, _("What the event loop keeps for each client: its address, the bytes of a message not yet complete, the bytes still to send, and whether it is to be closed once they are sent."));
+  put (g,
+       "class Client:\n"
+       "    def __init__(self, addr):\n"
+       "        self.addr = addr\n"
+       "        self.pending = b\"\"\n"
+       "        self.out = b\"\"\n"
+       "        self.closing = False\n"
+       "\n"
+       "\n");
+}
+
+/* A new client, when the listening socket is ready. */
+static void
+py_loop_accept (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+  g_autofree char *connected = label (g, LABEL_CONNECTED);
+  g_autofree char *closed = label (g, LABEL_CLOSED);
+
+  put (g, "if key.fileobj is server:");
+  g->depth++;
+  put (g,
+       "try:\n"
+       "    conn, addr = server.accept()\n"
+       "except BlockingIOError:\n"
+       "    continue\n"
+       "accepted += 1");
+  put_printf (g, "print(%s, addr)", connected);
+  if (c->nodelay)
+    put_nodelay_accepted (g);
+  if (c->behaviour == LAB_BEHAVIOUR_TIME)
+    {
+      py_send_time (g);
+      put_printf (g,
+                  "conn.close()\n"
+                  "print(%s, addr)\n"
+                  "continue", closed);
+    }
+  else
+    put (g,
+         "conn.setblocking(False)\n"
+         "clients[conn] = Client(addr)\n"
+         "selector.register(conn, selectors.EVENT_READ)\n"
+         "continue");
+  g->depth--;
+}
+
+/* A client the selector found ready: receive and answer, or send what
+ * waits; then close it if it is done. */
+static void
+py_loop_client_io (Gen *g)
+{
   g_autofree char *received = label (g, LABEL_RECEIVED);
   g_autofree char *closed = label (g, LABEL_CLOSED);
+
+  put (g,
+       "conn = key.fileobj\n"
+       "client = clients[conn]\n"
+       "if events & selectors.EVENT_READ:");
+  g->depth++;
+  put_printf (g,
+              "try:\n"
+              "    data = conn.recv(BUF)\n"
+              "except BlockingIOError:\n"
+              "    data = None\n"
+              "except OSError:\n"
+              "    data = b\"\"\n"
+              "if data == b\"\":\n"
+              "    client.closing = True\n"
+              "    client.out = b\"\"\n"
+              "elif data:\n"
+              "    print(%s, data)", received);
+  if (g->simple_echo)
+    put (g, "    client.out += data");
+  else if (g->answers)
+    put (g,
+         "    reply, client.pending, quit = answer(client.pending + data)\n"
+         "    client.out += reply\n"
+         "    client.closing = client.closing or quit");
+  g->depth--;
+  put (g,
+       "if client.out:\n"
+       "    try:\n"
+       "        sent = conn.send(client.out)\n"
+       "        client.out = client.out[sent:]\n"
+       "    except BlockingIOError:\n"
+       "        pass\n"
+       "    except OSError:\n"
+       "        client.closing = True\n"
+       "        client.out = b\"\"\n"
+       "if client.closing and not client.out:\n"
+       "    selector.unregister(conn)\n"
+       "    del clients[conn]\n"
+       "    conn.close()");
+  put_printf (g, "    print(%s, client.addr)", closed);
+  put (g,
+       "else:\n"
+       "    wanted = selectors.EVENT_WRITE if client.out else selectors.EVENT_READ\n"
+       "    selector.modify(conn, wanted)");
+}
+
+static void
+py_event_loop (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  comment (g, _("One thread and one event loop for all the clients: the sockets never block, and the program waits for whichever is ready."));
+  put (g,
+       "server.setblocking(False)\n"
+       "selector = selectors.DefaultSelector()\n"
+       "selector.register(server, selectors.EVENT_READ)");
+  if (g->manual)
+    put (g, "selector.register(sys.stdin, selectors.EVENT_READ)");
+  put (g,
+       "clients = {}\n"
+       "listening = True\n"
+       "accepted = 0");
+  if (c->max_connections > 0)
+    put (g, "while accepted < MAX_CONNECTIONS or clients:");
+  else
+    put (g, "while True:");
+  g->depth++;
+  if (c->max_clients > 0 || c->max_connections > 0)
+    {
+      put_printf (g, "room = %s%s%s",
+                  c->max_clients > 0 ? "len(clients) < MAX_CLIENTS" : "",
+                  c->max_clients > 0 && c->max_connections > 0 ? " and " : "",
+                  c->max_connections > 0 ? "accepted < MAX_CONNECTIONS" : "");
+      put (g,
+           "if room != listening:\n"
+           "    if room:\n"
+           "        selector.register(server, selectors.EVENT_READ)\n"
+           "    else:\n"
+           "        selector.unregister(server)\n"
+           "    listening = room");
+    }
+  put (g, "for key, events in selector.select():");
+  g->depth++;
+  py_loop_accept (g);
+  if (g->manual)
+    put (g,
+         "if key.fileobj is sys.stdin:\n"
+         "    line = sys.stdin.buffer.readline()\n"
+         "    if not line:\n"
+         "        selector.unregister(sys.stdin)\n"
+         "    for conn, client in clients.items():\n"
+         "        client.out += line\n"
+         "        selector.modify(conn, selectors.EVENT_READ | selectors.EVENT_WRITE)\n"
+         "    continue");
+  py_loop_client_io (g);
+  g->depth -= 2;
+}
+
+static void
+py_tcp_server (Gen *g)
+{
   g_autofree char *listening = label (g, LABEL_LISTENING);
   gboolean loop = g->concurrency == LAB_CONCURRENCY_LOOP;
-  gboolean time = c->behaviour == LAB_BEHAVIOUR_TIME;
 
   if (g->answers)
     py_framing (g);
-  if (time)
+  if (g->c->behaviour == LAB_BEHAVIOUR_TIME)
     py_time (g);
 
   if (g->manual && !loop)
-    {
-      put (g,
-           "clients = []\n"
-           "clients_lock = threading.Lock()\n"
-           "\n"
-           "\n");
-      comment (g, _("Sends each line you type to every client connected."));
-      put (g,
-           "def keyboard():\n"
-           "    for line in sys.stdin.buffer:\n"
-           "        with clients_lock:\n"
-           "            for conn in clients:\n"
-           "                try:\n"
-           "                    conn.sendall(line)\n"
-           "                except OSError:\n"
-           "                    pass\n"
-           "\n"
-           "\n");
-    }
-
+    py_server_keyboard (g);
   if (!loop)
-    {
-      comment (g, _("Serves one client until it closes its side of the connection."));
-      put (g, "def serve(conn, addr):");
-      g->depth++;
-      put_printf (g, "print(%s, addr)", connected);
-      put (g, "with conn:");
-      g->depth++;
-      if (c->nodelay)
-        put_nodelay_accepted (g);
-      if (time)
-        {
-          comment (g, _("This server speaks first: it sends the time and closes."));
-          put (g, "conn.sendall(now())");
-        }
-      else
-        {
-          if (g->manual)
-            put (g,
-                 "with clients_lock:\n"
-                 "    clients.append(conn)");
-          if (g->answers)
-            put (g, "pending = b\"\"");
-          put (g, "while True:");
-          g->depth++;
-          put_printf (g,
-                      "data = conn.recv(BUF)\n"
-                      "if not data:\n"
-                      "    break\n"
-                      "print(%s, data)", received);
-          if (g->simple_echo)
-            put (g, "conn.sendall(data)");
-          else if (g->answers)
-            put (g,
-                 "reply, pending, quit = answer(pending + data)\n"
-                 "if reply:\n"
-                 "    conn.sendall(reply)\n"
-                 "if quit:\n"
-                 "    break");
-          g->depth--;
-          if (g->manual)
-            put (g,
-                 "with clients_lock:\n"
-                 "    clients.remove(conn)");
-        }
-      g->depth--;
-      put_printf (g, "print(%s, addr)", closed);
-      g->depth--;
-      blank (g);
-      blank (g);
-
-      if (g->concurrency == LAB_CONCURRENCY_THREADS && c->max_clients > 0)
-        {
-          put (g,
-               "slots = threading.BoundedSemaphore(MAX_CLIENTS)\n"
-               "\n"
-               "\n"
-               "def client_thread(conn, addr):\n"
-               "    try:\n"
-               "        serve(conn, addr)\n"
-               "    finally:\n"
-               "        slots.release()\n"
-               "\n"
-               "\n");
-        }
-    }
+    py_serve (g);
   else
-    {
-      comment (g, _("What the event loop keeps for each client: its address, the bytes of a message not yet complete, the bytes still to send, and whether it is to be closed once they are sent."));
-      put (g,
-           "class Client:\n"
-           "    def __init__(self, addr):\n"
-           "        self.addr = addr\n"
-           "        self.pending = b\"\"\n"
-           "        self.out = b\"\"\n"
-           "        self.closing = False\n"
-           "\n"
-           "\n");
-    }
+    py_loop_client (g);
 
   note_backend (g);
   put_printf (g, "with socket.socket(%s, socket.SOCK_STREAM) as server:", py_family (g));
@@ -712,164 +933,14 @@ py_tcp_server (Gen *g)
   switch (g->concurrency)
     {
     case LAB_CONCURRENCY_ITERATIVE:
-      if (c->concurrency == LAB_CONCURRENCY_LOOP)
-        comment (g, _("A server that speaks first never waits for a client: its event loop comes down to accept (), send () and close (), one client after another."));
-      comment (g, _("One client at a time: the others wait in the backlog meanwhile."));
-      if (c->max_connections > 0)
-        put (g, "for _ in range(MAX_CONNECTIONS):");
-      else
-        put (g, "while True:");
-      put (g,
-           "    conn, addr = server.accept()\n"
-           "    serve(conn, addr)");
+      py_accept_iterative (g);
       break;
-
     case LAB_CONCURRENCY_THREADS:
-      comment (g, _("A thread for each client, so that several are served at once."));
-      if (c->max_connections > 0)
-        put (g,
-             "threads = []\n"
-             "for _ in range(MAX_CONNECTIONS):");
-      else
-        put (g, "while True:");
-      g->depth++;
-      if (c->max_clients > 0)
-        {
-          put_commented (g, "slots.acquire()", _("wait while MAX_CLIENTS are being served"));
-          put (g,
-               "conn, addr = server.accept()\n"
-               "thread = threading.Thread(target=client_thread, args=(conn, addr), daemon=True)");
-        }
-      else
-        put (g,
-             "conn, addr = server.accept()\n"
-             "thread = threading.Thread(target=serve, args=(conn, addr), daemon=True)");
-      put (g, "thread.start()");
-      if (c->max_connections > 0)
-        put (g, "threads.append(thread)");
-      g->depth--;
-      if (c->max_connections > 0)
-        put (g,
-             "for thread in threads:\n"
-             "    thread.join()");
+      py_accept_threads (g);
       break;
-
     case LAB_CONCURRENCY_LOOP:
     default:
-      comment (g, _("One thread and one event loop for all the clients: the sockets never block, and the program waits for whichever is ready."));
-      put (g,
-           "server.setblocking(False)\n"
-           "selector = selectors.DefaultSelector()\n"
-           "selector.register(server, selectors.EVENT_READ)");
-      if (g->manual)
-        put (g, "selector.register(sys.stdin, selectors.EVENT_READ)");
-      put (g,
-           "clients = {}\n"
-           "listening = True\n"
-           "accepted = 0");
-      if (c->max_connections > 0)
-        put (g, "while accepted < MAX_CONNECTIONS or clients:");
-      else
-        put (g, "while True:");
-      g->depth++;
-      if (c->max_clients > 0 || c->max_connections > 0)
-        {
-          put_printf (g, "room = %s%s%s",
-                      c->max_clients > 0 ? "len(clients) < MAX_CLIENTS" : "",
-                      c->max_clients > 0 && c->max_connections > 0 ? " and " : "",
-                      c->max_connections > 0 ? "accepted < MAX_CONNECTIONS" : "");
-          put (g,
-               "if room != listening:\n"
-               "    if room:\n"
-               "        selector.register(server, selectors.EVENT_READ)\n"
-               "    else:\n"
-               "        selector.unregister(server)\n"
-               "    listening = room");
-        }
-      put (g, "for key, events in selector.select():");
-      g->depth++;
-      put (g, "if key.fileobj is server:");
-      g->depth++;
-      put (g,
-           "try:\n"
-           "    conn, addr = server.accept()\n"
-           "except BlockingIOError:\n"
-           "    continue\n"
-           "accepted += 1");
-      put_printf (g, "print(%s, addr)", connected);
-      if (c->nodelay)
-        put_nodelay_accepted (g);
-      if (time)
-        {
-          comment (g, _("This server speaks first: it sends the time and closes."));
-          put_printf (g,
-                      "conn.sendall(now())\n"
-                      "conn.close()\n"
-                      "print(%s, addr)\n"
-                      "continue", closed);
-        }
-      else
-        put (g,
-             "conn.setblocking(False)\n"
-             "clients[conn] = Client(addr)\n"
-             "selector.register(conn, selectors.EVENT_READ)\n"
-             "continue");
-      g->depth--;
-      if (g->manual)
-        put (g,
-             "if key.fileobj is sys.stdin:\n"
-             "    line = sys.stdin.buffer.readline()\n"
-             "    if not line:\n"
-             "        selector.unregister(sys.stdin)\n"
-             "    for conn, client in clients.items():\n"
-             "        client.out += line\n"
-             "        selector.modify(conn, selectors.EVENT_READ | selectors.EVENT_WRITE)\n"
-             "    continue");
-      put (g,
-           "conn = key.fileobj\n"
-           "client = clients[conn]\n"
-           "if events & selectors.EVENT_READ:");
-      g->depth++;
-      put_printf (g,
-                  "try:\n"
-                  "    data = conn.recv(BUF)\n"
-                  "except BlockingIOError:\n"
-                  "    data = None\n"
-                  "except OSError:\n"
-                  "    data = b\"\"\n"
-                  "if data == b\"\":\n"
-                  "    client.closing = True\n"
-                  "    client.out = b\"\"\n"
-                  "elif data:\n"
-                  "    print(%s, data)", received);
-      if (g->simple_echo)
-        put (g, "    client.out += data");
-      else if (g->answers)
-        put (g,
-             "    reply, client.pending, quit = answer(client.pending + data)\n"
-             "    client.out += reply\n"
-             "    client.closing = client.closing or quit");
-      g->depth--;
-      put (g,
-           "if client.out:\n"
-           "    try:\n"
-           "        sent = conn.send(client.out)\n"
-           "        client.out = client.out[sent:]\n"
-           "    except BlockingIOError:\n"
-           "        pass\n"
-           "    except OSError:\n"
-           "        client.closing = True\n"
-           "        client.out = b\"\"\n"
-           "if client.closing and not client.out:\n"
-           "    selector.unregister(conn)\n"
-           "    del clients[conn]\n"
-           "    conn.close()");
-      put_printf (g, "    print(%s, client.addr)", closed);
-      put (g,
-           "else:\n"
-           "    wanted = selectors.EVENT_WRITE if client.out else selectors.EVENT_READ\n"
-           "    selector.modify(conn, wanted)");
-      g->depth -= 2;
+      py_event_loop (g);
       break;
     }
   g->depth--;
@@ -1690,13 +1761,501 @@ c_print_peer (Gen *g)
   blank (g);
 }
 
+/* The clients a server sends what you type to, and the thread that reads
+ * the keyboard: for the servers that block, a thread for each client or
+ * one client at a time. */
+static void
+c_server_keyboard (Gen *g)
+{
+  put (g,
+       "static pthread_mutex_t clients_lock = PTHREAD_MUTEX_INITIALIZER;\n"
+       "static int *clients;\n"
+       "static size_t n_clients;\n"
+       "\n"
+       "static void\n"
+       "add_client(int fd)\n"
+       "{\n"
+       "    pthread_mutex_lock(&clients_lock);\n"
+       "    clients = realloc(clients, (n_clients + 1) * sizeof *clients);\n"
+       "    if (clients == NULL) {\n"
+       "        perror(\"realloc\");\n"
+       "        exit(1);\n"
+       "    }\n"
+       "    clients[n_clients++] = fd;\n"
+       "    pthread_mutex_unlock(&clients_lock);\n"
+       "}\n"
+       "\n"
+       "static void\n"
+       "remove_client(int fd)\n"
+       "{\n"
+       "    pthread_mutex_lock(&clients_lock);\n"
+       "    for (size_t i = 0; i < n_clients; i++)\n"
+       "        if (clients[i] == fd)\n"
+       "            clients[i] = clients[--n_clients];\n"
+       "    pthread_mutex_unlock(&clients_lock);\n"
+       "}\n"
+       "\n");
+  comment (g, _("Sends each line you type to every client connected."));
+  put (g,
+       "static void *\n"
+       "keyboard(void *arg)\n"
+       "{\n"
+       "    char line[4096];\n"
+       "    ssize_t n;\n"
+       "\n"
+       "    (void) arg;\n"
+       "    while ((n = read(STDIN_FILENO, line, sizeof line)) > 0) {\n"
+       "        pthread_mutex_lock(&clients_lock);\n"
+       "        for (size_t i = 0; i < n_clients; i++)\n"
+       "            send_all(clients[i], line, (size_t) n);\n"
+       "        pthread_mutex_unlock(&clients_lock);\n"
+       "    }\n"
+       "    return NULL;\n"
+       "}\n");
+  blank (g);
+}
+
+/* A server that speaks first sends the time to the client accepted (fd). */
+static void
+c_send_time (Gen *g)
+{
+  comment (g, _("This server speaks first: it sends the time and closes."));
+  put (g,
+       "char text[64];\n"
+       "\n"
+       "send_all(fd, text, now(text, sizeof text));");
+}
+
+/* serve ()'s loop: receive, print, and answer, until the client closes. */
+static void
+c_serve_receive (Gen *g)
+{
+  g_autofree char *received = label (g, LABEL_RECEIVED);
+
+  if (g->manual)
+    put (g, "add_client(fd);");
+  put (g, "for (;;) {");
+  g->depth++;
+  put_printf (g,
+              "ssize_t n = recv(fd, data, BUF_SIZE, 0);\n"
+              "\n"
+              "if (n < 0) {\n"
+              "    if (errno == EINTR)\n"
+              "        continue;\n"
+              "    perror(\"recv\");\n"
+              "    break;\n"
+              "}\n"
+              "if (n == 0)\n"
+              "    break;\n"
+              "print_bytes(%s, data, (size_t) n);", received);
+  if (g->simple_echo)
+    put (g,
+         "if (send_all(fd, data, (size_t) n) < 0)\n"
+         "    break;");
+  else if (g->answers)
+    put (g,
+         "buffer_append(&pending, data, (size_t) n);");
+  if (g->answers && g->replies)
+    put (g,
+         "int quit = answer(&pending, &out);\n"
+         "\n"
+         "if (out.len > 0 && send_all(fd, out.data, out.len) < 0)\n"
+         "    break;\n"
+         "out.len = 0;\n"
+         "if (quit)\n"
+         "    break;");
+  else if (g->answers)
+    put (g,
+         "if (answer(&pending))\n"
+         "    break;");
+  g->depth--;
+  put (g, "}");
+  if (g->manual)
+    put (g, "remove_client(fd);");
+}
+
+/* serve (): one client, from accept () to close (), for the servers that
+ * block. */
+static void
+c_serve (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+  g_autofree char *connected = label (g, LABEL_CONNECTED);
+  g_autofree char *closed = label (g, LABEL_CLOSED);
+  gboolean time = c->behaviour == LAB_BEHAVIOUR_TIME;
+
+  comment (g, _("Serves one client until it closes its side of the connection."));
+  put (g,
+       "static void\n"
+       "serve(int fd)\n"
+       "{");
+  g->depth++;
+  if (!time)
+    {
+      put (g, "unsigned char *data = malloc(BUF_SIZE);");
+      if (g->answers)
+        put (g, g->replies ? "struct buffer pending = { 0 }, out = { 0 };" : "struct buffer pending = { 0 };");
+      blank (g);
+      put (g,
+           "if (data == NULL) {\n"
+           "    perror(\"malloc\");\n"
+           "    exit(1);\n"
+           "}");
+    }
+  put_printf (g, "print_peer(%s, fd);", connected);
+  if (c->nodelay)
+    put_nodelay_accepted (g);
+  if (time)
+    c_send_time (g);
+  else
+    c_serve_receive (g);
+  put_printf (g, "print_peer(%s, fd);", closed);
+  put (g, "close(fd);");
+  if (!time)
+    {
+      put (g, "free(data);");
+      if (g->answers)
+        put (g, "free(pending.data);");
+      if (g->answers && g->replies)
+        put (g, "free(out.data);");
+    }
+  g->depth--;
+  put (g, "}\n\n");
+}
+
+/* A thread for each client, and how many are being served. */
+static void
+c_client_thread (Gen *g)
+{
+  put (g,
+       "static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\n"
+       "static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;\n"
+       "static unsigned active;\n"
+       "\n"
+       "static void *\n"
+       "client_thread(void *arg)\n"
+       "{\n"
+       "    serve((int) (intptr_t) arg);\n"
+       "    pthread_mutex_lock(&lock);\n"
+       "    active--;\n"
+       "    pthread_cond_broadcast(&changed);\n"
+       "    pthread_mutex_unlock(&lock);\n"
+       "    return NULL;\n"
+       "}\n\n");
+}
+
+/* The loop around accept () of the servers that block: for ever, or until
+ * MAX_CONNECTIONS clients were accepted. */
+static void
+c_accept_loop (Gen *g)
+{
+  if (g->c->max_connections > 0)
+    put (g, "for (unsigned served = 0; served < MAX_CONNECTIONS;) {");
+  else
+    put (g, "for (;;) {");
+}
+
+static void
+c_accept_iterative (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  c_accept_loop (g);
+  g->depth++;
+  if (c->concurrency == LAB_CONCURRENCY_LOOP)
+    comment (g, _("A server that speaks first never waits for a client: its event loop comes down to accept (), send () and close (), one client after another."));
+  comment (g, _("One client at a time: the others wait in the backlog meanwhile."));
+  put (g,
+       "int fd = accept(server, NULL, NULL);\n"
+       "\n"
+       "if (fd < 0) {\n"
+       "    if (errno == EINTR || errno == ECONNABORTED)\n"
+       "        continue;\n"
+       "    perror(\"accept\");\n"
+       "    break;\n"
+       "}");
+  if (c->max_connections > 0)
+    put (g, "served++;");
+  put (g, "serve(fd);");
+  g->depth--;
+  put (g, "}");
+}
+
+static void
+c_accept_threads (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  c_accept_loop (g);
+  g->depth++;
+  comment (g, _("A thread for each client, so that several are served at once."));
+  put (g,
+       "pthread_t thread;\n"
+       "int fd, err;\n"
+       "\n");
+  if (c->max_clients > 0)
+    put (g,
+         "pthread_mutex_lock(&lock);\n"
+         "while (active >= MAX_CLIENTS)\n"
+         "    pthread_cond_wait(&changed, &lock);\n"
+         "pthread_mutex_unlock(&lock);");
+  put (g,
+       "fd = accept(server, NULL, NULL);\n"
+       "if (fd < 0) {\n"
+       "    if (errno == EINTR || errno == ECONNABORTED)\n"
+       "        continue;\n"
+       "    perror(\"accept\");\n"
+       "    break;\n"
+       "}");
+  if (c->max_connections > 0)
+    put (g, "served++;");
+  put (g,
+       "pthread_mutex_lock(&lock);\n"
+       "active++;\n"
+       "pthread_mutex_unlock(&lock);\n"
+       "err = pthread_create(&thread, NULL, client_thread, (void *) (intptr_t) fd);\n"
+       "if (err != 0) {\n"
+       "    fprintf(stderr, \"pthread_create: %s\\n\", strerror(err));\n"
+       "    close(fd);\n"
+       "    pthread_mutex_lock(&lock);\n"
+       "    active--;\n"
+       "    pthread_mutex_unlock(&lock);\n"
+       "    continue;\n"
+       "}\n"
+       "pthread_detach(thread);");
+  g->depth--;
+  put (g, "}");
+  if (c->max_connections > 0)
+    {
+      put (g,
+           "pthread_mutex_lock(&lock);\n"
+           "while (active > 0)\n"
+           "    pthread_cond_wait(&changed, &lock);\n"
+           "pthread_mutex_unlock(&lock);");
+    }
+}
+
+/* What the event loop keeps for each client. */
+static void
+c_loop_client (Gen *g)
+{
+  comment (g, _("What the event loop keeps for each client: its address, the bytes of a message not yet complete, the bytes still to send, and whether it is to be closed once they are sent."));
+  put (g,
+       "struct client {\n"
+       "    int fd;\n"
+       "    struct buffer pending;\n"
+       "    struct buffer out;\n"
+       "    int closing;\n"
+       "};\n\n");
+}
+
+/* The event loop's poll () set: the listening socket while there is room
+ * for a client, the keyboard, and each client, to read or to write. */
+static void
+c_loop_poll (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  put (g,
+       "size_t n = 0, first;\n"
+       "int listening = 0;");
+  if (g->manual)
+    put (g, "int keyboard_index = -1;");
+  put (g, "\n"
+       "fds = realloc(fds, (n_clients + 2) * sizeof *fds);\n"
+       "if (fds == NULL) {\n"
+       "    perror(\"realloc\");\n"
+       "    return 1;\n"
+       "}");
+  if (c->max_clients > 0 || c->max_connections > 0)
+    {
+      put_printf (g, "if (%s%s%s) {",
+                  c->max_clients > 0 ? "n_clients < MAX_CLIENTS" : "",
+                  c->max_clients > 0 && c->max_connections > 0 ? " && " : "",
+                  c->max_connections > 0 ? "accepted < MAX_CONNECTIONS" : "");
+      g->depth++;
+    }
+  put (g,
+       "fds[n].fd = server;\n"
+       "fds[n++].events = POLLIN;\n"
+       "listening = 1;");
+  if (c->max_clients > 0 || c->max_connections > 0)
+    {
+      g->depth--;
+      put (g, "}");
+    }
+  if (g->manual)
+    put (g,
+         "if (keyboard_open) {\n"
+         "    keyboard_index = (int) n;\n"
+         "    fds[n].fd = STDIN_FILENO;\n"
+         "    fds[n++].events = POLLIN;\n"
+         "}");
+  put (g,
+       "first = n;\n"
+       "for (size_t i = 0; i < n_clients; i++) {\n"
+       "    fds[n].fd = clients[i].fd;\n"
+       "    fds[n++].events = clients[i].out.len > 0 ? POLLOUT : POLLIN;\n"
+       "}\n"
+       "if (poll(fds, n, -1) < 0) {\n"
+       "    if (errno == EINTR)\n"
+       "        continue;\n"
+       "    perror(\"poll\");\n"
+       "    break;\n"
+       "}");
+}
+
+/* Each client poll () found ready: send what waits, or receive and answer;
+ * then close it if it is done. */
+static void
+c_loop_clients (Gen *g)
+{
+  g_autofree char *received = label (g, LABEL_RECEIVED);
+  g_autofree char *closed = label (g, LABEL_CLOSED);
+
+  put (g, "for (size_t i = n_clients; i-- > 0;) {");
+  g->depth++;
+  put (g,
+       "struct client *cl = &clients[i];\n"
+       "short revents = fds[first + i].revents;\n"
+       "\n"
+       "if (cl->out.len > 0 && (revents & (POLLOUT | POLLERR | POLLHUP))) {\n"
+       "    ssize_t sent = send(cl->fd, cl->out.data, cl->out.len, 0);\n"
+       "\n"
+       "    if (sent >= 0)\n"
+       "        buffer_consume(&cl->out, (size_t) sent);\n"
+       "    else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)\n"
+       "        cl->closing = 1, cl->out.len = 0;\n"
+       "} else if (revents & (POLLIN | POLLERR | POLLHUP)) {");
+  g->depth++;
+  put_printf (g,
+              "ssize_t got = recv(cl->fd, data, BUF_SIZE, 0);\n"
+              "\n"
+              "if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {\n"
+              "    cl->closing = 1;\n"
+              "    cl->out.len = 0;\n"
+              "} else if (got > 0) {\n"
+              "    print_bytes(%s, data, (size_t) got);", received);
+  if (g->simple_echo)
+    put (g, "    buffer_append(&cl->out, data, (size_t) got);");
+  else if (g->answers)
+    put_printf (g,
+         "    buffer_append(&cl->pending, data, (size_t) got);\n"
+         "    if (%s)\n"
+         "        cl->closing = 1;", g->replies ? "answer(&cl->pending, &cl->out)" : "answer(&cl->pending)");
+  put (g, "}");
+  g->depth--;
+  put (g, "}");
+  put (g, "if (cl->closing && cl->out.len == 0) {");
+  put_printf (g, "    print_peer(%s, cl->fd);", closed);
+  put (g,
+       "    close(cl->fd);\n"
+       "    free(cl->pending.data);\n"
+       "    free(cl->out.data);\n"
+       "    clients[i] = clients[--n_clients];\n"
+       "}");
+  g->depth--;
+  put (g, "}");
+}
+
+/* A new client, when the listening socket is ready. */
+static void
+c_loop_accept (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+  g_autofree char *connected = label (g, LABEL_CONNECTED);
+  g_autofree char *closed = label (g, LABEL_CLOSED);
+
+  put (g, "if (listening && (fds[0].revents & POLLIN)) {");
+  g->depth++;
+  put (g,
+       "int fd = accept(server, NULL, NULL);\n"
+       "\n"
+       "if (fd < 0) {\n"
+       "    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)\n"
+       "        perror(\"accept\");\n"
+       "    continue;\n"
+       "}\n"
+       "accepted++;");
+  put_printf (g, "print_peer(%s, fd);", connected);
+  if (c->nodelay)
+    put_nodelay_accepted (g);
+  if (c->behaviour == LAB_BEHAVIOUR_TIME)
+    {
+      c_send_time (g);
+      put_printf (g, "print_peer(%s, fd);", closed);
+      put (g,
+           "close(fd);\n"
+           "continue;");
+    }
+  else
+    put (g,
+         "fcntl(fd, F_SETFL, O_NONBLOCK);\n"
+         "clients = realloc(clients, (n_clients + 1) * sizeof *clients);\n"
+         "if (clients == NULL) {\n"
+         "    perror(\"realloc\");\n"
+         "    return 1;\n"
+         "}\n"
+         "memset(&clients[n_clients], 0, sizeof *clients);\n"
+         "clients[n_clients++].fd = fd;");
+  g->depth--;
+  put (g, "}");
+}
+
+static void
+c_event_loop (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  comment (g, _("One thread and one event loop for all the clients: the sockets never block, and the program waits for whichever is ready."));
+  put (g,
+       "struct client *clients = NULL;\n"
+       "struct pollfd *fds = NULL;\n"
+       "size_t n_clients = 0;\n"
+       "unsigned char *data = malloc(BUF_SIZE);\n"
+       "unsigned accepted = 0;");
+  if (g->manual)
+    put (g, "int keyboard_open = 1;");
+  put (g,
+       "\n"
+       "(void) accepted;\n"
+       "if (data == NULL || fcntl(server, F_SETFL, O_NONBLOCK) < 0) {\n"
+       "    perror(\"fcntl\");\n"
+       "    return 1;\n"
+       "}");
+  if (c->max_connections > 0)
+    put (g, "while (accepted < MAX_CONNECTIONS || n_clients > 0) {");
+  else
+    put (g, "for (;;) {");
+  g->depth++;
+  c_loop_poll (g);
+  c_loop_clients (g);
+  if (g->manual)
+    {
+      put (g,
+           "if (keyboard_index >= 0 && fds[keyboard_index].revents != 0) {\n"
+           "    char line[4096];\n"
+           "    ssize_t got = read(STDIN_FILENO, line, sizeof line);\n"
+           "\n"
+           "    if (got <= 0)\n"
+           "        keyboard_open = 0;\n"
+           "    for (size_t i = 0; got > 0 && i < n_clients; i++)\n"
+           "        buffer_append(&clients[i].out, line, (size_t) got);\n"
+           "}");
+    }
+  c_loop_accept (g);
+  g->depth--;
+  put (g,
+       "}\n"
+       "free(fds);\n"
+       "free(clients);\n"
+       "free(data);");
+}
+
 static void
 c_tcp_server (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  g_autofree char *connected = label (g, LABEL_CONNECTED);
-  g_autofree char *received = label (g, LABEL_RECEIVED);
-  g_autofree char *closed = label (g, LABEL_CLOSED);
   gboolean loop = g->concurrency == LAB_CONCURRENCY_LOOP;
   gboolean time = c->behaviour == LAB_BEHAVIOUR_TIME;
 
@@ -1712,172 +2271,15 @@ c_tcp_server (Gen *g)
     c_framing (g);
 
   if (g->manual && !loop)
-    {
-      put (g,
-           "static pthread_mutex_t clients_lock = PTHREAD_MUTEX_INITIALIZER;\n"
-           "static int *clients;\n"
-           "static size_t n_clients;\n"
-           "\n"
-           "static void\n"
-           "add_client(int fd)\n"
-           "{\n"
-           "    pthread_mutex_lock(&clients_lock);\n"
-           "    clients = realloc(clients, (n_clients + 1) * sizeof *clients);\n"
-           "    if (clients == NULL) {\n"
-           "        perror(\"realloc\");\n"
-           "        exit(1);\n"
-           "    }\n"
-           "    clients[n_clients++] = fd;\n"
-           "    pthread_mutex_unlock(&clients_lock);\n"
-           "}\n"
-           "\n"
-           "static void\n"
-           "remove_client(int fd)\n"
-           "{\n"
-           "    pthread_mutex_lock(&clients_lock);\n"
-           "    for (size_t i = 0; i < n_clients; i++)\n"
-           "        if (clients[i] == fd)\n"
-           "            clients[i] = clients[--n_clients];\n"
-           "    pthread_mutex_unlock(&clients_lock);\n"
-           "}\n"
-           "\n");
-      comment (g, _("Sends each line you type to every client connected."));
-      put (g,
-           "static void *\n"
-           "keyboard(void *arg)\n"
-           "{\n"
-           "    char line[4096];\n"
-           "    ssize_t n;\n"
-           "\n"
-           "    (void) arg;\n"
-           "    while ((n = read(STDIN_FILENO, line, sizeof line)) > 0) {\n"
-           "        pthread_mutex_lock(&clients_lock);\n"
-           "        for (size_t i = 0; i < n_clients; i++)\n"
-           "            send_all(clients[i], line, (size_t) n);\n"
-           "        pthread_mutex_unlock(&clients_lock);\n"
-           "    }\n"
-           "    return NULL;\n"
-           "}\n");
-      blank (g);
-    }
-
+    c_server_keyboard (g);
   if (!loop)
     {
-      comment (g, _("Serves one client until it closes its side of the connection."));
-      put (g,
-           "static void\n"
-           "serve(int fd)\n"
-           "{");
-      g->depth++;
-      if (!time)
-        {
-          put (g, "unsigned char *data = malloc(BUF_SIZE);");
-          if (g->answers)
-            put (g, g->replies ? "struct buffer pending = { 0 }, out = { 0 };" : "struct buffer pending = { 0 };");
-          blank (g);
-          put (g,
-               "if (data == NULL) {\n"
-               "    perror(\"malloc\");\n"
-               "    exit(1);\n"
-               "}");
-        }
-      put_printf (g, "print_peer(%s, fd);", connected);
-      if (c->nodelay)
-        put_nodelay_accepted (g);
-      if (time)
-        {
-          comment (g, _("This server speaks first: it sends the time and closes."));
-          put (g,
-               "char text[64];\n"
-               "\n"
-               "send_all(fd, text, now(text, sizeof text));");
-        }
-      else
-        {
-          if (g->manual)
-            put (g, "add_client(fd);");
-          put (g, "for (;;) {");
-          g->depth++;
-          put_printf (g,
-                      "ssize_t n = recv(fd, data, BUF_SIZE, 0);\n"
-                      "\n"
-                      "if (n < 0) {\n"
-                      "    if (errno == EINTR)\n"
-                      "        continue;\n"
-                      "    perror(\"recv\");\n"
-                      "    break;\n"
-                      "}\n"
-                      "if (n == 0)\n"
-                      "    break;\n"
-                      "print_bytes(%s, data, (size_t) n);", received);
-          if (g->simple_echo)
-            put (g,
-                 "if (send_all(fd, data, (size_t) n) < 0)\n"
-                 "    break;");
-          else if (g->answers)
-            put (g,
-                 "buffer_append(&pending, data, (size_t) n);");
-          if (g->answers && g->replies)
-            put (g,
-                 "int quit = answer(&pending, &out);\n"
-                 "\n"
-                 "if (out.len > 0 && send_all(fd, out.data, out.len) < 0)\n"
-                 "    break;\n"
-                 "out.len = 0;\n"
-                 "if (quit)\n"
-                 "    break;");
-          else if (g->answers)
-            put (g,
-                 "if (answer(&pending))\n"
-                 "    break;");
-          g->depth--;
-          put (g, "}");
-          if (g->manual)
-            put (g, "remove_client(fd);");
-        }
-      put_printf (g, "print_peer(%s, fd);", closed);
-      put (g, "close(fd);");
-      if (!time)
-        {
-          put (g, "free(data);");
-          if (g->answers)
-            put (g, "free(pending.data);");
-          if (g->answers && g->replies)
-            put (g, "free(out.data);");
-        }
-      g->depth--;
-      put (g, "}\n\n");
-
+      c_serve (g);
       if (g->concurrency == LAB_CONCURRENCY_THREADS)
-        {
-          put (g,
-               "static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\n"
-               "static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;\n"
-               "static unsigned active;\n"
-               "\n"
-               "static void *\n"
-               "client_thread(void *arg)\n"
-               "{\n"
-               "    serve((int) (intptr_t) arg);\n"
-               "    pthread_mutex_lock(&lock);\n"
-               "    active--;\n"
-               "    pthread_cond_broadcast(&changed);\n"
-               "    pthread_mutex_unlock(&lock);\n"
-               "    return NULL;\n"
-               "}\n\n");
-        }
+        c_client_thread (g);
     }
   else
-    {
-      comment (g, _("What the event loop keeps for each client: its address, the bytes of a message not yet complete, the bytes still to send, and whether it is to be closed once they are sent."));
-      put (g,
-           "struct client {\n"
-           "    int fd;\n"
-           "    struct buffer pending;\n"
-           "    struct buffer out;\n"
-           "    int closing;\n"
-           "};\n\n");
-    }
+    c_loop_client (g);
 
   note_backend (g);
   put (g,
@@ -1892,253 +2294,18 @@ c_tcp_server (Gen *g)
          "\n"
          "if (pthread_create(&keyboard_thread, NULL, keyboard, NULL) == 0)\n"
          "    pthread_detach(keyboard_thread);");
-  if (c->max_connections > 0 && !loop)
-    put (g, "for (unsigned served = 0; served < MAX_CONNECTIONS;) {");
-  else if (!loop)
-    put (g, "for (;;) {");
 
   switch (g->concurrency)
     {
     case LAB_CONCURRENCY_ITERATIVE:
-      g->depth++;
-      if (c->concurrency == LAB_CONCURRENCY_LOOP)
-        comment (g, _("A server that speaks first never waits for a client: its event loop comes down to accept (), send () and close (), one client after another."));
-      comment (g, _("One client at a time: the others wait in the backlog meanwhile."));
-      put (g,
-           "int fd = accept(server, NULL, NULL);\n"
-           "\n"
-           "if (fd < 0) {\n"
-           "    if (errno == EINTR || errno == ECONNABORTED)\n"
-           "        continue;\n"
-           "    perror(\"accept\");\n"
-           "    break;\n"
-           "}");
-      if (c->max_connections > 0)
-        put (g, "served++;");
-      put (g, "serve(fd);");
-      g->depth--;
-      put (g, "}");
+      c_accept_iterative (g);
       break;
-
     case LAB_CONCURRENCY_THREADS:
-      g->depth++;
-      comment (g, _("A thread for each client, so that several are served at once."));
-      put (g,
-           "pthread_t thread;\n"
-           "int fd, err;\n"
-           "\n");
-      if (c->max_clients > 0)
-        put (g,
-             "pthread_mutex_lock(&lock);\n"
-             "while (active >= MAX_CLIENTS)\n"
-             "    pthread_cond_wait(&changed, &lock);\n"
-             "pthread_mutex_unlock(&lock);");
-      put (g,
-           "fd = accept(server, NULL, NULL);\n"
-           "if (fd < 0) {\n"
-           "    if (errno == EINTR || errno == ECONNABORTED)\n"
-           "        continue;\n"
-           "    perror(\"accept\");\n"
-           "    break;\n"
-           "}");
-      if (c->max_connections > 0)
-        put (g, "served++;");
-      put (g,
-           "pthread_mutex_lock(&lock);\n"
-           "active++;\n"
-           "pthread_mutex_unlock(&lock);\n"
-           "err = pthread_create(&thread, NULL, client_thread, (void *) (intptr_t) fd);\n"
-           "if (err != 0) {\n"
-           "    fprintf(stderr, \"pthread_create: %s\\n\", strerror(err));\n"
-           "    close(fd);\n"
-           "    pthread_mutex_lock(&lock);\n"
-           "    active--;\n"
-           "    pthread_mutex_unlock(&lock);\n"
-           "    continue;\n"
-           "}\n"
-           "pthread_detach(thread);");
-      g->depth--;
-      put (g, "}");
-      if (c->max_connections > 0)
-        {
-          put (g,
-               "pthread_mutex_lock(&lock);\n"
-               "while (active > 0)\n"
-               "    pthread_cond_wait(&changed, &lock);\n"
-               "pthread_mutex_unlock(&lock);");
-        }
+      c_accept_threads (g);
       break;
-
     case LAB_CONCURRENCY_LOOP:
     default:
-      comment (g, _("One thread and one event loop for all the clients: the sockets never block, and the program waits for whichever is ready."));
-      put (g,
-           "struct client *clients = NULL;\n"
-           "struct pollfd *fds = NULL;\n"
-           "size_t n_clients = 0;\n"
-           "unsigned char *data = malloc(BUF_SIZE);\n"
-           "unsigned accepted = 0;");
-      if (g->manual)
-        put (g, "int keyboard_open = 1;");
-      put (g,
-           "\n"
-           "(void) accepted;\n"
-           "if (data == NULL || fcntl(server, F_SETFL, O_NONBLOCK) < 0) {\n"
-           "    perror(\"fcntl\");\n"
-           "    return 1;\n"
-           "}");
-      if (c->max_connections > 0)
-        put (g, "while (accepted < MAX_CONNECTIONS || n_clients > 0) {");
-      else
-        put (g, "for (;;) {");
-      g->depth++;
-      put (g,
-           "size_t n = 0, first;\n"
-           "int listening = 0;");
-      if (g->manual)
-        put (g, "int keyboard_index = -1;");
-      put (g, "\n"
-           "fds = realloc(fds, (n_clients + 2) * sizeof *fds);\n"
-           "if (fds == NULL) {\n"
-           "    perror(\"realloc\");\n"
-           "    return 1;\n"
-           "}");
-      if (c->max_clients > 0 || c->max_connections > 0)
-        {
-          put_printf (g, "if (%s%s%s) {",
-                      c->max_clients > 0 ? "n_clients < MAX_CLIENTS" : "",
-                      c->max_clients > 0 && c->max_connections > 0 ? " && " : "",
-                      c->max_connections > 0 ? "accepted < MAX_CONNECTIONS" : "");
-          g->depth++;
-        }
-      put (g,
-           "fds[n].fd = server;\n"
-           "fds[n++].events = POLLIN;\n"
-           "listening = 1;");
-      if (c->max_clients > 0 || c->max_connections > 0)
-        {
-          g->depth--;
-          put (g, "}");
-        }
-      if (g->manual)
-        put (g,
-             "if (keyboard_open) {\n"
-             "    keyboard_index = (int) n;\n"
-             "    fds[n].fd = STDIN_FILENO;\n"
-             "    fds[n++].events = POLLIN;\n"
-             "}");
-      put (g,
-           "first = n;\n"
-           "for (size_t i = 0; i < n_clients; i++) {\n"
-           "    fds[n].fd = clients[i].fd;\n"
-           "    fds[n++].events = clients[i].out.len > 0 ? POLLOUT : POLLIN;\n"
-           "}\n"
-           "if (poll(fds, n, -1) < 0) {\n"
-           "    if (errno == EINTR)\n"
-           "        continue;\n"
-           "    perror(\"poll\");\n"
-           "    break;\n"
-           "}");
-      put (g, "for (size_t i = n_clients; i-- > 0;) {");
-      g->depth++;
-      put (g,
-           "struct client *cl = &clients[i];\n"
-           "short revents = fds[first + i].revents;\n"
-           "\n"
-           "if (cl->out.len > 0 && (revents & (POLLOUT | POLLERR | POLLHUP))) {\n"
-           "    ssize_t sent = send(cl->fd, cl->out.data, cl->out.len, 0);\n"
-           "\n"
-           "    if (sent >= 0)\n"
-           "        buffer_consume(&cl->out, (size_t) sent);\n"
-           "    else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)\n"
-           "        cl->closing = 1, cl->out.len = 0;\n"
-           "} else if (revents & (POLLIN | POLLERR | POLLHUP)) {");
-      g->depth++;
-      put_printf (g,
-                  "ssize_t got = recv(cl->fd, data, BUF_SIZE, 0);\n"
-                  "\n"
-                  "if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {\n"
-                  "    cl->closing = 1;\n"
-                  "    cl->out.len = 0;\n"
-                  "} else if (got > 0) {\n"
-                  "    print_bytes(%s, data, (size_t) got);", received);
-      if (g->simple_echo)
-        put (g, "    buffer_append(&cl->out, data, (size_t) got);");
-      else if (g->answers)
-        put_printf (g,
-             "    buffer_append(&cl->pending, data, (size_t) got);\n"
-             "    if (%s)\n"
-             "        cl->closing = 1;", g->replies ? "answer(&cl->pending, &cl->out)" : "answer(&cl->pending)");
-      put (g, "}");
-      g->depth--;
-      put (g, "}");
-      put (g, "if (cl->closing && cl->out.len == 0) {");
-      put_printf (g, "    print_peer(%s, cl->fd);", closed);
-      put (g,
-           "    close(cl->fd);\n"
-           "    free(cl->pending.data);\n"
-           "    free(cl->out.data);\n"
-           "    clients[i] = clients[--n_clients];\n"
-           "}");
-      g->depth--;
-      put (g, "}");
-      if (g->manual)
-        {
-          put (g,
-               "if (keyboard_index >= 0 && fds[keyboard_index].revents != 0) {\n"
-               "    char line[4096];\n"
-               "    ssize_t got = read(STDIN_FILENO, line, sizeof line);\n"
-               "\n"
-               "    if (got <= 0)\n"
-               "        keyboard_open = 0;\n"
-               "    for (size_t i = 0; got > 0 && i < n_clients; i++)\n"
-               "        buffer_append(&clients[i].out, line, (size_t) got);\n"
-               "}");
-        }
-      put (g, "if (listening && (fds[0].revents & POLLIN)) {");
-      g->depth++;
-      put (g,
-           "int fd = accept(server, NULL, NULL);\n"
-           "\n"
-           "if (fd < 0) {\n"
-           "    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)\n"
-           "        perror(\"accept\");\n"
-           "    continue;\n"
-           "}\n"
-           "accepted++;");
-      put_printf (g, "print_peer(%s, fd);", connected);
-      if (c->nodelay)
-        put_nodelay_accepted (g);
-      if (time)
-        {
-          comment (g, _("This server speaks first: it sends the time and closes."));
-          put (g,
-               "char text[64];\n"
-               "\n"
-               "send_all(fd, text, now(text, sizeof text));");
-          put_printf (g, "print_peer(%s, fd);", closed);
-          put (g,
-               "close(fd);\n"
-               "continue;");
-        }
-      else
-        put (g,
-             "fcntl(fd, F_SETFL, O_NONBLOCK);\n"
-             "clients = realloc(clients, (n_clients + 1) * sizeof *clients);\n"
-             "if (clients == NULL) {\n"
-             "    perror(\"realloc\");\n"
-             "    return 1;\n"
-             "}\n"
-             "memset(&clients[n_clients], 0, sizeof *clients);\n"
-             "clients[n_clients++].fd = fd;");
-      g->depth--;
-      put (g, "}");
-      g->depth--;
-      put (g,
-           "}\n"
-           "free(fds);\n"
-           "free(clients);\n"
-           "free(data);");
+      c_event_loop (g);
       break;
     }
 
