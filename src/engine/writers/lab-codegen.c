@@ -1493,8 +1493,10 @@ c_time (Gen *g)
   blank (g);
 }
 
+/* A growing buffer of bytes, and how bytes are added to it and taken off
+ * its front. */
 static void
-c_framing (Gen *g)
+c_buffer (Gen *g)
 {
   put (g,
        "struct buffer {\n"
@@ -1533,10 +1535,12 @@ c_framing (Gen *g)
        "    b->len -= len;\n"
        "}\n");
   blank (g);
+}
 
-  if (!g->answers)
-    return;
-
+/* take_message (): the reader of the server's framing. */
+static void
+c_take_message (Gen *g)
+{
   comment (g, _("Finds the first whole message in the bytes received: says where it is and how many bytes its frame takes, or that it is not complete yet."));
   put (g,
        "static int\n"
@@ -1599,64 +1603,74 @@ c_framing (Gen *g)
     }
   g->depth--;
   put (g, "}\n\n");
+}
 
-  if (g->c->behaviour == LAB_BEHAVIOUR_ECHO || g->c->behaviour == LAB_BEHAVIOUR_UPPER)
+/* frame_message (): the writer of the server's framing, for a reply. */
+static void
+c_frame_message (Gen *g)
+{
+  put (g,
+       "static void\n"
+       "frame_message(struct buffer *out, const unsigned char *message, size_t len)\n"
+       "{");
+  switch (g->framing)
     {
+    case LAB_FRAMING_LINES:
       put (g,
-           "static void\n"
-           "frame_message(struct buffer *out, const unsigned char *message, size_t len)\n"
-           "{");
-      switch (g->framing)
-        {
-        case LAB_FRAMING_LINES:
-          put (g,
-               "    buffer_append(out, message, len);\n"
-               "    buffer_append(out, \"\\n\", 1);");
-          break;
-        case LAB_FRAMING_LENGTH_PREFIX:
-          put (g,
-               "    unsigned char header[4] = {\n"
-               "        (unsigned char) (len >> 24), (unsigned char) (len >> 16),\n"
-               "        (unsigned char) (len >> 8), (unsigned char) len,\n"
-               "    };\n"
-               "\n"
-               "    buffer_append(out, header, 4);\n"
-               "    buffer_append(out, message, len);");
-          break;
-        case LAB_FRAMING_FIXED:
-          put (g,
-               "    buffer_append(out, message, len);\n"
-               "    while (len++ < SIZE)\n"
-               "        buffer_append(out, \"\", 1);");
-          break;
-        case LAB_FRAMING_RAW:
-        default:
-          put (g, "    buffer_append(out, message, len);");
-          break;
-        }
-      put (g, "}\n\n");
-    }
-
-  if (g->quit)
-    {
-      comment (g, _("Whether a message is the quit message, spaces and newlines around it aside."));
+           "    buffer_append(out, message, len);\n"
+           "    buffer_append(out, \"\\n\", 1);");
+      break;
+    case LAB_FRAMING_LENGTH_PREFIX:
       put (g,
-           "static int\n"
-           "is_space(unsigned char c)\n"
-           "{\n"
-           "    return c == ' ' || (c >= '\\t' && c <= '\\r');\n"
-           "}\n"
+           "    unsigned char header[4] = {\n"
+           "        (unsigned char) (len >> 24), (unsigned char) (len >> 16),\n"
+           "        (unsigned char) (len >> 8), (unsigned char) len,\n"
+           "    };\n"
            "\n"
-           "static int\n"
-           "is_quit(const unsigned char *message, size_t len)\n"
-           "{\n"
-           "    while (len > 0 && is_space(message[0]))\n"
-           "        message++, len--;\n"
-           "    while (len > 0 && is_space(message[len - 1]))\n"
-           "        len--;\n"
-           "    return len == strlen(QUIT) && memcmp(message, QUIT, len) == 0;\n"
-           "}\n\n");
+           "    buffer_append(out, header, 4);\n"
+           "    buffer_append(out, message, len);");
+      break;
+    case LAB_FRAMING_FIXED:
+      put (g,
+           "    buffer_append(out, message, len);\n"
+           "    while (len++ < SIZE)\n"
+           "        buffer_append(out, \"\", 1);");
+      break;
+    case LAB_FRAMING_RAW:
+    default:
+      put (g, "    buffer_append(out, message, len);");
+      break;
     }
+  put (g, "}\n\n");
+}
+
+static void
+c_is_quit (Gen *g)
+{
+  comment (g, _("Whether a message is the quit message, spaces and newlines around it aside."));
+  put (g,
+       "static int\n"
+       "is_space(unsigned char c)\n"
+       "{\n"
+       "    return c == ' ' || (c >= '\\t' && c <= '\\r');\n"
+       "}\n"
+       "\n"
+       "static int\n"
+       "is_quit(const unsigned char *message, size_t len)\n"
+       "{\n"
+       "    while (len > 0 && is_space(message[0]))\n"
+       "        message++, len--;\n"
+       "    while (len > 0 && is_space(message[len - 1]))\n"
+       "        len--;\n"
+       "    return len == strlen(QUIT) && memcmp(message, QUIT, len) == 0;\n"
+       "}\n\n");
+}
+
+/* answer (): each whole message received, and the reply to it. */
+static void
+c_answer (Gen *g)
+{
+  gboolean reply = g->c->behaviour == LAB_BEHAVIOUR_ECHO || g->c->behaviour == LAB_BEHAVIOUR_UPPER;
 
   comment (g, _("Takes every whole message off the front of the bytes received and makes the reply; says too whether the client asked to end. A message not yet complete waits for more bytes."));
   put (g, "static int");
@@ -1673,7 +1687,7 @@ c_framing (Gen *g)
     put (g,
          "if (is_quit(message, len))\n"
          "    quit = 1;");
-  if (g->c->behaviour == LAB_BEHAVIOUR_ECHO || g->c->behaviour == LAB_BEHAVIOUR_UPPER)
+  if (reply)
     {
       if (g->quit)
         put (g, "else {");
@@ -1697,6 +1711,24 @@ c_framing (Gen *g)
        "    }\n"
        "    return quit;\n"
        "}\n\n");
+}
+
+/* What a TCP server needs of buffers and framing: the buffers alone for
+ * an event loop whose bytes go through no answer (), else the reader and
+ * writer of its messages and answer () too. */
+static void
+c_framing (Gen *g)
+{
+  c_buffer (g);
+  if (!g->answers)
+    return;
+
+  c_take_message (g);
+  if (g->c->behaviour == LAB_BEHAVIOUR_ECHO || g->c->behaviour == LAB_BEHAVIOUR_UPPER)
+    c_frame_message (g);
+  if (g->quit)
+    c_is_quit (g);
+  c_answer (g);
 }
 
 /* The sockaddr a server binds, of its family, from HOST and PORT. */
