@@ -2478,22 +2478,16 @@ c_client_receive_helper (Gen *g)
   put (g, "}\n\n");
 }
 
+/* main ()'s socket: getaddrinfo () for HOST, then each address in turn
+ * until one connects (TCP), or the first (UDP). */
 static void
-c_client_main (Gen *g)
+c_client_connect (Gen *g)
 {
   LabEndpointConfig *c = g->c;
   static const char *const families[] = { "AF_UNSPEC", "AF_INET", "AF_INET6" };
   gboolean tcp = lab_endpoint_kind_is_tcp (c->kind);
   gboolean bind_local = c->local_address[0] != '\0' || c->local_port > 0;
-  g_autofree char *connected = label (g, LABEL_CONNECTED);
-  g_autofree char *timeout = label (g, LABEL_TIMEOUT);
 
-  note_backend (g);
-  put (g,
-       "int\n"
-       "main(void)\n"
-       "{");
-  g->depth++;
   put (g,
        "struct addrinfo hints, *addresses, *a;\n"
        "unsigned char *data = malloc(BUF_SIZE);\n"
@@ -2565,18 +2559,14 @@ c_client_main (Gen *g)
        "}\n"
        "if (fd < 0)\n"
        "    return 1;");
+}
 
-  if (tcp)
-    put_printf (g, "print_address(%s, a->ai_addr, a->ai_addrlen);", connected);
-
-  if (c->recv_timeout > 0 && !g->keyboard)
-    put (g,
-         "struct timeval timeout = { RECV_TIMEOUT_MS / 1000, RECV_TIMEOUT_MS % 1000 * 1000 };\n"
-         "\n"
-         "if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0) {\n"
-         "    perror(\"setsockopt\");\n"
-         "    return 1;\n"
-         "}");
+/* The initial data, as the client is told to send it. */
+static void
+c_client_send (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+  gboolean tcp = lab_endpoint_kind_is_tcp (c->kind);
 
   if (c->initial_data != NULL)
     {
@@ -2634,64 +2624,101 @@ c_client_main (Gen *g)
     comment (g, _("Shutting down after sending applies only to initial data, and there is none."));
   if (!tcp && (c->shutdown_after_send || !c->sendall))
     comment (g, _("A datagram is sent whole or not at all, and UDP has no side of a connection to shut down."));
+}
+
+/* A client that sends what you type: poll () the socket and the keyboard. */
+static void
+c_client_keyboard (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+  g_autofree char *timeout = label (g, LABEL_TIMEOUT);
+
+  comment (g, _("poll () waits for whichever comes first: a line you type, or what arrives on the socket."));
+  put_printf (g,
+              "struct pollfd fds[2] = {\n"
+              "    { .fd = fd, .events = POLLIN },\n"
+              "    { .fd = STDIN_FILENO, .events = POLLIN },\n"
+              "};\n"
+              "nfds_t n_fds = 2;\n"
+              "\n"
+              "for (;;) {\n"
+              "    int ready = poll(fds, n_fds, %s);\n"
+              "\n"
+              "    if (ready < 0) {\n"
+              "        if (errno == EINTR)\n"
+              "            continue;\n"
+              "        perror(\"poll\");\n"
+              "        break;\n"
+              "    }",
+              c->recv_timeout > 0 ? "RECV_TIMEOUT_MS" : "-1");
+  if (c->recv_timeout > 0)
+    put_printf (g,
+                "    if (ready == 0) {\n"
+                "        puts(%s);\n"
+                "        break;\n"
+                "    }", timeout);
+  put (g,
+       "    if (n_fds == 2 && fds[1].revents != 0) {\n"
+       "        char line[4096];\n"
+       "        ssize_t n = read(STDIN_FILENO, line, sizeof line);\n"
+       "\n"
+       "        if (n <= 0) {\n"
+       "            n_fds = 1;");
+  if (lab_endpoint_kind_is_tcp (c->kind))
+    {
+      put (g,
+           "            shutdown(fd, SHUT_WR);\n"
+           "        } else if (send_all(fd, line, (size_t) n) < 0) {\n"
+           "            break;\n"
+           "        }");
+    }
+  else
+    {
+      put_printf (g,
+                  "        } else if (%s < 0) {\n"
+                  "            perror(\"%s\");\n"
+                  "        }",
+                  c->udp_connect ? "send(fd, line, (size_t) n, 0)"
+                                 : "sendto(fd, line, (size_t) n, 0, a->ai_addr, a->ai_addrlen)",
+                  c->udp_connect ? "send" : "sendto");
+    }
+  put (g,
+       "    }\n"
+       "    if (fds[0].revents != 0 && receive(fd, data, &received))\n"
+       "        break;\n"
+       "}");
+}
+
+static void
+c_client_main (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+  g_autofree char *connected = label (g, LABEL_CONNECTED);
+
+  note_backend (g);
+  put (g,
+       "int\n"
+       "main(void)\n"
+       "{");
+  g->depth++;
+  c_client_connect (g);
+
+  if (lab_endpoint_kind_is_tcp (c->kind))
+    put_printf (g, "print_address(%s, a->ai_addr, a->ai_addrlen);", connected);
+
+  if (c->recv_timeout > 0 && !g->keyboard)
+    put (g,
+         "struct timeval timeout = { RECV_TIMEOUT_MS / 1000, RECV_TIMEOUT_MS % 1000 * 1000 };\n"
+         "\n"
+         "if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0) {\n"
+         "    perror(\"setsockopt\");\n"
+         "    return 1;\n"
+         "}");
+
+  c_client_send (g);
 
   if (g->keyboard)
-    {
-      comment (g, _("poll () waits for whichever comes first: a line you type, or what arrives on the socket."));
-      put_printf (g,
-                  "struct pollfd fds[2] = {\n"
-                  "    { .fd = fd, .events = POLLIN },\n"
-                  "    { .fd = STDIN_FILENO, .events = POLLIN },\n"
-                  "};\n"
-                  "nfds_t n_fds = 2;\n"
-                  "\n"
-                  "for (;;) {\n"
-                  "    int ready = poll(fds, n_fds, %s);\n"
-                  "\n"
-                  "    if (ready < 0) {\n"
-                  "        if (errno == EINTR)\n"
-                  "            continue;\n"
-                  "        perror(\"poll\");\n"
-                  "        break;\n"
-                  "    }",
-                  c->recv_timeout > 0 ? "RECV_TIMEOUT_MS" : "-1");
-      if (c->recv_timeout > 0)
-        put_printf (g,
-                    "    if (ready == 0) {\n"
-                    "        puts(%s);\n"
-                    "        break;\n"
-                    "    }", timeout);
-      put (g,
-           "    if (n_fds == 2 && fds[1].revents != 0) {\n"
-           "        char line[4096];\n"
-           "        ssize_t n = read(STDIN_FILENO, line, sizeof line);\n"
-           "\n"
-           "        if (n <= 0) {\n"
-           "            n_fds = 1;");
-      if (tcp)
-        {
-          put (g,
-               "            shutdown(fd, SHUT_WR);\n"
-               "        } else if (send_all(fd, line, (size_t) n) < 0) {\n"
-               "            break;\n"
-               "        }");
-        }
-      else
-        {
-          put_printf (g,
-                      "        } else if (%s < 0) {\n"
-                      "            perror(\"%s\");\n"
-                      "        }",
-                      c->udp_connect ? "send(fd, line, (size_t) n, 0)"
-                                     : "sendto(fd, line, (size_t) n, 0, a->ai_addr, a->ai_addrlen)",
-                      c->udp_connect ? "send" : "sendto");
-        }
-      put (g,
-           "    }\n"
-           "    if (fds[0].revents != 0 && receive(fd, data, &received))\n"
-           "        break;\n"
-           "}");
-    }
+    c_client_keyboard (g);
   else
     put (g,
          "while (!receive(fd, data, &received))\n"
@@ -2719,6 +2746,73 @@ c_client (Gen *g)
   c_client_helpers (g);
   c_client_receive_helper (g);
   c_client_main (g);
+}
+
+/* A UDP server that sends what you type: poll () the socket and the
+ * keyboard, and send each line to the last peer. */
+static void
+c_udp_keyboard (Gen *g)
+{
+  put (g,
+       "if (poll(fds, n_fds, -1) < 0) {\n"
+       "    if (errno == EINTR)\n"
+       "        continue;\n"
+       "    perror(\"poll\");\n"
+       "    break;\n"
+       "}\n"
+       "if (n_fds == 2 && fds[1].revents != 0) {\n"
+       "    char line[4096];\n"
+       "    ssize_t got = read(STDIN_FILENO, line, sizeof line);\n"
+       "\n"
+       "    if (got <= 0)\n"
+       "        n_fds = 1;\n"
+       "    else if (last_peer_len > 0 &&\n"
+       "             sendto(server, line, (size_t) got, 0, (struct sockaddr *) &last_peer, last_peer_len) < 0)\n"
+       "        perror(\"sendto\");\n"
+       "}\n"
+       "if (fds[0].revents == 0)\n"
+       "    continue;");
+}
+
+/* What a UDP server does with a datagram (data, n) from a peer (from). */
+static void
+c_udp_answer (Gen *g)
+{
+  switch (g->c->behaviour)
+    {
+    case LAB_BEHAVIOUR_ECHO:
+      put (g,
+           "if (sendto(server, data, (size_t) n, 0, (struct sockaddr *) &from, from_len) < 0)\n"
+           "    perror(\"sendto\");");
+      break;
+    case LAB_BEHAVIOUR_UPPER:
+      comment (g, _("ASCII letters only, as bytes.upper () does"));
+      put (g,
+           "for (ssize_t i = 0; i < n; i++)\n"
+           "    if (data[i] >= 'a' && data[i] <= 'z')\n"
+           "        data[i] -= 'a' - 'A';\n"
+           "if (sendto(server, data, (size_t) n, 0, (struct sockaddr *) &from, from_len) < 0)\n"
+           "    perror(\"sendto\");");
+      break;
+    case LAB_BEHAVIOUR_TIME:
+      comment (g, _("Any datagram is a question: the answer is the time."));
+      put (g,
+           "char text[64];\n"
+           "size_t text_len = now(text, sizeof text);\n"
+           "\n"
+           "if (sendto(server, text, text_len, 0, (struct sockaddr *) &from, from_len) < 0)\n"
+           "    perror(\"sendto\");");
+      break;
+    case LAB_BEHAVIOUR_MANUAL:
+      put (g,
+           "memcpy(&last_peer, &from, from_len);\n"
+           "last_peer_len = from_len;");
+      break;
+    case LAB_BEHAVIOUR_DISCARD:
+    default:
+      comment (g, _("This server discards what it receives: it answers nothing."));
+      break;
+    }
 }
 
 static void
@@ -2773,25 +2867,7 @@ c_udp_server (Gen *g)
        "socklen_t from_len = sizeof from;\n"
        "ssize_t n;\n");
   if (g->manual)
-    put (g,
-         "if (poll(fds, n_fds, -1) < 0) {\n"
-         "    if (errno == EINTR)\n"
-         "        continue;\n"
-         "    perror(\"poll\");\n"
-         "    break;\n"
-         "}\n"
-         "if (n_fds == 2 && fds[1].revents != 0) {\n"
-         "    char line[4096];\n"
-         "    ssize_t got = read(STDIN_FILENO, line, sizeof line);\n"
-         "\n"
-         "    if (got <= 0)\n"
-         "        n_fds = 1;\n"
-         "    else if (last_peer_len > 0 &&\n"
-         "             sendto(server, line, (size_t) got, 0, (struct sockaddr *) &last_peer, last_peer_len) < 0)\n"
-         "        perror(\"sendto\");\n"
-         "}\n"
-         "if (fds[0].revents == 0)\n"
-         "    continue;");
+    c_udp_keyboard (g);
   put (g,
        "n = recvfrom(server, data, BUF_SIZE, 0, (struct sockaddr *) &from, &from_len);\n"
        "if (n < 0) {\n"
@@ -2803,41 +2879,7 @@ c_udp_server (Gen *g)
     put (g, "served++;");
   put_printf (g, "print_address(%s, (struct sockaddr *) &from, from_len);", from);
   put_printf (g, "print_bytes(%s, data, (size_t) n);", received);
-  switch (c->behaviour)
-    {
-    case LAB_BEHAVIOUR_ECHO:
-      put (g,
-           "if (sendto(server, data, (size_t) n, 0, (struct sockaddr *) &from, from_len) < 0)\n"
-           "    perror(\"sendto\");");
-      break;
-    case LAB_BEHAVIOUR_UPPER:
-      comment (g, _("ASCII letters only, as bytes.upper () does"));
-      put (g,
-           "for (ssize_t i = 0; i < n; i++)\n"
-           "    if (data[i] >= 'a' && data[i] <= 'z')\n"
-           "        data[i] -= 'a' - 'A';\n"
-           "if (sendto(server, data, (size_t) n, 0, (struct sockaddr *) &from, from_len) < 0)\n"
-           "    perror(\"sendto\");");
-      break;
-    case LAB_BEHAVIOUR_TIME:
-      comment (g, _("Any datagram is a question: the answer is the time."));
-      put (g,
-           "char text[64];\n"
-           "size_t text_len = now(text, sizeof text);\n"
-           "\n"
-           "if (sendto(server, text, text_len, 0, (struct sockaddr *) &from, from_len) < 0)\n"
-           "    perror(\"sendto\");");
-      break;
-    case LAB_BEHAVIOUR_MANUAL:
-      put (g,
-           "memcpy(&last_peer, &from, from_len);\n"
-           "last_peer_len = from_len;");
-      break;
-    case LAB_BEHAVIOUR_DISCARD:
-    default:
-      comment (g, _("This server discards what it receives: it answers nothing."));
-      break;
-    }
+  c_udp_answer (g);
   g->depth--;
   put (g,
        "}\n"
