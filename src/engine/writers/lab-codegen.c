@@ -30,6 +30,7 @@ typedef struct {
   gboolean           replies;     /* a TCP server sends something back */
   gboolean           ipv6;        /* a server's (or a literal client host's) family */
   gboolean           literal;     /* a client's host is an IP address */
+  gboolean           bind_local;  /* a client binds its own address or port first */
   gboolean           manual;
   gboolean           keyboard;    /* a client sends what is typed */
   gboolean           quit;
@@ -421,7 +422,7 @@ py_constants (Gen *g)
       if (c->expect_bytes > 0)
         put_commented_take (g, g_strdup_printf ("EXPECT = %" G_GUINT64_FORMAT, c->expect_bytes),
                        _("bytes to receive before closing"));
-      if (c->local_address[0] != '\0' || c->local_port > 0)
+      if (g->bind_local)
         {
           g_autoptr(GInetAddress) local = c->local_address[0] != '\0'
                                           ? lab_parse_bind_address (c->local_address, NULL) : NULL;
@@ -1023,7 +1024,6 @@ py_tcp_client (Gen *g)
   LabEndpointConfig *c = g->c;
   g_autofree char *connected = label (g, LABEL_CONNECTED);
   gboolean direct = g->literal && (c->family == LAB_FAMILY_ANY || (c->family == LAB_FAMILY_IPV6) == g->ipv6);
-  gboolean bind_local = c->local_address[0] != '\0' || c->local_port > 0;
 
   if (g->keyboard)
     py_keyboard (g);
@@ -1043,7 +1043,7 @@ py_tcp_client (Gen *g)
            "client = socket.socket(family, kind, proto)\n"
            "try:");
       g->depth++;
-      if (bind_local)
+      if (g->bind_local)
         put (g, "client.bind(LOCAL)");
       py_options (g, "client");
       if (c->connect_timeout > 0)
@@ -1067,7 +1067,7 @@ py_tcp_client (Gen *g)
       note_backend (g);
       put_printf (g, "with socket.socket(%s, socket.SOCK_STREAM) as client:", py_family (g));
       g->depth++;
-      if (bind_local)
+      if (g->bind_local)
         put_commented (g, "client.bind(LOCAL)", _("the local address and port of this end"));
       py_options (g, "client");
       if (c->connect_timeout > 0)
@@ -1185,7 +1185,6 @@ py_udp_client (Gen *g)
 {
   LabEndpointConfig *c = g->c;
   gboolean direct = g->literal && (c->family == LAB_FAMILY_ANY || (c->family == LAB_FAMILY_IPV6) == g->ipv6);
-  gboolean bind_local = c->local_address[0] != '\0' || c->local_port > 0;
 
   if (g->keyboard)
     py_keyboard (g);
@@ -1205,7 +1204,7 @@ py_udp_client (Gen *g)
   note_backend (g);
   put_printf (g, "with socket.socket(%s, socket.SOCK_DGRAM) as client:", direct ? py_family (g) : "family");
   g->depth++;
-  if (bind_local)
+  if (g->bind_local)
     put_commented (g, "client.bind(LOCAL)", _("the local address and port of this end"));
   py_options (g, "client");
   if (c->recv_timeout > 0)
@@ -1336,7 +1335,7 @@ c_constants (Gen *g)
 
           put_commented (g, code, _("bytes to receive before closing"));
         }
-      if (c->local_address[0] != '\0' || c->local_port > 0)
+      if (g->bind_local)
         {
           g_autoptr(GInetAddress) local = c->local_address[0] != '\0'
                                           ? lab_parse_bind_address (c->local_address, NULL) : NULL;
@@ -2353,9 +2352,8 @@ static void
 c_client_helpers (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  gboolean bind_local = c->local_address[0] != '\0' || c->local_port > 0;
 
-  if (bind_local)
+  if (g->bind_local)
     {
       comment (g, _("Binds the local address and port of this end, in the family of the server’s address."));
       put (g,
@@ -2486,7 +2484,6 @@ c_client_connect (Gen *g)
   LabEndpointConfig *c = g->c;
   static const char *const families[] = { "AF_UNSPEC", "AF_INET", "AF_INET6" };
   gboolean tcp = lab_endpoint_kind_is_tcp (c->kind);
-  gboolean bind_local = c->local_address[0] != '\0' || c->local_port > 0;
 
   put (g,
        "struct addrinfo hints, *addresses, *a;\n"
@@ -2523,7 +2520,7 @@ c_client_connect (Gen *g)
        "    perror(\"socket\");\n"
        "    continue;\n"
        "}");
-  if (bind_local)
+  if (g->bind_local)
     put (g,
          "if (bind_local(fd, a->ai_family) < 0) {\n"
          "    close(fd);\n"
@@ -2940,6 +2937,8 @@ lab_codegen_generate (LabEndpointConfig *config,
       g->ipv6 = address != NULL && g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
     }
 
+  g->bind_local = !lab_endpoint_kind_is_server (c->kind) &&
+                  (c->local_address[0] != '\0' || c->local_port > 0);
   g->manual = lab_endpoint_kind_is_server (c->kind) && c->behaviour == LAB_BEHAVIOUR_MANUAL;
   g->keyboard = !lab_endpoint_kind_is_server (c->kind) && (c->initial_data == NULL || c->behaviour == LAB_BEHAVIOUR_MANUAL);
   g->quit = c->kind == LAB_ENDPOINT_TCP_SERVER && c->quit_message[0] != '\0' &&
