@@ -372,6 +372,9 @@ note_backend (Gen *g)
 
 /* ---- Python ------------------------------------------------------------- */
 
+/* What getaddrinfo () is asked for, by LabFamily. */
+static const char *const py_families[] = { "socket.AF_UNSPEC", "socket.AF_INET", "socket.AF_INET6" };
+
 static const char *
 py_family (Gen *g)
 {
@@ -1018,46 +1021,63 @@ py_client_receive (Gen        *g,
     }
 }
 
+/* A client's HOST is an address of the family it asks for (or it asks for
+ * none): it makes its socket of that family and needs no getaddrinfo (). */
+static gboolean
+py_direct (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  return g->literal && (c->family == LAB_FAMILY_ANY || (c->family == LAB_FAMILY_IPV6) == g->ipv6);
+}
+
+/* connect (): each address the name resolves to, in turn. */
+static void
+py_connect (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  comment (g, _("Tries each address the name resolves to, in turn, as socket.create_connection () does."));
+  put (g,
+       "def connect():\n"
+       "    error = OSError(\"getaddrinfo\")");
+  put_printf (g, "    for family, kind, proto, _, address in socket.getaddrinfo(HOST, PORT, %s, socket.SOCK_STREAM):",
+              py_families[c->family]);
+  g->depth += 2;
+  put (g,
+       "client = socket.socket(family, kind, proto)\n"
+       "try:");
+  g->depth++;
+  if (g->bind_local)
+    put (g, "client.bind(LOCAL)");
+  py_options (g, "client");
+  if (c->connect_timeout > 0)
+    put (g, "client.settimeout(CONNECT_TIMEOUT)");
+  put (g,
+       "client.connect(address)\n"
+       "return client");
+  g->depth--;
+  put (g,
+       "except OSError as e:\n"
+       "    error = e\n"
+       "    client.close()");
+  g->depth -= 2;
+  put (g, "    raise error\n\n\n");
+}
+
 static void
 py_tcp_client (Gen *g)
 {
   LabEndpointConfig *c = g->c;
   g_autofree char *connected = label (g, LABEL_CONNECTED);
-  gboolean direct = g->literal && (c->family == LAB_FAMILY_ANY || (c->family == LAB_FAMILY_IPV6) == g->ipv6);
+  gboolean direct = py_direct (g);
 
   if (g->keyboard)
     py_keyboard (g);
 
   if (!direct)
     {
-      static const char *const families[] = { "socket.AF_UNSPEC", "socket.AF_INET", "socket.AF_INET6" };
-
-      comment (g, _("Tries each address the name resolves to, in turn, as socket.create_connection () does."));
-      put (g,
-           "def connect():\n"
-           "    error = OSError(\"getaddrinfo\")");
-      put_printf (g, "    for family, kind, proto, _, address in socket.getaddrinfo(HOST, PORT, %s, socket.SOCK_STREAM):",
-                  families[c->family]);
-      g->depth += 2;
-      put (g,
-           "client = socket.socket(family, kind, proto)\n"
-           "try:");
-      g->depth++;
-      if (g->bind_local)
-        put (g, "client.bind(LOCAL)");
-      py_options (g, "client");
-      if (c->connect_timeout > 0)
-        put (g, "client.settimeout(CONNECT_TIMEOUT)");
-      put (g,
-           "client.connect(address)\n"
-           "return client");
-      g->depth--;
-      put (g,
-           "except OSError as e:\n"
-           "    error = e\n"
-           "    client.close()");
-      g->depth -= 2;
-      put (g, "    raise error\n\n\n");
+      py_connect (g);
       note_backend (g);
       put (g, "with connect() as client:");
       g->depth++;
@@ -1184,18 +1204,16 @@ static void
 py_udp_client (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  gboolean direct = g->literal && (c->family == LAB_FAMILY_ANY || (c->family == LAB_FAMILY_IPV6) == g->ipv6);
+  gboolean direct = py_direct (g);
 
   if (g->keyboard)
     py_keyboard (g);
 
   if (!direct)
     {
-      static const char *const families[] = { "socket.AF_UNSPEC", "socket.AF_INET", "socket.AF_INET6" };
-
       comment (g, _("The first address the name resolves to."));
       put_printf (g, "family, _, _, _, server_address = socket.getaddrinfo(HOST, PORT, %s, socket.SOCK_DGRAM)[0]",
-                  families[c->family]);
+                  py_families[c->family]);
     }
   else
     put (g, "server_address = (HOST, PORT)");
