@@ -381,6 +381,46 @@ py_family (Gen *g)
   return g->ipv6 ? "socket.AF_INET6" : "socket.AF_INET";
 }
 
+/* What a client is told to send, receive and bind, and its time limits. */
+static void
+py_client_constants (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  if (c->initial_data != NULL)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (c->initial_data, &len);
+      g_autofree char *literal = python_bytes (data, len);
+
+      put_printf (g, "DATA = %s", literal);
+    }
+  if (c->expect_bytes > 0)
+    put_commented_take (g, g_strdup_printf ("EXPECT = %" G_GUINT64_FORMAT, c->expect_bytes),
+                   _("bytes to receive before closing"));
+  if (g->bind_local)
+    {
+      g_autoptr(GInetAddress) local = c->local_address[0] != '\0'
+                                      ? lab_parse_bind_address (c->local_address, NULL) : NULL;
+      g_autofree char *text = local != NULL ? g_inet_address_to_string (local) : g_strdup ("");
+      g_autofree char *literal = python_str (text);
+
+      put_printf (g, "LOCAL = (%s, %u)", literal, c->local_port);
+    }
+  if (c->connect_timeout > 0 && lab_endpoint_kind_is_tcp (c->kind))
+    {
+      g_autofree char *s = seconds (c->connect_timeout);
+
+      put_printf (g, "CONNECT_TIMEOUT = %s", s);
+    }
+  if (c->recv_timeout > 0)
+    {
+      g_autofree char *s = seconds (c->recv_timeout);
+
+      put_printf (g, "RECV_TIMEOUT = %s", s);
+    }
+}
+
 static void
 py_constants (Gen *g)
 {
@@ -413,40 +453,7 @@ py_constants (Gen *g)
                    : _("datagrams answered in all; then the server ends"));
 
   if (!lab_endpoint_kind_is_server (c->kind))
-    {
-      if (c->initial_data != NULL)
-        {
-          gsize len;
-          const guint8 *data = g_bytes_get_data (c->initial_data, &len);
-          g_autofree char *literal = python_bytes (data, len);
-
-          put_printf (g, "DATA = %s", literal);
-        }
-      if (c->expect_bytes > 0)
-        put_commented_take (g, g_strdup_printf ("EXPECT = %" G_GUINT64_FORMAT, c->expect_bytes),
-                       _("bytes to receive before closing"));
-      if (g->bind_local)
-        {
-          g_autoptr(GInetAddress) local = c->local_address[0] != '\0'
-                                          ? lab_parse_bind_address (c->local_address, NULL) : NULL;
-          g_autofree char *text = local != NULL ? g_inet_address_to_string (local) : g_strdup ("");
-          g_autofree char *literal = python_str (text);
-
-          put_printf (g, "LOCAL = (%s, %u)", literal, c->local_port);
-        }
-      if (c->connect_timeout > 0 && lab_endpoint_kind_is_tcp (c->kind))
-        {
-          g_autofree char *s = seconds (c->connect_timeout);
-
-          put_printf (g, "CONNECT_TIMEOUT = %s", s);
-        }
-      if (c->recv_timeout > 0)
-        {
-          g_autofree char *s = seconds (c->recv_timeout);
-
-          put_printf (g, "RECV_TIMEOUT = %s", s);
-        }
-    }
+    py_client_constants (g);
 
   blank (g);
 }
@@ -1278,6 +1285,64 @@ c_includes (Gen *g)
   blank (g);
 }
 
+/* What a client is told to send, receive and bind, and its time limits. */
+static void
+c_client_constants (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  if (c->initial_data != NULL)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (c->initial_data, &len);
+      gsize start = 0;
+
+      put (g, "static const char DATA[] =");
+      if (len == 0)
+        put (g, "    \"\";");
+      /* One literal per line of the data, or per 32 bytes. */
+      while (start < len)
+        {
+          gsize end = start;
+          g_autofree char *literal = NULL;
+
+          while (end < len && end - start < 32 && (end == start || data[end - 1] != '\n'))
+            end++;
+          literal = c_str (data + start, end - start, FALSE);
+          put_printf (g, "    %s%s", literal, end == len ? ";" : "");
+          start = end;
+        }
+      {
+        g_autofree char *code = g_strdup_printf ("#define DATA_LEN %" G_GSIZE_FORMAT, len);
+
+        put_commented (g, code, _("the length of DATA, which may hold zero bytes"));
+      }
+    }
+  if (c->expect_bytes > 0)
+    {
+      g_autofree char *code = g_strdup_printf ("#define EXPECT %" G_GUINT64_FORMAT "ull", c->expect_bytes);
+
+      put_commented (g, code, _("bytes to receive before closing"));
+    }
+  if (g->bind_local)
+    {
+      g_autoptr(GInetAddress) local = c->local_address[0] != '\0'
+                                      ? lab_parse_bind_address (c->local_address, NULL) : NULL;
+
+      if (local != NULL)
+        {
+          g_autofree char *text = g_inet_address_to_string (local);
+
+          put_printf (g, "static const char LOCAL_ADDRESS[] = \"%s\";", text);
+        }
+      put_printf (g, "static const char LOCAL_PORT[] = \"%u\";", c->local_port);
+    }
+  if (c->connect_timeout > 0 && lab_endpoint_kind_is_tcp (c->kind))
+    put_printf (g, "#define CONNECT_TIMEOUT_MS %u", c->connect_timeout);
+  if (c->recv_timeout > 0)
+    put_printf (g, "#define RECV_TIMEOUT_MS %u", c->recv_timeout);
+}
+
 static void
 c_constants (Gen *g)
 {
@@ -1319,58 +1384,7 @@ c_constants (Gen *g)
     }
 
   if (!lab_endpoint_kind_is_server (c->kind))
-    {
-      if (c->initial_data != NULL)
-        {
-          gsize len;
-          const guint8 *data = g_bytes_get_data (c->initial_data, &len);
-          gsize start = 0;
-
-          put (g, "static const char DATA[] =");
-          if (len == 0)
-            put (g, "    \"\";");
-          /* One literal per line of the data, or per 32 bytes. */
-          while (start < len)
-            {
-              gsize end = start;
-              g_autofree char *literal = NULL;
-
-              while (end < len && end - start < 32 && (end == start || data[end - 1] != '\n'))
-                end++;
-              literal = c_str (data + start, end - start, FALSE);
-              put_printf (g, "    %s%s", literal, end == len ? ";" : "");
-              start = end;
-            }
-          {
-            g_autofree char *code = g_strdup_printf ("#define DATA_LEN %" G_GSIZE_FORMAT, len);
-
-            put_commented (g, code, _("the length of DATA, which may hold zero bytes"));
-          }
-        }
-      if (c->expect_bytes > 0)
-        {
-          g_autofree char *code = g_strdup_printf ("#define EXPECT %" G_GUINT64_FORMAT "ull", c->expect_bytes);
-
-          put_commented (g, code, _("bytes to receive before closing"));
-        }
-      if (g->bind_local)
-        {
-          g_autoptr(GInetAddress) local = c->local_address[0] != '\0'
-                                          ? lab_parse_bind_address (c->local_address, NULL) : NULL;
-
-          if (local != NULL)
-            {
-              g_autofree char *text = g_inet_address_to_string (local);
-
-              put_printf (g, "static const char LOCAL_ADDRESS[] = \"%s\";", text);
-            }
-          put_printf (g, "static const char LOCAL_PORT[] = \"%u\";", c->local_port);
-        }
-      if (c->connect_timeout > 0 && lab_endpoint_kind_is_tcp (c->kind))
-        put_printf (g, "#define CONNECT_TIMEOUT_MS %u", c->connect_timeout);
-      if (c->recv_timeout > 0)
-        put_printf (g, "#define RECV_TIMEOUT_MS %u", c->recv_timeout);
-    }
+    c_client_constants (g);
 
   blank (g);
 }
