@@ -2921,6 +2921,65 @@ c_udp_server (Gen *g)
 
 /* ---- Entry points ------------------------------------------------------- */
 
+/* The host a server binds or a client connects to, as the program writes
+ * it, and its family. */
+static void
+work_out_host (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  if (lab_endpoint_kind_is_server (c->kind))
+    {
+      g_autoptr(GInetAddress) address = lab_parse_bind_address (c->bind_address, NULL);
+
+      /* An address the lab would refuse to start with is written as it is:
+       * the program fails the same way when it runs. */
+      g->host = address != NULL ? g_inet_address_to_string (address) : g_strstrip (g_strdup (c->bind_address));
+      g->ipv6 = address != NULL ? g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6
+                                : strchr (g->host, ':') != NULL;
+    }
+  else
+    {
+      g_autoptr(GInetAddress) address = NULL;
+
+      g->host = g_strstrip (g_strdup (c->host));
+      address = g_inet_address_new_from_string (g->host);
+      g->literal = address != NULL;
+      g->ipv6 = address != NULL && g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
+    }
+}
+
+/* What the configuration asks for, worked out once. */
+static void
+work_out (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  work_out_host (g);
+  g->bind_local = !lab_endpoint_kind_is_server (c->kind) &&
+                  (c->local_address[0] != '\0' || c->local_port > 0);
+  g->manual = lab_endpoint_kind_is_server (c->kind) && c->behaviour == LAB_BEHAVIOUR_MANUAL;
+  g->keyboard = !lab_endpoint_kind_is_server (c->kind) &&
+                (c->initial_data == NULL || c->behaviour == LAB_BEHAVIOUR_MANUAL);
+  g->quit = c->kind == LAB_ENDPOINT_TCP_SERVER && c->quit_message[0] != '\0' &&
+            c->behaviour != LAB_BEHAVIOUR_TIME;
+  g->framing = c->behaviour == LAB_BEHAVIOUR_UPPER && c->framing == LAB_FRAMING_RAW
+               ? LAB_FRAMING_LINES : c->framing;
+  g->simple_echo = c->kind == LAB_ENDPOINT_TCP_SERVER && c->behaviour == LAB_BEHAVIOUR_ECHO &&
+                   g->framing == LAB_FRAMING_RAW && !g->quit;
+  g->answers = c->kind == LAB_ENDPOINT_TCP_SERVER && !g->simple_echo &&
+               (c->behaviour == LAB_BEHAVIOUR_ECHO || c->behaviour == LAB_BEHAVIOUR_UPPER || g->quit);
+  g->replies = g->simple_echo ||
+               (g->answers && (c->behaviour == LAB_BEHAVIOUR_ECHO || c->behaviour == LAB_BEHAVIOUR_UPPER));
+  /* A server that speaks first never waits on a client: its event loop
+   * would be accept (), send (), close () in turn, as the iterative one. */
+  g->concurrency = c->behaviour == LAB_BEHAVIOUR_TIME && c->concurrency == LAB_CONCURRENCY_LOOP
+                   ? LAB_CONCURRENCY_ITERATIVE : c->concurrency;
+  g->pthread = g->language == LAB_CODE_C && c->kind == LAB_ENDPOINT_TCP_SERVER &&
+               (g->concurrency == LAB_CONCURRENCY_THREADS ||
+                (g->manual && g->concurrency != LAB_CONCURRENCY_LOOP));
+}
+
 /**
  * lab_codegen_generate:
  * @name: the endpoint's name, for the header comment
@@ -2949,47 +3008,7 @@ lab_codegen_generate (LabEndpointConfig *config,
   g->language = language;
   g->filename = kind_filename (c->kind, language);
 
-  if (lab_endpoint_kind_is_server (c->kind))
-    {
-      g_autoptr(GInetAddress) address = lab_parse_bind_address (c->bind_address, NULL);
-
-      /* An address the lab would refuse to start with is written as it is:
-       * the program fails the same way when it runs. */
-      g->host = address != NULL ? g_inet_address_to_string (address) : g_strstrip (g_strdup (c->bind_address));
-      g->ipv6 = address != NULL ? g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6
-                                : strchr (g->host, ':') != NULL;
-    }
-  else
-    {
-      g_autoptr(GInetAddress) address = NULL;
-
-      g->host = g_strstrip (g_strdup (c->host));
-      address = g_inet_address_new_from_string (g->host);
-      g->literal = address != NULL;
-      g->ipv6 = address != NULL && g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
-    }
-
-  g->bind_local = !lab_endpoint_kind_is_server (c->kind) &&
-                  (c->local_address[0] != '\0' || c->local_port > 0);
-  g->manual = lab_endpoint_kind_is_server (c->kind) && c->behaviour == LAB_BEHAVIOUR_MANUAL;
-  g->keyboard = !lab_endpoint_kind_is_server (c->kind) && (c->initial_data == NULL || c->behaviour == LAB_BEHAVIOUR_MANUAL);
-  g->quit = c->kind == LAB_ENDPOINT_TCP_SERVER && c->quit_message[0] != '\0' &&
-            c->behaviour != LAB_BEHAVIOUR_TIME;
-  g->framing = c->behaviour == LAB_BEHAVIOUR_UPPER && c->framing == LAB_FRAMING_RAW
-               ? LAB_FRAMING_LINES : c->framing;
-  g->simple_echo = c->kind == LAB_ENDPOINT_TCP_SERVER && c->behaviour == LAB_BEHAVIOUR_ECHO &&
-                   g->framing == LAB_FRAMING_RAW && !g->quit;
-  g->answers = c->kind == LAB_ENDPOINT_TCP_SERVER && !g->simple_echo &&
-               (c->behaviour == LAB_BEHAVIOUR_ECHO || c->behaviour == LAB_BEHAVIOUR_UPPER || g->quit);
-  g->replies = g->simple_echo ||
-               (g->answers && (c->behaviour == LAB_BEHAVIOUR_ECHO || c->behaviour == LAB_BEHAVIOUR_UPPER));
-  /* A server that speaks first never waits on a client: its event loop
-   * would be accept (), send (), close () in turn, as the iterative one. */
-  g->concurrency = c->behaviour == LAB_BEHAVIOUR_TIME && c->concurrency == LAB_CONCURRENCY_LOOP
-                   ? LAB_CONCURRENCY_ITERATIVE : c->concurrency;
-  g->pthread = language == LAB_CODE_C && c->kind == LAB_ENDPOINT_TCP_SERVER &&
-               (g->concurrency == LAB_CONCURRENCY_THREADS ||
-                (g->manual && g->concurrency != LAB_CONCURRENCY_LOOP));
+  work_out (g);
 
   safe_name = comment_safe (name != NULL && name[0] != '\0' ? name : g->filename);
   header (g, safe_name);
