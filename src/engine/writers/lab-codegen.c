@@ -31,6 +31,7 @@ typedef struct {
   gboolean           ipv6;        /* a server's (or a literal client host's) family */
   gboolean           literal;     /* a client's host is an IP address */
   gboolean           bind_local;  /* a client binds its own address or port first */
+  char              *local;       /* the address it binds, as written in the program, or NULL */
   gboolean           manual;
   gboolean           keyboard;    /* a client sends what is typed */
   gboolean           quit;
@@ -400,10 +401,7 @@ py_client_constants (Gen *g)
                    _("bytes to receive before closing"));
   if (g->bind_local)
     {
-      g_autoptr(GInetAddress) local = c->local_address[0] != '\0'
-                                      ? lab_parse_bind_address (c->local_address, NULL) : NULL;
-      g_autofree char *text = local != NULL ? g_inet_address_to_string (local) : g_strdup ("");
-      g_autofree char *literal = python_str (text);
+      g_autofree char *literal = python_str (g->local != NULL ? g->local : "");
 
       put_printf (g, "LOCAL = (%s, %u)", literal, c->local_port);
     }
@@ -1326,15 +1324,8 @@ c_client_constants (Gen *g)
     }
   if (g->bind_local)
     {
-      g_autoptr(GInetAddress) local = c->local_address[0] != '\0'
-                                      ? lab_parse_bind_address (c->local_address, NULL) : NULL;
-
-      if (local != NULL)
-        {
-          g_autofree char *text = g_inet_address_to_string (local);
-
-          put_printf (g, "static const char LOCAL_ADDRESS[] = \"%s\";", text);
-        }
+      if (g->local != NULL)
+        put_printf (g, "static const char LOCAL_ADDRESS[] = \"%s\";", g->local);
       put_printf (g, "static const char LOCAL_PORT[] = \"%u\";", c->local_port);
     }
   if (c->connect_timeout > 0 && lab_endpoint_kind_is_tcp (c->kind))
@@ -2958,6 +2949,12 @@ work_out (Gen *g)
   work_out_host (g);
   g->bind_local = !lab_endpoint_kind_is_server (c->kind) &&
                   (c->local_address[0] != '\0' || c->local_port > 0);
+  if (g->bind_local && c->local_address[0] != '\0')
+    {
+      g_autoptr(GInetAddress) local = lab_parse_bind_address (c->local_address, NULL);
+
+      g->local = local != NULL ? g_inet_address_to_string (local) : NULL;
+    }
   g->manual = lab_endpoint_kind_is_server (c->kind) && c->behaviour == LAB_BEHAVIOUR_MANUAL;
   g->keyboard = !lab_endpoint_kind_is_server (c->kind) &&
                 (c->initial_data == NULL || c->behaviour == LAB_BEHAVIOUR_MANUAL);
@@ -3041,6 +3038,7 @@ lab_codegen_generate (LabEndpointConfig *config,
     }
 
   g_free (g->host);
+  g_free (g->local);
   return g_string_free (g->out, FALSE);
 }
 
