@@ -175,110 +175,6 @@ put_commented_take (Gen        *g,
   g_free (code);
 }
 
-/* TCP_NODELAY on an accepted connection (conn, fd), as the server sets it. */
-static void
-put_nodelay_accepted (Gen *g)
-{
-  if (g->language == LAB_CODE_PYTHON)
-    put_commented (g, "conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
-                   _("send small writes at once (no Nagle)"));
-  else
-    {
-      comment (g, _("send small writes at once (no Nagle)"));
-      put (g, "set_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);");
-    }
-}
-
-/* ---- Literals ----------------------------------------------------------- */
-
-/* b"…": printable ASCII as it is, any other byte escaped. */
-static char *
-python_bytes (const guint8 *data,
-              gsize         len)
-{
-  GString *out = g_string_new (NULL);
-
-  lab_python_bytes_append (out, data, len, '"');
-  return g_string_free (out, FALSE);
-}
-
-/* "…" for Python text (UTF-8 stays, control characters are escaped). */
-static char *
-python_str (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *out = g_string_new ("\"");
-
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      if (*p == '\\' || *p == '"')
-        g_string_append_printf (out, "\\%c", *p);
-      else if ((guchar) *p < 0x20 || *p == 0x7f)
-        g_string_append_printf (out, "\\x%02x", (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-
-  g_string_append_c (out, '"');
-  return g_string_free (out, FALSE);
-}
-
-/* "…" for C: printable ASCII as it is (but ? so that no trigraph forms),
- * valid UTF-8 text too when @utf8, any other byte as a three-digit octal
- * escape, which never swallows a digit that follows. */
-static char *
-c_str (const guint8 *data,
-       gsize         len,
-       gboolean      utf8)
-{
-  GString *out = g_string_new ("\"");
-
-  for (gsize i = 0; i < len; i++)
-    {
-      guint8 c = data[i];
-
-      switch (c)
-        {
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '"': g_string_append (out, "\\\""); break;
-        case '?': g_string_append (out, "\\?"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if ((c >= 0x20 && c < 0x7f) || (c >= 0x80 && utf8))
-            g_string_append_c (out, (char) c);
-          else
-            g_string_append_printf (out, "\\%03o", c);
-        }
-    }
-
-  g_string_append_c (out, '"');
-  return g_string_free (out, FALSE);
-}
-
-/* A text literal of the program's language. */
-static char *
-text_literal (Gen        *g,
-              const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-
-  if (g->language == LAB_CODE_PYTHON)
-    return python_str (valid);
-  return c_str ((const guint8 *) valid, strlen (valid), TRUE);
-}
-
-/* The words a program prints before what it shows. They are the
- * program's own output, in the language of the moment, as the course's
- * programs print in Spanish. */
-static char *
-label (Gen        *g,
-       const char *text)
-{
-  return text_literal (g, text);
-}
-
 /* Translators: words a generated program prints before an address or the
  * bytes it received, as the course's programs print "Recibido:". */
 #define LABEL_LISTENING  C_("printed by a generated program", "Listening on")
@@ -372,6 +268,55 @@ note_backend (Gen *g)
 }
 
 /* ---- Python ------------------------------------------------------------- */
+
+/* b"…": printable ASCII as it is, any other byte escaped. */
+static char *
+python_bytes (const guint8 *data,
+              gsize         len)
+{
+  GString *out = g_string_new (NULL);
+
+  lab_python_bytes_append (out, data, len, '"');
+  return g_string_free (out, FALSE);
+}
+
+/* "…" for Python text (UTF-8 stays, control characters are escaped). */
+static char *
+python_str (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_new ("\"");
+
+  for (const char *p = valid; *p != '\0'; p++)
+    {
+      if (*p == '\\' || *p == '"')
+        g_string_append_printf (out, "\\%c", *p);
+      else if ((guchar) *p < 0x20 || *p == 0x7f)
+        g_string_append_printf (out, "\\x%02x", (guchar) *p);
+      else
+        g_string_append_c (out, *p);
+    }
+
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+/* The words a program prints before what it shows (LABEL_…), as a Python
+ * text literal. They are the program's own output, in the language of the
+ * moment, as the course's programs print in Spanish. */
+static char *
+py_label (const char *text)
+{
+  return python_str (text);
+}
+
+/* TCP_NODELAY on an accepted connection (conn), as the server sets it. */
+static void
+py_nodelay_accepted (Gen *g)
+{
+  put_commented (g, "conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
+                 _("send small writes at once (no Nagle)"));
+}
 
 /* What getaddrinfo () is asked for, by LabFamily. */
 static const char *const py_families[] = { "socket.AF_UNSPEC", "socket.AF_INET", "socket.AF_INET6" };
@@ -626,7 +571,7 @@ py_send_time (Gen *g)
 static void
 py_serve_receive (Gen *g)
 {
-  g_autofree char *received = label (g, LABEL_RECEIVED);
+  g_autofree char *received = py_label (LABEL_RECEIVED);
 
   if (g->manual)
     put (g,
@@ -663,8 +608,8 @@ static void
 py_serve (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  g_autofree char *connected = label (g, LABEL_CONNECTED);
-  g_autofree char *closed = label (g, LABEL_CLOSED);
+  g_autofree char *connected = py_label (LABEL_CONNECTED);
+  g_autofree char *closed = py_label (LABEL_CLOSED);
 
   comment (g, _("Serves one client until it closes its side of the connection."));
   put (g, "def serve(conn, addr):");
@@ -673,7 +618,7 @@ py_serve (Gen *g)
   put (g, "with conn:");
   g->depth++;
   if (c->nodelay)
-    put_nodelay_accepted (g);
+    py_nodelay_accepted (g);
   if (c->behaviour == LAB_BEHAVIOUR_TIME)
     py_send_time (g);
   else
@@ -772,8 +717,8 @@ static void
 py_loop_accept (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  g_autofree char *connected = label (g, LABEL_CONNECTED);
-  g_autofree char *closed = label (g, LABEL_CLOSED);
+  g_autofree char *connected = py_label (LABEL_CONNECTED);
+  g_autofree char *closed = py_label (LABEL_CLOSED);
 
   put (g, "if key.fileobj is server:");
   g->depth++;
@@ -785,7 +730,7 @@ py_loop_accept (Gen *g)
        "accepted += 1");
   put_printf (g, "print(%s, addr)", connected);
   if (c->nodelay)
-    put_nodelay_accepted (g);
+    py_nodelay_accepted (g);
   if (c->behaviour == LAB_BEHAVIOUR_TIME)
     {
       py_send_time (g);
@@ -808,8 +753,8 @@ py_loop_accept (Gen *g)
 static void
 py_loop_client_io (Gen *g)
 {
-  g_autofree char *received = label (g, LABEL_RECEIVED);
-  g_autofree char *closed = label (g, LABEL_CLOSED);
+  g_autofree char *received = py_label (LABEL_RECEIVED);
+  g_autofree char *closed = py_label (LABEL_CLOSED);
 
   put (g,
        "conn = key.fileobj\n"
@@ -912,7 +857,7 @@ py_event_loop (Gen *g)
 static void
 py_tcp_server (Gen *g)
 {
-  g_autofree char *listening = label (g, LABEL_LISTENING);
+  g_autofree char *listening = py_label (LABEL_LISTENING);
   gboolean loop = g->concurrency == LAB_CONCURRENCY_LOOP;
 
   if (g->answers)
@@ -988,9 +933,9 @@ py_client_receive (Gen        *g,
                    const char *sock)
 {
   LabEndpointConfig *c = g->c;
-  g_autofree char *received = label (g, LABEL_RECEIVED);
-  g_autofree char *from = label (g, LABEL_FROM);
-  g_autofree char *timeout = label (g, LABEL_TIMEOUT);
+  g_autofree char *received = py_label (LABEL_RECEIVED);
+  g_autofree char *from = py_label (LABEL_FROM);
+  g_autofree char *timeout = py_label (LABEL_TIMEOUT);
 
   put (g, "received = 0");
   if (c->recv_timeout > 0)
@@ -1074,7 +1019,7 @@ static void
 py_tcp_client (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  g_autofree char *connected = label (g, LABEL_CONNECTED);
+  g_autofree char *connected = py_label (LABEL_CONNECTED);
   gboolean direct = py_direct (g);
 
   if (g->keyboard)
@@ -1143,9 +1088,9 @@ static void
 py_udp_server (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  g_autofree char *received = label (g, LABEL_RECEIVED);
-  g_autofree char *from = label (g, LABEL_FROM);
-  g_autofree char *listening = label (g, LABEL_LISTENING);
+  g_autofree char *received = py_label (LABEL_RECEIVED);
+  g_autofree char *from = py_label (LABEL_FROM);
+  g_autofree char *listening = py_label (LABEL_LISTENING);
 
   if (c->behaviour == LAB_BEHAVIOUR_TIME)
     py_time (g);
@@ -1246,6 +1191,59 @@ py_udp_client (Gen *g)
 }
 
 /* ---- C ------------------------------------------------------------------ */
+
+/* "…" for C: printable ASCII as it is (but ? so that no trigraph forms),
+ * valid UTF-8 text too when @utf8, any other byte as a three-digit octal
+ * escape, which never swallows a digit that follows. */
+static char *
+c_str (const guint8 *data,
+       gsize         len,
+       gboolean      utf8)
+{
+  GString *out = g_string_new ("\"");
+
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 c = data[i];
+
+      switch (c)
+        {
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '"': g_string_append (out, "\\\""); break;
+        case '?': g_string_append (out, "\\?"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if ((c >= 0x20 && c < 0x7f) || (c >= 0x80 && utf8))
+            g_string_append_c (out, (char) c);
+          else
+            g_string_append_printf (out, "\\%03o", c);
+        }
+    }
+
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+/* The words a program prints before what it shows (LABEL_…), as a C
+ * string literal. They are the program's own output, in the language of
+ * the moment, as the course's programs print in Spanish. */
+static char *
+c_label (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  return c_str ((const guint8 *) valid, strlen (valid), TRUE);
+}
+
+/* TCP_NODELAY on an accepted connection (fd), as the server sets it. */
+static void
+c_nodelay_accepted (Gen *g)
+{
+  comment (g, _("send small writes at once (no Nagle)"));
+  put (g, "set_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);");
+}
 
 static void
 c_includes (Gen *g)
@@ -1758,7 +1756,7 @@ static void
 c_server_socket (Gen *g,
                  int  type)
 {
-  g_autofree char *listening = label (g, LABEL_LISTENING);
+  g_autofree char *listening = c_label (LABEL_LISTENING);
   const char *sin = g->ipv6 ? "sin6" : "sin";
   const char *af = g->ipv6 ? "AF_INET6" : "AF_INET";
 
@@ -1884,7 +1882,7 @@ c_send_time (Gen *g)
 static void
 c_serve_receive (Gen *g)
 {
-  g_autofree char *received = label (g, LABEL_RECEIVED);
+  g_autofree char *received = c_label (LABEL_RECEIVED);
 
   if (g->manual)
     put (g, "add_client(fd);");
@@ -1934,8 +1932,8 @@ static void
 c_serve (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  g_autofree char *connected = label (g, LABEL_CONNECTED);
-  g_autofree char *closed = label (g, LABEL_CLOSED);
+  g_autofree char *connected = c_label (LABEL_CONNECTED);
+  g_autofree char *closed = c_label (LABEL_CLOSED);
   gboolean time = c->behaviour == LAB_BEHAVIOUR_TIME;
 
   comment (g, _("Serves one client until it closes its side of the connection."));
@@ -1958,7 +1956,7 @@ c_serve (Gen *g)
     }
   put_printf (g, "print_peer(%s, fd);", connected);
   if (c->nodelay)
-    put_nodelay_accepted (g);
+    c_nodelay_accepted (g);
   if (time)
     c_send_time (g);
   else
@@ -2164,8 +2162,8 @@ c_loop_poll (Gen *g)
 static void
 c_loop_clients (Gen *g)
 {
-  g_autofree char *received = label (g, LABEL_RECEIVED);
-  g_autofree char *closed = label (g, LABEL_CLOSED);
+  g_autofree char *received = c_label (LABEL_RECEIVED);
+  g_autofree char *closed = c_label (LABEL_CLOSED);
 
   put (g, "for (size_t i = n_clients; i-- > 0;) {");
   g->depth++;
@@ -2217,8 +2215,8 @@ static void
 c_loop_accept (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  g_autofree char *connected = label (g, LABEL_CONNECTED);
-  g_autofree char *closed = label (g, LABEL_CLOSED);
+  g_autofree char *connected = c_label (LABEL_CONNECTED);
+  g_autofree char *closed = c_label (LABEL_CLOSED);
 
   put (g, "if (listening && (fds[0].revents & POLLIN)) {");
   g->depth++;
@@ -2233,7 +2231,7 @@ c_loop_accept (Gen *g)
        "accepted++;");
   put_printf (g, "print_peer(%s, fd);", connected);
   if (c->nodelay)
-    put_nodelay_accepted (g);
+    c_nodelay_accepted (g);
   if (c->behaviour == LAB_BEHAVIOUR_TIME)
     {
       c_send_time (g);
@@ -2451,9 +2449,9 @@ c_client_receive_helper (Gen *g)
 {
   LabEndpointConfig *c = g->c;
   gboolean tcp = lab_endpoint_kind_is_tcp (c->kind);
-  g_autofree char *received = label (g, LABEL_RECEIVED);
-  g_autofree char *from = label (g, LABEL_FROM);
-  g_autofree char *timeout = label (g, LABEL_TIMEOUT);
+  g_autofree char *received = c_label (LABEL_RECEIVED);
+  g_autofree char *from = c_label (LABEL_FROM);
+  g_autofree char *timeout = c_label (LABEL_TIMEOUT);
 
   comment (g, _("Receives once and prints what arrived. Returns 1 when there is nothing more to read."));
   put (g,
@@ -2651,7 +2649,7 @@ static void
 c_client_keyboard (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  g_autofree char *timeout = label (g, LABEL_TIMEOUT);
+  g_autofree char *timeout = c_label (LABEL_TIMEOUT);
 
   comment (g, _("poll () waits for whichever comes first: a line you type, or what arrives on the socket."));
   put_printf (g,
@@ -2713,7 +2711,7 @@ static void
 c_client_main (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  g_autofree char *connected = label (g, LABEL_CONNECTED);
+  g_autofree char *connected = c_label (LABEL_CONNECTED);
 
   note_backend (g);
   put (g,
@@ -2839,8 +2837,8 @@ static void
 c_udp_server (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  g_autofree char *received = label (g, LABEL_RECEIVED);
-  g_autofree char *from = label (g, LABEL_FROM);
+  g_autofree char *received = c_label (LABEL_RECEIVED);
+  g_autofree char *from = c_label (LABEL_FROM);
 
   c_print_helpers (g, TRUE);
   if (c_needs_set_option (g))
