@@ -267,6 +267,26 @@ note_backend (Gen *g)
     comment (g, _("The lab runs this endpoint with GLib’s GSocket; this program makes the same calls with the plain socket API."));
 }
 
+/* Says that a UDP server has no use for framing or a quit message. */
+static void
+note_udp_framing (Gen *g)
+{
+  if (g->c->framing != LAB_FRAMING_RAW || g->quit)
+    comment (g, _("UDP keeps the boundaries of each datagram: framing and the quit message do not apply."));
+}
+
+/* Says which options on sending this client has no use for. */
+static void
+note_send_options (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+
+  if (lab_endpoint_kind_is_tcp (c->kind) && c->initial_data == NULL && c->shutdown_after_send)
+    comment (g, _("Shutting down after sending applies only to initial data, and there is none."));
+  if (!lab_endpoint_kind_is_tcp (c->kind) && (c->shutdown_after_send || !c->sendall))
+    comment (g, _("A datagram is sent whole or not at all, and UDP has no side of a connection to shut down."));
+}
+
 /* ---- Python ------------------------------------------------------------- */
 
 /* b"…": printable ASCII as it is, any other byte escaped. */
@@ -1075,8 +1095,7 @@ py_tcp_client (Gen *g)
         put_commented (g, "client.shutdown(socket.SHUT_WR)",
                        _("nothing more to send: the server reads the end of the stream"));
     }
-  else if (c->shutdown_after_send)
-    comment (g, _("Shutting down after sending applies only to initial data, and there is none."));
+  note_send_options (g);
 
   if (g->keyboard)
     put (g, "threading.Thread(target=keyboard, args=(client,), daemon=True).start()");
@@ -1108,8 +1127,7 @@ py_udp_server (Gen *g)
            "\n");
     }
 
-  if (c->framing != LAB_FRAMING_RAW || g->quit)
-    comment (g, _("UDP keeps the boundaries of each datagram: framing and the quit message do not apply."));
+  note_udp_framing (g);
   note_backend (g);
   put_printf (g, "with socket.socket(%s, socket.SOCK_DGRAM) as server:", py_family (g));
   g->depth++;
@@ -1182,8 +1200,7 @@ py_udp_client (Gen *g)
                    _("connect () on UDP sends nothing: it only fixes the peer"));
   if (c->initial_data != NULL)
     put (g, c->udp_connect ? "client.send(DATA)" : "client.sendto(DATA, server_address)");
-  if (c->shutdown_after_send || !c->sendall)
-    comment (g, _("A datagram is sent whole or not at all, and UDP has no side of a connection to shut down."));
+  note_send_options (g);
   if (g->keyboard)
     put (g, "threading.Thread(target=keyboard, args=(client,), daemon=True).start()");
   py_client_receive (g, "client");
@@ -2638,10 +2655,7 @@ c_client_send (Gen *g)
                "    perror(\"shutdown\");");
         }
     }
-  if (tcp && c->initial_data == NULL && c->shutdown_after_send)
-    comment (g, _("Shutting down after sending applies only to initial data, and there is none."));
-  if (!tcp && (c->shutdown_after_send || !c->sendall))
-    comment (g, _("A datagram is sent whole or not at all, and UDP has no side of a connection to shut down."));
+  note_send_options (g);
 }
 
 /* A client that sends what you type: poll () the socket and the keyboard. */
@@ -2846,8 +2860,7 @@ c_udp_server (Gen *g)
   if (c->behaviour == LAB_BEHAVIOUR_TIME)
     c_time (g);
 
-  if (c->framing != LAB_FRAMING_RAW || g->quit)
-    comment (g, _("UDP keeps the boundaries of each datagram: framing and the quit message do not apply."));
+  note_udp_framing (g);
   note_backend (g);
   put (g,
        "int\n"
