@@ -250,15 +250,6 @@ header (Gen        *g,
   blank (g);
 }
 
-/* Seconds, as Python's settimeout () takes them. */
-static char *
-seconds (guint ms)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", ms / 1000.0));
-}
-
 static void
 note_backend (Gen *g)
 {
@@ -340,6 +331,15 @@ py_nodelay_accepted (Gen *g)
 
 /* What getaddrinfo () is asked for, by LabFamily. */
 static const char *const py_families[] = { "socket.AF_UNSPEC", "socket.AF_INET", "socket.AF_INET6" };
+
+/* Seconds, as Python's settimeout () takes them. */
+static char *
+seconds (guint ms)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", ms / 1000.0));
+}
 
 static const char *
 py_family (Gen *g)
