@@ -44,8 +44,8 @@ typedef struct {
 /* ---- Writing ------------------------------------------------------------ */
 
 static void
-put (Gen        *g,
-     const char *text)
+lab_codegen_put (Gen        *g,
+                 const char *text)
 {
   const char *line = text;
 
@@ -65,14 +65,14 @@ put (Gen        *g,
     }
 }
 
-static void put_printf (Gen        *g,
-                        const char *format,
-                        ...) G_GNUC_PRINTF (2, 3);
+static void lab_codegen_put_printf (Gen        *g,
+                                    const char *format,
+                                    ...) G_GNUC_PRINTF (2, 3);
 
 static void
-put_printf (Gen        *g,
-            const char *format,
-            ...)
+lab_codegen_put_printf (Gen        *g,
+                        const char *format,
+                        ...)
 {
   g_autofree char *text = NULL;
   va_list args;
@@ -81,19 +81,19 @@ put_printf (Gen        *g,
   text = g_strdup_vprintf (format, args);
   va_end (args);
 
-  put (g, text);
+  lab_codegen_put (g, text);
 }
 
 /* A TCP client told to send its data in pieces smaller than the data. */
 static gboolean
-chunked (LabEndpointConfig *c)
+lab_codegen_chunked (LabEndpointConfig *c)
 {
   return c->send_chunk > 0 && c->initial_data != NULL && c->send_chunk < g_bytes_get_size (c->initial_data) &&
          (c->kind == LAB_ENDPOINT_TCP_CLIENT);
 }
 
 static void
-blank (Gen *g)
+lab_codegen_blank (Gen *g)
 {
   g_string_append_c (g->out, '\n');
 }
@@ -121,8 +121,8 @@ comment_safe (const char *text)
 
 /* A comment on lines of its own, wrapped at about 72 columns. */
 static void
-comment (Gen        *g,
-         const char *text)
+lab_codegen_comment (Gen        *g,
+                     const char *text)
 {
   g_autofree char *safe = comment_safe (text);
   g_auto(GStrv) words = g_strsplit (safe, " ", -1);
@@ -137,7 +137,7 @@ comment (Gen        *g,
         continue;
       if (!empty && g_utf8_strlen (line->str, -1) + 1 + g_utf8_strlen (words[i], -1) + g->depth * 4 > 76)
         {
-          put (g, line->str);
+          lab_codegen_put (g, line->str);
           g_string_assign (line, more);
           empty = TRUE;
         }
@@ -149,29 +149,29 @@ comment (Gen        *g,
 
   if (g->language == LAB_CODE_C)
     g_string_append (line, " */");
-  put (g, line->str);
+  lab_codegen_put (g, line->str);
 }
 
 /* A line of code with a comment at its end, as the course writes them. */
 static void
-put_commented (Gen        *g,
-               const char *code,
-               const char *text)
+lab_codegen_put_commented (Gen        *g,
+                           const char *code,
+                           const char *text)
 {
   g_autofree char *safe = comment_safe (text);
 
   if (g->language == LAB_CODE_PYTHON)
-    put_printf (g, "%s  # %s", code, safe);
+    lab_codegen_put_printf (g, "%s  # %s", code, safe);
   else
-    put_printf (g, "%s  /* %s */", code, safe);
+    lab_codegen_put_printf (g, "%s  /* %s */", code, safe);
 }
 
 static void
-put_commented_take (Gen        *g,
-                    char       *code,
-                    const char *text)
-{
-  put_commented (g, code, text);
+lab_codegen_put_commented_take (Gen        *g,
+                                char       *code,
+                                const char *text)
+                                {
+                                lab_codegen_put_commented (g, code, text);
   g_free (code);
 }
 
@@ -229,53 +229,53 @@ header (Gen        *g,
 
   if (g->language == LAB_CODE_PYTHON)
     {
-      put (g, "#!/usr/bin/env python3");
-      comment (g, title);
-      comment (g, _("Run it with:"));
-      put_printf (g, "#     python3 %s", g->filename);
+      lab_codegen_put (g, "#!/usr/bin/env python3");
+      lab_codegen_comment (g, title);
+      lab_codegen_comment (g, _("Run it with:"));
+      lab_codegen_put_printf (g, "#     python3 %s", g->filename);
     }
   else
     {
       g_autofree char *program = g_strndup (g->filename, strlen (g->filename) - 2);
 
-      comment (g, title);
-      comment (g, _("Build it and run it with:"));
-      put_printf (g, "/*     gcc -Wall -Wextra -std=c11 -D_POSIX_C_SOURCE=200809L -o %s %s%s */",
-                  program, g->filename, g->pthread ? " -pthread" : "");
-      put_printf (g, "/*     ./%s */", program);
+      lab_codegen_comment (g, title);
+      lab_codegen_comment (g, _("Build it and run it with:"));
+      lab_codegen_put_printf (g, "/*     gcc -Wall -Wextra -std=c11 -D_POSIX_C_SOURCE=200809L -o %s %s%s */",
+                              program, g->filename, g->pthread ? " -pthread" : "");
+      lab_codegen_put_printf (g, "/*     ./%s */", program);
     }
 
   if (g->manual || g->keyboard)
-    comment (g, _("What you type is sent as it is, line by line; Ctrl+D ends the input."));
-  blank (g);
+    lab_codegen_comment (g, _("What you type is sent as it is, line by line; Ctrl+D ends the input."));
+  lab_codegen_blank (g);
 }
 
 static void
-note_backend (Gen *g)
+lab_codegen_note_backend (Gen *g)
 {
   /* Both backends make the same calls; only their names differ. */
   if (g->c->backend == LAB_BACKEND_GIO)
-    comment (g, _("The lab runs this endpoint with GLib’s GSocket; this program makes the same calls with the plain socket API."));
+    lab_codegen_comment (g, _("The lab runs this endpoint with GLib’s GSocket; this program makes the same calls with the plain socket API."));
 }
 
 /* Says that a UDP server has no use for framing or a quit message. */
 static void
-note_udp_framing (Gen *g)
+lab_codegen_note_udp_framing (Gen *g)
 {
   if (g->c->framing != LAB_FRAMING_RAW || g->quit)
-    comment (g, _("UDP keeps the boundaries of each datagram: framing and the quit message do not apply."));
+    lab_codegen_comment (g, _("UDP keeps the boundaries of each datagram: framing and the quit message do not apply."));
 }
 
 /* Says which options on sending this client has no use for. */
 static void
-note_send_options (Gen *g)
+lab_codegen_note_send_options (Gen *g)
 {
   LabEndpointConfig *c = g->c;
 
   if (lab_endpoint_kind_is_tcp (c->kind) && c->initial_data == NULL && c->shutdown_after_send)
-    comment (g, _("Shutting down after sending applies only to initial data, and there is none."));
+    lab_codegen_comment (g, _("Shutting down after sending applies only to initial data, and there is none."));
   if (!lab_endpoint_kind_is_tcp (c->kind) && (c->shutdown_after_send || !c->sendall))
-    comment (g, _("A datagram is sent whole or not at all, and UDP has no side of a connection to shut down."));
+    lab_codegen_comment (g, _("A datagram is sent whole or not at all, and UDP has no side of a connection to shut down."));
 }
 
 /* ---- Python ------------------------------------------------------------- */
@@ -325,8 +325,8 @@ py_label (const char *text)
 static void
 py_nodelay_accepted (Gen *g)
 {
-  put_commented (g, "conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
-                 _("send small writes at once (no Nagle)"));
+  lab_codegen_put_commented (g, "conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
+                             _("send small writes at once (no Nagle)"));
 }
 
 /* What getaddrinfo () is asked for, by LabFamily. */
@@ -359,28 +359,28 @@ py_client_constants (Gen *g)
       const guint8 *data = g_bytes_get_data (c->initial_data, &len);
       g_autofree char *literal = python_bytes (data, len);
 
-      put_printf (g, "DATA = %s", literal);
+      lab_codegen_put_printf (g, "DATA = %s", literal);
     }
   if (c->expect_bytes > 0)
-    put_commented_take (g, g_strdup_printf ("EXPECT = %" G_GUINT64_FORMAT, c->expect_bytes),
-                   _("bytes to receive before closing"));
+    lab_codegen_put_commented_take (g, g_strdup_printf ("EXPECT = %" G_GUINT64_FORMAT, c->expect_bytes),
+                                    _("bytes to receive before closing"));
   if (g->bind_local)
     {
       g_autofree char *literal = python_str (g->local != NULL ? g->local : "");
 
-      put_printf (g, "LOCAL = (%s, %u)", literal, c->local_port);
+      lab_codegen_put_printf (g, "LOCAL = (%s, %u)", literal, c->local_port);
     }
   if (c->connect_timeout > 0 && lab_endpoint_kind_is_tcp (c->kind))
     {
       g_autofree char *s = seconds (c->connect_timeout);
 
-      put_printf (g, "CONNECT_TIMEOUT = %s", s);
+      lab_codegen_put_printf (g, "CONNECT_TIMEOUT = %s", s);
     }
   if (c->recv_timeout > 0)
     {
       g_autofree char *s = seconds (c->recv_timeout);
 
-      put_printf (g, "RECV_TIMEOUT = %s", s);
+      lab_codegen_put_printf (g, "RECV_TIMEOUT = %s", s);
     }
 }
 
@@ -390,35 +390,35 @@ py_constants (Gen *g)
   LabEndpointConfig *c = g->c;
   g_autofree char *host = python_str (g->host);
 
-  put_printf (g, "HOST = %s", host);
-  put_printf (g, "PORT = %u", c->port);
+  lab_codegen_put_printf (g, "HOST = %s", host);
+  lab_codegen_put_printf (g, "PORT = %u", c->port);
   if (c->kind == LAB_ENDPOINT_TCP_SERVER)
-    put_printf (g, "BACKLOG = %d", c->backlog);
-  put_printf (g, "BUF = %u", c->buffer_size);
+    lab_codegen_put_printf (g, "BACKLOG = %d", c->backlog);
+  lab_codegen_put_printf (g, "BUF = %u", c->buffer_size);
 
   if (g->quit)
     {
       g_autofree char *quit = python_bytes ((const guint8 *) c->quit_message, strlen (c->quit_message));
 
-      put_commented_take (g, g_strdup_printf ("QUIT = %s", quit),
-                     _("a client that sends this message is closed"));
+      lab_codegen_put_commented_take (g, g_strdup_printf ("QUIT = %s", quit),
+                                      _("a client that sends this message is closed"));
     }
   if (g->answers && g->framing == LAB_FRAMING_FIXED)
-    put_printf (g, "SIZE = %u", c->fixed_size);
+    lab_codegen_put_printf (g, "SIZE = %u", c->fixed_size);
 
   if (c->kind == LAB_ENDPOINT_TCP_SERVER && g->concurrency != LAB_CONCURRENCY_ITERATIVE && c->max_clients > 0)
-    put_commented_take (g, g_strdup_printf ("MAX_CLIENTS = %u", c->max_clients),
-                   _("clients served at the same time, at most"));
+    lab_codegen_put_commented_take (g, g_strdup_printf ("MAX_CLIENTS = %u", c->max_clients),
+                                    _("clients served at the same time, at most"));
   if (lab_endpoint_kind_is_server (c->kind) && c->max_connections > 0)
-    put_commented_take (g, g_strdup_printf ("MAX_CONNECTIONS = %u", c->max_connections),
-                   lab_endpoint_kind_is_tcp (c->kind)
-                   ? _("clients served in all; then the server ends")
-                   : _("datagrams answered in all; then the server ends"));
+    lab_codegen_put_commented_take (g, g_strdup_printf ("MAX_CONNECTIONS = %u", c->max_connections),
+                                    lab_endpoint_kind_is_tcp (c->kind)
+                                    ? _("clients served in all; then the server ends")
+                                    : _("datagrams answered in all; then the server ends"));
 
   if (!lab_endpoint_kind_is_server (c->kind))
     py_client_constants (g);
 
-  blank (g);
+  lab_codegen_blank (g);
 }
 
 static void
@@ -427,19 +427,19 @@ py_imports (Gen *g)
   LabEndpointConfig *c = g->c;
   gboolean loop = c->kind == LAB_ENDPOINT_TCP_SERVER && g->concurrency == LAB_CONCURRENCY_LOOP;
 
-  put (g, "import socket");
+  lab_codegen_put (g, "import socket");
   if (loop)
-    put (g, "import selectors");
+    lab_codegen_put (g, "import selectors");
   if (g->answers && g->framing == LAB_FRAMING_LENGTH_PREFIX)
-    put (g, "import struct");
+    lab_codegen_put (g, "import struct");
   if (g->manual || g->keyboard)
-    put (g, "import sys");
+    lab_codegen_put (g, "import sys");
   if ((c->kind == LAB_ENDPOINT_TCP_SERVER && g->concurrency == LAB_CONCURRENCY_THREADS) ||
       ((g->manual && !loop) || g->keyboard))
-    put (g, "import threading");
+    lab_codegen_put (g, "import threading");
   if (lab_endpoint_kind_is_server (c->kind) && c->behaviour == LAB_BEHAVIOUR_TIME)
-    put (g, "import time");
-  blank (g);
+    lab_codegen_put (g, "import time");
+  lab_codegen_blank (g);
 }
 
 /* Socket options set before bind () (a server) or connect () (a client). */
@@ -450,15 +450,15 @@ py_options (Gen        *g,
   LabEndpointConfig *c = g->c;
 
   if (c->reuseaddr && lab_endpoint_kind_is_server (c->kind))
-    put_commented_take (g, g_strdup_printf ("%s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)", sock),
-                   _("reuse the port even while old connections wait in TIME_WAIT"));
+    lab_codegen_put_commented_take (g, g_strdup_printf ("%s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)", sock),
+                                    _("reuse the port even while old connections wait in TIME_WAIT"));
   if (c->rcvbuf > 0)
-    put_printf (g, "%s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, %d)", sock, c->rcvbuf);
+    lab_codegen_put_printf (g, "%s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, %d)", sock, c->rcvbuf);
   if (c->sndbuf > 0)
-    put_printf (g, "%s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, %d)", sock, c->sndbuf);
+    lab_codegen_put_printf (g, "%s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, %d)", sock, c->sndbuf);
   if (c->nodelay && c->kind == LAB_ENDPOINT_TCP_CLIENT)
-    put_commented_take (g, g_strdup_printf ("%s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)", sock),
-                   _("send small writes at once (no Nagle)"));
+    lab_codegen_put_commented_take (g, g_strdup_printf ("%s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)", sock),
+                                    _("send small writes at once (no Nagle)"));
 }
 
 static void
@@ -467,91 +467,91 @@ py_framing (Gen *g)
   switch (g->framing)
     {
     case LAB_FRAMING_LINES:
-      comment (g, _("A message is a line that ends in \\n (a \\r before it is dropped)."));
-      put (g,
-           "def take_message(buffer):\n"
-           "    end = buffer.find(b\"\\n\")\n"
-           "    if end < 0:\n"
-           "        return None, buffer\n"
-           "    return buffer[:end].removesuffix(b\"\\r\"), buffer[end + 1:]\n"
-           "\n"
-           "\n"
-           "def frame(message):\n"
-           "    return message + b\"\\n\"\n");
+      lab_codegen_comment (g, _("A message is a line that ends in \\n (a \\r before it is dropped)."));
+      lab_codegen_put (g,
+                       "def take_message(buffer):\n"
+                       "    end = buffer.find(b\"\\n\")\n"
+                       "    if end < 0:\n"
+                       "        return None, buffer\n"
+                       "    return buffer[:end].removesuffix(b\"\\r\"), buffer[end + 1:]\n"
+                       "\n"
+                       "\n"
+                       "def frame(message):\n"
+                       "    return message + b\"\\n\"\n");
       break;
     case LAB_FRAMING_LENGTH_PREFIX:
-      comment (g, _("A message is its length in 4 bytes (big-endian, network order), then that many bytes."));
-      put (g,
-           "def take_message(buffer):\n"
-           "    if len(buffer) < 4:\n"
-           "        return None, buffer\n"
-           "    (length,) = struct.unpack(\"!I\", buffer[:4])\n"
-           "    if len(buffer) < 4 + length:\n"
-           "        return None, buffer\n"
-           "    return buffer[4:4 + length], buffer[4 + length:]\n"
-           "\n"
-           "\n"
-           "def frame(message):\n"
-           "    return struct.pack(\"!I\", len(message)) + message\n");
+      lab_codegen_comment (g, _("A message is its length in 4 bytes (big-endian, network order), then that many bytes."));
+      lab_codegen_put (g,
+                       "def take_message(buffer):\n"
+                       "    if len(buffer) < 4:\n"
+                       "        return None, buffer\n"
+                       "    (length,) = struct.unpack(\"!I\", buffer[:4])\n"
+                       "    if len(buffer) < 4 + length:\n"
+                       "        return None, buffer\n"
+                       "    return buffer[4:4 + length], buffer[4 + length:]\n"
+                       "\n"
+                       "\n"
+                       "def frame(message):\n"
+                       "    return struct.pack(\"!I\", len(message)) + message\n");
       break;
     case LAB_FRAMING_FIXED:
-      comment (g, _("A message is always SIZE bytes long, padded with zero bytes."));
-      put (g,
-           "def take_message(buffer):\n"
-           "    if len(buffer) < SIZE:\n"
-           "        return None, buffer\n"
-           "    return buffer[:SIZE], buffer[SIZE:]\n"
-           "\n"
-           "\n"
-           "def frame(message):\n"
-           "    return message.ljust(SIZE, b\"\\0\")\n");
+      lab_codegen_comment (g, _("A message is always SIZE bytes long, padded with zero bytes."));
+      lab_codegen_put (g,
+                       "def take_message(buffer):\n"
+                       "    if len(buffer) < SIZE:\n"
+                       "        return None, buffer\n"
+                       "    return buffer[:SIZE], buffer[SIZE:]\n"
+                       "\n"
+                       "\n"
+                       "def frame(message):\n"
+                       "    return message.ljust(SIZE, b\"\\0\")\n");
       break;
     case LAB_FRAMING_RAW:
     default:
-      comment (g, _("No framing: whatever one recv () returned is one message."));
-      put (g,
-           "def take_message(buffer):\n"
-           "    if not buffer:\n"
-           "        return None, buffer\n"
-           "    return buffer, b\"\"\n"
-           "\n"
-           "\n"
-           "def frame(message):\n"
-           "    return message\n");
+      lab_codegen_comment (g, _("No framing: whatever one recv () returned is one message."));
+      lab_codegen_put (g,
+                       "def take_message(buffer):\n"
+                       "    if not buffer:\n"
+                       "        return None, buffer\n"
+                       "    return buffer, b\"\"\n"
+                       "\n"
+                       "\n"
+                       "def frame(message):\n"
+                       "    return message\n");
       break;
     }
-  blank (g);
-  blank (g);
+  lab_codegen_blank (g);
+  lab_codegen_blank (g);
 
-  comment (g, _("Takes every whole message off the front of the bytes received and makes the reply; says too whether the client asked to end. A message not yet complete waits for more bytes."));
-  put (g,
-       "def answer(buffer):\n"
-       "    reply = b\"\"\n"
-       "    while True:\n"
-       "        message, buffer = take_message(buffer)\n"
-       "        if message is None:\n"
-       "            return reply, buffer, False");
+  lab_codegen_comment (g, _("Takes every whole message off the front of the bytes received and makes the reply; says too whether the client asked to end. A message not yet complete waits for more bytes."));
+  lab_codegen_put (g,
+                   "def answer(buffer):\n"
+                   "    reply = b\"\"\n"
+                   "    while True:\n"
+                   "        message, buffer = take_message(buffer)\n"
+                   "        if message is None:\n"
+                   "            return reply, buffer, False");
   if (g->quit)
-    put (g,
-         "        if message.strip() == QUIT:\n"
-         "            return reply, buffer, True");
+    lab_codegen_put (g,
+                     "        if message.strip() == QUIT:\n"
+                     "            return reply, buffer, True");
   if (g->c->behaviour == LAB_BEHAVIOUR_ECHO)
-    put (g, "        reply += frame(message)");
+    lab_codegen_put (g, "        reply += frame(message)");
   else if (g->c->behaviour == LAB_BEHAVIOUR_UPPER)
-    put_commented (g, "        reply += frame(message.upper())", _("ASCII letters only, as bytes.upper () does"));
-  blank (g);
-  blank (g);
+    lab_codegen_put_commented (g, "        reply += frame(message.upper())", _("ASCII letters only, as bytes.upper () does"));
+  lab_codegen_blank (g);
+  lab_codegen_blank (g);
 }
 
 static void
 py_time (Gen *g)
 {
-  comment (g, _("The local time, as text ending in a newline."));
-  put (g,
-       "def now():\n"
-       "    return time.strftime(\"%Y-%m-%d %H:%M:%S\\n\").encode()\n");
-  blank (g);
-  blank (g);
+  lab_codegen_comment (g, _("The local time, as text ending in a newline."));
+  lab_codegen_put (g,
+                   "def now():\n"
+                   "    return time.strftime(\"%Y-%m-%d %H:%M:%S\\n\").encode()\n");
+  lab_codegen_blank (g);
+  lab_codegen_blank (g);
 }
 
 /* The clients a server sends what you type to, and the thread that reads
@@ -560,31 +560,31 @@ py_time (Gen *g)
 static void
 py_server_keyboard (Gen *g)
 {
-  put (g,
-       "clients = []\n"
-       "clients_lock = threading.Lock()\n"
-       "\n"
-       "\n");
-  comment (g, _("Sends each line you type to every client connected."));
-  put (g,
-       "def keyboard():\n"
-       "    for line in sys.stdin.buffer:\n"
-       "        with clients_lock:\n"
-       "            for conn in clients:\n"
-       "                try:\n"
-       "                    conn.sendall(line)\n"
-       "                except OSError:\n"
-       "                    pass\n"
-       "\n"
-       "\n");
+  lab_codegen_put (g,
+                   "clients = []\n"
+                   "clients_lock = threading.Lock()\n"
+                   "\n"
+                   "\n");
+  lab_codegen_comment (g, _("Sends each line you type to every client connected."));
+  lab_codegen_put (g,
+                   "def keyboard():\n"
+                   "    for line in sys.stdin.buffer:\n"
+                   "        with clients_lock:\n"
+                   "            for conn in clients:\n"
+                   "                try:\n"
+                   "                    conn.sendall(line)\n"
+                   "                except OSError:\n"
+                   "                    pass\n"
+                   "\n"
+                   "\n");
 }
 
 /* A server that speaks first sends the time to the client accepted (conn). */
 static void
 py_send_time (Gen *g)
 {
-  comment (g, _("This server speaks first: it sends the time and closes."));
-  put (g, "conn.sendall(now())");
+  lab_codegen_comment (g, _("This server speaks first: it sends the time and closes."));
+  lab_codegen_put (g, "conn.sendall(now())");
 }
 
 /* serve ()'s loop: receive, print, and answer, until the client closes. */
@@ -594,32 +594,32 @@ py_serve_receive (Gen *g)
   g_autofree char *received = py_label (LABEL_RECEIVED);
 
   if (g->manual)
-    put (g,
-         "with clients_lock:\n"
-         "    clients.append(conn)");
+    lab_codegen_put (g,
+                     "with clients_lock:\n"
+                     "    clients.append(conn)");
   if (g->answers)
-    put (g, "pending = b\"\"");
-  put (g, "while True:");
+    lab_codegen_put (g, "pending = b\"\"");
+  lab_codegen_put (g, "while True:");
   g->depth++;
-  put_printf (g,
-              "data = conn.recv(BUF)\n"
-              "if not data:\n"
-              "    break\n"
-              "print(%s, data)", received);
+  lab_codegen_put_printf (g,
+                          "data = conn.recv(BUF)\n"
+                          "if not data:\n"
+                          "    break\n"
+                          "print(%s, data)", received);
   if (g->simple_echo)
-    put (g, "conn.sendall(data)");
+    lab_codegen_put (g, "conn.sendall(data)");
   else if (g->answers)
-    put (g,
-         "reply, pending, quit = answer(pending + data)\n"
-         "if reply:\n"
-         "    conn.sendall(reply)\n"
-         "if quit:\n"
-         "    break");
+    lab_codegen_put (g,
+                     "reply, pending, quit = answer(pending + data)\n"
+                     "if reply:\n"
+                     "    conn.sendall(reply)\n"
+                     "if quit:\n"
+                     "    break");
   g->depth--;
   if (g->manual)
-    put (g,
-         "with clients_lock:\n"
-         "    clients.remove(conn)");
+    lab_codegen_put (g,
+                     "with clients_lock:\n"
+                     "    clients.remove(conn)");
 }
 
 /* serve (): one client, from accept () to close (), for the servers that
@@ -631,11 +631,11 @@ py_serve (Gen *g)
   g_autofree char *connected = py_label (LABEL_CONNECTED);
   g_autofree char *closed = py_label (LABEL_CLOSED);
 
-  comment (g, _("Serves one client until it closes its side of the connection."));
-  put (g, "def serve(conn, addr):");
+  lab_codegen_comment (g, _("Serves one client until it closes its side of the connection."));
+  lab_codegen_put (g, "def serve(conn, addr):");
   g->depth++;
-  put_printf (g, "print(%s, addr)", connected);
-  put (g, "with conn:");
+  lab_codegen_put_printf (g, "print(%s, addr)", connected);
+  lab_codegen_put (g, "with conn:");
   g->depth++;
   if (c->nodelay)
     py_nodelay_accepted (g);
@@ -644,24 +644,24 @@ py_serve (Gen *g)
   else
     py_serve_receive (g);
   g->depth--;
-  put_printf (g, "print(%s, addr)", closed);
+  lab_codegen_put_printf (g, "print(%s, addr)", closed);
   g->depth--;
-  blank (g);
-  blank (g);
+  lab_codegen_blank (g);
+  lab_codegen_blank (g);
 
   if (g->concurrency == LAB_CONCURRENCY_THREADS && c->max_clients > 0)
     {
-      put (g,
-           "slots = threading.BoundedSemaphore(MAX_CLIENTS)\n"
-           "\n"
-           "\n"
-           "def client_thread(conn, addr):\n"
-           "    try:\n"
-           "        serve(conn, addr)\n"
-           "    finally:\n"
-           "        slots.release()\n"
-           "\n"
-           "\n");
+      lab_codegen_put (g,
+                       "slots = threading.BoundedSemaphore(MAX_CLIENTS)\n"
+                       "\n"
+                       "\n"
+                       "def client_thread(conn, addr):\n"
+                       "    try:\n"
+                       "        serve(conn, addr)\n"
+                       "    finally:\n"
+                       "        slots.release()\n"
+                       "\n"
+                       "\n");
     }
 }
 
@@ -671,15 +671,15 @@ py_accept_iterative (Gen *g)
   LabEndpointConfig *c = g->c;
 
   if (c->concurrency == LAB_CONCURRENCY_LOOP)
-    comment (g, _("A server that speaks first never waits for a client: its event loop comes down to accept (), send () and close (), one client after another."));
-  comment (g, _("One client at a time: the others wait in the backlog meanwhile."));
+    lab_codegen_comment (g, _("A server that speaks first never waits for a client: its event loop comes down to accept (), send () and close (), one client after another."));
+  lab_codegen_comment (g, _("One client at a time: the others wait in the backlog meanwhile."));
   if (c->max_connections > 0)
-    put (g, "for _ in range(MAX_CONNECTIONS):");
+    lab_codegen_put (g, "for _ in range(MAX_CONNECTIONS):");
   else
-    put (g, "while True:");
-  put (g,
-       "    conn, addr = server.accept()\n"
-       "    serve(conn, addr)");
+    lab_codegen_put (g, "while True:");
+  lab_codegen_put (g,
+                   "    conn, addr = server.accept()\n"
+                   "    serve(conn, addr)");
 }
 
 static void
@@ -687,49 +687,49 @@ py_accept_threads (Gen *g)
 {
   LabEndpointConfig *c = g->c;
 
-  comment (g, _("A thread for each client, so that several are served at once."));
+  lab_codegen_comment (g, _("A thread for each client, so that several are served at once."));
   if (c->max_connections > 0)
-    put (g,
-         "threads = []\n"
-         "for _ in range(MAX_CONNECTIONS):");
+    lab_codegen_put (g,
+                     "threads = []\n"
+                     "for _ in range(MAX_CONNECTIONS):");
   else
-    put (g, "while True:");
+    lab_codegen_put (g, "while True:");
   g->depth++;
   if (c->max_clients > 0)
     {
-      put_commented (g, "slots.acquire()", _("wait while MAX_CLIENTS are being served"));
-      put (g,
-           "conn, addr = server.accept()\n"
-           "thread = threading.Thread(target=client_thread, args=(conn, addr), daemon=True)");
+      lab_codegen_put_commented (g, "slots.acquire()", _("wait while MAX_CLIENTS are being served"));
+      lab_codegen_put (g,
+                       "conn, addr = server.accept()\n"
+                       "thread = threading.Thread(target=client_thread, args=(conn, addr), daemon=True)");
     }
   else
-    put (g,
-         "conn, addr = server.accept()\n"
-         "thread = threading.Thread(target=serve, args=(conn, addr), daemon=True)");
-  put (g, "thread.start()");
+    lab_codegen_put (g,
+                     "conn, addr = server.accept()\n"
+                     "thread = threading.Thread(target=serve, args=(conn, addr), daemon=True)");
+  lab_codegen_put (g, "thread.start()");
   if (c->max_connections > 0)
-    put (g, "threads.append(thread)");
+    lab_codegen_put (g, "threads.append(thread)");
   g->depth--;
   if (c->max_connections > 0)
-    put (g,
-         "for thread in threads:\n"
-         "    thread.join()");
+    lab_codegen_put (g,
+                     "for thread in threads:\n"
+                     "    thread.join()");
 }
 
 /* What the event loop keeps for each client. */
 static void
 py_loop_client (Gen *g)
 {
-  comment (g, _("What the event loop keeps for each client: its address, the bytes of a message not yet complete, the bytes still to send, and whether it is to be closed once they are sent."));
-  put (g,
-       "class Client:\n"
-       "    def __init__(self, addr):\n"
-       "        self.addr = addr\n"
-       "        self.pending = b\"\"\n"
-       "        self.out = b\"\"\n"
-       "        self.closing = False\n"
-       "\n"
-       "\n");
+  lab_codegen_comment (g, _("What the event loop keeps for each client: its address, the bytes of a message not yet complete, the bytes still to send, and whether it is to be closed once they are sent."));
+  lab_codegen_put (g,
+                   "class Client:\n"
+                   "    def __init__(self, addr):\n"
+                   "        self.addr = addr\n"
+                   "        self.pending = b\"\"\n"
+                   "        self.out = b\"\"\n"
+                   "        self.closing = False\n"
+                   "\n"
+                   "\n");
 }
 
 /* A new client, when the listening socket is ready. */
@@ -740,31 +740,31 @@ py_loop_accept (Gen *g)
   g_autofree char *connected = py_label (LABEL_CONNECTED);
   g_autofree char *closed = py_label (LABEL_CLOSED);
 
-  put (g, "if key.fileobj is server:");
+  lab_codegen_put (g, "if key.fileobj is server:");
   g->depth++;
-  put (g,
-       "try:\n"
-       "    conn, addr = server.accept()\n"
-       "except BlockingIOError:\n"
-       "    continue\n"
-       "accepted += 1");
-  put_printf (g, "print(%s, addr)", connected);
+  lab_codegen_put (g,
+                   "try:\n"
+                   "    conn, addr = server.accept()\n"
+                   "except BlockingIOError:\n"
+                   "    continue\n"
+                   "accepted += 1");
+  lab_codegen_put_printf (g, "print(%s, addr)", connected);
   if (c->nodelay)
     py_nodelay_accepted (g);
   if (c->behaviour == LAB_BEHAVIOUR_TIME)
     {
       py_send_time (g);
-      put_printf (g,
-                  "conn.close()\n"
-                  "print(%s, addr)\n"
-                  "continue", closed);
+      lab_codegen_put_printf (g,
+                              "conn.close()\n"
+                              "print(%s, addr)\n"
+                              "continue", closed);
     }
   else
-    put (g,
-         "conn.setblocking(False)\n"
-         "clients[conn] = Client(addr)\n"
-         "selector.register(conn, selectors.EVENT_READ)\n"
-         "continue");
+    lab_codegen_put (g,
+                     "conn.setblocking(False)\n"
+                     "clients[conn] = Client(addr)\n"
+                     "selector.register(conn, selectors.EVENT_READ)\n"
+                     "continue");
   g->depth--;
 }
 
@@ -776,50 +776,50 @@ py_loop_client_io (Gen *g)
   g_autofree char *received = py_label (LABEL_RECEIVED);
   g_autofree char *closed = py_label (LABEL_CLOSED);
 
-  put (g,
-       "conn = key.fileobj\n"
-       "client = clients[conn]\n"
-       "if events & selectors.EVENT_READ:");
+  lab_codegen_put (g,
+                   "conn = key.fileobj\n"
+                   "client = clients[conn]\n"
+                   "if events & selectors.EVENT_READ:");
   g->depth++;
-  put_printf (g,
-              "try:\n"
-              "    data = conn.recv(BUF)\n"
-              "except BlockingIOError:\n"
-              "    data = None\n"
-              "except OSError:\n"
-              "    data = b\"\"\n"
-              "if data == b\"\":\n"
-              "    client.closing = True\n"
-              "    client.out = b\"\"\n"
-              "elif data:\n"
-              "    print(%s, data)", received);
+  lab_codegen_put_printf (g,
+                          "try:\n"
+                          "    data = conn.recv(BUF)\n"
+                          "except BlockingIOError:\n"
+                          "    data = None\n"
+                          "except OSError:\n"
+                          "    data = b\"\"\n"
+                          "if data == b\"\":\n"
+                          "    client.closing = True\n"
+                          "    client.out = b\"\"\n"
+                          "elif data:\n"
+                          "    print(%s, data)", received);
   if (g->simple_echo)
-    put (g, "    client.out += data");
+    lab_codegen_put (g, "    client.out += data");
   else if (g->answers)
-    put (g,
-         "    reply, client.pending, quit = answer(client.pending + data)\n"
-         "    client.out += reply\n"
-         "    client.closing = client.closing or quit");
+    lab_codegen_put (g,
+                     "    reply, client.pending, quit = answer(client.pending + data)\n"
+                     "    client.out += reply\n"
+                     "    client.closing = client.closing or quit");
   g->depth--;
-  put (g,
-       "if client.out:\n"
-       "    try:\n"
-       "        sent = conn.send(client.out)\n"
-       "        client.out = client.out[sent:]\n"
-       "    except BlockingIOError:\n"
-       "        pass\n"
-       "    except OSError:\n"
-       "        client.closing = True\n"
-       "        client.out = b\"\"\n"
-       "if client.closing and not client.out:\n"
-       "    selector.unregister(conn)\n"
-       "    del clients[conn]\n"
-       "    conn.close()");
-  put_printf (g, "    print(%s, client.addr)", closed);
-  put (g,
-       "else:\n"
-       "    wanted = selectors.EVENT_WRITE if client.out else selectors.EVENT_READ\n"
-       "    selector.modify(conn, wanted)");
+  lab_codegen_put (g,
+                   "if client.out:\n"
+                   "    try:\n"
+                   "        sent = conn.send(client.out)\n"
+                   "        client.out = client.out[sent:]\n"
+                   "    except BlockingIOError:\n"
+                   "        pass\n"
+                   "    except OSError:\n"
+                   "        client.closing = True\n"
+                   "        client.out = b\"\"\n"
+                   "if client.closing and not client.out:\n"
+                   "    selector.unregister(conn)\n"
+                   "    del clients[conn]\n"
+                   "    conn.close()");
+  lab_codegen_put_printf (g, "    print(%s, client.addr)", closed);
+  lab_codegen_put (g,
+                   "else:\n"
+                   "    wanted = selectors.EVENT_WRITE if client.out else selectors.EVENT_READ\n"
+                   "    selector.modify(conn, wanted)");
 }
 
 static void
@@ -827,49 +827,49 @@ py_event_loop (Gen *g)
 {
   LabEndpointConfig *c = g->c;
 
-  comment (g, _("One thread and one event loop for all the clients: the sockets never block, and the program waits for whichever is ready."));
-  put (g,
-       "server.setblocking(False)\n"
-       "selector = selectors.DefaultSelector()\n"
-       "selector.register(server, selectors.EVENT_READ)");
+  lab_codegen_comment (g, _("One thread and one event loop for all the clients: the sockets never block, and the program waits for whichever is ready."));
+  lab_codegen_put (g,
+                   "server.setblocking(False)\n"
+                   "selector = selectors.DefaultSelector()\n"
+                   "selector.register(server, selectors.EVENT_READ)");
   if (g->manual)
-    put (g, "selector.register(sys.stdin, selectors.EVENT_READ)");
-  put (g,
-       "clients = {}\n"
-       "listening = True\n"
-       "accepted = 0");
+    lab_codegen_put (g, "selector.register(sys.stdin, selectors.EVENT_READ)");
+  lab_codegen_put (g,
+                   "clients = {}\n"
+                   "listening = True\n"
+                   "accepted = 0");
   if (c->max_connections > 0)
-    put (g, "while accepted < MAX_CONNECTIONS or clients:");
+    lab_codegen_put (g, "while accepted < MAX_CONNECTIONS or clients:");
   else
-    put (g, "while True:");
+    lab_codegen_put (g, "while True:");
   g->depth++;
   if (c->max_clients > 0 || c->max_connections > 0)
     {
-      put_printf (g, "room = %s%s%s",
-                  c->max_clients > 0 ? "len(clients) < MAX_CLIENTS" : "",
-                  c->max_clients > 0 && c->max_connections > 0 ? " and " : "",
-                  c->max_connections > 0 ? "accepted < MAX_CONNECTIONS" : "");
-      put (g,
-           "if room != listening:\n"
-           "    if room:\n"
-           "        selector.register(server, selectors.EVENT_READ)\n"
-           "    else:\n"
-           "        selector.unregister(server)\n"
-           "    listening = room");
+      lab_codegen_put_printf (g, "room = %s%s%s",
+                              c->max_clients > 0 ? "len(clients) < MAX_CLIENTS" : "",
+                              c->max_clients > 0 && c->max_connections > 0 ? " and " : "",
+                              c->max_connections > 0 ? "accepted < MAX_CONNECTIONS" : "");
+      lab_codegen_put (g,
+                       "if room != listening:\n"
+                       "    if room:\n"
+                       "        selector.register(server, selectors.EVENT_READ)\n"
+                       "    else:\n"
+                       "        selector.unregister(server)\n"
+                       "    listening = room");
     }
-  put (g, "for key, events in selector.select():");
+  lab_codegen_put (g, "for key, events in selector.select():");
   g->depth++;
   py_loop_accept (g);
   if (g->manual)
-    put (g,
-         "if key.fileobj is sys.stdin:\n"
-         "    line = sys.stdin.buffer.readline()\n"
-         "    if not line:\n"
-         "        selector.unregister(sys.stdin)\n"
-         "    for conn, client in clients.items():\n"
-         "        client.out += line\n"
-         "        selector.modify(conn, selectors.EVENT_READ | selectors.EVENT_WRITE)\n"
-         "    continue");
+    lab_codegen_put (g,
+                     "if key.fileobj is sys.stdin:\n"
+                     "    line = sys.stdin.buffer.readline()\n"
+                     "    if not line:\n"
+                     "        selector.unregister(sys.stdin)\n"
+                     "    for conn, client in clients.items():\n"
+                     "        client.out += line\n"
+                     "        selector.modify(conn, selectors.EVENT_READ | selectors.EVENT_WRITE)\n"
+                     "    continue");
   py_loop_client_io (g);
   g->depth -= 2;
 }
@@ -892,17 +892,17 @@ py_tcp_server (Gen *g)
   else
     py_loop_client (g);
 
-  note_backend (g);
-  put_printf (g, "with socket.socket(%s, socket.SOCK_STREAM) as server:", py_family (g));
+  lab_codegen_note_backend (g);
+  lab_codegen_put_printf (g, "with socket.socket(%s, socket.SOCK_STREAM) as server:", py_family (g));
   g->depth++;
   py_options (g, "server");
-  put_printf (g,
-              "server.bind((HOST, PORT))\n"
-              "server.listen(BACKLOG)\n"
-              "print(%s, server.getsockname())", listening);
+  lab_codegen_put_printf (g,
+                          "server.bind((HOST, PORT))\n"
+                          "server.listen(BACKLOG)\n"
+                          "print(%s, server.getsockname())", listening);
 
   if (g->manual && !loop)
-    put (g, "threading.Thread(target=keyboard, daemon=True).start()");
+    lab_codegen_put (g, "threading.Thread(target=keyboard, daemon=True).start()");
 
   switch (g->concurrency)
     {
@@ -925,25 +925,25 @@ py_keyboard (Gen *g)
 {
   gboolean tcp = lab_endpoint_kind_is_tcp (g->c->kind);
 
-  comment (g, tcp ? _("Sends each line you type; at the end of the input, ends this side of the connection.")
-                  : _("Sends each line you type as one datagram."));
-  put (g,
-       "def keyboard(sock):\n"
-       "    try:\n"
-       "        for line in sys.stdin.buffer:");
+  lab_codegen_comment (g, tcp ? _("Sends each line you type; at the end of the input, ends this side of the connection.")
+                              : _("Sends each line you type as one datagram."));
+  lab_codegen_put (g,
+                   "def keyboard(sock):\n"
+                   "    try:\n"
+                   "        for line in sys.stdin.buffer:");
   if (tcp)
-    put (g,
-         "            sock.sendall(line)\n"
-         "        sock.shutdown(socket.SHUT_WR)");
+    lab_codegen_put (g,
+                     "            sock.sendall(line)\n"
+                     "        sock.shutdown(socket.SHUT_WR)");
   else if (g->c->udp_connect)
-    put (g, "            sock.send(line)");
+    lab_codegen_put (g, "            sock.send(line)");
   else
-    put (g, "            sock.sendto(line, server_address)");
-  put (g,
-       "    except OSError:\n"
-       "        pass\n"
-       "\n"
-       "\n");
+    lab_codegen_put (g, "            sock.sendto(line, server_address)");
+  lab_codegen_put (g,
+                   "    except OSError:\n"
+                   "        pass\n"
+                   "\n"
+                   "\n");
 }
 
 /* The receiving end of a client, until the peer closes (TCP), EXPECT bytes
@@ -957,37 +957,37 @@ py_client_receive (Gen        *g,
   g_autofree char *from = py_label (LABEL_FROM);
   g_autofree char *timeout = py_label (LABEL_TIMEOUT);
 
-  put (g, "received = 0");
+  lab_codegen_put (g, "received = 0");
   if (c->recv_timeout > 0)
     {
-      put (g, "try:");
+      lab_codegen_put (g, "try:");
       g->depth++;
     }
   if (c->expect_bytes > 0)
-    put (g, "while received < EXPECT:");
+    lab_codegen_put (g, "while received < EXPECT:");
   else
-    put (g, "while True:");
+    lab_codegen_put (g, "while True:");
   g->depth++;
   if (lab_endpoint_kind_is_tcp (c->kind))
-    put_printf (g,
-                "data = %s.recv(BUF)\n"
-                "if not data:\n"
-                "    break", sock);
+    lab_codegen_put_printf (g,
+                            "data = %s.recv(BUF)\n"
+                            "if not data:\n"
+                            "    break", sock);
   else
     {
-      put_printf (g, "data, addr = %s.recvfrom(BUF)", sock);
-      put_printf (g, "print(%s, addr)", from);
+      lab_codegen_put_printf (g, "data, addr = %s.recvfrom(BUF)", sock);
+      lab_codegen_put_printf (g, "print(%s, addr)", from);
     }
-  put_printf (g,
-              "print(%s, data)\n"
-              "received += len(data)", received);
+  lab_codegen_put_printf (g,
+                          "print(%s, data)\n"
+                          "received += len(data)", received);
   g->depth--;
   if (c->recv_timeout > 0)
     {
       g->depth--;
-      put_printf (g,
-                  "except TimeoutError:\n"
-                  "    print(%s)", timeout);
+      lab_codegen_put_printf (g,
+                              "except TimeoutError:\n"
+                              "    print(%s)", timeout);
     }
 }
 
@@ -1007,32 +1007,32 @@ py_connect (Gen *g)
 {
   LabEndpointConfig *c = g->c;
 
-  comment (g, _("Tries each address the name resolves to, in turn, as socket.create_connection () does."));
-  put (g,
-       "def connect():\n"
-       "    error = OSError(\"getaddrinfo\")");
-  put_printf (g, "    for family, kind, proto, _, address in socket.getaddrinfo(HOST, PORT, %s, socket.SOCK_STREAM):",
-              py_families[c->family]);
+  lab_codegen_comment (g, _("Tries each address the name resolves to, in turn, as socket.create_connection () does."));
+  lab_codegen_put (g,
+                   "def connect():\n"
+                   "    error = OSError(\"getaddrinfo\")");
+  lab_codegen_put_printf (g, "    for family, kind, proto, _, address in socket.getaddrinfo(HOST, PORT, %s, socket.SOCK_STREAM):",
+                          py_families[c->family]);
   g->depth += 2;
-  put (g,
-       "client = socket.socket(family, kind, proto)\n"
-       "try:");
+  lab_codegen_put (g,
+                   "client = socket.socket(family, kind, proto)\n"
+                   "try:");
   g->depth++;
   if (g->bind_local)
-    put (g, "client.bind(LOCAL)");
+    lab_codegen_put (g, "client.bind(LOCAL)");
   py_options (g, "client");
   if (c->connect_timeout > 0)
-    put (g, "client.settimeout(CONNECT_TIMEOUT)");
-  put (g,
-       "client.connect(address)\n"
-       "return client");
+    lab_codegen_put (g, "client.settimeout(CONNECT_TIMEOUT)");
+  lab_codegen_put (g,
+                   "client.connect(address)\n"
+                   "return client");
   g->depth--;
-  put (g,
-       "except OSError as e:\n"
-       "    error = e\n"
-       "    client.close()");
+  lab_codegen_put (g,
+                   "except OSError as e:\n"
+                   "    error = e\n"
+                   "    client.close()");
   g->depth -= 2;
-  put (g, "    raise error\n\n\n");
+  lab_codegen_put (g, "    raise error\n\n\n");
 }
 
 static void
@@ -1048,57 +1048,57 @@ py_tcp_client (Gen *g)
   if (!direct)
     {
       py_connect (g);
-      note_backend (g);
-      put (g, "with connect() as client:");
+      lab_codegen_note_backend (g);
+      lab_codegen_put (g, "with connect() as client:");
       g->depth++;
     }
   else
     {
-      note_backend (g);
-      put_printf (g, "with socket.socket(%s, socket.SOCK_STREAM) as client:", py_family (g));
+      lab_codegen_note_backend (g);
+      lab_codegen_put_printf (g, "with socket.socket(%s, socket.SOCK_STREAM) as client:", py_family (g));
       g->depth++;
       if (g->bind_local)
-        put_commented (g, "client.bind(LOCAL)", _("the local address and port of this end"));
+        lab_codegen_put_commented (g, "client.bind(LOCAL)", _("the local address and port of this end"));
       py_options (g, "client");
       if (c->connect_timeout > 0)
-        put (g, "client.settimeout(CONNECT_TIMEOUT)");
-      put (g, "client.connect((HOST, PORT))");
+        lab_codegen_put (g, "client.settimeout(CONNECT_TIMEOUT)");
+      lab_codegen_put (g, "client.connect((HOST, PORT))");
     }
 
-  put_printf (g, "print(%s, client.getpeername())", connected);
+  lab_codegen_put_printf (g, "print(%s, client.getpeername())", connected);
   if (c->recv_timeout > 0)
-    put (g, "client.settimeout(RECV_TIMEOUT)");
+    lab_codegen_put (g, "client.settimeout(RECV_TIMEOUT)");
   else if (c->connect_timeout > 0)
-    put (g, "client.settimeout(None)");
+    lab_codegen_put (g, "client.settimeout(None)");
 
-  if (c->initial_data != NULL && chunked (c))
+  if (c->initial_data != NULL && lab_codegen_chunked (c))
     {
       g_autofree char *why = g_strdup_printf (_("in pieces of %u bytes, one send () each: the server "
                                                 "may receive them in any grouping"), c->send_chunk);
 
-      comment (g, why);
-      put_printf (g,
-                  "for start in range(0, len(DATA), %u):\n"
-                  "    client.%s(DATA[start:start + %u])", c->send_chunk, c->sendall ? "sendall" : "send",
-                  c->send_chunk);
+      lab_codegen_comment (g, why);
+      lab_codegen_put_printf (g,
+                              "for start in range(0, len(DATA), %u):\n"
+                              "    client.%s(DATA[start:start + %u])", c->send_chunk, c->sendall ? "sendall" : "send",
+                              c->send_chunk);
       if (c->shutdown_after_send)
-        put_commented (g, "client.shutdown(socket.SHUT_WR)",
-                       _("nothing more to send: the server reads the end of the stream"));
+        lab_codegen_put_commented (g, "client.shutdown(socket.SHUT_WR)",
+                                   _("nothing more to send: the server reads the end of the stream"));
     }
   else if (c->initial_data != NULL)
     {
       if (c->sendall)
-        put (g, "client.sendall(DATA)");
+        lab_codegen_put (g, "client.sendall(DATA)");
       else
-        put_commented (g, "client.send(DATA)", _("one send (): it may take only part of the data"));
+        lab_codegen_put_commented (g, "client.send(DATA)", _("one send (): it may take only part of the data"));
       if (c->shutdown_after_send)
-        put_commented (g, "client.shutdown(socket.SHUT_WR)",
-                       _("nothing more to send: the server reads the end of the stream"));
+        lab_codegen_put_commented (g, "client.shutdown(socket.SHUT_WR)",
+                                   _("nothing more to send: the server reads the end of the stream"));
     }
-  note_send_options (g);
+  lab_codegen_note_send_options (g);
 
   if (g->keyboard)
-    put (g, "threading.Thread(target=keyboard, args=(client,), daemon=True).start()");
+    lab_codegen_put (g, "threading.Thread(target=keyboard, args=(client,), daemon=True).start()");
   py_client_receive (g, "client");
   g->depth--;
 }
@@ -1116,53 +1116,53 @@ py_udp_server (Gen *g)
 
   if (g->manual)
     {
-      put (g, "last_peer = None\n\n\n");
-      comment (g, _("Sends each line you type to the last address a datagram came from."));
-      put (g,
-           "def keyboard(sock):\n"
-           "    for line in sys.stdin.buffer:\n"
-           "        if last_peer is not None:\n"
-           "            sock.sendto(line, last_peer)\n"
-           "\n"
-           "\n");
+      lab_codegen_put (g, "last_peer = None\n\n\n");
+      lab_codegen_comment (g, _("Sends each line you type to the last address a datagram came from."));
+      lab_codegen_put (g,
+                       "def keyboard(sock):\n"
+                       "    for line in sys.stdin.buffer:\n"
+                       "        if last_peer is not None:\n"
+                       "            sock.sendto(line, last_peer)\n"
+                       "\n"
+                       "\n");
     }
 
-  note_udp_framing (g);
-  note_backend (g);
-  put_printf (g, "with socket.socket(%s, socket.SOCK_DGRAM) as server:", py_family (g));
+  lab_codegen_note_udp_framing (g);
+  lab_codegen_note_backend (g);
+  lab_codegen_put_printf (g, "with socket.socket(%s, socket.SOCK_DGRAM) as server:", py_family (g));
   g->depth++;
   py_options (g, "server");
-  put_printf (g,
-              "server.bind((HOST, PORT))\n"
-              "print(%s, server.getsockname())", listening);
+  lab_codegen_put_printf (g,
+                          "server.bind((HOST, PORT))\n"
+                          "print(%s, server.getsockname())", listening);
   if (g->manual)
-    put (g, "threading.Thread(target=keyboard, args=(server,), daemon=True).start()");
+    lab_codegen_put (g, "threading.Thread(target=keyboard, args=(server,), daemon=True).start()");
   if (c->max_connections > 0)
-    put (g, "for _ in range(MAX_CONNECTIONS):");
+    lab_codegen_put (g, "for _ in range(MAX_CONNECTIONS):");
   else
-    put (g, "while True:");
+    lab_codegen_put (g, "while True:");
   g->depth++;
-  put (g, "data, addr = server.recvfrom(BUF)");
-  put_printf (g, "print(%s, addr)", from);
-  put_printf (g, "print(%s, data)", received);
+  lab_codegen_put (g, "data, addr = server.recvfrom(BUF)");
+  lab_codegen_put_printf (g, "print(%s, addr)", from);
+  lab_codegen_put_printf (g, "print(%s, data)", received);
   switch (c->behaviour)
     {
     case LAB_BEHAVIOUR_ECHO:
-      put (g, "server.sendto(data, addr)");
+      lab_codegen_put (g, "server.sendto(data, addr)");
       break;
     case LAB_BEHAVIOUR_UPPER:
-      put (g, "server.sendto(data.upper(), addr)");
+      lab_codegen_put (g, "server.sendto(data.upper(), addr)");
       break;
     case LAB_BEHAVIOUR_TIME:
-      comment (g, _("Any datagram is a question: the answer is the time."));
-      put (g, "server.sendto(now(), addr)");
+      lab_codegen_comment (g, _("Any datagram is a question: the answer is the time."));
+      lab_codegen_put (g, "server.sendto(now(), addr)");
       break;
     case LAB_BEHAVIOUR_MANUAL:
-      put (g, "last_peer = addr");
+      lab_codegen_put (g, "last_peer = addr");
       break;
     case LAB_BEHAVIOUR_DISCARD:
     default:
-      comment (g, _("This server discards what it receives: it answers nothing."));
+      lab_codegen_comment (g, _("This server discards what it receives: it answers nothing."));
       break;
     }
   g->depth -= 2;
@@ -1179,30 +1179,30 @@ py_udp_client (Gen *g)
 
   if (!direct)
     {
-      comment (g, _("The first address the name resolves to."));
-      put_printf (g, "family, _, _, _, server_address = socket.getaddrinfo(HOST, PORT, %s, socket.SOCK_DGRAM)[0]",
-                  py_families[c->family]);
+      lab_codegen_comment (g, _("The first address the name resolves to."));
+      lab_codegen_put_printf (g, "family, _, _, _, server_address = socket.getaddrinfo(HOST, PORT, %s, socket.SOCK_DGRAM)[0]",
+                              py_families[c->family]);
     }
   else
-    put (g, "server_address = (HOST, PORT)");
-  blank (g);
+    lab_codegen_put (g, "server_address = (HOST, PORT)");
+  lab_codegen_blank (g);
 
-  note_backend (g);
-  put_printf (g, "with socket.socket(%s, socket.SOCK_DGRAM) as client:", direct ? py_family (g) : "family");
+  lab_codegen_note_backend (g);
+  lab_codegen_put_printf (g, "with socket.socket(%s, socket.SOCK_DGRAM) as client:", direct ? py_family (g) : "family");
   g->depth++;
   if (g->bind_local)
-    put_commented (g, "client.bind(LOCAL)", _("the local address and port of this end"));
+    lab_codegen_put_commented (g, "client.bind(LOCAL)", _("the local address and port of this end"));
   py_options (g, "client");
   if (c->recv_timeout > 0)
-    put (g, "client.settimeout(RECV_TIMEOUT)");
+    lab_codegen_put (g, "client.settimeout(RECV_TIMEOUT)");
   if (c->udp_connect)
-    put_commented (g, "client.connect(server_address)",
-                   _("connect () on UDP sends nothing: it only fixes the peer"));
+    lab_codegen_put_commented (g, "client.connect(server_address)",
+                               _("connect () on UDP sends nothing: it only fixes the peer"));
   if (c->initial_data != NULL)
-    put (g, c->udp_connect ? "client.send(DATA)" : "client.sendto(DATA, server_address)");
-  note_send_options (g);
+    lab_codegen_put (g, c->udp_connect ? "client.send(DATA)" : "client.sendto(DATA, server_address)");
+  lab_codegen_note_send_options (g);
   if (g->keyboard)
-    put (g, "threading.Thread(target=keyboard, args=(client,), daemon=True).start()");
+    lab_codegen_put (g, "threading.Thread(target=keyboard, args=(client,), daemon=True).start()");
   py_client_receive (g, "client");
   g->depth--;
 }
@@ -1258,8 +1258,8 @@ c_label (const char *text)
 static void
 c_nodelay_accepted (Gen *g)
 {
-  comment (g, _("send small writes at once (no Nagle)"));
-  put (g, "set_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);");
+  lab_codegen_comment (g, _("send small writes at once (no Nagle)"));
+  lab_codegen_put (g, "set_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);");
 }
 
 static void
@@ -1271,31 +1271,31 @@ c_includes (Gen *g)
   gboolean connect_timeout = c->kind == LAB_ENDPOINT_TCP_CLIENT && c->connect_timeout > 0;
 
   if (server)
-    put (g, "#include <arpa/inet.h>");
-  put (g, "#include <errno.h>");
+    lab_codegen_put (g, "#include <arpa/inet.h>");
+  lab_codegen_put (g, "#include <errno.h>");
   if (loop || connect_timeout)
-    put (g, "#include <fcntl.h>");
-  put (g, "#include <netdb.h>");
-  put (g, "#include <netinet/in.h>");
+    lab_codegen_put (g, "#include <fcntl.h>");
+  lab_codegen_put (g, "#include <netdb.h>");
+  lab_codegen_put (g, "#include <netinet/in.h>");
   if (lab_endpoint_kind_is_tcp (c->kind))
-    put (g, "#include <netinet/tcp.h>");
+    lab_codegen_put (g, "#include <netinet/tcp.h>");
   if (loop || (!server && g->keyboard) || (c->kind == LAB_ENDPOINT_UDP_SERVER && g->manual) || connect_timeout)
-    put (g, "#include <poll.h>");
+    lab_codegen_put (g, "#include <poll.h>");
   if (g->pthread)
-    put (g, "#include <pthread.h>");
-  put (g, "#include <signal.h>");
+    lab_codegen_put (g, "#include <pthread.h>");
+  lab_codegen_put (g, "#include <signal.h>");
   if (g->pthread)
-    put (g, "#include <stdint.h>");
-  put (g, "#include <stdio.h>");
-  put (g, "#include <stdlib.h>");
-  put (g, "#include <string.h>");
-  put (g, "#include <sys/socket.h>");
+    lab_codegen_put (g, "#include <stdint.h>");
+  lab_codegen_put (g, "#include <stdio.h>");
+  lab_codegen_put (g, "#include <stdlib.h>");
+  lab_codegen_put (g, "#include <string.h>");
+  lab_codegen_put (g, "#include <sys/socket.h>");
   if (c->recv_timeout > 0 && !server && !g->keyboard)
-    put (g, "#include <sys/time.h>");
+    lab_codegen_put (g, "#include <sys/time.h>");
   if (server && c->behaviour == LAB_BEHAVIOUR_TIME)
-    put (g, "#include <time.h>");
-  put (g, "#include <unistd.h>");
-  blank (g);
+    lab_codegen_put (g, "#include <time.h>");
+  lab_codegen_put (g, "#include <unistd.h>");
+  lab_codegen_blank (g);
 }
 
 /* What a client is told to send, receive and bind, and its time limits. */
@@ -1310,9 +1310,9 @@ c_client_constants (Gen *g)
       const guint8 *data = g_bytes_get_data (c->initial_data, &len);
       gsize start = 0;
 
-      put (g, "static const char DATA[] =");
+      lab_codegen_put (g, "static const char DATA[] =");
       if (len == 0)
-        put (g, "    \"\";");
+        lab_codegen_put (g, "    \"\";");
       /* One literal per line of the data, or per 32 bytes. */
       while (start < len)
         {
@@ -1322,31 +1322,31 @@ c_client_constants (Gen *g)
           while (end < len && end - start < 32 && (end == start || data[end - 1] != '\n'))
             end++;
           literal = c_str (data + start, end - start, FALSE);
-          put_printf (g, "    %s%s", literal, end == len ? ";" : "");
+          lab_codegen_put_printf (g, "    %s%s", literal, end == len ? ";" : "");
           start = end;
         }
       {
         g_autofree char *code = g_strdup_printf ("#define DATA_LEN %" G_GSIZE_FORMAT, len);
 
-        put_commented (g, code, _("the length of DATA, which may hold zero bytes"));
+        lab_codegen_put_commented (g, code, _("the length of DATA, which may hold zero bytes"));
       }
     }
   if (c->expect_bytes > 0)
     {
       g_autofree char *code = g_strdup_printf ("#define EXPECT %" G_GUINT64_FORMAT "ull", c->expect_bytes);
 
-      put_commented (g, code, _("bytes to receive before closing"));
+      lab_codegen_put_commented (g, code, _("bytes to receive before closing"));
     }
   if (g->bind_local)
     {
       if (g->local != NULL)
-        put_printf (g, "static const char LOCAL_ADDRESS[] = \"%s\";", g->local);
-      put_printf (g, "static const char LOCAL_PORT[] = \"%u\";", c->local_port);
+        lab_codegen_put_printf (g, "static const char LOCAL_ADDRESS[] = \"%s\";", g->local);
+      lab_codegen_put_printf (g, "static const char LOCAL_PORT[] = \"%u\";", c->local_port);
     }
   if (c->connect_timeout > 0 && lab_endpoint_kind_is_tcp (c->kind))
-    put_printf (g, "#define CONNECT_TIMEOUT_MS %u", c->connect_timeout);
+    lab_codegen_put_printf (g, "#define CONNECT_TIMEOUT_MS %u", c->connect_timeout);
   if (c->recv_timeout > 0)
-    put_printf (g, "#define RECV_TIMEOUT_MS %u", c->recv_timeout);
+    lab_codegen_put_printf (g, "#define RECV_TIMEOUT_MS %u", c->recv_timeout);
 }
 
 static void
@@ -1355,44 +1355,44 @@ c_constants (Gen *g)
   LabEndpointConfig *c = g->c;
   g_autofree char *host = c_str ((const guint8 *) g->host, strlen (g->host), FALSE);
 
-  put_printf (g, "static const char HOST[] = %s;", host);
+  lab_codegen_put_printf (g, "static const char HOST[] = %s;", host);
   if (lab_endpoint_kind_is_server (c->kind))
-    put_printf (g, "#define PORT %u", c->port);
+    lab_codegen_put_printf (g, "#define PORT %u", c->port);
   else
-    put_printf (g, "static const char PORT[] = \"%u\";", c->port);
+    lab_codegen_put_printf (g, "static const char PORT[] = \"%u\";", c->port);
   if (c->kind == LAB_ENDPOINT_TCP_SERVER)
-    put_printf (g, "#define BACKLOG %d", c->backlog);
-  put_printf (g, "#define BUF_SIZE %u", c->buffer_size);
+    lab_codegen_put_printf (g, "#define BACKLOG %d", c->backlog);
+  lab_codegen_put_printf (g, "#define BUF_SIZE %u", c->buffer_size);
 
   if (g->quit)
     {
       g_autofree char *quit = c_str ((const guint8 *) c->quit_message, strlen (c->quit_message), FALSE);
       g_autofree char *code = g_strdup_printf ("static const char QUIT[] = %s;", quit);
 
-      put_commented (g, code, _("a client that sends this message is closed"));
+      lab_codegen_put_commented (g, code, _("a client that sends this message is closed"));
     }
   if (g->answers && g->framing == LAB_FRAMING_FIXED)
-    put_printf (g, "#define SIZE %u", c->fixed_size);
+    lab_codegen_put_printf (g, "#define SIZE %u", c->fixed_size);
 
   if (c->kind == LAB_ENDPOINT_TCP_SERVER && g->concurrency != LAB_CONCURRENCY_ITERATIVE && c->max_clients > 0)
     {
       g_autofree char *code = g_strdup_printf ("#define MAX_CLIENTS %u", c->max_clients);
 
-      put_commented (g, code, _("clients served at the same time, at most"));
+      lab_codegen_put_commented (g, code, _("clients served at the same time, at most"));
     }
   if (lab_endpoint_kind_is_server (c->kind) && c->max_connections > 0)
     {
       g_autofree char *code = g_strdup_printf ("#define MAX_CONNECTIONS %uu", c->max_connections);
 
-      put_commented (g, code, lab_endpoint_kind_is_tcp (c->kind)
-                              ? _("clients served in all; then the server ends")
-                              : _("datagrams answered in all; then the server ends"));
+      lab_codegen_put_commented (g, code, lab_endpoint_kind_is_tcp (c->kind)
+                                          ? _("clients served in all; then the server ends")
+                                          : _("datagrams answered in all; then the server ends"));
     }
 
   if (!lab_endpoint_kind_is_server (c->kind))
     c_client_constants (g);
 
-  blank (g);
+  lab_codegen_blank (g);
 }
 
 static void
@@ -1401,55 +1401,55 @@ c_print_helpers (Gen      *g,
 {
   if (bytes)
     {
-      comment (g, _("Prints bytes received as text: anything but printable ASCII is shown as \\xNN, so that no control character reaches the terminal."));
-      put (g,
-           "static void\n"
-           "print_bytes(const char *label, const unsigned char *data, size_t len)\n"
-           "{\n"
-           "    printf(\"%s \", label);\n"
-           "    for (size_t i = 0; i < len; i++) {\n"
-           "        if (data[i] == '\\n')\n"
-           "            fputs(\"\\\\n\", stdout);\n"
-           "        else if (data[i] >= 0x20 && data[i] < 0x7f && data[i] != '\\\\')\n"
-           "            putchar(data[i]);\n"
-           "        else\n"
-           "            printf(\"\\\\x%02x\", data[i]);\n"
-           "    }\n"
-           "    putchar('\\n');\n"
-           "    fflush(stdout);\n"
-           "}\n");
-      blank (g);
+      lab_codegen_comment (g, _("Prints bytes received as text: anything but printable ASCII is shown as \\xNN, so that no control character reaches the terminal."));
+      lab_codegen_put (g,
+                       "static void\n"
+                       "print_bytes(const char *label, const unsigned char *data, size_t len)\n"
+                       "{\n"
+                       "    printf(\"%s \", label);\n"
+                       "    for (size_t i = 0; i < len; i++) {\n"
+                       "        if (data[i] == '\\n')\n"
+                       "            fputs(\"\\\\n\", stdout);\n"
+                       "        else if (data[i] >= 0x20 && data[i] < 0x7f && data[i] != '\\\\')\n"
+                       "            putchar(data[i]);\n"
+                       "        else\n"
+                       "            printf(\"\\\\x%02x\", data[i]);\n"
+                       "    }\n"
+                       "    putchar('\\n');\n"
+                       "    fflush(stdout);\n"
+                       "}\n");
+      lab_codegen_blank (g);
     }
-  put (g,
-       "static void\n"
-       "print_address(const char *label, const struct sockaddr *address, socklen_t len)\n"
-       "{\n"
-       "    char host[INET6_ADDRSTRLEN];\n"
-       "    char port[8];\n"
-       "\n"
-       "    if (getnameinfo(address, len, host, sizeof host, port, sizeof port,\n"
-       "                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)\n"
-       "        strcpy(host, \"?\"), strcpy(port, \"?\");\n"
-       "    printf(\"%s %s %s\\n\", label, host, port);\n"
-       "    fflush(stdout);\n"
-       "}\n");
-  blank (g);
+  lab_codegen_put (g,
+                   "static void\n"
+                   "print_address(const char *label, const struct sockaddr *address, socklen_t len)\n"
+                   "{\n"
+                   "    char host[INET6_ADDRSTRLEN];\n"
+                   "    char port[8];\n"
+                   "\n"
+                   "    if (getnameinfo(address, len, host, sizeof host, port, sizeof port,\n"
+                   "                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)\n"
+                   "        strcpy(host, \"?\"), strcpy(port, \"?\");\n"
+                   "    printf(\"%s %s %s\\n\", label, host, port);\n"
+                   "    fflush(stdout);\n"
+                   "}\n");
+  lab_codegen_blank (g);
 }
 
 static void
 c_set_option (Gen *g)
 {
-  put (g,
-       "static int\n"
-       "set_option(int fd, int level, int name, int value)\n"
-       "{\n"
-       "    if (setsockopt(fd, level, name, &value, sizeof value) < 0) {\n"
-       "        perror(\"setsockopt\");\n"
-       "        return -1;\n"
-       "    }\n"
-       "    return 0;\n"
-       "}\n");
-  blank (g);
+  lab_codegen_put (g,
+                   "static int\n"
+                   "set_option(int fd, int level, int name, int value)\n"
+                   "{\n"
+                   "    if (setsockopt(fd, level, name, &value, sizeof value) < 0) {\n"
+                   "        perror(\"setsockopt\");\n"
+                   "        return -1;\n"
+                   "    }\n"
+                   "    return 0;\n"
+                   "}\n");
+  lab_codegen_blank (g);
 }
 
 static gboolean
@@ -1464,28 +1464,28 @@ c_needs_set_option (Gen *g)
 static void
 c_send_all (Gen *g)
 {
-  comment (g, _("send () may take only part of the bytes: this sends them all, as Python’s sendall () does."));
-  put (g,
-       "static int\n"
-       "send_all(int fd, const void *data, size_t len)\n"
-       "{\n"
-       "    const char *p = data;\n"
-       "\n"
-       "    while (len > 0) {\n"
-       "        ssize_t n = send(fd, p, len, 0);\n"
-       "\n"
-       "        if (n < 0) {\n"
-       "            if (errno == EINTR)\n"
-       "                continue;\n"
-       "            perror(\"send\");\n"
-       "            return -1;\n"
-       "        }\n"
-       "        p += n;\n"
-       "        len -= (size_t) n;\n"
-       "    }\n"
-       "    return 0;\n"
-       "}\n");
-  blank (g);
+  lab_codegen_comment (g, _("send () may take only part of the bytes: this sends them all, as Python’s sendall () does."));
+  lab_codegen_put (g,
+                   "static int\n"
+                   "send_all(int fd, const void *data, size_t len)\n"
+                   "{\n"
+                   "    const char *p = data;\n"
+                   "\n"
+                   "    while (len > 0) {\n"
+                   "        ssize_t n = send(fd, p, len, 0);\n"
+                   "\n"
+                   "        if (n < 0) {\n"
+                   "            if (errno == EINTR)\n"
+                   "                continue;\n"
+                   "            perror(\"send\");\n"
+                   "            return -1;\n"
+                   "        }\n"
+                   "        p += n;\n"
+                   "        len -= (size_t) n;\n"
+                   "    }\n"
+                   "    return 0;\n"
+                   "}\n");
+  lab_codegen_blank (g);
 }
 
 /* Options set before bind () (a server) or connect () (a client); @fail is
@@ -1499,35 +1499,35 @@ c_options (Gen        *g,
 
   if (c->reuseaddr && lab_endpoint_kind_is_server (c->kind))
     {
-      comment (g, _("reuse the port even while old connections wait in TIME_WAIT"));
-      put_printf (g, "if (set_option(%s, SOL_SOCKET, SO_REUSEADDR, 1) < 0)\n    %s", fd, fail);
+      lab_codegen_comment (g, _("reuse the port even while old connections wait in TIME_WAIT"));
+      lab_codegen_put_printf (g, "if (set_option(%s, SOL_SOCKET, SO_REUSEADDR, 1) < 0)\n    %s", fd, fail);
     }
   if (c->rcvbuf > 0)
-    put_printf (g, "if (set_option(%s, SOL_SOCKET, SO_RCVBUF, %d) < 0)\n    %s", fd, c->rcvbuf, fail);
+    lab_codegen_put_printf (g, "if (set_option(%s, SOL_SOCKET, SO_RCVBUF, %d) < 0)\n    %s", fd, c->rcvbuf, fail);
   if (c->sndbuf > 0)
-    put_printf (g, "if (set_option(%s, SOL_SOCKET, SO_SNDBUF, %d) < 0)\n    %s", fd, c->sndbuf, fail);
+    lab_codegen_put_printf (g, "if (set_option(%s, SOL_SOCKET, SO_SNDBUF, %d) < 0)\n    %s", fd, c->sndbuf, fail);
   if (c->nodelay && c->kind == LAB_ENDPOINT_TCP_CLIENT)
     {
-      comment (g, _("send small writes at once (no Nagle)"));
-      put_printf (g, "if (set_option(%s, IPPROTO_TCP, TCP_NODELAY, 1) < 0)\n    %s", fd, fail);
+      lab_codegen_comment (g, _("send small writes at once (no Nagle)"));
+      lab_codegen_put_printf (g, "if (set_option(%s, IPPROTO_TCP, TCP_NODELAY, 1) < 0)\n    %s", fd, fail);
     }
 }
 
 static void
 c_time (Gen *g)
 {
-  comment (g, _("The local time, as text ending in a newline."));
-  put (g,
-       "static size_t\n"
-       "now(char *text, size_t size)\n"
-       "{\n"
-       "    time_t t = time(NULL);\n"
-       "    struct tm tm;\n"
-       "\n"
-       "    localtime_r(&t, &tm);\n"
-       "    return strftime(text, size, \"%Y-%m-%d %H:%M:%S\\n\", &tm);\n"
-       "}\n");
-  blank (g);
+  lab_codegen_comment (g, _("The local time, as text ending in a newline."));
+  lab_codegen_put (g,
+                   "static size_t\n"
+                   "now(char *text, size_t size)\n"
+                   "{\n"
+                   "    time_t t = time(NULL);\n"
+                   "    struct tm tm;\n"
+                   "\n"
+                   "    localtime_r(&t, &tm);\n"
+                   "    return strftime(text, size, \"%Y-%m-%d %H:%M:%S\\n\", &tm);\n"
+                   "}\n");
+  lab_codegen_blank (g);
 }
 
 /* A growing buffer of bytes, and how bytes are added to it and taken off
@@ -1535,172 +1535,172 @@ c_time (Gen *g)
 static void
 c_buffer (Gen *g)
 {
-  put (g,
-       "struct buffer {\n"
-       "    unsigned char *data;\n"
-       "    size_t len;\n"
-       "    size_t size;\n"
-       "};\n");
-  blank (g);
+  lab_codegen_put (g,
+                   "struct buffer {\n"
+                   "    unsigned char *data;\n"
+                   "    size_t len;\n"
+                   "    size_t size;\n"
+                   "};\n");
+  lab_codegen_blank (g);
   if (g->answers || g->replies || g->manual)
-    put (g,
-       "static void\n"
-       "buffer_append(struct buffer *b, const void *data, size_t len)\n"
-       "{\n"
-       "    if (b->len + len > b->size) {\n"
-       "        size_t size = b->size > 0 ? b->size : 64;\n"
-       "\n"
-       "        while (size < b->len + len)\n"
-       "            size *= 2;\n"
-       "        b->data = realloc(b->data, size);\n"
-       "        if (b->data == NULL) {\n"
-       "            perror(\"realloc\");\n"
-       "            exit(1);\n"
-       "        }\n"
-       "        b->size = size;\n"
-       "    }\n"
-       "    if (len > 0)\n"
-       "        memcpy(b->data + b->len, data, len);\n"
-       "    b->len += len;\n"
-       "}\n");
-  blank (g);
-  put (g,
-       "static void\n"
-       "buffer_consume(struct buffer *b, size_t len)\n"
-       "{\n"
-       "    memmove(b->data, b->data + len, b->len - len);\n"
-       "    b->len -= len;\n"
-       "}\n");
-  blank (g);
+    lab_codegen_put (g,
+                   "static void\n"
+                   "buffer_append(struct buffer *b, const void *data, size_t len)\n"
+                   "{\n"
+                   "    if (b->len + len > b->size) {\n"
+                   "        size_t size = b->size > 0 ? b->size : 64;\n"
+                   "\n"
+                   "        while (size < b->len + len)\n"
+                   "            size *= 2;\n"
+                   "        b->data = realloc(b->data, size);\n"
+                   "        if (b->data == NULL) {\n"
+                   "            perror(\"realloc\");\n"
+                   "            exit(1);\n"
+                   "        }\n"
+                   "        b->size = size;\n"
+                   "    }\n"
+                   "    if (len > 0)\n"
+                   "        memcpy(b->data + b->len, data, len);\n"
+                   "    b->len += len;\n"
+                   "}\n");
+  lab_codegen_blank (g);
+  lab_codegen_put (g,
+                   "static void\n"
+                   "buffer_consume(struct buffer *b, size_t len)\n"
+                   "{\n"
+                   "    memmove(b->data, b->data + len, b->len - len);\n"
+                   "    b->len -= len;\n"
+                   "}\n");
+  lab_codegen_blank (g);
 }
 
 /* take_message (): the reader of the server's framing. */
 static void
 c_take_message (Gen *g)
 {
-  comment (g, _("Finds the first whole message in the bytes received: says where it is and how many bytes its frame takes, or that it is not complete yet."));
-  put (g,
-       "static int\n"
-       "take_message(unsigned char *data, size_t avail, unsigned char **message, size_t *len, size_t *used)\n"
-       "{");
+  lab_codegen_comment (g, _("Finds the first whole message in the bytes received: says where it is and how many bytes its frame takes, or that it is not complete yet."));
+  lab_codegen_put (g,
+                   "static int\n"
+                   "take_message(unsigned char *data, size_t avail, unsigned char **message, size_t *len, size_t *used)\n"
+                   "{");
   g->depth++;
   switch (g->framing)
     {
     case LAB_FRAMING_LINES:
-      comment (g, _("A message is a line that ends in \\n (a \\r before it is dropped)."));
-      put (g,
-           "unsigned char *newline = memchr(data, '\\n', avail);\n"
-           "\n"
-           "if (newline == NULL)\n"
-           "    return 0;\n"
-           "*message = data;\n"
-           "*len = (size_t) (newline - data);\n"
-           "*used = *len + 1;\n"
-           "if (*len > 0 && data[*len - 1] == '\\r')\n"
-           "    (*len)--;\n"
-           "return 1;");
+      lab_codegen_comment (g, _("A message is a line that ends in \\n (a \\r before it is dropped)."));
+      lab_codegen_put (g,
+                       "unsigned char *newline = memchr(data, '\\n', avail);\n"
+                       "\n"
+                       "if (newline == NULL)\n"
+                       "    return 0;\n"
+                       "*message = data;\n"
+                       "*len = (size_t) (newline - data);\n"
+                       "*used = *len + 1;\n"
+                       "if (*len > 0 && data[*len - 1] == '\\r')\n"
+                       "    (*len)--;\n"
+                       "return 1;");
       break;
     case LAB_FRAMING_LENGTH_PREFIX:
-      comment (g, _("A message is its length in 4 bytes (big-endian, network order), then that many bytes."));
-      put (g,
-           "unsigned long length;\n"
-           "\n"
-           "if (avail < 4)\n"
-           "    return 0;\n"
-           "length = (unsigned long) data[0] << 24 | (unsigned long) data[1] << 16 |\n"
-           "         (unsigned long) data[2] << 8 | data[3];\n"
-           "if (avail - 4 < length)\n"
-           "    return 0;\n"
-           "*message = data + 4;\n"
-           "*len = length;\n"
-           "*used = 4 + length;\n"
-           "return 1;");
+      lab_codegen_comment (g, _("A message is its length in 4 bytes (big-endian, network order), then that many bytes."));
+      lab_codegen_put (g,
+                       "unsigned long length;\n"
+                       "\n"
+                       "if (avail < 4)\n"
+                       "    return 0;\n"
+                       "length = (unsigned long) data[0] << 24 | (unsigned long) data[1] << 16 |\n"
+                       "         (unsigned long) data[2] << 8 | data[3];\n"
+                       "if (avail - 4 < length)\n"
+                       "    return 0;\n"
+                       "*message = data + 4;\n"
+                       "*len = length;\n"
+                       "*used = 4 + length;\n"
+                       "return 1;");
       break;
     case LAB_FRAMING_FIXED:
-      comment (g, _("A message is always SIZE bytes long, padded with zero bytes."));
-      put (g,
-           "if (avail < SIZE)\n"
-           "    return 0;\n"
-           "*message = data;\n"
-           "*len = SIZE;\n"
-           "*used = SIZE;\n"
-           "return 1;");
+      lab_codegen_comment (g, _("A message is always SIZE bytes long, padded with zero bytes."));
+      lab_codegen_put (g,
+                       "if (avail < SIZE)\n"
+                       "    return 0;\n"
+                       "*message = data;\n"
+                       "*len = SIZE;\n"
+                       "*used = SIZE;\n"
+                       "return 1;");
       break;
     case LAB_FRAMING_RAW:
     default:
-      comment (g, _("No framing: whatever one recv () returned is one message."));
-      put (g,
-           "if (avail == 0)\n"
-           "    return 0;\n"
-           "*message = data;\n"
-           "*len = avail;\n"
-           "*used = avail;\n"
-           "return 1;");
+      lab_codegen_comment (g, _("No framing: whatever one recv () returned is one message."));
+      lab_codegen_put (g,
+                       "if (avail == 0)\n"
+                       "    return 0;\n"
+                       "*message = data;\n"
+                       "*len = avail;\n"
+                       "*used = avail;\n"
+                       "return 1;");
       break;
     }
   g->depth--;
-  put (g, "}\n\n");
+  lab_codegen_put (g, "}\n\n");
 }
 
 /* frame_message (): the writer of the server's framing, for a reply. */
 static void
 c_frame_message (Gen *g)
 {
-  put (g,
-       "static void\n"
-       "frame_message(struct buffer *out, const unsigned char *message, size_t len)\n"
-       "{");
+  lab_codegen_put (g,
+                   "static void\n"
+                   "frame_message(struct buffer *out, const unsigned char *message, size_t len)\n"
+                   "{");
   switch (g->framing)
     {
     case LAB_FRAMING_LINES:
-      put (g,
-           "    buffer_append(out, message, len);\n"
-           "    buffer_append(out, \"\\n\", 1);");
+      lab_codegen_put (g,
+                       "    buffer_append(out, message, len);\n"
+                       "    buffer_append(out, \"\\n\", 1);");
       break;
     case LAB_FRAMING_LENGTH_PREFIX:
-      put (g,
-           "    unsigned char header[4] = {\n"
-           "        (unsigned char) (len >> 24), (unsigned char) (len >> 16),\n"
-           "        (unsigned char) (len >> 8), (unsigned char) len,\n"
-           "    };\n"
-           "\n"
-           "    buffer_append(out, header, 4);\n"
-           "    buffer_append(out, message, len);");
+      lab_codegen_put (g,
+                       "    unsigned char header[4] = {\n"
+                       "        (unsigned char) (len >> 24), (unsigned char) (len >> 16),\n"
+                       "        (unsigned char) (len >> 8), (unsigned char) len,\n"
+                       "    };\n"
+                       "\n"
+                       "    buffer_append(out, header, 4);\n"
+                       "    buffer_append(out, message, len);");
       break;
     case LAB_FRAMING_FIXED:
-      put (g,
-           "    buffer_append(out, message, len);\n"
-           "    while (len++ < SIZE)\n"
-           "        buffer_append(out, \"\", 1);");
+      lab_codegen_put (g,
+                       "    buffer_append(out, message, len);\n"
+                       "    while (len++ < SIZE)\n"
+                       "        buffer_append(out, \"\", 1);");
       break;
     case LAB_FRAMING_RAW:
     default:
-      put (g, "    buffer_append(out, message, len);");
+      lab_codegen_put (g, "    buffer_append(out, message, len);");
       break;
     }
-  put (g, "}\n\n");
+  lab_codegen_put (g, "}\n\n");
 }
 
 static void
 c_is_quit (Gen *g)
 {
-  comment (g, _("Whether a message is the quit message, spaces and newlines around it aside."));
-  put (g,
-       "static int\n"
-       "is_space(unsigned char c)\n"
-       "{\n"
-       "    return c == ' ' || (c >= '\\t' && c <= '\\r');\n"
-       "}\n"
-       "\n"
-       "static int\n"
-       "is_quit(const unsigned char *message, size_t len)\n"
-       "{\n"
-       "    while (len > 0 && is_space(message[0]))\n"
-       "        message++, len--;\n"
-       "    while (len > 0 && is_space(message[len - 1]))\n"
-       "        len--;\n"
-       "    return len == strlen(QUIT) && memcmp(message, QUIT, len) == 0;\n"
-       "}\n\n");
+  lab_codegen_comment (g, _("Whether a message is the quit message, spaces and newlines around it aside."));
+  lab_codegen_put (g,
+                   "static int\n"
+                   "is_space(unsigned char c)\n"
+                   "{\n"
+                   "    return c == ' ' || (c >= '\\t' && c <= '\\r');\n"
+                   "}\n"
+                   "\n"
+                   "static int\n"
+                   "is_quit(const unsigned char *message, size_t len)\n"
+                   "{\n"
+                   "    while (len > 0 && is_space(message[0]))\n"
+                   "        message++, len--;\n"
+                   "    while (len > 0 && is_space(message[len - 1]))\n"
+                   "        len--;\n"
+                   "    return len == strlen(QUIT) && memcmp(message, QUIT, len) == 0;\n"
+                   "}\n\n");
 }
 
 /* answer (): each whole message received, and the reply to it. */
@@ -1709,45 +1709,45 @@ c_answer (Gen *g)
 {
   gboolean reply = g->c->behaviour == LAB_BEHAVIOUR_ECHO || g->c->behaviour == LAB_BEHAVIOUR_UPPER;
 
-  comment (g, _("Takes every whole message off the front of the bytes received and makes the reply; says too whether the client asked to end. A message not yet complete waits for more bytes."));
-  put (g, "static int");
-  put (g, g->replies ? "answer(struct buffer *pending, struct buffer *out)" : "answer(struct buffer *pending)");
-  put (g,
-       "{\n"
-       "    unsigned char *message;\n"
-       "    size_t len, used;\n"
-       "    int quit = 0;\n"
-       "\n"
-       "    while (!quit && take_message(pending->data, pending->len, &message, &len, &used)) {");
+  lab_codegen_comment (g, _("Takes every whole message off the front of the bytes received and makes the reply; says too whether the client asked to end. A message not yet complete waits for more bytes."));
+  lab_codegen_put (g, "static int");
+  lab_codegen_put (g, g->replies ? "answer(struct buffer *pending, struct buffer *out)" : "answer(struct buffer *pending)");
+  lab_codegen_put (g,
+                   "{\n"
+                   "    unsigned char *message;\n"
+                   "    size_t len, used;\n"
+                   "    int quit = 0;\n"
+                   "\n"
+                   "    while (!quit && take_message(pending->data, pending->len, &message, &len, &used)) {");
   g->depth += 2;
   if (g->quit)
-    put (g,
-         "if (is_quit(message, len))\n"
-         "    quit = 1;");
+    lab_codegen_put (g,
+                     "if (is_quit(message, len))\n"
+                     "    quit = 1;");
   if (reply)
     {
       if (g->quit)
-        put (g, "else {");
+        lab_codegen_put (g, "else {");
       else
-        put (g, "{");
+        lab_codegen_put (g, "{");
       if (g->c->behaviour == LAB_BEHAVIOUR_UPPER)
         {
-          comment (g, _("ASCII letters only, as bytes.upper () does"));
-          put (g,
-               "    for (size_t i = 0; i < len; i++)\n"
-               "        if (message[i] >= 'a' && message[i] <= 'z')\n"
-               "            message[i] -= 'a' - 'A';");
+          lab_codegen_comment (g, _("ASCII letters only, as bytes.upper () does"));
+          lab_codegen_put (g,
+                           "    for (size_t i = 0; i < len; i++)\n"
+                           "        if (message[i] >= 'a' && message[i] <= 'z')\n"
+                           "            message[i] -= 'a' - 'A';");
         }
-      put (g,
-           "    frame_message(out, message, len);\n"
-           "}");
+      lab_codegen_put (g,
+                       "    frame_message(out, message, len);\n"
+                       "}");
     }
-  put (g, "buffer_consume(pending, used);");
+  lab_codegen_put (g, "buffer_consume(pending, used);");
   g->depth -= 2;
-  put (g,
-       "    }\n"
-       "    return quit;\n"
-       "}\n\n");
+  lab_codegen_put (g,
+                   "    }\n"
+                   "    return quit;\n"
+                   "}\n\n");
 }
 
 /* What a TCP server needs of buffers and framing: the buffers alone for
@@ -1777,57 +1777,57 @@ c_server_socket (Gen *g,
   const char *sin = g->ipv6 ? "sin6" : "sin";
   const char *af = g->ipv6 ? "AF_INET6" : "AF_INET";
 
-  put_printf (g,
-              "struct sockaddr_%s address;\n"
-              "socklen_t len = sizeof address;\n"
-              "int server;\n"
-              "\n"
-              "signal(SIGPIPE, SIG_IGN);\n"
-              "server = socket(%s, %s, 0);\n"
-              "if (server < 0) {\n"
-              "    perror(\"socket\");\n"
-              "    return 1;\n"
-              "}",
-              g->ipv6 ? "in6" : "in", af, type == 1 ? "SOCK_STREAM" : "SOCK_DGRAM");
+  lab_codegen_put_printf (g,
+                          "struct sockaddr_%s address;\n"
+                          "socklen_t len = sizeof address;\n"
+                          "int server;\n"
+                          "\n"
+                          "signal(SIGPIPE, SIG_IGN);\n"
+                          "server = socket(%s, %s, 0);\n"
+                          "if (server < 0) {\n"
+                          "    perror(\"socket\");\n"
+                          "    return 1;\n"
+                          "}",
+                          g->ipv6 ? "in6" : "in", af, type == 1 ? "SOCK_STREAM" : "SOCK_DGRAM");
   c_options (g, "server", "return 1;");
-  put_printf (g,
-              "memset(&address, 0, sizeof address);\n"
-              "address.%s_family = %s;\n"
-              "address.%s_port = htons(PORT);\n"
-              "if (inet_pton(%s, HOST, &address.%s_addr) != 1) {\n"
-              "    fprintf(stderr, \"inet_pton: %%s\\n\", HOST);\n"
-              "    return 1;\n"
-              "}\n"
-              "if (bind(server, (struct sockaddr *) &address, sizeof address) < 0) {\n"
-              "    perror(\"bind\");\n"
-              "    return 1;\n"
-              "}",
-              sin, af, sin, af, sin);
+  lab_codegen_put_printf (g,
+                          "memset(&address, 0, sizeof address);\n"
+                          "address.%s_family = %s;\n"
+                          "address.%s_port = htons(PORT);\n"
+                          "if (inet_pton(%s, HOST, &address.%s_addr) != 1) {\n"
+                          "    fprintf(stderr, \"inet_pton: %%s\\n\", HOST);\n"
+                          "    return 1;\n"
+                          "}\n"
+                          "if (bind(server, (struct sockaddr *) &address, sizeof address) < 0) {\n"
+                          "    perror(\"bind\");\n"
+                          "    return 1;\n"
+                          "}",
+                          sin, af, sin, af, sin);
   if (type == 1)
-    put (g,
-         "if (listen(server, BACKLOG) < 0) {\n"
-         "    perror(\"listen\");\n"
-         "    return 1;\n"
-         "}");
-  put_printf (g,
-              "if (getsockname(server, (struct sockaddr *) &address, &len) == 0)\n"
-              "    print_address(%s, (struct sockaddr *) &address, len);", listening);
+    lab_codegen_put (g,
+                     "if (listen(server, BACKLOG) < 0) {\n"
+                     "    perror(\"listen\");\n"
+                     "    return 1;\n"
+                     "}");
+  lab_codegen_put_printf (g,
+                          "if (getsockname(server, (struct sockaddr *) &address, &len) == 0)\n"
+                          "    print_address(%s, (struct sockaddr *) &address, len);", listening);
 }
 
 static void
 c_print_peer (Gen *g)
 {
-  put (g,
-       "static void\n"
-       "print_peer(const char *label, int fd)\n"
-       "{\n"
-       "    struct sockaddr_storage peer;\n"
-       "    socklen_t len = sizeof peer;\n"
-       "\n"
-       "    if (getpeername(fd, (struct sockaddr *) &peer, &len) == 0)\n"
-       "        print_address(label, (struct sockaddr *) &peer, len);\n"
-       "}\n");
-  blank (g);
+  lab_codegen_put (g,
+                   "static void\n"
+                   "print_peer(const char *label, int fd)\n"
+                   "{\n"
+                   "    struct sockaddr_storage peer;\n"
+                   "    socklen_t len = sizeof peer;\n"
+                   "\n"
+                   "    if (getpeername(fd, (struct sockaddr *) &peer, &len) == 0)\n"
+                   "        print_address(label, (struct sockaddr *) &peer, len);\n"
+                   "}\n");
+  lab_codegen_blank (g);
 }
 
 /* The clients a server sends what you type to, and the thread that reads
@@ -1836,63 +1836,63 @@ c_print_peer (Gen *g)
 static void
 c_server_keyboard (Gen *g)
 {
-  put (g,
-       "static pthread_mutex_t clients_lock = PTHREAD_MUTEX_INITIALIZER;\n"
-       "static int *clients;\n"
-       "static size_t n_clients;\n"
-       "\n"
-       "static void\n"
-       "add_client(int fd)\n"
-       "{\n"
-       "    pthread_mutex_lock(&clients_lock);\n"
-       "    clients = realloc(clients, (n_clients + 1) * sizeof *clients);\n"
-       "    if (clients == NULL) {\n"
-       "        perror(\"realloc\");\n"
-       "        exit(1);\n"
-       "    }\n"
-       "    clients[n_clients++] = fd;\n"
-       "    pthread_mutex_unlock(&clients_lock);\n"
-       "}\n"
-       "\n"
-       "static void\n"
-       "remove_client(int fd)\n"
-       "{\n"
-       "    pthread_mutex_lock(&clients_lock);\n"
-       "    for (size_t i = 0; i < n_clients; i++)\n"
-       "        if (clients[i] == fd)\n"
-       "            clients[i] = clients[--n_clients];\n"
-       "    pthread_mutex_unlock(&clients_lock);\n"
-       "}\n"
-       "\n");
-  comment (g, _("Sends each line you type to every client connected."));
-  put (g,
-       "static void *\n"
-       "keyboard(void *arg)\n"
-       "{\n"
-       "    char line[4096];\n"
-       "    ssize_t n;\n"
-       "\n"
-       "    (void) arg;\n"
-       "    while ((n = read(STDIN_FILENO, line, sizeof line)) > 0) {\n"
-       "        pthread_mutex_lock(&clients_lock);\n"
-       "        for (size_t i = 0; i < n_clients; i++)\n"
-       "            send_all(clients[i], line, (size_t) n);\n"
-       "        pthread_mutex_unlock(&clients_lock);\n"
-       "    }\n"
-       "    return NULL;\n"
-       "}\n");
-  blank (g);
+  lab_codegen_put (g,
+                   "static pthread_mutex_t clients_lock = PTHREAD_MUTEX_INITIALIZER;\n"
+                   "static int *clients;\n"
+                   "static size_t n_clients;\n"
+                   "\n"
+                   "static void\n"
+                   "add_client(int fd)\n"
+                   "{\n"
+                   "    pthread_mutex_lock(&clients_lock);\n"
+                   "    clients = realloc(clients, (n_clients + 1) * sizeof *clients);\n"
+                   "    if (clients == NULL) {\n"
+                   "        perror(\"realloc\");\n"
+                   "        exit(1);\n"
+                   "    }\n"
+                   "    clients[n_clients++] = fd;\n"
+                   "    pthread_mutex_unlock(&clients_lock);\n"
+                   "}\n"
+                   "\n"
+                   "static void\n"
+                   "remove_client(int fd)\n"
+                   "{\n"
+                   "    pthread_mutex_lock(&clients_lock);\n"
+                   "    for (size_t i = 0; i < n_clients; i++)\n"
+                   "        if (clients[i] == fd)\n"
+                   "            clients[i] = clients[--n_clients];\n"
+                   "    pthread_mutex_unlock(&clients_lock);\n"
+                   "}\n"
+                   "\n");
+  lab_codegen_comment (g, _("Sends each line you type to every client connected."));
+  lab_codegen_put (g,
+                   "static void *\n"
+                   "keyboard(void *arg)\n"
+                   "{\n"
+                   "    char line[4096];\n"
+                   "    ssize_t n;\n"
+                   "\n"
+                   "    (void) arg;\n"
+                   "    while ((n = read(STDIN_FILENO, line, sizeof line)) > 0) {\n"
+                   "        pthread_mutex_lock(&clients_lock);\n"
+                   "        for (size_t i = 0; i < n_clients; i++)\n"
+                   "            send_all(clients[i], line, (size_t) n);\n"
+                   "        pthread_mutex_unlock(&clients_lock);\n"
+                   "    }\n"
+                   "    return NULL;\n"
+                   "}\n");
+  lab_codegen_blank (g);
 }
 
 /* A server that speaks first sends the time to the client accepted (fd). */
 static void
 c_send_time (Gen *g)
 {
-  comment (g, _("This server speaks first: it sends the time and closes."));
-  put (g,
-       "char text[64];\n"
-       "\n"
-       "send_all(fd, text, now(text, sizeof text));");
+  lab_codegen_comment (g, _("This server speaks first: it sends the time and closes."));
+  lab_codegen_put (g,
+                   "char text[64];\n"
+                   "\n"
+                   "send_all(fd, text, now(text, sizeof text));");
 }
 
 /* serve ()'s loop: receive, print, and answer, until the client closes. */
@@ -1902,45 +1902,45 @@ c_serve_receive (Gen *g)
   g_autofree char *received = c_label (LABEL_RECEIVED);
 
   if (g->manual)
-    put (g, "add_client(fd);");
-  put (g, "for (;;) {");
+    lab_codegen_put (g, "add_client(fd);");
+  lab_codegen_put (g, "for (;;) {");
   g->depth++;
-  put_printf (g,
-              "ssize_t n = recv(fd, data, BUF_SIZE, 0);\n"
-              "\n"
-              "if (n < 0) {\n"
-              "    if (errno == EINTR)\n"
-              "        continue;\n"
-              "    perror(\"recv\");\n"
-              "    break;\n"
-              "}\n"
-              "if (n == 0)\n"
-              "    break;\n"
-              "print_bytes(%s, data, (size_t) n);", received);
+  lab_codegen_put_printf (g,
+                          "ssize_t n = recv(fd, data, BUF_SIZE, 0);\n"
+                          "\n"
+                          "if (n < 0) {\n"
+                          "    if (errno == EINTR)\n"
+                          "        continue;\n"
+                          "    perror(\"recv\");\n"
+                          "    break;\n"
+                          "}\n"
+                          "if (n == 0)\n"
+                          "    break;\n"
+                          "print_bytes(%s, data, (size_t) n);", received);
   if (g->simple_echo)
-    put (g,
-         "if (send_all(fd, data, (size_t) n) < 0)\n"
-         "    break;");
+    lab_codegen_put (g,
+                     "if (send_all(fd, data, (size_t) n) < 0)\n"
+                     "    break;");
   else if (g->answers)
-    put (g,
-         "buffer_append(&pending, data, (size_t) n);");
+    lab_codegen_put (g,
+                     "buffer_append(&pending, data, (size_t) n);");
   if (g->answers && g->replies)
-    put (g,
-         "int quit = answer(&pending, &out);\n"
-         "\n"
-         "if (out.len > 0 && send_all(fd, out.data, out.len) < 0)\n"
-         "    break;\n"
-         "out.len = 0;\n"
-         "if (quit)\n"
-         "    break;");
+    lab_codegen_put (g,
+                     "int quit = answer(&pending, &out);\n"
+                     "\n"
+                     "if (out.len > 0 && send_all(fd, out.data, out.len) < 0)\n"
+                     "    break;\n"
+                     "out.len = 0;\n"
+                     "if (quit)\n"
+                     "    break;");
   else if (g->answers)
-    put (g,
-         "if (answer(&pending))\n"
-         "    break;");
+    lab_codegen_put (g,
+                     "if (answer(&pending))\n"
+                     "    break;");
   g->depth--;
-  put (g, "}");
+  lab_codegen_put (g, "}");
   if (g->manual)
-    put (g, "remove_client(fd);");
+    lab_codegen_put (g, "remove_client(fd);");
 }
 
 /* serve (): one client, from accept () to close (), for the servers that
@@ -1953,64 +1953,64 @@ c_serve (Gen *g)
   g_autofree char *closed = c_label (LABEL_CLOSED);
   gboolean time = c->behaviour == LAB_BEHAVIOUR_TIME;
 
-  comment (g, _("Serves one client until it closes its side of the connection."));
-  put (g,
-       "static void\n"
-       "serve(int fd)\n"
-       "{");
+  lab_codegen_comment (g, _("Serves one client until it closes its side of the connection."));
+  lab_codegen_put (g,
+                   "static void\n"
+                   "serve(int fd)\n"
+                   "{");
   g->depth++;
   if (!time)
     {
-      put (g, "unsigned char *data = malloc(BUF_SIZE);");
+      lab_codegen_put (g, "unsigned char *data = malloc(BUF_SIZE);");
       if (g->answers)
-        put (g, g->replies ? "struct buffer pending = { 0 }, out = { 0 };" : "struct buffer pending = { 0 };");
-      blank (g);
-      put (g,
-           "if (data == NULL) {\n"
-           "    perror(\"malloc\");\n"
-           "    exit(1);\n"
-           "}");
+        lab_codegen_put (g, g->replies ? "struct buffer pending = { 0 }, out = { 0 };" : "struct buffer pending = { 0 };");
+      lab_codegen_blank (g);
+      lab_codegen_put (g,
+                       "if (data == NULL) {\n"
+                       "    perror(\"malloc\");\n"
+                       "    exit(1);\n"
+                       "}");
     }
-  put_printf (g, "print_peer(%s, fd);", connected);
+  lab_codegen_put_printf (g, "print_peer(%s, fd);", connected);
   if (c->nodelay)
     c_nodelay_accepted (g);
   if (time)
     c_send_time (g);
   else
     c_serve_receive (g);
-  put_printf (g, "print_peer(%s, fd);", closed);
-  put (g, "close(fd);");
+  lab_codegen_put_printf (g, "print_peer(%s, fd);", closed);
+  lab_codegen_put (g, "close(fd);");
   if (!time)
     {
-      put (g, "free(data);");
+      lab_codegen_put (g, "free(data);");
       if (g->answers)
-        put (g, "free(pending.data);");
+        lab_codegen_put (g, "free(pending.data);");
       if (g->answers && g->replies)
-        put (g, "free(out.data);");
+        lab_codegen_put (g, "free(out.data);");
     }
   g->depth--;
-  put (g, "}\n\n");
+  lab_codegen_put (g, "}\n\n");
 }
 
 /* A thread for each client, and how many are being served. */
 static void
 c_client_thread (Gen *g)
 {
-  put (g,
-       "static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\n"
-       "static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;\n"
-       "static unsigned active;\n"
-       "\n"
-       "static void *\n"
-       "client_thread(void *arg)\n"
-       "{\n"
-       "    serve((int) (intptr_t) arg);\n"
-       "    pthread_mutex_lock(&lock);\n"
-       "    active--;\n"
-       "    pthread_cond_broadcast(&changed);\n"
-       "    pthread_mutex_unlock(&lock);\n"
-       "    return NULL;\n"
-       "}\n\n");
+  lab_codegen_put (g,
+                   "static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\n"
+                   "static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;\n"
+                   "static unsigned active;\n"
+                   "\n"
+                   "static void *\n"
+                   "client_thread(void *arg)\n"
+                   "{\n"
+                   "    serve((int) (intptr_t) arg);\n"
+                   "    pthread_mutex_lock(&lock);\n"
+                   "    active--;\n"
+                   "    pthread_cond_broadcast(&changed);\n"
+                   "    pthread_mutex_unlock(&lock);\n"
+                   "    return NULL;\n"
+                   "}\n\n");
 }
 
 /* The loop around accept () of the servers that block: for ever, or until
@@ -2019,9 +2019,9 @@ static void
 c_accept_loop (Gen *g)
 {
   if (g->c->max_connections > 0)
-    put (g, "for (unsigned served = 0; served < MAX_CONNECTIONS;) {");
+    lab_codegen_put (g, "for (unsigned served = 0; served < MAX_CONNECTIONS;) {");
   else
-    put (g, "for (;;) {");
+    lab_codegen_put (g, "for (;;) {");
 }
 
 static void
@@ -2032,22 +2032,22 @@ c_accept_iterative (Gen *g)
   c_accept_loop (g);
   g->depth++;
   if (c->concurrency == LAB_CONCURRENCY_LOOP)
-    comment (g, _("A server that speaks first never waits for a client: its event loop comes down to accept (), send () and close (), one client after another."));
-  comment (g, _("One client at a time: the others wait in the backlog meanwhile."));
-  put (g,
-       "int fd = accept(server, NULL, NULL);\n"
-       "\n"
-       "if (fd < 0) {\n"
-       "    if (errno == EINTR || errno == ECONNABORTED)\n"
-       "        continue;\n"
-       "    perror(\"accept\");\n"
-       "    break;\n"
-       "}");
+    lab_codegen_comment (g, _("A server that speaks first never waits for a client: its event loop comes down to accept (), send () and close (), one client after another."));
+  lab_codegen_comment (g, _("One client at a time: the others wait in the backlog meanwhile."));
+  lab_codegen_put (g,
+                   "int fd = accept(server, NULL, NULL);\n"
+                   "\n"
+                   "if (fd < 0) {\n"
+                   "    if (errno == EINTR || errno == ECONNABORTED)\n"
+                   "        continue;\n"
+                   "    perror(\"accept\");\n"
+                   "    break;\n"
+                   "}");
   if (c->max_connections > 0)
-    put (g, "served++;");
-  put (g, "serve(fd);");
+    lab_codegen_put (g, "served++;");
+  lab_codegen_put (g, "serve(fd);");
   g->depth--;
-  put (g, "}");
+  lab_codegen_put (g, "}");
 }
 
 static void
@@ -2057,50 +2057,50 @@ c_accept_threads (Gen *g)
 
   c_accept_loop (g);
   g->depth++;
-  comment (g, _("A thread for each client, so that several are served at once."));
-  put (g,
-       "pthread_t thread;\n"
-       "int fd, err;\n"
-       "\n");
+  lab_codegen_comment (g, _("A thread for each client, so that several are served at once."));
+  lab_codegen_put (g,
+                   "pthread_t thread;\n"
+                   "int fd, err;\n"
+                   "\n");
   if (c->max_clients > 0)
-    put (g,
-         "pthread_mutex_lock(&lock);\n"
-         "while (active >= MAX_CLIENTS)\n"
-         "    pthread_cond_wait(&changed, &lock);\n"
-         "pthread_mutex_unlock(&lock);");
-  put (g,
-       "fd = accept(server, NULL, NULL);\n"
-       "if (fd < 0) {\n"
-       "    if (errno == EINTR || errno == ECONNABORTED)\n"
-       "        continue;\n"
-       "    perror(\"accept\");\n"
-       "    break;\n"
-       "}");
+    lab_codegen_put (g,
+                     "pthread_mutex_lock(&lock);\n"
+                     "while (active >= MAX_CLIENTS)\n"
+                     "    pthread_cond_wait(&changed, &lock);\n"
+                     "pthread_mutex_unlock(&lock);");
+  lab_codegen_put (g,
+                   "fd = accept(server, NULL, NULL);\n"
+                   "if (fd < 0) {\n"
+                   "    if (errno == EINTR || errno == ECONNABORTED)\n"
+                   "        continue;\n"
+                   "    perror(\"accept\");\n"
+                   "    break;\n"
+                   "}");
   if (c->max_connections > 0)
-    put (g, "served++;");
-  put (g,
-       "pthread_mutex_lock(&lock);\n"
-       "active++;\n"
-       "pthread_mutex_unlock(&lock);\n"
-       "err = pthread_create(&thread, NULL, client_thread, (void *) (intptr_t) fd);\n"
-       "if (err != 0) {\n"
-       "    fprintf(stderr, \"pthread_create: %s\\n\", strerror(err));\n"
-       "    close(fd);\n"
-       "    pthread_mutex_lock(&lock);\n"
-       "    active--;\n"
-       "    pthread_mutex_unlock(&lock);\n"
-       "    continue;\n"
-       "}\n"
-       "pthread_detach(thread);");
+    lab_codegen_put (g, "served++;");
+  lab_codegen_put (g,
+                   "pthread_mutex_lock(&lock);\n"
+                   "active++;\n"
+                   "pthread_mutex_unlock(&lock);\n"
+                   "err = pthread_create(&thread, NULL, client_thread, (void *) (intptr_t) fd);\n"
+                   "if (err != 0) {\n"
+                   "    fprintf(stderr, \"pthread_create: %s\\n\", strerror(err));\n"
+                   "    close(fd);\n"
+                   "    pthread_mutex_lock(&lock);\n"
+                   "    active--;\n"
+                   "    pthread_mutex_unlock(&lock);\n"
+                   "    continue;\n"
+                   "}\n"
+                   "pthread_detach(thread);");
   g->depth--;
-  put (g, "}");
+  lab_codegen_put (g, "}");
   if (c->max_connections > 0)
     {
-      put (g,
-           "pthread_mutex_lock(&lock);\n"
-           "while (active > 0)\n"
-           "    pthread_cond_wait(&changed, &lock);\n"
-           "pthread_mutex_unlock(&lock);");
+      lab_codegen_put (g,
+                       "pthread_mutex_lock(&lock);\n"
+                       "while (active > 0)\n"
+                       "    pthread_cond_wait(&changed, &lock);\n"
+                       "pthread_mutex_unlock(&lock);");
     }
 }
 
@@ -2108,14 +2108,14 @@ c_accept_threads (Gen *g)
 static void
 c_loop_client (Gen *g)
 {
-  comment (g, _("What the event loop keeps for each client: its address, the bytes of a message not yet complete, the bytes still to send, and whether it is to be closed once they are sent."));
-  put (g,
-       "struct client {\n"
-       "    int fd;\n"
-       "    struct buffer pending;\n"
-       "    struct buffer out;\n"
-       "    int closing;\n"
-       "};\n\n");
+  lab_codegen_comment (g, _("What the event loop keeps for each client: its address, the bytes of a message not yet complete, the bytes still to send, and whether it is to be closed once they are sent."));
+  lab_codegen_put (g,
+                   "struct client {\n"
+                   "    int fd;\n"
+                   "    struct buffer pending;\n"
+                   "    struct buffer out;\n"
+                   "    int closing;\n"
+                   "};\n\n");
 }
 
 /* The event loop's poll () set: the listening socket while there is room
@@ -2125,53 +2125,53 @@ c_loop_poll (Gen *g)
 {
   LabEndpointConfig *c = g->c;
 
-  put (g,
-       "size_t n = 0, first;\n"
-       "int listening = 0;");
+  lab_codegen_put (g,
+                   "size_t n = 0, first;\n"
+                   "int listening = 0;");
   if (g->manual)
-    put (g, "int keyboard_index = -1;");
-  put (g, "\n"
-       "fds = realloc(fds, (n_clients + 2) * sizeof *fds);\n"
-       "if (fds == NULL) {\n"
-       "    perror(\"realloc\");\n"
-       "    return 1;\n"
-       "}");
+    lab_codegen_put (g, "int keyboard_index = -1;");
+  lab_codegen_put (g, "\n"
+                   "fds = realloc(fds, (n_clients + 2) * sizeof *fds);\n"
+                   "if (fds == NULL) {\n"
+                   "    perror(\"realloc\");\n"
+                   "    return 1;\n"
+                   "}");
   if (c->max_clients > 0 || c->max_connections > 0)
     {
-      put_printf (g, "if (%s%s%s) {",
-                  c->max_clients > 0 ? "n_clients < MAX_CLIENTS" : "",
-                  c->max_clients > 0 && c->max_connections > 0 ? " && " : "",
-                  c->max_connections > 0 ? "accepted < MAX_CONNECTIONS" : "");
+      lab_codegen_put_printf (g, "if (%s%s%s) {",
+                              c->max_clients > 0 ? "n_clients < MAX_CLIENTS" : "",
+                              c->max_clients > 0 && c->max_connections > 0 ? " && " : "",
+                              c->max_connections > 0 ? "accepted < MAX_CONNECTIONS" : "");
       g->depth++;
     }
-  put (g,
-       "fds[n].fd = server;\n"
-       "fds[n++].events = POLLIN;\n"
-       "listening = 1;");
+  lab_codegen_put (g,
+                   "fds[n].fd = server;\n"
+                   "fds[n++].events = POLLIN;\n"
+                   "listening = 1;");
   if (c->max_clients > 0 || c->max_connections > 0)
     {
       g->depth--;
-      put (g, "}");
+      lab_codegen_put (g, "}");
     }
   if (g->manual)
-    put (g,
-         "if (keyboard_open) {\n"
-         "    keyboard_index = (int) n;\n"
-         "    fds[n].fd = STDIN_FILENO;\n"
-         "    fds[n++].events = POLLIN;\n"
-         "}");
-  put (g,
-       "first = n;\n"
-       "for (size_t i = 0; i < n_clients; i++) {\n"
-       "    fds[n].fd = clients[i].fd;\n"
-       "    fds[n++].events = clients[i].out.len > 0 ? POLLOUT : POLLIN;\n"
-       "}\n"
-       "if (poll(fds, n, -1) < 0) {\n"
-       "    if (errno == EINTR)\n"
-       "        continue;\n"
-       "    perror(\"poll\");\n"
-       "    break;\n"
-       "}");
+    lab_codegen_put (g,
+                     "if (keyboard_open) {\n"
+                     "    keyboard_index = (int) n;\n"
+                     "    fds[n].fd = STDIN_FILENO;\n"
+                     "    fds[n++].events = POLLIN;\n"
+                     "}");
+  lab_codegen_put (g,
+                   "first = n;\n"
+                   "for (size_t i = 0; i < n_clients; i++) {\n"
+                   "    fds[n].fd = clients[i].fd;\n"
+                   "    fds[n++].events = clients[i].out.len > 0 ? POLLOUT : POLLIN;\n"
+                   "}\n"
+                   "if (poll(fds, n, -1) < 0) {\n"
+                   "    if (errno == EINTR)\n"
+                   "        continue;\n"
+                   "    perror(\"poll\");\n"
+                   "    break;\n"
+                   "}");
 }
 
 /* Each client poll () found ready: send what waits, or receive and answer;
@@ -2182,49 +2182,49 @@ c_loop_clients (Gen *g)
   g_autofree char *received = c_label (LABEL_RECEIVED);
   g_autofree char *closed = c_label (LABEL_CLOSED);
 
-  put (g, "for (size_t i = n_clients; i-- > 0;) {");
+  lab_codegen_put (g, "for (size_t i = n_clients; i-- > 0;) {");
   g->depth++;
-  put (g,
-       "struct client *cl = &clients[i];\n"
-       "short revents = fds[first + i].revents;\n"
-       "\n"
-       "if (cl->out.len > 0 && (revents & (POLLOUT | POLLERR | POLLHUP))) {\n"
-       "    ssize_t sent = send(cl->fd, cl->out.data, cl->out.len, 0);\n"
-       "\n"
-       "    if (sent >= 0)\n"
-       "        buffer_consume(&cl->out, (size_t) sent);\n"
-       "    else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)\n"
-       "        cl->closing = 1, cl->out.len = 0;\n"
-       "} else if (revents & (POLLIN | POLLERR | POLLHUP)) {");
+  lab_codegen_put (g,
+                   "struct client *cl = &clients[i];\n"
+                   "short revents = fds[first + i].revents;\n"
+                   "\n"
+                   "if (cl->out.len > 0 && (revents & (POLLOUT | POLLERR | POLLHUP))) {\n"
+                   "    ssize_t sent = send(cl->fd, cl->out.data, cl->out.len, 0);\n"
+                   "\n"
+                   "    if (sent >= 0)\n"
+                   "        buffer_consume(&cl->out, (size_t) sent);\n"
+                   "    else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)\n"
+                   "        cl->closing = 1, cl->out.len = 0;\n"
+                   "} else if (revents & (POLLIN | POLLERR | POLLHUP)) {");
   g->depth++;
-  put_printf (g,
-              "ssize_t got = recv(cl->fd, data, BUF_SIZE, 0);\n"
-              "\n"
-              "if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {\n"
-              "    cl->closing = 1;\n"
-              "    cl->out.len = 0;\n"
-              "} else if (got > 0) {\n"
-              "    print_bytes(%s, data, (size_t) got);", received);
+  lab_codegen_put_printf (g,
+                          "ssize_t got = recv(cl->fd, data, BUF_SIZE, 0);\n"
+                          "\n"
+                          "if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {\n"
+                          "    cl->closing = 1;\n"
+                          "    cl->out.len = 0;\n"
+                          "} else if (got > 0) {\n"
+                          "    print_bytes(%s, data, (size_t) got);", received);
   if (g->simple_echo)
-    put (g, "    buffer_append(&cl->out, data, (size_t) got);");
+    lab_codegen_put (g, "    buffer_append(&cl->out, data, (size_t) got);");
   else if (g->answers)
-    put_printf (g,
-         "    buffer_append(&cl->pending, data, (size_t) got);\n"
-         "    if (%s)\n"
-         "        cl->closing = 1;", g->replies ? "answer(&cl->pending, &cl->out)" : "answer(&cl->pending)");
-  put (g, "}");
+    lab_codegen_put_printf (g,
+                     "    buffer_append(&cl->pending, data, (size_t) got);\n"
+                     "    if (%s)\n"
+                     "        cl->closing = 1;", g->replies ? "answer(&cl->pending, &cl->out)" : "answer(&cl->pending)");
+  lab_codegen_put (g, "}");
   g->depth--;
-  put (g, "}");
-  put (g, "if (cl->closing && cl->out.len == 0) {");
-  put_printf (g, "    print_peer(%s, cl->fd);", closed);
-  put (g,
-       "    close(cl->fd);\n"
-       "    free(cl->pending.data);\n"
-       "    free(cl->out.data);\n"
-       "    clients[i] = clients[--n_clients];\n"
-       "}");
+  lab_codegen_put (g, "}");
+  lab_codegen_put (g, "if (cl->closing && cl->out.len == 0) {");
+  lab_codegen_put_printf (g, "    print_peer(%s, cl->fd);", closed);
+  lab_codegen_put (g,
+                   "    close(cl->fd);\n"
+                   "    free(cl->pending.data);\n"
+                   "    free(cl->out.data);\n"
+                   "    clients[i] = clients[--n_clients];\n"
+                   "}");
   g->depth--;
-  put (g, "}");
+  lab_codegen_put (g, "}");
 }
 
 /* A new client, when the listening socket is ready. */
@@ -2235,40 +2235,40 @@ c_loop_accept (Gen *g)
   g_autofree char *connected = c_label (LABEL_CONNECTED);
   g_autofree char *closed = c_label (LABEL_CLOSED);
 
-  put (g, "if (listening && (fds[0].revents & POLLIN)) {");
+  lab_codegen_put (g, "if (listening && (fds[0].revents & POLLIN)) {");
   g->depth++;
-  put (g,
-       "int fd = accept(server, NULL, NULL);\n"
-       "\n"
-       "if (fd < 0) {\n"
-       "    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)\n"
-       "        perror(\"accept\");\n"
-       "    continue;\n"
-       "}\n"
-       "accepted++;");
-  put_printf (g, "print_peer(%s, fd);", connected);
+  lab_codegen_put (g,
+                   "int fd = accept(server, NULL, NULL);\n"
+                   "\n"
+                   "if (fd < 0) {\n"
+                   "    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)\n"
+                   "        perror(\"accept\");\n"
+                   "    continue;\n"
+                   "}\n"
+                   "accepted++;");
+  lab_codegen_put_printf (g, "print_peer(%s, fd);", connected);
   if (c->nodelay)
     c_nodelay_accepted (g);
   if (c->behaviour == LAB_BEHAVIOUR_TIME)
     {
       c_send_time (g);
-      put_printf (g, "print_peer(%s, fd);", closed);
-      put (g,
-           "close(fd);\n"
-           "continue;");
+      lab_codegen_put_printf (g, "print_peer(%s, fd);", closed);
+      lab_codegen_put (g,
+                       "close(fd);\n"
+                       "continue;");
     }
   else
-    put (g,
-         "fcntl(fd, F_SETFL, O_NONBLOCK);\n"
-         "clients = realloc(clients, (n_clients + 1) * sizeof *clients);\n"
-         "if (clients == NULL) {\n"
-         "    perror(\"realloc\");\n"
-         "    return 1;\n"
-         "}\n"
-         "memset(&clients[n_clients], 0, sizeof *clients);\n"
-         "clients[n_clients++].fd = fd;");
+    lab_codegen_put (g,
+                     "fcntl(fd, F_SETFL, O_NONBLOCK);\n"
+                     "clients = realloc(clients, (n_clients + 1) * sizeof *clients);\n"
+                     "if (clients == NULL) {\n"
+                     "    perror(\"realloc\");\n"
+                     "    return 1;\n"
+                     "}\n"
+                     "memset(&clients[n_clients], 0, sizeof *clients);\n"
+                     "clients[n_clients++].fd = fd;");
   g->depth--;
-  put (g, "}");
+  lab_codegen_put (g, "}");
 }
 
 static void
@@ -2276,49 +2276,49 @@ c_event_loop (Gen *g)
 {
   LabEndpointConfig *c = g->c;
 
-  comment (g, _("One thread and one event loop for all the clients: the sockets never block, and the program waits for whichever is ready."));
-  put (g,
-       "struct client *clients = NULL;\n"
-       "struct pollfd *fds = NULL;\n"
-       "size_t n_clients = 0;\n"
-       "unsigned char *data = malloc(BUF_SIZE);\n"
-       "unsigned accepted = 0;");
+  lab_codegen_comment (g, _("One thread and one event loop for all the clients: the sockets never block, and the program waits for whichever is ready."));
+  lab_codegen_put (g,
+                   "struct client *clients = NULL;\n"
+                   "struct pollfd *fds = NULL;\n"
+                   "size_t n_clients = 0;\n"
+                   "unsigned char *data = malloc(BUF_SIZE);\n"
+                   "unsigned accepted = 0;");
   if (g->manual)
-    put (g, "int keyboard_open = 1;");
-  put (g,
-       "\n"
-       "(void) accepted;\n"
-       "if (data == NULL || fcntl(server, F_SETFL, O_NONBLOCK) < 0) {\n"
-       "    perror(\"fcntl\");\n"
-       "    return 1;\n"
-       "}");
+    lab_codegen_put (g, "int keyboard_open = 1;");
+  lab_codegen_put (g,
+                   "\n"
+                   "(void) accepted;\n"
+                   "if (data == NULL || fcntl(server, F_SETFL, O_NONBLOCK) < 0) {\n"
+                   "    perror(\"fcntl\");\n"
+                   "    return 1;\n"
+                   "}");
   if (c->max_connections > 0)
-    put (g, "while (accepted < MAX_CONNECTIONS || n_clients > 0) {");
+    lab_codegen_put (g, "while (accepted < MAX_CONNECTIONS || n_clients > 0) {");
   else
-    put (g, "for (;;) {");
+    lab_codegen_put (g, "for (;;) {");
   g->depth++;
   c_loop_poll (g);
   c_loop_clients (g);
   if (g->manual)
     {
-      put (g,
-           "if (keyboard_index >= 0 && fds[keyboard_index].revents != 0) {\n"
-           "    char line[4096];\n"
-           "    ssize_t got = read(STDIN_FILENO, line, sizeof line);\n"
-           "\n"
-           "    if (got <= 0)\n"
-           "        keyboard_open = 0;\n"
-           "    for (size_t i = 0; got > 0 && i < n_clients; i++)\n"
-           "        buffer_append(&clients[i].out, line, (size_t) got);\n"
-           "}");
+      lab_codegen_put (g,
+                       "if (keyboard_index >= 0 && fds[keyboard_index].revents != 0) {\n"
+                       "    char line[4096];\n"
+                       "    ssize_t got = read(STDIN_FILENO, line, sizeof line);\n"
+                       "\n"
+                       "    if (got <= 0)\n"
+                       "        keyboard_open = 0;\n"
+                       "    for (size_t i = 0; got > 0 && i < n_clients; i++)\n"
+                       "        buffer_append(&clients[i].out, line, (size_t) got);\n"
+                       "}");
     }
   c_loop_accept (g);
   g->depth--;
-  put (g,
-       "}\n"
-       "free(fds);\n"
-       "free(clients);\n"
-       "free(data);");
+  lab_codegen_put (g,
+                   "}\n"
+                   "free(fds);\n"
+                   "free(clients);\n"
+                   "free(data);");
 }
 
 static void
@@ -2350,19 +2350,19 @@ c_tcp_server (Gen *g)
   else
     c_loop_client (g);
 
-  note_backend (g);
-  put (g,
-       "int\n"
-       "main(void)\n"
-       "{");
+  lab_codegen_note_backend (g);
+  lab_codegen_put (g,
+                   "int\n"
+                   "main(void)\n"
+                   "{");
   g->depth++;
   c_server_socket (g, 1);
   if (g->manual && !loop)
-    put (g,
-         "pthread_t keyboard_thread;\n"
-         "\n"
-         "if (pthread_create(&keyboard_thread, NULL, keyboard, NULL) == 0)\n"
-         "    pthread_detach(keyboard_thread);");
+    lab_codegen_put (g,
+                     "pthread_t keyboard_thread;\n"
+                     "\n"
+                     "if (pthread_create(&keyboard_thread, NULL, keyboard, NULL) == 0)\n"
+                     "    pthread_detach(keyboard_thread);");
 
   switch (g->concurrency)
     {
@@ -2378,11 +2378,11 @@ c_tcp_server (Gen *g)
       break;
     }
 
-  put (g,
-       "close(server);\n"
-       "return 0;");
+  lab_codegen_put (g,
+                   "close(server);\n"
+                   "return 0;");
   g->depth--;
-  put (g, "}");
+  lab_codegen_put (g, "}");
 }
 
 /* A client's socket: getaddrinfo () for HOST, then each address in turn. */
@@ -2393,70 +2393,70 @@ c_client_helpers (Gen *g)
 
   if (g->bind_local)
     {
-      comment (g, _("Binds the local address and port of this end, in the family of the server’s address."));
-      put (g,
-           "static int\n"
-           "bind_local(int fd, int family)\n"
-           "{\n"
-           "    struct addrinfo hints, *local;\n"
-           "    int err;\n"
-           "\n"
-           "    memset(&hints, 0, sizeof hints);\n"
-           "    hints.ai_family = family;\n"
-           "    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;");
-      put_printf (g, "    err = getaddrinfo(%s, LOCAL_PORT, &hints, &local);",
-                  c->local_address[0] != '\0' ? "LOCAL_ADDRESS" : "NULL");
-      put (g,
-           "    if (err != 0) {\n"
-           "        fprintf(stderr, \"getaddrinfo: %s\\n\", gai_strerror(err));\n"
-           "        return -1;\n"
-           "    }\n"
-           "    err = bind(fd, local->ai_addr, local->ai_addrlen);\n"
-           "    freeaddrinfo(local);\n"
-           "    if (err < 0) {\n"
-           "        perror(\"bind\");\n"
-           "        return -1;\n"
-           "    }\n"
-           "    return 0;\n"
-           "}\n");
-      blank (g);
+      lab_codegen_comment (g, _("Binds the local address and port of this end, in the family of the server’s address."));
+      lab_codegen_put (g,
+                       "static int\n"
+                       "bind_local(int fd, int family)\n"
+                       "{\n"
+                       "    struct addrinfo hints, *local;\n"
+                       "    int err;\n"
+                       "\n"
+                       "    memset(&hints, 0, sizeof hints);\n"
+                       "    hints.ai_family = family;\n"
+                       "    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;");
+      lab_codegen_put_printf (g, "    err = getaddrinfo(%s, LOCAL_PORT, &hints, &local);",
+                              c->local_address[0] != '\0' ? "LOCAL_ADDRESS" : "NULL");
+      lab_codegen_put (g,
+                       "    if (err != 0) {\n"
+                       "        fprintf(stderr, \"getaddrinfo: %s\\n\", gai_strerror(err));\n"
+                       "        return -1;\n"
+                       "    }\n"
+                       "    err = bind(fd, local->ai_addr, local->ai_addrlen);\n"
+                       "    freeaddrinfo(local);\n"
+                       "    if (err < 0) {\n"
+                       "        perror(\"bind\");\n"
+                       "        return -1;\n"
+                       "    }\n"
+                       "    return 0;\n"
+                       "}\n");
+      lab_codegen_blank (g);
     }
 
   if (c->kind == LAB_ENDPOINT_TCP_CLIENT && c->connect_timeout > 0)
     {
-      comment (g, _("connect () with a time limit: a non-blocking connect (), poll () until the handshake ends, and getsockopt (SO_ERROR) to learn how it ended."));
-      put (g,
-           "static int\n"
-           "connect_with_timeout(int fd, const struct sockaddr *address, socklen_t len)\n"
-           "{\n"
-           "    int flags = fcntl(fd, F_GETFL);\n"
-           "    struct pollfd p = { .fd = fd, .events = POLLOUT };\n"
-           "    int error = 0;\n"
-           "    socklen_t error_len = sizeof error;\n"
-           "\n"
-           "    fcntl(fd, F_SETFL, flags | O_NONBLOCK);\n"
-           "    if (connect(fd, address, len) < 0) {\n"
-           "        if (errno != EINPROGRESS)\n"
-           "            return -1;\n"
-           "        switch (poll(&p, 1, CONNECT_TIMEOUT_MS)) {\n"
-           "        case -1:\n"
-           "            return -1;\n"
-           "        case 0:\n"
-           "            errno = ETIMEDOUT;\n"
-           "            return -1;\n"
-           "        default:\n"
-           "            if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &error_len) < 0)\n"
-           "                return -1;\n"
-           "            if (error != 0) {\n"
-           "                errno = error;\n"
-           "                return -1;\n"
-           "            }\n"
-           "        }\n"
-           "    }\n"
-           "    fcntl(fd, F_SETFL, flags);\n"
-           "    return 0;\n"
-           "}\n");
-      blank (g);
+      lab_codegen_comment (g, _("connect () with a time limit: a non-blocking connect (), poll () until the handshake ends, and getsockopt (SO_ERROR) to learn how it ended."));
+      lab_codegen_put (g,
+                       "static int\n"
+                       "connect_with_timeout(int fd, const struct sockaddr *address, socklen_t len)\n"
+                       "{\n"
+                       "    int flags = fcntl(fd, F_GETFL);\n"
+                       "    struct pollfd p = { .fd = fd, .events = POLLOUT };\n"
+                       "    int error = 0;\n"
+                       "    socklen_t error_len = sizeof error;\n"
+                       "\n"
+                       "    fcntl(fd, F_SETFL, flags | O_NONBLOCK);\n"
+                       "    if (connect(fd, address, len) < 0) {\n"
+                       "        if (errno != EINPROGRESS)\n"
+                       "            return -1;\n"
+                       "        switch (poll(&p, 1, CONNECT_TIMEOUT_MS)) {\n"
+                       "        case -1:\n"
+                       "            return -1;\n"
+                       "        case 0:\n"
+                       "            errno = ETIMEDOUT;\n"
+                       "            return -1;\n"
+                       "        default:\n"
+                       "            if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &error_len) < 0)\n"
+                       "                return -1;\n"
+                       "            if (error != 0) {\n"
+                       "                errno = error;\n"
+                       "                return -1;\n"
+                       "            }\n"
+                       "        }\n"
+                       "    }\n"
+                       "    fcntl(fd, F_SETFL, flags);\n"
+                       "    return 0;\n"
+                       "}\n");
+      lab_codegen_blank (g);
     }
 }
 
@@ -2470,48 +2470,48 @@ c_client_receive_helper (Gen *g)
   g_autofree char *from = c_label (LABEL_FROM);
   g_autofree char *timeout = c_label (LABEL_TIMEOUT);
 
-  comment (g, _("Receives once and prints what arrived. Returns 1 when there is nothing more to read."));
-  put (g,
-       "static int\n"
-       "receive(int fd, unsigned char *data, unsigned long long *received)\n"
-       "{");
+  lab_codegen_comment (g, _("Receives once and prints what arrived. Returns 1 when there is nothing more to read."));
+  lab_codegen_put (g,
+                   "static int\n"
+                   "receive(int fd, unsigned char *data, unsigned long long *received)\n"
+                   "{");
   g->depth++;
   if (tcp)
-    put (g, "ssize_t n = recv(fd, data, BUF_SIZE, 0);\n");
+    lab_codegen_put (g, "ssize_t n = recv(fd, data, BUF_SIZE, 0);\n");
   else
-    put (g,
-         "struct sockaddr_storage from;\n"
-         "socklen_t from_len = sizeof from;\n"
-         "ssize_t n = recvfrom(fd, data, BUF_SIZE, 0, (struct sockaddr *) &from, &from_len);\n");
-  put (g,
-       "if (n < 0) {\n"
-       "    if (errno == EINTR)\n"
-       "        return 0;");
+    lab_codegen_put (g,
+                     "struct sockaddr_storage from;\n"
+                     "socklen_t from_len = sizeof from;\n"
+                     "ssize_t n = recvfrom(fd, data, BUF_SIZE, 0, (struct sockaddr *) &from, &from_len);\n");
+  lab_codegen_put (g,
+                   "if (n < 0) {\n"
+                   "    if (errno == EINTR)\n"
+                   "        return 0;");
   if (c->recv_timeout > 0 && !g->keyboard)
-    put_printf (g,
-                "    if (errno == EAGAIN || errno == EWOULDBLOCK) {\n"
-                "        puts(%s);\n"
-                "        return 1;\n"
-                "    }", timeout);
-  put_printf (g,
-              "    perror(\"%s\");\n"
-              "    return 1;\n"
-              "}", tcp ? "recv" : "recvfrom");
+    lab_codegen_put_printf (g,
+                            "    if (errno == EAGAIN || errno == EWOULDBLOCK) {\n"
+                            "        puts(%s);\n"
+                            "        return 1;\n"
+                            "    }", timeout);
+  lab_codegen_put_printf (g,
+                          "    perror(\"%s\");\n"
+                          "    return 1;\n"
+                          "}", tcp ? "recv" : "recvfrom");
   if (tcp)
-    put (g,
-         "if (n == 0)\n"
-         "    return 1;");
+    lab_codegen_put (g,
+                     "if (n == 0)\n"
+                     "    return 1;");
   else
-    put_printf (g, "print_address(%s, (struct sockaddr *) &from, from_len);", from);
-  put_printf (g,
-              "print_bytes(%s, data, (size_t) n);\n"
-              "*received += (unsigned long long) n;", received);
+    lab_codegen_put_printf (g, "print_address(%s, (struct sockaddr *) &from, from_len);", from);
+  lab_codegen_put_printf (g,
+                          "print_bytes(%s, data, (size_t) n);\n"
+                          "*received += (unsigned long long) n;", received);
   if (c->expect_bytes > 0)
-    put (g, "return *received >= EXPECT;");
+    lab_codegen_put (g, "return *received >= EXPECT;");
   else
-    put (g, "return 0;");
+    lab_codegen_put (g, "return 0;");
   g->depth--;
-  put (g, "}\n\n");
+  lab_codegen_put (g, "}\n\n");
 }
 
 /* main ()'s socket: getaddrinfo () for HOST, then each address in turn
@@ -2523,77 +2523,77 @@ c_client_connect (Gen *g)
   static const char *const families[] = { "AF_UNSPEC", "AF_INET", "AF_INET6" };
   gboolean tcp = lab_endpoint_kind_is_tcp (c->kind);
 
-  put (g,
-       "struct addrinfo hints, *addresses, *a;\n"
-       "unsigned char *data = malloc(BUF_SIZE);\n"
-       "unsigned long long received = 0;\n"
-       "int fd = -1, err;\n"
-       "\n"
-       "signal(SIGPIPE, SIG_IGN);\n"
-       "if (data == NULL) {\n"
-       "    perror(\"malloc\");\n"
-       "    return 1;\n"
-       "}\n"
-       "memset(&hints, 0, sizeof hints);");
-  put_printf (g,
-              "hints.ai_family = %s;\n"
-              "hints.ai_socktype = %s;",
-              families[c->family], tcp ? "SOCK_STREAM" : "SOCK_DGRAM");
-  put (g,
-       "err = getaddrinfo(HOST, PORT, &hints, &addresses);\n"
-       "if (err != 0) {\n"
-       "    fprintf(stderr, \"getaddrinfo: %s\\n\", gai_strerror(err));\n"
-       "    return 1;\n"
-       "}");
+  lab_codegen_put (g,
+                   "struct addrinfo hints, *addresses, *a;\n"
+                   "unsigned char *data = malloc(BUF_SIZE);\n"
+                   "unsigned long long received = 0;\n"
+                   "int fd = -1, err;\n"
+                   "\n"
+                   "signal(SIGPIPE, SIG_IGN);\n"
+                   "if (data == NULL) {\n"
+                   "    perror(\"malloc\");\n"
+                   "    return 1;\n"
+                   "}\n"
+                   "memset(&hints, 0, sizeof hints);");
+  lab_codegen_put_printf (g,
+                          "hints.ai_family = %s;\n"
+                          "hints.ai_socktype = %s;",
+                          families[c->family], tcp ? "SOCK_STREAM" : "SOCK_DGRAM");
+  lab_codegen_put (g,
+                   "err = getaddrinfo(HOST, PORT, &hints, &addresses);\n"
+                   "if (err != 0) {\n"
+                   "    fprintf(stderr, \"getaddrinfo: %s\\n\", gai_strerror(err));\n"
+                   "    return 1;\n"
+                   "}");
 
   if (tcp)
-    comment (g, _("Tries each address the name resolves to, in turn, as socket.create_connection () does."));
+    lab_codegen_comment (g, _("Tries each address the name resolves to, in turn, as socket.create_connection () does."));
   else
-    comment (g, _("The first address the name resolves to."));
-  put (g, "for (a = addresses; a != NULL; a = a->ai_next) {");
+    lab_codegen_comment (g, _("The first address the name resolves to."));
+  lab_codegen_put (g, "for (a = addresses; a != NULL; a = a->ai_next) {");
   g->depth++;
-  put (g,
-       "fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);\n"
-       "if (fd < 0) {\n"
-       "    perror(\"socket\");\n"
-       "    continue;\n"
-       "}");
+  lab_codegen_put (g,
+                   "fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);\n"
+                   "if (fd < 0) {\n"
+                   "    perror(\"socket\");\n"
+                   "    continue;\n"
+                   "}");
   if (g->bind_local)
-    put (g,
-         "if (bind_local(fd, a->ai_family) < 0) {\n"
-         "    close(fd);\n"
-         "    fd = -1;\n"
-         "    continue;\n"
-         "}");
+    lab_codegen_put (g,
+                     "if (bind_local(fd, a->ai_family) < 0) {\n"
+                     "    close(fd);\n"
+                     "    fd = -1;\n"
+                     "    continue;\n"
+                     "}");
   c_options (g, "fd", "return 1;");
   if (tcp)
     {
-      put_printf (g,
-                  "if (%s(fd, a->ai_addr, a->ai_addrlen) == 0)\n"
-                  "    break;\n"
-                  "perror(\"connect\");\n"
-                  "close(fd);\n"
-                  "fd = -1;",
-                  c->connect_timeout > 0 ? "connect_with_timeout" : "connect");
+      lab_codegen_put_printf (g,
+                              "if (%s(fd, a->ai_addr, a->ai_addrlen) == 0)\n"
+                              "    break;\n"
+                              "perror(\"connect\");\n"
+                              "close(fd);\n"
+                              "fd = -1;",
+                              c->connect_timeout > 0 ? "connect_with_timeout" : "connect");
     }
   else
     {
       if (c->udp_connect)
         {
-          comment (g, _("connect () on UDP sends nothing: it only fixes the peer"));
-          put (g,
-               "if (connect(fd, a->ai_addr, a->ai_addrlen) < 0) {\n"
-               "    perror(\"connect\");\n"
-               "    return 1;\n"
-               "}");
+          lab_codegen_comment (g, _("connect () on UDP sends nothing: it only fixes the peer"));
+          lab_codegen_put (g,
+                           "if (connect(fd, a->ai_addr, a->ai_addrlen) < 0) {\n"
+                           "    perror(\"connect\");\n"
+                           "    return 1;\n"
+                           "}");
         }
-      put (g, "break;");
+      lab_codegen_put (g, "break;");
     }
   g->depth--;
-  put (g,
-       "}\n"
-       "if (fd < 0)\n"
-       "    return 1;");
+  lab_codegen_put (g,
+                   "}\n"
+                   "if (fd < 0)\n"
+                   "    return 1;");
 }
 
 /* The initial data, as the client is told to send it. */
@@ -2605,57 +2605,57 @@ c_client_send (Gen *g)
 
   if (c->initial_data != NULL)
     {
-      if (tcp && chunked (c))
+      if (tcp && lab_codegen_chunked (c))
         {
           g_autofree char *why = g_strdup_printf (_("in pieces of %u bytes, one send () each: the server "
                                                     "may receive them in any grouping"), c->send_chunk);
 
-          comment (g, why);
-          put_printf (g,
-                      "for (size_t start = 0; start < DATA_LEN; start += %u) {\n"
-                      "    size_t piece = DATA_LEN - start < %u ? DATA_LEN - start : %u;\n"
-                      "\n"
-                      "    if (%s(fd, DATA + start, piece%s) < 0) {\n"
-                      "        perror(\"send\");\n"
-                      "        return 1;\n"
-                      "    }\n"
-                      "}", c->send_chunk, c->send_chunk, c->send_chunk,
-                      c->sendall ? "send_all" : "send", c->sendall ? "" : ", 0");
+          lab_codegen_comment (g, why);
+          lab_codegen_put_printf (g,
+                                  "for (size_t start = 0; start < DATA_LEN; start += %u) {\n"
+                                  "    size_t piece = DATA_LEN - start < %u ? DATA_LEN - start : %u;\n"
+                                  "\n"
+                                  "    if (%s(fd, DATA + start, piece%s) < 0) {\n"
+                                  "        perror(\"send\");\n"
+                                  "        return 1;\n"
+                                  "    }\n"
+                                  "}", c->send_chunk, c->send_chunk, c->send_chunk,
+                                  c->sendall ? "send_all" : "send", c->sendall ? "" : ", 0");
         }
       else if (tcp && c->sendall)
-        put (g,
-             "if (send_all(fd, DATA, DATA_LEN) < 0)\n"
-             "    return 1;");
+        lab_codegen_put (g,
+                         "if (send_all(fd, DATA, DATA_LEN) < 0)\n"
+                         "    return 1;");
       else if (tcp)
         {
-          comment (g, _("one send (): it may take only part of the data"));
-          put (g,
-               "if (send(fd, DATA, DATA_LEN, 0) < 0) {\n"
-               "    perror(\"send\");\n"
-               "    return 1;\n"
-               "}");
+          lab_codegen_comment (g, _("one send (): it may take only part of the data"));
+          lab_codegen_put (g,
+                           "if (send(fd, DATA, DATA_LEN, 0) < 0) {\n"
+                           "    perror(\"send\");\n"
+                           "    return 1;\n"
+                           "}");
         }
       else if (c->udp_connect)
-        put (g,
-             "if (send(fd, DATA, DATA_LEN, 0) < 0) {\n"
-             "    perror(\"send\");\n"
-             "    return 1;\n"
-             "}");
+        lab_codegen_put (g,
+                         "if (send(fd, DATA, DATA_LEN, 0) < 0) {\n"
+                         "    perror(\"send\");\n"
+                         "    return 1;\n"
+                         "}");
       else
-        put (g,
-             "if (sendto(fd, DATA, DATA_LEN, 0, a->ai_addr, a->ai_addrlen) < 0) {\n"
-             "    perror(\"sendto\");\n"
-             "    return 1;\n"
-             "}");
+        lab_codegen_put (g,
+                         "if (sendto(fd, DATA, DATA_LEN, 0, a->ai_addr, a->ai_addrlen) < 0) {\n"
+                         "    perror(\"sendto\");\n"
+                         "    return 1;\n"
+                         "}");
       if (tcp && c->shutdown_after_send)
         {
-          comment (g, _("nothing more to send: the server reads the end of the stream"));
-          put (g,
-               "if (shutdown(fd, SHUT_WR) < 0)\n"
-               "    perror(\"shutdown\");");
+          lab_codegen_comment (g, _("nothing more to send: the server reads the end of the stream"));
+          lab_codegen_put (g,
+                           "if (shutdown(fd, SHUT_WR) < 0)\n"
+                           "    perror(\"shutdown\");");
         }
     }
-  note_send_options (g);
+  lab_codegen_note_send_options (g);
 }
 
 /* A client that sends what you type: poll () the socket and the keyboard. */
@@ -2665,60 +2665,60 @@ c_client_keyboard (Gen *g)
   LabEndpointConfig *c = g->c;
   g_autofree char *timeout = c_label (LABEL_TIMEOUT);
 
-  comment (g, _("poll () waits for whichever comes first: a line you type, or what arrives on the socket."));
-  put_printf (g,
-              "struct pollfd fds[2] = {\n"
-              "    { .fd = fd, .events = POLLIN },\n"
-              "    { .fd = STDIN_FILENO, .events = POLLIN },\n"
-              "};\n"
-              "nfds_t n_fds = 2;\n"
-              "\n"
-              "for (;;) {\n"
-              "    int ready = poll(fds, n_fds, %s);\n"
-              "\n"
-              "    if (ready < 0) {\n"
-              "        if (errno == EINTR)\n"
-              "            continue;\n"
-              "        perror(\"poll\");\n"
-              "        break;\n"
-              "    }",
-              c->recv_timeout > 0 ? "RECV_TIMEOUT_MS" : "-1");
+  lab_codegen_comment (g, _("poll () waits for whichever comes first: a line you type, or what arrives on the socket."));
+  lab_codegen_put_printf (g,
+                          "struct pollfd fds[2] = {\n"
+                          "    { .fd = fd, .events = POLLIN },\n"
+                          "    { .fd = STDIN_FILENO, .events = POLLIN },\n"
+                          "};\n"
+                          "nfds_t n_fds = 2;\n"
+                          "\n"
+                          "for (;;) {\n"
+                          "    int ready = poll(fds, n_fds, %s);\n"
+                          "\n"
+                          "    if (ready < 0) {\n"
+                          "        if (errno == EINTR)\n"
+                          "            continue;\n"
+                          "        perror(\"poll\");\n"
+                          "        break;\n"
+                          "    }",
+                          c->recv_timeout > 0 ? "RECV_TIMEOUT_MS" : "-1");
   if (c->recv_timeout > 0)
-    put_printf (g,
-                "    if (ready == 0) {\n"
-                "        puts(%s);\n"
-                "        break;\n"
-                "    }", timeout);
-  put (g,
-       "    if (n_fds == 2 && fds[1].revents != 0) {\n"
-       "        char line[4096];\n"
-       "        ssize_t n = read(STDIN_FILENO, line, sizeof line);\n"
-       "\n"
-       "        if (n <= 0) {\n"
-       "            n_fds = 1;");
+    lab_codegen_put_printf (g,
+                            "    if (ready == 0) {\n"
+                            "        puts(%s);\n"
+                            "        break;\n"
+                            "    }", timeout);
+  lab_codegen_put (g,
+                   "    if (n_fds == 2 && fds[1].revents != 0) {\n"
+                   "        char line[4096];\n"
+                   "        ssize_t n = read(STDIN_FILENO, line, sizeof line);\n"
+                   "\n"
+                   "        if (n <= 0) {\n"
+                   "            n_fds = 1;");
   if (lab_endpoint_kind_is_tcp (c->kind))
     {
-      put (g,
-           "            shutdown(fd, SHUT_WR);\n"
-           "        } else if (send_all(fd, line, (size_t) n) < 0) {\n"
-           "            break;\n"
-           "        }");
+      lab_codegen_put (g,
+                       "            shutdown(fd, SHUT_WR);\n"
+                       "        } else if (send_all(fd, line, (size_t) n) < 0) {\n"
+                       "            break;\n"
+                       "        }");
     }
   else
     {
-      put_printf (g,
-                  "        } else if (%s < 0) {\n"
-                  "            perror(\"%s\");\n"
-                  "        }",
-                  c->udp_connect ? "send(fd, line, (size_t) n, 0)"
-                                 : "sendto(fd, line, (size_t) n, 0, a->ai_addr, a->ai_addrlen)",
-                  c->udp_connect ? "send" : "sendto");
+      lab_codegen_put_printf (g,
+                              "        } else if (%s < 0) {\n"
+                              "            perror(\"%s\");\n"
+                              "        }",
+                              c->udp_connect ? "send(fd, line, (size_t) n, 0)"
+                                             : "sendto(fd, line, (size_t) n, 0, a->ai_addr, a->ai_addrlen)",
+                              c->udp_connect ? "send" : "sendto");
     }
-  put (g,
-       "    }\n"
-       "    if (fds[0].revents != 0 && receive(fd, data, &received))\n"
-       "        break;\n"
-       "}");
+  lab_codegen_put (g,
+                   "    }\n"
+                   "    if (fds[0].revents != 0 && receive(fd, data, &received))\n"
+                   "        break;\n"
+                   "}");
 }
 
 static void
@@ -2727,42 +2727,42 @@ c_client_main (Gen *g)
   LabEndpointConfig *c = g->c;
   g_autofree char *connected = c_label (LABEL_CONNECTED);
 
-  note_backend (g);
-  put (g,
-       "int\n"
-       "main(void)\n"
-       "{");
+  lab_codegen_note_backend (g);
+  lab_codegen_put (g,
+                   "int\n"
+                   "main(void)\n"
+                   "{");
   g->depth++;
   c_client_connect (g);
 
   if (lab_endpoint_kind_is_tcp (c->kind))
-    put_printf (g, "print_address(%s, a->ai_addr, a->ai_addrlen);", connected);
+    lab_codegen_put_printf (g, "print_address(%s, a->ai_addr, a->ai_addrlen);", connected);
 
   if (c->recv_timeout > 0 && !g->keyboard)
-    put (g,
-         "struct timeval timeout = { RECV_TIMEOUT_MS / 1000, RECV_TIMEOUT_MS % 1000 * 1000 };\n"
-         "\n"
-         "if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0) {\n"
-         "    perror(\"setsockopt\");\n"
-         "    return 1;\n"
-         "}");
+    lab_codegen_put (g,
+                     "struct timeval timeout = { RECV_TIMEOUT_MS / 1000, RECV_TIMEOUT_MS % 1000 * 1000 };\n"
+                     "\n"
+                     "if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0) {\n"
+                     "    perror(\"setsockopt\");\n"
+                     "    return 1;\n"
+                     "}");
 
   c_client_send (g);
 
   if (g->keyboard)
     c_client_keyboard (g);
   else
-    put (g,
-         "while (!receive(fd, data, &received))\n"
-         "    continue;");
+    lab_codegen_put (g,
+                     "while (!receive(fd, data, &received))\n"
+                     "    continue;");
 
-  put (g,
-       "close(fd);\n"
-       "freeaddrinfo(addresses);\n"
-       "free(data);\n"
-       "return 0;");
+  lab_codegen_put (g,
+                   "close(fd);\n"
+                   "freeaddrinfo(addresses);\n"
+                   "free(data);\n"
+                   "return 0;");
   g->depth--;
-  put (g, "}");
+  lab_codegen_put (g, "}");
 }
 
 static void
@@ -2785,25 +2785,25 @@ c_client (Gen *g)
 static void
 c_udp_keyboard (Gen *g)
 {
-  put (g,
-       "if (poll(fds, n_fds, -1) < 0) {\n"
-       "    if (errno == EINTR)\n"
-       "        continue;\n"
-       "    perror(\"poll\");\n"
-       "    break;\n"
-       "}\n"
-       "if (n_fds == 2 && fds[1].revents != 0) {\n"
-       "    char line[4096];\n"
-       "    ssize_t got = read(STDIN_FILENO, line, sizeof line);\n"
-       "\n"
-       "    if (got <= 0)\n"
-       "        n_fds = 1;\n"
-       "    else if (last_peer_len > 0 &&\n"
-       "             sendto(server, line, (size_t) got, 0, (struct sockaddr *) &last_peer, last_peer_len) < 0)\n"
-       "        perror(\"sendto\");\n"
-       "}\n"
-       "if (fds[0].revents == 0)\n"
-       "    continue;");
+  lab_codegen_put (g,
+                   "if (poll(fds, n_fds, -1) < 0) {\n"
+                   "    if (errno == EINTR)\n"
+                   "        continue;\n"
+                   "    perror(\"poll\");\n"
+                   "    break;\n"
+                   "}\n"
+                   "if (n_fds == 2 && fds[1].revents != 0) {\n"
+                   "    char line[4096];\n"
+                   "    ssize_t got = read(STDIN_FILENO, line, sizeof line);\n"
+                   "\n"
+                   "    if (got <= 0)\n"
+                   "        n_fds = 1;\n"
+                   "    else if (last_peer_len > 0 &&\n"
+                   "             sendto(server, line, (size_t) got, 0, (struct sockaddr *) &last_peer, last_peer_len) < 0)\n"
+                   "        perror(\"sendto\");\n"
+                   "}\n"
+                   "if (fds[0].revents == 0)\n"
+                   "    continue;");
 }
 
 /* What a UDP server does with a datagram (data, n) from a peer (from). */
@@ -2813,36 +2813,36 @@ c_udp_answer (Gen *g)
   switch (g->c->behaviour)
     {
     case LAB_BEHAVIOUR_ECHO:
-      put (g,
-           "if (sendto(server, data, (size_t) n, 0, (struct sockaddr *) &from, from_len) < 0)\n"
-           "    perror(\"sendto\");");
+      lab_codegen_put (g,
+                       "if (sendto(server, data, (size_t) n, 0, (struct sockaddr *) &from, from_len) < 0)\n"
+                       "    perror(\"sendto\");");
       break;
     case LAB_BEHAVIOUR_UPPER:
-      comment (g, _("ASCII letters only, as bytes.upper () does"));
-      put (g,
-           "for (ssize_t i = 0; i < n; i++)\n"
-           "    if (data[i] >= 'a' && data[i] <= 'z')\n"
-           "        data[i] -= 'a' - 'A';\n"
-           "if (sendto(server, data, (size_t) n, 0, (struct sockaddr *) &from, from_len) < 0)\n"
-           "    perror(\"sendto\");");
+      lab_codegen_comment (g, _("ASCII letters only, as bytes.upper () does"));
+      lab_codegen_put (g,
+                       "for (ssize_t i = 0; i < n; i++)\n"
+                       "    if (data[i] >= 'a' && data[i] <= 'z')\n"
+                       "        data[i] -= 'a' - 'A';\n"
+                       "if (sendto(server, data, (size_t) n, 0, (struct sockaddr *) &from, from_len) < 0)\n"
+                       "    perror(\"sendto\");");
       break;
     case LAB_BEHAVIOUR_TIME:
-      comment (g, _("Any datagram is a question: the answer is the time."));
-      put (g,
-           "char text[64];\n"
-           "size_t text_len = now(text, sizeof text);\n"
-           "\n"
-           "if (sendto(server, text, text_len, 0, (struct sockaddr *) &from, from_len) < 0)\n"
-           "    perror(\"sendto\");");
+      lab_codegen_comment (g, _("Any datagram is a question: the answer is the time."));
+      lab_codegen_put (g,
+                       "char text[64];\n"
+                       "size_t text_len = now(text, sizeof text);\n"
+                       "\n"
+                       "if (sendto(server, text, text_len, 0, (struct sockaddr *) &from, from_len) < 0)\n"
+                       "    perror(\"sendto\");");
       break;
     case LAB_BEHAVIOUR_MANUAL:
-      put (g,
-           "memcpy(&last_peer, &from, from_len);\n"
-           "last_peer_len = from_len;");
+      lab_codegen_put (g,
+                       "memcpy(&last_peer, &from, from_len);\n"
+                       "last_peer_len = from_len;");
       break;
     case LAB_BEHAVIOUR_DISCARD:
     default:
-      comment (g, _("This server discards what it receives: it answers nothing."));
+      lab_codegen_comment (g, _("This server discards what it receives: it answers nothing."));
       break;
     }
 }
@@ -2860,65 +2860,65 @@ c_udp_server (Gen *g)
   if (c->behaviour == LAB_BEHAVIOUR_TIME)
     c_time (g);
 
-  note_udp_framing (g);
-  note_backend (g);
-  put (g,
-       "int\n"
-       "main(void)\n"
-       "{");
+  lab_codegen_note_udp_framing (g);
+  lab_codegen_note_backend (g);
+  lab_codegen_put (g,
+                   "int\n"
+                   "main(void)\n"
+                   "{");
   g->depth++;
   c_server_socket (g, 2);
-  put (g,
-       "unsigned char *data = malloc(BUF_SIZE);\n"
-       "\n"
-       "if (data == NULL) {\n"
-       "    perror(\"malloc\");\n"
-       "    return 1;\n"
-       "}");
+  lab_codegen_put (g,
+                   "unsigned char *data = malloc(BUF_SIZE);\n"
+                   "\n"
+                   "if (data == NULL) {\n"
+                   "    perror(\"malloc\");\n"
+                   "    return 1;\n"
+                   "}");
   if (g->manual)
     {
-      comment (g, _("poll () waits for whichever comes first: a line you type, or what arrives on the socket."));
-      comment (g, _("Sends each line you type to the last address a datagram came from."));
-      put (g,
-           "struct sockaddr_storage last_peer;\n"
-           "socklen_t last_peer_len = 0;\n"
-           "struct pollfd fds[2] = {\n"
-           "    { .fd = server, .events = POLLIN },\n"
-           "    { .fd = STDIN_FILENO, .events = POLLIN },\n"
-           "};\n"
-           "nfds_t n_fds = 2;\n");
+      lab_codegen_comment (g, _("poll () waits for whichever comes first: a line you type, or what arrives on the socket."));
+      lab_codegen_comment (g, _("Sends each line you type to the last address a datagram came from."));
+      lab_codegen_put (g,
+                       "struct sockaddr_storage last_peer;\n"
+                       "socklen_t last_peer_len = 0;\n"
+                       "struct pollfd fds[2] = {\n"
+                       "    { .fd = server, .events = POLLIN },\n"
+                       "    { .fd = STDIN_FILENO, .events = POLLIN },\n"
+                       "};\n"
+                       "nfds_t n_fds = 2;\n");
     }
   if (c->max_connections > 0)
-    put (g, "for (unsigned served = 0; served < MAX_CONNECTIONS;) {");
+    lab_codegen_put (g, "for (unsigned served = 0; served < MAX_CONNECTIONS;) {");
   else
-    put (g, "for (;;) {");
+    lab_codegen_put (g, "for (;;) {");
   g->depth++;
-  put (g,
-       "struct sockaddr_storage from;\n"
-       "socklen_t from_len = sizeof from;\n"
-       "ssize_t n;\n");
+  lab_codegen_put (g,
+                   "struct sockaddr_storage from;\n"
+                   "socklen_t from_len = sizeof from;\n"
+                   "ssize_t n;\n");
   if (g->manual)
     c_udp_keyboard (g);
-  put (g,
-       "n = recvfrom(server, data, BUF_SIZE, 0, (struct sockaddr *) &from, &from_len);\n"
-       "if (n < 0) {\n"
-       "    if (errno != EINTR)\n"
-       "        perror(\"recvfrom\");\n"
-       "    continue;\n"
-       "}");
+  lab_codegen_put (g,
+                   "n = recvfrom(server, data, BUF_SIZE, 0, (struct sockaddr *) &from, &from_len);\n"
+                   "if (n < 0) {\n"
+                   "    if (errno != EINTR)\n"
+                   "        perror(\"recvfrom\");\n"
+                   "    continue;\n"
+                   "}");
   if (c->max_connections > 0)
-    put (g, "served++;");
-  put_printf (g, "print_address(%s, (struct sockaddr *) &from, from_len);", from);
-  put_printf (g, "print_bytes(%s, data, (size_t) n);", received);
+    lab_codegen_put (g, "served++;");
+  lab_codegen_put_printf (g, "print_address(%s, (struct sockaddr *) &from, from_len);", from);
+  lab_codegen_put_printf (g, "print_bytes(%s, data, (size_t) n);", received);
   c_udp_answer (g);
   g->depth--;
-  put (g,
-       "}\n"
-       "free(data);\n"
-       "close(server);\n"
-       "return 0;");
+  lab_codegen_put (g,
+                   "}\n"
+                   "free(data);\n"
+                   "close(server);\n"
+                   "return 0;");
   g->depth--;
-  put (g, "}");
+  lab_codegen_put (g, "}");
 }
 
 /* ---- Entry points ------------------------------------------------------- */
