@@ -1436,29 +1436,27 @@ c_print_helpers (Gen      *g,
   lab_codegen_blank (g);
 }
 
+/* set_option (), for a program that sets a socket option. */
 static void
 c_set_option (Gen *g)
 {
-  lab_codegen_put (g,
-                   "static int\n"
-                   "set_option(int fd, int level, int name, int value)\n"
-                   "{\n"
-                   "    if (setsockopt(fd, level, name, &value, sizeof value) < 0) {\n"
-                   "        perror(\"setsockopt\");\n"
-                   "        return -1;\n"
-                   "    }\n"
-                   "    return 0;\n"
-                   "}\n");
-  lab_codegen_blank (g);
-}
-
-static gboolean
-c_needs_set_option (Gen *g)
-{
   LabEndpointConfig *c = g->c;
 
-  return (c->reuseaddr && lab_endpoint_kind_is_server (c->kind)) || c->rcvbuf > 0 || c->sndbuf > 0 ||
-         (c->nodelay && lab_endpoint_kind_is_tcp (c->kind));
+  if ((c->reuseaddr && lab_endpoint_kind_is_server (c->kind)) || c->rcvbuf > 0 || c->sndbuf > 0 ||
+      (c->nodelay && lab_endpoint_kind_is_tcp (c->kind)))
+    {
+      lab_codegen_put (g,
+                       "static int\n"
+                       "set_option(int fd, int level, int name, int value)\n"
+                       "{\n"
+                       "    if (setsockopt(fd, level, name, &value, sizeof value) < 0) {\n"
+                       "        perror(\"setsockopt\");\n"
+                       "        return -1;\n"
+                       "    }\n"
+                       "    return 0;\n"
+                       "}\n");
+      lab_codegen_blank (g);
+    }
 }
 
 static void
@@ -2330,8 +2328,7 @@ c_tcp_server (Gen *g)
 
   c_print_helpers (g, !time || loop);
   c_print_peer (g);
-  if (c_needs_set_option (g))
-    c_set_option (g);
+  c_set_option (g);
   if (!loop && (g->replies || time || g->manual))
     c_send_all (g);
   if (time)
@@ -2771,8 +2768,7 @@ c_client (Gen *g)
   LabEndpointConfig *c = g->c;
 
   c_print_helpers (g, TRUE);
-  if (c_needs_set_option (g))
-    c_set_option (g);
+  c_set_option (g);
   if (lab_endpoint_kind_is_tcp (c->kind) && ((c->initial_data != NULL && c->sendall) || g->keyboard))
     c_send_all (g);
   c_client_helpers (g);
@@ -2855,8 +2851,7 @@ c_udp_server (Gen *g)
   g_autofree char *from = c_label (LABEL_FROM);
 
   c_print_helpers (g, TRUE);
-  if (c_needs_set_option (g))
-    c_set_option (g);
+  c_set_option (g);
   if (c->behaviour == LAB_BEHAVIOUR_TIME)
     c_time (g);
 
