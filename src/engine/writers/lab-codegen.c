@@ -7,9 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-address.h"
-#include "lab-codegen.h"
-#include "lab-hex.h"
-#include "lab-endpoint-config-private.h"
+#include "lab-codegen-private.h"
 
 /* The code view: an endpoint written out as a program of its own, in Python
  * (the course's language) or in C (the POSIX calls the lab makes), that does
@@ -17,33 +15,15 @@
  * never run; the same configuration always gives the same text. Comments
  * are in the language of the moment; code, names and literals are not. */
 
-typedef struct {
-  GString           *out;
-  LabEndpointConfig *c;
-  LabCodeLanguage    language;
-  guint              depth;
-  const char        *filename;
-
-  /* What the configuration asks for, worked out once. */
-  LabFraming         framing;     /* of a TCP server's messages */
-  LabConcurrency     concurrency;
-  gboolean           replies;     /* a TCP server sends something back */
-  gboolean           ipv6;        /* a server's (or a literal client host's) family */
-  gboolean           literal;     /* a client's host is an IP address */
-  gboolean           bind_local;  /* a client binds its own address or port first */
-  char              *local;       /* the address it binds, as written in the program, or NULL */
-  gboolean           manual;
-  gboolean           keyboard;    /* a client sends what is typed */
-  gboolean           quit;
-  gboolean           simple_echo; /* each recv () sent back as it came */
-  gboolean           answers;     /* messages go through answer () */
-  gboolean           pthread;
-  char              *host;        /* as written in the program */
-} Gen;
+/* This file holds what every language shares: the writer that indents and
+ * wraps the program's lines and comments, the header, the notes both
+ * languages write, and lab_codegen_generate (), which works out what the
+ * configuration asks for and hands the rest to the generator of the
+ * language: lab-codegen-python*.c, or the C generator below. */
 
 /* ---- Writing ------------------------------------------------------------ */
 
-static void
+void
 lab_codegen_put (Gen        *g,
                  const char *text)
 {
@@ -65,11 +45,7 @@ lab_codegen_put (Gen        *g,
     }
 }
 
-static void lab_codegen_put_printf (Gen        *g,
-                                    const char *format,
-                                    ...) G_GNUC_PRINTF (2, 3);
-
-static void
+void
 lab_codegen_put_printf (Gen        *g,
                         const char *format,
                         ...)
@@ -85,14 +61,14 @@ lab_codegen_put_printf (Gen        *g,
 }
 
 /* A TCP client told to send its data in pieces smaller than the data. */
-static gboolean
+gboolean
 lab_codegen_chunked (LabEndpointConfig *c)
 {
   return c->send_chunk > 0 && c->initial_data != NULL && c->send_chunk < g_bytes_get_size (c->initial_data) &&
          (c->kind == LAB_ENDPOINT_TCP_CLIENT);
 }
 
-static void
+void
 lab_codegen_blank (Gen *g)
 {
   g_string_append_c (g->out, '\n');
@@ -120,7 +96,7 @@ comment_safe (const char *text)
 }
 
 /* A comment on lines of its own, wrapped at about 72 columns. */
-static void
+void
 lab_codegen_comment (Gen        *g,
                      const char *text)
 {
@@ -153,7 +129,7 @@ lab_codegen_comment (Gen        *g,
 }
 
 /* A line of code with a comment at its end, as the course writes them. */
-static void
+void
 lab_codegen_put_commented (Gen        *g,
                            const char *code,
                            const char *text)
@@ -166,7 +142,7 @@ lab_codegen_put_commented (Gen        *g,
     lab_codegen_put_printf (g, "%s  /* %s */", code, safe);
 }
 
-static void
+void
 lab_codegen_put_commented_take (Gen        *g,
                                 char       *code,
                                 const char *text)
@@ -174,15 +150,6 @@ lab_codegen_put_commented_take (Gen        *g,
                                 lab_codegen_put_commented (g, code, text);
   g_free (code);
 }
-
-/* Translators: words a generated program prints before an address or the
- * bytes it received, as the course's programs print "Recibido:". */
-#define LABEL_LISTENING  C_("printed by a generated program", "Listening on")
-#define LABEL_CONNECTED  C_("printed by a generated program", "Connected:")
-#define LABEL_RECEIVED   C_("printed by a generated program", "Received:")
-#define LABEL_CLOSED     C_("printed by a generated program", "Closed:")
-#define LABEL_FROM       C_("printed by a generated program", "From:")
-#define LABEL_TIMEOUT    C_("printed by a generated program", "Nothing arrived in time")
 
 /* ---- Shared ------------------------------------------------------------- */
 
@@ -250,7 +217,7 @@ header (Gen        *g,
   lab_codegen_blank (g);
 }
 
-static void
+void
 lab_codegen_note_backend (Gen *g)
 {
   /* Both backends make the same calls; only their names differ. */
@@ -259,7 +226,7 @@ lab_codegen_note_backend (Gen *g)
 }
 
 /* Says that a UDP server has no use for framing or a quit message. */
-static void
+void
 lab_codegen_note_udp_framing (Gen *g)
 {
   if (g->c->framing != LAB_FRAMING_RAW || g->quit)
@@ -267,7 +234,7 @@ lab_codegen_note_udp_framing (Gen *g)
 }
 
 /* Says which options on sending this client has no use for. */
-static void
+void
 lab_codegen_note_send_options (Gen *g)
 {
   LabEndpointConfig *c = g->c;
@@ -276,935 +243,6 @@ lab_codegen_note_send_options (Gen *g)
     lab_codegen_comment (g, _("Shutting down after sending applies only to initial data, and there is none."));
   if (!lab_endpoint_kind_is_tcp (c->kind) && (c->shutdown_after_send || !c->sendall))
     lab_codegen_comment (g, _("A datagram is sent whole or not at all, and UDP has no side of a connection to shut down."));
-}
-
-/* ---- Python ------------------------------------------------------------- */
-
-/* b"…": printable ASCII as it is, any other byte escaped. */
-static char *
-python_bytes (const guint8 *data,
-              gsize         len)
-{
-  GString *out = g_string_new (NULL);
-
-  lab_python_bytes_append (out, data, len, '"');
-  return g_string_free (out, FALSE);
-}
-
-/* "…" for Python text (UTF-8 stays, control characters are escaped). */
-static char *
-python_str (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *out = g_string_new ("\"");
-
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      if (*p == '\\' || *p == '"')
-        g_string_append_printf (out, "\\%c", *p);
-      else if ((guchar) *p < 0x20 || *p == 0x7f)
-        g_string_append_printf (out, "\\x%02x", (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-
-  g_string_append_c (out, '"');
-  return g_string_free (out, FALSE);
-}
-
-/* The words a program prints before what it shows (LABEL_…), as a Python
- * text literal. They are the program's own output, in the language of the
- * moment, as the course's programs print in Spanish. */
-static char *
-py_label (const char *text)
-{
-  return python_str (text);
-}
-
-/* TCP_NODELAY on an accepted connection (conn), as the server sets it. */
-static void
-py_nodelay_accepted (Gen *g)
-{
-  lab_codegen_put_commented (g, "conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
-                             _("send small writes at once (no Nagle)"));
-}
-
-/* What getaddrinfo () is asked for, by LabFamily. */
-static const char *const py_families[] = { "socket.AF_UNSPEC", "socket.AF_INET", "socket.AF_INET6" };
-
-/* Seconds, as Python's settimeout () takes them. */
-static char *
-seconds (guint ms)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", ms / 1000.0));
-}
-
-static const char *
-py_family (Gen *g)
-{
-  return g->ipv6 ? "socket.AF_INET6" : "socket.AF_INET";
-}
-
-/* What a client is told to send, receive and bind, and its time limits. */
-static void
-py_client_constants (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-
-  if (c->initial_data != NULL)
-    {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (c->initial_data, &len);
-      g_autofree char *literal = python_bytes (data, len);
-
-      lab_codegen_put_printf (g, "DATA = %s", literal);
-    }
-  if (c->expect_bytes > 0)
-    lab_codegen_put_commented_take (g, g_strdup_printf ("EXPECT = %" G_GUINT64_FORMAT, c->expect_bytes),
-                                    _("bytes to receive before closing"));
-  if (g->bind_local)
-    {
-      g_autofree char *literal = python_str (g->local != NULL ? g->local : "");
-
-      lab_codegen_put_printf (g, "LOCAL = (%s, %u)", literal, c->local_port);
-    }
-  if (c->connect_timeout > 0 && lab_endpoint_kind_is_tcp (c->kind))
-    {
-      g_autofree char *s = seconds (c->connect_timeout);
-
-      lab_codegen_put_printf (g, "CONNECT_TIMEOUT = %s", s);
-    }
-  if (c->recv_timeout > 0)
-    {
-      g_autofree char *s = seconds (c->recv_timeout);
-
-      lab_codegen_put_printf (g, "RECV_TIMEOUT = %s", s);
-    }
-}
-
-static void
-py_constants (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-  g_autofree char *host = python_str (g->host);
-
-  lab_codegen_put_printf (g, "HOST = %s", host);
-  lab_codegen_put_printf (g, "PORT = %u", c->port);
-  if (c->kind == LAB_ENDPOINT_TCP_SERVER)
-    lab_codegen_put_printf (g, "BACKLOG = %d", c->backlog);
-  lab_codegen_put_printf (g, "BUF = %u", c->buffer_size);
-
-  if (g->quit)
-    {
-      g_autofree char *quit = python_bytes ((const guint8 *) c->quit_message, strlen (c->quit_message));
-
-      lab_codegen_put_commented_take (g, g_strdup_printf ("QUIT = %s", quit),
-                                      _("a client that sends this message is closed"));
-    }
-  if (g->answers && g->framing == LAB_FRAMING_FIXED)
-    lab_codegen_put_printf (g, "SIZE = %u", c->fixed_size);
-
-  if (c->kind == LAB_ENDPOINT_TCP_SERVER && g->concurrency != LAB_CONCURRENCY_ITERATIVE && c->max_clients > 0)
-    lab_codegen_put_commented_take (g, g_strdup_printf ("MAX_CLIENTS = %u", c->max_clients),
-                                    _("clients served at the same time, at most"));
-  if (lab_endpoint_kind_is_server (c->kind) && c->max_connections > 0)
-    lab_codegen_put_commented_take (g, g_strdup_printf ("MAX_CONNECTIONS = %u", c->max_connections),
-                                    lab_endpoint_kind_is_tcp (c->kind)
-                                    ? _("clients served in all; then the server ends")
-                                    : _("datagrams answered in all; then the server ends"));
-
-  if (!lab_endpoint_kind_is_server (c->kind))
-    py_client_constants (g);
-
-  lab_codegen_blank (g);
-}
-
-static void
-py_imports (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-  gboolean loop = c->kind == LAB_ENDPOINT_TCP_SERVER && g->concurrency == LAB_CONCURRENCY_LOOP;
-
-  lab_codegen_put (g, "import socket");
-  if (loop)
-    lab_codegen_put (g, "import selectors");
-  if (g->answers && g->framing == LAB_FRAMING_LENGTH_PREFIX)
-    lab_codegen_put (g, "import struct");
-  if (g->manual || g->keyboard)
-    lab_codegen_put (g, "import sys");
-  if ((c->kind == LAB_ENDPOINT_TCP_SERVER && g->concurrency == LAB_CONCURRENCY_THREADS) ||
-      ((g->manual && !loop) || g->keyboard))
-    lab_codegen_put (g, "import threading");
-  if (lab_endpoint_kind_is_server (c->kind) && c->behaviour == LAB_BEHAVIOUR_TIME)
-    lab_codegen_put (g, "import time");
-  lab_codegen_blank (g);
-}
-
-/* Socket options set before bind () (a server) or connect () (a client). */
-static void
-py_options (Gen        *g,
-            const char *sock)
-{
-  LabEndpointConfig *c = g->c;
-
-  if (c->reuseaddr && lab_endpoint_kind_is_server (c->kind))
-    lab_codegen_put_commented_take (g, g_strdup_printf ("%s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)", sock),
-                                    _("reuse the port even while old connections wait in TIME_WAIT"));
-  if (c->rcvbuf > 0)
-    lab_codegen_put_printf (g, "%s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, %d)", sock, c->rcvbuf);
-  if (c->sndbuf > 0)
-    lab_codegen_put_printf (g, "%s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, %d)", sock, c->sndbuf);
-  if (c->nodelay && c->kind == LAB_ENDPOINT_TCP_CLIENT)
-    lab_codegen_put_commented_take (g, g_strdup_printf ("%s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)", sock),
-                                    _("send small writes at once (no Nagle)"));
-}
-
-static void
-py_framing (Gen *g)
-{
-  switch (g->framing)
-    {
-    case LAB_FRAMING_LINES:
-      lab_codegen_comment (g, _("A message is a line that ends in \\n (a \\r before it is dropped)."));
-      lab_codegen_put (g,
-                       "def take_message(buffer):\n"
-                       "    end = buffer.find(b\"\\n\")\n"
-                       "    if end < 0:\n"
-                       "        return None, buffer\n"
-                       "    return buffer[:end].removesuffix(b\"\\r\"), buffer[end + 1:]\n"
-                       "\n"
-                       "\n"
-                       "def frame(message):\n"
-                       "    return message + b\"\\n\"\n");
-      break;
-    case LAB_FRAMING_LENGTH_PREFIX:
-      lab_codegen_comment (g, _("A message is its length in 4 bytes (big-endian, network order), then that many bytes."));
-      lab_codegen_put (g,
-                       "def take_message(buffer):\n"
-                       "    if len(buffer) < 4:\n"
-                       "        return None, buffer\n"
-                       "    (length,) = struct.unpack(\"!I\", buffer[:4])\n"
-                       "    if len(buffer) < 4 + length:\n"
-                       "        return None, buffer\n"
-                       "    return buffer[4:4 + length], buffer[4 + length:]\n"
-                       "\n"
-                       "\n"
-                       "def frame(message):\n"
-                       "    return struct.pack(\"!I\", len(message)) + message\n");
-      break;
-    case LAB_FRAMING_FIXED:
-      lab_codegen_comment (g, _("A message is always SIZE bytes long, padded with zero bytes."));
-      lab_codegen_put (g,
-                       "def take_message(buffer):\n"
-                       "    if len(buffer) < SIZE:\n"
-                       "        return None, buffer\n"
-                       "    return buffer[:SIZE], buffer[SIZE:]\n"
-                       "\n"
-                       "\n"
-                       "def frame(message):\n"
-                       "    return message.ljust(SIZE, b\"\\0\")\n");
-      break;
-    case LAB_FRAMING_RAW:
-    default:
-      lab_codegen_comment (g, _("No framing: whatever one recv () returned is one message."));
-      lab_codegen_put (g,
-                       "def take_message(buffer):\n"
-                       "    if not buffer:\n"
-                       "        return None, buffer\n"
-                       "    return buffer, b\"\"\n"
-                       "\n"
-                       "\n"
-                       "def frame(message):\n"
-                       "    return message\n");
-      break;
-    }
-  lab_codegen_blank (g);
-  lab_codegen_blank (g);
-
-  lab_codegen_comment (g, _("Takes every whole message off the front of the bytes received and makes the reply; says too whether the client asked to end. A message not yet complete waits for more bytes."));
-  lab_codegen_put (g,
-                   "def answer(buffer):\n"
-                   "    reply = b\"\"\n"
-                   "    while True:\n"
-                   "        message, buffer = take_message(buffer)\n"
-                   "        if message is None:\n"
-                   "            return reply, buffer, False");
-  if (g->quit)
-    lab_codegen_put (g,
-                     "        if message.strip() == QUIT:\n"
-                     "            return reply, buffer, True");
-  if (g->c->behaviour == LAB_BEHAVIOUR_ECHO)
-    lab_codegen_put (g, "        reply += frame(message)");
-  else if (g->c->behaviour == LAB_BEHAVIOUR_UPPER)
-    lab_codegen_put_commented (g, "        reply += frame(message.upper())", _("ASCII letters only, as bytes.upper () does"));
-  lab_codegen_blank (g);
-  lab_codegen_blank (g);
-}
-
-static void
-py_time (Gen *g)
-{
-  lab_codegen_comment (g, _("The local time, as text ending in a newline."));
-  lab_codegen_put (g,
-                   "def now():\n"
-                   "    return time.strftime(\"%Y-%m-%d %H:%M:%S\\n\").encode()\n");
-  lab_codegen_blank (g);
-  lab_codegen_blank (g);
-}
-
-/* The clients a server sends what you type to, and the thread that reads
- * the keyboard: for the servers that block, a thread for each client or
- * one client at a time. */
-static void
-py_server_keyboard (Gen *g)
-{
-  lab_codegen_put (g,
-                   "clients = []\n"
-                   "clients_lock = threading.Lock()\n"
-                   "\n"
-                   "\n");
-  lab_codegen_comment (g, _("Sends each line you type to every client connected."));
-  lab_codegen_put (g,
-                   "def keyboard():\n"
-                   "    for line in sys.stdin.buffer:\n"
-                   "        with clients_lock:\n"
-                   "            for conn in clients:\n"
-                   "                try:\n"
-                   "                    conn.sendall(line)\n"
-                   "                except OSError:\n"
-                   "                    pass\n"
-                   "\n"
-                   "\n");
-}
-
-/* A server that speaks first sends the time to the client accepted (conn). */
-static void
-py_send_time (Gen *g)
-{
-  lab_codegen_comment (g, _("This server speaks first: it sends the time and closes."));
-  lab_codegen_put (g, "conn.sendall(now())");
-}
-
-/* serve ()'s loop: receive, print, and answer, until the client closes. */
-static void
-py_serve_receive (Gen *g)
-{
-  g_autofree char *received = py_label (LABEL_RECEIVED);
-
-  if (g->manual)
-    lab_codegen_put (g,
-                     "with clients_lock:\n"
-                     "    clients.append(conn)");
-  if (g->answers)
-    lab_codegen_put (g, "pending = b\"\"");
-  lab_codegen_put (g, "while True:");
-  g->depth++;
-  lab_codegen_put_printf (g,
-                          "data = conn.recv(BUF)\n"
-                          "if not data:\n"
-                          "    break\n"
-                          "print(%s, data)", received);
-  if (g->simple_echo)
-    lab_codegen_put (g, "conn.sendall(data)");
-  else if (g->answers)
-    lab_codegen_put (g,
-                     "reply, pending, quit = answer(pending + data)\n"
-                     "if reply:\n"
-                     "    conn.sendall(reply)\n"
-                     "if quit:\n"
-                     "    break");
-  g->depth--;
-  if (g->manual)
-    lab_codegen_put (g,
-                     "with clients_lock:\n"
-                     "    clients.remove(conn)");
-}
-
-/* serve (): one client, from accept () to close (), for the servers that
- * block; and the thread that frees a slot once it is served. */
-static void
-py_serve (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-  g_autofree char *connected = py_label (LABEL_CONNECTED);
-  g_autofree char *closed = py_label (LABEL_CLOSED);
-
-  lab_codegen_comment (g, _("Serves one client until it closes its side of the connection."));
-  lab_codegen_put (g, "def serve(conn, addr):");
-  g->depth++;
-  lab_codegen_put_printf (g, "print(%s, addr)", connected);
-  lab_codegen_put (g, "with conn:");
-  g->depth++;
-  if (c->nodelay)
-    py_nodelay_accepted (g);
-  if (c->behaviour == LAB_BEHAVIOUR_TIME)
-    py_send_time (g);
-  else
-    py_serve_receive (g);
-  g->depth--;
-  lab_codegen_put_printf (g, "print(%s, addr)", closed);
-  g->depth--;
-  lab_codegen_blank (g);
-  lab_codegen_blank (g);
-
-  if (g->concurrency == LAB_CONCURRENCY_THREADS && c->max_clients > 0)
-    {
-      lab_codegen_put (g,
-                       "slots = threading.BoundedSemaphore(MAX_CLIENTS)\n"
-                       "\n"
-                       "\n"
-                       "def client_thread(conn, addr):\n"
-                       "    try:\n"
-                       "        serve(conn, addr)\n"
-                       "    finally:\n"
-                       "        slots.release()\n"
-                       "\n"
-                       "\n");
-    }
-}
-
-static void
-py_accept_iterative (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-
-  if (c->concurrency == LAB_CONCURRENCY_LOOP)
-    lab_codegen_comment (g, _("A server that speaks first never waits for a client: its event loop comes down to accept (), send () and close (), one client after another."));
-  lab_codegen_comment (g, _("One client at a time: the others wait in the backlog meanwhile."));
-  if (c->max_connections > 0)
-    lab_codegen_put (g, "for _ in range(MAX_CONNECTIONS):");
-  else
-    lab_codegen_put (g, "while True:");
-  lab_codegen_put (g,
-                   "    conn, addr = server.accept()\n"
-                   "    serve(conn, addr)");
-}
-
-static void
-py_accept_threads (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-
-  lab_codegen_comment (g, _("A thread for each client, so that several are served at once."));
-  if (c->max_connections > 0)
-    lab_codegen_put (g,
-                     "threads = []\n"
-                     "for _ in range(MAX_CONNECTIONS):");
-  else
-    lab_codegen_put (g, "while True:");
-  g->depth++;
-  if (c->max_clients > 0)
-    {
-      lab_codegen_put_commented (g, "slots.acquire()", _("wait while MAX_CLIENTS are being served"));
-      lab_codegen_put (g,
-                       "conn, addr = server.accept()\n"
-                       "thread = threading.Thread(target=client_thread, args=(conn, addr), daemon=True)");
-    }
-  else
-    lab_codegen_put (g,
-                     "conn, addr = server.accept()\n"
-                     "thread = threading.Thread(target=serve, args=(conn, addr), daemon=True)");
-  lab_codegen_put (g, "thread.start()");
-  if (c->max_connections > 0)
-    lab_codegen_put (g, "threads.append(thread)");
-  g->depth--;
-  if (c->max_connections > 0)
-    lab_codegen_put (g,
-                     "for thread in threads:\n"
-                     "    thread.join()");
-}
-
-/* What the event loop keeps for each client. */
-static void
-py_loop_client (Gen *g)
-{
-  lab_codegen_comment (g, _("What the event loop keeps for each client: its address, the bytes of a message not yet complete, the bytes still to send, and whether it is to be closed once they are sent."));
-  lab_codegen_put (g,
-                   "class Client:\n"
-                   "    def __init__(self, addr):\n"
-                   "        self.addr = addr\n"
-                   "        self.pending = b\"\"\n"
-                   "        self.out = b\"\"\n"
-                   "        self.closing = False\n"
-                   "\n"
-                   "\n");
-}
-
-/* A new client, when the listening socket is ready. */
-static void
-py_loop_accept (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-  g_autofree char *connected = py_label (LABEL_CONNECTED);
-  g_autofree char *closed = py_label (LABEL_CLOSED);
-
-  lab_codegen_put (g, "if key.fileobj is server:");
-  g->depth++;
-  lab_codegen_put (g,
-                   "try:\n"
-                   "    conn, addr = server.accept()\n"
-                   "except BlockingIOError:\n"
-                   "    continue\n"
-                   "accepted += 1");
-  lab_codegen_put_printf (g, "print(%s, addr)", connected);
-  if (c->nodelay)
-    py_nodelay_accepted (g);
-  if (c->behaviour == LAB_BEHAVIOUR_TIME)
-    {
-      py_send_time (g);
-      lab_codegen_put_printf (g,
-                              "conn.close()\n"
-                              "print(%s, addr)\n"
-                              "continue", closed);
-    }
-  else
-    lab_codegen_put (g,
-                     "conn.setblocking(False)\n"
-                     "clients[conn] = Client(addr)\n"
-                     "selector.register(conn, selectors.EVENT_READ)\n"
-                     "continue");
-  g->depth--;
-}
-
-/* A client the selector found ready: receive and answer, or send what
- * waits; then close it if it is done. */
-static void
-py_loop_client_io (Gen *g)
-{
-  g_autofree char *received = py_label (LABEL_RECEIVED);
-  g_autofree char *closed = py_label (LABEL_CLOSED);
-
-  lab_codegen_put (g,
-                   "conn = key.fileobj\n"
-                   "client = clients[conn]\n"
-                   "if events & selectors.EVENT_READ:");
-  g->depth++;
-  lab_codegen_put_printf (g,
-                          "try:\n"
-                          "    data = conn.recv(BUF)\n"
-                          "except BlockingIOError:\n"
-                          "    data = None\n"
-                          "except OSError:\n"
-                          "    data = b\"\"\n"
-                          "if data == b\"\":\n"
-                          "    client.closing = True\n"
-                          "    client.out = b\"\"\n"
-                          "elif data:\n"
-                          "    print(%s, data)", received);
-  if (g->simple_echo)
-    lab_codegen_put (g, "    client.out += data");
-  else if (g->answers)
-    lab_codegen_put (g,
-                     "    reply, client.pending, quit = answer(client.pending + data)\n"
-                     "    client.out += reply\n"
-                     "    client.closing = client.closing or quit");
-  g->depth--;
-  lab_codegen_put (g,
-                   "if client.out:\n"
-                   "    try:\n"
-                   "        sent = conn.send(client.out)\n"
-                   "        client.out = client.out[sent:]\n"
-                   "    except BlockingIOError:\n"
-                   "        pass\n"
-                   "    except OSError:\n"
-                   "        client.closing = True\n"
-                   "        client.out = b\"\"\n"
-                   "if client.closing and not client.out:\n"
-                   "    selector.unregister(conn)\n"
-                   "    del clients[conn]\n"
-                   "    conn.close()");
-  lab_codegen_put_printf (g, "    print(%s, client.addr)", closed);
-  lab_codegen_put (g,
-                   "else:\n"
-                   "    wanted = selectors.EVENT_WRITE if client.out else selectors.EVENT_READ\n"
-                   "    selector.modify(conn, wanted)");
-}
-
-static void
-py_event_loop (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-
-  lab_codegen_comment (g, _("One thread and one event loop for all the clients: the sockets never block, and the program waits for whichever is ready."));
-  lab_codegen_put (g,
-                   "server.setblocking(False)\n"
-                   "selector = selectors.DefaultSelector()\n"
-                   "selector.register(server, selectors.EVENT_READ)");
-  if (g->manual)
-    lab_codegen_put (g, "selector.register(sys.stdin, selectors.EVENT_READ)");
-  lab_codegen_put (g,
-                   "clients = {}\n"
-                   "listening = True\n"
-                   "accepted = 0");
-  if (c->max_connections > 0)
-    lab_codegen_put (g, "while accepted < MAX_CONNECTIONS or clients:");
-  else
-    lab_codegen_put (g, "while True:");
-  g->depth++;
-  if (c->max_clients > 0 || c->max_connections > 0)
-    {
-      lab_codegen_put_printf (g, "room = %s%s%s",
-                              c->max_clients > 0 ? "len(clients) < MAX_CLIENTS" : "",
-                              c->max_clients > 0 && c->max_connections > 0 ? " and " : "",
-                              c->max_connections > 0 ? "accepted < MAX_CONNECTIONS" : "");
-      lab_codegen_put (g,
-                       "if room != listening:\n"
-                       "    if room:\n"
-                       "        selector.register(server, selectors.EVENT_READ)\n"
-                       "    else:\n"
-                       "        selector.unregister(server)\n"
-                       "    listening = room");
-    }
-  lab_codegen_put (g, "for key, events in selector.select():");
-  g->depth++;
-  py_loop_accept (g);
-  if (g->manual)
-    lab_codegen_put (g,
-                     "if key.fileobj is sys.stdin:\n"
-                     "    line = sys.stdin.buffer.readline()\n"
-                     "    if not line:\n"
-                     "        selector.unregister(sys.stdin)\n"
-                     "    for conn, client in clients.items():\n"
-                     "        client.out += line\n"
-                     "        selector.modify(conn, selectors.EVENT_READ | selectors.EVENT_WRITE)\n"
-                     "    continue");
-  py_loop_client_io (g);
-  g->depth -= 2;
-}
-
-static void
-py_tcp_server (Gen *g)
-{
-  g_autofree char *listening = py_label (LABEL_LISTENING);
-  gboolean loop = g->concurrency == LAB_CONCURRENCY_LOOP;
-
-  if (g->answers)
-    py_framing (g);
-  if (g->c->behaviour == LAB_BEHAVIOUR_TIME)
-    py_time (g);
-
-  if (g->manual && !loop)
-    py_server_keyboard (g);
-  if (!loop)
-    py_serve (g);
-  else
-    py_loop_client (g);
-
-  lab_codegen_note_backend (g);
-  lab_codegen_put_printf (g, "with socket.socket(%s, socket.SOCK_STREAM) as server:", py_family (g));
-  g->depth++;
-  py_options (g, "server");
-  lab_codegen_put_printf (g,
-                          "server.bind((HOST, PORT))\n"
-                          "server.listen(BACKLOG)\n"
-                          "print(%s, server.getsockname())", listening);
-
-  if (g->manual && !loop)
-    lab_codegen_put (g, "threading.Thread(target=keyboard, daemon=True).start()");
-
-  switch (g->concurrency)
-    {
-    case LAB_CONCURRENCY_ITERATIVE:
-      py_accept_iterative (g);
-      break;
-    case LAB_CONCURRENCY_THREADS:
-      py_accept_threads (g);
-      break;
-    case LAB_CONCURRENCY_LOOP:
-    default:
-      py_event_loop (g);
-      break;
-    }
-  g->depth--;
-}
-
-static void
-py_keyboard (Gen *g)
-{
-  gboolean tcp = lab_endpoint_kind_is_tcp (g->c->kind);
-
-  lab_codegen_comment (g, tcp ? _("Sends each line you type; at the end of the input, ends this side of the connection.")
-                              : _("Sends each line you type as one datagram."));
-  lab_codegen_put (g,
-                   "def keyboard(sock):\n"
-                   "    try:\n"
-                   "        for line in sys.stdin.buffer:");
-  if (tcp)
-    lab_codegen_put (g,
-                     "            sock.sendall(line)\n"
-                     "        sock.shutdown(socket.SHUT_WR)");
-  else if (g->c->udp_connect)
-    lab_codegen_put (g, "            sock.send(line)");
-  else
-    lab_codegen_put (g, "            sock.sendto(line, server_address)");
-  lab_codegen_put (g,
-                   "    except OSError:\n"
-                   "        pass\n"
-                   "\n"
-                   "\n");
-}
-
-/* The receiving end of a client, until the peer closes (TCP), EXPECT bytes
- * arrived, nothing arrives in time, or an error. */
-static void
-py_client_receive (Gen        *g,
-                   const char *sock)
-{
-  LabEndpointConfig *c = g->c;
-  g_autofree char *received = py_label (LABEL_RECEIVED);
-  g_autofree char *from = py_label (LABEL_FROM);
-  g_autofree char *timeout = py_label (LABEL_TIMEOUT);
-
-  lab_codegen_put (g, "received = 0");
-  if (c->recv_timeout > 0)
-    {
-      lab_codegen_put (g, "try:");
-      g->depth++;
-    }
-  if (c->expect_bytes > 0)
-    lab_codegen_put (g, "while received < EXPECT:");
-  else
-    lab_codegen_put (g, "while True:");
-  g->depth++;
-  if (lab_endpoint_kind_is_tcp (c->kind))
-    lab_codegen_put_printf (g,
-                            "data = %s.recv(BUF)\n"
-                            "if not data:\n"
-                            "    break", sock);
-  else
-    {
-      lab_codegen_put_printf (g, "data, addr = %s.recvfrom(BUF)", sock);
-      lab_codegen_put_printf (g, "print(%s, addr)", from);
-    }
-  lab_codegen_put_printf (g,
-                          "print(%s, data)\n"
-                          "received += len(data)", received);
-  g->depth--;
-  if (c->recv_timeout > 0)
-    {
-      g->depth--;
-      lab_codegen_put_printf (g,
-                              "except TimeoutError:\n"
-                              "    print(%s)", timeout);
-    }
-}
-
-/* A client's HOST is an address of the family it asks for (or it asks for
- * none): it makes its socket of that family and needs no getaddrinfo (). */
-static gboolean
-py_direct (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-
-  return g->literal && (c->family == LAB_FAMILY_ANY || (c->family == LAB_FAMILY_IPV6) == g->ipv6);
-}
-
-/* connect (): each address the name resolves to, in turn. */
-static void
-py_connect (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-
-  lab_codegen_comment (g, _("Tries each address the name resolves to, in turn, as socket.create_connection () does."));
-  lab_codegen_put (g,
-                   "def connect():\n"
-                   "    error = OSError(\"getaddrinfo\")");
-  lab_codegen_put_printf (g, "    for family, kind, proto, _, address in socket.getaddrinfo(HOST, PORT, %s, socket.SOCK_STREAM):",
-                          py_families[c->family]);
-  g->depth += 2;
-  lab_codegen_put (g,
-                   "client = socket.socket(family, kind, proto)\n"
-                   "try:");
-  g->depth++;
-  if (g->bind_local)
-    lab_codegen_put (g, "client.bind(LOCAL)");
-  py_options (g, "client");
-  if (c->connect_timeout > 0)
-    lab_codegen_put (g, "client.settimeout(CONNECT_TIMEOUT)");
-  lab_codegen_put (g,
-                   "client.connect(address)\n"
-                   "return client");
-  g->depth--;
-  lab_codegen_put (g,
-                   "except OSError as e:\n"
-                   "    error = e\n"
-                   "    client.close()");
-  g->depth -= 2;
-  lab_codegen_put (g, "    raise error\n\n\n");
-}
-
-static void
-py_tcp_client (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-  g_autofree char *connected = py_label (LABEL_CONNECTED);
-  gboolean direct = py_direct (g);
-
-  if (g->keyboard)
-    py_keyboard (g);
-
-  if (!direct)
-    {
-      py_connect (g);
-      lab_codegen_note_backend (g);
-      lab_codegen_put (g, "with connect() as client:");
-      g->depth++;
-    }
-  else
-    {
-      lab_codegen_note_backend (g);
-      lab_codegen_put_printf (g, "with socket.socket(%s, socket.SOCK_STREAM) as client:", py_family (g));
-      g->depth++;
-      if (g->bind_local)
-        lab_codegen_put_commented (g, "client.bind(LOCAL)", _("the local address and port of this end"));
-      py_options (g, "client");
-      if (c->connect_timeout > 0)
-        lab_codegen_put (g, "client.settimeout(CONNECT_TIMEOUT)");
-      lab_codegen_put (g, "client.connect((HOST, PORT))");
-    }
-
-  lab_codegen_put_printf (g, "print(%s, client.getpeername())", connected);
-  if (c->recv_timeout > 0)
-    lab_codegen_put (g, "client.settimeout(RECV_TIMEOUT)");
-  else if (c->connect_timeout > 0)
-    lab_codegen_put (g, "client.settimeout(None)");
-
-  if (c->initial_data != NULL && lab_codegen_chunked (c))
-    {
-      g_autofree char *why = g_strdup_printf (_("in pieces of %u bytes, one send () each: the server "
-                                                "may receive them in any grouping"), c->send_chunk);
-
-      lab_codegen_comment (g, why);
-      lab_codegen_put_printf (g,
-                              "for start in range(0, len(DATA), %u):\n"
-                              "    client.%s(DATA[start:start + %u])", c->send_chunk, c->sendall ? "sendall" : "send",
-                              c->send_chunk);
-      if (c->shutdown_after_send)
-        lab_codegen_put_commented (g, "client.shutdown(socket.SHUT_WR)",
-                                   _("nothing more to send: the server reads the end of the stream"));
-    }
-  else if (c->initial_data != NULL)
-    {
-      if (c->sendall)
-        lab_codegen_put (g, "client.sendall(DATA)");
-      else
-        lab_codegen_put_commented (g, "client.send(DATA)", _("one send (): it may take only part of the data"));
-      if (c->shutdown_after_send)
-        lab_codegen_put_commented (g, "client.shutdown(socket.SHUT_WR)",
-                                   _("nothing more to send: the server reads the end of the stream"));
-    }
-  lab_codegen_note_send_options (g);
-
-  if (g->keyboard)
-    lab_codegen_put (g, "threading.Thread(target=keyboard, args=(client,), daemon=True).start()");
-  py_client_receive (g, "client");
-  g->depth--;
-}
-
-static void
-py_udp_server (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-  g_autofree char *received = py_label (LABEL_RECEIVED);
-  g_autofree char *from = py_label (LABEL_FROM);
-  g_autofree char *listening = py_label (LABEL_LISTENING);
-
-  if (c->behaviour == LAB_BEHAVIOUR_TIME)
-    py_time (g);
-
-  if (g->manual)
-    {
-      lab_codegen_put (g, "last_peer = None\n\n\n");
-      lab_codegen_comment (g, _("Sends each line you type to the last address a datagram came from."));
-      lab_codegen_put (g,
-                       "def keyboard(sock):\n"
-                       "    for line in sys.stdin.buffer:\n"
-                       "        if last_peer is not None:\n"
-                       "            sock.sendto(line, last_peer)\n"
-                       "\n"
-                       "\n");
-    }
-
-  lab_codegen_note_udp_framing (g);
-  lab_codegen_note_backend (g);
-  lab_codegen_put_printf (g, "with socket.socket(%s, socket.SOCK_DGRAM) as server:", py_family (g));
-  g->depth++;
-  py_options (g, "server");
-  lab_codegen_put_printf (g,
-                          "server.bind((HOST, PORT))\n"
-                          "print(%s, server.getsockname())", listening);
-  if (g->manual)
-    lab_codegen_put (g, "threading.Thread(target=keyboard, args=(server,), daemon=True).start()");
-  if (c->max_connections > 0)
-    lab_codegen_put (g, "for _ in range(MAX_CONNECTIONS):");
-  else
-    lab_codegen_put (g, "while True:");
-  g->depth++;
-  lab_codegen_put (g, "data, addr = server.recvfrom(BUF)");
-  lab_codegen_put_printf (g, "print(%s, addr)", from);
-  lab_codegen_put_printf (g, "print(%s, data)", received);
-  switch (c->behaviour)
-    {
-    case LAB_BEHAVIOUR_ECHO:
-      lab_codegen_put (g, "server.sendto(data, addr)");
-      break;
-    case LAB_BEHAVIOUR_UPPER:
-      lab_codegen_put (g, "server.sendto(data.upper(), addr)");
-      break;
-    case LAB_BEHAVIOUR_TIME:
-      lab_codegen_comment (g, _("Any datagram is a question: the answer is the time."));
-      lab_codegen_put (g, "server.sendto(now(), addr)");
-      break;
-    case LAB_BEHAVIOUR_MANUAL:
-      lab_codegen_put (g, "last_peer = addr");
-      break;
-    case LAB_BEHAVIOUR_DISCARD:
-    default:
-      lab_codegen_comment (g, _("This server discards what it receives: it answers nothing."));
-      break;
-    }
-  g->depth -= 2;
-}
-
-static void
-py_udp_client (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-  gboolean direct = py_direct (g);
-
-  if (g->keyboard)
-    py_keyboard (g);
-
-  if (!direct)
-    {
-      lab_codegen_comment (g, _("The first address the name resolves to."));
-      lab_codegen_put_printf (g, "family, _, _, _, server_address = socket.getaddrinfo(HOST, PORT, %s, socket.SOCK_DGRAM)[0]",
-                              py_families[c->family]);
-    }
-  else
-    lab_codegen_put (g, "server_address = (HOST, PORT)");
-  lab_codegen_blank (g);
-
-  lab_codegen_note_backend (g);
-  lab_codegen_put_printf (g, "with socket.socket(%s, socket.SOCK_DGRAM) as client:", direct ? py_family (g) : "family");
-  g->depth++;
-  if (g->bind_local)
-    lab_codegen_put_commented (g, "client.bind(LOCAL)", _("the local address and port of this end"));
-  py_options (g, "client");
-  if (c->recv_timeout > 0)
-    lab_codegen_put (g, "client.settimeout(RECV_TIMEOUT)");
-  if (c->udp_connect)
-    lab_codegen_put_commented (g, "client.connect(server_address)",
-                               _("connect () on UDP sends nothing: it only fixes the peer"));
-  if (c->initial_data != NULL)
-    lab_codegen_put (g, c->udp_connect ? "client.send(DATA)" : "client.sendto(DATA, server_address)");
-  lab_codegen_note_send_options (g);
-  if (g->keyboard)
-    lab_codegen_put (g, "threading.Thread(target=keyboard, args=(client,), daemon=True).start()");
-  py_client_receive (g, "client");
-  g->depth--;
 }
 
 /* ---- C ------------------------------------------------------------------ */
@@ -1252,14 +290,6 @@ c_label (const char *text)
   g_autofree char *valid = g_utf8_make_valid (text, -1);
 
   return c_str ((const guint8 *) valid, strlen (valid), TRUE);
-}
-
-/* TCP_NODELAY on an accepted connection (fd), as the server sets it. */
-static void
-c_nodelay_accepted (Gen *g)
-{
-  lab_codegen_comment (g, _("send small writes at once (no Nagle)"));
-  lab_codegen_put (g, "set_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);");
 }
 
 static void
@@ -1528,6 +558,200 @@ c_time (Gen *g)
   lab_codegen_blank (g);
 }
 
+/* The sockaddr a server binds, of its family, from HOST and PORT. */
+static void
+c_server_socket (Gen *g,
+                 int  type)
+{
+  g_autofree char *listening = c_label (LABEL_LISTENING);
+  const char *sin = g->ipv6 ? "sin6" : "sin";
+  const char *af = g->ipv6 ? "AF_INET6" : "AF_INET";
+
+  lab_codegen_put_printf (g,
+                          "struct sockaddr_%s address;\n"
+                          "socklen_t len = sizeof address;\n"
+                          "int server;\n"
+                          "\n"
+                          "signal(SIGPIPE, SIG_IGN);\n"
+                          "server = socket(%s, %s, 0);\n"
+                          "if (server < 0) {\n"
+                          "    perror(\"socket\");\n"
+                          "    return 1;\n"
+                          "}",
+                          g->ipv6 ? "in6" : "in", af, type == 1 ? "SOCK_STREAM" : "SOCK_DGRAM");
+  c_options (g, "server", "return 1;");
+  lab_codegen_put_printf (g,
+                          "memset(&address, 0, sizeof address);\n"
+                          "address.%s_family = %s;\n"
+                          "address.%s_port = htons(PORT);\n"
+                          "if (inet_pton(%s, HOST, &address.%s_addr) != 1) {\n"
+                          "    fprintf(stderr, \"inet_pton: %%s\\n\", HOST);\n"
+                          "    return 1;\n"
+                          "}\n"
+                          "if (bind(server, (struct sockaddr *) &address, sizeof address) < 0) {\n"
+                          "    perror(\"bind\");\n"
+                          "    return 1;\n"
+                          "}",
+                          sin, af, sin, af, sin);
+  if (type == 1)
+    lab_codegen_put (g,
+                     "if (listen(server, BACKLOG) < 0) {\n"
+                     "    perror(\"listen\");\n"
+                     "    return 1;\n"
+                     "}");
+  lab_codegen_put_printf (g,
+                          "if (getsockname(server, (struct sockaddr *) &address, &len) == 0)\n"
+                          "    print_address(%s, (struct sockaddr *) &address, len);", listening);
+}
+
+/* A UDP server that sends what you type: poll () the socket and the
+ * keyboard, and send each line to the last peer. */
+static void
+c_udp_keyboard (Gen *g)
+{
+  lab_codegen_put (g,
+                   "if (poll(fds, n_fds, -1) < 0) {\n"
+                   "    if (errno == EINTR)\n"
+                   "        continue;\n"
+                   "    perror(\"poll\");\n"
+                   "    break;\n"
+                   "}\n"
+                   "if (n_fds == 2 && fds[1].revents != 0) {\n"
+                   "    char line[4096];\n"
+                   "    ssize_t got = read(STDIN_FILENO, line, sizeof line);\n"
+                   "\n"
+                   "    if (got <= 0)\n"
+                   "        n_fds = 1;\n"
+                   "    else if (last_peer_len > 0 &&\n"
+                   "             sendto(server, line, (size_t) got, 0, (struct sockaddr *) &last_peer, last_peer_len) < 0)\n"
+                   "        perror(\"sendto\");\n"
+                   "}\n"
+                   "if (fds[0].revents == 0)\n"
+                   "    continue;");
+}
+
+/* What a UDP server does with a datagram (data, n) from a peer (from). */
+static void
+c_udp_answer (Gen *g)
+{
+  switch (g->c->behaviour)
+    {
+    case LAB_BEHAVIOUR_ECHO:
+      lab_codegen_put (g,
+                       "if (sendto(server, data, (size_t) n, 0, (struct sockaddr *) &from, from_len) < 0)\n"
+                       "    perror(\"sendto\");");
+      break;
+    case LAB_BEHAVIOUR_UPPER:
+      lab_codegen_comment (g, _("ASCII letters only, as bytes.upper () does"));
+      lab_codegen_put (g,
+                       "for (ssize_t i = 0; i < n; i++)\n"
+                       "    if (data[i] >= 'a' && data[i] <= 'z')\n"
+                       "        data[i] -= 'a' - 'A';\n"
+                       "if (sendto(server, data, (size_t) n, 0, (struct sockaddr *) &from, from_len) < 0)\n"
+                       "    perror(\"sendto\");");
+      break;
+    case LAB_BEHAVIOUR_TIME:
+      lab_codegen_comment (g, _("Any datagram is a question: the answer is the time."));
+      lab_codegen_put (g,
+                       "char text[64];\n"
+                       "size_t text_len = now(text, sizeof text);\n"
+                       "\n"
+                       "if (sendto(server, text, text_len, 0, (struct sockaddr *) &from, from_len) < 0)\n"
+                       "    perror(\"sendto\");");
+      break;
+    case LAB_BEHAVIOUR_MANUAL:
+      lab_codegen_put (g,
+                       "memcpy(&last_peer, &from, from_len);\n"
+                       "last_peer_len = from_len;");
+      break;
+    case LAB_BEHAVIOUR_DISCARD:
+    default:
+      lab_codegen_comment (g, _("This server discards what it receives: it answers nothing."));
+      break;
+    }
+}
+
+static void
+c_udp_server (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+  g_autofree char *received = c_label (LABEL_RECEIVED);
+  g_autofree char *from = c_label (LABEL_FROM);
+
+  c_print_helpers (g, TRUE);
+  c_set_option (g);
+  if (c->behaviour == LAB_BEHAVIOUR_TIME)
+    c_time (g);
+
+  lab_codegen_note_udp_framing (g);
+  lab_codegen_note_backend (g);
+  lab_codegen_put (g,
+                   "int\n"
+                   "main(void)\n"
+                   "{");
+  g->depth++;
+  c_server_socket (g, 2);
+  lab_codegen_put (g,
+                   "unsigned char *data = malloc(BUF_SIZE);\n"
+                   "\n"
+                   "if (data == NULL) {\n"
+                   "    perror(\"malloc\");\n"
+                   "    return 1;\n"
+                   "}");
+  if (g->manual)
+    {
+      lab_codegen_comment (g, _("poll () waits for whichever comes first: a line you type, or what arrives on the socket."));
+      lab_codegen_comment (g, _("Sends each line you type to the last address a datagram came from."));
+      lab_codegen_put (g,
+                       "struct sockaddr_storage last_peer;\n"
+                       "socklen_t last_peer_len = 0;\n"
+                       "struct pollfd fds[2] = {\n"
+                       "    { .fd = server, .events = POLLIN },\n"
+                       "    { .fd = STDIN_FILENO, .events = POLLIN },\n"
+                       "};\n"
+                       "nfds_t n_fds = 2;\n");
+    }
+  if (c->max_connections > 0)
+    lab_codegen_put (g, "for (unsigned served = 0; served < MAX_CONNECTIONS;) {");
+  else
+    lab_codegen_put (g, "for (;;) {");
+  g->depth++;
+  lab_codegen_put (g,
+                   "struct sockaddr_storage from;\n"
+                   "socklen_t from_len = sizeof from;\n"
+                   "ssize_t n;\n");
+  if (g->manual)
+    c_udp_keyboard (g);
+  lab_codegen_put (g,
+                   "n = recvfrom(server, data, BUF_SIZE, 0, (struct sockaddr *) &from, &from_len);\n"
+                   "if (n < 0) {\n"
+                   "    if (errno != EINTR)\n"
+                   "        perror(\"recvfrom\");\n"
+                   "    continue;\n"
+                   "}");
+  if (c->max_connections > 0)
+    lab_codegen_put (g, "served++;");
+  lab_codegen_put_printf (g, "print_address(%s, (struct sockaddr *) &from, from_len);", from);
+  lab_codegen_put_printf (g, "print_bytes(%s, data, (size_t) n);", received);
+  c_udp_answer (g);
+  g->depth--;
+  lab_codegen_put (g,
+                   "}\n"
+                   "free(data);\n"
+                   "close(server);\n"
+                   "return 0;");
+  g->depth--;
+  lab_codegen_put (g, "}");
+}
+
+/* TCP_NODELAY on an accepted connection (fd), as the server sets it. */
+static void
+c_nodelay_accepted (Gen *g)
+{
+  lab_codegen_comment (g, _("send small writes at once (no Nagle)"));
+  lab_codegen_put (g, "set_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);");
+}
+
 /* A growing buffer of bytes, and how bytes are added to it and taken off
  * its front. */
 static void
@@ -1764,52 +988,6 @@ c_framing (Gen *g)
   if (g->quit)
     c_is_quit (g);
   c_answer (g);
-}
-
-/* The sockaddr a server binds, of its family, from HOST and PORT. */
-static void
-c_server_socket (Gen *g,
-                 int  type)
-{
-  g_autofree char *listening = c_label (LABEL_LISTENING);
-  const char *sin = g->ipv6 ? "sin6" : "sin";
-  const char *af = g->ipv6 ? "AF_INET6" : "AF_INET";
-
-  lab_codegen_put_printf (g,
-                          "struct sockaddr_%s address;\n"
-                          "socklen_t len = sizeof address;\n"
-                          "int server;\n"
-                          "\n"
-                          "signal(SIGPIPE, SIG_IGN);\n"
-                          "server = socket(%s, %s, 0);\n"
-                          "if (server < 0) {\n"
-                          "    perror(\"socket\");\n"
-                          "    return 1;\n"
-                          "}",
-                          g->ipv6 ? "in6" : "in", af, type == 1 ? "SOCK_STREAM" : "SOCK_DGRAM");
-  c_options (g, "server", "return 1;");
-  lab_codegen_put_printf (g,
-                          "memset(&address, 0, sizeof address);\n"
-                          "address.%s_family = %s;\n"
-                          "address.%s_port = htons(PORT);\n"
-                          "if (inet_pton(%s, HOST, &address.%s_addr) != 1) {\n"
-                          "    fprintf(stderr, \"inet_pton: %%s\\n\", HOST);\n"
-                          "    return 1;\n"
-                          "}\n"
-                          "if (bind(server, (struct sockaddr *) &address, sizeof address) < 0) {\n"
-                          "    perror(\"bind\");\n"
-                          "    return 1;\n"
-                          "}",
-                          sin, af, sin, af, sin);
-  if (type == 1)
-    lab_codegen_put (g,
-                     "if (listen(server, BACKLOG) < 0) {\n"
-                     "    perror(\"listen\");\n"
-                     "    return 1;\n"
-                     "}");
-  lab_codegen_put_printf (g,
-                          "if (getsockname(server, (struct sockaddr *) &address, &len) == 0)\n"
-                          "    print_address(%s, (struct sockaddr *) &address, len);", listening);
 }
 
 static void
@@ -2776,146 +1954,6 @@ c_client (Gen *g)
   c_client_main (g);
 }
 
-/* A UDP server that sends what you type: poll () the socket and the
- * keyboard, and send each line to the last peer. */
-static void
-c_udp_keyboard (Gen *g)
-{
-  lab_codegen_put (g,
-                   "if (poll(fds, n_fds, -1) < 0) {\n"
-                   "    if (errno == EINTR)\n"
-                   "        continue;\n"
-                   "    perror(\"poll\");\n"
-                   "    break;\n"
-                   "}\n"
-                   "if (n_fds == 2 && fds[1].revents != 0) {\n"
-                   "    char line[4096];\n"
-                   "    ssize_t got = read(STDIN_FILENO, line, sizeof line);\n"
-                   "\n"
-                   "    if (got <= 0)\n"
-                   "        n_fds = 1;\n"
-                   "    else if (last_peer_len > 0 &&\n"
-                   "             sendto(server, line, (size_t) got, 0, (struct sockaddr *) &last_peer, last_peer_len) < 0)\n"
-                   "        perror(\"sendto\");\n"
-                   "}\n"
-                   "if (fds[0].revents == 0)\n"
-                   "    continue;");
-}
-
-/* What a UDP server does with a datagram (data, n) from a peer (from). */
-static void
-c_udp_answer (Gen *g)
-{
-  switch (g->c->behaviour)
-    {
-    case LAB_BEHAVIOUR_ECHO:
-      lab_codegen_put (g,
-                       "if (sendto(server, data, (size_t) n, 0, (struct sockaddr *) &from, from_len) < 0)\n"
-                       "    perror(\"sendto\");");
-      break;
-    case LAB_BEHAVIOUR_UPPER:
-      lab_codegen_comment (g, _("ASCII letters only, as bytes.upper () does"));
-      lab_codegen_put (g,
-                       "for (ssize_t i = 0; i < n; i++)\n"
-                       "    if (data[i] >= 'a' && data[i] <= 'z')\n"
-                       "        data[i] -= 'a' - 'A';\n"
-                       "if (sendto(server, data, (size_t) n, 0, (struct sockaddr *) &from, from_len) < 0)\n"
-                       "    perror(\"sendto\");");
-      break;
-    case LAB_BEHAVIOUR_TIME:
-      lab_codegen_comment (g, _("Any datagram is a question: the answer is the time."));
-      lab_codegen_put (g,
-                       "char text[64];\n"
-                       "size_t text_len = now(text, sizeof text);\n"
-                       "\n"
-                       "if (sendto(server, text, text_len, 0, (struct sockaddr *) &from, from_len) < 0)\n"
-                       "    perror(\"sendto\");");
-      break;
-    case LAB_BEHAVIOUR_MANUAL:
-      lab_codegen_put (g,
-                       "memcpy(&last_peer, &from, from_len);\n"
-                       "last_peer_len = from_len;");
-      break;
-    case LAB_BEHAVIOUR_DISCARD:
-    default:
-      lab_codegen_comment (g, _("This server discards what it receives: it answers nothing."));
-      break;
-    }
-}
-
-static void
-c_udp_server (Gen *g)
-{
-  LabEndpointConfig *c = g->c;
-  g_autofree char *received = c_label (LABEL_RECEIVED);
-  g_autofree char *from = c_label (LABEL_FROM);
-
-  c_print_helpers (g, TRUE);
-  c_set_option (g);
-  if (c->behaviour == LAB_BEHAVIOUR_TIME)
-    c_time (g);
-
-  lab_codegen_note_udp_framing (g);
-  lab_codegen_note_backend (g);
-  lab_codegen_put (g,
-                   "int\n"
-                   "main(void)\n"
-                   "{");
-  g->depth++;
-  c_server_socket (g, 2);
-  lab_codegen_put (g,
-                   "unsigned char *data = malloc(BUF_SIZE);\n"
-                   "\n"
-                   "if (data == NULL) {\n"
-                   "    perror(\"malloc\");\n"
-                   "    return 1;\n"
-                   "}");
-  if (g->manual)
-    {
-      lab_codegen_comment (g, _("poll () waits for whichever comes first: a line you type, or what arrives on the socket."));
-      lab_codegen_comment (g, _("Sends each line you type to the last address a datagram came from."));
-      lab_codegen_put (g,
-                       "struct sockaddr_storage last_peer;\n"
-                       "socklen_t last_peer_len = 0;\n"
-                       "struct pollfd fds[2] = {\n"
-                       "    { .fd = server, .events = POLLIN },\n"
-                       "    { .fd = STDIN_FILENO, .events = POLLIN },\n"
-                       "};\n"
-                       "nfds_t n_fds = 2;\n");
-    }
-  if (c->max_connections > 0)
-    lab_codegen_put (g, "for (unsigned served = 0; served < MAX_CONNECTIONS;) {");
-  else
-    lab_codegen_put (g, "for (;;) {");
-  g->depth++;
-  lab_codegen_put (g,
-                   "struct sockaddr_storage from;\n"
-                   "socklen_t from_len = sizeof from;\n"
-                   "ssize_t n;\n");
-  if (g->manual)
-    c_udp_keyboard (g);
-  lab_codegen_put (g,
-                   "n = recvfrom(server, data, BUF_SIZE, 0, (struct sockaddr *) &from, &from_len);\n"
-                   "if (n < 0) {\n"
-                   "    if (errno != EINTR)\n"
-                   "        perror(\"recvfrom\");\n"
-                   "    continue;\n"
-                   "}");
-  if (c->max_connections > 0)
-    lab_codegen_put (g, "served++;");
-  lab_codegen_put_printf (g, "print_address(%s, (struct sockaddr *) &from, from_len);", from);
-  lab_codegen_put_printf (g, "print_bytes(%s, data, (size_t) n);", received);
-  c_udp_answer (g);
-  g->depth--;
-  lab_codegen_put (g,
-                   "}\n"
-                   "free(data);\n"
-                   "close(server);\n"
-                   "return 0;");
-  g->depth--;
-  lab_codegen_put (g, "}");
-}
-
 /* ---- Entry points ------------------------------------------------------- */
 
 /* The host a server binds or a client connects to, as the program writes
@@ -3017,18 +2055,7 @@ lab_codegen_generate (LabEndpointConfig *config,
   header (g, safe_name);
 
   if (language == LAB_CODE_PYTHON)
-    {
-      py_imports (g);
-      py_constants (g);
-      switch (c->kind)
-        {
-        case LAB_ENDPOINT_TCP_SERVER: py_tcp_server (g); break;
-        case LAB_ENDPOINT_TCP_CLIENT: py_tcp_client (g); break;
-        case LAB_ENDPOINT_UDP_SERVER: py_udp_server (g); break;
-        case LAB_ENDPOINT_UDP_CLIENT:
-        default: py_udp_client (g); break;
-        }
-    }
+    lab_codegen_write_python (g);
   else
     {
       c_includes (g);
