@@ -78,4 +78,20 @@ void        lab_codegen_py_options              (Gen        *g,
                                                  const char *sock);
 void        lab_codegen_py_time                 (Gen        *g);
 
+/* C (lab-codegen-c.c, -c-tcp-server.c, -c-client.c) */
+void        lab_codegen_write_c            (Gen        *g);
+void        lab_codegen_write_c_tcp_server (Gen        *g);
+void        lab_codegen_write_c_client     (Gen        *g);
+char       *lab_codegen_c_label            (const char *text);
+void        lab_codegen_c_print_helpers    (Gen        *g,
+                                            gboolean    bytes);
+void        lab_codegen_c_set_option       (Gen        *g);
+void        lab_codegen_c_send_all         (Gen        *g);
+void        lab_codegen_c_options          (Gen        *g,
+                                            const char *fd,
+                                            const char *fail);
+void        lab_codegen_c_time             (Gen        *g);
+void        lab_codegen_c_server_socket    (Gen        *g,
+                                            int         type);
+
 G_END_DECLS
