@@ -456,23 +456,12 @@ c_client_thread (Gen *g)
                    "}\n\n");
 }
 
-/* The loop around accept () of the servers that block: for ever, or until
- * MAX_CONNECTIONS clients were accepted. */
-static void
-c_accept_loop (Gen *g)
-{
-  if (g->c->max_connections > 0)
-    lab_codegen_put (g, "for (unsigned served = 0; served < MAX_CONNECTIONS;) {");
-  else
-    lab_codegen_put (g, "for (;;) {");
-}
-
 static void
 c_accept_iterative (Gen *g)
 {
   LabEndpointConfig *c = g->c;
 
-  c_accept_loop (g);
+  lab_codegen_c_server_loop (g);
   g->depth++;
   if (c->concurrency == LAB_CONCURRENCY_LOOP)
     lab_codegen_comment (g, _("A server that speaks first never waits for a client: its event loop comes down to accept (), send () and close (), one client after another."));
@@ -498,7 +487,7 @@ c_accept_threads (Gen *g)
 {
   LabEndpointConfig *c = g->c;
 
-  c_accept_loop (g);
+  lab_codegen_c_server_loop (g);
   g->depth++;
   lab_codegen_comment (g, _("A thread for each client, so that several are served at once."));
   lab_codegen_put (g,

@@ -370,6 +370,17 @@ lab_codegen_c_server_socket (Gen *g,
                           "    print_address(%s, (struct sockaddr *) &address, len);", listening);
 }
 
+/* The loop of a server that blocks, around accept () (TCP) or
+ * recvfrom () (UDP): for ever, or until MAX_CONNECTIONS were served. */
+void
+lab_codegen_c_server_loop (Gen *g)
+{
+  if (g->c->max_connections > 0)
+    lab_codegen_put (g, "for (unsigned served = 0; served < MAX_CONNECTIONS;) {");
+  else
+    lab_codegen_put (g, "for (;;) {");
+}
+
 /* A UDP server that sends what you type: poll () the socket and the
  * keyboard, and send each line to the last peer. */
 static void
@@ -477,10 +488,7 @@ c_udp_server (Gen *g)
                        "};\n"
                        "nfds_t n_fds = 2;\n");
     }
-  if (c->max_connections > 0)
-    lab_codegen_put (g, "for (unsigned served = 0; served < MAX_CONNECTIONS;) {");
-  else
-    lab_codegen_put (g, "for (;;) {");
+  lab_codegen_c_server_loop (g);
   g->depth++;
   lab_codegen_put (g,
                    "struct sockaddr_storage from;\n"

@@ -93,5 +93,6 @@ void        lab_codegen_c_options          (Gen        *g,
 void        lab_codegen_c_time             (Gen        *g);
 void        lab_codegen_c_server_socket    (Gen        *g,
                                             int         type);
+void        lab_codegen_c_server_loop      (Gen        *g);
 
 G_END_DECLS
