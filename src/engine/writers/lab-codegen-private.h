@@ -76,6 +76,8 @@ char       *lab_codegen_py_label                (const char *text);
 const char *lab_codegen_py_family               (Gen        *g);
 void        lab_codegen_py_options              (Gen        *g,
                                                  const char *sock);
+void        lab_codegen_py_server_socket        (Gen        *g);
+void        lab_codegen_py_server_loop          (Gen        *g);
 void        lab_codegen_py_time                 (Gen        *g);
 
 /* C (lab-codegen-c.c, -c-tcp-server.c, -c-client.c) */

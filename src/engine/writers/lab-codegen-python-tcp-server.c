@@ -220,10 +220,7 @@ py_accept_iterative (Gen *g)
   if (c->concurrency == LAB_CONCURRENCY_LOOP)
     lab_codegen_comment (g, _("A server that speaks first never waits for a client: its event loop comes down to accept (), send () and close (), one client after another."));
   lab_codegen_comment (g, _("One client at a time: the others wait in the backlog meanwhile."));
-  if (c->max_connections > 0)
-    lab_codegen_put (g, "for _ in range(MAX_CONNECTIONS):");
-  else
-    lab_codegen_put (g, "while True:");
+  lab_codegen_py_server_loop (g);
   lab_codegen_put (g,
                    "    conn, addr = server.accept()\n"
                    "    serve(conn, addr)");
@@ -236,11 +233,8 @@ py_accept_threads (Gen *g)
 
   lab_codegen_comment (g, _("A thread for each client, so that several are served at once."));
   if (c->max_connections > 0)
-    lab_codegen_put (g,
-                     "threads = []\n"
-                     "for _ in range(MAX_CONNECTIONS):");
-  else
-    lab_codegen_put (g, "while True:");
+    lab_codegen_put (g, "threads = []");
+  lab_codegen_py_server_loop (g);
   g->depth++;
   if (c->max_clients > 0)
     {
@@ -426,7 +420,6 @@ py_event_loop (Gen *g)
 void
 lab_codegen_write_python_tcp_server (Gen *g)
 {
-  g_autofree char *listening = lab_codegen_py_label (LABEL_LISTENING);
   gboolean loop = g->concurrency == LAB_CONCURRENCY_LOOP;
 
   if (g->answers)
@@ -441,15 +434,7 @@ lab_codegen_write_python_tcp_server (Gen *g)
   else
     py_loop_client (g);
 
-  lab_codegen_note_backend (g);
-  lab_codegen_put_printf (g, "with socket.socket(%s, socket.SOCK_STREAM) as server:", lab_codegen_py_family (g));
-  g->depth++;
-  lab_codegen_py_options (g, "server");
-  lab_codegen_put_printf (g,
-                          "server.bind((HOST, PORT))\n"
-                          "server.listen(BACKLOG)\n"
-                          "print(%s, server.getsockname())", listening);
-
+  lab_codegen_py_server_socket (g);
   if (g->manual && !loop)
     lab_codegen_put (g, "threading.Thread(target=keyboard, daemon=True).start()");
 

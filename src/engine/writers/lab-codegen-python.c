@@ -185,6 +185,36 @@ lab_codegen_py_options (Gen        *g,
                                     _("send small writes at once (no Nagle)"));
 }
 
+/* A server's socket, bound to HOST and PORT (and listening, for TCP),
+ * in the with block the rest of the program goes in. */
+void
+lab_codegen_py_server_socket (Gen *g)
+{
+  gboolean tcp = lab_endpoint_kind_is_tcp (g->c->kind);
+  g_autofree char *listening = lab_codegen_py_label (LABEL_LISTENING);
+
+  lab_codegen_note_backend (g);
+  lab_codegen_put_printf (g, "with socket.socket(%s, socket.%s) as server:", lab_codegen_py_family (g),
+                          tcp ? "SOCK_STREAM" : "SOCK_DGRAM");
+  g->depth++;
+  lab_codegen_py_options (g, "server");
+  lab_codegen_put (g, "server.bind((HOST, PORT))");
+  if (tcp)
+    lab_codegen_put (g, "server.listen(BACKLOG)");
+  lab_codegen_put_printf (g, "print(%s, server.getsockname())", listening);
+}
+
+/* The loop of a server that blocks, around accept () (TCP) or
+ * recvfrom () (UDP): for ever, or MAX_CONNECTIONS times. */
+void
+lab_codegen_py_server_loop (Gen *g)
+{
+  if (g->c->max_connections > 0)
+    lab_codegen_put (g, "for _ in range(MAX_CONNECTIONS):");
+  else
+    lab_codegen_put (g, "while True:");
+}
+
 /* now (), for a server that sends the time. */
 void
 lab_codegen_py_time (Gen *g)
@@ -203,7 +233,6 @@ py_udp_server (Gen *g)
   LabEndpointConfig *c = g->c;
   g_autofree char *received = lab_codegen_py_label (LABEL_RECEIVED);
   g_autofree char *from = lab_codegen_py_label (LABEL_FROM);
-  g_autofree char *listening = lab_codegen_py_label (LABEL_LISTENING);
 
   if (c->behaviour == LAB_BEHAVIOUR_TIME)
     lab_codegen_py_time (g);
@@ -222,19 +251,10 @@ py_udp_server (Gen *g)
     }
 
   lab_codegen_note_udp_framing (g);
-  lab_codegen_note_backend (g);
-  lab_codegen_put_printf (g, "with socket.socket(%s, socket.SOCK_DGRAM) as server:", lab_codegen_py_family (g));
-  g->depth++;
-  lab_codegen_py_options (g, "server");
-  lab_codegen_put_printf (g,
-                          "server.bind((HOST, PORT))\n"
-                          "print(%s, server.getsockname())", listening);
+  lab_codegen_py_server_socket (g);
   if (g->manual)
     lab_codegen_put (g, "threading.Thread(target=keyboard, args=(server,), daemon=True).start()");
-  if (c->max_connections > 0)
-    lab_codegen_put (g, "for _ in range(MAX_CONNECTIONS):");
-  else
-    lab_codegen_put (g, "while True:");
+  lab_codegen_py_server_loop (g);
   g->depth++;
   lab_codegen_put (g, "data, addr = server.recvfrom(BUF)");
   lab_codegen_put_printf (g, "print(%s, addr)", from);
