@@ -789,7 +789,7 @@ lab_codegen_write_c_tcp_server (Gen *g)
                    "main(void)\n"
                    "{");
   g->depth++;
-  lab_codegen_c_server_socket (g, 1);
+  lab_codegen_c_server_socket (g);
   if (g->manual && !loop)
     lab_codegen_put (g,
                      "pthread_t keyboard_thread;\n"

@@ -326,9 +326,9 @@ lab_codegen_c_time (Gen *g)
 
 /* The sockaddr a server binds, of its family, from HOST and PORT. */
 void
-lab_codegen_c_server_socket (Gen *g,
-                             int  type)
+lab_codegen_c_server_socket (Gen *g)
 {
+  gboolean tcp = lab_endpoint_kind_is_tcp (g->c->kind);
   g_autofree char *listening = lab_codegen_c_label (LABEL_LISTENING);
   const char *sin = g->ipv6 ? "sin6" : "sin";
   const char *af = g->ipv6 ? "AF_INET6" : "AF_INET";
@@ -344,7 +344,7 @@ lab_codegen_c_server_socket (Gen *g,
                           "    perror(\"socket\");\n"
                           "    return 1;\n"
                           "}",
-                          g->ipv6 ? "in6" : "in", af, type == 1 ? "SOCK_STREAM" : "SOCK_DGRAM");
+                          g->ipv6 ? "in6" : "in", af, tcp ? "SOCK_STREAM" : "SOCK_DGRAM");
   lab_codegen_c_options (g, "server", "return 1;");
   lab_codegen_put_printf (g,
                           "memset(&address, 0, sizeof address);\n"
@@ -359,7 +359,7 @@ lab_codegen_c_server_socket (Gen *g,
                           "    return 1;\n"
                           "}",
                           sin, af, sin, af, sin);
-  if (type == 1)
+  if (tcp)
     lab_codegen_put (g,
                      "if (listen(server, BACKLOG) < 0) {\n"
                      "    perror(\"listen\");\n"
@@ -467,7 +467,7 @@ c_udp_server (Gen *g)
                    "main(void)\n"
                    "{");
   g->depth++;
-  lab_codegen_c_server_socket (g, 2);
+  lab_codegen_c_server_socket (g);
   lab_codegen_put (g,
                    "unsigned char *data = malloc(BUF_SIZE);\n"
                    "\n"
