@@ -353,12 +353,7 @@ c_client_main (Gen *g)
   LabEndpointConfig *c = g->c;
   g_autofree char *connected = lab_codegen_c_label (LABEL_CONNECTED);
 
-  lab_codegen_note_backend (g);
-  lab_codegen_put (g,
-                   "int\n"
-                   "main(void)\n"
-                   "{");
-  g->depth++;
+  lab_codegen_c_begin_main (g);
   c_client_connect (g);
 
   if (lab_endpoint_kind_is_tcp (c->kind))

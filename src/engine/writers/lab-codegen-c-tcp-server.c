@@ -783,12 +783,7 @@ lab_codegen_write_c_tcp_server (Gen *g)
   else
     c_loop_client (g);
 
-  lab_codegen_note_backend (g);
-  lab_codegen_put (g,
-                   "int\n"
-                   "main(void)\n"
-                   "{");
-  g->depth++;
+  lab_codegen_c_begin_main (g);
   lab_codegen_c_server_socket (g);
   if (g->manual && !loop)
     lab_codegen_put (g,

@@ -324,6 +324,18 @@ lab_codegen_c_time (Gen *g)
   lab_codegen_blank (g);
 }
 
+/* The start of main (), inside which the rest of the program goes. */
+void
+lab_codegen_c_begin_main (Gen *g)
+{
+  lab_codegen_note_backend (g);
+  lab_codegen_put (g,
+                   "int\n"
+                   "main(void)\n"
+                   "{");
+  g->depth++;
+}
+
 /* The sockaddr a server binds, of its family, from HOST and PORT. */
 void
 lab_codegen_c_server_socket (Gen *g)
@@ -461,12 +473,7 @@ c_udp_server (Gen *g)
     lab_codegen_c_time (g);
 
   lab_codegen_note_udp_framing (g);
-  lab_codegen_note_backend (g);
-  lab_codegen_put (g,
-                   "int\n"
-                   "main(void)\n"
-                   "{");
-  g->depth++;
+  lab_codegen_c_begin_main (g);
   lab_codegen_c_server_socket (g);
   lab_codegen_put (g,
                    "unsigned char *data = malloc(BUF_SIZE);\n"

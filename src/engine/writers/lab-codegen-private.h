@@ -93,6 +93,7 @@ void        lab_codegen_c_options          (Gen        *g,
                                             const char *fd,
                                             const char *fail);
 void        lab_codegen_c_time             (Gen        *g);
+void        lab_codegen_c_begin_main       (Gen        *g);
 void        lab_codegen_c_server_socket    (Gen        *g);
 void        lab_codegen_c_server_loop      (Gen        *g);
 
