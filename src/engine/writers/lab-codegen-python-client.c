@@ -128,6 +128,33 @@ py_connect (Gen *g)
   lab_codegen_put (g, "    raise error\n\n\n");
 }
 
+/* A client's socket of @family, made by the program itself, with its
+ * own address bound and its options set, in the with block the rest of
+ * the program goes in. */
+static void
+py_client_socket (Gen        *g,
+                  const char *family)
+{
+  lab_codegen_note_backend (g);
+  lab_codegen_put_printf (g, "with socket.socket(%s, socket.%s) as client:", family,
+                          lab_endpoint_kind_is_tcp (g->c->kind) ? "SOCK_STREAM" : "SOCK_DGRAM");
+  g->depth++;
+  if (g->bind_local)
+    lab_codegen_put_commented (g, "client.bind(LOCAL)", _("the local address and port of this end"));
+  lab_codegen_py_options (g, "client");
+}
+
+/* What a client does once it has sent what it had to: the thread that
+ * sends what you type, and receiving until it is done. */
+static void
+py_client_finish (Gen *g)
+{
+  if (g->keyboard)
+    lab_codegen_put (g, "threading.Thread(target=keyboard, args=(client,), daemon=True).start()");
+  py_client_receive (g, "client");
+  g->depth--;
+}
+
 static void
 py_tcp_client (Gen *g)
 {
@@ -147,12 +174,7 @@ py_tcp_client (Gen *g)
     }
   else
     {
-      lab_codegen_note_backend (g);
-      lab_codegen_put_printf (g, "with socket.socket(%s, socket.SOCK_STREAM) as client:", lab_codegen_py_family (g));
-      g->depth++;
-      if (g->bind_local)
-        lab_codegen_put_commented (g, "client.bind(LOCAL)", _("the local address and port of this end"));
-      lab_codegen_py_options (g, "client");
+      py_client_socket (g, lab_codegen_py_family (g));
       if (c->connect_timeout > 0)
         lab_codegen_put (g, "client.settimeout(CONNECT_TIMEOUT)");
       lab_codegen_put (g, "client.connect((HOST, PORT))");
@@ -190,10 +212,7 @@ py_tcp_client (Gen *g)
     }
   lab_codegen_note_send_options (g);
 
-  if (g->keyboard)
-    lab_codegen_put (g, "threading.Thread(target=keyboard, args=(client,), daemon=True).start()");
-  py_client_receive (g, "client");
-  g->depth--;
+  py_client_finish (g);
 }
 
 static void
@@ -215,12 +234,7 @@ py_udp_client (Gen *g)
     lab_codegen_put (g, "server_address = (HOST, PORT)");
   lab_codegen_blank (g);
 
-  lab_codegen_note_backend (g);
-  lab_codegen_put_printf (g, "with socket.socket(%s, socket.SOCK_DGRAM) as client:", direct ? lab_codegen_py_family (g) : "family");
-  g->depth++;
-  if (g->bind_local)
-    lab_codegen_put_commented (g, "client.bind(LOCAL)", _("the local address and port of this end"));
-  lab_codegen_py_options (g, "client");
+  py_client_socket (g, direct ? lab_codegen_py_family (g) : "family");
   if (c->recv_timeout > 0)
     lab_codegen_put (g, "client.settimeout(RECV_TIMEOUT)");
   if (c->udp_connect)
@@ -229,10 +243,7 @@ py_udp_client (Gen *g)
   if (c->initial_data != NULL)
     lab_codegen_put (g, c->udp_connect ? "client.send(DATA)" : "client.sendto(DATA, server_address)");
   lab_codegen_note_send_options (g);
-  if (g->keyboard)
-    lab_codegen_put (g, "threading.Thread(target=keyboard, args=(client,), daemon=True).start()");
-  py_client_receive (g, "client");
-  g->depth--;
+  py_client_finish (g);
 }
 
 /* A TCP or a UDP client in Python, after its constants. */
