@@ -11,7 +11,8 @@
  * first, receive (), and the poll () loop of a client that sends what you
  * type. */
 
-/* A client's socket: getaddrinfo () for HOST, then each address in turn. */
+/* bind_local () and connect_with_timeout (), for a client that binds its
+ * own address first or connects with a time limit. */
 static void
 c_client_helpers (Gen *g)
 {
