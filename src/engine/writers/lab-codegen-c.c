@@ -8,10 +8,11 @@
 #include "lab-codegen-private.h"
 
 /* The code generator's C, with the POSIX calls the lab makes: the string
- * literals, the includes and constants every program starts with, the
- * helpers more than one kind of program calls (printing, socket options,
- * send_all (), the time, a server's socket), a UDP server, and the entry
- * that hands a TCP server or a client to the file of its own. */
+ * literals, the includes and constants every program starts with, what
+ * more than one kind of program writes (printing, socket options,
+ * send_all (), the time, the start of main (), a server's socket and
+ * loop), a UDP server, and the entry that hands a TCP server or a client
+ * to the file of its own. */
 
 /* "…" for C: printable ASCII as it is (but ? so that no trigraph forms),
  * valid UTF-8 text too when @utf8, any other byte as a three-digit octal

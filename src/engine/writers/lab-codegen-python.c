@@ -9,9 +9,10 @@
 #include "lab-hex.h"
 
 /* The code generator's Python, as the course writes it: the literals, the
- * imports and constants every program starts with, the socket options, a
- * UDP server, and the entry that hands a TCP server or a client to the
- * file of its own. */
+ * imports and constants every program starts with, what more than one
+ * kind of program writes (socket options, a server's socket and loop,
+ * now ()), a UDP server, and the entry that hands a TCP server or a client
+ * to the file of its own. */
 
 /* b"…": printable ASCII as it is, any other byte escaped. */
 static char *
