@@ -108,7 +108,7 @@ chunk_new (LabRecorders *self)
 /* Main context: a chunk read to its end. */
 static void
 chunk_recycle (LabRecorders *self,
-               Chunk       *chunk)
+               Chunk        *chunk)
 {
   g_atomic_int_dec_and_test (&self->chunks_out);
 
