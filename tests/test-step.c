@@ -226,6 +226,27 @@ test_stop_while_held (LabTestFixture *f,
   g_assert_cmpuint (count_calls (f, client, LAB_OP_CLOSE), ==, 1);
 }
 
+/* Held before close () itself, a stop makes the call all the same: it
+ * gives back the descriptor (the fixture counts them). */
+static void
+test_stop_while_held_at_close (LabTestFixture *f,
+                               gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client");
+  guint16 port = lab_test_free_port (SOCK_STREAM);
+
+  /* Nobody listens: connect () is refused and close () comes next. */
+  g_object_set (lab_endpoint_get_config (client), "port", (guint) port, NULL);
+  lab_endpoint_set_breakpoint (client, LAB_OP_CLOSE, TRUE);
+  lab_test_start (client);
+  step_until (client, LAB_OP_CLOSE);
+
+  lab_endpoint_stop (client);
+  lab_test_wait_stopped (client);
+  g_assert_cmpuint (count_calls (f, client, LAB_OP_CONNECT), ==, 1);
+  g_assert_cmpuint (count_calls (f, client, LAB_OP_CLOSE), ==, 1);
+}
+
 /* A breakpoint holds only its calls, each time, out of step mode. */
 static void
 test_breakpoint (LabTestFixture *f,
@@ -273,6 +294,7 @@ main (int   argc,
 
   lab_test_add_backends ("step", "nothing-until-stepped", test_nothing_until_stepped);
   lab_test_add_backends ("step", "stop-while-held", test_stop_while_held);
+  lab_test_add_backends ("step", "stop-while-held-at-close", test_stop_while_held_at_close);
   lab_test_add_backends ("step", "breakpoint", test_breakpoint);
 
   return g_test_run ();

@@ -448,11 +448,12 @@ gio_close (LabWorker *w,
       return;
     }
 
-  lab_kernel_release (s, TRUE);
-
+  /* As posix_close(): never refused, and watched until it is made. */
   event = lab_call_new (w, s, LAB_CALL_G_SOCKET_CLOSE);
   if (!lab_call_begin (w, event))
-    return;
+    g_assert_not_reached ();
+
+  lab_kernel_release (s, TRUE);
   errno = 0;
   ok = g_socket_close (s->gsocket, &error);
   saved = errno;

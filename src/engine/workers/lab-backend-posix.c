@@ -428,12 +428,15 @@ posix_close (LabWorker *w,
       return;
     }
 
-  /* The kernel watcher lets go of the number first. */
-  lab_kernel_release (s, TRUE);
-
+  /* Never refused, not even when the run stops while it is held: a close
+   * gives back what the program holds. */
   event = lab_call_new (w, s, LAB_CALL_CLOSE);
   if (!lab_call_begin (w, event))
-    return;
+    g_assert_not_reached ();
+
+  /* The kernel watcher lets go of the number first, and only now: while
+   * the call was held it went on watching the connection. */
+  lab_kernel_release (s, TRUE);
   r = close (s->fd);
   s->closed = TRUE;
   lab_call_end (w, event, r, r < 0 ? errno_or (EIO) : 0, NULL);
