@@ -638,6 +638,9 @@ test_cli_jsonl (void)
 
   /* Both sides sent and received “hola\n”. */
   g_assert_cmpuint (data, ==, 4);
+  /* The client closed first: its connection's TIME_WAIT came after the
+   * client stopped, and the CLI waited for it. */
+  g_assert_nonnull (strstr (client_out, "\"state\":\"TIME_WAIT\""));
   g_assert_cmpuint (calls, >, 10);
   g_assert_cmpuint (states, >, 2);
   g_assert_cmpuint (notes, >, 2);

@@ -159,6 +159,32 @@ test_backlog_queue (LabTestFixture *f,
   g_assert_false (lab_endpoint_get_accept_queue (server, NULL, NULL));
 }
 
+/* Whether a connection of @endpoint was shown CLOSED after it was
+ * established: a new socket is CLOSED before connect (), and a connection
+ * is never CLOSED again, only forgotten (GONE). */
+static gboolean
+closed_once_connected (LabTestFixture *f,
+                       LabEndpoint    *endpoint)
+{
+  gboolean connected = FALSE;
+
+  lab_timeline_flush (f->timeline);
+  for (guint i = 0; i < f->log->events->len; i++)
+    {
+      LabEvent *event = f->log->events->pdata[i];
+
+      if (lab_event_get_endpoint_id (event) != lab_endpoint_get_id (endpoint) ||
+          lab_event_get_kind (event) != LAB_EVENT_STATE || lab_event_get_connection (event) == 0)
+        continue;
+      if (lab_event_get_state (event) == LAB_TCP_ESTABLISHED)
+        connected = TRUE;
+      else if (connected && lab_event_get_state (event) == LAB_TCP_CLOSE)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* CLOSE_WAIT on the side whose peer closed; TIME_WAIT on the side that
  * closed first, seen through sock_diag once its descriptor is gone. */
 static void
@@ -194,7 +220,48 @@ test_close_states (LabTestFixture *f,
   lab_test_wait_for_state (f, client, LAB_TCP_TIME_WAIT);
   g_assert_nonnull (lab_test_log_find_call (f->log, client, LAB_OP_SHUTDOWN));
   g_assert_false (lab_test_log_has_state (f->log, server, LAB_TCP_TIME_WAIT));
+  /* The connection went from FIN_WAIT_2 to TIME_WAIT: the socket behind the
+   * client's descriptor said CLOSED meanwhile, which is not the
+   * connection's state and is not shown as one. */
+  g_assert_false (closed_once_connected (f, client));
 
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+}
+
+static gboolean
+is_held (gpointer data)
+{
+  return g_list_model_get_n_items (lab_endpoint_get_paused (data)) > 0;
+}
+
+/* A program that still holds its descriptor when the kernel hands its
+ * connection to TIME_WAIT is told so, once, with the connection's state;
+ * the socket's own CLOSED is never shown as the connection's. */
+static void
+test_closed_by_kernel (LabTestFixture *f,
+                       gconstpointer  backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+  g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client");
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hello", 5);
+  guint16 port;
+
+  port = lab_test_start_server (server);
+  g_object_set (lab_endpoint_get_config (client), "port", (guint) port, "initial-data", hello,
+                "shutdown-after-send", TRUE, NULL);
+  /* Held before close (): its descriptor stays open while the server's
+   * FIN moves the connection on. */
+  lab_endpoint_set_breakpoint (client, LAB_OP_CLOSE, TRUE);
+  lab_test_start (client);
+  lab_test_wait (is_held, client, 10000);
+
+  lab_test_wait_for_state (f, client, LAB_TCP_TIME_WAIT);
+  lab_test_wait_for_note (f, client, LAB_NOTE_SOCKET_CLOSED_BY_KERNEL);
+  g_assert_false (closed_once_connected (f, client));
+
+  lab_endpoint_continue (client);
+  lab_test_wait_stopped (client);
   lab_endpoint_stop (server);
   lab_test_wait_stopped (server);
 }
@@ -472,6 +539,7 @@ main (int   argc,
   g_test_add_func ("/kernel/dump-matches-ss", test_dump_matches_ss);
   lab_test_add_backends ("kernel", "backlog-queue", test_backlog_queue);
   lab_test_add_backends ("kernel", "close-states", test_close_states);
+  lab_test_add_backends ("kernel", "closed-by-kernel", test_closed_by_kernel);
   lab_test_add_backends ("kernel", "sends-coalesce", test_sends_coalesce);
   lab_test_add_backends ("kernel", "udp-truncation", test_udp_truncation);
 

@@ -33,7 +33,12 @@ typedef struct {
   GDataInputStream *stdin_lines;
   GCancellable     *cancellable;
   int               exit_status;
+  gboolean          signalled;
+  gint64            settle_until;
 } Run;
+
+#define SETTLE_LIMIT_US (G_USEC_PER_SEC)
+#define SETTLE_TICK_MS  20
 
 static void
 on_recorded (LabTimeline      *timeline,
@@ -185,6 +190,7 @@ on_stop_signal (gpointer data)
 {
   Run *run = data;
 
+  run->signalled = TRUE;
   lab_session_stop_all (run->session);
   if (run_over (run))
     g_main_loop_quit (run->loop);
@@ -199,6 +205,34 @@ on_duration_over (gpointer data)
   run->duration_id = 0;
   on_stop_signal (run);
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_settle_tick (gpointer data)
+{
+  Run *run = data;
+
+  if (g_get_monotonic_time () >= run->settle_until || !lab_session_is_settling (run->session))
+    {
+      g_main_loop_quit (run->loop);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Once every endpoint has stopped, the kernel may still be closing their
+ * connections (a client that closed first goes on to FIN_WAIT_2 and
+ * TIME_WAIT): it is watched a little longer, for a second at most, unless
+ * the run was stopped by a signal. */
+static void
+settle (Run *run)
+{
+  if (run->signalled || !lab_session_is_settling (run->session))
+    return;
+
+  run->settle_until = g_get_monotonic_time () + SETTLE_LIMIT_US;
+  g_timeout_add (SETTLE_TICK_MS, on_settle_tick, run);
+  g_main_loop_run (run->loop);
 }
 
 /* The one run loop: plays the session until every endpoint has stopped,
@@ -229,6 +263,7 @@ play (Run        *run,
   lab_session_play (run->session);
   if (!run_over (run))
     g_main_loop_run (run->loop);
+  settle (run);
 
   if (run->cancellable != NULL)
     g_cancellable_cancel (run->cancellable);

@@ -117,6 +117,9 @@ typedef enum {
   LAB_NOTE_WAITING_FOR_SLOT,
   LAB_NOTE_CLOSE_REQUESTED,
   LAB_NOTE_TIMEOUT,
+  /* The kernel handed the connection to a socket of its own (TIME_WAIT)
+   * while the program still holds its descriptor */
+  LAB_NOTE_SOCKET_CLOSED_BY_KERNEL,
 } LabNote;
 
 typedef enum {

@@ -502,6 +502,10 @@ dup_note_text (LabEvent *self)
     case LAB_NOTE_TIMEOUT:
       /* Translators: %s is a time in seconds. */
       return g_strdup_printf (_("Nothing arrived within %s s"), arg);
+    case LAB_NOTE_SOCKET_CLOSED_BY_KERNEL:
+      /* Translators: %s is a TCP state, such as TIME_WAIT. */
+      return g_strdup_printf (_("The kernel has closed the socket behind the program's descriptor, which is "
+                                "still open: the connection goes on without it, in %s"), arg);
     default:
       return g_strdup (arg);
     }

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-endpoint-config-private.h"
+#include "lab-kernel-private.h"
 #include "lab-session.h"
 
 /* The ports a new server is offered, by transport, as the course's
@@ -658,6 +659,21 @@ lab_session_is_playing (LabSession *self)
   g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
 
   return self->play_clients->len > 0 || self->play_sources->len > 0;
+}
+
+/**
+ * lab_session_is_settling:
+ *
+ * Returns: whether the kernel is still closing connections of the
+ *   session's endpoints whose descriptors are closed: neither in TIME_WAIT
+ *   nor forgotten yet, so that a state may still come
+ */
+gboolean
+lab_session_is_settling (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
+
+  return lab_kernel_count_settling (self->timeline) > 0;
 }
 
 /**

@@ -49,5 +49,6 @@ const char  *lab_session_get_notes      (LabSession      *self);
 const char * const *lab_session_get_steps (LabSession    *self);
 void         lab_session_play           (LabSession      *self);
 gboolean     lab_session_is_playing     (LabSession      *self);
+gboolean     lab_session_is_settling    (LabSession      *self);
 
 G_END_DECLS

@@ -19,6 +19,7 @@ void lab_kernel_sample  (LabSock *sock);
 void lab_kernel_release (LabSock *sock,
                          gboolean follow);
 
-GPtrArray *lab_kernel_list_tcp (int family);
+GPtrArray *lab_kernel_list_tcp       (int          family);
+guint      lab_kernel_count_settling (LabTimeline *timeline);
 
 G_END_DECLS

@@ -52,6 +52,10 @@ typedef struct {
   LabTcpState  last;
   gint64       deadline;
   guint64      updated;
+  /* The program still holds the descriptor of the socket the kernel took
+   * the connection from; said once, with the connection's state */
+  gboolean     held;
+  gboolean     told_held;
 } Followed;
 
 static GMutex     watch_lock;
@@ -98,13 +102,14 @@ static void ensure_watcher_locked (void);
 
 /* Called with watch_lock held: from now on the connection is followed by
  * its cookie through sock_diag. */
-static void
-follow_locked (LabKernelWatch *watch)
+static Followed *
+follow_locked (LabKernelWatch *watch,
+               gboolean        held)
 {
   Followed *f;
 
   if (watch->following || watch->cookie == 0 || !watch->connected)
-    return;
+    return NULL;
 
   f = g_new0 (Followed, 1);
   g_weak_ref_init (&f->timeline, watch->run->timeline);
@@ -118,10 +123,12 @@ follow_locked (LabKernelWatch *watch)
   f->last = watch->last;
   f->deadline = g_get_monotonic_time () + FOLLOW_LIMIT_US;
   f->updated = ++sample_clock;
+  f->held = held;
   g_ptr_array_add (followed, f);
   watch->following = TRUE;
   watch_generation++;
   g_cond_signal (&watch_cond);
+  return f;
 }
 
 static gboolean
@@ -144,8 +151,19 @@ apply_locked (LabKernelWatch *watch,
 {
   gboolean listening = state == LAB_TCP_LISTEN;
 
-  if (state == LAB_TCP_UNKNOWN)
+  if (state == LAB_TCP_UNKNOWN || watch->following)
     return FALSE;
+
+  /* A connection's socket that says CLOSED while the program still holds
+   * its descriptor: the kernel has handed the connection to a socket of
+   * its own (TIME_WAIT), or forgotten it. What the connection is in, the
+   * connection's own state, is the watcher's to tell, by its cookie; the
+   * socket's CLOSED is not the connection's. */
+  if (state == LAB_TCP_CLOSE && watch->connected && watch->cookie != 0)
+    {
+      follow_locked (watch, TRUE);
+      return TRUE;
+    }
 
   if (state == watch->last &&
       (!listening || (queue_len == watch->queue_len && queue_limit == watch->queue_limit)))
@@ -163,11 +181,6 @@ apply_locked (LabKernelWatch *watch,
   watch->connected |= is_connected_state (state);
   watch->updated = ++sample_clock;
 
-  /* A connection that ends while its descriptor is still open: the socket
-   * behind the descriptor says CLOSED; the connection itself may linger in
-   * the kernel (TIME_WAIT), where sock_diag sees it. */
-  if (state == LAB_TCP_CLOSE)
-    follow_locked (watch);
   return TRUE;
 }
 
@@ -179,7 +192,10 @@ sample_locked (LabKernelWatch *watch)
   guint queue_len = 0, queue_limit = 0;
   LabTcpState state = read_tcp_info (watch->fd, &queue_len, &queue_limit);
 
-  apply_locked (watch, state, queue_len, queue_limit, LAB_CALL_GETSOCKOPT, NULL);
+  /* Newer than any dump under way, even when nothing changed: a dump that
+   * saw SYN_SENT before connect () was refused must not say so after. */
+  if (!apply_locked (watch, state, queue_len, queue_limit, LAB_CALL_GETSOCKOPT, NULL))
+    watch->updated = ++sample_clock;
 }
 
 /* What one dump said of one socket. */
@@ -330,8 +346,9 @@ apply_dump_locked (GHashTable *entries,
       LabTcpState state;
       g_autofree char *tuple = NULL;
 
-      /* Its worker learnt of it since the dump began: the dump is older. */
-      if (entry == NULL || watch->updated > dumped)
+      /* Its worker learnt of it since the dump began: the dump is older.
+       * A connection followed by its cookie is told as followed. */
+      if (entry == NULL || watch->updated > dumped || watch->following)
         continue;
 
       state = (LabTcpState) entry->msg.idiag_state;
@@ -343,9 +360,29 @@ apply_dump_locked (GHashTable *entries,
       tuple = format_tuple (&entry->msg);
       changed |= apply_locked (watch, state, entry->msg.idiag_rqueue, entry->msg.idiag_wqueue,
                                LAB_CALL_SOCK_DIAG, tuple);
+
+      /* Only a socket of the kernel's own is in TIME_WAIT: the program's
+       * descriptor, still open, is behind a socket the kernel has closed.
+       * From now on the connection is followed by its cookie. */
+      if (state == LAB_TCP_TIME_WAIT)
+        {
+          Followed *f = follow_locked (watch, TRUE);
+
+          lab_record_source_note (&watch->run->source, watch->sock, LAB_NOTE_SOCKET_CLOSED_BY_KERNEL,
+                                  lab_tcp_state_to_string (state));
+          if (f != NULL)
+            f->told_held = TRUE;
+        }
     }
 
   return changed;
+}
+
+/* A connection still on its way to TIME_WAIT or to being forgotten. */
+static gboolean
+is_settling (Followed *f)
+{
+  return f->last != LAB_TCP_TIME_WAIT && f->last != LAB_TCP_GONE;
 }
 
 /* Called with watch_lock held. The connections whose descriptor is closed,
@@ -389,6 +426,12 @@ apply_followed_locked (GHashTable *entries,
           lab_record_instrumentation (&f->source, &pseudo, LAB_CALL_SOCK_DIAG, 0, 0,
                                       tuple != NULL ? tuple : "", state);
           lab_record_state (&f->source, &pseudo, state, f->last, FALSE, 0, 0);
+          if (f->held && !f->told_held)
+            {
+              lab_record_source_note (&f->source, &pseudo, LAB_NOTE_SOCKET_CLOSED_BY_KERNEL,
+                                      lab_tcp_state_to_string (state));
+              f->told_held = TRUE;
+            }
           f->source.timeline = NULL;
           f->last = state;
           changed = TRUE;
@@ -397,10 +440,38 @@ apply_followed_locked (GHashTable *entries,
       if (state == LAB_TCP_GONE || now > f->deadline)
         g_ptr_array_remove_index (followed, i);
       else
-        i++;
+        {
+          /* Still closing: looked at again soon. */
+          changed |= is_settling (f);
+          i++;
+        }
     }
 
   return changed;
+}
+
+/**
+ * lab_kernel_count_settling:
+ *
+ * Returns: how many connections of @timeline whose descriptor is closed
+ *   the kernel is still closing: neither in TIME_WAIT nor forgotten
+ */
+guint
+lab_kernel_count_settling (LabTimeline *timeline)
+{
+  guint n = 0;
+
+  g_mutex_lock (&watch_lock);
+  for (guint i = 0; followed != NULL && i < followed->len; i++)
+    {
+      Followed *f = followed->pdata[i];
+      g_autoptr(LabTimeline) owner = g_weak_ref_get (&f->timeline);
+
+      n += owner == timeline && is_settling (f);
+    }
+  g_mutex_unlock (&watch_lock);
+
+  return n;
 }
 
 /* Called with watch_lock held: which families the sockets watched are of. */
@@ -551,7 +622,11 @@ lab_kernel_release (LabSock  *sock,
       g_ptr_array_remove_fast (watches, watch);
 
       if (follow)
-        follow_locked (watch);
+        follow_locked (watch, FALSE);
+      /* Its descriptor goes now: the program holds it no longer. */
+      for (guint i = 0; i < followed->len; i++)
+        if (((Followed *) followed->pdata[i])->cookie == watch->cookie)
+          ((Followed *) followed->pdata[i])->held = FALSE;
 
       lab_run_unref (watch->run);
       g_free (watch);

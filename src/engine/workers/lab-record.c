@@ -299,6 +299,23 @@ lab_record_data (LabWorker      *w,
   lab_timeline_push (w->run->timeline, &record);
 }
 
+/* A note of the kernel watcher, thread 0. */
+void
+lab_record_source_note (const LabSource *source,
+                        LabSock         *s,
+                        LabNote          note,
+                        const char      *arg)
+{
+  LabRecord record;
+
+  record_init (&record, source, LAB_EVENT_NOTE, 0, s);
+  record.sub = note;
+  if (arg != NULL)
+    record_blob (source->timeline, &record, NULL, 0, arg, strlen (arg));
+
+  lab_timeline_push (source->timeline, &record);
+}
+
 void
 lab_record_note (LabRun     *run,
                  LabWorker  *w,

@@ -219,6 +219,10 @@ void       lab_record_data           (LabWorker         *w,
                                       GBytes            *bytes,
                                       gsize              real_len,
                                       GSocketAddress    *peer);
+void       lab_record_source_note    (const LabSource   *source,
+                                      LabSock           *s,
+                                      LabNote            note,
+                                      const char        *arg);
 void       lab_record_note           (LabRun            *run,
                                       LabWorker         *w,
                                       LabSock           *s,
