@@ -159,6 +159,45 @@ test_backlog_queue (LabTestFixture *f,
   g_assert_false (lab_endpoint_get_accept_queue (server, NULL, NULL));
 }
 
+/* What the diagram says a connection went through between two states
+ * seen one after the other, and where it says nothing. */
+static void
+test_unseen_passages (void)
+{
+  static const struct {
+    LabTcpState from, to;
+    const char *unseen;
+  } cases[] = {
+    { LAB_TCP_FIN_WAIT2, LAB_TCP_TIME_WAIT, "" },
+    { LAB_TCP_ESTABLISHED, LAB_TCP_TIME_WAIT, "FIN_WAIT_1 FIN_WAIT_2" },
+    { LAB_TCP_CLOSE_WAIT, LAB_TCP_GONE, "LAST_ACK" },
+    { LAB_TCP_CLOSE, LAB_TCP_ESTABLISHED, "SYN_SENT" },
+    { LAB_TCP_CLOSE, LAB_TCP_CLOSE_WAIT, "SYN_SENT ESTABLISHED" },
+    { LAB_TCP_LISTEN, LAB_TCP_ESTABLISHED, "SYN_RECV" },
+    { LAB_TCP_NEW_SYN_RECV, LAB_TCP_ESTABLISHED, "" },
+    { LAB_TCP_FIN_WAIT1, LAB_TCP_GONE, "FIN_WAIT_2 TIME_WAIT" },
+    { LAB_TCP_TIME_WAIT, LAB_TCP_GONE, "" },
+    /* A reset ends these with nothing between: nothing is made up. */
+    { LAB_TCP_ESTABLISHED, LAB_TCP_GONE, "" },
+    { LAB_TCP_SYN_SENT, LAB_TCP_CLOSE, "" },
+    { LAB_TCP_UNKNOWN, LAB_TCP_TIME_WAIT, "" },
+    /* No way back on the diagram. */
+    { LAB_TCP_TIME_WAIT, LAB_TCP_ESTABLISHED, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      LabTcpState unseen[LAB_TCP_MAX_UNSEEN];
+      guint n = lab_tcp_unseen (cases[i].from, cases[i].to, unseen);
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      for (guint k = 0; k < n; k++)
+        g_string_append_printf (names, "%s%s", k > 0 ? " " : "", lab_tcp_state_to_string (unseen[k]));
+      g_test_message ("%s → %s", lab_tcp_state_to_string (cases[i].from), lab_tcp_state_to_string (cases[i].to));
+      g_assert_cmpstr (names->str, ==, cases[i].unseen);
+    }
+}
+
 /* Whether a connection of @endpoint was shown CLOSED after it was
  * established: a new socket is CLOSED before connect (), and a connection
  * is never CLOSED again, only forgotten (GONE). */
@@ -537,6 +576,7 @@ main (int   argc,
   lab_test_init (&argc, &argv);
 
   g_test_add_func ("/kernel/dump-matches-ss", test_dump_matches_ss);
+  g_test_add_func ("/kernel/unseen-passages", test_unseen_passages);
   lab_test_add_backends ("kernel", "backlog-queue", test_backlog_queue);
   lab_test_add_backends ("kernel", "close-states", test_close_states);
   lab_test_add_backends ("kernel", "closed-by-kernel", test_closed_by_kernel);

@@ -38,30 +38,6 @@ static const Place places[] = {
   { LAB_TCP_CLOSE, 2, 6, TRUE },
 };
 
-typedef struct {
-  LabTcpState from;
-  LabTcpState to;
-  const char *label;
-} Edge;
-
-/* The transitions every course draws, labelled with what causes them. */
-static const Edge edges[] = {
-  { LAB_TCP_CLOSE, LAB_TCP_LISTEN, "listen ()" },
-  { LAB_TCP_CLOSE, LAB_TCP_SYN_SENT, "connect ()" },
-  { LAB_TCP_LISTEN, LAB_TCP_SYN_RECV, "SYN" },
-  { LAB_TCP_SYN_SENT, LAB_TCP_ESTABLISHED, "SYN+ACK" },
-  { LAB_TCP_SYN_RECV, LAB_TCP_ESTABLISHED, "ACK" },
-  { LAB_TCP_ESTABLISHED, LAB_TCP_FIN_WAIT1, "close ()" },
-  { LAB_TCP_ESTABLISHED, LAB_TCP_CLOSE_WAIT, "FIN" },
-  { LAB_TCP_FIN_WAIT1, LAB_TCP_FIN_WAIT2, "ACK" },
-  { LAB_TCP_FIN_WAIT1, LAB_TCP_CLOSING, "FIN" },
-  { LAB_TCP_FIN_WAIT2, LAB_TCP_TIME_WAIT, "FIN" },
-  { LAB_TCP_CLOSING, LAB_TCP_TIME_WAIT, "ACK" },
-  { LAB_TCP_CLOSE_WAIT, LAB_TCP_LAST_ACK, "close ()" },
-  { LAB_TCP_LAST_ACK, LAB_TCP_CLOSE, "ACK" },
-  { LAB_TCP_TIME_WAIT, LAB_TCP_CLOSE, "2MSL" },
-};
-
 struct _LabStateDiagram
 {
   GtkWidget      parent_instance;
@@ -86,25 +62,13 @@ lab_state_diagram_new (void)
   return g_object_new (LAB_TYPE_STATE_DIAGRAM, NULL);
 }
 
-/* Where a state is drawn: NEW_SYN_RECV is SYN_RECV, and a socket the
- * kernel forgot is CLOSED again. */
-static LabTcpState
-drawn_as (LabTcpState state)
-{
-  if (state == LAB_TCP_NEW_SYN_RECV)
-    return LAB_TCP_SYN_RECV;
-  if (state == LAB_TCP_GONE)
-    return LAB_TCP_CLOSE;
-  return state;
-}
-
 /* CLOSED is drawn twice, as every course draws it: where a connection
  * begins, and where it ends (@end: reached from another state). */
 static const Place *
 place_of (LabTcpState state,
           gboolean    end)
 {
-  state = drawn_as (state);
+  state = lab_tcp_drawn_as (state);
   end = end && state == LAB_TCP_CLOSE;
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
     if (places[i].state == state && places[i].end == end)
@@ -128,16 +92,6 @@ trace_place (LabStateDiagram *self,
              guint            i)
 {
   return place_of (self->trace[i], i > 0);
-}
-
-static gboolean
-has_edge (LabTcpState from,
-          LabTcpState to)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
-    if (edges[i].from == drawn_as (from) && edges[i].to == drawn_as (to))
-      return TRUE;
-  return FALSE;
 }
 
 static void
@@ -336,7 +290,7 @@ draw_arrow (cairo_t       *cr,
             double         width,
             gboolean       dashed)
 {
-  const Place *a = place_of (from, FALSE), *b = place_of (to, drawn_as (from) != LAB_TCP_CLOSE);
+  const Place *a = place_of (from, FALSE), *b = place_of (to, lab_tcp_drawn_as (from) != LAB_TCP_CLOSE);
   double ax, ay, bx, by, sx, sy, ex, ey, angle, head = m->pad * 1.6;
 
   if (a == NULL || b == NULL || a == b)
@@ -438,16 +392,19 @@ draw_edges (LabStateDiagram *self,
             const Metrics   *m,
             const Palette   *p)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+  guint n_edges;
+  const LabTcpEdge *edges = lab_tcp_get_edges (&n_edges);
+
+  for (guint i = 0; i < n_edges; i++)
     {
       set_source_fg (cr, p, 0.35);
       draw_arrow (cr, m, edges[i].from, edges[i].to, 1.5, FALSE);
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+  for (guint i = 0; i < n_edges; i++)
     {
       const Place *a = place_of (edges[i].from, FALSE), *b = place_of (edges[i].to, TRUE);
-      g_autoptr(PangoLayout) label = make_layout (GTK_WIDGET (self), edges[i].label, FALSE, 0.8);
+      g_autoptr(PangoLayout) label = make_layout (GTK_WIDGET (self), edges[i].cause, FALSE, 0.8);
       double ax, ay, bx, by, lx, ly;
       int lw, lh;
 
@@ -465,19 +422,36 @@ draw_edges (LabStateDiagram *self,
 }
 
 /* The way this connection went, in order: dashed where states passed too
- * fast to be seen. */
+ * fast to be seen, along the arrows the diagram says it took, or straight
+ * across where it does not say (a reset). */
 static void
 draw_trace (LabStateDiagram *self,
             cairo_t         *cr,
             const Metrics   *m,
             const Palette   *p)
 {
+  gdk_cairo_set_source_rgba (cr, &p->accent);
   for (guint i = 1; i < self->n_trace; i++)
     {
-      if (drawn_as (self->trace[i - 1]) == drawn_as (self->trace[i]))
+      LabTcpState from = self->trace[i - 1], to = self->trace[i];
+      LabTcpState unseen[LAB_TCP_MAX_UNSEEN];
+      guint n_unseen;
+
+      if (lab_tcp_drawn_as (from) == lab_tcp_drawn_as (to))
         continue;
-      gdk_cairo_set_source_rgba (cr, &p->accent);
-      draw_arrow (cr, m, self->trace[i - 1], self->trace[i], 4, !has_edge (self->trace[i - 1], self->trace[i]));
+      if (lab_tcp_has_edge (from, to))
+        {
+          draw_arrow (cr, m, from, to, 4, FALSE);
+          continue;
+        }
+
+      n_unseen = lab_tcp_unseen (from, to, unseen);
+      for (guint k = 0; k < n_unseen; k++)
+        {
+          draw_arrow (cr, m, from, unseen[k], 4, TRUE);
+          from = unseen[k];
+        }
+      draw_arrow (cr, m, from, to, 4, TRUE);
     }
 }
 
@@ -524,7 +498,7 @@ draw_states (LabStateDiagram *self,
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
     {
       const Place *place = &places[i];
-      gboolean now = self->current != LAB_TCP_UNKNOWN && drawn_as (self->current) == place->state &&
+      gboolean now = self->current != LAB_TCP_UNKNOWN && lab_tcp_drawn_as (self->current) == place->state &&
                      (place->state != LAB_TCP_CLOSE || place->end == (self->n_trace > 1));
       g_autoptr(PangoLayout) layout =
         make_layout (GTK_WIDGET (self), lab_tcp_state_to_string (place->state), TRUE, 1.0);

@@ -327,6 +327,25 @@ lab_event_get_previous_state (LabEvent *self)
   return self->record.kind == LAB_EVENT_STATE ? self->record.previous : LAB_TCP_UNKNOWN;
 }
 
+/**
+ * lab_event_get_unseen:
+ * @unseen: (out caller-allocates): the states passed through, in order
+ *
+ * The states the connection went through between the previous state and
+ * this one, too fast for the lab to see: inferred from the RFC's diagram,
+ * never observed.
+ *
+ * Returns: how many are in @unseen
+ */
+guint
+lab_event_get_unseen (LabEvent    *self,
+                      LabTcpState  unseen[LAB_TCP_MAX_UNSEEN])
+{
+  if (self->record.kind != LAB_EVENT_STATE)
+    return 0;
+  return lab_tcp_unseen (self->record.previous, self->record.sub, unseen);
+}
+
 gboolean
 lab_event_get_queue (LabEvent *self,
                      guint    *length,
@@ -404,30 +423,6 @@ lab_event_get_note_arg (LabEvent *self)
   if (self->record.kind != LAB_EVENT_NOTE || self->record.blob == LAB_ARENA_NONE)
     return NULL;
   return lab_event_peek_text (self);
-}
-
-const char *
-lab_tcp_state_to_string (LabTcpState state)
-{
-  static const char *names[] = {
-    [LAB_TCP_UNKNOWN] = "UNKNOWN",
-    [LAB_TCP_ESTABLISHED] = "ESTABLISHED",
-    [LAB_TCP_SYN_SENT] = "SYN_SENT",
-    [LAB_TCP_SYN_RECV] = "SYN_RECV",
-    [LAB_TCP_FIN_WAIT1] = "FIN_WAIT_1",
-    [LAB_TCP_FIN_WAIT2] = "FIN_WAIT_2",
-    [LAB_TCP_TIME_WAIT] = "TIME_WAIT",
-    [LAB_TCP_CLOSE] = "CLOSED",
-    [LAB_TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-    [LAB_TCP_LAST_ACK] = "LAST_ACK",
-    [LAB_TCP_LISTEN] = "LISTEN",
-    [LAB_TCP_CLOSING] = "CLOSING",
-    [LAB_TCP_NEW_SYN_RECV] = "NEW_SYN_RECV",
-    [LAB_TCP_GONE] = "GONE",
-  };
-
-  g_return_val_if_fail (state < G_N_ELEMENTS (names), "?");
-  return names[state];
 }
 
 /**
@@ -542,12 +537,24 @@ lab_event_dup_summary (LabEvent *self)
     case LAB_EVENT_STATE:
       {
         GString *out = g_string_new (NULL);
+        LabTcpState unseen[LAB_TCP_MAX_UNSEEN];
+        guint n_unseen = lab_event_get_unseen (self, unseen);
 
         /* Translators: a TCP state reported by the kernel; the names (ESTABLISHED…) stay as they are. */
         g_string_append_printf (out, _("TCP state %s"), lab_tcp_state_to_string (self->record.sub));
         if (self->record.previous != LAB_TCP_UNKNOWN)
           /* Translators: the TCP state a socket was in before. */
           g_string_append_printf (out, _(" (was %s)"), lab_tcp_state_to_string (self->record.previous));
+        if (n_unseen > 0)
+          {
+            g_autoptr(GString) names = g_string_new (NULL);
+
+            for (guint i = 0; i < n_unseen; i++)
+              g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", lab_tcp_state_to_string (unseen[i]));
+            /* Translators: states a connection went through too fast for the lab to see, as the RFC's diagram
+             * says it must have; %s is a list of names (FIN_WAIT_1, FIN_WAIT_2), which stay as they are. */
+            g_string_append_printf (out, _(", passing unseen through %s"), names->str);
+          }
         if (lab_record_has (&self->record, LAB_RECORD_HAS_QUEUE))
           /* Translators: connections waiting in a listening socket's accept queue, of the most it holds. */
           g_string_append_printf (out, _(", accept queue %u of %u"), self->record.queue_len, self->record.queue_limit);

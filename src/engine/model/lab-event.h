@@ -6,6 +6,7 @@
 
 #include "lab-call.h"
 #include "lab-enums.h"
+#include "lab-tcp.h"
 #include "lab-enum-types.h"
 
 G_BEGIN_DECLS
@@ -47,6 +48,8 @@ GPtrArray      *lab_event_get_resolved         (LabEvent *self);
 /* Kernel states */
 LabTcpState     lab_event_get_state            (LabEvent *self);
 LabTcpState     lab_event_get_previous_state   (LabEvent *self);
+guint           lab_event_get_unseen           (LabEvent    *self,
+                                                LabTcpState  unseen[LAB_TCP_MAX_UNSEEN]);
 gboolean        lab_event_get_queue            (LabEvent *self,
                                                 guint    *length,
                                                 guint    *limit);
@@ -64,7 +67,5 @@ const char     *lab_event_get_note_arg         (LabEvent *self);
 
 /* Any kind, in words */
 char           *lab_event_dup_summary          (LabEvent *self);
-
-const char     *lab_tcp_state_to_string        (LabTcpState  state);
 
 G_END_DECLS

@@ -261,12 +261,23 @@ lab_format_jsonl (LabEvent *event,
 
     case LAB_EVENT_STATE:
       {
-        guint length, limit;
+        LabTcpState unseen[LAB_TCP_MAX_UNSEEN];
+        guint length, limit, n_unseen;
 
         json_builder_set_member_name (builder, "state");
         json_builder_add_string_value (builder, lab_tcp_state_to_string (lab_event_get_state (event)));
         json_builder_set_member_name (builder, "previous");
         json_builder_add_string_value (builder, lab_tcp_state_to_string (lab_event_get_previous_state (event)));
+        n_unseen = lab_event_get_unseen (event, unseen);
+        if (n_unseen > 0)
+          {
+            /* Inferred from the RFC's diagram, not observed. */
+            json_builder_set_member_name (builder, "unseen");
+            json_builder_begin_array (builder);
+            for (guint i = 0; i < n_unseen; i++)
+              json_builder_add_string_value (builder, lab_tcp_state_to_string (unseen[i]));
+            json_builder_end_array (builder);
+          }
         if (lab_event_get_queue (event, &length, &limit))
           {
             json_builder_set_member_name (builder, "queue");
