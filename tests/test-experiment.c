@@ -2,8 +2,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "lab-error.h"
 #include "lab-session.h"
@@ -241,6 +246,96 @@ test_unknown (void)
   g_assert_cmpstr (lab_experiment_get_endpoint_name (experiment, 0), ==, "");
 }
 
+/* What a pipe's writer sends: opening the FIFO for writing waits for the
+ * reader, as the writer of a real pipe does. A reader that stops early
+ * breaks the pipe; the writer then stops too. */
+typedef struct {
+  char       *path;
+  const char *text;
+} PipeWriter;
+
+static gpointer
+write_pipe (gpointer data)
+{
+  PipeWriter *writer = data;
+  gsize len = strlen (writer->text), done = 0;
+  int fd = open (writer->path, O_WRONLY);
+
+  g_assert_cmpint (fd, >=, 0);
+  while (done < len)
+    {
+      ssize_t n = write (fd, writer->text + done, MIN (len - done, 4096));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          g_assert_cmpint (errno, ==, EPIPE);
+          break;
+        }
+      done += n;
+    }
+  close (fd);
+  return NULL;
+}
+
+/* Reads @text through a named pipe, as `protolab-cli run /dev/stdin` or a
+ * shell's <(…) gives a file: a read returns what the pipe holds, at most
+ * 64 KiB, not the whole file. */
+static LabExperiment *
+load_through_pipe (const char  *text,
+                   GError     **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("protolab-pipe-XXXXXX", NULL);
+  PipeWriter writer = { g_build_filename (dir, "experiment.protolab", NULL), text };
+  g_autoptr(GFile) file = NULL;
+  LabExperiment *experiment;
+  GThread *thread;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (mkfifo (writer.path, 0600), ==, 0);
+  thread = g_thread_new ("pipe-writer", write_pipe, &writer);
+  file = g_file_new_for_path (writer.path);
+  experiment = lab_experiment_new_from_file (file, NULL, error);
+  g_thread_join (thread);
+
+  g_assert_cmpint (g_unlink (writer.path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_free (writer.path);
+  return experiment;
+}
+
+/* A file from a pipe is read to its end, and one over the limit is
+ * refused as it is from a disk. */
+static void
+test_pipe (void)
+{
+  g_autoptr(GString) text = g_string_new ("[Experiment]\nTitle=Through a pipe\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = NULL;
+  g_autoptr(LabExperiment) too_big = NULL;
+  g_autofree char *comment = g_strnfill (99, '#');
+
+  signal (SIGPIPE, SIG_IGN);
+
+  /* 150 KiB of comments, then the endpoint. */
+  while (text->len < 150 * 1024)
+    g_string_append_printf (text, "%s\n", comment);
+  g_string_append (text, "[Endpoint 1]\nName=Last\nKind=tcp-server\nport=0\n");
+  experiment = load_through_pipe (text->str, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lab_experiment_get_title (experiment), ==, "Through a pipe");
+  g_assert_cmpuint (lab_experiment_get_n_endpoints (experiment), ==, 1);
+  g_assert_cmpstr (lab_experiment_get_endpoint_name (experiment, 0), ==, "Last");
+
+  while (text->len < 300 * 1024)
+    g_string_append_printf (text, "%s\n", comment);
+  too_big = load_through_pipe (text->str, &error);
+  g_assert_null (too_big);
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "larger than 256 KiB"));
+}
+
 static gboolean
 is_connected (gpointer data)
 {
@@ -345,6 +440,7 @@ main (int   argc,
   g_test_add_func ("/experiment/round-trip", test_round_trip);
   g_test_add_func ("/experiment/malformed", test_malformed);
   g_test_add_func ("/experiment/unknown", test_unknown);
+  g_test_add_func ("/experiment/pipe", test_pipe);
   g_test_add_func ("/experiment/play", test_play);
   g_test_add_func ("/experiment/play-failed-server", test_play_failed_server);
 

@@ -753,7 +753,8 @@ lab_experiment_new_from_file (GFile         *file,
                               GError       **error)
 {
   g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
@@ -761,10 +762,12 @@ lab_experiment_new_from_file (GFile         *file,
   if (stream == NULL)
     return NULL;
 
-  /* One byte more than is allowed, to know that there was more. */
-  bytes = g_input_stream_read_bytes (G_INPUT_STREAM (stream), LAB_EXPERIMENT_MAX_FILE_SIZE + 1, cancellable, error);
-  if (bytes == NULL)
+  /* To the end, or one byte more than is allowed, to know that there was
+   * more: a pipe gives at most what it holds at each read. */
+  data = g_malloc (LAB_EXPERIMENT_MAX_FILE_SIZE + 1);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), data, LAB_EXPERIMENT_MAX_FILE_SIZE + 1, &length,
+                                cancellable, error))
     return NULL;
 
-  return lab_experiment_new_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
+  return lab_experiment_new_from_data (data, length, error);
 }
