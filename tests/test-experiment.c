@@ -246,6 +246,26 @@ test_unknown (void)
   g_assert_cmpstr (lab_experiment_get_endpoint_name (experiment, 0), ==, "");
 }
 
+/* A file saved by an editor that starts it with a byte order mark loads,
+ * its lines counted as they were. */
+static void
+test_byte_order_mark (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = load ("\xef\xbb\xbf[Experiment]\nTitle=Con BOM\n\n"
+                                              "[Endpoint 1]\nKind=udp-server\nport=0\n", &error);
+  g_autoptr(LabExperiment) bad = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (lab_experiment_get_title (experiment), ==, "Con BOM");
+  g_assert_cmpuint (lab_experiment_get_n_endpoints (experiment), ==, 1);
+
+  bad = load ("\xef\xbb\xbf[Endpoint 1]\nKind=udp-server\nport=x\n", &error);
+  g_assert_null (bad);
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE);
+  g_assert_true (g_str_has_prefix (error->message, "Line 3: “port”"));
+}
+
 /* What a pipe's writer sends: opening the FIFO for writing waits for the
  * reader, as the writer of a real pipe does. A reader that stops early
  * breaks the pipe; the writer then stops too. */
@@ -441,6 +461,7 @@ main (int   argc,
   g_test_add_func ("/experiment/malformed", test_malformed);
   g_test_add_func ("/experiment/unknown", test_unknown);
   g_test_add_func ("/experiment/pipe", test_pipe);
+  g_test_add_func ("/experiment/byte-order-mark", test_byte_order_mark);
   g_test_add_func ("/experiment/play", test_play);
   g_test_add_func ("/experiment/play-failed-server", test_play_failed_server);
 

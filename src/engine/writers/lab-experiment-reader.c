@@ -663,6 +663,14 @@ lab_experiment_new_from_data (const char  *data,
                    LAB_EXPERIMENT_MAX_FILE_SIZE / 1024);
       return NULL;
     }
+  /* Some editors start a UTF-8 file with a byte order mark; it is not
+   * part of the first line. The size was the file's, mark and all: a file
+   * cut one byte past the limit is still refused. */
+  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    {
+      data += 3;
+      length -= 3;
+    }
   if (memchr (data, '\0', length) != NULL)
     {
       g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
