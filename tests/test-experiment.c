@@ -246,6 +246,94 @@ test_unknown (void)
   g_assert_cmpstr (lab_experiment_get_endpoint_name (experiment, 0), ==, "");
 }
 
+/* The file must be @reason, said at its line. */
+static void
+assert_refused (const char *text,
+                const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = load (text, &error);
+
+  g_assert_null (experiment);
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE);
+  if (!g_str_has_prefix (error->message, expected))
+    g_error ("“%s” does not start with “%s”", error->message, expected);
+}
+
+/* A translation is held to what the text it translates is: its length,
+ * and escapes that read, whatever the language of the moment; the one
+ * read is that language's. */
+static void
+test_translations (void)
+{
+  g_autofree char *x = g_strnfill (5000, 'x');
+  const char *keys[] = { "Title", "Notes", "Steps" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("[Experiment]\n%s=short\n%s[es]=%s\n", keys[i], keys[i], x);
+      g_autofree char *expected = g_strdup_printf ("Line 3: “%s[es]” is longer than 4096 characters", keys[i]);
+      g_autofree char *escape = g_strdup_printf ("[Experiment]\n%s=ok\n\n%s[fr]=mal \\q\n", keys[i], keys[i]);
+      g_autofree char *escape_expected = g_strdup_printf ("Line 4: “%s[fr]”: ", keys[i]);
+
+      assert_refused (text, expected);
+      assert_refused (escape, escape_expected);
+    }
+  {
+    g_autofree char *name = g_strdup_printf ("[Endpoint 1]\nKind=udp-server\nport=0\nName=a\nName[de]=%s\n", x);
+
+    assert_refused (name, "Line 5: “Name[de]” is longer than 4096 characters");
+  }
+  assert_refused ("[Experiment]\nTitle=a \\q b\n", "Line 2: “Title”: ");
+  assert_refused ("[Endpoint 1]\nKind=tcp-server\nBreakpoints=accept;re\\qcv;\n", "Line 3: “Breakpoints”: ");
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LabExperiment) english = NULL;
+    g_autoptr(LabExperiment) spanish = NULL;
+    const char *text = "[Experiment]\nTitle=Echo\nTitle[es]=Eco\nSteps=One;Two;\nSteps[es]=Uno;Dos\\;tres;\n\n"
+                       "[Endpoint 1]\nKind=udp-server\nport=0\nName=Server\nName[es]=Servidor\n";
+
+    english = load (text, &error);
+    g_assert_no_error (error);
+    g_setenv ("LANGUAGE", "es", TRUE);
+    spanish = load (text, &error);
+    g_setenv ("LANGUAGE", "en", TRUE);
+    g_assert_no_error (error);
+    g_assert_cmpstr (lab_experiment_get_title (english), ==, "Echo");
+    g_assert_cmpstr (lab_experiment_get_title (spanish), ==, "Eco");
+    g_assert_cmpstrv (lab_experiment_get_steps (english), ((const char *[]) { "One", "Two", NULL }));
+    g_assert_cmpstrv (lab_experiment_get_steps (spanish), ((const char *[]) { "Uno", "Dos;tres", NULL }));
+    g_assert_cmpstr (lab_experiment_get_endpoint_name (spanish, 0), ==, "Servidor");
+  }
+}
+
+/* A client's bytes to send are held to the bytes' limit, not a text's:
+ * 5000 bytes saved are 5000 bytes loaded, one more than 64 KiB is refused. */
+static void
+test_long_data (void)
+{
+  g_autoptr(LabExperiment) experiment = lab_experiment_new ();
+  g_autoptr(LabExperiment) loaded = NULL;
+  g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = g_strnfill (5000, 'a');
+  g_autofree char *text = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new (data, 5000);
+  g_autofree char *too_long = g_strnfill (64 * 1024 + 1, 'b');
+  g_autofree char *too_long_file = g_strdup_printf ("[Endpoint 1]\nKind=tcp-client\nport=1\ninitial-data=%s\n",
+                                                    too_long);
+
+  g_object_set (config, "port", 5000, "initial-data", bytes, NULL);
+  lab_experiment_add_endpoint (experiment, "Long", config, TRUE, 0);
+  text = lab_experiment_to_data (experiment, NULL);
+  loaded = load (text, &error);
+  g_assert_no_error (error);
+  g_assert_true (lab_endpoint_config_equal (lab_experiment_get_config (loaded, 0), config));
+
+  assert_refused (too_long_file, "Line 4: “initial-data”: more than 65536 bytes");
+}
+
 /* A file saved by an editor that starts it with a byte order mark loads,
  * its lines counted as they were. */
 static void
@@ -460,6 +548,8 @@ main (int   argc,
   g_test_add_func ("/experiment/round-trip", test_round_trip);
   g_test_add_func ("/experiment/malformed", test_malformed);
   g_test_add_func ("/experiment/unknown", test_unknown);
+  g_test_add_func ("/experiment/translations", test_translations);
+  g_test_add_func ("/experiment/long-data", test_long_data);
   g_test_add_func ("/experiment/pipe", test_pipe);
   g_test_add_func ("/experiment/byte-order-mark", test_byte_order_mark);
   g_test_add_func ("/experiment/play", test_play);

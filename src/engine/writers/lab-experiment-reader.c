@@ -154,25 +154,134 @@ typedef struct {
   GKeyFile   *file;
   Lines       lines;
   const char *group;
+  /* The group's translated keys, by the key they translate: "Title" →
+   * "Title[es]", "Title[fr]"… */
+  GHashTable *translations;
   GPtrArray  *warnings;
 } Reader;
 
+static void
+reader_set_group (Reader     *r,
+                  const char *group)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (r->file, group, NULL, NULL);
+
+  r->group = group;
+  g_clear_pointer (&r->translations, g_hash_table_unref);
+  r->translations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      const char *bracket = strchr (keys[i], '[');
+      g_autofree char *base = NULL;
+      GPtrArray *versions;
+
+      if (bracket == NULL)
+        continue;
+      base = g_strndup (keys[i], bracket - keys[i]);
+      versions = g_hash_table_lookup (r->translations, base);
+      if (versions == NULL)
+        {
+          versions = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (r->translations, g_steal_pointer (&base), versions);
+        }
+      g_ptr_array_add (versions, g_strdup (keys[i]));
+    }
+}
+
+/* The most characters a value may have: the bytes to send may be written
+ * with escapes, four characters a byte (\xff), or in hex, three (ff ). */
+static guint
+limit_of (const char *key)
+{
+  if (g_str_equal (key, "initial-data"))
+    return MAX_INITIAL_DATA * 4;
+  if (g_str_equal (key, "initial-data-hex"))
+    return MAX_INITIAL_DATA * 3;
+  return MAX_STRING;
+}
+
+static gboolean
+check_length (Reader      *r,
+              const char  *key,
+              const char  *version,
+              GError     **error)
+{
+  g_autofree char *value = g_key_file_get_value (r->file, r->group, version, NULL);
+
+  if (value == NULL || g_utf8_strlen (value, -1) <= (glong) limit_of (key))
+    return TRUE;
+
+  /* Translators: %s is a key of the file, %u a number of characters. */
+  set_line_error (error, line_of_key (&r->lines, r->group, version), _("“%s” is longer than %u characters"),
+                  version, limit_of (key));
+  return FALSE;
+}
+
+/* The value of @key as it is in the file, once it and each of its
+ * translations are within the limit: a value too long in one language is
+ * an error in all. */
 static char *
 read_raw (Reader      *r,
           const char  *key,
           GError     **error)
 {
-  g_autofree char *value = g_key_file_get_value (r->file, r->group, key, NULL);
+  GPtrArray *versions = g_hash_table_lookup (r->translations, key);
 
-  if (value != NULL && g_utf8_strlen (value, -1) > MAX_STRING)
-    {
-      /* Translators: %s is a key of the file, %u a number of characters. */
-      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s” is longer than %u characters"),
-                      key, MAX_STRING);
+  if (!check_length (r, key, key, error))
+    return NULL;
+  for (guint i = 0; versions != NULL && i < versions->len; i++)
+    if (!check_length (r, key, versions->pdata[i], error))
       return NULL;
-    }
 
-  return g_steal_pointer (&value);
+  return g_key_file_get_value (r->file, r->group, key, NULL);
+}
+
+static gboolean
+check_text (Reader      *r,
+            const char  *version,
+            gboolean     list,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  /* GKeyFile returns what it could read of a value with a bad escape, and
+   * says so only in the error. */
+  if (list)
+    g_strfreev (g_key_file_get_string_list (r->file, r->group, version, NULL, &local_error));
+  else
+    g_free (g_key_file_get_string (r->file, r->group, version, &local_error));
+  if (local_error == NULL)
+    return TRUE;
+
+  /* Translators: the first %s is a key of the file, the second why its
+   * value cannot be read. */
+  set_line_error (error, line_of_key (&r->lines, r->group, version), _("“%s”: %s"), version,
+                  local_error->message);
+  return FALSE;
+}
+
+/* Which of @key and its translations to read, in the language of the
+ * moment (“Title[es]”), once every one of them reads as text (a list of
+ * texts when @list): a mistake in one language is an error in all. */
+static char *
+read_version (Reader      *r,
+              const char  *key,
+              gboolean     localized,
+              gboolean     list,
+              GError     **error)
+{
+  GPtrArray *versions = localized ? g_hash_table_lookup (r->translations, key) : NULL;
+  g_autofree char *locale = NULL;
+
+  if (!check_text (r, key, list, error))
+    return NULL;
+  for (guint i = 0; versions != NULL && i < versions->len; i++)
+    if (!check_text (r, versions->pdata[i], list, error))
+      return NULL;
+
+  if (localized)
+    locale = g_key_file_get_locale_for_key (r->file, r->group, key, NULL);
+  return locale != NULL ? g_strdup_printf ("%s[%s]", key, locale) : g_strdup (key);
 }
 
 static gboolean
@@ -182,25 +291,18 @@ read_string (Reader      *r,
              char       **result,
              GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *raw = read_raw (r, key, error);
-  char *value;
+  g_autofree char *version = NULL;
 
   if (raw == NULL)
     return error == NULL || *error == NULL;
 
-  value = localized ? g_key_file_get_locale_string (r->file, r->group, key, NULL, &local_error)
-                    : g_key_file_get_string (r->file, r->group, key, &local_error);
-  if (value == NULL)
-    {
-      /* Translators: the first %s is a key of the file, the second why its
-       * value cannot be read. */
-      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s”: %s"), key, local_error->message);
-      return FALSE;
-    }
+  version = read_version (r, key, localized, FALSE, error);
+  if (version == NULL)
+    return FALSE;
 
   g_free (*result);
-  *result = value;
+  *result = g_key_file_get_string (r->file, r->group, version, NULL);
   return TRUE;
 }
 
@@ -333,32 +435,33 @@ read_data (Reader             *r,
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *text = read_raw (r, "initial-data", error);
+  g_autofree char *text = NULL;
   g_autofree char *hex = NULL;
   const char *key = "initial-data";
 
+  text = read_raw (r, "initial-data", error);
   if (text == NULL && error != NULL && *error != NULL)
     return FALSE;
-  hex = g_key_file_get_value (r->file, r->group, "initial-data-hex", NULL);
+  hex = read_raw (r, "initial-data-hex", error);
+  if (hex == NULL && error != NULL && *error != NULL)
+    return FALSE;
   if (text == NULL && hex == NULL)
     return TRUE;
 
   if (hex != NULL)
     {
       key = "initial-data-hex";
-      bytes = strlen (hex) > MAX_INITIAL_DATA * 3 ? NULL : lab_hex_parse (hex, &local_error);
+      bytes = lab_hex_parse (hex, &local_error);
     }
   else
     bytes = lab_text_unescape (text, &local_error);
 
-  if (bytes == NULL && local_error == NULL)
-    g_set_error (&local_error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
-                 /* Translators: %u is a number of bytes. */
-                 _("more than %u bytes"), MAX_INITIAL_DATA);
   if (bytes != NULL && g_bytes_get_size (bytes) > MAX_INITIAL_DATA)
     {
       g_clear_pointer (&bytes, g_bytes_unref);
-      g_set_error (&local_error, LAB_ERROR, LAB_ERROR_INVALID_FILE, _("more than %u bytes"), MAX_INITIAL_DATA);
+      g_set_error (&local_error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
+                   /* Translators: %u is a number of bytes. */
+                   _("more than %u bytes"), MAX_INITIAL_DATA);
     }
   if (bytes == NULL)
     {
@@ -500,6 +603,8 @@ read_breakpoints (Reader   *r,
   if (raw == NULL)
     return error == NULL || *error == NULL;
 
+  if (!check_text (r, "Breakpoints", TRUE, error))
+    return FALSE;
   names = g_key_file_get_string_list (r->file, r->group, "Breakpoints", NULL, NULL);
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
     {
@@ -576,24 +681,17 @@ read_steps (LabExperiment  *self,
             Reader         *r,
             GError        **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *raw = read_raw (r, "Steps", error);
-  g_autofree char *locale = NULL;
   g_autofree char *key = NULL;
   g_auto(GStrv) steps = NULL;
 
   if (raw == NULL)
     return error == NULL || *error == NULL;
 
-  locale = g_key_file_get_locale_for_key (r->file, r->group, "Steps", NULL);
-  key = locale != NULL ? g_strdup_printf ("Steps[%s]", locale) : g_strdup ("Steps");
-  steps = g_key_file_get_string_list (r->file, r->group, key, NULL, &local_error);
-  if (steps == NULL)
-    {
-      set_line_error (error, line_of_key (&r->lines, r->group, "Steps"), _("“%s”: %s"), "Steps",
-                      local_error->message);
-      return FALSE;
-    }
+  key = read_version (r, "Steps", TRUE, TRUE, error);
+  if (key == NULL)
+    return FALSE;
+  steps = g_key_file_get_string_list (r->file, r->group, key, NULL, NULL);
 
   for (guint i = 0; steps[i] != NULL; i++)
     g_strstrip (steps[i]);
@@ -701,7 +799,7 @@ lab_experiment_new_from_data (const char  *data,
   groups = g_key_file_get_groups (file, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     {
-      r.group = groups[i];
+      reader_set_group (&r, groups[i]);
 
       if (g_str_equal (groups[i], LAB_EXPERIMENT_GROUP))
         {
@@ -730,6 +828,7 @@ lab_experiment_new_from_data (const char  *data,
     }
 
   lines_clear (&r.lines);
+  g_clear_pointer (&r.translations, g_hash_table_unref);
   if (failure != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&failure));
