@@ -308,6 +308,66 @@ test_translations (void)
   }
 }
 
+static void
+assert_no_control (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      g_error ("“%s” holds the control byte 0x%02x", text, (guchar) *p);
+}
+
+/* Every error names its line, those GKeyFile finds too; no byte of the
+ * file reaches the message as a control character, in an error or in a
+ * warning: it is escaped as the timeline escapes received bytes. */
+static void
+test_lines_and_escapes (void)
+{
+  const struct {
+    const char *text;
+    const char *expected;
+    const char *escaped;
+  } cases[] = {
+    { "[Experiment]\nTitle=x\n\n[a[b]\n", "Line 4: ", NULL },
+    { "[Endpoint 1]\nKind=tcp-server\na]b=1\n", "Line 3: ", NULL },
+    { "[Experiment]\nEncoding=latin1\n", "Line 2: ", NULL },
+    { "[Experiment]\nTitle=x\n[Endpoint\x1b]\n", "Line 3: ", "Endpoint\\x1b" },
+    { "[Experiment]\nTitle=x\n[Endpoint 1]\v\n", "Line 3: ", "\\x0b" },
+    { "[Endpoint 1]\nKind=tcp-server\nport=1\x1b[2J\n", "Line 3: “port” must be", "1\\x1b[2J" },
+    { "[Endpoint 1]\nKind=tcp-server\nbehaviour=\x07\x08\n", "Line 3: “behaviour” must be", "\\x07\\x08" },
+    { "[Endpoint 1]\nKind=tcp-server\nBreakpoints=accept;re\tcv;\n", "Line 3: “Breakpoints”", "re\\tcv" },
+    { "[Experiment]\nTitle=x\n\x1b]0;owned\x07\n", "Line 3: ", "\\x1b]0;owned\\x07" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LabExperiment) experiment = load (cases[i].text, &error);
+
+      g_test_message ("case %u", i);
+      g_assert_null (experiment);
+      g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE);
+      if (!g_str_has_prefix (error->message, cases[i].expected))
+        g_error ("“%s” does not start with “%s”", error->message, cases[i].expected);
+      assert_no_control (error->message);
+      if (cases[i].escaped != NULL && strstr (error->message, cases[i].escaped) == NULL)
+        g_error ("“%s” does not say “%s”", error->message, cases[i].escaped);
+    }
+
+  /* What the lab leaves out names its line, escaped too. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LabExperiment) experiment = load ("[Experiment]\nTitle=x\nco\x1blour=red\n\n"
+                                                "[Printing\xc2\x9b]\npaper=A4\n", &error);
+    const char *const *warnings;
+
+    g_assert_no_error (error);
+    warnings = lab_experiment_get_warnings (experiment);
+    g_assert_cmpuint (g_strv_length ((GStrv) warnings), ==, 2);
+    g_assert_cmpstr (warnings[0], ==, "Line 3: unknown key “co\\x1blour” in [Experiment], left out");
+    g_assert_cmpstr (warnings[1], ==, "Line 5: unknown group [Printing\\xc2\\x9b], left out");
+  }
+}
+
 /* A client's bytes to send are held to the bytes' limit, not a text's:
  * 5000 bytes saved are 5000 bytes loaded, one more than 64 KiB is refused. */
 static void
@@ -548,6 +608,7 @@ main (int   argc,
   g_test_add_func ("/experiment/round-trip", test_round_trip);
   g_test_add_func ("/experiment/malformed", test_malformed);
   g_test_add_func ("/experiment/unknown", test_unknown);
+  g_test_add_func ("/experiment/lines-and-escapes", test_lines_and_escapes);
   g_test_add_func ("/experiment/translations", test_translations);
   g_test_add_func ("/experiment/long-data", test_long_data);
   g_test_add_func ("/experiment/pipe", test_pipe);

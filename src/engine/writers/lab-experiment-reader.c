@@ -50,11 +50,54 @@ line_of_key (Lines      *lines,
   return line != 0 ? line : line_of_group (lines, group);
 }
 
+/* A message that quotes the file, with each of the file's characters that
+ * are not printable written as the timeline writes received bytes (\t,
+ * \x1b): a file cannot move a terminal's cursor or turn a label's text
+ * around. The message's own backslashes are left as they are. */
+static char *
+escape_text (const char *message)
+{
+  g_autofree char *valid = g_utf8_make_valid (message, -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (*p == '\\')
+        g_string_append_c (out, '\\');
+      else
+        {
+          g_autofree char *escaped = lab_text_escape ((const guint8 *) p, g_utf8_next_char (p) - p, 0);
+
+          g_string_append (out, escaped);
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 static void G_GNUC_PRINTF (3, 4)
 set_line_error (GError     **error,
                 guint        line,
                 const char  *format,
                 ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *escaped = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  escaped = escape_text (message);
+
+  /* Translators: %u is a line number of the file, %s what is wrong there. */
+  g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE, _("Line %u: %s"), line, escaped);
+}
+
+static void G_GNUC_PRINTF (2, 3)
+add_warning (GPtrArray  *warnings,
+             const char *format,
+             ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -63,8 +106,42 @@ set_line_error (GError     **error,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  /* Translators: %u is a line number of the file, %s what is wrong there. */
-  g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE, _("Line %u: %s"), line, message);
+  g_ptr_array_add (warnings, escape_text (message));
+}
+
+/* GKeyFile reads a text a line at a time and stops at the first line it
+ * refuses, without saying which: it is the last of the fewest first
+ * lines that GKeyFile refuses too. */
+static guint
+line_refused (const char *data,
+              gsize       length)
+{
+  g_autoptr(GArray) ends = g_array_new (FALSE, FALSE, sizeof (gsize));
+  guint low = 1, high;
+
+  for (const char *p = data; p < data + length; p++)
+    {
+      const char *eol = memchr (p, '\n', data + length - p);
+      gsize end = eol != NULL ? (gsize) (eol + 1 - data) : length;
+
+      g_array_append_val (ends, end);
+      p = data + end - 1;
+    }
+
+  high = MAX (ends->len, 1);
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+      g_autoptr(GKeyFile) file = g_key_file_new ();
+
+      if (g_key_file_load_from_data (file, data, g_array_index (ends, gsize, middle - 1),
+                                     G_KEY_FILE_KEEP_TRANSLATIONS, NULL))
+        low = middle + 1;
+      else
+        high = middle;
+    }
+
+  return low;
 }
 
 /* What GKeyFile would refuse, found first so that the error can name the
@@ -501,11 +578,11 @@ warn_unknown_keys (Reader             *r,
 
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     if (!is_known_key (props, keys[i], own))
-      g_ptr_array_add (r->warnings,
-                       /* Translators: line 12: unknown key “colour” in
-                        * [Endpoint 1], left out. */
-                       g_strdup_printf (_("Line %u: unknown key “%s” in [%s], left out"),
-                                        line_of_key (&r->lines, r->group, keys[i]), keys[i], r->group));
+      add_warning (r->warnings,
+                   /* Translators: line 12: unknown key “colour” in
+                    * [Endpoint 1], left out. */
+                   _("Line %u: unknown key “%s” in [%s], left out"),
+                   line_of_key (&r->lines, r->group, keys[i]), keys[i], r->group);
 }
 
 static gboolean
@@ -717,9 +794,9 @@ read_header (LabExperiment  *self,
     return FALSE;
 
   if (present && g_value_get_uint64 (&version) > LAB_EXPERIMENT_FORMAT_VERSION)
-    g_ptr_array_add (r->warnings, g_strdup_printf (_("Line %u: the file was made by a newer Protolab; "
-                                                     "what this one does not know is left out"),
-                                                   line_of_key (&r->lines, r->group, "Version")));
+    add_warning (r->warnings, _("Line %u: the file was made by a newer Protolab; what this one does not know is "
+                                "left out"),
+                 line_of_key (&r->lines, r->group, "Version"));
   warn_unknown_keys (r, props, experiment_keys);
   return TRUE;
 }
@@ -786,7 +863,7 @@ lab_experiment_new_from_data (const char  *data,
   if (!g_key_file_load_from_data (file, data, length, G_KEY_FILE_KEEP_TRANSLATIONS, &local_error))
     {
       lines_clear (&r.lines);
-      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID_FILE, local_error->message);
+      set_line_error (error, line_refused (data, length), "%s", local_error->message);
       return NULL;
     }
 
@@ -821,10 +898,9 @@ lab_experiment_new_from_data (const char  *data,
             break;
         }
       else
-        g_ptr_array_add (warnings,
-                         /* Translators: Line 3: unknown group [Colours], left out. */
-                         g_strdup_printf (_("Line %u: unknown group [%s], left out"),
-                                          line_of_group (&r.lines, groups[i]), groups[i]));
+        add_warning (warnings,
+                     /* Translators: Line 3: unknown group [Colours], left out. */
+                     _("Line %u: unknown group [%s], left out"), line_of_group (&r.lines, groups[i]), groups[i]);
     }
 
   lines_clear (&r.lines);
