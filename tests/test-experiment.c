@@ -168,7 +168,7 @@ test_malformed (void)
     { "version", "[Experiment]\nVersion=0\n", "Line 2: “Version” must be a whole number" },
     { "breakpoint", "[Endpoint 1]\nKind=tcp-server\nBreakpoints=accept;fork;\n", "Line 3: “Breakpoints” names “fork”" },
     { "invalid UTF-8", "[Experiment]\nTitle=ok\nNotes=caf\xe9\n", "Line 3: the text is not valid UTF-8" },
-    { "binary", NULL, "binary data" },
+    { "binary", NULL, "Line 2: a zero byte: the file holds binary data" },
     { "huge port", NULL, "Line 2: “port” must be a whole number" },
     { "too many endpoints", NULL, "Line 49: an experiment holds at most 16 endpoints" },
     { "long value", NULL, "Line 2: “Title” is longer than 4096 characters" },

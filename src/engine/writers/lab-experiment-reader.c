@@ -827,6 +827,7 @@ lab_experiment_new_from_data (const char  *data,
   g_autoptr(GError) failure = NULL;
   Reader r = { 0 };
   gboolean found = FALSE;
+  const char *zero;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
@@ -846,10 +847,14 @@ lab_experiment_new_from_data (const char  *data,
       data += 3;
       length -= 3;
     }
-  if (memchr (data, '\0', length) != NULL)
+  zero = memchr (data, '\0', length);
+  if (zero != NULL)
     {
-      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
-                           _("The file holds binary data: it is not an experiment"));
+      guint line = 1;
+
+      for (const char *p = data; p < zero; p++)
+        line += *p == '\n';
+      set_line_error (error, line, _("a zero byte: the file holds binary data, not an experiment"));
       return NULL;
     }
 
