@@ -35,7 +35,7 @@ unusual_config (LabEndpointKind kind)
   g_object_set (config,
                 "backend", LAB_BACKEND_POSIX,
                 "bind-address", "::1",
-                "host", "localhost; rm -rf ~",
+                "host", "Host_1-a.example.",
                 "port", 65535,
                 "family", LAB_FAMILY_IPV6,
                 "backlog", 3,
@@ -85,6 +85,9 @@ test_round_trip (void)
       g_autoptr(LabEndpointConfig) plain = lab_endpoint_config_new (kind);
       g_autoptr(LabEndpointConfig) unusual = unusual_config (kind);
 
+      /* A client reaches a port: 0 is none. */
+      if (!lab_endpoint_kind_is_server (kind))
+        g_object_set (plain, "port", 5000, NULL);
       lab_experiment_add_endpoint (experiment, "Plain", plain, TRUE, 0);
       lab_experiment_add_endpoint (experiment, " Servidor ñ ", unusual, FALSE, 250);
       lab_experiment_set_breakpoints (experiment, lab_experiment_get_n_endpoints (experiment) - 1,
@@ -183,7 +186,7 @@ test_malformed (void)
   cases[20].text = huge_port;
   s = g_string_new (NULL);
   for (guint i = 1; i <= 17; i++)
-    g_string_append_printf (s, "[Endpoint %u]\nKind=udp-client\n\n", i);
+    g_string_append_printf (s, "[Endpoint %u]\nKind=udp-client\nport=1\n", i);
   many = g_string_free (s, FALSE);
   cases[21].text = many;
   {
@@ -504,6 +507,46 @@ test_pipe (void)
   g_assert_nonnull (strstr (error->message, "larger than 256 KiB"));
 }
 
+/* An endpoint the file sets up so that it could not start is refused as
+ * a value that cannot be read is: at its line, naming its key, and
+ * nothing is loaded, by the library or by protolab-cli run. */
+static void
+test_cannot_start (void)
+{
+  const struct {
+    const char *text;
+    const char *expected;
+  } cases[] = {
+    { "[Endpoint 1]\nKind=tcp-client\nhost=\nport=5000\n", "Line 3: “host”: Enter the server’s host" },
+    { "[Endpoint 1]\nKind=udp-client\nport=5000\nhost=a..b\n", "Line 4: “host”: “a..b” is neither" },
+    { "[Endpoint 1]\nKind=tcp-server\nport=0\n\n[Endpoint 2]\nKind=tcp-client\nport=1\nlocal-address=here\n",
+      "Line 8: “local-address”: “here” is not an IP address" },
+    { "[Experiment]\n\n[Endpoint 1]\nKind=udp-server\nbind-address=*\n", "Line 5: “bind-address”: “*” is not" },
+    { "[Endpoint 1]\nKind=tcp-client\nhost=localhost\n", "Line 1: [Endpoint 1] cannot start: A client needs" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("protolab-start-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad.protolab", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *argv[] = { g_getenv ("PROTOLAB_CLI"), "run", path, NULL };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status;
+
+      assert_refused (cases[i].text, cases[i].expected);
+
+      g_assert_true (g_file_set_contents (path, cases[i].text, -1, NULL));
+      lab_test_run (argv, NULL, &out, &err, &status);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_nonnull (strstr (err, cases[i].expected));
+    }
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 static gboolean
 is_connected (gpointer data)
 {
@@ -613,6 +656,7 @@ main (int   argc,
   g_test_add_func ("/experiment/long-data", test_long_data);
   g_test_add_func ("/experiment/pipe", test_pipe);
   g_test_add_func ("/experiment/byte-order-mark", test_byte_order_mark);
+  g_test_add_func ("/experiment/cannot-start", test_cannot_start);
   g_test_add_func ("/experiment/play", test_play);
   g_test_add_func ("/experiment/play-failed-server", test_play_failed_server);
 

@@ -705,6 +705,54 @@ read_breakpoints (Reader   *r,
   return TRUE;
 }
 
+/* An endpoint set up so that it could not start is an error of the file,
+ * as a value that cannot be read is: Play would skip it without a word.
+ * The key at fault is the one that, given back its default, lets the
+ * endpoint start or fail otherwise; the last keys first, as they refine
+ * the first (fixed-size refines framing). When none does, what is wrong
+ * is a default the file left, such as a client's port 0. */
+static gboolean
+check_endpoint (Reader             *r,
+                LabEndpointConfig  *config,
+                GPtrArray          *props,
+                GError            **error)
+{
+  g_autoptr(GError) failure = NULL;
+  g_autoptr(LabEndpointConfig) defaults = NULL;
+
+  if (lab_endpoint_config_validate (config, &failure))
+    return TRUE;
+
+  defaults = lab_endpoint_config_new (lab_endpoint_config_get_kind (config));
+  for (guint i = props->len; i-- > 0;)
+    {
+      GParamSpec *pspec = props->pdata[i];
+      g_autoptr(LabEndpointConfig) trial = NULL;
+      g_autoptr(GError) trial_error = NULL;
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      if (!g_key_file_has_key (r->file, r->group, pspec->name, NULL))
+        continue;
+
+      trial = lab_endpoint_config_copy (config);
+      g_value_init (&value, pspec->value_type);
+      g_object_get_property (G_OBJECT (defaults), pspec->name, &value);
+      g_object_set_property (G_OBJECT (trial), pspec->name, &value);
+      if (lab_endpoint_config_validate (trial, &trial_error) ||
+          !g_str_equal (trial_error->message, failure->message))
+        {
+          set_line_error (error, line_of_key (&r->lines, r->group, pspec->name), _("“%s”: %s"), pspec->name,
+                          failure->message);
+          return FALSE;
+        }
+    }
+
+  /* Translators: [Endpoint 1] cannot start: why, as the panel says it. */
+  set_line_error (error, line_of_group (&r->lines, r->group), _("[%s] cannot start: %s"), r->group,
+                  failure->message);
+  return FALSE;
+}
+
 static const char *const experiment_keys[] = { "Version", "Title", "Notes", "Steps", NULL };
 
 static gboolean
@@ -741,7 +789,8 @@ read_endpoint (LabExperiment  *self,
   g_value_init (&delay, G_TYPE_UINT64);
   if (!read_number (r, "StartDelay", FALSE, 0, LAB_EXPERIMENT_MAX_START_DELAY, &delay, &present,
                     error) ||
-      !read_breakpoints (r, &breakpoints, error))
+      !read_breakpoints (r, &breakpoints, error) ||
+      !check_endpoint (r, config, props, error))
     return FALSE;
 
   warn_unknown_keys (r, props, endpoint_keys);
