@@ -371,6 +371,33 @@ test_lines_and_escapes (void)
   }
 }
 
+/* Nothing to send, written as an empty value, is nothing to send, as the
+ * lab writes it: saved and loaded, the endpoint is the same. */
+static void
+test_empty_data (void)
+{
+  const char *keys[] = { "initial-data", "initial-data-hex" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("[Endpoint 1]\nKind=tcp-client\nport=1\n%s=\n", keys[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LabExperiment) experiment = load (text, &error);
+      g_autoptr(LabExperiment) again = NULL;
+      g_autofree char *saved = NULL;
+      g_autoptr(LabEndpointConfig) plain = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
+
+      g_assert_no_error (error);
+      saved = lab_experiment_to_data (experiment, NULL);
+      again = load (saved, &error);
+      g_assert_no_error (error);
+      g_assert_true (lab_endpoint_config_equal (lab_experiment_get_config (again, 0),
+                                                lab_experiment_get_config (experiment, 0)));
+      g_object_set (plain, "port", 1, NULL);
+      g_assert_true (lab_endpoint_config_equal (lab_experiment_get_config (experiment, 0), plain));
+    }
+}
+
 /* A client's bytes to send are held to the bytes' limit, not a text's:
  * 5000 bytes saved are 5000 bytes loaded, one more than 64 KiB is refused. */
 static void
@@ -654,6 +681,7 @@ main (int   argc,
   g_test_add_func ("/experiment/lines-and-escapes", test_lines_and_escapes);
   g_test_add_func ("/experiment/translations", test_translations);
   g_test_add_func ("/experiment/long-data", test_long_data);
+  g_test_add_func ("/experiment/empty-data", test_empty_data);
   g_test_add_func ("/experiment/pipe", test_pipe);
   g_test_add_func ("/experiment/byte-order-mark", test_byte_order_mark);
   g_test_add_func ("/experiment/cannot-start", test_cannot_start);

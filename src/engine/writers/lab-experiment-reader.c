@@ -546,7 +546,9 @@ read_data (Reader             *r,
       return FALSE;
     }
 
-  g_object_set (config, "initial-data", bytes, NULL);
+  /* No bytes are nothing to send, as the writer leaves them out. */
+  if (g_bytes_get_size (bytes) > 0)
+    g_object_set (config, "initial-data", bytes, NULL);
   return TRUE;
 }
 
