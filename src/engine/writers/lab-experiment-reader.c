@@ -313,6 +313,40 @@ read_raw (Reader      *r,
   return g_key_file_get_value (r->file, r->group, key, NULL);
 }
 
+/* The escapes of a key file's value are checked here before GKeyFile
+ * reads it: for a value with a bad escape and a backslash at its end,
+ * GKeyFile sets its error twice, and GLib warns of it. */
+static gboolean
+check_escapes (const char  *value,
+               gboolean     list,
+               GError     **error)
+{
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p != '\\')
+        continue;
+      p++;
+      if (*p == '\0')
+        {
+          g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
+                               /* Translators: keep \\ as it is: it is what the file says. */
+                               _("a backslash ends the value; write \\\\ for a backslash"));
+          return FALSE;
+        }
+      if (strchr ("sntr\\", *p) == NULL && !(list && *p == ';'))
+        {
+          g_autofree char *escape = g_strndup (p - 1, g_utf8_next_char (p) - (p - 1));
+
+          g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
+                       /* Translators: “\q” is not an escape…; keep the escapes as they are. */
+                       _("“%s” is not an escape a key file knows (\\s \\n \\t \\r \\\\)"), escape);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 static gboolean
 check_text (Reader      *r,
             const char  *version,
@@ -320,13 +354,20 @@ check_text (Reader      *r,
             GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *value = g_key_file_get_value (r->file, r->group, version, NULL);
+
+  if (value == NULL)
+    return TRUE;
 
   /* GKeyFile returns what it could read of a value with a bad escape, and
    * says so only in the error. */
-  if (list)
-    g_strfreev (g_key_file_get_string_list (r->file, r->group, version, NULL, &local_error));
-  else
-    g_free (g_key_file_get_string (r->file, r->group, version, &local_error));
+  if (check_escapes (value, list, &local_error))
+    {
+      if (list)
+        g_strfreev (g_key_file_get_string_list (r->file, r->group, version, NULL, &local_error));
+      else
+        g_free (g_key_file_get_string (r->file, r->group, version, &local_error));
+    }
   if (local_error == NULL)
     return TRUE;
 
