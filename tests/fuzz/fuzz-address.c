@@ -13,14 +13,6 @@
  * a reason, what is read writes back as what it is, and the course's way
  * of writing an address names an address that reads back. */
 
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  lab_fuzz_init ();
-  return 0;
-}
-
 static void
 check_port (const char *text,
             gboolean    allow_zero)

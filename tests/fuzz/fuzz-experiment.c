@@ -14,14 +14,6 @@
  * loads is an experiment the lab can start and save: saved, it loads
  * again, to the same text. */
 
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  lab_fuzz_init ();
-  return 0;
-}
-
 static void
 check_message (const char *message)
 {

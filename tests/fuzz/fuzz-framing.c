@@ -18,14 +18,6 @@
  * largest message, then pieces, each a byte of length and its bytes; a
  * length over 0xf0 asks for a reset first. */
 
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  lab_fuzz_init ();
-  return 0;
-}
-
 typedef struct {
   GPtrArray *messages;   /* of GBytes, until the first broken frame */
   gboolean   broke;

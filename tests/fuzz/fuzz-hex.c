@@ -11,14 +11,6 @@
  * any bytes: what is written reads back as the same bytes, and text for a
  * terminal holds no control character. */
 
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  lab_fuzz_init ();
-  return 0;
-}
-
 /* No bytes may be no memory at all: memcmp () is not given it. */
 static gboolean
 same_bytes (GBytes       *bytes,

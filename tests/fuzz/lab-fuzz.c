@@ -31,10 +31,12 @@ on_structured_log (GLogLevelFlags   level,
   return G_LOG_WRITER_HANDLED;
 }
 
-void
-lab_fuzz_init (void)
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
 {
   g_log_set_default_handler (on_log, NULL);
   g_log_set_writer_func (on_structured_log, NULL, NULL);
   g_setenv ("GIO_USE_VFS", "local", TRUE);
+  return 0;
 }

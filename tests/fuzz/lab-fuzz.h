@@ -7,18 +7,16 @@
 
 G_BEGIN_DECLS
 
-/* What every harness shares: libFuzzer's entry points, and a warning or a
- * critical that stops the run as a crash does, as G_DEBUG=fatal-warnings
- * stops a test. GLib stops on a fatal message with SIGTRAP, which
- * libFuzzer does not catch: here it is abort (), so that libFuzzer saves
- * the input. */
+/* What every harness shares: libFuzzer's entry points, the first in
+ * lab-fuzz.c for all, which makes a warning or a critical stop the run as
+ * a crash does, as G_DEBUG=fatal-warnings stops a test. GLib stops on a
+ * fatal message with SIGTRAP, which libFuzzer does not catch: here it is
+ * abort (), so that libFuzzer saves the input. */
 
 int  LLVMFuzzerInitialize   (int           *argc,
                              char        ***argv);
 int  LLVMFuzzerTestOneInput (const guint8  *data,
                              size_t         size);
-
-void lab_fuzz_init          (void);
 
 /* A property of the code that does not hold: a crash, its input saved. */
 #define lab_fuzz_check(expr, ...)                                           \

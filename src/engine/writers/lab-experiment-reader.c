@@ -75,20 +75,27 @@ escape_text (const char *message)
   return g_string_free (out, FALSE);
 }
 
+static char * G_GNUC_PRINTF (1, 0)
+escaped_vprintf (const char *format,
+                 va_list     args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+
+  return escape_text (message);
+}
+
 static void G_GNUC_PRINTF (3, 4)
 set_line_error (GError     **error,
                 guint        line,
                 const char  *format,
                 ...)
 {
-  g_autofree char *message = NULL;
   g_autofree char *escaped = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  escaped = escaped_vprintf (format, args);
   va_end (args);
-  escaped = escape_text (message);
 
   /* Translators: %u is a line number of the file, %s what is wrong there. */
   g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE, _("Line %u: %s"), line, escaped);
@@ -99,14 +106,11 @@ add_warning (GPtrArray  *warnings,
              const char *format,
              ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  g_ptr_array_add (warnings, escaped_vprintf (format, args));
   va_end (args);
-
-  g_ptr_array_add (warnings, escape_text (message));
 }
 
 /* GKeyFile reads a text a line at a time and stops at the first line it
