@@ -7,6 +7,7 @@
 
 #include "lab-error.h"
 #include "lab-event.h"
+#include "lab-experiment-lines-private.h"
 #include "lab-experiment-private.h"
 #include "lab-hex.h"
 
@@ -18,222 +19,11 @@
 #define MAX_STRING        4096
 #define MAX_INITIAL_DATA  (64 * 1024)
 
-/* ---- Where things are in the text ---- */
-
-typedef struct {
-  GHashTable *groups;  /* group → line */
-  GHashTable *keys;    /* "group\nkey" → line */
-} Lines;
-
-static void
-lines_clear (Lines *lines)
-{
-  g_clear_pointer (&lines->groups, g_hash_table_unref);
-  g_clear_pointer (&lines->keys, g_hash_table_unref);
-}
-
-static guint
-line_of_group (Lines      *lines,
-               const char *group)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (lines->groups, group));
-}
-
-static guint
-line_of_key (Lines      *lines,
-             const char *group,
-             const char *key)
-{
-  g_autofree char *id = g_strconcat (group, "\n", key, NULL);
-  guint line = GPOINTER_TO_UINT (g_hash_table_lookup (lines->keys, id));
-
-  return line != 0 ? line : line_of_group (lines, group);
-}
-
-/* A message that quotes the file, with each of the file's characters that
- * are not printable written as the timeline writes received bytes (\t,
- * \x1b): a file cannot move a terminal's cursor or turn a label's text
- * around. The message's own backslashes are left as they are. */
-static char *
-escape_text (const char *message)
-{
-  g_autofree char *valid = g_utf8_make_valid (message, -1);
-  GString *out = g_string_sized_new (strlen (valid));
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (*p == '\\')
-        g_string_append_c (out, '\\');
-      else
-        {
-          g_autofree char *escaped = lab_text_escape ((const guint8 *) p, g_utf8_next_char (p) - p, 0);
-
-          g_string_append (out, escaped);
-        }
-    }
-
-  return g_string_free (out, FALSE);
-}
-
-static char * G_GNUC_PRINTF (1, 0)
-escaped_vprintf (const char *format,
-                 va_list     args)
-{
-  g_autofree char *message = g_strdup_vprintf (format, args);
-
-  return escape_text (message);
-}
-
-static void G_GNUC_PRINTF (3, 4)
-set_line_error (GError     **error,
-                guint        line,
-                const char  *format,
-                ...)
-{
-  g_autofree char *escaped = NULL;
-  va_list args;
-
-  va_start (args, format);
-  escaped = escaped_vprintf (format, args);
-  va_end (args);
-
-  /* Translators: %u is a line number of the file, %s what is wrong there. */
-  g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE, _("Line %u: %s"), line, escaped);
-}
-
-static void G_GNUC_PRINTF (2, 3)
-add_warning (GPtrArray  *warnings,
-             const char *format,
-             ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  g_ptr_array_add (warnings, escaped_vprintf (format, args));
-  va_end (args);
-}
-
-/* GKeyFile reads a text a line at a time and stops at the first line it
- * refuses, without saying which: it is the last of the fewest first
- * lines that GKeyFile refuses too. */
-static guint
-line_refused (const char *data,
-              gsize       length)
-{
-  g_autoptr(GArray) ends = g_array_new (FALSE, FALSE, sizeof (gsize));
-  guint low = 1, high;
-
-  for (const char *p = data; p < data + length; p++)
-    {
-      const char *eol = memchr (p, '\n', data + length - p);
-      gsize end = eol != NULL ? (gsize) (eol + 1 - data) : length;
-
-      g_array_append_val (ends, end);
-      p = data + end - 1;
-    }
-
-  high = MAX (ends->len, 1);
-  while (low < high)
-    {
-      guint middle = low + (high - low) / 2;
-      g_autoptr(GKeyFile) file = g_key_file_new ();
-
-      if (g_key_file_load_from_data (file, data, g_array_index (ends, gsize, middle - 1),
-                                     G_KEY_FILE_KEEP_TRANSLATIONS, NULL))
-        low = middle + 1;
-      else
-        high = middle;
-    }
-
-  return low;
-}
-
-/* What GKeyFile would refuse, found first so that the error can name the
- * line: text that is not UTF-8, and lines that are neither a group, a key
- * nor a comment. It also notes where each group and key is. */
-static gboolean
-scan_lines (const char  *data,
-            gsize        length,
-            Lines       *lines,
-            GError     **error)
-{
-  g_autofree char *group = NULL;
-  const char *p = data;
-  const char *end = data + length;
-  guint n = 0;
-
-  lines->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  lines->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  while (p < end)
-    {
-      const char *eol = memchr (p, '\n', end - p);
-      gsize len = (eol != NULL ? eol : end) - p;
-      g_autofree char *line = NULL;
-      const char *text;
-
-      n++;
-      if (!g_utf8_validate_len (p, len, NULL))
-        {
-          set_line_error (error, n, _("the text is not valid UTF-8"));
-          return FALSE;
-        }
-
-      line = g_strndup (p, len);
-      g_strchomp (line);
-      text = line;
-      while (*text == ' ' || *text == '\t')
-        text++;
-
-      if (*text == '\0' || *text == '#')
-        ;
-      else if (*text == '[')
-        {
-          const char *close = strchr (text, ']');
-
-          if (close == NULL || close[1] != '\0' || close == text + 1)
-            {
-              /* Translators: %s is the line as it is in the file. */
-              set_line_error (error, n, _("“%s” is not a complete [group] header"), text);
-              return FALSE;
-            }
-          g_free (group);
-          group = g_strndup (text + 1, close - text - 1);
-          if (!g_hash_table_contains (lines->groups, group))
-            g_hash_table_insert (lines->groups, g_strdup (group), GUINT_TO_POINTER (n));
-        }
-      else
-        {
-          const char *equals = strchr (text, '=');
-          g_autofree char *key = NULL;
-
-          if (equals == NULL || equals == text)
-            {
-              /* Translators: %s is the line as it is in the file. */
-              set_line_error (error, n, _("“%s” is not a [group], a key=value line or a #comment"), text);
-              return FALSE;
-            }
-          if (group == NULL)
-            {
-              set_line_error (error, n, _("a key comes before the first [group]"));
-              return FALSE;
-            }
-          key = g_strndup (text, equals - text);
-          g_strchomp (key);
-          g_hash_table_insert (lines->keys, g_strconcat (group, "\n", key, NULL), GUINT_TO_POINTER (n));
-        }
-
-      p = eol != NULL ? eol + 1 : end;
-    }
-
-  return TRUE;
-}
-
 /* ---- Reading values ---- */
 
 typedef struct {
   GKeyFile   *file;
-  Lines       lines;
+  LabLines    lines;
   const char *group;
   /* The group's translated keys, by the key they translate: "Title" →
    * "Title[es]", "Title[fr]"… */
@@ -293,7 +83,7 @@ check_length (Reader      *r,
     return TRUE;
 
   /* Translators: %s is a key of the file, %u a number of characters. */
-  set_line_error (error, line_of_key (&r->lines, r->group, version), _("“%s” is longer than %u characters"),
+  lab_line_error (error, lab_lines_of_key (&r->lines, r->group, version), _("“%s” is longer than %u characters"),
                   version, limit_of (key));
   return FALSE;
 }
@@ -377,7 +167,7 @@ check_text (Reader      *r,
 
   /* Translators: the first %s is a key of the file, the second why its
    * value cannot be read. */
-  set_line_error (error, line_of_key (&r->lines, r->group, version), _("“%s”: %s"), version,
+  lab_line_error (error, lab_lines_of_key (&r->lines, r->group, version), _("“%s”: %s"), version,
                   local_error->message);
   return FALSE;
 }
@@ -470,7 +260,7 @@ read_number (Reader      *r,
       g_autofree char *high = g_strdup_printf ("%" G_GUINT64_FORMAT, max);
 
       /* Translators: “port” must be a whole number from 0 to 65535, not “abc”. */
-      set_line_error (error, line_of_key (&r->lines, r->group, key),
+      lab_line_error (error, lab_lines_of_key (&r->lines, r->group, key),
                       _("“%s” must be a whole number from %s to %s, not “%s”"), key, low, high, raw);
       return FALSE;
     }
@@ -498,8 +288,8 @@ read_boolean (Reader      *r,
     {
       /* Translators: “reuseaddr” must be true or false, not “yes”. Keep
        * true and false in English: they are what the file says. */
-      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s” must be true or false, not “%s”"),
-                      key, raw);
+      lab_line_error (error, lab_lines_of_key (&r->lines, r->group, key),
+                      _("“%s” must be true or false, not “%s”"), key, raw);
       return FALSE;
     }
 
@@ -541,8 +331,8 @@ read_enum (Reader      *r,
 
       /* Translators: “behaviour” must be one of: echo, upper, …; not “xyz”.
        * The choices are words of the file, kept in English. */
-      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s” must be one of: %s; not “%s”"),
-                      key, choices, raw);
+      lab_line_error (error, lab_lines_of_key (&r->lines, r->group, key),
+                      _("“%s” must be one of: %s; not “%s”"), key, choices, raw);
       return FALSE;
     }
 
@@ -587,7 +377,7 @@ read_data (Reader             *r,
     }
   if (bytes == NULL)
     {
-      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s”: %s"), key, local_error->message);
+      lab_line_error (error, lab_lines_of_key (&r->lines, r->group, key), _("“%s”: %s"), key, local_error->message);
       return FALSE;
     }
 
@@ -625,11 +415,11 @@ warn_unknown_keys (Reader             *r,
 
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     if (!is_known_key (props, keys[i], own))
-      add_warning (r->warnings,
-                   /* Translators: line 12: unknown key “colour” in
-                    * [Endpoint 1], left out. */
-                   _("Line %u: unknown key “%s” in [%s], left out"),
-                   line_of_key (&r->lines, r->group, keys[i]), keys[i], r->group);
+      lab_line_warning (r->warnings,
+                        /* Translators: line 12: unknown key “colour” in
+                         * [Endpoint 1], left out. */
+                        _("Line %u: unknown key “%s” in [%s], left out"),
+                        lab_lines_of_key (&r->lines, r->group, keys[i]), keys[i], r->group);
 }
 
 static gboolean
@@ -741,7 +531,7 @@ read_breakpoints (Reader   *r,
       if (op > LAB_OP_SOCK_DIAG || op == LAB_OP_SOCK_DIAG)
         {
           /* Translators: “Breakpoints” names a call the lab does not make. */
-          set_line_error (error, line_of_key (&r->lines, r->group, "Breakpoints"),
+          lab_line_error (error, lab_lines_of_key (&r->lines, r->group, "Breakpoints"),
                           _("“%s” names “%s”, which is not a call: use names such as accept, recv or connect"),
                           "Breakpoints", name);
           return FALSE;
@@ -788,14 +578,14 @@ check_endpoint (Reader             *r,
       if (lab_endpoint_config_validate (trial, &trial_error) ||
           !g_str_equal (trial_error->message, failure->message))
         {
-          set_line_error (error, line_of_key (&r->lines, r->group, pspec->name), _("“%s”: %s"), pspec->name,
+          lab_line_error (error, lab_lines_of_key (&r->lines, r->group, pspec->name), _("“%s”: %s"), pspec->name,
                           failure->message);
           return FALSE;
         }
     }
 
   /* Translators: [Endpoint 1] cannot start: why, as the panel says it. */
-  set_line_error (error, line_of_group (&r->lines, r->group), _("[%s] cannot start: %s"), r->group,
+  lab_line_error (error, lab_lines_of_group (&r->lines, r->group), _("[%s] cannot start: %s"), r->group,
                   failure->message);
   return FALSE;
 }
@@ -819,7 +609,7 @@ read_endpoint (LabExperiment  *self,
   if (!g_key_file_has_key (r->file, r->group, "Kind", NULL))
     {
       /* Translators: [Endpoint 1] has no “Kind”: … Keep the key names. */
-      set_line_error (error, line_of_group (&r->lines, r->group),
+      lab_line_error (error, lab_lines_of_group (&r->lines, r->group),
                       _("[%s] has no “Kind”: say tcp-server, tcp-client, udp-server or udp-client"), r->group);
       return FALSE;
     }
@@ -890,9 +680,9 @@ read_header (LabExperiment  *self,
     return FALSE;
 
   if (present && g_value_get_uint64 (&version) > LAB_EXPERIMENT_FORMAT_VERSION)
-    add_warning (r->warnings, _("Line %u: the file was made by a newer Protolab; what this one does not know is "
-                                "left out"),
-                 line_of_key (&r->lines, r->group, "Version"));
+    lab_line_warning (r->warnings,
+                      _("Line %u: the file was made by a newer Protolab; what this one does not know is left out"),
+                      lab_lines_of_key (&r->lines, r->group, "Version"));
   warn_unknown_keys (r, props, experiment_keys);
   return TRUE;
 }
@@ -950,21 +740,21 @@ lab_experiment_new_from_data (const char  *data,
 
       for (const char *p = data; p < zero; p++)
         line += *p == '\n';
-      set_line_error (error, line, _("a zero byte: the file holds binary data, not an experiment"));
+      lab_line_error (error, line, _("a zero byte: the file holds binary data, not an experiment"));
       return NULL;
     }
 
-  if (!scan_lines (data, length, &r.lines, error))
+  if (!lab_lines_scan (data, length, &r.lines, error))
     {
-      lines_clear (&r.lines);
+      lab_lines_clear (&r.lines);
       return NULL;
     }
 
   file = g_key_file_new ();
   if (!g_key_file_load_from_data (file, data, length, G_KEY_FILE_KEEP_TRANSLATIONS, &local_error))
     {
-      lines_clear (&r.lines);
-      set_line_error (error, line_refused (data, length), "%s", local_error->message);
+      lab_lines_clear (&r.lines);
+      lab_line_error (error, lab_line_refused (data, length), "%s", local_error->message);
       return NULL;
     }
 
@@ -990,7 +780,7 @@ lab_experiment_new_from_data (const char  *data,
           found = TRUE;
           if (self->items->len == LAB_EXPERIMENT_MAX_ENDPOINTS)
             {
-              set_line_error (&failure, line_of_group (&r.lines, r.group),
+              lab_line_error (&failure, lab_lines_of_group (&r.lines, r.group),
                               /* Translators: %u is the most endpoints a file can have. */
                               _("an experiment holds at most %u endpoints"), LAB_EXPERIMENT_MAX_ENDPOINTS);
               break;
@@ -999,12 +789,13 @@ lab_experiment_new_from_data (const char  *data,
             break;
         }
       else
-        add_warning (warnings,
-                     /* Translators: Line 3: unknown group [Colours], left out. */
-                     _("Line %u: unknown group [%s], left out"), line_of_group (&r.lines, groups[i]), groups[i]);
+        lab_line_warning (warnings,
+                          /* Translators: Line 3: unknown group [Colours], left out. */
+                          _("Line %u: unknown group [%s], left out"), lab_lines_of_group (&r.lines, groups[i]),
+                          groups[i]);
     }
 
-  lines_clear (&r.lines);
+  lab_lines_clear (&r.lines);
   g_clear_pointer (&r.translations, g_hash_table_unref);
   if (failure != NULL)
     {
