@@ -2,8 +2,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "lab-error.h"
 #include "lab-session.h"
@@ -30,7 +35,7 @@ unusual_config (LabEndpointKind kind)
   g_object_set (config,
                 "backend", LAB_BACKEND_POSIX,
                 "bind-address", "::1",
-                "host", "localhost; rm -rf ~",
+                "host", "Host_1-a.example.",
                 "port", 65535,
                 "family", LAB_FAMILY_IPV6,
                 "backlog", 3,
@@ -80,6 +85,9 @@ test_round_trip (void)
       g_autoptr(LabEndpointConfig) plain = lab_endpoint_config_new (kind);
       g_autoptr(LabEndpointConfig) unusual = unusual_config (kind);
 
+      /* A client reaches a port: 0 is none. */
+      if (!lab_endpoint_kind_is_server (kind))
+        g_object_set (plain, "port", 5000, NULL);
       lab_experiment_add_endpoint (experiment, "Plain", plain, TRUE, 0);
       lab_experiment_add_endpoint (experiment, " Servidor ñ ", unusual, FALSE, 250);
       lab_experiment_set_breakpoints (experiment, lab_experiment_get_n_endpoints (experiment) - 1,
@@ -163,7 +171,7 @@ test_malformed (void)
     { "version", "[Experiment]\nVersion=0\n", "Line 2: “Version” must be a whole number" },
     { "breakpoint", "[Endpoint 1]\nKind=tcp-server\nBreakpoints=accept;fork;\n", "Line 3: “Breakpoints” names “fork”" },
     { "invalid UTF-8", "[Experiment]\nTitle=ok\nNotes=caf\xe9\n", "Line 3: the text is not valid UTF-8" },
-    { "binary", NULL, "binary data" },
+    { "binary", NULL, "Line 2: a zero byte: the file holds binary data" },
     { "huge port", NULL, "Line 2: “port” must be a whole number" },
     { "too many endpoints", NULL, "Line 49: an experiment holds at most 16 endpoints" },
     { "long value", NULL, "Line 2: “Title” is longer than 4096 characters" },
@@ -178,7 +186,7 @@ test_malformed (void)
   cases[20].text = huge_port;
   s = g_string_new (NULL);
   for (guint i = 1; i <= 17; i++)
-    g_string_append_printf (s, "[Endpoint %u]\nKind=udp-client\n\n", i);
+    g_string_append_printf (s, "[Endpoint %u]\nKind=udp-client\nport=1\n", i);
   many = g_string_free (s, FALSE);
   cases[21].text = many;
   {
@@ -239,6 +247,337 @@ test_unknown (void)
   g_assert_cmpint (lab_endpoint_config_get_kind (lab_experiment_get_config (experiment, 0)), ==,
                    LAB_ENDPOINT_UDP_SERVER);
   g_assert_cmpstr (lab_experiment_get_endpoint_name (experiment, 0), ==, "");
+}
+
+/* The file must be @reason, said at its line. */
+static void
+assert_refused (const char *text,
+                const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = load (text, &error);
+
+  g_assert_null (experiment);
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE);
+  if (!g_str_has_prefix (error->message, expected))
+    g_error ("“%s” does not start with “%s”", error->message, expected);
+}
+
+/* A translation is held to what the text it translates is: its length,
+ * and escapes that read, whatever the language of the moment; the one
+ * read is that language's. */
+static void
+test_translations (void)
+{
+  g_autofree char *x = g_strnfill (5000, 'x');
+  const char *keys[] = { "Title", "Notes", "Steps" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("[Experiment]\n%s=short\n%s[es]=%s\n", keys[i], keys[i], x);
+      g_autofree char *expected = g_strdup_printf ("Line 3: “%s[es]” is longer than 4096 characters", keys[i]);
+      g_autofree char *escape = g_strdup_printf ("[Experiment]\n%s=ok\n\n%s[fr]=mal \\q\n", keys[i], keys[i]);
+      g_autofree char *escape_expected = g_strdup_printf ("Line 4: “%s[fr]”: ", keys[i]);
+
+      assert_refused (text, expected);
+      assert_refused (escape, escape_expected);
+    }
+  {
+    g_autofree char *name = g_strdup_printf ("[Endpoint 1]\nKind=udp-server\nport=0\nName=a\nName[de]=%s\n", x);
+
+    assert_refused (name, "Line 5: “Name[de]” is longer than 4096 characters");
+  }
+  assert_refused ("[Experiment]\nTitle=a \\q b\n", "Line 2: “Title”: “\\q” is not an escape");
+  assert_refused ("[Experiment]\nTitle=ok\nNotes=a \\\n", "Line 3: “Notes”: a backslash ends the value");
+  /* GKeyFile sets its error twice for these, and GLib warns of it. */
+  assert_refused ("[Experiment]\nTitle=\\q\\\n", "Line 2: “Title”: “\\q” is not an escape");
+  assert_refused ("[Experiment]\nTitle=x\nTitle[es]=\\q\\\n", "Line 3: “Title[es]”: “\\q”");
+  assert_refused ("[Experiment]\nSteps=uno\\;\\q\\\n", "Line 2: “Steps”: “\\q” is not an escape");
+  assert_refused ("[Endpoint 1]\nKind=tcp-client\nport=1\nhost=\\x\\\n", "Line 4: “host”: “\\x”");
+  assert_refused ("[Endpoint 1]\nKind=tcp-server\nBreakpoints=accept;re\\qcv;\n", "Line 3: “Breakpoints”: ");
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LabExperiment) english = NULL;
+    g_autoptr(LabExperiment) spanish = NULL;
+    const char *text = "[Experiment]\nTitle=Echo\nTitle[es]=Eco\nSteps=One;Two;\nSteps[es]=Uno;Dos\\;tres;\n\n"
+                       "[Endpoint 1]\nKind=udp-server\nport=0\nName=Server\nName[es]=Servidor\n";
+
+    english = load (text, &error);
+    g_assert_no_error (error);
+    g_setenv ("LANGUAGE", "es", TRUE);
+    spanish = load (text, &error);
+    g_setenv ("LANGUAGE", "en", TRUE);
+    g_assert_no_error (error);
+    g_assert_cmpstr (lab_experiment_get_title (english), ==, "Echo");
+    g_assert_cmpstr (lab_experiment_get_title (spanish), ==, "Eco");
+    g_assert_cmpstrv (lab_experiment_get_steps (english), ((const char *[]) { "One", "Two", NULL }));
+    g_assert_cmpstrv (lab_experiment_get_steps (spanish), ((const char *[]) { "Uno", "Dos;tres", NULL }));
+    g_assert_cmpstr (lab_experiment_get_endpoint_name (spanish, 0), ==, "Servidor");
+  }
+}
+
+static void
+assert_no_control (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      g_error ("“%s” holds the control byte 0x%02x", text, (guchar) *p);
+}
+
+/* Every error names its line, those GKeyFile finds too; no byte of the
+ * file reaches the message as a control character, in an error or in a
+ * warning: it is escaped as the timeline escapes received bytes. */
+static void
+test_lines_and_escapes (void)
+{
+  const struct {
+    const char *text;
+    const char *expected;
+    const char *escaped;
+  } cases[] = {
+    { "[Experiment]\nTitle=x\n\n[a[b]\n", "Line 4: ", NULL },
+    { "[Endpoint 1]\nKind=tcp-server\na]b=1\n", "Line 3: ", NULL },
+    { "[Experiment]\nEncoding=latin1\n", "Line 2: ", NULL },
+    { "[Experiment]\nTitle=x\n[Endpoint\x1b]\n", "Line 3: ", "Endpoint\\x1b" },
+    { "[Experiment]\nTitle=x\n[Endpoint 1]\v\n", "Line 3: ", "\\x0b" },
+    { "[Endpoint 1]\nKind=tcp-server\nport=1\x1b[2J\n", "Line 3: “port” must be", "1\\x1b[2J" },
+    { "[Endpoint 1]\nKind=tcp-server\nbehaviour=\x07\x08\n", "Line 3: “behaviour” must be", "\\x07\\x08" },
+    { "[Endpoint 1]\nKind=tcp-server\nBreakpoints=accept;re\tcv;\n", "Line 3: “Breakpoints”", "re\\tcv" },
+    { "[Experiment]\nTitle=x\n\x1b]0;owned\x07\n", "Line 3: ", "\\x1b]0;owned\\x07" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LabExperiment) experiment = load (cases[i].text, &error);
+
+      g_test_message ("case %u", i);
+      g_assert_null (experiment);
+      g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE);
+      if (!g_str_has_prefix (error->message, cases[i].expected))
+        g_error ("“%s” does not start with “%s”", error->message, cases[i].expected);
+      assert_no_control (error->message);
+      if (cases[i].escaped != NULL && strstr (error->message, cases[i].escaped) == NULL)
+        g_error ("“%s” does not say “%s”", error->message, cases[i].escaped);
+    }
+
+  /* What the lab leaves out names its line, escaped too. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LabExperiment) experiment = load ("[Experiment]\nTitle=x\nco\x1blour=red\n\n"
+                                                "[Printing\xc2\x9b]\npaper=A4\n", &error);
+    const char *const *warnings;
+
+    g_assert_no_error (error);
+    warnings = lab_experiment_get_warnings (experiment);
+    g_assert_cmpuint (g_strv_length ((GStrv) warnings), ==, 2);
+    g_assert_cmpstr (warnings[0], ==, "Line 3: unknown key “co\\x1blour” in [Experiment], left out");
+    g_assert_cmpstr (warnings[1], ==, "Line 5: unknown group [Printing\\xc2\\x9b], left out");
+  }
+}
+
+/* Nothing to send, written as an empty value, is nothing to send, as the
+ * lab writes it: saved and loaded, the endpoint is the same. */
+static void
+test_empty_data (void)
+{
+  const char *keys[] = { "initial-data", "initial-data-hex" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("[Endpoint 1]\nKind=tcp-client\nport=1\n%s=\n", keys[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LabExperiment) experiment = load (text, &error);
+      g_autoptr(LabExperiment) again = NULL;
+      g_autofree char *saved = NULL;
+      g_autoptr(LabEndpointConfig) plain = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
+
+      g_assert_no_error (error);
+      saved = lab_experiment_to_data (experiment, NULL);
+      again = load (saved, &error);
+      g_assert_no_error (error);
+      g_assert_true (lab_endpoint_config_equal (lab_experiment_get_config (again, 0),
+                                                lab_experiment_get_config (experiment, 0)));
+      g_object_set (plain, "port", 1, NULL);
+      g_assert_true (lab_endpoint_config_equal (lab_experiment_get_config (experiment, 0), plain));
+    }
+}
+
+/* A client's bytes to send are held to the bytes' limit, not a text's:
+ * 5000 bytes saved are 5000 bytes loaded, one more than 64 KiB is refused. */
+static void
+test_long_data (void)
+{
+  g_autoptr(LabExperiment) experiment = lab_experiment_new ();
+  g_autoptr(LabExperiment) loaded = NULL;
+  g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = g_strnfill (5000, 'a');
+  g_autofree char *text = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new (data, 5000);
+  g_autofree char *too_long = g_strnfill (64 * 1024 + 1, 'b');
+  g_autofree char *too_long_file = g_strdup_printf ("[Endpoint 1]\nKind=tcp-client\nport=1\ninitial-data=%s\n",
+                                                    too_long);
+
+  g_object_set (config, "port", 5000, "initial-data", bytes, NULL);
+  lab_experiment_add_endpoint (experiment, "Long", config, TRUE, 0);
+  text = lab_experiment_to_data (experiment, NULL);
+  loaded = load (text, &error);
+  g_assert_no_error (error);
+  g_assert_true (lab_endpoint_config_equal (lab_experiment_get_config (loaded, 0), config));
+
+  assert_refused (too_long_file, "Line 4: “initial-data”: more than 65536 bytes");
+}
+
+/* A file saved by an editor that starts it with a byte order mark loads,
+ * its lines counted as they were. */
+static void
+test_byte_order_mark (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = load ("\xef\xbb\xbf[Experiment]\nTitle=Con BOM\n\n"
+                                              "[Endpoint 1]\nKind=udp-server\nport=0\n", &error);
+  g_autoptr(LabExperiment) bad = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (lab_experiment_get_title (experiment), ==, "Con BOM");
+  g_assert_cmpuint (lab_experiment_get_n_endpoints (experiment), ==, 1);
+
+  bad = load ("\xef\xbb\xbf[Endpoint 1]\nKind=udp-server\nport=x\n", &error);
+  g_assert_null (bad);
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE);
+  g_assert_true (g_str_has_prefix (error->message, "Line 3: “port”"));
+}
+
+/* What a pipe's writer sends: opening the FIFO for writing waits for the
+ * reader, as the writer of a real pipe does. A reader that stops early
+ * breaks the pipe; the writer then stops too. */
+typedef struct {
+  char       *path;
+  const char *text;
+} PipeWriter;
+
+static gpointer
+write_pipe (gpointer data)
+{
+  PipeWriter *writer = data;
+  gsize len = strlen (writer->text), done = 0;
+  int fd = open (writer->path, O_WRONLY);
+
+  g_assert_cmpint (fd, >=, 0);
+  while (done < len)
+    {
+      ssize_t n = write (fd, writer->text + done, MIN (len - done, 4096));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          g_assert_cmpint (errno, ==, EPIPE);
+          break;
+        }
+      done += n;
+    }
+  close (fd);
+  return NULL;
+}
+
+/* Reads @text through a named pipe, as `protolab-cli run /dev/stdin` or a
+ * shell's <(…) gives a file: a read returns what the pipe holds, at most
+ * 64 KiB, not the whole file. */
+static LabExperiment *
+load_through_pipe (const char  *text,
+                   GError     **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("protolab-pipe-XXXXXX", NULL);
+  PipeWriter writer = { g_build_filename (dir, "experiment.protolab", NULL), text };
+  g_autoptr(GFile) file = NULL;
+  LabExperiment *experiment;
+  GThread *thread;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (mkfifo (writer.path, 0600), ==, 0);
+  thread = g_thread_new ("pipe-writer", write_pipe, &writer);
+  file = g_file_new_for_path (writer.path);
+  experiment = lab_experiment_new_from_file (file, NULL, error);
+  g_thread_join (thread);
+
+  g_assert_cmpint (g_unlink (writer.path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_free (writer.path);
+  return experiment;
+}
+
+/* A file from a pipe is read to its end, and one over the limit is
+ * refused as it is from a disk. */
+static void
+test_pipe (void)
+{
+  g_autoptr(GString) text = g_string_new ("[Experiment]\nTitle=Through a pipe\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = NULL;
+  g_autoptr(LabExperiment) too_big = NULL;
+  g_autofree char *comment = g_strnfill (99, '#');
+
+  signal (SIGPIPE, SIG_IGN);
+
+  /* 150 KiB of comments, then the endpoint. */
+  while (text->len < 150 * 1024)
+    g_string_append_printf (text, "%s\n", comment);
+  g_string_append (text, "[Endpoint 1]\nName=Last\nKind=tcp-server\nport=0\n");
+  experiment = load_through_pipe (text->str, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lab_experiment_get_title (experiment), ==, "Through a pipe");
+  g_assert_cmpuint (lab_experiment_get_n_endpoints (experiment), ==, 1);
+  g_assert_cmpstr (lab_experiment_get_endpoint_name (experiment, 0), ==, "Last");
+
+  while (text->len < 300 * 1024)
+    g_string_append_printf (text, "%s\n", comment);
+  too_big = load_through_pipe (text->str, &error);
+  g_assert_null (too_big);
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE);
+  g_assert_nonnull (strstr (error->message, "larger than 256 KiB"));
+}
+
+/* An endpoint the file sets up so that it could not start is refused as
+ * a value that cannot be read is: at its line, naming its key, and
+ * nothing is loaded, by the library or by protolab-cli run. */
+static void
+test_cannot_start (void)
+{
+  const struct {
+    const char *text;
+    const char *expected;
+  } cases[] = {
+    { "[Endpoint 1]\nKind=tcp-client\nhost=\nport=5000\n", "Line 3: “host”: Enter the server’s host" },
+    { "[Endpoint 1]\nKind=udp-client\nport=5000\nhost=a..b\n", "Line 4: “host”: “a..b” is neither" },
+    { "[Endpoint 1]\nKind=tcp-server\nport=0\n\n[Endpoint 2]\nKind=tcp-client\nport=1\nlocal-address=here\n",
+      "Line 8: “local-address”: “here” is not an IP address" },
+    { "[Experiment]\n\n[Endpoint 1]\nKind=udp-server\nbind-address=*\n", "Line 5: “bind-address”: “*” is not" },
+    { "[Endpoint 1]\nKind=tcp-client\nhost=localhost\n", "Line 1: [Endpoint 1] cannot start: A client needs" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("protolab-start-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad.protolab", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *argv[] = { g_getenv ("PROTOLAB_CLI"), "run", path, NULL };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status;
+
+      assert_refused (cases[i].text, cases[i].expected);
+
+      g_assert_true (g_file_set_contents (path, cases[i].text, -1, NULL));
+      lab_test_run (argv, NULL, &out, &err, &status);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_nonnull (strstr (err, cases[i].expected));
+    }
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 static gboolean
@@ -345,6 +684,13 @@ main (int   argc,
   g_test_add_func ("/experiment/round-trip", test_round_trip);
   g_test_add_func ("/experiment/malformed", test_malformed);
   g_test_add_func ("/experiment/unknown", test_unknown);
+  g_test_add_func ("/experiment/lines-and-escapes", test_lines_and_escapes);
+  g_test_add_func ("/experiment/translations", test_translations);
+  g_test_add_func ("/experiment/long-data", test_long_data);
+  g_test_add_func ("/experiment/empty-data", test_empty_data);
+  g_test_add_func ("/experiment/pipe", test_pipe);
+  g_test_add_func ("/experiment/byte-order-mark", test_byte_order_mark);
+  g_test_add_func ("/experiment/cannot-start", test_cannot_start);
   g_test_add_func ("/experiment/play", test_play);
   g_test_add_func ("/experiment/play-failed-server", test_play_failed_server);
 

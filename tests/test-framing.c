@@ -472,6 +472,37 @@ test_round_trip (void)
     }
 }
 
+/* A decoder asked before anything came, or after it was reset, has no
+ * message and no error, in every framing. Run in the sanitizer build:
+ * its buffer has no memory yet then. */
+static void
+test_next_when_empty (void)
+{
+  const LabFraming framings[] = {
+    LAB_FRAMING_RAW, LAB_FRAMING_LINES, LAB_FRAMING_LENGTH_PREFIX, LAB_FRAMING_FIXED,
+  };
+
+  for (guint f = 0; f < G_N_ELEMENTS (framings); f++)
+    {
+      g_autoptr(LabDecoder) decoder = lab_decoder_new (framings[f], 4, 0);
+
+      for (guint round = 0; round < 2; round++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GBytes) message = NULL;
+
+          push (decoder, "", 0);
+          message = lab_decoder_next (decoder, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_null (message);
+          g_assert_cmpuint (lab_decoder_pending (decoder), ==, 0);
+          /* Once more after bytes came and went. */
+          push (decoder, "ab", 2);
+          lab_decoder_reset (decoder);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -491,6 +522,7 @@ main (int   argc,
   g_test_add_func ("/framing/encode-length-prefix", test_encode_length_prefix);
   g_test_add_func ("/framing/encode-fixed", test_encode_fixed);
   g_test_add_func ("/framing/round-trip", test_round_trip);
+  g_test_add_func ("/framing/next-when-empty", test_next_when_empty);
 
   return g_test_run ();
 }

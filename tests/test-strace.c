@@ -103,101 +103,150 @@ recorded_calls (const char *jsonl)
   return calls;
 }
 
+/* A call of the program's, as the trace began it. Whose descriptor it is
+ * is decided there: a close () frees its descriptor as soon as it begins,
+ * and the kernel may give the number to another socket (the kernel
+ * watcher's netlink socket, the next accepted connection) before the
+ * trace says that close () returned. */
+typedef struct {
+  char *name;
+  int   fd;
+} Begun;
+
+static void
+begun_free (Begun *begun)
+{
+  g_free (begun->name);
+  g_free (begun);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Begun, begun_free)
+
+/* The call @name (@args) as it begins, or %NULL when it is not one of the
+ * program's calls on its sockets. */
+static Begun *
+begin_call (GHashTable *sockets,
+            const char *name,
+            const char *args)
+{
+  Begun *begun;
+  int fd = -1;
+
+  if (g_str_equal (name, "socket"))
+    {
+      if (!g_str_has_prefix (args, "AF_INET"))
+        return NULL;
+    }
+  else if (g_str_equal (name, "poll"))
+    {
+      /* GLib's main loop polls its own descriptors: only a poll on the
+       * program's sockets is the program's. */
+      if (!g_str_has_prefix (args, "[{fd=") ||
+          !g_hash_table_contains (sockets, GINT_TO_POINTER (atoi (args + 5))))
+        return NULL;
+    }
+  else
+    {
+      fd = atoi (args);
+      if (!g_hash_table_contains (sockets, GINT_TO_POINTER (fd)))
+        return NULL;
+      if (g_str_equal (name, "getsockopt") &&
+          (strstr (args, "TCP_INFO") != NULL || strstr (args, "SO_COOKIE") != NULL))
+        return NULL;
+      if (g_str_equal (name, "close"))
+        g_hash_table_remove (sockets, GINT_TO_POINTER (fd));
+    }
+
+  begun = g_new0 (Begun, 1);
+  begun->name = g_strdup (g_str_equal (name, "accept4") ? "accept" : name);
+  begun->fd = fd;
+  return begun;
+}
+
+/* The call returned @value: a new socket's descriptor is the program's
+ * from then on. Calls are kept in the order they returned, as the
+ * timeline records them. */
+static void
+end_call (GHashTable *sockets,
+          Begun      *begun,
+          int         value,
+          GArray     *calls)
+{
+  Call call;
+
+  if ((g_str_equal (begun->name, "socket") || g_str_equal (begun->name, "accept")) && value >= 0)
+    g_hash_table_add (sockets, GINT_TO_POINTER (value));
+
+  call.name = g_strdup (begun->name);
+  call.fd = g_str_equal (begun->name, "socket") ? value : begun->fd;
+  g_array_append_val (calls, call);
+}
+
 /* The same, from strace: calls on the sockets the program made, whose
- * numbers the trace itself tells (socket () and accept () results). */
+ * numbers the trace itself tells (socket () and accept () results), and
+ * on those of @open, made before the trace began. */
 static GArray *
-traced_calls (const char *trace)
+traced_calls_from (const char *trace,
+                   const int  *open)
 {
   g_auto(GStrv) lines = g_strsplit (trace, "\n", -1);
   g_autoptr(GHashTable) sockets = g_hash_table_new (g_direct_hash, g_direct_equal);
-  g_autoptr(GHashTable) unfinished = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) unfinished = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                            (GDestroyNotify) begun_free);
   g_autoptr(GRegex) line_re = g_regex_new ("^(\\d+) +(?:<\\.\\.\\. (\\w+) resumed>.*|(\\w+)\\((.*))$", 0, 0, NULL);
   GArray *calls = g_array_new (FALSE, FALSE, sizeof (Call));
 
   g_array_set_clear_func (calls, call_clear);
+  for (guint i = 0; open[i] >= 0; i++)
+    g_hash_table_add (sockets, GINT_TO_POINTER (open[i]));
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autoptr(GMatchInfo) match = NULL;
+      g_autoptr(Begun) begun = NULL;
       g_autofree char *pid = NULL;
-      g_autofree char *name = NULL;
-      g_autofree char *rest = NULL;
-      g_autofree char *start = NULL;
+      g_autofree char *resumed = NULL;
       const char *result;
-      int fd = -1;
-      int value;
-      Call call;
 
       if (!g_regex_match (line_re, lines[i], 0, &match))
         continue;
 
       pid = g_match_info_fetch (match, 1);
-      name = g_match_info_fetch (match, 2);
-      if (name[0] == '\0')
+      resumed = g_match_info_fetch (match, 2);
+      if (resumed[0] == '\0')
         {
-          g_free (name);
-          name = g_match_info_fetch (match, 3);
-          rest = g_match_info_fetch (match, 4);
-          if (strstr (rest, "<unfinished ...>") != NULL)
+          g_autofree char *name = g_match_info_fetch (match, 3);
+          g_autofree char *args = g_match_info_fetch (match, 4);
+
+          begun = begin_call (sockets, name, args);
+          if (begun != NULL && strstr (args, "<unfinished ...>") != NULL)
             {
-              g_hash_table_insert (unfinished, g_steal_pointer (&pid), g_strdup (rest));
+              g_hash_table_insert (unfinished, g_steal_pointer (&pid), g_steal_pointer (&begun));
               continue;
             }
         }
       else
         {
-          /* The end of a call the trace interrupted: its arguments were on
-           * the line where it began. */
-          start = g_strdup (g_hash_table_lookup (unfinished, pid));
-          g_hash_table_remove (unfinished, pid);
-          rest = g_strdup (start != NULL ? start : "");
+          /* The end of a call the trace interrupted, as it began. */
+          gpointer key;
+
+          if (g_hash_table_steal_extended (unfinished, pid, &key, (gpointer *) &begun))
+            g_free (key);
         }
 
+      if (begun == NULL)
+        continue;
       result = strrchr (lines[i], '=');
-      value = result != NULL ? atoi (result + 1) : -1;
-
-      if (g_str_equal (name, "socket"))
-        {
-          if (!g_str_has_prefix (rest, "AF_INET"))
-            continue;
-          fd = value;
-          if (fd >= 0)
-            g_hash_table_add (sockets, GINT_TO_POINTER (fd));
-        }
-      else if (g_str_equal (name, "poll"))
-        {
-          /* GLib's main loop polls its own descriptors: only a poll on the
-           * program's sockets is the program's. */
-          if (!g_str_has_prefix (rest, "[{fd=") ||
-              !g_hash_table_contains (sockets, GINT_TO_POINTER (atoi (rest + 5))))
-            continue;
-          fd = -1;
-        }
-      else
-        {
-          fd = atoi (rest);
-          if (!g_hash_table_contains (sockets, GINT_TO_POINTER (fd)))
-            continue;
-          if (g_str_equal (name, "getsockopt") &&
-              (strstr (rest, "TCP_INFO") != NULL || strstr (rest, "SO_COOKIE") != NULL))
-            continue;
-          if (g_str_equal (name, "accept") || g_str_equal (name, "accept4"))
-            {
-              if (value >= 0)
-                g_hash_table_add (sockets, GINT_TO_POINTER (value));
-              g_free (name);
-              name = g_strdup ("accept");
-            }
-          if (g_str_equal (name, "close"))
-            g_hash_table_remove (sockets, GINT_TO_POINTER (fd));
-        }
-
-      call.name = g_steal_pointer (&name);
-      call.fd = fd;
-      g_array_append_val (calls, call);
+      end_call (sockets, begun, result != NULL ? atoi (result + 1) : -1, calls);
     }
 
   return calls;
+}
+
+static GArray *
+traced_calls (const char *trace)
+{
+  return traced_calls_from (trace, (const int[]) { -1 });
 }
 
 static char *
@@ -400,12 +449,52 @@ test_strace_tcp (gconstpointer data)
   g_rmdir (dir);
 }
 
+/* The trace is in the order calls returned, and a descriptor is free once
+ * its close () begins: the kernel may give it to the kernel watcher's
+ * netlink socket, or to the next accepted connection, before the trace
+ * says that close () returned. Those lines, from a real trace, must be
+ * read as the program made its calls. */
+static void
+test_reused_descriptor (void)
+{
+  const char *trace =
+    "100 socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 5\n"
+    "100 connect(5, {sa_family=AF_INET, sin_port=htons(48597), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = 0\n"
+    "100 sendto(5, \"hola\\n\", 5, 0, NULL, 0) = 5\n"
+    "100 recvfrom(5, \"hola\\n\", 1024, 0, NULL, NULL) = 5\n"
+    "100 close(5 <unfinished ...>\n"
+    "102 socket(AF_NETLINK, SOCK_DGRAM|SOCK_CLOEXEC, NETLINK_SOCK_DIAG) = 5\n"
+    "102 sendto(5, [{nlmsg_len=72, nlmsg_type=0x14 /* NLMSG_??? */}], 72, 0, NULL, 0) = 72\n"
+    "102 recvfrom(5, [{nlmsg_len=96, nlmsg_type=SOCK_DIAG_BY_FAMILY}], 32768, 0, NULL, NULL <unfinished ...>\n"
+    "100 <... close resumed>)              = 0\n"
+    "102 <... recvfrom resumed>)           = 96\n"
+    "102 recvfrom(5, [{nlmsg_len=20, nlmsg_type=NLMSG_DONE}, 0], 32768, 0, NULL, NULL) = 20\n"
+    "102 close(5)                          = 0\n"
+    "200 socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 7\n"
+    "200 listen(7, 5)                      = 0\n"
+    "201 recvfrom(8, \"\", 1024, 0, NULL, NULL) = 0\n"
+    "200 accept(7, {sa_family=AF_INET}, [16] <unfinished ...>\n"
+    "201 close(8 <unfinished ...>\n"
+    "200 <... accept resumed>)             = 8\n"
+    "201 <... close resumed>)              = 0\n"
+    "200 recvfrom(8, \"x\", 1024, 0, NULL, NULL) = 1\n";
+  g_autoptr(GArray) calls = NULL;
+  g_autofree char *text = NULL;
+
+  /* fd 8 was accepted before the trace began. */
+  calls = traced_calls_from (trace, (const int[]) { 8, -1 });
+  text = describe (calls);
+  g_assert_cmpstr (text, ==, "socket(5) connect(5) sendto(5) recvfrom(5) close(5) socket(7) listen(7) recvfrom(8) "
+                             "accept(7) close(8) recvfrom(8)");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   lab_test_init (&argc, &argv);
 
+  g_test_add_func ("/strace/reused-descriptor", test_reused_descriptor);
   g_test_add_data_func ("/strace/tcp/iterative", "iterative", test_strace_tcp);
   g_test_add_data_func ("/strace/tcp/threads", "threads", test_strace_tcp);
   g_test_add_data_func ("/strace/tcp/loop", "loop", test_strace_tcp);

@@ -133,8 +133,13 @@ lab_decoder_next (LabDecoder    *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  data = self->buffer->data + self->offset;
+  /* Nothing buffered is no message in any framing (raw chunks are never
+   * empty). Before the first push the buffer has no memory at all, and
+   * neither an offset from it nor memchr () may be given its NULL. */
   avail = self->buffer->len - self->offset;
+  if (avail == 0)
+    return NULL;
+  data = self->buffer->data + self->offset;
 
   switch (self->framing)
     {

@@ -7,6 +7,7 @@
 
 #include "lab-error.h"
 #include "lab-event.h"
+#include "lab-experiment-lines-private.h"
 #include "lab-experiment-private.h"
 #include "lab-hex.h"
 
@@ -18,161 +19,181 @@
 #define MAX_STRING        4096
 #define MAX_INITIAL_DATA  (64 * 1024)
 
-/* ---- Where things are in the text ---- */
-
-typedef struct {
-  GHashTable *groups;  /* group → line */
-  GHashTable *keys;    /* "group\nkey" → line */
-} Lines;
-
-static void
-lines_clear (Lines *lines)
-{
-  g_clear_pointer (&lines->groups, g_hash_table_unref);
-  g_clear_pointer (&lines->keys, g_hash_table_unref);
-}
-
-static guint
-line_of_group (Lines      *lines,
-               const char *group)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (lines->groups, group));
-}
-
-static guint
-line_of_key (Lines      *lines,
-             const char *group,
-             const char *key)
-{
-  g_autofree char *id = g_strconcat (group, "\n", key, NULL);
-  guint line = GPOINTER_TO_UINT (g_hash_table_lookup (lines->keys, id));
-
-  return line != 0 ? line : line_of_group (lines, group);
-}
-
-static void G_GNUC_PRINTF (3, 4)
-set_line_error (GError     **error,
-                guint        line,
-                const char  *format,
-                ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  /* Translators: %u is a line number of the file, %s what is wrong there. */
-  g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE, _("Line %u: %s"), line, message);
-}
-
-/* What GKeyFile would refuse, found first so that the error can name the
- * line: text that is not UTF-8, and lines that are neither a group, a key
- * nor a comment. It also notes where each group and key is. */
-static gboolean
-scan_lines (const char  *data,
-            gsize        length,
-            Lines       *lines,
-            GError     **error)
-{
-  g_autofree char *group = NULL;
-  const char *p = data;
-  const char *end = data + length;
-  guint n = 0;
-
-  lines->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  lines->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  while (p < end)
-    {
-      const char *eol = memchr (p, '\n', end - p);
-      gsize len = (eol != NULL ? eol : end) - p;
-      g_autofree char *line = NULL;
-      const char *text;
-
-      n++;
-      if (!g_utf8_validate_len (p, len, NULL))
-        {
-          set_line_error (error, n, _("the text is not valid UTF-8"));
-          return FALSE;
-        }
-
-      line = g_strndup (p, len);
-      g_strchomp (line);
-      text = line;
-      while (*text == ' ' || *text == '\t')
-        text++;
-
-      if (*text == '\0' || *text == '#')
-        ;
-      else if (*text == '[')
-        {
-          const char *close = strchr (text, ']');
-
-          if (close == NULL || close[1] != '\0' || close == text + 1)
-            {
-              /* Translators: %s is the line as it is in the file. */
-              set_line_error (error, n, _("“%s” is not a complete [group] header"), text);
-              return FALSE;
-            }
-          g_free (group);
-          group = g_strndup (text + 1, close - text - 1);
-          if (!g_hash_table_contains (lines->groups, group))
-            g_hash_table_insert (lines->groups, g_strdup (group), GUINT_TO_POINTER (n));
-        }
-      else
-        {
-          const char *equals = strchr (text, '=');
-          g_autofree char *key = NULL;
-
-          if (equals == NULL || equals == text)
-            {
-              /* Translators: %s is the line as it is in the file. */
-              set_line_error (error, n, _("“%s” is not a [group], a key=value line or a #comment"), text);
-              return FALSE;
-            }
-          if (group == NULL)
-            {
-              set_line_error (error, n, _("a key comes before the first [group]"));
-              return FALSE;
-            }
-          key = g_strndup (text, equals - text);
-          g_strchomp (key);
-          g_hash_table_insert (lines->keys, g_strconcat (group, "\n", key, NULL), GUINT_TO_POINTER (n));
-        }
-
-      p = eol != NULL ? eol + 1 : end;
-    }
-
-  return TRUE;
-}
-
 /* ---- Reading values ---- */
 
 typedef struct {
   GKeyFile   *file;
-  Lines       lines;
+  LabLines    lines;
   const char *group;
+  /* The group's translated keys, by the key they translate: "Title" →
+   * "Title[es]", "Title[fr]"… */
+  GHashTable *translations;
   GPtrArray  *warnings;
 } Reader;
 
+static void
+reader_set_group (Reader     *r,
+                  const char *group)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (r->file, group, NULL, NULL);
+
+  r->group = group;
+  g_clear_pointer (&r->translations, g_hash_table_unref);
+  r->translations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      const char *bracket = strchr (keys[i], '[');
+      g_autofree char *base = NULL;
+      GPtrArray *versions;
+
+      if (bracket == NULL)
+        continue;
+      base = g_strndup (keys[i], bracket - keys[i]);
+      versions = g_hash_table_lookup (r->translations, base);
+      if (versions == NULL)
+        {
+          versions = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (r->translations, g_steal_pointer (&base), versions);
+        }
+      g_ptr_array_add (versions, g_strdup (keys[i]));
+    }
+}
+
+/* The most characters a value may have: the bytes to send may be written
+ * with escapes, four characters a byte (\xff), or in hex, three (ff ). */
+static guint
+limit_of (const char *key)
+{
+  if (g_str_equal (key, "initial-data"))
+    return MAX_INITIAL_DATA * 4;
+  if (g_str_equal (key, "initial-data-hex"))
+    return MAX_INITIAL_DATA * 3;
+  return MAX_STRING;
+}
+
+static gboolean
+check_length (Reader      *r,
+              const char  *key,
+              const char  *version,
+              GError     **error)
+{
+  g_autofree char *value = g_key_file_get_value (r->file, r->group, version, NULL);
+
+  if (value == NULL || g_utf8_strlen (value, -1) <= (glong) limit_of (key))
+    return TRUE;
+
+  /* Translators: %s is a key of the file, %u a number of characters. */
+  lab_line_error (error, lab_lines_of_key (&r->lines, r->group, version), _("“%s” is longer than %u characters"),
+                  version, limit_of (key));
+  return FALSE;
+}
+
+/* The value of @key as it is in the file, once it and each of its
+ * translations are within the limit: a value too long in one language is
+ * an error in all. */
 static char *
 read_raw (Reader      *r,
           const char  *key,
           GError     **error)
 {
-  g_autofree char *value = g_key_file_get_value (r->file, r->group, key, NULL);
+  GPtrArray *versions = g_hash_table_lookup (r->translations, key);
 
-  if (value != NULL && g_utf8_strlen (value, -1) > MAX_STRING)
-    {
-      /* Translators: %s is a key of the file, %u a number of characters. */
-      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s” is longer than %u characters"),
-                      key, MAX_STRING);
+  if (!check_length (r, key, key, error))
+    return NULL;
+  for (guint i = 0; versions != NULL && i < versions->len; i++)
+    if (!check_length (r, key, versions->pdata[i], error))
       return NULL;
+
+  return g_key_file_get_value (r->file, r->group, key, NULL);
+}
+
+/* The escapes of a key file's value are checked here before GKeyFile
+ * reads it: for a value with a bad escape and a backslash at its end,
+ * GKeyFile sets its error twice, and GLib warns of it. */
+static gboolean
+check_escapes (const char  *value,
+               gboolean     list,
+               GError     **error)
+{
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p != '\\')
+        continue;
+      p++;
+      if (*p == '\0')
+        {
+          g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
+                               /* Translators: keep \\ as it is: it is what the file says. */
+                               _("a backslash ends the value; write \\\\ for a backslash"));
+          return FALSE;
+        }
+      if (strchr ("sntr\\", *p) == NULL && !(list && *p == ';'))
+        {
+          g_autofree char *escape = g_strndup (p - 1, g_utf8_next_char (p) - (p - 1));
+
+          g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
+                       /* Translators: “\q” is not an escape…; keep the escapes as they are. */
+                       _("“%s” is not an escape a key file knows (\\s \\n \\t \\r \\\\)"), escape);
+          return FALSE;
+        }
     }
 
-  return g_steal_pointer (&value);
+  return TRUE;
+}
+
+static gboolean
+check_text (Reader      *r,
+            const char  *version,
+            gboolean     list,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *value = g_key_file_get_value (r->file, r->group, version, NULL);
+
+  if (value == NULL)
+    return TRUE;
+
+  /* GKeyFile returns what it could read of a value with a bad escape, and
+   * says so only in the error. */
+  if (check_escapes (value, list, &local_error))
+    {
+      if (list)
+        g_strfreev (g_key_file_get_string_list (r->file, r->group, version, NULL, &local_error));
+      else
+        g_free (g_key_file_get_string (r->file, r->group, version, &local_error));
+    }
+  if (local_error == NULL)
+    return TRUE;
+
+  /* Translators: the first %s is a key of the file, the second why its
+   * value cannot be read. */
+  lab_line_error (error, lab_lines_of_key (&r->lines, r->group, version), _("“%s”: %s"), version,
+                  local_error->message);
+  return FALSE;
+}
+
+/* Which of @key and its translations to read, in the language of the
+ * moment (“Title[es]”), once every one of them reads as text (a list of
+ * texts when @list): a mistake in one language is an error in all. */
+static char *
+read_version (Reader      *r,
+              const char  *key,
+              gboolean     localized,
+              gboolean     list,
+              GError     **error)
+{
+  GPtrArray *versions = localized ? g_hash_table_lookup (r->translations, key) : NULL;
+  g_autofree char *locale = NULL;
+
+  if (!check_text (r, key, list, error))
+    return NULL;
+  for (guint i = 0; versions != NULL && i < versions->len; i++)
+    if (!check_text (r, versions->pdata[i], list, error))
+      return NULL;
+
+  if (localized)
+    locale = g_key_file_get_locale_for_key (r->file, r->group, key, NULL);
+  return locale != NULL ? g_strdup_printf ("%s[%s]", key, locale) : g_strdup (key);
 }
 
 static gboolean
@@ -182,25 +203,18 @@ read_string (Reader      *r,
              char       **result,
              GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *raw = read_raw (r, key, error);
-  char *value;
+  g_autofree char *version = NULL;
 
   if (raw == NULL)
     return error == NULL || *error == NULL;
 
-  value = localized ? g_key_file_get_locale_string (r->file, r->group, key, NULL, &local_error)
-                    : g_key_file_get_string (r->file, r->group, key, &local_error);
-  if (value == NULL)
-    {
-      /* Translators: the first %s is a key of the file, the second why its
-       * value cannot be read. */
-      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s”: %s"), key, local_error->message);
-      return FALSE;
-    }
+  version = read_version (r, key, localized, FALSE, error);
+  if (version == NULL)
+    return FALSE;
 
   g_free (*result);
-  *result = value;
+  *result = g_key_file_get_string (r->file, r->group, version, NULL);
   return TRUE;
 }
 
@@ -246,7 +260,7 @@ read_number (Reader      *r,
       g_autofree char *high = g_strdup_printf ("%" G_GUINT64_FORMAT, max);
 
       /* Translators: “port” must be a whole number from 0 to 65535, not “abc”. */
-      set_line_error (error, line_of_key (&r->lines, r->group, key),
+      lab_line_error (error, lab_lines_of_key (&r->lines, r->group, key),
                       _("“%s” must be a whole number from %s to %s, not “%s”"), key, low, high, raw);
       return FALSE;
     }
@@ -274,8 +288,8 @@ read_boolean (Reader      *r,
     {
       /* Translators: “reuseaddr” must be true or false, not “yes”. Keep
        * true and false in English: they are what the file says. */
-      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s” must be true or false, not “%s”"),
-                      key, raw);
+      lab_line_error (error, lab_lines_of_key (&r->lines, r->group, key),
+                      _("“%s” must be true or false, not “%s”"), key, raw);
       return FALSE;
     }
 
@@ -317,8 +331,8 @@ read_enum (Reader      *r,
 
       /* Translators: “behaviour” must be one of: echo, upper, …; not “xyz”.
        * The choices are words of the file, kept in English. */
-      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s” must be one of: %s; not “%s”"),
-                      key, choices, raw);
+      lab_line_error (error, lab_lines_of_key (&r->lines, r->group, key),
+                      _("“%s” must be one of: %s; not “%s”"), key, choices, raw);
       return FALSE;
     }
 
@@ -333,40 +347,43 @@ read_data (Reader             *r,
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *text = read_raw (r, "initial-data", error);
+  g_autofree char *text = NULL;
   g_autofree char *hex = NULL;
   const char *key = "initial-data";
 
+  text = read_raw (r, "initial-data", error);
   if (text == NULL && error != NULL && *error != NULL)
     return FALSE;
-  hex = g_key_file_get_value (r->file, r->group, "initial-data-hex", NULL);
+  hex = read_raw (r, "initial-data-hex", error);
+  if (hex == NULL && error != NULL && *error != NULL)
+    return FALSE;
   if (text == NULL && hex == NULL)
     return TRUE;
 
   if (hex != NULL)
     {
       key = "initial-data-hex";
-      bytes = strlen (hex) > MAX_INITIAL_DATA * 3 ? NULL : lab_hex_parse (hex, &local_error);
+      bytes = lab_hex_parse (hex, &local_error);
     }
   else
     bytes = lab_text_unescape (text, &local_error);
 
-  if (bytes == NULL && local_error == NULL)
-    g_set_error (&local_error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
-                 /* Translators: %u is a number of bytes. */
-                 _("more than %u bytes"), MAX_INITIAL_DATA);
   if (bytes != NULL && g_bytes_get_size (bytes) > MAX_INITIAL_DATA)
     {
       g_clear_pointer (&bytes, g_bytes_unref);
-      g_set_error (&local_error, LAB_ERROR, LAB_ERROR_INVALID_FILE, _("more than %u bytes"), MAX_INITIAL_DATA);
+      g_set_error (&local_error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
+                   /* Translators: %u is a number of bytes. */
+                   _("more than %u bytes"), MAX_INITIAL_DATA);
     }
   if (bytes == NULL)
     {
-      set_line_error (error, line_of_key (&r->lines, r->group, key), _("“%s”: %s"), key, local_error->message);
+      lab_line_error (error, lab_lines_of_key (&r->lines, r->group, key), _("“%s”: %s"), key, local_error->message);
       return FALSE;
     }
 
-  g_object_set (config, "initial-data", bytes, NULL);
+  /* No bytes are nothing to send, as the writer leaves them out. */
+  if (g_bytes_get_size (bytes) > 0)
+    g_object_set (config, "initial-data", bytes, NULL);
   return TRUE;
 }
 
@@ -398,11 +415,11 @@ warn_unknown_keys (Reader             *r,
 
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     if (!is_known_key (props, keys[i], own))
-      g_ptr_array_add (r->warnings,
-                       /* Translators: line 12: unknown key “colour” in
-                        * [Endpoint 1], left out. */
-                       g_strdup_printf (_("Line %u: unknown key “%s” in [%s], left out"),
-                                        line_of_key (&r->lines, r->group, keys[i]), keys[i], r->group));
+      lab_line_warning (r->warnings,
+                        /* Translators: line 12: unknown key “colour” in
+                         * [Endpoint 1], left out. */
+                        _("Line %u: unknown key “%s” in [%s], left out"),
+                        lab_lines_of_key (&r->lines, r->group, keys[i]), keys[i], r->group);
 }
 
 static gboolean
@@ -500,6 +517,8 @@ read_breakpoints (Reader   *r,
   if (raw == NULL)
     return error == NULL || *error == NULL;
 
+  if (!check_text (r, "Breakpoints", TRUE, error))
+    return FALSE;
   names = g_key_file_get_string_list (r->file, r->group, "Breakpoints", NULL, NULL);
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
     {
@@ -512,7 +531,7 @@ read_breakpoints (Reader   *r,
       if (op > LAB_OP_SOCK_DIAG || op == LAB_OP_SOCK_DIAG)
         {
           /* Translators: “Breakpoints” names a call the lab does not make. */
-          set_line_error (error, line_of_key (&r->lines, r->group, "Breakpoints"),
+          lab_line_error (error, lab_lines_of_key (&r->lines, r->group, "Breakpoints"),
                           _("“%s” names “%s”, which is not a call: use names such as accept, recv or connect"),
                           "Breakpoints", name);
           return FALSE;
@@ -521,6 +540,54 @@ read_breakpoints (Reader   *r,
     }
 
   return TRUE;
+}
+
+/* An endpoint set up so that it could not start is an error of the file,
+ * as a value that cannot be read is: Play would skip it without a word.
+ * The key at fault is the one that, given back its default, lets the
+ * endpoint start or fail otherwise; the last keys first, as they refine
+ * the first (fixed-size refines framing). When none does, what is wrong
+ * is a default the file left, such as a client's port 0. */
+static gboolean
+check_endpoint (Reader             *r,
+                LabEndpointConfig  *config,
+                GPtrArray          *props,
+                GError            **error)
+{
+  g_autoptr(GError) failure = NULL;
+  g_autoptr(LabEndpointConfig) defaults = NULL;
+
+  if (lab_endpoint_config_validate (config, &failure))
+    return TRUE;
+
+  defaults = lab_endpoint_config_new (lab_endpoint_config_get_kind (config));
+  for (guint i = props->len; i-- > 0;)
+    {
+      GParamSpec *pspec = props->pdata[i];
+      g_autoptr(LabEndpointConfig) trial = NULL;
+      g_autoptr(GError) trial_error = NULL;
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      if (!g_key_file_has_key (r->file, r->group, pspec->name, NULL))
+        continue;
+
+      trial = lab_endpoint_config_copy (config);
+      g_value_init (&value, pspec->value_type);
+      g_object_get_property (G_OBJECT (defaults), pspec->name, &value);
+      g_object_set_property (G_OBJECT (trial), pspec->name, &value);
+      if (lab_endpoint_config_validate (trial, &trial_error) ||
+          !g_str_equal (trial_error->message, failure->message))
+        {
+          lab_line_error (error, lab_lines_of_key (&r->lines, r->group, pspec->name), _("“%s”: %s"), pspec->name,
+                          failure->message);
+          return FALSE;
+        }
+    }
+
+  /* Translators: [Endpoint 1] cannot start: why, as the panel says it. */
+  lab_line_error (error, lab_lines_of_group (&r->lines, r->group), _("[%s] cannot start: %s"), r->group,
+                  failure->message);
+  return FALSE;
 }
 
 static const char *const experiment_keys[] = { "Version", "Title", "Notes", "Steps", NULL };
@@ -542,7 +609,7 @@ read_endpoint (LabExperiment  *self,
   if (!g_key_file_has_key (r->file, r->group, "Kind", NULL))
     {
       /* Translators: [Endpoint 1] has no “Kind”: … Keep the key names. */
-      set_line_error (error, line_of_group (&r->lines, r->group),
+      lab_line_error (error, lab_lines_of_group (&r->lines, r->group),
                       _("[%s] has no “Kind”: say tcp-server, tcp-client, udp-server or udp-client"), r->group);
       return FALSE;
     }
@@ -559,7 +626,8 @@ read_endpoint (LabExperiment  *self,
   g_value_init (&delay, G_TYPE_UINT64);
   if (!read_number (r, "StartDelay", FALSE, 0, LAB_EXPERIMENT_MAX_START_DELAY, &delay, &present,
                     error) ||
-      !read_breakpoints (r, &breakpoints, error))
+      !read_breakpoints (r, &breakpoints, error) ||
+      !check_endpoint (r, config, props, error))
     return FALSE;
 
   warn_unknown_keys (r, props, endpoint_keys);
@@ -576,24 +644,17 @@ read_steps (LabExperiment  *self,
             Reader         *r,
             GError        **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *raw = read_raw (r, "Steps", error);
-  g_autofree char *locale = NULL;
   g_autofree char *key = NULL;
   g_auto(GStrv) steps = NULL;
 
   if (raw == NULL)
     return error == NULL || *error == NULL;
 
-  locale = g_key_file_get_locale_for_key (r->file, r->group, "Steps", NULL);
-  key = locale != NULL ? g_strdup_printf ("Steps[%s]", locale) : g_strdup ("Steps");
-  steps = g_key_file_get_string_list (r->file, r->group, key, NULL, &local_error);
-  if (steps == NULL)
-    {
-      set_line_error (error, line_of_key (&r->lines, r->group, "Steps"), _("“%s”: %s"), "Steps",
-                      local_error->message);
-      return FALSE;
-    }
+  key = read_version (r, "Steps", TRUE, TRUE, error);
+  if (key == NULL)
+    return FALSE;
+  steps = g_key_file_get_string_list (r->file, r->group, key, NULL, NULL);
 
   for (guint i = 0; steps[i] != NULL; i++)
     g_strstrip (steps[i]);
@@ -619,9 +680,9 @@ read_header (LabExperiment  *self,
     return FALSE;
 
   if (present && g_value_get_uint64 (&version) > LAB_EXPERIMENT_FORMAT_VERSION)
-    g_ptr_array_add (r->warnings, g_strdup_printf (_("Line %u: the file was made by a newer Protolab; "
-                                                     "what this one does not know is left out"),
-                                                   line_of_key (&r->lines, r->group, "Version")));
+    lab_line_warning (r->warnings,
+                      _("Line %u: the file was made by a newer Protolab; what this one does not know is left out"),
+                      lab_lines_of_key (&r->lines, r->group, "Version"));
   warn_unknown_keys (r, props, experiment_keys);
   return TRUE;
 }
@@ -652,6 +713,7 @@ lab_experiment_new_from_data (const char  *data,
   g_autoptr(GError) failure = NULL;
   Reader r = { 0 };
   gboolean found = FALSE;
+  const char *zero;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
@@ -663,24 +725,36 @@ lab_experiment_new_from_data (const char  *data,
                    LAB_EXPERIMENT_MAX_FILE_SIZE / 1024);
       return NULL;
     }
-  if (memchr (data, '\0', length) != NULL)
+  /* Some editors start a UTF-8 file with a byte order mark; it is not
+   * part of the first line. The size was the file's, mark and all: a file
+   * cut one byte past the limit is still refused. */
+  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
     {
-      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID_FILE,
-                           _("The file holds binary data: it is not an experiment"));
+      data += 3;
+      length -= 3;
+    }
+  zero = memchr (data, '\0', length);
+  if (zero != NULL)
+    {
+      guint line = 1;
+
+      for (const char *p = data; p < zero; p++)
+        line += *p == '\n';
+      lab_line_error (error, line, _("a zero byte: the file holds binary data, not an experiment"));
       return NULL;
     }
 
-  if (!scan_lines (data, length, &r.lines, error))
+  if (!lab_lines_scan (data, length, &r.lines, error))
     {
-      lines_clear (&r.lines);
+      lab_lines_clear (&r.lines);
       return NULL;
     }
 
   file = g_key_file_new ();
   if (!g_key_file_load_from_data (file, data, length, G_KEY_FILE_KEEP_TRANSLATIONS, &local_error))
     {
-      lines_clear (&r.lines);
-      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID_FILE, local_error->message);
+      lab_lines_clear (&r.lines);
+      lab_line_error (error, lab_line_refused (data, length), "%s", local_error->message);
       return NULL;
     }
 
@@ -693,7 +767,7 @@ lab_experiment_new_from_data (const char  *data,
   groups = g_key_file_get_groups (file, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     {
-      r.group = groups[i];
+      reader_set_group (&r, groups[i]);
 
       if (g_str_equal (groups[i], LAB_EXPERIMENT_GROUP))
         {
@@ -706,7 +780,7 @@ lab_experiment_new_from_data (const char  *data,
           found = TRUE;
           if (self->items->len == LAB_EXPERIMENT_MAX_ENDPOINTS)
             {
-              set_line_error (&failure, line_of_group (&r.lines, r.group),
+              lab_line_error (&failure, lab_lines_of_group (&r.lines, r.group),
                               /* Translators: %u is the most endpoints a file can have. */
                               _("an experiment holds at most %u endpoints"), LAB_EXPERIMENT_MAX_ENDPOINTS);
               break;
@@ -715,13 +789,14 @@ lab_experiment_new_from_data (const char  *data,
             break;
         }
       else
-        g_ptr_array_add (warnings,
-                         /* Translators: Line 3: unknown group [Colours], left out. */
-                         g_strdup_printf (_("Line %u: unknown group [%s], left out"),
-                                          line_of_group (&r.lines, groups[i]), groups[i]));
+        lab_line_warning (warnings,
+                          /* Translators: Line 3: unknown group [Colours], left out. */
+                          _("Line %u: unknown group [%s], left out"), lab_lines_of_group (&r.lines, groups[i]),
+                          groups[i]);
     }
 
-  lines_clear (&r.lines);
+  lab_lines_clear (&r.lines);
+  g_clear_pointer (&r.translations, g_hash_table_unref);
   if (failure != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&failure));
@@ -753,7 +828,8 @@ lab_experiment_new_from_file (GFile         *file,
                               GError       **error)
 {
   g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
@@ -761,10 +837,12 @@ lab_experiment_new_from_file (GFile         *file,
   if (stream == NULL)
     return NULL;
 
-  /* One byte more than is allowed, to know that there was more. */
-  bytes = g_input_stream_read_bytes (G_INPUT_STREAM (stream), LAB_EXPERIMENT_MAX_FILE_SIZE + 1, cancellable, error);
-  if (bytes == NULL)
+  /* To the end, or one byte more than is allowed, to know that there was
+   * more: a pipe gives at most what it holds at each read. */
+  data = g_malloc (LAB_EXPERIMENT_MAX_FILE_SIZE + 1);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), data, LAB_EXPERIMENT_MAX_FILE_SIZE + 1, &length,
+                                cancellable, error))
     return NULL;
 
-  return lab_experiment_new_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
+  return lab_experiment_new_from_data (data, length, error);
 }
