@@ -404,6 +404,8 @@ test_cli_run_invalid_endpoint (void)
       g_assert_cmpint (status, ==, i == 0 ? 1 : 0);
       g_assert_cmpstr (out, ==, "");
       g_assert_true ((strstr (err, "invalid.protolab: Client: “bad host!”") != NULL) == (i == 0));
+      /* Either way the file says at which line it is wrong. */
+      g_assert_nonnull (strstr (err, "invalid.protolab: Line 5: “host”: “bad host!”"));
     }
 }
 

@@ -147,9 +147,10 @@ lab_cli_load_experiment (const char *arg)
 
   if (experiment == NULL)
     {
-      /* The file's own text is quoted in what is wrong with it. */
+      /* The file's own text is quoted, escaped, in what is wrong with it;
+       * what else the message quotes is escaped here. */
       g_autofree char *name = lab_cli_escape (arg);
-      g_autofree char *message = lab_cli_escape (error->message);
+      g_autofree char *message = lab_text_escape_message (error->message);
 
       g_printerr ("protolab-cli: %s: %s\n", name, message);
     }

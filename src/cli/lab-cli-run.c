@@ -11,6 +11,7 @@
 
 #include "lab-cli-private.h"
 #include "lab-format.h"
+#include "lab-hex.h"
 #include "lab-session.h"
 
 /* Running: a session played as the lab's Play button plays it, its
@@ -413,7 +414,7 @@ lab_cli_run_experiment (int    argc,
   for (guint i = 0; warnings[i] != NULL; i++)
     {
       g_autofree char *file = lab_cli_escape (argv[1]);
-      g_autofree char *warning = lab_cli_escape (warnings[i]);
+      g_autofree char *warning = lab_text_escape_message (warnings[i]);
 
       g_printerr ("protolab-cli: %s: %s\n", file, warning);
     }

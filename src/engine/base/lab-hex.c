@@ -385,3 +385,35 @@ lab_python_bytes_append (GString      *out,
     }
   g_string_append_c (out, quote);
 }
+
+/**
+ * lab_text_escape_message:
+ * @message: a message that may quote outside text: a file, an argument
+ *
+ * The characters of @message that are not printable written as
+ * lab_text_escape() writes them (\t, \x1b): quoted text cannot move a
+ * terminal's cursor or turn a label's text around. Backslashes are left
+ * as they are, so that a message escaped already reads the same.
+ *
+ * Returns: the escaped message
+ */
+char *
+lab_text_escape_message (const char *message)
+{
+  g_autofree char *valid = g_utf8_make_valid (message, -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (*p == '\\')
+        g_string_append_c (out, '\\');
+      else
+        {
+          g_autofree char *escaped = lab_text_escape ((const guint8 *) p, g_utf8_next_char (p) - p, 0);
+
+          g_string_append (out, escaped);
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}

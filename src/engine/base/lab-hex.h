@@ -16,6 +16,7 @@ char   *lab_hex_format       (const guint8 *data,
 char   *lab_text_escape      (const guint8 *data,
                               gsize         len,
                               gsize         max_len);
+char   *lab_text_escape_message (const char *message);
 char   *lab_hex_dump         (const guint8 *data,
                               gsize         len,
                               gsize         offset,

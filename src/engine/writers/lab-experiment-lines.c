@@ -38,38 +38,13 @@ lab_lines_of_key (LabLines   *lines,
   return line != 0 ? line : lab_lines_of_group (lines, group);
 }
 
-/* A message that quotes the file, with each of the file's characters that
- * are not printable written as the timeline writes received bytes (\t,
- * \x1b): a file cannot move a terminal's cursor or turn a label's text
- * around. The message's own backslashes are left as they are. */
-static char *
-escape_text (const char *message)
-{
-  g_autofree char *valid = g_utf8_make_valid (message, -1);
-  GString *out = g_string_sized_new (strlen (valid));
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (*p == '\\')
-        g_string_append_c (out, '\\');
-      else
-        {
-          g_autofree char *escaped = lab_text_escape ((const guint8 *) p, g_utf8_next_char (p) - p, 0);
-
-          g_string_append (out, escaped);
-        }
-    }
-
-  return g_string_free (out, FALSE);
-}
-
 static char * G_GNUC_PRINTF (1, 0)
 escaped_vprintf (const char *format,
                  va_list     args)
 {
   g_autofree char *message = g_strdup_vprintf (format, args);
 
-  return escape_text (message);
+  return lab_text_escape_message (message);
 }
 
 void

@@ -542,23 +542,23 @@ read_breakpoints (Reader   *r,
   return TRUE;
 }
 
-/* An endpoint set up so that it could not start is an error of the file,
- * as a value that cannot be read is: Play would skip it without a word.
+/* An endpoint set up so that it could not start is said, at its line:
+ * Start would refuse it. It is loaded all the same, as it was saved, so
+ * that nothing of the file is lost and it can be set right in its panel.
  * The key at fault is the one that, given back its default, lets the
  * endpoint start or fail otherwise; the last keys first, as they refine
  * the first (fixed-size refines framing). When none does, what is wrong
  * is a default the file left, such as a client's port 0. */
-static gboolean
+static void
 check_endpoint (Reader             *r,
                 LabEndpointConfig  *config,
-                GPtrArray          *props,
-                GError            **error)
+                GPtrArray          *props)
 {
   g_autoptr(GError) failure = NULL;
   g_autoptr(LabEndpointConfig) defaults = NULL;
 
   if (lab_endpoint_config_validate (config, &failure))
-    return TRUE;
+    return;
 
   defaults = lab_endpoint_config_new (lab_endpoint_config_get_kind (config));
   for (guint i = props->len; i-- > 0;)
@@ -578,16 +578,19 @@ check_endpoint (Reader             *r,
       if (lab_endpoint_config_validate (trial, &trial_error) ||
           !g_str_equal (trial_error->message, failure->message))
         {
-          lab_line_error (error, lab_lines_of_key (&r->lines, r->group, pspec->name), _("“%s”: %s"), pspec->name,
-                          failure->message);
-          return FALSE;
+          g_autofree char *why = g_strdup_printf (_("“%s”: %s"), pspec->name, failure->message);
+
+          lab_line_warning (r->warnings, _("Line %u: %s"), lab_lines_of_key (&r->lines, r->group, pspec->name), why);
+          return;
         }
     }
 
-  /* Translators: [Endpoint 1] cannot start: why, as the panel says it. */
-  lab_line_error (error, lab_lines_of_group (&r->lines, r->group), _("[%s] cannot start: %s"), r->group,
-                  failure->message);
-  return FALSE;
+  {
+    /* Translators: [Endpoint 1] cannot start: why, as the panel says it. */
+    g_autofree char *why = g_strdup_printf (_("[%s] cannot start: %s"), r->group, failure->message);
+
+    lab_line_warning (r->warnings, _("Line %u: %s"), lab_lines_of_group (&r->lines, r->group), why);
+  }
 }
 
 static const char *const experiment_keys[] = { "Version", "Title", "Notes", "Steps", NULL };
@@ -626,9 +629,10 @@ read_endpoint (LabExperiment  *self,
   g_value_init (&delay, G_TYPE_UINT64);
   if (!read_number (r, "StartDelay", FALSE, 0, LAB_EXPERIMENT_MAX_START_DELAY, &delay, &present,
                     error) ||
-      !read_breakpoints (r, &breakpoints, error) ||
-      !check_endpoint (r, config, props, error))
+      !read_breakpoints (r, &breakpoints, error))
     return FALSE;
+
+  check_endpoint (r, config, props);
 
   warn_unknown_keys (r, props, endpoint_keys);
   lab_experiment_add_endpoint (self, name != NULL ? g_strstrip (name) : "", config, autostart,
@@ -740,7 +744,7 @@ lab_experiment_new_from_data (const char  *data,
 
       for (const char *p = data; p < zero; p++)
         line += *p == '\n';
-      lab_line_error (error, line, _("a zero byte: the file holds binary data, not an experiment"));
+      lab_line_error (error, line, _("a zero byte: the file is binary data, not an experiment"));
       return NULL;
     }
 
