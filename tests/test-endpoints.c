@@ -4,7 +4,11 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
+#include "lab-connection-list.h"
 #include "lab-error.h"
 #include "lab-test-engine.h"
 
@@ -349,6 +353,121 @@ test_client_timeouts (void)
   g_assert_cmpuint (recv_timeout, ==, 700);
 }
 
+static int
+connect_loopback (guint16 port)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (port),
+                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (connect (fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
+  return fd;
+}
+
+/* A peer's one exchange with an echo server: sent, echoed, closed. */
+static void
+echo_once (guint16 port)
+{
+  int fd = connect_loopback (port);
+  char buf[4];
+
+  g_assert_cmpint (send (fd, "hey\n", 4, 0), ==, 4);
+  g_assert_cmpint (recv (fd, buf, sizeof buf, MSG_WAITALL), ==, 4);
+  close (fd);
+}
+
+typedef struct {
+  LabEndpoint *server;
+  guint        served;
+} Served;
+
+static gboolean
+all_closed (gpointer data)
+{
+  Served *s = data;
+  GListModel *connections = lab_endpoint_get_connections (s->server);
+  guint open = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(LabConnection) connection = g_list_model_get_item (connections, i);
+
+      open += lab_connection_get_open (connection);
+    }
+  return open == 1 &&
+         g_list_model_get_n_items (connections) + lab_endpoint_get_forgotten_connections (s->server) == s->served;
+}
+
+/* A server that serves all morning keeps its open connections and the
+ * last closed ones, not every connection it served: the others are
+ * forgotten, and counted. */
+static void
+test_forgets_old_connections (LabTestFixture *f,
+                              gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+  GListModel *connections = lab_endpoint_get_connections (server);
+  Served served = { server, 0 };
+  const guint n_peers = 3 * LAB_CONNECTION_LIST_KEEP_CLOSED;
+  g_autoptr(LabConnection) first = NULL;
+  guint16 port;
+  int held;
+
+  g_object_set (lab_endpoint_get_config (server), "concurrency", LAB_CONCURRENCY_THREADS, NULL);
+  port = lab_test_start_server (server);
+
+  /* The first connection stays open all along: never forgotten. */
+  held = connect_loopback (port);
+  echo_once (port);
+  served.served = 2;
+  lab_test_wait (all_closed, &served, 10000);
+  /* Which of the two is the one still open: the threads may take them
+   * in either order. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(LabConnection) c = g_list_model_get_item (connections, i);
+
+      if (lab_connection_get_open (c))
+        first = g_object_ref (c);
+    }
+  g_assert_nonnull (first);
+
+  for (guint i = 0; i < n_peers; i++)
+    echo_once (port);
+  served.served += n_peers;
+  lab_test_wait (all_closed, &served, 20000);
+
+  g_assert_cmpuint (g_list_model_get_n_items (connections), <=, 1 + LAB_CONNECTION_LIST_KEEP_CLOSED * 5 / 4);
+  g_assert_cmpuint (lab_endpoint_get_forgotten_connections (server), >=, n_peers + 1 - LAB_CONNECTION_LIST_KEEP_CLOSED * 5 / 4);
+  {
+    g_autoptr(LabConnection) newest = g_list_model_get_item (connections, g_list_model_get_n_items (connections) - 1);
+
+    g_assert_true (lab_endpoint_find_connection (server, lab_connection_get_id (first)) == first);
+    /* The last ones served are kept, in order, with their bytes. */
+    for (guint i = 1; i < g_list_model_get_n_items (connections); i++)
+      {
+        g_autoptr(LabConnection) a = g_list_model_get_item (connections, i - 1);
+        g_autoptr(LabConnection) b = g_list_model_get_item (connections, i);
+
+        g_assert_cmpuint (lab_connection_get_id (a), <, lab_connection_get_id (b));
+      }
+    g_assert_false (lab_connection_get_open (newest));
+    g_assert_cmpuint (lab_connection_get_bytes_in (newest), ==, 4);
+  }
+
+  close (held);
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+
+  /* A new run keeps nothing of the last, and has forgotten nothing. */
+  lab_test_start_server (server);
+  g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 0);
+  g_assert_cmpuint (lab_endpoint_get_forgotten_connections (server), ==, 0);
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -362,6 +481,7 @@ main (int   argc,
   lab_test_add_backends ("endpoints", "models", test_each_model);
   lab_test_add_backends ("endpoints", "manual-send", test_manual_send);
   lab_test_add_backends ("endpoints", "stop-wakes", test_stop_wakes);
+  lab_test_add_backends ("endpoints", "forgets-old-connections", test_forgets_old_connections);
 
   return g_test_run ();
 }

@@ -68,6 +68,7 @@ struct _LabEndpointPanel
   GtkWidget      *code_button;
   GtkWidget      *connections_box;
   GtkWidget      *no_connections;
+  GtkLabel       *forgotten_connections;
   GtkListBox     *connections_list;
   GtkLabel       *send_title;
   LabSendBox     *send_box;
@@ -511,6 +512,25 @@ create_connection_row (gpointer item,
   return box;
 }
 
+/* Only the last closed connections are listed: how many older ones are
+ * not is said under the list. */
+static void
+update_forgotten (LabEndpointPanel *self)
+{
+  guint forgotten = lab_endpoint_get_forgotten_connections (self->endpoint);
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->forgotten_connections), forgotten > 0);
+  if (forgotten == 0)
+    return;
+
+  /* Translators: %u is a count of connections that were closed long ago and are no longer listed. */
+  text = g_strdup_printf (ngettext ("%u older closed connection is no longer listed",
+                                    "%u older closed connections are no longer listed", forgotten),
+                          forgotten);
+  gtk_label_set_label (self->forgotten_connections, text);
+}
+
 static void
 on_connections_changed (LabEndpointPanel *self)
 {
@@ -519,6 +539,7 @@ on_connections_changed (LabEndpointPanel *self)
 
   gtk_widget_set_visible (self->no_connections, n == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->connections_list), n > 0);
+  update_forgotten (self);
 
   /* A client's one connection is what the inspector shows. */
   if (!is_server (self))
@@ -686,6 +707,8 @@ lab_endpoint_panel_constructed (GObject *object)
                            create_connection_row, self, NULL);
   g_signal_connect_object (lab_endpoint_get_connections (self->endpoint), "items-changed",
                            G_CALLBACK (on_connections_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->endpoint, "notify::forgotten-connections", G_CALLBACK (update_forgotten), self,
+                           G_CONNECT_SWAPPED);
   on_connections_changed (self);
 
   lab_send_box_set_endpoint (self->send_box, self->endpoint);
@@ -800,6 +823,7 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, max_clients_spin);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, name_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, no_connections);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, forgotten_connections);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, nodelay_check);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, port_entry);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, port_error);

@@ -4,7 +4,7 @@
 
 #include <glib/gi18n.h>
 
-#include "lab-connection-private.h"
+#include "lab-connection-list.h"
 #include "lab-endpoint.h"
 #include "lab-error.h"
 #include "lab-program-private.h"
@@ -38,8 +38,7 @@ struct _LabEndpoint
   guint              generation;
   gboolean           failed;
 
-  GListStore        *connections;
-  GHashTable        *by_id;
+  LabConnectionList *connections;
   gulong             recorded_id;
 
   /* Step mode */
@@ -64,6 +63,7 @@ enum {
   PROP_QUEUE_LIMIT,
   PROP_STEP_MODE,
   PROP_BREAKPOINTS,
+  PROP_FORGOTTEN_CONNECTIONS,
   N_PROPS
 };
 
@@ -140,7 +140,7 @@ lab_endpoint_get_accept_queue (LabEndpoint *self,
 GListModel *
 lab_endpoint_get_connections (LabEndpoint *self)
 {
-  return G_LIST_MODEL (self->connections);
+  return lab_connection_list_get_model (self->connections);
 }
 
 /**
@@ -152,7 +152,19 @@ LabConnection *
 lab_endpoint_find_connection (LabEndpoint *self,
                               guint64      id)
 {
-  return g_hash_table_lookup (self->by_id, &id);
+  return lab_connection_list_lookup (self->connections, id);
+}
+
+/**
+ * lab_endpoint_get_forgotten_connections:
+ *
+ * Returns: how many closed connections of the current (or last) run are
+ *   no longer kept: only the last %LAB_CONNECTION_LIST_KEEP_CLOSED are
+ */
+guint
+lab_endpoint_get_forgotten_connections (LabEndpoint *self)
+{
+  return lab_connection_list_get_forgotten (self->connections);
 }
 
 /**
@@ -373,26 +385,6 @@ apply_to_endpoint (LabEndpoint     *self,
     }
 }
 
-static LabConnection *
-ensure_connection (LabEndpoint     *self,
-                   const LabRecord *record)
-{
-  guint64 id = record->conn;
-  LabConnection *connection = g_hash_table_lookup (self->by_id, &id);
-
-  if (connection == NULL && record->kind != LAB_EVENT_NOTE)
-    {
-      guint64 *key = g_new (guint64, 1);
-
-      *key = id;
-      connection = lab_connection_new (self->timeline, self->id, id, record->fd);
-      g_hash_table_insert (self->by_id, key, connection);
-      g_list_store_append (self->connections, connection);
-    }
-
-  return connection;
-}
-
 static void
 on_recorded (LabTimeline      *timeline,
              LabTimelineEntry *entries,
@@ -418,14 +410,14 @@ on_recorded (LabTimeline      *timeline,
         {
           apply_to_endpoint (self, record, entries[i].end);
           if (conn != 0)
-            connection = ensure_connection (self, record);
+            connection = lab_connection_list_ensure (self->connections, self->timeline, self->id, record);
         }
       else if (conn != 0)
-        connection = g_hash_table_lookup (self->by_id, &conn);
+        connection = lab_connection_list_lookup (self->connections, conn);
 
       if (connection != NULL)
         {
-          lab_connection_apply (connection, record, entries[i].end);
+          lab_connection_list_apply (self->connections, connection, record, entries[i].end);
           /* Mostly the same connection runs on: tell the one left behind. */
           if (last != NULL && last != connection)
             lab_connection_notify_changes (last);
@@ -435,6 +427,8 @@ on_recorded (LabTimeline      *timeline,
 
   if (last != NULL)
     lab_connection_notify_changes (last);
+  if (lab_connection_list_forget_old (self->connections))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORGOTTEN_CONNECTIONS]);
 
   /* The call waited in is told once a batch, if it changed: a flood changes
    * it thousands of times a batch. So is going from running to waiting and
@@ -626,8 +620,8 @@ lab_endpoint_start (LabEndpoint  *self,
   self->failed = FALSE;
   set_error (self, NULL);
   set_address (self, NULL);
-  g_hash_table_remove_all (self->by_id);
-  g_list_store_remove_all (self->connections);
+  lab_connection_list_clear (self->connections);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORGOTTEN_CONNECTIONS]);
 
   self->run = lab_run_new (self->timeline, self->config, self->id, self->generation, self->name);
   lab_step_gate_set (lab_run_get_gate (self->run), self->step_mode, self->breakpoints);
@@ -753,6 +747,9 @@ lab_endpoint_get_property (GObject    *object,
     case PROP_QUEUE_LIMIT: g_value_set_uint (value, self->queue_limit); break;
     case PROP_STEP_MODE: g_value_set_boolean (value, self->step_mode); break;
     case PROP_BREAKPOINTS: g_value_set_uint64 (value, self->breakpoints); break;
+    case PROP_FORGOTTEN_CONNECTIONS:
+      g_value_set_uint (value, lab_connection_list_get_forgotten (self->connections));
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -814,8 +811,7 @@ lab_endpoint_finalize (GObject *object)
   g_free (self->name);
   g_free (self->error);
   g_free (self->address);
-  g_hash_table_unref (self->by_id);
-  g_object_unref (self->connections);
+  lab_connection_list_free (self->connections);
   g_object_unref (self->paused);
 
   G_OBJECT_CLASS (lab_endpoint_parent_class)->finalize (object);
@@ -858,6 +854,8 @@ lab_endpoint_class_init (LabEndpointClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* A bit for each LabOp held even out of step mode. */
   properties[PROP_BREAKPOINTS] = g_param_spec_uint64 ("breakpoints", NULL, NULL, 0, G_MAXUINT64, 0, RO);
+  properties[PROP_FORGOTTEN_CONNECTIONS] =
+    g_param_spec_uint ("forgotten-connections", NULL, NULL, 0, G_MAXUINT, 0, RO);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -867,7 +865,6 @@ lab_endpoint_class_init (LabEndpointClass *klass)
 static void
 lab_endpoint_init (LabEndpoint *self)
 {
-  self->connections = g_list_store_new (LAB_TYPE_CONNECTION);
+  self->connections = lab_connection_list_new ();
   self->paused = g_list_store_new (LAB_TYPE_EVENT);
-  self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
 }

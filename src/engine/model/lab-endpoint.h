@@ -39,6 +39,7 @@ gboolean           lab_endpoint_get_accept_queue (LabEndpoint      *self,
                                                   guint            *length,
                                                   guint            *limit);
 GListModel        *lab_endpoint_get_connections  (LabEndpoint      *self);
+guint              lab_endpoint_get_forgotten_connections (LabEndpoint *self);
 GListModel        *lab_endpoint_get_paused       (LabEndpoint      *self);
 gboolean           lab_endpoint_get_step_mode    (LabEndpoint      *self);
 void               lab_endpoint_set_step_mode    (LabEndpoint      *self,
