@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "lab-test-engine.h"
+#include "lab-test-faults.h"
+
+/* Peers that misbehave, against every model of TCP server and both
+ * backends: none of them may stop the server, make it spin, or make it hold
+ * what it no longer needs. */
+
+static gboolean
+serves_many (LabFault *f)
+{
+  return f->model != LAB_CONCURRENCY_ITERATIVE;
+}
+
+/* A fresh client is answered. */
+static void
+assert_answers (guint16 port)
+{
+  int fd = lab_peer_connect (port);
+
+  g_assert_true (lab_peer_echo (fd, "still there?\n", 5000));
+  close (fd);
+}
+
+/* Peers that send, read part of the echo, and reset (SO_LINGER 0, then
+ * close) while the server still has bytes on the way to them. */
+static void
+test_reset_mid_stream (LabFault      *f,
+                       gconstpointer  data)
+{
+  guint16 port;
+  guint n = serves_many (f) ? 16 : 4;
+  g_autofree int *fds = g_new (int, n);
+  g_autofree guint8 *load = g_malloc0 (256 * 1024);
+
+  /* Large receives, so that the echo is often a send the kernel takes in
+   * part, and the next send finds the reset. */
+  g_object_set (lab_endpoint_get_config (f->server), "buffer-size", 256u * 1024, NULL);
+  port = lab_fault_start (f);
+  for (guint round = 0; round < (serves_many (f) ? 1 : n); round++)
+    {
+      guint first = serves_many (f) ? 0 : round;
+      guint last = serves_many (f) ? n : round + 1;
+
+      for (guint i = first; i < last; i++)
+        {
+          guint8 byte;
+
+          fds[i] = lab_peer_connect (port);
+          g_assert_true (lab_peer_send_all (fds[i], load, 256 * 1024, 5000));
+          g_assert_true (lab_peer_read_exactly (fds[i], &byte, 1, 5000));
+        }
+      for (guint i = first; i < last; i++)
+        lab_peer_reset (fds[i]);
+    }
+
+  /* It closed each of them, and serves on. */
+  lab_fault_wait_count (f, &f->tally->calls[LAB_OP_CLOSE], n, 10000);
+  assert_answers (port);
+  lab_fault_assert_serving (f);
+}
+
+/* Each half-closes (shutdown (SHUT_WR)) with its echo still coming, and
+ * reads on: every byte comes back, then the server's own end. */
+static void
+test_half_close (LabFault      *f,
+                 gconstpointer  data)
+{
+  guint16 port = lab_fault_start (f);
+  guint n = serves_many (f) ? 4 : 2;
+  gsize len = 512 * 1024;
+  g_autofree guint8 *sent = g_malloc (len);
+  g_autofree guint8 *back = g_malloc (len);
+  g_autofree int *fds = g_new (int, n);
+
+  for (guint i = 0; i < n; i++)
+    fds[i] = lab_peer_connect (port);
+
+  for (guint i = 0; i < n; i++)
+    {
+      for (gsize k = 0; k < len; k++)
+        sent[k] = (guint8) (k * 7 + i);
+      memset (back, 0, len);
+
+      /* Half of it answered, then the rest and the end at once. */
+      g_assert_true (lab_peer_exchange (fds[i], sent, back, len / 2, FALSE, 5000));
+      g_assert_true (lab_peer_exchange (fds[i], sent + len / 2, back + len / 2, len - len / 2, TRUE, 5000));
+      g_assert_cmpmem (back, len, sent, len);
+      g_assert_true (lab_peer_wait_end (fds[i], 5000));
+      close (fds[i]);
+    }
+
+  lab_timeline_flush (f->timeline);
+  g_assert_cmpuint (f->tally->notes[LAB_NOTE_PEER_CLOSED], ==, n);
+  assert_answers (port);
+  lab_fault_assert_serving (f);
+}
+
+/* A peer that sends and sends and never reads what comes back: the server
+ * takes no more than its buffers hold, serves the others meanwhile (one at
+ * a time: once it has gone), and a stop still wakes it. */
+static void
+test_never_reads (LabFault      *f,
+                  gconstpointer  data)
+{
+  guint16 port = lab_fault_start (f);
+  int greedy = lab_peer_connect (port);
+  gsize rss, taken;
+
+  g_assert_true (lab_peer_echo (greedy, "hola\n", 5000));
+  rss = lab_test_rss ();
+  taken = lab_peer_fill (greedy, 300, 256 * 1024 * 1024);
+  g_test_message ("the server took %" G_GSIZE_FORMAT " bytes from a peer that never reads", taken);
+  g_assert_cmpuint (taken, <, 64 * 1024 * 1024);
+
+  if (serves_many (f))
+    {
+      for (guint i = 0; i < 3; i++)
+        assert_answers (port);
+    }
+  else
+    {
+      int next = lab_peer_connect (port);
+
+      lab_peer_reset (greedy);
+      greedy = -1;
+      g_assert_true (lab_peer_echo (next, "next\n", 5000));
+      close (next);
+    }
+
+  g_assert_cmpuint (lab_test_rss (), <, rss + RSS_SLACK);
+  lab_fault_assert_serving (f);
+
+  /* Stop wakes a send that waits for a peer that never reads. */
+  lab_fault_stop (f);
+  if (greedy >= 0)
+    close (greedy);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lab_test_init (&argc, &argv);
+
+  lab_fault_add ("reset-mid-stream", LAB_FAULT_ALL_MODELS, test_reset_mid_stream);
+  lab_fault_add ("half-close", LAB_FAULT_ALL_MODELS, test_half_close);
+  lab_fault_add ("never-reads", LAB_FAULT_ALL_MODELS, test_never_reads);
+
+  return g_test_run ();
+}
