@@ -145,6 +145,62 @@ test_never_reads (LabFault      *f,
     close (greedy);
 }
 
+/* 10 000 connection attempts while the server serves as many clients as
+ * it may: those it serves are answered at once, and it makes no calls of
+ * its own meanwhile (a loop that polls a listener it does not accept from
+ * makes about 100 000 a second). */
+static void
+test_past_max_clients (LabFault      *f,
+                       gconstpointer  data)
+{
+  guint n_served = serves_many (f) ? 2 : 1;
+  int served[2];
+  guint16 port;
+  guint64 calls;
+  gint64 begin, slowest = 0;
+  double seconds, rate;
+
+  g_object_set (lab_endpoint_get_config (f->server), "max-clients", 2u, "backlog", 16, NULL);
+  port = lab_fault_start (f);
+  for (guint i = 0; i < n_served; i++)
+    {
+      served[i] = lab_peer_connect (port);
+      g_assert_true (lab_peer_echo (served[i], "first\n", 5000));
+    }
+
+  calls = lab_tally_program_calls (f->tally);
+  begin = g_get_monotonic_time ();
+  for (guint batch = 0; batch < 40; batch++)
+    {
+      int fds[250];
+
+      for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+        fds[i] = lab_peer_connect_start (port);
+      for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+        lab_peer_reset (fds[i]);
+
+      for (guint i = 0; i < n_served; i++)
+        {
+          gint64 asked = g_get_monotonic_time ();
+
+          g_assert_true (lab_peer_echo (served[i], "ping\n", 5000));
+          slowest = MAX (slowest, g_get_monotonic_time () - asked);
+        }
+      g_main_context_iteration (NULL, FALSE);
+    }
+  seconds = (g_get_monotonic_time () - begin) / (double) G_USEC_PER_SEC;
+  rate = (lab_tally_program_calls (f->tally) - calls) / MAX (seconds, 0.5);
+
+  g_test_message ("10 000 attempts in %.2f s: %.0f calls a second, the slowest answer %.1f ms", seconds, rate,
+                  slowest / 1000.0);
+  g_assert_cmpfloat (rate, <, 2000);
+  g_assert_cmpint (slowest, <, G_USEC_PER_SEC);
+  lab_fault_assert_serving (f);
+
+  for (guint i = 0; i < n_served; i++)
+    close (served[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -154,6 +210,7 @@ main (int   argc,
   lab_fault_add ("reset-mid-stream", LAB_FAULT_ALL_MODELS, test_reset_mid_stream);
   lab_fault_add ("half-close", LAB_FAULT_ALL_MODELS, test_half_close);
   lab_fault_add ("never-reads", LAB_FAULT_ALL_MODELS, test_never_reads);
+  lab_fault_add ("past-max-clients", LAB_FAULT_ALL_MODELS, test_past_max_clients);
 
   return g_test_run ();
 }

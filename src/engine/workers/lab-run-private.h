@@ -49,11 +49,13 @@ struct _LabSock
 
   LabKernelWatch  *watch;
 
-  /* GIO event loop */
+  /* GIO event loop: the sources in the loop's context, and the last poll
+   * this socket was part of */
   GSource         *in_source;
   GSource         *out_source;
   gboolean         ready_in;
   gboolean         ready_out;
+  guint            poll_serial;
 };
 
 struct _LabWorker
@@ -68,6 +70,10 @@ struct _LabWorker
    * and no later than it returned. */
   gint64           call_begin_us;
   GMainContext    *context;
+  /* GIO: the sockets with a source in @context, each with a reference,
+   * and how many polls were made */
+  GPtrArray       *watched;
+  guint            poll_serial;
   /* The last poll set, written once: an event loop polls the same set
    * again and again. */
   GArray          *poll_key;

@@ -43,6 +43,7 @@ install_interrupt_handler (void)
 static void
 worker_free (LabWorker *w)
 {
+  g_clear_pointer (&w->watched, g_ptr_array_unref);
   g_clear_pointer (&w->poll_key, g_array_unref);
   g_clear_pointer (&w->poll_text, g_ref_string_release);
   g_free (w);

@@ -284,6 +284,7 @@ lab_tcp_server_serve_with_loop (LabWorker *w,
 out:
   /* Sockets first: their sources hold the context. */
   g_ptr_array_set_size (conns, 0);
+  g_clear_pointer (&w->watched, g_ptr_array_unref);
   g_mutex_lock (&run->lock);
   run->loop_worker = NULL;
   g_clear_pointer (&w->context, g_main_context_unref);
