@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "lab-test-engine.h"
@@ -201,6 +202,122 @@ test_past_max_clients (LabFault      *f,
     close (served[i]);
 }
 
+static guint64
+connection_of (LabFault *f,
+               int       fd)
+{
+  g_autofree char *peer = g_strdup_printf ("('127.0.0.1', %u)", lab_peer_port (fd));
+  GListModel *connections = lab_endpoint_get_connections (f->server);
+
+  lab_timeline_flush (f->timeline);
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(LabConnection) connection = g_list_model_get_item (connections, i);
+
+      if (g_strcmp0 (lab_connection_get_peer_address (connection), peer) == 0)
+        return lab_connection_get_id (connection);
+    }
+
+  g_assert_not_reached ();
+}
+
+/* Close on one connection ends it, and only it: the other's thread (or,
+ * one at a time, the next client) goes on as if nothing happened. */
+static void
+test_close_one (LabFault      *f,
+                gconstpointer  data)
+{
+  guint16 port = lab_fault_start (f);
+  int closed = lab_peer_connect (port);
+  int other = lab_peer_connect (port);
+  g_autoptr(GError) error = NULL;
+  guint64 other_conn = 0;
+
+  g_assert_true (lab_peer_echo (closed, "one\n", 5000));
+  if (serves_many (f))
+    {
+      g_assert_true (lab_peer_echo (other, "two\n", 5000));
+      other_conn = connection_of (f, other);
+    }
+  /* Its server side waits in recv () again. */
+  g_usleep (50 * 1000);
+
+  g_assert_true (lab_endpoint_close_connection (f->server, connection_of (f, closed), &error));
+  g_assert_no_error (error);
+  g_assert_true (lab_peer_wait_end (closed, 5000));
+
+  g_assert_true (lab_peer_echo (other, "still two\n", 5000));
+  if (other_conn == 0)
+    other_conn = connection_of (f, other);
+  g_assert_cmpuint (lab_tally_failures_on (f->tally, other_conn), ==, 0);
+  lab_fault_assert_serving (f);
+
+  close (closed);
+  close (other);
+}
+
+/* A client costs the server its socket and nothing more: 200 clients
+ * waiting in recv () hold 200 descriptors (and the test's own 200). */
+static void
+test_descriptors_per_client (LabFault      *f,
+                             gconstpointer  data)
+{
+  guint16 port = lab_fault_start (f);
+  guint n = 200;
+  g_autofree int *fds = g_new (int, n);
+  guint base, count;
+
+  assert_answers (port);
+  g_usleep (50 * 1000);
+  base = lab_test_count_fds ();
+  for (guint i = 0; i < n; i++)
+    {
+      fds[i] = lab_peer_connect (port);
+      g_assert_true (lab_peer_echo (fds[i], "x", 5000));
+    }
+  g_usleep (100 * 1000);
+  count = lab_test_count_fds ();
+  g_test_message ("%u clients: %u descriptors more", n, count - base);
+  g_assert_cmpuint (count, <=, base + 2 * n + 8);
+
+  for (guint i = 0; i < n; i++)
+    close (fds[i]);
+}
+
+/* A client's Close ends its program, without an error. */
+static void
+test_client_close (LabTestFixture *f,
+                   gconstpointer   backend)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof sin;
+  int listener = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client");
+  g_autoptr(LabConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  int peer;
+
+  g_assert_cmpint (bind (listener, (struct sockaddr *) &sin, sizeof sin), ==, 0);
+  g_assert_cmpint (listen (listener, 1), ==, 0);
+  g_assert_cmpint (getsockname (listener, (struct sockaddr *) &sin, &len), ==, 0);
+
+  g_object_set (lab_endpoint_get_config (client), "port", (guint) ntohs (sin.sin_port), NULL);
+  lab_test_start (client);
+  lab_test_wait_waiting_in (client, "recv");
+  peer = accept (listener, NULL, NULL);
+  g_assert_cmpint (peer, >=, 0);
+
+  connection = g_list_model_get_item (lab_endpoint_get_connections (client), 0);
+  g_assert_true (lab_endpoint_close_connection (client, lab_connection_get_id (connection), &error));
+  g_assert_no_error (error);
+  lab_test_wait_stopped (client);
+  g_assert_null (lab_endpoint_get_error (client));
+  g_assert_true (lab_peer_wait_end (peer, 5000));
+
+  close (peer);
+  close (listener);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -211,6 +328,10 @@ main (int   argc,
   lab_fault_add ("half-close", LAB_FAULT_ALL_MODELS, test_half_close);
   lab_fault_add ("never-reads", LAB_FAULT_ALL_MODELS, test_never_reads);
   lab_fault_add ("past-max-clients", LAB_FAULT_ALL_MODELS, test_past_max_clients);
+  lab_fault_add ("close-one", LAB_FAULT_ALL_MODELS, test_close_one);
+  lab_fault_add ("descriptors-per-client", LAB_FAULT_MODEL (LAB_CONCURRENCY_THREADS),
+                 test_descriptors_per_client);
+  lab_test_add_backends ("faults", "client-close", test_client_close);
 
   return g_test_run ();
 }

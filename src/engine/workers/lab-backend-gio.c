@@ -13,7 +13,7 @@
 
 /* The GIO backend: the same programs written with GSocket and GResolver,
  * each call recorded with its GIO name. GIO's blocking calls wait in poll ()
- * on the socket and a cancellable; stopping cancels them. */
+ * on the socket and the run's cancellable; stopping cancels it. */
 
 /* Only the errno the failed call left is trusted; see lab_errno_from_gerror(). */
 static int
@@ -23,11 +23,14 @@ error_to_errno (GError *error,
   return error != NULL ? lab_errno_from_gerror (error, saved_errno) : 0;
 }
 
+/* One for every call of the run: a cancellable of each connection's own
+ * would cost a descriptor more for each (GLib makes one for a cancellable
+ * a call waits on), and abort the program when there is none left. */
 static GCancellable *
 cancellable_for (LabWorker *w,
                  LabSock   *s)
 {
-  return s != NULL && s->conn != 0 ? s->cancellable : w->run->cancellable;
+  return w->run->cancellable;
 }
 
 static GSocketFamily

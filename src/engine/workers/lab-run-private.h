@@ -45,7 +45,6 @@ struct _LabSock
    * elsewhere interrupts it. */
   LabWorker       *reader;
   gboolean         close_requested;
-  GCancellable    *cancellable;
 
   LabKernelWatch  *watch;
 
@@ -111,7 +110,11 @@ struct _LabRun
   LabEndpointConfig  *config;
   const struct _LabBackend *backend;
   guint               endpoint_id;
+  /* GIO's blocking calls all wait on this one, and stopping cancels it:
+   * its descriptor is made once, for the whole run. */
   GCancellable       *cancellable;
+  GPollFD             cancellable_fd;
+  gboolean            holds_cancellable_fd;
   gint                stopping;
 
   GMutex              lock;

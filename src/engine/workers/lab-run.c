@@ -13,7 +13,8 @@
  * poll () at once. The POSIX backend's calls really block, so the thread is
  * sent a signal whose handler does nothing and does not restart the call:
  * the call returns EINTR, as it would in any C program, and the thread sees
- * that the endpoint is stopping. GIO's calls are woken by cancellables. */
+ * that the endpoint is stopping. GIO's calls are woken by the run's
+ * cancellable. */
 #define LAB_INTERRUPT_SIGNAL (SIGRTMIN + 3)
 #define REAPER_INTERVAL_US   (5 * 1000)
 
@@ -63,7 +64,6 @@ lab_sock_new (int      fd,
   sock->gsocket = gsocket;
   sock->family = family;
   sock->type = type;
-  sock->cancellable = g_cancellable_new ();
 
   return sock;
 }
@@ -105,7 +105,6 @@ lab_sock_unref (LabSock *sock)
   g_clear_object (&sock->gsocket);
   g_clear_object (&sock->local);
   g_clear_object (&sock->peer);
-  g_clear_object (&sock->cancellable);
   g_mutex_clear (&sock->io_lock);
   g_free (sock);
 }
@@ -142,6 +141,11 @@ lab_run_new (LabTimeline       *timeline,
   run->source.name = g_ref_string_new (name != NULL ? name : "");
   run->source.backend = run->config->backend;
   run->cancellable = g_cancellable_new ();
+  /* GLib makes a cancellable's descriptor when a call first waits on it and
+   * drops it when none does; made again when the process has no descriptor
+   * left, it aborts. So it is made now, and kept. */
+  if (run->config->backend == LAB_BACKEND_GIO)
+    run->holds_cancellable_fd = g_cancellable_make_pollfd (run->cancellable, &run->cancellable_fd);
   run->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
   run->socks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) lab_sock_unref);
   run->commands = g_async_queue_new_full ((GDestroyNotify) lab_command_free);
@@ -170,6 +174,8 @@ lab_run_unref (LabRun *run)
   g_clear_pointer (&run->udp_sock, lab_sock_unref);
   g_async_queue_unref (run->commands);
   g_ptr_array_unref (run->workers);
+  if (run->holds_cancellable_fd)
+    g_cancellable_release_fd (run->cancellable);
   g_object_unref (run->cancellable);
   lab_step_gate_clear (&run->gate);
   g_ref_string_release (run->source.name);
@@ -240,20 +246,13 @@ void
 lab_run_stop (LabRun *run)
 {
   LabCommand *quit;
-  GHashTableIter iter;
-  gpointer value;
 
   if (!g_atomic_int_compare_and_exchange (&run->stopping, FALSE, TRUE))
     return;
 
   lab_record_note (run, NULL, NULL, LAB_NOTE_STOP_REQUESTED, NULL);
+  /* Every GIO call that waits, at once. */
   g_cancellable_cancel (run->cancellable);
-
-  g_mutex_lock (&run->lock);
-  g_hash_table_iter_init (&iter, run->socks);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_cancellable_cancel (((LabSock *) value)->cancellable);
-  g_mutex_unlock (&run->lock);
 
   /* Calls held in step mode are not made. */
   lab_step_gate_close (&run->gate);
@@ -392,8 +391,6 @@ lab_run_register_sock (LabRun  *run,
 
   g_mutex_lock (&run->lock);
   g_hash_table_insert (run->socks, &sock->conn, lab_sock_ref (sock));
-  if (lab_run_is_stopping (run))
-    g_cancellable_cancel (sock->cancellable);
   g_mutex_unlock (&run->lock);
 }
 

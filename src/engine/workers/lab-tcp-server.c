@@ -77,6 +77,9 @@ serve_connection (LabWorker *w,
           break;
         }
 
+      /* A close asked here may have shut the socket down to wake it. */
+      if (n == 0 && conn->close_requested)
+        break;
       if (n == 0)
         {
           lab_record_note (run, w, conn, LAB_NOTE_PEER_CLOSED, NULL);
