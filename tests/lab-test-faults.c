@@ -341,6 +341,8 @@ on_recorded (LabTimeline *timeline,
             tally->notes[note]++;
           if (note == LAB_NOTE_FAILED && tally->failed_note == NULL)
             tally->failed_note = g_strdup (lab_event_get_note_arg (event));
+          if (note == LAB_NOTE_ACCEPT_PAUSED && tally->paused == NULL)
+            tally->paused = g_object_ref (event);
         }
       else if (kind == LAB_EVENT_DATA && lab_event_get_direction (event) == LAB_DIRECTION_IN)
         tally->data_in += lab_event_get_real_length (event);
@@ -394,6 +396,7 @@ lab_tally_free (LabTally *tally)
   g_object_unref (tally->timeline);
   g_array_unref (tally->failures);
   g_free (tally->failed_note);
+  g_clear_object (&tally->paused);
   g_free (tally);
 }
 

@@ -69,6 +69,8 @@ typedef struct {
   /* Calls that failed: conn, op and errno, three guint64 each. */
   GArray      *failures;
   char        *failed_note;
+  /* The first note that accept () waits to be tried again. */
+  LabEvent    *paused;
 } LabTally;
 
 LabTally *lab_tally_new              (LabTimeline *timeline,

@@ -117,7 +117,12 @@ typedef enum {
   LAB_NOTE_WAITING_FOR_SLOT,
   LAB_NOTE_CLOSE_REQUESTED,
   LAB_NOTE_TIMEOUT,
+  LAB_NOTE_ACCEPT_PAUSED,
 } LabNote;
+
+/* How long a server waits before it tries accept () again after it failed
+ * for want of descriptors or memory. */
+#define LAB_ACCEPT_RETRY_MS 100
 
 typedef enum {
   LAB_DIRECTION_IN,

@@ -347,6 +347,11 @@ dup_note_text (LabEvent *self)
     case LAB_NOTE_TIMEOUT:
       /* Translators: %s is a time in seconds. */
       return g_strdup_printf (_("Nothing arrived within %s s"), arg);
+    case LAB_NOTE_ACCEPT_PAUSED:
+      /* Translators: %s is an errno name such as EMFILE, (%s) its message, %u a number of milliseconds. */
+      return g_strdup_printf (_("accept () failed with %s (%s): the server tries again every %u ms, and goes on "
+                                "serving the clients already connected"),
+                              arg, lab_errno_message (lab_errno_from_name (arg)), LAB_ACCEPT_RETRY_MS);
     default:
       return g_strdup (arg);
     }

@@ -125,6 +125,9 @@ struct _LabRun
   guint               active_clients;
   gboolean            ready;          /* the program can take commands */
   guint               served;
+  /* The errno accept () last failed with for want of descriptors or
+   * memory, until it accepts again: said once, not at every try. */
+  int                 accept_shortage;
   GAsyncQueue        *commands;
   LabWorker          *loop_worker;    /* the event loop's thread, to wake */
 

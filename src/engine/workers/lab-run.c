@@ -251,8 +251,12 @@ lab_run_stop (LabRun *run)
     return;
 
   lab_record_note (run, NULL, NULL, LAB_NOTE_STOP_REQUESTED, NULL);
-  /* Every GIO call that waits, at once. */
+  /* Every GIO call that waits, at once, and every thread that waits for
+   * a moment to go on. */
   g_cancellable_cancel (run->cancellable);
+  g_mutex_lock (&run->lock);
+  g_cond_broadcast (&run->cond);
+  g_mutex_unlock (&run->lock);
 
   /* Calls held in step mode are not made. */
   lab_step_gate_close (&run->gate);

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include "lab-locale.h"
+#include "lab-test-engine.h"
+#include "lab-test-faults.h"
+
+/* Limits that run out: descriptors, the process's own limit, lowered in a
+ * child. Every model of TCP server, both backends. */
+
+#define PING "ping\n"
+
+/* As peers, this program connects clients to @port as its standard input
+ * says: “a” all @n, “l” from now on each leaves (closes) once its PING came
+ * back. Each client sends PING and reads it back. It exits when its
+ * standard input ends, closing what is left. */
+static int
+run_peers (guint16 port,
+           guint   n)
+{
+  g_autofree struct pollfd *fds = g_new0 (struct pollfd, n + 1);
+  g_autofree guint *got = g_new0 (guint, n);
+  gboolean leave = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    fds[i].fd = -1;
+  fds[n].fd = STDIN_FILENO;
+  fds[n].events = POLLIN;
+
+  for (;;)
+    {
+      if (poll (fds, n + 1, -1) < 0 && errno != EINTR)
+        return 1;
+
+      if (fds[n].revents != 0)
+        {
+          char command;
+
+          if (read (STDIN_FILENO, &command, 1) != 1)
+            return 0;
+          leave |= command == 'l';
+          for (guint i = 0; i < n && command == 'a'; i++)
+            {
+              fds[i].fd = lab_peer_connect_start (port);
+              fds[i].events = POLLOUT;
+            }
+        }
+
+      for (guint i = 0; i < n; i++)
+        {
+          char buf[sizeof PING];
+          gssize r;
+
+          if (fds[i].fd < 0 || fds[i].revents == 0)
+            continue;
+          if (fds[i].events == POLLOUT)
+            {
+              int err = 0;
+              socklen_t len = sizeof err;
+
+              getsockopt (fds[i].fd, SOL_SOCKET, SO_ERROR, &err, &len);
+              fds[i].events = POLLIN;
+              if (err == 0 && send (fds[i].fd, PING, strlen (PING), MSG_NOSIGNAL) == (gssize) strlen (PING))
+                continue;
+            }
+          else if ((r = recv (fds[i].fd, buf, sizeof buf, 0)) > 0)
+            {
+              got[i] += r;
+              if (got[i] < strlen (PING) || !leave)
+                continue;
+            }
+          else if (r < 0 && errno == EAGAIN)
+            continue;
+          close (fds[i].fd);
+          fds[i].fd = -1;
+        }
+    }
+}
+
+static GSubprocess *
+spawn_peers (guint16 port,
+             guint   n)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autofree char *n_text = g_strdup_printf ("%u", n);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *peers = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, self, "--peers", port_text,
+                                         n_text, NULL);
+
+  g_assert_no_error (error);
+  return peers;
+}
+
+/* Writing to a pipe already open takes no descriptor. */
+static void
+tell_peers (GSubprocess *peers,
+            const char  *commands)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (peers), commands, strlen (commands), NULL, NULL,
+                             &error);
+  g_assert_no_error (error);
+  g_output_stream_flush (g_subprocess_get_stdin_pipe (peers), NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+end_peers (GSubprocess *peers)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (peers), NULL, NULL);
+  g_subprocess_wait_check (peers, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+has_paused (gpointer data)
+{
+  LabFault *f = data;
+
+  lab_timeline_flush (f->timeline);
+  return (f->tally->accept_shortages > 0 && f->tally->notes[LAB_NOTE_ACCEPT_PAUSED] > 0) ||
+         f->tally->failed_note != NULL || !lab_endpoint_is_active (f->server);
+}
+
+/* The note says why, in the language of the moment it is read. */
+static void
+assert_paused_note (LabEvent *note)
+{
+  g_autofree char *english = lab_event_dup_summary (note);
+  g_autofree char *spanish = NULL;
+
+  g_assert_cmpstr (lab_event_get_note_arg (note), ==, "EMFILE");
+  g_assert_nonnull (strstr (english, "accept () failed with EMFILE (Too many open files)"));
+  g_assert_nonnull (strstr (english, "every 100 ms"));
+  lab_locale_set_language ("es");
+  spanish = lab_event_dup_summary (note);
+  lab_locale_set_language ("en");
+  g_assert_nonnull (strstr (spanish, "accept () falló con EMFILE"));
+  g_assert_nonnull (strstr (spanish, "sigue atendiendo"));
+}
+
+/* Takes every descriptor left. */
+static void
+fill (GArray *filler)
+{
+  int fd;
+
+  while ((fd = dup (STDERR_FILENO)) >= 0)
+    g_array_append_val (filler, fd);
+}
+
+/* Until @condition holds, taking every descriptor let go of meanwhile
+ * into @filler, if there is one. */
+static void
+wait_filling (LabTestCondition  condition,
+              gpointer          data,
+              GArray           *filler)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gboolean met;
+
+  while (!(met = condition (data)) && g_get_monotonic_time () < deadline)
+    {
+      if (filler != NULL)
+        fill (filler);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * 1000);
+    }
+  g_assert_true (met);
+}
+
+static gboolean
+has_waited (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+static gboolean
+holds_a_call (gpointer data)
+{
+  return g_list_model_get_n_items (lab_endpoint_get_paused (data)) > 0;
+}
+
+/* The child: 64 descriptors, 100 clients. */
+static void
+serve_short_of_descriptors (LabFault *f)
+{
+  gboolean iterative = f->model == LAB_CONCURRENCY_ITERATIVE;
+  struct rlimit limit;
+  guint16 port;
+  g_autoptr(GSubprocess) peers = NULL;
+  g_autoptr(GArray) filler = g_array_new (FALSE, FALSE, sizeof (int));
+  guint64 accepts, polls;
+  gint64 later;
+  int fd;
+
+  if (iterative)
+    lab_endpoint_set_breakpoint (f->server, LAB_OP_ACCEPT, TRUE);
+  port = lab_fault_start (f);
+  peers = spawn_peers (port, 100);
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  limit.rlim_cur = 64;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+
+  if (iterative)
+    {
+      /* One client at a time never fills the table, and a blocking
+       * accept () takes its descriptor as it begins: the test fills the
+       * table while the first accept () is held, before it is made. */
+      lab_test_wait (holds_a_call, f->server, 10000);
+      fill (filler);
+      tell_peers (peers, "la");
+      lab_endpoint_set_breakpoint (f->server, LAB_OP_ACCEPT, FALSE);
+      lab_endpoint_continue (f->server);
+    }
+  else
+    tell_peers (peers, "a");
+  wait_filling (has_paused, f, iterative ? filler : NULL);
+  lab_fault_assert_serving (f);
+
+  /* Paused, it waits: a try every 100 ms, not a spin (which makes a
+   * million a second). */
+  lab_timeline_flush (f->timeline);
+  accepts = f->tally->calls[LAB_OP_ACCEPT];
+  polls = f->tally->calls[LAB_OP_POLL];
+  later = g_get_monotonic_time () + 500 * 1000;
+  wait_filling (has_waited, &later, iterative ? filler : NULL);
+  lab_timeline_flush (f->timeline);
+  g_test_message ("in 0.5 s paused: %" G_GUINT64_FORMAT " accept (), %" G_GUINT64_FORMAT " poll ()",
+                  f->tally->calls[LAB_OP_ACCEPT] - accepts, f->tally->calls[LAB_OP_POLL] - polls);
+  g_assert_cmpuint (f->tally->calls[LAB_OP_ACCEPT] - accepts, <, 15);
+  g_assert_cmpuint (f->tally->calls[LAB_OP_POLL] - polls, <, 100);
+  lab_fault_assert_serving (f);
+
+  if (iterative)
+    {
+      /* Descriptors again: it takes the clients one by one, each leaving
+       * once answered. */
+      for (guint i = 0; i < filler->len; i++)
+        close (g_array_index (filler, int, i));
+      lab_fault_wait_count (f, &f->tally->data_in, 100 * strlen (PING), 20000);
+      end_peers (peers);
+    }
+  else
+    {
+      /* Those it could take are served; once they leave, it takes more. */
+      lab_fault_wait_count (f, &f->tally->data_in, 20 * strlen (PING), 10000);
+      g_test_message ("%" G_GUINT64_FORMAT " of 100 clients served with 64 descriptors",
+                      f->tally->data_in / strlen (PING));
+      end_peers (peers);
+      /* The server takes and ends the clients left in its backlog: the
+       * process has a descriptor for this one a moment later. */
+      for (guint i = 0; i < 500 && (fd = lab_peer_connect_start (port)) < 0; i++)
+        g_usleep (10 * 1000);
+      g_assert_true (lab_peer_wait_connected (fd, 5000));
+      g_assert_true (lab_peer_echo (fd, "back\n", 5000));
+      close (fd);
+    }
+
+  /* Read with descriptors to spare: a catalogue is a file to open. */
+  assert_paused_note (f->tally->paused);
+  lab_fault_assert_serving (f);
+  lab_fault_stop (f);
+}
+
+/* With RLIMIT_NOFILE at 64 and 100 clients, accept () fails with EMFILE:
+ * the server says so, waits, tries again, and serves all it can. */
+static void
+test_short_of_descriptors (LabFault      *f,
+                           gconstpointer  data)
+{
+  if (g_test_subprocess ())
+    {
+      serve_short_of_descriptors (f);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (argc == 4 && strcmp (argv[1], "--peers") == 0)
+    return run_peers ((guint16) atoi (argv[2]), (guint) atoi (argv[3]));
+
+  lab_test_init (&argc, &argv);
+
+  /* GSubprocess starts GLib's worker thread, with a descriptor of its own,
+   * for good: it is started now, not counted as a test's. */
+  {
+    g_autoptr(GSubprocess) warm = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, NULL, "true", NULL);
+
+    g_assert_true (g_subprocess_wait (warm, NULL, NULL));
+  }
+
+  lab_fault_add ("short-of-descriptors", LAB_FAULT_ALL_MODELS, test_short_of_descriptors);
+
+  return g_test_run ();
+}
