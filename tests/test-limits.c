@@ -10,11 +10,13 @@
 #include <sys/socket.h>
 
 #include "lab-locale.h"
+#include "lab-run-private.h"
 #include "lab-test-engine.h"
 #include "lab-test-faults.h"
 
-/* Limits that run out: descriptors, the process's own limit, lowered in a
- * child. Every model of TCP server, both backends. */
+/* Limits that run out: descriptors (the process's own limit, lowered in a
+ * child) and many clients one after another. Every model of TCP server,
+ * both backends. */
 
 #define PING "ping\n"
 
@@ -292,6 +294,126 @@ test_short_of_descriptors (LabFault      *f,
   g_test_trap_assert_passed ();
 }
 
+/* Until the threads of the clients served have ended, for a moment at
+ * most: what is left is what the test measures. */
+static void
+settle (guint workers)
+{
+  for (guint i = 0; i < 200 && lab_run_count_workers () > workers; i++)
+    g_usleep (10 * 1000);
+}
+
+static gboolean
+threads_back (gpointer data)
+{
+  return lab_test_count_threads () <= GPOINTER_TO_UINT (data);
+}
+
+/* @total clients, @streams at a time, each connecting, sending a byte,
+ * reading it back and resetting; the next of its stream then. */
+static void
+run_clients (guint16 port,
+             guint   total,
+             guint   streams)
+{
+  g_autofree struct pollfd *fds = g_new0 (struct pollfd, streams);
+  g_autofree gboolean *sent = g_new0 (gboolean, streams);
+  guint started = 0, done = 0;
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  for (guint i = 0; i < streams; i++)
+    {
+      fds[i].fd = lab_peer_connect_start (port);
+      fds[i].events = POLLOUT;
+      started++;
+    }
+
+  while (done < total)
+    {
+      int r = poll (fds, streams, 10);
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (r <= 0)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          continue;
+        }
+      for (guint i = 0; i < streams; i++)
+        {
+          char byte;
+
+          if (fds[i].fd < 0 || fds[i].revents == 0)
+            continue;
+          if (!sent[i])
+            {
+              g_assert_cmpint (send (fds[i].fd, "x", 1, MSG_NOSIGNAL), ==, 1);
+              sent[i] = TRUE;
+              fds[i].events = POLLIN;
+              continue;
+            }
+          g_assert_cmpint (recv (fds[i].fd, &byte, 1, 0), ==, 1);
+          lab_peer_reset (fds[i].fd);
+          done++;
+          sent[i] = FALSE;
+          fds[i].fd = -1;
+          if (started < total)
+            {
+              fds[i].fd = lab_peer_connect_start (port);
+              fds[i].events = POLLOUT;
+              started++;
+            }
+        }
+      /* The timeline takes what was recorded as it goes. */
+      if (done % 64 == 0)
+        g_main_context_iteration (NULL, FALSE);
+    }
+}
+
+/* 20 000 clients, 128 at a time, one after another in each: once they
+ * have gone, the server holds what it held before (its threads, their
+ * entries, its descriptors), and its memory grew by little. */
+static void
+test_one_after_another (LabFault      *f,
+                        gconstpointer  data)
+{
+  guint n = 20000;
+  guint16 port;
+  guint workers, threads, fds;
+  gsize rss;
+  gint64 begin;
+
+  /* What is measured is what the server's threads hold, not the bytes
+   * kept for each connection's view. */
+  lab_timeline_set_limits (f->timeline, 5000, 256 * 1024);
+  lab_endpoint_set_keep_data (f->server, FALSE);
+  port = lab_fault_start (f);
+
+  /* Thread stacks and the allocator's arenas are made once. */
+  run_clients (port, 400, 8);
+  settle (2);
+  workers = lab_run_count_workers ();
+  threads = lab_test_count_threads ();
+  fds = lab_test_count_fds ();
+  rss = lab_test_rss ();
+
+  begin = g_get_monotonic_time ();
+  run_clients (port, n, 128);
+  g_test_message ("%u clients in %.1f s", n, (g_get_monotonic_time () - begin) / (double) G_USEC_PER_SEC);
+
+  settle (workers);
+  g_test_message ("workers %u → %u, threads %u → %u, RSS %.1f → %.1f MiB", workers, lab_run_count_workers (),
+                  threads, lab_test_count_threads (), rss / 1048576.0, lab_test_rss () / 1048576.0);
+  /* The program's thread and the one that carries out commands. */
+  g_assert_cmpuint (workers, ==, 2);
+  g_assert_cmpuint (lab_run_count_workers (), <=, workers);
+  lab_test_wait (threads_back, GUINT_TO_POINTER (threads), 5000);
+  lab_test_wait_fds (fds);
+  /* The endpoint keeps a line for each connection its window lists, a
+   * kilobyte or so: what the threads left behind would come on top. */
+  g_assert_cmpuint (lab_test_rss (), <, rss + n * 2048 + RSS_SLACK);
+  lab_fault_assert_serving (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -310,6 +432,7 @@ main (int   argc,
   }
 
   lab_fault_add ("short-of-descriptors", LAB_FAULT_ALL_MODELS, test_short_of_descriptors);
+  lab_fault_add ("one-after-another", LAB_FAULT_MODEL (LAB_CONCURRENCY_THREADS), test_one_after_another);
 
   return g_test_run ();
 }

@@ -57,13 +57,15 @@ struct _LabSock
   guint            poll_serial;
 };
 
+/* A thread of a run, from its start until it ends: then it is freed. */
 struct _LabWorker
 {
   LabRun          *run;
   guint            index;
+  /* Where it is in run->workers */
+  guint            slot;
   pthread_t        thread;
   gboolean         started;
-  gboolean         alive;
   int              err;
   /* When its last call was made: the bytes a send moved left no earlier,
    * and no later than it returned. */
@@ -119,7 +121,7 @@ struct _LabRun
 
   GMutex              lock;
   GCond               cond;
-  GPtrArray          *workers;
+  GPtrArray          *workers;        /* the threads that run */
   guint               next_thread;
   GHashTable         *socks;          /* conn → LabSock */
   guint               active_clients;
@@ -167,6 +169,7 @@ guint64    lab_run_new_conn          (LabRun            *run);
 void       lab_command_free          (LabCommand        *command);
 LabStepGate *lab_run_get_gate        (LabRun            *run);
 
+guint      lab_run_count_workers     (void);
 void       lab_worker_interrupt      (LabWorker         *w);
 
 LabSock   *lab_sock_new              (int                fd,

@@ -41,6 +41,9 @@ install_interrupt_handler (void)
     }
 }
 
+/* Every worker of every run not yet freed: what a leak shows in. */
+static gint n_workers;
+
 static void
 worker_free (LabWorker *w)
 {
@@ -48,6 +51,19 @@ worker_free (LabWorker *w)
   g_clear_pointer (&w->poll_key, g_array_unref);
   g_clear_pointer (&w->poll_text, g_ref_string_release);
   g_free (w);
+  g_atomic_int_add (&n_workers, -1);
+}
+
+/**
+ * lab_run_count_workers:
+ *
+ * Returns: how many workers of all runs exist: one for each thread that
+ *   runs, and none once it has ended
+ */
+guint
+lab_run_count_workers (void)
+{
+  return g_atomic_int_get (&n_workers);
 }
 
 LabSock *
@@ -195,8 +211,9 @@ lab_run_is_stopping (LabRun *run)
 void
 lab_worker_interrupt (LabWorker *w)
 {
-  /* Called with run->lock held: while it runs, the thread exists. */
-  if (w->started && w->alive)
+  /* Called with run->lock held: while it is in run->workers, the thread
+   * exists. */
+  if (w->started)
     pthread_kill (w->thread, LAB_INTERRUPT_SIGNAL);
 }
 
@@ -208,25 +225,16 @@ reaper_main (gpointer data)
   /* A signal can land just before a thread enters its blocking call and be
    * lost; so every live thread is interrupted again until none is left. */
   g_mutex_lock (&run->lock);
-  for (;;)
+  while (run->workers->len > 0)
     {
-      guint alive = 0;
-
       for (guint i = 0; i < run->workers->len; i++)
         {
           LabWorker *w = run->workers->pdata[i];
 
-          if (w->alive)
-            {
-              alive++;
-              lab_worker_interrupt (w);
-              if (w->context != NULL)
-                g_main_context_wakeup (w->context);
-            }
+          lab_worker_interrupt (w);
+          if (w->context != NULL)
+            g_main_context_wakeup (w->context);
         }
-
-      if (alive == 0)
-        break;
 
       g_cond_wait_until (&run->cond, &run->lock, g_get_monotonic_time () + REAPER_INTERVAL_US);
     }
@@ -299,11 +307,12 @@ worker_main (gpointer data)
     spawn->destroy (spawn->data);
   g_free (spawn);
 
+  /* The last worker takes this one's place, which is freed: a thread's end
+   * costs the same however many came before it. */
   g_mutex_lock (&run->lock);
-  w->alive = FALSE;
-  last = TRUE;
-  for (guint i = 0; i < run->workers->len; i++)
-    last &= !((LabWorker *) run->workers->pdata[i])->alive;
+  ((LabWorker *) g_ptr_array_index (run->workers, run->workers->len - 1))->slot = w->slot;
+  g_ptr_array_remove_index_fast (run->workers, w->slot);
+  last = run->workers->len == 0;
   g_cond_broadcast (&run->cond);
   g_mutex_unlock (&run->lock);
 
@@ -336,11 +345,12 @@ lab_run_spawn (LabRun     *run,
   Spawn *spawn = g_new0 (Spawn, 1);
   g_autofree char *name = NULL;
 
+  g_atomic_int_inc (&n_workers);
   w->run = run;
-  w->alive = TRUE;
 
   g_mutex_lock (&run->lock);
   w->index = ++run->next_thread;
+  w->slot = run->workers->len;
   g_ptr_array_add (run->workers, w);
   g_mutex_unlock (&run->lock);
 
@@ -398,11 +408,14 @@ lab_run_register_sock (LabRun  *run,
   g_mutex_unlock (&run->lock);
 }
 
+/* Its reader is forgotten with it: a worker is freed when its thread
+ * ends, and a close asked later must not reach for it. */
 void
 lab_run_unregister_sock (LabRun  *run,
                          LabSock *sock)
 {
   g_mutex_lock (&run->lock);
+  sock->reader = NULL;
   if (g_hash_table_lookup (run->socks, &sock->conn) == sock)
     g_hash_table_remove (run->socks, &sock->conn);
   g_mutex_unlock (&run->lock);
