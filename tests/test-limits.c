@@ -4,19 +4,21 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include "lab-enum-types.h"
 #include "lab-locale.h"
 #include "lab-run-private.h"
 #include "lab-test-engine.h"
 #include "lab-test-faults.h"
 
 /* Limits that run out: descriptors (the process's own limit, lowered in a
- * child) and many clients one after another. Every model of TCP server,
- * both backends. */
+ * child), many clients at once when protolab-cli is told to stop, and many
+ * clients one after another. Every model of TCP server, both backends. */
 
 #define PING "ping\n"
 
@@ -294,6 +296,130 @@ test_short_of_descriptors (LabFault      *f,
   g_test_trap_assert_passed ();
 }
 
+static const char *
+nick (GType  type,
+      int    value)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+
+  return g_enum_get_value (klass, value)->value_nick;
+}
+
+/* The usual limit of a desktop session, for protolab-cli. */
+static void
+limit_descriptors (gpointer data)
+{
+  struct rlimit limit;
+
+  getrlimit (RLIMIT_NOFILE, &limit);
+  limit.rlim_cur = MIN (limit.rlim_max, 1024);
+  setrlimit (RLIMIT_NOFILE, &limit);
+}
+
+static void
+on_communicated (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  char **err = data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, NULL, err, &error);
+  g_assert_no_error (error);
+  if (*err == NULL)
+    *err = g_strdup ("");
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static guint
+count_fds_of (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* protolab-cli tcp-server with 500 clients connected, under the usual
+ * limit of 1024 descriptors, stops on SIGTERM: status 0, its summary, and
+ * every client sees its connection end. */
+static void
+test_sigterm_with_clients (LabFault      *f,
+                           gconstpointer  data)
+{
+  guint n = 500;
+  guint16 port = lab_test_free_port (SOCK_STREAM);
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree int *fds = g_new (int, n);
+  g_autofree char *err = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint answered = f->model == LAB_CONCURRENCY_ITERATIVE ? 1 : n;
+  guint held;
+
+  g_subprocess_launcher_set_child_setup (launcher, limit_descriptors, NULL, NULL);
+  cli = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("PROTOLAB_CLI"), "tcp-server",
+                                     "--port", port_text, "--backend", nick (LAB_TYPE_BACKEND_KIND, f->backend),
+                                     "--model", nick (LAB_TYPE_CONCURRENCY, f->model), "--backlog", "1024",
+                                     "--quiet", NULL);
+  g_assert_no_error (error);
+
+  /* Until it listens. */
+  do
+    {
+      fds[0] = lab_peer_connect_start (port);
+      if (lab_peer_wait_connected (fds[0], 1000))
+        break;
+      close (fds[0]);
+      fds[0] = -1;
+      g_usleep (20 * 1000);
+    }
+  while (g_get_monotonic_time () < deadline);
+  g_assert_cmpint (fds[0], >=, 0);
+
+  for (guint i = 1; i < n; i++)
+    fds[i] = lab_peer_connect_start (port);
+  for (guint i = 0; i < n; i++)
+    g_assert_true (lab_peer_wait_connected (fds[i], 5000));
+  for (guint i = 0; i < answered; i++)
+    g_assert_true (lab_peer_send_all (fds[i], PING, strlen (PING), 5000));
+  for (guint i = 0; i < answered; i++)
+    {
+      char back[sizeof PING] = "";
+
+      g_assert_true (lab_peer_read_exactly (fds[i], back, strlen (PING), 10000));
+      g_assert_cmpstr (back, ==, PING);
+    }
+  held = count_fds_of (g_subprocess_get_identifier (cli));
+  g_test_message ("protolab-cli holds %u descriptors for %u clients", held, answered);
+  g_assert_cmpuint (held, >=, answered);
+
+  g_subprocess_send_signal (cli, SIGTERM);
+  g_subprocess_communicate_utf8_async (cli, NULL, NULL, on_communicated, &err);
+  lab_test_wait (is_set, &err, 15000);
+  g_assert_true (g_subprocess_get_if_exited (cli));
+  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 0);
+  g_assert_nonnull (strstr (err, "events recorded"));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (lab_peer_wait_closed (fds[i], 5000));
+      close (fds[i]);
+    }
+}
+
 /* Until the threads of the clients served have ended, for a moment at
  * most: what is left is what the test measures. */
 static void
@@ -432,6 +558,7 @@ main (int   argc,
   }
 
   lab_fault_add ("short-of-descriptors", LAB_FAULT_ALL_MODELS, test_short_of_descriptors);
+  lab_fault_add ("sigterm-with-clients", LAB_FAULT_ALL_MODELS, test_sigterm_with_clients);
   lab_fault_add ("one-after-another", LAB_FAULT_MODEL (LAB_CONCURRENCY_THREADS), test_one_after_another);
 
   return g_test_run ();
