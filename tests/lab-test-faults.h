@@ -43,16 +43,13 @@ gsize     lab_peer_fill              (int          fd,
                                       guint        quiet_ms,
                                       gsize        most);
 
-/* How much the resident set may grow where a test bounds it. */
-#if defined (__SANITIZE_ADDRESS__)
-/* AddressSanitizer keeps freed memory aside for a while. */
-#define RSS_SLACK (256u * 1024 * 1024)
-#else
+/* How much the resident set may grow, beyond what a test counts. */
 #define RSS_SLACK (32u * 1024 * 1024)
-#endif
 
 guint     lab_test_count_threads     (void);
 gsize     lab_test_rss               (void);
+void      lab_test_assert_rss_growth (gsize        before,
+                                      gsize        most);
 
 /* What a timeline recorded, counted as it goes by and nothing kept: a
  * test that makes thousands of connections measures the process, not its
