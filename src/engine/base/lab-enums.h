@@ -120,7 +120,12 @@ typedef enum {
   /* The kernel handed the connection to a socket of its own (TIME_WAIT)
    * while the program still holds its descriptor */
   LAB_NOTE_SOCKET_CLOSED_BY_KERNEL,
+  LAB_NOTE_ACCEPT_PAUSED,
 } LabNote;
+
+/* How long a server waits before it tries accept () again after it failed
+ * for want of descriptors or memory. */
+#define LAB_ACCEPT_RETRY_MS 100
 
 typedef enum {
   LAB_DIRECTION_IN,

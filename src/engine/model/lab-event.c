@@ -501,6 +501,11 @@ dup_note_text (LabEvent *self)
       /* Translators: %s is a TCP state, such as TIME_WAIT. */
       return g_strdup_printf (_("The kernel has closed the socket behind the program's descriptor, which is "
                                 "still open: the connection goes on without it, in %s"), arg);
+    case LAB_NOTE_ACCEPT_PAUSED:
+      /* Translators: %s is an errno name such as EMFILE, (%s) its message, %u a number of milliseconds. */
+      return g_strdup_printf (_("accept () failed with %s (%s): the server tries again every %u ms, and goes on "
+                                "serving the clients already connected"),
+                              arg, lab_errno_message (lab_errno_from_name (arg)), LAB_ACCEPT_RETRY_MS);
     default:
       return g_strdup (arg);
     }

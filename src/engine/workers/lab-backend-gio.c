@@ -13,7 +13,7 @@
 
 /* The GIO backend: the same programs written with GSocket and GResolver,
  * each call recorded with its GIO name. GIO's blocking calls wait in poll ()
- * on the socket and a cancellable; stopping cancels them. */
+ * on the socket and the run's cancellable; stopping cancels it. */
 
 /* Only the errno the failed call left is trusted; see lab_errno_from_gerror(). */
 static int
@@ -23,11 +23,14 @@ error_to_errno (GError *error,
   return error != NULL ? lab_errno_from_gerror (error, saved_errno) : 0;
 }
 
+/* One for every call of the run: a cancellable of each connection's own
+ * would cost a descriptor more for each (GLib makes one for a cancellable
+ * a call waits on), and abort the program when there is none left. */
 static GCancellable *
 cancellable_for (LabWorker *w,
                  LabSock   *s)
 {
-  return s != NULL && s->conn != 0 ? s->cancellable : w->run->cancellable;
+  return w->run->cancellable;
 }
 
 static GSocketFamily
@@ -546,6 +549,64 @@ on_poll_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+detach_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+/* The sources a poll wants, each kept from one poll to the next: a socket
+ * left out of this poll loses its own, or it would wake the loop for
+ * nothing (a listener with a client waiting, while no more are taken). */
+static void
+watch_poll_set (LabWorker   *w,
+                LabPollItem *items,
+                guint        n)
+{
+  guint serial = ++w->poll_serial;
+
+  if (w->watched == NULL)
+    w->watched = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_sock_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      LabSock *s = items[i].sock;
+      gboolean watched = s->in_source != NULL || s->out_source != NULL;
+
+      s->poll_serial = serial;
+      s->ready_in = s->ready_out = FALSE;
+      if (items[i].want_in && s->in_source == NULL)
+        s->in_source = attach_source (w, s, G_IO_IN | G_IO_HUP | G_IO_ERR);
+      else if (!items[i].want_in)
+        detach_source (&s->in_source);
+
+      if (items[i].want_out && s->out_source == NULL)
+        s->out_source = attach_source (w, s, G_IO_OUT | G_IO_ERR);
+      else if (!items[i].want_out)
+        detach_source (&s->out_source);
+
+      if (!watched && (s->in_source != NULL || s->out_source != NULL))
+        g_ptr_array_add (w->watched, lab_sock_ref (s));
+    }
+
+  for (guint i = w->watched->len; i-- > 0;)
+    {
+      LabSock *s = w->watched->pdata[i];
+
+      if (s->poll_serial != serial)
+        {
+          detach_source (&s->in_source);
+          detach_source (&s->out_source);
+        }
+      if (s->in_source == NULL && s->out_source == NULL)
+        g_ptr_array_remove_index_fast (w->watched, i);
+    }
+}
+
 /* GIO's event loop: a GMainContext of the worker's own, with a GSocket
  * source for each socket it watches, iterated once per call. */
 static int
@@ -561,27 +622,7 @@ gio_poll (LabWorker   *w,
 
   g_assert (w->context != NULL);
 
-  for (guint i = 0; i < n; i++)
-    {
-      LabSock *s = items[i].sock;
-
-      s->ready_in = s->ready_out = FALSE;
-      if (items[i].want_in && s->in_source == NULL)
-        s->in_source = attach_source (w, s, G_IO_IN | G_IO_HUP | G_IO_ERR);
-      else if (!items[i].want_in && s->in_source != NULL)
-        {
-          g_source_destroy (s->in_source);
-          g_clear_pointer (&s->in_source, g_source_unref);
-        }
-
-      if (items[i].want_out && s->out_source == NULL)
-        s->out_source = attach_source (w, s, G_IO_OUT | G_IO_ERR);
-      else if (!items[i].want_out && s->out_source != NULL)
-        {
-          g_source_destroy (s->out_source);
-          g_clear_pointer (&s->out_source, g_source_unref);
-        }
-    }
+  watch_poll_set (w, items, n);
 
   if (timeout_ms >= 0)
     {

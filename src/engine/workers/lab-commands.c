@@ -102,8 +102,34 @@ command_shutdown (LabWorker  *w,
     }
 }
 
+/* A reader blocked in a GIO call waits on its socket and on the run's one
+ * cancellable. A client's program ends with its connection: the
+ * cancellable wakes it, as a stop would. A server's other connections go
+ * on: this one is shut down, which wakes its reader alone, and the
+ * timeline shows the call that did it. */
+static void
+wake_gio_reader (LabWorker *w,
+                 LabSock   *s)
+{
+  LabRun *run = w->run;
+
+  if (run->backend->kind != LAB_BACKEND_GIO || s->nonblocking)
+    return;
+
+  if (!lab_endpoint_kind_is_server (run->config->kind))
+    {
+      g_cancellable_cancel (run->cancellable);
+      return;
+    }
+
+  g_mutex_lock (&s->io_lock);
+  if (!s->closed)
+    run->backend->shutdown (w, s, SHUT_RDWR);
+  g_mutex_unlock (&s->io_lock);
+}
+
 /* The thread that reads a socket is the one that closes it: it is woken
- * (EINTR, or its cancellable) and sees the request. */
+ * (EINTR, or as above) and sees the request. */
 static void
 close_one (LabWorker *w,
            LabSock   *s)
@@ -112,7 +138,7 @@ close_one (LabWorker *w,
 
   lab_record_note (run, w, s, LAB_NOTE_CLOSE_REQUESTED, NULL);
   s->close_requested = TRUE;
-  g_cancellable_cancel (s->cancellable);
+  wake_gio_reader (w, s);
 
   while (!lab_run_is_stopping (run))
     {

@@ -61,7 +61,8 @@ void            lab_tcp_server_drop            (LabWorker         *w,
                                                 LabSock           *conn);
 LabSock        *lab_tcp_server_accept          (LabWorker         *w,
                                                 LabSock           *listener,
-                                                gboolean          *again);
+                                                gboolean          *again,
+                                                gint64            *resume_us);
 
 /* lab-tcp-server-loop.c */
 void            lab_tcp_server_serve_with_loop (LabWorker         *w,

@@ -46,7 +46,6 @@ struct _LabSock
    * elsewhere interrupts it. */
   LabWorker       *reader;
   gboolean         close_requested;
-  GCancellable    *cancellable;
 
   LabKernelWatch  *watch;
 
@@ -54,20 +53,24 @@ struct _LabSock
    * bytes start in its stream */
   guint64          bytes[2];
 
-  /* GIO event loop */
+  /* GIO event loop: the sources in the loop's context, and the last poll
+   * this socket was part of */
   GSource         *in_source;
   GSource         *out_source;
   gboolean         ready_in;
   gboolean         ready_out;
+  guint            poll_serial;
 };
 
+/* A thread of a run, from its start until it ends: then it is freed. */
 struct _LabWorker
 {
   LabRun          *run;
   guint            index;
+  /* Where it is in run->workers */
+  guint            slot;
   pthread_t        thread;
   gboolean         started;
-  gboolean         alive;
   int              err;
   /* When its last call was made: the bytes a send moved left no earlier,
    * and no later than it returned. */
@@ -76,8 +79,12 @@ struct _LabWorker
   /* The call it is making: one at a time */
   LabRecord        call;
   gboolean         call_open;
-  /* The last poll set, its text written once: an event loop polls the same
-   * set again and again. */
+  /* GIO: the sockets with a source in @context, each with a reference,
+   * and how many polls were made */
+  GPtrArray       *watched;
+  guint            poll_serial;
+  /* The last poll set, written once: an event loop polls the same set
+   * again and again. */
   GArray          *poll_key;
   guint64          poll_blob;
   guint32          poll_blob_len;
@@ -118,17 +125,24 @@ struct _LabRun
   LabEndpointConfig  *config;
   const struct _LabBackend *backend;
   guint               endpoint_id;
+  /* GIO's blocking calls all wait on this one, and stopping cancels it:
+   * its descriptor is made once, for the whole run. */
   GCancellable       *cancellable;
+  GPollFD             cancellable_fd;
+  gboolean            holds_cancellable_fd;
   gint                stopping;
 
   GMutex              lock;
   GCond               cond;
-  GPtrArray          *workers;
+  GPtrArray          *workers;        /* the threads that run */
   guint               next_thread;
   GHashTable         *socks;          /* conn → LabSock */
   guint               active_clients;
   gboolean            ready;          /* the program can take commands */
   guint               served;
+  /* The errno accept () last failed with for want of descriptors or
+   * memory, until it accepts again: said once, not at every try. */
+  int                 accept_shortage;
   GAsyncQueue        *commands;
   LabWorker          *loop_worker;    /* the event loop's thread, to wake */
 
@@ -174,6 +188,7 @@ guint64    lab_run_count_bytes       (LabRun            *run,
                                       LabDirection       direction,
                                       gsize              len);
 
+guint      lab_run_count_workers     (void);
 void       lab_worker_interrupt      (LabWorker         *w);
 
 LabSock   *lab_sock_new              (int                fd,

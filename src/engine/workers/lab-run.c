@@ -13,7 +13,8 @@
  * poll () at once. The POSIX backend's calls really block, so the thread is
  * sent a signal whose handler does nothing and does not restart the call:
  * the call returns EINTR, as it would in any C program, and the thread sees
- * that the endpoint is stopping. GIO's calls are woken by cancellables. */
+ * that the endpoint is stopping. GIO's calls are woken by the run's
+ * cancellable. */
 #define LAB_INTERRUPT_SIGNAL (SIGRTMIN + 3)
 #define REAPER_INTERVAL_US   (5 * 1000)
 
@@ -40,12 +41,29 @@ install_interrupt_handler (void)
     }
 }
 
+/* Every worker of every run not yet freed: what a leak shows in. */
+static gint n_workers;
+
 static void
 worker_free (LabWorker *w)
 {
+  g_clear_pointer (&w->watched, g_ptr_array_unref);
   g_clear_pointer (&w->poll_key, g_array_unref);
   g_clear_object (&w->from);
   g_free (w);
+  g_atomic_int_add (&n_workers, -1);
+}
+
+/**
+ * lab_run_count_workers:
+ *
+ * Returns: how many workers of all runs exist: one for each thread that
+ *   runs, and none once it has ended
+ */
+guint
+lab_run_count_workers (void)
+{
+  return g_atomic_int_get (&n_workers);
 }
 
 LabSock *
@@ -62,7 +80,6 @@ lab_sock_new (int      fd,
   sock->gsocket = gsocket;
   sock->family = family;
   sock->type = type;
-  sock->cancellable = g_cancellable_new ();
 
   return sock;
 }
@@ -104,7 +121,6 @@ lab_sock_unref (LabSock *sock)
   g_clear_object (&sock->gsocket);
   g_clear_object (&sock->local);
   g_clear_object (&sock->peer);
-  g_clear_object (&sock->cancellable);
   g_mutex_clear (&sock->io_lock);
   g_free (sock);
 }
@@ -141,6 +157,11 @@ lab_run_new (LabTimeline       *timeline,
   run->source.name = g_ref_string_new (name != NULL ? name : "");
   run->source.backend = run->config->backend;
   run->cancellable = g_cancellable_new ();
+  /* GLib makes a cancellable's descriptor when a call first waits on it and
+   * drops it when none does; made again when the process has no descriptor
+   * left, it aborts. So it is made now, and kept. */
+  if (run->config->backend == LAB_BACKEND_GIO)
+    run->holds_cancellable_fd = g_cancellable_make_pollfd (run->cancellable, &run->cancellable_fd);
   run->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
   run->socks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) lab_sock_unref);
   run->commands = g_async_queue_new_full ((GDestroyNotify) lab_command_free);
@@ -172,6 +193,8 @@ lab_run_unref (LabRun *run)
   g_clear_pointer (&run->udp_sock, lab_sock_unref);
   g_async_queue_unref (run->commands);
   g_ptr_array_unref (run->workers);
+  if (run->holds_cancellable_fd)
+    g_cancellable_release_fd (run->cancellable);
   g_object_unref (run->cancellable);
   lab_step_gate_clear (&run->gate);
   g_ref_string_release (run->source.name);
@@ -191,8 +214,9 @@ lab_run_is_stopping (LabRun *run)
 void
 lab_worker_interrupt (LabWorker *w)
 {
-  /* Called with run->lock held: while it runs, the thread exists. */
-  if (w->started && w->alive)
+  /* Called with run->lock held: while it is in run->workers, the thread
+   * exists. */
+  if (w->started)
     pthread_kill (w->thread, LAB_INTERRUPT_SIGNAL);
 }
 
@@ -204,25 +228,16 @@ reaper_main (gpointer data)
   /* A signal can land just before a thread enters its blocking call and be
    * lost; so every live thread is interrupted again until none is left. */
   g_mutex_lock (&run->lock);
-  for (;;)
+  while (run->workers->len > 0)
     {
-      guint alive = 0;
-
       for (guint i = 0; i < run->workers->len; i++)
         {
           LabWorker *w = run->workers->pdata[i];
 
-          if (w->alive)
-            {
-              alive++;
-              lab_worker_interrupt (w);
-              if (w->context != NULL)
-                g_main_context_wakeup (w->context);
-            }
+          lab_worker_interrupt (w);
+          if (w->context != NULL)
+            g_main_context_wakeup (w->context);
         }
-
-      if (alive == 0)
-        break;
 
       g_cond_wait_until (&run->cond, &run->lock, g_get_monotonic_time () + REAPER_INTERVAL_US);
     }
@@ -242,19 +257,16 @@ void
 lab_run_stop (LabRun *run)
 {
   LabCommand *quit;
-  GHashTableIter iter;
-  gpointer value;
 
   if (!g_atomic_int_compare_and_exchange (&run->stopping, FALSE, TRUE))
     return;
 
   lab_record_note (run, NULL, NULL, LAB_NOTE_STOP_REQUESTED, NULL);
+  /* Every GIO call that waits, at once, and every thread that waits for
+   * a moment to go on. */
   g_cancellable_cancel (run->cancellable);
-
   g_mutex_lock (&run->lock);
-  g_hash_table_iter_init (&iter, run->socks);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_cancellable_cancel (((LabSock *) value)->cancellable);
+  g_cond_broadcast (&run->cond);
   g_mutex_unlock (&run->lock);
 
   /* Calls held in step mode are not made. */
@@ -298,11 +310,12 @@ worker_main (gpointer data)
     spawn->destroy (spawn->data);
   g_free (spawn);
 
+  /* The last worker takes this one's place, which is freed: a thread's end
+   * costs the same however many came before it. */
   g_mutex_lock (&run->lock);
-  w->alive = FALSE;
-  last = TRUE;
-  for (guint i = 0; i < run->workers->len; i++)
-    last &= !((LabWorker *) run->workers->pdata[i])->alive;
+  ((LabWorker *) g_ptr_array_index (run->workers, run->workers->len - 1))->slot = w->slot;
+  g_ptr_array_remove_index_fast (run->workers, w->slot);
+  last = run->workers->len == 0;
   g_cond_broadcast (&run->cond);
   g_mutex_unlock (&run->lock);
 
@@ -335,11 +348,12 @@ lab_run_spawn (LabRun     *run,
   Spawn *spawn = g_new0 (Spawn, 1);
   g_autofree char *name = NULL;
 
+  g_atomic_int_inc (&n_workers);
   w->run = run;
-  w->alive = TRUE;
 
   g_mutex_lock (&run->lock);
   w->index = ++run->next_thread;
+  w->slot = run->workers->len;
   g_ptr_array_add (run->workers, w);
   g_mutex_unlock (&run->lock);
 
@@ -394,16 +408,17 @@ lab_run_register_sock (LabRun  *run,
 
   g_mutex_lock (&run->lock);
   g_hash_table_insert (run->socks, &sock->conn, lab_sock_ref (sock));
-  if (lab_run_is_stopping (run))
-    g_cancellable_cancel (sock->cancellable);
   g_mutex_unlock (&run->lock);
 }
 
+/* Its reader is forgotten with it: a worker is freed when its thread
+ * ends, and a close asked later must not reach for it. */
 void
 lab_run_unregister_sock (LabRun  *run,
                          LabSock *sock)
 {
   g_mutex_lock (&run->lock);
+  sock->reader = NULL;
   if (g_hash_table_lookup (run->socks, &sock->conn) == sock)
     g_hash_table_remove (run->socks, &sock->conn);
   g_mutex_unlock (&run->lock);

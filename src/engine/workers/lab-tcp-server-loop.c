@@ -163,11 +163,13 @@ loop_serve (LabWorker         *w,
 }
 
 /* Takes the clients waiting in the backlog, a few at a time, as far as
- * max-clients and max-connections allow. */
+ * max-clients and max-connections allow. Short of descriptors, it says
+ * when to try again in @resume_us. */
 static void
 loop_accept (LabWorker *w,
              LabSock   *listener,
-             GPtrArray *conns)
+             GPtrArray *conns,
+             gint64    *resume_us)
 {
   LabRun *run = w->run;
   LabEndpointConfig *c = run->config;
@@ -183,7 +185,7 @@ loop_accept (LabWorker *w,
       if (lab_program_enough_served (run))
         break;
 
-      sock = lab_tcp_server_accept (w, listener, &again);
+      sock = lab_tcp_server_accept (w, listener, &again, resume_us);
       if (sock == NULL)
         break;
 
@@ -225,6 +227,7 @@ lab_tcp_server_serve_with_loop (LabWorker *w,
   g_autoptr(GPtrArray) conns = g_ptr_array_new_with_free_func (loop_conn_free);
   g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (LabPollItem));
   gboolean accepting = TRUE;
+  gint64 resume = 0;
 
   /* The reaper wakes the context when stopping: it is set and cleared
    * under the run's lock. */
@@ -243,6 +246,8 @@ lab_tcp_server_serve_with_loop (LabWorker *w,
   while (!lab_run_is_stopping (run))
     {
       guint first_conn;
+      gint64 now = g_get_monotonic_time ();
+      int timeout = -1;
       int ready;
 
       if (accepting && lab_program_enough_served (run))
@@ -253,9 +258,15 @@ lab_tcp_server_serve_with_loop (LabWorker *w,
       if (!accepting && conns->len == 0)
         break;
 
+      /* While accept () waits to be tried again, the listener is left out
+       * and poll () given the time left: the clients are served, and the
+       * loop sleeps rather than spins. */
+      if (accepting && resume > now)
+        timeout = (int) ((resume - now + 999) / 1000);
       first_conn = loop_poll_set (items, listener,
-                                  accepting && (c->max_clients == 0 || conns->len < c->max_clients), conns);
-      ready = b->poll (w, (LabPollItem *) items->data, items->len, -1);
+                                  accepting && timeout < 0 &&
+                                  (c->max_clients == 0 || conns->len < c->max_clients), conns);
+      ready = b->poll (w, (LabPollItem *) items->data, items->len, timeout);
       if (ready < 0 && w->err != EINTR)
         {
           lab_program_fail (w, "poll");
@@ -275,7 +286,7 @@ lab_tcp_server_serve_with_loop (LabWorker *w,
         }
 
       if (ready > 0 && first_conn == 1 && g_array_index (items, LabPollItem, 0).can_in)
-        loop_accept (w, listener, conns);
+        loop_accept (w, listener, conns, &resume);
     }
 
   for (guint i = 0; i < conns->len; i++)
@@ -284,6 +295,7 @@ lab_tcp_server_serve_with_loop (LabWorker *w,
 out:
   /* Sockets first: their sources hold the context. */
   g_ptr_array_set_size (conns, 0);
+  g_clear_pointer (&w->watched, g_ptr_array_unref);
   g_mutex_lock (&run->lock);
   run->loop_worker = NULL;
   g_clear_pointer (&w->context, g_main_context_unref);

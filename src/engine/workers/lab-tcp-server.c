@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "lab-backend.h"
+#include "lab-errno.h"
 #include "lab-kernel-private.h"
 #include "lab-program-private.h"
 
@@ -77,6 +78,9 @@ serve_connection (LabWorker *w,
           break;
         }
 
+      /* A close asked here may have shut the socket down to wake it. */
+      if (n == 0 && conn->close_requested)
+        break;
       if (n == 0)
         {
           lab_record_note (run, w, conn, LAB_NOTE_PEER_CLOSED, NULL);
@@ -95,24 +99,46 @@ serve_connection (LabWorker *w,
   lab_tcp_server_drop (w, conn);
 }
 
-/* Accepts one client; NULL when the loop is to end. */
+/* Descriptors or memory ran out: no client's doing, and it passes as the
+ * connections being served end. */
+static gboolean
+is_shortage (int err)
+{
+  return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+}
+
+/**
+ * lab_tcp_server_accept:
+ * @again: (out): when none was accepted, whether to go on
+ * @resume_us: (out): when to try again (monotonic time), or 0 for at once
+ *
+ * Accepts one client. A shortage of descriptors or memory does not end
+ * the server: it says so once and waits a moment, serving the clients it
+ * has, as a robust C server does.
+ *
+ * Returns: (transfer full) (nullable): the client
+ */
 LabSock *
 lab_tcp_server_accept (LabWorker *w,
                        LabSock   *listener,
-                       gboolean  *again)
+                       gboolean  *again,
+                       gint64    *resume_us)
 {
-  LabSock *conn = w->run->backend->accept (w, listener);
+  LabRun *run = w->run;
+  LabSock *conn = run->backend->accept (w, listener);
 
   *again = FALSE;
+  *resume_us = 0;
   if (conn != NULL)
     {
-      g_mutex_lock (&w->run->lock);
-      w->run->served++;
-      g_mutex_unlock (&w->run->lock);
+      g_mutex_lock (&run->lock);
+      run->served++;
+      g_mutex_unlock (&run->lock);
+      run->accept_shortage = 0;
       return conn;
     }
 
-  if (lab_run_is_stopping (w->run))
+  if (lab_run_is_stopping (run))
     return NULL;
 
   /* Interrupted, or a client that gave up before it was accepted. */
@@ -122,8 +148,29 @@ lab_tcp_server_accept (LabWorker *w,
       return NULL;
     }
 
+  if (is_shortage (w->err))
+    {
+      if (run->accept_shortage != w->err)
+        lab_record_note (run, w, listener, LAB_NOTE_ACCEPT_PAUSED, lab_errno_name (w->err));
+      run->accept_shortage = w->err;
+      *again = TRUE;
+      *resume_us = g_get_monotonic_time () + LAB_ACCEPT_RETRY_MS * 1000;
+      return NULL;
+    }
+
   lab_program_fail (w, "accept");
   return NULL;
+}
+
+/* Until @until (monotonic time), or a stop. */
+static void
+pause_until (LabRun *run,
+             gint64  until)
+{
+  g_mutex_lock (&run->lock);
+  while (!lab_run_is_stopping (run) && g_get_monotonic_time () < until)
+    g_cond_wait_until (&run->cond, &run->lock, until);
+  g_mutex_unlock (&run->lock);
 }
 
 static void
@@ -133,6 +180,7 @@ serve_iteratively (LabWorker *w,
   while (!lab_run_is_stopping (w->run))
     {
       gboolean again;
+      gint64 resume;
       LabSock *conn;
 
       if (lab_program_enough_served (w->run))
@@ -141,12 +189,13 @@ serve_iteratively (LabWorker *w,
           break;
         }
 
-      conn = lab_tcp_server_accept (w, listener, &again);
+      conn = lab_tcp_server_accept (w, listener, &again, &resume);
       if (conn == NULL)
         {
-          if (again)
-            continue;
-          break;
+          if (!again)
+            break;
+          pause_until (w->run, resume);
+          continue;
         }
 
       /* One client at a time: the others wait in the backlog meanwhile. */
@@ -206,6 +255,7 @@ serve_with_threads (LabWorker *w,
   while (!lab_run_is_stopping (run))
     {
       gboolean again;
+      gint64 resume;
       LabSock *conn;
 
       if (lab_program_enough_served (run))
@@ -217,12 +267,14 @@ serve_with_threads (LabWorker *w,
       if (max_clients > 0)
         wait_for_clients (w, max_clients - 1);
 
-      conn = lab_tcp_server_accept (w, listener, &again);
+      /* Short of descriptors, the threads go on with their clients. */
+      conn = lab_tcp_server_accept (w, listener, &again, &resume);
       if (conn == NULL)
         {
-          if (again)
-            continue;
-          break;
+          if (!again)
+            break;
+          pause_until (run, resume);
+          continue;
         }
 
       g_mutex_lock (&run->lock);
