@@ -256,6 +256,39 @@ test_close_one (LabFault      *f,
   close (other);
 }
 
+/* Send from the window more than the peer's buffers take while it does
+ * not read: the send waits until the peer reads, in every model (the
+ * event loop's sockets are non-blocking: it waits for them to be
+ * writable), and every byte arrives in order. */
+static void
+test_send_to_slow_reader (LabFault      *f,
+                          gconstpointer  data)
+{
+  const gsize len = 8 * 1024 * 1024;
+  guint16 port = lab_fault_start (f);
+  int slow = lab_peer_connect (port);
+  g_autoptr(GBytes) big = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *out = g_malloc (len);
+  g_autofree guint8 *in = g_malloc (len);
+
+  for (gsize i = 0; i < len; i++)
+    out[i] = (guint8) (i * 7 + i / 251);
+  big = g_bytes_new (out, len);
+
+  g_assert_true (lab_peer_echo (slow, "hi\n", 5000));
+  g_assert_true (lab_endpoint_send (f->server, connection_of (f, slow), big, TRUE, &error));
+  g_assert_no_error (error);
+
+  /* The peer's buffers fill: the send is left waiting a while. */
+  g_usleep (200 * 1000);
+  g_assert_true (lab_peer_read_exactly (slow, in, len, 20000));
+  g_assert_true (memcmp (in, out, len) == 0);
+  lab_fault_assert_serving (f);
+
+  close (slow);
+}
+
 /* A client costs the server its socket and nothing more: 200 clients
  * waiting in recv () hold 200 descriptors (and the test's own 200). */
 static void
@@ -329,6 +362,7 @@ main (int   argc,
   lab_fault_add ("never-reads", LAB_FAULT_ALL_MODELS, test_never_reads);
   lab_fault_add ("past-max-clients", LAB_FAULT_ALL_MODELS, test_past_max_clients);
   lab_fault_add ("close-one", LAB_FAULT_ALL_MODELS, test_close_one);
+  lab_fault_add ("send-to-slow-reader", LAB_FAULT_ALL_MODELS, test_send_to_slow_reader);
   lab_fault_add ("descriptors-per-client", LAB_FAULT_MODEL (LAB_CONCURRENCY_THREADS),
                  test_descriptors_per_client);
   lab_test_add_backends ("faults", "client-close", test_client_close);

@@ -57,6 +57,7 @@ static const CallKind calls[LAB_N_CALLS] = {
   [LAB_CALL_G_SOCKET_GET_LOCAL_ADDRESS] = { "g_socket_get_local_address", LAB_OP_GETSOCKNAME, LAB_BACKEND_GIO },
   [LAB_CALL_G_SOCKET_GET_REMOTE_ADDRESS] = { "g_socket_get_remote_address", LAB_OP_GETPEERNAME, LAB_BACKEND_GIO },
   [LAB_CALL_G_MAIN_CONTEXT_ITERATION] = { "g_main_context_iteration", LAB_OP_POLL, LAB_BACKEND_GIO },
+  [LAB_CALL_G_SOCKET_CONDITION_TIMED_WAIT] = { "g_socket_condition_timed_wait", LAB_OP_POLL, LAB_BACKEND_GIO },
   [LAB_CALL_G_SOCKET_SET_LISTEN_BACKLOG] = { "g_socket_set_listen_backlog", LAB_OP_CONFIGURE, LAB_BACKEND_GIO },
   [LAB_CALL_G_SOCKET_SET_BLOCKING] = { "g_socket_set_blocking", LAB_OP_CONFIGURE, LAB_BACKEND_GIO },
   [LAB_CALL_G_SOCKET_SET_TIMEOUT] = { "g_socket_set_timeout", LAB_OP_CONFIGURE, LAB_BACKEND_GIO },
@@ -499,7 +500,11 @@ append_gio_args (GString  *out,
       break;
 
     case LAB_OP_POLL:
-      g_string_append (out, "context, TRUE");
+      if (self->record.call == LAB_CALL_G_SOCKET_CONDITION_TIMED_WAIT)
+        g_string_append_printf (out, "socket %d, %s, %" G_GINT64_FORMAT, self->record.fd,
+                                a->args[0] ? "G_IO_OUT" : "G_IO_IN", (gint64) a->args[1]);
+      else
+        g_string_append (out, "context, TRUE");
       break;
 
     case LAB_OP_CONFIGURE:

@@ -607,6 +607,46 @@ watch_poll_set (LabWorker   *w,
     }
 }
 
+/* A thread other than the event loop's (the one that carries out the
+ * window's commands) waits for one of the loop's non-blocking sockets as
+ * GIO lets a thread wait outside a main loop. */
+static int
+gio_condition_wait (LabWorker   *w,
+                    LabPollItem *item,
+                    int          timeout_ms)
+{
+  LabSock *s = item->sock;
+  GIOCondition condition = item->want_out ? G_IO_OUT : G_IO_IN;
+  gint64 timeout_us = timeout_ms >= 0 ? (gint64) timeout_ms * 1000 : -1;
+  LabRecord *event = lab_call_new (w, s, LAB_CALL_G_SOCKET_CONDITION_TIMED_WAIT);
+  g_autoptr(GError) error = NULL;
+  GIOCondition now;
+  gboolean ok;
+  int saved;
+
+  event->args[0] = item->want_out;
+  event->args[1] = timeout_us;
+  if (!lab_call_begin (w, event))
+    return -1;
+  errno = 0;
+  ok = g_socket_condition_timed_wait (s->gsocket, condition, timeout_us, cancellable_for (w, s), &error);
+  saved = errno;
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      lab_call_end (w, event, 0, 0, NULL);
+      return 0;
+    }
+  lab_call_end (w, event, ok, error_to_errno (error, saved), NULL);
+  if (!ok)
+    return -1;
+
+  now = g_socket_condition_check (s->gsocket, G_IO_IN | G_IO_OUT | G_IO_HUP | G_IO_ERR);
+  item->can_in = (now & G_IO_IN) != 0;
+  item->can_out = (now & G_IO_OUT) != 0;
+  item->hangup = (now & (G_IO_HUP | G_IO_ERR)) != 0;
+  return 1;
+}
+
 /* GIO's event loop: a GMainContext of the worker's own, with a GSocket
  * source for each socket it watches, iterated once per call. */
 static int
@@ -620,7 +660,11 @@ gio_poll (LabWorker   *w,
   gboolean timed_out = FALSE;
   int ready = 0;
 
-  g_assert (w->context != NULL);
+  if (w->context == NULL)
+    {
+      g_return_val_if_fail (n == 1, -1);
+      return gio_condition_wait (w, items, timeout_ms);
+    }
 
   watch_poll_set (w, items, n);
 

@@ -204,6 +204,10 @@ const LabCallNote lab_call_notes[LAB_N_CALLS] = {
     N_("GLib’s main loop: it gathers the descriptors of its sources (here one GSocket source per socket watched), waits for them with poll (), and runs the callbacks of those that are ready."),
     N_("The GMainContext to run once (the worker’s own, holding a GSocket source for each socket watched, and a timeout source when the loop has a timeout) and may_block: TRUE, wait until some source is ready. The descriptors and the timeout it passes to poll () come from those sources."),
   },
+  [LAB_CALL_G_SOCKET_CONDITION_TIMED_WAIT] = {
+    N_("GLib waits with poll () for one socket, outside any main loop, until it is ready or the time passes. The lab uses it where a thread other than the event loop’s sends on one of the loop’s sockets, which are non-blocking: when the peer’s buffers are full, it waits here until the peer reads."),
+    N_("The GSocket, the condition to wait for (G_IO_OUT: room to send; G_IO_IN: something to read), the timeout in microseconds (-1: no limit) and a GCancellable (not shown), which stopping the endpoint cancels."),
+  },
   [LAB_CALL_G_SOCKET_SET_LISTEN_BACKLOG] = {
     N_("No system call: GLib only keeps the number, and passes it to listen () in g_socket_listen ()."),
   },
