@@ -946,6 +946,23 @@ flood (LabTimeline *timeline,
   lab_timeline_flush (timeline);
 }
 
+/* With AddressSanitizer, which keeps freed memory aside for a while and
+ * shadows all it maps, the resident set says nothing of the timeline: it
+ * is only told there, and held to @bound in the other builds. */
+static void
+assert_growth_within (gsize before,
+                      gsize peak,
+                      gsize bound)
+{
+#if defined (__SANITIZE_ADDRESS__)
+  (void) before;
+  (void) peak;
+  (void) bound;
+#else
+  g_assert_cmpuint (peak - MIN (peak, before), <=, bound);
+#endif
+}
+
 /* Eight threads flood the timeline: what it keeps, what it holds unread,
  * and the bytes stay within its limits, whether the main context keeps
  * up or stalls; every event is counted, kept or dropped. */
@@ -970,14 +987,14 @@ test_flood (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (timeline)), <=, FLOOD_EVENTS);
   g_assert_cmpuint (stats.dropped + g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, stats.events);
   g_test_message ("stalled: RSS %zu → %zu bytes", before, peak);
-  g_assert_cmpuint (peak - MIN (peak, before), <=, bound);
+  assert_growth_within (before, peak, bound);
 
   flood (timeline, TRUE, &peak);
   lab_timeline_get_stats (timeline, &stats);
   g_assert_cmpuint (stats.events, ==, 2 * FLOOD_THREADS * FLOOD_PER_THREAD);
   g_assert_cmpuint (stats.dropped + g_list_model_get_n_items (G_LIST_MODEL (timeline)), ==, stats.events);
   g_test_message ("flushing: RSS peak %zu bytes", peak);
-  g_assert_cmpuint (peak - MIN (peak, before), <=, bound);
+  assert_growth_within (before, peak, bound);
 
   /* The bytes an event still has are its own, whole: never another's,
    * written over them while they were read. */
