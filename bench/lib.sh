@@ -67,26 +67,27 @@ start_server () {
   fi
 }
 
-# Asks the server to stop (the lab prints its summary then), and waits; ten
-# seconds at most before it is killed.
+# Asks the server to stop (the lab prints its summary then), and waits; 30
+# seconds at most before it is killed. How long it took is kept too.
 stop_server () {
   [ -n "$server_pid" ] || return 0
+  asked=$(date +%s.%N)
   kill -TERM "$server_pid" 2>/dev/null || true
   tries=0
   while kill -0 "$server_pid" 2>/dev/null && [ "$(ps -o stat= -p "$server_pid" | cut -c1)" != Z ] &&
-        [ "$tries" -lt 100 ]; do
+        [ "$tries" -lt 300 ]; do
     sleep 0.1
     tries=$((tries + 1))
   done
-  if [ "$tries" -ge 100 ]; then
-    printf 'bench: %s did not stop in 10 s: killed\n' "$1" >&2
+  if [ "$tries" -ge 300 ]; then
+    printf 'bench: round %s, %s did not stop in 30 s: killed\n' "$round" "$1" >&2
     kill -KILL "$server_pid" 2>/dev/null || true
   fi
   wait "$server_pid" 2>/dev/null || true
   server_pid=""
   wait "$watcher_pid" 2>/dev/null || true
   watcher_pid=""
-  keep_figures "$1" "$(cat "$results/watch.out")"
+  keep_figures "$1" "$(cat "$results/watch.out") stop_seconds=$(calc '%.1f' "$(date +%s.%N) - $asked")"
   grep -v '^$' "$results/server.err" >>"$results/$1.summary" || true
 }
 
