@@ -72,23 +72,38 @@ start_server () {
 stop_server () {
   [ -n "$server_pid" ] || return 0
   asked=$(date +%s.%N)
+  deadline=$(($(date +%s) + 30))
   kill -TERM "$server_pid" 2>/dev/null || true
-  tries=0
-  while kill -0 "$server_pid" 2>/dev/null && [ "$(ps -o stat= -p "$server_pid" | cut -c1)" != Z ] &&
-        [ "$tries" -lt 300 ]; do
+  while :; do
+    # Ended: gone, or a zombie until it is waited for.
+    case "$(ps -o stat= -p "$server_pid")" in ''|Z*) break ;; esac
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      server_hung "$1"
+      kill -KILL "$server_pid" 2>/dev/null || true
+      break
+    fi
     sleep 0.1
-    tries=$((tries + 1))
   done
-  if [ "$tries" -ge 300 ]; then
-    printf 'bench: round %s, %s did not stop in 30 s: killed\n' "$round" "$1" >&2
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
   wait "$server_pid" 2>/dev/null || true
   server_pid=""
   wait "$watcher_pid" 2>/dev/null || true
   watcher_pid=""
   keep_figures "$1" "$(cat "$results/watch.out") stop_seconds=$(calc '%.1f' "$(date +%s.%N) - $asked")"
   grep -v '^$' "$results/server.err" >>"$results/$1.summary" || true
+}
+
+# A server that did not stop within 30 s of being asked: which of its
+# threads are left, and where each waits in the kernel, for whoever mends
+# it; then it is killed.
+server_hung () {
+  printf 'bench: round %s, %s did not stop in 30 s: killed\n' "$round" "$1" >&2
+  {
+    printf '%s, round %s: ' "$1" "$round"
+    for task in /proc/"$server_pid"/task/*; do
+      printf '%s (%s) ' "$(cat "$task/comm")" "$(cat "$task/wchan")"
+    done
+    printf '\n'
+  } >>"$results/hung" 2>/dev/null || true
 }
 
 # On the way out, whatever was under way: the profiler first, as it
