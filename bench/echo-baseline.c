@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 /* The baseline: the smallest sensible C echo server. One thread, epoll,
- * non-blocking sockets, 64 KiB reads, records nothing. The lab's event-loop
- * server is measured against it, side by side.
+ * non-blocking sockets, one recv of READ_SIZE bytes (64 KiB unless told) for
+ * each time a socket is readable, records nothing. The lab's TCP servers
+ * are measured against it, side by side, with the same read size.
  *
- *   protolab-bench-baseline PORT
+ *   protolab-bench-baseline PORT [READ_SIZE] [BACKLOG]
  */
 
 #include <errno.h>
@@ -17,9 +18,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
-#define BUFFER_SIZE (64 * 1024)
 #define MAX_EVENTS  64
 
 typedef struct {
@@ -76,13 +77,24 @@ main (int   argc,
 {
   struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
   struct epoll_event events[MAX_EVENTS];
-  static char buffer[BUFFER_SIZE];
+  struct rlimit files;
+  size_t read_size = argc > 2 ? strtoul (argv[2], NULL, 10) : 64 * 1024;
+  int backlog = argc > 3 ? atoi (argv[3]) : 128;
+  char *buffer;
   int listener, epfd, one = 1;
 
-  if (argc != 2)
+  if (argc < 2 || argc > 4 || read_size == 0 || backlog <= 0)
     {
-      fprintf (stderr, "usage: %s PORT\n", argv[0]);
+      fprintf (stderr, "usage: %s PORT [READ_SIZE] [BACKLOG]\n", argv[0]);
       return 2;
+    }
+  buffer = malloc (read_size);
+
+  /* Thousands of connections need as many descriptors as may be had. */
+  if (getrlimit (RLIMIT_NOFILE, &files) == 0)
+    {
+      files.rlim_cur = files.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &files);
     }
 
   signal (SIGPIPE, SIG_IGN);
@@ -92,7 +104,7 @@ main (int   argc,
   addr.sin_port = htons (atoi (argv[1]));
   listener = socket (AF_INET, SOCK_STREAM, 0);
   setsockopt (listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (bind (listener, (struct sockaddr *) &addr, sizeof addr) < 0 || listen (listener, 128) < 0)
+  if (bind (listener, (struct sockaddr *) &addr, sizeof addr) < 0 || listen (listener, backlog) < 0)
     {
       perror ("bind");
       return 1;
@@ -151,7 +163,7 @@ main (int   argc,
 
           if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
             {
-              ssize_t got = recv (conn->fd, buffer, sizeof buffer, 0);
+              ssize_t got = recv (conn->fd, buffer, read_size, 0);
               int r;
 
               if (got <= 0)
@@ -182,5 +194,6 @@ main (int   argc,
 
   close (listener);
   close (epfd);
+  free (buffer);
   return 0;
 }
