@@ -946,6 +946,74 @@ flood (LabTimeline *timeline,
   lab_timeline_flush (timeline);
 }
 
+#define RACE_ROUNDS 250
+#define RACE_THREADS 8
+#define RACE_PER_THREAD 2000
+
+typedef struct {
+  LabTimeline *timeline;
+  gint         running;
+} Race;
+
+static gpointer
+race_thread (gpointer data)
+{
+  Race *race = data;
+
+  for (guint i = 0; i < RACE_PER_THREAD; i++)
+    {
+      append (race->timeline, new_note (0, i));
+      /* As a worker does, take the timeline's lock now and then: a flush
+       * may have to wait for it. */
+      (void) lab_timeline_get_run_name (race->timeline, 1, 1);
+    }
+  g_atomic_int_dec_and_test (&race->running);
+  return NULL;
+}
+
+typedef struct {
+  LabTimeline *timeline;
+  guint        want;
+} Shown;
+
+static gboolean
+shows (gpointer data)
+{
+  Shown *shown = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (shown->timeline)) == shown->want;
+}
+
+/* The main context flushes at once while threads record: whatever a
+ * thread records while a flush runs is shown by the next flush the main
+ * context makes by itself, round after round, never left unshown. */
+static void
+test_flush_while_recording (void)
+{
+  LabTimeline *timeline = lab_timeline_new ();
+  Shown shown = { timeline, 0 };
+
+  lab_timeline_set_limits (timeline, RACE_ROUNDS * RACE_THREADS * RACE_PER_THREAD, 1024 * 1024);
+  for (guint round = 0; round < RACE_ROUNDS; round++)
+    {
+      GThread *threads[RACE_THREADS];
+      Race race = { timeline, RACE_THREADS };
+
+      for (guint t = 0; t < RACE_THREADS; t++)
+        threads[t] = g_thread_new ("race", race_thread, &race);
+      while (g_atomic_int_get (&race.running) > 0)
+        lab_timeline_flush (timeline);
+      for (guint t = 0; t < RACE_THREADS; t++)
+        g_thread_join (threads[t]);
+
+      /* No flush by hand now: the main context's own must come. */
+      shown.want += RACE_THREADS * RACE_PER_THREAD;
+      lab_test_wait (shows, &shown, WAIT_MS);
+    }
+
+  g_object_unref (timeline);
+}
+
 /* With AddressSanitizer, which keeps freed memory aside for a while and
  * shadows all it maps, the resident set says nothing of the timeline: it
  * is only told there, and held to @bound in the other builds. */
@@ -1037,6 +1105,7 @@ main (int   argc,
   g_test_add_func ("/timeline/stats", test_stats);
   g_test_add_func ("/timeline/stable-positions", test_stable_positions);
   g_test_add_func ("/timeline/flood", test_flood);
+  g_test_add_func ("/timeline/flush-while-recording", test_flush_while_recording);
 
   return g_test_run ();
 }

@@ -391,14 +391,17 @@ lab_timeline_flush (LabTimeline *self)
     }
   self->flushing = TRUE;
 
-  /* Anything published from now on schedules the next flush. */
-  g_atomic_int_set (&self->flush_scheduled, FALSE);
+  /* Anything published from now on schedules the next flush. The source
+   * goes and the flag falls together, under the lock: a worker that set
+   * the flag in between attaches its source after, never to have it
+   * destroyed here with the flag left up and nothing to flush again. */
   g_mutex_lock (&self->lock);
   if (self->flush_source != NULL)
     {
       g_source_destroy (self->flush_source);
       g_clear_pointer (&self->flush_source, g_source_unref);
     }
+  g_atomic_int_set (&self->flush_scheduled, FALSE);
   g_mutex_unlock (&self->lock);
 
   g_ptr_array_set_size (batch, 0);
@@ -458,8 +461,14 @@ schedule_flush (LabTimeline *self)
   /* The source holds no reference: dispose destroys it first. */
   g_source_set_callback (source, on_flush_timeout, self, NULL);
 
+  /* One source at most: one a worker attached after the flag fell is
+   * replaced, not left to fire after the timeline is gone. */
   g_mutex_lock (&self->lock);
-  g_clear_pointer (&self->flush_source, g_source_unref);
+  if (self->flush_source != NULL)
+    {
+      g_source_destroy (self->flush_source);
+      g_source_unref (self->flush_source);
+    }
   self->flush_source = source;
   g_source_attach (source, self->context);
   g_mutex_unlock (&self->lock);
