@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,6 +13,7 @@
 #include <sys/socket.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 
 #include "lab-address.h"
@@ -22,6 +25,14 @@
  * which sample it at once with TCP_INFO. */
 #define MIN_INTERVAL_US    (10 * 1000)
 #define MAX_INTERVAL_US    (320 * 1000)
+/* The watcher takes no more than one part in this of a processor: where a
+ * dump takes long (the kernel walks every TCP socket of the machine, and
+ * the lab's may be thousands), the dumps are spaced for it. */
+#define CPU_SHARE          50
+/* A dump asks only for the sockets on the lab's own ports, while they are
+ * this few: a server holding thousands of connections from another
+ * program is not made to copy the other ends too. */
+#define MAX_FILTER_PORTS   64
 /* TIME_WAIT lasts 60 s on Linux; what lingers longer is no longer followed. */
 #define FOLLOW_LIMIT_US    (75 * G_USEC_PER_SEC)
 
@@ -37,6 +48,7 @@ struct _LabKernelWatch
   gboolean     connected;
   gboolean     following;
   guint64      updated;     /* when it was last learnt, on sample_clock */
+  guint16      port;        /* its own port, once it has one */
 };
 
 /* A socket closed by its program that the kernel may still hold. It may
@@ -49,6 +61,7 @@ typedef struct {
   int          fd;
   guint64      conn;
   guint64      cookie;
+  guint16      port;
   LabTcpState  last;
   gint64       deadline;
   guint64      updated;
@@ -100,6 +113,25 @@ read_tcp_info (int    fd,
 
 static void ensure_watcher_locked (void);
 
+/* Called with watch_lock held, the descriptor open: the socket's own port,
+ * 0 while the kernel has given it none. */
+static guint16
+watch_port_locked (LabKernelWatch *watch)
+{
+  struct sockaddr_storage address;
+  socklen_t len = sizeof address;
+
+  if (watch->port != 0 || watch->following)
+    return watch->port;
+  if (getsockname (watch->fd, (struct sockaddr *) &address, &len) != 0)
+    return 0;
+  if (address.ss_family == AF_INET)
+    watch->port = ntohs (((struct sockaddr_in *) &address)->sin_port);
+  else if (address.ss_family == AF_INET6)
+    watch->port = ntohs (((struct sockaddr_in6 *) &address)->sin6_port);
+  return watch->port;
+}
+
 /* Called with watch_lock held: from now on the connection is followed by
  * its cookie through sock_diag. */
 static Followed *
@@ -120,6 +152,7 @@ follow_locked (LabKernelWatch *watch,
   f->fd = watch->fd;
   f->conn = watch->sock->conn;
   f->cookie = watch->cookie;
+  f->port = watch_port_locked (watch);
   f->last = watch->last;
   f->deadline = g_get_monotonic_time () + FOLLOW_LIMIT_US;
   f->updated = ++sample_clock;
@@ -216,32 +249,65 @@ format_tuple (const struct inet_diag_msg *m)
 }
 
 /* Every TCP socket of @family the kernel holds, as `ss -tan` lists them,
- * into @entries by cookie. */
+ * into @entries by cookie; only those whose own port is one of @ports, if
+ * @n_ports is not 0. */
 static void
-sock_diag_dump (int         family,
-                GHashTable *entries)
+sock_diag_dump (int            family,
+                const guint16 *ports,
+                guint          n_ports,
+                GHashTable    *entries)
 {
   struct {
     struct nlmsghdr         header;
     struct inet_diag_req_v2 request;
+    struct rtattr           attribute;
+    /* Each port a test of two operations, and a jump between two. */
+    struct inet_diag_bc_op  filter[3 * MAX_FILTER_PORTS];
   } req;
+  guint filter_len = n_ports > 0 ? 12 * n_ports - 4 : 0;
   guint8 buf[32 * 1024];
   gboolean done = FALSE;
   int fd;
+
+  g_return_if_fail (n_ports <= MAX_FILTER_PORTS);
 
   fd = socket (AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0)
     return;
 
   memset (&req, 0, sizeof req);
-  req.header.nlmsg_len = sizeof req;
   req.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
   req.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   req.request.sdiag_family = family;
   req.request.sdiag_protocol = IPPROTO_TCP;
   req.request.idiag_states = ~0u;
+  req.header.nlmsg_len = offsetof (__typeof__ (req), attribute);
+  if (n_ports > 0)
+    {
+      struct inet_diag_bc_op *op = req.filter;
 
-  if (send (fd, &req, sizeof req, 0) != sizeof req)
+      /* The kernel's filter as ss writes "sport = :A or sport = :B": a
+       * test goes on to the next operation if the port matches, over it
+       * if not. After a test that matched, a jump to the end, where the
+       * socket is kept; the last test, not matched, lands past the end,
+       * where it is left out. */
+      for (guint i = 0; i < n_ports; i++)
+        {
+          *op++ = (struct inet_diag_bc_op) { INET_DIAG_BC_S_EQ, 8, 12 };
+          *op++ = (struct inet_diag_bc_op) { 0, 0, ports[i] };
+          if (i + 1 < n_ports)
+            {
+              *op = (struct inet_diag_bc_op) { INET_DIAG_BC_JMP, 4, 0 };
+              op->no = filter_len - (guint) ((guint8 *) op - (guint8 *) req.filter);
+              op++;
+            }
+        }
+      req.attribute.rta_type = INET_DIAG_REQ_BYTECODE;
+      req.attribute.rta_len = RTA_LENGTH (filter_len);
+      req.header.nlmsg_len += RTA_ALIGN (req.attribute.rta_len);
+    }
+
+  if (send (fd, &req, req.header.nlmsg_len, 0) != (gssize) req.header.nlmsg_len)
     {
       close (fd);
       return;
@@ -315,7 +381,7 @@ lab_kernel_list_tcp (int family)
   GHashTableIter iter;
   gpointer value;
 
-  sock_diag_dump (family, entries);
+  sock_diag_dump (family, NULL, 0, entries);
   g_hash_table_iter_init (&iter, entries);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -494,6 +560,62 @@ families_locked (gboolean *v4,
     }
 }
 
+static guint
+add_port (guint16 *ports,
+          guint    n_ports,
+          guint16  port)
+{
+  for (guint i = 0; i < n_ports && i < MAX_FILTER_PORTS; i++)
+    if (ports[i] == port)
+      return n_ports;
+  if (n_ports < MAX_FILTER_PORTS)
+    ports[n_ports] = port;
+  return n_ports + 1;
+}
+
+/* Called with watch_lock held: the ports of the sockets watched and
+ * followed, into @ports. Returns how many, 0 for all the kernel's: more
+ * than fit, or a socket whose port is not known (the dump then finds it
+ * by its cookie). A socket that has no port yet is in no table of the
+ * kernel's, and is not missed. */
+static guint
+ports_locked (guint16 *ports)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < watches->len; i++)
+    {
+      LabKernelWatch *watch = watches->pdata[i];
+      guint16 port = watch_port_locked (watch);
+
+      if (watch->following && port == 0)
+        return 0;
+      if (port != 0)
+        n = add_port (ports, n, port);
+    }
+  for (guint i = 0; i < followed->len; i++)
+    {
+      guint16 port = ((Followed *) followed->pdata[i])->port;
+
+      if (port == 0)
+        return 0;
+      n = add_port (ports, n, port);
+    }
+
+  return n <= MAX_FILTER_PORTS ? n : 0;
+}
+
+/* The processor time this thread has taken, in µs. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static gpointer
 watcher_main (gpointer data)
 {
@@ -506,23 +628,40 @@ watcher_main (gpointer data)
       gboolean v4, v6, changed;
       guint generation = watch_generation;
       guint64 dumped = sample_clock;
+      gint64 began = g_get_monotonic_time (), cpu_began = thread_cpu_us (), now, least;
+      guint16 ports[MAX_FILTER_PORTS];
+      guint n_ports;
 
       /* The kernel is asked without the lock: the workers sample their
        * own sockets meanwhile. */
       families_locked (&v4, &v6);
+      n_ports = ports_locked (ports);
       g_mutex_unlock (&watch_lock);
       if (v4)
-        sock_diag_dump (AF_INET, entries);
+        sock_diag_dump (AF_INET, ports, n_ports, entries);
       if (v6)
-        sock_diag_dump (AF_INET6, entries);
+        sock_diag_dump (AF_INET6, ports, n_ports, entries);
       g_mutex_lock (&watch_lock);
 
       changed = apply_dump_locked (entries, dumped);
       changed |= apply_followed_locked (entries, dumped);
 
-      /* Something changed, or a socket came: look again soon. */
-      interval = changed || generation != watch_generation ? MIN_INTERVAL_US : MIN (interval * 2, MAX_INTERVAL_US);
-      g_cond_wait_until (&watch_cond, &watch_lock, g_get_monotonic_time () + interval);
+      /* Something changed, or a socket came: look again soon, but never
+       * sooner than the processor's share allows. */
+      least = MAX (MIN_INTERVAL_US, (thread_cpu_us () - cpu_began) * CPU_SHARE);
+      interval = changed || generation != watch_generation ? least : MAX (least, MIN (interval * 2, MAX_INTERVAL_US));
+      g_cond_wait_until (&watch_cond, &watch_lock, began + interval);
+
+      /* Woken early by a socket watched or followed: still no sooner. A
+       * server closing thousands of connections a second would otherwise
+       * have the kernel walk its every TCP socket at each. */
+      now = g_get_monotonic_time ();
+      if (now < began + least)
+        {
+          g_mutex_unlock (&watch_lock);
+          g_usleep (began + least - now);
+          g_mutex_lock (&watch_lock);
+        }
     }
   watcher_running = FALSE;
   g_mutex_unlock (&watch_lock);
