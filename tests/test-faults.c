@@ -3,10 +3,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+
+#include "lab-connection-list.h"
 
 #include "lab-test-engine.h"
 #include "lab-test-faults.h"
@@ -351,6 +354,81 @@ test_client_close (LabTestFixture *f,
   close (listener);
 }
 
+/* Sends one datagram from @fd to 127.0.0.1:@port and waits for its echo. */
+static gboolean
+udp_echo (int     fd,
+          guint16 port)
+{
+  struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (port),
+                            .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  struct pollfd pfd = { .fd = fd, .events = POLLIN };
+  char answer[8];
+
+  if (sendto (fd, "x", 1, 0, (struct sockaddr *) &to, sizeof to) != 1)
+    return FALSE;
+  return poll (&pfd, 1, 5000) == 1 && recv (fd, answer, sizeof answer, 0) == 1 && answer[0] == 'x';
+}
+
+typedef struct {
+  LabEndpoint *server;
+  guint        heard;
+} Peers;
+
+/* The model has applied every peer: those listed and those forgotten. */
+static gboolean
+has_every_peer (gpointer data)
+{
+  Peers *peers = data;
+  GListModel *connections = lab_endpoint_get_connections (peers->server);
+
+  return g_list_model_get_n_items (connections) + lab_endpoint_get_forgotten_connections (peers->server) ==
+         peers->heard;
+}
+
+/* Datagrams from ever new ports, one each: the UDP server keeps the
+ * LAB_UDP_MAX_PEERS heard from last, forgets the others and says so, and
+ * still answers every one, a forgotten peer that sends again included. */
+static void
+test_udp_many_peers (LabTestFixture *f,
+                     gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_UDP_SERVER, backend, "server");
+  Peers peers = { server, LAB_UDP_MAX_PEERS + LAB_CONNECTION_LIST_KEEP_CLOSED * 2 };
+  GListModel *connections = lab_endpoint_get_connections (server);
+  guint16 port = lab_test_start_server (server);
+  g_autofree int *fds = g_new (int, peers.heard);
+  guint open = 0;
+
+  /* Each socket kept open to the end, so that no two share a port. */
+  for (guint i = 0; i < peers.heard; i++)
+    {
+      fds[i] = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      g_assert_true (udp_echo (fds[i], port));
+    }
+  lab_test_wait_for_note (f, server, LAB_NOTE_PEER_FORGOTTEN);
+  lab_test_wait (has_every_peer, &peers, 10000);
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(LabConnection) connection = g_list_model_get_item (connections, i);
+
+      open += lab_connection_get_open (connection);
+    }
+  g_test_message ("%u peers: %u listed, %u open, %u forgotten", peers.heard, g_list_model_get_n_items (connections),
+                  open, lab_endpoint_get_forgotten_connections (server));
+  g_assert_cmpuint (open, <=, LAB_UDP_MAX_PEERS);
+  g_assert_cmpuint (g_list_model_get_n_items (connections), <=,
+                    LAB_UDP_MAX_PEERS + LAB_CONNECTION_LIST_KEEP_CLOSED + LAB_CONNECTION_LIST_KEEP_CLOSED / 4);
+  g_assert_cmpuint (lab_endpoint_get_forgotten_connections (server), >, 0);
+
+  /* Forgotten long ago, it is a new peer, answered as any. */
+  g_assert_true (udp_echo (fds[0], port));
+  for (guint i = 0; i < peers.heard; i++)
+    close (fds[i]);
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -366,6 +444,7 @@ main (int   argc,
   lab_fault_add ("descriptors-per-client", LAB_FAULT_MODEL (LAB_CONCURRENCY_THREADS),
                  test_descriptors_per_client);
   lab_test_add_backends ("faults", "client-close", test_client_close);
+  lab_test_add_backends ("faults", "udp-many-peers", test_udp_many_peers);
 
   return g_test_run ();
 }

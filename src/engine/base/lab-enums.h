@@ -121,11 +121,18 @@ typedef enum {
    * while the program still holds its descriptor */
   LAB_NOTE_SOCKET_CLOSED_BY_KERNEL,
   LAB_NOTE_ACCEPT_PAUSED,
+  /* A UDP server heard from more peers than it keeps: the one heard from
+   * longest ago is forgotten */
+  LAB_NOTE_PEER_FORGOTTEN,
 } LabNote;
 
 /* How long a server waits before it tries accept () again after it failed
  * for want of descriptors or memory. */
 #define LAB_ACCEPT_RETRY_MS 100
+
+/* How many peers a UDP server keeps, each a “connection” with its address:
+ * a flood from ever new ports costs no more. */
+#define LAB_UDP_MAX_PEERS 256
 
 typedef enum {
   LAB_DIRECTION_IN,

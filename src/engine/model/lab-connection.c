@@ -189,6 +189,12 @@ lab_connection_apply (LabConnection   *self,
       break;
 
     case LAB_EVENT_NOTE:
+      /* A UDP peer the server no longer keeps is over, as a closed
+       * connection is. */
+      if (record->sub == LAB_NOTE_PEER_FORGOTTEN)
+        set_open (self, FALSE);
+      break;
+
     default:
       break;
     }

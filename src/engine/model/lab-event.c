@@ -506,6 +506,10 @@ dup_note_text (LabEvent *self)
       return g_strdup_printf (_("accept () failed with %s (%s): the server tries again every %u ms, and goes on "
                                 "serving the clients already connected"),
                               arg, lab_errno_message (lab_errno_from_name (arg)), LAB_ACCEPT_RETRY_MS);
+    case LAB_NOTE_PEER_FORGOTTEN:
+      /* Translators: %s is a number of peers. */
+      return g_strdup_printf (_("More than %s peers have sent: the server forgets the one it heard from longest "
+                                "ago; if it sends again, it is a new peer"), arg);
     default:
       return g_strdup (arg);
     }

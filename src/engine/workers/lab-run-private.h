@@ -108,6 +108,14 @@ typedef struct {
   gboolean        sendall;
 } LabCommand;
 
+/* A peer of a UDP server: its address, its “connection”, and its place
+ * in the order they were last heard from. */
+typedef struct {
+  LabAddr   address;
+  guint64   conn;
+  GList     link;
+} LabUdpPeer;
+
 /* Who records: what every event of a run carries. */
 typedef struct {
   LabTimeline    *timeline;
@@ -152,7 +160,8 @@ struct _LabRun
   /* UDP: the one socket, and the peers seen, each a “connection” */
   LabSock            *udp_sock;
   GHashTable         *udp_peers;      /* conn → GSocketAddress */
-  GHashTable         *udp_conns;      /* LabAddr → conn */
+  GHashTable         *udp_conns;      /* LabAddr → LabUdpPeer */
+  GQueue              udp_order;      /* of LabUdpPeer, the one heard from longest ago first */
   GHashTable         *udp_bytes;      /* conn → guint64[2], bytes each way */
 };
 

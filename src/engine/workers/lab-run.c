@@ -166,7 +166,9 @@ lab_run_new (LabTimeline       *timeline,
   run->socks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) lab_sock_unref);
   run->commands = g_async_queue_new_full ((GDestroyNotify) lab_command_free);
   run->udp_peers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  run->udp_conns = g_hash_table_new_full (lab_addr_hash, lab_addr_equal_func, g_free, g_free);
+  /* Its values are freed by the table; the queue only links them. */
+  run->udp_conns = g_hash_table_new_full (lab_addr_hash, lab_addr_equal_func, NULL, g_free);
+  g_queue_init (&run->udp_order);
   run->udp_bytes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   lab_timeline_set_run_name (timeline, endpoint_id, generation, name);
 

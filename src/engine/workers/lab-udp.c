@@ -28,31 +28,62 @@ set_udp_sock (LabRun  *run,
 }
 
 /* The number of the “connection” of a UDP peer: each address that sent a
- * datagram gets one, so that a reply can be addressed to it. */
+ * datagram gets one, so that a reply can be addressed to it. Past
+ * LAB_UDP_MAX_PEERS, the peer heard from longest ago is forgotten, and
+ * said so: if it sends again it is a new peer. */
 static guint64
-udp_peer (LabRun         *run,
+udp_peer (LabWorker      *w,
+          LabSock        *s,
           GSocketAddress *address)
 {
+  LabRun *run = w->run;
   LabAddr key;
-  guint64 *conn;
+  LabUdpPeer *peer;
+  guint64 forgotten = 0;
   guint64 result;
 
   lab_addr_set (&key, address);
 
   g_mutex_lock (&run->lock);
-  conn = g_hash_table_lookup (run->udp_conns, &key);
-  if (conn == NULL)
+  peer = g_hash_table_lookup (run->udp_conns, &key);
+  if (peer != NULL)
+    {
+      g_queue_unlink (&run->udp_order, &peer->link);
+      g_queue_push_tail_link (&run->udp_order, &peer->link);
+    }
+  else
     {
       guint64 *id = g_new (guint64, 1);
 
-      conn = g_new (guint64, 1);
-      *conn = lab_run_new_conn (run);
-      *id = *conn;
-      g_hash_table_insert (run->udp_conns, g_memdup2 (&key, sizeof key), conn);
+      if (run->udp_order.length >= LAB_UDP_MAX_PEERS)
+        {
+          LabUdpPeer *oldest = g_queue_pop_head_link (&run->udp_order)->data;
+
+          forgotten = oldest->conn;
+          g_hash_table_remove (run->udp_peers, &oldest->conn);
+          g_hash_table_remove (run->udp_bytes, &oldest->conn);
+          g_hash_table_remove (run->udp_conns, &oldest->address);
+        }
+
+      peer = g_new0 (LabUdpPeer, 1);
+      peer->address = key;
+      peer->conn = lab_run_new_conn (run);
+      peer->link.data = peer;
+      *id = peer->conn;
+      g_hash_table_insert (run->udp_conns, &peer->address, peer);
       g_hash_table_insert (run->udp_peers, id, g_object_ref (address));
+      g_queue_push_tail_link (&run->udp_order, &peer->link);
     }
-  result = *conn;
+  result = peer->conn;
   g_mutex_unlock (&run->lock);
+
+  if (forgotten != 0)
+    {
+      LabSock as_forgotten = { .fd = s->fd, .conn = forgotten, .family = s->family, .type = s->type };
+      g_autofree char *most = g_strdup_printf ("%u", LAB_UDP_MAX_PEERS);
+
+      lab_record_note (run, w, &as_forgotten, LAB_NOTE_PEER_FORGOTTEN, most);
+    }
 
   return result;
 }
@@ -101,7 +132,7 @@ lab_udp_server_main (LabWorker *w,
         }
 
       datagrams++;
-      conn = udp_peer (run, from);
+      conn = udp_peer (w, s, from);
       lab_record_data (w, s, conn, LAB_DIRECTION_IN, bytes, n, from);
 
       reply = lab_behaviour_answer_datagram (c, bytes);
