@@ -113,25 +113,6 @@ read_tcp_info (int    fd,
 
 static void ensure_watcher_locked (void);
 
-/* Called with watch_lock held, the descriptor open: the socket's own port,
- * 0 while the kernel has given it none. */
-static guint16
-watch_port_locked (LabKernelWatch *watch)
-{
-  struct sockaddr_storage address;
-  socklen_t len = sizeof address;
-
-  if (watch->port != 0 || watch->following)
-    return watch->port;
-  if (getsockname (watch->fd, (struct sockaddr *) &address, &len) != 0)
-    return 0;
-  if (address.ss_family == AF_INET)
-    watch->port = ntohs (((struct sockaddr_in *) &address)->sin_port);
-  else if (address.ss_family == AF_INET6)
-    watch->port = ntohs (((struct sockaddr_in6 *) &address)->sin6_port);
-  return watch->port;
-}
-
 /* Called with watch_lock held: from now on the connection is followed by
  * its cookie through sock_diag. */
 static Followed *
@@ -152,7 +133,7 @@ follow_locked (LabKernelWatch *watch,
   f->fd = watch->fd;
   f->conn = watch->sock->conn;
   f->cookie = watch->cookie;
-  f->port = watch_port_locked (watch);
+  f->port = watch->port;
   f->last = watch->last;
   f->deadline = g_get_monotonic_time () + FOLLOW_LIMIT_US;
   f->updated = ++sample_clock;
@@ -412,6 +393,10 @@ apply_dump_locked (GHashTable *entries,
       LabTcpState state;
       g_autofree char *tuple = NULL;
 
+      /* Its port, learnt from the kernel: no call of the lab's own. */
+      if (entry != NULL && watch->port == 0)
+        watch->port = ntohs (entry->msg.id.idiag_sport);
+
       /* Its worker learnt of it since the dump began: the dump is older.
        * A connection followed by its cookie is told as followed. */
       if (entry == NULL || watch->updated > dumped || watch->following)
@@ -483,6 +468,8 @@ apply_followed_locked (GHashTable *entries,
         }
 
       found = lookup (entries, f->cookie);
+      if (found != NULL && f->port == 0)
+        f->port = ntohs (found->msg.id.idiag_sport);
       state = found != NULL ? (LabTcpState) found->msg.idiag_state : LAB_TCP_GONE;
       if (state != f->last)
         {
@@ -574,10 +561,9 @@ add_port (guint16 *ports,
 }
 
 /* Called with watch_lock held: the ports of the sockets watched and
- * followed, into @ports. Returns how many, 0 for all the kernel's: more
- * than fit, or a socket whose port is not known (the dump then finds it
- * by its cookie). A socket that has no port yet is in no table of the
- * kernel's, and is not missed. */
+ * followed, into @ports, as the kernel's dumps told them. Returns how
+ * many, 0 for all the kernel's sockets: more ports than fit, or a socket
+ * whose port no dump has told yet (the next dump finds it by its cookie). */
 static guint
 ports_locked (guint16 *ports)
 {
@@ -585,13 +571,11 @@ ports_locked (guint16 *ports)
 
   for (guint i = 0; i < watches->len; i++)
     {
-      LabKernelWatch *watch = watches->pdata[i];
-      guint16 port = watch_port_locked (watch);
+      guint16 port = ((LabKernelWatch *) watches->pdata[i])->port;
 
-      if (watch->following && port == 0)
+      if (port == 0)
         return 0;
-      if (port != 0)
-        n = add_port (ports, n, port);
+      n = add_port (ports, n, port);
     }
   for (guint i = 0; i < followed->len; i++)
     {
