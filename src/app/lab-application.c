@@ -222,6 +222,10 @@ static const struct {
   { "win.open", { "<Control>o", NULL } },
   { "win.save", { "<Control>s", NULL } },
   { "win.play", { "<Control>p", NULL } },
+  { "win.lessons", { "<Control>l", NULL } },
+  { "win.step-mode", { "F9", NULL } },
+  /* F10, GTK's key for the main menu, is step mode's Step. */
+  { "win.main-menu", { "<Control>F10", NULL } },
   { "win.add-endpoint::tcp-server", { "<Control><Shift>s", NULL } },
   { "win.add-endpoint::tcp-client", { "<Control><Shift>c", NULL } },
   { "win.add-endpoint::udp-server", { "<Control><Shift>u", NULL } },

@@ -182,6 +182,9 @@ lab_code_view_class_init (LabCodeViewClass *klass)
 
   object_class->dispose = lab_code_view_dispose;
 
+  /* A window of its own, closed as a dialog is. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lab-code-view.ui");
   gtk_widget_class_bind_template_child (widget_class, LabCodeView, c_button);
   gtk_widget_class_bind_template_child (widget_class, LabCodeView, intro_label);

@@ -11,6 +11,7 @@
 #include "lab-errno.h"
 #include "lab-explain.h"
 #include "lab-send-box.h"
+#include "lab-step-bar.h"
 
 /* One endpoint on the bench: its configuration as a form (the basics in
  * view, the rest folded), checked as it is typed; Start and Stop; what it
@@ -26,6 +27,9 @@ struct _LabEndpointPanel
   gboolean        port_valid;
   gboolean        updating;
   LabEndpointState last_state;
+  GtkRoot        *root;          /* whose focus says which key steps */
+  gulong          focus_id;
+  gboolean        typing;
 
   /* Template widgets */
   GtkWidget      *scroller;
@@ -188,16 +192,21 @@ state_word (LabEndpoint *endpoint)
     }
 }
 
+/* A held call names the key that makes it from where the focus is: Space
+ * would be typed into a field, F10 is not. */
 static char *
-state_text (LabEndpoint *endpoint)
+state_text (LabEndpointPanel *self)
 {
-  g_autoptr(LabEvent) held = g_list_model_get_item (lab_endpoint_get_paused (endpoint), 0);
+  g_autoptr(LabEvent) held = g_list_model_get_item (lab_endpoint_get_paused (self->endpoint), 0);
 
+  if (held != NULL && self->typing)
+    /* Translators: %s is the name of a call held in step mode, e.g. accept. */
+    return g_strdup_printf (_("Held before %s (): press F10 to make it"), lab_event_get_call_name (held));
   if (held != NULL)
     /* Translators: %s is the name of a call held in step mode, e.g. accept. */
     return g_strdup_printf (_("Held before %s (): press Space to make it"), lab_event_get_call_name (held));
 
-  return g_strdup (state_word (endpoint));
+  return g_strdup (state_word (self->endpoint));
 }
 
 static void
@@ -272,7 +281,7 @@ update_state (LabEndpointPanel *self)
   gboolean failed = state == LAB_ENDPOINT_STATE_FAILED && error != NULL;
 
   {
-    g_autofree char *text = state_text (self->endpoint);
+    g_autofree char *text = state_text (self);
 
     gtk_label_set_text (self->state_label, text);
   }
@@ -760,6 +769,41 @@ lab_endpoint_panel_set_property (GObject      *object,
 }
 
 static void
+on_focus_moved (LabEndpointPanel *self)
+{
+  gboolean typing = lab_step_bar_focus_types (GTK_WIDGET (self));
+
+  if (typing != self->typing)
+    {
+      self->typing = typing;
+      update_state (self);
+    }
+}
+
+static void
+lab_endpoint_panel_root (GtkWidget *widget)
+{
+  LabEndpointPanel *self = LAB_ENDPOINT_PANEL (widget);
+
+  GTK_WIDGET_CLASS (lab_endpoint_panel_parent_class)->root (widget);
+
+  self->root = gtk_widget_get_root (widget);
+  self->focus_id = g_signal_connect_swapped (self->root, "notify::focus-widget", G_CALLBACK (on_focus_moved), self);
+  on_focus_moved (self);
+}
+
+static void
+lab_endpoint_panel_unroot (GtkWidget *widget)
+{
+  LabEndpointPanel *self = LAB_ENDPOINT_PANEL (widget);
+
+  g_clear_signal_handler (&self->focus_id, self->root);
+  self->root = NULL;
+
+  GTK_WIDGET_CLASS (lab_endpoint_panel_parent_class)->unroot (widget);
+}
+
+static void
 lab_endpoint_panel_dispose (GObject *object)
 {
   LabEndpointPanel *self = LAB_ENDPOINT_PANEL (object);
@@ -781,6 +825,8 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
   object_class->get_property = lab_endpoint_panel_get_property;
   object_class->set_property = lab_endpoint_panel_set_property;
   object_class->dispose = lab_endpoint_panel_dispose;
+  widget_class->root = lab_endpoint_panel_root;
+  widget_class->unroot = lab_endpoint_panel_unroot;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, LAB_TYPE_SESSION,

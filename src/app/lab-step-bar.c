@@ -9,7 +9,7 @@
 #include "lab-format.h"
 #include "lab-step-bar.h"
 
-/* Step mode, as a class sees it: the call that Space makes next, whose it
+/* Step mode, as a class sees it: the call made at the next step, whose it
  * is, what it does and what its arguments mean; and the call made last,
  * with its result, or why it waits. */
 
@@ -22,6 +22,9 @@ struct _LabStepBar
   LabEvent   *failure;        /* and the last that failed, closes after it aside */
   guint       last_endpoint;
   gulong      recorded_id;
+  GtkRoot    *root;           /* whose focus says which key steps */
+  gulong      focus_id;
+  gboolean    typing;
 
   /* Template widgets */
   GtkWidget  *box;
@@ -47,6 +50,27 @@ lab_step_bar_new (LabSession *session)
   g_return_val_if_fail (LAB_IS_SESSION (session), NULL);
 
   return g_object_new (LAB_TYPE_STEP_BAR, "session", session, NULL);
+}
+
+/**
+ * lab_step_bar_focus_types:
+ * @widget: a widget of the window
+ *
+ * Whether Space, pressed now, would be typed: the focus of @widget's
+ * window is in a text field. Step mode's key is then F10; elsewhere it is
+ * Space, and the hints name the one that works.
+ */
+gboolean
+lab_step_bar_focus_types (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (GTK_IS_EDITABLE (focus))
+    return gtk_editable_get_editable (GTK_EDITABLE (focus));
+  if (GTK_IS_TEXT_VIEW (focus))
+    return gtk_text_view_get_editable (GTK_TEXT_VIEW (focus));
+  return FALSE;
 }
 
 static gboolean
@@ -112,16 +136,27 @@ update (LabStepBar *self)
       g_autofree char *markup = lab_explain_markup_for_event (held, LAB_EXPLAIN_MARKUP_BRIEF);
       guint others = count_held (self) - 1;
 
-      if (others > 0)
+      /* The key named is the one that steps where the focus is now. */
+      if (others > 0 && self->typing)
         /* Translators: %s is an endpoint's name; the plural is of the other calls held in step mode. */
         heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                "%s will make this call when you step (%u more call waits)",
-                                                "%s will make this call when you step (%u more calls wait)",
+                                                "%s will make this call when you press F10 (%u more call waits)",
+                                                "%s will make this call when you press F10 (%u more calls wait)",
                                                 others),
                                    lab_endpoint_get_name (owner), others);
+      else if (others > 0)
+        /* Translators: %s is an endpoint's name; the plural is of the other calls held in step mode. */
+        heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "%s will make this call when you press Space (%u more call waits)",
+                                                "%s will make this call when you press Space (%u more calls wait)",
+                                                others),
+                                   lab_endpoint_get_name (owner), others);
+      else if (self->typing)
+        /* Translators: %s is an endpoint's name. */
+        heading = g_strdup_printf (_("%s will make this call when you press F10"), lab_endpoint_get_name (owner));
       else
         /* Translators: %s is an endpoint's name. */
-        heading = g_strdup_printf (_("%s will make this call when you step"), lab_endpoint_get_name (owner));
+        heading = g_strdup_printf (_("%s will make this call when you press Space"), lab_endpoint_get_name (owner));
 
       gtk_label_set_text (self->heading_label, heading);
       gtk_label_set_text (self->call_label, call);
@@ -241,6 +276,41 @@ lab_step_bar_dup_text (LabStepBar *self)
 }
 
 static void
+on_focus_moved (LabStepBar *self)
+{
+  gboolean typing = lab_step_bar_focus_types (GTK_WIDGET (self));
+
+  if (typing != self->typing)
+    {
+      self->typing = typing;
+      update (self);
+    }
+}
+
+static void
+lab_step_bar_root (GtkWidget *widget)
+{
+  LabStepBar *self = LAB_STEP_BAR (widget);
+
+  GTK_WIDGET_CLASS (lab_step_bar_parent_class)->root (widget);
+
+  self->root = gtk_widget_get_root (widget);
+  self->focus_id = g_signal_connect_swapped (self->root, "notify::focus-widget", G_CALLBACK (on_focus_moved), self);
+  on_focus_moved (self);
+}
+
+static void
+lab_step_bar_unroot (GtkWidget *widget)
+{
+  LabStepBar *self = LAB_STEP_BAR (widget);
+
+  g_clear_signal_handler (&self->focus_id, self->root);
+  self->root = NULL;
+
+  GTK_WIDGET_CLASS (lab_step_bar_parent_class)->unroot (widget);
+}
+
+static void
 lab_step_bar_constructed (GObject *object)
 {
   LabStepBar *self = LAB_STEP_BAR (object);
@@ -315,6 +385,8 @@ lab_step_bar_class_init (LabStepBarClass *klass)
   object_class->dispose = lab_step_bar_dispose;
   object_class->get_property = lab_step_bar_get_property;
   object_class->set_property = lab_step_bar_set_property;
+  widget_class->root = lab_step_bar_root;
+  widget_class->unroot = lab_step_bar_unroot;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, LAB_TYPE_SESSION,

@@ -180,6 +180,9 @@ setup_label (GtkSignalListItemFactory *factory,
       return;
     }
 
+  /* Its row, found again to take the focus (see focus_newest_row). */
+  if (column == COLUMN_TIME)
+    g_object_set_data (G_OBJECT (label), "lab-list-item", item);
   gtk_list_item_set_child (item, label);
 }
 
@@ -392,7 +395,9 @@ on_user_key (GtkEventControllerKey *controller,
              GdkModifierType        state,
              LabTimelineView       *self)
 {
-  note_user_input (self);
+  /* Tab only takes the focus in or out, and moves nothing. */
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_ISO_Left_Tab && keyval != GDK_KEY_KP_Tab)
+    note_user_input (self);
   return FALSE;
 }
 
@@ -471,6 +476,80 @@ on_selection_changed (LabTimelineView *self)
     set_following (self, FALSE);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+/* The widget below @root that shows the row at @position, if it is
+ * drawn: GTK 4.8 lets no other way focus a row. */
+static GtkWidget *
+find_row (GtkWidget *root,
+          guint      position)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (root), "lab-list-item");
+
+  if (item != NULL && gtk_list_item_get_position (item) == position)
+    {
+      GtkWidget *row = root;
+
+      while (gtk_widget_get_parent (row) != NULL && !GTK_IS_LIST_VIEW (gtk_widget_get_parent (row)))
+        row = gtk_widget_get_parent (row);
+      return gtk_widget_get_parent (row) != NULL ? row : NULL;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, position);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+focus_newest_row (LabTimelineView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  GtkWidget *row = n > 0 ? find_row (GTK_WIDGET (self->column_view), n - 1) : NULL;
+
+  return row != NULL && gtk_widget_grab_focus (row);
+}
+
+/* The list is one stop of Tab, as any list is: the arrows move within it,
+ * Tab and Shift+Tab leave it (GTK 4.8 would Tab through every row). Tabbed
+ * into while it follows the newest event, it focuses the newest row and
+ * goes on following; otherwise the row focused last. */
+static gboolean
+enter_list (LabTimelineView  *self,
+            GtkDirectionType  direction)
+{
+  if (self->following && focus_newest_row (self))
+    return TRUE;
+
+  return gtk_widget_child_focus (GTK_WIDGET (self->column_view), direction);
+}
+
+static gboolean
+lab_timeline_view_focus (GtkWidget        *widget,
+                         GtkDirectionType  direction)
+{
+  LabTimelineView *self = LAB_TIMELINE_VIEW (widget);
+  GtkWidget *focus_child = gtk_widget_get_focus_child (self->box);
+
+  if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
+    return gtk_widget_child_focus (self->box, direction);
+
+  if (focus_child == GTK_WIDGET (self->scroller))
+    return direction == GTK_DIR_TAB_BACKWARD && gtk_widget_child_focus (self->toolbar, direction);
+
+  if (direction == GTK_DIR_TAB_FORWARD)
+    return gtk_widget_child_focus (self->toolbar, direction) || enter_list (self, direction);
+
+  if (focus_child == self->toolbar)
+    return gtk_widget_child_focus (self->toolbar, direction);
+  return enter_list (self, direction) || gtk_widget_child_focus (self->toolbar, direction);
 }
 
 static void
@@ -585,6 +664,7 @@ lab_timeline_view_class_init (LabTimelineViewClass *klass)
   object_class->get_property = lab_timeline_view_get_property;
   object_class->set_property = lab_timeline_view_set_property;
   object_class->dispose = lab_timeline_view_dispose;
+  widget_class->focus = lab_timeline_view_focus;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, LAB_TYPE_SESSION,

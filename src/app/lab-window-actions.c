@@ -58,6 +58,24 @@ show_code_action (GtkWidget  *widget,
     gtk_window_present (GTK_WINDOW (lab_code_view_new (GTK_WINDOW (self), endpoint)));
 }
 
+/* The header bar's menus, from the keyboard: F10, GTK's key for the main
+ * menu, steps in step mode. */
+static void
+main_menu_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  gtk_menu_button_popup (LAB_WINDOW (widget)->primary_menu_button);
+}
+
+static void
+lessons_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  gtk_menu_button_popup (LAB_WINDOW (widget)->lessons_button);
+}
+
 static void
 hide_notes_action (GtkWidget  *widget,
                    const char *action_name,
@@ -319,14 +337,12 @@ on_key_pressed (GtkEventControllerKey *controller,
                 GdkModifierType        state,
                 LabWindow             *self)
 {
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
   gboolean held = lab_session_get_held (self->session, NULL) != NULL;
 
   if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
     return FALSE;
 
-  if ((keyval == GDK_KEY_space && !GTK_IS_EDITABLE (focus) && !GTK_IS_TEXT_VIEW (focus)) ||
-      keyval == GDK_KEY_F10)
+  if ((keyval == GDK_KEY_space && !lab_step_bar_focus_types (GTK_WIDGET (self))) || keyval == GDK_KEY_F10)
     {
       if (!held)
         return keyval == GDK_KEY_F10 && lab_session_get_step_mode (self->session);
@@ -414,6 +430,8 @@ lab_window_actions_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.hide-notes", NULL, hide_notes_action);
+  gtk_widget_class_install_action (widget_class, "win.lessons", NULL, lessons_action);
+  gtk_widget_class_install_action (widget_class, "win.main-menu", NULL, main_menu_action);
   gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-lesson", "s", open_lesson_action);

@@ -48,9 +48,11 @@ struct _LabWindow
   LabEventDetails      *details;
   GtkBox               *inspector_box;
   GtkStack             *inspector_stack;
+  GtkMenuButton        *lessons_button;
   GtkLabel             *lesson_notes;
   GtkRevealer          *lesson_revealer;
   GtkScrolledWindow    *lesson_scroller;
+  GtkMenuButton        *primary_menu_button;
   GtkLabel             *lesson_steps;
   GtkLabel             *lesson_title;
   GMenu                *lessons_section;

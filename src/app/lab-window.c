@@ -547,12 +547,14 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, inspector_box);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, inspector_stack);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_notes);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, lessons_button);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_revealer);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_scroller);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_steps);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_title);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lessons_section);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, main_paned);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, state_diagram);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, timeline_slot);
