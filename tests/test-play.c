@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -335,6 +336,103 @@ test_client_not_started (void)
   lab_test_log_free (log);
 }
 
+/* protolab-cli run FILE; the file is written in a directory of its own,
+ * and goes with it. */
+static int
+run_cli_on (const char  *text,
+            char       **out,
+            char       **err)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("protolab-play-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  const char *argv[] = { g_getenv ("PROTOLAB_CLI"), "run", "--duration", "20000", NULL, NULL };
+  int status = -1;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (argv[0]);
+  path = g_build_filename (dir, "busy.protolab", NULL);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  argv[4] = path;
+
+  lab_test_run (argv, NULL, out, err, &status);
+  g_remove (path);
+  g_rmdir (dir);
+  g_test_message ("%s", *err);
+
+  return status;
+}
+
+/* The command line's Play moves a port in use as the window's does, and
+ * says so on standard error; the client's bytes come back. */
+static void
+test_cli_moves_busy_port (void)
+{
+  guint16 held;
+  int fd = hold_port (SOCK_STREAM, &held);
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *said = NULL;
+  const char *moved_at;
+  guint moved;
+  int status;
+
+  text = g_strdup_printf ("[Experiment]\nTitle=Echo on a busy port\n\n"
+                          "[Endpoint 1]\nName=Echo\nKind=tcp-server\nbind-address=127.0.0.1\nport=%u\n"
+                          "max-connections=1\n\n"
+                          "[Endpoint 2]\nName=Client\nKind=tcp-client\nhost=127.0.0.1\nport=%u\n"
+                          "initial-data=hola\\n\nexpect-bytes=5\n", held, held);
+  status = run_cli_on (text, &out, &err);
+  close (fd);
+
+  g_assert_cmpint (status, ==, 0);
+  said = g_strdup_printf ("protolab-cli: Port %u is in use: the server “Echo” and its clients use port ", held);
+  moved_at = strstr (err, said);
+  g_assert_nonnull (moved_at);
+  moved = (guint) g_ascii_strtoull (moved_at + strlen (said), NULL, 10);
+  g_assert_cmpuint (moved, !=, held);
+  g_assert_cmpuint (moved, !=, 0);
+  g_assert_nonnull (strstr (out, "Client#1  ← in 5 bytes: hola\\n"));
+}
+
+/* Two servers, one with SO_REUSEADDR and one without, as the lesson about
+ * EADDRINUSE has them, the first on a port the test listens on: nothing
+ * moves, the command line says what holds the port and that the first
+ * client was not started, and exits with 1. */
+static void
+test_cli_explains_and_fails (void)
+{
+  guint16 held;
+  int fd = hold_port (SOCK_STREAM, &held);
+  guint other = lab_test_free_port (SOCK_STREAM);
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *said = NULL;
+  int status;
+
+  text = g_strdup_printf ("[Experiment]\nTitle=Address in use\n\n"
+                          "[Endpoint 1]\nName=Plain\nKind=tcp-server\nbind-address=127.0.0.1\nport=%u\n"
+                          "behaviour=time\nmax-connections=1\n\n"
+                          "[Endpoint 2]\nName=Reusing\nKind=tcp-server\nbind-address=127.0.0.1\nport=%u\n"
+                          "behaviour=time\nreuseaddr=true\nmax-connections=1\n\n"
+                          "[Endpoint 3]\nName=First\nKind=tcp-client\nhost=127.0.0.1\nport=%u\n\n"
+                          "[Endpoint 4]\nName=Second\nKind=tcp-client\nhost=127.0.0.1\nport=%u\n",
+                          held, other, held, other);
+  status = run_cli_on (text, &out, &err);
+  close (fd);
+
+  g_assert_cmpint (status, ==, 1);
+  said = g_strdup_printf ("protolab-cli: The server “Plain” could not bind port %u, "
+                          "in use by 127.0.0.1:%u in LISTEN", held, held);
+  g_assert_nonnull (strstr (err, said));
+  g_assert_nonnull (strstr (err, "protolab-cli: First: Not started: the server “Plain” could not start\n"));
+  g_assert_null (strstr (out, "First#1  connect ("));
+  g_assert_nonnull (strstr (out, "Second#1  connect ("));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -346,6 +444,8 @@ main (int   argc,
   g_test_add_func ("/play/keeps-typed-port", test_keeps_typed_port);
   g_test_add_func ("/play/reuseaddr-explains", test_reuseaddr_explains);
   g_test_add_func ("/play/client-not-started", test_client_not_started);
+  g_test_add_func ("/play/cli/moves-busy-port", test_cli_moves_busy_port);
+  g_test_add_func ("/play/cli/explains-and-fails", test_cli_explains_and_fails);
 
   return g_test_run ();
 }
