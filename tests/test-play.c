@@ -108,6 +108,16 @@ play_over (gpointer data)
   return !lab_session_is_playing (data);
 }
 
+/* Plays until @server has failed and Play has nothing left to start. */
+static void
+play_past_failure (LabSession  *session,
+                   LabEndpoint *server)
+{
+  lab_session_play (session);
+  lab_test_wait (is_failed, server, PLAY_TIMEOUT_MS);
+  lab_test_wait (play_over, session, PLAY_TIMEOUT_MS);
+}
+
 static char *
 joined_notes (LabSession *session)
 {
@@ -191,9 +201,7 @@ test_keeps_typed_port (void)
 
   g_object_set (lab_endpoint_get_config (server), "port", (guint) held, NULL);
   g_object_set (lab_endpoint_get_config (client), "port", (guint) held, NULL);
-  lab_session_play (session);
-  lab_test_wait (is_failed, server, PLAY_TIMEOUT_MS);
-  lab_test_wait (play_over, session, PLAY_TIMEOUT_MS);
+  play_past_failure (session, server);
 
   g_assert_cmpuint (config_port (server), ==, held);
   notes = lab_session_dup_play_notes (session);
@@ -256,10 +264,8 @@ test_reuseaddr_explains (void)
   client = endpoint_at (session, 2);
   second_client = endpoint_at (session, 3);
 
-  lab_session_play (session);
-  lab_test_wait (is_failed, server, PLAY_TIMEOUT_MS);
+  play_past_failure (session, server);
   lab_test_wait (has_note, session, PLAY_TIMEOUT_MS);
-  lab_test_wait (play_over, session, PLAY_TIMEOUT_MS);
   g_assert_cmpuint (config_port (server), ==, held);
   g_assert_cmpuint (config_port (client), ==, held);
   g_assert_nonnull (strstr (lab_endpoint_get_error (server), "EADDRINUSE"));
@@ -311,9 +317,7 @@ test_client_not_started (void)
   first = endpoint_at (session, 1);
   second = endpoint_at (session, 2);
 
-  lab_session_play (session);
-  lab_test_wait (is_failed, server, PLAY_TIMEOUT_MS);
-  lab_test_wait (play_over, session, PLAY_TIMEOUT_MS);
+  play_past_failure (session, server);
   lab_timeline_flush (lab_session_get_timeline (session));
 
   g_assert_nonnull (lab_test_log_find_call (log, server, LAB_OP_BIND));
