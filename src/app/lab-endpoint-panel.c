@@ -299,6 +299,16 @@ update_state (LabEndpointPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed);
   update_error_hint (self, failed ? error : NULL);
 
+  /* A client Play left alone, for its server could not start. */
+  if (!failed && !is_server (self))
+    {
+      g_autofree char *why = lab_session_dup_not_started (self->session, self->endpoint);
+
+      if (why != NULL)
+        gtk_label_set_text (self->error_label, why);
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), why != NULL);
+    }
+
   if (address != NULL && lab_endpoint_is_active (self->endpoint))
     {
       g_autofree char *text = is_server (self)
@@ -380,6 +390,25 @@ on_address_changed (LabEndpointPanel *self)
       g_object_set (config, is_server (self) ? "bind-address" : "host", stripped, NULL);
     }
   update_start (self);
+}
+
+/* The port set from elsewhere (Play moves one in use): the entry shows it. */
+static void
+on_config_port (LabEndpointPanel *self)
+{
+  g_autofree char *port = NULL;
+  guint64 typed;
+  guint value;
+
+  /* What is typed is left as typed while it says the same port. */
+  g_object_get (lab_endpoint_get_config (self->endpoint), "port", &value, NULL);
+  typed = g_ascii_strtoull (gtk_editable_get_text (GTK_EDITABLE (self->port_entry)), NULL, 10);
+  if (self->port_valid && typed == value)
+    return;
+  port = g_strdup_printf ("%u", value);
+  self->updating = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->port_entry), port);
+  self->updating = FALSE;
 }
 
 static void
@@ -711,6 +740,9 @@ lab_endpoint_panel_constructed (GObject *object)
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->code_button), "u", lab_endpoint_get_id (self->endpoint));
   g_signal_connect_object (lab_endpoint_get_config (self->endpoint), "notify", G_CALLBACK (update_script), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (lab_endpoint_get_config (self->endpoint), "notify::port", G_CALLBACK (on_config_port),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "play-changed", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
 
   gtk_list_box_bind_model (self->connections_list, lab_endpoint_get_connections (self->endpoint),
                            create_connection_row, self, NULL);

@@ -37,6 +37,7 @@ struct _LabWindow
   char                 *export_kind;
   GtkNativeDialog      *chooser;
   GCancellable         *cancellable;     /* of the files read and written */
+  GtkLabel             *play_notes;      /* under the lesson's title: what Play did */
 
   /* Template widgets (none a direct child of the window: GTK 4.8 would
    * unparent them twice on dispose) */

@@ -278,11 +278,50 @@ update_lesson_bar (LabWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->lesson_notes), notes[0] != '\0');
   gtk_label_set_text (self->lesson_steps, numbered->str);
   gtk_widget_set_visible (GTK_WIDGET (self->lesson_steps), numbered->len > 0);
-  gtk_revealer_set_reveal_child (self->lesson_revealer, title[0] != '\0' || notes[0] != '\0');
+  gtk_revealer_set_reveal_child (self->lesson_revealer, title[0] != '\0' || notes[0] != '\0' ||
+                                 gtk_widget_get_visible (GTK_WIDGET (self->play_notes)));
 
   /* Translators: the window's title: an experiment's title, then the program's name. */
   window_title = title[0] != '\0' ? g_strdup_printf (_("%s — Protolab"), title) : g_strdup ("Protolab");
   gtk_window_set_title (GTK_WINDOW (self), window_title);
+}
+
+/* What Play did that the class must know, where it reads the lesson: a
+ * port it moved, what holds one it left in use. */
+static void
+update_play_notes (LabWindow *self)
+{
+  g_auto(GStrv) notes = lab_session_dup_play_notes (self->session);
+  g_autofree char *text = g_strjoinv ("\n", notes);
+  gboolean any = text[0] != '\0';
+
+  gtk_label_set_text (self->play_notes, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->play_notes), any);
+  if (any)
+    gtk_revealer_set_reveal_child (self->lesson_revealer, TRUE);
+}
+
+static void
+add_play_notes (LabWindow *self)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  g_autoptr(PangoAttrList) attributes = NULL;
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_width_chars (GTK_LABEL (label), 20);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 90);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  /* Bold, to be read first: it changes what the lesson's notes say. */
+  attributes = pango_attr_list_new ();
+  pango_attr_list_insert (attributes, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  gtk_label_set_attributes (GTK_LABEL (label), attributes);
+  gtk_widget_set_visible (label, FALSE);
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->lesson_title))), label,
+                              GTK_WIDGET (self->lesson_title));
+  self->play_notes = GTK_LABEL (label);
+  g_signal_connect_object (self->session, "play-changed", G_CALLBACK (update_play_notes), self, G_CONNECT_SWAPPED);
+  update_play_notes (self);
 }
 
 /**
@@ -445,6 +484,7 @@ lab_window_constructed (GObject *object)
     gtk_window_maximize (GTK_WINDOW (self));
 
   lab_window_files_init (self);
+  add_play_notes (self);
   update_lesson_bar (self);
 
   g_signal_connect_object (self->outer_paned, "notify::max-position", G_CALLBACK (on_outer_max_position), self,

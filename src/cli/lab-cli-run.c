@@ -36,6 +36,8 @@ typedef struct {
   int               exit_status;
   gboolean          signalled;
   gint64            settle_until;
+  guint             notes_told;     /* of the session's Play notes */
+  GHashTable       *not_started;    /* endpoint ids told not started */
 } Run;
 
 #define SETTLE_LIMIT_US (G_USEC_PER_SEC)
@@ -186,6 +188,44 @@ on_state_changed (LabEndpoint *endpoint,
     g_main_loop_quit (run->loop);
 }
 
+/* What Play tells the class (a port it moved, what holds one it left, a
+ * client it did not start) goes to standard error as it happens. A client
+ * not started is a failure of the run, as its server's is. */
+static void
+on_play_changed (LabSession *session,
+                 Run        *run)
+{
+  GListModel *endpoints = lab_session_get_endpoints (session);
+  g_auto(GStrv) notes = lab_session_dup_play_notes (session);
+
+  for (; run->notes_told < g_strv_length (notes); run->notes_told++)
+    {
+      g_autofree char *note = lab_cli_escape (notes[run->notes_told]);
+
+      g_printerr ("protolab-cli: %s\n", note);
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+      g_autofree char *why = lab_session_dup_not_started (session, endpoint);
+      gpointer id = GUINT_TO_POINTER (lab_endpoint_get_id (endpoint));
+
+      if (why != NULL && !g_hash_table_contains (run->not_started, id))
+        {
+          g_autofree char *name = lab_cli_escape (lab_endpoint_get_name (endpoint));
+          g_autofree char *message = lab_cli_escape (why);
+
+          g_hash_table_add (run->not_started, id);
+          g_printerr ("protolab-cli: %s: %s\n", name, message);
+          run->exit_status = 1;
+        }
+    }
+
+  if (run_over (run))
+    g_main_loop_quit (run->loop);
+}
+
 static gboolean
 on_stop_signal (gpointer data)
 {
@@ -256,6 +296,8 @@ play (Run        *run,
     }
 
   g_signal_connect (timeline, "recorded", G_CALLBACK (on_recorded), run);
+  run->not_started = g_hash_table_new (NULL, NULL);
+  g_signal_connect (run->session, "play-changed", G_CALLBACK (on_play_changed), run);
   sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, run);
   sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, run);
   if (run->duration_ms > 0)
@@ -281,6 +323,8 @@ play (Run        *run,
       g_signal_handlers_disconnect_by_data (endpoint, run);
     }
   g_signal_handlers_disconnect_by_data (timeline, run);
+  g_signal_handlers_disconnect_by_data (run->session, run);
+  g_clear_pointer (&run->not_started, g_hash_table_unref);
   g_clear_object (&run->stdin_lines);
   g_clear_object (&run->cancellable);
   g_clear_pointer (&run->loop, g_main_loop_unref);

@@ -6,42 +6,13 @@
 
 #include "lab-endpoint-config-private.h"
 #include "lab-kernel-private.h"
-#include "lab-session.h"
+#include "lab-play-ports-private.h"
+#include "lab-session-private.h"
 
 /* The ports a new server is offered, by transport, as the course's
  * examples use them; the next one free among the session's is taken. */
 #define FIRST_TCP_PORT 5000
 #define FIRST_UDP_PORT 5001
-
-struct _LabSession
-{
-  GObject      parent_instance;
-
-  LabTimeline *timeline;
-  GListStore  *endpoints;
-  guint        counts[4];
-
-  /* Step mode and breakpoints, for every endpoint, new ones too */
-  gboolean     step_mode;
-  guint64      breakpoints;
-
-  /* The experiment loaded: its title, notes and steps, and how Play
-   * starts each endpoint (endpoint id → Launch) */
-  char        *title;
-  char        *notes;
-  GStrv        steps;
-  GHashTable  *launch;
-
-  /* Play: the clients waiting for the servers to be ready */
-  GPtrArray   *play_servers;
-  GArray      *play_clients;
-  GArray      *play_sources;
-};
-
-typedef struct {
-  gboolean autostart;
-  guint    start_delay;
-} Launch;
 
 G_DEFINE_FINAL_TYPE (LabSession, lab_session, G_TYPE_OBJECT)
 
@@ -53,12 +24,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  HELD_CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+static guint signals[LAB_SESSION_N_SIGNALS];
 
 LabSession *
 lab_session_new (void)
@@ -132,7 +98,6 @@ port_taken (LabSession *self,
 
 static void on_held_changed (LabSession *self);
 static LabEndpoint *add_endpoint (LabSession *self, LabEndpointConfig *config, const char *name);
-static void play_cancel (LabSession *self);
 
 /* The address a client reaches a server at: a server bound to every
  * interface is reached on loopback. */
@@ -231,11 +196,13 @@ lab_session_remove (LabSession  *self,
 
   lab_endpoint_stop (endpoint);
   g_hash_table_remove (self->launch, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)));
+  if (g_hash_table_remove (self->not_started, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint))))
+    g_signal_emit (self, signals[LAB_SESSION_PLAY_CHANGED], 0);
   g_signal_handlers_disconnect_by_data (lab_endpoint_get_paused (endpoint), self);
   g_signal_handlers_disconnect_by_data (endpoint, self);
   if (g_list_store_find (self->endpoints, endpoint, &position))
     g_list_store_remove (self->endpoints, position);
-  g_signal_emit (self, signals[HELD_CHANGED], 0);
+  g_signal_emit (self, signals[LAB_SESSION_HELD_CHANGED], 0);
 }
 
 /**
@@ -262,7 +229,7 @@ void
 lab_session_stop_all (LabSession *self)
 {
   if (self->play_sources != NULL)
-    play_cancel (self);
+    lab_session_play_cancel (self);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
     {
       g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
@@ -271,12 +238,18 @@ lab_session_stop_all (LabSession *self)
     }
 }
 
+void
+lab_session_emit_play_changed (LabSession *self)
+{
+  g_signal_emit (self, signals[LAB_SESSION_PLAY_CHANGED], 0);
+}
+
 /* ---- Step mode ---- */
 
 static void
 on_held_changed (LabSession *self)
 {
-  g_signal_emit (self, signals[HELD_CHANGED], 0);
+  g_signal_emit (self, signals[LAB_SESSION_HELD_CHANGED], 0);
 }
 
 gboolean
@@ -458,18 +431,6 @@ lab_session_set_property (GObject      *object,
 
 /* ---- Experiments ---- */
 
-static void
-play_cancel (LabSession *self)
-{
-  for (guint i = 0; i < self->play_sources->len; i++)
-    g_source_remove (g_array_index (self->play_sources, guint, i));
-  g_array_set_size (self->play_sources, 0);
-  for (guint i = 0; i < self->play_servers->len; i++)
-    g_signal_handlers_disconnect_by_data (self->play_servers->pdata[i], self);
-  g_ptr_array_set_size (self->play_servers, 0);
-  g_array_set_size (self->play_clients, 0);
-}
-
 /**
  * lab_session_load:
  *
@@ -484,7 +445,8 @@ lab_session_load (LabSession    *self,
   g_return_if_fail (LAB_IS_SESSION (self));
   g_return_if_fail (LAB_IS_EXPERIMENT (experiment));
 
-  play_cancel (self);
+  lab_session_play_cancel (self);
+  lab_session_play_reset (self);
   while (g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)) > 0)
     {
       g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), 0);
@@ -586,140 +548,13 @@ lab_session_get_steps (LabSession *self)
   return (const char * const *) self->steps;
 }
 
-typedef struct {
-  LabSession *session;
-  guint       id;
-} PlayStart;
-
-static gboolean
-play_start_client (gpointer data)
-{
-  PlayStart *start = data;
-  LabEndpoint *endpoint = lab_session_find (start->session, start->id);
-  guint position;
-
-  /* A failure is the endpoint's to show, as when Start is pressed. */
-  if (endpoint != NULL && !lab_endpoint_is_active (endpoint))
-    lab_endpoint_start (endpoint, NULL);
-  for (position = 0; position < start->session->play_sources->len; position++)
-    if (g_array_index (start->session->play_sources, guint, position) == g_source_get_id (g_main_current_source ()))
-      {
-        g_array_remove_index_fast (start->session->play_sources, position);
-        break;
-      }
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-server_ready (LabEndpoint *server)
-{
-  LabEndpointState state = lab_endpoint_get_state (server);
-
-  /* Its address is known once it is bound (UDP) or listens (TCP). */
-  return lab_endpoint_get_port (server) != 0 || state == LAB_ENDPOINT_STATE_FAILED ||
-         state == LAB_ENDPOINT_STATE_STOPPED;
-}
-
-static void
-play_clients (LabSession *self)
-{
-  for (guint i = 0; i < self->play_servers->len; i++)
-    if (!server_ready (self->play_servers->pdata[i]))
-      return;
-
-  for (guint i = 0; i < self->play_servers->len; i++)
-    g_signal_handlers_disconnect_by_data (self->play_servers->pdata[i], self);
-  g_ptr_array_set_size (self->play_servers, 0);
-
-  for (guint i = 0; i < self->play_clients->len; i++)
-    {
-      guint id = g_array_index (self->play_clients, guint, i);
-      Launch *launch = g_hash_table_lookup (self->launch, GUINT_TO_POINTER (id));
-      PlayStart *start = g_new0 (PlayStart, 1);
-      guint source;
-
-      start->session = self;
-      start->id = id;
-      source = g_timeout_add_full (G_PRIORITY_DEFAULT, launch != NULL ? launch->start_delay : 0,
-                                   play_start_client, start, g_free);
-      g_array_append_val (self->play_sources, source);
-    }
-  g_array_set_size (self->play_clients, 0);
-}
-
-/**
- * lab_session_is_playing:
- *
- * Returns: whether Play still has clients to start
- */
-gboolean
-lab_session_is_playing (LabSession *self)
-{
-  g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
-
-  return self->play_clients->len > 0 || self->play_sources->len > 0;
-}
-
-/**
- * lab_session_is_settling:
- *
- * Returns: whether the kernel is still closing connections of the
- *   session's endpoints whose descriptors are closed: neither in TIME_WAIT
- *   nor forgotten yet, so that a state may still come
- */
-gboolean
-lab_session_is_settling (LabSession *self)
-{
-  g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
-
-  return lab_kernel_count_settling (self->timeline) > 0;
-}
-
-/**
- * lab_session_play:
- *
- * Starts the endpoints the experiment starts by itself: the servers at
- * once, then each client its delay after every server is ready (bound,
- * listening for TCP, or failed). Endpoints running already are left as they are.
- */
-void
-lab_session_play (LabSession *self)
-{
-  g_return_if_fail (LAB_IS_SESSION (self));
-
-  play_cancel (self);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
-    {
-      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
-      guint id = lab_endpoint_get_id (endpoint);
-      Launch *launch = g_hash_table_lookup (self->launch, GUINT_TO_POINTER (id));
-
-      if ((launch != NULL && !launch->autostart) || lab_endpoint_is_active (endpoint))
-        continue;
-
-      if (lab_endpoint_config_is_server (lab_endpoint_get_config (endpoint)))
-        {
-          if (!lab_endpoint_start (endpoint, NULL))
-            continue;
-          g_ptr_array_add (self->play_servers, g_object_ref (endpoint));
-          g_signal_connect_object (endpoint, "notify::state", G_CALLBACK (play_clients), self, G_CONNECT_SWAPPED);
-          g_signal_connect_object (endpoint, "notify::port", G_CALLBACK (play_clients), self, G_CONNECT_SWAPPED);
-        }
-      else
-        g_array_append_val (self->play_clients, id);
-    }
-
-  play_clients (self);
-}
-
 static void
 lab_session_dispose (GObject *object)
 {
   LabSession *self = LAB_SESSION (object);
 
   if (self->play_sources != NULL)
-    play_cancel (self);
+    lab_session_play_cancel (self);
 
   if (self->endpoints != NULL)
     lab_session_stop_all (self);
@@ -729,6 +564,10 @@ lab_session_dispose (GObject *object)
   g_clear_pointer (&self->play_servers, g_ptr_array_unref);
   g_clear_pointer (&self->play_clients, g_array_unref);
   g_clear_pointer (&self->play_sources, g_array_unref);
+  g_clear_pointer (&self->play_notes, g_ptr_array_unref);
+  g_clear_pointer (&self->play_refused, g_hash_table_unref);
+  g_clear_pointer (&self->play_held, g_hash_table_unref);
+  g_clear_pointer (&self->not_started, g_hash_table_unref);
 
   G_OBJECT_CLASS (lab_session_parent_class)->dispose (object);
 }
@@ -766,7 +605,17 @@ lab_session_class_init (LabSessionClass *klass)
    * The calls held in step mode changed, of any endpoint, or an
    * endpoint's step mode.
    */
-  signals[HELD_CHANGED] = g_signal_new ("held-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+  signals[LAB_SESSION_HELD_CHANGED] = g_signal_new ("held-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * LabSession::play-changed:
+   *
+   * What Play tells changed: its notes on the ports, or a client it did
+   * not start (see lab_session_dup_play_notes() and
+   * lab_session_dup_not_started()).
+   */
+  signals[LAB_SESSION_PLAY_CHANGED] = g_signal_new ("play-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                         NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
@@ -782,4 +631,8 @@ lab_session_init (LabSession *self)
   self->play_servers = g_ptr_array_new_with_free_func (g_object_unref);
   self->play_clients = g_array_new (FALSE, FALSE, sizeof (guint));
   self->play_sources = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->play_notes = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_play_note_free);
+  self->play_refused = g_hash_table_new (NULL, NULL);
+  self->play_held = g_hash_table_new (NULL, NULL);
+  self->not_started = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 }

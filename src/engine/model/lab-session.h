@@ -50,5 +50,8 @@ const char * const *lab_session_get_steps (LabSession    *self);
 void         lab_session_play           (LabSession      *self);
 gboolean     lab_session_is_playing     (LabSession      *self);
 gboolean     lab_session_is_settling    (LabSession      *self);
+GStrv        lab_session_dup_play_notes (LabSession      *self);
+char        *lab_session_dup_not_started (LabSession     *self,
+                                          LabEndpoint    *endpoint);
 
 G_END_DECLS

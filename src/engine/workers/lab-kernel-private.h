@@ -19,7 +19,16 @@ void lab_kernel_sample  (LabSock *sock);
 void lab_kernel_release (LabSock *sock,
                          gboolean follow);
 
+/* A socket that holds a port: its state, its own address and, but for a
+ * listening one, its peer's, as "127.0.0.1:5000". */
+typedef struct {
+  LabTcpState  state;
+  char        *local;
+  char        *peer;
+} LabKernelHolder;
+
 GPtrArray *lab_kernel_list_tcp       (int          family);
+GPtrArray *lab_kernel_list_port      (guint16      port);
 guint      lab_kernel_count_settling (LabTimeline *timeline);
 
 G_END_DECLS

@@ -345,6 +345,30 @@ lookup (GHashTable *entries,
   return cookie != 0 ? g_hash_table_lookup (entries, key) : NULL;
 }
 
+/* An address as the lab writes one: 127.0.0.1:5000, [::1]:5000. */
+static char *
+format_address (int            family,
+                const guint32 *address,
+                guint16        port)
+{
+  char text[INET6_ADDRSTRLEN] = "";
+
+  inet_ntop (family, address, text, sizeof text);
+  return family == AF_INET6 ? g_strdup_printf ("[%s]:%u", text, port) : g_strdup_printf ("%s:%u", text, port);
+}
+
+static int
+compare_holders (gconstpointer a,
+                 gconstpointer b)
+{
+  const LabKernelHolder *x = *(LabKernelHolder * const *) a;
+  const LabKernelHolder *y = *(LabKernelHolder * const *) b;
+
+  if ((x->state == LAB_TCP_LISTEN) != (y->state == LAB_TCP_LISTEN))
+    return x->state == LAB_TCP_LISTEN ? -1 : 1;
+  return g_strcmp0 (x->local, y->local) != 0 ? g_strcmp0 (x->local, y->local) : g_strcmp0 (x->peer, y->peer);
+}
+
 /**
  * lab_kernel_list_tcp:
  * @family: AF_INET or AF_INET6
@@ -376,6 +400,58 @@ lab_kernel_list_tcp (int family)
     }
 
   return lines;
+}
+
+static void
+holder_free (gpointer data)
+{
+  LabKernelHolder *holder = data;
+
+  g_free (holder->local);
+  g_free (holder->peer);
+  g_free (holder);
+}
+
+/**
+ * lab_kernel_list_port:
+ * @port: a TCP port of this machine
+ *
+ * What holds @port, as `ss -tan sport = :PORT` says it: every TCP socket,
+ * IPv4 and IPv6, whose own port it is, listening, connected or lingering
+ * in TIME_WAIT after its program closed it.
+ *
+ * Returns: (transfer full) (element-type LabKernelHolder): the sockets,
+ *   listening ones first, then by address
+ */
+GPtrArray *
+lab_kernel_list_port (guint16 port)
+{
+  static const int families[] = { AF_INET, AF_INET6 };
+  GPtrArray *holders = g_ptr_array_new_with_free_func (holder_free);
+
+  for (guint f = 0; f < G_N_ELEMENTS (families); f++)
+    {
+      g_autoptr(GHashTable) entries = g_hash_table_new_full (cookie_hash, cookie_equal, NULL, g_free);
+      GHashTableIter iter;
+      gpointer value;
+
+      sock_diag_dump (families[f], &port, 1, entries);
+      g_hash_table_iter_init (&iter, entries);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          const struct inet_diag_msg *m = &((DiagEntry *) value)->msg;
+          LabKernelHolder *holder = g_new0 (LabKernelHolder, 1);
+
+          holder->state = (LabTcpState) m->idiag_state;
+          holder->local = format_address (m->idiag_family, m->id.idiag_src, ntohs (m->id.idiag_sport));
+          if (holder->state != LAB_TCP_LISTEN)
+            holder->peer = format_address (m->idiag_family, m->id.idiag_dst, ntohs (m->id.idiag_dport));
+          g_ptr_array_add (holders, holder);
+        }
+    }
+  g_ptr_array_sort (holders, compare_holders);
+
+  return holders;
 }
 
 /* Called with watch_lock held. The state of every open socket watched, as

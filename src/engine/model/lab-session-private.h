@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "lab-session.h"
+
+G_BEGIN_DECLS
+
+/* The session's parts, shared by its two files: the bench and its
+ * experiment (lab-session.c), and Play (lab-session-play.c). */
+
+struct _LabSession
+{
+  GObject      parent_instance;
+
+  LabTimeline *timeline;
+  GListStore  *endpoints;
+  guint        counts[4];
+
+  /* Step mode and breakpoints, for every endpoint, new ones too */
+  gboolean     step_mode;
+  guint64      breakpoints;
+
+  /* The experiment loaded: its title, notes and steps, and how Play
+   * starts each endpoint (endpoint id → Launch) */
+  char        *title;
+  char        *notes;
+  GStrv        steps;
+  GHashTable  *launch;
+
+  /* Play: the clients waiting for the servers to be ready */
+  GPtrArray   *play_servers;
+  GArray      *play_clients;
+  GArray      *play_sources;
+
+  /* What the last Play did that the class is told: the ports it moved or
+   * left taken (LabPlayNote), the servers whose start it was refused, the
+   * ports in use it left so (server id → port), and the clients it did not
+   * start (client id → the name of the server that could not start) */
+  GPtrArray   *play_notes;
+  GHashTable  *play_refused;
+  GHashTable  *play_held;
+  GHashTable  *not_started;
+};
+
+typedef struct {
+  gboolean autostart;
+  guint    start_delay;
+} Launch;
+
+enum {
+  LAB_SESSION_HELD_CHANGED,
+  LAB_SESSION_PLAY_CHANGED,
+  LAB_SESSION_N_SIGNALS
+};
+
+void lab_session_emit_play_changed (LabSession *self);
+void lab_session_play_cancel       (LabSession *self);
+void lab_session_play_reset        (LabSession *self);
+
+G_END_DECLS
