@@ -137,6 +137,19 @@ is_stopped (gpointer data)
 }
 
 typedef struct {
+  LabEndpoint *endpoint;
+  const char  *call;
+} WaitingWait;
+
+static gboolean
+is_waiting_in (gpointer data)
+{
+  WaitingWait *w = data;
+
+  return g_strcmp0 (lab_endpoint_get_waiting_call (w->endpoint), w->call) == 0;
+}
+
+typedef struct {
   LabWindow   *window;
   const char  *expected;
 } BytesWait;
@@ -208,6 +221,7 @@ test_bench_exchange (gconstpointer data)
   g_autofree char *server_calls = NULL;
   g_autofree char *client_calls = NULL;
   BytesWait bytes = { window, "→ hola\\n [68 6f 6c 61 0a]\n← hola\\n [68 6f 6c 61 0a]\n" };
+  WaitingWait receiving = { NULL, c->tcp ? "recv" : "recvfrom" };
 
   /* Port 0: the kernel picks one, so tests can run side by side. */
   choose_backend (server, c->backend);
@@ -224,6 +238,12 @@ test_bench_exchange (gconstpointer data)
   type_into (client, "port_entry", port);
   press_start (client);
   lab_test_ui_wait (is_talking, client_endpoint, 10000);
+
+  /* Its receive has begun, as the engine says: what is typed now is sent
+   * after it, as the calls below are checked. Connected, a client may
+   * not have reached its recv yet. */
+  receiving.endpoint = client_endpoint;
+  lab_test_ui_wait (is_waiting_in, &receiving, 10000);
 
   /* Type “hola”, Enter: the line end is LF. */
   send_box = child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "send_box");
