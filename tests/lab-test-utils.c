@@ -97,23 +97,24 @@ on_wait_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/**
- * lab_test_wait:
- *
- * Runs the default main context until @condition holds, and fails the test
- * if it does not within @timeout_ms. A bound for a test that would hang
- * otherwise, never a measure of speed.
- */
 static gboolean
 on_wait_tick (gpointer data)
 {
   return G_SOURCE_CONTINUE;
 }
 
-void
-lab_test_wait (LabTestCondition condition,
-               gpointer         data,
-               guint            timeout_ms)
+/**
+ * lab_test_wait_until:
+ *
+ * Runs the default main context until @condition holds, or @timeout_ms
+ * have passed.
+ *
+ * Returns: whether @condition held
+ */
+gboolean
+lab_test_wait_until (LabTestCondition condition,
+                     gpointer         data,
+                     guint            timeout_ms)
 {
   gboolean timed_out = FALSE;
   guint id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
@@ -132,7 +133,23 @@ lab_test_wait (LabTestCondition condition,
     g_source_remove (id);
   g_source_remove (tick);
 
-  g_assert_true (met);
+  return met;
+}
+
+/**
+ * lab_test_wait:
+ *
+ * Runs the default main context until @condition holds, and fails the test
+ * if it does not within @timeout_ms. A bound for a test that would hang
+ * otherwise, never a measure of speed: what needs a thread or another
+ * program to be scheduled gets seconds, as a busy machine may take them.
+ */
+void
+lab_test_wait (LabTestCondition condition,
+               gpointer         data,
+               guint            timeout_ms)
+{
+  g_assert_true (lab_test_wait_until (condition, data, timeout_ms));
 }
 
 static gboolean
@@ -155,7 +172,7 @@ lab_test_unref_and_wait (gpointer object)
 
   g_object_add_weak_pointer (object, &weak);
   g_object_unref (object);
-  lab_test_wait (is_null, &weak, 5000);
+  lab_test_wait (is_null, &weak, 10000);
 }
 
 /**
@@ -178,4 +195,34 @@ lab_test_free_port (int type)
   close (fd);
 
   return ntohs (sin.sin_port);
+}
+
+/**
+ * lab_test_keep_result:
+ * @data: a `GAsyncResult *` that is %NULL
+ *
+ * A #GAsyncReadyCallback that keeps the result where @data points, for
+ * lab_test_wait_result().
+ */
+void
+lab_test_keep_result (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* Runs the main context until lab_test_keep_result() kept a result in
+ * @result; fails the test if none comes within @timeout_ms. */
+void
+lab_test_wait_result (GAsyncResult **result,
+                      guint          timeout_ms)
+{
+  lab_test_wait (has_result, result, timeout_ms);
 }
