@@ -300,22 +300,29 @@ lab_test_count_fds (void)
   return n - 1;
 }
 
+typedef struct {
+  guint expected;
+  guint count;
+} FdsWait;
+
+static gboolean
+has_fds_settled (gpointer data)
+{
+  FdsWait *w = data;
+
+  w->count = lab_test_count_fds ();
+  return w->count <= w->expected;
+}
+
 /* No more descriptors open than @expected. The kernel watcher opens a
  * netlink socket for an instant now and then, and GLib's own threads
- * close theirs a moment late: the count settles within a moment. */
+ * close theirs a moment late: the count settles once they have run. */
 void
 lab_test_wait_fds (guint expected)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  guint count;
+  FdsWait w = { expected, 0 };
 
-  while ((count = lab_test_count_fds ()) > expected && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10 * 1000);
-    }
-
-  if (count > expected)
+  if (!lab_test_wait_until (has_fds_settled, &w, 10000))
     {
       g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
       const char *name;
@@ -329,7 +336,7 @@ lab_test_wait_fds (guint expected)
         }
     }
 
-  g_assert_cmpuint (count, <=, expected);
+  g_assert_cmpuint (w.count, <=, expected);
 }
 
 void
