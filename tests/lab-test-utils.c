@@ -2,9 +2,11 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -195,6 +197,31 @@ lab_test_free_port (int type)
   close (fd);
 
   return ntohs (sin.sin_port);
+}
+
+static void
+end_with_test (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/**
+ * lab_test_launcher_new:
+ *
+ * A launcher for the programs a test starts (a peer, the CLI, the lab
+ * itself): each ends with the test, whatever becomes of the test. One left
+ * running by a failed assertion would hold the test's output open, and
+ * meson would wait for it until its timeout.
+ *
+ * Returns: (transfer full): the launcher
+ */
+GSubprocessLauncher *
+lab_test_launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, end_with_test, NULL, NULL);
+  return launcher;
 }
 
 /**

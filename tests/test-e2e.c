@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include <gio/gio.h>
@@ -103,24 +102,6 @@ find_window_named (const char *pattern)
   g_error ("no window named %s was found", pattern);
 }
 
-/* The program under test ends with the test, whatever becomes of the
- * test: left running, it would hold the test's output open until meson
- * gives up on it. */
-static void
-end_with_test (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static GSubprocessLauncher *
-new_launcher (void)
-{
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-
-  g_subprocess_launcher_set_child_setup (launcher, end_with_test, NULL, NULL);
-  return launcher;
-}
-
 /* Waits until @process has ended, and fails the test if it does not
  * within a while. */
 static void
@@ -149,7 +130,7 @@ test_e2e_echo (void)
 {
   const char *app = g_getenv ("PROTOLAB_APP");
   const char *app_argv[] = { app, NULL };
-  g_autoptr(GSubprocessLauncher) launcher = new_launcher ();
+  g_autoptr(GSubprocessLauncher) launcher = lab_test_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autoptr(GSubprocess) protolab = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *window = NULL;
@@ -211,7 +192,7 @@ test_e2e_echo (void)
 static GSubprocess *
 start_with_settings (const char *config)
 {
-  g_autoptr(GSubprocessLauncher) launcher = new_launcher ();
+  g_autoptr(GSubprocessLauncher) launcher = lab_test_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   const char *argv[] = { g_getenv ("PROTOLAB_APP"), NULL };
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
@@ -302,7 +283,7 @@ test_e2e_open_file (void)
   g_autofree char *recent = NULL;
   g_autofree char *uri = NULL;
   g_autofree char *window = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = new_launcher ();
+  g_autoptr(GSubprocessLauncher) launcher = lab_test_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autoptr(GSubprocess) protolab = NULL;
   g_autoptr(GError) error = NULL;
   const char *argv[] = { g_getenv ("PROTOLAB_APP"), path, NULL };

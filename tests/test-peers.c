@@ -2,9 +2,7 @@
 
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "lab-test-engine.h"
 
@@ -17,21 +15,13 @@
  * its end. */
 #define PEER_RUN_MS  30000
 
-/* A peer ends with the test, whatever becomes of the test. */
-static void
-end_with_test (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static GSubprocessLauncher *
 new_launcher (GSubprocessFlags flags)
 {
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+  GSubprocessLauncher *launcher = lab_test_launcher_new (flags);
 
   g_subprocess_launcher_setenv (launcher, "PYTHONUNBUFFERED", "1", TRUE);
   g_subprocess_launcher_setenv (launcher, "PYTHONDONTWRITEBYTECODE", "1", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, end_with_test, NULL, NULL);
   return launcher;
 }
 

@@ -370,7 +370,7 @@ spawn_traced (const char  *trace_path,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher = lab_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
 
   /* LeakSanitizer stops the world with ptrace, which strace holds: in the
    * sanitizer build the traced program leaves leaks to the other tests. */
