@@ -14,6 +14,7 @@
 #include "lab-send-box.h"
 #include "lab-step-bar.h"
 #include "lab-endpoint-panel.h"
+#include "lab-test-engine.h"
 #include "lab-test-ui.h"
 #include "lab-timeline-view.h"
 #include "lab-window.h"
@@ -137,19 +138,6 @@ is_stopped (gpointer data)
 }
 
 typedef struct {
-  LabEndpoint *endpoint;
-  const char  *call;
-} WaitingWait;
-
-static gboolean
-is_waiting_in (gpointer data)
-{
-  WaitingWait *w = data;
-
-  return g_strcmp0 (lab_endpoint_get_waiting_call (w->endpoint), w->call) == 0;
-}
-
-typedef struct {
   LabWindow   *window;
   const char  *expected;
 } BytesWait;
@@ -221,7 +209,6 @@ test_bench_exchange (gconstpointer data)
   g_autofree char *server_calls = NULL;
   g_autofree char *client_calls = NULL;
   BytesWait bytes = { window, "→ hola\\n [68 6f 6c 61 0a]\n← hola\\n [68 6f 6c 61 0a]\n" };
-  WaitingWait receiving = { NULL, c->tcp ? "recv" : "recvfrom" };
 
   /* Port 0: the kernel picks one, so tests can run side by side. */
   choose_backend (server, c->backend);
@@ -242,8 +229,7 @@ test_bench_exchange (gconstpointer data)
   /* Its receive has begun, as the engine says: what is typed now is sent
    * after it, as the calls below are checked. Connected, a client may
    * not have reached its recv yet. */
-  receiving.endpoint = client_endpoint;
-  lab_test_ui_wait (is_waiting_in, &receiving, 10000);
+  lab_test_wait_waiting_in (client_endpoint, c->tcp ? "recv" : "recvfrom");
 
   /* Type “hola”, Enter: the line end is LF. */
   send_box = child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "send_box");
@@ -508,7 +494,6 @@ test_bench_step (void)
   LabEndpoint *endpoint = lab_endpoint_panel_get_endpoint (server);
   GtkWidget *bar = lab_window_get_step_bar (window);
   const char *held[] = { "socket (", "bind (", "listen (", "getsockname (", "accept (" };
-  WaitingWait accepting = { endpoint, "accept" };
 
   type_into (server, "port_entry", "0");
   g_action_group_change_action_state (G_ACTION_GROUP (window), "step-mode", g_variant_new_boolean (TRUE));
@@ -545,7 +530,7 @@ test_bench_step (void)
   /* accept waits for a client: the bar says so, and why. */
   wait_step_bar (window, "waits in this call");
   wait_step_bar (window, lab_explain_call ("accept")->waits);
-  lab_test_ui_wait (is_waiting_in, &accepting, 10000);
+  lab_test_wait_waiting_in (endpoint, "accept");
   g_assert_cmpint (lab_endpoint_get_state (endpoint), ==, LAB_ENDPOINT_STATE_WAITING);
 
   /* Continue leaves step mode. */

@@ -93,7 +93,8 @@ test_stop_all (void)
 
 typedef struct {
   LabSession *session;
-  LabOp       op;
+  LabOp       op;      /* -1: any */
+  gint64      after;   /* held later than this */
 } HeldWait;
 
 static gboolean
@@ -102,22 +103,8 @@ holds (gpointer data)
   HeldWait *w = data;
   LabEvent *held = lab_session_get_held (w->session, NULL);
 
-  return held != NULL && lab_event_get_op (held) == w->op;
-}
-
-typedef struct {
-  LabSession *session;
-  gint64      after;
-} HeldAfter;
-
-/* A call is held, one held later than @after. */
-static gboolean
-holds_another (gpointer data)
-{
-  HeldAfter *h = data;
-  LabEvent *held = lab_session_get_held (h->session, NULL);
-
-  return held != NULL && lab_event_get_begin_time (held) > h->after;
+  return held != NULL && (w->op == (LabOp) -1 || lab_event_get_op (held) == w->op) &&
+         lab_event_get_begin_time (held) > w->after;
 }
 
 static gboolean
@@ -139,7 +126,7 @@ test_step_all (void)
 {
   g_autoptr(LabSession) session = lab_session_new ();
   LabEndpoint *server, *client;
-  HeldWait wait = { session, LAB_OP_SOCKET };
+  HeldWait wait = { session, LAB_OP_SOCKET, -1 };
   guint16 port;
   guint changes = 0;
 
@@ -160,11 +147,11 @@ test_step_all (void)
   wait.op = LAB_OP_ACCEPT;
   for (guint i = 0; !holds (&wait); i++)
     {
-      HeldAfter after = { session, lab_event_get_begin_time (lab_session_get_held (session, NULL)) };
+      HeldWait after = { session, (LabOp) -1, lab_event_get_begin_time (lab_session_get_held (session, NULL)) };
 
       g_assert_cmpuint (i, <, 16);
       g_assert_true (lab_session_step (session) == server);
-      lab_test_wait (holds_another, &after, 10000);
+      lab_test_wait (holds, &after, 10000);
     }
   lab_test_wait (has_port, server, 10000);
   port = lab_endpoint_get_port (server);
