@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "lab-test-engine.h"
@@ -299,22 +300,29 @@ lab_test_count_fds (void)
   return n - 1;
 }
 
+typedef struct {
+  guint expected;
+  guint count;
+} FdsWait;
+
+static gboolean
+has_fds_settled (gpointer data)
+{
+  FdsWait *w = data;
+
+  w->count = lab_test_count_fds ();
+  return w->count <= w->expected;
+}
+
 /* No more descriptors open than @expected. The kernel watcher opens a
  * netlink socket for an instant now and then, and GLib's own threads
- * close theirs a moment late: the count settles within a moment. */
+ * close theirs a moment late: the count settles once they have run. */
 void
 lab_test_wait_fds (guint expected)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  guint count;
+  FdsWait w = { expected, 0 };
 
-  while ((count = lab_test_count_fds ()) > expected && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10 * 1000);
-    }
-
-  if (count > expected)
+  if (!lab_test_wait_until (has_fds_settled, &w, 10000))
     {
       g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
       const char *name;
@@ -328,7 +336,7 @@ lab_test_wait_fds (guint expected)
         }
     }
 
-  g_assert_cmpuint (count, <=, expected);
+  g_assert_cmpuint (w.count, <=, expected);
 }
 
 void
@@ -452,4 +460,103 @@ lab_test_wait_for_data (LabTestFixture *f,
   DataWait w = { f, endpoint, direction, len };
 
   lab_test_wait (has_data, &w, 10000);
+}
+
+/* ---- Programs of other people: their ports ---- */
+
+typedef struct {
+  GSubprocess *process;
+  gboolean     udp;
+  guint16      port;
+} Bound;
+
+/* The inodes of the sockets process @pid holds: "socket:[1234]". */
+static GHashTable *
+socket_inodes (const char *pid)
+{
+  g_autofree char *fds = g_build_filename ("/proc", pid, "fd", NULL);
+  g_autoptr(GDir) dir = g_dir_open (fds, 0, NULL);
+  GHashTable *inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fds, name, NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      if (target != NULL && g_str_has_prefix (target, "socket:[") && g_str_has_suffix (target, "]"))
+        g_hash_table_add (inodes, g_strndup (target + 8, strlen (target) - 9));
+    }
+
+  return inodes;
+}
+
+/* Whether the process has a socket bound (TCP: listening), and on which
+ * port, as the kernel's own tables say of the process's own sockets. Met
+ * too when the process has ended, unbound. */
+static gboolean
+is_bound (gpointer data)
+{
+  Bound *b = data;
+  const char *files[] = { b->udp ? "/proc/net/udp" : "/proc/net/tcp", b->udp ? "/proc/net/udp6" : "/proc/net/tcp6" };
+  const char *pid = g_subprocess_get_identifier (b->process);
+  g_autoptr(GHashTable) inodes = NULL;
+
+  if (pid == NULL)
+    return TRUE;
+  inodes = socket_inodes (pid);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files) && g_hash_table_size (inodes) > 0; i++)
+    {
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (files[i], &contents, NULL, NULL))
+        continue;
+
+      /* "  1: 0100007F:1F90 00000000:0000 0A … 0 12345 …": the local
+       * address, the remote one, the state, and tenth the socket's inode. */
+      lines = g_strsplit (contents, "\n", -1);
+      for (guint j = 1; lines[j] != NULL; j++)
+        {
+          g_auto(GStrv) fields = g_regex_split_simple ("\\s+", g_strstrip (lines[j]), 0, 0);
+          const char *colon;
+
+          if (g_strv_length (fields) < 10 || !g_hash_table_contains (inodes, fields[9]))
+            continue;
+          colon = strrchr (fields[1], ':');
+          if (colon != NULL && (b->udp || g_str_equal (fields[3], "0A")))
+            {
+              b->port = strtoul (colon + 1, NULL, 16);
+              return TRUE;
+            }
+        }
+    }
+
+  return FALSE;
+}
+
+/**
+ * lab_test_wait_bound:
+ * @process: a server started on port 0
+ * @udp: whether it is a UDP server (else TCP, and listening)
+ *
+ * Waits until @process is bound. Given port 0, the kernel chose its port:
+ * there was no port picked beforehand that another program could take
+ * before @process bound it, and the kernel's tables say where it is and
+ * that it is ready, with nothing sent to it. A program of someone else's
+ * started on a busy machine (Python's takes seconds) has a while.
+ *
+ * Returns: the port @process is bound to
+ */
+guint16
+lab_test_wait_bound (GSubprocess *process,
+                     gboolean     udp)
+{
+  Bound bound = { process, udp, 0 };
+
+  lab_test_wait (is_bound, &bound, 20000);
+  if (bound.port == 0)
+    g_error ("the program ended before it was bound");
+  return bound.port;
 }

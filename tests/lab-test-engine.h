@@ -80,5 +80,7 @@ guint16      lab_test_start_server      (LabEndpoint      *endpoint);
 void         lab_test_start             (LabEndpoint      *endpoint);
 guint        lab_test_count_fds         (void);
 void         lab_test_wait_fds          (guint             expected);
+guint16      lab_test_wait_bound        (GSubprocess      *process,
+                                         gboolean          udp);
 
 G_END_DECLS

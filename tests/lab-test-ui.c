@@ -44,25 +44,58 @@ is_mapped (gpointer data)
   return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
+/* Waits until @widget is shown, its window on the screen. */
+void
+lab_test_ui_wait_mapped (GtkWidget *widget)
+{
+  lab_test_ui_wait (is_mapped, widget, 10000);
+}
+
 /* Shows @window and waits until it is on the screen. */
 void
 lab_test_ui_present (GtkWindow *window)
 {
   gtk_window_present (window);
-  lab_test_ui_wait (is_mapped, window, 5000);
+  lab_test_ui_wait_mapped (GTK_WIDGET (window));
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
 }
 
 static gboolean
-is_idle (gpointer data)
+is_true (gpointer data)
 {
-  return !g_main_context_pending (NULL);
+  return *(gboolean *) data;
 }
 
-/* Lets every pending event, layout and frame run. */
+/**
+ * lab_test_ui_wait_drawn:
+ *
+ * Waits until the window of @widget has drawn a frame begun after this
+ * call: what was changed before has had its style, its layout and its
+ * drawing. Not “until nothing is pending”: a test's own tick, or the
+ * lab's sampling of the kernel, keeps something pending on a busy
+ * machine, while a frame always comes.
+ */
 void
-lab_test_ui_flush (void)
+lab_test_ui_wait_drawn (GtkWidget *widget)
 {
-  lab_test_ui_wait (is_idle, NULL, 5000);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong handler;
+
+  g_assert_nonnull (native);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (native)));
+  clock = gdk_surface_get_frame_clock (gtk_native_get_surface (native));
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (GTK_WIDGET (native));
+  lab_test_ui_wait (is_true, &painted, 10000);
+  g_signal_handler_disconnect (clock, handler);
 }
 
 /**
@@ -116,33 +149,4 @@ lab_test_ui_application (void)
     }
 
   return app;
-}
-
-/**
- * lab_test_ui_keep_result:
- * @data: a `GAsyncResult *` that is %NULL
- *
- * A #GAsyncReadyCallback that keeps the result where @data points, for
- * lab_test_ui_wait_result().
- */
-void
-lab_test_ui_keep_result (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-/* Runs the main context until lab_test_ui_keep_result() kept a result in
- * @result. */
-void
-lab_test_ui_wait_result (GAsyncResult **result)
-{
-  lab_test_ui_wait (has_result, result, 10000);
 }

@@ -14,14 +14,11 @@ gboolean lab_test_ui_init  (int              *argc,
 void     lab_test_ui_wait  (LabTestCondition  condition,
                             gpointer          data,
                             guint             timeout_ms);
-void     lab_test_ui_flush (void);
+void     lab_test_ui_wait_drawn  (GtkWidget        *widget);
+void     lab_test_ui_wait_mapped (GtkWidget        *widget);
 void     lab_test_ui_present (GtkWindow     *window);
 LabApplication *lab_test_ui_application (void);
 GtkWidget *lab_test_ui_find_label (GtkWidget   *root,
                                    const char  *text);
-void     lab_test_ui_keep_result (GObject       *source,
-                                  GAsyncResult  *result,
-                                  gpointer       data);
-void     lab_test_ui_wait_result (GAsyncResult **result);
 
 G_END_DECLS

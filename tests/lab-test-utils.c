@@ -2,9 +2,11 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -97,23 +99,24 @@ on_wait_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/**
- * lab_test_wait:
- *
- * Runs the default main context until @condition holds, and fails the test
- * if it does not within @timeout_ms. A bound for a test that would hang
- * otherwise, never a measure of speed.
- */
 static gboolean
 on_wait_tick (gpointer data)
 {
   return G_SOURCE_CONTINUE;
 }
 
-void
-lab_test_wait (LabTestCondition condition,
-               gpointer         data,
-               guint            timeout_ms)
+/**
+ * lab_test_wait_until:
+ *
+ * Runs the default main context until @condition holds, or @timeout_ms
+ * have passed.
+ *
+ * Returns: whether @condition held
+ */
+gboolean
+lab_test_wait_until (LabTestCondition condition,
+                     gpointer         data,
+                     guint            timeout_ms)
 {
   gboolean timed_out = FALSE;
   guint id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
@@ -132,7 +135,23 @@ lab_test_wait (LabTestCondition condition,
     g_source_remove (id);
   g_source_remove (tick);
 
-  g_assert_true (met);
+  return met;
+}
+
+/**
+ * lab_test_wait:
+ *
+ * Runs the default main context until @condition holds, and fails the test
+ * if it does not within @timeout_ms. A bound for a test that would hang
+ * otherwise, never a measure of speed: what needs a thread or another
+ * program to be scheduled gets seconds, as a busy machine may take them.
+ */
+void
+lab_test_wait (LabTestCondition condition,
+               gpointer         data,
+               guint            timeout_ms)
+{
+  g_assert_true (lab_test_wait_until (condition, data, timeout_ms));
 }
 
 static gboolean
@@ -155,7 +174,7 @@ lab_test_unref_and_wait (gpointer object)
 
   g_object_add_weak_pointer (object, &weak);
   g_object_unref (object);
-  lab_test_wait (is_null, &weak, 5000);
+  lab_test_wait (is_null, &weak, 10000);
 }
 
 /**
@@ -178,4 +197,59 @@ lab_test_free_port (int type)
   close (fd);
 
   return ntohs (sin.sin_port);
+}
+
+static void
+end_with_test (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/**
+ * lab_test_launcher_new:
+ *
+ * A launcher for the programs a test starts (a peer, the CLI, the lab
+ * itself): each ends with the test, whatever becomes of the test. One left
+ * running by a failed assertion would hold the test's output open, and
+ * meson would wait for it until its timeout.
+ *
+ * Returns: (transfer full): the launcher
+ */
+GSubprocessLauncher *
+lab_test_launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, end_with_test, NULL, NULL);
+  return launcher;
+}
+
+/**
+ * lab_test_keep_result:
+ * @data: a `GAsyncResult *` that is %NULL
+ *
+ * A #GAsyncReadyCallback that keeps the result where @data points, for
+ * lab_test_wait_result().
+ */
+void
+lab_test_keep_result (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* Runs the main context until lab_test_keep_result() kept a result in
+ * @result; fails the test if none comes within @timeout_ms. */
+void
+lab_test_wait_result (GAsyncResult **result,
+                      guint          timeout_ms)
+{
+  lab_test_wait (has_result, result, timeout_ms);
 }

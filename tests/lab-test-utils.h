@@ -2,12 +2,15 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
 typedef gboolean (*LabTestCondition) (gpointer data);
 
+gboolean  lab_test_wait_until  (LabTestCondition    condition,
+                                gpointer            data,
+                                guint               timeout_ms);
 void      lab_test_wait        (LabTestCondition    condition,
                                 gpointer            data,
                                 guint               timeout_ms);
@@ -22,5 +25,11 @@ void      lab_test_run         (const char * const *argv,
                                 char              **err,
                                 int                *exit_status);
 guint16   lab_test_free_port   (int                 type);
+GSubprocessLauncher *lab_test_launcher_new (GSubprocessFlags flags);
+void      lab_test_keep_result (GObject            *source,
+                                GAsyncResult       *result,
+                                gpointer            data);
+void      lab_test_wait_result (GAsyncResult      **result,
+                                guint               timeout_ms);
 
 G_END_DECLS

@@ -43,7 +43,7 @@ test_about_spanish (void)
   lab_test_ui_present (GTK_WINDOW (window));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  lab_test_ui_wait (about_is_shown, NULL, 5000);
+  lab_test_ui_wait (about_is_shown, NULL, 10000);
 
   dialog = find_about_dialog ();
   g_assert_cmpstr (gtk_about_dialog_get_program_name (dialog), ==, "Protolab");

@@ -14,6 +14,7 @@
 #include "lab-send-box.h"
 #include "lab-step-bar.h"
 #include "lab-endpoint-panel.h"
+#include "lab-test-engine.h"
 #include "lab-test-ui.h"
 #include "lab-timeline-view.h"
 #include "lab-window.h"
@@ -224,6 +225,11 @@ test_bench_exchange (gconstpointer data)
   type_into (client, "port_entry", port);
   press_start (client);
   lab_test_ui_wait (is_talking, client_endpoint, 10000);
+
+  /* Its receive has begun, as the engine says: what is typed now is sent
+   * after it, as the calls below are checked. Connected, a client may
+   * not have reached its recv yet. */
+  lab_test_wait_waiting_in (client_endpoint, c->tcp ? "recv" : "recvfrom");
 
   /* Type “hola”, Enter: the line end is LF. */
   send_box = child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "send_box");
@@ -447,8 +453,9 @@ count_rows_with (LabWindow   *window,
   GListModel *rows = lab_timeline_view_get_model (view);
   guint n = 0;
 
+  /* The rows follow the timeline as it is flushed, with nothing more to
+   * wait for. */
   lab_timeline_flush (lab_session_get_timeline (lab_window_get_session (window)));
-  lab_test_ui_flush ();
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
       g_autoptr(LabEvent) event = g_list_model_get_item (rows, i);
@@ -459,6 +466,20 @@ count_rows_with (LabWindow   *window,
     }
 
   return n;
+}
+
+typedef struct {
+  LabWindow   *window;
+  LabEndpoint *endpoint;
+  const char  *call;
+} RowsWait;
+
+static gboolean
+has_one_row (gpointer data)
+{
+  RowsWait *w = data;
+
+  return count_rows_with (w->window, w->endpoint, w->call) == 1;
 }
 
 /* Step mode from the window: each call is held and explained before it is
@@ -478,8 +499,7 @@ test_bench_step (void)
   g_action_group_change_action_state (G_ACTION_GROUP (window), "step-mode", g_variant_new_boolean (TRUE));
   g_assert_true (lab_session_get_step_mode (session));
   g_assert_true (lab_endpoint_get_step_mode (endpoint));
-  lab_test_ui_flush ();
-  g_assert_true (gtk_widget_get_visible (bar));
+  lab_test_ui_wait_mapped (bar);
   press_start (server);
 
   for (guint i = 0; i < G_N_ELEMENTS (held); i++)
@@ -495,9 +515,13 @@ test_bench_step (void)
         g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
         if (i + 1 < G_N_ELEMENTS (held))
           {
-            /* Made: in the timeline, and as the last call with its result. */
+            RowsWait made = { window, endpoint, name };
+
+            /* Made: its row in the timeline, the next call held, and it
+             * as the last call with its result. The bar's words for one
+             * call may name the next: the row says it was made. */
+            lab_test_ui_wait (has_one_row, &made, 10000);
             wait_step_bar (window, held[i + 1]);
-            g_assert_cmpuint (count_rows_with (window, endpoint, name), ==, 1);
             wait_step_bar (window, "Last call: ");
           }
       }
@@ -506,6 +530,7 @@ test_bench_step (void)
   /* accept waits for a client: the bar says so, and why. */
   wait_step_bar (window, "waits in this call");
   wait_step_bar (window, lab_explain_call ("accept")->waits);
+  lab_test_wait_waiting_in (endpoint, "accept");
   g_assert_cmpint (lab_endpoint_get_state (endpoint), ==, LAB_ENDPOINT_STATE_WAITING);
 
   /* Continue leaves step mode. */
@@ -518,6 +543,24 @@ test_bench_step (void)
   close_window (window);
 }
 
+typedef struct {
+  LabWindow   *window;
+  LabEndpoint *endpoint;
+} StepWait;
+
+/* Steps each call held, as a student pressing Step would, until the
+ * endpoint has failed. */
+static gboolean
+stepped_to_failure (gpointer data)
+{
+  StepWait *w = data;
+
+  if (has_failed (w->endpoint))
+    return TRUE;
+  gtk_widget_activate_action (GTK_WIDGET (w->window), "win.step", NULL);
+  return FALSE;
+}
+
 /* A client that connects before its server listens: refused, and told
  * why and what to do, in the panel and in step mode's bar. */
 static void
@@ -526,17 +569,13 @@ test_bench_refused (void)
   LabWindow *window = open_window ();
   LabEndpointPanel *client = add (window, "tcp-client");
   g_autofree char *port = g_strdup_printf ("%u", lab_test_free_port (SOCK_STREAM));
+  StepWait stepping = { window, lab_endpoint_panel_get_endpoint (client) };
 
   type_into (client, "port_entry", port);
   g_action_group_change_action_state (G_ACTION_GROUP (window), "step-mode", g_variant_new_boolean (TRUE));
   press_start (client);
   wait_step_bar (window, "connect (");
-  while (!has_failed (lab_endpoint_panel_get_endpoint (client)))
-    {
-      gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL);
-      g_main_context_iteration (NULL, FALSE);
-    }
-  lab_test_ui_wait (has_failed, lab_endpoint_panel_get_endpoint (client), 10000);
+  lab_test_ui_wait (stepped_to_failure, &stepping, 10000);
 
   assert_explained (client, ECONNREFUSED);
   wait_step_bar (window, "ECONNREFUSED");

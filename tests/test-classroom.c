@@ -16,18 +16,6 @@
  * so across windows; the language switches while a server runs. Measured
  * on the real widgets. */
 
-/* Lets layout and drawing catch up. Not until the loop is idle: the lab's
- * kernel sampling keeps it busy while a connection is open. */
-static void
-settle (void)
-{
-  gint64 end = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
 static LabWindow *
 open_window (void)
 {
@@ -106,8 +94,9 @@ talk (LabWindow *window)
   gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), LAB_TYPE_WINDOW,
                                                                               "inspector_stack")),
                                     "bytes");
+  /* The rows are made as the list is laid out: measured once drawn. */
   lab_timeline_flush (lab_session_get_timeline (session));
-  settle ();
+  lab_test_ui_wait_drawn (GTK_WIDGET (window));
 
   return client;
 }
@@ -169,7 +158,7 @@ test_presentation (void)
   /* The menu's toggle, as a teacher uses it. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "presentation", NULL);
   g_assert_true (g_settings_get_boolean (settings, "presentation"));
-  settle ();
+  lab_test_ui_wait_drawn (GTK_WIDGET (window));
 
   g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &dpi_presenting, NULL);
   g_assert_cmpint (dpi_presenting, >, dpi_normal);
@@ -248,7 +237,6 @@ test_language (void)
   g_assert_true (lab_endpoint_start (server, NULL));
   lab_test_ui_wait (has_port, server, 10000);
   lab_timeline_flush (lab_session_get_timeline (session));
-  settle ();
   rows = g_list_model_get_n_items (lab_timeline_view_get_model (LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window))));
   g_assert_cmpuint (rows, >, 0);
   g_assert_nonnull (lab_test_ui_find_label (GTK_WIDGET (window), "Add"));
@@ -259,10 +247,11 @@ test_language (void)
 
     g_assert_cmpstr (language, ==, "es");
   }
-  settle ();
 
+  /* The window is made again at once, in Spanish, and shown. */
   spanish = the_window ();
   g_assert_true (spanish != window);
+  lab_test_ui_wait_mapped (GTK_WIDGET (spanish));
   g_assert_nonnull (lab_test_ui_find_label (GTK_WIDGET (spanish), "Añadir"));
   g_assert_true (lab_session_find (session, lab_endpoint_get_id (server)) == server);
   g_assert_true (lab_endpoint_is_active (server));
@@ -278,7 +267,7 @@ test_language (void)
 
   /* Back to the system's. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "language", g_variant_new_string (""));
-  settle ();
+  lab_test_ui_wait_mapped (GTK_WIDGET (the_window ()));
   g_assert_nonnull (lab_test_ui_find_label (GTK_WIDGET (the_window ()), "Add"));
   g_assert_true (lab_endpoint_is_active (server));
 

@@ -447,6 +447,7 @@ spawn_cli (GSubprocessFlags   flags,
            ...)
 {
   g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
   va_list args;
@@ -455,7 +456,8 @@ spawn_cli (GSubprocessFlags   flags,
   argv = cli_argv (first, args);
   va_end (args);
 
-  process = g_subprocess_newv ((const char * const *) argv->pdata, flags, &error);
+  launcher = lab_test_launcher_new (flags);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   return process;
 }

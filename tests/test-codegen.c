@@ -3,8 +3,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <glib/gstdio.h>
 
 #include "lab-codegen.h"
@@ -180,8 +178,8 @@ program_start_traced (Program    *p,
                       const char *trace)
 {
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_MERGE);
+    lab_test_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                           G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_autoptr(GError) error = NULL;
 
   g_subprocess_launcher_setenv (launcher, "PYTHONUNBUFFERED", "1", TRUE);
@@ -249,63 +247,20 @@ program_wait (Program *p)
   return g_steal_pointer (&out);
 }
 
-typedef struct {
-  guint16  port;
-  gboolean udp;
-} Bound;
-
-/* Whether something is bound to @port (TCP: listening), as the kernel's
- * own tables say. */
-static gboolean
-is_bound (gpointer data)
-{
-  Bound *b = data;
-  const char *files[] = { b->udp ? "/proc/net/udp" : "/proc/net/tcp", b->udp ? "/proc/net/udp6" : "/proc/net/tcp6" };
-  g_autofree char *port = g_strdup_printf (":%04X ", b->port);
-
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *contents = NULL;
-      g_auto(GStrv) lines = NULL;
-
-      if (!g_file_get_contents (files[i], &contents, NULL, NULL))
-        continue;
-
-      /* "  1: 0100007F:1F90 00000000:0000 0A …": local address, remote, state. */
-      lines = g_strsplit (contents, "\n", -1);
-      for (guint j = 1; lines[j] != NULL; j++)
-        {
-          g_auto(GStrv) fields = g_regex_split_simple ("\\s+", g_strstrip (lines[j]), 0, 0);
-          g_autofree char *local = NULL;
-
-          if (g_strv_length (fields) < 4)
-            continue;
-          local = g_strconcat (fields[1], " ", NULL);
-          if (g_str_has_suffix (local, port) && (b->udp || g_str_equal (fields[3], "0A")))
-            return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
-/* A generated server on a free loopback port, running and bound. */
+/* A generated server on a loopback port the kernel chose, running and
+ * bound. */
 static Program *
 start_server (LabEndpointConfig *config,
               LabCodeLanguage    language,
               guint16           *port)
 {
-  gboolean udp = !lab_endpoint_config_is_tcp (config);
   Program *p;
-  Bound bound;
 
-  *port = lab_test_free_port (udp ? SOCK_DGRAM : SOCK_STREAM);
-  g_object_set (config, "port", (guint) *port, NULL);
+  g_object_set (config, "port", 0, NULL);
   p = program_new (config, language);
   program_start (p);
+  *port = lab_test_wait_bound (p->process, !lab_endpoint_config_is_tcp (config));
 
-  bound = (Bound) { *port, udp };
-  lab_test_wait (is_bound, &bound, 10000);
   return p;
 }
 

@@ -121,6 +121,12 @@ test_connection_refused (LabTestFixture *f,
   assert_failed_with (f, client, LAB_OP_CONNECT, ECONNREFUSED);
 }
 
+static gboolean
+is_connected (gpointer data)
+{
+  return lab_endpoint_get_state (data) == LAB_ENDPOINT_STATE_CONNECTED;
+}
+
 /* With a timeout, the POSIX client connects as C programs do: a
  * non-blocking connect, then poll. */
 static void
@@ -136,8 +142,7 @@ test_connect_with_timeout (LabTestFixture *f,
                 "connect-timeout", 2000,
                 NULL);
   lab_test_start (client);
-  while (lab_endpoint_get_state (client) != LAB_ENDPOINT_STATE_CONNECTED)
-    g_main_context_iteration (NULL, TRUE);
+  lab_test_wait (is_connected, client, 10000);
 
   if (GPOINTER_TO_INT (backend) == LAB_BACKEND_POSIX)
     {

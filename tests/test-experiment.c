@@ -148,6 +148,7 @@ test_malformed (void)
   g_autofree char *many = NULL;
   g_autofree char *long_value = NULL;
   g_autofree char *too_big = NULL;
+  g_autofree char *too_big_said = g_strdup_printf ("larger than %u KiB", LAB_EXPERIMENT_MAX_FILE_SIZE / 1024);
   GString *s;
   Malformed cases[] = {
     { "empty", "", "holds no experiment" },
@@ -175,7 +176,7 @@ test_malformed (void)
     { "huge port", NULL, "Line 2: “port” must be a whole number" },
     { "too many endpoints", NULL, "Line 49: an experiment holds at most 16 endpoints" },
     { "long value", NULL, "Line 2: “Title” is longer than 4096 characters" },
-    { "too big", NULL, "larger than 256 KiB" },
+    { "too big", NULL, too_big_said },
   };
 
   {
@@ -195,7 +196,7 @@ test_malformed (void)
     long_value = g_strdup_printf ("[Experiment]\nTitle=%s\n", x);
   }
   cases[22].text = long_value;
-  too_big = g_strnfill (300 * 1024, '#');
+  too_big = g_strnfill (LAB_EXPERIMENT_MAX_FILE_SIZE + 1, '#');
   cases[23].text = too_big;
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -430,6 +431,79 @@ test_long_data (void)
   assert_refused (too_long_file, "Line 4: “initial-data”: more than 65536 bytes");
 }
 
+/* A text of @n characters, each four bytes of UTF-8: the most bytes a
+ * text can take. */
+static char *
+widest_text (guint n)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (text, "\xf0\x9d\x84\x9e");
+
+  return g_string_free (text, FALSE);
+}
+
+/* The largest experiment the lab can hold, saved, opens again: as many
+ * endpoints as a file holds, each with the most initial data, bytes that
+ * are no text and are escaped four characters a byte, and its texts as
+ * long and as wide as they may be. */
+static void
+test_largest (void)
+{
+  g_autoptr(LabExperiment) experiment = lab_experiment_new ();
+  g_autoptr(LabExperiment) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("protolab-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "largest.protolab", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *text = widest_text (4096);
+  g_autofree char *step = widest_text (1000);
+  const char *steps[] = { step, step, step, step, NULL };
+  g_autofree guint8 *data = g_malloc (64 * 1024);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *saved = NULL;
+  gsize length;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 64 * 1024; i++)
+    data[i] = 0xfe + i % 2;
+  bytes = g_bytes_new (data, 64 * 1024);
+
+  lab_experiment_set_title (experiment, text);
+  lab_experiment_set_notes (experiment, text);
+  lab_experiment_set_steps (experiment, steps);
+  for (guint i = 0; i < LAB_EXPERIMENT_MAX_ENDPOINTS; i++)
+    {
+      g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
+
+      g_object_set (config, "port", 5000, "initial-data", bytes, "quit-message", text, NULL);
+      lab_experiment_add_endpoint (experiment, text, config, TRUE, 60000);
+    }
+
+  /* Each client's data alone is 256 KiB written. */
+  saved = lab_experiment_to_data (experiment, &length);
+  g_assert_cmpuint (length, >, LAB_EXPERIMENT_MAX_ENDPOINTS * 256 * 1024);
+  g_assert_true (lab_experiment_save (experiment, file, NULL, &error));
+  g_assert_no_error (error);
+
+  loaded = lab_experiment_new_from_file (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lab_experiment_get_title (loaded), ==, text);
+  g_assert_cmpstr (lab_experiment_get_notes (loaded), ==, text);
+  g_assert_cmpstrv (lab_experiment_get_steps (loaded), steps);
+  g_assert_cmpuint (lab_experiment_get_n_endpoints (loaded), ==, LAB_EXPERIMENT_MAX_ENDPOINTS);
+  for (guint i = 0; i < LAB_EXPERIMENT_MAX_ENDPOINTS; i++)
+    {
+      g_assert_cmpstr (lab_experiment_get_endpoint_name (loaded, i), ==, text);
+      g_assert_true (lab_endpoint_config_equal (lab_experiment_get_config (loaded, i),
+                                                lab_experiment_get_config (experiment, i)));
+    }
+
+  g_assert_true (g_file_delete (file, NULL, NULL));
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 /* A file saved by an editor that starts it with a byte order mark loads,
  * its lines counted as they were. */
 static void
@@ -532,12 +606,12 @@ test_pipe (void)
   g_assert_cmpuint (lab_experiment_get_n_endpoints (experiment), ==, 1);
   g_assert_cmpstr (lab_experiment_get_endpoint_name (experiment, 0), ==, "Last");
 
-  while (text->len < 300 * 1024)
+  while (text->len <= LAB_EXPERIMENT_MAX_FILE_SIZE)
     g_string_append_printf (text, "%s\n", comment);
   too_big = load_through_pipe (text->str, &error);
   g_assert_null (too_big);
   g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE);
-  g_assert_nonnull (strstr (error->message, "larger than 256 KiB"));
+  g_assert_true (g_str_has_prefix (error->message, "The file is larger than "));
 }
 
 /* An endpoint the file sets up so that it could not start is said at its
@@ -707,6 +781,7 @@ main (int   argc,
   g_test_add_func ("/experiment/lines-and-escapes", test_lines_and_escapes);
   g_test_add_func ("/experiment/translations", test_translations);
   g_test_add_func ("/experiment/long-data", test_long_data);
+  g_test_add_func ("/experiment/largest", test_largest);
   g_test_add_func ("/experiment/empty-data", test_empty_data);
   g_test_add_func ("/experiment/pipe", test_pipe);
   g_test_add_func ("/experiment/byte-order-mark", test_byte_order_mark);

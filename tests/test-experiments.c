@@ -49,8 +49,8 @@ open_file (LabWindow *window,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  lab_window_open_file_async (window, file, lab_test_ui_keep_result, &result);
-  lab_test_ui_wait_result (&result);
+  lab_window_open_file_async (window, file, lab_test_keep_result, &result);
+  lab_test_wait_result (&result, 10000);
   return lab_window_open_file_finish (window, result, NULL);
 }
 
@@ -61,8 +61,8 @@ save_file (LabWindow  *window,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  lab_window_save_file_async (window, file, lab_test_ui_keep_result, &result);
-  lab_test_ui_wait_result (&result);
+  lab_window_save_file_async (window, file, lab_test_keep_result, &result);
+  lab_test_wait_result (&result, 10000);
   return lab_window_save_file_finish (window, result, error);
 }
 
@@ -74,8 +74,8 @@ export_file (LabWindow   *window,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  lab_window_export_async (window, kind, file, lab_test_ui_keep_result, &result);
-  lab_test_ui_wait_result (&result);
+  lab_window_export_async (window, kind, file, lab_test_keep_result, &result);
+  lab_test_wait_result (&result, 10000);
   return lab_window_export_finish (window, result, NULL, error);
 }
 
@@ -144,8 +144,9 @@ test_lesson (void)
   LabEndpoint *server, *client;
   guint16 port = lab_test_free_port (SOCK_STREAM);
 
+  /* A lesson is in the program: it is on the bench once the action
+   * returns. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-lesson", "s", "01-tcp-echo");
-  lab_test_ui_flush ();
   g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (lab_window_get_session (window))), ==, 2);
   server = endpoint_at (window, 0);
   client = endpoint_at (window, 1);
@@ -213,8 +214,8 @@ test_save_open (void)
   /* Something else on the bench, then the file again. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
   g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, 0);
+  /* Opened, it is on the bench: the window loads it before it answers. */
   g_assert_true (open_file (window, file));
-  lab_test_ui_flush ();
   g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, 2);
   g_assert_true (lab_endpoint_config_equal (lab_endpoint_get_config (endpoint_at (window, 0)), before));
   g_assert_cmpstr (lab_endpoint_get_name (endpoint_at (window, 1)), ==, "Ana's client");
@@ -242,7 +243,7 @@ test_bad_file (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", "tcp-server");
 
   g_assert_false (open_file (window, file));
-  lab_test_ui_wait (has_dialog, NULL, 5000);
+  lab_test_ui_wait (has_dialog, NULL, 10000);
   dialog = find_dialog ();
   g_assert_nonnull (lab_test_ui_find_label (GTK_WIDGET (dialog),
                                             "Line 3: “port” must be a whole number from 0 to 65535, not “99999”"));

@@ -343,14 +343,12 @@ test_sends_coalesce (LabTestFixture *f,
       lab_endpoint_send (sender, 0, message, FALSE, &error);
       g_assert_no_error (error);
     }
-  while (lab_test_log_count_data (f->log, sender, LAB_DIRECTION_OUT) < n_sends)
-    g_main_context_iteration (NULL, TRUE);
+  lab_test_wait_for_data (f, sender, LAB_DIRECTION_OUT, n_sends * 8);
 
   /* Now the server gets to the second client. */
   lab_endpoint_stop (busy);
   lab_test_wait_stopped (busy);
-  while (lab_test_log_count_data (f->log, server, LAB_DIRECTION_IN) == 0)
-    g_main_context_iteration (NULL, TRUE);
+  lab_test_wait_for_data (f, server, LAB_DIRECTION_IN, n_sends * 8);
   lab_endpoint_stop (sender);
   lab_test_wait_stopped (sender);
   lab_endpoint_stop (server);
@@ -398,9 +396,7 @@ test_udp_truncation (LabTestFixture *f,
                 NULL);
   lab_test_start (client);
   lab_test_wait_stopped (client);
-
-  while (lab_test_log_count_data (f->log, server, LAB_DIRECTION_IN) == 0)
-    g_main_context_iteration (NULL, TRUE);
+  lab_test_wait_for_data (f, server, LAB_DIRECTION_IN, 1);
 
   for (guint i = 0; i < f->log->events->len; i++)
     {
@@ -504,6 +500,30 @@ compare_lines (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+typedef struct {
+  guint16 port;
+  guint   closed;
+} Closing;
+
+/* Each client that closed has had its FIN acknowledged, as the kernel's
+ * dump says: as many FIN_WAIT_2 as closed, and as many CLOSE_WAIT. From
+ * then on no state changes, and two reads of the kernel can agree. */
+static gboolean
+fins_acknowledged (gpointer data)
+{
+  Closing *c = data;
+  g_autoptr(GPtrArray) lines = dump_lines (c->port);
+  guint fin_wait = 0, close_wait = 0;
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      fin_wait += g_str_has_prefix (lines->pdata[i], "FIN_WAIT_2 ");
+      close_wait += g_str_has_prefix (lines->pdata[i], "CLOSE_WAIT ");
+    }
+
+  return fin_wait == c->closed && close_wait == c->closed;
+}
+
 /* What the watcher reads of the kernel in one dump is what ss reads: on a
  * thousand connections, some closed by their client (FIN_WAIT_2 on one
  * side, CLOSE_WAIT on the other). */
@@ -517,6 +537,7 @@ test_dump_matches_ss (void)
   g_autoptr(GPtrArray) ours = NULL;
   g_autoptr(GPtrArray) theirs = NULL;
   struct rlimit limit;
+  Closing closing = { 0 };
   guint16 port;
 
   /* Two descriptors a connection: the usual 1024 is not enough. */
@@ -537,6 +558,7 @@ test_dump_matches_ss (void)
   g_assert_cmpint (listen (listener, N_PAIRS), ==, 0);
   g_assert_cmpint (getsockname (listener, (struct sockaddr *) &addr, &len), ==, 0);
   port = ntohs (addr.sin_port);
+  closing.port = port;
 
   for (guint i = 0; i < N_PAIRS; i++)
     {
@@ -546,10 +568,14 @@ test_dump_matches_ss (void)
       servers[i] = accept (listener, NULL, NULL);
       g_assert_cmpint (servers[i], >=, 0);
     }
-  /* A third of the clients close: their FIN is acknowledged at once. */
+  /* A third of the clients close: their FIN is acknowledged by the kernel
+   * on its own, in a moment. */
   for (guint i = 0; i < N_PAIRS; i += 3)
-    g_assert_cmpint (shutdown (clients[i], SHUT_WR), ==, 0);
-  g_usleep (100 * 1000);
+    {
+      g_assert_cmpint (shutdown (clients[i], SHUT_WR), ==, 0);
+      closing.closed++;
+    }
+  lab_test_wait (fins_acknowledged, &closing, 10000);
 
   ours = dump_lines (port);
   theirs = ss_lines (port);

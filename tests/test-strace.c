@@ -370,7 +370,7 @@ spawn_traced (const char  *trace_path,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher = lab_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
 
   /* LeakSanitizer stops the world with ptrace, which strace holds: in the
    * sanitizer build the traced program leaves leaks to the other tests. */
@@ -382,6 +382,27 @@ spawn_traced (const char  *trace_path,
     }
 
   return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
+}
+
+/* Traced, a program on a busy machine may take seconds between two
+ * lines. */
+#define TRACED_WAIT_MS 20000
+
+/* The next line @in gives, or NULL at its end; a program that says
+ * nothing for a while fails the test. */
+static char *
+read_line (GDataInputStream *in)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  g_data_input_stream_read_line_async (in, G_PRIORITY_DEFAULT, NULL, lab_test_keep_result, &result);
+  lab_test_wait_result (&result, TRACED_WAIT_MS);
+  line = g_data_input_stream_read_line_finish_utf8 (in, result, NULL, &error);
+  g_assert_no_error (error);
+
+  return line;
 }
 
 /* A server and a client of the POSIX backend, each under strace. */
@@ -398,6 +419,8 @@ test_strace_tcp (gconstpointer data)
   g_autoptr(GString) server_jsonl = g_string_new (NULL);
   g_autofree char *client_jsonl = NULL;
   g_autofree char *port_text = NULL;
+  g_autoptr(GAsyncResult) client_done = NULL;
+  g_autoptr(GAsyncResult) server_done = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GRegex) listening = g_regex_new ("\"note\":\"listening\".*'127\\.0\\.0\\.1', (\\d+)\\)", 0, 0, NULL);
 
@@ -411,9 +434,8 @@ test_strace_tcp (gconstpointer data)
   while (port_text == NULL)
     {
       g_autoptr(GMatchInfo) match = NULL;
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (server_out, NULL, NULL, &error);
+      g_autofree char *line = read_line (server_out);
 
-      g_assert_no_error (error);
       g_assert_nonnull (line);
       g_string_append_printf (server_jsonl, "%s\n", line);
       if (g_regex_match (listening, line, 0, &match))
@@ -424,20 +446,23 @@ test_strace_tcp (gconstpointer data)
                          "tcp-client", "--backend", "posix", "--port", port_text,
                          "--send", "hola\\n", "--expect-bytes", "5", "--format", "jsonl", NULL);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (client, NULL, NULL, &client_jsonl, NULL, &error);
+  g_subprocess_communicate_utf8_async (client, NULL, NULL, lab_test_keep_result, &client_done);
+  lab_test_wait_result (&client_done, TRACED_WAIT_MS);
+  g_subprocess_communicate_utf8_finish (client, client_done, &client_jsonl, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_successful (client));
 
   for (;;)
     {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (server_out, NULL, NULL, &error);
+      g_autofree char *line = read_line (server_out);
 
-      g_assert_no_error (error);
       if (line == NULL)
         break;
       g_string_append_printf (server_jsonl, "%s\n", line);
     }
-  g_subprocess_wait (server, NULL, &error);
+  g_subprocess_wait_async (server, NULL, lab_test_keep_result, &server_done);
+  lab_test_wait_result (&server_done, TRACED_WAIT_MS);
+  g_assert_true (g_subprocess_wait_finish (server, server_done, &error));
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_successful (server));
 

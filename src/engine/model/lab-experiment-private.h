@@ -34,6 +34,28 @@ G_BEGIN_DECLS
 #define LAB_EXPERIMENT_FORMAT_VERSION   1
 #define LAB_EXPERIMENT_MAX_START_DELAY  60000
 
+/* The most characters of a value as the file writes it (a title, a
+ * name, a host), and the most bytes a client's initial data holds. */
+#define LAB_EXPERIMENT_MAX_TEXT         4096
+#define LAB_EXPERIMENT_MAX_DATA         (64 * 1024)
+
+/* The most bytes of the lines of an endpoint's group: its initial data,
+ * each byte escaped in at most four characters (\xff); its five texts
+ * (Name, bind-address, host, quit-message, local-address), each character
+ * at most four bytes of UTF-8; and room for the rest, numbers and words
+ * under some thirty keys, and the op names of its breakpoints. */
+#define LAB_EXPERIMENT_MAX_ENDPOINT_SIZE \
+  (4 * LAB_EXPERIMENT_MAX_DATA + 5 * 4 * LAB_EXPERIMENT_MAX_TEXT + 4096)
+
+/* The most bytes of a file the writer writes with every value within its
+ * limit: the header's three texts (Title, Notes, Steps) and room for its
+ * Version, and as many endpoints as a file holds. A client's 64 KiB of
+ * binary data alone are 256 KiB written: LAB_EXPERIMENT_MAX_FILE_SIZE is
+ * at least this sum, so that no file is refused for its size whose
+ * values are all within theirs. */
+#define LAB_EXPERIMENT_MAX_WRITTEN_SIZE \
+  (3 * 4 * LAB_EXPERIMENT_MAX_TEXT + 4096 + LAB_EXPERIMENT_MAX_ENDPOINTS * LAB_EXPERIMENT_MAX_ENDPOINT_SIZE)
+
 #define LAB_EXPERIMENT_GROUP            "Experiment"
 #define LAB_EXPERIMENT_GROUP_ENDPOINT   "Endpoint"
 

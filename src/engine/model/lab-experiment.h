@@ -12,8 +12,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LabExperiment, lab_experiment, LAB, EXPERIMENT, GObject)
 
-/* The largest file that can be an experiment. */
-#define LAB_EXPERIMENT_MAX_FILE_SIZE (256 * 1024)
+/* The largest file that can be an experiment: more than the largest the
+ * lab writes (see lab-experiment-private.h), so that whatever it saves it
+ * can open again. */
+#define LAB_EXPERIMENT_MAX_FILE_SIZE (6 * 1024 * 1024)
 
 /* A saved bench: endpoints with their whole configuration, a title, notes
  * and the steps to try. Stored as a key file (`.protolab`); the bundled

@@ -16,8 +16,11 @@
  * is read and checked before it is used. What the lab does not know is
  * left out and said in the warnings. */
 
-#define MAX_STRING        4096
-#define MAX_INITIAL_DATA  (64 * 1024)
+#define MAX_STRING        LAB_EXPERIMENT_MAX_TEXT
+#define MAX_INITIAL_DATA  LAB_EXPERIMENT_MAX_DATA
+
+/* A file the lab saved is never too large to open. */
+G_STATIC_ASSERT (LAB_EXPERIMENT_MAX_FILE_SIZE >= LAB_EXPERIMENT_MAX_WRITTEN_SIZE);
 
 /* ---- Reading values ---- */
 
