@@ -861,21 +861,6 @@ test_stable_positions (void)
   g_array_unref (watch.changes);
 }
 
-#ifdef __SANITIZE_ADDRESS__
-const char *__asan_default_options (void);
-
-/* AddressSanitizer holds what is freed aside, resident, to catch a use
- * after it is freed: 256 MiB of it by default, and the flood frees far
- * more than its bound while the store keeps within it. A few MiB held
- * still catch a use of what was freed last, and let the resident memory
- * say what the store holds. */
-const char *
-__asan_default_options (void)
-{
-  return "quarantine_size_mb=4";
-}
-#endif
-
 #define FLOOD_THREADS 8
 #define FLOOD_PER_THREAD 200000
 #define FLOOD_EVENTS 20000
