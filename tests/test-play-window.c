@@ -35,6 +35,12 @@ hold_port (guint16 *port)
 
 /* A lesson opened from the menu, then given other ports, as a file with
  * those ports would have it. */
+static gboolean
+has_endpoints (gpointer data)
+{
+  return g_list_model_get_n_items (data) > 0;
+}
+
 static void
 open_lesson (LabWindow  *window,
              const char *id,
@@ -46,8 +52,7 @@ open_lesson (LabWindow  *window,
   GListModel *endpoints = lab_session_get_endpoints (lab_application_get_session (lab_test_ui_application ()));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-lesson", "s", id);
-  lab_test_ui_flush ();
-  g_assert_cmpuint (g_list_model_get_n_items (endpoints), >, 0);
+  lab_test_ui_wait (has_endpoints, endpoints, 10000);
   for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
     {
       g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
@@ -104,12 +109,30 @@ open_window (LabApplication *app)
   return window;
 }
 
+/* Every endpoint of the bench stopped. */
+static gboolean
+all_stopped (gpointer data)
+{
+  GListModel *endpoints = data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      if (lab_endpoint_is_active (endpoint))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 close_window (LabWindow *window)
 {
-  lab_session_stop_all (lab_application_get_session (lab_test_ui_application ()));
+  LabSession *session = lab_application_get_session (lab_test_ui_application ());
+
+  lab_session_stop_all (session);
+  lab_test_ui_wait (all_stopped, lab_session_get_endpoints (session), 10000);
   gtk_window_destroy (GTK_WINDOW (window));
-  lab_test_ui_flush ();
 }
 
 /* The lesson bar says the port moved, and both panels show the new one. */
