@@ -1014,6 +1014,64 @@ test_flush_while_recording (void)
   g_object_unref (timeline);
 }
 
+typedef struct {
+  LabTimeline *timeline;
+  LabTimeline *alive;    /* a weak pointer */
+  gboolean     dropped;
+  gboolean     checked;
+} LastRef;
+
+static gpointer
+drop_last_ref (gpointer data)
+{
+  LastRef *last = data;
+
+  g_object_unref (last->timeline);
+  return NULL;
+}
+
+/* While the main context's flush tells what it recorded, another thread
+ * lets go of the timeline's last reference, as the kernel watcher may. */
+static void
+on_recorded_drop (LabTimeline      *timeline,
+                  LabTimelineEntry *entries,
+                  guint             n_entries,
+                  LastRef          *last)
+{
+  if (last->dropped)
+    return;
+  last->dropped = TRUE;
+  g_thread_join (g_thread_new ("last-ref", drop_last_ref, last));
+  /* The flush running holds the timeline: it is not gone under it. */
+  g_assert_nonnull (last->alive);
+  last->checked = TRUE;
+}
+
+static gboolean
+is_gone (gpointer data)
+{
+  return ((LastRef *) data)->alive == NULL;
+}
+
+/* The last reference to a timeline may go on another thread while its
+ * flush runs on the main context: the flush finishes with the timeline
+ * whole, which goes after it. */
+static void
+test_last_ref_elsewhere (void)
+{
+  LastRef last = { lab_timeline_new (), NULL, FALSE, FALSE };
+
+  last.alive = last.timeline;
+  g_object_add_weak_pointer (G_OBJECT (last.timeline), (gpointer *) &last.alive);
+  g_signal_connect (last.timeline, "recorded", G_CALLBACK (on_recorded_drop), &last);
+  append (last.timeline, new_note (0, 0));
+
+  /* The flush comes by itself: no one here holds the timeline now but the
+   * reference the other thread will drop. */
+  lab_test_wait (is_gone, &last, WAIT_MS);
+  g_assert_true (last.checked);
+}
+
 /* With AddressSanitizer, which keeps freed memory aside for a while and
  * shadows all it maps, the resident set says nothing of the timeline: it
  * is only told there, and held to @bound in the other builds. */
@@ -1106,6 +1164,7 @@ main (int   argc,
   g_test_add_func ("/timeline/stable-positions", test_stable_positions);
   g_test_add_func ("/timeline/flood", test_flood);
   g_test_add_func ("/timeline/flush-while-recording", test_flush_while_recording);
+  g_test_add_func ("/timeline/last-ref-elsewhere", test_last_ref_elsewhere);
 
   return g_test_run ();
 }

@@ -447,9 +447,17 @@ lab_timeline_flush (LabTimeline *self)
 static gboolean on_flush_timeout (gpointer data);
 
 static void
+free_weak_ref (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
 schedule_flush (LabTimeline *self)
 {
   GSource *source;
+  GWeakRef *weak;
 
   if (g_atomic_int_get (&self->flush_scheduled) ||
       !g_atomic_int_compare_and_exchange (&self->flush_scheduled, FALSE, TRUE))
@@ -458,8 +466,12 @@ schedule_flush (LabTimeline *self)
   source = g_timeout_source_new (FLUSH_INTERVAL_MS);
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_static_name (source, "[protolab] timeline flush");
-  /* The source holds no reference: dispose destroys it first. */
-  g_source_set_callback (source, on_flush_timeout, self, NULL);
+  /* The source holds no reference, only a weak one: dispose destroys it,
+   * but the last reference may go on another thread (the kernel watcher's)
+   * while the main context is already running it. */
+  weak = g_new (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  g_source_set_callback (source, on_flush_timeout, weak, free_weak_ref);
 
   /* One source at most: one a worker attached after the flag fell is
    * replaced, not left to fire after the timeline is gone. */
@@ -497,7 +509,10 @@ lab_timeline_push (LabTimeline *self,
 static gboolean
 on_flush_timeout (gpointer data)
 {
-  lab_timeline_flush (LAB_TIMELINE (data));
+  g_autoptr(LabTimeline) self = g_weak_ref_get (data);
+
+  if (self != NULL)
+    lab_timeline_flush (self);
 
   return G_SOURCE_REMOVE;
 }
