@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 void lab_kernel_watch   (LabRun  *run,
                          LabSock *sock);
 void lab_kernel_sample  (LabSock *sock);
+void lab_kernel_set_port (LabSock *sock,
+                          guint16  port);
 void lab_kernel_release (LabSock *sock,
                          gboolean follow);
 

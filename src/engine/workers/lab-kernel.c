@@ -229,13 +229,22 @@ format_tuple (const struct inet_diag_msg *m)
                           ntohs (m->id.idiag_dport));
 }
 
+/* The cookie of a socket the kernel told, as SO_COOKIE gives it. */
+static guint64
+cookie_of (const struct inet_diag_msg *m)
+{
+  return (guint64) m->id.idiag_cookie[1] << 32 | m->id.idiag_cookie[0];
+}
+
 /* Every TCP socket of @family the kernel holds, as `ss -tan` lists them,
  * into @entries by cookie; only those whose own port is one of @ports, if
- * @n_ports is not 0. */
+ * @n_ports is not 0, and whose cookie is in @interest, if not %NULL: what
+ * a dump keeps is the lab's sockets, however many the machine has. */
 static void
 sock_diag_dump (int            family,
                 const guint16 *ports,
                 guint          n_ports,
+                GHashTable    *interest,
                 GHashTable    *entries)
 {
   struct {
@@ -312,6 +321,8 @@ sock_diag_dump (int            family,
               break;
             }
 
+          if (interest != NULL && !g_hash_table_contains (interest, &(guint64) { cookie_of (NLMSG_DATA (h)) }))
+            continue;
           entry = g_new (DiagEntry, 1);
           memcpy (&entry->msg, NLMSG_DATA (h), sizeof entry->msg);
           g_hash_table_insert (entries, &entry->msg.id.idiag_cookie, entry);
@@ -386,7 +397,7 @@ lab_kernel_list_tcp (int family)
   GHashTableIter iter;
   gpointer value;
 
-  sock_diag_dump (family, NULL, 0, entries);
+  sock_diag_dump (family, NULL, 0, NULL, entries);
   g_hash_table_iter_init (&iter, entries);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -435,7 +446,7 @@ lab_kernel_list_port (guint16 port)
       GHashTableIter iter;
       gpointer value;
 
-      sock_diag_dump (families[f], &port, 1, entries);
+      sock_diag_dump (families[f], &port, 1, NULL, entries);
       g_hash_table_iter_init (&iter, entries);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         {
@@ -665,6 +676,25 @@ ports_locked (guint16 *ports)
   return n <= MAX_FILTER_PORTS ? n : 0;
 }
 
+/* Called with watch_lock held: the cookies of the sockets watched and
+ * followed, in @cookies, as a set. */
+static GHashTable *
+interest_locked (GArray *cookies)
+{
+  GHashTable *interest = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  g_array_set_size (cookies, watches->len + followed->len);
+  for (guint i = 0; i < watches->len; i++)
+    g_array_index (cookies, guint64, i) = ((LabKernelWatch *) watches->pdata[i])->cookie;
+  for (guint i = 0; i < followed->len; i++)
+    g_array_index (cookies, guint64, watches->len + i) = ((Followed *) followed->pdata[i])->cookie;
+  /* The array is not resized again: its elements are the set's keys. */
+  for (guint i = 0; i < cookies->len; i++)
+    g_hash_table_add (interest, &g_array_index (cookies, guint64, i));
+
+  return interest;
+}
+
 /* The processor time this thread has taken, in µs. */
 static gint64
 thread_cpu_us (void)
@@ -689,6 +719,8 @@ watcher_main (gpointer data)
       guint generation = watch_generation;
       guint64 dumped = sample_clock;
       gint64 began = g_get_monotonic_time (), cpu_began = thread_cpu_us (), now, least;
+      g_autoptr(GArray) cookies = g_array_new (FALSE, FALSE, sizeof (guint64));
+      g_autoptr(GHashTable) interest = NULL;
       guint16 ports[MAX_FILTER_PORTS];
       guint n_ports;
 
@@ -696,11 +728,12 @@ watcher_main (gpointer data)
        * own sockets meanwhile. */
       families_locked (&v4, &v6);
       n_ports = ports_locked (ports);
+      interest = interest_locked (cookies);
       g_mutex_unlock (&watch_lock);
       if (v4)
-        sock_diag_dump (AF_INET, ports, n_ports, entries);
+        sock_diag_dump (AF_INET, ports, n_ports, interest, entries);
       if (v6)
-        sock_diag_dump (AF_INET6, ports, n_ports, entries);
+        sock_diag_dump (AF_INET6, ports, n_ports, interest, entries);
       g_mutex_lock (&watch_lock);
 
       changed = apply_dump_locked (entries, dumped);
@@ -772,6 +805,10 @@ lab_kernel_watch (LabRun  *run,
   if (getsockopt (sock->fd, SOL_SOCKET, SO_COOKIE, &watch->cookie, &len) != 0)
     watch->cookie = 0;
 
+  /* A listening socket's port is known once bound. */
+  if (G_IS_INET_SOCKET_ADDRESS (sock->local))
+    watch->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (sock->local));
+
   g_mutex_lock (&watch_lock);
   ensure_watcher_locked ();
   sock->watch = watch;
@@ -779,6 +816,23 @@ lab_kernel_watch (LabRun  *run,
   watch_generation++;
   g_cond_signal (&watch_cond);
   sample_locked (watch);
+  g_mutex_unlock (&watch_lock);
+}
+
+/**
+ * lab_kernel_set_port:
+ *
+ * Tells the watcher the socket's own port, as its program learnt it (an
+ * accepted socket has its listener's; a client's comes with getsockname ()
+ * after connect ()), so that its dumps ask only for the lab's ports.
+ */
+void
+lab_kernel_set_port (LabSock *sock,
+                     guint16  port)
+{
+  g_mutex_lock (&watch_lock);
+  if (sock->watch != NULL && sock->watch->port == 0)
+    sock->watch->port = port;
   g_mutex_unlock (&watch_lock);
 }
 

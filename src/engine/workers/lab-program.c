@@ -175,6 +175,9 @@ lab_program_open_listener (LabWorker *w,
   /* Port 0 means the kernel picks one: ask which. */
   bound = b->getsockname (w, s);
   s->local = bound != NULL ? g_object_ref (bound) : NULL;
+  /* The port every connection it accepts has too. */
+  if (G_IS_INET_SOCKET_ADDRESS (bound))
+    run->listen_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   text = lab_address_format (bound != NULL ? bound : address);
   lab_record_note (run, w, s, LAB_NOTE_LISTENING, text);
 

@@ -153,6 +153,7 @@ struct _LabRun
   int                 accept_shortage;
   GAsyncQueue        *commands;
   LabWorker          *loop_worker;    /* the event loop's thread, to wake */
+  guint16             listen_port;    /* a server's, once bound; set before any accept () */
 
   /* Step mode: the program's calls wait here to be stepped */
   LabStepGate         gate;

@@ -26,6 +26,7 @@ lab_tcp_server_adopt (LabWorker *w,
   conn->reader = w;
   lab_run_register_sock (run, conn);
   lab_kernel_watch (run, conn);
+  lab_kernel_set_port (conn, run->listen_port);
 
   if (run->config->nodelay)
     run->backend->setsockopt (w, conn, IPPROTO_TCP, TCP_NODELAY, 1);
