@@ -282,20 +282,106 @@ test_chat (void)
   lesson_finish (&l);
 }
 
+/* The data events of @e in @direction, in order. */
+static GPtrArray *
+data_events (Lesson       *l,
+             LabEndpoint  *e,
+             LabDirection  direction)
+{
+  GPtrArray *data = g_ptr_array_new ();
+
+  lab_timeline_flush (l->log->timeline);
+  for (guint i = 0; i < l->log->events->len; i++)
+    {
+      LabEvent *event = l->log->events->pdata[i];
+
+      if (lab_event_get_endpoint_id (event) == lab_endpoint_get_id (e) &&
+          lab_event_get_kind (event) == LAB_EVENT_DATA && lab_event_get_direction (event) == direction)
+        g_ptr_array_add (data, event);
+    }
+
+  return data;
+}
+
 static void
-test_upper_lines (void)
+assert_event_bytes (LabEvent   *event,
+                    const char *expected)
+{
+  GBytes *bytes = lab_event_get_bytes (event);
+
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expected, strlen (expected));
+}
+
+static gboolean
+held_in_recv (gpointer data)
+{
+  g_autoptr(LabEvent) held = g_list_model_get_item (lab_endpoint_get_paused (data), 0);
+
+  return held != NULL && lab_event_get_op (held) == LAB_OP_RECV;
+}
+
+/* The server answers each line with a send () of its own, whatever
+ * grouping the lines came in. With @together, its recv () is held until
+ * the client has sent both lines, so that one recv () returns them both. */
+static void
+upper_lines_on (LabBackendKind  backend,
+                LabConcurrency  model,
+                gboolean        together)
 {
   Lesson l;
-  LabEndpoint *client;
+  LabEndpoint *server, *client;
+  g_autoptr(GPtrArray) in = NULL;
+  g_autoptr(GPtrArray) out = NULL;
 
-  lesson_play (&l, "04-upper-lines");
+  lesson_load_on (&l, "04-upper-lines", backend);
+  server = endpoint (&l, "Uppercase server");
   client = endpoint (&l, "Client");
+  g_object_set (lab_endpoint_get_config (server), "concurrency", model, NULL);
+  if (together)
+    lab_endpoint_set_breakpoint (server, LAB_OP_RECV, TRUE);
+  lab_session_play (l.session);
+
+  if (together)
+    {
+      wait_bytes (&l, client, LAB_DIRECTION_OUT, 11);
+      lab_test_wait (held_in_recv, server, 10000);
+      lab_endpoint_set_breakpoint (server, LAB_OP_RECV, FALSE);
+    }
 
   wait_ended (&l, client);
   assert_received (&l, client, "HOLA\nMUNDO\n");
   /* Eleven bytes in pieces of three: four sends, whatever the lines. */
   g_assert_cmpuint (lab_test_log_count_data (l.log, client, LAB_DIRECTION_OUT), ==, 4);
+
+  /* One answer per line, each sent once its newline had come. */
+  wait_bytes (&l, server, LAB_DIRECTION_OUT, 11);
+  in = data_events (&l, server, LAB_DIRECTION_IN);
+  out = data_events (&l, server, LAB_DIRECTION_OUT);
+  if (together)
+    {
+      g_assert_cmpuint (in->len, ==, 1);
+      assert_event_bytes (in->pdata[0], "hola\nmundo\n");
+    }
+  g_assert_cmpuint (out->len, ==, 2);
+  g_assert_cmpuint (count_calls (&l, server, LAB_OP_SEND), ==, 2);
+  assert_event_bytes (out->pdata[0], "HOLA\n");
+  assert_event_bytes (out->pdata[1], "MUNDO\n");
   lesson_finish (&l);
+}
+
+static void
+test_upper_lines (void)
+{
+  static const LabConcurrency models[] = { LAB_CONCURRENCY_ITERATIVE, LAB_CONCURRENCY_THREADS, LAB_CONCURRENCY_LOOP };
+
+  for (guint b = 0; b < 2; b++)
+    for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+      for (guint together = 0; together < 2; together++)
+        {
+          g_test_message ("backend %u, model %u, %s", b, models[m], together ? "together" : "as they come");
+          upper_lines_on (b == 0 ? LAB_BACKEND_POSIX : LAB_BACKEND_GIO, models[m], together);
+        }
 }
 
 static void
@@ -472,14 +558,6 @@ test_half_close (void)
     }
   g_assert_cmpuint (first_in, >, lab_event_get_seq (shutdown));
   lesson_finish (&l);
-}
-
-static gboolean
-held_in_recv (gpointer data)
-{
-  g_autoptr(LabEvent) held = g_list_model_get_item (lab_endpoint_get_paused (data), 0);
-
-  return held != NULL && lab_event_get_op (held) == LAB_OP_RECV;
 }
 
 static void
