@@ -35,12 +35,11 @@ endpoint (Lesson     *l,
   g_error ("the lesson has no endpoint named “%s”", name);
 }
 
-/* Loads lesson @id with each endpoint on @backend, or as the file says
- * when it is -1. */
+/* Loads lesson @id with each endpoint on @backend. */
 static void
-lesson_load_on (Lesson     *l,
-                const char *id,
-                int         backend)
+lesson_load_on (Lesson         *l,
+                const char     *id,
+                LabBackendKind  backend)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(LabExperiment) experiment = lab_lessons_load (id, &error);
@@ -68,9 +67,7 @@ lesson_load_on (Lesson     *l,
           mapped = GUINT_TO_POINTER ((guint) lab_test_free_port (type));
           g_hash_table_insert (ports, GUINT_TO_POINTER (key), mapped);
         }
-      g_object_set (config, "port", GPOINTER_TO_UINT (mapped), NULL);
-      if (backend >= 0)
-        g_object_set (config, "backend", backend, NULL);
+      g_object_set (config, "port", GPOINTER_TO_UINT (mapped), "backend", backend, NULL);
     }
 
   l->session = lab_session_new ();
@@ -79,19 +76,12 @@ lesson_load_on (Lesson     *l,
 }
 
 static void
-lesson_play_on (Lesson     *l,
-                const char *id,
-                int         backend)
+lesson_play_on (Lesson         *l,
+                const char     *id,
+                LabBackendKind  backend)
 {
   lesson_load_on (l, id, backend);
   lab_session_play (l->session);
-}
-
-static void
-lesson_play (Lesson     *l,
-             const char *id)
-{
-  lesson_play_on (l, id, -1);
 }
 
 static void
@@ -208,15 +198,27 @@ wait_ended (Lesson      *l,
   lab_test_wait_stopped (e);
 }
 
+/* An address as an endpoint shows it: 127.0.0.1:5000, [::1]:5000. */
+static char *
+address_text (GSocketAddress *address)
+{
+  GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (address);
+  g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+
+  return g_strdup_printf (strchr (host, ':') != NULL ? "[%s]:%u" : "%s:%u", host,
+                          g_inet_socket_address_get_port (inet));
+}
+
 /* ---- The lessons ---- */
 
 static void
-test_tcp_echo (void)
+test_tcp_echo (gconstpointer data)
 {
+  LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *server, *client;
 
-  lesson_play (&l, "01-tcp-echo");
+  lesson_play_on (&l, "01-tcp-echo", backend);
   server = endpoint (&l, "Echo server");
   client = endpoint (&l, "Client");
 
@@ -230,12 +232,16 @@ test_tcp_echo (void)
 }
 
 static void
-test_udp_echo (void)
+test_udp_echo (gconstpointer data)
 {
+  LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *server, *client;
+  LabEvent *recvfrom, *getsockname;
+  g_autofree char *from = NULL;
+  g_autofree char *own = NULL;
 
-  lesson_play (&l, "02-udp-echo");
+  lesson_play_on (&l, "02-udp-echo", backend);
   server = endpoint (&l, "UDP echo server");
   client = endpoint (&l, "UDP client");
 
@@ -248,20 +254,38 @@ test_udp_echo (void)
       g_assert_null (lab_test_log_find_call (l.log, server, op));
       g_assert_null (lab_test_log_find_call (l.log, client, op));
     }
-  g_assert_nonnull (lab_test_log_find_call (l.log, server, LAB_OP_RECVFROM));
+
+  /* recvfrom () says who sent: the client's port, which the kernel chose
+   * at its first sendto (), and which its panel shows. Its socket is
+   * bound to any address; the datagram left from 127.0.0.1. */
+  recvfrom = lab_test_log_find_call (l.log, server, LAB_OP_RECVFROM);
+  g_assert_nonnull (recvfrom);
+  from = address_text (lab_event_get_address (recvfrom));
+  g_assert_true (g_str_has_prefix (from, "127.0.0.1:"));
+  getsockname = lab_test_log_find_call (l.log, client, LAB_OP_GETSOCKNAME);
+  g_assert_nonnull (getsockname);
+  g_assert_cmpuint (lab_event_get_seq (getsockname), >,
+                    lab_event_get_seq (lab_test_log_find_call (l.log, client, LAB_OP_SENDTO)));
+  own = address_text (lab_event_get_address (getsockname));
+  g_assert_cmpstr (lab_endpoint_get_address (client), ==, own);
+  g_assert_cmpuint (lab_endpoint_get_port (client), ==,
+                    g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (lab_event_get_address (recvfrom))));
+  g_assert_cmpstr (strchr (own, ':'), ==, strchr (from, ':'));
+  g_assert_true (g_str_has_prefix (own, "0.0.0.0:"));
   lesson_finish (&l);
 }
 
 static void
-test_chat (void)
+test_chat (gconstpointer data)
 {
+  LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *server, *client;
   g_autoptr(GBytes) hello = g_bytes_new_static ("hola\n", 5);
   g_autoptr(GBytes) answer = g_bytes_new_static ("¿qué tal?\n", strlen ("¿qué tal?\n"));
   g_autoptr(GError) error = NULL;
 
-  lesson_play (&l, "03-chat");
+  lesson_play_on (&l, "03-chat", backend);
   server = endpoint (&l, "Chat server");
   client = endpoint (&l, "Chat client");
 
@@ -371,47 +395,48 @@ upper_lines_on (LabBackendKind  backend,
 }
 
 static void
-test_upper_lines (void)
+test_upper_lines (gconstpointer data)
 {
   static const LabConcurrency models[] = { LAB_CONCURRENCY_ITERATIVE, LAB_CONCURRENCY_THREADS, LAB_CONCURRENCY_LOOP };
 
-  for (guint b = 0; b < 2; b++)
-    for (guint m = 0; m < G_N_ELEMENTS (models); m++)
-      for (guint together = 0; together < 2; together++)
-        {
-          g_test_message ("backend %u, model %u, %s", b, models[m], together ? "together" : "as they come");
-          upper_lines_on (b == 0 ? LAB_BACKEND_POSIX : LAB_BACKEND_GIO, models[m], together);
-        }
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    for (guint together = 0; together < 2; together++)
+      {
+        g_test_message ("model %u, %s", models[m], together ? "both lines in one recv ()" : "as they come");
+        upper_lines_on (GPOINTER_TO_INT (data), models[m], together);
+      }
 }
 
 static void
-test_time_server (void)
+test_time_server (gconstpointer data)
 {
+  LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *client;
-  g_autoptr(GByteArray) data = NULL;
+  g_autoptr(GByteArray) now = NULL;
 
-  lesson_play (&l, "05-time-server");
+  lesson_play_on (&l, "05-time-server", backend);
   client = endpoint (&l, "Client");
 
   wait_ended (&l, client);
-  data = lab_test_log_data (l.log, client, LAB_DIRECTION_IN);
-  g_assert_cmpuint (data->len, >, 0);
-  g_assert_cmpint (data->data[data->len - 1], ==, '\n');
+  now = lab_test_log_data (l.log, client, LAB_DIRECTION_IN);
+  g_assert_cmpuint (now->len, >, 0);
+  g_assert_cmpint (now->data[now->len - 1], ==, '\n');
   g_assert_cmpuint (count_calls (&l, client, LAB_OP_SEND), ==, 0);
   g_assert_true (lab_test_log_has_note (l.log, client, LAB_NOTE_PEER_CLOSED));
   lesson_finish (&l);
 }
 
 static void
-test_threads_bye (void)
+test_threads_bye (gconstpointer data)
 {
+  LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *server, *a, *b;
   g_autoptr(GPtrArray) calls = NULL;
   g_autoptr(GHashTable) threads = g_hash_table_new (NULL, NULL);
 
-  lesson_play (&l, "06-threads-bye");
+  lesson_play_on (&l, "06-threads-bye", backend);
   server = endpoint (&l, "Threaded echo server");
   a = endpoint (&l, "Client A");
   b = endpoint (&l, "Client B");
@@ -444,13 +469,14 @@ queue_full (gpointer data)
 }
 
 static void
-test_backlog (void)
+test_backlog (gconstpointer data)
 {
+  LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *server, *a, *b, *c, *d;
   guint length, limit;
 
-  lesson_play (&l, "07-backlog");
+  lesson_play_on (&l, "07-backlog", backend);
   server = endpoint (&l, "Iterative server");
   a = endpoint (&l, "Client A");
   b = endpoint (&l, "Client B");
@@ -477,13 +503,14 @@ test_backlog (void)
 }
 
 static void
-test_reuseaddr (void)
+test_reuseaddr (gconstpointer data)
 {
+  LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *plain, *reuse;
   g_autoptr(GError) error = NULL;
 
-  lesson_play (&l, "08-reuseaddr");
+  lesson_play_on (&l, "08-reuseaddr", backend);
   plain = endpoint (&l, "Server without SO_REUSEADDR");
   reuse = endpoint (&l, "Server with SO_REUSEADDR");
 
@@ -508,13 +535,14 @@ test_reuseaddr (void)
 }
 
 static void
-test_udp_truncation (void)
+test_udp_truncation (gconstpointer data)
 {
+  LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *server, *client;
   LabEvent *recvfrom;
 
-  lesson_play (&l, "09-udp-truncation");
+  lesson_play_on (&l, "09-udp-truncation", backend);
   server = endpoint (&l, "UDP server with a small buffer");
   client = endpoint (&l, "UDP client");
 
@@ -530,14 +558,15 @@ test_udp_truncation (void)
 }
 
 static void
-test_half_close (void)
+test_half_close (gconstpointer data)
 {
+  LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *server, *client;
   LabEvent *shutdown;
   guint64 first_in = 0;
 
-  lesson_play (&l, "10-half-close");
+  lesson_play_on (&l, "10-half-close", backend);
   server = endpoint (&l, "Echo server");
   client = endpoint (&l, "Client");
 
@@ -561,12 +590,13 @@ test_half_close (void)
 }
 
 static void
-test_coalescing (void)
+test_coalescing (gconstpointer data)
 {
+  LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *server, *client;
 
-  lesson_play (&l, "11-coalescing");
+  lesson_play_on (&l, "11-coalescing", backend);
   server = endpoint (&l, "Echo server");
   client = endpoint (&l, "Client");
 
@@ -589,13 +619,14 @@ test_coalescing (void)
 }
 
 static void
-test_refused (void)
+test_refused (gconstpointer data)
 {
+  LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *client;
   LabEvent *connect;
 
-  lesson_play (&l, "12-refused");
+  lesson_play_on (&l, "12-refused", backend);
   client = endpoint (&l, "Client");
 
   lab_test_wait (is_failed, client, 10000);
@@ -637,8 +668,9 @@ is_loopback (GSocketAddress *address,
  * 127.0.0.1. The TCP client tries each address; the UDP client, which
  * cannot, reaches the UDP server bound to 127.0.0.1 by the name. */
 static void
-localhost_on (LabBackendKind backend)
+test_localhost (gconstpointer data)
 {
+  LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *by_name, *v6, *v4, *udp_server, *udp_client;
   LabEvent *lookup, *sendto;
@@ -687,21 +719,9 @@ localhost_on (LabBackendKind backend)
   lesson_finish (&l);
 }
 
-static void
-test_localhost (void)
-{
-  localhost_on (LAB_BACKEND_POSIX);
-}
-
-static void
-test_localhost_gio (void)
-{
-  localhost_on (LAB_BACKEND_GIO);
-}
-
 static const struct {
-  const char *id;
-  GTestFunc   func;
+  const char    *id;
+  GTestDataFunc  func;
 } lessons[] = {
   { "01-tcp-echo", test_tcp_echo },
   { "02-udp-echo", test_udp_echo },
@@ -716,6 +736,14 @@ static const struct {
   { "11-coalescing", test_coalescing },
   { "12-refused", test_refused },
   { "13-localhost", test_localhost },
+};
+
+static const struct {
+  const char     *name;
+  LabBackendKind  kind;
+} backends[] = {
+  { "posix", LAB_BACKEND_POSIX },
+  { "gio", LAB_BACKEND_GIO },
 };
 
 /* Every lesson bundled has its test here, and every test its lesson. */
@@ -736,14 +764,14 @@ main (int   argc,
   lab_test_init (&argc, &argv);
 
   g_test_add_func ("/lessons/all-checked", test_all_checked);
-  for (guint i = 0; i < G_N_ELEMENTS (lessons); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/lessons/%s", lessons[i].id);
+  /* Both backends: the same story, with the BSD calls and with GSocket. */
+  for (guint b = 0; b < G_N_ELEMENTS (backends); b++)
+    for (guint i = 0; i < G_N_ELEMENTS (lessons); i++)
+      {
+        g_autofree char *path = g_strdup_printf ("/lessons/%s/%s", backends[b].name, lessons[i].id);
 
-      g_test_add_func (path, lessons[i].func);
-    }
-  /* Where the two resolvers differ, the lesson holds on GIO too. */
-  g_test_add_func ("/lessons/13-localhost/gio", test_localhost_gio);
+        g_test_add_data_func (path, GINT_TO_POINTER (backends[b].kind), lessons[i].func);
+      }
 
   return g_test_run ();
 }
