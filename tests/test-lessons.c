@@ -534,26 +534,54 @@ test_reuseaddr (gconstpointer data)
   lesson_finish (&l);
 }
 
+/* The notes: recvfrom () with MSG_TRUNC returns the datagram's real size,
+ * 20, while 8 bytes were kept; those 8 are echoed, and the rest is gone. */
 static void
 test_udp_truncation (gconstpointer data)
 {
   LabBackendKind backend = GPOINTER_TO_INT (data);
   Lesson l;
   LabEndpoint *server, *client;
-  LabEvent *recvfrom;
+  LabEvent *recvfrom, *in;
+  g_autoptr(GPtrArray) received = NULL;
+  g_autoptr(GPtrArray) echoed = NULL;
+  g_autofree char *args = NULL;
 
   lesson_play_on (&l, "09-udp-truncation", backend);
   server = endpoint (&l, "UDP server with a small buffer");
   client = endpoint (&l, "UDP client");
+  /* The notes name the flag that makes the difference, and what the
+   * course's Python gets without it. */
+  g_assert_nonnull (strstr (lab_session_get_notes (l.session), "MSG_TRUNC"));
+  g_assert_nonnull (strstr (lab_session_get_notes (l.session), "recvfrom(8)"));
 
-  /* Eight bytes of twenty: the rest of the datagram is gone. */
   wait_ended (&l, client);
-  assert_received (&l, client, "01234567");
-  assert_received (&l, server, "01234567");
+  g_assert_cmpint (lab_event_get_result (lab_test_log_find_call (l.log, client, LAB_OP_SENDTO)), ==, 20);
+
+  /* Asked for 8, with MSG_TRUNC: 20 returned, 8 kept. */
   recvfrom = lab_test_log_find_call (l.log, server, LAB_OP_RECVFROM);
   g_assert_nonnull (recvfrom);
+  args = lab_event_dup_args (recvfrom);
+  g_assert_true (g_str_has_suffix (args, ", 8, MSG_TRUNC"));
   g_assert_cmpint (lab_event_get_result (recvfrom), ==, 20);
+  received = data_events (&l, server, LAB_DIRECTION_IN);
+  g_assert_cmpuint (received->len, ==, 1);
+  in = received->pdata[0];
+  g_assert_cmpuint (lab_event_get_real_length (in), ==, 20);
+  g_assert_true (lab_event_get_truncated (in));
+  assert_event_bytes (in, "01234567");
+
+  /* The server echoes what it kept; the client gets 8 bytes, not 20. */
+  wait_bytes (&l, server, LAB_DIRECTION_OUT, 8);
+  echoed = data_events (&l, server, LAB_DIRECTION_OUT);
+  g_assert_cmpuint (echoed->len, ==, 1);
+  assert_event_bytes (echoed->pdata[0], "01234567");
+  assert_received (&l, client, "01234567");
+  g_assert_cmpint (lab_event_get_result (lab_test_log_find_call (l.log, client, LAB_OP_RECVFROM)), ==, 8);
+
+  /* The next recvfrom () waits for a new datagram: nothing more came. */
   lab_test_wait_waiting_in (server, "recvfrom");
+  g_assert_cmpuint (lab_test_log_count_data (l.log, server, LAB_DIRECTION_IN), ==, 1);
   lesson_finish (&l);
 }
 
