@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
+#include "lab-lessons.h"
 #include "lab-test-engine.h"
 
 static void
@@ -452,4 +454,46 @@ lab_test_wait_for_data (LabTestFixture *f,
   DataWait w = { f, endpoint, direction, len };
 
   lab_test_wait (has_data, &w, 10000);
+}
+
+/**
+ * lab_test_lesson_load:
+ *
+ * Returns: (transfer full): bundled lesson @id, every endpoint on
+ *   @backend, each port of the file changed for a free one, the same port
+ *   to the same free one, so that tests can run side by side
+ */
+LabExperiment *
+lab_test_lesson_load (const char     *id,
+                      LabBackendKind  backend)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = lab_lessons_load (id, &error);
+  g_autoptr(GHashTable) ports = g_hash_table_new (NULL, NULL);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (experiment);
+  g_assert_cmpstrv (lab_experiment_get_warnings (experiment), ((const char *[]) { NULL }));
+  g_assert_cmpstr (lab_experiment_get_title (experiment), !=, "");
+  g_assert_cmpstr (lab_experiment_get_notes (experiment), !=, "");
+  g_assert_cmpuint (g_strv_length ((GStrv) lab_experiment_get_steps (experiment)), >, 0);
+
+  for (guint i = 0; i < lab_experiment_get_n_endpoints (experiment); i++)
+    {
+      LabEndpointConfig *config = lab_experiment_get_config (experiment, i);
+      int type = lab_endpoint_config_is_tcp (config) ? SOCK_STREAM : SOCK_DGRAM;
+      guint port, key;
+      gpointer mapped;
+
+      g_object_get (config, "port", &port, NULL);
+      key = port * 2 + (type == SOCK_STREAM);
+      if (!g_hash_table_lookup_extended (ports, GUINT_TO_POINTER (key), NULL, &mapped))
+        {
+          mapped = GUINT_TO_POINTER ((guint) lab_test_free_port (type));
+          g_hash_table_insert (ports, GUINT_TO_POINTER (key), mapped);
+        }
+      g_object_set (config, "port", GPOINTER_TO_UINT (mapped), "backend", backend, NULL);
+    }
+
+  return g_steal_pointer (&experiment);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "lab-endpoint.h"
+#include "lab-experiment.h"
 #include "lab-test-utils.h"
 
 G_BEGIN_DECLS
@@ -79,6 +80,8 @@ void         lab_test_wait_waiting_in   (LabEndpoint      *endpoint,
 guint16      lab_test_start_server      (LabEndpoint      *endpoint);
 void         lab_test_start             (LabEndpoint      *endpoint);
 guint        lab_test_count_fds         (void);
+LabExperiment *lab_test_lesson_load     (const char       *id,
+                                         LabBackendKind    backend);
 void         lab_test_wait_fds          (guint             expected);
 
 G_END_DECLS

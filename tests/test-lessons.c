@@ -4,6 +4,8 @@
 
 #include <netdb.h>
 #include <sys/socket.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "lab-lessons.h"
 #include "lab-session.h"
@@ -41,34 +43,7 @@ lesson_load_on (Lesson         *l,
                 const char     *id,
                 LabBackendKind  backend)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabExperiment) experiment = lab_lessons_load (id, &error);
-  g_autoptr(GHashTable) ports = g_hash_table_new (NULL, NULL);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (experiment);
-  g_assert_cmpstrv (lab_experiment_get_warnings (experiment), ((const char *[]) { NULL }));
-  g_assert_cmpstr (lab_experiment_get_title (experiment), !=, "");
-  g_assert_cmpstr (lab_experiment_get_notes (experiment), !=, "");
-  g_assert_cmpuint (g_strv_length ((GStrv) lab_experiment_get_steps (experiment)), >, 0);
-
-  /* The same port in the file is the same free port here. */
-  for (guint i = 0; i < lab_experiment_get_n_endpoints (experiment); i++)
-    {
-      LabEndpointConfig *config = lab_experiment_get_config (experiment, i);
-      int type = lab_endpoint_config_is_tcp (config) ? SOCK_STREAM : SOCK_DGRAM;
-      guint port, key;
-      gpointer mapped;
-
-      g_object_get (config, "port", &port, NULL);
-      key = port * 2 + (type == SOCK_STREAM);
-      if (!g_hash_table_lookup_extended (ports, GUINT_TO_POINTER (key), NULL, &mapped))
-        {
-          mapped = GUINT_TO_POINTER ((guint) lab_test_free_port (type));
-          g_hash_table_insert (ports, GUINT_TO_POINTER (key), mapped);
-        }
-      g_object_set (config, "port", GPOINTER_TO_UINT (mapped), "backend", backend, NULL);
-    }
+  g_autoptr(LabExperiment) experiment = lab_test_lesson_load (id, backend);
 
   l->session = lab_session_new ();
   l->log = lab_test_log_new (lab_session_get_timeline (l->session));
@@ -646,6 +621,91 @@ test_coalescing (gconstpointer data)
   lesson_finish (&l);
 }
 
+/* One line of protolab-cli's JSON Lines, of @endpoint and @kind, or NULL. */
+static JsonObject *
+jsonl_event (JsonParser *parser,
+             const char *line,
+             const char *endpoint,
+             const char *kind)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *o;
+
+  json_parser_load_from_data (parser, line, -1, &error);
+  g_assert_no_error (error);
+  o = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member (o, "endpoint"), endpoint) != 0 ||
+      g_strcmp0 (json_object_get_string_member (o, "kind"), kind) != 0)
+    return NULL;
+  return o;
+}
+
+/* protolab-cli run: a terminal has no Step, so the breakpoint holds the
+ * server's recv () a moment, as it says, and then makes it. The lesson
+ * plays to its end by itself, and the eight bytes still come in one
+ * recv (). --duration is only a bound, never reached. */
+static void
+test_coalescing_cli (gconstpointer data)
+{
+  g_autoptr(LabExperiment) experiment = lab_test_lesson_load ("11-coalescing", GPOINTER_TO_INT (data));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("protolab-lesson-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "11-coalescing.protolab", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  const char *argv[] = { g_getenv ("PROTOLAB_CLI"), "run", "--format", "jsonl", "--duration", "20", path, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint server_in = 0, client_in = 0, stopped = 0;
+  int status;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (argv[0]);
+  g_assert_true (lab_experiment_save (experiment, file, NULL, &error));
+  g_assert_no_error (error);
+  lab_test_run (argv, NULL, &out, &err, &status);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+
+  g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (err, "protolab-cli: a terminal has no Step: each call held at a breakpoint is made "
+                                 "by itself after 1 s\n"));
+  g_assert_nonnull (strstr (err, "protolab-cli: Echo server: "));
+  g_assert_nonnull (strstr (err, " held at a breakpoint, made in 1 s\n"));
+
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *o;
+
+      if (lines[i][0] == '\0')
+        continue;
+      if ((o = jsonl_event (parser, lines[i], "Echo server", "data")) != NULL &&
+          g_str_equal (json_object_get_string_member (o, "dir"), "in"))
+        {
+          server_in++;
+          g_assert_cmpstr (json_object_get_string_member (o, "hex"), ==, "61 62 63 64 65 66 67 68");
+        }
+      if ((o = jsonl_event (parser, lines[i], "Client", "data")) != NULL &&
+          g_str_equal (json_object_get_string_member (o, "dir"), "in"))
+        client_in += json_object_get_int_member (o, "len");
+      if ((o = jsonl_event (parser, lines[i], "Echo server", "note")) != NULL ||
+          (o = jsonl_event (parser, lines[i], "Client", "note")) != NULL)
+        {
+          const char *note = json_object_get_string_member (o, "note");
+
+          /* Each ends by itself: the run asks no endpoint to stop. */
+          g_assert_cmpstr (note, !=, "stop-requested");
+          stopped += g_str_equal (note, "stopped");
+        }
+    }
+  g_assert_cmpuint (server_in, ==, 1);
+  g_assert_cmpuint (client_in, ==, 8);
+  g_assert_cmpuint (stopped, ==, 2);
+}
+
 static void
 test_refused (gconstpointer data)
 {
@@ -800,6 +860,12 @@ main (int   argc,
 
         g_test_add_data_func (path, GINT_TO_POINTER (backends[b].kind), lessons[i].func);
       }
+  for (guint b = 0; b < G_N_ELEMENTS (backends); b++)
+    {
+      g_autofree char *path = g_strdup_printf ("/lessons/%s/11-coalescing/cli", backends[b].name);
+
+      g_test_add_data_func (path, GINT_TO_POINTER (backends[b].kind), test_coalescing_cli);
+    }
 
   return g_test_run ();
 }
