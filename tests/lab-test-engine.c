@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <netdb.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -739,4 +740,21 @@ lab_test_lesson_finish (LabTestLesson *l)
   lab_test_log_free (l->log);
   g_clear_object (&l->session);
   lab_test_wait (timeline_quiet, &(Quiet) { timeline, 0 }, 5000);
+}
+
+/* Whether this machine's resolver gives ::1 for localhost. */
+gboolean
+lab_test_localhost_has_ipv6 (void)
+{
+  struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+  struct addrinfo *result = NULL;
+  gboolean found = FALSE;
+
+  if (getaddrinfo ("localhost", "1", &hints, &result) != 0)
+    return FALSE;
+  for (struct addrinfo *ai = result; ai != NULL; ai = ai->ai_next)
+    found |= ai->ai_family == AF_INET6;
+  freeaddrinfo (result);
+
+  return found;
 }

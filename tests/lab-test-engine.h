@@ -134,5 +134,6 @@ void         lab_test_lesson_wait_ended (LabTestLesson    *l,
                                          LabEndpoint      *e);
 void         lab_test_lesson_finish     (LabTestLesson    *l);
 void         lab_test_wait_fds          (guint             expected);
+gboolean     lab_test_localhost_has_ipv6 (void);
 
 G_END_DECLS

@@ -742,23 +742,6 @@ test_refused (gconstpointer data)
   lab_test_lesson_finish (&l);
 }
 
-/* Whether this machine's resolver gives ::1 for localhost. */
-static gboolean
-localhost_has_ipv6 (void)
-{
-  struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
-  struct addrinfo *result = NULL;
-  gboolean found = FALSE;
-
-  if (getaddrinfo ("localhost", "1", &hints, &result) != 0)
-    return FALSE;
-  for (struct addrinfo *ai = result; ai != NULL; ai = ai->ai_next)
-    found |= ai->ai_family == AF_INET6;
-  freeaddrinfo (result);
-
-  return found;
-}
-
 /* Whether @address is the loopback of @family. */
 static gboolean
 is_loopback (GSocketAddress *address,
@@ -807,7 +790,7 @@ test_localhost (gconstpointer data)
       g_assert_true (is_loopback (resolved->pdata[0], G_SOCKET_FAMILY_IPV6));
       g_assert_true (is_loopback (resolved->pdata[1], G_SOCKET_FAMILY_IPV4));
     }
-  if (backend == LAB_BACKEND_GIO || localhost_has_ipv6 ())
+  if (backend == LAB_BACKEND_GIO || lab_test_localhost_has_ipv6 ())
     assert_received (&l, by_name, "hola\n");
   else
     g_assert_cmpint (lab_endpoint_get_state (by_name), ==, LAB_ENDPOINT_STATE_FAILED);
