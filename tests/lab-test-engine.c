@@ -76,6 +76,57 @@ belongs (LabEvent    *event,
   return endpoint == NULL || lab_event_get_endpoint_id (event) == lab_endpoint_get_id (endpoint);
 }
 
+/* One field of an event, as a number to compare. */
+typedef int (*Field) (LabEvent *event);
+
+static int
+instrumentation_of (LabEvent *event)
+{
+  return lab_event_get_instrumentation (event);
+}
+
+static int
+direction_of (LabEvent *event)
+{
+  return lab_event_get_direction (event);
+}
+
+static int
+state_of (LabEvent *event)
+{
+  return lab_event_get_state (event);
+}
+
+static int
+note_of (LabEvent *event)
+{
+  return lab_event_get_note (event);
+}
+
+
+/* The events of @endpoint (NULL: of all) of @kind whose @field is @value,
+ * in the order they were recorded. */
+static GPtrArray *
+select_events (LabTestLog   *log,
+               LabEndpoint  *endpoint,
+               LabEventKind  kind,
+               Field         field,
+               int           value)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  lab_timeline_flush (log->timeline);
+  for (guint i = 0; i < log->events->len; i++)
+    {
+      LabEvent *event = log->events->pdata[i];
+
+      if (belongs (event, endpoint) && lab_event_get_kind (event) == kind && field (event) == value)
+        g_ptr_array_add (found, event);
+    }
+
+  return found;
+}
+
 /**
  * lab_test_log_calls:
  *
@@ -87,19 +138,7 @@ lab_test_log_calls (LabTestLog  *log,
                     LabEndpoint *endpoint,
                     gboolean     instrumentation)
 {
-  GPtrArray *calls = g_ptr_array_new ();
-
-  lab_timeline_flush (log->timeline);
-  for (guint i = 0; i < log->events->len; i++)
-    {
-      LabEvent *event = log->events->pdata[i];
-
-      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_CALL &&
-          lab_event_get_instrumentation (event) == instrumentation)
-        g_ptr_array_add (calls, event);
-    }
-
-  return calls;
+  return select_events (log, endpoint, LAB_EVENT_CALL, instrumentation_of, instrumentation);
 }
 
 /**
@@ -200,19 +239,7 @@ lab_test_log_data_events (LabTestLog   *log,
                           LabEndpoint  *endpoint,
                           LabDirection  direction)
 {
-  GPtrArray *data = g_ptr_array_new ();
-
-  lab_timeline_flush (log->timeline);
-  for (guint i = 0; i < log->events->len; i++)
-    {
-      LabEvent *event = log->events->pdata[i];
-
-      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_DATA &&
-          lab_event_get_direction (event) == direction)
-        g_ptr_array_add (data, event);
-    }
-
-  return data;
+  return select_events (log, endpoint, LAB_EVENT_DATA, direction_of, direction);
 }
 
 GByteArray *
@@ -220,16 +247,14 @@ lab_test_log_data (LabTestLog   *log,
                    LabEndpoint  *endpoint,
                    LabDirection  direction)
 {
+  g_autoptr(GPtrArray) events = lab_test_log_data_events (log, endpoint, direction);
   GByteArray *data = g_byte_array_new ();
 
-  lab_timeline_flush (log->timeline);
-  for (guint i = 0; i < log->events->len; i++)
+  for (guint i = 0; i < events->len; i++)
     {
-      LabEvent *event = log->events->pdata[i];
-      GBytes *bytes = lab_event_get_bytes (event);
+      GBytes *bytes = lab_event_get_bytes (events->pdata[i]);
 
-      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_DATA &&
-          lab_event_get_direction (event) == direction && bytes != NULL)
+      if (bytes != NULL)
         g_byte_array_append (data, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
     }
 
@@ -241,18 +266,9 @@ lab_test_log_count_data (LabTestLog   *log,
                          LabEndpoint  *endpoint,
                          LabDirection  direction)
 {
-  guint n = 0;
+  g_autoptr(GPtrArray) events = lab_test_log_data_events (log, endpoint, direction);
 
-  lab_timeline_flush (log->timeline);
-  for (guint i = 0; i < log->events->len; i++)
-    {
-      LabEvent *event = log->events->pdata[i];
-
-      n += belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_DATA &&
-           lab_event_get_direction (event) == direction;
-    }
-
-  return n;
+  return events->len;
 }
 
 gboolean
@@ -260,17 +276,9 @@ lab_test_log_has_state (LabTestLog  *log,
                         LabEndpoint *endpoint,
                         LabTcpState  state)
 {
-  lab_timeline_flush (log->timeline);
-  for (guint i = 0; i < log->events->len; i++)
-    {
-      LabEvent *event = log->events->pdata[i];
+  g_autoptr(GPtrArray) found = select_events (log, endpoint, LAB_EVENT_STATE, state_of, state);
 
-      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_STATE &&
-          lab_event_get_state (event) == state)
-        return TRUE;
-    }
-
-  return FALSE;
+  return found->len > 0;
 }
 
 gboolean
@@ -278,17 +286,9 @@ lab_test_log_has_note (LabTestLog  *log,
                        LabEndpoint *endpoint,
                        LabNote      note)
 {
-  lab_timeline_flush (log->timeline);
-  for (guint i = 0; i < log->events->len; i++)
-    {
-      LabEvent *event = log->events->pdata[i];
+  g_autoptr(GPtrArray) found = select_events (log, endpoint, LAB_EVENT_NOTE, note_of, note);
 
-      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_NOTE &&
-          lab_event_get_note (event) == note)
-        return TRUE;
-    }
-
-  return FALSE;
+  return found->len > 0;
 }
 
 static gboolean
