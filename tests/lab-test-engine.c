@@ -2,9 +2,12 @@
 
 #include "config.h"
 
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
+#include "lab-lessons.h"
 #include "lab-test-engine.h"
 
 static void
@@ -74,6 +77,57 @@ belongs (LabEvent    *event,
   return endpoint == NULL || lab_event_get_endpoint_id (event) == lab_endpoint_get_id (endpoint);
 }
 
+/* One field of an event, as a number to compare. */
+typedef int (*Field) (LabEvent *event);
+
+static int
+instrumentation_of (LabEvent *event)
+{
+  return lab_event_get_instrumentation (event);
+}
+
+static int
+direction_of (LabEvent *event)
+{
+  return lab_event_get_direction (event);
+}
+
+static int
+state_of (LabEvent *event)
+{
+  return lab_event_get_state (event);
+}
+
+static int
+note_of (LabEvent *event)
+{
+  return lab_event_get_note (event);
+}
+
+
+/* The events of @endpoint (NULL: of all) of @kind whose @field is @value,
+ * in the order they were recorded. */
+static GPtrArray *
+select_events (LabTestLog   *log,
+               LabEndpoint  *endpoint,
+               LabEventKind  kind,
+               Field         field,
+               int           value)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  lab_timeline_flush (log->timeline);
+  for (guint i = 0; i < log->events->len; i++)
+    {
+      LabEvent *event = log->events->pdata[i];
+
+      if (belongs (event, endpoint) && lab_event_get_kind (event) == kind && field (event) == value)
+        g_ptr_array_add (found, event);
+    }
+
+  return found;
+}
+
 /**
  * lab_test_log_calls:
  *
@@ -85,19 +139,7 @@ lab_test_log_calls (LabTestLog  *log,
                     LabEndpoint *endpoint,
                     gboolean     instrumentation)
 {
-  GPtrArray *calls = g_ptr_array_new ();
-
-  lab_timeline_flush (log->timeline);
-  for (guint i = 0; i < log->events->len; i++)
-    {
-      LabEvent *event = log->events->pdata[i];
-
-      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_CALL &&
-          lab_event_get_instrumentation (event) == instrumentation)
-        g_ptr_array_add (calls, event);
-    }
-
-  return calls;
+  return select_events (log, endpoint, LAB_EVENT_CALL, instrumentation_of, instrumentation);
 }
 
 /**
@@ -136,21 +178,84 @@ lab_test_log_find_call (LabTestLog  *log,
   return NULL;
 }
 
+/* The first call of @op of @endpoint that returned @result, or NULL. */
+LabEvent *
+lab_test_log_find_result (LabTestLog  *log,
+                          LabEndpoint *endpoint,
+                          LabOp        op,
+                          gint64       result)
+{
+  g_autoptr(GPtrArray) calls = lab_test_log_calls (log, endpoint, FALSE);
+
+  for (guint i = 0; i < calls->len; i++)
+    if (lab_event_get_op (calls->pdata[i]) == op && lab_event_get_finished (calls->pdata[i]) &&
+        lab_event_get_result (calls->pdata[i]) == result)
+      return calls->pdata[i];
+
+  return NULL;
+}
+
+/* The first call of @op of @endpoint whose arguments hold @text, or NULL. */
+LabEvent *
+lab_test_log_find_args (LabTestLog  *log,
+                        LabEndpoint *endpoint,
+                        LabOp        op,
+                        const char  *text)
+{
+  g_autoptr(GPtrArray) calls = lab_test_log_calls (log, endpoint, FALSE);
+
+  for (guint i = 0; i < calls->len; i++)
+    {
+      g_autofree char *args = lab_event_dup_args (calls->pdata[i]);
+
+      if (lab_event_get_op (calls->pdata[i]) == op && strstr (args, text) != NULL)
+        return calls->pdata[i];
+    }
+
+  return NULL;
+}
+
+guint
+lab_test_log_count_calls (LabTestLog  *log,
+                          LabEndpoint *endpoint,
+                          LabOp        op)
+{
+  g_autoptr(GPtrArray) calls = lab_test_log_calls (log, endpoint, FALSE);
+  guint n = 0;
+
+  for (guint i = 0; i < calls->len; i++)
+    n += lab_event_get_op (calls->pdata[i]) == op;
+
+  return n;
+}
+
+/**
+ * lab_test_log_data_events:
+ *
+ * Returns: (transfer container): the data events of @endpoint in
+ *   @direction, in order: one per send or receive
+ */
+GPtrArray *
+lab_test_log_data_events (LabTestLog   *log,
+                          LabEndpoint  *endpoint,
+                          LabDirection  direction)
+{
+  return select_events (log, endpoint, LAB_EVENT_DATA, direction_of, direction);
+}
+
 GByteArray *
 lab_test_log_data (LabTestLog   *log,
                    LabEndpoint  *endpoint,
                    LabDirection  direction)
 {
+  g_autoptr(GPtrArray) events = lab_test_log_data_events (log, endpoint, direction);
   GByteArray *data = g_byte_array_new ();
 
-  lab_timeline_flush (log->timeline);
-  for (guint i = 0; i < log->events->len; i++)
+  for (guint i = 0; i < events->len; i++)
     {
-      LabEvent *event = log->events->pdata[i];
-      GBytes *bytes = lab_event_get_bytes (event);
+      GBytes *bytes = lab_event_get_bytes (events->pdata[i]);
 
-      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_DATA &&
-          lab_event_get_direction (event) == direction && bytes != NULL)
+      if (bytes != NULL)
         g_byte_array_append (data, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
     }
 
@@ -162,18 +267,9 @@ lab_test_log_count_data (LabTestLog   *log,
                          LabEndpoint  *endpoint,
                          LabDirection  direction)
 {
-  guint n = 0;
+  g_autoptr(GPtrArray) events = lab_test_log_data_events (log, endpoint, direction);
 
-  lab_timeline_flush (log->timeline);
-  for (guint i = 0; i < log->events->len; i++)
-    {
-      LabEvent *event = log->events->pdata[i];
-
-      n += belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_DATA &&
-           lab_event_get_direction (event) == direction;
-    }
-
-  return n;
+  return events->len;
 }
 
 gboolean
@@ -181,17 +277,9 @@ lab_test_log_has_state (LabTestLog  *log,
                         LabEndpoint *endpoint,
                         LabTcpState  state)
 {
-  lab_timeline_flush (log->timeline);
-  for (guint i = 0; i < log->events->len; i++)
-    {
-      LabEvent *event = log->events->pdata[i];
+  g_autoptr(GPtrArray) found = select_events (log, endpoint, LAB_EVENT_STATE, state_of, state);
 
-      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_STATE &&
-          lab_event_get_state (event) == state)
-        return TRUE;
-    }
-
-  return FALSE;
+  return found->len > 0;
 }
 
 gboolean
@@ -199,17 +287,9 @@ lab_test_log_has_note (LabTestLog  *log,
                        LabEndpoint *endpoint,
                        LabNote      note)
 {
-  lab_timeline_flush (log->timeline);
-  for (guint i = 0; i < log->events->len; i++)
-    {
-      LabEvent *event = log->events->pdata[i];
+  g_autoptr(GPtrArray) found = select_events (log, endpoint, LAB_EVENT_NOTE, note_of, note);
 
-      if (belongs (event, endpoint) && lab_event_get_kind (event) == LAB_EVENT_NOTE &&
-          lab_event_get_note (event) == note)
-        return TRUE;
-    }
-
-  return FALSE;
+  return found->len > 0;
 }
 
 static gboolean
@@ -391,18 +471,92 @@ lab_test_new_endpoint (LabTestFixture  *f,
   return endpoint;
 }
 
+/* What a wait looks for in a log: a state, a note, bytes in a direction,
+ * or calls of an operation. */
 typedef struct {
-  LabTestFixture *f;
-  LabEndpoint    *endpoint;
-  int             value;
-} RecordWait;
+  LabTestLog  *log;
+  LabEndpoint *endpoint;
+  int          value;
+  gsize        count;
+} LogWait;
 
 static gboolean
 has_state (gpointer data)
 {
-  RecordWait *w = data;
+  LogWait *w = data;
 
-  return lab_test_log_has_state (w->f->log, w->endpoint, w->value);
+  return lab_test_log_has_state (w->log, w->endpoint, w->value);
+}
+
+static gboolean
+has_note (gpointer data)
+{
+  LogWait *w = data;
+
+  return lab_test_log_has_note (w->log, w->endpoint, w->value);
+}
+
+static gboolean
+has_data (gpointer data)
+{
+  LogWait *w = data;
+  g_autoptr(GByteArray) bytes = lab_test_log_data (w->log, w->endpoint, w->value);
+
+  return bytes->len >= w->count;
+}
+
+static gboolean
+has_calls (gpointer data)
+{
+  LogWait *w = data;
+
+  return lab_test_log_count_calls (w->log, w->endpoint, w->value) >= w->count;
+}
+
+void
+lab_test_log_wait_state (LabTestLog  *log,
+                         LabEndpoint *endpoint,
+                         LabTcpState  state)
+{
+  LogWait w = { log, endpoint, state };
+
+  lab_test_wait (has_state, &w, 10000);
+}
+
+void
+lab_test_log_wait_note (LabTestLog  *log,
+                        LabEndpoint *endpoint,
+                        LabNote      note)
+{
+  LogWait w = { log, endpoint, note };
+
+  lab_test_wait (has_note, &w, 10000);
+}
+
+/* Until @endpoint recorded at least @len bytes in @direction: a thread of
+ * the other end may record its send a moment after this end received. */
+void
+lab_test_log_wait_data (LabTestLog   *log,
+                        LabEndpoint  *endpoint,
+                        LabDirection  direction,
+                        gsize         len)
+{
+  LogWait w = { log, endpoint, direction, len };
+
+  lab_test_wait (has_data, &w, 10000);
+}
+
+/* Until @endpoint made @n calls of @op: a thread records its call a moment
+ * after the other end saw what it did. */
+void
+lab_test_log_wait_calls (LabTestLog  *log,
+                         LabEndpoint *endpoint,
+                         LabOp        op,
+                         guint        n)
+{
+  LogWait w = { log, endpoint, op, n };
+
+  lab_test_wait (has_calls, &w, 10000);
 }
 
 void
@@ -410,17 +564,7 @@ lab_test_wait_for_state (LabTestFixture *f,
                          LabEndpoint    *endpoint,
                          LabTcpState     state)
 {
-  RecordWait w = { f, endpoint, state };
-
-  lab_test_wait (has_state, &w, 10000);
-}
-
-static gboolean
-has_note (gpointer data)
-{
-  RecordWait *w = data;
-
-  return lab_test_log_has_note (w->f->log, w->endpoint, w->value);
+  lab_test_log_wait_state (f->log, endpoint, state);
 }
 
 void
@@ -428,38 +572,199 @@ lab_test_wait_for_note (LabTestFixture *f,
                         LabEndpoint    *endpoint,
                         LabNote         note)
 {
-  RecordWait w = { f, endpoint, note };
-
-  lab_test_wait (has_note, &w, 10000);
+  lab_test_log_wait_note (f->log, endpoint, note);
 }
 
-typedef struct {
-  LabTestFixture *f;
-  LabEndpoint    *endpoint;
-  LabDirection    direction;
-  gsize           len;
-} DataWait;
-
-static gboolean
-has_data (gpointer data)
-{
-  DataWait *w = data;
-  g_autoptr(GByteArray) bytes = lab_test_log_data (w->f->log, w->endpoint, w->direction);
-
-  return bytes->len >= w->len;
-}
-
-/* Until @endpoint recorded at least @len bytes in @direction: a thread of
- * the other end may record its send a moment after this end received. */
 void
 lab_test_wait_for_data (LabTestFixture *f,
                         LabEndpoint    *endpoint,
                         LabDirection    direction,
                         gsize           len)
 {
-  DataWait w = { f, endpoint, direction, len };
+  lab_test_log_wait_data (f->log, endpoint, direction, len);
+}
 
-  lab_test_wait (has_data, &w, 10000);
+/* An address as an endpoint shows it: 127.0.0.1:5000, [::1]:5000. */
+char *
+lab_test_address_text (GSocketAddress *address)
+{
+  GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (address);
+  g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+
+  return g_strdup_printf (strchr (host, ':') != NULL ? "[%s]:%u" : "%s:%u", host,
+                          g_inet_socket_address_get_port (inet));
+}
+
+void
+lab_test_assert_event_bytes (LabEvent   *event,
+                             const char *expected)
+{
+  GBytes *bytes = lab_event_get_bytes (event);
+
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expected, strlen (expected));
+}
+
+/* Whether @first had returned when @then began: by the clock, across
+ * endpoints, as the timeline orders them. */
+gboolean
+lab_test_returned_before (LabEvent *first,
+                          LabEvent *then)
+{
+  g_assert_nonnull (first);
+  g_assert_nonnull (then);
+  g_assert_true (lab_event_get_finished (first));
+  return lab_event_get_end_time (first) <= lab_event_get_begin_time (then);
+}
+
+/* Whether @call returned only once @cause had begun: it waited for it. */
+gboolean
+lab_test_waited_for (LabEvent *call,
+                     LabEvent *cause)
+{
+  g_assert_nonnull (call);
+  g_assert_nonnull (cause);
+  g_assert_true (lab_event_get_finished (call));
+  return lab_event_get_end_time (call) >= lab_event_get_begin_time (cause);
+}
+
+/**
+ * lab_test_lesson_experiment:
+ *
+ * Returns: (transfer full): bundled lesson @id, every endpoint on
+ *   @backend, each port of the file changed for a free one, the same port
+ *   to the same free one, so that tests can run side by side
+ */
+LabExperiment *
+lab_test_lesson_experiment (const char     *id,
+                            LabBackendKind  backend)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = lab_lessons_load (id, &error);
+  g_autoptr(GHashTable) ports = g_hash_table_new (NULL, NULL);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (experiment);
+  g_assert_cmpstrv (lab_experiment_get_warnings (experiment), ((const char *[]) { NULL }));
+  g_assert_cmpstr (lab_experiment_get_title (experiment), !=, "");
+  g_assert_cmpstr (lab_experiment_get_notes (experiment), !=, "");
+  g_assert_cmpuint (g_strv_length ((GStrv) lab_experiment_get_steps (experiment)), >, 0);
+
+  for (guint i = 0; i < lab_experiment_get_n_endpoints (experiment); i++)
+    {
+      LabEndpointConfig *config = lab_experiment_get_config (experiment, i);
+      int type = lab_endpoint_config_is_tcp (config) ? SOCK_STREAM : SOCK_DGRAM;
+      guint port, key;
+      gpointer mapped;
+
+      g_object_get (config, "port", &port, NULL);
+      key = port * 2 + (type == SOCK_STREAM);
+      if (!g_hash_table_lookup_extended (ports, GUINT_TO_POINTER (key), NULL, &mapped))
+        {
+          mapped = GUINT_TO_POINTER ((guint) lab_test_free_port (type));
+          g_hash_table_insert (ports, GUINT_TO_POINTER (key), mapped);
+        }
+      g_object_set (config, "port", GPOINTER_TO_UINT (mapped), "backend", backend, NULL);
+    }
+
+  return g_steal_pointer (&experiment);
+}
+
+/* Loads lesson @id into a session of its own, each endpoint on @backend,
+ * with a log of its timeline; nothing is started. */
+void
+lab_test_lesson_load (LabTestLesson  *l,
+                      const char     *id,
+                      LabBackendKind  backend)
+{
+  g_autoptr(LabExperiment) experiment = lab_test_lesson_experiment (id, backend);
+
+  l->session = lab_session_new ();
+  l->log = lab_test_log_new (lab_session_get_timeline (l->session));
+  lab_session_load (l->session, experiment);
+}
+
+LabEndpoint *
+lab_test_lesson_endpoint (LabTestLesson *l,
+                          const char    *name)
+{
+  GListModel *endpoints = lab_session_get_endpoints (l->session);
+
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) e = g_list_model_get_item (endpoints, i);
+
+      if (g_str_equal (lab_endpoint_get_name (e), name))
+        return e;
+    }
+
+  g_error ("the lesson has no endpoint named “%s”", name);
+}
+
+/* Started by Play, and ended since: a client is stopped before it starts. */
+void
+lab_test_lesson_wait_ended (LabTestLesson *l,
+                            LabEndpoint   *e)
+{
+  lab_test_log_wait_note (l->log, e, LAB_NOTE_STOPPED);
+  lab_test_wait_stopped (e);
+}
+
+typedef struct {
+  LabTimeline *timeline;
+  gint64       until;
+} Quiet;
+
+static gboolean
+timeline_quiet (gpointer data)
+{
+  Quiet *q = data;
+
+  if (g_atomic_int_get (&G_OBJECT (q->timeline)->ref_count) > 1)
+    return FALSE;
+  if (q->until == 0)
+    q->until = g_get_monotonic_time () + 100 * 1000;
+  return g_get_monotonic_time () >= q->until;
+}
+
+/* Stops every endpoint, and waits until each has. The threads of a stopped
+ * endpoint let go of the timeline a moment after they said they stopped,
+ * and a flush they asked for may be due yet: the timeline is let go of
+ * once no thread holds it and its flushes are done, on the main context
+ * where they run. */
+void
+lab_test_lesson_finish (LabTestLesson *l)
+{
+  GListModel *endpoints = lab_session_get_endpoints (l->session);
+  g_autoptr(LabTimeline) timeline = g_object_ref (lab_session_get_timeline (l->session));
+
+  lab_session_stop_all (l->session);
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) e = g_list_model_get_item (endpoints, i);
+
+      lab_test_wait_stopped (e);
+    }
+  lab_test_log_free (l->log);
+  g_clear_object (&l->session);
+  lab_test_wait (timeline_quiet, &(Quiet) { timeline, 0 }, 5000);
+}
+
+/* Whether this machine's resolver gives ::1 for localhost. */
+gboolean
+lab_test_localhost_has_ipv6 (void)
+{
+  struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+  struct addrinfo *result = NULL;
+  gboolean found = FALSE;
+
+  if (getaddrinfo ("localhost", "1", &hints, &result) != 0)
+    return FALSE;
+  for (struct addrinfo *ai = result; ai != NULL; ai = ai->ai_next)
+    found |= ai->ai_family == AF_INET6;
+  freeaddrinfo (result);
+
+  return found;
 }
 
 /* ---- Programs of other people: their ports ---- */

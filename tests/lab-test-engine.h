@@ -3,6 +3,8 @@
 #pragma once
 
 #include "lab-endpoint.h"
+#include "lab-experiment.h"
+#include "lab-session.h"
 #include "lab-test-utils.h"
 
 G_BEGIN_DECLS
@@ -28,6 +30,20 @@ char        *lab_test_log_ops           (LabTestLog       *log,
 LabEvent    *lab_test_log_find_call     (LabTestLog       *log,
                                          LabEndpoint      *endpoint,
                                          LabOp             op);
+LabEvent    *lab_test_log_find_result   (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabOp             op,
+                                         gint64            result);
+LabEvent    *lab_test_log_find_args     (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabOp             op,
+                                         const char       *text);
+guint        lab_test_log_count_calls   (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabOp             op);
+GPtrArray   *lab_test_log_data_events   (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabDirection      direction);
 GByteArray  *lab_test_log_data          (LabTestLog       *log,
                                          LabEndpoint      *endpoint,
                                          LabDirection      direction);
@@ -40,6 +56,20 @@ gboolean     lab_test_log_has_state     (LabTestLog       *log,
 gboolean     lab_test_log_has_note      (LabTestLog       *log,
                                          LabEndpoint      *endpoint,
                                          LabNote           note);
+void         lab_test_log_wait_state    (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabTcpState       state);
+void         lab_test_log_wait_note     (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabNote           note);
+void         lab_test_log_wait_data     (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabDirection      direction,
+                                         gsize             len);
+void         lab_test_log_wait_calls    (LabTestLog       *log,
+                                         LabEndpoint      *endpoint,
+                                         LabOp             op,
+                                         guint             n);
 
 /* A test with its own timeline, and a check that it leaves no socket open. */
 typedef struct {
@@ -79,8 +109,33 @@ void         lab_test_wait_waiting_in   (LabEndpoint      *endpoint,
 guint16      lab_test_start_server      (LabEndpoint      *endpoint);
 void         lab_test_start             (LabEndpoint      *endpoint);
 guint        lab_test_count_fds         (void);
+char        *lab_test_address_text      (GSocketAddress   *address);
+void         lab_test_assert_event_bytes (LabEvent       *event,
+                                          const char     *expected);
+gboolean     lab_test_returned_before   (LabEvent         *first,
+                                         LabEvent         *then);
+gboolean     lab_test_waited_for        (LabEvent         *call,
+                                         LabEvent         *cause);
+
+/* A bundled lesson on free ports, in a session of its own. */
+typedef struct {
+  LabSession *session;
+  LabTestLog *log;
+} LabTestLesson;
+
+LabExperiment *lab_test_lesson_experiment (const char     *id,
+                                           LabBackendKind  backend);
+void         lab_test_lesson_load       (LabTestLesson    *l,
+                                         const char       *id,
+                                         LabBackendKind    backend);
+LabEndpoint *lab_test_lesson_endpoint   (LabTestLesson    *l,
+                                         const char       *name);
+void         lab_test_lesson_wait_ended (LabTestLesson    *l,
+                                         LabEndpoint      *e);
+void         lab_test_lesson_finish     (LabTestLesson    *l);
 void         lab_test_wait_fds          (guint             expected);
 guint16      lab_test_wait_bound        (GSubprocess      *process,
                                          gboolean          udp);
+gboolean     lab_test_localhost_has_ipv6 (void);
 
 G_END_DECLS

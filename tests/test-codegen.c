@@ -3,10 +3,14 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <glib/gstdio.h>
 
 #include "lab-codegen.h"
+#include "lab-error.h"
 #include "lab-test-engine.h"
+#include "lab-test-program.h"
 
 /* The code view writes an endpoint out as a program of its own. Each
  * program here is written to a temporary directory, built (C) and run
@@ -18,251 +22,6 @@ static const LabCodeLanguage languages[] = { LAB_CODE_PYTHON, LAB_CODE_C };
 /* Awkward bytes for a literal: a quote, a backslash, NUL, 0xff, a trigraph,
  * a newline and an escape character. */
 static const guint8 awkward[] = { 'a', '"', 'b', '\\', 'c', 0, 'd', 0xff, '?', '?', '=', '\n', 0x1b, '1' };
-
-static gboolean
-have (const char *program)
-{
-  g_autofree char *path = g_find_program_in_path (program);
-
-  if (path == NULL)
-    {
-      g_autofree char *reason = g_strdup_printf ("%s is not installed", program);
-
-      g_test_skip (reason);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-have_tools (void)
-{
-  return have ("python3") && have ("gcc");
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
-/* A generated program, written out and (C) built, ready to run. */
-typedef struct {
-  char            *dir;
-  char            *source;
-  char            *binary;
-  LabCodeLanguage  language;
-  GSubprocess     *process;
-  gboolean         exited;
-} Program;
-
-static void
-program_free (Program *p)
-{
-  if (p->process != NULL)
-    {
-      g_subprocess_force_exit (p->process);
-      g_subprocess_wait (p->process, NULL, NULL);
-      g_clear_object (&p->process);
-    }
-  remove_tree (p->dir);
-  g_free (p->dir);
-  g_free (p->source);
-  g_free (p->binary);
-  g_free (p);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Program, program_free)
-
-/* Builds a C program as its header comment says, with warnings as errors:
- * the compiler may say nothing at all. */
-static void
-compile_c (Program    *p,
-           const char *code)
-{
-  gboolean pthread = strstr (code, " -pthread */") != NULL;
-  const char *argv[] = { "gcc", "-Wall", "-Wextra", "-Werror", "-std=c11", "-D_POSIX_C_SOURCE=200809L",
-                         "-o", p->binary, p->source, pthread ? "-pthread" : NULL, NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status;
-
-  lab_test_run (argv, NULL, &out, &err, &status);
-  if (status != 0 || out[0] != '\0' || err[0] != '\0')
-    g_test_message ("%s", code);
-  g_assert_cmpstr (err, ==, "");
-  g_assert_cmpstr (out, ==, "");
-  g_assert_cmpint (status, ==, 0);
-}
-
-static void
-check_python (Program    *p,
-              const char *code)
-{
-  const char *argv[] = { "python3", "-m", "py_compile", p->source, NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status;
-
-  lab_test_run (argv, NULL, &out, &err, &status);
-  if (status != 0 || err[0] != '\0')
-    g_test_message ("%s", code);
-  g_assert_cmpstr (err, ==, "");
-  g_assert_cmpint (status, ==, 0);
-}
-
-static Program *
-program_new (LabEndpointConfig *config,
-             LabCodeLanguage    language)
-{
-  Program *p = g_new0 (Program, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *code = lab_codegen_generate (config, "test", language);
-  g_autofree char *again = lab_codegen_generate (config, "test", language);
-  const char *filename = lab_codegen_suggest_filename (config, language);
-
-  /* The same configuration, the same text. */
-  g_assert_cmpstr (code, ==, again);
-
-  p->language = language;
-  p->dir = g_dir_make_tmp ("protolab-codegen-XXXXXX", &error);
-  g_assert_no_error (error);
-  p->source = g_build_filename (p->dir, filename, NULL);
-  p->binary = g_build_filename (p->dir, "program", NULL);
-  g_file_set_contents (p->source, code, -1, &error);
-  g_assert_no_error (error);
-
-  if (language == LAB_CODE_C)
-    compile_c (p, code);
-  else
-    check_python (p, code);
-
-  return p;
-}
-
-static void
-on_exited (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  Program *p = data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  p->exited = TRUE;
-}
-
-static void program_start_traced (Program    *p,
-                                  const char *trace);
-
-static void
-program_start (Program *p)
-{
-  program_start_traced (p, NULL);
-}
-
-/* With @trace, under strace, its sendto () calls written to @trace. */
-static void
-program_start_traced (Program    *p,
-                      const char *trace)
-{
-  g_autoptr(GSubprocessLauncher) launcher =
-    lab_test_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                           G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_launcher_setenv (launcher, "PYTHONUNBUFFERED", "1", TRUE);
-  g_subprocess_launcher_setenv (launcher, "PYTHONDONTWRITEBYTECODE", "1", TRUE);
-  g_subprocess_launcher_set_cwd (launcher, p->dir);
-
-  if (trace != NULL && p->language == LAB_CODE_C)
-    p->process = g_subprocess_launcher_spawn (launcher, &error, "strace", "-f", "-qq", "-e", "trace=sendto,write",
-                                              "-o", trace, p->binary, NULL);
-  else if (trace != NULL)
-    p->process = g_subprocess_launcher_spawn (launcher, &error, "strace", "-f", "-qq", "-e", "trace=sendto,write",
-                                              "-o", trace, "python3", p->source, NULL);
-  else if (p->language == LAB_CODE_C)
-    p->process = g_subprocess_launcher_spawn (launcher, &error, p->binary, NULL);
-  else
-    p->process = g_subprocess_launcher_spawn (launcher, &error, "python3", p->source, NULL);
-  g_assert_no_error (error);
-
-  g_subprocess_wait_async (p->process, NULL, on_exited, p);
-}
-
-static gboolean
-has_exited (gpointer data)
-{
-  return ((Program *) data)->exited;
-}
-
-/* Ends the program (if it still runs) and returns what it printed. */
-static GBytes *
-program_end (Program *p)
-{
-  g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_force_exit (p->process);
-  lab_test_wait (has_exited, p, 10000);
-  g_subprocess_communicate (p->process, nothing, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_test_message ("the program printed: %.*s", (int) g_bytes_get_size (out),
-                  (const char *) g_bytes_get_data (out, NULL));
-  g_clear_object (&p->process);
-
-  return g_steal_pointer (&out);
-}
-
-/* Waits until the program ends by itself; it must end well. */
-static GBytes *
-program_wait (Program *p)
-{
-  gboolean ok;
-  g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GError) error = NULL;
-
-  lab_test_wait (has_exited, p, 10000);
-  ok = g_subprocess_get_successful (p->process);
-  g_subprocess_communicate (p->process, nothing, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_test_message ("the program printed: %.*s", (int) g_bytes_get_size (out),
-                  (const char *) g_bytes_get_data (out, NULL));
-  g_assert_true (ok);
-  g_clear_object (&p->process);
-
-  return g_steal_pointer (&out);
-}
-
-/* A generated server on a loopback port the kernel chose, running and
- * bound. */
-static Program *
-start_server (LabEndpointConfig *config,
-              LabCodeLanguage    language,
-              guint16           *port)
-{
-  Program *p;
-
-  g_object_set (config, "port", 0, NULL);
-  p = program_new (config, language);
-  program_start (p);
-  *port = lab_test_wait_bound (p->process, !lab_endpoint_config_is_tcp (config));
-
-  return p;
-}
 
 static LabEndpoint *
 lab_client (LabTestFixture  *f,
@@ -309,7 +68,7 @@ exchange_with_server (LabTestFixture    *f,
                       gsize              expect_len)
 {
   guint16 port;
-  g_autoptr(Program) server = start_server (config, language, &port);
+  g_autoptr(LabTestProgram) server = lab_test_program_start_server (config, language, &port);
   g_autoptr(LabEndpoint) client = lab_client (f, lab_endpoint_config_is_tcp (config) ? LAB_ENDPOINT_TCP_CLIENT
                                                                                     : LAB_ENDPOINT_UDP_CLIENT,
                                               port, send, send_len, expect_len);
@@ -321,7 +80,7 @@ exchange_with_server (LabTestFixture    *f,
   g_assert_null (lab_endpoint_get_error (client));
   assert_lab_received (f, client, expect, expect_len);
 
-  printed = program_end (server);
+  printed = lab_test_program_end (server);
   g_assert_cmpuint (g_bytes_get_size (printed), >, 0);
 }
 
@@ -408,9 +167,11 @@ test_all_compile (void)
     { LAB_ENDPOINT_UDP_CLIENT, "" },
     { LAB_ENDPOINT_UDP_CLIENT, "udp-connect=1 recv-timeout=1000 local-port=40000 host=localhost" },
     { LAB_ENDPOINT_UDP_CLIENT, "behaviour=manual udp-connect=0 rcvbuf=4096 family=ipv4" },
+    { LAB_ENDPOINT_TCP_CLIENT, "behaviour=discard local-address=no\"where local-port=4000" },
+    { LAB_ENDPOINT_UDP_CLIENT, "behaviour=discard local-address=bad-host! host=localhost" },
   };
 
-  if (!have_tools ())
+  if (!lab_test_have_compilers ())
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -464,10 +225,10 @@ test_all_compile (void)
 
       for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
         {
-          g_autoptr(Program) p = NULL;
+          g_autoptr(LabTestProgram) p = NULL;
 
           g_test_message ("case %u: %s (%s)", i, cases[i].settings, lab_code_language_to_string (languages[l]));
-          p = program_new (config, languages[l]);
+          p = lab_test_program_new (config, languages[l]);
         }
     }
 }
@@ -478,7 +239,7 @@ static void
 test_tcp_echo_server (LabTestFixture *f,
                       gconstpointer   data)
 {
-  if (!have_tools ())
+  if (!lab_test_have_compilers ())
     return;
 
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
@@ -499,7 +260,7 @@ test_tcp_upper_lines (LabTestFixture *f,
   static const char send[] = "hola\nmundo\r\nñu\n";
   static const char expect[] = "HOLA\nMUNDO\nñU\n";
 
-  if (!have_tools ())
+  if (!lab_test_have_compilers ())
     return;
 
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
@@ -519,7 +280,7 @@ test_tcp_length_prefix (LabTestFixture *f,
 {
   static const guint8 frames[] = { 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o', 0, 0, 0, 2, 0, 0xff };
 
-  if (!have_tools ())
+  if (!lab_test_have_compilers ())
     return;
 
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
@@ -539,20 +300,20 @@ test_tcp_loop_quit (LabTestFixture *f,
 {
   static const char send[] = "abc\nbye\nnot answered\n";
 
-  if (!have_tools ())
+  if (!lab_test_have_compilers ())
     return;
 
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
     {
       g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_SERVER);
-      g_autoptr(Program) server = NULL;
+      g_autoptr(LabTestProgram) server = NULL;
       g_autoptr(LabEndpoint) client = NULL;
       g_autoptr(GByteArray) in = NULL;
       guint16 port;
 
       g_object_set (config, "behaviour", LAB_BEHAVIOUR_UPPER, "concurrency", LAB_CONCURRENCY_LOOP,
                     "quit-message", "bye", NULL);
-      server = start_server (config, languages[l], &port);
+      server = lab_test_program_start_server (config, languages[l], &port);
       /* No byte count to wait for: only the server's close ends it. */
       client = lab_client (f, LAB_ENDPOINT_TCP_CLIENT, port, send, strlen (send), 0);
       lab_test_start (client);
@@ -564,7 +325,7 @@ test_tcp_loop_quit (LabTestFixture *f,
       g_assert_cmpmem (in->data, in->len, "ABC\n", 4);
       g_clear_pointer (&in, g_byte_array_unref);
       g_clear_object (&client);
-      g_bytes_unref (program_end (server));
+      g_bytes_unref (lab_test_program_end (server));
     }
 }
 
@@ -574,13 +335,13 @@ static void
 test_tcp_threads (LabTestFixture *f,
                   gconstpointer   data)
 {
-  if (!have_tools ())
+  if (!lab_test_have_compilers ())
     return;
 
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
     {
       g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_SERVER);
-      g_autoptr(Program) server = NULL;
+      g_autoptr(LabTestProgram) server = NULL;
       g_autoptr(LabEndpoint) first = NULL;
       g_autoptr(LabEndpoint) second = NULL;
       g_autoptr(GBytes) late = g_bytes_new_static ("first\n", 6);
@@ -588,7 +349,7 @@ test_tcp_threads (LabTestFixture *f,
       guint16 port;
 
       g_object_set (config, "concurrency", LAB_CONCURRENCY_THREADS, "max-clients", 4, NULL);
-      server = start_server (config, languages[l], &port);
+      server = lab_test_program_start_server (config, languages[l], &port);
 
       first = lab_client (f, LAB_ENDPOINT_TCP_CLIENT, port, NULL, 0, 6);
       lab_test_start (first);
@@ -608,7 +369,7 @@ test_tcp_threads (LabTestFixture *f,
       g_assert_null (lab_endpoint_get_error (first));
       assert_lab_received (f, first, "first\n", 6);
 
-      g_bytes_unref (program_end (server));
+      g_bytes_unref (lab_test_program_end (server));
     }
 }
 
@@ -616,7 +377,7 @@ static void
 test_udp_echo_server (LabTestFixture *f,
                       gconstpointer   data)
 {
-  if (!have_tools ())
+  if (!lab_test_have_compilers ())
     return;
 
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
@@ -655,7 +416,7 @@ static void
 test_tcp_client_awkward (LabTestFixture *f,
                          gconstpointer   data)
 {
-  if (!have_tools ())
+  if (!lab_test_have_compilers ())
     return;
 
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
@@ -664,16 +425,16 @@ test_tcp_client_awkward (LabTestFixture *f,
       g_autoptr(LabEndpoint) server = lab_server (f, LAB_ENDPOINT_TCP_SERVER, &port);
       g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
       g_autoptr(GBytes) bytes = g_bytes_new_static (awkward, sizeof awkward);
-      g_autoptr(Program) client = NULL;
+      g_autoptr(LabTestProgram) client = NULL;
       g_autoptr(GBytes) printed = NULL;
       gsize len;
       const guint8 *text;
 
       g_object_set (config, "port", (guint) port, "initial-data", bytes, "shutdown-after-send", TRUE,
                     "recv-timeout", 5000, NULL);
-      client = program_new (config, languages[l]);
-      program_start (client);
-      printed = program_wait (client);
+      client = lab_test_program_new (config, languages[l]);
+      lab_test_program_start (client);
+      printed = lab_test_program_wait (client);
 
       assert_lab_received (f, server, awkward, sizeof awkward);
       lab_test_wait_for_note (f, server, LAB_NOTE_PEER_CLOSED);
@@ -692,7 +453,7 @@ static void
 test_tcp_client_expect (LabTestFixture *f,
                         gconstpointer   data)
 {
-  if (!have_tools ())
+  if (!lab_test_have_compilers ())
     return;
 
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
@@ -701,14 +462,14 @@ test_tcp_client_expect (LabTestFixture *f,
       g_autoptr(LabEndpoint) server = lab_server (f, LAB_ENDPOINT_TCP_SERVER, &port);
       g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
       g_autoptr(GBytes) bytes = g_bytes_new_static ("0123456789", 10);
-      g_autoptr(Program) client = NULL;
+      g_autoptr(LabTestProgram) client = NULL;
 
       g_object_set (config, "port", (guint) port, "initial-data", bytes, "expect-bytes", (guint64) 10,
                     "host", "localhost", "family", LAB_FAMILY_IPV4, "connect-timeout", 3000,
                     "sendall", FALSE, NULL);
-      client = program_new (config, languages[l]);
-      program_start (client);
-      g_bytes_unref (program_wait (client));
+      client = lab_test_program_new (config, languages[l]);
+      lab_test_program_start (client);
+      g_bytes_unref (lab_test_program_wait (client));
 
       assert_lab_received (f, server, "0123456789", 10);
       lab_test_wait_for_note (f, server, LAB_NOTE_PEER_CLOSED);
@@ -724,7 +485,7 @@ test_tcp_client_pieces (LabTestFixture *f,
 {
   g_autofree char *strace = g_find_program_in_path ("strace");
 
-  if (!have_tools ())
+  if (!lab_test_have_compilers ())
     return;
   if (strace == NULL)
     {
@@ -739,7 +500,7 @@ test_tcp_client_pieces (LabTestFixture *f,
         g_autoptr(LabEndpoint) server = lab_server (f, LAB_ENDPOINT_TCP_SERVER, &port);
         g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
         g_autoptr(GBytes) bytes = g_bytes_new_static ("hola\nmundo\n", 11);
-        g_autoptr(Program) client = NULL;
+        g_autoptr(LabTestProgram) client = NULL;
         g_autofree char *trace = NULL;
         g_autofree char *text = NULL;
         g_auto(GStrv) lines = NULL;
@@ -747,10 +508,10 @@ test_tcp_client_pieces (LabTestFixture *f,
 
         g_object_set (config, "port", (guint) port, "initial-data", bytes, "send-chunk", 3,
                       "sendall", (gboolean) all, "expect-bytes", (guint64) 11, NULL);
-        client = program_new (config, languages[l]);
+        client = lab_test_program_new (config, languages[l]);
         trace = g_build_filename (client->dir, "trace", NULL);
-        program_start_traced (client, trace);
-        g_bytes_unref (program_wait (client));
+        lab_test_program_start_traced (client, trace);
+        g_bytes_unref (lab_test_program_wait (client));
 
         assert_lab_received (f, server, "hola\nmundo\n", 11);
         g_assert_true (g_file_get_contents (trace, &text, NULL, NULL));
@@ -770,7 +531,7 @@ static void
 test_udp_client (LabTestFixture *f,
                  gconstpointer   data)
 {
-  if (!have_tools ())
+  if (!lab_test_have_compilers ())
     return;
 
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
@@ -780,15 +541,15 @@ test_udp_client (LabTestFixture *f,
         g_autoptr(LabEndpoint) server = lab_server (f, LAB_ENDPOINT_UDP_SERVER, &port);
         g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_UDP_CLIENT);
         g_autoptr(GBytes) bytes = g_bytes_new_static ("ping\0pong", 9);
-        g_autoptr(Program) client = NULL;
+        g_autoptr(LabTestProgram) client = NULL;
         g_autoptr(GBytes) printed = NULL;
         g_autoptr(GByteArray) out = NULL;
 
         g_object_set (config, "port", (guint) port, "initial-data", bytes, "expect-bytes", (guint64) 9,
                       "recv-timeout", 5000, "udp-connect", (gboolean) connect, NULL);
-        client = program_new (config, languages[l]);
-        program_start (client);
-        printed = program_wait (client);
+        client = lab_test_program_new (config, languages[l]);
+        lab_test_program_start (client);
+        printed = lab_test_program_wait (client);
 
         assert_lab_received (f, server, "ping\0pong", 9);
         /* The echo went out to the client, which printed it and ended. The
@@ -799,6 +560,219 @@ test_udp_client (LabTestFixture *f,
         g_assert_cmpmem (out->data, out->len, "ping\0pong", 9);
         g_assert_nonnull (g_strstr_len (g_bytes_get_data (printed, NULL), g_bytes_get_size (printed), "ping"));
         stop (server);
+      }
+}
+
+/* A resolver where localhost gives ::1 before 127.0.0.1, as many systems'
+ * do: a library put before the C library's, which adds ::1 in front of
+ * what getaddrinfo () gives for localhost with no family asked for. */
+static const char ipv6_first[] =
+  "#define _GNU_SOURCE\n"
+  "#include <dlfcn.h>\n"
+  "#include <netdb.h>\n"
+  "#include <string.h>\n"
+  "#include <sys/socket.h>\n"
+  "\n"
+  "typedef int (*lookup) (const char *, const char *, const struct addrinfo *, struct addrinfo **);\n"
+  "\n"
+  "int\n"
+  "getaddrinfo (const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res)\n"
+  "{\n"
+  "  lookup real = (lookup) dlsym (RTLD_NEXT, \"getaddrinfo\");\n"
+  "  int err = real (node, service, hints, res);\n"
+  "  struct addrinfo v6hints = { .ai_family = AF_INET6 }, *v6, *last;\n"
+  "\n"
+  "  if (err != 0 || node == NULL || strcmp (node, \"localhost\") != 0 ||\n"
+  "      (hints != NULL && hints->ai_family != AF_UNSPEC))\n"
+  "    return err;\n"
+  "  if (hints != NULL)\n"
+  "    v6hints.ai_socktype = hints->ai_socktype;\n"
+  "  if (real (\"::1\", service, &v6hints, &v6) != 0)\n"
+  "    return err;\n"
+  "  for (last = v6; last->ai_next != NULL; last = last->ai_next)\n"
+  "    continue;\n"
+  "  last->ai_next = *res;\n"
+  "  *res = v6;\n"
+  "  return 0;\n"
+  "}\n";
+
+/* A UDP client of no family sends to localhost's IPv4 address, as the lab
+ * does, even where localhost gives ::1 first: nobody answers a datagram
+ * sent where nobody listens. */
+static void
+test_udp_client_localhost (LabTestFixture *f,
+                           gconstpointer   data)
+{
+  if (!lab_test_have_compilers ())
+    return;
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      guint16 port;
+      g_autoptr(LabEndpoint) server = lab_server (f, LAB_ENDPOINT_UDP_SERVER, &port);
+      g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_UDP_CLIENT);
+      g_autoptr(GBytes) bytes = g_bytes_new_static ("hola", 4);
+      g_autoptr(LabTestProgram) client = NULL;
+      g_autoptr(GBytes) printed = NULL;
+      g_autofree char *shim = NULL;
+      g_autofree char *library = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", lab_code_language_to_string (languages[l]));
+      g_object_set (config, "host", "localhost", "family", LAB_FAMILY_ANY, "port", (guint) port,
+                    "initial-data", bytes, "expect-bytes", (guint64) 4, "recv-timeout", 2000, NULL);
+      client = lab_test_program_new (config, languages[l]);
+
+      shim = g_build_filename (client->dir, "ipv6-first.c", NULL);
+      library = g_build_filename (client->dir, "ipv6-first.so", NULL);
+      g_file_set_contents (shim, ipv6_first, -1, &error);
+      g_assert_no_error (error);
+      {
+        const char *argv[] = { "gcc", "-shared", "-fPIC", "-Wall", "-Werror", "-o", library, shim, "-ldl", NULL };
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+        int status;
+
+        lab_test_run (argv, NULL, &out, &err, &status);
+        g_assert_cmpstr (err, ==, "");
+        g_assert_cmpint (status, ==, 0);
+      }
+      lab_test_program_setenv (client, "LD_PRELOAD", library);
+
+      lab_test_program_start (client);
+      printed = lab_test_program_wait (client);
+      assert_lab_received (f, server, "hola", 4);
+      g_assert_nonnull (g_strstr_len (g_bytes_get_data (printed, NULL), g_bytes_get_size (printed), "hola"));
+      stop (server);
+    }
+}
+
+/* One byte, or several: the comment on a client's pieces says which. */
+static void
+test_pieces_plural (void)
+{
+  static const struct {
+    guint       chunk;
+    const char *said;
+  } sizes[] = { { 1, "in pieces of 1 byte, one send () each" }, { 3, "in pieces of 3 bytes, one send () each" } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+      {
+        g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
+        g_autoptr(GBytes) bytes = g_bytes_new_static ("abcdefgh", 8);
+        g_autofree char *code = NULL;
+
+        g_object_set (config, "initial-data", bytes, "send-chunk", sizes[i].chunk, NULL);
+        code = lab_codegen_generate (config, "pieces", languages[l]);
+        g_assert_nonnull (strstr (code, sizes[i].said));
+      }
+}
+
+/* Sends of 5 and 6 bytes a strace of a program saw, and of any other size. */
+static void
+count_sends (const char *trace,
+             guint      *hola,
+             guint      *mundo,
+             guint      *other)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (trace, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  *hola = *mundo = *other = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (strstr (lines[i], "sendto(") == NULL)
+        continue;
+      if (strstr (lines[i], "\"HOLA\\n\", 5") != NULL)
+        (*hola)++;
+      else if (strstr (lines[i], "\"MUNDO\\n\", 6") != NULL)
+        (*mundo)++;
+      else
+        (*other)++;
+    }
+}
+
+/* An uppercase server answers each line with a send () of its own, as the
+ * course's server and the lab do, whatever its model, even when both
+ * lines came in one recv (): the lab's client sends them in one send (). */
+static void
+test_tcp_upper_one_send_per_line (LabTestFixture *f,
+                                  gconstpointer   data)
+{
+  static const LabConcurrency models[] = { LAB_CONCURRENCY_ITERATIVE, LAB_CONCURRENCY_THREADS, LAB_CONCURRENCY_LOOP };
+
+  if (!lab_test_have_compilers () || !lab_test_have ("strace"))
+    return;
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+      {
+        g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_SERVER);
+        g_autoptr(LabTestProgram) server = NULL;
+        g_autoptr(LabEndpoint) client = NULL;
+        g_autofree char *trace = NULL;
+        guint16 port = lab_test_free_port (SOCK_STREAM);
+        guint hola, mundo, other;
+
+        g_test_message ("%s, model %u", lab_code_language_to_string (languages[l]), models[m]);
+        g_object_set (config, "behaviour", LAB_BEHAVIOUR_UPPER, "framing", LAB_FRAMING_LINES,
+                      "concurrency", models[m], "port", (guint) port, NULL);
+        server = lab_test_program_new (config, languages[l]);
+        trace = g_build_filename (server->dir, "trace", NULL);
+        lab_test_program_start_traced (server, trace);
+        lab_test_wait_port_bound (port, FALSE);
+
+        client = lab_client (f, LAB_ENDPOINT_TCP_CLIENT, port, "hola\nmundo\n", 11, 11);
+        lab_test_start (client);
+        lab_test_wait_stopped (client);
+        g_assert_null (lab_endpoint_get_error (client));
+        assert_lab_received (f, client, "HOLA\nMUNDO\n", 11);
+        g_clear_object (&client);
+
+        g_bytes_unref (lab_test_program_end (server));
+        count_sends (trace, &hola, &mundo, &other);
+        g_assert_cmpuint (hola, ==, 1);
+        g_assert_cmpuint (mundo, ==, 1);
+        g_assert_cmpuint (other, ==, 0);
+        g_assert_cmpint (g_remove (trace), ==, 0);
+      }
+}
+
+/* A local address the lab refuses at once is written as it is, and the
+ * program refuses it when it binds: it builds, and ends with an error. */
+static void
+test_client_bad_local_address (LabTestFixture *f,
+                               gconstpointer   data)
+{
+  static const LabEndpointKind kinds[] = { LAB_ENDPOINT_TCP_CLIENT, LAB_ENDPOINT_UDP_CLIENT };
+
+  if (!lab_test_have_compilers ())
+    return;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+      {
+        g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (kinds[k]);
+        g_autoptr(GBytes) bytes = g_bytes_new_static ("hola", 4);
+        g_autoptr(LabTestProgram) client = NULL;
+        g_autoptr(GBytes) printed = NULL;
+        g_autoptr(GError) error = NULL;
+        int status;
+
+        g_object_set (config, "port", (guint) lab_test_free_port (SOCK_STREAM), "local-address", "nowhere",
+                      "initial-data", bytes, NULL);
+        g_assert_false (lab_endpoint_config_validate (config, &error));
+        g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_INPUT);
+
+        client = lab_test_program_new (config, languages[l]);
+        lab_test_program_start (client);
+        printed = lab_test_program_wait_status (client, &status);
+        g_assert_cmpint (status, ==, 1);
+        g_assert_nonnull (g_strstr_len (g_bytes_get_data (printed, NULL), g_bytes_get_size (printed),
+                                        languages[l] == LAB_CODE_C ? "getaddrinfo: " : "gaierror"));
       }
 }
 
@@ -830,6 +804,7 @@ main (int   argc,
   g_test_add_func ("/codegen/language-names", test_language_names);
   g_test_add_func ("/codegen/text", test_text);
   g_test_add_func ("/codegen/all-compile", test_all_compile);
+  g_test_add_func ("/codegen/pieces-plural", test_pieces_plural);
   add ("tcp-echo-server", test_tcp_echo_server);
   add ("tcp-upper-lines", test_tcp_upper_lines);
   add ("tcp-length-prefix", test_tcp_length_prefix);
@@ -840,6 +815,9 @@ main (int   argc,
   add ("tcp-client-expect", test_tcp_client_expect);
   add ("tcp-client-pieces", test_tcp_client_pieces);
   add ("udp-client", test_udp_client);
+  add ("udp-client-localhost", test_udp_client_localhost);
+  add ("tcp-upper-one-send-per-line", test_tcp_upper_one_send_per_line);
+  add ("client-bad-local-address", test_client_bad_local_address);
 
   return g_test_run ();
 }

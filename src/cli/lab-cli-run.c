@@ -18,6 +18,11 @@
  * timeline printed as it is recorded, until every endpoint has stopped.
  * One endpoint of tcp-server and the others is a session of one. */
 
+/* A terminal has no Step: a call held at a breakpoint is made by itself
+ * after this long, enough to see what happens meanwhile (lesson 11's
+ * sends, while the server's recv () waits). */
+#define HOLD_MS 1000
+
 typedef struct {
   /* What to play and how */
   LabSession       *session;
@@ -33,6 +38,8 @@ typedef struct {
   guint             duration_id;
   GDataInputStream *stdin_lines;
   GCancellable     *cancellable;
+  guint             hold_id;
+  LabEvent         *held;           /* the call being held, until it is made */
   int               exit_status;
   gboolean          signalled;
   gint64            settle_until;
@@ -276,6 +283,68 @@ settle (Run *run)
   g_main_loop_run (run->loop);
 }
 
+static gboolean
+on_hold_over (gpointer data)
+{
+  Run *run = data;
+
+  run->hold_id = 0;
+  lab_session_step (run->session);
+  return G_SOURCE_REMOVE;
+}
+
+/* The call held longest is made after HOLD_MS, said when it begins to wait;
+ * the next one held waits its own HOLD_MS. */
+static void
+on_held_changed (LabSession *session,
+                 Run        *run)
+{
+  LabEndpoint *endpoint = NULL;
+  LabEvent *held = lab_session_get_held (session, &endpoint);
+
+  if (held == run->held)
+    return;
+
+  g_clear_handle_id (&run->hold_id, g_source_remove);
+  g_set_object (&run->held, held);
+  if (held == NULL)
+    return;
+
+  if (!run->quiet)
+    {
+      g_autofree char *args = lab_event_dup_args (held);
+      g_autofree char *call = g_strdup_printf ("%s (%s)", lab_event_get_call_name (held), args);
+      g_autofree char *escaped_call = lab_cli_escape (call);
+      g_autofree char *name = lab_cli_escape (lab_endpoint_get_name (endpoint));
+
+      /* Translators: %s is an endpoint's name, then a call, e.g. “recv (6, 1024, 0)”; %g is seconds. */
+      g_printerr (_("protolab-cli: %s: %s held at a breakpoint, made in %g s\n"), name, escaped_call,
+                  HOLD_MS / 1000.0);
+    }
+  run->hold_id = g_timeout_add (HOLD_MS, on_hold_over, run);
+}
+
+/* Said once, before anything is held: what a breakpoint does here. */
+static void
+say_breakpoints (Run *run)
+{
+  GListModel *endpoints = lab_session_get_endpoints (run->session);
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints) && !any; i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      for (LabOp op = 0; op < 64 && !any; op++)
+        any = lab_endpoint_get_breakpoint (endpoint, op);
+    }
+
+  if (any && !run->quiet)
+    /* Translators: %g is seconds. */
+    g_printerr (_("protolab-cli: a terminal has no Step: each call held at a breakpoint is made by itself "
+                  "after %g s\n"), HOLD_MS / 1000.0);
+}
+
 /* The one run loop: plays the session until every endpoint has stopped,
  * or a signal or --duration stops them, then prints the summary under
  * @title. Returns the exit status. */
@@ -298,6 +367,8 @@ play (Run        *run,
   g_signal_connect (timeline, "recorded", G_CALLBACK (on_recorded), run);
   run->not_started = g_hash_table_new (NULL, NULL);
   g_signal_connect (run->session, "play-changed", G_CALLBACK (on_play_changed), run);
+  g_signal_connect (run->session, "held-changed", G_CALLBACK (on_held_changed), run);
+  say_breakpoints (run);
   sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, run);
   sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, run);
   if (run->duration_ms > 0)
@@ -313,6 +384,8 @@ play (Run        *run,
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
   g_clear_handle_id (&run->duration_id, g_source_remove);
+  g_clear_handle_id (&run->hold_id, g_source_remove);
+  g_clear_object (&run->held);
   lab_timeline_flush (timeline);
   print_summary (timeline, title);
 

@@ -10,7 +10,10 @@
  * what came (raw: the very chunk; framed: each message, framed again),
  * uppercase answers each line in capitals, speak first sends the time and
  * closes, discard and manual send nothing by themselves. A quit message
- * (bye) ends the connection, as the course's threaded server does. */
+ * (bye) ends the connection, as the course's threaded server does. Each
+ * message gets an answer of its own, sent on its own, as the course's line
+ * server calls sendall () once per line: one recv () that brought two lines
+ * makes two sends. */
 
 GBytes *
 lab_behaviour_time (void)
@@ -52,9 +55,17 @@ lab_behaviour_uppercase (GBytes *message)
   return g_bytes_new_take (upper, len);
 }
 
-/* What a server does with bytes it received, by its behaviour: the reply
- * to send (or %NULL), and whether the client asked to end. */
-GBytes *
+/**
+ * lab_behaviour_reply:
+ *
+ * What a server does with bytes it received, by its behaviour: the answers
+ * to send, one per message and each to be sent on its own, and whether
+ * the client asked to end.
+ *
+ * Returns: (transfer full) (nullable) (element-type GBytes): the answers,
+ *   in order, or %NULL when there is none
+ */
+GPtrArray *
 lab_behaviour_reply (LabWorker  *w,
                      LabSock    *s,
                      LabDecoder *decoder,
@@ -63,7 +74,7 @@ lab_behaviour_reply (LabWorker  *w,
 {
   LabRun *run = w->run;
   LabEndpointConfig *c = run->config;
-  g_autoptr(GByteArray) reply = NULL;
+  g_autoptr(GPtrArray) answers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   gsize len;
   const guint8 *bytes = g_bytes_get_data (data, &len);
 
@@ -77,17 +88,17 @@ lab_behaviour_reply (LabWorker  *w,
           *quit = TRUE;
           return NULL;
         }
-      return g_bytes_ref (data);
+      g_ptr_array_add (answers, g_bytes_ref (data));
+      return g_steal_pointer (&answers);
     }
 
   lab_decoder_push (decoder, bytes, len);
-  reply = g_byte_array_new ();
 
   for (;;)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(GBytes) message = lab_decoder_next (decoder, NULL, &error);
-      g_autoptr(GBytes) answer = NULL;
+      GBytes *answer = NULL;
 
       if (error != NULL)
         {
@@ -123,13 +134,15 @@ lab_behaviour_reply (LabWorker  *w,
           break;
         }
 
-      if (answer != NULL)
-        g_byte_array_append (reply, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+      if (answer != NULL && g_bytes_get_size (answer) > 0)
+        g_ptr_array_add (answers, answer);
+      else if (answer != NULL)
+        g_bytes_unref (answer);
     }
 
-  if (reply->len == 0)
+  if (answers->len == 0)
     return NULL;
-  return g_byte_array_free_to_bytes (g_steal_pointer (&reply));
+  return g_steal_pointer (&answers);
 }
 
 LabDecoder *

@@ -44,7 +44,7 @@ void            lab_program_client_read        (LabWorker         *w,
 GBytes         *lab_behaviour_time             (void);
 GBytes         *lab_behaviour_uppercase        (GBytes            *message);
 LabDecoder     *lab_behaviour_new_decoder      (LabEndpointConfig *c);
-GBytes         *lab_behaviour_reply            (LabWorker         *w,
+GPtrArray      *lab_behaviour_reply            (LabWorker         *w,
                                                 LabSock           *s,
                                                 LabDecoder        *decoder,
                                                 GBytes            *data,

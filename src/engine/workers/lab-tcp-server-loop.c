@@ -117,7 +117,7 @@ loop_read (LabWorker *w,
 {
   LabRun *run = w->run;
   g_autoptr(GBytes) data = NULL;
-  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GPtrArray) answers = NULL;
   gboolean quit = FALSE;
   gboolean drop = FALSE;
   gssize n = run->backend->recv (w, lc->sock, run->config->buffer_size, &data);
@@ -132,10 +132,12 @@ loop_read (LabWorker *w,
     return w->err != EAGAIN && w->err != EINTR;
 
   lab_record_data (w, lc->sock, 0, LAB_DIRECTION_IN, data, n, NULL);
-  reply = lab_behaviour_reply (w, lc->sock, lc->decoder, data, &quit);
-  if (reply != NULL)
+  /* Each answer queued on its own is sent by a send () of its own. */
+  answers = lab_behaviour_reply (w, lc->sock, lc->decoder, data, &quit);
+  if (answers != NULL)
     {
-      loop_queue (lc, reply);
+      for (guint i = 0; i < answers->len; i++)
+        loop_queue (lc, answers->pdata[i]);
       drop = !loop_flush (w, lc);
     }
   if (quit)

@@ -66,8 +66,9 @@ serve_connection (LabWorker *w,
   while (!conn->close_requested)
     {
       g_autoptr(GBytes) data = NULL;
-      g_autoptr(GBytes) reply = NULL;
+      g_autoptr(GPtrArray) answers = NULL;
       gboolean quit = FALSE;
+      gboolean sent = TRUE;
       gssize n = b->recv (w, conn, c->buffer_size, &data);
 
       if (n < 0)
@@ -90,10 +91,11 @@ serve_connection (LabWorker *w,
         }
 
       lab_record_data (w, conn, 0, LAB_DIRECTION_IN, data, n, NULL);
-      reply = lab_behaviour_reply (w, conn, decoder, data, &quit);
-      if (reply != NULL && !lab_program_send (w, conn, reply, TRUE))
-        break;
-      if (quit)
+      /* One sendall () per answer, as the course's line server does. */
+      answers = lab_behaviour_reply (w, conn, decoder, data, &quit);
+      for (guint i = 0; answers != NULL && i < answers->len && sent; i++)
+        sent = lab_program_send (w, conn, answers->pdata[i], TRUE);
+      if (!sent || quit)
         break;
     }
 

@@ -222,6 +222,11 @@ lab_udp_client_main (LabWorker *w,
       lab_record_data (w, s, 0, LAB_DIRECTION_OUT, c->initial_data, n, server);
     }
 
+  /* The port the kernel gave this end, at connect () or at the first
+   * datagram sent, shown as a TCP client's is. */
+  if (c->udp_connect || c->initial_data != NULL)
+    s->local = b->getsockname (w, s);
+
   lab_program_client_read (w, s, TRUE);
 
 done:

@@ -32,7 +32,7 @@ c_client_helpers (Gen *g)
                        "    hints.ai_family = family;\n"
                        "    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;");
       lab_codegen_put_printf (g, "    err = getaddrinfo(%s, LOCAL_PORT, &hints, &local);",
-                              c->local_address[0] != '\0' ? "LOCAL_ADDRESS" : "NULL");
+                              g->local != NULL ? "LOCAL_ADDRESS" : "NULL");
       lab_codegen_put (g,
                        "    if (err != 0) {\n"
                        "        fprintf(stderr, \"getaddrinfo: %s\\n\", gai_strerror(err));\n"
@@ -141,42 +141,57 @@ c_client_receive_helper (Gen *g)
   lab_codegen_put (g, "}\n\n");
 }
 
-/* main ()'s socket: getaddrinfo () for HOST, then each address in turn
- * until one connects (TCP), or the first (UDP). */
+/* A UDP client's one address of those HOST resolves to: the IPv4 one if
+ * it asked for no family, as the lab takes it, else the first. */
 static void
-c_client_connect (Gen *g)
+c_udp_address (Gen *g)
+{
+  if (g->c->family == LAB_FAMILY_ANY)
+    {
+      lab_codegen_comment (g, _("The IPv4 address the name resolves to, if it has one, as the lab takes: a datagram "
+                                "sent where nobody listens is lost without a word, so a UDP client cannot try each "
+                                "address in turn."));
+      lab_codegen_put (g,
+                       "for (a = addresses; a != NULL && a->ai_family != AF_INET; a = a->ai_next)\n"
+                       "    continue;\n"
+                       "if (a == NULL)\n"
+                       "    a = addresses;");
+    }
+  else
+    {
+      lab_codegen_comment (g, _("The first address the name resolves to."));
+      lab_codegen_put (g, "a = addresses;");
+    }
+  lab_codegen_put (g,
+                   "fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);\n"
+                   "if (fd < 0) {\n"
+                   "    perror(\"socket\");\n"
+                   "    goto out;\n"
+                   "}");
+  if (g->bind_local)
+    lab_codegen_put (g,
+                     "if (bind_local(fd, a->ai_family) < 0)\n"
+                     "    goto out;");
+  lab_codegen_c_options (g, "fd", "goto out;");
+  if (g->c->udp_connect)
+    {
+      lab_codegen_comment (g, _("connect () on UDP sends nothing: it only fixes the peer"));
+      lab_codegen_put (g,
+                       "if (connect(fd, a->ai_addr, a->ai_addrlen) < 0) {\n"
+                       "    perror(\"connect\");\n"
+                       "    goto out;\n"
+                       "}");
+    }
+}
+
+/* A TCP client's socket: each address HOST resolves to, in turn, until
+ * one connects. */
+static void
+c_tcp_connect (Gen *g)
 {
   LabEndpointConfig *c = g->c;
-  static const char *const families[] = { "AF_UNSPEC", "AF_INET", "AF_INET6" };
-  gboolean tcp = lab_endpoint_kind_is_tcp (c->kind);
 
-  lab_codegen_put (g,
-                   "struct addrinfo hints, *addresses, *a;\n"
-                   "unsigned char *data = malloc(BUF_SIZE);\n"
-                   "unsigned long long received = 0;\n"
-                   "int fd = -1, err;\n"
-                   "\n"
-                   "signal(SIGPIPE, SIG_IGN);\n"
-                   "if (data == NULL) {\n"
-                   "    perror(\"malloc\");\n"
-                   "    return 1;\n"
-                   "}\n"
-                   "memset(&hints, 0, sizeof hints);");
-  lab_codegen_put_printf (g,
-                          "hints.ai_family = %s;\n"
-                          "hints.ai_socktype = %s;",
-                          families[c->family], tcp ? "SOCK_STREAM" : "SOCK_DGRAM");
-  lab_codegen_put (g,
-                   "err = getaddrinfo(HOST, PORT, &hints, &addresses);\n"
-                   "if (err != 0) {\n"
-                   "    fprintf(stderr, \"getaddrinfo: %s\\n\", gai_strerror(err));\n"
-                   "    return 1;\n"
-                   "}");
-
-  if (tcp)
-    lab_codegen_comment (g, _("Tries each address the name resolves to, in turn, as socket.create_connection () does."));
-  else
-    lab_codegen_comment (g, _("The first address the name resolves to."));
+  lab_codegen_comment (g, _("Tries each address the name resolves to, in turn, as socket.create_connection () does."));
   lab_codegen_put (g, "for (a = addresses; a != NULL; a = a->ai_next) {");
   g->depth++;
   lab_codegen_put (g,
@@ -192,35 +207,57 @@ c_client_connect (Gen *g)
                      "    fd = -1;\n"
                      "    continue;\n"
                      "}");
-  lab_codegen_c_options (g, "fd", "return 1;");
-  if (tcp)
-    {
-      lab_codegen_put_printf (g,
-                              "if (%s(fd, a->ai_addr, a->ai_addrlen) == 0)\n"
-                              "    break;\n"
-                              "perror(\"connect\");\n"
-                              "close(fd);\n"
-                              "fd = -1;",
-                              c->connect_timeout > 0 ? "connect_with_timeout" : "connect");
-    }
-  else
-    {
-      if (c->udp_connect)
-        {
-          lab_codegen_comment (g, _("connect () on UDP sends nothing: it only fixes the peer"));
-          lab_codegen_put (g,
-                           "if (connect(fd, a->ai_addr, a->ai_addrlen) < 0) {\n"
-                           "    perror(\"connect\");\n"
-                           "    return 1;\n"
-                           "}");
-        }
-      lab_codegen_put (g, "break;");
-    }
+  lab_codegen_c_options (g, "fd", "goto out;");
+  lab_codegen_put_printf (g,
+                          "if (%s(fd, a->ai_addr, a->ai_addrlen) == 0)\n"
+                          "    break;\n"
+                          "perror(\"connect\");\n"
+                          "close(fd);\n"
+                          "fd = -1;",
+                          c->connect_timeout > 0 ? "connect_with_timeout" : "connect");
   g->depth--;
   lab_codegen_put (g,
                    "}\n"
                    "if (fd < 0)\n"
-                   "    return 1;");
+                   "    goto out;");
+}
+
+/* main ()'s socket: getaddrinfo () for HOST, then a TCP client's connect ()
+ * or a UDP client's address. Every way out frees what main () holds. */
+static void
+c_client_connect (Gen *g)
+{
+  LabEndpointConfig *c = g->c;
+  static const char *const families[] = { "AF_UNSPEC", "AF_INET", "AF_INET6" };
+  gboolean tcp = lab_endpoint_kind_is_tcp (c->kind);
+
+  lab_codegen_put (g,
+                   "struct addrinfo hints, *addresses = NULL, *a;\n"
+                   "unsigned char *data = malloc(BUF_SIZE);\n"
+                   "unsigned long long received = 0;\n"
+                   "int fd = -1, err, status = 1;\n"
+                   "\n"
+                   "signal(SIGPIPE, SIG_IGN);\n"
+                   "if (data == NULL) {\n"
+                   "    perror(\"malloc\");\n"
+                   "    goto out;\n"
+                   "}\n"
+                   "memset(&hints, 0, sizeof hints);");
+  lab_codegen_put_printf (g,
+                          "hints.ai_family = %s;\n"
+                          "hints.ai_socktype = %s;",
+                          families[c->family], tcp ? "SOCK_STREAM" : "SOCK_DGRAM");
+  lab_codegen_put (g,
+                   "err = getaddrinfo(HOST, PORT, &hints, &addresses);\n"
+                   "if (err != 0) {\n"
+                   "    fprintf(stderr, \"getaddrinfo: %s\\n\", gai_strerror(err));\n"
+                   "    goto out;\n"
+                   "}");
+
+  if (tcp)
+    c_tcp_connect (g);
+  else
+    c_udp_address (g);
 }
 
 /* The initial data, as the client is told to send it. */
@@ -234,17 +271,14 @@ c_client_send (Gen *g)
     {
       if (tcp && lab_codegen_chunked (c))
         {
-          g_autofree char *why = g_strdup_printf (_("in pieces of %u bytes, one send () each: the server "
-                                                    "may receive them in any grouping"), c->send_chunk);
-
-          lab_codegen_comment (g, why);
+          lab_codegen_comment_pieces (g);
           lab_codegen_put_printf (g,
                                   "for (size_t start = 0; start < DATA_LEN; start += %u) {\n"
                                   "    size_t piece = DATA_LEN - start < %u ? DATA_LEN - start : %u;\n"
                                   "\n"
                                   "    if (%s(fd, DATA + start, piece%s) < 0) {\n"
                                   "        perror(\"send\");\n"
-                                  "        return 1;\n"
+                                  "        goto out;\n"
                                   "    }\n"
                                   "}", c->send_chunk, c->send_chunk, c->send_chunk,
                                   c->sendall ? "send_all" : "send", c->sendall ? "" : ", 0");
@@ -252,27 +286,27 @@ c_client_send (Gen *g)
       else if (tcp && c->sendall)
         lab_codegen_put (g,
                          "if (send_all(fd, DATA, DATA_LEN) < 0)\n"
-                         "    return 1;");
+                         "    goto out;");
       else if (tcp)
         {
           lab_codegen_comment (g, _("one send (): it may take only part of the data"));
           lab_codegen_put (g,
                            "if (send(fd, DATA, DATA_LEN, 0) < 0) {\n"
                            "    perror(\"send\");\n"
-                           "    return 1;\n"
+                           "    goto out;\n"
                            "}");
         }
       else if (c->udp_connect)
         lab_codegen_put (g,
                          "if (send(fd, DATA, DATA_LEN, 0) < 0) {\n"
                          "    perror(\"send\");\n"
-                         "    return 1;\n"
+                         "    goto out;\n"
                          "}");
       else
         lab_codegen_put (g,
                          "if (sendto(fd, DATA, DATA_LEN, 0, a->ai_addr, a->ai_addrlen) < 0) {\n"
                          "    perror(\"sendto\");\n"
-                         "    return 1;\n"
+                         "    goto out;\n"
                          "}");
       if (tcp && c->shutdown_after_send)
         {
@@ -366,7 +400,7 @@ c_client_main (Gen *g)
                      "\n"
                      "if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0) {\n"
                      "    perror(\"setsockopt\");\n"
-                     "    return 1;\n"
+                     "    goto out;\n"
                      "}");
 
   c_client_send (g);
@@ -378,11 +412,17 @@ c_client_main (Gen *g)
                      "while (!receive(fd, data, &received))\n"
                      "    continue;");
 
+  lab_codegen_put (g, "status = 0;");
+  g->depth--;
+  lab_codegen_put (g, "out:");
+  g->depth++;
   lab_codegen_put (g,
-                   "close(fd);\n"
-                   "freeaddrinfo(addresses);\n"
+                   "if (fd >= 0)\n"
+                   "    close(fd);\n"
+                   "if (addresses != NULL)\n"
+                   "    freeaddrinfo(addresses);\n"
                    "free(data);\n"
-                   "return 0;");
+                   "return status;");
   g->depth--;
   lab_codegen_put (g, "}");
 }

@@ -192,20 +192,52 @@ c_is_quit (Gen *g)
                    "}\n\n");
 }
 
-/* answer (): each whole message received, and the reply to it. */
+/* queue_reply (): an event loop's answer, sent at once with a send () of
+ * its own while nothing waits before it; what the socket does not take
+ * waits for poll (). */
+static void
+c_queue_reply (Gen *g)
+{
+  lab_codegen_comment (g, _("Sends a reply at once, by a send () of its own, when nothing waits to be sent before it; what the socket does not take now waits to be sent when poll () says it can."));
+  lab_codegen_put (g,
+                   "static void\n"
+                   "queue_reply(int fd, struct buffer *out, const unsigned char *reply, size_t len)\n"
+                   "{\n"
+                   "    if (out->len == 0) {\n"
+                   "        ssize_t sent = send(fd, reply, len, 0);\n"
+                   "\n"
+                   "        if (sent > 0) {\n"
+                   "            reply += sent;\n"
+                   "            len -= (size_t) sent;\n"
+                   "        }\n"
+                   "    }\n"
+                   "    buffer_append(out, reply, len);\n"
+                   "}\n");
+  lab_codegen_blank (g);
+}
+
+/* answer (): each whole message received, and the reply to each, sent on
+ * its own: at once by a server that blocks, queued by the event loop. */
 static void
 c_answer (Gen *g)
 {
-  gboolean reply = g->c->behaviour == LAB_BEHAVIOUR_ECHO || g->c->behaviour == LAB_BEHAVIOUR_UPPER;
+  gboolean loop = g->concurrency == LAB_CONCURRENCY_LOOP;
 
-  lab_codegen_comment (g, _("Takes every whole message off the front of the bytes received and makes the reply; says too whether the client asked to end. A message not yet complete waits for more bytes."));
+  lab_codegen_comment (g, _("Takes every whole message off the front of the bytes received and makes the reply to each, to be sent on its own; says too whether the client asked to end. A message not yet complete waits for more bytes."));
   lab_codegen_put (g, "static int");
-  lab_codegen_put (g, g->replies ? "answer(struct buffer *pending, struct buffer *out)" : "answer(struct buffer *pending)");
+  if (!g->replies)
+    lab_codegen_put (g, "answer(struct buffer *pending)");
+  else
+    lab_codegen_put (g, loop ? "answer(int fd, struct buffer *pending, struct buffer *out)"
+                             : "answer(int fd, struct buffer *pending)");
   lab_codegen_put (g,
                    "{\n"
                    "    unsigned char *message;\n"
                    "    size_t len, used;\n"
-                   "    int quit = 0;\n"
+                   "    int quit = 0;");
+  if (g->replies)
+    lab_codegen_put (g, "    struct buffer reply = { 0 };");
+  lab_codegen_put (g,
                    "\n"
                    "    while (!quit && take_message(pending->data, pending->len, &message, &len, &used)) {");
   g->depth += 2;
@@ -213,28 +245,37 @@ c_answer (Gen *g)
     lab_codegen_put (g,
                      "if (is_quit(message, len))\n"
                      "    quit = 1;");
-  if (reply)
+  if (g->replies)
     {
-      if (g->quit)
-        lab_codegen_put (g, "else {");
-      else
-        lab_codegen_put (g, "{");
+      lab_codegen_put (g, g->quit ? "else {" : "{");
+      g->depth++;
       if (g->c->behaviour == LAB_BEHAVIOUR_UPPER)
         {
           lab_codegen_comment (g, _("ASCII letters only, as bytes.upper () does"));
           lab_codegen_put (g,
-                           "    for (size_t i = 0; i < len; i++)\n"
-                           "        if (message[i] >= 'a' && message[i] <= 'z')\n"
-                           "            message[i] -= 'a' - 'A';");
+                           "for (size_t i = 0; i < len; i++)\n"
+                           "    if (message[i] >= 'a' && message[i] <= 'z')\n"
+                           "        message[i] -= 'a' - 'A';");
         }
       lab_codegen_put (g,
-                       "    frame_message(out, message, len);\n"
-                       "}");
+                       "reply.len = 0;\n"
+                       "frame_message(&reply, message, len);");
+      if (loop)
+        lab_codegen_put (g, "queue_reply(fd, out, reply.data, reply.len);");
+      else
+        {
+          lab_codegen_put_one_send (g, "if (send_all(fd, reply.data, reply.len) < 0)");
+          lab_codegen_put (g, "    quit = 1;");
+        }
+      g->depth--;
+      lab_codegen_put (g, "}");
     }
   lab_codegen_put (g, "buffer_consume(pending, used);");
   g->depth -= 2;
+  lab_codegen_put (g, "    }");
+  if (g->replies)
+    lab_codegen_put (g, "    free(reply.data);");
   lab_codegen_put (g,
-                   "    }\n"
                    "    return quit;\n"
                    "}\n\n");
 }
@@ -254,6 +295,8 @@ c_framing (Gen *g)
     c_frame_message (g);
   if (g->quit)
     c_is_quit (g);
+  if (g->replies && g->concurrency == LAB_CONCURRENCY_LOOP)
+    c_queue_reply (g);
   c_answer (g);
 }
 
@@ -369,12 +412,7 @@ c_serve_receive (Gen *g)
                      "buffer_append(&pending, data, (size_t) n);");
   if (g->answers && g->replies)
     lab_codegen_put (g,
-                     "int quit = answer(&pending, &out);\n"
-                     "\n"
-                     "if (out.len > 0 && send_all(fd, out.data, out.len) < 0)\n"
-                     "    break;\n"
-                     "out.len = 0;\n"
-                     "if (quit)\n"
+                     "if (answer(fd, &pending))\n"
                      "    break;");
   else if (g->answers)
     lab_codegen_put (g,
@@ -406,7 +444,7 @@ c_serve (Gen *g)
     {
       lab_codegen_put (g, "unsigned char *data = malloc(BUF_SIZE);");
       if (g->answers)
-        lab_codegen_put (g, g->replies ? "struct buffer pending = { 0 }, out = { 0 };" : "struct buffer pending = { 0 };");
+        lab_codegen_put (g, "struct buffer pending = { 0 };");
       lab_codegen_blank (g);
       lab_codegen_put (g,
                        "if (data == NULL) {\n"
@@ -428,8 +466,6 @@ c_serve (Gen *g)
       lab_codegen_put (g, "free(data);");
       if (g->answers)
         lab_codegen_put (g, "free(pending.data);");
-      if (g->answers && g->replies)
-        lab_codegen_put (g, "free(out.data);");
     }
   g->depth--;
   lab_codegen_put (g, "}\n\n");
@@ -643,7 +679,7 @@ c_loop_clients (Gen *g)
     lab_codegen_put_printf (g,
                      "    buffer_append(&cl->pending, data, (size_t) got);\n"
                      "    if (%s)\n"
-                     "        cl->closing = 1;", g->replies ? "answer(&cl->pending, &cl->out)" : "answer(&cl->pending)");
+                     "        cl->closing = 1;", g->replies ? "answer(cl->fd, &cl->pending, &cl->out)" : "answer(&cl->pending)");
   lab_codegen_put (g, "}");
   g->depth--;
   lab_codegen_put (g, "}");

@@ -137,7 +137,11 @@ c_client_constants (Gen *g)
   if (g->bind_local)
     {
       if (g->local != NULL)
-        lab_codegen_put_printf (g, "static const char LOCAL_ADDRESS[] = \"%s\";", g->local);
+        {
+          g_autofree char *local = c_str ((const guint8 *) g->local, strlen (g->local), FALSE);
+
+          lab_codegen_put_printf (g, "static const char LOCAL_ADDRESS[] = %s;", local);
+        }
       lab_codegen_put_printf (g, "static const char LOCAL_PORT[] = \"%u\";", c->local_port);
     }
   if (c->connect_timeout > 0 && lab_endpoint_kind_is_tcp (c->kind))

@@ -67,6 +67,9 @@ gboolean    lab_codegen_chunked            (LabEndpointConfig *c);
 void        lab_codegen_note_backend       (Gen        *g);
 void        lab_codegen_note_udp_framing   (Gen        *g);
 void        lab_codegen_note_send_options  (Gen        *g);
+void        lab_codegen_put_one_send       (Gen        *g,
+                                            const char *code);
+void        lab_codegen_comment_pieces     (Gen        *g);
 
 /* Python (lab-codegen-python.c, -python-tcp-server.c, -python-client.c) */
 void        lab_codegen_write_python            (Gen        *g);
@@ -79,6 +82,7 @@ void        lab_codegen_py_options              (Gen        *g,
 void        lab_codegen_py_server_socket        (Gen        *g);
 void        lab_codegen_py_server_loop          (Gen        *g);
 void        lab_codegen_py_time                 (Gen        *g);
+void        lab_codegen_py_keyboard_loop        (Gen        *g);
 
 /* C (lab-codegen-c.c, -c-tcp-server.c, -c-client.c) */
 void        lab_codegen_write_c            (Gen        *g);

@@ -22,16 +22,18 @@ py_keyboard (Gen *g)
                               : _("Sends each line you type as one datagram."));
   lab_codegen_put (g,
                    "def keyboard(sock):\n"
-                   "    try:\n"
-                   "        for line in sys.stdin.buffer:");
+                   "    try:");
+  g->depth += 2;
+  lab_codegen_py_keyboard_loop (g);
   if (tcp)
     lab_codegen_put (g,
-                     "            sock.sendall(line)\n"
-                     "        sock.shutdown(socket.SHUT_WR)");
+                     "    sock.sendall(line)\n"
+                     "sock.shutdown(socket.SHUT_WR)");
   else if (g->c->udp_connect)
-    lab_codegen_put (g, "            sock.send(line)");
+    lab_codegen_put (g, "    sock.send(line)");
   else
-    lab_codegen_put (g, "            sock.sendto(line, server_address)");
+    lab_codegen_put (g, "    sock.sendto(line, server_address)");
+  g->depth -= 2;
   lab_codegen_put (g,
                    "    except OSError:\n"
                    "        pass\n"
@@ -188,10 +190,7 @@ py_tcp_client (Gen *g)
 
   if (c->initial_data != NULL && lab_codegen_chunked (c))
     {
-      g_autofree char *why = g_strdup_printf (_("in pieces of %u bytes, one send () each: the server "
-                                                "may receive them in any grouping"), c->send_chunk);
-
-      lab_codegen_comment (g, why);
+      lab_codegen_comment_pieces (g);
       lab_codegen_put_printf (g,
                               "for start in range(0, len(DATA), %u):\n"
                               "    client.%s(DATA[start:start + %u])", c->send_chunk, c->sendall ? "sendall" : "send",
@@ -224,7 +223,16 @@ py_udp_client (Gen *g)
   if (g->keyboard)
     py_keyboard (g);
 
-  if (!direct)
+  if (!direct && c->family == LAB_FAMILY_ANY)
+    {
+      lab_codegen_comment (g, _("The IPv4 address the name resolves to, if it has one, as the lab takes: a datagram "
+                                "sent where nobody listens is lost without a word, so a UDP client cannot try each "
+                                "address in turn."));
+      lab_codegen_put (g,
+                       "addresses = socket.getaddrinfo(HOST, PORT, socket.AF_UNSPEC, socket.SOCK_DGRAM)\n"
+                       "family, _, _, _, server_address = next((a for a in addresses if a[0] == socket.AF_INET), addresses[0])");
+    }
+  else if (!direct)
     {
       lab_codegen_comment (g, _("The first address the name resolves to."));
       lab_codegen_put_printf (g, "family, _, _, _, server_address = socket.getaddrinfo(HOST, PORT, %s, socket.SOCK_DGRAM)[0]",

@@ -81,22 +81,22 @@ py_framing (Gen *g)
   lab_codegen_blank (g);
   lab_codegen_blank (g);
 
-  lab_codegen_comment (g, _("Takes every whole message off the front of the bytes received and makes the reply; says too whether the client asked to end. A message not yet complete waits for more bytes."));
+  lab_codegen_comment (g, _("Takes every whole message off the front of the bytes received and makes the reply to each, to be sent on its own; says too whether the client asked to end. A message not yet complete waits for more bytes."));
   lab_codegen_put (g,
                    "def answer(buffer):\n"
-                   "    reply = b\"\"\n"
+                   "    replies = []\n"
                    "    while True:\n"
                    "        message, buffer = take_message(buffer)\n"
                    "        if message is None:\n"
-                   "            return reply, buffer, False");
+                   "            return replies, buffer, False");
   if (g->quit)
     lab_codegen_put (g,
                      "        if message.strip() == QUIT:\n"
-                     "            return reply, buffer, True");
+                     "            return replies, buffer, True");
   if (g->c->behaviour == LAB_BEHAVIOUR_ECHO)
-    lab_codegen_put (g, "        reply += frame(message)");
+    lab_codegen_put (g, "        replies.append(frame(message))");
   else if (g->c->behaviour == LAB_BEHAVIOUR_UPPER)
-    lab_codegen_put_commented (g, "        reply += frame(message.upper())", _("ASCII letters only, as bytes.upper () does"));
+    lab_codegen_put_commented (g, "        replies.append(frame(message.upper()))", _("ASCII letters only, as bytes.upper () does"));
   lab_codegen_blank (g);
   lab_codegen_blank (g);
 }
@@ -113,17 +113,19 @@ py_server_keyboard (Gen *g)
                    "\n"
                    "\n");
   lab_codegen_comment (g, _("Sends each line you type to every client connected."));
+  lab_codegen_put (g, "def keyboard():");
+  g->depth++;
+  lab_codegen_py_keyboard_loop (g);
   lab_codegen_put (g,
-                   "def keyboard():\n"
-                   "    for line in sys.stdin.buffer:\n"
-                   "        with clients_lock:\n"
-                   "            for conn in clients:\n"
-                   "                try:\n"
-                   "                    conn.sendall(line)\n"
-                   "                except OSError:\n"
-                   "                    pass\n"
-                   "\n"
+                   "    with clients_lock:\n"
+                   "        for conn in clients:\n"
+                   "            try:\n"
+                   "                conn.sendall(line)\n"
+                   "            except OSError:\n"
+                   "                pass\n"
                    "\n");
+  g->depth--;
+  lab_codegen_blank (g);
 }
 
 /* A server that speaks first sends the time to the client accepted (conn). */
@@ -156,12 +158,15 @@ py_serve_receive (Gen *g)
   if (g->simple_echo)
     lab_codegen_put (g, "conn.sendall(data)");
   else if (g->answers)
-    lab_codegen_put (g,
-                     "reply, pending, quit = answer(pending + data)\n"
-                     "if reply:\n"
-                     "    conn.sendall(reply)\n"
-                     "if quit:\n"
-                     "    break");
+    {
+      lab_codegen_put (g,
+                       "replies, pending, quit = answer(pending + data)\n"
+                       "for reply in replies:");
+      lab_codegen_put_one_send (g, "    conn.sendall(reply)");
+      lab_codegen_put (g,
+                       "if quit:\n"
+                       "    break");
+    }
   g->depth--;
   if (g->manual)
     lab_codegen_put (g,
@@ -267,7 +272,7 @@ py_loop_client (Gen *g)
                    "    def __init__(self, addr):\n"
                    "        self.addr = addr\n"
                    "        self.pending = b\"\"\n"
-                   "        self.out = b\"\"\n"
+                   "        self.out = []\n"
                    "        self.closing = False\n"
                    "\n"
                    "\n");
@@ -331,27 +336,31 @@ py_loop_client_io (Gen *g)
                           "    data = b\"\"\n"
                           "if data == b\"\":\n"
                           "    client.closing = True\n"
-                          "    client.out = b\"\"\n"
+                          "    client.out = []\n"
                           "elif data:\n"
                           "    print(%s, data)", received);
   if (g->simple_echo)
-    lab_codegen_put (g, "    client.out += data");
+    lab_codegen_put (g, "    client.out.append(data)");
   else if (g->answers)
     lab_codegen_put (g,
-                     "    reply, client.pending, quit = answer(client.pending + data)\n"
-                     "    client.out += reply\n"
+                     "    replies, client.pending, quit = answer(client.pending + data)\n"
+                     "    client.out += replies\n"
                      "    client.closing = client.closing or quit");
   g->depth--;
   lab_codegen_put (g,
-                   "if client.out:\n"
+                   "while client.out:\n"
                    "    try:\n"
-                   "        sent = conn.send(client.out)\n"
-                   "        client.out = client.out[sent:]\n"
+                   "        sent = conn.send(client.out[0])\n"
                    "    except BlockingIOError:\n"
-                   "        pass\n"
+                   "        break\n"
                    "    except OSError:\n"
                    "        client.closing = True\n"
-                   "        client.out = b\"\"\n"
+                   "        client.out = []\n"
+                   "        break\n"
+                   "    if sent < len(client.out[0]):\n"
+                   "        client.out[0] = client.out[0][sent:]\n"
+                   "        break\n"
+                   "    client.out.pop(0)\n"
                    "if client.closing and not client.out:\n"
                    "    selector.unregister(conn)\n"
                    "    del clients[conn]\n"
@@ -408,7 +417,7 @@ py_event_loop (Gen *g)
                      "    if not line:\n"
                      "        selector.unregister(sys.stdin)\n"
                      "    for conn, client in clients.items():\n"
-                     "        client.out += line\n"
+                     "        client.out.append(line)\n"
                      "        selector.modify(conn, selectors.EVENT_READ | selectors.EVENT_WRITE)\n"
                      "    continue");
   py_loop_client_io (g);

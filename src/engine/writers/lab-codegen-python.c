@@ -216,6 +216,16 @@ lab_codegen_py_server_loop (Gen *g)
     lab_codegen_put (g, "while True:");
 }
 
+/* The loop of a thread that reads the keyboard, line by line. */
+void
+lab_codegen_py_keyboard_loop (Gen *g)
+{
+  lab_codegen_comment (g, _("Each line typed, read from the file itself rather than through Python’s buffer: a "
+                            "thread still waiting here when the program ends has taken no lock, so the "
+                            "program ends cleanly."));
+  lab_codegen_put (g, "for line in iter(sys.stdin.buffer.raw.readline, b\"\"):");
+}
+
 /* now (), for a server that sends the time. */
 void
 lab_codegen_py_time (Gen *g)
@@ -242,13 +252,15 @@ py_udp_server (Gen *g)
     {
       lab_codegen_put (g, "last_peer = None\n\n\n");
       lab_codegen_comment (g, _("Sends each line you type to the last address a datagram came from."));
+      lab_codegen_put (g, "def keyboard(sock):");
+      g->depth++;
+      lab_codegen_py_keyboard_loop (g);
       lab_codegen_put (g,
-                       "def keyboard(sock):\n"
-                       "    for line in sys.stdin.buffer:\n"
-                       "        if last_peer is not None:\n"
-                       "            sock.sendto(line, last_peer)\n"
-                       "\n"
+                       "    if last_peer is not None:\n"
+                       "        sock.sendto(line, last_peer)\n"
                        "\n");
+      g->depth--;
+      lab_codegen_blank (g);
     }
 
   lab_codegen_note_udp_framing (g);

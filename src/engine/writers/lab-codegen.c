@@ -245,6 +245,30 @@ lab_codegen_note_send_options (Gen *g)
     lab_codegen_comment (g, _("A datagram is sent whole or not at all, and UDP has no side of a connection to shut down."));
 }
 
+/* The call that sends a server's answer to one message, said to be one of
+ * its own, as the lab makes it. */
+void
+lab_codegen_put_one_send (Gen        *g,
+                          const char *code)
+{
+  lab_codegen_put_commented (g, code, _("one send per message, as the course’s line server calls sendall () "
+                                        "for each line"));
+}
+
+/* What a client that sends its data in pieces says of them. */
+void
+lab_codegen_comment_pieces (Gen *g)
+{
+  guint chunk = g->c->send_chunk;
+  g_autofree char *why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                       "in pieces of %u byte, one send () each: the server "
+                                                       "may receive them in any grouping",
+                                                       "in pieces of %u bytes, one send () each: the server "
+                                                       "may receive them in any grouping", chunk), chunk);
+
+  lab_codegen_comment (g, why);
+}
+
 /* ---- Entry points ------------------------------------------------------- */
 
 /* The host a server binds or a client connects to, as the program writes
@@ -284,15 +308,21 @@ work_out (Gen *g)
   work_out_host (g);
   g->bind_local = !lab_endpoint_kind_is_server (c->kind) &&
                   (c->local_address[0] != '\0' || c->local_port > 0);
+  /* An address the lab would refuse to start with is written as it is:
+   * the program fails when it binds, as the lab refuses it. */
   if (g->bind_local && c->local_address[0] != '\0')
     {
       g_autoptr(GInetAddress) local = lab_parse_bind_address (c->local_address, NULL);
 
-      g->local = local != NULL ? g_inet_address_to_string (local) : NULL;
+      g->local = local != NULL ? g_inet_address_to_string (local) : g_strdup (c->local_address);
     }
   g->manual = lab_endpoint_kind_is_server (c->kind) && c->behaviour == LAB_BEHAVIOUR_MANUAL;
+  /* A client with nothing of its own to send is typed to, as in the
+   * window, unless it says it sends nothing at all (discard): then its
+   * program reads no keyboard, and ends when the server closes. */
   g->keyboard = !lab_endpoint_kind_is_server (c->kind) &&
-                (c->initial_data == NULL || c->behaviour == LAB_BEHAVIOUR_MANUAL);
+                ((c->initial_data == NULL && c->behaviour != LAB_BEHAVIOUR_DISCARD) ||
+                 c->behaviour == LAB_BEHAVIOUR_MANUAL);
   g->quit = c->kind == LAB_ENDPOINT_TCP_SERVER && c->quit_message[0] != '\0' &&
             c->behaviour != LAB_BEHAVIOUR_TIME;
   g->framing = c->behaviour == LAB_BEHAVIOUR_UPPER && c->framing == LAB_FRAMING_RAW
