@@ -6,6 +6,7 @@
 
 #include "lab-address.h"
 #include "lab-colours.h"
+#include "lab-connection-row.h"
 #include "lab-endpoint-panel.h"
 #include "lab-hex.h"
 #include "lab-errno.h"
@@ -492,64 +493,6 @@ on_connection_selected (LabEndpointPanel *self,
 
 /* ---- The connection rows ---- */
 
-static void
-update_row (GtkWidget     *box,
-            LabConnection *connection)
-{
-  GtkLabel *peer = g_object_get_data (G_OBJECT (box), "peer");
-  GtkLabel *detail = g_object_get_data (G_OBJECT (box), "detail");
-  g_autofree char *text = NULL;
-  LabTcpState tcp = lab_connection_get_state (connection);
-  /* A socket the kernel has forgotten has no state to show: it is closed. */
-  const char *state = tcp == LAB_TCP_UNKNOWN || tcp == LAB_TCP_GONE ? "" : lab_tcp_state_to_string (tcp);
-
-  gtk_label_set_text (peer, lab_connection_get_peer_address (connection) != NULL
-                            ? lab_connection_get_peer_address (connection) : "…");
-  /* Translators: a connection's kernel state (may be empty), then the bytes received (↓) and sent (↑). */
-  text = g_strdup_printf (_("%s  ↓ %llu B received  ↑ %llu B sent%s"), state,
-                          (unsigned long long) lab_connection_get_bytes_in (connection),
-                          (unsigned long long) lab_connection_get_bytes_out (connection),
-                          lab_connection_get_open (connection) ? "" : _(" · closed"));
-  gtk_label_set_text (detail, g_strstrip (text));
-}
-
-static void
-on_connection_notify (LabConnection *connection,
-                      GParamSpec    *pspec,
-                      GtkWidget     *box)
-{
-  update_row (box, connection);
-}
-
-static GtkWidget *
-create_connection_row (gpointer item,
-                       gpointer data)
-{
-  LabConnection *connection = item;
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *peer = gtk_label_new (NULL);
-  GtkWidget *detail = gtk_label_new (NULL);
-
-  gtk_widget_set_margin_start (box, 8);
-  gtk_widget_set_margin_end (box, 8);
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
-  gtk_label_set_xalign (GTK_LABEL (peer), 0);
-  gtk_label_set_xalign (GTK_LABEL (detail), 0);
-  gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
-  gtk_widget_add_css_class (peer, "monospace");
-  gtk_widget_add_css_class (detail, "dim-label");
-  gtk_box_append (GTK_BOX (box), peer);
-  gtk_box_append (GTK_BOX (box), detail);
-  g_object_set_data (G_OBJECT (box), "peer", peer);
-  g_object_set_data (G_OBJECT (box), "detail", detail);
-
-  update_row (box, connection);
-  g_signal_connect_object (connection, "notify", G_CALLBACK (on_connection_notify), box, 0);
-
-  return box;
-}
-
 /* Only the last closed connections are listed: how many older ones are
  * not is said under the list. */
 static void
@@ -745,7 +688,7 @@ lab_endpoint_panel_constructed (GObject *object)
   g_signal_connect_object (self->session, "play-changed", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
 
   gtk_list_box_bind_model (self->connections_list, lab_endpoint_get_connections (self->endpoint),
-                           create_connection_row, self, NULL);
+                           lab_connection_row_new, NULL, NULL);
   g_signal_connect_object (lab_endpoint_get_connections (self->endpoint), "items-changed",
                            G_CALLBACK (on_connections_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint, "notify::forgotten-connections", G_CALLBACK (update_forgotten), self,
