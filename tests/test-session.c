@@ -182,6 +182,34 @@ test_step_all (void)
   lab_test_wait_stopped (client);
 }
 
+/* The bench holds as many endpoints as a file does, and no more: saved
+ * full, it opens again whole. */
+static void
+test_full (void)
+{
+  g_autoptr(LabSession) session = lab_session_new ();
+  g_autoptr(LabExperiment) experiment = NULL;
+  g_autoptr(LabExperiment) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  for (guint i = 0; i < LAB_EXPERIMENT_MAX_ENDPOINTS; i++)
+    {
+      g_assert_false (lab_session_is_full (session));
+      g_assert_nonnull (lab_session_add (session, i % 2 == 0 ? LAB_ENDPOINT_TCP_SERVER : LAB_ENDPOINT_UDP_CLIENT));
+    }
+  g_assert_true (lab_session_is_full (session));
+  g_assert_null (lab_session_add (session, LAB_ENDPOINT_TCP_CLIENT));
+  g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, LAB_EXPERIMENT_MAX_ENDPOINTS);
+
+  experiment = lab_session_dup_experiment (session);
+  data = lab_experiment_to_data (experiment, &length);
+  again = lab_experiment_new_from_data (data, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lab_experiment_get_n_endpoints (again), ==, LAB_EXPERIMENT_MAX_ENDPOINTS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -191,6 +219,7 @@ main (int   argc,
   g_test_add_func ("/session/defaults", test_defaults);
   g_test_add_func ("/session/stop-all", test_stop_all);
   g_test_add_func ("/session/step-all", test_step_all);
+  g_test_add_func ("/session/full", test_full);
 
   return g_test_run ();
 }

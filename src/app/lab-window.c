@@ -230,8 +230,19 @@ lab_window_add_endpoint (LabWindow       *self,
                          LabEndpointKind  kind)
 {
   LabEndpoint *endpoint = lab_session_add (self->session, kind);
-  GtkWidget *panel = lab_window_get_panel (self, endpoint);
+  GtkWidget *panel;
+  g_autofree char *why = NULL;
 
+  if (endpoint == NULL)
+    {
+      /* Translators: %u is the most endpoints a bench holds. */
+      why = g_strdup_printf (_("It has %u endpoints, the most an experiment file takes. Remove one to add "
+                               "another."), LAB_EXPERIMENT_MAX_ENDPOINTS);
+      lab_window_show_message (self, GTK_MESSAGE_INFO, _("The bench is full"), why);
+      return;
+    }
+
+  panel = lab_window_get_panel (self, endpoint);
   if (panel != NULL)
     lab_endpoint_panel_focus_first_field (LAB_ENDPOINT_PANEL (panel));
   if (self->scroll_idle == 0)

@@ -116,9 +116,12 @@ reach (const char *bind_address)
  *
  * Adds a new endpoint of @kind, named and numbered for its kind. A server
  * gets the first free port of its transport from 5000; a client is filled
- * in to reach the last server of its transport added.
+ * in to reach the last server of its transport added. The bench holds no
+ * more endpoints than an experiment file does, so that whatever it holds
+ * can be saved and opened again.
  *
- * Returns: (transfer none): the new endpoint
+ * Returns: (transfer none) (nullable): the new endpoint, or %NULL when the
+ *   bench already holds %LAB_EXPERIMENT_MAX_ENDPOINTS
  */
 LabEndpoint *
 lab_session_add (LabSession      *self,
@@ -131,6 +134,9 @@ lab_session_add (LabSession      *self,
 
   g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
   g_return_val_if_fail (kind < G_N_ELEMENTS (self->counts), NULL);
+
+  if (lab_session_is_full (self))
+    return NULL;
 
   if (lab_endpoint_kind_is_server (kind))
     {
@@ -159,6 +165,20 @@ lab_session_add (LabSession      *self,
 
   name = default_name (kind, ++self->counts[kind]);
   return add_endpoint (self, config, name);
+}
+
+/**
+ * lab_session_is_full:
+ *
+ * Returns: whether the bench holds %LAB_EXPERIMENT_MAX_ENDPOINTS, as many
+ *   as an experiment file holds: no other can be added
+ */
+gboolean
+lab_session_is_full (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)) >= LAB_EXPERIMENT_MAX_ENDPOINTS;
 }
 
 static LabEndpoint *

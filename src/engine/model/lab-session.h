@@ -22,6 +22,7 @@ LabTimeline *lab_session_get_timeline  (LabSession      *self);
 GListModel  *lab_session_get_endpoints (LabSession      *self);
 LabEndpoint *lab_session_add           (LabSession      *self,
                                         LabEndpointKind  kind);
+gboolean     lab_session_is_full       (LabSession      *self);
 void         lab_session_remove        (LabSession      *self,
                                         LabEndpoint     *endpoint);
 LabEndpoint *lab_session_find          (LabSession      *self,
