@@ -444,6 +444,36 @@ widest_text (guint n)
   return g_string_free (text, FALSE);
 }
 
+/* Texts of the most characters whose every character the writer escapes
+ * (newlines, tabs, backslashes, semicolons of a step) open again: a text
+ * is held to its limit as it reads, not as it is written. */
+static void
+test_escaped_texts (void)
+{
+  g_autoptr(LabExperiment) experiment = lab_experiment_new ();
+  g_autoptr(LabExperiment) again = NULL;
+  g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_SERVER);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notes = g_strnfill (4096, '\n');
+  g_autofree char *title = g_strnfill (4096, '\\');
+  g_autofree char *step = g_strnfill (4096, ';');
+  const char *steps[] = { step, NULL };
+  g_autofree char *data = NULL;
+  gsize length;
+
+  lab_experiment_set_title (experiment, title);
+  lab_experiment_set_notes (experiment, notes);
+  lab_experiment_set_steps (experiment, steps);
+  lab_experiment_add_endpoint (experiment, title, config, FALSE, 0);
+  data = lab_experiment_to_data (experiment, &length);
+  again = lab_experiment_new_from_data (data, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lab_experiment_get_title (again), ==, title);
+  g_assert_cmpstr (lab_experiment_get_notes (again), ==, notes);
+  g_assert_cmpstrv (lab_experiment_get_steps (again), steps);
+  g_assert_cmpstr (lab_experiment_get_endpoint_name (again, 0), ==, title);
+}
+
 /* The largest experiment the lab can hold, saved, opens again: as many
  * endpoints as a file holds, each with the most initial data, bytes that
  * are no text and are escaped four characters a byte, and its texts as
@@ -782,6 +812,7 @@ main (int   argc,
   g_test_add_func ("/experiment/translations", test_translations);
   g_test_add_func ("/experiment/long-data", test_long_data);
   g_test_add_func ("/experiment/largest", test_largest);
+  g_test_add_func ("/experiment/escaped-texts", test_escaped_texts);
   g_test_add_func ("/experiment/empty-data", test_empty_data);
   g_test_add_func ("/experiment/pipe", test_pipe);
   g_test_add_func ("/experiment/byte-order-mark", test_byte_order_mark);

@@ -63,7 +63,8 @@ reader_set_group (Reader     *r,
 }
 
 /* The most characters a value may have: the bytes to send may be written
- * with escapes, four characters a byte (\xff), or in hex, three (ff ). */
+ * with escapes, four characters a byte (\xff), or in hex, three (ff ); a
+ * text is counted as it reads, its escapes undone. */
 static guint
 limit_of (const char *key)
 {
@@ -74,6 +75,28 @@ limit_of (const char *key)
   return MAX_STRING;
 }
 
+/* The characters of a text as it reads, each of the key file's escapes
+ * (\n, \t, \\, \;…) one character: a text the writer escaped is held to
+ * the limit it had before. A list's last separator, which the key file
+ * writes after its last item, is no character of it. */
+static glong
+text_length (const char *value,
+             gboolean    list)
+{
+  glong n = 0;
+  gboolean escaped = FALSE;
+
+  for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p), n++)
+    {
+      escaped = *p == '\\' && p[1] != '\0';
+      if (escaped)
+        p++;
+    }
+  if (list && n > 0 && !escaped && g_str_has_suffix (value, ";"))
+    n--;
+  return n;
+}
+
 static gboolean
 check_length (Reader      *r,
               const char  *key,
@@ -81,8 +104,10 @@ check_length (Reader      *r,
               GError     **error)
 {
   g_autofree char *value = g_key_file_get_value (r->file, r->group, version, NULL);
+  gboolean data = g_str_has_prefix (key, "initial-data");
+  gboolean list = g_str_equal (key, "Steps") || g_str_equal (key, "Breakpoints");
 
-  if (value == NULL || g_utf8_strlen (value, -1) <= (glong) limit_of (key))
+  if (value == NULL || (data ? g_utf8_strlen (value, -1) : text_length (value, list)) <= (glong) limit_of (key))
     return TRUE;
 
   /* Translators: %s is a key of the file, %u a number of characters. */
