@@ -12,15 +12,38 @@
  * unsaved changes, and the answer is given with the dialog's own
  * buttons. A bench just opened or saved has nothing to ask about. */
 
-static LabWindow *
-open_window (void)
-{
-  LabApplication *app = lab_test_ui_application ();
-  LabWindow *window = g_object_ref (lab_window_new (GTK_APPLICATION (app), lab_application_get_session (app)));
+/* An experiment's file in a folder of its own, both removed after. */
+typedef struct {
+  char  *dir;
+  char  *path;
+  GFile *file;
+} TempFile;
 
-  lab_test_ui_present (GTK_WINDOW (window));
-  return window;
+static TempFile *
+temp_file_new (const char *name)
+{
+  TempFile *temp = g_new0 (TempFile, 1);
+  g_autoptr(GError) error = NULL;
+
+  temp->dir = g_dir_make_tmp ("protolab-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  temp->path = g_build_filename (temp->dir, name, NULL);
+  temp->file = g_file_new_for_path (temp->path);
+  return temp;
 }
+
+static void
+temp_file_free (TempFile *temp)
+{
+  g_remove (temp->path);
+  g_assert_cmpint (g_rmdir (temp->dir), ==, 0);
+  g_object_unref (temp->file);
+  g_free (temp->path);
+  g_free (temp->dir);
+  g_free (temp);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TempFile, temp_file_free)
 
 static void
 reset_bench (LabSession *session)
@@ -172,21 +195,18 @@ is_stopped (gpointer data)
 static void
 test_new_running (void)
 {
-  LabWindow *window = open_window ();
+  LabWindow *window = lab_test_ui_open_window ();
+  g_autoptr(TempFile) temp = temp_file_new ("running.protolab");
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("protolab-ui-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "running.protolab", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(LabEndpoint) server = NULL;
   GtkWindow *dialog;
   GtkWidget *cancel;
   guint16 port;
 
-  g_assert_no_error (error);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", "tcp-server");
   server = g_object_ref (endpoint_at (window, 0));
   g_object_set (lab_endpoint_get_config (server), "bind-address", "127.0.0.1", "port", 0, NULL);
-  g_assert_true (save_file (window, file));
+  g_assert_true (save_file (window, temp->file));
   g_assert_false (lab_session_get_modified (lab_window_get_session (window)));
   g_assert_true (lab_endpoint_start (server, &error));
   g_assert_no_error (error);
@@ -220,8 +240,6 @@ test_new_running (void)
   g_assert_cmpuint (n_endpoints (window), ==, 0);
   lab_test_ui_wait (is_stopped, server, 10000);
 
-  g_assert_cmpint (g_remove (path), ==, 0);
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
   close_window (window);
 }
 
@@ -238,18 +256,14 @@ has_lesson (gpointer data)
 static void
 test_lesson_save_first (void)
 {
-  LabWindow *window = open_window ();
+  LabWindow *window = lab_test_ui_open_window ();
   LabSession *session = lab_window_get_session (window);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("protolab-ui-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "mine.protolab", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(TempFile) temp = temp_file_new ("mine.protolab");
   g_autofree char *text = NULL;
   GtkWindow *dialog;
 
-  g_assert_no_error (error);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", "tcp-server");
-  g_assert_true (save_file (window, file));
+  g_assert_true (save_file (window, temp->file));
   g_assert_false (is_marked (window));
 
   g_object_set (lab_endpoint_get_config (endpoint_at (window, 0)), "backlog", 2, NULL);
@@ -263,15 +277,13 @@ test_lesson_save_first (void)
   press (dialog, "_Save First");
 
   lab_test_ui_wait (has_lesson, window, 10000);
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_true (g_file_get_contents (temp->path, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "backlog=2\n"));
   g_assert_cmpuint (n_endpoints (window), ==, 2);
   g_assert_false (lab_session_get_modified (session));
   g_assert_false (is_marked (window));
   g_assert_null (find_dialog ());
 
-  g_assert_cmpint (g_remove (path), ==, 0);
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
   close_window (window);
 }
 
@@ -280,20 +292,16 @@ test_lesson_save_first (void)
 static void
 test_opened_not_modified (void)
 {
-  LabWindow *window = open_window ();
+  LabWindow *window = lab_test_ui_open_window ();
   LabSession *session = lab_window_get_session (window);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("protolab-ui-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "two.protolab", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr(TempFile) temp = temp_file_new ("two.protolab");
+  g_autofree char *uri = g_file_get_uri (temp->file);
   g_autofree char *question = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  g_assert_no_error (error);
-  g_assert_true (g_file_set_contents (path, "[Experiment]\nTitle=Two\n\n[Endpoint 1]\nKind=tcp-server\nport=0\n\n"
+  g_assert_true (g_file_set_contents (temp->path, "[Experiment]\nTitle=Two\n\n[Endpoint 1]\nKind=tcp-server\nport=0\n\n"
                                       "[Endpoint 2]\nKind=tcp-client\nhost=127.0.0.1\nport=1\n", -1, NULL));
-  lab_window_open_file_async (window, file, lab_test_keep_result, &result);
+  lab_window_open_file_async (window, temp->file, lab_test_keep_result, &result);
   lab_test_wait_result (&result, 10000);
   g_assert_true (lab_window_open_file_finish (window, result, NULL));
   g_clear_object (&result);
@@ -310,7 +318,7 @@ test_opened_not_modified (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", "udp-server");
   g_assert_true (is_marked (window));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "• Protolab");
-  g_assert_true (save_file (window, file));
+  g_assert_true (save_file (window, temp->file));
   g_assert_false (is_marked (window));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
   g_assert_cmpuint (n_endpoints (window), ==, 0);
@@ -319,13 +327,11 @@ test_opened_not_modified (void)
   /* Changed, and opened over: asked, and kept. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", "tcp-server");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", uri);
-  question = g_strdup_printf ("Open “%s”?", path);
+  question = g_strdup_printf ("Open “%s”?", temp->path);
   press (wait_dialog (question, "The bench has unsaved changes. Discarding the bench loses them."), "_Cancel");
   g_assert_cmpuint (n_endpoints (window), ==, 1);
   g_assert_true (lab_session_get_modified (session));
 
-  g_assert_cmpint (g_remove (path), ==, 0);
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
   close_window (window);
 }
 
@@ -340,7 +346,7 @@ is_gone (gpointer data)
 static void
 test_close (void)
 {
-  LabWindow *window = open_window ();
+  LabWindow *window = lab_test_ui_open_window ();
   LabSession *session = lab_window_get_session (window);
   const char *question = "Close Protolab?";
   const char *why = "The bench has unsaved changes. Discarding the bench loses them.";
