@@ -150,3 +150,19 @@ lab_test_ui_application (void)
 
   return app;
 }
+
+/**
+ * lab_test_ui_open_window:
+ *
+ * Returns: (transfer full): a window of the lab on the test application's
+ *   session, on the screen
+ */
+LabWindow *
+lab_test_ui_open_window (void)
+{
+  LabApplication *app = lab_test_ui_application ();
+  LabWindow *window = g_object_ref (lab_window_new (GTK_APPLICATION (app), lab_application_get_session (app)));
+
+  lab_test_ui_present (GTK_WINDOW (window));
+  return window;
+}

@@ -6,6 +6,7 @@
 
 #include "lab-application.h"
 #include "lab-test-utils.h"
+#include "lab-window.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,7 @@ void     lab_test_ui_wait_drawn  (GtkWidget        *widget);
 void     lab_test_ui_wait_mapped (GtkWidget        *widget);
 void     lab_test_ui_present (GtkWindow     *window);
 LabApplication *lab_test_ui_application (void);
+LabWindow *lab_test_ui_open_window (void);
 GtkWidget *lab_test_ui_find_label (GtkWidget   *root,
                                    const char  *text);
 

@@ -129,9 +129,12 @@ static void
 close_window (LabWindow *window)
 {
   LabSession *session = lab_application_get_session (lab_test_ui_application ());
+  g_autoptr(LabExperiment) empty = lab_experiment_new ();
 
   lab_session_stop_all (session);
   lab_test_ui_wait (all_stopped, lab_session_get_endpoints (session), 10000);
+  /* The next test starts on an empty bench, with nothing to ask about. */
+  lab_session_load (session, empty);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -91,6 +91,80 @@ test_stop_all (void)
   g_assert_cmpint (lab_endpoint_get_state (client), ==, LAB_ENDPOINT_STATE_STOPPED);
 }
 
+static void
+count (guint *changes)
+{
+  (*changes)++;
+}
+
+/* The bench knows when it differs from what was last loaded or saved:
+ * an endpoint added or taken off, a name or a setting changed; a change
+ * undone is no change. */
+static void
+test_modified (void)
+{
+  g_autoptr(LabSession) session = lab_session_new ();
+  g_autoptr(LabExperiment) empty = lab_experiment_new ();
+  g_autoptr(LabExperiment) saved = NULL;
+  LabEndpoint *server, *client;
+  guint notified = 0;
+
+  g_assert_false (lab_session_get_modified (session));
+  g_signal_connect_swapped (session, "notify::modified", G_CALLBACK (count), &notified);
+
+  server = add (session, LAB_ENDPOINT_TCP_SERVER);
+  g_assert_true (lab_session_get_modified (session));
+  g_assert_cmpuint (notified, ==, 1);
+  lab_session_remove (session, server);
+  g_assert_false (lab_session_get_modified (session));
+
+  server = add (session, LAB_ENDPOINT_TCP_SERVER);
+  client = add (session, LAB_ENDPOINT_TCP_CLIENT);
+  saved = lab_session_dup_experiment (session);
+  lab_session_set_saved (session, saved);
+  g_assert_false (lab_session_get_modified (session));
+
+  g_object_set (lab_endpoint_get_config (server), "backlog", 1, NULL);
+  g_assert_true (lab_session_get_modified (session));
+  g_object_set (lab_endpoint_get_config (server), "backlog", 5, NULL);
+  g_assert_false (lab_session_get_modified (session));
+  lab_endpoint_set_name (client, "Ana's client");
+  g_assert_true (lab_session_get_modified (session));
+  lab_session_set_saved (session, saved);
+  g_assert_true (lab_session_get_modified (session));
+
+  /* Loaded, the bench is what was loaded. */
+  lab_session_load (session, saved);
+  g_assert_false (lab_session_get_modified (session));
+  {
+    g_autoptr(LabEndpoint) loaded = g_list_model_get_item (lab_session_get_endpoints (session), 1);
+
+    lab_endpoint_set_breakpoint (loaded, LAB_OP_CONNECT, TRUE);
+  }
+  g_assert_true (lab_session_get_modified (session));
+  lab_session_load (session, empty);
+  g_assert_false (lab_session_get_modified (session));
+  add (session, LAB_ENDPOINT_UDP_SERVER);
+  g_assert_true (lab_session_get_modified (session));
+}
+
+/* What runs is counted: started, and not yet stopped. */
+static void
+test_count_active (void)
+{
+  g_autoptr(LabSession) session = lab_session_new ();
+  LabEndpoint *server = add (session, LAB_ENDPOINT_TCP_SERVER);
+
+  add (session, LAB_ENDPOINT_TCP_CLIENT);
+  g_assert_cmpuint (lab_session_count_active (session), ==, 0);
+  g_object_set (lab_endpoint_get_config (server), "bind-address", "127.0.0.1", "port", 0, NULL);
+  lab_test_start_server (server);
+  g_assert_cmpuint (lab_session_count_active (session), ==, 1);
+  lab_session_stop_all (session);
+  lab_test_wait_stopped (server);
+  g_assert_cmpuint (lab_session_count_active (session), ==, 0);
+}
+
 typedef struct {
   LabSession *session;
   LabOp       op;      /* -1: any */
@@ -111,12 +185,6 @@ static gboolean
 has_port (gpointer data)
 {
   return lab_endpoint_get_port (data) != 0;
-}
-
-static void
-count (guint *changes)
-{
-  (*changes)++;
 }
 
 /* Step mode for the whole bench: an endpoint added later is held too, the
@@ -220,6 +288,8 @@ main (int   argc,
   g_test_add_func ("/session/stop-all", test_stop_all);
   g_test_add_func ("/session/step-all", test_step_all);
   g_test_add_func ("/session/full", test_full);
+  g_test_add_func ("/session/modified", test_modified);
+  g_test_add_func ("/session/count-active", test_count_active);
 
   return g_test_run ();
 }

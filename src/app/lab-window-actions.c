@@ -87,17 +87,27 @@ hide_notes_action (GtkWidget  *widget,
 /* ---- Experiments ---- */
 
 static void
+empty_bench (LabWindow *self,
+             gpointer   data)
+{
+  g_autoptr(LabExperiment) empty = lab_experiment_new ();
+
+  lab_window_load_experiment (self, empty, NULL);
+}
+
+static void
 new_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
 {
-  g_autoptr(LabExperiment) empty = lab_experiment_new ();
-
-  lab_window_load_experiment (LAB_WINDOW (widget), empty, NULL);
+  lab_window_ask_discard (LAB_WINDOW (widget), _("Start a new experiment?"),
+                          lab_window_next_new (empty_bench, NULL, NULL));
 }
 
-typedef void (*ChosenFunc) (LabWindow *self,
-                            GFile     *file);
+/* Given the file chosen, and (nullable, transfer full) what comes after. */
+typedef void (*ChosenFunc) (LabWindow     *self,
+                            GFile         *file,
+                            LabWindowNext *next);
 
 static void
 on_chooser_response (GtkNativeDialog *chooser,
@@ -105,20 +115,22 @@ on_chooser_response (GtkNativeDialog *chooser,
                      LabWindow       *self)
 {
   ChosenFunc chosen = g_object_get_data (G_OBJECT (chooser), "lab-chosen");
+  g_autoptr(LabWindowNext) next = g_object_steal_data (G_OBJECT (chooser), "lab-next");
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
       if (file != NULL)
-        chosen (self, file);
+        chosen (self, file, g_steal_pointer (&next));
     }
 
   g_clear_object (&self->chooser);
 }
 
 /* Asks for a file to open or to save as (@experiments: only experiments
- * are offered), then gives it to @chosen. */
+ * are offered), then gives it to @chosen with @next (nullable, transfer
+ * full: freed, not done, if none is chosen). */
 static void
 choose_file (LabWindow            *self,
              GtkFileChooserAction  action,
@@ -126,7 +138,8 @@ choose_file (LabWindow            *self,
              const char           *accept,
              const char           *suggested_name,
              gboolean              experiments,
-             ChosenFunc            chosen)
+             ChosenFunc            chosen,
+             LabWindowNext        *next)
 {
   GtkFileChooserNative *chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, NULL);
 
@@ -142,6 +155,7 @@ choose_file (LabWindow            *self,
   if (suggested_name != NULL)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
   g_object_set_data (G_OBJECT (chooser), "lab-chosen", chosen);
+  g_object_set_data_full (G_OBJECT (chooser), "lab-next", next, (GDestroyNotify) lab_window_next_free);
   g_signal_connect_object (chooser, "response", G_CALLBACK (on_chooser_response), self, 0);
 
   g_clear_object (&self->chooser);
@@ -150,9 +164,11 @@ choose_file (LabWindow            *self,
 }
 
 static void
-open_chosen (LabWindow *self,
-             GFile     *file)
+open_chosen (LabWindow     *self,
+             GFile         *file,
+             LabWindowNext *next)
 {
+  lab_window_next_free (next);
   lab_window_open_file_async (self, file, NULL, NULL);
 }
 
@@ -162,7 +178,7 @@ open_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   choose_file (LAB_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN, _("Open Experiment"), _("_Open"), NULL, TRUE,
-               open_chosen);
+               open_chosen, NULL);
 }
 
 static void
@@ -184,8 +200,9 @@ open_recent_action (GtkWidget  *widget,
 }
 
 static void
-save_as_chosen (LabWindow *self,
-                GFile     *file)
+save_as_chosen (LabWindow     *self,
+                GFile         *file,
+                LabWindowNext *next)
 {
   g_autofree char *base = g_file_get_basename (file);
 
@@ -196,11 +213,26 @@ save_as_chosen (LabWindow *self,
       g_autoptr(GFile) parent = g_file_get_parent (file);
       g_autoptr(GFile) sibling = parent != NULL ? g_file_get_child (parent, named) : NULL;
 
-      lab_window_files_save_to (self, sibling != NULL ? sibling : file);
+      lab_window_files_save_to (self, sibling != NULL ? sibling : file, next);
       return;
     }
 
-  lab_window_files_save_to (self, file);
+  lab_window_files_save_to (self, file, next);
+}
+
+/* Asks where to save the bench, and saves it there; then @next, if it
+ * was saved. */
+static void
+save_as (LabWindow     *self,
+         LabWindowNext *next)
+{
+  const char *title = lab_session_get_title (self->session);
+  g_autofree char *suggested = g_strconcat (title[0] != '\0' ? title : _("experiment"), LAB_EXPERIMENT_SUFFIX,
+                                            NULL);
+
+  g_strdelimit (suggested, "/\\", '-');
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Save Experiment"), _("_Save"), suggested, TRUE,
+               save_as_chosen, next);
 }
 
 static void
@@ -208,14 +240,24 @@ save_as_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  LabWindow *self = LAB_WINDOW (widget);
-  const char *title = lab_session_get_title (self->session);
-  g_autofree char *suggested = g_strconcat (title[0] != '\0' ? title : _("experiment"), LAB_EXPERIMENT_SUFFIX,
-                                            NULL);
+  save_as (LAB_WINDOW (widget), NULL);
+}
 
-  g_strdelimit (suggested, "/\\", '-');
-  choose_file (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Save Experiment"), _("_Save"), suggested, TRUE,
-               save_as_chosen);
+/**
+ * lab_window_save:
+ * @next: (nullable) (transfer full): done once the bench is saved; not
+ *   if it could not be, or no file was chosen
+ *
+ * Saves the bench to its file, or asks where when it has none.
+ */
+void
+lab_window_save (LabWindow     *self,
+                 LabWindowNext *next)
+{
+  if (self->file != NULL)
+    lab_window_files_save_to (self, self->file, next);
+  else
+    save_as (self, next);
 }
 
 static void
@@ -223,18 +265,15 @@ save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  LabWindow *self = LAB_WINDOW (widget);
-
-  if (self->file != NULL)
-    lab_window_files_save_to (self, self->file);
-  else
-    save_as_action (widget, action_name, parameter);
+  lab_window_save (LAB_WINDOW (widget), NULL);
 }
 
 static void
-export_chosen (LabWindow *self,
-               GFile     *file)
+export_chosen (LabWindow     *self,
+               GFile         *file,
+               LabWindowNext *next)
 {
+  lab_window_next_free (next);
   lab_window_files_export_to (self, self->export_kind, file);
 }
 
@@ -258,7 +297,7 @@ export_action (GtkWidget  *widget,
   suggested = lab_window_files_export_name (self, kind);
   g_free (self->export_kind);
   self->export_kind = g_strdup (kind);
-  choose_file (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Export"), _("_Save"), suggested, FALSE, export_chosen);
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Export"), _("_Save"), suggested, FALSE, export_chosen, NULL);
 }
 
 /* ---- Step mode ---- */

@@ -100,11 +100,13 @@ on_written (GObject      *source,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  /* The experiment saved is the window's from now on. */
+  /* The experiment saved is the window's from now on, and the bench as
+   * it was then is what it has not changed from. */
   if (g_task_get_source_tag (task) == lab_window_save_file_async)
     {
       g_set_object (&self->file, own_file (file));
       remember_recent (file);
+      lab_session_set_saved (self->session, g_task_get_task_data (task));
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -126,15 +128,44 @@ write_bytes (GTask  *task,
                                        g_task_get_cancellable (task), on_written, task);
 }
 
-/* What came of a save or an export to @data, the file: said, unless the
- * window was closed meanwhile. */
+/* A save or an export asked for: the file, and what comes once it is
+ * written. */
+typedef struct {
+  GFile         *file;
+  LabWindowNext *next;
+} Saving;
+
+static Saving *
+saving_new (GFile         *file,
+            LabWindowNext *next)
+{
+  Saving *saving = g_new0 (Saving, 1);
+
+  saving->file = g_object_ref (file);
+  saving->next = next;
+  return saving;
+}
+
+static void
+saving_free (Saving *saving)
+{
+  g_object_unref (saving->file);
+  lab_window_next_free (saving->next);
+  g_free (saving);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Saving, saving_free)
+
+/* What came of a save or an export to @data: said, unless the window was
+ * closed meanwhile; once saved, what comes next. */
 static void
 on_saved (GObject      *source,
           GAsyncResult *result,
           gpointer      data)
 {
   LabWindow *self = LAB_WINDOW (source);
-  g_autoptr(GFile) file = data;
+  g_autoptr(Saving) saving = data;
+  GFile *file = saving->file;
   g_autoptr(GError) error = NULL;
   gboolean complete = TRUE;
 
@@ -157,29 +188,33 @@ on_saved (GObject      *source,
     lab_window_show_message (self, GTK_MESSAGE_WARNING, _("Not every byte could be saved"),
                              _("The lab keeps only the newest bytes of a long exchange; the oldest of this "
                                "connection were no longer kept, so the file holds what was."));
+  if (error == NULL && saving->next != NULL)
+    lab_window_next_go_on (g_steal_pointer (&saving->next), self);
 }
 
 /* ---- Opening ---- */
 
-/* Puts @experiment, read from @file, on the bench; or says, with @error,
- * why @file gave none. */
-static gboolean
-open_experiment (LabWindow     *self,
-                 GFile         *file,
-                 LabExperiment *experiment,
-                 const GError  *error)
+/* Says why @file gave no experiment. */
+static void
+say_not_opened (LabWindow    *self,
+                GFile        *file,
+                const GError *error)
+{
+  g_autofree char *name = display_name (file);
+  /* Translators: %s is the name of a file. */
+  g_autofree char *primary = g_strdup_printf (_("Could not open “%s”"), name);
+
+  lab_window_show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
+}
+
+/* Puts @experiment, read from @file, on the bench, and says what of it
+ * was left out. */
+static void
+put_on_bench (LabWindow     *self,
+              GFile         *file,
+              LabExperiment *experiment)
 {
   const char *const *warnings;
-
-  if (experiment == NULL)
-    {
-      g_autofree char *name = display_name (file);
-      /* Translators: %s is the name of a file. */
-      g_autofree char *primary = g_strdup_printf (_("Could not open “%s”"), name);
-
-      lab_window_show_message (self, GTK_MESSAGE_ERROR, primary, error->message);
-      return FALSE;
-    }
 
   lab_window_load_experiment (self, experiment, own_file (file));
   remember_recent (file);
@@ -193,8 +228,65 @@ open_experiment (LabWindow     *self,
 
       lab_window_show_message (self, GTK_MESSAGE_WARNING, primary, secondary);
     }
+}
 
-  return TRUE;
+/* An experiment read, to replace the bench once the user lets it. */
+typedef struct {
+  GTask         *task;         /* (nullable): returned once opened, or not */
+  GFile         *file;
+  LabExperiment *experiment;
+} Opening;
+
+static void
+opening_free (Opening *opening)
+{
+  /* Not opened: the bench was kept. */
+  if (opening->task != NULL)
+    g_task_return_new_error (opening->task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("The bench was kept"));
+  g_clear_object (&opening->task);
+  g_object_unref (opening->file);
+  g_object_unref (opening->experiment);
+  g_free (opening);
+}
+
+static void
+open_now (LabWindow *self,
+          gpointer   data)
+{
+  Opening *opening = data;
+
+  put_on_bench (self, opening->file, opening->experiment);
+  if (opening->task != NULL)
+    g_task_return_boolean (opening->task, TRUE);
+  g_clear_object (&opening->task);
+}
+
+/* Opens @experiment, read from @file, once the bench may go; then @task
+ * (nullable, transfer full) returns. */
+static void
+open_when_let (LabWindow     *self,
+               GFile         *file,
+               LabExperiment *experiment,
+               GTask         *task)
+{
+  Opening *opening = g_new0 (Opening, 1);
+  g_autofree char *question = NULL;
+
+  opening->task = task;
+  opening->file = g_object_ref (file);
+  opening->experiment = g_object_ref (experiment);
+
+  if (is_lesson (file))
+    /* Translators: %s is a lesson's title. */
+    question = g_strdup_printf (_("Open the lesson “%s”?"), lab_experiment_get_title (experiment));
+  else
+    {
+      g_autofree char *name = display_name (file);
+
+      /* Translators: %s is the name of a file. */
+      question = g_strdup_printf (_("Open “%s”?"), name);
+    }
+  lab_window_ask_discard (self, question, lab_window_next_new (open_now, opening, (GDestroyNotify) opening_free));
 }
 
 static gboolean
@@ -225,10 +317,13 @@ on_file_loaded (GObject      *source,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (open_experiment (self, file, experiment, error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
+  if (experiment == NULL)
+    {
+      say_not_opened (self, file, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  open_when_let (self, file, experiment, g_steal_pointer (&task));
 }
 
 /**
@@ -237,8 +332,9 @@ on_file_loaded (GObject      *source,
  *
  * Replaces the bench with the experiment in @file, read from the disk in
  * the meantime. A file that cannot be read is said in a dialog, with the
- * line and key at fault, and the bench is left as it was. Closing the
- * window stops it.
+ * line and key at fault, and the bench is left as it was. A bench with
+ * endpoints running or unsaved changes asks first: kept, it was not
+ * opened (%G_IO_ERROR_CANCELLED). Closing the window stops it.
  */
 void
 lab_window_open_file_async (LabWindow           *self,
@@ -280,8 +376,12 @@ lab_window_files_open_lesson (LabWindow  *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(LabExperiment) lesson = lab_lessons_load (id, &error);
 
-  /* A lesson is in the program itself, not on a disk: it opens at once. */
-  open_experiment (self, file, lesson, error);
+  /* A lesson is in the program itself, not on a disk: it opens at once,
+   * unless the bench asks first. */
+  if (lesson == NULL)
+    say_not_opened (self, file, error);
+  else
+    open_when_let (self, file, lesson, NULL);
 }
 
 /* ---- Saving ---- */
@@ -300,13 +400,17 @@ lab_window_save_file_async (LabWindow           *self,
                             gpointer             user_data)
 {
   g_autoptr(LabExperiment) experiment = NULL;
+  LabExperiment *as_is;
   g_autoptr(GBytes) bytes = NULL;
+  GTask *task;
   char *data;
   gsize length;
 
   g_return_if_fail (LAB_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  /* What the bench has not changed from, once written */
+  as_is = lab_session_dup_experiment (self->session);
   experiment = lab_session_dup_experiment (self->session);
   if (lab_experiment_get_title (experiment)[0] == '\0')
     {
@@ -319,7 +423,9 @@ lab_window_save_file_async (LabWindow           *self,
   data = lab_experiment_to_data (experiment, &length);
   bytes = g_bytes_new_take (data, length);
 
-  write_bytes (new_task (self, lab_window_save_file_async, callback, user_data), file, bytes);
+  task = new_task (self, lab_window_save_file_async, callback, user_data);
+  g_task_set_task_data (task, as_is, g_object_unref);
+  write_bytes (task, file, bytes);
 }
 
 /**
@@ -337,14 +443,16 @@ lab_window_save_file_finish (LabWindow     *self,
 
 /**
  * lab_window_files_save_to:
+ * @next: (nullable) (transfer full): done once it is saved
  *
  * Saves the experiment to @file, and says so if it could not.
  */
 void
-lab_window_files_save_to (LabWindow *self,
-                          GFile     *file)
+lab_window_files_save_to (LabWindow     *self,
+                          GFile         *file,
+                          LabWindowNext *next)
 {
-  lab_window_save_file_async (self, file, on_saved, g_object_ref (file));
+  lab_window_save_file_async (self, file, on_saved, saving_new (file, next));
 }
 
 /* ---- Exports ---- */
@@ -480,7 +588,7 @@ lab_window_files_export_to (LabWindow  *self,
                             const char *kind,
                             GFile      *file)
 {
-  lab_window_export_async (self, kind, file, on_saved, g_object_ref (file));
+  lab_window_export_async (self, kind, file, on_saved, saving_new (file, NULL));
 }
 
 /**

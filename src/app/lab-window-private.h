@@ -18,6 +18,12 @@ G_BEGIN_DECLS
 
 #define LAB_EXPERIMENT_SUFFIX ".protolab"
 
+/* What to do once a question is answered or a save is done, if it goes
+ * on (see lab-window-unsaved.c) */
+typedef void (*LabWindowGoOn) (LabWindow *self,
+                               gpointer   data);
+typedef struct _LabWindowNext LabWindowNext;
+
 struct _LabWindow
 {
   GtkApplicationWindow  parent_instance;
@@ -30,6 +36,7 @@ struct _LabWindow
   guint                 scroll_idle;
   gboolean              presenting;
   gboolean              placed;
+  gboolean              may_close;       /* asked, and answered: close */
 
   GtkPaned             *outer_paned;     /* the window's child, so not bound */
   GFile                *file;            /* the experiment's, once opened or saved */
@@ -75,6 +82,8 @@ void  lab_window_show_message        (LabWindow       *self,
                                       const char      *secondary);
 
 /* lab-window-actions.c */
+void  lab_window_save                (LabWindow       *self,
+                                      LabWindowNext   *next);
 void  lab_window_actions_class_init  (LabWindowClass  *klass);
 void  lab_window_actions_init        (LabWindow       *self);
 void  lab_window_actions_update      (LabWindow       *self);
@@ -84,11 +93,25 @@ void  lab_window_files_init          (LabWindow       *self);
 void  lab_window_files_open_lesson   (LabWindow       *self,
                                       const char      *id);
 void  lab_window_files_save_to       (LabWindow       *self,
-                                      GFile           *file);
+                                      GFile           *file,
+                                      LabWindowNext   *next);
 void  lab_window_files_export_to     (LabWindow       *self,
                                       const char      *kind,
                                       GFile           *file);
 char *lab_window_files_export_name   (LabWindow       *self,
                                       const char      *kind);
+
+/* lab-window-unsaved.c */
+LabWindowNext *lab_window_next_new   (LabWindowGoOn    go_on,
+                                      gpointer         data,
+                                      GDestroyNotify   destroy);
+void  lab_window_next_go_on          (LabWindowNext   *next,
+                                      LabWindow       *self);
+void  lab_window_next_free           (LabWindowNext   *next);
+void  lab_window_ask_discard         (LabWindow       *self,
+                                      const char      *question,
+                                      LabWindowNext   *next);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabWindowNext, lab_window_next_free)
 
 G_END_DECLS

@@ -279,7 +279,6 @@ update_lesson_bar (LabWindow *self)
   const char *notes = lab_session_get_notes (self->session);
   const char *const *steps = lab_session_get_steps (self->session);
   g_autoptr(GString) numbered = g_string_new (NULL);
-  g_autofree char *window_title = NULL;
 
   for (guint i = 0; steps[i] != NULL; i++)
     g_string_append_printf (numbered, "%s%u. %s", i > 0 ? "\n" : "", i + 1, steps[i]);
@@ -292,9 +291,22 @@ update_lesson_bar (LabWindow *self)
   gtk_revealer_set_reveal_child (self->lesson_revealer, title[0] != '\0' || notes[0] != '\0' ||
                                  gtk_widget_get_visible (GTK_WIDGET (self->play_notes)));
 
+}
+
+/* The experiment's title, marked while the bench has unsaved changes. */
+static void
+update_title (LabWindow *self)
+{
+  const char *title = lab_session_get_title (self->session);
+  g_autofree char *named = NULL;
+  g_autofree char *marked = NULL;
+
   /* Translators: the window's title: an experiment's title, then the program's name. */
-  window_title = title[0] != '\0' ? g_strdup_printf (_("%s — Protolab"), title) : g_strdup ("Protolab");
-  gtk_window_set_title (GTK_WINDOW (self), window_title);
+  named = title[0] != '\0' ? g_strdup_printf (_("%s — Protolab"), title) : g_strdup ("Protolab");
+  if (lab_session_get_modified (self->session))
+    /* Translators: the window's title while the bench has unsaved changes: the dot marks them. */
+    marked = g_strdup_printf (_("• %s"), named);
+  gtk_window_set_title (GTK_WINDOW (self), marked != NULL ? marked : named);
 }
 
 /* What Play did that the class must know, where it reads the lesson: a
@@ -350,6 +362,7 @@ lab_window_load_experiment (LabWindow     *self,
   lab_session_load (self->session, experiment);
   g_set_object (&self->file, file);
   update_lesson_bar (self);
+  update_title (self);
 }
 
 /* ---- Presentation mode ---- */
@@ -453,10 +466,27 @@ lab_window_save_size (LabWindow *self)
   g_settings_apply (self->settings);
 }
 
+static void
+close_now (LabWindow *self,
+           gpointer   data)
+{
+  self->may_close = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
 static gboolean
 lab_window_close_request (GtkWindow *window)
 {
-  lab_window_save_size (LAB_WINDOW (window));
+  LabWindow *self = LAB_WINDOW (window);
+
+  /* Unsaved changes are asked about first; what runs stops with the lab. */
+  if (!self->may_close && lab_session_get_modified (self->session))
+    {
+      lab_window_ask_discard (self, _("Close Protolab?"), lab_window_next_new (close_now, NULL, NULL));
+      return TRUE;
+    }
+
+  lab_window_save_size (self);
 
   return GTK_WINDOW_CLASS (lab_window_parent_class)->close_request (window);
 }
@@ -497,6 +527,8 @@ lab_window_constructed (GObject *object)
   lab_window_files_init (self);
   add_play_notes (self);
   update_lesson_bar (self);
+  g_signal_connect_object (self->session, "notify::modified", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+  update_title (self);
 
   g_signal_connect_object (self->outer_paned, "notify::max-position", G_CALLBACK (on_outer_max_position), self,
                            G_CONNECT_SWAPPED);

@@ -280,6 +280,22 @@ play_check_ports (LabSession *self)
     }
 }
 
+/* A port Play moves is the lab's change, not the class's: a bench not
+ * modified before is not after. */
+static void
+play_check_ports_unmodified (LabSession *self)
+{
+  gboolean modified = lab_session_get_modified (self);
+
+  play_check_ports (self);
+  if (!modified)
+    {
+      g_autoptr(LabExperiment) moved = lab_session_dup_experiment (self);
+
+      lab_session_set_saved (self, moved);
+    }
+}
+
 /* A server left on a port in use has failed: what holds the port, as the
  * kernel says it then, is told beside the error. */
 static void
@@ -326,7 +342,7 @@ lab_session_play (LabSession *self)
 
   lab_session_play_cancel (self);
   lab_session_play_reset (self);
-  play_check_ports (self);
+  play_check_ports_unmodified (self);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
     {
       g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);

@@ -28,6 +28,12 @@ struct _LabSession
   GStrv        steps;
   GHashTable  *launch;
 
+  /* The bench as it was last loaded or saved, as a file would hold it;
+   * modified while what it is now differs (see update_modified ()) */
+  char        *saved;
+  gboolean     modified;
+  gboolean     loading;
+
   /* Play: the clients waiting for the servers to be ready */
   GPtrArray   *play_servers;
   GArray      *play_clients;
@@ -57,5 +63,6 @@ enum {
 void lab_session_emit_play_changed (LabSession *self);
 void lab_session_play_cancel       (LabSession *self);
 void lab_session_play_reset        (LabSession *self);
+void lab_session_update_modified   (LabSession *self);
 
 G_END_DECLS

@@ -19,6 +19,7 @@ G_DEFINE_FINAL_TYPE (LabSession, lab_session, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_STEP_MODE,
+  PROP_MODIFIED,
   N_PROPS
 };
 
@@ -195,7 +196,15 @@ add_endpoint (LabSession        *self,
   g_signal_connect_object (lab_endpoint_get_paused (endpoint), "items-changed", G_CALLBACK (on_held_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (endpoint, "notify::step-mode", G_CALLBACK (on_held_changed), self, G_CONNECT_SWAPPED);
+  /* What a file keeps of it: its name, its settings, its breakpoints */
+  g_signal_connect_object (endpoint, "notify::name", G_CALLBACK (lab_session_update_modified), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (endpoint, "notify::breakpoints", G_CALLBACK (lab_session_update_modified), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (lab_endpoint_get_config (endpoint), "notify", G_CALLBACK (lab_session_update_modified),
+                           self, G_CONNECT_SWAPPED);
   g_list_store_append (self->endpoints, endpoint);
+  lab_session_update_modified (self);
 
   return endpoint;
 }
@@ -220,9 +229,11 @@ lab_session_remove (LabSession  *self,
     g_signal_emit (self, signals[LAB_SESSION_PLAY_CHANGED], 0);
   g_signal_handlers_disconnect_by_data (lab_endpoint_get_paused (endpoint), self);
   g_signal_handlers_disconnect_by_data (endpoint, self);
+  g_signal_handlers_disconnect_by_data (lab_endpoint_get_config (endpoint), self);
   if (g_list_store_find (self->endpoints, endpoint, &position))
     g_list_store_remove (self->endpoints, position);
   g_signal_emit (self, signals[LAB_SESSION_HELD_CHANGED], 0);
+  lab_session_update_modified (self);
 }
 
 /**
@@ -243,6 +254,29 @@ lab_session_find (LabSession *self,
     }
 
   return NULL;
+}
+
+/**
+ * lab_session_count_active:
+ *
+ * Returns: how many endpoints run: started, and not yet stopped
+ */
+guint
+lab_session_count_active (LabSession *self)
+{
+  guint active = 0;
+
+  g_return_val_if_fail (LAB_IS_SESSION (self), 0);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
+
+      if (lab_endpoint_is_active (endpoint))
+        active++;
+    }
+
+  return active;
 }
 
 void
@@ -429,6 +463,7 @@ lab_session_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_STEP_MODE: g_value_set_boolean (value, self->step_mode); break;
+    case PROP_MODIFIED: g_value_set_boolean (value, self->modified); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -467,6 +502,7 @@ lab_session_load (LabSession    *self,
 
   lab_session_play_cancel (self);
   lab_session_play_reset (self);
+  self->loading = TRUE;
   while (g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)) > 0)
     {
       g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), 0);
@@ -502,6 +538,14 @@ lab_session_load (LabSession    *self,
       launch->start_delay = lab_experiment_get_start_delay (experiment, i);
       g_hash_table_insert (self->launch, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)), launch);
     }
+  self->loading = FALSE;
+
+  /* What was loaded is what the bench has not changed from. */
+  {
+    g_autoptr(LabExperiment) loaded = lab_session_dup_experiment (self);
+
+    lab_session_set_saved (self, loaded);
+  }
 }
 
 /**
@@ -568,6 +612,78 @@ lab_session_get_steps (LabSession *self)
   return (const char * const *) self->steps;
 }
 
+/* ---- Changes not saved ---- */
+
+/* The bench as a file would hold it. */
+static char *
+dup_state (LabSession    *self,
+           LabExperiment *experiment)
+{
+  g_autoptr(LabExperiment) now = experiment == NULL ? lab_session_dup_experiment (self) : NULL;
+
+  return lab_experiment_to_data (experiment != NULL ? experiment : now, NULL);
+}
+
+/**
+ * lab_session_update_modified:
+ *
+ * Sets #LabSession:modified to whether the bench differs from what was
+ * last loaded or saved: an endpoint added or taken off, a name or a
+ * setting changed, whatever a file would hold otherwise.
+ */
+void
+lab_session_update_modified (LabSession *self)
+{
+  g_autofree char *state = NULL;
+  gboolean modified;
+
+  /* Loading takes the bench apart and builds it again: what it is once
+   * done counts, not each step. */
+  if (self->loading || self->saved == NULL)
+    return;
+
+  state = dup_state (self, NULL);
+  modified = !g_str_equal (state, self->saved);
+  if (modified != self->modified)
+    {
+      self->modified = modified;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+    }
+}
+
+/**
+ * lab_session_get_modified:
+ *
+ * Returns: whether the bench has changes made since it was last loaded
+ *   or saved
+ */
+gboolean
+lab_session_get_modified (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
+
+  return self->modified;
+}
+
+/**
+ * lab_session_set_saved:
+ * @experiment: the bench as lab_session_dup_experiment() gave it, now
+ *   saved
+ *
+ * The bench is not modified while it is the same as @experiment.
+ */
+void
+lab_session_set_saved (LabSession    *self,
+                       LabExperiment *experiment)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+  g_return_if_fail (LAB_IS_EXPERIMENT (experiment));
+
+  g_free (self->saved);
+  self->saved = dup_state (self, experiment);
+  lab_session_update_modified (self);
+}
+
 static void
 lab_session_dispose (GObject *object)
 {
@@ -600,6 +716,7 @@ lab_session_finalize (GObject *object)
   g_free (self->title);
   g_free (self->notes);
   g_strfreev (self->steps);
+  g_free (self->saved);
 
   G_OBJECT_CLASS (lab_session_parent_class)->finalize (object);
 }
@@ -617,6 +734,13 @@ lab_session_class_init (LabSessionClass *klass)
   properties[PROP_STEP_MODE] =
     g_param_spec_boolean ("step-mode", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * LabSession:modified:
+   *
+   * Whether the bench has changed since it was last loaded or saved.
+   */
+  properties[PROP_MODIFIED] =
+    g_param_spec_boolean ("modified", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -655,4 +779,5 @@ lab_session_init (LabSession *self)
   self->play_refused = g_hash_table_new (NULL, NULL);
   self->play_held = g_hash_table_new (NULL, NULL);
   self->not_started = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->saved = dup_state (self, NULL);
 }
