@@ -195,6 +195,29 @@ assert_in_order (const char         *text,
     }
 }
 
+/* Until the panel says what it does in @words. */
+typedef struct {
+  GtkLabel   *label;
+  const char *words;
+} StateWait;
+
+static gboolean
+state_says (gpointer data)
+{
+  StateWait *w = data;
+
+  return g_strcmp0 (gtk_label_get_text (w->label), w->words) == 0;
+}
+
+static void
+wait_state_says (LabEndpointPanel *panel,
+                 const char       *words)
+{
+  StateWait w = { GTK_LABEL (child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "state_label")), words };
+
+  lab_test_ui_wait (state_says, &w, 10000);
+}
+
 static void
 test_bench_exchange (gconstpointer data)
 {
@@ -209,12 +232,20 @@ test_bench_exchange (gconstpointer data)
   g_autofree char *server_calls = NULL;
   g_autofree char *client_calls = NULL;
   BytesWait bytes = { window, "→ hola\\n [68 6f 6c 61 0a]\n← hola\\n [68 6f 6c 61 0a]\n" };
+  gboolean gio = c->backend == LAB_BACKEND_GIO;
+  /* The call each waits in, by the name the timeline gives it. */
+  const char *receive = c->tcp ? (gio ? "g_socket_receive" : "recv") : (gio ? "g_socket_receive_message" : "recvfrom");
+  g_autofree char *server_waits = c->tcp ? g_strdup_printf ("Waiting in %s () for a client",
+                                                            gio ? "g_socket_accept" : "accept")
+                                         : g_strdup_printf ("Running, waiting in %s ()", receive);
+  g_autofree char *client_waits = g_strdup_printf ("%s, waiting in %s ()", c->tcp ? "Connected" : "Running", receive);
 
   /* Port 0: the kernel picks one, so tests can run side by side. */
   choose_backend (server, c->backend);
   type_into (server, "port_entry", "0");
   press_start (server);
   lab_test_ui_wait (has_port, server_endpoint, 10000);
+  wait_state_says (server, server_waits);
 
   /* A new client is filled in to reach the last server; its port is the
    * one the kernel chose. */
@@ -230,6 +261,7 @@ test_bench_exchange (gconstpointer data)
    * after it, as the calls below are checked. Connected, a client may
    * not have reached its recv yet. */
   lab_test_wait_waiting_in (client_endpoint, c->tcp ? "recv" : "recvfrom");
+  wait_state_says (client, client_waits);
 
   /* Type “hola”, Enter: the line end is LF. */
   send_box = child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "send_box");
