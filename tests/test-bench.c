@@ -12,6 +12,7 @@
 #include "lab-explain.h"
 #include "lab-format.h"
 #include "lab-send-box.h"
+#include "lab-state-diagram.h"
 #include "lab-step-bar.h"
 #include "lab-endpoint-panel.h"
 #include "lab-test-engine.h"
@@ -617,6 +618,70 @@ test_bench_refused (void)
   close_window (window);
 }
 
+typedef struct {
+  LabStateDiagram *diagram;
+  const char      *text;
+} DiagramWait;
+
+static gboolean
+diagram_says (gpointer data)
+{
+  DiagramWait *w = data;
+  g_autofree char *text = lab_state_diagram_dup_text (w->diagram);
+
+  return strstr (text, w->text) != NULL;
+}
+
+static LabEvent *
+find_row (LabWindow   *window,
+          LabEndpoint *endpoint,
+          LabOp        op)
+{
+  GListModel *rows = lab_timeline_view_get_model (LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window)));
+
+  lab_timeline_flush (lab_session_get_timeline (lab_window_get_session (window)));
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (rows, i);
+
+      if (lab_event_get_endpoint_id (event) == lab_endpoint_get_id (endpoint) &&
+          lab_event_get_kind (event) == LAB_EVENT_CALL && lab_event_get_op (event) == op)
+        return g_steal_pointer (&event);
+    }
+  g_assert_not_reached ();
+}
+
+/* The TCP states tab says what to choose: once a server listens, the
+ * server; and a row of the server's own shows its listening socket. */
+static void
+test_bench_states_hint (void)
+{
+  LabWindow *window = open_window ();
+  LabEndpointPanel *server = add (window, "tcp-server");
+  LabEndpoint *endpoint = lab_endpoint_panel_get_endpoint (server);
+  DiagramWait says = { LAB_STATE_DIAGRAM (lab_window_get_state_diagram (window)),
+                       "Choose a TCP connection, or start a TCP server, to see its state here." };
+  g_autoptr(LabEvent) listen = NULL;
+
+  g_assert_true (diagram_says (&says));
+
+  type_into (server, "port_entry", "0");
+  press_start (server);
+  says.text = "A TCP server is listening: choose one of its rows in the timeline, or one of its connections";
+  lab_test_ui_wait (diagram_says, &says, 10000);
+
+  listen = find_row (window, endpoint, LAB_OP_LISTEN);
+  g_assert_true (lab_timeline_view_select (LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window)), listen));
+  says.text = "now: LISTEN";
+  lab_test_ui_wait (diagram_says, &says, 10000);
+  says.text = "the listening socket";
+  g_assert_true (diagram_says (&says));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server), "panel.start-stop", NULL));
+  lab_test_ui_wait (is_stopped, endpoint, 10000);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -639,6 +704,7 @@ main (int   argc,
   g_test_add_func ("/bench/port-in-use", test_bench_port_in_use);
   g_test_add_func ("/bench/step", test_bench_step);
   g_test_add_func ("/bench/refused", test_bench_refused);
+  g_test_add_func ("/bench/states-hint", test_bench_states_hint);
 
   return g_test_run ();
 }
