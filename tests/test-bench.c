@@ -392,6 +392,31 @@ test_bench_validation (void)
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (warning)));
     type_into (server, "address_entry", "127.0.0.1");
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (warning)));
+
+    /* A field in error says why beneath it; made right, it loses both the
+     * border and the words. localhost binds 127.0.0.1, as with --bind. */
+    {
+      static const char *fields[][3] = {
+        { "address_entry", "no address", "localhost" },
+        { "port_entry", "99999", "0" },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+        {
+          GtkWidget *entry = child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, fields[i][0]);
+          GtkWidget *says = child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL,
+                                   i == 0 ? "address_error" : "port_error");
+
+          type_into (server, fields[i][0], fields[i][1]);
+          g_assert_true (gtk_widget_has_css_class (entry, "error"));
+          g_assert_true (gtk_widget_get_visible (says));
+          g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (says)), fields[i][1]));
+          type_into (server, fields[i][0], fields[i][2]);
+          g_assert_false (gtk_widget_has_css_class (entry, "error"));
+          g_assert_false (gtk_widget_get_visible (says));
+          g_assert_true (start_enabled (server));
+        }
+    }
   }
 
   close_window (window);
