@@ -12,6 +12,7 @@
 #include "lab-explain.h"
 #include "lab-format.h"
 #include "lab-send-box.h"
+#include "lab-state-diagram.h"
 #include "lab-step-bar.h"
 #include "lab-endpoint-panel.h"
 #include "lab-test-engine.h"
@@ -195,6 +196,29 @@ assert_in_order (const char         *text,
     }
 }
 
+/* Until the panel says what it does in @words. */
+typedef struct {
+  GtkLabel   *label;
+  const char *words;
+} StateWait;
+
+static gboolean
+state_says (gpointer data)
+{
+  StateWait *w = data;
+
+  return g_strcmp0 (gtk_label_get_text (w->label), w->words) == 0;
+}
+
+static void
+wait_state_says (LabEndpointPanel *panel,
+                 const char       *words)
+{
+  StateWait w = { GTK_LABEL (child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "state_label")), words };
+
+  lab_test_ui_wait (state_says, &w, 10000);
+}
+
 static void
 test_bench_exchange (gconstpointer data)
 {
@@ -209,12 +233,20 @@ test_bench_exchange (gconstpointer data)
   g_autofree char *server_calls = NULL;
   g_autofree char *client_calls = NULL;
   BytesWait bytes = { window, "→ hola\\n [68 6f 6c 61 0a]\n← hola\\n [68 6f 6c 61 0a]\n" };
+  gboolean gio = c->backend == LAB_BACKEND_GIO;
+  /* The call each waits in, by the name the timeline gives it. */
+  const char *receive = c->tcp ? (gio ? "g_socket_receive" : "recv") : (gio ? "g_socket_receive_message" : "recvfrom");
+  g_autofree char *server_waits = c->tcp ? g_strdup_printf ("Waiting in %s () for a client",
+                                                            gio ? "g_socket_accept" : "accept")
+                                         : g_strdup_printf ("Running, waiting in %s ()", receive);
+  g_autofree char *client_waits = g_strdup_printf ("%s, waiting in %s ()", c->tcp ? "Connected" : "Running", receive);
 
   /* Port 0: the kernel picks one, so tests can run side by side. */
   choose_backend (server, c->backend);
   type_into (server, "port_entry", "0");
   press_start (server);
   lab_test_ui_wait (has_port, server_endpoint, 10000);
+  wait_state_says (server, server_waits);
 
   /* A new client is filled in to reach the last server; its port is the
    * one the kernel chose. */
@@ -230,6 +262,7 @@ test_bench_exchange (gconstpointer data)
    * after it, as the calls below are checked. Connected, a client may
    * not have reached its recv yet. */
   lab_test_wait_waiting_in (client_endpoint, c->tcp ? "recv" : "recvfrom");
+  wait_state_says (client, client_waits);
 
   /* Type “hola”, Enter: the line end is LF. */
   send_box = child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "send_box");
@@ -359,6 +392,31 @@ test_bench_validation (void)
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (warning)));
     type_into (server, "address_entry", "127.0.0.1");
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (warning)));
+
+    /* A field in error says why beneath it; made right, it loses both the
+     * border and the words. localhost binds 127.0.0.1, as with --bind. */
+    {
+      static const char *fields[][3] = {
+        { "address_entry", "no address", "localhost" },
+        { "port_entry", "99999", "0" },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+        {
+          GtkWidget *entry = child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, fields[i][0]);
+          GtkWidget *says = child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL,
+                                   i == 0 ? "address_error" : "port_error");
+
+          type_into (server, fields[i][0], fields[i][1]);
+          g_assert_true (gtk_widget_has_css_class (entry, "error"));
+          g_assert_true (gtk_widget_get_visible (says));
+          g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (says)), fields[i][1]));
+          type_into (server, fields[i][0], fields[i][2]);
+          g_assert_false (gtk_widget_has_css_class (entry, "error"));
+          g_assert_false (gtk_widget_get_visible (says));
+          g_assert_true (start_enabled (server));
+        }
+    }
   }
 
   close_window (window);
@@ -585,6 +643,70 @@ test_bench_refused (void)
   close_window (window);
 }
 
+typedef struct {
+  LabStateDiagram *diagram;
+  const char      *text;
+} DiagramWait;
+
+static gboolean
+diagram_says (gpointer data)
+{
+  DiagramWait *w = data;
+  g_autofree char *text = lab_state_diagram_dup_text (w->diagram);
+
+  return strstr (text, w->text) != NULL;
+}
+
+static LabEvent *
+find_row (LabWindow   *window,
+          LabEndpoint *endpoint,
+          LabOp        op)
+{
+  GListModel *rows = lab_timeline_view_get_model (LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window)));
+
+  lab_timeline_flush (lab_session_get_timeline (lab_window_get_session (window)));
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (rows, i);
+
+      if (lab_event_get_endpoint_id (event) == lab_endpoint_get_id (endpoint) &&
+          lab_event_get_kind (event) == LAB_EVENT_CALL && lab_event_get_op (event) == op)
+        return g_steal_pointer (&event);
+    }
+  g_assert_not_reached ();
+}
+
+/* The TCP states tab says what to choose: once a server listens, the
+ * server; and a row of the server's own shows its listening socket. */
+static void
+test_bench_states_hint (void)
+{
+  LabWindow *window = open_window ();
+  LabEndpointPanel *server = add (window, "tcp-server");
+  LabEndpoint *endpoint = lab_endpoint_panel_get_endpoint (server);
+  DiagramWait says = { LAB_STATE_DIAGRAM (lab_window_get_state_diagram (window)),
+                       "Choose a TCP connection, or start a TCP server, to see its state here." };
+  g_autoptr(LabEvent) listen = NULL;
+
+  g_assert_true (diagram_says (&says));
+
+  type_into (server, "port_entry", "0");
+  press_start (server);
+  says.text = "A TCP server is listening: choose one of its rows in the timeline, or one of its connections";
+  lab_test_ui_wait (diagram_says, &says, 10000);
+
+  listen = find_row (window, endpoint, LAB_OP_LISTEN);
+  g_assert_true (lab_timeline_view_select (LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window)), listen));
+  says.text = "now: LISTEN";
+  lab_test_ui_wait (diagram_says, &says, 10000);
+  says.text = "the listening socket";
+  g_assert_true (diagram_says (&says));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server), "panel.start-stop", NULL));
+  lab_test_ui_wait (is_stopped, endpoint, 10000);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -607,6 +729,7 @@ main (int   argc,
   g_test_add_func ("/bench/port-in-use", test_bench_port_in_use);
   g_test_add_func ("/bench/step", test_bench_step);
   g_test_add_func ("/bench/refused", test_bench_refused);
+  g_test_add_func ("/bench/states-hint", test_bench_states_hint);
 
   return g_test_run ();
 }

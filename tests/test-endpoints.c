@@ -463,6 +463,36 @@ test_forgets_old_connections (LabTestFixture *f,
   lab_test_wait_stopped (server);
 }
 
+/* Time 0 is the first event of a run, not when the timeline began: and it
+ * is again after the timeline is cleared. */
+static void
+test_time_origin (LabTestFixture *f,
+                  gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+
+  for (guint run = 0; run < 2; run++)
+    {
+      guint first = f->log->events->len;
+      gint64 earliest = G_MAXINT64;
+
+      /* Long enough after the timeline began, or was cleared, to tell. */
+      g_usleep (200 * 1000);
+      lab_test_start_server (server);
+      lab_test_wait_waiting_in (server, "accept");
+      lab_endpoint_stop (server);
+      lab_test_wait_stopped (server);
+      lab_timeline_flush (f->timeline);
+
+      g_assert_cmpuint (f->log->events->len, >, first);
+      for (guint i = first; i < f->log->events->len; i++)
+        earliest = MIN (earliest, lab_event_get_begin_time (f->log->events->pdata[i]));
+      g_assert_cmpint (earliest, ==, 0);
+
+      lab_timeline_clear (f->timeline);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -471,6 +501,7 @@ main (int   argc,
 
   g_test_add_func ("/endpoints/client-timeouts", test_client_timeouts);
   lab_test_add_backends ("endpoints", "tcp-echo", test_tcp_echo);
+  lab_test_add_backends ("endpoints", "time-origin", test_time_origin);
   lab_test_add_backends ("endpoints", "udp-echo", test_udp_echo);
   lab_test_add_backends ("endpoints", "tcp-upper", test_tcp_upper);
   lab_test_add_backends ("endpoints", "models", test_each_model);

@@ -8,6 +8,7 @@
 #include "lab-colours.h"
 #include "lab-connection-row.h"
 #include "lab-endpoint-panel.h"
+#include "lab-endpoint-words.h"
 #include "lab-hex.h"
 #include "lab-errno.h"
 #include "lab-explain.h"
@@ -156,43 +157,6 @@ lab_endpoint_panel_focus_first_field (LabEndpointPanel *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->port_entry));
 }
 
-static const char *
-state_word (LabEndpoint *endpoint)
-{
-  const char *call = lab_endpoint_get_waiting_call (endpoint);
-
-  switch (lab_endpoint_get_state (endpoint))
-    {
-    case LAB_ENDPOINT_STATE_STOPPED:
-      return _("Stopped");
-    case LAB_ENDPOINT_STATE_STARTING:
-      return _("Starting…");
-    case LAB_ENDPOINT_STATE_WAITING:
-      if (g_strcmp0 (call, "accept") == 0)
-        return _("Waiting in accept () for a client");
-      if (g_strcmp0 (call, "connect") == 0)
-        return _("Waiting in connect ()");
-      if (g_strcmp0 (call, "poll") == 0)
-        return _("Waiting in poll ()");
-      if (g_strcmp0 (call, "getaddrinfo") == 0)
-        return _("Looking up the host…");
-      return _("Waiting");
-    case LAB_ENDPOINT_STATE_CONNECTED:
-      if (g_strcmp0 (call, "recv") == 0 || g_strcmp0 (call, "recvfrom") == 0)
-        return _("Connected, waiting in recv ()");
-      return _("Connected");
-    case LAB_ENDPOINT_STATE_STOPPING:
-      return _("Stopping…");
-    case LAB_ENDPOINT_STATE_FAILED:
-      return _("Stopped by an error");
-    case LAB_ENDPOINT_STATE_RUNNING:
-    default:
-      if (g_strcmp0 (call, "recv") == 0 || g_strcmp0 (call, "recvfrom") == 0)
-        return _("Running, waiting in recv ()");
-      return _("Running");
-    }
-}
-
 /* A held call names the key that makes it from where the focus is: Space
  * would be typed into a field, F10 is not. */
 static char *
@@ -207,7 +171,7 @@ state_text (LabEndpointPanel *self)
     /* Translators: %s is the name of a call held in step mode, e.g. accept. */
     return g_strdup_printf (_("Held before %s (): press Space to make it"), lab_event_get_call_name (held));
 
-  return g_strdup (state_word (self->endpoint));
+  return lab_endpoint_state_words (self->endpoint);
 }
 
 static void

@@ -52,6 +52,10 @@ struct _LabStateDiagram
   guint          queue_length;
   guint          queue_limit;
   char          *title;
+
+  /* The bench's endpoints, to tell what to choose when nothing is */
+  GListModel    *endpoints;
+  GPtrArray     *watched;
 };
 
 G_DEFINE_FINAL_TYPE (LabStateDiagram, lab_state_diagram, GTK_TYPE_WIDGET)
@@ -165,6 +169,97 @@ lab_state_diagram_set_source (LabStateDiagram *self,
     }
 
   update (self);
+}
+
+/* Whether a TCP server of the bench listens, as its kernel state said. */
+static gboolean
+some_server_listens (LabStateDiagram *self)
+{
+  for (guint i = 0; self->watched != NULL && i < self->watched->len; i++)
+    {
+      LabEndpoint *endpoint = self->watched->pdata[i];
+      LabEndpointConfig *config = lab_endpoint_get_config (endpoint);
+
+      if (lab_endpoint_config_is_tcp (config) && lab_endpoint_config_is_server (config) &&
+          lab_endpoint_get_accept_queue (endpoint, NULL, NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* With nothing to show, what to choose: once a server listens, it is there
+ * to be chosen. */
+static const char *
+get_hint (LabStateDiagram *self)
+{
+  if (self->listening || self->connection != NULL)
+    return NULL;
+  if (some_server_listens (self))
+    return _("A TCP server is listening: choose one of its rows in the timeline, or one of its connections, "
+             "to see its state here.");
+  return _("Choose a TCP connection, or start a TCP server, to see its state here.");
+}
+
+static void
+on_endpoints_changed (LabStateDiagram *self)
+{
+  guint n = g_list_model_get_n_items (self->endpoints);
+
+  for (guint i = 0; i < self->watched->len; i++)
+    g_signal_handlers_disconnect_by_func (self->watched->pdata[i], gtk_widget_queue_draw, self);
+  g_ptr_array_set_size (self->watched, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      LabEndpoint *endpoint = g_list_model_get_item (self->endpoints, i);
+
+      g_signal_connect_object (endpoint, "notify::queue-limit", G_CALLBACK (gtk_widget_queue_draw), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (endpoint, "notify::state", G_CALLBACK (gtk_widget_queue_draw), self,
+                               G_CONNECT_SWAPPED);
+      g_ptr_array_add (self->watched, endpoint);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * lab_state_diagram_set_endpoints:
+ * @endpoints: the bench's #LabEndpoint, to say what to choose when nothing is
+ */
+void
+lab_state_diagram_set_endpoints (LabStateDiagram *self,
+                                 GListModel      *endpoints)
+{
+  g_return_if_fail (LAB_IS_STATE_DIAGRAM (self));
+  g_return_if_fail (self->endpoints == NULL);
+
+  self->endpoints = g_object_ref (endpoints);
+  g_signal_connect_object (endpoints, "items-changed", G_CALLBACK (on_endpoints_changed), self, G_CONNECT_SWAPPED);
+  on_endpoints_changed (self);
+}
+
+/**
+ * lab_state_diagram_dup_text:
+ *
+ * Returns: (transfer full): what the diagram shows, in words: its title,
+ *   the state marked “now”, and what to choose when nothing is chosen
+ */
+char *
+lab_state_diagram_dup_text (LabStateDiagram *self)
+{
+  GString *text = g_string_new (NULL);
+  const char *hint = get_hint (self);
+
+  g_return_val_if_fail (LAB_IS_STATE_DIAGRAM (self), NULL);
+
+  if (self->title != NULL)
+    g_string_append_printf (text, "%s\n", self->title);
+  if (self->current != LAB_TCP_UNKNOWN)
+    g_string_append_printf (text, "now: %s\n", lab_tcp_state_to_string (self->current));
+  if (hint != NULL)
+    g_string_append_printf (text, "%s\n", hint);
+
+  return g_string_free (text, FALSE);
 }
 
 /* ---- Geometry, from the font ---- */
@@ -605,11 +700,9 @@ draw_footer (LabStateDiagram *self,
           cairo_stroke (cr);
         }
     }
-  else if (self->connection == NULL)
+  else if (get_hint (self) != NULL)
     {
-      g_autoptr(PangoLayout) layout =
-        make_layout (GTK_WIDGET (self), _("Choose a TCP connection, or start a TCP server, to see its state here."),
-                     FALSE, 1.0);
+      g_autoptr(PangoLayout) layout = make_layout (GTK_WIDGET (self), get_hint (self), FALSE, 1.0);
 
       set_source_fg (cr, p, 0.6);
       pango_layout_set_width (layout, (int) (m->width * PANGO_SCALE));
@@ -662,6 +755,11 @@ lab_state_diagram_dispose (GObject *object)
   g_clear_object (&self->connection);
   g_clear_object (&self->endpoint);
   g_clear_pointer (&self->title, g_free);
+  if (self->watched != NULL)
+    for (guint i = 0; i < self->watched->len; i++)
+      g_signal_handlers_disconnect_by_func (self->watched->pdata[i], gtk_widget_queue_draw, self);
+  g_clear_pointer (&self->watched, g_ptr_array_unref);
+  g_clear_object (&self->endpoints);
 
   G_OBJECT_CLASS (lab_state_diagram_parent_class)->dispose (object);
 }
@@ -683,4 +781,5 @@ lab_state_diagram_class_init (LabStateDiagramClass *klass)
 static void
 lab_state_diagram_init (LabStateDiagram *self)
 {
+  self->watched = g_ptr_array_new_with_free_func (g_object_unref);
 }

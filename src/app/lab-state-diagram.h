@@ -16,5 +16,8 @@ GtkWidget   *lab_state_diagram_new            (void);
 void         lab_state_diagram_set_source     (LabStateDiagram *self,
                                                LabEndpoint     *endpoint,
                                                LabConnection   *connection);
+void         lab_state_diagram_set_endpoints  (LabStateDiagram *self,
+                                               GListModel      *endpoints);
+char        *lab_state_diagram_dup_text       (LabStateDiagram *self);
 
 G_END_DECLS

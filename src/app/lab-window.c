@@ -85,6 +85,12 @@ lab_window_get_bytes_view (LabWindow *self)
 }
 
 GtkWidget *
+lab_window_get_state_diagram (LabWindow *self)
+{
+  return GTK_WIDGET (self->state_diagram);
+}
+
+GtkWidget *
 lab_window_get_step_bar (LabWindow *self)
 {
   return GTK_WIDGET (self->step_bar);
@@ -136,12 +142,17 @@ on_timeline_selected (LabWindow *self)
   if (event == NULL)
     return;
 
-  /* A row of a connection shows that connection beside it. */
+  /* A row of a connection shows that connection beside it; a row of a TCP
+   * server's own, its listening socket. */
   {
     LabEndpoint *endpoint = lab_session_find (self->session, lab_event_get_endpoint_id (event));
     GtkWidget *panel = endpoint != NULL ? lab_window_get_panel (self, endpoint) : NULL;
+    LabEndpointConfig *config = endpoint != NULL ? lab_endpoint_get_config (endpoint) : NULL;
 
-    if (panel != NULL && lab_event_get_connection (event) != 0)
+    if (panel != NULL && lab_event_get_connection (event) == 0 &&
+        lab_endpoint_config_is_tcp (config) && lab_endpoint_config_is_server (config))
+      lab_state_diagram_set_source (self->state_diagram, endpoint, NULL);
+    else if (panel != NULL && lab_event_get_connection (event) != 0)
       {
         LabConnection *connection = lab_endpoint_find_connection (endpoint, lab_event_get_connection (event));
 
@@ -516,6 +527,7 @@ lab_window_constructed (GObject *object)
 
   endpoints = lab_session_get_endpoints (self->session);
   g_signal_connect_object (endpoints, "items-changed", G_CALLBACK (on_endpoints_changed), self, 0);
+  lab_state_diagram_set_endpoints (self->state_diagram, endpoints);
   on_endpoints_changed (endpoints, 0, 0, g_list_model_get_n_items (endpoints), self);
 
   gtk_window_set_default_size (GTK_WINDOW (self),

@@ -19,6 +19,7 @@ GtkWidget  *lab_window_get_timeline_view (LabWindow            *self);
 GtkWidget  *lab_window_get_panel         (LabWindow            *self,
                                           LabEndpoint          *endpoint);
 GtkWidget  *lab_window_get_bytes_view    (LabWindow            *self);
+GtkWidget  *lab_window_get_state_diagram (LabWindow            *self);
 GtkWidget  *lab_window_get_step_bar      (LabWindow            *self);
 void        lab_window_take_state        (LabWindow            *self,
                                           LabWindow            *old);

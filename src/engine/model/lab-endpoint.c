@@ -25,7 +25,8 @@ struct _LabEndpoint
   LabEndpointState   state;
   char              *error;
   const char        *waiting_call;
-  const char        *waiting_call_before;
+  const char        *waiting_name;
+  const char        *waiting_name_before;
   LabEndpointState   state_told;
   gboolean           in_batch;
   char              *address;
@@ -109,6 +110,18 @@ const char        *lab_endpoint_get_error        (LabEndpoint *self) { return se
 const char        *lab_endpoint_get_waiting_call (LabEndpoint *self) { return self->waiting_call; }
 const char        *lab_endpoint_get_address      (LabEndpoint *self) { return self->address; }
 guint16            lab_endpoint_get_port         (LabEndpoint *self) { return self->port; }
+
+/**
+ * lab_endpoint_get_waiting_call_name:
+ *
+ * Returns: (nullable): the call the program thread waits in, by the name its
+ *   API gives it, as the timeline shows it: “recvfrom”, “g_socket_accept”
+ */
+const char *
+lab_endpoint_get_waiting_call_name (LabEndpoint *self)
+{
+  return self->waiting_name;
+}
 
 /**
  * lab_endpoint_get_accept_queue:
@@ -209,14 +222,18 @@ set_state (LabEndpoint      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+/* @record: (nullable): the call waited in, or none */
 static void
-set_waiting_call (LabEndpoint *self,
-                  const char  *call)
+set_waiting_call (LabEndpoint     *self,
+                  const LabRecord *record)
 {
-  if (self->waiting_call == call)
+  const char *name = record != NULL ? lab_call_get_name (record->call) : NULL;
+
+  if (self->waiting_name == name)
     return;
 
-  self->waiting_call = call;
+  self->waiting_name = name;
+  self->waiting_call = record != NULL ? lab_op_to_string (record->op) : NULL;
   if (!self->in_batch)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_CALL]);
 }
@@ -316,7 +333,7 @@ apply_call (LabEndpoint     *self,
 
   if (lab_record_has (record, LAB_RECORD_BLOCKING) && !lab_record_has (record, LAB_RECORD_FINISHED))
     {
-      set_waiting_call (self, lab_op_to_string (record->op));
+      set_waiting_call (self, record);
       if (waits_for_peer (record->op) && self->state == LAB_ENDPOINT_STATE_RUNNING)
         set_state (self, LAB_ENDPOINT_STATE_WAITING);
     }
@@ -394,7 +411,7 @@ on_recorded (LabTimeline      *timeline,
   LabConnection *last = NULL;
 
   g_object_ref (self);
-  self->waiting_call_before = self->waiting_call;
+  self->waiting_name_before = self->waiting_name;
   self->in_batch = TRUE;
 
   for (guint i = 0; i < n_entries; i++)
@@ -434,7 +451,7 @@ on_recorded (LabTimeline      *timeline,
    * it thousands of times a batch. So is going from running to waiting and
    * back; other states are told as they change. */
   self->in_batch = FALSE;
-  if (self->waiting_call != self->waiting_call_before)
+  if (self->waiting_name != self->waiting_name_before)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_CALL]);
   if (self->state != self->state_told)
     {

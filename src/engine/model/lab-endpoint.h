@@ -33,6 +33,7 @@ LabEndpointConfig *lab_endpoint_get_config       (LabEndpoint      *self);
 LabEndpointState   lab_endpoint_get_state        (LabEndpoint      *self);
 const char        *lab_endpoint_get_error        (LabEndpoint      *self);
 const char        *lab_endpoint_get_waiting_call (LabEndpoint      *self);
+const char        *lab_endpoint_get_waiting_call_name (LabEndpoint *self);
 const char        *lab_endpoint_get_address      (LabEndpoint      *self);
 guint16            lab_endpoint_get_port         (LabEndpoint      *self);
 gboolean           lab_endpoint_get_accept_queue (LabEndpoint      *self,

@@ -23,6 +23,7 @@ struct _LabEvent
 
   LabTimeline    *timeline;
   LabRecord       record;
+  gint64          origin_us;
 
   GBytes         *blob_bytes;
   char           *text;

@@ -53,6 +53,7 @@ lab_event_new_for_record (LabTimeline     *timeline,
 
   self->timeline = g_object_ref (timeline);
   self->record = *record;
+  self->origin_us = lab_timeline_get_origin (timeline);
   return self;
 }
 
@@ -182,22 +183,29 @@ lab_event_get_endpoint_name (LabEvent *self)
   return lab_timeline_get_run_name (self->timeline, self->record.endpoint_id, self->record.run);
 }
 
+/**
+ * lab_event_get_begin_time:
+ *
+ * Returns: when the event happened, in microseconds since the first event
+ *   recorded after the timeline began or was cleared (a call that waited
+ *   across a clear began before it, below 0)
+ */
 gint64
 lab_event_get_begin_time (LabEvent *self)
 {
-  return self->record.begin_us;
+  return self->record.begin_us - self->origin_us;
 }
 
 /**
  * lab_event_get_end_time:
  *
- * Returns: when the call returned, in microseconds since the timeline
- *   began, or -1 while it is still blocked
+ * Returns: when the call returned, on the clock of
+ *   lab_event_get_begin_time(), or -1 while it is still blocked
  */
 gint64
 lab_event_get_end_time (LabEvent *self)
 {
-  return lab_event_get_finished (self) ? lab_record_get_end_us (&self->record) : -1;
+  return lab_event_get_finished (self) ? lab_record_get_end_us (&self->record) - self->origin_us : -1;
 }
 
 guint

@@ -37,6 +37,11 @@ struct _LabTimeline
 
   GMainContext *context;
   gint64        start_us;
+  /* Time 0 as the events tell it: the first reading of the clock since the
+   * timeline began or was cleared, when a run begins. */
+  GMutex        origin_lock;
+  gint64        origin_us;
+  gint          origin_set;
 
   /* Shared by every thread */
   LabRecorders *recorders;
@@ -606,12 +611,49 @@ lab_timeline_new (void)
 /**
  * lab_timeline_now:
  *
+ * The clock every record is timed by. Its first reading since the timeline
+ * began or was cleared is the events' time 0 (lab_timeline_get_origin()):
+ * the clock itself runs on, so that a call waiting across a clear keeps
+ * its duration.
+ *
  * Returns: microseconds since the timeline began. Any thread.
  */
 gint64
 lab_timeline_now (LabTimeline *self)
 {
-  return g_get_monotonic_time () - self->start_us;
+  gint64 now = g_get_monotonic_time () - self->start_us;
+
+  if (G_UNLIKELY (!g_atomic_int_get (&self->origin_set)))
+    {
+      g_mutex_lock (&self->origin_lock);
+      if (!self->origin_set)
+        {
+          self->origin_us = now;
+          g_atomic_int_set (&self->origin_set, TRUE);
+        }
+      g_mutex_unlock (&self->origin_lock);
+    }
+
+  return now;
+}
+
+/**
+ * lab_timeline_get_origin:
+ *
+ * Returns: the events' time 0 on the timeline's clock: when the first
+ *   event since the timeline began or was cleared was timed; 0 before.
+ *   Any thread.
+ */
+gint64
+lab_timeline_get_origin (LabTimeline *self)
+{
+  gint64 origin;
+
+  g_mutex_lock (&self->origin_lock);
+  origin = self->origin_set ? self->origin_us : 0;
+  g_mutex_unlock (&self->origin_lock);
+
+  return origin;
 }
 
 /**
@@ -784,7 +826,8 @@ lab_timeline_set_limits (LabTimeline *self,
 /**
  * lab_timeline_clear:
  *
- * Forgets every stored event (what is not yet flushed is flushed first).
+ * Forgets every stored event (what is not yet flushed is flushed first),
+ * and the time starts again from 0 with the next one.
  */
 void
 lab_timeline_clear (LabTimeline *self)
@@ -794,6 +837,12 @@ lab_timeline_clear (LabTimeline *self)
   g_return_if_fail (LAB_IS_TIMELINE (self));
 
   lab_timeline_flush (self);
+
+  /* What is recorded next starts the time again from 0. */
+  g_mutex_lock (&self->origin_lock);
+  g_atomic_int_set (&self->origin_set, FALSE);
+  g_mutex_unlock (&self->origin_lock);
+
   n = self->len;
   ring_drop_front (self, n);
   self->head = 0;
@@ -853,6 +902,7 @@ lab_timeline_finalize (GObject *object)
   g_free (self->ring);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->origin_lock);
 
   G_OBJECT_CLASS (lab_timeline_parent_class)->finalize (object);
 }
@@ -893,6 +943,7 @@ static void
 lab_timeline_init (LabTimeline *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->origin_lock);
   self->context = g_main_context_ref_thread_default ();
   self->start_us = g_get_monotonic_time ();
   self->recorders = lab_recorders_new (wake, self);

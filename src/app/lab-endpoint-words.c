@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-endpoint-words.h"
+
+/* What an endpoint is doing, in a panel's words. A call waited in is named
+ * as the timeline names it: recvfrom () for UDP, g_socket_receive () with
+ * GIO, not a recv () it does not make. */
+static char *
+waiting_words (LabEndpointState state,
+               const char      *op,
+               const char      *name)
+{
+  if (state == LAB_ENDPOINT_STATE_WAITING && g_strcmp0 (op, "accept") == 0)
+    /* Translators: %s is the call a server waits in, e.g. accept or g_socket_accept. */
+    return g_strdup_printf (_("Waiting in %s () for a client"), name);
+  if (state == LAB_ENDPOINT_STATE_WAITING && (g_strcmp0 (op, "connect") == 0 || g_strcmp0 (op, "poll") == 0))
+    /* Translators: %s is the call waited in, e.g. connect, poll or g_socket_connect. */
+    return g_strdup_printf (_("Waiting in %s ()"), name);
+  if (state == LAB_ENDPOINT_STATE_WAITING && g_strcmp0 (op, "getaddrinfo") == 0)
+    return g_strdup (_("Looking up the host…"));
+  if (state == LAB_ENDPOINT_STATE_CONNECTED)
+    /* Translators: %s is the call waited in, e.g. recv, recvfrom or g_socket_receive. */
+    return g_strdup_printf (_("Connected, waiting in %s ()"), name);
+  if (state == LAB_ENDPOINT_STATE_RUNNING)
+    /* Translators: %s is the call waited in, e.g. recv, recvfrom or g_socket_receive. */
+    return g_strdup_printf (_("Running, waiting in %s ()"), name);
+  return NULL;
+}
+
+/**
+ * lab_endpoint_state_words:
+ *
+ * Returns: (transfer full): what @endpoint is doing, as its panel says it:
+ *   “Waiting in accept () for a client”, “Running, waiting in recvfrom ()”
+ */
+char *
+lab_endpoint_state_words (LabEndpoint *endpoint)
+{
+  LabEndpointState state = lab_endpoint_get_state (endpoint);
+  const char *op = lab_endpoint_get_waiting_call (endpoint);
+  const char *name = lab_endpoint_get_waiting_call_name (endpoint);
+  gboolean receiving = g_strcmp0 (op, "recv") == 0 || g_strcmp0 (op, "recvfrom") == 0;
+
+  if (name != NULL && (state == LAB_ENDPOINT_STATE_WAITING || receiving))
+    {
+      char *words = waiting_words (state, op, name);
+
+      if (words != NULL)
+        return words;
+    }
+
+  switch (state)
+    {
+    case LAB_ENDPOINT_STATE_STOPPED:
+      return g_strdup (_("Stopped"));
+    case LAB_ENDPOINT_STATE_STARTING:
+      return g_strdup (_("Starting…"));
+    case LAB_ENDPOINT_STATE_WAITING:
+      return g_strdup (_("Waiting"));
+    case LAB_ENDPOINT_STATE_CONNECTED:
+      return g_strdup (_("Connected"));
+    case LAB_ENDPOINT_STATE_STOPPING:
+      return g_strdup (_("Stopping…"));
+    case LAB_ENDPOINT_STATE_FAILED:
+      return g_strdup (_("Stopped by an error"));
+    case LAB_ENDPOINT_STATE_RUNNING:
+    default:
+      return g_strdup (_("Running"));
+    }
+}
