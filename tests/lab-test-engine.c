@@ -769,12 +769,6 @@ lab_test_localhost_has_ipv6 (void)
 
 /* ---- Programs of other people: their ports ---- */
 
-typedef struct {
-  GSubprocess *process;
-  gboolean     udp;
-  guint16      port;
-} Bound;
-
 /* The inodes of the sockets process @pid holds: "socket:[1234]". */
 static GHashTable *
 socket_inodes (const char *pid)
@@ -796,6 +790,64 @@ socket_inodes (const char *pid)
   return inodes;
 }
 
+/**
+ * lab_test_find_socket_row:
+ * @udp: whether to read the kernel's tables of UDP sockets (else TCP)
+ * @match: called with the fields of each row, IPv4 then IPv6
+ *
+ * Walks /proc/net/tcp and tcp6 (or udp and udp6): "1: 0100007F:1F90
+ * 00000000:0000 0A 00000000:00000000 … 0 12345 …", the local address, the
+ * remote one, the state, the queues, and tenth the socket's inode.
+ *
+ * Returns: whether @match returned %TRUE for a row
+ */
+gboolean
+lab_test_find_socket_row (gboolean         udp,
+                          LabTestRowMatch  match,
+                          gpointer         data)
+{
+  const char *files[] = { udp ? "/proc/net/udp" : "/proc/net/tcp", udp ? "/proc/net/udp6" : "/proc/net/tcp6" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (files[i], &contents, NULL, NULL))
+        continue;
+      lines = g_strsplit (contents, "\n", -1);
+      for (guint j = 1; lines[j] != NULL; j++)
+        {
+          g_auto(GStrv) fields = g_regex_split_simple ("\\s+", g_strstrip (lines[j]), 0, 0);
+
+          if (g_strv_length (fields) >= 10 && match ((const char *const *) fields, data))
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+typedef struct {
+  GSubprocess *process;
+  gboolean     udp;
+  guint16      port;
+  GHashTable  *inodes;
+} Bound;
+
+static gboolean
+is_own_bound_row (const char *const *fields,
+                  gpointer            data)
+{
+  Bound *b = data;
+  const char *colon = strrchr (fields[1], ':');
+
+  if (!g_hash_table_contains (b->inodes, fields[9]) || colon == NULL || !(b->udp || g_str_equal (fields[3], "0A")))
+    return FALSE;
+  b->port = strtoul (colon + 1, NULL, 16);
+  return TRUE;
+}
+
 /* Whether the process has a socket bound (TCP: listening), and on which
  * port, as the kernel's own tables say of the process's own sockets. Met
  * too when the process has ended, unbound. */
@@ -803,42 +855,14 @@ static gboolean
 is_bound (gpointer data)
 {
   Bound *b = data;
-  const char *files[] = { b->udp ? "/proc/net/udp" : "/proc/net/tcp", b->udp ? "/proc/net/udp6" : "/proc/net/tcp6" };
   const char *pid = g_subprocess_get_identifier (b->process);
   g_autoptr(GHashTable) inodes = NULL;
 
   if (pid == NULL)
     return TRUE;
   inodes = socket_inodes (pid);
-
-  for (guint i = 0; i < G_N_ELEMENTS (files) && g_hash_table_size (inodes) > 0; i++)
-    {
-      g_autofree char *contents = NULL;
-      g_auto(GStrv) lines = NULL;
-
-      if (!g_file_get_contents (files[i], &contents, NULL, NULL))
-        continue;
-
-      /* "  1: 0100007F:1F90 00000000:0000 0A … 0 12345 …": the local
-       * address, the remote one, the state, and tenth the socket's inode. */
-      lines = g_strsplit (contents, "\n", -1);
-      for (guint j = 1; lines[j] != NULL; j++)
-        {
-          g_auto(GStrv) fields = g_regex_split_simple ("\\s+", g_strstrip (lines[j]), 0, 0);
-          const char *colon;
-
-          if (g_strv_length (fields) < 10 || !g_hash_table_contains (inodes, fields[9]))
-            continue;
-          colon = strrchr (fields[1], ':');
-          if (colon != NULL && (b->udp || g_str_equal (fields[3], "0A")))
-            {
-              b->port = strtoul (colon + 1, NULL, 16);
-              return TRUE;
-            }
-        }
-    }
-
-  return FALSE;
+  b->inodes = inodes;
+  return g_hash_table_size (inodes) > 0 && lab_test_find_socket_row (b->udp, is_own_bound_row, b);
 }
 
 /**
@@ -858,7 +882,7 @@ guint16
 lab_test_wait_bound (GSubprocess *process,
                      gboolean     udp)
 {
-  Bound bound = { process, udp, 0 };
+  Bound bound = { process, udp, 0, NULL };
 
   lab_test_wait (is_bound, &bound, 20000);
   if (bound.port == 0)

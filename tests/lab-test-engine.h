@@ -134,6 +134,11 @@ void         lab_test_lesson_wait_ended (LabTestLesson    *l,
                                          LabEndpoint      *e);
 void         lab_test_lesson_finish     (LabTestLesson    *l);
 void         lab_test_wait_fds          (guint             expected);
+typedef gboolean (*LabTestRowMatch) (const char *const *fields,
+                                     gpointer            data);
+gboolean     lab_test_find_socket_row   (gboolean          udp,
+                                         LabTestRowMatch   match,
+                                         gpointer          data);
 guint16      lab_test_wait_bound        (GSubprocess      *process,
                                          gboolean          udp);
 gboolean     lab_test_localhost_has_ipv6 (void);

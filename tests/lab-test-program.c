@@ -346,39 +346,24 @@ typedef struct {
   gboolean udp;
 } Bound;
 
+static gboolean
+is_bound_row (const char *const *fields,
+              gpointer            data)
+{
+  Bound *b = data;
+  g_autofree char *port = g_strdup_printf (":%04X", b->port);
+
+  return g_str_has_suffix (fields[1], port) && (b->udp || g_str_equal (fields[3], "0A"));
+}
+
 /* Whether something is bound to @port (TCP: listening), as the kernel's
  * own tables say. */
 static gboolean
 is_bound (gpointer data)
 {
   Bound *b = data;
-  const char *files[] = { b->udp ? "/proc/net/udp" : "/proc/net/tcp", b->udp ? "/proc/net/udp6" : "/proc/net/tcp6" };
-  g_autofree char *port = g_strdup_printf (":%04X ", b->port);
 
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *contents = NULL;
-      g_auto(GStrv) lines = NULL;
-
-      if (!g_file_get_contents (files[i], &contents, NULL, NULL))
-        continue;
-
-      /* "  1: 0100007F:1F90 00000000:0000 0A …": local address, remote, state. */
-      lines = g_strsplit (contents, "\n", -1);
-      for (guint j = 1; lines[j] != NULL; j++)
-        {
-          g_auto(GStrv) fields = g_regex_split_simple ("\\s+", g_strstrip (lines[j]), 0, 0);
-          g_autofree char *local = NULL;
-
-          if (g_strv_length (fields) < 4)
-            continue;
-          local = g_strconcat (fields[1], " ", NULL);
-          if (g_str_has_suffix (local, port) && (b->udp || g_str_equal (fields[3], "0A")))
-            return TRUE;
-        }
-    }
-
-  return FALSE;
+  return lab_test_find_socket_row (b->udp, is_bound_row, b);
 }
 
 /* Until something is bound to @port (TCP: listening): for a program under

@@ -379,38 +379,24 @@ typedef struct {
   guint   bytes;
 } Queued;
 
+static gboolean
+is_queued_row (const char *const *fields,
+               gpointer            data)
+{
+  Queued *q = data;
+  g_autofree char *port = g_strdup_printf (":%04X", q->port);
+  const char *rx = strchr (fields[4], ':');
+
+  return g_str_has_suffix (fields[1], port) && g_str_equal (fields[3], "01") && rx != NULL &&
+         g_ascii_strtoull (rx + 1, NULL, 16) >= q->bytes;
+}
+
 /* Whether a connection accepted on @port holds @bytes unread, as the
  * kernel's tables say: the program's sends have all arrived. */
 static gboolean
 has_queued (gpointer data)
 {
-  Queued *q = data;
-  const char *files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
-  g_autofree char *port = g_strdup_printf (":%04X", q->port);
-
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *contents = NULL;
-      g_auto(GStrv) lines = NULL;
-
-      if (!g_file_get_contents (files[i], &contents, NULL, NULL))
-        continue;
-      /* "  1: 0100007F:1F90 0100007F:A3C2 01 00000000:00000008 …": the
-       * local address, the remote one, the state, the queues. */
-      lines = g_strsplit (contents, "\n", -1);
-      for (guint j = 1; lines[j] != NULL; j++)
-        {
-          g_auto(GStrv) fields = g_regex_split_simple ("\\s+", g_strstrip (lines[j]), 0, 0);
-          const char *rx;
-
-          if (g_strv_length (fields) < 5 || !g_str_has_suffix (fields[1], port) || !g_str_equal (fields[3], "01"))
-            continue;
-          rx = strchr (fields[4], ':');
-          if (rx != NULL && g_ascii_strtoull (rx + 1, NULL, 16) >= q->bytes)
-            return TRUE;
-        }
-    }
-  return FALSE;
+  return lab_test_find_socket_row (FALSE, is_queued_row, data);
 }
 
 static gboolean
