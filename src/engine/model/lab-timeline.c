@@ -5,8 +5,7 @@
 #include <string.h>
 
 #include "lab-event-private.h"
-#include "lab-recorder.h"
-#include "lab-timeline-private.h"
+#include "lab-timeline-store-private.h"
 
 /* The timeline is the one ordered record of everything the endpoints did.
  *
@@ -31,55 +30,6 @@
 #define TEXT_ARENA_MIN     (64 * 1024)
 #define TEXT_ARENA_MAX     (4 * 1024 * 1024)
 
-struct _LabTimeline
-{
-  GObject       parent_instance;
-
-  GMainContext *context;
-  gint64        start_us;
-  /* Time 0 as the events tell it: the first reading of the clock since the
-   * timeline began or was cleared, when a run begins. */
-  GMutex        origin_lock;
-  gint64        origin_us;
-  gint          origin_set;
-
-  /* Shared by every thread */
-  LabRecorders *recorders;
-  gint          flush_scheduled;
-  LabArena     *payload;
-  LabArena     *text;
-
-  GMutex        lock;          /* the names, the old arenas, the flush's source */
-  GHashTable   *run_names;     /* endpoint << 16 | run → name */
-  GPtrArray    *old_arenas;
-  GSource      *flush_source;
-  guint         next_endpoint;
-
-  /* The store: main context only */
-  LabRecord    *ring;
-  guint         capacity;
-  guint         allocated;
-  guint         head;
-  guint         len;
-  guint         payload_first;  /* the first stored record that may still have bytes */
-  guint64       rows_base;      /* how many rows have left the store, ever */
-  /* Records are ordered by the number their thread took; rows are numbered
-   * from 1 without the ends of calls, and with a gap where records were
-   * dropped before they were seen. */
-  guint64       last_order;
-  guint64       next_row_seq;
-  /* A flush's own arrays, kept from one to the next: a batch is often
-   * large, and alike in size to the one before */
-  GPtrArray    *batch;
-  GPtrArray    *batch_from;     /* the recorder of each record of the batch */
-  GArray       *entries;
-  GArray       *rows;
-  gboolean      flushing;
-  guint64       store_dropped;
-  guint64       notified_dropped;
-  gsize         max_payload;
-};
-
 enum {
   PROP_0,
   PROP_N_DROPPED,
@@ -100,263 +50,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (LabTimeline, lab_timeline, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
 static void schedule_flush (LabTimeline *self);
-
-/* ---- The store ---------------------------------------------------------- */
-
-static LabRecord *
-ring_at (LabTimeline *self,
-         guint        position)
-{
-  return &self->ring[(self->head + position) % self->allocated];
-}
-
-/* Room for @n more, growing the array up to the capacity. */
-static void
-ring_reserve (LabTimeline *self,
-              guint        n)
-{
-  guint want = MIN (self->capacity, self->len + n);
-  guint size = self->allocated;
-  LabRecord *ring;
-
-  if (want <= self->allocated)
-    return;
-
-  while (size < want)
-    size = size == 0 ? MIN (self->capacity, 1024) : MIN (self->capacity, size * 2);
-
-  ring = g_new (LabRecord, size);
-  for (guint i = 0; i < self->len; i++)
-    ring[i] = *ring_at (self, i);
-  g_free (self->ring);
-  self->ring = ring;
-  self->allocated = size;
-  self->head = 0;
-}
-
-static void
-ring_drop_front (LabTimeline *self,
-                 guint        n)
-{
-  if (n == 0)
-    return;
-  self->head = self->allocated > 0 ? (self->head + n) % self->allocated : 0;
-  self->len -= n;
-  self->rows_base += n;
-  self->payload_first = self->payload_first > n ? self->payload_first - n : 0;
-}
-
-/* Where the record numbered @seq is in the store, or G_MAXUINT. */
-static guint
-ring_find (LabTimeline *self,
-           guint64      seq)
-{
-  guint lo = 0, hi = self->len;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      guint64 at = ring_at (self, mid)->seq;
-
-      if (at == seq)
-        return mid;
-      if (at < seq)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-
-  return G_MAXUINT;
-}
-
-/* The end of a blocking call, onto the call as it began: the row keeps its
- * place and its number. */
-static void
-apply_end (LabRecord       *call,
-           const LabRecord *end)
-{
-  guint64 seq = call->seq;
-
-  *call = *end;
-  call->seq = seq;
-  call->flags &= ~LAB_RECORD_END;
-}
-
-/* Where the call that @end ends is in the store, from @from on, or
- * G_MAXUINT: the open call of the thread that recorded it. The call is no
- * longer open once it is found there, or once it is known to be gone. */
-static guint
-find_open_call (LabTimeline *self,
-                LabRecorder *rec,
-                LabRecord   *end,
-                guint        from)
-{
-  guint64 row;
-  guint position = G_MAXUINT;
-
-  if (!lab_recorder_get_open_call (rec, end, &row))
-    return G_MAXUINT;
-
-  if (row >= self->rows_base && row - self->rows_base < self->len)
-    {
-      position = row - self->rows_base;
-      /* The end carries its call's number. */
-      end->seq = ring_at (self, position)->seq;
-    }
-  if (position == G_MAXUINT || position >= from)
-    lab_recorder_clear_open_call (rec, end);
-  return position != G_MAXUINT && position >= from ? position : G_MAXUINT;
-}
-
-static gboolean
-blob_held (LabTimeline     *self,
-           const LabRecord *record)
-{
-  return lab_arena_holds (lab_record_blob_is_payload (record) ? self->payload : self->text, record->blob,
-                          record->blob_len);
-}
-
-/* The oldest rows whose bytes the payload arena has gone past since the
- * last look. Returns the range of rows that changed. */
-static gboolean
-ring_forget_payload (LabTimeline *self,
-                     guint       *first,
-                     guint       *last)
-{
-  gboolean changed = FALSE;
-
-  for (; self->payload_first < self->len; self->payload_first++)
-    {
-      LabRecord *record = ring_at (self, self->payload_first);
-
-      if (!lab_record_blob_is_payload (record) || record->blob == LAB_ARENA_NONE)
-        continue;
-      if (blob_held (self, record))
-        break;
-
-      record->blob = LAB_ARENA_NONE;
-      record->blob_len = 0;
-      if (!changed)
-        *first = self->payload_first;
-      *last = self->payload_first;
-      changed = TRUE;
-    }
-
-  return changed;
-}
-
-/* How many of the oldest go to take @added more: the whole excess, but at
- * least a block of a sixteenth of the store, so that the rows stay where
- * they are between two blocks. */
-static guint
-drop_count (LabTimeline *self,
-            guint        added)
-{
-  guint block = MAX (self->capacity / 16, 1);
-  guint excess;
-
-  if (self->len + added <= self->capacity)
-    return 0;
-
-  excess = self->len + added - self->capacity;
-  return MIN (self->len, MAX (excess, block));
-}
-
-/* Applies a batch to the store; @rows says, for each end of a call, the
- * row it ended (G_MAXUINT when that row is gone). */
-/* Gives each record of the batch, in order, its number as a row. */
-static void
-number_batch (LabTimeline *self,
-              GPtrArray   *batch)
-{
-  for (guint i = 0; i < batch->len; i++)
-    {
-      LabRecord *record = batch->pdata[i];
-
-      /* Records dropped before they were seen leave their gap. */
-      if (record->seq > self->last_order + 1)
-        self->next_row_seq += record->seq - self->last_order - 1;
-      self->last_order = record->seq;
-
-      if (lab_record_has (record, LAB_RECORD_END))
-        record->seq = 0;
-      else
-        record->seq = self->next_row_seq++;
-    }
-}
-
-static void
-store_batch (LabTimeline *self,
-             GPtrArray   *batch,
-             GPtrArray   *from,
-             guint       *rows)
-{
-  guint added = 0, drop_old, drop_new, old_len, skipped = 0;
-  guint changed_min = G_MAXUINT, changed_max = 0;
-
-  for (guint i = 0; i < batch->len; i++)
-    added += !lab_record_has (batch->pdata[i], LAB_RECORD_END);
-
-  /* What goes to stay within the count: the oldest stored first, then the
-   * oldest of this batch. */
-  drop_old = drop_count (self, added);
-  drop_new = self->len - drop_old + added > self->capacity ? self->len - drop_old + added - self->capacity : 0;
-  if (drop_old > 0)
-    {
-      ring_drop_front (self, drop_old);
-      self->store_dropped += drop_old;
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, drop_old, 0);
-    }
-  self->store_dropped += drop_new;
-
-  /* Blocking calls that returned: their row changes in place. */
-  old_len = self->len;
-  for (guint i = 0; i < batch->len; i++)
-    {
-      LabRecord *record = batch->pdata[i];
-      guint position;
-
-      rows[i] = G_MAXUINT;
-      if (!lab_record_has (record, LAB_RECORD_END))
-        continue;
-      position = find_open_call (self, from->pdata[i], record, 0);
-      if (position == G_MAXUINT || position >= old_len)
-        continue;
-      apply_end (ring_at (self, position), record);
-      rows[i] = position;
-      changed_min = MIN (changed_min, position);
-      changed_max = MAX (changed_max, position);
-    }
-  if (changed_min != G_MAXUINT)
-    g_list_model_items_changed (G_LIST_MODEL (self), changed_min, changed_max - changed_min + 1,
-                                changed_max - changed_min + 1);
-
-  /* The new rows, and the ends of calls among them. */
-  ring_reserve (self, added - drop_new);
-  for (guint i = 0; i < batch->len; i++)
-    {
-      LabRecord *record = batch->pdata[i];
-
-      if (lab_record_has (record, LAB_RECORD_END))
-        {
-          if (rows[i] == G_MAXUINT && (rows[i] = find_open_call (self, from->pdata[i], record, old_len)) != G_MAXUINT)
-            apply_end (ring_at (self, rows[i]), record);
-          continue;
-        }
-      if (skipped < drop_new)
-        {
-          skipped++;
-          continue;
-        }
-      *ring_at (self, self->len) = *record;
-      if (lab_record_has (record, LAB_RECORD_BLOCKING) && !lab_record_has (record, LAB_RECORD_FINISHED))
-        lab_recorder_set_open_call (from->pdata[i], record, self->rows_base + self->len);
-      self->len++;
-    }
-
-  if (self->len > old_len)
-    g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, self->len - old_len);
-}
 
 /* Says how many were dropped when it changed, whoever dropped them. */
 static void
@@ -422,14 +115,14 @@ lab_timeline_flush (LabTimeline *self)
       g_array_set_size (self->rows, batch->len);
       entries = (LabTimelineEntry *) self->entries->data;
       rows = (guint *) self->rows->data;
-      number_batch (self, batch);
-      store_batch (self, batch, self->batch_from, rows);
+      lab_store_number_batch (self, batch);
+      lab_store_batch (self, batch, self->batch_from, rows);
 
       /* The stream carries every record whole, bytes included; the end of
        * a call as the row of the call, when it is there ... */
       for (guint i = 0; i < batch->len; i++)
         {
-          entries[i].record = rows[i] != G_MAXUINT ? ring_at (self, rows[i]) : batch->pdata[i];
+          entries[i].record = rows[i] != G_MAXUINT ? lab_store_at (self, rows[i]) : batch->pdata[i];
           entries[i].end = lab_record_has (batch->pdata[i], LAB_RECORD_END);
         }
       g_signal_emit (self, signals[RECORDED], 0, entries, batch->len);
@@ -438,7 +131,7 @@ lab_timeline_flush (LabTimeline *self)
   lab_recorders_release (self->recorders);
 
   /* ... and only then do the rows say which bytes are gone. */
-  if (ring_forget_payload (self, &first, &last))
+  if (lab_store_forget_payload (self, &first, &last))
     g_list_model_items_changed (G_LIST_MODEL (self), first, last - first + 1, last - first + 1);
 
   notify_dropped (self);
@@ -545,7 +238,7 @@ lab_timeline_get_item (GListModel *model,
   if (position >= self->len)
     return NULL;
 
-  return lab_timeline_dup_event (self, ring_at (self, position));
+  return lab_timeline_dup_event (self, lab_store_at (self, position));
 }
 
 static void
@@ -584,7 +277,7 @@ lab_timeline_get_record (LabTimeline *self,
 {
   g_return_val_if_fail (LAB_IS_TIMELINE (self), NULL);
 
-  return position < self->len ? ring_at (self, position) : NULL;
+  return position < self->len ? lab_store_at (self, position) : NULL;
 }
 
 /**
@@ -599,7 +292,7 @@ lab_timeline_find (LabTimeline *self,
 {
   g_return_val_if_fail (LAB_IS_TIMELINE (self), G_MAXUINT);
 
-  return ring_find (self, seq);
+  return lab_store_find (self, seq);
 }
 
 LabTimeline *
@@ -791,7 +484,7 @@ lab_timeline_set_limits (LabTimeline *self,
     {
       guint n = self->len - max_events;
 
-      ring_drop_front (self, n);
+      lab_store_drop_front (self, n);
       self->store_dropped += n;
       g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
     }
@@ -802,7 +495,7 @@ lab_timeline_set_limits (LabTimeline *self,
     LabRecord *ring = g_new (LabRecord, size);
 
     for (guint i = 0; i < self->len; i++)
-      ring[i] = *ring_at (self, i);
+      ring[i] = *lab_store_at (self, i);
     g_free (self->ring);
     self->ring = ring;
     self->allocated = size;
@@ -818,7 +511,7 @@ lab_timeline_set_limits (LabTimeline *self,
       self->max_payload = max_payload;
     }
 
-  if (ring_forget_payload (self, &first, &last))
+  if (lab_store_forget_payload (self, &first, &last))
     g_list_model_items_changed (G_LIST_MODEL (self), first, last - first + 1, last - first + 1);
   notify_dropped (self);
 }
@@ -844,7 +537,7 @@ lab_timeline_clear (LabTimeline *self)
   g_mutex_unlock (&self->origin_lock);
 
   n = self->len;
-  ring_drop_front (self, n);
+  lab_store_drop_front (self, n);
   self->head = 0;
   self->payload_first = 0;
   if (n > 0)
