@@ -66,6 +66,8 @@ LabRecord *lab_store_at             (LabTimeline *self,
                                      guint        position);
 void       lab_store_reserve        (LabTimeline *self,
                                      guint        n);
+void       lab_store_resize         (LabTimeline *self,
+                                     guint        size);
 void       lab_store_drop_front     (LabTimeline *self,
                                      guint        n);
 guint      lab_store_find           (LabTimeline *self,

@@ -24,15 +24,23 @@ lab_store_reserve (LabTimeline *self,
 {
   guint want = MIN (self->capacity, self->len + n);
   guint size = self->allocated;
-  LabRecord *ring;
 
   if (want <= self->allocated)
     return;
 
   while (size < want)
     size = size == 0 ? MIN (self->capacity, 1024) : MIN (self->capacity, size * 2);
+  lab_store_resize (self, size);
+}
 
-  ring = g_new (LabRecord, size);
+/* The array anew, of @size records, the stored ones first, in order. */
+void
+lab_store_resize (LabTimeline *self,
+                  guint        size)
+{
+  LabRecord *ring = g_new (LabRecord, size);
+
+  g_assert (size >= self->len);
   for (guint i = 0; i < self->len; i++)
     ring[i] = *lab_store_at (self, i);
   g_free (self->ring);

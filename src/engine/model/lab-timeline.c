@@ -490,17 +490,7 @@ lab_timeline_set_limits (LabTimeline *self,
     }
 
   /* The store anew, in order, as large as it needs to be. */
-  {
-    guint size = MAX (self->len, MIN (max_events, 1024));
-    LabRecord *ring = g_new (LabRecord, size);
-
-    for (guint i = 0; i < self->len; i++)
-      ring[i] = *lab_store_at (self, i);
-    g_free (self->ring);
-    self->ring = ring;
-    self->allocated = size;
-    self->head = 0;
-  }
+  lab_store_resize (self, MAX (self->len, MIN (max_events, 1024)));
   self->capacity = max_events;
   lab_recorders_set_capacity (self->recorders, max_events);
 
