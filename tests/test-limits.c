@@ -119,13 +119,29 @@ tell_peers (GSubprocess *peers,
 }
 
 static void
-end_peers (GSubprocess *peers)
+on_peers_ended (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
 {
   g_autoptr(GError) error = NULL;
 
-  g_output_stream_close (g_subprocess_get_stdin_pipe (peers), NULL, NULL);
-  g_subprocess_wait_check (peers, NULL, &error);
+  g_assert_true (g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error));
   g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+/* Waits on the default context: g_subprocess_wait () would make a
+ * context of its own, and its wakeup takes a descriptor there may not be
+ * (GLib aborts when it cannot have one). */
+static void
+end_peers (GSubprocess *peers)
+{
+  gboolean ended = FALSE;
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (peers), NULL, NULL);
+  g_subprocess_wait_check_async (peers, NULL, on_peers_ended, &ended);
+  while (!ended)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static gboolean
