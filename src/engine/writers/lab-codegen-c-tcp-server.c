@@ -387,7 +387,8 @@ c_serve_receive (Gen *g)
 {
   g_autofree char *received = lab_codegen_c_label (LABEL_RECEIVED);
 
-  if (g->manual)
+  /* A thread for each client: the accepting thread counts it. */
+  if (g->manual && g->concurrency != LAB_CONCURRENCY_THREADS)
     lab_codegen_put (g, "add_client(fd);");
   lab_codegen_put (g, "for (;;) {");
   g->depth++;
@@ -546,13 +547,21 @@ c_accept_threads (Gen *g)
                    "}");
   if (c->max_connections > 0)
     lab_codegen_put (g, "served++;");
+  if (g->manual)
+    {
+      lab_codegen_comment (g, _("Counted before its thread starts: a line typed from now on reaches this client."));
+      lab_codegen_put (g, "add_client(fd);");
+    }
   lab_codegen_put (g,
                    "pthread_mutex_lock(&lock);\n"
                    "active++;\n"
                    "pthread_mutex_unlock(&lock);\n"
                    "err = pthread_create(&thread, NULL, client_thread, (void *) (intptr_t) fd);\n"
                    "if (err != 0) {\n"
-                   "    fprintf(stderr, \"pthread_create: %s\\n\", strerror(err));\n"
+                   "    fprintf(stderr, \"pthread_create: %s\\n\", strerror(err));");
+  if (g->manual)
+    lab_codegen_put (g, "    remove_client(fd);");
+  lab_codegen_put (g,
                    "    close(fd);\n"
                    "    pthread_mutex_lock(&lock);\n"
                    "    active--;\n"

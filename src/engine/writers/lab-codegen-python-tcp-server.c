@@ -142,7 +142,8 @@ py_serve_receive (Gen *g)
 {
   g_autofree char *received = lab_codegen_py_label (LABEL_RECEIVED);
 
-  if (g->manual)
+  /* A thread for each client: the accepting thread counts it. */
+  if (g->manual && g->concurrency != LAB_CONCURRENCY_THREADS)
     lab_codegen_put (g,
                      "with clients_lock:\n"
                      "    clients.append(conn)");
@@ -244,14 +245,21 @@ py_accept_threads (Gen *g)
   if (c->max_clients > 0)
     {
       lab_codegen_put_commented (g, "slots.acquire()", _("wait while MAX_CLIENTS are being served"));
-      lab_codegen_put (g,
-                       "conn, addr = server.accept()\n"
-                       "thread = threading.Thread(target=client_thread, args=(conn, addr), daemon=True)");
+      lab_codegen_put (g, "conn, addr = server.accept()");
     }
   else
-    lab_codegen_put (g,
-                     "conn, addr = server.accept()\n"
-                     "thread = threading.Thread(target=serve, args=(conn, addr), daemon=True)");
+    lab_codegen_put (g, "conn, addr = server.accept()");
+  if (g->manual)
+    {
+      lab_codegen_comment (g, _("Counted before its thread starts: a line typed from now on reaches this client."));
+      lab_codegen_put (g,
+                       "with clients_lock:\n"
+                       "    clients.append(conn)");
+    }
+  if (c->max_clients > 0)
+    lab_codegen_put (g, "thread = threading.Thread(target=client_thread, args=(conn, addr), daemon=True)");
+  else
+    lab_codegen_put (g, "thread = threading.Thread(target=serve, args=(conn, addr), daemon=True)");
   lab_codegen_put (g, "thread.start()");
   if (c->max_connections > 0)
     lab_codegen_put (g, "threads.append(thread)");
