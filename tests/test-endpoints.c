@@ -9,8 +9,10 @@
 #include <sys/socket.h>
 
 #include "lab-connection-list.h"
+#include "lab-arena.h"
 #include "lab-error.h"
 #include "lab-test-engine.h"
+#include "lab-timeline-private.h"
 
 /* Lab servers and lab clients, on both backends, talking over loopback. */
 
@@ -372,6 +374,51 @@ echo_once (guint16 port)
   close (fd);
 }
 
+/* An echo server sends back the very bytes it read: the timeline keeps
+ * them once, for both events, and each event still shows its own. */
+static void
+test_echo_kept_once (LabTestFixture *f,
+                     gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+  LabArena *payload = lab_timeline_get_payload_arena (f->timeline);
+  const gsize n = 256 * 1024;
+  g_autofree guint8 *sent = g_malloc (n);
+  g_autofree guint8 *back = g_malloc (n);
+  g_autoptr(GByteArray) in = NULL;
+  g_autoptr(GByteArray) out = NULL;
+  guint64 written;
+  int fd;
+
+  for (gsize i = 0; i < n; i++)
+    sent[i] = (guint8) g_random_int ();
+  fd = connect_loopback (lab_test_start_server (server));
+  written = lab_arena_get_written (payload);
+
+  /* Sent and read back a piece at a time, so that nothing waits on a
+   * full buffer either way. */
+  for (gsize done = 0; done < n; done += 16384)
+    {
+      g_assert_cmpint (send (fd, sent + done, 16384, 0), ==, 16384);
+      g_assert_cmpint (recv (fd, back + done, 16384, MSG_WAITALL), ==, 16384);
+    }
+  g_assert_cmpmem (back, n, sent, n);
+  close (fd);
+  lab_test_wait_for_data (f, server, LAB_DIRECTION_OUT, n);
+
+  in = lab_test_log_data (f->log, server, LAB_DIRECTION_IN);
+  out = lab_test_log_data (f->log, server, LAB_DIRECTION_OUT);
+  g_assert_cmpmem (in->data, in->len, sent, n);
+  g_assert_cmpmem (out->data, out->len, sent, n);
+  /* Copied into the timeline as they came in, not again as they left. */
+  g_test_message ("%" G_GSIZE_FORMAT " bytes echoed, %" G_GUINT64_FORMAT " kept", n,
+                  lab_arena_get_written (payload) - written);
+  g_assert_cmpuint (lab_arena_get_written (payload) - written, <, n + n / 4);
+
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+}
+
 typedef struct {
   LabEndpoint *server;
   guint        served;
@@ -501,6 +548,7 @@ main (int   argc,
 
   g_test_add_func ("/endpoints/client-timeouts", test_client_timeouts);
   lab_test_add_backends ("endpoints", "tcp-echo", test_tcp_echo);
+  lab_test_add_backends ("endpoints", "echo-kept-once", test_echo_kept_once);
   lab_test_add_backends ("endpoints", "time-origin", test_time_origin);
   lab_test_add_backends ("endpoints", "udp-echo", test_udp_echo);
   lab_test_add_backends ("endpoints", "tcp-upper", test_tcp_upper);

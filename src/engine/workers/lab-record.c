@@ -263,6 +263,35 @@ lab_call_end (LabWorker      *w,
   lab_timeline_push (w->run->timeline, call);
 }
 
+/* Bytes sent that lie in the memory of the bytes last received (an echo
+ * sends what it read) are the same bytes: the record points at where the
+ * timeline already keeps them, if it still does, rather than copying them
+ * again. */
+static gboolean
+record_sent_from_received (LabWorker  *w,
+                           LabRecord  *record,
+                           const void *data,
+                           gsize       len)
+{
+  gsize in_len;
+  const guint8 *in;
+  gsize at;
+
+  if (w->last_in == NULL || len == 0)
+    return FALSE;
+  in = g_bytes_get_data (w->last_in, &in_len);
+  if ((const guint8 *) data < in || (const guint8 *) data >= in + in_len)
+    return FALSE;
+  at = (const guint8 *) data - in;
+  if (len > in_len - at ||
+      !lab_arena_holds (lab_timeline_get_payload_arena (w->run->timeline), w->last_in_blob + at, len))
+    return FALSE;
+
+  record->blob = w->last_in_blob + at;
+  record->blob_len = len;
+  return TRUE;
+}
+
 /**
  * lab_record_data:
  * @conn: the connection, when it is not the socket's own (a UDP peer), or 0
@@ -292,7 +321,14 @@ lab_record_data (LabWorker      *w,
     record.begin_us = w->call_begin_us;
   record.real_len = (guint32) MIN (real_len, (gsize) G_MAXUINT32);
   record.offset = lab_run_count_bytes (w->run, s, conn, direction, real_len);
-  record_blob (w->run->timeline, &record, NULL, 0, data, len);
+  if (direction != LAB_DIRECTION_OUT || !record_sent_from_received (w, &record, data, len))
+    record_blob (w->run->timeline, &record, NULL, 0, data, len);
+  if (direction == LAB_DIRECTION_IN && record.blob != LAB_ARENA_NONE)
+    {
+      g_clear_pointer (&w->last_in, g_bytes_unref);
+      w->last_in = g_bytes_ref (bytes);
+      w->last_in_blob = record.blob;
+    }
   if (peer != NULL)
     lab_addr_set (&record.address, peer);
 

@@ -88,6 +88,11 @@ struct _LabWorker
   GArray          *poll_key;
   guint64          poll_blob;
   guint32          poll_blob_len;
+  /* The bytes it last received, and where the timeline keeps them: bytes
+   * sent from the same memory (an echo) are kept once. The reference keeps
+   * the memory from being reused for other bytes meanwhile. */
+  GBytes          *last_in;
+  guint64          last_in_blob;
   /* The last sender of a datagram: a peer mostly sends again */
   struct sockaddr_storage from_native;
   socklen_t        from_len;

@@ -49,6 +49,7 @@ worker_free (LabWorker *w)
 {
   g_clear_pointer (&w->watched, g_ptr_array_unref);
   g_clear_pointer (&w->poll_key, g_array_unref);
+  g_clear_pointer (&w->last_in, g_bytes_unref);
   g_clear_object (&w->from);
   g_free (w);
   g_atomic_int_add (&n_workers, -1);
