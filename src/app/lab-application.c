@@ -6,6 +6,7 @@
 
 #include "lab-application.h"
 #include "lab-locale.h"
+#include "lab-probe.h"
 #include "lab-window.h"
 
 #define ZOOM_MIN  0.75
@@ -241,6 +242,7 @@ lab_application_activate (GApplication *app)
     window = GTK_WINDOW (lab_window_new (GTK_APPLICATION (app), LAB_APPLICATION (app)->session));
 
   gtk_window_present (window);
+  lab_probe_watch (GTK_WIDGET (window));
 }
 
 /* protolab FILE: the experiment in a window (the last file named wins). */

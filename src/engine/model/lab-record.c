@@ -133,6 +133,13 @@ lab_record_get_kind (const LabRecord *record)
   return record->kind;
 }
 
+/* On the timeline's clock (lab_timeline_now()), not from its origin. */
+gint64
+lab_record_get_begin_time (const LabRecord *record)
+{
+  return record->begin_us;
+}
+
 guint
 lab_record_get_endpoint_id (const LabRecord *record)
 {

@@ -15,6 +15,7 @@ typedef struct _LabRecord LabRecord;
 
 guint64       lab_record_get_seq             (const LabRecord *record);
 LabEventKind  lab_record_get_kind            (const LabRecord *record);
+gint64        lab_record_get_begin_time      (const LabRecord *record);
 guint         lab_record_get_endpoint_id     (const LabRecord *record);
 guint64       lab_record_get_connection      (const LabRecord *record);
 LabOp         lab_record_get_op              (const LabRecord *record);

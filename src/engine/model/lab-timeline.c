@@ -302,6 +302,18 @@ lab_timeline_new (void)
 }
 
 /**
+ * lab_timeline_get_clock_start:
+ *
+ * Returns: when the timeline's clock reads 0, on g_get_monotonic_time()'s;
+ *   reading it sets no origin
+ */
+gint64
+lab_timeline_get_clock_start (LabTimeline *self)
+{
+  return self->start_us;
+}
+
+/**
  * lab_timeline_now:
  *
  * The clock every record is timed by. Its first reading since the timeline

@@ -45,6 +45,7 @@ void         lab_timeline_get_stats        (LabTimeline      *self,
                                             LabTimelineStats *stats);
 gint64       lab_timeline_now              (LabTimeline      *self);
 gint64       lab_timeline_get_origin       (LabTimeline      *self);
+gint64       lab_timeline_get_clock_start  (LabTimeline      *self);
 guint        lab_timeline_add_endpoint     (LabTimeline      *self);
 void         lab_timeline_flush            (LabTimeline      *self);
 void         lab_timeline_clear            (LabTimeline      *self);
