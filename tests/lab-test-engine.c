@@ -769,13 +769,17 @@ lab_test_localhost_has_ipv6 (void)
 
 /* ---- Programs of other people: their ports ---- */
 
-/* The inodes of the sockets process @pid holds: "socket:[1234]". */
-static GHashTable *
-socket_inodes (const char *pid)
+/* Adds the inodes of the sockets process @pid holds ("socket:[1234]"),
+ * and its children's: a program run under strace is strace's child. */
+static void
+add_socket_inodes (GHashTable *inodes,
+                   const char *pid,
+                   guint       depth)
 {
   g_autofree char *fds = g_build_filename ("/proc", pid, "fd", NULL);
+  g_autofree char *tasks = g_build_filename ("/proc", pid, "task", NULL);
   g_autoptr(GDir) dir = g_dir_open (fds, 0, NULL);
-  GHashTable *inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GDir) task_dir = NULL;
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -787,6 +791,29 @@ socket_inodes (const char *pid)
         g_hash_table_add (inodes, g_strndup (target + 8, strlen (target) - 9));
     }
 
+  if (depth == 0 || (task_dir = g_dir_open (tasks, 0, NULL)) == NULL)
+    return;
+  while ((name = g_dir_read_name (task_dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (tasks, name, "children", NULL);
+      g_autofree char *children = NULL;
+      g_auto(GStrv) pids = NULL;
+
+      if (!g_file_get_contents (path, &children, NULL, NULL))
+        continue;
+      pids = g_strsplit (g_strstrip (children), " ", -1);
+      for (guint i = 0; pids[i] != NULL; i++)
+        if (pids[i][0] != '\0')
+          add_socket_inodes (inodes, pids[i], depth - 1);
+    }
+}
+
+static GHashTable *
+socket_inodes (const char *pid)
+{
+  GHashTable *inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  add_socket_inodes (inodes, pid, 2);
   return inodes;
 }
 
@@ -870,7 +897,8 @@ is_bound (gpointer data)
  * @process: a server started on port 0
  * @udp: whether it is a UDP server (else TCP, and listening)
  *
- * Waits until @process is bound. Given port 0, the kernel chose its port:
+ * Waits until @process (or a child of it, as under strace) is bound.
+ * Given port 0, the kernel chose its port:
  * there was no port picked beforehand that another program could take
  * before @process bound it, and the kernel's tables say where it is and
  * that it is ready, with nothing sent to it. A program of someone else's
