@@ -110,6 +110,16 @@ is_shortage (int err)
   return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
 }
 
+/* A connection's own network error, met before it was accepted: Linux's
+ * accept () hands it to the program, and accept(2) says to accept again,
+ * as for EAGAIN. */
+static gboolean
+is_accepted_network_error (int err)
+{
+  return err == ENETDOWN || err == EPROTO || err == ENOPROTOOPT || err == EHOSTDOWN || err == ENONET ||
+         err == EHOSTUNREACH || err == EOPNOTSUPP || err == ENETUNREACH;
+}
+
 /**
  * lab_tcp_server_accept:
  * @again: (out): when none was accepted, whether to go on
@@ -144,8 +154,9 @@ lab_tcp_server_accept (LabWorker *w,
   if (lab_run_is_stopping (run))
     return NULL;
 
-  /* Interrupted, or a client that gave up before it was accepted. */
-  if (w->err == EINTR || w->err == ECONNABORTED || w->err == EAGAIN)
+  /* Interrupted, or a client that gave up or failed before it was
+   * accepted. */
+  if (w->err == EINTR || w->err == ECONNABORTED || w->err == EAGAIN || is_accepted_network_error (w->err))
     {
       *again = TRUE;
       return NULL;

@@ -341,6 +341,14 @@ const LabErrorText lab_error_texts[] = {
     N_("The network dropped the connection, e.g. after a failed keep-alive check. Linux rarely reports it. In the course’s Python it raises OSError with errno ENETRESET."),
     N_("Connect again; the lab’s usual tests on 127.0.0.1 do not meet it.") },
 
+  { "EPROTO",
+    N_("A protocol error: on Linux, accept () returns it when the connection it was about to give failed on the network before it was taken. In the course’s Python it raises OSError with errno EPROTO."),
+    N_("A server simply calls accept () again, as the lab’s servers do: the next client is not affected.") },
+
+  { "ENONET",
+    N_("This machine is not on the network the connection needed: on Linux, accept () can return it for a connection that failed before it was taken. In the course’s Python it raises OSError with errno ENONET."),
+    N_("A server simply calls accept () again, as the lab’s servers do; check the network connection if it keeps happening.") },
+
   { "ECONNABORTED",
     N_("The connection was aborted on this machine, not by the peer: e.g. the kernel was told to kill it (ss -K), or, on some systems, a client gave up before accept () took its connection. In the course’s Python it raises ConnectionAbortedError."),
     N_("A server simply calls accept () again; a client connects again.") },
