@@ -113,8 +113,8 @@ lab_timeline_flush (LabTimeline *self)
 
       g_array_set_size (self->entries, batch->len);
       g_array_set_size (self->rows, batch->len);
-      entries = (LabTimelineEntry *) self->entries->data;
-      rows = (guint *) self->rows->data;
+      entries = (LabTimelineEntry *) (void *) self->entries->data;
+      rows = (guint *) (void *) self->rows->data;
       lab_store_number_batch (self, batch);
       lab_store_batch (self, batch, self->batch_from, rows);
 

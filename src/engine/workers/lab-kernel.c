@@ -255,7 +255,8 @@ sock_diag_dump (int            family,
     struct inet_diag_bc_op  filter[3 * MAX_FILTER_PORTS];
   } req;
   guint filter_len = n_ports > 0 ? 12 * n_ports - 4 : 0;
-  guint8 buf[32 * 1024];
+  /* Aligned for the headers in it, which NLMSG_NEXT () finds by casting. */
+  guint8 buf[32 * 1024] __attribute__ ((aligned (NLMSG_ALIGNTO)));
   gboolean done = FALSE;
   int fd;
 
@@ -311,7 +312,9 @@ sock_diag_dump (int            family,
       if (n <= 0)
         break;
 
-      for (struct nlmsghdr *h = (struct nlmsghdr *) buf; NLMSG_OK (h, len); h = NLMSG_NEXT (h, len))
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-align"
+      for (struct nlmsghdr *h = (struct nlmsghdr *) (void *) buf; NLMSG_OK (h, len); h = NLMSG_NEXT (h, len))
         {
           DiagEntry *entry;
 
@@ -327,6 +330,7 @@ sock_diag_dump (int            family,
           memcpy (&entry->msg, NLMSG_DATA (h), sizeof entry->msg);
           g_hash_table_insert (entries, &entry->msg.id.idiag_cookie, entry);
         }
+#pragma GCC diagnostic pop
     }
 
   close (fd);

@@ -268,7 +268,7 @@ lab_tcp_server_serve_with_loop (LabWorker *w,
       first_conn = loop_poll_set (items, listener,
                                   accepting && timeout < 0 &&
                                   (c->max_clients == 0 || conns->len < c->max_clients), conns);
-      ready = b->poll (w, (LabPollItem *) items->data, items->len, timeout);
+      ready = b->poll (w, (LabPollItem *) (void *) items->data, items->len, timeout);
       if (ready < 0 && w->err != EINTR)
         {
           lab_program_fail (w, "poll");
