@@ -27,11 +27,13 @@ struct _LabStepBar
   gboolean    typing;
 
   /* Template widgets */
+  GtkWidget  *scroller;
   GtkWidget  *box;
   GtkLabel   *heading_label;
   GtkLabel   *call_label;
   GtkLabel   *explanation_label;
   GtkLabel   *last_label;
+  GtkWidget  *buttons;
 };
 
 G_DEFINE_FINAL_TYPE (LabStepBar, lab_step_bar, GTK_TYPE_WIDGET)
@@ -275,6 +277,56 @@ lab_step_bar_dup_text (LabStepBar *self)
                     gtk_label_get_text (self->explanation_label), gtk_label_get_text (self->last_label), NULL);
 }
 
+/* One label's place in the grid: under the heading and the buttons in a
+ * column, beside the buttons in a band. */
+static void
+set_span (LabStepBar *self,
+          GtkWidget  *child,
+          int         columns,
+          int         rows)
+{
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (self->box);
+  GtkGridLayoutChild *place = GTK_GRID_LAYOUT_CHILD (gtk_layout_manager_get_layout_child (layout, child));
+
+  gtk_grid_layout_child_set_column_span (place, columns);
+  gtk_grid_layout_child_set_row_span (place, rows);
+}
+
+/**
+ * lab_step_bar_set_wide:
+ * @wide: whether the bar is a band across the window
+ *
+ * As a band, the words take the width, in lines as long as a class reads
+ * at a glance, and Step and Continue stand one over the other at the
+ * right, large; in a column, the buttons share the heading's line.
+ */
+void
+lab_step_bar_set_wide (LabStepBar *self,
+                       gboolean    wide)
+{
+  GtkWidget *labels[] = {
+    GTK_WIDGET (self->heading_label), GTK_WIDGET (self->call_label),
+    GTK_WIDGET (self->explanation_label), GTK_WIDGET (self->last_label),
+  };
+
+  g_return_if_fail (LAB_IS_STEP_BAR (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      if (i > 0)
+        set_span (self, labels[i], wide ? 1 : 2, 1);
+      gtk_label_set_max_width_chars (GTK_LABEL (labels[i]), wide ? 100 : 40);
+    }
+  set_span (self, self->buttons, 1, wide ? G_N_ELEMENTS (labels) : 1);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->buttons),
+                                  wide ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_valign (self->buttons, wide ? GTK_ALIGN_CENTER : GTK_ALIGN_START);
+  if (wide)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "wide");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "wide");
+}
+
 static void
 on_focus_moved (LabStepBar *self)
 {
@@ -397,10 +449,12 @@ lab_step_bar_class_init (LabStepBarClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "stepbar");
   gtk_widget_class_bind_template_child (widget_class, LabStepBar, box);
+  gtk_widget_class_bind_template_child (widget_class, LabStepBar, buttons);
   gtk_widget_class_bind_template_child (widget_class, LabStepBar, call_label);
   gtk_widget_class_bind_template_child (widget_class, LabStepBar, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, LabStepBar, heading_label);
   gtk_widget_class_bind_template_child (widget_class, LabStepBar, last_label);
+  gtk_widget_class_bind_template_child (widget_class, LabStepBar, scroller);
 }
 
 static void
