@@ -69,7 +69,6 @@ struct _LabWindow
   GtkLabel             *lesson_steps;
   GtkLabel             *lesson_title;
   GMenu                *lessons_section;
-  GtkBox               *main_column;
   GtkPaned             *main_paned;
   GMenu                *recent_section;
   LabStateDiagram      *state_diagram;

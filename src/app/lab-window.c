@@ -435,8 +435,8 @@ place_buttons (LabWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->presentation_bar), atop);
 }
 
-/* In presentation mode the step held becomes a band, large, above the
- * bench, where a class reads it; the header bar shows no title, which
+/* In presentation mode the step held becomes a band across the window,
+ * large, where a class reads it; the header bar shows no title, which
  * the lesson's notes show whole, and keeps its width for the buttons. */
 static void
 place_step_bar (LabWindow *self,
@@ -445,7 +445,10 @@ place_step_bar (LabWindow *self,
   g_autoptr(GtkWidget) step_bar = g_object_ref (GTK_WIDGET (self->step_bar));
 
   gtk_box_remove (GTK_BOX (gtk_widget_get_parent (step_bar)), step_bar);
-  gtk_box_prepend (presentation ? self->main_column : self->inspector_box, step_bar);
+  if (presentation)
+    gtk_box_insert_child_after (self->content, step_bar, GTK_WIDGET (self->presentation_bar));
+  else
+    gtk_box_prepend (self->inspector_box, step_bar);
   lab_step_bar_set_wide (self->step_bar, presentation);
   gtk_header_bar_set_title_widget (self->header_bar, presentation ? gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0)
                                                                   : NULL);
@@ -743,7 +746,6 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_steps);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_title);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lessons_section);
-  gtk_widget_class_bind_template_child (widget_class, LabWindow, main_column);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, outer_paned);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, play_button);
