@@ -388,6 +388,23 @@ edge_middle (const Metrics    *m,
   *y = (ay + by) / 2;
 }
 
+/* The cause written over @edge, and the box it clears around it. */
+static PangoLayout *
+edge_label (LabStateDiagram  *self,
+            const Metrics    *m,
+            const LabTcpEdge *edge,
+            graphene_rect_t  *box)
+{
+  PangoLayout *label = make_layout (GTK_WIDGET (self), edge->cause, FALSE, LABEL_SIZE);
+  double x, y;
+  int lw, lh;
+
+  edge_middle (m, edge, &x, &y);
+  pango_layout_get_pixel_size (label, &lw, &lh);
+  *box = GRAPHENE_RECT_INIT (x - lw / 2.0 - 2, y - lh / 2.0, lw + 4, lh);
+  return label;
+}
+
 static void
 widen (double *x0,
        double *x1,
@@ -413,13 +430,10 @@ get_reach (LabStateDiagram *self,
   *x1 = 3 * m->box_w + 2 * m->gap_x;
   for (guint i = 0; i < n_edges; i++)
     {
-      g_autoptr(PangoLayout) label = make_layout (GTK_WIDGET (self), edges[i].cause, FALSE, LABEL_SIZE);
-      double x, y;
-      int lw, lh;
+      graphene_rect_t box;
+      g_autoptr(PangoLayout) label = edge_label (self, m, &edges[i], &box);
 
-      edge_middle (m, &edges[i], &x, &y);
-      pango_layout_get_pixel_size (label, &lw, &lh);
-      widen (x0, x1, x - lw / 2.0 - 2, x + lw / 2.0 + 2);
+      widen (x0, x1, box.origin.x, box.origin.x + box.size.width);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
@@ -728,17 +742,15 @@ draw_edges (LabStateDiagram *self,
 
   for (guint i = 0; i < n_edges; i++)
     {
-      g_autoptr(PangoLayout) label = make_layout (GTK_WIDGET (self), edges[i].cause, FALSE, LABEL_SIZE);
-      double lx, ly;
-      int lw, lh;
+      graphene_rect_t box;
+      g_autoptr(PangoLayout) label = edge_label (self, m, &edges[i], &box);
 
-      edge_middle (m, &edges[i], &lx, &ly);
-      pango_layout_get_pixel_size (label, &lw, &lh);
-      cairo_rectangle (cr, lx - lw / 2.0 - 2, ly - lh / 2.0, lw + 4, lh);
+      cairo_rectangle (cr, box.origin.x, box.origin.y, box.size.width, box.size.height);
       gdk_cairo_set_source_rgba (cr, &p->bg);
       cairo_fill (cr);
       set_source_fg (cr, p, 0.75);
-      show_layout_centered (cr, label, lx, ly);
+      cairo_move_to (cr, box.origin.x + 2, box.origin.y);
+      pango_cairo_show_layout (cr, label);
     }
 }
 
