@@ -376,6 +376,73 @@ lab_step_bar_constructed (GObject *object)
   update (self);
 }
 
+/* The words wrap: their height depends on the width given. A scroller
+ * asked for its child's height gives the height at the child's narrowest,
+ * many lines of a word each; the bar asks its words for their height at
+ * the width it has. It may be shorter, and scroll, rather than make the
+ * window taller than the screen. */
+#define COLUMN_MIN_HEIGHT 160
+
+static GtkSizeRequestMode
+lab_step_bar_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+/* The most height the bar asks for before it scrolls. */
+static int
+most_height (LabStepBar *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  int height = root != NULL ? gtk_widget_get_height (GTK_WIDGET (root)) : 0;
+
+  /* A band leaves three quarters of the window to the bench, the timeline
+   * and the inspector: longer words scroll in it. */
+  if (gtk_widget_has_css_class (GTK_WIDGET (self), "wide"))
+    return height > 0 ? height / 4 : 2 * COLUMN_MIN_HEIGHT;
+  return COLUMN_MIN_HEIGHT;
+}
+
+static void
+lab_step_bar_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  LabStepBar *self = LAB_STEP_BAR (widget);
+  int most;
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      gtk_widget_measure (self->scroller, orientation, for_size, minimum, natural, NULL, NULL);
+      return;
+    }
+
+  /* With no width given, the most any width needs: no more than before
+   * it scrolls. */
+  most = most_height (self);
+  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, NULL, NULL);
+  if (for_size < 0)
+    {
+      *minimum = most;
+      *natural = MAX (*natural, most);
+      return;
+    }
+  *minimum = MIN (*minimum, most);
+}
+
+static void
+lab_step_bar_size_allocate (GtkWidget *widget,
+                            int        width,
+                            int        height,
+                            int        baseline)
+{
+  gtk_widget_allocate (LAB_STEP_BAR (widget)->scroller, width, height, baseline, NULL);
+}
+
 static void
 lab_step_bar_dispose (GObject *object)
 {
@@ -446,7 +513,9 @@ lab_step_bar_class_init (LabStepBarClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lab-step-bar.ui");
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->get_request_mode = lab_step_bar_get_request_mode;
+  widget_class->measure = lab_step_bar_measure;
+  widget_class->size_allocate = lab_step_bar_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "stepbar");
   gtk_widget_class_bind_template_child (widget_class, LabStepBar, box);
   gtk_widget_class_bind_template_child (widget_class, LabStepBar, buttons);
