@@ -479,8 +479,10 @@ update_presentation (LabWindow *self)
 
   place_step_bar (self, presentation);
   gtk_widget_set_visible (self->breakpoints_button, !presentation);
-  /* The notes, in larger text, may take more of the height. */
-  gtk_scrolled_window_set_max_content_height (self->lesson_scroller, 220);
+  /* The notes scroll: in presentation mode, where the step held, the
+   * bench and the timeline share the height in large text, in fewer
+   * lines. */
+  gtk_scrolled_window_set_max_content_height (self->lesson_scroller, presentation ? 120 : 220);
   lab_timeline_view_set_toolbar_visible (self->timeline_view, !presentation);
 }
 
