@@ -73,12 +73,36 @@ zoom_key (LabApplication *self)
 /* The zoom scales the font resolution, not a CSS font size: every text in
  * every window, popover and dialog grows with it, including text that the
  * theme sizes in points (titles, headings) and text drawn with Pango. */
+/* The height of the tallest screen, in pixels; 1080 when none is known. */
+static int
+screen_lines (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  GListModel *monitors = display != NULL ? gdk_display_get_monitors (display) : NULL;
+  int lines = 0;
+
+  for (guint i = 0; monitors != NULL && i < g_list_model_get_n_items (monitors); i++)
+    {
+      g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      lines = MAX (lines, geometry.height);
+    }
+  return lines > 0 ? lines : 1080;
+}
+
 static void
 lab_application_update_zoom (LabApplication *self)
 {
   double zoom = g_settings_get_double (self->settings, zoom_key (self));
 
   zoom = CLAMP (zoom, ZOOM_MIN, ZOOM_MAX);
+  /* Presentation's zoom is for a projector of 1080 lines: one of fewer
+   * lines throws the same picture on the wall, and shows the same window
+   * at the same size there, its text as large to the class. */
+  if (g_settings_get_boolean (self->settings, "presentation"))
+    zoom = MAX (1.0, zoom * MIN (1.0, screen_lines () / 1080.0));
   g_object_set (gtk_settings_get_default (),
                 "gtk-xft-dpi", (int) (self->base_dpi * zoom + 0.5),
                 NULL);

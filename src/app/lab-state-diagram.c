@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <glib/gi18n.h>
+#include <pango/pangocairo.h>
 
 #include "lab-connection-private.h"
 #include "lab-state-diagram.h"
@@ -52,6 +53,10 @@ struct _LabStateDiagram
   guint          queue_length;
   guint          queue_limit;
   char          *title;
+
+  /* As drawn last: where, and the smallest text's size in pixels */
+  graphene_rect_t drawn;
+  double         smallest_text;
 
   /* The bench's endpoints, to tell what to choose when nothing is */
   GListModel    *endpoints;
@@ -264,9 +269,19 @@ lab_state_diagram_dup_text (LabStateDiagram *self)
 
 /* ---- Geometry, from the font ---- */
 
+/* The sizes of the diagram's texts against the widget's font, the one the
+ * zoom sets. The diagram is never drawn smaller: where the pane is short
+ * it scrolls rather than shrink its words below what the zoom asked. */
+#define LABEL_SIZE    0.95
+#define MIN_SCALE     1.0
+#define MAX_SCALE     1.5
+#define MARGIN        12
+
 typedef struct {
-  double box_w, box_h, gap_x, gap_y, pad, title_h;
-  double width, height;
+  double line, box_w, box_h, gap_x, gap_y, pad, title_h;
+  double x0;            /* the leftmost drawn, left of the first column */
+  double width, height; /* all that is drawn, title to footer */
+  double rows_bottom;
 } Metrics;
 
 static PangoLayout *
@@ -281,56 +296,16 @@ make_layout (GtkWidget  *widget,
 
   if (bold)
     pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
-  pango_font_description_set_size (font, (int) (pango_font_description_get_size (font) * scale));
+  /* GTK gives the size in pixels: set as points, it would grow again
+   * with the resolution that the zoom raises. */
+  if (pango_font_description_get_size_is_absolute (font))
+    pango_font_description_set_absolute_size (font, pango_font_description_get_size (font) * scale);
+  else
+    pango_font_description_set_size (font, (int) (pango_font_description_get_size (font) * scale));
   pango_layout_set_font_description (layout, font);
 
   return layout;
 }
-
-static void
-get_metrics (GtkWidget *widget,
-             Metrics   *m)
-{
-  int w = 0, h = 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
-    {
-      g_autoptr(PangoLayout) layout = make_layout (widget, lab_tcp_state_to_string (places[i].state), TRUE, 1.0);
-      int lw, lh;
-
-      pango_layout_get_pixel_size (layout, &lw, &lh);
-      w = MAX (w, lw);
-      h = MAX (h, lh);
-    }
-
-  m->pad = h * 0.4;
-  m->box_w = w + 2 * m->pad;
-  m->box_h = h + 2 * m->pad;
-  m->gap_x = h * 1.6;
-  m->gap_y = h * 1.9;
-  m->title_h = h * 2;
-  m->width = 3 * m->box_w + 2 * m->gap_x + 2 * h;
-  /* A title, seven rows of states, then a row for the accept queue. */
-  m->height = m->title_h + 7 * m->box_h + 6 * m->gap_y + 2.5 * m->box_h;
-}
-
-static void
-lab_state_diagram_measure (GtkWidget      *widget,
-                           GtkOrientation  orientation,
-                           int             for_size,
-                           int            *minimum,
-                           int            *natural,
-                           int            *minimum_baseline,
-                           int            *natural_baseline)
-{
-  Metrics m;
-
-  get_metrics (widget, &m);
-  *natural = (int) ceil (orientation == GTK_ORIENTATION_HORIZONTAL ? m.width : m.height) + 24;
-  *minimum = *natural / 3;
-}
-
-/* ---- Drawing ---- */
 
 static void
 box_center (const Metrics *m,
@@ -341,6 +316,276 @@ box_center (const Metrics *m,
   *x = p->column * (m->box_w + m->gap_x) + m->box_w / 2;
   *y = m->title_h + p->row * (m->box_h + m->gap_y) + m->box_h / 2;
 }
+
+/* A column beside @column in @row with no state, and inside the diagram:
+ * where the “now” mark may go. */
+static gboolean
+free_beside (int row,
+             int column)
+{
+  return column >= 0 && column <= 2 && !occupied (row, column);
+}
+
+typedef enum { MARK_RIGHT, MARK_LEFT, MARK_ABOVE } MarkSide;
+
+static MarkSide
+mark_side (const Place *place)
+{
+  if (free_beside (place->row, place->column + 1))
+    return MARK_RIGHT;
+  if (free_beside (place->row, place->column - 1))
+    return MARK_LEFT;
+  return MARK_ABOVE;
+}
+
+static char *
+mark_text (LabStateDiagram *self,
+           MarkSide         side)
+{
+  /* Translators: marks the state a connection is in now; an arrow
+   * pointing at the state is put beside it. */
+  const char *word = self->gone ? _("now (gone)") : _("now");
+
+  return side == MARK_RIGHT ? g_strconcat ("◀ ", word, NULL)
+         : side == MARK_LEFT ? g_strconcat (word, " ▶", NULL)
+         : g_strconcat (word, " ▼", NULL);
+}
+
+/* Where the “now” mark of @place starts, its size @mw × @mh. */
+static void
+mark_origin (const Metrics *m,
+             const Place   *place,
+             MarkSide       side,
+             int            mw,
+             int            mh,
+             double        *x,
+             double        *y)
+{
+  double cx, cy;
+
+  box_center (m, place, &cx, &cy);
+  if (side == MARK_RIGHT)
+    *x = cx + m->box_w / 2 + m->pad;
+  else if (side == MARK_LEFT)
+    *x = cx - m->box_w / 2 - m->pad - mw;
+  else
+    *x = cx + m->box_w / 2 - mw;
+  *y = side == MARK_ABOVE ? cy - m->box_h / 2 - mh - m->pad / 2 : cy - mh / 2.0;
+}
+
+/* The middle of an edge, where its cause is written. */
+static void
+edge_middle (const Metrics    *m,
+             const LabTcpEdge *edge,
+             double           *x,
+             double           *y)
+{
+  double ax, ay, bx, by;
+
+  box_center (m, place_of (edge->from, FALSE), &ax, &ay);
+  box_center (m, place_of (edge->to, TRUE), &bx, &by);
+  *x = (ax + bx) / 2;
+  *y = (ay + by) / 2;
+}
+
+/* The cause written over @edge, and the box it clears around it. */
+static PangoLayout *
+edge_label (LabStateDiagram  *self,
+            const Metrics    *m,
+            const LabTcpEdge *edge,
+            graphene_rect_t  *box)
+{
+  PangoLayout *label = make_layout (GTK_WIDGET (self), edge->cause, FALSE, LABEL_SIZE);
+  double x, y;
+  int lw, lh;
+
+  edge_middle (m, edge, &x, &y);
+  pango_layout_get_pixel_size (label, &lw, &lh);
+  *box = GRAPHENE_RECT_INIT (x - lw / 2.0 - 2, y - lh / 2.0, lw + 4, lh);
+  return label;
+}
+
+static void
+widen (double *x0,
+       double *x1,
+       double  from,
+       double  to)
+{
+  *x0 = MIN (*x0, from);
+  *x1 = MAX (*x1, to);
+}
+
+/* How far the causes of the edges and the “now” marks reach to either side
+ * of the three columns of states. */
+static void
+get_reach (LabStateDiagram *self,
+           Metrics         *m,
+           double          *x0,
+           double          *x1)
+{
+  guint n_edges;
+  const LabTcpEdge *edges = lab_tcp_get_edges (&n_edges);
+
+  *x0 = 0;
+  *x1 = 3 * m->box_w + 2 * m->gap_x;
+  for (guint i = 0; i < n_edges; i++)
+    {
+      graphene_rect_t box;
+      g_autoptr(PangoLayout) label = edge_label (self, m, &edges[i], &box);
+
+      widen (x0, x1, box.origin.x, box.origin.x + box.size.width);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    {
+      MarkSide side = mark_side (&places[i]);
+      g_autofree char *text = mark_text (self, side);
+      g_autoptr(PangoLayout) mark = make_layout (GTK_WIDGET (self), text, TRUE, 1.0);
+      double x, y;
+      int mw, mh;
+
+      pango_layout_get_pixel_size (mark, &mw, &mh);
+      mark_origin (m, &places[i], side, mw, mh, &x, &y);
+      widen (x0, x1, x, x + mw);
+    }
+}
+
+/* The title, or the hint, laid out to the diagram's width. */
+static PangoLayout *
+make_wrapped (LabStateDiagram *self,
+              const char      *text,
+              gboolean         bold,
+              const Metrics   *m)
+{
+  PangoLayout *layout = make_layout (GTK_WIDGET (self), text, bold, 1.0);
+
+  pango_layout_set_width (layout, (int) (m->width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  return layout;
+}
+
+/* A listening socket's accept queue, one slot for each connection the
+ * backlog takes (32 at most), in rows as wide as the diagram. */
+static guint
+queue_slots (LabStateDiagram *self,
+             const Metrics   *m,
+             guint           *per_row)
+{
+  double slot = m->box_h * 0.8;
+
+  *per_row = MAX (1, (guint) ((m->width + m->pad) / (slot + m->pad)));
+  return MIN (self->queue_limit, 32u);
+}
+
+static double
+footer_height (LabStateDiagram *self,
+               const Metrics   *m)
+{
+  int lw, lh;
+
+  if (self->listening)
+    {
+      guint per_row, slots = queue_slots (self, m, &per_row);
+      guint rows = (slots + per_row - 1) / per_row;
+
+      return m->line + m->pad + rows * (m->box_h * 0.8 + m->pad);
+    }
+  if (get_hint (self) != NULL)
+    {
+      g_autoptr(PangoLayout) hint = make_wrapped (self, get_hint (self), FALSE, m);
+
+      pango_layout_get_pixel_size (hint, &lw, &lh);
+      return lh;
+    }
+  return 0;
+}
+
+static void
+get_metrics (LabStateDiagram *self,
+             Metrics         *m)
+{
+  int w = 0, h = 0;
+  double x0, x1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    {
+      g_autoptr(PangoLayout) layout = make_layout (GTK_WIDGET (self), lab_tcp_state_to_string (places[i].state),
+                                                   TRUE, 1.0);
+      int lw, lh;
+
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      w = MAX (w, lw);
+      h = MAX (h, lh);
+    }
+
+  m->line = h;
+  m->pad = h * 0.3;
+  m->box_w = w + 2 * m->pad;
+  m->box_h = h + 2 * m->pad;
+  m->gap_x = h * 1.2;
+  m->gap_y = h * 1.5;
+  m->title_h = 0;
+  get_reach (self, m, &x0, &x1);
+  m->x0 = x0;
+  m->width = x1 - x0;
+
+  if (self->title != NULL)
+    {
+      g_autoptr(PangoLayout) title = make_wrapped (self, self->title, TRUE, m);
+      int tw, th;
+
+      pango_layout_get_pixel_size (title, &tw, &th);
+      m->title_h = th + h;
+    }
+  /* The title, seven rows of states, then the accept queue or the hint. */
+  m->rows_bottom = m->title_h + 7 * m->box_h + 6 * m->gap_y;
+  m->height = m->rows_bottom + m->pad + footer_height (self, m);
+}
+
+/* Drawn at its size, or up to MAX_SCALE larger in a large pane; smaller,
+ * down to MIN_SCALE, where the pane is short; never smaller. */
+static void
+lab_state_diagram_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  Metrics m;
+  double size;
+
+  get_metrics (LAB_STATE_DIAGRAM (widget), &m);
+  size = orientation == GTK_ORIENTATION_HORIZONTAL ? m.width : m.height;
+  *natural = (int) ceil (size) + 2 * MARGIN;
+  *minimum = (int) ceil (size * MIN_SCALE) + 2 * MARGIN;
+}
+
+/**
+ * lab_state_diagram_get_drawn:
+ * @bounds: (out) (optional): where the diagram was drawn last, in the
+ *   widget's coordinates: title, states, their labels and marks, footer
+ * @smallest_text: (out) (optional): the size in pixels of the smallest
+ *   font it was drawn in
+ *
+ * What a class sees of it, to measure: all of it inside the widget, and
+ * how small its smallest words are.
+ */
+void
+lab_state_diagram_get_drawn (LabStateDiagram *self,
+                             graphene_rect_t *bounds,
+                             double          *smallest_text)
+{
+  g_return_if_fail (LAB_IS_STATE_DIAGRAM (self));
+
+  if (bounds != NULL)
+    *bounds = self->drawn;
+  if (smallest_text != NULL)
+    *smallest_text = self->smallest_text;
+}
+
+/* ---- Drawing ---- */
 
 /* Where the line from the centre of a box towards (tx, ty) leaves it. */
 static void
@@ -472,11 +717,10 @@ draw_title (LabStateDiagram *self,
   if (self->title == NULL)
     return;
 
-  title = make_layout (GTK_WIDGET (self), self->title, TRUE, 1.0);
-  pango_layout_set_width (title, (int) (m->width * PANGO_SCALE));
-  pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
+  /* Whole: a peer's address is what tells two connections apart. */
+  title = make_wrapped (self, self->title, TRUE, m);
   gdk_cairo_set_source_rgba (cr, &p->fg);
-  cairo_move_to (cr, 0, 0);
+  cairo_move_to (cr, m->x0, 0);
   pango_cairo_show_layout (cr, title);
 }
 
@@ -498,21 +742,15 @@ draw_edges (LabStateDiagram *self,
 
   for (guint i = 0; i < n_edges; i++)
     {
-      const Place *a = place_of (edges[i].from, FALSE), *b = place_of (edges[i].to, TRUE);
-      g_autoptr(PangoLayout) label = make_layout (GTK_WIDGET (self), edges[i].cause, FALSE, 0.8);
-      double ax, ay, bx, by, lx, ly;
-      int lw, lh;
+      graphene_rect_t box;
+      g_autoptr(PangoLayout) label = edge_label (self, m, &edges[i], &box);
 
-      box_center (m, a, &ax, &ay);
-      box_center (m, b, &bx, &by);
-      lx = (ax + bx) / 2;
-      ly = (ay + by) / 2;
-      pango_layout_get_pixel_size (label, &lw, &lh);
-      cairo_rectangle (cr, lx - lw / 2.0 - 2, ly - lh / 2.0, lw + 4, lh);
+      cairo_rectangle (cr, box.origin.x, box.origin.y, box.size.width, box.size.height);
       gdk_cairo_set_source_rgba (cr, &p->bg);
       cairo_fill (cr);
       set_source_fg (cr, p, 0.75);
-      show_layout_centered (cr, label, lx, ly);
+      cairo_move_to (cr, box.origin.x + 2, box.origin.y);
+      pango_cairo_show_layout (cr, label);
     }
 }
 
@@ -556,30 +794,18 @@ draw_now_mark (LabStateDiagram *self,
                cairo_t         *cr,
                const Metrics   *m,
                const Palette   *p,
-               const Place     *place,
-               double           x,
-               double           y)
+               const Place     *place)
 {
-  /* Translators: marks the state a connection is in now; an arrow
-   * pointing at the state is put beside it. */
-  const char *word = self->gone ? _("now (gone)") : _("now");
-  gboolean right_free = !occupied (place->row, place->column + 1);
-  gboolean left_free = !occupied (place->row, place->column - 1);
-  g_autofree char *text = right_free ? g_strconcat ("◀ ", word, NULL)
-                          : left_free ? g_strconcat (word, " ▶", NULL)
-                          : g_strconcat (word, " ▼", NULL);
-  g_autoptr(PangoLayout) mark = make_layout (GTK_WIDGET (self), text, TRUE, 0.9);
-  double cy = y + m->box_h / 2;
+  MarkSide side = mark_side (place);
+  g_autofree char *text = mark_text (self, side);
+  g_autoptr(PangoLayout) mark = make_layout (GTK_WIDGET (self), text, TRUE, 1.0);
+  double x, y;
   int mw, mh;
 
   pango_layout_get_pixel_size (mark, &mw, &mh);
+  mark_origin (m, place, side, mw, mh, &x, &y);
   gdk_cairo_set_source_rgba (cr, &p->fg);
-  if (right_free)
-    cairo_move_to (cr, x + m->box_w + m->pad, cy - mh / 2.0);
-  else if (left_free)
-    cairo_move_to (cr, x - m->pad - mw, cy - mh / 2.0);
-  else
-    cairo_move_to (cr, x + m->box_w - mw, y - mh - m->pad / 2);
+  cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, mark);
 }
 
@@ -627,7 +853,7 @@ draw_states (LabStateDiagram *self,
       show_layout_centered (cr, layout, cx, cy);
 
       if (now)
-        draw_now_mark (self, cr, m, p, place, x, y);
+        draw_now_mark (self, cr, m, p, place);
     }
 }
 
@@ -642,8 +868,8 @@ draw_order (LabStateDiagram *self,
     {
       const Place *place = trace_place (self, i);
       g_autofree char *n = g_strdup_printf ("%u", i + 1);
-      g_autoptr(PangoLayout) layout = make_layout (GTK_WIDGET (self), n, TRUE, 0.75);
-      double cx, cy, r = m->pad * 1.4, bx, by;
+      g_autoptr(PangoLayout) layout = make_layout (GTK_WIDGET (self), n, TRUE, LABEL_SIZE);
+      double cx, cy, r = m->line * LABEL_SIZE * 0.6, bx, by;
       guint same_before = 0;
 
       if (place == NULL)
@@ -670,26 +896,25 @@ draw_footer (LabStateDiagram *self,
              const Metrics   *m,
              const Palette   *p)
 {
-  double y = m->title_h + 7 * (m->box_h + m->gap_y) + m->pad;
+  double y = m->rows_bottom + m->pad;
 
   if (self->listening)
     {
       /* Translators: connections the kernel completed, waiting for accept (), of the most it queues. */
       g_autofree char *text = g_strdup_printf (_("Accept queue: %u waiting, of at most %u"),
                                                self->queue_length, self->queue_limit);
-      g_autoptr(PangoLayout) layout = make_layout (GTK_WIDGET (self), text, FALSE, 1.0);
+      g_autoptr(PangoLayout) layout = make_wrapped (self, text, FALSE, m);
       double slot = m->box_h * 0.8;
-      guint slots = MIN (self->queue_limit, 32u);
-      int lw, lh;
+      guint per_row, slots = queue_slots (self, m, &per_row);
 
-      pango_layout_get_pixel_size (layout, &lw, &lh);
       gdk_cairo_set_source_rgba (cr, &p->fg);
-      cairo_move_to (cr, 0, y);
+      cairo_move_to (cr, m->x0, y);
       pango_cairo_show_layout (cr, layout);
 
       for (guint i = 0; i < slots; i++)
         {
-          rounded_rect (cr, i * (slot + m->pad), y + lh + m->pad, slot, slot, m->pad / 2);
+          rounded_rect (cr, m->x0 + (i % per_row) * (slot + m->pad),
+                        y + m->line + m->pad + (i / per_row) * (slot + m->pad), slot, slot, m->pad / 2);
           if (i < self->queue_length)
             {
               gdk_cairo_set_source_rgba (cr, &p->accent);
@@ -702,14 +927,25 @@ draw_footer (LabStateDiagram *self,
     }
   else if (get_hint (self) != NULL)
     {
-      g_autoptr(PangoLayout) layout = make_layout (GTK_WIDGET (self), get_hint (self), FALSE, 1.0);
+      g_autoptr(PangoLayout) layout = make_wrapped (self, get_hint (self), FALSE, m);
 
       set_source_fg (cr, p, 0.6);
-      pango_layout_set_width (layout, (int) (m->width * PANGO_SCALE));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
-      cairo_move_to (cr, 0, y);
+      cairo_move_to (cr, m->x0, y);
       pango_cairo_show_layout (cr, layout);
     }
+}
+
+/* The size in pixels of the widget's font */
+static double
+font_pixels (GtkWidget *widget)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  const PangoFontDescription *font = pango_context_get_font_description (context);
+  double size = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+
+  if (pango_font_description_get_size_is_absolute (font))
+    return size;
+  return size * pango_cairo_context_get_resolution (context) / 72.0;
 }
 
 static void
@@ -720,17 +956,21 @@ lab_state_diagram_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
   Metrics m;
   Palette p;
-  double scale;
+  double scale, left;
   cairo_t *cr;
 
-  get_metrics (widget, &m);
+  get_metrics (self, &m);
   get_palette (widget, &p);
 
-  /* Fit, and grow into a tall pane up to half as large again. */
-  scale = MIN (1.5, MIN ((width - 24) / m.width, (height - 24) / m.height));
+  /* Fit, and grow into a large pane; never below the smallest readable. */
+  scale = MIN ((width - 2.0 * MARGIN) / m.width, (height - 2.0 * MARGIN) / m.height);
+  scale = CLAMP (scale, MIN_SCALE, MAX_SCALE);
+  left = MAX (MARGIN, (width - m.width * scale) / 2);
+  self->drawn = GRAPHENE_RECT_INIT (left, MARGIN, m.width * scale, m.height * scale);
+  self->smallest_text = font_pixels (widget) * LABEL_SIZE * scale;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  cairo_translate (cr, (width - m.width * scale) / 2, 12);
+  cairo_translate (cr, left - m.x0 * scale, MARGIN);
   cairo_scale (cr, scale, scale);
 
   draw_title (self, cr, &m, &p);

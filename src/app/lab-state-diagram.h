@@ -19,5 +19,8 @@ void         lab_state_diagram_set_source     (LabStateDiagram *self,
 void         lab_state_diagram_set_endpoints  (LabStateDiagram *self,
                                                GListModel      *endpoints);
 char        *lab_state_diagram_dup_text       (LabStateDiagram *self);
+void         lab_state_diagram_get_drawn      (LabStateDiagram *self,
+                                               graphene_rect_t *bounds,
+                                               double          *smallest_text);
 
 G_END_DECLS

@@ -27,11 +27,13 @@ struct _LabStepBar
   gboolean    typing;
 
   /* Template widgets */
+  GtkWidget  *scroller;
   GtkWidget  *box;
   GtkLabel   *heading_label;
   GtkLabel   *call_label;
   GtkLabel   *explanation_label;
   GtkLabel   *last_label;
+  GtkWidget  *buttons;
 };
 
 G_DEFINE_FINAL_TYPE (LabStepBar, lab_step_bar, GTK_TYPE_WIDGET)
@@ -275,6 +277,56 @@ lab_step_bar_dup_text (LabStepBar *self)
                     gtk_label_get_text (self->explanation_label), gtk_label_get_text (self->last_label), NULL);
 }
 
+/* One label's place in the grid: under the heading and the buttons in a
+ * column, beside the buttons in a band. */
+static void
+set_span (LabStepBar *self,
+          GtkWidget  *child,
+          int         columns,
+          int         rows)
+{
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (self->box);
+  GtkGridLayoutChild *place = GTK_GRID_LAYOUT_CHILD (gtk_layout_manager_get_layout_child (layout, child));
+
+  gtk_grid_layout_child_set_column_span (place, columns);
+  gtk_grid_layout_child_set_row_span (place, rows);
+}
+
+/**
+ * lab_step_bar_set_wide:
+ * @wide: whether the bar is a band across the window
+ *
+ * As a band, the words take the width, in lines as long as a class reads
+ * at a glance, and Step and Continue stand one over the other at the
+ * right, large; in a column, the buttons share the heading's line.
+ */
+void
+lab_step_bar_set_wide (LabStepBar *self,
+                       gboolean    wide)
+{
+  GtkWidget *labels[] = {
+    GTK_WIDGET (self->heading_label), GTK_WIDGET (self->call_label),
+    GTK_WIDGET (self->explanation_label), GTK_WIDGET (self->last_label),
+  };
+
+  g_return_if_fail (LAB_IS_STEP_BAR (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      if (i > 0)
+        set_span (self, labels[i], wide ? 1 : 2, 1);
+      gtk_label_set_max_width_chars (GTK_LABEL (labels[i]), wide ? 100 : 40);
+    }
+  set_span (self, self->buttons, 1, wide ? G_N_ELEMENTS (labels) : 1);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->buttons),
+                                  wide ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_valign (self->buttons, wide ? GTK_ALIGN_CENTER : GTK_ALIGN_START);
+  if (wide)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "wide");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "wide");
+}
+
 static void
 on_focus_moved (LabStepBar *self)
 {
@@ -322,6 +374,73 @@ lab_step_bar_constructed (GObject *object)
   self->recorded_id = g_signal_connect (lab_session_get_timeline (self->session), "recorded",
                                         G_CALLBACK (on_recorded), self);
   update (self);
+}
+
+/* The words wrap: their height depends on the width given. A scroller
+ * asked for its child's height gives the height at the child's narrowest,
+ * many lines of a word each; the bar asks its words for their height at
+ * the width it has. It may be shorter, and scroll, rather than make the
+ * window taller than the screen. */
+#define COLUMN_MIN_HEIGHT 160
+
+static GtkSizeRequestMode
+lab_step_bar_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+/* The most height the bar asks for before it scrolls. */
+static int
+most_height (LabStepBar *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  int height = root != NULL ? gtk_widget_get_height (GTK_WIDGET (root)) : 0;
+
+  /* A band leaves three quarters of the window to the bench, the timeline
+   * and the inspector: longer words scroll in it. */
+  if (gtk_widget_has_css_class (GTK_WIDGET (self), "wide"))
+    return height > 0 ? height / 4 : 2 * COLUMN_MIN_HEIGHT;
+  return COLUMN_MIN_HEIGHT;
+}
+
+static void
+lab_step_bar_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  LabStepBar *self = LAB_STEP_BAR (widget);
+  int most;
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      gtk_widget_measure (self->scroller, orientation, for_size, minimum, natural, NULL, NULL);
+      return;
+    }
+
+  /* With no width given, the most any width needs: no more than before
+   * it scrolls. */
+  most = most_height (self);
+  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, NULL, NULL);
+  if (for_size < 0)
+    {
+      *minimum = most;
+      *natural = MAX (*natural, most);
+      return;
+    }
+  *minimum = MIN (*minimum, most);
+}
+
+static void
+lab_step_bar_size_allocate (GtkWidget *widget,
+                            int        width,
+                            int        height,
+                            int        baseline)
+{
+  gtk_widget_allocate (LAB_STEP_BAR (widget)->scroller, width, height, baseline, NULL);
 }
 
 static void
@@ -394,13 +513,17 @@ lab_step_bar_class_init (LabStepBarClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lab-step-bar.ui");
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->get_request_mode = lab_step_bar_get_request_mode;
+  widget_class->measure = lab_step_bar_measure;
+  widget_class->size_allocate = lab_step_bar_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "stepbar");
   gtk_widget_class_bind_template_child (widget_class, LabStepBar, box);
+  gtk_widget_class_bind_template_child (widget_class, LabStepBar, buttons);
   gtk_widget_class_bind_template_child (widget_class, LabStepBar, call_label);
   gtk_widget_class_bind_template_child (widget_class, LabStepBar, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, LabStepBar, heading_label);
   gtk_widget_class_bind_template_child (widget_class, LabStepBar, last_label);
+  gtk_widget_class_bind_template_child (widget_class, LabStepBar, scroller);
 }
 
 static void

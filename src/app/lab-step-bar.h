@@ -14,6 +14,8 @@ G_DECLARE_FINAL_TYPE (LabStepBar, lab_step_bar, LAB, STEP_BAR, GtkWidget)
 
 GtkWidget *lab_step_bar_new      (LabSession *session);
 char      *lab_step_bar_dup_text (LabStepBar *self);
+void       lab_step_bar_set_wide (LabStepBar *self,
+                                  gboolean    wide);
 
 gboolean   lab_step_bar_focus_types (GtkWidget *widget);
 

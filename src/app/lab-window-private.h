@@ -38,7 +38,8 @@ struct _LabWindow
   gboolean              placed;
   gboolean              may_close;       /* asked, and answered: close */
 
-  GtkPaned             *outer_paned;     /* the window's child, so not bound */
+  GtkBox               *content;         /* the window's child, so not bound */
+  GtkHeaderBar         *header_bar;      /* the titlebar, so not bound */
   GFile                *file;            /* the experiment's, once opened or saved */
   guint64               shown_connection; /* the one in the bytes view, to export */
   char                 *export_kind;
@@ -48,6 +49,7 @@ struct _LabWindow
 
   /* Template widgets (none a direct child of the window: GTK 4.8 would
    * unparent them twice on dispose) */
+  GtkWidget            *add_button;
   GtkBox               *bench_box;
   GtkScrolledWindow    *bench_scroller;
   GtkStack             *bench_stack;
@@ -60,6 +62,9 @@ struct _LabWindow
   GtkLabel             *lesson_notes;
   GtkRevealer          *lesson_revealer;
   GtkScrolledWindow    *lesson_scroller;
+  GtkPaned             *outer_paned;
+  GtkWidget            *play_button;
+  GtkHeaderBar         *presentation_bar;
   GtkMenuButton        *primary_menu_button;
   GtkLabel             *lesson_steps;
   GtkLabel             *lesson_title;
@@ -67,6 +72,7 @@ struct _LabWindow
   GtkPaned             *main_paned;
   GMenu                *recent_section;
   LabStateDiagram      *state_diagram;
+  GtkWidget            *step_toggle;
   GtkBox               *timeline_slot;
 };
 

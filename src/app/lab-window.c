@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "lab-window-private.h"
@@ -230,6 +232,31 @@ scroll_bench_to_end (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The bench's panels stand side by side: where they are all in sight
+ * from top to bottom, the wheel takes them sideways, as Shift and the
+ * wheel do anywhere. A widget in a panel that takes the wheel itself has
+ * it first. */
+static gboolean
+on_bench_scroll (GtkEventControllerScroll *controller,
+                 double                    dx,
+                 double                    dy,
+                 LabWindow                *self)
+{
+  GtkAdjustment *across = gtk_scrolled_window_get_hadjustment (self->bench_scroller);
+  GtkAdjustment *down = gtk_scrolled_window_get_vadjustment (self->bench_scroller);
+  double page = gtk_adjustment_get_page_size (across);
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if (dy == 0 || (state & GDK_SHIFT_MASK) != 0 ||
+      gtk_adjustment_get_upper (down) - gtk_adjustment_get_lower (down) > gtk_adjustment_get_page_size (down) ||
+      gtk_adjustment_get_upper (across) - gtk_adjustment_get_lower (across) <= page)
+    return FALSE;
+
+  /* The step GTK's own scrolling takes for a notch of the wheel. */
+  gtk_adjustment_set_value (across, gtk_adjustment_get_value (across) + dy * pow (page, 2.0 / 3.0));
+  return TRUE;
+}
+
 /**
  * lab_window_add_endpoint:
  *
@@ -378,6 +405,55 @@ lab_window_load_experiment (LabWindow     *self,
 
 /* ---- Presentation mode ---- */
 
+/* A full screen hides the titlebar: there the header bar's buttons move
+ * to a bar atop the content, with no window buttons, so that Add, Play,
+ * Lessons and the menu stay at hand. */
+static void
+place_buttons (LabWindow *self)
+{
+  gboolean atop = gtk_window_is_fullscreen (GTK_WINDOW (self));
+  GtkHeaderBar *from = atop ? self->header_bar : self->presentation_bar;
+  GtkHeaderBar *to = atop ? self->presentation_bar : self->header_bar;
+  GtkWidget *start[] = { self->add_button, self->play_button, self->step_toggle, self->breakpoints_button };
+  /* From the end inwards, as they were packed. */
+  GtkWidget *end[] = { GTK_WIDGET (self->primary_menu_button), GTK_WIDGET (self->lessons_button) };
+
+  if (gtk_widget_get_ancestor (self->add_button, GTK_TYPE_HEADER_BAR) != GTK_WIDGET (to))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (start) + G_N_ELEMENTS (end); i++)
+        {
+          gboolean at_start = i < G_N_ELEMENTS (start);
+          g_autoptr(GtkWidget) button = g_object_ref (at_start ? start[i] : end[i - G_N_ELEMENTS (start)]);
+
+          gtk_header_bar_remove (from, button);
+          if (at_start)
+            gtk_header_bar_pack_start (to, button);
+          else
+            gtk_header_bar_pack_end (to, button);
+        }
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->presentation_bar), atop);
+}
+
+/* In presentation mode the step held becomes a band across the window,
+ * large, where a class reads it; the header bar shows no title, which
+ * the lesson's notes show whole, and keeps its width for the buttons. */
+static void
+place_step_bar (LabWindow *self,
+                gboolean   presentation)
+{
+  g_autoptr(GtkWidget) step_bar = g_object_ref (GTK_WIDGET (self->step_bar));
+
+  gtk_box_remove (GTK_BOX (gtk_widget_get_parent (step_bar)), step_bar);
+  if (presentation)
+    gtk_box_insert_child_after (self->content, step_bar, GTK_WIDGET (self->presentation_bar));
+  else
+    gtk_box_prepend (self->inspector_box, step_bar);
+  lab_step_bar_set_wide (self->step_bar, presentation);
+  gtk_header_bar_set_title_widget (self->header_bar, presentation ? gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0)
+                                                                  : NULL);
+}
+
 /* Full screen, the theme's high contrast (set by the application), and only
  * what a class needs to read: the filters and the breakpoints go. */
 static void
@@ -396,11 +472,17 @@ update_presentation (LabWindow *self)
       if (self->presenting)
         gtk_window_unfullscreen (GTK_WINDOW (self));
     }
+  /* Placed again for the mode, once laid out in it. */
+  if (self->presenting != presentation)
+    self->placed = FALSE;
   self->presenting = presentation;
 
+  place_step_bar (self, presentation);
   gtk_widget_set_visible (self->breakpoints_button, !presentation);
-  /* The notes, in larger text, may take more of the height. */
-  gtk_scrolled_window_set_max_content_height (self->lesson_scroller, presentation ? 400 : 220);
+  /* The notes scroll: in presentation mode, where the step held, the
+   * bench and the timeline share the height in large text, in fewer
+   * lines. */
+  gtk_scrolled_window_set_max_content_height (self->lesson_scroller, presentation ? 120 : 220);
   lab_timeline_view_set_toolbar_visible (self->timeline_view, !presentation);
 }
 
@@ -439,7 +521,9 @@ lab_window_take_state (LabWindow *self,
 }
 
 /* The inspector takes a third of the window's width, whatever its size at
- * first; after that, what the user makes of it. */
+ * first; after that, what the user makes of it. In presentation mode, where
+ * the step held has left it for a band across, it takes nearly half: the
+ * TCP states, in large text, need the width. */
 static void
 on_outer_max_position (LabWindow *self)
 {
@@ -451,7 +535,11 @@ on_outer_max_position (LabWindow *self)
   if (self->placed || width <= 0 || max <= 0 || max == G_MAXINT)
     return;
   self->placed = TRUE;
-  gtk_paned_set_position (self->outer_paned, MIN (max, width * 2 / 3));
+  gtk_paned_set_position (self->outer_paned, MIN (max, self->presenting ? width * 11 / 20 : width * 2 / 3));
+  /* Under the band of the step held, the bench keeps room for a panel's
+   * buttons; the timeline, whose rows follow the newest, the rest. */
+  if (self->presenting)
+    gtk_paned_set_position (self->main_paned, gtk_widget_get_height (GTK_WIDGET (self->main_paned)) * 7 / 10);
 }
 
 /* ---- The window ---- */
@@ -514,7 +602,8 @@ lab_window_constructed (GObject *object)
 
   /* The call held in step mode, above what is chosen: a step explained
    * needs height more than width. */
-  self->outer_paned = GTK_PANED (gtk_window_get_child (GTK_WINDOW (self)));
+  self->content = GTK_BOX (gtk_window_get_child (GTK_WINDOW (self)));
+  self->header_bar = GTK_HEADER_BAR (gtk_window_get_titlebar (GTK_WINDOW (self)));
   self->step_bar = LAB_STEP_BAR (lab_step_bar_new (self->session));
   gtk_box_prepend (self->inspector_box, GTK_WIDGET (self->step_bar));
   self->timeline_view = LAB_TIMELINE_VIEW (lab_timeline_view_new (self->session));
@@ -522,6 +611,15 @@ lab_window_constructed (GObject *object)
   gtk_box_append (self->timeline_slot, GTK_WIDGET (self->timeline_view));
 
   lab_window_actions_init (self);
+  /* A field or a button reached with Tab comes into view: the keyboard
+   * takes the bench sideways, and down a panel taller than the pane. */
+  gtk_viewport_set_scroll_to_focus (GTK_VIEWPORT (gtk_scrolled_window_get_child (self->bench_scroller)), TRUE);
+  {
+    GtkEventController *wheel = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+
+    g_signal_connect_object (wheel, "scroll", G_CALLBACK (on_bench_scroll), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->bench_box), wheel);
+  }
   g_signal_connect_object (self->timeline_view, "notify::selected", G_CALLBACK (on_timeline_selected), self,
                            G_CONNECT_SWAPPED);
 
@@ -546,6 +644,7 @@ lab_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::presentation", G_CALLBACK (update_presentation), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self, "notify::fullscreened", G_CALLBACK (place_buttons), self, G_CONNECT_SWAPPED);
   update_presentation (self);
 }
 
@@ -633,6 +732,7 @@ lab_window_class_init (LabWindowClass *klass)
   g_type_ensure (LAB_TYPE_STATE_DIAGRAM);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lab-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, add_button);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, bench_box);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, bench_scroller);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, bench_stack);
@@ -649,9 +749,13 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_title);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lessons_section);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, main_paned);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, outer_paned);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, play_button);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, presentation_bar);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, state_diagram);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, step_toggle);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, timeline_slot);
 
   lab_window_actions_class_init (klass);
