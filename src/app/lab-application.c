@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application.h"
+#include "lab-colours.h"
 #include "lab-locale.h"
 #include "lab-window.h"
 
@@ -281,6 +282,15 @@ lab_application_startup (GApplication *app)
     g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
     gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  /* The marks' colours, from their table (lab-colours.c). */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+    g_autofree char *colours = lab_colours_dup_css ();
+
+    gtk_css_provider_load_from_data (css, colours, -1);
     gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
