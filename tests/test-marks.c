@@ -18,7 +18,8 @@
 
 /* Every lesson's endpoints, as the window shows them: each its own shape,
  * in a colour that stays apart from the others' for a viewer with normal
- * sight and for one with deuteranopia or protanopia. */
+ * sight and for one with deuteranopia or protanopia; and each its whole
+ * name, in English and in Spanish. */
 
 /* CIEDE2000 differences: about 2 is just seen side by side; 20 is two
  * colours named apart. Under a simulated dichromacy the differences left
@@ -360,7 +361,10 @@ check_lesson (LabWindow  *window,
       g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
       GtkWidget *panel = lab_window_get_panel (window, endpoint);
       GtkWidget *mark = GTK_WIDGET (gtk_widget_get_template_child (panel, LAB_TYPE_ENDPOINT_PANEL, "mark_label"));
+      GtkLabel *name = GTK_LABEL (gtk_widget_get_template_child (panel, LAB_TYPE_ENDPOINT_PANEL, "name_label"));
+      PangoLayout *layout = gtk_label_get_layout (name);
       const char *symbol = gtk_label_get_text (GTK_LABEL (mark));
+      int width, height;
 
       g_test_message ("%s: %s %s", id, symbol, lab_endpoint_get_name (endpoint));
       g_assert_true (gtk_widget_get_mapped (mark));
@@ -375,6 +379,12 @@ check_lesson (LabWindow  *window,
         g_assert_true (gdk_rgba_equal (&colours[i], &expected));
       }
 
+      /* The whole name, none of it cut, and room for all of it. */
+      g_assert_cmpstr (gtk_label_get_text (name), ==, lab_endpoint_get_name (endpoint));
+      g_assert_false (pango_layout_is_ellipsized (layout));
+      pango_layout_get_pixel_size (layout, &width, &height);
+      g_assert_cmpint (width, <=, gtk_widget_get_width (GTK_WIDGET (name)));
+      g_assert_cmpint (height, <=, gtk_widget_get_height (GTK_WIDGET (name)));
     }
 
   for (guint i = 0; i < n; i++)
@@ -454,6 +464,12 @@ test_marks_lessons (void)
 
 /* Spanish names are longer: “Servidor sin SO_REUSEADDR” and “Servidor con
  * SO_REUSEADDR” differ in their last words. */
+static void
+test_marks_lessons_spanish (void)
+{
+  check_lessons ("es", FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -464,6 +480,7 @@ main (int   argc,
   g_test_add_func ("/marks/ciede2000", test_marks_ciede2000);
   g_test_add_func ("/marks/bench", test_marks_bench);
   g_test_add_func ("/marks/lessons", test_marks_lessons);
+  g_test_add_func ("/marks/lessons-spanish", test_marks_lessons_spanish);
 
   return g_test_run ();
 }
