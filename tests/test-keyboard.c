@@ -590,6 +590,96 @@ test_keyboard_names (void)
   close_window (window);
 }
 
+/* The message dialogs shown: the questions asked. */
+static guint
+n_questions (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_mapped (GTK_WIDGET (toplevel)))
+        n++;
+    }
+  return n;
+}
+
+static gboolean
+has_question (gpointer data)
+{
+  return n_questions () > 0;
+}
+
+static gboolean
+has_no_question (gpointer data)
+{
+  return n_questions () == 0;
+}
+
+static GtkWindow *
+question (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_mapped (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+is_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Ctrl+Q with a server running asks first, as closing the window does;
+ * Ctrl+Q again, or the window closed again, while it asks asks nothing
+ * more; Escape keeps the bench; Discard quits. */
+static void
+test_keyboard_quit (void)
+{
+  LabWindow *window = open_window ();
+  LabSession *session = lab_window_get_session (window);
+  LabEndpoint *server = start_server (session);
+  g_autoptr(LabExperiment) saved = lab_session_dup_experiment (session);
+  gpointer weak = window;
+
+  /* Nothing unsaved: what it asks about is the server running. */
+  lab_session_set_saved (session, saved);
+  g_assert_false (lab_session_get_modified (session));
+  press (GTK_WINDOW (window), "ctrl+q");
+  lab_test_ui_wait (has_question, NULL, 5000);
+  g_assert_cmpuint (n_questions (), ==, 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  press (GTK_WINDOW (window), "ctrl+q");
+  gtk_window_close (GTK_WINDOW (window));
+  settle ();
+  g_assert_cmpuint (n_questions (), ==, 1);
+
+  press (question (), "Escape");
+  lab_test_ui_wait (has_no_question, NULL, 5000);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (lab_endpoint_is_active (server));
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  press (GTK_WINDOW (window), "ctrl+q");
+  lab_test_ui_wait (has_question, NULL, 5000);
+  press (question (), "alt+d");
+  lab_test_ui_wait (is_gone, &weak, 5000);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (lab_test_ui_application ())));
+  lab_session_stop_all (session);
+  lab_session_remove (session, server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -604,6 +694,7 @@ main (int   argc,
   g_test_add_func ("/keyboard/escape", test_keyboard_escape);
   g_test_add_func ("/keyboard/shortcuts", test_keyboard_shortcuts);
   g_test_add_func ("/keyboard/names", test_keyboard_names);
+  g_test_add_func ("/keyboard/quit", test_keyboard_quit);
 
   return g_test_run ();
 }

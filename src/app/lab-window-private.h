@@ -37,6 +37,7 @@ struct _LabWindow
   gboolean              presenting;
   gboolean              placed;
   gboolean              may_close;       /* asked, and answered: close */
+  GtkWidget            *question;        /* the one asked now, if any (weak) */
 
   GtkPaned             *outer_paned;     /* the window's child, so not bound */
   GFile                *file;            /* the experiment's, once opened or saved */
