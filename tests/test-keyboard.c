@@ -590,6 +590,34 @@ test_keyboard_names (void)
   close_window (window);
 }
 
+static gboolean
+is_hidden (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+/* Ctrl+? opens the Shortcuts window, whole and with no warning from GTK;
+ * Escape closes it, and the window has the keys again. */
+static void
+test_keyboard_shortcuts_window (void)
+{
+  LabWindow *window = open_window ();
+  GtkWidget *overlay = GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  press (GTK_WINDOW (window), "ctrl+question");
+  lab_test_ui_wait_mapped (overlay);
+  lab_test_ui_wait_drawn (overlay);
+  g_assert_nonnull (lab_test_ui_find_label (overlay, "Make the call held longest, while typing in a field"));
+
+  press (GTK_WINDOW (overlay), "Escape");
+  lab_test_ui_wait (is_hidden, overlay, 5000);
+  press (GTK_WINDOW (window), "F9");
+  g_assert_true (lab_session_get_step_mode (lab_window_get_session (window)));
+  press (GTK_WINDOW (window), "F9");
+
+  close_window (window);
+}
+
 /* The message dialogs shown: the questions asked. */
 static guint
 n_questions (void)
@@ -695,6 +723,7 @@ main (int   argc,
   g_test_add_func ("/keyboard/shortcuts", test_keyboard_shortcuts);
   g_test_add_func ("/keyboard/names", test_keyboard_names);
   g_test_add_func ("/keyboard/quit", test_keyboard_quit);
+  g_test_add_func ("/keyboard/shortcuts-window", test_keyboard_shortcuts_window);
 
   return g_test_run ();
 }
