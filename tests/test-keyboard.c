@@ -564,6 +564,36 @@ find_unnamed (GtkWidget *root,
     find_unnamed (child, unnamed, n_buttons);
 }
 
+/* The fields below @root that show and have no name: an entry, a
+ * spin button, a drop-down, a check button or a switch with no label of
+ * its own, no label that labels it (LABELLED_BY, which a label's
+ * mnemonic widget gets too), no accessible label and no tooltip. */
+static void
+find_unnamed_fields (GtkWidget *root,
+                     GString   *unnamed,
+                     guint     *n_fields)
+{
+  gboolean field = GTK_IS_ENTRY (root) || GTK_IS_SPIN_BUTTON (root) || GTK_IS_DROP_DOWN (root) ||
+                   GTK_IS_CHECK_BUTTON (root) || GTK_IS_SWITCH (root);
+
+  if (field && gtk_widget_get_mapped (root))
+    {
+      (*n_fields)++;
+      if (!has_text_label (root) && gtk_widget_get_tooltip_text (root) == NULL &&
+          !gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+          !gtk_test_accessible_has_relation (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+        g_string_append_printf (unnamed, " %s %s (in %s)", G_OBJECT_TYPE_NAME (root),
+                                gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)),
+                                G_OBJECT_TYPE_NAME (gtk_widget_get_parent (root)));
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_unnamed_fields (child, unnamed, n_fields);
+}
+
 /* Every button that shows has a name a screen reader can say, with the
  * bench full and step mode on. */
 static void
@@ -572,7 +602,7 @@ test_keyboard_names (void)
   LabWindow *window = open_window ();
   LabSession *session = lab_window_get_session (window);
   g_autoptr(GString) unnamed = g_string_new (NULL);
-  guint n_buttons = 0;
+  guint n_buttons = 0, n_fields = 0;
   LabEndpoint *server = start_server (session);
   LabEndpoint *client = lab_session_add (session, LAB_ENDPOINT_UDP_CLIENT);
 
@@ -586,6 +616,20 @@ test_keyboard_names (void)
   g_assert_cmpstr (unnamed->str, ==, "");
   /* The header bar's, the panels', the timeline's and the step bar's. */
   g_assert_cmpuint (n_buttons, >, 20);
+
+  /* And every field, each panel's Advanced unfolded. */
+  for (guint i = 0; i < g_list_model_get_n_items (lab_session_get_endpoints (session)); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (lab_session_get_endpoints (session), i);
+      GtkWidget *panel = lab_window_get_panel (window, endpoint);
+
+      gtk_expander_set_expanded (GTK_EXPANDER (gtk_widget_get_template_child (panel, LAB_TYPE_ENDPOINT_PANEL,
+                                                                               "advanced_expander")), TRUE);
+    }
+  settle ();
+  find_unnamed_fields (GTK_WIDGET (window), unnamed, &n_fields);
+  g_assert_cmpstr (unnamed->str, ==, "");
+  g_assert_cmpuint (n_fields, >, 20);
 
   close_window (window);
 }
