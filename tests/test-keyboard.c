@@ -666,16 +666,9 @@ test_keyboard_shortcuts_window (void)
 static guint
 n_questions (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  guint n = 0;
+  guint n;
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_mapped (GTK_WIDGET (toplevel)))
-        n++;
-    }
+  lab_test_ui_find_message_dialog (&n);
   return n;
 }
 
@@ -694,16 +687,10 @@ has_no_question (gpointer data)
 static GtkWindow *
 question (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *dialog = lab_test_ui_find_message_dialog (NULL);
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_mapped (GTK_WIDGET (toplevel)))
-        return toplevel;
-    }
-  g_assert_not_reached ();
+  g_assert_nonnull (dialog);
+  return dialog;
 }
 
 static gboolean

@@ -5,8 +5,6 @@
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "lab-colours.h"
@@ -197,21 +195,6 @@ test_marks_bench (void)
             g_assert_cmpfloat (distance (&one, &two, sight), >=, MIN_DISTANCE_BENCH);
         }
     }
-}
-
-/* A port that refuses: bound, not listening. */
-static int
-refusing_port (guint16 *port)
-{
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof sin;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
-  *port = ntohs (sin.sin_port);
-  return fd;
 }
 
 static gboolean
@@ -430,7 +413,7 @@ check_lessons (const char *language,
   g_auto(GStrv) ids = lab_lessons_list ();
   double minimum[N_SIGHTS] = { G_MAXDOUBLE, G_MAXDOUBLE, G_MAXDOUBLE };
   guint16 refusing;
-  int fd = refusing_port (&refusing);
+  int fd = lab_test_bind_port (SOCK_STREAM, &refusing);
   LabWindow *window;
 
   lab_locale_set_language (language);
