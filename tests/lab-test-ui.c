@@ -166,3 +166,34 @@ lab_test_ui_open_window (void)
   lab_test_ui_present (GTK_WINDOW (window));
   return window;
 }
+
+/**
+ * lab_test_ui_find_message_dialog:
+ * @n_shown: (out) (optional): how many are shown
+ *
+ * Returns: (transfer none) (nullable): the first message dialog shown: a
+ *   question the window asks
+ */
+GtkWindow *
+lab_test_ui_find_message_dialog (guint *n_shown)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *first = NULL;
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        {
+          if (first == NULL)
+            first = window;
+          n++;
+        }
+    }
+
+  if (n_shown != NULL)
+    *n_shown = n;
+  return first;
+}

@@ -22,5 +22,6 @@ LabApplication *lab_test_ui_application (void);
 LabWindow *lab_test_ui_open_window (void);
 GtkWidget *lab_test_ui_find_label (GtkWidget   *root,
                                    const char  *text);
+GtkWindow *lab_test_ui_find_message_dialog (guint *n_shown);
 
 G_END_DECLS

@@ -187,16 +187,34 @@ lab_test_unref_and_wait (gpointer object)
 guint16
 lab_test_free_port (int type)
 {
+  guint16 port;
+
+  close (lab_test_bind_port (type, &port));
+  return port;
+}
+
+/**
+ * lab_test_bind_port:
+ * @type: `SOCK_STREAM` or `SOCK_DGRAM`
+ * @port: (out): the loopback port the kernel chose
+ *
+ * Returns: a socket bound to @port, and not listening: a TCP connect ()
+ *   to it is refused for as long as it is open
+ */
+int
+lab_test_bind_port (int      type,
+                    guint16 *port)
+{
   struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
   socklen_t len = sizeof sin;
-  int fd = socket (AF_INET, type, 0);
+  int fd = socket (AF_INET, type | SOCK_CLOEXEC, 0);
 
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (bind (fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
   g_assert_cmpint (getsockname (fd, (struct sockaddr *) &sin, &len), ==, 0);
-  close (fd);
+  *port = ntohs (sin.sin_port);
 
-  return ntohs (sin.sin_port);
+  return fd;
 }
 
 static void

@@ -653,6 +653,13 @@ diagram_says (gpointer data)
 {
   DiagramWait *w = data;
   g_autofree char *text = lab_state_diagram_dup_text (w->diagram);
+  g_autofree char *read = NULL;
+
+  /* And a screen reader is told the same, as it changes. */
+  g_strchomp (text);
+  read = gtk_test_accessible_check_property (GTK_ACCESSIBLE (w->diagram), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text);
+  g_assert_null (read);
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (w->diagram), GTK_ACCESSIBLE_PROPERTY_LABEL));
 
   return strstr (text, w->text) != NULL;
 }
@@ -676,6 +683,21 @@ find_row (LabWindow   *window,
   g_assert_not_reached ();
 }
 
+static gboolean
+has_connected (gpointer data)
+{
+  return lab_endpoint_get_state (data) == LAB_ENDPOINT_STATE_CONNECTED;
+}
+
+/* @client's connect (), once it is connected. */
+static LabEvent *
+find_connect (LabWindow   *window,
+              LabEndpoint *client)
+{
+  lab_test_ui_wait (has_connected, client, 10000);
+  return find_row (window, client, LAB_OP_CONNECT);
+}
+
 /* The TCP states tab says what to choose: once a server listens, the
  * server; and a row of the server's own shows its listening socket. */
 static void
@@ -697,10 +719,29 @@ test_bench_states_hint (void)
 
   listen = find_row (window, endpoint, LAB_OP_LISTEN);
   g_assert_true (lab_timeline_view_select (LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window)), listen));
-  says.text = "now: LISTEN";
+  says.text = "Now: LISTEN";
   lab_test_ui_wait (diagram_says, &says, 10000);
   says.text = "the listening socket";
   g_assert_true (diagram_says (&says));
+
+  /* A client's connection: the passages it made, in order. */
+  {
+    LabEndpointPanel *client = add (window, "tcp-client");
+    LabEndpoint *client_endpoint = lab_endpoint_panel_get_endpoint (client);
+    g_autofree char *port = g_strdup_printf ("%u", lab_endpoint_get_port (endpoint));
+    g_autoptr(LabEvent) connect = NULL;
+
+    type_into (client, "port_entry", port);
+    press_start (client);
+    connect = find_connect (window, client_endpoint);
+    g_assert_true (lab_timeline_view_select (LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window)), connect));
+    says.text = "Passages, in order: ";
+    lab_test_ui_wait (diagram_says, &says, 10000);
+    says.text = "→ ESTABLISHED";
+    g_assert_true (diagram_says (&says));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (client), "panel.start-stop", NULL));
+    lab_test_ui_wait (is_stopped, client_endpoint, 10000);
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server), "panel.start-stop", NULL));
   lab_test_ui_wait (is_stopped, endpoint, 10000);

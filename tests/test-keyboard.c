@@ -564,6 +564,36 @@ find_unnamed (GtkWidget *root,
     find_unnamed (child, unnamed, n_buttons);
 }
 
+/* The fields below @root that show and have no name: an entry, a
+ * spin button, a drop-down, a check button or a switch with no label of
+ * its own, no label that labels it (LABELLED_BY, which a label's
+ * mnemonic widget gets too), no accessible label and no tooltip. */
+static void
+find_unnamed_fields (GtkWidget *root,
+                     GString   *unnamed,
+                     guint     *n_fields)
+{
+  gboolean field = GTK_IS_ENTRY (root) || GTK_IS_SPIN_BUTTON (root) || GTK_IS_DROP_DOWN (root) ||
+                   GTK_IS_CHECK_BUTTON (root) || GTK_IS_SWITCH (root);
+
+  if (field && gtk_widget_get_mapped (root))
+    {
+      (*n_fields)++;
+      if (!has_text_label (root) && gtk_widget_get_tooltip_text (root) == NULL &&
+          !gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+          !gtk_test_accessible_has_relation (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+        g_string_append_printf (unnamed, " %s %s (in %s)", G_OBJECT_TYPE_NAME (root),
+                                gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)),
+                                G_OBJECT_TYPE_NAME (gtk_widget_get_parent (root)));
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_unnamed_fields (child, unnamed, n_fields);
+}
+
 /* Every button that shows has a name a screen reader can say, with the
  * bench full and step mode on. */
 static void
@@ -572,7 +602,7 @@ test_keyboard_names (void)
   LabWindow *window = open_window ();
   LabSession *session = lab_window_get_session (window);
   g_autoptr(GString) unnamed = g_string_new (NULL);
-  guint n_buttons = 0;
+  guint n_buttons = 0, n_fields = 0;
   LabEndpoint *server = start_server (session);
   LabEndpoint *client = lab_session_add (session, LAB_ENDPOINT_UDP_CLIENT);
 
@@ -587,7 +617,126 @@ test_keyboard_names (void)
   /* The header bar's, the panels', the timeline's and the step bar's. */
   g_assert_cmpuint (n_buttons, >, 20);
 
+  /* And every field, each panel's Advanced unfolded. */
+  for (guint i = 0; i < g_list_model_get_n_items (lab_session_get_endpoints (session)); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (lab_session_get_endpoints (session), i);
+      GtkWidget *panel = lab_window_get_panel (window, endpoint);
+
+      gtk_expander_set_expanded (GTK_EXPANDER (gtk_widget_get_template_child (panel, LAB_TYPE_ENDPOINT_PANEL,
+                                                                               "advanced_expander")), TRUE);
+    }
+  settle ();
+  find_unnamed_fields (GTK_WIDGET (window), unnamed, &n_fields);
+  g_assert_cmpstr (unnamed->str, ==, "");
+  g_assert_cmpuint (n_fields, >, 20);
+
   close_window (window);
+}
+
+static gboolean
+is_hidden (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+/* Ctrl+? opens the Shortcuts window, whole and with no warning from GTK;
+ * Escape closes it, and the window has the keys again. */
+static void
+test_keyboard_shortcuts_window (void)
+{
+  LabWindow *window = open_window ();
+  GtkWidget *overlay = GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  press (GTK_WINDOW (window), "ctrl+question");
+  lab_test_ui_wait_mapped (overlay);
+  lab_test_ui_wait_drawn (overlay);
+  g_assert_nonnull (lab_test_ui_find_label (overlay, "Make the call held longest, while typing in a field"));
+
+  press (GTK_WINDOW (overlay), "Escape");
+  lab_test_ui_wait (is_hidden, overlay, 5000);
+  press (GTK_WINDOW (window), "F9");
+  g_assert_true (lab_session_get_step_mode (lab_window_get_session (window)));
+  press (GTK_WINDOW (window), "F9");
+
+  close_window (window);
+}
+
+/* The message dialogs shown: the questions asked. */
+static guint
+n_questions (void)
+{
+  guint n;
+
+  lab_test_ui_find_message_dialog (&n);
+  return n;
+}
+
+static gboolean
+has_question (gpointer data)
+{
+  return n_questions () > 0;
+}
+
+static gboolean
+has_no_question (gpointer data)
+{
+  return n_questions () == 0;
+}
+
+static GtkWindow *
+question (void)
+{
+  GtkWindow *dialog = lab_test_ui_find_message_dialog (NULL);
+
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
+static gboolean
+is_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Ctrl+Q with a server running asks first, as closing the window does;
+ * Ctrl+Q again, or the window closed again, while it asks asks nothing
+ * more; Escape keeps the bench; Discard quits. */
+static void
+test_keyboard_quit (void)
+{
+  LabWindow *window = open_window ();
+  LabSession *session = lab_window_get_session (window);
+  LabEndpoint *server = start_server (session);
+  g_autoptr(LabExperiment) saved = lab_session_dup_experiment (session);
+  gpointer weak = window;
+
+  /* Nothing unsaved: what it asks about is the server running. */
+  lab_session_set_saved (session, saved);
+  g_assert_false (lab_session_get_modified (session));
+  press (GTK_WINDOW (window), "ctrl+q");
+  lab_test_ui_wait (has_question, NULL, 5000);
+  g_assert_cmpuint (n_questions (), ==, 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  press (GTK_WINDOW (window), "ctrl+q");
+  gtk_window_close (GTK_WINDOW (window));
+  settle ();
+  g_assert_cmpuint (n_questions (), ==, 1);
+
+  press (question (), "Escape");
+  lab_test_ui_wait (has_no_question, NULL, 5000);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (lab_endpoint_is_active (server));
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  press (GTK_WINDOW (window), "ctrl+q");
+  lab_test_ui_wait (has_question, NULL, 5000);
+  press (question (), "alt+d");
+  lab_test_ui_wait (is_gone, &weak, 5000);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (lab_test_ui_application ())));
+  lab_session_stop_all (session);
+  lab_session_remove (session, server);
 }
 
 int
@@ -604,6 +753,8 @@ main (int   argc,
   g_test_add_func ("/keyboard/escape", test_keyboard_escape);
   g_test_add_func ("/keyboard/shortcuts", test_keyboard_shortcuts);
   g_test_add_func ("/keyboard/names", test_keyboard_names);
+  g_test_add_func ("/keyboard/quit", test_keyboard_quit);
+  g_test_add_func ("/keyboard/shortcuts-window", test_keyboard_shortcuts_window);
 
   return g_test_run ();
 }

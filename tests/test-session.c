@@ -278,6 +278,57 @@ test_full (void)
   g_assert_cmpuint (lab_experiment_get_n_endpoints (again), ==, LAB_EXPERIMENT_MAX_ENDPOINTS);
 }
 
+static LabEndpoint *
+nth_endpoint (LabSession *session,
+              guint       position)
+{
+  g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (lab_session_get_endpoints (session), position);
+
+  return endpoint;
+}
+
+/* The endpoints of a bench never share a mark: a full bench has them all,
+ * one taken off leaves its mark to the next added, and a file opened
+ * starts them again from the first, however many came before. The rows of
+ * an endpoint taken off keep its mark. */
+static void
+test_marks (void)
+{
+  g_autoptr(LabSession) session = lab_session_new ();
+  g_autoptr(LabExperiment) experiment = NULL;
+  g_autoptr(LabEndpoint) removed = NULL;
+  guint32 seen = 0;
+  guint removed_id;
+
+  for (guint i = 0; i < LAB_EXPERIMENT_MAX_ENDPOINTS; i++)
+    {
+      LabEndpoint *endpoint = lab_session_add (session, LAB_ENDPOINT_TCP_SERVER);
+
+      g_assert_cmpuint (lab_endpoint_get_mark (endpoint), ==, i);
+      seen |= 1u << lab_endpoint_get_mark (endpoint);
+    }
+  g_assert_cmpuint (seen, ==, 0xffff);
+
+  removed = g_object_ref (nth_endpoint (session, 5));
+  removed_id = lab_endpoint_get_id (removed);
+  lab_session_remove (session, removed);
+  g_assert_cmpuint (lab_endpoint_get_mark (lab_session_add (session, LAB_ENDPOINT_UDP_CLIENT)), ==, 5);
+  g_assert_cmpuint (lab_timeline_get_endpoint_mark (lab_session_get_timeline (session), removed_id), ==, 5);
+
+  /* A file of two: they open as the first two. */
+  experiment = lab_experiment_new ();
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
+
+      lab_experiment_add_endpoint (experiment, "", config, FALSE, 0);
+    }
+  lab_session_load (session, experiment);
+  g_assert_cmpuint (lab_endpoint_get_id (nth_endpoint (session, 0)), >, LAB_EXPERIMENT_MAX_ENDPOINTS);
+  g_assert_cmpuint (lab_endpoint_get_mark (nth_endpoint (session, 0)), ==, 0);
+  g_assert_cmpuint (lab_endpoint_get_mark (nth_endpoint (session, 1)), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -288,6 +339,7 @@ main (int   argc,
   g_test_add_func ("/session/stop-all", test_stop_all);
   g_test_add_func ("/session/step-all", test_step_all);
   g_test_add_func ("/session/full", test_full);
+  g_test_add_func ("/session/marks", test_marks);
   g_test_add_func ("/session/modified", test_modified);
   g_test_add_func ("/session/count-active", test_count_active);
 

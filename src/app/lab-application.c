@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application.h"
+#include "lab-colours.h"
 #include "lab-locale.h"
 #include "lab-probe.h"
 #include "lab-window.h"
@@ -181,14 +182,22 @@ lab_application_quit (GSimpleAction *action,
                       gpointer       user_data)
 {
   LabApplication *self = user_data;
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  GList *left;
 
-  /* Destroying a window removes it from the list, so always take the first. */
-  while (windows != NULL)
-    {
-      gtk_window_destroy (windows->data);
-      windows = gtk_application_get_windows (GTK_APPLICATION (self));
-    }
+  /* Each lab window is closed as its close button closes it: one with
+   * work to lose asks first, and stays if told to. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (LAB_IS_WINDOW (l->data))
+      gtk_window_close (l->data);
+
+  /* None stayed: nothing else keeps the lab open. Destroying a window
+   * removes it from the list, so always take the first. */
+  for (left = gtk_application_get_windows (GTK_APPLICATION (self)); left != NULL; left = left->next)
+    if (LAB_IS_WINDOW (left->data))
+      return;
+  while ((left = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
+    gtk_window_destroy (left->data);
 }
 
 /* Zoom in, out, or (zoom-reset) back to 100 %, in the zoom of the moment. */
@@ -307,6 +316,15 @@ lab_application_startup (GApplication *app)
     g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
     gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  /* The marks' colours, from their table (lab-colours.c). */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+    g_autofree char *colours = lab_colours_dup_css ();
+
+    gtk_css_provider_load_from_data (css, colours, -1);
     gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }

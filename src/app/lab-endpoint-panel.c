@@ -35,7 +35,7 @@ struct _LabEndpointPanel
 
   /* Template widgets */
   GtkWidget      *scroller;
-  GtkWidget      *swatch;
+  GtkWidget      *mark_label;
   GtkLabel       *name_label;
   GtkLabel       *state_label;
   GtkLabel       *error_label;
@@ -638,7 +638,7 @@ lab_endpoint_panel_constructed (GObject *object)
 
   g_assert (self->endpoint != NULL);
 
-  gtk_widget_add_css_class (self->swatch, lab_colour_class (lab_endpoint_get_id (self->endpoint)));
+  lab_colour_mark_set (self->mark_label, lab_endpoint_get_mark (self->endpoint));
   g_object_bind_property (self->endpoint, "name", self->name_label, "label", G_BINDING_SYNC_CREATE);
 
   show_fields (self);
@@ -806,6 +806,7 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, gio_button);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, max_clients_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, max_clients_spin);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, mark_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, name_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, no_connections);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, forgotten_connections);
@@ -820,7 +821,6 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, start_button);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, step_check);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, state_label);
-  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, swatch);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, timeout_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, udp_connect_check);

@@ -103,6 +103,8 @@ trace_place (LabStateDiagram *self,
   return place_of (self->trace[i], i > 0);
 }
 
+static void update_description (LabStateDiagram *self);
+
 static void
 update (LabStateDiagram *self)
 {
@@ -142,6 +144,7 @@ update (LabStateDiagram *self)
 
   gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  update_description (self);
 }
 
 /**
@@ -205,26 +208,34 @@ get_hint (LabStateDiagram *self)
   return _("Choose a TCP connection, or start a TCP server, to see its state here.");
 }
 
+/* A server of the bench started or stopped: the hint may change. */
+static void
+on_watched_changed (LabStateDiagram *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  update_description (self);
+}
+
 static void
 on_endpoints_changed (LabStateDiagram *self)
 {
   guint n = g_list_model_get_n_items (self->endpoints);
 
   for (guint i = 0; i < self->watched->len; i++)
-    g_signal_handlers_disconnect_by_func (self->watched->pdata[i], gtk_widget_queue_draw, self);
+    g_signal_handlers_disconnect_by_func (self->watched->pdata[i], on_watched_changed, self);
   g_ptr_array_set_size (self->watched, 0);
 
   for (guint i = 0; i < n; i++)
     {
       LabEndpoint *endpoint = g_list_model_get_item (self->endpoints, i);
 
-      g_signal_connect_object (endpoint, "notify::queue-limit", G_CALLBACK (gtk_widget_queue_draw), self,
+      g_signal_connect_object (endpoint, "notify::queue-limit", G_CALLBACK (on_watched_changed), self,
                                G_CONNECT_SWAPPED);
-      g_signal_connect_object (endpoint, "notify::state", G_CALLBACK (gtk_widget_queue_draw), self,
+      g_signal_connect_object (endpoint, "notify::state", G_CALLBACK (on_watched_changed), self,
                                G_CONNECT_SWAPPED);
       g_ptr_array_add (self->watched, endpoint);
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  on_watched_changed (self);
 }
 
 /**
@@ -247,7 +258,9 @@ lab_state_diagram_set_endpoints (LabStateDiagram *self,
  * lab_state_diagram_dup_text:
  *
  * Returns: (transfer full): what the diagram shows, in words: its title,
- *   the state marked “now”, and what to choose when nothing is chosen
+ *   the state marked “now”, the passages drawn in order, and what to
+ *   choose when nothing is chosen. It is the diagram's accessible
+ *   description, for a screen reader.
  */
 char *
 lab_state_diagram_dup_text (LabStateDiagram *self)
@@ -260,11 +273,35 @@ lab_state_diagram_dup_text (LabStateDiagram *self)
   if (self->title != NULL)
     g_string_append_printf (text, "%s\n", self->title);
   if (self->current != LAB_TCP_UNKNOWN)
-    g_string_append_printf (text, "now: %s\n", lab_tcp_state_to_string (self->current));
+    /* Translators: %s is a TCP state (LISTEN, ESTABLISHED…), which stays as it is. */
+    g_string_append_printf (text, _("Now: %s"), lab_tcp_state_to_string (self->current));
+  if (self->current != LAB_TCP_UNKNOWN)
+    g_string_append_c (text, '\n');
+  if (self->n_trace > 1)
+    {
+      g_autoptr(GString) passages = g_string_new (NULL);
+
+      for (guint i = 1; i < self->n_trace; i++)
+        g_string_append_printf (passages, "%s%s → %s", i > 1 ? ", " : "", lab_tcp_state_to_string (self->trace[i - 1]),
+                                lab_tcp_state_to_string (self->trace[i]));
+      /* Translators: %s lists the passages from one TCP state to the next, “SYN_SENT → ESTABLISHED, …”. */
+      g_string_append_printf (text, _("Passages, in order: %s"), passages->str);
+      g_string_append_c (text, '\n');
+    }
   if (hint != NULL)
     g_string_append_printf (text, "%s\n", hint);
 
   return g_string_free (text, FALSE);
+}
+
+/* What it shows, in words, for whoever does not see it. */
+static void
+update_description (LabStateDiagram *self)
+{
+  g_autofree char *text = lab_state_diagram_dup_text (self);
+
+  g_strchomp (text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
 /* ---- Geometry, from the font ---- */
@@ -997,7 +1034,7 @@ lab_state_diagram_dispose (GObject *object)
   g_clear_pointer (&self->title, g_free);
   if (self->watched != NULL)
     for (guint i = 0; i < self->watched->len; i++)
-      g_signal_handlers_disconnect_by_func (self->watched->pdata[i], gtk_widget_queue_draw, self);
+      g_signal_handlers_disconnect_by_func (self->watched->pdata[i], on_watched_changed, self);
   g_clear_pointer (&self->watched, g_ptr_array_unref);
   g_clear_object (&self->endpoints);
 
@@ -1022,4 +1059,6 @@ static void
 lab_state_diagram_init (LabStateDiagram *self)
 {
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("TCP state diagram"), -1);
+  update_description (self);
 }

@@ -180,11 +180,8 @@ setup_label (GtkSignalListItemFactory *factory,
   if (column == COLUMN_ENDPOINT)
     {
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *swatch = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
-      gtk_widget_add_css_class (swatch, "swatch");
-      gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (box), swatch);
+      gtk_box_append (GTK_BOX (box), lab_colour_mark_new ());
       gtk_box_append (GTK_BOX (box), label);
       gtk_list_item_set_child (item, box);
       return;
@@ -215,12 +212,9 @@ bind_cell (GtkSignalListItemFactory *factory,
 
     case COLUMN_ENDPOINT:
       {
-        GtkWidget *swatch = gtk_widget_get_first_child (child);
         const char *name = lab_event_get_endpoint_name (event);
 
-        for (guint i = 0; i < LAB_N_COLOURS; i++)
-          gtk_widget_remove_css_class (swatch, lab_colour_class (i + 1));
-        gtk_widget_add_css_class (swatch, lab_colour_class (lab_event_get_endpoint_id (event)));
+        lab_colour_mark_set (gtk_widget_get_first_child (child), lab_event_get_endpoint_mark (event));
         /* Translators: an endpoint's name and the number of its thread (0: the lab watching the kernel). */
         text = g_strdup_printf (_("%s · %u"), name != NULL ? name : "", lab_event_get_thread (event));
       }

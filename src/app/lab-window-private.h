@@ -37,6 +37,7 @@ struct _LabWindow
   gboolean              presenting;
   gboolean              placed;
   gboolean              may_close;       /* asked, and answered: close */
+  GtkWidget            *question;        /* the one asked now, if any (weak) */
 
   GtkBox               *content;         /* the window's child, so not bound */
   GtkHeaderBar         *header_bar;      /* the titlebar, so not bound */

@@ -104,6 +104,8 @@ on_response (GtkDialog *dialog,
    * going on closes. */
   gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
   gtk_window_destroy (GTK_WINDOW (dialog));
+  /* Answered: what comes next may ask again. */
+  g_clear_weak_pointer (&self->question);
 
   if (response == RESPONSE_DISCARD)
     lab_window_next_go_on (next, self);
@@ -136,6 +138,14 @@ lab_window_ask_discard (LabWindow     *self,
       lab_window_next_go_on (next, self);
       return;
     }
+  /* Asked already (the window closed again, Ctrl+Q while it asks): the
+   * one question stays, answered for what was asked first. */
+  if (self->question != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->question));
+      lab_window_next_free (next);
+      return;
+    }
 
   dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
@@ -153,5 +163,6 @@ lab_window_ask_discard (LabWindow     *self,
 
   g_object_set_data_full (G_OBJECT (dialog), "lab-next", next, (GDestroyNotify) lab_window_next_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_response), self, 0);
+  g_set_weak_pointer (&self->question, dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -578,8 +578,10 @@ lab_window_close_request (GtkWindow *window)
 {
   LabWindow *self = LAB_WINDOW (window);
 
-  /* Unsaved changes are asked about first; what runs stops with the lab. */
-  if (!self->may_close && lab_session_get_modified (self->session))
+  /* What runs stops with the lab, and changes not saved are lost: asked
+   * first, as Ctrl+Q asks (it closes the window this way). */
+  if (!self->may_close &&
+      (lab_session_count_active (self->session) > 0 || lab_session_get_modified (self->session)))
     {
       lab_window_ask_discard (self, _("Close Protolab?"), lab_window_next_new (close_now, NULL, NULL));
       return TRUE;
@@ -699,6 +701,7 @@ lab_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
+  g_clear_weak_pointer (&self->question);
   g_clear_object (&self->file);
   g_clear_pointer (&self->export_kind, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_WINDOW);

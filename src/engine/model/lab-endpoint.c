@@ -104,6 +104,7 @@ lab_endpoint_new_with_config (LabTimeline       *timeline,
 
 guint              lab_endpoint_get_id           (LabEndpoint *self) { return self->id; }
 const char        *lab_endpoint_get_name         (LabEndpoint *self) { return self->name; }
+guint              lab_endpoint_get_mark         (LabEndpoint *self) { return lab_timeline_get_endpoint_mark (self->timeline, self->id); }
 LabEndpointConfig *lab_endpoint_get_config       (LabEndpoint *self) { return self->config; }
 LabEndpointState   lab_endpoint_get_state        (LabEndpoint *self) { return self->state; }
 const char        *lab_endpoint_get_error        (LabEndpoint *self) { return self->error; }

@@ -27,6 +27,7 @@ LabEndpoint       *lab_endpoint_new_with_config  (LabTimeline      *timeline,
                                                   const char       *name);
 guint              lab_endpoint_get_id           (LabEndpoint      *self);
 const char        *lab_endpoint_get_name         (LabEndpoint      *self);
+guint              lab_endpoint_get_mark         (LabEndpoint      *self);
 void               lab_endpoint_set_name         (LabEndpoint      *self,
                                                   const char       *name);
 LabEndpointConfig *lab_endpoint_get_config       (LabEndpoint      *self);

@@ -183,6 +183,14 @@ lab_event_get_endpoint_name (LabEvent *self)
   return lab_timeline_get_run_name (self->timeline, self->record.endpoint_id, self->record.run);
 }
 
+/* The mark of its endpoint, which tells it from the others of its bench
+ * (see lab_timeline_set_endpoint_mark()). */
+guint
+lab_event_get_endpoint_mark (LabEvent *self)
+{
+  return lab_timeline_get_endpoint_mark (self->timeline, self->record.endpoint_id);
+}
+
 /**
  * lab_event_get_begin_time:
  *

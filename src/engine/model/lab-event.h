@@ -23,6 +23,7 @@ guint64         lab_event_get_seq              (LabEvent *self);
 LabBackendKind  lab_event_get_backend          (LabEvent *self);
 guint           lab_event_get_endpoint_id      (LabEvent *self);
 const char     *lab_event_get_endpoint_name    (LabEvent *self);
+guint           lab_event_get_endpoint_mark    (LabEvent *self);
 gint64          lab_event_get_begin_time       (LabEvent *self);
 gint64          lab_event_get_end_time         (LabEvent *self);
 guint           lab_event_get_thread           (LabEvent *self);

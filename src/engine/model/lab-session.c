@@ -182,12 +182,37 @@ lab_session_is_full (LabSession *self)
   return g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)) >= LAB_EXPERIMENT_MAX_ENDPOINTS;
 }
 
+G_STATIC_ASSERT (LAB_TIMELINE_N_MARKS == LAB_EXPERIMENT_MAX_ENDPOINTS);
+
+/* The first mark no endpoint on the bench has: so the endpoints of a bench
+ * never share one, and a bench of few has the first marks, which stand
+ * furthest apart. */
+static guint
+free_mark (LabSession *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->endpoints));
+  guint32 taken = 0;
+  guint mark = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
+
+      taken |= 1u << lab_endpoint_get_mark (endpoint);
+    }
+  while (mark < LAB_TIMELINE_N_MARKS - 1 && (taken & (1u << mark)) != 0)
+    mark++;
+  return mark;
+}
+
 static LabEndpoint *
 add_endpoint (LabSession        *self,
               LabEndpointConfig *config,
               const char        *name)
 {
   g_autoptr(LabEndpoint) endpoint = lab_endpoint_new_with_config (self->timeline, config, name);
+
+  lab_timeline_set_endpoint_mark (self->timeline, lab_endpoint_get_id (endpoint), free_mark (self));
 
   lab_endpoint_set_step_mode (endpoint, self->step_mode);
   for (guint op = 0; op < 64; op++)

@@ -31,6 +31,7 @@ struct _LabTimeline
 
   GMutex        lock;          /* the names, the old arenas, the flush's source */
   GHashTable   *run_names;     /* endpoint << 16 | run → name */
+  GHashTable   *marks;         /* endpoint → its mark, plus one */
   GPtrArray    *old_arenas;
   GSource      *flush_source;
   guint         next_endpoint;

@@ -418,6 +418,51 @@ lab_timeline_get_run_name (LabTimeline *self,
   return name != NULL ? name : "";
 }
 
+/**
+ * lab_timeline_set_endpoint_mark:
+ * @mark: below %LAB_TIMELINE_N_MARKS
+ *
+ * Gives the endpoint numbered @endpoint_id its mark: what tells it from
+ * the others on its bench wherever it shows (the window draws each mark in
+ * a colour and a shape of its own). It is kept, as its names are, for as
+ * long as the timeline lasts: the rows of an endpoint taken off keep it.
+ */
+void
+lab_timeline_set_endpoint_mark (LabTimeline *self,
+                                guint        endpoint_id,
+                                guint        mark)
+{
+  g_return_if_fail (LAB_IS_TIMELINE (self));
+  g_return_if_fail (mark < LAB_TIMELINE_N_MARKS);
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_insert (self->marks, GUINT_TO_POINTER (endpoint_id), GUINT_TO_POINTER (mark + 1));
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * lab_timeline_get_endpoint_mark:
+ *
+ * Returns: the mark given to the endpoint numbered @endpoint_id; one by
+ *   its number if none was given (an endpoint made with no bench)
+ */
+guint
+lab_timeline_get_endpoint_mark (LabTimeline *self,
+                                guint        endpoint_id)
+{
+  guint mark;
+
+  g_return_val_if_fail (LAB_IS_TIMELINE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  mark = GPOINTER_TO_UINT (g_hash_table_lookup (self->marks, GUINT_TO_POINTER (endpoint_id)));
+  g_mutex_unlock (&self->lock);
+
+  if (mark > 0)
+    return mark - 1;
+  return endpoint_id > 0 ? (endpoint_id - 1) % LAB_TIMELINE_N_MARKS : 0;
+}
+
 void
 lab_timeline_get_stats (LabTimeline      *self,
                         LabTimelineStats *stats)
@@ -588,6 +633,7 @@ lab_timeline_finalize (GObject *object)
   lab_recorders_free (self->recorders);
   g_ptr_array_unref (self->old_arenas);
   g_hash_table_unref (self->run_names);
+  g_hash_table_unref (self->marks);
   g_ptr_array_unref (self->batch);
   g_ptr_array_unref (self->batch_from);
   g_array_unref (self->entries);
@@ -644,6 +690,7 @@ lab_timeline_init (LabTimeline *self)
   self->recorders = lab_recorders_new (wake, self);
   self->old_arenas = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_arena_free);
   self->run_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->marks = g_hash_table_new (NULL, NULL);
   self->batch = g_ptr_array_new ();
   self->batch_from = g_ptr_array_new ();
   self->entries = g_array_new (FALSE, FALSE, sizeof (LabTimelineEntry));

@@ -18,6 +18,9 @@ G_DECLARE_FINAL_TYPE (LabTimeline, lab_timeline, LAB, TIMELINE, GObject)
  * stay in the processor's cache while a peer floods. */
 #define LAB_TIMELINE_DEFAULT_MAX_PAYLOAD (4 * 1024 * 1024)
 
+/* As many marks as a bench takes endpoints (LAB_EXPERIMENT_MAX_ENDPOINTS). */
+#define LAB_TIMELINE_N_MARKS 16
+
 typedef struct {
   guint64 events;
   guint64 dropped;
@@ -47,6 +50,11 @@ gint64       lab_timeline_now              (LabTimeline      *self);
 gint64       lab_timeline_get_origin       (LabTimeline      *self);
 gint64       lab_timeline_get_clock_start  (LabTimeline      *self);
 guint        lab_timeline_add_endpoint     (LabTimeline      *self);
+void         lab_timeline_set_endpoint_mark (LabTimeline     *self,
+                                            guint             endpoint_id,
+                                            guint             mark);
+guint        lab_timeline_get_endpoint_mark (LabTimeline     *self,
+                                            guint             endpoint_id);
 void         lab_timeline_flush            (LabTimeline      *self);
 void         lab_timeline_clear            (LabTimeline      *self);
 LabEvent    *lab_timeline_dup_event        (LabTimeline      *self,
