@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -11,6 +12,7 @@
 #include "lab-connection-list.h"
 #include "lab-arena.h"
 #include "lab-error.h"
+#include "lab-session.h"
 #include "lab-test-engine.h"
 #include "lab-timeline-private.h"
 
@@ -419,6 +421,62 @@ test_echo_kept_once (LabTestFixture *f,
   lab_test_wait_stopped (server);
 }
 
+/* The niceness of this process's threads named @prefix…, the lowest and
+ * the highest, and how many there are. */
+static guint
+threads_niceness (const char *prefix,
+                  int        *lowest,
+                  int        *highest)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  guint n = 0;
+
+  *lowest = G_MAXINT;
+  *highest = G_MININT;
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/stat", tid);
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *end;
+      int nice;
+
+      if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
+        continue;
+      /* "tid (comm) state …": the niceness is the 19th field, the 17th
+       * after the name. */
+      fields = g_strsplit (end + 2, " ", -1);
+      if (g_strv_length (fields) < 17 || !g_str_has_prefix (strchr (stat, '(') + 1, prefix))
+        continue;
+      nice = atoi (fields[16]);
+      *lowest = MIN (*lowest, nice);
+      *highest = MAX (*highest, nice);
+      n++;
+    }
+  return n;
+}
+
+/* The endpoints' threads run at the niceness the session sets, from their
+ * start: the window's own thread has the processor first. */
+static void
+test_thread_niceness (LabTestFixture *f,
+                      gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+  int lowest, highest;
+
+  lab_session_set_thread_niceness (7);
+  lab_test_start_server (server);
+  /* The program's thread and the one that carries out commands. */
+  g_assert_cmpuint (threads_niceness ("protolab-", &lowest, &highest), >=, 2);
+  g_assert_cmpint (lowest, ==, 7);
+  g_assert_cmpint (highest, ==, 7);
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+  lab_session_set_thread_niceness (0);
+}
+
 typedef struct {
   LabEndpoint *server;
   guint        served;
@@ -549,6 +607,7 @@ main (int   argc,
   g_test_add_func ("/endpoints/client-timeouts", test_client_timeouts);
   lab_test_add_backends ("endpoints", "tcp-echo", test_tcp_echo);
   lab_test_add_backends ("endpoints", "echo-kept-once", test_echo_kept_once);
+  lab_test_add_backends ("endpoints", "thread-niceness", test_thread_niceness);
   lab_test_add_backends ("endpoints", "time-origin", test_time_origin);
   lab_test_add_backends ("endpoints", "udp-echo", test_udp_echo);
   lab_test_add_backends ("endpoints", "tcp-upper", test_tcp_upper);

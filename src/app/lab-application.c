@@ -301,6 +301,11 @@ lab_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (lab_application_parent_class)->startup (app);
 
+  /* The endpoints' threads give way to the window's when the processor is
+   * short: a flood on two cores left the main thread runnable and waiting
+   * for seconds, the window frozen. */
+  lab_session_set_thread_niceness (10);
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (settings_actions); i++)
     {

@@ -7,6 +7,7 @@
 #include "lab-endpoint-config-private.h"
 #include "lab-kernel-private.h"
 #include "lab-play-ports-private.h"
+#include "lab-run-private.h"
 #include "lab-session-private.h"
 
 /* The ports a new server is offered, by transport, as the course's
@@ -805,4 +806,22 @@ lab_session_init (LabSession *self)
   self->play_held = g_hash_table_new (NULL, NULL);
   self->not_started = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->saved = dup_state (self, NULL);
+}
+
+/**
+ * lab_session_set_thread_niceness:
+ * @niceness: 0 to 19
+ *
+ * The niceness of the threads every endpoint runs its program in, from
+ * their next start: a window whose main thread is to have the processor
+ * first, however hard its endpoints work, sets it above 0. What the
+ * threads do is the same; only who waits for the processor changes when
+ * it is short.
+ */
+void
+lab_session_set_thread_niceness (int niceness)
+{
+  g_return_if_fail (niceness >= 0 && niceness <= 19);
+
+  lab_run_set_worker_niceness (niceness);
 }

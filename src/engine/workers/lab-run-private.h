@@ -204,6 +204,7 @@ guint64    lab_run_count_bytes       (LabRun            *run,
                                       gsize              len);
 
 guint      lab_run_count_workers     (void);
+void       lab_run_set_worker_niceness (int niceness);
 void       lab_worker_interrupt      (LabWorker         *w);
 
 LabSock   *lab_sock_new              (int                fd,

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include "lab-backend.h"
 #include "lab-kernel-private.h"
@@ -43,6 +44,20 @@ install_interrupt_handler (void)
 
 /* Every worker of every run not yet freed: what a leak shows in. */
 static gint n_workers;
+
+/* The niceness the workers' threads take as they start. */
+static gint worker_niceness;
+
+/**
+ * lab_run_set_worker_niceness:
+ *
+ * Threads started from now on run at @niceness (0: as the process does).
+ */
+void
+lab_run_set_worker_niceness (int niceness)
+{
+  g_atomic_int_set (&worker_niceness, niceness);
+}
 
 static void
 worker_free (LabWorker *w)
@@ -307,6 +322,11 @@ worker_main (gpointer data)
   w->thread = pthread_self ();
   w->started = TRUE;
   g_mutex_unlock (&run->lock);
+
+  /* Linux's niceness is a thread's own. Raising it needs no privilege; a
+   * failure leaves the thread as it was, which is no worse. */
+  if (g_atomic_int_get (&worker_niceness) != 0)
+    (void) setpriority (PRIO_PROCESS, (id_t) gettid (), g_atomic_int_get (&worker_niceness));
 
   spawn->func (w, spawn->data);
   if (spawn->destroy != NULL)
