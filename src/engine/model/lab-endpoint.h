@@ -31,6 +31,8 @@ void               lab_endpoint_set_name         (LabEndpoint      *self,
                                                   const char       *name);
 LabEndpointConfig *lab_endpoint_get_config       (LabEndpoint      *self);
 LabEndpointState   lab_endpoint_get_state        (LabEndpoint      *self);
+/* The call that failed and its errno's name (“bind: EADDRINUSE”), in no
+ * language: lab_errno_dup_failure() puts it in words. */
 const char        *lab_endpoint_get_error        (LabEndpoint      *self);
 const char        *lab_endpoint_get_waiting_call (LabEndpoint      *self);
 const char        *lab_endpoint_get_waiting_call_name (LabEndpoint *self);
