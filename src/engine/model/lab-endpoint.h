@@ -7,6 +7,7 @@
 #include "lab-connection.h"
 #include "lab-endpoint-config.h"
 #include "lab-timeline.h"
+#include "lab-translated.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,9 @@ guint              lab_endpoint_get_id           (LabEndpoint      *self);
 const char        *lab_endpoint_get_name         (LabEndpoint      *self);
 void               lab_endpoint_set_name         (LabEndpoint      *self,
                                                   const char       *name);
+LabTranslated     *lab_endpoint_get_translated_name (LabEndpoint   *self);
+void               lab_endpoint_set_translated_name (LabEndpoint   *self,
+                                                  LabTranslated    *name);
 LabEndpointConfig *lab_endpoint_get_config       (LabEndpoint      *self);
 LabEndpointState   lab_endpoint_get_state        (LabEndpoint      *self);
 /* The call that failed and its errno's name (“bind: EADDRINUSE”), in no
