@@ -23,4 +23,10 @@ LabWindow *lab_test_ui_open_window (void);
 GtkWidget *lab_test_ui_find_label (GtkWidget   *root,
                                    const char  *text);
 
+/* Real X input, sent by xdotool to the window's X window */
+void     lab_test_ui_settle         (void);
+void     lab_test_ui_xdotool        (const char *first,
+                                     ...) G_GNUC_NULL_TERMINATED;
+void     lab_test_ui_focus_x_window (GtkWindow  *window);
+
 G_END_DECLS
