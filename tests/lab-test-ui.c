@@ -127,6 +127,21 @@ lab_test_ui_find_label (GtkWidget  *root,
 }
 
 /**
+ * lab_test_ui_the_window:
+ *
+ * Returns: (transfer none): the application's one window, a #LabWindow
+ */
+LabWindow *
+lab_test_ui_the_window (void)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (lab_test_ui_application ()));
+
+  g_assert_cmpuint (g_list_length (windows), ==, 1);
+  g_assert_true (LAB_IS_WINDOW (windows->data));
+  return windows->data;
+}
+
+/**
  * lab_test_ui_application:
  *
  * The application of the test program, registered once as it is in a real

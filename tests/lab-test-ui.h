@@ -20,6 +20,7 @@ void     lab_test_ui_wait_mapped (GtkWidget        *widget);
 void     lab_test_ui_present (GtkWindow     *window);
 LabApplication *lab_test_ui_application (void);
 LabWindow *lab_test_ui_open_window (void);
+LabWindow *lab_test_ui_the_window (void);
 GtkWidget *lab_test_ui_find_label (GtkWidget   *root,
                                    const char  *text);
 

@@ -21,33 +21,6 @@
  * lab runs: the window is made again, and all it says of the lesson, of
  * the endpoints and of the failure is in the new language, then back. */
 
-/* A TCP socket of the test's own, listening on loopback on a port the
- * kernel chose: a server of the lab then fails in bind () with EADDRINUSE. */
-static int
-hold_port (guint16 *port)
-{
-  struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof address;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
-  g_assert_cmpint (listen (fd, 1), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &len), ==, 0);
-  *port = ntohs (address.sin_port);
-  return fd;
-}
-
-static LabWindow *
-the_window (void)
-{
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (lab_test_ui_application ()));
-
-  g_assert_cmpuint (g_list_length (windows), ==, 1);
-  g_assert_true (LAB_IS_WINDOW (windows->data));
-  return windows->data;
-}
-
 static gboolean
 is_failed (gpointer data)
 {
@@ -194,8 +167,8 @@ switch_language (LabApplication *app,
                  const char     *language)
 {
   g_action_group_activate_action (G_ACTION_GROUP (app), "language", g_variant_new_string (language));
-  lab_test_ui_wait_mapped (GTK_WIDGET (the_window ()));
-  lab_test_ui_wait_drawn (GTK_WIDGET (the_window ()));
+  lab_test_ui_wait_mapped (GTK_WIDGET (lab_test_ui_the_window ()));
+  lab_test_ui_wait_drawn (GTK_WIDGET (lab_test_ui_the_window ()));
   lab_test_ui_settle ();
 }
 
@@ -209,7 +182,7 @@ test_switch (void)
   LabEndpoint *own;
   GtkWidget *start;
   guint16 port;
-  int fd = hold_port (&port);
+  int fd = lab_test_hold_port (&port);
   Expected english = {
     "en", NULL, NULL, NULL, { "Echo server", "Client", "TCP server 2" },
     "Could not go on: bind: EADDRINUSE (Address already in use)",
@@ -256,13 +229,13 @@ test_switch (void)
   assert_window_in (window, session, &english);
 
   switch_language (app, "es");
-  g_assert_true (the_window () != window);
-  assert_window_in (the_window (), session, &spanish);
+  g_assert_true (lab_test_ui_the_window () != window);
+  assert_window_in (lab_test_ui_the_window (), session, &spanish);
 
   /* The failed call's words, in the timeline and in the panel, are the
    * catalogue's in Spanish, the errno's too; and back in English, none. */
   switch_language (app, "");
-  assert_window_in (the_window (), session, &english);
+  assert_window_in (lab_test_ui_the_window (), session, &english);
   g_assert_true (lab_endpoint_is_active (own));
 
   lab_session_stop_all (session);
@@ -272,7 +245,7 @@ test_switch (void)
 
     lab_session_load (session, empty);
   }
-  gtk_window_destroy (GTK_WINDOW (the_window ()));
+  gtk_window_destroy (GTK_WINDOW (lab_test_ui_the_window ()));
   lab_test_ui_settle ();
   close (fd);
   expected_clear (&english);

@@ -16,23 +16,6 @@
  * it comes from and put in words as it is read, so that a switch of
  * language while the lab runs leaves nothing in the language before. */
 
-/* A TCP socket of the test's own, bound on loopback to a port the kernel
- * chose and listening, which a server of the lab then cannot bind. */
-static int
-hold_port (guint16 *port)
-{
-  struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof address;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
-  g_assert_cmpint (listen (fd, 1), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &len), ==, 0);
-  *port = ntohs (address.sin_port);
-  return fd;
-}
-
 static LabEvent *
 find_failure (LabTestLog  *log,
               LabEndpoint *endpoint)
@@ -58,7 +41,7 @@ test_failure (LabTestFixture *f,
 {
   g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
   guint16 port;
-  int fd = hold_port (&port);
+  int fd = lab_test_hold_port (&port);
   LabEvent *failure;
   const char *languages[] = { "en", "es", "en" };
 
