@@ -103,7 +103,6 @@ lab_endpoint_new_with_config (LabTimeline       *timeline,
 }
 
 guint              lab_endpoint_get_id           (LabEndpoint *self) { return self->id; }
-const char        *lab_endpoint_get_name         (LabEndpoint *self) { return self->name != NULL ? lab_translated_get (self->name) : NULL; }
 LabTranslated     *lab_endpoint_get_translated_name (LabEndpoint *self) { return self->name; }
 LabEndpointConfig *lab_endpoint_get_config       (LabEndpoint *self) { return self->config; }
 LabEndpointState   lab_endpoint_get_state        (LabEndpoint *self) { return self->state; }
@@ -206,11 +205,14 @@ lab_endpoint_set_name (LabEndpoint *self,
     lab_endpoint_set_translated_name (self, typed);
 }
 
-/**
- * lab_endpoint_set_translated_name:
- * @name: (nullable): the name with its translations, or as the lab gave it
- *   (“TCP server 2”): it reads in the language of the moment
- */
+/* In the language of the moment, as it was typed or given with its
+ * translations, or as the lab gave it. */
+const char *
+lab_endpoint_get_name (LabEndpoint *self)
+{
+  return self->name != NULL ? lab_translated_get (self->name) : NULL;
+}
+
 void
 lab_endpoint_set_translated_name (LabEndpoint   *self,
                                   LabTranslated *name)

@@ -30,6 +30,8 @@ guint              lab_endpoint_get_id           (LabEndpoint      *self);
 const char        *lab_endpoint_get_name         (LabEndpoint      *self);
 void               lab_endpoint_set_name         (LabEndpoint      *self,
                                                   const char       *name);
+/* The name with its translations, or as the lab gave it (“TCP server 2”):
+ * it reads in the language of the moment. */
 LabTranslated     *lab_endpoint_get_translated_name (LabEndpoint   *self);
 void               lab_endpoint_set_translated_name (LabEndpoint   *self,
                                                   LabTranslated    *name);
