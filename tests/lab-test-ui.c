@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include <gdk/x11/gdkx.h>
+
 #include "lab-test-ui.h"
 #include "lab-test-utils.h"
 
@@ -125,6 +127,21 @@ lab_test_ui_find_label (GtkWidget  *root,
 }
 
 /**
+ * lab_test_ui_the_window:
+ *
+ * Returns: (transfer none): the application's one window, a #LabWindow
+ */
+LabWindow *
+lab_test_ui_the_window (void)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (lab_test_ui_application ()));
+
+  g_assert_cmpuint (g_list_length (windows), ==, 1);
+  g_assert_true (LAB_IS_WINDOW (windows->data));
+  return windows->data;
+}
+
+/**
  * lab_test_ui_application:
  *
  * The application of the test program, registered once as it is in a real
@@ -196,4 +213,80 @@ lab_test_ui_find_message_dialog (guint *n_shown)
   if (n_shown != NULL)
     *n_shown = n;
   return first;
+}
+
+/* Real X input, as test-keyboard.c and test-language-window.c send it. */
+
+/**
+ * lab_test_ui_settle:
+ *
+ * Lets input, layout and drawing catch up. Not until the loop is idle:
+ * a running endpoint keeps it busy.
+ */
+void
+lab_test_ui_settle (void)
+{
+  gint64 end = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static gboolean
+has_exited (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+/* Runs xdotool with the arguments given, the main loop turning meanwhile
+ * so that the window takes the keys as they come. */
+void
+lab_test_ui_xdotool (const char *first,
+                     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean exited = FALSE;
+  va_list args;
+
+  /* Bounded: an X request that never completes fails the step, not the run. */
+  g_ptr_array_add (argv, (gpointer) "timeout");
+  g_ptr_array_add (argv, (gpointer) "10");
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (process, NULL, on_exited, &exited);
+  lab_test_ui_wait (has_exited, &exited, 15000);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  lab_test_ui_settle ();
+}
+
+/* Gives @window the X input focus, for the keys that follow. */
+void
+lab_test_ui_focus_x_window (GtkWindow *window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xid = NULL;
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  lab_test_ui_xdotool ("windowfocus", "--sync", xid, NULL);
 }

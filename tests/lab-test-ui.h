@@ -20,8 +20,15 @@ void     lab_test_ui_wait_mapped (GtkWidget        *widget);
 void     lab_test_ui_present (GtkWindow     *window);
 LabApplication *lab_test_ui_application (void);
 LabWindow *lab_test_ui_open_window (void);
+LabWindow *lab_test_ui_the_window (void);
 GtkWidget *lab_test_ui_find_label (GtkWidget   *root,
                                    const char  *text);
 GtkWindow *lab_test_ui_find_message_dialog (guint *n_shown);
+
+/* Real X input, sent by xdotool to the window's X window */
+void     lab_test_ui_settle         (void);
+void     lab_test_ui_xdotool        (const char *first,
+                                     ...) G_GNUC_NULL_TERMINATED;
+void     lab_test_ui_focus_x_window (GtkWindow  *window);
 
 G_END_DECLS

@@ -271,3 +271,28 @@ lab_test_wait_result (GAsyncResult **result,
 {
   lab_test_wait (has_result, result, timeout_ms);
 }
+
+/**
+ * lab_test_hold_port:
+ * @port: (out): the port it holds
+ *
+ * Binds a TCP socket of the test's own on loopback, to a port the kernel
+ * chooses, and listens: a server of the lab then fails in bind () with
+ * EADDRINUSE.
+ *
+ * Returns: the socket; close it after
+ */
+int
+lab_test_hold_port (guint16 *port)
+{
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof address;
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  g_assert_cmpint (listen (fd, 1), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &len), ==, 0);
+  *port = ntohs (address.sin_port);
+  return fd;
+}

@@ -27,6 +27,7 @@ void      lab_test_run         (const char * const *argv,
 guint16   lab_test_free_port   (int                 type);
 int       lab_test_bind_port   (int                 type,
                                 guint16            *port);
+int       lab_test_hold_port   (guint16            *port);
 GSubprocessLauncher *lab_test_launcher_new (GSubprocessFlags flags);
 void      lab_test_keep_result (GObject            *source,
                                 GAsyncResult       *result,

@@ -210,16 +210,6 @@ test_presentation (void)
   g_assert_finalize_object (window);
 }
 
-static LabWindow *
-the_window (void)
-{
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (lab_test_ui_application ()));
-
-  g_assert_cmpuint (g_list_length (windows), ==, 1);
-  g_assert_true (LAB_IS_WINDOW (windows->data));
-  return windows->data;
-}
-
 /* Switching the language makes the window again, in that language, while
  * the server runs on and the timeline keeps what it showed. */
 static void
@@ -249,7 +239,7 @@ test_language (void)
   }
 
   /* The window is made again at once, in Spanish, and shown. */
-  spanish = the_window ();
+  spanish = lab_test_ui_the_window ();
   g_assert_true (spanish != window);
   lab_test_ui_wait_mapped (GTK_WIDGET (spanish));
   g_assert_nonnull (lab_test_ui_find_label (GTK_WIDGET (spanish), "Añadir"));
@@ -267,13 +257,13 @@ test_language (void)
 
   /* Back to the system's. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "language", g_variant_new_string (""));
-  lab_test_ui_wait_mapped (GTK_WIDGET (the_window ()));
-  g_assert_nonnull (lab_test_ui_find_label (GTK_WIDGET (the_window ()), "Add"));
+  lab_test_ui_wait_mapped (GTK_WIDGET (lab_test_ui_the_window ()));
+  g_assert_nonnull (lab_test_ui_find_label (GTK_WIDGET (lab_test_ui_the_window ()), "Add"));
   g_assert_true (lab_endpoint_is_active (server));
 
   empty_bench (session);
   lab_test_ui_wait (is_stopped, server, 10000);
-  gtk_window_destroy (GTK_WINDOW (the_window ()));
+  gtk_window_destroy (GTK_WINDOW (lab_test_ui_the_window ()));
 }
 
 int

@@ -297,24 +297,25 @@ test_translations (void)
   assert_refused ("[Endpoint 1]\nKind=tcp-client\nport=1\nhost=\\x\\\n", "Line 4: “host”: “\\x”");
   assert_refused ("[Endpoint 1]\nKind=tcp-server\nBreakpoints=accept;re\\qcv;\n", "Line 3: “Breakpoints”: ");
 
+  /* Read in the language of the moment, whichever it was read in. */
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(LabExperiment) english = NULL;
-    g_autoptr(LabExperiment) spanish = NULL;
+    g_autoptr(LabExperiment) experiment = NULL;
     const char *text = "[Experiment]\nTitle=Echo\nTitle[es]=Eco\nSteps=One;Two;\nSteps[es]=Uno;Dos\\;tres;\n\n"
                        "[Endpoint 1]\nKind=udp-server\nport=0\nName=Server\nName[es]=Servidor\n";
 
-    english = load (text, &error);
-    g_assert_no_error (error);
     g_setenv ("LANGUAGE", "es", TRUE);
-    spanish = load (text, &error);
+    experiment = load (text, &error);
     g_setenv ("LANGUAGE", "en", TRUE);
     g_assert_no_error (error);
-    g_assert_cmpstr (lab_experiment_get_title (english), ==, "Echo");
-    g_assert_cmpstr (lab_experiment_get_title (spanish), ==, "Eco");
-    g_assert_cmpstrv (lab_experiment_get_steps (english), ((const char *[]) { "One", "Two", NULL }));
-    g_assert_cmpstrv (lab_experiment_get_steps (spanish), ((const char *[]) { "Uno", "Dos;tres", NULL }));
-    g_assert_cmpstr (lab_experiment_get_endpoint_name (spanish, 0), ==, "Servidor");
+    g_assert_cmpstr (lab_experiment_get_title (experiment), ==, "Echo");
+    g_assert_cmpstrv (lab_experiment_get_steps (experiment), ((const char *[]) { "One", "Two", NULL }));
+    g_assert_cmpstr (lab_experiment_get_endpoint_name (experiment, 0), ==, "Server");
+    g_setenv ("LANGUAGE", "es", TRUE);
+    g_assert_cmpstr (lab_experiment_get_title (experiment), ==, "Eco");
+    g_assert_cmpstrv (lab_experiment_get_steps (experiment), ((const char *[]) { "Uno", "Dos;tres", NULL }));
+    g_assert_cmpstr (lab_experiment_get_endpoint_name (experiment, 0), ==, "Servidor");
+    g_setenv ("LANGUAGE", "en", TRUE);
   }
 }
 
@@ -796,7 +797,7 @@ test_play_failed_server (void)
   lab_session_play (session);
   lab_test_wait (is_failed, server, 10000);
   lab_test_wait (is_failed, client, 10000);
-  g_assert_nonnull (strstr (lab_endpoint_get_error (client), "refused"));
+  g_assert_nonnull (strstr (lab_endpoint_get_error (client), "ECONNREFUSED"));
 }
 
 int

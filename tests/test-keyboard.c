@@ -18,82 +18,12 @@
  * key presses, sent to the window's X window by xdotool, through the same
  * path a keyboard's take. */
 
-/* Lets input, layout and drawing catch up. Not until the loop is idle:
- * a running endpoint keeps it busy. */
-static void
-settle (void)
-{
-  gint64 end = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static gboolean
-has_exited (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-on_exited (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) data = TRUE;
-}
-
-/* Runs xdotool with the arguments given, the main loop turning meanwhile
- * so that the window takes the keys as they come. */
-static void
-xdotool (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean exited = FALSE;
-  va_list args;
-
-  /* Bounded: an X request that never completes fails the step, not the run. */
-  g_ptr_array_add (argv, (gpointer) "timeout");
-  g_ptr_array_add (argv, (gpointer) "10");
-  g_ptr_array_add (argv, (gpointer) "xdotool");
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_async (process, NULL, on_exited, &exited);
-  lab_test_ui_wait (has_exited, &exited, 15000);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-  settle ();
-}
-
-/* Gives @window the X input focus, for the keys that follow. */
-static void
-focus_x_window (GtkWindow *window)
-{
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *xid = NULL;
-
-  g_assert_true (GDK_IS_X11_SURFACE (surface));
-  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
-  xdotool ("windowfocus", "--sync", xid, NULL);
-}
-
 static void
 press (GtkWindow  *window,
        const char *keys)
 {
-  focus_x_window (window);
-  xdotool ("key", "--clearmodifiers", keys, NULL);
+  lab_test_ui_focus_x_window (window);
+  lab_test_ui_xdotool ("key", "--clearmodifiers", keys, NULL);
 }
 
 static LabWindow *
@@ -104,7 +34,7 @@ open_window (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   lab_test_ui_present (GTK_WINDOW (window));
-  settle ();
+  lab_test_ui_settle ();
   return window;
 }
 
@@ -123,7 +53,7 @@ close_window (LabWindow *window)
       lab_session_remove (session, endpoint);
     }
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  lab_test_ui_settle ();
 }
 
 static gboolean
@@ -208,7 +138,7 @@ test_keyboard_step (void)
   lab_endpoint_set_step_mode (client, TRUE);
   g_assert_true (lab_endpoint_start (client, NULL));
   lab_test_ui_wait (is_held, client, 10000);
-  settle ();
+  lab_test_ui_settle ();
 
   /* Its send box, and its Stop button. */
   for (GtkWidget *w = panel; w != NULL; )
@@ -231,7 +161,7 @@ test_keyboard_step (void)
   g_assert_nonnull (stop_button);
 
   gtk_widget_grab_focus (entry);
-  settle ();
+  lab_test_ui_settle ();
   assert_hint (window, client, "F10");
 
   /* Space is typed; the call stays held. */
@@ -249,7 +179,7 @@ test_keyboard_step (void)
   /* On a button, Space steps, and does not press it. */
   lab_test_ui_wait (is_held, client, 10000);
   gtk_widget_grab_focus (stop_button);
-  settle ();
+  lab_test_ui_settle ();
   assert_hint (window, client, "Space");
   step.held = held_call (client);
   press (GTK_WINDOW (window), "space");
@@ -260,7 +190,7 @@ test_keyboard_step (void)
   /* And back in the field, F10 again. */
   lab_test_ui_wait (is_held, client, 10000);
   gtk_widget_grab_focus (entry);
-  settle ();
+  lab_test_ui_settle ();
   assert_hint (window, client, "F10");
 
   close_window (window);
@@ -290,7 +220,7 @@ wait_rows (LabTimelineView *view,
   g_object_set_data (G_OBJECT (view), "lab-test-rows", GUINT_TO_POINTER (n));
   lab_timeline_flush (lab_session_get_timeline (lab_application_get_session (lab_test_ui_application ())));
   lab_test_ui_wait (has_rows, view, 10000);
-  settle ();
+  lab_test_ui_settle ();
 }
 
 static gboolean
@@ -411,7 +341,7 @@ test_keyboard_escape (void)
     {
       g_test_message ("%s", dialogs[i].action);
       gtk_widget_activate_action_variant (GTK_WIDGET (window), dialogs[i].action, dialogs[i].target);
-      settle ();
+      lab_test_ui_settle ();
       code = NULL;
       for (guint j = 0; j < g_list_model_get_n_items (toplevels); j++)
         {
@@ -610,7 +540,7 @@ test_keyboard_names (void)
   g_object_set (lab_endpoint_get_config (client), "port", (guint) lab_endpoint_get_port (server), NULL);
   lab_session_set_step_mode (session, TRUE);
   lab_session_add (session, LAB_ENDPOINT_TCP_CLIENT);
-  settle ();
+  lab_test_ui_settle ();
 
   find_unnamed (GTK_WIDGET (window), unnamed, &n_buttons);
   g_assert_cmpstr (unnamed->str, ==, "");
@@ -626,7 +556,7 @@ test_keyboard_names (void)
       gtk_expander_set_expanded (GTK_EXPANDER (gtk_widget_get_template_child (panel, LAB_TYPE_ENDPOINT_PANEL,
                                                                                "advanced_expander")), TRUE);
     }
-  settle ();
+  lab_test_ui_settle ();
   find_unnamed_fields (GTK_WIDGET (window), unnamed, &n_fields);
   g_assert_cmpstr (unnamed->str, ==, "");
   g_assert_cmpuint (n_fields, >, 20);
@@ -721,7 +651,7 @@ test_keyboard_quit (void)
 
   press (GTK_WINDOW (window), "ctrl+q");
   gtk_window_close (GTK_WINDOW (window));
-  settle ();
+  lab_test_ui_settle ();
   g_assert_cmpuint (n_questions (), ==, 1);
 
   press (question (), "Escape");

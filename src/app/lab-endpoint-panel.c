@@ -257,7 +257,8 @@ update_state (LabEndpointPanel *self)
   if (failed)
     {
       /* Translators: %s is the call that failed and its error, e.g. “bind: EADDRINUSE (Address already in use)”. */
-      g_autofree char *text = g_strdup_printf (_("Could not go on: %s"), error);
+      g_autofree char *failure = lab_errno_dup_failure (error);
+      g_autofree char *text = g_strdup_printf (_("Could not go on: %s"), failure);
 
       gtk_label_set_text (self->error_label, text);
     }

@@ -10,6 +10,7 @@
 #include <gio/gunixinputstream.h>
 
 #include "lab-cli-private.h"
+#include "lab-errno.h"
 #include "lab-format.h"
 #include "lab-hex.h"
 #include "lab-session.h"
@@ -178,7 +179,8 @@ on_state_changed (LabEndpoint *endpoint,
 {
   if (lab_endpoint_get_state (endpoint) == LAB_ENDPOINT_STATE_FAILED)
     {
-      g_autofree char *message = lab_cli_escape (lab_endpoint_get_error (endpoint));
+      g_autofree char *failure = lab_errno_dup_failure (lab_endpoint_get_error (endpoint));
+      g_autofree char *message = lab_cli_escape (failure);
       g_autofree char *name = lab_cli_escape (lab_endpoint_get_name (endpoint));
 
       if (run->name_failures)

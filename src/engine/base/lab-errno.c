@@ -6,32 +6,83 @@
 #include <netdb.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "lab-errno.h"
 
 typedef struct {
   int         err;
   const char *name;
+  const char *message;
 } ErrName;
 
-#define E(x) { x, #x }
-#define EAI(x) { LAB_ERR_FROM_EAI (x), #x }
+#define E(x, message) { x, #x, message }
+#define EAI(x, message) { LAB_ERR_FROM_EAI (x), #x, message }
 
 /* Every error a socket call of the lab can meet: the calls it makes, their
- * name resolution, and the ones an interrupted or stopped call returns. */
+ * name resolution, and the ones an interrupted or stopped call returns;
+ * each with the lab's own words for it, as the C library says it, so that
+ * it reads in the language of the moment (the C library's strerror (), as
+ * GLib keeps it, stays in the language it was first asked in). */
 static const ErrName err_names[] = {
-  E (EPERM), E (ENOENT), E (EINTR), E (EIO), E (EBADF), E (EAGAIN), E (ENOMEM),
-  E (EACCES), E (EFAULT), E (EBUSY), E (EINVAL), E (ENFILE), E (EMFILE), E (ENOSPC),
-  E (EPIPE), E (ENOTSOCK), E (EDESTADDRREQ), E (EMSGSIZE), E (EPROTOTYPE),
-  E (ENOPROTOOPT), E (EPROTONOSUPPORT), E (ESOCKTNOSUPPORT), E (EOPNOTSUPP),
-  E (EPFNOSUPPORT), E (EAFNOSUPPORT), E (EADDRINUSE), E (EADDRNOTAVAIL), E (ENETDOWN),
-  E (ENETUNREACH), E (ENETRESET), E (ECONNABORTED), E (ECONNRESET), E (ENOBUFS),
-  E (EISCONN), E (ENOTCONN), E (ESHUTDOWN), E (ETIMEDOUT), E (ECONNREFUSED),
-  E (EHOSTDOWN), E (EHOSTUNREACH), E (EALREADY), E (EINPROGRESS), E (ECANCELED), E (EPROTO),
-  E (ENONET),
-  EAI (EAI_AGAIN), EAI (EAI_BADFLAGS), EAI (EAI_FAIL), EAI (EAI_FAMILY), EAI (EAI_MEMORY),
-  EAI (EAI_NONAME), EAI (EAI_SERVICE), EAI (EAI_SOCKTYPE), EAI (EAI_SYSTEM),
-  EAI (EAI_ADDRFAMILY), EAI (EAI_NODATA),
-  { LAB_ERR_GIO_TIMED_OUT, "G_IO_ERROR_TIMED_OUT" },
+  E (EPERM, N_("Operation not permitted")),
+  E (ENOENT, N_("No such file or directory")),
+  E (EINTR, N_("Interrupted system call")),
+  E (EIO, N_("Input/output error")),
+  E (EBADF, N_("Bad file descriptor")),
+  E (EAGAIN, N_("Resource temporarily unavailable")),
+  E (ENOMEM, N_("Cannot allocate memory")),
+  E (EACCES, N_("Permission denied")),
+  E (EFAULT, N_("Bad address")),
+  E (EBUSY, N_("Device or resource busy")),
+  E (EINVAL, N_("Invalid argument")),
+  E (ENFILE, N_("Too many open files in system")),
+  E (EMFILE, N_("Too many open files")),
+  E (ENOSPC, N_("No space left on device")),
+  E (EPIPE, N_("Broken pipe")),
+  E (ENOTSOCK, N_("Socket operation on non-socket")),
+  E (EDESTADDRREQ, N_("Destination address required")),
+  E (EMSGSIZE, N_("Message too long")),
+  E (EPROTOTYPE, N_("Protocol wrong type for socket")),
+  E (ENOPROTOOPT, N_("Protocol not available")),
+  E (EPROTONOSUPPORT, N_("Protocol not supported")),
+  E (ESOCKTNOSUPPORT, N_("Socket type not supported")),
+  E (EOPNOTSUPP, N_("Operation not supported")),
+  E (EPFNOSUPPORT, N_("Protocol family not supported")),
+  E (EAFNOSUPPORT, N_("Address family not supported by protocol")),
+  E (EADDRINUSE, N_("Address already in use")),
+  E (EADDRNOTAVAIL, N_("Cannot assign requested address")),
+  E (ENETDOWN, N_("Network is down")),
+  E (ENETUNREACH, N_("Network is unreachable")),
+  E (ENETRESET, N_("Network dropped connection on reset")),
+  E (ECONNABORTED, N_("Software caused connection abort")),
+  E (ECONNRESET, N_("Connection reset by peer")),
+  E (ENOBUFS, N_("No buffer space available")),
+  E (EISCONN, N_("Transport endpoint is already connected")),
+  E (ENOTCONN, N_("Transport endpoint is not connected")),
+  E (ESHUTDOWN, N_("Cannot send after transport endpoint shutdown")),
+  E (ETIMEDOUT, N_("Connection timed out")),
+  E (ECONNREFUSED, N_("Connection refused")),
+  E (EHOSTDOWN, N_("Host is down")),
+  E (EHOSTUNREACH, N_("No route to host")),
+  E (EALREADY, N_("Operation already in progress")),
+  E (EINPROGRESS, N_("Operation now in progress")),
+  E (ECANCELED, N_("Operation canceled")),
+  E (EPROTO, N_("Protocol error")),
+  E (ENONET, N_("Machine is not on the network")),
+  EAI (EAI_AGAIN, N_("Temporary failure in name resolution")),
+  EAI (EAI_BADFLAGS, N_("Bad value for ai_flags")),
+  EAI (EAI_FAIL, N_("Non-recoverable failure in name resolution")),
+  EAI (EAI_FAMILY, N_("ai_family not supported")),
+  EAI (EAI_MEMORY, N_("Memory allocation failure")),
+  EAI (EAI_NONAME, N_("Name or service not known")),
+  EAI (EAI_SERVICE, N_("Servname not supported for ai_socktype")),
+  EAI (EAI_SOCKTYPE, N_("ai_socktype not supported")),
+  EAI (EAI_SYSTEM, N_("System error")),
+  EAI (EAI_ADDRFAMILY, N_("Address family for hostname not supported")),
+  EAI (EAI_NODATA, N_("No address associated with hostname")),
+  /* GLib's own words for its timeout */
+  { LAB_ERR_GIO_TIMED_OUT, "G_IO_ERROR_TIMED_OUT", N_("Socket I/O timed out") },
 };
 
 #undef E
@@ -69,20 +120,41 @@ lab_errno_from_name (const char *name)
 /**
  * lab_errno_message:
  *
- * Returns: the system's own message for @err (GLib's, for a failure GIO
- *   made itself), in the user's language when the system has it
+ * Returns: the lab's words for @err, as the C library says them, in the
+ *   language of the moment; for a value the lab does not know, words
+ *   that say so
  */
 const char *
 lab_errno_message (int err)
 {
-  if (err >= LAB_ERR_EAI_BASE - 1000 && err < LAB_ERR_EAI_BASE + 1000)
-    return gai_strerror (LAB_ERR_EAI_BASE - err);
+  for (guint i = 0; i < G_N_ELEMENTS (err_names); i++)
+    if (err_names[i].err == err)
+      return _(err_names[i].message);
 
-  /* GLib's words for it, from GLib's own catalogue. */
-  if (err == LAB_ERR_GIO_TIMED_OUT)
-    return g_dgettext ("glib20", "Socket I/O timed out");
+  return _("An error the lab does not know");
+}
 
-  return g_strerror (err);
+/**
+ * lab_errno_dup_failure:
+ * @failure: what failed, as a run records it: a call and an errno's name
+ *   (“bind: EADDRINUSE”)
+ *
+ * Returns: (transfer full): @failure with the errno's words in the
+ *   language of the moment: “bind: EADDRINUSE (Address already in use)”
+ */
+char *
+lab_errno_dup_failure (const char *failure)
+{
+  const char *colon;
+  int err;
+
+  g_return_val_if_fail (failure != NULL, NULL);
+
+  colon = strrchr (failure, ' ');
+  err = lab_errno_from_name (colon != NULL ? colon + 1 : failure);
+  if (err == 0)
+    return g_strdup (failure);
+  return g_strdup_printf ("%s (%s)", failure, lab_errno_message (err));
 }
 
 /**

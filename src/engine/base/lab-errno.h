@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 const char  *lab_errno_name          (int          err);
 int          lab_errno_from_name     (const char  *name);
 const char  *lab_errno_message       (int          err);
+char        *lab_errno_dup_failure   (const char  *failure);
 const char **lab_errno_all_names     (void);
 int          lab_errno_from_gerror   (const GError *error,
                                       int           saved_errno);

@@ -21,7 +21,7 @@ struct _LabEndpoint
   LabTimeline       *timeline;
   LabEndpointConfig *config;
   guint              id;
-  char              *name;
+  LabTranslated     *name;    /* as typed, as the lab or a file gave it */
   LabEndpointState   state;
   char              *error;
   const char        *waiting_call;
@@ -103,7 +103,7 @@ lab_endpoint_new_with_config (LabTimeline       *timeline,
 }
 
 guint              lab_endpoint_get_id           (LabEndpoint *self) { return self->id; }
-const char        *lab_endpoint_get_name         (LabEndpoint *self) { return self->name; }
+LabTranslated     *lab_endpoint_get_translated_name (LabEndpoint *self) { return self->name; }
 guint              lab_endpoint_get_mark         (LabEndpoint *self) { return lab_timeline_get_endpoint_mark (self->timeline, self->id); }
 LabEndpointConfig *lab_endpoint_get_config       (LabEndpoint *self) { return self->config; }
 LabEndpointState   lab_endpoint_get_state        (LabEndpoint *self) { return self->state; }
@@ -197,10 +197,34 @@ void
 lab_endpoint_set_name (LabEndpoint *self,
                        const char  *name)
 {
+  g_autoptr(LabTranslated) typed = name != NULL ? lab_translated_new (name) : NULL;
+
   g_return_if_fail (LAB_IS_ENDPOINT (self));
 
-  if (lab_set_str (&self->name, name))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+  /* The name shown, given again, keeps the language it follows. */
+  if (g_strcmp0 (name, lab_endpoint_get_name (self)) != 0)
+    lab_endpoint_set_translated_name (self, typed);
+}
+
+/* In the language of the moment, as it was typed or given with its
+ * translations, or as the lab gave it. */
+const char *
+lab_endpoint_get_name (LabEndpoint *self)
+{
+  return self->name != NULL ? lab_translated_get (self->name) : NULL;
+}
+
+void
+lab_endpoint_set_translated_name (LabEndpoint   *self,
+                                  LabTranslated *name)
+{
+  g_return_if_fail (LAB_IS_ENDPOINT (self));
+
+  if (name == self->name)
+    return;
+  g_clear_pointer (&self->name, lab_translated_unref);
+  self->name = name != NULL ? lab_translated_ref (name) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
 static void
@@ -754,7 +778,7 @@ lab_endpoint_get_property (GObject    *object,
     case PROP_TIMELINE: g_value_set_object (value, self->timeline); break;
     case PROP_CONFIG: g_value_set_object (value, self->config); break;
     case PROP_ID: g_value_set_uint (value, self->id); break;
-    case PROP_NAME: g_value_set_string (value, self->name); break;
+    case PROP_NAME: g_value_set_string (value, lab_endpoint_get_name (self)); break;
     case PROP_STATE: g_value_set_enum (value, self->state); break;
     case PROP_ERROR: g_value_set_string (value, self->error); break;
     case PROP_WAITING_CALL: g_value_set_string (value, self->waiting_call); break;
@@ -826,7 +850,7 @@ lab_endpoint_finalize (GObject *object)
 {
   LabEndpoint *self = LAB_ENDPOINT (object);
 
-  g_free (self->name);
+  g_clear_pointer (&self->name, lab_translated_unref);
   g_free (self->error);
   g_free (self->address);
   lab_connection_list_free (self->connections);

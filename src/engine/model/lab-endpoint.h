@@ -7,6 +7,7 @@
 #include "lab-connection.h"
 #include "lab-endpoint-config.h"
 #include "lab-timeline.h"
+#include "lab-translated.h"
 
 G_BEGIN_DECLS
 
@@ -30,8 +31,15 @@ const char        *lab_endpoint_get_name         (LabEndpoint      *self);
 guint              lab_endpoint_get_mark         (LabEndpoint      *self);
 void               lab_endpoint_set_name         (LabEndpoint      *self,
                                                   const char       *name);
+/* The name with its translations, or as the lab gave it (“TCP server 2”):
+ * it reads in the language of the moment. */
+LabTranslated     *lab_endpoint_get_translated_name (LabEndpoint   *self);
+void               lab_endpoint_set_translated_name (LabEndpoint   *self,
+                                                  LabTranslated    *name);
 LabEndpointConfig *lab_endpoint_get_config       (LabEndpoint      *self);
 LabEndpointState   lab_endpoint_get_state        (LabEndpoint      *self);
+/* The call that failed and its errno's name (“bind: EADDRINUSE”), in no
+ * language: lab_errno_dup_failure() puts it in words. */
 const char        *lab_endpoint_get_error        (LabEndpoint      *self);
 const char        *lab_endpoint_get_waiting_call (LabEndpoint      *self);
 const char        *lab_endpoint_get_waiting_call_name (LabEndpoint *self);

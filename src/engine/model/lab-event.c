@@ -488,8 +488,13 @@ dup_note_text (LabEvent *self)
     case LAB_NOTE_STOPPED:
       return g_strdup (_("Stopped"));
     case LAB_NOTE_FAILED:
-      /* Translators: %s names the call that failed and its error, e.g. “bind: EADDRINUSE”. */
-      return g_strdup_printf (_("Stopped by an error: %s"), arg);
+      {
+        g_autofree char *failure = lab_errno_dup_failure (arg);
+
+        /* Translators: %s names the call that failed and its error, e.g. “bind: EADDRINUSE (Address already in
+         * use)”. */
+        return g_strdup_printf (_("Stopped by an error: %s"), failure);
+      }
     case LAB_NOTE_LISTENING:
       /* Translators: %s is an address such as ('127.0.0.1', 5000). */
       return g_strdup_printf (_("Listening on %s"), arg);

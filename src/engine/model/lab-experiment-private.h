@@ -3,6 +3,7 @@
 #pragma once
 
 #include "lab-experiment.h"
+#include "lab-translated.h"
 
 G_BEGIN_DECLS
 
@@ -61,7 +62,7 @@ G_BEGIN_DECLS
 
 /* One endpoint of the bench. */
 typedef struct {
-  char              *name;
+  LabTranslated     *name;
   LabEndpointConfig *config;
   gboolean           autostart;
   guint              start_delay;
@@ -72,13 +73,28 @@ struct _LabExperiment
 {
   GObject    parent_instance;
 
-  char      *title;
-  char      *notes;
-  GStrv      steps;
+  /* Each with its translations, read in the language of the moment */
+  LabTranslated *title;
+  LabTranslated *notes;
+  LabTranslated *steps;
   GStrv      warnings;
   GPtrArray *items;   /* of LabExperimentItem */
 };
 
 GPtrArray *lab_experiment_config_properties (void);
+
+/* A text of the file with its translations (Title=…, Title[es]=…), from
+ * the key and the translated keys of @group found with it (“Title[es]”);
+ * and the same written. Both in lab-experiment-texts.c. */
+LabTranslated *lab_experiment_read_translated  (GKeyFile      *file,
+                                                const char    *group,
+                                                const char    *key,
+                                                GPtrArray     *versions,
+                                                gboolean       list);
+void           lab_experiment_write_translated (GKeyFile      *file,
+                                                const char    *group,
+                                                const char    *key,
+                                                LabTranslated *text,
+                                                gboolean       list);
 
 G_END_DECLS

@@ -14,7 +14,7 @@ G_DEFINE_FINAL_TYPE (LabExperiment, lab_experiment, G_TYPE_OBJECT)
 static void
 item_free (LabExperimentItem *item)
 {
-  g_free (item->name);
+  lab_translated_unref (item->name);
   g_clear_object (&item->config);
   g_free (item);
 }
@@ -24,9 +24,9 @@ lab_experiment_finalize (GObject *object)
 {
   LabExperiment *self = LAB_EXPERIMENT (object);
 
-  g_free (self->title);
-  g_free (self->notes);
-  g_strfreev (self->steps);
+  lab_translated_unref (self->title);
+  lab_translated_unref (self->notes);
+  lab_translated_unref (self->steps);
   g_strfreev (self->warnings);
   g_ptr_array_unref (self->items);
 
@@ -42,9 +42,9 @@ lab_experiment_class_init (LabExperimentClass *klass)
 static void
 lab_experiment_init (LabExperiment *self)
 {
-  self->title = g_strdup ("");
-  self->notes = g_strdup ("");
-  self->steps = g_new0 (char *, 1);
+  self->title = lab_translated_new (NULL);
+  self->notes = lab_translated_new (NULL);
+  self->steps = lab_translated_new_list (NULL);
   self->warnings = g_new0 (char *, 1);
   self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
 }
@@ -91,17 +91,16 @@ lab_experiment_get_title (LabExperiment *self)
 {
   g_return_val_if_fail (LAB_IS_EXPERIMENT (self), NULL);
 
-  return self->title;
+  return lab_translated_get (self->title);
 }
 
 void
 lab_experiment_set_title (LabExperiment *self,
                           const char    *title)
 {
-  g_return_if_fail (LAB_IS_EXPERIMENT (self));
+  g_autoptr(LabTranslated) text = lab_translated_new (title);
 
-  g_free (self->title);
-  self->title = g_strdup (title != NULL ? title : "");
+  lab_experiment_set_text (self, LAB_EXPERIMENT_TITLE, text);
 }
 
 const char *
@@ -109,45 +108,100 @@ lab_experiment_get_notes (LabExperiment *self)
 {
   g_return_val_if_fail (LAB_IS_EXPERIMENT (self), NULL);
 
-  return self->notes;
+  return lab_translated_get (self->notes);
 }
 
 void
 lab_experiment_set_notes (LabExperiment *self,
                           const char    *notes)
 {
-  g_return_if_fail (LAB_IS_EXPERIMENT (self));
+  g_autoptr(LabTranslated) text = lab_translated_new (notes);
 
-  g_free (self->notes);
-  self->notes = g_strdup (notes != NULL ? notes : "");
+  lab_experiment_set_text (self, LAB_EXPERIMENT_NOTES, text);
 }
 
 /**
  * lab_experiment_get_steps:
  *
- * Returns: (transfer none): what to try, in order
+ * Returns: (transfer none): what to try, in order, in the language of the
+ *   moment
  */
 const char * const *
 lab_experiment_get_steps (LabExperiment *self)
 {
   g_return_val_if_fail (LAB_IS_EXPERIMENT (self), NULL);
 
-  return (const char * const *) self->steps;
+  return lab_translated_get_list (self->steps);
 }
 
+/* The steps, those with words only. */
 void
 lab_experiment_set_steps (LabExperiment      *self,
                           const char * const *steps)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) kept = NULL;
+  g_autoptr(LabTranslated) text = NULL;
 
   g_return_if_fail (LAB_IS_EXPERIMENT (self));
 
   for (guint i = 0; steps != NULL && steps[i] != NULL; i++)
     if (steps[i][0] != '\0')
       g_strv_builder_add (builder, steps[i]);
-  g_strfreev (self->steps);
-  self->steps = g_strv_builder_end (builder);
+  kept = g_strv_builder_end (builder);
+  text = lab_translated_new_list ((const char * const *) kept);
+  lab_experiment_set_text (self, LAB_EXPERIMENT_STEPS, text);
+}
+
+static LabTranslated **
+text_field (LabExperiment     *self,
+            LabExperimentText  which)
+{
+  switch (which)
+    {
+    case LAB_EXPERIMENT_TITLE:
+      return &self->title;
+    case LAB_EXPERIMENT_NOTES:
+      return &self->notes;
+    case LAB_EXPERIMENT_STEPS:
+    default:
+      return &self->steps;
+    }
+}
+
+/**
+ * lab_experiment_get_text:
+ *
+ * Returns: (transfer none): the title, the notes or the steps, with their
+ *   translations
+ */
+LabTranslated *
+lab_experiment_get_text (LabExperiment     *self,
+                         LabExperimentText  which)
+{
+  g_return_val_if_fail (LAB_IS_EXPERIMENT (self), NULL);
+
+  return *text_field (self, which);
+}
+
+/**
+ * lab_experiment_set_text:
+ * @text: kept
+ */
+void
+lab_experiment_set_text (LabExperiment     *self,
+                         LabExperimentText  which,
+                         LabTranslated     *text)
+{
+  LabTranslated **field;
+
+  g_return_if_fail (LAB_IS_EXPERIMENT (self));
+  g_return_if_fail (text != NULL);
+
+  field = text_field (self, which);
+  lab_translated_ref (text);
+  lab_translated_unref (*field);
+  *field = text;
 }
 
 /**
@@ -191,7 +245,7 @@ lab_experiment_add_endpoint (LabExperiment     *self,
   g_return_if_fail (LAB_IS_ENDPOINT_CONFIG (config));
 
   item = g_new0 (LabExperimentItem, 1);
-  item->name = g_strdup (name != NULL ? name : "");
+  item->name = lab_translated_new (name);
   item->config = lab_endpoint_config_copy (config);
   item->autostart = !!autostart;
   item->start_delay = MIN (start_delay_ms, LAB_EXPERIMENT_MAX_START_DELAY);
@@ -208,13 +262,54 @@ get_item (LabExperiment *self,
   return self->items->pdata[index];
 }
 
+/**
+ * lab_experiment_get_endpoint_name:
+ *
+ * Returns: the name of endpoint @index in the language of the moment, ""
+ *   when the file gives none
+ */
 const char *
 lab_experiment_get_endpoint_name (LabExperiment *self,
                                   guint          index)
 {
   LabExperimentItem *item = get_item (self, index);
 
+  return item != NULL ? lab_translated_get (item->name) : NULL;
+}
+
+/**
+ * lab_experiment_get_endpoint_text:
+ *
+ * Returns: (transfer none) (nullable): the name of endpoint @index, with
+ *   its translations, or as the lab gave it (“TCP server 2”)
+ */
+LabTranslated *
+lab_experiment_get_endpoint_text (LabExperiment *self,
+                                  guint          index)
+{
+  LabExperimentItem *item = get_item (self, index);
+
   return item != NULL ? item->name : NULL;
+}
+
+/**
+ * lab_experiment_set_endpoint_text:
+ * @name: kept
+ */
+void
+lab_experiment_set_endpoint_text (LabExperiment *self,
+                                  guint          index,
+                                  LabTranslated *name)
+{
+  LabExperimentItem *item = get_item (self, index);
+
+  g_return_if_fail (name != NULL);
+
+  if (item == NULL)
+    return;
+  lab_translated_ref (name);
+  lab_translated_unref (item->name);
+  item->name = name;
 }
 
 /**

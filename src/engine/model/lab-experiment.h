@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "lab-endpoint-config.h"
+#include "lab-translated.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,26 @@ const char * const *lab_experiment_get_steps         (LabExperiment  *self);
 void               lab_experiment_set_steps          (LabExperiment  *self,
                                                       const char * const *steps);
 const char * const *lab_experiment_get_warnings      (LabExperiment  *self);
+
+/* The title, the notes, the steps and the endpoints' names as they were
+ * read, with their translations: each reads in the language of the
+ * moment, and is written with them. */
+typedef enum {
+  LAB_EXPERIMENT_TITLE,
+  LAB_EXPERIMENT_NOTES,
+  LAB_EXPERIMENT_STEPS,
+} LabExperimentText;
+
+LabTranslated     *lab_experiment_get_text           (LabExperiment     *self,
+                                                      LabExperimentText  which);
+void               lab_experiment_set_text           (LabExperiment     *self,
+                                                      LabExperimentText  which,
+                                                      LabTranslated     *text);
+LabTranslated     *lab_experiment_get_endpoint_text  (LabExperiment  *self,
+                                                      guint           index);
+void               lab_experiment_set_endpoint_text  (LabExperiment  *self,
+                                                      guint           index,
+                                                      LabTranslated  *name);
 
 guint              lab_experiment_get_n_endpoints    (LabExperiment  *self);
 void               lab_experiment_add_endpoint       (LabExperiment  *self,

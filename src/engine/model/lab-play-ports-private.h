@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "lab-endpoint-config.h"
+#include "lab-translated.h"
 
 G_BEGIN_DECLS
 
@@ -20,7 +21,7 @@ gboolean  lab_play_shows_address_in_use (GPtrArray         *servers);
 /* What Play tells the class of a server's port: that it moved it, or,
  * where the port in use is the point, what holds it. */
 typedef struct {
-  char      *server;    /* the server's name */
+  LabTranslated *server; /* the server's name, in the language it is read in */
   guint      port;      /* the port it was given */
   guint      moved_to;  /* the port it uses this time, or 0: left taken */
   GPtrArray *holders;   /* (element-type LabKernelHolder) (nullable) */

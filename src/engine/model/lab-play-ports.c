@@ -214,7 +214,7 @@ describe_holders (GPtrArray *holders)
 void
 lab_play_note_free (LabPlayNote *note)
 {
-  g_free (note->server);
+  lab_translated_unref (note->server);
   g_clear_pointer (&note->holders, g_ptr_array_unref);
   g_free (note);
 }
@@ -233,16 +233,18 @@ lab_play_note_format (const LabPlayNote *note)
     /* Translators: Play found a lesson's port taken, and moved the server
      * and its clients, for this run, to a port the kernel gave as free. */
     return g_strdup_printf (_("Port %u is in use: the server “%s” and its clients use port %u this time"),
-                            note->port, note->server, note->moved_to);
+                            note->port, lab_translated_get (note->server), note->moved_to);
 
   holders = describe_holders (note->holders);
   if (holders != NULL)
     /* Translators: where a port in use is the lesson: the server that
      * failed, its port, and the sockets that hold it, e.g. “127.0.0.1:5000 ↔
      * 127.0.0.1:40122 in TIME_WAIT”. */
-    return g_strdup_printf (_("The server “%s” could not bind port %u, in use by %s"), note->server, note->port,
+    return g_strdup_printf (_("The server “%s” could not bind port %u, in use by %s"),
+                            lab_translated_get (note->server), note->port,
                             holders);
 
-  return g_strdup_printf (_("The server “%s” could not bind port %u: another socket uses it"), note->server,
+  return g_strdup_printf (_("The server “%s” could not bind port %u: another socket uses it"),
+                          lab_translated_get (note->server),
                           note->port);
 }

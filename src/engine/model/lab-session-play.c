@@ -24,6 +24,15 @@ lab_session_play_cancel (LabSession *self)
   g_array_set_size (self->play_clients, 0);
 }
 
+/* A server's name as Play tells of it, in the language it is read in. */
+static LabTranslated *
+play_name (LabEndpoint *server)
+{
+  LabTranslated *name = lab_endpoint_get_translated_name (server);
+
+  return name != NULL ? lab_translated_ref (name) : lab_translated_new (NULL);
+}
+
 static void on_not_started_state (LabEndpoint *client, GParamSpec *pspec, LabSession *self);
 
 /* Forgets what the last Play told. */
@@ -162,7 +171,7 @@ play_clients (LabSession *self)
 
       if (server != NULL && server_failed (self, server))
         {
-          g_hash_table_insert (self->not_started, GUINT_TO_POINTER (id), g_strdup (lab_endpoint_get_name (server)));
+          g_hash_table_insert (self->not_started, GUINT_TO_POINTER (id), play_name (server));
           g_signal_connect_object (client, "notify::state", G_CALLBACK (on_not_started_state), self, 0);
           told = TRUE;
         }
@@ -234,7 +243,7 @@ play_move (LabSession  *self,
   g_object_set (config, "port", free_port, NULL);
 
   note = g_new0 (LabPlayNote, 1);
-  note->server = g_strdup (lab_endpoint_get_name (server));
+  note->server = play_name (server);
   note->port = port;
   note->moved_to = free_port;
   g_ptr_array_add (self->play_notes, note);
@@ -312,7 +321,7 @@ on_play_server_state (LabSession  *self,
       LabPlayNote *note = g_new0 (LabPlayNote, 1);
 
       g_hash_table_remove (self->play_held, id);
-      note->server = g_strdup (lab_endpoint_get_name (server));
+      note->server = play_name (server);
       note->port = GPOINTER_TO_UINT (port);
       if (lab_endpoint_config_is_tcp (lab_endpoint_get_config (server)))
         note->holders = lab_kernel_list_port ((guint16) note->port);
@@ -408,7 +417,7 @@ char *
 lab_session_dup_not_started (LabSession  *self,
                              LabEndpoint *endpoint)
 {
-  const char *server;
+  LabTranslated *server;
 
   g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
   g_return_val_if_fail (LAB_IS_ENDPOINT (endpoint), NULL);
@@ -418,6 +427,6 @@ lab_session_dup_not_started (LabSession  *self,
     return NULL;
 
   /* Translators: in a client's panel, after Play: %s is its server's name. */
-  return g_strdup_printf (_("Not started: the server “%s” could not start"), server);
+  return g_strdup_printf (_("Not started: the server “%s” could not start"), lab_translated_get (server));
 }
 

@@ -23,9 +23,9 @@ struct _LabSession
 
   /* The experiment loaded: its title, notes and steps, and how Play
    * starts each endpoint (endpoint id → Launch) */
-  char        *title;
-  char        *notes;
-  GStrv        steps;
+  LabTranslated *title;
+  LabTranslated *notes;
+  LabTranslated *steps;
   GHashTable  *launch;
 
   /* The bench as it was last loaded or saved, as a file would hold it;
@@ -42,7 +42,8 @@ struct _LabSession
   /* What the last Play did that the class is told: the ports it moved or
    * left taken (LabPlayNote), the servers whose start it was refused, the
    * ports in use it left so (server id → port), and the clients it did not
-   * start (client id → the name of the server that could not start) */
+   * start (client id → the name, a LabTranslated, of the server that
+   * could not start) */
   GPtrArray   *play_notes;
   GHashTable  *play_refused;
   GHashTable  *play_held;

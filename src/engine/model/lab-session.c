@@ -61,7 +61,9 @@ lab_session_get_endpoints (LabSession *self)
   return G_LIST_MODEL (self->endpoints);
 }
 
-static char *
+/* The name the lab gives an endpoint, kept as its message and number so
+ * that it reads in the language of the moment. */
+static LabTranslated *
 default_name (LabEndpointKind kind,
               guint           n)
 {
@@ -69,14 +71,14 @@ default_name (LabEndpointKind kind,
     {
     case LAB_ENDPOINT_TCP_SERVER:
       /* Translators: the name a new endpoint gets; %u numbers it. */
-      return g_strdup_printf (_("TCP server %u"), n);
+      return lab_translated_new_numbered (N_("TCP server %u"), n);
     case LAB_ENDPOINT_TCP_CLIENT:
-      return g_strdup_printf (_("TCP client %u"), n);
+      return lab_translated_new_numbered (N_("TCP client %u"), n);
     case LAB_ENDPOINT_UDP_SERVER:
-      return g_strdup_printf (_("UDP server %u"), n);
+      return lab_translated_new_numbered (N_("UDP server %u"), n);
     case LAB_ENDPOINT_UDP_CLIENT:
     default:
-      return g_strdup_printf (_("UDP client %u"), n);
+      return lab_translated_new_numbered (N_("UDP client %u"), n);
     }
 }
 
@@ -99,7 +101,7 @@ port_taken (LabSession *self,
 }
 
 static void on_held_changed (LabSession *self);
-static LabEndpoint *add_endpoint (LabSession *self, LabEndpointConfig *config, const char *name);
+static LabEndpoint *add_endpoint (LabSession *self, LabEndpointConfig *config, LabTranslated *name);
 
 /* The address a client reaches a server at: a server bound to every
  * interface is reached on loopback. */
@@ -130,7 +132,7 @@ lab_session_add (LabSession      *self,
                  LabEndpointKind  kind)
 {
   g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (kind);
-  g_autofree char *name = NULL;
+  g_autoptr(LabTranslated) name = NULL;
   gboolean tcp = lab_endpoint_kind_is_tcp (kind);
   guint port = tcp ? FIRST_TCP_PORT : FIRST_UDP_PORT;
 
@@ -209,9 +211,11 @@ free_mark (LabSession *self)
 static LabEndpoint *
 add_endpoint (LabSession        *self,
               LabEndpointConfig *config,
-              const char        *name)
+              LabTranslated     *name)
 {
-  g_autoptr(LabEndpoint) endpoint = lab_endpoint_new_with_config (self->timeline, config, name);
+  g_autoptr(LabEndpoint) endpoint = lab_endpoint_new_with_config (self->timeline, config, NULL);
+
+  lab_endpoint_set_translated_name (endpoint, name);
 
   lab_timeline_set_endpoint_mark (self->timeline, lab_endpoint_get_id (endpoint), free_mark (self));
 
@@ -512,6 +516,15 @@ lab_session_set_property (GObject      *object,
 
 /* ---- Experiments ---- */
 
+/* Whether a file names an endpoint, in any language. */
+static gboolean
+has_name (LabTranslated *name)
+{
+  g_auto(GStrv) locales = lab_translated_dup_locales (name);
+
+  return lab_translated_get (name)[0] != '\0' || locales[0] != NULL;
+}
+
 /**
  * lab_session_load:
  *
@@ -537,25 +550,25 @@ lab_session_load (LabSession    *self,
     }
   memset (self->counts, 0, sizeof self->counts);
 
-  g_free (self->title);
-  self->title = g_strdup (lab_experiment_get_title (experiment));
-  g_free (self->notes);
-  self->notes = g_strdup (lab_experiment_get_notes (experiment));
-  g_strfreev (self->steps);
-  self->steps = g_strdupv ((GStrv) lab_experiment_get_steps (experiment));
+  lab_translated_unref (self->title);
+  self->title = lab_translated_ref (lab_experiment_get_text (experiment, LAB_EXPERIMENT_TITLE));
+  lab_translated_unref (self->notes);
+  self->notes = lab_translated_ref (lab_experiment_get_text (experiment, LAB_EXPERIMENT_NOTES));
+  lab_translated_unref (self->steps);
+  self->steps = lab_translated_ref (lab_experiment_get_text (experiment, LAB_EXPERIMENT_STEPS));
 
   for (guint i = 0; i < lab_experiment_get_n_endpoints (experiment); i++)
     {
       LabEndpointConfig *config = lab_experiment_get_config (experiment, i);
       LabEndpointKind kind = lab_endpoint_config_get_kind (config);
-      const char *given = lab_experiment_get_endpoint_name (experiment, i);
-      g_autofree char *name = NULL;
+      LabTranslated *given = lab_experiment_get_endpoint_text (experiment, i);
+      g_autoptr(LabTranslated) name = NULL;
       Launch *launch = g_new0 (Launch, 1);
       LabEndpoint *endpoint;
 
       /* Numbers count on from those the file has, as if added here. */
       self->counts[kind]++;
-      name = given[0] != '\0' ? g_strdup (given) : default_name (kind, self->counts[kind]);
+      name = has_name (given) ? lab_translated_ref (given) : default_name (kind, self->counts[kind]);
       endpoint = add_endpoint (self, config, name);
       for (LabOp op = 0; op < 64; op++)
         if (lab_experiment_get_breakpoints (experiment, i) & (G_GUINT64_CONSTANT (1) << op))
@@ -588,18 +601,20 @@ lab_session_dup_experiment (LabSession *self)
   g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
 
   experiment = lab_experiment_new ();
-  lab_experiment_set_title (experiment, self->title);
-  lab_experiment_set_notes (experiment, self->notes);
-  lab_experiment_set_steps (experiment, (const char *const *) self->steps);
+  lab_experiment_set_text (experiment, LAB_EXPERIMENT_TITLE, self->title);
+  lab_experiment_set_text (experiment, LAB_EXPERIMENT_NOTES, self->notes);
+  lab_experiment_set_text (experiment, LAB_EXPERIMENT_STEPS, self->steps);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
     {
       g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
       Launch *launch = g_hash_table_lookup (self->launch, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)));
       guint64 breakpoints = 0;
 
-      lab_experiment_add_endpoint (experiment, lab_endpoint_get_name (endpoint), lab_endpoint_get_config (endpoint),
+      lab_experiment_add_endpoint (experiment, NULL, lab_endpoint_get_config (endpoint),
                                    launch != NULL ? launch->autostart : TRUE,
                                    launch != NULL ? launch->start_delay : 0);
+      if (lab_endpoint_get_translated_name (endpoint) != NULL)
+        lab_experiment_set_endpoint_text (experiment, i, lab_endpoint_get_translated_name (endpoint));
       for (LabOp op = 0; op < 64; op++)
         if (lab_endpoint_get_breakpoint (endpoint, op) && !lab_session_get_breakpoint (self, op))
           breakpoints |= G_GUINT64_CONSTANT (1) << op;
@@ -614,7 +629,7 @@ lab_session_get_title (LabSession *self)
 {
   g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
 
-  return self->title;
+  return lab_translated_get (self->title);
 }
 
 const char *
@@ -622,7 +637,7 @@ lab_session_get_notes (LabSession *self)
 {
   g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
 
-  return self->notes;
+  return lab_translated_get (self->notes);
 }
 
 /**
@@ -635,7 +650,7 @@ lab_session_get_steps (LabSession *self)
 {
   g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
 
-  return (const char * const *) self->steps;
+  return lab_translated_get_list (self->steps);
 }
 
 /* ---- Changes not saved ---- */
@@ -739,9 +754,9 @@ lab_session_finalize (GObject *object)
 {
   LabSession *self = LAB_SESSION (object);
 
-  g_free (self->title);
-  g_free (self->notes);
-  g_strfreev (self->steps);
+  g_clear_pointer (&self->title, lab_translated_unref);
+  g_clear_pointer (&self->notes, lab_translated_unref);
+  g_clear_pointer (&self->steps, lab_translated_unref);
   g_free (self->saved);
 
   G_OBJECT_CLASS (lab_session_parent_class)->finalize (object);
@@ -794,9 +809,9 @@ lab_session_init (LabSession *self)
 {
   self->timeline = lab_timeline_new ();
   self->endpoints = g_list_store_new (LAB_TYPE_ENDPOINT);
-  self->title = g_strdup ("");
-  self->notes = g_strdup ("");
-  self->steps = g_new0 (char *, 1);
+  self->title = lab_translated_new (NULL);
+  self->notes = lab_translated_new (NULL);
+  self->steps = lab_translated_new_list (NULL);
   self->launch = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->play_servers = g_ptr_array_new_with_free_func (g_object_unref);
   self->play_clients = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -804,7 +819,7 @@ lab_session_init (LabSession *self)
   self->play_notes = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_play_note_free);
   self->play_refused = g_hash_table_new (NULL, NULL);
   self->play_held = g_hash_table_new (NULL, NULL);
-  self->not_started = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->not_started = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) lab_translated_unref);
   self->saved = dup_state (self, NULL);
 }
 

@@ -5,6 +5,7 @@
 #include "lab-arena.h"
 #include "lab-record-private.h"
 #include "lab-timeline.h"
+#include "lab-translated.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +19,7 @@ LabArena  *lab_timeline_get_text_arena    (LabTimeline     *self);
 void       lab_timeline_set_run_name      (LabTimeline     *self,
                                            guint            endpoint_id,
                                            guint            run,
-                                           const char      *name);
+                                           LabTranslated   *name);
 const char *lab_timeline_get_run_name     (LabTimeline     *self,
                                            guint            endpoint_id,
                                            guint            run);

@@ -391,16 +391,17 @@ lab_timeline_get_text_arena (LabTimeline *self)
 }
 
 /* Names are kept by endpoint and run: what an endpoint was called when it
- * ran, for as long as the timeline lasts. */
+ * ran, for as long as the timeline lasts, read in the language of the
+ * moment. */
 void
-lab_timeline_set_run_name (LabTimeline *self,
-                           guint        endpoint_id,
-                           guint        run,
-                           const char  *name)
+lab_timeline_set_run_name (LabTimeline   *self,
+                           guint          endpoint_id,
+                           guint          run,
+                           LabTranslated *name)
 {
   g_mutex_lock (&self->lock);
   g_hash_table_insert (self->run_names, GUINT_TO_POINTER ((endpoint_id & 0xffff) << 16 | (run & 0xffff)),
-                       g_strdup (name != NULL ? name : ""));
+                       name != NULL ? lab_translated_ref (name) : lab_translated_new (NULL));
   g_mutex_unlock (&self->lock);
 }
 
@@ -409,13 +410,14 @@ lab_timeline_get_run_name (LabTimeline *self,
                            guint        endpoint_id,
                            guint        run)
 {
-  const char *name;
+  LabTranslated *name;
 
   g_mutex_lock (&self->lock);
   name = g_hash_table_lookup (self->run_names, GUINT_TO_POINTER ((endpoint_id & 0xffff) << 16 | (run & 0xffff)));
   g_mutex_unlock (&self->lock);
 
-  return name != NULL ? name : "";
+  /* Kept until the timeline goes, and only read after it is made. */
+  return name != NULL ? lab_translated_get (name) : "";
 }
 
 /**
@@ -689,7 +691,7 @@ lab_timeline_init (LabTimeline *self)
   self->start_us = g_get_monotonic_time ();
   self->recorders = lab_recorders_new (wake, self);
   self->old_arenas = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_arena_free);
-  self->run_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->run_names = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) lab_translated_unref);
   self->marks = g_hash_table_new (NULL, NULL);
   self->batch = g_ptr_array_new ();
   self->batch_from = g_ptr_array_new ();

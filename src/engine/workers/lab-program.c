@@ -42,7 +42,10 @@ lab_program_fail (LabWorker  *w,
   if (lab_run_is_stopping (w->run))
     return;
 
-  what = g_strdup_printf ("%s: %s (%s)", op, name != NULL ? name : "?", lab_errno_message (w->err));
+  /* The call and the errno's name, in no language: the errno's words are
+   * added as it is read (lab_errno_dup_failure()), in the language of that
+   * moment. */
+  what = g_strdup_printf ("%s: %s", op, name != NULL ? name : "?");
   lab_record_note (w->run, w, NULL, LAB_NOTE_FAILED, what);
 }
 

@@ -176,7 +176,7 @@ LabRun    *lab_run_new               (LabTimeline       *timeline,
                                       LabEndpointConfig *config,
                                       guint              endpoint_id,
                                       guint              generation,
-                                      const char        *name);
+                                      LabTranslated     *name);
 LabRun    *lab_run_ref               (LabRun            *run);
 void       lab_run_unref             (LabRun            *run);
 gboolean   lab_run_is_stopping       (LabRun            *run);

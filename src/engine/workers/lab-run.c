@@ -153,7 +153,7 @@ lab_run_new (LabTimeline       *timeline,
              LabEndpointConfig *config,
              guint              endpoint_id,
              guint              generation,
-             const char        *name)
+             LabTranslated     *name)
 {
   LabRun *run = g_new0 (LabRun, 1);
 
@@ -170,7 +170,7 @@ lab_run_new (LabTimeline       *timeline,
   run->source.timeline = run->timeline;
   run->source.endpoint_id = endpoint_id;
   run->source.generation = generation;
-  run->source.name = g_ref_string_new (name != NULL ? name : "");
+  run->source.name = g_ref_string_new (name != NULL ? lab_translated_get (name) : "");
   run->source.backend = run->config->backend;
   run->cancellable = g_cancellable_new ();
   /* GLib makes a cancellable's descriptor when a call first waits on it and

@@ -200,50 +200,79 @@ check_text (Reader      *r,
   return FALSE;
 }
 
-/* Which of @key and its translations to read, in the language of the
- * moment (“Title[es]”), once every one of them reads as text (a list of
- * texts when @list): a mistake in one language is an error in all. */
-static char *
-read_version (Reader      *r,
-              const char  *key,
-              gboolean     localized,
-              gboolean     list,
-              GError     **error)
+/* Whether @key and each of its translations when @translated read as text
+ * (a list of texts when @list): a mistake in one language is an error in
+ * all. */
+static gboolean
+check_versions (Reader      *r,
+                const char  *key,
+                gboolean     translated,
+                gboolean     list,
+                GError     **error)
 {
-  GPtrArray *versions = localized ? g_hash_table_lookup (r->translations, key) : NULL;
-  g_autofree char *locale = NULL;
+  GPtrArray *versions = translated ? g_hash_table_lookup (r->translations, key) : NULL;
 
   if (!check_text (r, key, list, error))
-    return NULL;
+    return FALSE;
   for (guint i = 0; versions != NULL && i < versions->len; i++)
     if (!check_text (r, versions->pdata[i], list, error))
-      return NULL;
+      return FALSE;
 
-  if (localized)
-    locale = g_key_file_get_locale_for_key (r->file, r->group, key, NULL);
-  return locale != NULL ? g_strdup_printf ("%s[%s]", key, locale) : g_strdup (key);
+  return TRUE;
 }
 
 static gboolean
 read_string (Reader      *r,
              const char  *key,
-             gboolean     localized,
              char       **result,
              GError     **error)
 {
   g_autofree char *raw = read_raw (r, key, error);
-  g_autofree char *version = NULL;
 
   if (raw == NULL)
     return error == NULL || *error == NULL;
 
-  version = read_version (r, key, localized, FALSE, error);
-  if (version == NULL)
+  if (!check_versions (r, key, FALSE, FALSE, error))
     return FALSE;
 
   g_free (*result);
-  *result = g_key_file_get_string (r->file, r->group, version, NULL);
+  *result = g_key_file_get_string (r->file, r->group, key, NULL);
   return TRUE;
+}
+
+/* A text that may be translated (Title, Notes, Steps, Name), with every
+ * translation, once each is within its limit and reads as text; NULL in
+ * @result when the file does not say it. */
+static gboolean
+read_translated (Reader         *r,
+                 const char     *key,
+                 gboolean        list,
+                 LabTranslated **result,
+                 GError        **error)
+{
+  g_autofree char *raw = read_raw (r, key, error);
+
+  if (raw == NULL)
+    return error == NULL || *error == NULL;
+
+  if (!check_versions (r, key, TRUE, list, error))
+    return FALSE;
+
+  *result = lab_experiment_read_translated (r->file, r->group, key, g_hash_table_lookup (r->translations, key),
+                                            list);
+  return TRUE;
+}
+
+/* Sets @which to @text, when the file says it. */
+static void
+set_text (LabExperiment     *self,
+          LabExperimentText  which,
+          LabTranslated     *text)
+{
+  if (text == NULL)
+    return;
+  lab_experiment_set_text (self, which, text);
+  lab_translated_unref (text);
 }
 
 static gboolean
@@ -464,7 +493,7 @@ read_property (Reader             *r,
     {
       g_autofree char *s = NULL;
 
-      if (!read_string (r, pspec->name, FALSE, &s, error))
+      if (!read_string (r, pspec->name, &s, error))
         return FALSE;
       if (s != NULL)
         g_object_set (config, pspec->name, s, NULL);
@@ -630,7 +659,7 @@ read_endpoint (LabExperiment  *self,
                GError        **error)
 {
   g_autoptr(LabEndpointConfig) config = NULL;
-  g_autofree char *name = NULL;
+  g_autoptr(LabTranslated) name = NULL;
   g_auto(GValue) delay = G_VALUE_INIT;
   gboolean autostart = TRUE;
   guint64 breakpoints = 0;
@@ -652,7 +681,7 @@ read_endpoint (LabExperiment  *self,
     if (!read_property (r, config, props->pdata[i], error))
       return FALSE;
 
-  if (!read_string (r, "Name", TRUE, &name, error) || !read_boolean (r, "Autostart", &autostart, error))
+  if (!read_translated (r, "Name", FALSE, &name, error) || !read_boolean (r, "Autostart", &autostart, error))
     return FALSE;
   g_value_init (&delay, G_TYPE_UINT64);
   if (!read_number (r, "StartDelay", FALSE, 0, LAB_EXPERIMENT_MAX_START_DELAY, &delay, &present,
@@ -663,34 +692,10 @@ read_endpoint (LabExperiment  *self,
   check_endpoint (r, config, props);
 
   warn_unknown_keys (r, props, endpoint_keys);
-  lab_experiment_add_endpoint (self, name != NULL ? g_strstrip (name) : "", config, autostart,
-                               present ? (guint) g_value_get_uint64 (&delay) : 0);
+  lab_experiment_add_endpoint (self, NULL, config, autostart, present ? (guint) g_value_get_uint64 (&delay) : 0);
+  if (name != NULL)
+    lab_experiment_set_endpoint_text (self, self->items->len - 1, name);
   lab_experiment_set_breakpoints (self, self->items->len - 1, breakpoints);
-  return TRUE;
-}
-
-/* The steps, in the language of the moment. g_key_file_get_locale_string_list ()
- * splits at an escaped “\;”: the translation is looked up first, then split. */
-static gboolean
-read_steps (LabExperiment  *self,
-            Reader         *r,
-            GError        **error)
-{
-  g_autofree char *raw = read_raw (r, "Steps", error);
-  g_autofree char *key = NULL;
-  g_auto(GStrv) steps = NULL;
-
-  if (raw == NULL)
-    return error == NULL || *error == NULL;
-
-  key = read_version (r, "Steps", TRUE, TRUE, error);
-  if (key == NULL)
-    return FALSE;
-  steps = g_key_file_get_string_list (r->file, r->group, key, NULL, NULL);
-
-  for (guint i = 0; steps[i] != NULL; i++)
-    g_strstrip (steps[i]);
-  lab_experiment_set_steps (self, (const char *const *) steps);
   return TRUE;
 }
 
@@ -702,13 +707,18 @@ read_header (LabExperiment  *self,
              GError        **error)
 {
   g_auto(GValue) version = G_VALUE_INIT;
-  gboolean present;
+  LabTranslated *title = NULL, *notes = NULL, *steps = NULL;
+  gboolean present, ok;
 
   g_value_init (&version, G_TYPE_UINT64);
-  if (!read_number (r, "Version", FALSE, 1, G_MAXUINT32, &version, &present, error) ||
-      !read_string (r, "Title", TRUE, &self->title, error) ||
-      !read_string (r, "Notes", TRUE, &self->notes, error) ||
-      !read_steps (self, r, error))
+  ok = read_number (r, "Version", FALSE, 1, G_MAXUINT32, &version, &present, error) &&
+       read_translated (r, "Title", FALSE, &title, error) &&
+       read_translated (r, "Notes", FALSE, &notes, error) &&
+       read_translated (r, "Steps", TRUE, &steps, error);
+  set_text (self, LAB_EXPERIMENT_TITLE, title);
+  set_text (self, LAB_EXPERIMENT_NOTES, notes);
+  set_text (self, LAB_EXPERIMENT_STEPS, steps);
+  if (!ok)
     return FALSE;
 
   if (present && g_value_get_uint64 (&version) > LAB_EXPERIMENT_FORMAT_VERSION)

@@ -65,6 +65,28 @@ write_property (GKeyFile          *file,
     g_assert_not_reached ();
 }
 
+/* A name the lab gave (“TCP server 2”) is written as no name when the
+ * file, read again, gives it back, numbered as it is (the second TCP
+ * server of the file): it then reads in the language it is opened in. */
+static void
+write_name (GKeyFile      *file,
+            const char    *group,
+            LabExperiment *self,
+            guint          index)
+{
+  LabExperimentItem *item = self->items->pdata[index];
+  LabEndpointKind kind = lab_endpoint_config_get_kind (item->config);
+  guint number, position = 0;
+
+  for (guint i = 0; i <= index; i++)
+    position += lab_endpoint_config_get_kind (((LabExperimentItem *) self->items->pdata[i])->config) == kind;
+
+  if (lab_translated_get_msgid (item->name, &number) != NULL && number == position)
+    g_key_file_set_string (file, group, "Name", "");
+  else
+    lab_experiment_write_translated (file, group, "Name", item->name, FALSE);
+}
+
 /**
  * lab_experiment_to_data:
  *
@@ -80,11 +102,10 @@ lab_experiment_to_data (LabExperiment *self,
   g_return_val_if_fail (LAB_IS_EXPERIMENT (self), NULL);
 
   g_key_file_set_integer (file, LAB_EXPERIMENT_GROUP, "Version", LAB_EXPERIMENT_FORMAT_VERSION);
-  g_key_file_set_string (file, LAB_EXPERIMENT_GROUP, "Title", self->title);
-  g_key_file_set_string (file, LAB_EXPERIMENT_GROUP, "Notes", self->notes);
-  if (self->steps[0] != NULL)
-    g_key_file_set_string_list (file, LAB_EXPERIMENT_GROUP, "Steps",
-                                (const char *const *) self->steps, g_strv_length (self->steps));
+  lab_experiment_write_translated (file, LAB_EXPERIMENT_GROUP, "Title", self->title, FALSE);
+  lab_experiment_write_translated (file, LAB_EXPERIMENT_GROUP, "Notes", self->notes, FALSE);
+  if (lab_translated_get_untranslated (self->steps)[0] != NULL)
+    lab_experiment_write_translated (file, LAB_EXPERIMENT_GROUP, "Steps", self->steps, TRUE);
 
   for (guint i = 0; i < self->items->len; i++)
     {
@@ -92,7 +113,7 @@ lab_experiment_to_data (LabExperiment *self,
       g_autofree char *group = g_strdup_printf (LAB_EXPERIMENT_GROUP_ENDPOINT " %u", i + 1);
       g_autoptr(GEnumClass) kinds = g_type_class_ref (LAB_TYPE_ENDPOINT_KIND);
 
-      g_key_file_set_string (file, group, "Name", item->name);
+      write_name (file, group, self, i);
       g_key_file_set_value (file, group, "Kind",
                             g_enum_get_value (kinds, lab_endpoint_config_get_kind (item->config))->value_nick);
       g_key_file_set_boolean (file, group, "Autostart", item->autostart);
