@@ -270,6 +270,17 @@ log_has (gpointer data)
          GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (view), "wanted"));
 }
 
+static gboolean
+at_end (gpointer data)
+{
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (child (data, LAB_TYPE_MESSAGE_LOG_VIEW, "scroller"));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+
+  return gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) &&
+         gtk_adjustment_get_value (adjustment) >= gtk_adjustment_get_upper (adjustment) -
+                                                  gtk_adjustment_get_page_size (adjustment) - 2;
+}
+
 /* Past its bound the log shows the newest and says how many older ones
  * it dropped; started again, it is empty. */
 static void
@@ -298,6 +309,8 @@ test_log_bound (void)
 
   g_object_set_data (G_OBJECT (view), "wanted", GUINT_TO_POINTER (10));
   lab_test_ui_wait (log_has, view, 10000);
+  /* More than it has room for: it follows the newest. */
+  lab_test_ui_wait (at_end, view, 10000);
   total = lab_test_log_count_data (b.log, server, LAB_DIRECTION_IN) +
           lab_test_log_count_data (b.log, server, LAB_DIRECTION_OUT);
   dropped = GTK_LABEL (child (GTK_WIDGET (view), LAB_TYPE_MESSAGE_LOG_VIEW, "dropped_label"));

@@ -167,12 +167,16 @@ static gboolean
 scroll_to_end (gpointer data)
 {
   LabMessageLogView *self = data;
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  guint n = self->log != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->log)) : 0;
 
+  /* To the newest row itself, not to where the list guesses the end is:
+   * rows of wrapped bytes are not all as tall. */
   self->scroll_id = 0;
+  if (self->log == NULL)
+    return G_SOURCE_REMOVE;
   self->scrolling = TRUE;
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
-                                        gtk_adjustment_get_page_size (adjustment));
+  if (n > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list), "list.scroll-to-item", "u", n - 1);
   self->scrolling = FALSE;
   return G_SOURCE_REMOVE;
 }
