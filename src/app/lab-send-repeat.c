@@ -108,6 +108,20 @@ update_button (LabSendRepeat *self)
   gtk_button_set_label (self->repeat_button, self->timeout_id != 0 ? _("Stop Repeating") : _("Start Repeating"));
 }
 
+/* Lets go of the repeat running: its timer, its endpoint, its bytes. */
+static void
+forget_run (LabSendRepeat *self)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->endpoint != NULL)
+    g_signal_handlers_disconnect_by_data (self->endpoint, self);
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->endpoint);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+}
+
 static void
 stop (LabSendRepeat *self,
       StopReason     reason)
@@ -117,14 +131,7 @@ stop (LabSendRepeat *self,
   if (self->endpoint == NULL)
     return;
 
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  g_signal_handlers_disconnect_by_data (self->endpoint, self);
-  if (self->connection != NULL)
-    g_signal_handlers_disconnect_by_data (self->connection, self);
-  g_clear_object (&self->connection);
-  g_clear_object (&self->endpoint);
-  g_clear_pointer (&self->bytes, g_bytes_unref);
-
+  forget_run (self);
   switch (reason)
     {
     case STOP_DONE:
@@ -352,14 +359,7 @@ lab_send_repeat_dispose (GObject *object)
 {
   LabSendRepeat *self = LAB_SEND_REPEAT (object);
 
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  if (self->endpoint != NULL)
-    g_signal_handlers_disconnect_by_data (self->endpoint, self);
-  if (self->connection != NULL)
-    g_signal_handlers_disconnect_by_data (self->connection, self);
-  g_clear_object (&self->connection);
-  g_clear_object (&self->endpoint);
-  g_clear_pointer (&self->bytes, g_bytes_unref);
+  forget_run (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_SEND_REPEAT);
 
   G_OBJECT_CLASS (lab_send_repeat_parent_class)->dispose (object);
