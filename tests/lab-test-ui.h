@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
+#include "lab-endpoint-panel.h"
 #include "lab-test-utils.h"
 #include "lab-window.h"
 
@@ -22,5 +23,10 @@ LabApplication *lab_test_ui_application (void);
 LabWindow *lab_test_ui_open_window (void);
 GtkWidget *lab_test_ui_find_label (GtkWidget   *root,
                                    const char  *text);
+LabEndpointPanel *lab_test_ui_add (LabWindow   *window,
+                                   const char  *kind);
+GtkWidget *lab_test_ui_child      (GtkWidget   *widget,
+                                   GType        type,
+                                   const char  *name);
 
 G_END_DECLS

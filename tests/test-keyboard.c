@@ -592,17 +592,6 @@ test_keyboard_names (void)
   close_window (window);
 }
 
-static GtkWidget *
-template_child (GtkWidget  *widget,
-                GType       type,
-                const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (widget, type, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
-}
-
 static guint64
 bytes_in (LabEndpoint *server)
 {
@@ -635,10 +624,10 @@ test_keyboard_send_history (void)
   LabEndpoint *server = start_server (session);
   LabEndpoint *client = lab_session_add (session, LAB_ENDPOINT_TCP_CLIENT);
   GtkWidget *panel = lab_window_get_panel (window, client);
-  GtkWidget *box = template_child (panel, LAB_TYPE_ENDPOINT_PANEL, "send_box");
-  GtkWidget *entry = template_child (box, LAB_TYPE_SEND_BOX, "entry");
-  GtkWidget *repeat = template_child (box, LAB_TYPE_SEND_BOX, "repeat");
-  GtkWidget *interval = template_child (repeat, LAB_TYPE_SEND_REPEAT, "interval_entry");
+  GtkWidget *box = lab_test_ui_child (panel, LAB_TYPE_ENDPOINT_PANEL, "send_box");
+  GtkWidget *entry = lab_test_ui_child (box, LAB_TYPE_SEND_BOX, "entry");
+  GtkWidget *repeat = lab_test_ui_child (box, LAB_TYPE_SEND_BOX, "repeat");
+  GtkWidget *interval = lab_test_ui_child (repeat, LAB_TYPE_SEND_REPEAT, "interval_entry");
 
   g_object_set (lab_endpoint_get_config (server), "behaviour", LAB_BEHAVIOUR_DISCARD, NULL);
   g_object_set (lab_endpoint_get_config (client), "port", (guint) lab_endpoint_get_port (server), NULL);
@@ -667,7 +656,7 @@ test_keyboard_send_history (void)
 
   /* The repeat, unfolded; 5 ms typed over its interval, and Enter. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "tres");
-  gtk_expander_set_expanded (GTK_EXPANDER (template_child (repeat, LAB_TYPE_SEND_REPEAT, "expander")), TRUE);
+  gtk_expander_set_expanded (GTK_EXPANDER (lab_test_ui_child (repeat, LAB_TYPE_SEND_REPEAT, "expander")), TRUE);
   settle ();
   gtk_widget_grab_focus (interval);
   press (GTK_WINDOW (window), "ctrl+a");
@@ -675,7 +664,7 @@ test_keyboard_send_history (void)
   xdotool ("key", "--clearmodifiers", "Return", NULL);
   assert_entry (interval, "5");
   g_assert_false (lab_send_repeat_get_running (LAB_SEND_REPEAT (repeat)));
-  g_assert_true (gtk_widget_get_visible (template_child (repeat, LAB_TYPE_SEND_REPEAT, "interval_error")));
+  g_assert_true (gtk_widget_get_visible (lab_test_ui_child (repeat, LAB_TYPE_SEND_REPEAT, "interval_error")));
   g_assert_true (gtk_widget_has_css_class (interval, "error"));
   settle ();
   g_assert_cmpuint (bytes_in (server), ==, 8);

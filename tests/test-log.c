@@ -24,29 +24,6 @@ typedef struct {
   LabEndpointPanel *client;
 } Bench;
 
-static GtkWidget *
-child (GtkWidget  *widget,
-       GType       type,
-       const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (widget, type, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
-}
-
-static LabEndpointPanel *
-add (LabWindow  *window,
-     const char *kind)
-{
-  GListModel *endpoints = lab_session_get_endpoints (lab_window_get_session (window));
-  g_autoptr(LabEndpoint) endpoint = NULL;
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", kind));
-  endpoint = g_list_model_get_item (endpoints, g_list_model_get_n_items (endpoints) - 1);
-  return LAB_ENDPOINT_PANEL (lab_window_get_panel (window, endpoint));
-}
-
 static LabEndpoint *
 endpoint_of (LabEndpointPanel *panel)
 {
@@ -81,15 +58,15 @@ bench_open (Bench           *b,
 
   b->window = lab_test_ui_open_window ();
   b->log = lab_test_log_new (lab_session_get_timeline (lab_window_get_session (b->window)));
-  b->server = add (b->window, "tcp-server");
+  b->server = lab_test_ui_add (b->window, "tcp-server");
   g_object_set (lab_endpoint_get_config (endpoint_of (b->server)), "behaviour", behaviour, NULL);
-  gtk_editable_set_text (GTK_EDITABLE (child (GTK_WIDGET (b->server), LAB_TYPE_ENDPOINT_PANEL, "port_entry")), "0");
+  gtk_editable_set_text (GTK_EDITABLE (lab_test_ui_child (GTK_WIDGET (b->server), LAB_TYPE_ENDPOINT_PANEL, "port_entry")), "0");
   press_start (b->server);
   lab_test_ui_wait (has_port, endpoint_of (b->server), 10000);
 
-  b->client = add (b->window, "tcp-client");
+  b->client = lab_test_ui_add (b->window, "tcp-client");
   port = g_strdup_printf ("%u", lab_endpoint_get_port (endpoint_of (b->server)));
-  gtk_editable_set_text (GTK_EDITABLE (child (GTK_WIDGET (b->client), LAB_TYPE_ENDPOINT_PANEL, "port_entry")), port);
+  gtk_editable_set_text (GTK_EDITABLE (lab_test_ui_child (GTK_WIDGET (b->client), LAB_TYPE_ENDPOINT_PANEL, "port_entry")), port);
   press_start (b->client);
   lab_test_wait_waiting_in (endpoint_of (b->client), "recv");
 }
@@ -121,27 +98,27 @@ bench_close (Bench *b)
 static GtkWidget *
 send_box (LabEndpointPanel *panel)
 {
-  return child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "send_box");
+  return lab_test_ui_child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "send_box");
 }
 
 static GtkWidget *
 send_child (LabEndpointPanel *panel,
             const char       *name)
 {
-  return child (send_box (panel), LAB_TYPE_SEND_BOX, name);
+  return lab_test_ui_child (send_box (panel), LAB_TYPE_SEND_BOX, name);
 }
 
 static GtkWidget *
 repeat_child (LabEndpointPanel *panel,
               const char       *name)
 {
-  return child (send_child (panel, "repeat"), LAB_TYPE_SEND_REPEAT, name);
+  return lab_test_ui_child (send_child (panel, "repeat"), LAB_TYPE_SEND_REPEAT, name);
 }
 
 static LabMessageLogView *
 messages (LabEndpointPanel *panel)
 {
-  return LAB_MESSAGE_LOG_VIEW (child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "messages"));
+  return LAB_MESSAGE_LOG_VIEW (lab_test_ui_child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "messages"));
 }
 
 /* Types @text in the client's box and presses Enter. */
@@ -196,17 +173,6 @@ wait_bytes (Bench        *b,
     }
 }
 
-/* Lets the main loop run for @ms, drawing included. */
-static void
-run_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
 typedef struct {
   LabMessageLogView *view;
   const char        *wanted;
@@ -250,10 +216,10 @@ test_log_shows (void)
   wait_log_shows (b.client, "^[0-9]+\\.[0-9]{3}  ← received · 11 B hola\\\\tmundo\\\\n$");
   wait_log_shows (b.server, "^[0-9]+\\.[0-9]{3}  ← from \\('127\\.0\\.0\\.1', [0-9]+\\) · 11 B hola\\\\tmundo");
 
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (GTK_WIDGET (messages (b.client)), LAB_TYPE_MESSAGE_LOG_VIEW,
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lab_test_ui_child (GTK_WIDGET (messages (b.client)), LAB_TYPE_MESSAGE_LOG_VIEW,
                                                           "hex_button")), TRUE);
   wait_log_shows (b.client, "← received · 11 B 68 6f 6c 61 09 6d 75 6e 64 6f 0a$");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (GTK_WIDGET (messages (b.client)), LAB_TYPE_MESSAGE_LOG_VIEW,
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lab_test_ui_child (GTK_WIDGET (messages (b.client)), LAB_TYPE_MESSAGE_LOG_VIEW,
                                                           "hex_button")), FALSE);
   wait_log_shows (b.client, "← received · 11 B hola\\\\tmundo\\\\n$");
 
@@ -264,7 +230,7 @@ static gboolean
 log_has (gpointer data)
 {
   LabMessageLogView *view = data;
-  GtkListView *list = GTK_LIST_VIEW (child (GTK_WIDGET (view), LAB_TYPE_MESSAGE_LOG_VIEW, "list"));
+  GtkListView *list = GTK_LIST_VIEW (lab_test_ui_child (GTK_WIDGET (view), LAB_TYPE_MESSAGE_LOG_VIEW, "list"));
 
   return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (list))) ==
          GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (view), "wanted"));
@@ -273,7 +239,7 @@ log_has (gpointer data)
 static gboolean
 at_end (gpointer data)
 {
-  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (child (data, LAB_TYPE_MESSAGE_LOG_VIEW, "scroller"));
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (lab_test_ui_child (data, LAB_TYPE_MESSAGE_LOG_VIEW, "scroller"));
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
 
   return gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) &&
@@ -313,7 +279,7 @@ test_log_bound (void)
   lab_test_ui_wait (at_end, view, 10000);
   total = lab_test_log_count_data (b.log, server, LAB_DIRECTION_IN) +
           lab_test_log_count_data (b.log, server, LAB_DIRECTION_OUT);
-  dropped = GTK_LABEL (child (GTK_WIDGET (view), LAB_TYPE_MESSAGE_LOG_VIEW, "dropped_label"));
+  dropped = GTK_LABEL (lab_test_ui_child (GTK_WIDGET (view), LAB_TYPE_MESSAGE_LOG_VIEW, "dropped_label"));
   said = g_strdup_printf ("Older messages dropped: %u (the newest 10 are kept)", total - 10);
   g_assert_cmpuint (total, >=, 30);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dropped)));
@@ -332,7 +298,7 @@ test_log_bound (void)
   g_object_set_data (G_OBJECT (view), "wanted", GUINT_TO_POINTER (0));
   lab_test_ui_wait (log_has, view, 10000);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dropped)));
-  g_assert_true (gtk_widget_get_visible (child (GTK_WIDGET (view), LAB_TYPE_MESSAGE_LOG_VIEW, "empty_label")));
+  g_assert_true (gtk_widget_get_visible (lab_test_ui_child (GTK_WIDGET (view), LAB_TYPE_MESSAGE_LOG_VIEW, "empty_label")));
 
   bench_close (&b);
 }
@@ -454,7 +420,7 @@ test_repeat_count (void)
   g_assert_cmpstr (repeat_status (b.client), ==, "Done: sent 25 times");
 
   wait_bytes (&b, server, LAB_DIRECTION_IN, 25 * 5);
-  run_for (300);
+  lab_test_run_for (300);
   g_assert_cmpuint (bytes_recorded (&b, server, LAB_DIRECTION_IN), ==, 25 * 5);
   g_assert_cmpuint (lab_test_log_count_data (b.log, endpoint_of (b.client), LAB_DIRECTION_OUT), ==, 25);
   /* The message repeated is in the history. */
@@ -495,7 +461,7 @@ test_repeat_stop (void)
   said = g_strdup_printf ("Stopped: %u of 10000 sent", sent);
   g_assert_cmpstr (repeat_status (b.client), ==, said);
   wait_bytes (&b, server, LAB_DIRECTION_IN, sent * 5);
-  run_for (300);
+  lab_test_run_for (300);
   g_assert_cmpuint (bytes_recorded (&b, server, LAB_DIRECTION_IN), ==, sent * 5);
 
   /* Again, and the client stopped meanwhile. */
@@ -557,7 +523,7 @@ test_repeat_refused (void)
   g_assert_true (gtk_widget_get_visible (send_child (b.client, "error_label")));
   g_assert_true (g_str_has_prefix (repeat_status (b.client), "Nothing sent: "));
 
-  run_for (200);
+  lab_test_run_for (200);
   g_assert_cmpuint (bytes_recorded (&b, server, LAB_DIRECTION_IN), ==, 0);
   g_assert_cmpuint (lab_test_log_count_data (b.log, endpoint_of (b.client), LAB_DIRECTION_OUT), ==, 0);
 

@@ -223,17 +223,6 @@ flood_arrived (gpointer data)
   return echoed->len >= w->bytes;
 }
 
-/* Lets the main context run for @ms. */
-static void
-run_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
 /* A flood: ten thousand messages in a second or so. The log holds no
  * more than its bound, and tells the list ten times a second, not once a
  * message. */
@@ -261,7 +250,7 @@ test_flood (LabTestFixture *f,
 
           g_assert_true (lab_endpoint_send (p.client, 0, bytes, FALSE, NULL));
         }
-      run_for (50);
+      lab_test_run_for (50);
     }
   fw = (FloodWait) { f, p.server, n * 6 };
   lab_test_wait (flood_arrived, &fw, 20000);
