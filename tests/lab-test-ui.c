@@ -142,6 +142,47 @@ lab_test_ui_the_window (void)
 }
 
 /**
+ * lab_test_ui_add:
+ * @kind: an endpoint's kind, as the Add menu's action takes it: tcp-server…
+ *
+ * Adds an endpoint through the window's action.
+ *
+ * Returns: (transfer none): its panel
+ */
+LabEndpointPanel *
+lab_test_ui_add (LabWindow  *window,
+                 const char *kind)
+{
+  GListModel *endpoints = lab_session_get_endpoints (lab_window_get_session (window));
+  g_autoptr(LabEndpoint) endpoint = NULL;
+  GtkWidget *panel;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", kind));
+  endpoint = g_list_model_get_item (endpoints, g_list_model_get_n_items (endpoints) - 1);
+  panel = lab_window_get_panel (window, endpoint);
+  g_assert_nonnull (panel);
+
+  return LAB_ENDPOINT_PANEL (panel);
+}
+
+/**
+ * lab_test_ui_child:
+ *
+ * Returns: (transfer none): the child named @name in the template of
+ *   @type that @widget is made from; the test fails without it
+ */
+GtkWidget *
+lab_test_ui_child (GtkWidget  *widget,
+                   GType       type,
+                   const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (widget, type, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+/**
  * lab_test_ui_application:
  *
  * The application of the test program, registered once as it is in a real

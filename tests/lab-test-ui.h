@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
+#include "lab-endpoint-panel.h"
 #include "lab-test-utils.h"
 #include "lab-window.h"
 
@@ -30,5 +31,10 @@ void     lab_test_ui_settle         (void);
 void     lab_test_ui_xdotool        (const char *first,
                                      ...) G_GNUC_NULL_TERMINATED;
 void     lab_test_ui_focus_x_window (GtkWindow  *window);
+LabEndpointPanel *lab_test_ui_add (LabWindow   *window,
+                                   const char  *kind);
+GtkWidget *lab_test_ui_child      (GtkWidget   *widget,
+                                   GType        type,
+                                   const char  *name);
 
 G_END_DECLS

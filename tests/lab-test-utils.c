@@ -154,6 +154,22 @@ lab_test_wait (LabTestCondition condition,
   g_assert_true (lab_test_wait_until (condition, data, timeout_ms));
 }
 
+/**
+ * lab_test_run_for:
+ *
+ * Lets the default main context run for @ms, whether or not it has
+ * anything to do: a running endpoint keeps it busy.
+ */
+void
+lab_test_run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
 static gboolean
 is_null (gpointer data)
 {

@@ -15,6 +15,7 @@ void      lab_test_wait        (LabTestCondition    condition,
                                 gpointer            data,
                                 guint               timeout_ms);
 void      lab_test_unref_and_wait (gpointer           object);
+void      lab_test_run_for     (guint               ms);
 void      lab_test_init        (int                *argc,
                                 char             ***argv);
 char     *lab_test_source_path (const char         *first_element,

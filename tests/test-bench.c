@@ -59,53 +59,25 @@ close_window (LabWindow *window)
   g_assert_finalize_object (window);
 }
 
-static GtkWidget *
-child (GtkWidget  *widget,
-       GType       type,
-       const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (widget, type, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
-}
-
-/* Adds an endpoint through the window's action; returns its panel. */
-static LabEndpointPanel *
-add (LabWindow  *window,
-     const char *kind)
-{
-  GListModel *endpoints = lab_session_get_endpoints (lab_window_get_session (window));
-  g_autoptr(LabEndpoint) endpoint = NULL;
-  GtkWidget *panel;
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", kind));
-  endpoint = g_list_model_get_item (endpoints, g_list_model_get_n_items (endpoints) - 1);
-  panel = lab_window_get_panel (window, endpoint);
-  g_assert_nonnull (panel);
-
-  return LAB_ENDPOINT_PANEL (panel);
-}
-
 static void
 type_into (LabEndpointPanel *panel,
            const char       *field,
            const char       *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, field)), text);
+  gtk_editable_set_text (GTK_EDITABLE (lab_test_ui_child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, field)), text);
 }
 
 static gboolean
 start_enabled (LabEndpointPanel *panel)
 {
-  return gtk_widget_is_sensitive (child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "start_button"));
+  return gtk_widget_is_sensitive (lab_test_ui_child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "start_button"));
 }
 
 static void
 choose_backend (LabEndpointPanel *panel,
                 LabBackendKind    backend)
 {
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL,
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lab_test_ui_child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL,
                                                           backend == LAB_BACKEND_GIO ? "gio_button"
                                                                                      : "posix_button")),
                                 TRUE);
@@ -214,7 +186,7 @@ static void
 wait_state_says (LabEndpointPanel *panel,
                  const char       *words)
 {
-  StateWait w = { GTK_LABEL (child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "state_label")), words };
+  StateWait w = { GTK_LABEL (lab_test_ui_child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "state_label")), words };
 
   lab_test_ui_wait (state_says, &w, 10000);
 }
@@ -224,7 +196,7 @@ test_bench_exchange (gconstpointer data)
 {
   const Case *c = data;
   LabWindow *window = open_window ();
-  LabEndpointPanel *server = add (window, c->server);
+  LabEndpointPanel *server = lab_test_ui_add (window, c->server);
   LabEndpointPanel *client = NULL;
   LabEndpoint *server_endpoint = lab_endpoint_panel_get_endpoint (server);
   LabEndpoint *client_endpoint;
@@ -250,7 +222,7 @@ test_bench_exchange (gconstpointer data)
 
   /* A new client is filled in to reach the last server; its port is the
    * one the kernel chose. */
-  client = add (window, c->client);
+  client = lab_test_ui_add (window, c->client);
   client_endpoint = lab_endpoint_panel_get_endpoint (client);
   choose_backend (client, c->backend);
   port = g_strdup_printf ("%u", lab_endpoint_get_port (server_endpoint));
@@ -265,9 +237,9 @@ test_bench_exchange (gconstpointer data)
   wait_state_says (client, client_waits);
 
   /* Type “hola”, Enter: the line end is LF. */
-  send_box = child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "send_box");
-  gtk_editable_set_text (GTK_EDITABLE (child (send_box, LAB_TYPE_SEND_BOX, "entry")), "hola");
-  g_signal_emit_by_name (child (send_box, LAB_TYPE_SEND_BOX, "entry"), "activate");
+  send_box = lab_test_ui_child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "send_box");
+  gtk_editable_set_text (GTK_EDITABLE (lab_test_ui_child (send_box, LAB_TYPE_SEND_BOX, "entry")), "hola");
+  g_signal_emit_by_name (lab_test_ui_child (send_box, LAB_TYPE_SEND_BOX, "entry"), "activate");
 
   /* The bytes view shows the client's connection: out, then the echo in. */
   lab_test_ui_wait (bytes_view_shows, &bytes, 10000);
@@ -337,9 +309,9 @@ static void
 test_bench_validation (void)
 {
   LabWindow *window = open_window ();
-  LabEndpointPanel *client = add (window, "tcp-client");
-  GtkLabel *port_error = GTK_LABEL (child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "port_error"));
-  GtkLabel *address_error = GTK_LABEL (child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "address_error"));
+  LabEndpointPanel *client = lab_test_ui_add (window, "tcp-client");
+  GtkLabel *port_error = GTK_LABEL (lab_test_ui_child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "port_error"));
+  GtkLabel *address_error = GTK_LABEL (lab_test_ui_child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "address_error"));
   static const struct {
     const char *port;
     const char *says;
@@ -358,7 +330,7 @@ test_bench_validation (void)
       g_assert_false (start_enabled (client));
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (port_error)));
       g_assert_nonnull (strstr (gtk_label_get_text (port_error), ports[i].says));
-      g_assert_true (gtk_widget_has_css_class (child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "port_entry"),
+      g_assert_true (gtk_widget_has_css_class (lab_test_ui_child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "port_entry"),
                                                "error"));
     }
 
@@ -380,8 +352,8 @@ test_bench_validation (void)
 
   /* A server open to every interface may start, and says so. */
   {
-    LabEndpointPanel *server = add (window, "tcp-server");
-    GtkLabel *warning = GTK_LABEL (child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, "address_error"));
+    LabEndpointPanel *server = lab_test_ui_add (window, "tcp-server");
+    GtkLabel *warning = GTK_LABEL (lab_test_ui_child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, "address_error"));
 
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (warning)));
     type_into (server, "address_entry", "0.0.0.0");
@@ -403,8 +375,8 @@ test_bench_validation (void)
 
       for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
         {
-          GtkWidget *entry = child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, fields[i][0]);
-          GtkWidget *says = child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL,
+          GtkWidget *entry = lab_test_ui_child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, fields[i][0]);
+          GtkWidget *says = lab_test_ui_child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL,
                                    i == 0 ? "address_error" : "port_error");
 
           type_into (server, fields[i][0], fields[i][1]);
@@ -438,7 +410,7 @@ static void
 assert_explained (LabEndpointPanel *panel,
                   int               err)
 {
-  GtkLabel *hint = GTK_LABEL (child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "error_hint"));
+  GtkLabel *hint = GTK_LABEL (lab_test_ui_child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, "error_hint"));
   const LabExplanation *explanation = lab_explain_error (err);
 
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (hint)));
@@ -453,9 +425,9 @@ test_bench_port_in_use (void)
   socklen_t len = sizeof sin;
   int fd = socket (AF_INET, SOCK_STREAM, 0);
   LabWindow *window = open_window ();
-  LabEndpointPanel *server = add (window, "tcp-server");
-  GtkLabel *error = GTK_LABEL (child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, "error_label"));
-  GtkLabel *state = GTK_LABEL (child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, "state_label"));
+  LabEndpointPanel *server = lab_test_ui_add (window, "tcp-server");
+  GtkLabel *error = GTK_LABEL (lab_test_ui_child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, "error_label"));
+  GtkLabel *state = GTK_LABEL (lab_test_ui_child (GTK_WIDGET (server), LAB_TYPE_ENDPOINT_PANEL, "state_label"));
   g_autofree char *port = NULL;
 
   g_assert_cmpint (bind (fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
@@ -548,7 +520,7 @@ test_bench_step (void)
 {
   LabWindow *window = open_window ();
   LabSession *session = lab_window_get_session (window);
-  LabEndpointPanel *server = add (window, "tcp-server");
+  LabEndpointPanel *server = lab_test_ui_add (window, "tcp-server");
   LabEndpoint *endpoint = lab_endpoint_panel_get_endpoint (server);
   GtkWidget *bar = lab_window_get_step_bar (window);
   const char *held[] = { "socket (", "bind (", "listen (", "getsockname (", "accept (" };
@@ -625,7 +597,7 @@ static void
 test_bench_refused (void)
 {
   LabWindow *window = open_window ();
-  LabEndpointPanel *client = add (window, "tcp-client");
+  LabEndpointPanel *client = lab_test_ui_add (window, "tcp-client");
   g_autofree char *port = g_strdup_printf ("%u", lab_test_free_port (SOCK_STREAM));
   StepWait stepping = { window, lab_endpoint_panel_get_endpoint (client) };
 
@@ -704,7 +676,7 @@ static void
 test_bench_states_hint (void)
 {
   LabWindow *window = open_window ();
-  LabEndpointPanel *server = add (window, "tcp-server");
+  LabEndpointPanel *server = lab_test_ui_add (window, "tcp-server");
   LabEndpoint *endpoint = lab_endpoint_panel_get_endpoint (server);
   DiagramWait says = { LAB_STATE_DIAGRAM (lab_window_get_state_diagram (window)),
                        "Choose a TCP connection, or start a TCP server, to see its state here." };
@@ -726,7 +698,7 @@ test_bench_states_hint (void)
 
   /* A client's connection: the passages it made, in order. */
   {
-    LabEndpointPanel *client = add (window, "tcp-client");
+    LabEndpointPanel *client = lab_test_ui_add (window, "tcp-client");
     LabEndpoint *client_endpoint = lab_endpoint_panel_get_endpoint (client);
     g_autofree char *port = g_strdup_printf ("%u", lab_endpoint_get_port (endpoint));
     g_autoptr(LabEvent) connect = NULL;

@@ -9,6 +9,8 @@
 
 #include "lab-application.h"
 #include "lab-endpoint-panel.h"
+#include "lab-send-box.h"
+#include "lab-send-repeat.h"
 #include "lab-step-bar.h"
 #include "lab-test-ui.h"
 #include "lab-timeline-view.h"
@@ -669,6 +671,88 @@ test_keyboard_quit (void)
   lab_session_remove (session, server);
 }
 
+static guint64
+bytes_in (LabEndpoint *server)
+{
+  g_autoptr(LabConnection) connection = g_list_model_get_item (lab_endpoint_get_connections (server), 0);
+
+  return connection != NULL ? lab_connection_get_bytes_in (connection) : 0;
+}
+
+static gboolean
+has_eight_bytes (gpointer data)
+{
+  return bytes_in (data) >= 8;
+}
+
+static void
+assert_entry (GtkWidget  *entry,
+              const char *text)
+{
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, text);
+}
+
+/* What is typed and sent, with real keys: Up and Down go back and forth
+ * through it, newest first; a repeat every 5 ms, typed and entered, is
+ * refused at its field, and nothing more is sent. */
+static void
+test_keyboard_send_history (void)
+{
+  LabWindow *window = open_window ();
+  LabSession *session = lab_window_get_session (window);
+  LabEndpoint *server = start_server (session);
+  LabEndpoint *client = lab_session_add (session, LAB_ENDPOINT_TCP_CLIENT);
+  GtkWidget *panel = lab_window_get_panel (window, client);
+  GtkWidget *box = lab_test_ui_child (panel, LAB_TYPE_ENDPOINT_PANEL, "send_box");
+  GtkWidget *entry = lab_test_ui_child (box, LAB_TYPE_SEND_BOX, "entry");
+  GtkWidget *repeat = lab_test_ui_child (box, LAB_TYPE_SEND_BOX, "repeat");
+  GtkWidget *interval = lab_test_ui_child (repeat, LAB_TYPE_SEND_REPEAT, "interval_entry");
+
+  g_object_set (lab_endpoint_get_config (server), "behaviour", LAB_BEHAVIOUR_DISCARD, NULL);
+  g_object_set (lab_endpoint_get_config (client), "port", (guint) lab_endpoint_get_port (server), NULL);
+  g_assert_true (lab_endpoint_start (client, NULL));
+  lab_test_ui_wait (has_port, client, 10000);
+
+  gtk_widget_grab_focus (entry);
+  lab_test_ui_focus_x_window (GTK_WINDOW (window));
+  lab_test_ui_xdotool ("type", "--delay", "20", "uno", NULL);
+  lab_test_ui_xdotool ("key", "--clearmodifiers", "Return", NULL);
+  lab_test_ui_xdotool ("type", "--delay", "20", "dos", NULL);
+  lab_test_ui_xdotool ("key", "--clearmodifiers", "Return", NULL);
+  lab_test_ui_wait (has_eight_bytes, server, 10000);
+  assert_entry (entry, "");
+
+  press (GTK_WINDOW (window), "Up");
+  assert_entry (entry, "dos");
+  press (GTK_WINDOW (window), "Up");
+  assert_entry (entry, "uno");
+  press (GTK_WINDOW (window), "Up");
+  assert_entry (entry, "uno");
+  press (GTK_WINDOW (window), "Down");
+  assert_entry (entry, "dos");
+  press (GTK_WINDOW (window), "Down");
+  assert_entry (entry, "");
+
+  /* The repeat, unfolded; 5 ms typed over its interval, and Enter. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "tres");
+  gtk_expander_set_expanded (GTK_EXPANDER (lab_test_ui_child (repeat, LAB_TYPE_SEND_REPEAT, "expander")), TRUE);
+  lab_test_ui_settle ();
+  gtk_widget_grab_focus (interval);
+  press (GTK_WINDOW (window), "ctrl+a");
+  lab_test_ui_xdotool ("type", "--delay", "20", "5", NULL);
+  lab_test_ui_xdotool ("key", "--clearmodifiers", "Return", NULL);
+  assert_entry (interval, "5");
+  g_assert_false (lab_send_repeat_get_running (LAB_SEND_REPEAT (repeat)));
+  g_assert_true (gtk_widget_get_visible (lab_test_ui_child (repeat, LAB_TYPE_SEND_REPEAT, "interval_error")));
+  g_assert_true (gtk_widget_has_css_class (interval, "error"));
+  lab_test_ui_settle ();
+  g_assert_cmpuint (bytes_in (server), ==, 8);
+
+  lab_endpoint_stop (client);
+  lab_endpoint_stop (server);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -685,6 +769,7 @@ main (int   argc,
   g_test_add_func ("/keyboard/names", test_keyboard_names);
   g_test_add_func ("/keyboard/quit", test_keyboard_quit);
   g_test_add_func ("/keyboard/shortcuts-window", test_keyboard_shortcuts_window);
+  g_test_add_func ("/keyboard/send-history", test_keyboard_send_history);
 
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 #include "lab-hex.h"
 #include "lab-errno.h"
 #include "lab-explain.h"
+#include "lab-message-log-view.h"
 #include "lab-send-box.h"
 #include "lab-step-bar.h"
 
@@ -76,6 +77,7 @@ struct _LabEndpointPanel
   GtkWidget      *no_connections;
   GtkLabel       *forgotten_connections;
   GtkListBox     *connections_list;
+  LabMessageLogView *messages;
   GtkLabel       *send_title;
   LabSendBox     *send_box;
 };
@@ -661,6 +663,7 @@ lab_endpoint_panel_constructed (GObject *object)
   on_connections_changed (self);
 
   lab_send_box_set_endpoint (self->send_box, self->endpoint);
+  lab_message_log_view_set_endpoint (self->messages, self->endpoint);
 
   g_signal_connect_object (self->endpoint, "notify::state", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint, "notify::waiting-call", G_CALLBACK (update_state), self,
@@ -779,6 +782,7 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (LAB_TYPE_MESSAGE_LOG_VIEW);
   g_type_ensure (LAB_TYPE_SEND_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lab-endpoint-panel.ui");
@@ -808,6 +812,7 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, max_clients_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, max_clients_spin);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, mark_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, messages);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, name_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, no_connections);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, forgotten_connections);

@@ -18,5 +18,11 @@ void         lab_send_box_set_endpoint   (LabSendBox  *self,
 void         lab_send_box_set_target     (LabSendBox  *self,
                                           guint64      connection);
 GtkEditable *lab_send_box_get_editable   (LabSendBox  *self);
+LabEndpoint *lab_send_box_get_endpoint   (LabSendBox  *self);
+guint64      lab_send_box_get_target     (LabSendBox  *self);
+GBytes      *lab_send_box_dup_bytes      (LabSendBox  *self,
+                                          GError     **error);
+gboolean     lab_send_box_get_sendall    (LabSendBox  *self);
+void         lab_send_box_remember       (LabSendBox  *self);
 
 G_END_DECLS

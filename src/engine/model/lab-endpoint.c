@@ -7,6 +7,7 @@
 #include "lab-connection-list.h"
 #include "lab-endpoint.h"
 #include "lab-error.h"
+#include "lab-message-log.h"
 #include "lab-program-private.h"
 #include "lab-record-private.h"
 #include "lab-util.h"
@@ -40,6 +41,7 @@ struct _LabEndpoint
   gboolean           failed;
 
   LabConnectionList *connections;
+  LabMessageLog     *messages;
   gulong             recorded_id;
 
   /* Step mode */
@@ -167,6 +169,20 @@ lab_endpoint_find_connection (LabEndpoint *self,
                               guint64      id)
 {
   return lab_connection_list_lookup (self->connections, id);
+}
+
+/**
+ * lab_endpoint_get_messages:
+ *
+ * Returns: (transfer none): what the current (or last) run received and
+ *   sent, its newest messages, made when first asked for
+ */
+LabMessageLog *
+lab_endpoint_get_messages (LabEndpoint *self)
+{
+  if (self->messages == NULL)
+    self->messages = lab_message_log_new (self->timeline, self->id);
+  return self->messages;
 }
 
 /**
@@ -663,6 +679,8 @@ lab_endpoint_start (LabEndpoint  *self,
   set_error (self, NULL);
   set_address (self, NULL);
   lab_connection_list_clear (self->connections);
+  if (self->messages != NULL)
+    lab_message_log_clear (self->messages);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORGOTTEN_CONNECTIONS]);
 
   self->run = lab_run_new (self->timeline, self->config, self->id, self->generation, self->name);
@@ -839,6 +857,7 @@ lab_endpoint_dispose (GObject *object)
   g_clear_pointer (&self->run, lab_run_unref);
 
   g_clear_signal_handler (&self->recorded_id, self->timeline);
+  g_clear_object (&self->messages);
   g_clear_object (&self->timeline);
   g_clear_object (&self->config);
 

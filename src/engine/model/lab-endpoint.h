@@ -6,6 +6,7 @@
 
 #include "lab-connection.h"
 #include "lab-endpoint-config.h"
+#include "lab-message-log.h"
 #include "lab-timeline.h"
 #include "lab-translated.h"
 
@@ -50,6 +51,7 @@ gboolean           lab_endpoint_get_accept_queue (LabEndpoint      *self,
                                                   guint            *limit);
 GListModel        *lab_endpoint_get_connections  (LabEndpoint      *self);
 guint              lab_endpoint_get_forgotten_connections (LabEndpoint *self);
+LabMessageLog     *lab_endpoint_get_messages     (LabEndpoint      *self);
 GListModel        *lab_endpoint_get_paused       (LabEndpoint      *self);
 gboolean           lab_endpoint_get_step_mode    (LabEndpoint      *self);
 void               lab_endpoint_set_step_mode    (LabEndpoint      *self,
