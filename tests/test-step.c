@@ -54,10 +54,36 @@ try_connect (guint16  port,
   return 0;
 }
 
+/* The inodes of the process's netlink sockets, the last field of each
+ * line of /proc/self/net/netlink after its header. */
+static GHashTable *
+netlink_inodes (void)
+{
+  GHashTable *inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/net/netlink", &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      guint n = g_strv_length (fields);
+
+      if (n > 1)
+        g_hash_table_add (inodes, g_strdup (fields[n - 1]));
+    }
+  return inodes;
+}
+
+/* The sockets this process holds, but for netlink's: the kernel watcher
+ * opens one a moment for each of its questions, and it is not the
+ * program's. */
 static guint
 count_sockets (void)
 {
   g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  g_autoptr(GHashTable) netlink = netlink_inodes ();
   const char *name;
   guint n = 0;
 
@@ -65,8 +91,12 @@ count_sockets (void)
     {
       g_autofree char *path = g_build_filename ("/proc/self/fd", name, NULL);
       g_autofree char *target = g_file_read_link (path, NULL);
+      g_autofree char *inode = NULL;
 
-      n += target != NULL && g_str_has_prefix (target, "socket:");
+      if (target == NULL || !g_str_has_prefix (target, "socket:[") || !g_str_has_suffix (target, "]"))
+        continue;
+      inode = g_strndup (target + 8, strlen (target) - 9);
+      n += !g_hash_table_contains (netlink, inode);
     }
 
   return n;
