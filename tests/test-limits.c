@@ -188,7 +188,7 @@ wait_filling (LabTestCondition  condition,
               gpointer          data,
               GArray           *filler)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   gboolean met;
 
   while (!(met = condition (data)) && g_get_monotonic_time () < deadline)

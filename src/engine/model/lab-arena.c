@@ -6,8 +6,11 @@
 
 #include "lab-arena.h"
 
-/* Writers reserve their place with one atomic addition and copy their bytes
- * there; a reader checks that the ring has not gone past what it wants
+/* Writers reserve their place and copy their bytes there one at a time,
+ * under a lock: a writer that reserved and was then kept from running
+ * while the others went once round the ring would copy its bytes over
+ * theirs, and their records would show its bytes as their own. A reader
+ * takes no lock: it checks that the ring has not gone past what it wants
  * before it copies, and again after, so that bytes overwritten meanwhile
  * are never taken for what was written. Positions count every byte ever
  * reserved: at this machine's speed a 64-bit count never wraps. */
@@ -17,6 +20,7 @@ struct _LabArena
   guint8  *data;
   gsize    size;
   guint64  reserved;   /* atomic */
+  GMutex   writing;
 };
 
 LabArena *
@@ -26,6 +30,7 @@ lab_arena_new (gsize size)
 
   arena->size = MAX (size, 1);
   arena->data = g_malloc (arena->size);
+  g_mutex_init (&arena->writing);
   return arena;
 }
 
@@ -34,6 +39,7 @@ lab_arena_free (LabArena *arena)
 {
   if (arena == NULL)
     return;
+  g_mutex_clear (&arena->writing);
   g_free (arena->data);
   g_free (arena);
 }
@@ -92,11 +98,13 @@ lab_arena_write2 (LabArena   *arena,
   if (total > arena->size)
     return LAB_ARENA_NONE;
 
+  g_mutex_lock (&arena->writing);
   position = __atomic_fetch_add (&arena->reserved, total, __ATOMIC_SEQ_CST);
   if (head_len > 0)
     copy_in (arena, position, head, head_len);
   if (len > 0)
     copy_in (arena, position + head_len, data, len);
+  g_mutex_unlock (&arena->writing);
 
   return position;
 }

@@ -6,8 +6,9 @@
 
 G_BEGIN_DECLS
 
-/* An arena: a ring of bytes of a fixed size, written by any thread without
- * a lock and read by the main context. What is written is known by where
+/* An arena: a ring of bytes of a fixed size, written by any thread (one at
+ * a time, for as long as a copy takes) and read by the main context without
+ * a lock. What is written is known by where
  * it starts in the stream of everything ever written (a position), so that
  * a reader can tell whether it is still there: once the ring has gone
  * round past it, it is gone, and the reader says so. The oldest bytes go
