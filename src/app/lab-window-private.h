@@ -36,6 +36,7 @@ struct _LabWindow
   guint                 scroll_idle;
   gboolean              presenting;
   gboolean              placed;
+  gboolean              bench_placed;  /* in presentation mode, the bench's share of the height set */
   gboolean              may_close;       /* asked, and answered: close */
   GtkWidget            *question;        /* the one asked now, if any (weak) */
 
@@ -58,6 +59,7 @@ struct _LabWindow
   LabBytesView         *bytes_view;
   LabEventDetails      *details;
   GtkBox               *inspector_box;
+  GtkBox               *left_box;
   GtkStack             *inspector_stack;
   GtkMenuButton        *lessons_button;
   GtkLabel             *lesson_notes;

@@ -446,7 +446,7 @@ place_step_bar (LabWindow *self,
 
   gtk_box_remove (GTK_BOX (gtk_widget_get_parent (step_bar)), step_bar);
   if (presentation)
-    gtk_box_insert_child_after (self->content, step_bar, GTK_WIDGET (self->presentation_bar));
+    gtk_box_prepend (self->left_box, step_bar);
   else
     gtk_box_prepend (self->inspector_box, step_bar);
   lab_step_bar_set_wide (self->step_bar, presentation);
@@ -474,7 +474,7 @@ update_presentation (LabWindow *self)
     }
   /* Placed again for the mode, once laid out in it. */
   if (self->presenting != presentation)
-    self->placed = FALSE;
+    self->placed = self->bench_placed = FALSE;
   self->presenting = presentation;
 
   place_step_bar (self, presentation);
@@ -536,10 +536,23 @@ on_outer_max_position (LabWindow *self)
     return;
   self->placed = TRUE;
   gtk_paned_set_position (self->outer_paned, MIN (max, self->presenting ? width * 11 / 20 : width * 2 / 3));
-  /* Under the band of the step held, the bench keeps room for a panel's
-   * buttons; the timeline, whose rows follow the newest, the rest. */
-  if (self->presenting)
-    gtk_paned_set_position (self->main_paned, gtk_widget_get_height (GTK_WIDGET (self->main_paned)) * 7 / 10);
+}
+
+/* Under the band of the step held, the bench keeps room for a panel's
+ * buttons; the timeline, whose rows follow the newest, the rest. Set once
+ * the pane has its height in presentation mode, which may come after the
+ * width. */
+static void
+on_main_max_position (LabWindow *self)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self->main_paned));
+  int max = 0;
+
+  g_object_get (self->main_paned, "max-position", &max, NULL);
+  if (!self->presenting || self->bench_placed || height <= 0 || max <= 0 || max == G_MAXINT)
+    return;
+  self->bench_placed = TRUE;
+  gtk_paned_set_position (self->main_paned, MIN (max, height * 7 / 10));
 }
 
 /* ---- The window ---- */
@@ -643,6 +656,8 @@ lab_window_constructed (GObject *object)
   update_title (self);
 
   g_signal_connect_object (self->outer_paned, "notify::max-position", G_CALLBACK (on_outer_max_position), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->main_paned, "notify::max-position", G_CALLBACK (on_main_max_position), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::presentation", G_CALLBACK (update_presentation), self,
                            G_CONNECT_SWAPPED);
@@ -750,6 +765,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_scroller);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_steps);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_title);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, left_box);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lessons_section);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, outer_paned);
