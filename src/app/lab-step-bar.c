@@ -396,10 +396,10 @@ most_height (LabStepBar *self)
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   int height = root != NULL ? gtk_widget_get_height (GTK_WIDGET (root)) : 0;
 
-  /* A band leaves three quarters of the window to the bench, the timeline
-   * and the inspector: longer words scroll in it. */
+  /* A band leaves two thirds of the window to the bench and the timeline
+   * below it: longer words scroll in it. */
   if (gtk_widget_has_css_class (GTK_WIDGET (self), "wide"))
-    return height > 0 ? height / 4 : 2 * COLUMN_MIN_HEIGHT;
+    return height > 0 ? height / 3 : 2 * COLUMN_MIN_HEIGHT;
   return COLUMN_MIN_HEIGHT;
 }
 
@@ -432,6 +432,10 @@ lab_step_bar_measure (GtkWidget      *widget,
       return;
     }
   *minimum = MIN (*minimum, most);
+  /* A band is no taller than that even where there is room: the bench
+   * below it needs the room more than the last lines of an explanation. */
+  if (gtk_widget_has_css_class (widget, "wide"))
+    *natural = MAX (*minimum, MIN (*natural, most));
 }
 
 static void
