@@ -162,15 +162,17 @@ setup_label (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_TIME || column == COLUMN_DURATION ? 1 : 0);
   /* A call and its result wrap, rather than end in “…”, where the
-   * columns are narrow (presentation's large text): whole to three lines;
+   * columns are narrow (presentation's large text): whole to three lines
+   * (four for a result);
    * past that only long data, which the bytes view shows whole. */
   if (column == COLUMN_EVENT || column == COLUMN_RESULT)
     {
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_lines (GTK_LABEL (label), 3);
+      /* A result with an address takes four narrow lines. */
+      gtk_label_set_lines (GTK_LABEL (label), column == COLUMN_EVENT ? 3 : 4);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), column == COLUMN_EVENT ? 16 : 6);
+      gtk_label_set_width_chars (GTK_LABEL (label), column == COLUMN_EVENT ? 16 : 8);
     }
   else
     gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
