@@ -301,14 +301,8 @@ lab_test_wait_result (GAsyncResult **result,
 int
 lab_test_hold_port (guint16 *port)
 {
-  struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof address;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
+  int fd = lab_test_bind_port (SOCK_STREAM, port);
 
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
   g_assert_cmpint (listen (fd, 1), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &len), ==, 0);
-  *port = ntohs (address.sin_port);
   return fd;
 }
