@@ -75,6 +75,34 @@ count_data (LabTestFixture *f,
          lab_test_log_count_data (f->log, endpoint, LAB_DIRECTION_OUT);
 }
 
+typedef struct {
+  guint signals;
+  guint max_items;
+  guint n_items;                /* as the signals so far say */
+} Watch;
+
+/* Counts the signals, and checks each as a view takes it: the list holds
+ * what the signals so far say, and every row they add can be had. */
+static void
+on_log_changed (GListModel *model,
+                guint       position,
+                guint       removed,
+                guint       added,
+                Watch      *w)
+{
+  w->signals++;
+  g_assert_cmpuint (position + removed, <=, w->n_items);
+  w->n_items = w->n_items - removed + added;
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, w->n_items);
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (model, i);
+
+      g_assert_nonnull (event);
+    }
+  w->max_items = MAX (w->max_items, w->n_items);
+}
+
 /* What arrives and what goes, each with its time and bytes. */
 static void
 test_shows_messages (LabTestFixture *f,
@@ -125,10 +153,12 @@ test_bound_and_restart (LabTestFixture *f,
   Pair p = { NULL, NULL };
   LabMessageLog *log;
   g_autoptr(LabEvent) last = NULL;
+  Watch w = { 0, 0, 0 };
   guint total;
 
   pair_start (f, backend, &p);
   log = lab_endpoint_get_messages (p.server);
+  g_signal_connect (log, "items-changed", G_CALLBACK (on_log_changed), &w);
   lab_message_log_set_max_messages (log, 10);
 
   exchange (f, &p, 12);
@@ -155,7 +185,9 @@ test_bound_and_restart (LabTestFixture *f,
   lab_test_start_server (p.server);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
   g_assert_cmpuint (lab_message_log_get_n_dropped (log), ==, 0);
+  g_assert_cmpuint (w.signals, >=, 3);
 
+  g_signal_handlers_disconnect_by_data (log, &w);
   pair_stop (&p);
 }
 
@@ -192,22 +224,6 @@ test_timeline_cleared (LabTestFixture *f,
 }
 
 typedef struct {
-  guint signals;
-  guint max_items;
-} Watch;
-
-static void
-on_log_changed (GListModel *model,
-                guint       position,
-                guint       removed,
-                guint       added,
-                Watch      *w)
-{
-  w->signals++;
-  w->max_items = MAX (w->max_items, g_list_model_get_n_items (model));
-}
-
-typedef struct {
   LabTestFixture *f;
   LabEndpoint    *server;
   gsize           bytes;
@@ -232,7 +248,7 @@ test_flood (LabTestFixture *f,
 {
   Pair p = { NULL, NULL };
   LabMessageLog *log;
-  Watch w = { 0, 0 };
+  Watch w = { 0, 0, 0 };
   FloodWait fw;
   gint64 start, elapsed_ms;
   const guint rounds = 20, per_round = 500, n = rounds * per_round;

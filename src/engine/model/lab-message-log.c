@@ -117,13 +117,17 @@ lab_message_log_update (LabMessageLog *self)
   kept = old - removed;
   added = self->count - kept;
 
+  /* At each signal the list holds what the signal says, no more: a view
+   * asks for rows while it is told, and must find each one. */
+  if (removed > 0)
+    {
+      g_array_remove_range (self->shown, 0, removed);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+    }
   g_array_set_size (self->shown, self->count);
-  for (guint i = 0; i < self->count; i++)
+  for (guint i = kept; i < self->count; i++)
     g_array_index (self->shown, guint64, i) = ring_at (self, i);
   self->shown_total = self->total;
-
-  if (removed > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
   if (added > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, added);
   if (lab_message_log_get_n_dropped (self) != dropped)
