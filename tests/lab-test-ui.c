@@ -2,31 +2,86 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <gdk/x11/gdkx.h>
 
 #include "lab-test-ui.h"
 #include "lab-test-utils.h"
 
+/* Waits until the local X server that @display names takes a connection,
+ * for a busy server can refuse one for a moment; GTK opens its display
+ * once, and does not try again. Returns the last errno, 0 once it took
+ * one, or 0 at once for a display that is not a local X server's. */
+static int
+wait_for_x_server (const char *display,
+                   guint       timeout_ms)
+{
+  struct sockaddr_un address = { .sun_family = AF_UNIX };
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  char *end = NULL;
+  guint64 number;
+  int error = 0;
+
+  if (display == NULL || display[0] != ':')
+    return 0;
+  number = g_ascii_strtoull (display + 1, &end, 10);
+  if (end == display + 1 || (*end != '\0' && *end != '.'))
+    return 0;
+  g_snprintf (address.sun_path, sizeof address.sun_path, "/tmp/.X11-unix/X%" G_GUINT64_FORMAT, number);
+
+  do
+    {
+      int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+      if (fd < 0)
+        return errno;
+      error = connect (fd, (struct sockaddr *) &address, sizeof address) == 0 ? 0 : errno;
+      close (fd);
+      if (error == 0)
+        return 0;
+      g_usleep (100 * 1000);
+    }
+  while (g_get_monotonic_time () < deadline);
+
+  return error;
+}
+
 /**
  * lab_test_ui_init:
  *
- * Starts GTest, the locale and GTK. With no display to open, says so as a
+ * Starts GTest, the locale and GTK. With no display named, says so as a
  * TAP skip and returns %FALSE; the caller then returns 0 at once.
- * build-aux/test always provides one (Xvfb when there is none).
+ * build-aux/test always names one (Xvfb when there is none). A display
+ * named that cannot be opened fails the test.
  */
 gboolean
 lab_test_ui_init (int    *argc,
                   char ***argv)
 {
+  const char *display = g_getenv ("DISPLAY");
+  int error;
+
   lab_test_init (argc, argv);
   gtk_disable_setlocale ();
 
+  if ((display == NULL || display[0] == '\0') && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      printf ("1..0 # SKIP no display named (run the tests with build-aux/test)\n");
+      return FALSE;
+    }
+
+  error = wait_for_x_server (display, 10000);
   if (!gtk_init_check ())
     {
-      printf ("1..0 # SKIP no display to open (run the tests with build-aux/test)\n");
-      return FALSE;
+      printf ("Bail out! cannot open the display %s%s%s\n", display != NULL ? display : g_getenv ("WAYLAND_DISPLAY"),
+              error != 0 ? ": " : "", error != 0 ? g_strerror (error) : "");
+      exit (1);
     }
 
   return TRUE;
