@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <grp.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/prctl.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "lab-locale.h"
+#include "lab-network.h"
 #include "lab-test-utils.h"
 
 /* Every test program starts here: GTest, then the locale and the catalogue
@@ -19,6 +21,8 @@ void
 lab_test_init (int    *argc,
                char ***argv)
 {
+  /* While the test has one thread: the lab network needs it. */
+  lab_network_prepare ();
   g_test_init (argc, argv, NULL);
   lab_locale_init (NULL);
 
@@ -305,4 +309,18 @@ lab_test_hold_port (guint16 *port)
 
   g_assert_cmpint (listen (fd, 1), ==, 0);
   return fd;
+}
+
+/**
+ * lab_test_drop_privilege:
+ *
+ * A child's setup: it runs as nobody (uid and gid 65534), with no
+ * supplementary group, as a user with no privilege would. For a test
+ * that runs as root.
+ */
+void
+lab_test_drop_privilege (gpointer data)
+{
+  if (setgroups (0, NULL) != 0 || setresgid (65534, 65534, 65534) != 0 || setresuid (65534, 65534, 65534) != 0)
+    _exit (126);
 }

@@ -36,4 +36,6 @@ void      lab_test_keep_result (GObject            *source,
 void      lab_test_wait_result (GAsyncResult      **result,
                                 guint               timeout_ms);
 
+void         lab_test_drop_privilege    (gpointer          data);
+
 G_END_DECLS

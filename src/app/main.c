@@ -7,6 +7,7 @@
 
 #include "lab-application.h"
 #include "lab-locale.h"
+#include "lab-network.h"
 
 int
 main (int   argc,
@@ -14,6 +15,9 @@ main (int   argc,
 {
   g_autoptr(LabApplication) app = NULL;
   g_autofree char *language = NULL;
+
+  /* While the process has one thread: the lab network needs it. */
+  lab_network_prepare ();
 
   /* Events are made on the endpoints' threads and freed on the main one;
    * GLib 2.74's slice allocator then keeps taking new memory on one side

@@ -8,6 +8,7 @@
 
 #include "lab-cli-private.h"
 #include "lab-locale.h"
+#include "lab-network.h"
 
 /* protolab-cli: the lab's engine with no display. A command a run: an
  * endpoint or an experiment, its timeline printed as it is recorded, as
@@ -36,6 +37,9 @@ main (int   argc,
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version and exit"), NULL },
     { NULL }
   };
+
+  /* While the process has one thread: the lab network needs it. */
+  lab_network_prepare ();
 
   /* Events are made on the endpoints' threads and freed on the main one;
    * GLib 2.74's slice allocator then keeps taking new memory on one side

@@ -21,6 +21,8 @@ typedef enum {
   LAB_ERROR_NOT_RUNNING,
   /* What was asked needs the endpoint stopped, and it runs. */
   LAB_ERROR_RUNNING,
+  /* The lab network cannot be made, or used, here. */
+  LAB_ERROR_NETWORK,
 } LabError;
 
 GQuark lab_error_quark (void);

@@ -36,6 +36,7 @@ struct _LabEndpointConfig
   guint            connect_timeout;
   guint            recv_timeout;
   char            *local_address;
+  char            *network_host;    /* a lab host's name, or empty */
   guint            local_port;
   gboolean         udp_connect;
   GBytes          *initial_data;

@@ -7,6 +7,7 @@
 #include "lab-address.h"
 #include "lab-endpoint-config-private.h"
 #include "lab-error.h"
+#include "lab-network.h"
 #include "lab-util.h"
 
 G_DEFINE_FINAL_TYPE (LabEndpointConfig, lab_endpoint_config, G_TYPE_OBJECT)
@@ -42,6 +43,7 @@ enum {
   PROP_EXPECT_BYTES,
   PROP_MAX_CONNECTIONS,
   PROP_SEND_CHUNK,
+  PROP_NETWORK_HOST,
   N_PROPS
 };
 
@@ -162,13 +164,26 @@ gboolean
 lab_endpoint_config_validate (LabEndpointConfig  *self,
                               GError            **error)
 {
+  gboolean on_lab;
+
   g_return_val_if_fail (LAB_IS_ENDPOINT_CONFIG (self), FALSE);
 
+  on_lab = self->network_host != NULL && self->network_host[0] != '\0';
+  if (on_lab && lab_network_find_host (self->network_host) == NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_CONFIG, _("The lab network has no host named “%s”"),
+                   self->network_host);
+      return FALSE;
+    }
+
+  /* On the lab network, a host's name stands for its address. */
   if (lab_endpoint_config_is_server (self))
     {
-      g_autoptr(GInetAddress) address = lab_parse_bind_address (self->bind_address, error);
+      g_autoptr(GInetAddress) address = NULL;
 
-      if (address == NULL)
+      if (on_lab && lab_network_find_host (self->bind_address) != NULL)
+        ;
+      else if ((address = lab_parse_bind_address (self->bind_address, error)) == NULL)
         return FALSE;
     }
   else
@@ -180,7 +195,8 @@ lab_endpoint_config_validate (LabEndpointConfig  *self,
       if (!lab_parse_port (port, FALSE, NULL, error))
         return FALSE;
 
-      if (self->local_address != NULL && self->local_address[0] != '\0')
+      if (self->local_address != NULL && self->local_address[0] != '\0' &&
+          !(on_lab && lab_network_find_host (self->local_address) != NULL))
         {
           g_autoptr(GInetAddress) local = lab_parse_bind_address (self->local_address, error);
 
@@ -230,6 +246,7 @@ lab_endpoint_config_get_property (GObject    *object,
     case PROP_CONNECT_TIMEOUT: g_value_set_uint (value, self->connect_timeout); break;
     case PROP_RECV_TIMEOUT: g_value_set_uint (value, self->recv_timeout); break;
     case PROP_LOCAL_ADDRESS: g_value_set_string (value, self->local_address); break;
+    case PROP_NETWORK_HOST: g_value_set_string (value, self->network_host); break;
     case PROP_LOCAL_PORT: g_value_set_uint (value, self->local_port); break;
     case PROP_UDP_CONNECT: g_value_set_boolean (value, self->udp_connect); break;
     case PROP_INITIAL_DATA: g_value_set_boxed (value, self->initial_data); break;
@@ -288,6 +305,7 @@ lab_endpoint_config_set_property (GObject      *object,
     case PROP_CONNECT_TIMEOUT: SET (connect_timeout, g_value_get_uint (value)); break;
     case PROP_RECV_TIMEOUT: SET (recv_timeout, g_value_get_uint (value)); break;
     case PROP_LOCAL_ADDRESS: changed = set_string (&self->local_address, g_value_get_string (value)); break;
+    case PROP_NETWORK_HOST: changed = set_string (&self->network_host, g_value_get_string (value)); break;
     case PROP_LOCAL_PORT: SET (local_port, g_value_get_uint (value)); break;
     case PROP_UDP_CONNECT: SET (udp_connect, g_value_get_boolean (value)); break;
     case PROP_INITIAL_DATA:
@@ -323,6 +341,7 @@ lab_endpoint_config_finalize (GObject *object)
   g_free (self->host);
   g_free (self->quit_message);
   g_free (self->local_address);
+  g_free (self->network_host);
   g_clear_pointer (&self->initial_data, g_bytes_unref);
 
   G_OBJECT_CLASS (lab_endpoint_config_parent_class)->finalize (object);
@@ -382,6 +401,9 @@ lab_endpoint_config_class_init (LabEndpointConfigClass *klass)
     g_param_spec_uint ("recv-timeout", NULL, NULL, 0, 3600 * 1000, 0, RW);
   properties[PROP_LOCAL_ADDRESS] =
     g_param_spec_string ("local-address", NULL, NULL, "", RW);
+  /* The lab host it runs on; empty: this computer */
+  properties[PROP_NETWORK_HOST] =
+    g_param_spec_string ("network-host", NULL, NULL, "", RW);
   properties[PROP_LOCAL_PORT] =
     g_param_spec_uint ("local-port", NULL, NULL, 0, 65535, 0, RW);
   properties[PROP_UDP_CONNECT] =
@@ -421,5 +443,6 @@ lab_endpoint_config_init (LabEndpointConfig *self)
   self->buffer_size = 1024;
   self->quit_message = g_strdup ("");
   self->local_address = g_strdup ("");
+  self->network_host = g_strdup ("");
   self->sendall = TRUE;
 }

@@ -502,6 +502,11 @@ lab_endpoint_start (LabEndpoint  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORGOTTEN_CONNECTIONS]);
 
   self->run = lab_run_new (self->timeline, self->config, self->id, self->generation, self->name);
+  if (!lab_run_set_network_host (self->run, error))
+    {
+      g_clear_pointer (&self->run, lab_run_unref);
+      return FALSE;
+    }
   lab_step_gate_set (lab_run_get_gate (self->run), self->step_mode, self->breakpoints);
   lab_step_gate_watch (lab_run_get_gate (self->run), G_OBJECT (self), lab_endpoint_held_changed,
                        GUINT_TO_POINTER (self->generation));

@@ -159,6 +159,9 @@ struct _LabRun
   GAsyncQueue        *commands;
   LabWorker          *loop_worker;    /* the event loop's thread, to wake */
   guint16             listen_port;    /* a server's, once bound; set before any accept () */
+  /* The network namespace of its lab host, which each of its threads
+   * enters before its first call; -1 on this computer */
+  int                 netns_fd;
 
   /* Step mode: the program's calls wait here to be stepped */
   LabStepGate         gate;
@@ -172,6 +175,8 @@ struct _LabRun
 };
 
 /* lab-run.c */
+gboolean   lab_run_set_network_host  (LabRun            *run,
+                                      GError           **error);
 LabRun    *lab_run_new               (LabTimeline       *timeline,
                                       LabEndpointConfig *config,
                                       guint              endpoint_id,

@@ -9,6 +9,8 @@
 
 #include "lab-backend.h"
 #include "lab-kernel-private.h"
+#include "lab-network.h"
+#include "lab-program-private.h"
 
 /* Stopping must wake a thread blocked in accept (), recv (), connect () or
  * poll () at once. The POSIX backend's calls really block, so the thread is
@@ -148,6 +150,47 @@ lab_command_free (LabCommand *command)
   g_free (command);
 }
 
+/* A lab host's name in an address setting stands for its address, of the
+ * family asked for: the lab knows its hosts, no resolver does. */
+static void
+replace_host_name (char **address,
+                   int    family)
+{
+  const LabNetworkHost *host = lab_network_find_host (*address);
+
+  if (host == NULL)
+    return;
+  g_free (*address);
+  *address = g_strdup (family == LAB_FAMILY_IPV6 ? host->ipv6 : host->ipv4);
+}
+
+/**
+ * lab_run_set_network_host:
+ *
+ * On a lab host, opens its network namespace (the lab network is made on
+ * first use) for the run's threads to enter, and puts the addresses of the
+ * hosts named in its settings in their place.
+ *
+ * Returns: whether the run can start
+ */
+gboolean
+lab_run_set_network_host (LabRun  *run,
+                          GError **error)
+{
+  LabEndpointConfig *c = run->config;
+
+  if (c->network_host == NULL || c->network_host[0] == '\0')
+    return TRUE;
+
+  run->netns_fd = lab_network_open_host (c->network_host, error);
+  if (run->netns_fd < 0)
+    return FALSE;
+  replace_host_name (&c->bind_address, c->family);
+  replace_host_name (&c->host, c->family);
+  replace_host_name (&c->local_address, c->family);
+  return TRUE;
+}
+
 LabRun *
 lab_run_new (LabTimeline       *timeline,
              LabEndpointConfig *config,
@@ -186,6 +229,7 @@ lab_run_new (LabTimeline       *timeline,
   run->udp_conns = g_hash_table_new_full (lab_addr_hash, lab_addr_equal_func, NULL, g_free);
   g_queue_init (&run->udp_order);
   run->udp_bytes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  run->netns_fd = -1;
   lab_timeline_set_run_name (timeline, endpoint_id, generation, name);
 
   return run;
@@ -209,6 +253,8 @@ lab_run_unref (LabRun *run)
   g_hash_table_unref (run->udp_conns);
   g_hash_table_unref (run->udp_bytes);
   g_clear_pointer (&run->udp_sock, lab_sock_unref);
+  if (run->netns_fd >= 0)
+    close (run->netns_fd);
   g_async_queue_unref (run->commands);
   g_ptr_array_unref (run->workers);
   if (run->holds_cancellable_fd)
@@ -328,7 +374,13 @@ worker_main (gpointer data)
   if (g_atomic_int_get (&worker_niceness) != 0)
     (void) setpriority (PRIO_PROCESS, (id_t) gettid (), g_atomic_int_get (&worker_niceness));
 
-  spawn->func (w, spawn->data);
+  /* A thread's network namespace is its own: the lab host's, for every
+   * call this thread makes. The run holds the namespace, so this fails only
+   * for want of memory or a descriptor: the thread then makes no call. */
+  if (run->netns_fd >= 0 && (w->err = lab_network_enter (run->netns_fd)) != 0)
+    lab_program_fail (w, "setns");
+  else
+    spawn->func (w, spawn->data);
   if (spawn->destroy != NULL)
     spawn->destroy (spawn->data);
   g_free (spawn);

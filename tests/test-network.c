@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "lab-error.h"
+#include "lab-network.h"
+#include "lab-test-engine.h"
+#include "lab-test-utils.h"
+
+/* The lab network: hosts of the lab's own, made without privilege, that
+ * endpoints run on; real connections between them, nothing out of them,
+ * and nothing left behind. */
+
+static void
+skip_unless_available (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Where user namespaces are refused the lab says so; the tests cannot
+   * do more than check that it does. */
+  if (!lab_network_check (&error))
+    {
+      g_assert_error (error, LAB_ERROR, LAB_ERROR_NETWORK);
+      g_test_skip (error->message);
+    }
+}
+
+static LabEndpoint *
+new_on_host (LabTestFixture  *f,
+             LabEndpointKind  kind,
+             gconstpointer    backend,
+             const char      *name,
+             const char      *host)
+{
+  LabEndpoint *endpoint = lab_test_new_endpoint (f, kind, backend, name);
+
+  g_object_set (lab_endpoint_get_config (endpoint), "network-host", host, NULL);
+  return endpoint;
+}
+
+static char *
+peer_of_first (LabEndpoint *endpoint)
+{
+  GListModel *connections = lab_endpoint_get_connections (endpoint);
+  g_autoptr(LabConnection) connection = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (connections), >=, 1);
+  connection = g_list_model_get_item (connections, 0);
+  return g_strdup (lab_connection_get_peer_address (connection));
+}
+
+/* A server on beta, a client on alfa that names it: a real connection
+ * from 10.80.0.1 to 10.80.0.2, and the echo back. */
+static void
+test_two_hosts (LabTestFixture *f,
+                gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) server = NULL;
+  g_autoptr(LabEndpoint) client = NULL;
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hola", 4);
+  g_autofree char *server_peer = NULL;
+  g_autofree char *client_peer = NULL;
+  g_autofree char *expected_peer = NULL;
+  g_autofree char *args = NULL;
+  LabEvent *connect;
+  guint16 port;
+
+  skip_unless_available ();
+  if (!lab_network_check (NULL))
+    return;
+
+  server = new_on_host (f, LAB_ENDPOINT_TCP_SERVER, backend, "server", "beta");
+  g_object_set (lab_endpoint_get_config (server), "bind-address", "beta", NULL);
+  port = lab_test_start_server (server);
+
+  client = new_on_host (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client", "alfa");
+  g_object_set (lab_endpoint_get_config (client), "host", "beta", "port", (guint) port, "initial-data", hello, NULL);
+  lab_test_start (client);
+  lab_test_log_wait_data (f->log, client, LAB_DIRECTION_IN, 4);
+
+  connect = lab_test_log_find_call (f->log, client, LAB_OP_CONNECT);
+  g_assert_nonnull (connect);
+  g_assert_cmpint (lab_event_get_errno (connect), ==, 0);
+  args = lab_event_dup_args (connect);
+  g_assert_nonnull (strstr (args, "10.80.0.2"));
+
+  server_peer = peer_of_first (server);
+  client_peer = peer_of_first (client);
+  g_assert_true (g_str_has_prefix (server_peer, "('10.80.0.1', "));
+  expected_peer = g_strdup_printf ("('10.80.0.2', %u)", port);
+  g_assert_cmpstr (client_peer, ==, expected_peer);
+
+  lab_endpoint_stop (client);
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (client);
+  lab_test_wait_stopped (server);
+  /* The fixture counts descriptors: the lab's are let go of. */
+  lab_network_forget ();
+}
+
+/* The hosts have no route out: an address beyond them is unreachable at
+ * once, and nothing is sent. */
+static void
+test_no_route_out (LabTestFixture *f,
+                   gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) client = NULL;
+  LabEvent *connect;
+
+  skip_unless_available ();
+  if (!lab_network_check (NULL))
+    return;
+
+  client = new_on_host (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client", "alfa");
+  /* TEST-NET-1: no machine has it; here it is not even routed to. */
+  g_object_set (lab_endpoint_get_config (client), "host", "192.0.2.1", "port", 9u, NULL);
+  lab_test_start (client);
+  lab_test_wait_stopped (client);
+
+  connect = lab_test_log_find_call (f->log, client, LAB_OP_CONNECT);
+  g_assert_nonnull (connect);
+  g_assert_cmpint (lab_event_get_errno (connect), ==, ENETUNREACH);
+  lab_network_forget ();
+}
+
+/* A host the lab network does not have is a configuration's mistake. */
+static void
+test_unknown_host (void)
+{
+  g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_TCP_CLIENT);
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (config, "network-host", "gamma", NULL);
+  g_assert_false (lab_endpoint_config_validate (config, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_CONFIG);
+  g_assert_nonnull (strstr (error->message, "gamma"));
+}
+
+/* The network namespaces this process has a descriptor of, besides its own. */
+static guint
+count_other_namespaces (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  g_autofree char *own = g_file_read_link ("/proc/self/ns/net", NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/fd", name, NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      if (target != NULL && g_str_has_prefix (target, "net:[") && g_strcmp0 (target, own) != 0)
+        n++;
+    }
+  return n;
+}
+
+/* The threads of this process in a network namespace not its own. */
+static guint
+count_threads_away (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  g_autofree char *own = g_file_read_link ("/proc/self/ns/net", NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", name, "ns", "net", NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      n += target != NULL && g_strcmp0 (target, own) != 0;
+    }
+  return n;
+}
+
+static gboolean
+no_thread_away (gpointer data)
+{
+  return count_threads_away () == 0;
+}
+
+/* Made on first use, in namespaces only descriptors hold: once the lab
+ * lets go of them and its threads are home, nothing of it is left, and the
+ * desktop's network never had an interface of it. */
+static void
+test_nothing_left (LabTestFixture *f,
+                   gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) server = NULL;
+  struct if_nameindex *names;
+
+  skip_unless_available ();
+  if (!lab_network_check (NULL))
+    return;
+
+  server = new_on_host (f, LAB_ENDPOINT_TCP_SERVER, backend, "server", "alfa");
+  lab_test_start_server (server);
+  g_assert_true (lab_network_is_made ());
+  g_assert_cmpuint (count_other_namespaces (), >=, 3);
+  g_assert_cmpuint (count_threads_away (), >=, 1);
+
+  names = if_nameindex ();
+  for (guint i = 0; names != NULL && names[i].if_index != 0; i++)
+    {
+      g_assert_cmpstr (names[i].if_name, !=, "alfa");
+      g_assert_cmpstr (names[i].if_name, !=, lab_network_get_link_name ());
+    }
+  if_freenameindex (names);
+
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+  lab_network_forget ();
+  lab_test_wait (no_thread_away, NULL, 10000);
+  g_assert_cmpuint (count_other_namespaces (), ==, 0);
+  g_assert_false (lab_network_is_made ());
+}
+
+/* A lesson file with both hosts, run by protolab-cli as a user with no
+ * privilege at all: when the tests run as root, as nobody. */
+static void
+test_without_privilege (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("protolab-network-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "two-hosts.protolab", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  /* The port is the lab's own: the hosts' namespaces are this run's alone,
+   * no other program on the machine shares them. */
+  const char *text =
+    "[Experiment]\nVersion=1\nTitle=Two hosts\n\n"
+    "[Endpoint 1]\nName=Server\nKind=tcp-server\nnetwork-host=beta\nbind-address=beta\nport=7000\nbehaviour=echo\n\n"
+    "[Endpoint 2]\nName=Client\nKind=tcp-client\nnetwork-host=alfa\nhost=beta\nport=7000\n"
+    "initial-data=Hola\nexpect-bytes=4\n";
+
+  g_assert_true (g_file_set_contents (file, text, -1, NULL));
+  g_assert_cmpint (chmod (dir, 0755), ==, 0);
+  g_assert_cmpint (chmod (file, 0644), ==, 0);
+
+  if (geteuid () == 0)
+    g_subprocess_launcher_set_child_setup (launcher, lab_test_drop_privilege, NULL, NULL);
+  cli = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("PROTOLAB_CLI"), "run", file, "--duration", "3",
+                                     NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", out);
+
+  if (strstr (out, "user namespaces") != NULL)
+    {
+      g_test_skip ("user namespaces are not allowed here");
+      return;
+    }
+  g_assert_true (g_subprocess_get_if_exited (cli));
+  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 0);
+  g_assert_nonnull (strstr (out, "('10.80.0.2', 7000)) → 0"));
+  g_assert_nonnull (strstr (out, "← in 4 bytes: Hola"));
+  g_assert_nonnull (strstr (out, "accept ("));
+  g_assert_nonnull (strstr (out, "('10.80.0.1', "));
+
+  g_unlink (file);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lab_test_init (&argc, &argv);
+
+  lab_test_add_backends ("network", "two-hosts", test_two_hosts);
+  lab_test_add_backends ("network", "no-route-out", test_no_route_out);
+  lab_test_add_backends ("network", "nothing-left", test_nothing_left);
+  g_test_add_func ("/network/unknown-host", test_unknown_host);
+  g_test_add_func ("/network/without-privilege", test_without_privilege);
+
+  return g_test_run ();
+}
