@@ -2,6 +2,8 @@
 
 #pragma once
 
+#include <linux/inet_diag.h>
+
 #include "lab-run-private.h"
 
 G_BEGIN_DECLS
@@ -32,5 +34,26 @@ typedef struct {
 GPtrArray *lab_kernel_list_tcp       (int          family);
 GPtrArray *lab_kernel_list_port      (guint16      port);
 guint      lab_kernel_count_settling (LabTimeline *timeline);
+
+/* lab-kernel-diag.c: sock_diag, for the watcher. A dump asks only for the
+ * sockets on the lab's own ports, while they are this few: a server
+ * holding thousands of connections from another program is not made to
+ * copy the other ends too. */
+#define LAB_KERNEL_MAX_FILTER_PORTS 64
+
+/* What one dump said of one socket, kept by its cookie. */
+typedef struct {
+  struct inet_diag_msg msg;
+} LabDiagEntry;
+
+void     lab_kernel_diag_dump    (int            netns_fd,
+                                  int            family,
+                                  const guint16 *ports,
+                                  guint          n_ports,
+                                  GHashTable    *interest,
+                                  GHashTable    *entries);
+guint    lab_kernel_cookie_hash  (gconstpointer  key);
+gboolean lab_kernel_cookie_equal (gconstpointer  a,
+                                  gconstpointer  b);
 
 G_END_DECLS

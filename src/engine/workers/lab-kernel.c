@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +19,7 @@
 
 #include "lab-address.h"
 #include "lab-kernel-private.h"
+#include "lab-network.h"
 
 /* The watcher asks the kernel about every socket at once, as ss does, with
  * one sock_diag dump: at once again while something changes, less and less
@@ -29,10 +31,6 @@
  * dump takes long (the kernel walks every TCP socket of the machine, and
  * the lab's may be thousands), the dumps are spaced for it. */
 #define CPU_SHARE          50
-/* A dump asks only for the sockets on the lab's own ports, while they are
- * this few: a server holding thousands of connections from another
- * program is not made to copy the other ends too. */
-#define MAX_FILTER_PORTS   64
 /* TIME_WAIT lasts 60 s on Linux; what lingers longer is no longer followed. */
 #define FOLLOW_LIMIT_US    (75 * G_USEC_PER_SEC)
 
@@ -69,6 +67,7 @@ typedef struct {
    * the connection from; said once, with the connection's state */
   gboolean     held;
   gboolean     told_held;
+  int          netns_fd;    /* its lab host's namespace (a copy), or -1 */
 } Followed;
 
 static GMutex     watch_lock;
@@ -89,6 +88,8 @@ followed_free (gpointer data)
 
   g_weak_ref_clear (&f->timeline);
   g_ref_string_release (f->source.name);
+  if (f->netns_fd >= 0)
+    close (f->netns_fd);
   g_free (f);
 }
 
@@ -138,6 +139,7 @@ follow_locked (LabKernelWatch *watch,
   f->deadline = g_get_monotonic_time () + FOLLOW_LIMIT_US;
   f->updated = ++sample_clock;
   f->held = held;
+  f->netns_fd = watch->run->netns_fd >= 0 ? fcntl (watch->run->netns_fd, F_DUPFD_CLOEXEC, 3) : -1;
   g_ptr_array_add (followed, f);
   watch->following = TRUE;
   watch_generation++;
@@ -212,10 +214,6 @@ sample_locked (LabKernelWatch *watch)
     watch->updated = ++sample_clock;
 }
 
-/* What one dump said of one socket. */
-typedef struct {
-  struct inet_diag_msg msg;
-} DiagEntry;
 
 static char *
 format_tuple (const struct inet_diag_msg *m)
@@ -229,244 +227,14 @@ format_tuple (const struct inet_diag_msg *m)
                           ntohs (m->id.idiag_dport));
 }
 
-/* The cookie of a socket the kernel told, as SO_COOKIE gives it. */
-static guint64
-cookie_of (const struct inet_diag_msg *m)
-{
-  return (guint64) m->id.idiag_cookie[1] << 32 | m->id.idiag_cookie[0];
-}
 
-/* Every TCP socket of @family the kernel holds, as `ss -tan` lists them,
- * into @entries by cookie; only those whose own port is one of @ports, if
- * @n_ports is not 0, and whose cookie is in @interest, if not %NULL: what
- * a dump keeps is the lab's sockets, however many the machine has. */
-static void
-sock_diag_dump (int            family,
-                const guint16 *ports,
-                guint          n_ports,
-                GHashTable    *interest,
-                GHashTable    *entries)
-{
-  struct {
-    struct nlmsghdr         header;
-    struct inet_diag_req_v2 request;
-    struct rtattr           attribute;
-    /* Each port a test of two operations, and a jump between two. */
-    struct inet_diag_bc_op  filter[3 * MAX_FILTER_PORTS];
-  } req;
-  guint filter_len = n_ports > 0 ? 12 * n_ports - 4 : 0;
-  /* Aligned for the headers in it, which NLMSG_NEXT () finds by casting. */
-  guint8 buf[32 * 1024] __attribute__ ((aligned (NLMSG_ALIGNTO)));
-  gboolean done = FALSE;
-  int fd;
-
-  g_return_if_fail (n_ports <= MAX_FILTER_PORTS);
-
-  fd = socket (AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-  if (fd < 0)
-    return;
-
-  memset (&req, 0, sizeof req);
-  req.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  req.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  req.request.sdiag_family = family;
-  req.request.sdiag_protocol = IPPROTO_TCP;
-  req.request.idiag_states = ~0u;
-  req.header.nlmsg_len = offsetof (__typeof__ (req), attribute);
-  if (n_ports > 0)
-    {
-      struct inet_diag_bc_op *op = req.filter;
-
-      /* The kernel's filter as ss writes "sport = :A or sport = :B": a
-       * test goes on to the next operation if the port matches, over it
-       * if not. After a test that matched, a jump to the end, where the
-       * socket is kept; the last test, not matched, lands past the end,
-       * where it is left out. */
-      for (guint i = 0; i < n_ports; i++)
-        {
-          *op++ = (struct inet_diag_bc_op) { INET_DIAG_BC_S_EQ, 8, 12 };
-          *op++ = (struct inet_diag_bc_op) { 0, 0, ports[i] };
-          if (i + 1 < n_ports)
-            {
-              *op = (struct inet_diag_bc_op) { INET_DIAG_BC_JMP, 4, 0 };
-              op->no = filter_len - (guint) ((guint8 *) op - (guint8 *) req.filter);
-              op++;
-            }
-        }
-      req.attribute.rta_type = INET_DIAG_REQ_BYTECODE;
-      req.attribute.rta_len = RTA_LENGTH (filter_len);
-      req.header.nlmsg_len += RTA_ALIGN (req.attribute.rta_len);
-    }
-
-  if (send (fd, &req, req.header.nlmsg_len, 0) != (gssize) req.header.nlmsg_len)
-    {
-      close (fd);
-      return;
-    }
-
-  while (!done)
-    {
-      gssize n = recv (fd, buf, sizeof buf, 0);
-      int len = (int) n;
-
-      if (n <= 0)
-        break;
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcast-align"
-      for (struct nlmsghdr *h = (struct nlmsghdr *) (void *) buf; NLMSG_OK (h, len); h = NLMSG_NEXT (h, len))
-        {
-          DiagEntry *entry;
-
-          if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
-            {
-              done = TRUE;
-              break;
-            }
-
-          if (interest != NULL && !g_hash_table_contains (interest, &(guint64) { cookie_of (NLMSG_DATA (h)) }))
-            continue;
-          entry = g_new (DiagEntry, 1);
-          memcpy (&entry->msg, NLMSG_DATA (h), sizeof entry->msg);
-          g_hash_table_insert (entries, &entry->msg.id.idiag_cookie, entry);
-        }
-#pragma GCC diagnostic pop
-    }
-
-  close (fd);
-}
-
-static guint
-cookie_hash (gconstpointer key)
-{
-  const guint32 *cookie = key;
-
-  return cookie[0] ^ cookie[1];
-}
-
-static gboolean
-cookie_equal (gconstpointer a,
-              gconstpointer b)
-{
-  return memcmp (a, b, 2 * sizeof (guint32)) == 0;
-}
-
-static const DiagEntry *
+static const LabDiagEntry *
 lookup (GHashTable *entries,
         guint64     cookie)
 {
   guint32 key[2] = { cookie & 0xffffffff, cookie >> 32 };
 
   return cookie != 0 ? g_hash_table_lookup (entries, key) : NULL;
-}
-
-/* An address as the lab writes one: 127.0.0.1:5000, [::1]:5000. */
-static char *
-format_address (int            family,
-                const guint32 *address,
-                guint16        port)
-{
-  char text[INET6_ADDRSTRLEN] = "";
-
-  inet_ntop (family, address, text, sizeof text);
-  return family == AF_INET6 ? g_strdup_printf ("[%s]:%u", text, port) : g_strdup_printf ("%s:%u", text, port);
-}
-
-static int
-compare_holders (gconstpointer a,
-                 gconstpointer b)
-{
-  const LabKernelHolder *x = *(LabKernelHolder * const *) a;
-  const LabKernelHolder *y = *(LabKernelHolder * const *) b;
-
-  if ((x->state == LAB_TCP_LISTEN) != (y->state == LAB_TCP_LISTEN))
-    return x->state == LAB_TCP_LISTEN ? -1 : 1;
-  return g_strcmp0 (x->local, y->local) != 0 ? g_strcmp0 (x->local, y->local) : g_strcmp0 (x->peer, y->peer);
-}
-
-/**
- * lab_kernel_list_tcp:
- * @family: AF_INET or AF_INET6
- *
- * What one dump of the watcher says of every TCP socket of @family, as
- * `ss -tan` lists them: "ESTABLISHED 127.0.0.1:5000 127.0.0.1:40000".
- *
- * Returns: (transfer full) (element-type utf8): a line a socket
- */
-GPtrArray *
-lab_kernel_list_tcp (int family)
-{
-  g_autoptr(GHashTable) entries = g_hash_table_new_full (cookie_hash, cookie_equal, NULL, g_free);
-  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
-  GHashTableIter iter;
-  gpointer value;
-
-  sock_diag_dump (family, NULL, 0, NULL, entries);
-  g_hash_table_iter_init (&iter, entries);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      const struct inet_diag_msg *m = &((DiagEntry *) value)->msg;
-      char src[INET6_ADDRSTRLEN] = "", dst[INET6_ADDRSTRLEN] = "";
-
-      inet_ntop (m->idiag_family, m->id.idiag_src, src, sizeof src);
-      inet_ntop (m->idiag_family, m->id.idiag_dst, dst, sizeof dst);
-      g_ptr_array_add (lines, g_strdup_printf ("%s %s:%u %s:%u", lab_tcp_state_to_string (m->idiag_state), src,
-                                               ntohs (m->id.idiag_sport), dst, ntohs (m->id.idiag_dport)));
-    }
-
-  return lines;
-}
-
-static void
-holder_free (gpointer data)
-{
-  LabKernelHolder *holder = data;
-
-  g_free (holder->local);
-  g_free (holder->peer);
-  g_free (holder);
-}
-
-/**
- * lab_kernel_list_port:
- * @port: a TCP port of this machine
- *
- * What holds @port, as `ss -tan sport = :PORT` says it: every TCP socket,
- * IPv4 and IPv6, whose own port it is, listening, connected or lingering
- * in TIME_WAIT after its program closed it.
- *
- * Returns: (transfer full) (element-type LabKernelHolder): the sockets,
- *   listening ones first, then by address
- */
-GPtrArray *
-lab_kernel_list_port (guint16 port)
-{
-  static const int families[] = { AF_INET, AF_INET6 };
-  GPtrArray *holders = g_ptr_array_new_with_free_func (holder_free);
-
-  for (guint f = 0; f < G_N_ELEMENTS (families); f++)
-    {
-      g_autoptr(GHashTable) entries = g_hash_table_new_full (cookie_hash, cookie_equal, NULL, g_free);
-      GHashTableIter iter;
-      gpointer value;
-
-      sock_diag_dump (families[f], &port, 1, NULL, entries);
-      g_hash_table_iter_init (&iter, entries);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        {
-          const struct inet_diag_msg *m = &((DiagEntry *) value)->msg;
-          LabKernelHolder *holder = g_new0 (LabKernelHolder, 1);
-
-          holder->state = (LabTcpState) m->idiag_state;
-          holder->local = format_address (m->idiag_family, m->id.idiag_src, ntohs (m->id.idiag_sport));
-          if (holder->state != LAB_TCP_LISTEN)
-            holder->peer = format_address (m->idiag_family, m->id.idiag_dst, ntohs (m->id.idiag_dport));
-          g_ptr_array_add (holders, holder);
-        }
-    }
-  g_ptr_array_sort (holders, compare_holders);
-
-  return holders;
 }
 
 /* Called with watch_lock held. The state of every open socket watched, as
@@ -480,7 +248,7 @@ apply_dump_locked (GHashTable *entries,
   for (guint i = 0; i < watches->len; i++)
     {
       LabKernelWatch *watch = watches->pdata[i];
-      const DiagEntry *entry = lookup (entries, watch->cookie);
+      const LabDiagEntry *entry = lookup (entries, watch->cookie);
       LabTcpState state;
       g_autofree char *tuple = NULL;
 
@@ -542,7 +310,7 @@ apply_followed_locked (GHashTable *entries,
     {
       Followed *f = followed->pdata[i];
       g_autoptr(LabTimeline) timeline = g_weak_ref_get (&f->timeline);
-      const DiagEntry *found;
+      const LabDiagEntry *found;
       LabTcpState state;
       LabSock pseudo = { .fd = f->fd, .conn = f->conn };
 
@@ -638,15 +406,37 @@ families_locked (gboolean *v4,
     }
 }
 
+/* Called with watch_lock held: the network namespaces the sockets watched
+ * and followed are in, each once, -1 for the process's own; each other a
+ * copy for the caller to close. */
+static guint
+namespaces_locked (int *spaces)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < watches->len + followed->len; i++)
+    {
+      int fd = i < watches->len ? ((LabKernelWatch *) watches->pdata[i])->run->netns_fd
+                                : ((Followed *) followed->pdata[i - watches->len])->netns_fd;
+      gboolean known = FALSE;
+
+      for (guint j = 0; j < n && !known; j++)
+        known = lab_network_same (spaces[j], fd);
+      if (!known && n < 1 + LAB_NETWORK_MAX_HOSTS)
+        spaces[n++] = fd < 0 ? -1 : fcntl (fd, F_DUPFD_CLOEXEC, 3);
+    }
+  return n;
+}
+
 static guint
 add_port (guint16 *ports,
           guint    n_ports,
           guint16  port)
 {
-  for (guint i = 0; i < n_ports && i < MAX_FILTER_PORTS; i++)
+  for (guint i = 0; i < n_ports && i < LAB_KERNEL_MAX_FILTER_PORTS; i++)
     if (ports[i] == port)
       return n_ports;
-  if (n_ports < MAX_FILTER_PORTS)
+  if (n_ports < LAB_KERNEL_MAX_FILTER_PORTS)
     ports[n_ports] = port;
   return n_ports + 1;
 }
@@ -677,7 +467,7 @@ ports_locked (guint16 *ports)
       n = add_port (ports, n, port);
     }
 
-  return n <= MAX_FILTER_PORTS ? n : 0;
+  return n <= LAB_KERNEL_MAX_FILTER_PORTS ? n : 0;
 }
 
 /* Called with watch_lock held: the cookies of the sockets watched and
@@ -718,26 +508,35 @@ watcher_main (gpointer data)
   g_mutex_lock (&watch_lock);
   while (watches->len > 0 || followed->len > 0)
     {
-      g_autoptr(GHashTable) entries = g_hash_table_new_full (cookie_hash, cookie_equal, NULL, g_free);
+      g_autoptr(GHashTable) entries = g_hash_table_new_full (lab_kernel_cookie_hash, lab_kernel_cookie_equal, NULL, g_free);
       gboolean v4, v6, changed;
       guint generation = watch_generation;
       guint64 dumped = sample_clock;
       gint64 began = g_get_monotonic_time (), cpu_began = thread_cpu_us (), now, least;
       g_autoptr(GArray) cookies = g_array_new (FALSE, FALSE, sizeof (guint64));
       g_autoptr(GHashTable) interest = NULL;
-      guint16 ports[MAX_FILTER_PORTS];
-      guint n_ports;
+      guint16 ports[LAB_KERNEL_MAX_FILTER_PORTS];
+      guint n_ports, n_spaces;
+      int spaces[1 + LAB_NETWORK_MAX_HOSTS];
 
       /* The kernel is asked without the lock: the workers sample their
        * own sockets meanwhile. */
       families_locked (&v4, &v6);
       n_ports = ports_locked (ports);
       interest = interest_locked (cookies);
+      n_spaces = namespaces_locked (spaces);
       g_mutex_unlock (&watch_lock);
-      if (v4)
-        sock_diag_dump (AF_INET, ports, n_ports, interest, entries);
-      if (v6)
-        sock_diag_dump (AF_INET6, ports, n_ports, interest, entries);
+      /* Each network the sockets are in is asked: the desktop's, and the
+       * lab hosts'. A cookie names one socket of the machine. */
+      for (guint i = 0; i < n_spaces; i++)
+        {
+          if (v4)
+            lab_kernel_diag_dump (spaces[i], AF_INET, ports, n_ports, interest, entries);
+          if (v6)
+            lab_kernel_diag_dump (spaces[i], AF_INET6, ports, n_ports, interest, entries);
+          if (spaces[i] >= 0)
+            close (spaces[i]);
+        }
       g_mutex_lock (&watch_lock);
 
       changed = apply_dump_locked (entries, dumped);
