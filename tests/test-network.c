@@ -144,11 +144,13 @@ test_unknown_host (void)
   g_assert_nonnull (strstr (error->message, "gamma"));
 }
 
-/* The network namespaces this process has a descriptor of, besides its own. */
+/* How many of the links under @dir (each entry's, or its @sub's) name a
+ * network namespace other than the process's own. */
 static guint
-count_other_namespaces (void)
+count_other_networks (const char *dir_path,
+                      const char *sub)
 {
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
   g_autofree char *own = g_file_read_link ("/proc/self/ns/net", NULL);
   const char *name;
   guint n = 0;
@@ -156,32 +158,26 @@ count_other_namespaces (void)
   g_assert_nonnull (dir);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *path = g_build_filename ("/proc/self/fd", name, NULL);
+      g_autofree char *path = g_build_filename (dir_path, name, sub, NULL);
       g_autofree char *target = g_file_read_link (path, NULL);
 
-      if (target != NULL && g_str_has_prefix (target, "net:[") && g_strcmp0 (target, own) != 0)
-        n++;
+      n += target != NULL && g_str_has_prefix (target, "net:[") && g_strcmp0 (target, own) != 0;
     }
   return n;
+}
+
+/* The network namespaces this process has a descriptor of, besides its own. */
+static guint
+count_other_namespaces (void)
+{
+  return count_other_networks ("/proc/self/fd", NULL);
 }
 
 /* The threads of this process in a network namespace not its own. */
 static guint
 count_threads_away (void)
 {
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  g_autofree char *own = g_file_read_link ("/proc/self/ns/net", NULL);
-  const char *name;
-  guint n = 0;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/proc/self/task", name, "ns", "net", NULL);
-      g_autofree char *target = g_file_read_link (path, NULL);
-
-      n += target != NULL && g_strcmp0 (target, own) != 0;
-    }
-  return n;
+  return count_other_networks ("/proc/self/task", "ns/net");
 }
 
 static gboolean
