@@ -222,6 +222,62 @@ test_nothing_left (LabTestFixture *f,
   g_assert_false (lab_network_is_made ());
 }
 
+/* Each thread of an endpoint on a host is in the host's network, from its
+ * first call: the calls recorded are made there, by the threads recorded.
+ * The test's own thread, as the window's, stays home. */
+static void
+test_threads_in_host (LabTestFixture *f,
+                      gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) server = NULL;
+  g_autoptr(GDir) tasks = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *beta = NULL;
+  g_autofree char *own = g_file_read_link ("/proc/thread-self/ns/net", NULL);
+  g_autofree char *after = NULL;
+  const char *tid;
+  struct stat st;
+  guint n = 0;
+  int fd;
+
+  skip_unless_available ();
+  if (!lab_network_check (NULL))
+    return;
+
+  server = new_on_host (f, LAB_ENDPOINT_TCP_SERVER, backend, "server", "beta");
+  lab_test_start_server (server);
+  fd = lab_network_open_host ("beta", NULL);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  close (fd);
+  beta = g_strdup_printf ("net:[%" G_GUINT64_FORMAT "]", (guint64) st.st_ino);
+  g_assert_cmpstr (beta, !=, own);
+
+  prefix = g_strdup_printf ("protolab-%u.", lab_endpoint_get_id (server));
+  tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  while ((tid = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *net_path = g_build_filename ("/proc/self/task", tid, "ns", "net", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *net = NULL;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) || !g_str_has_prefix (comm, prefix))
+        continue;
+      net = g_file_read_link (net_path, NULL);
+      g_assert_cmpstr (net, ==, beta);
+      n++;
+    }
+  /* The program's thread and the one that carries out commands */
+  g_assert_cmpuint (n, >=, 2);
+  after = g_file_read_link ("/proc/thread-self/ns/net", NULL);
+  g_assert_cmpstr (after, ==, own);
+
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+  lab_network_forget ();
+}
+
 /* A lesson file with both hosts, run by protolab-cli as a user with no
  * privilege at all: when the tests run as root, as nobody. */
 static void
@@ -280,6 +336,7 @@ main (int   argc,
   lab_test_add_backends ("network", "two-hosts", test_two_hosts);
   lab_test_add_backends ("network", "no-route-out", test_no_route_out);
   lab_test_add_backends ("network", "nothing-left", test_nothing_left);
+  lab_test_add_backends ("network", "threads-in-host", test_threads_in_host);
   g_test_add_func ("/network/unknown-host", test_unknown_host);
   g_test_add_func ("/network/without-privilege", test_without_privilege);
 
