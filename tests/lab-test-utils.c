@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <grp.h>
+#include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/prctl.h>
@@ -323,4 +324,73 @@ lab_test_drop_privilege (gpointer data)
 {
   if (setgroups (0, NULL) != 0 || setresgid (65534, 65534, 65534) != 0 || setresuid (65534, 65534, 65534) != 0)
     _exit (126);
+}
+
+static void
+test_frame_free (gpointer data)
+{
+  LabTestFrame *frame = data;
+
+  g_bytes_unref (frame->data);
+  g_free (frame);
+}
+
+static guint32
+pcap_get32 (const guint8 *p,
+            gboolean      swapped)
+{
+  guint32 value;
+
+  memcpy (&value, p, 4);
+  return swapped ? GUINT32_SWAP_LE_BE (value) : value;
+}
+
+/**
+ * lab_test_read_pcap:
+ * @name: a classic pcap file of Ethernet frames in tests/data, as tcpdump
+ *   -w writes it
+ *
+ * Returns: (transfer container) (element-type LabTestFrame): its frames,
+ *   in order, each in memory of its own exact size
+ */
+GPtrArray *
+lab_test_read_pcap (const char *name)
+{
+  g_autofree char *path = lab_test_source_path ("tests", "data", name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *frames = g_ptr_array_new_with_free_func (test_frame_free);
+  const guint8 *p;
+  gsize len, at = 24;
+  guint32 magic;
+  gboolean swapped, nanoseconds;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (len, >=, 24);
+  p = (const guint8 *) contents;
+  memcpy (&magic, p, 4);
+  swapped = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
+  magic = pcap_get32 (p, swapped);
+  g_assert_true (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d);
+  nanoseconds = magic == 0xa1b23c4d;
+  g_assert_cmpuint (pcap_get32 (p + 20, swapped), ==, 1);   /* LINKTYPE_ETHERNET */
+
+  while (at < len)
+    {
+      LabTestFrame *frame = g_new0 (LabTestFrame, 1);
+      guint32 captured;
+
+      g_assert_cmpuint (len - at, >=, 16);
+      captured = pcap_get32 (p + at + 8, swapped);
+      frame->wire_len = pcap_get32 (p + at + 12, swapped);
+      frame->time_ns = pcap_get32 (p + at, swapped) * G_GUINT64_CONSTANT (1000000000) +
+                       pcap_get32 (p + at + 4, swapped) * (nanoseconds ? 1 : 1000);
+      g_assert_cmpuint (len - at - 16, >=, captured);
+      frame->data = g_bytes_new (p + at + 16, captured);
+      g_ptr_array_add (frames, frame);
+      at += 16 + captured;
+    }
+
+  return frames;
 }

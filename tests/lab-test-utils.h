@@ -37,5 +37,13 @@ void      lab_test_wait_result (GAsyncResult      **result,
                                 guint               timeout_ms);
 
 void         lab_test_drop_privilege    (gpointer          data);
+/* One frame of a capture kept in tests/data. */
+typedef struct {
+  GBytes  *data;       /* what was captured */
+  guint32  wire_len;   /* its length on the wire */
+  guint64  time_ns;    /* since the epoch */
+} LabTestFrame;
+
+GPtrArray *lab_test_read_pcap  (const char         *name);
 
 G_END_DECLS
