@@ -53,6 +53,7 @@ typedef enum {
   LAB_EVENT_STATE,
   LAB_EVENT_DATA,
   LAB_EVENT_NOTE,
+  LAB_EVENT_PACKET,
 } LabEventKind;
 
 /* The generic operation of a call, whatever the backend names it. */

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-capture.h"
 #include "lab-connection-list.h"
 #include "lab-endpoint-private.h"
 #include "lab-error.h"
@@ -502,7 +503,9 @@ lab_endpoint_start (LabEndpoint  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORGOTTEN_CONNECTIONS]);
 
   self->run = lab_run_new (self->timeline, self->config, self->id, self->generation, self->name);
-  if (!lab_run_set_network_host (self->run, error))
+  /* On a lab host, what the calls cause on the wire is captured too. */
+  if (!lab_run_set_network_host (self->run, error) ||
+      (lab_run_is_on_lab_host (self->run) && !lab_capture_start (self->timeline, error)))
     {
       g_clear_pointer (&self->run, lab_run_unref);
       return FALSE;

@@ -9,6 +9,8 @@
 #include "lab-call-private.h"
 #include "lab-errno.h"
 #include "lab-event-private.h"
+#include "lab-network.h"
+#include "lab-wire.h"
 #include "lab-hex.h"
 #include "lab-timeline-private.h"
 
@@ -225,7 +227,8 @@ lab_event_get_thread (LabEvent *self)
 int
 lab_event_get_fd (LabEvent *self)
 {
-  return self->record.fd;
+  /* A packet keeps its interface there: it has no descriptor. */
+  return self->record.kind == LAB_EVENT_PACKET ? -1 : self->record.fd;
 }
 
 guint64
@@ -392,7 +395,8 @@ lab_event_get_direction (LabEvent *self)
 GBytes *
 lab_event_get_bytes (LabEvent *self)
 {
-  return self->record.kind == LAB_EVENT_DATA ? lab_event_peek_blob (self) : NULL;
+  return self->record.kind == LAB_EVENT_DATA || self->record.kind == LAB_EVENT_PACKET ? lab_event_peek_blob (self)
+                                                                                      : NULL;
 }
 
 /**
@@ -537,6 +541,21 @@ dup_note_text (LabEvent *self)
 }
 
 /**
+ * lab_event_get_host_name:
+ *
+ * Returns: the lab host a packet left, or %NULL for any other event
+ */
+const char *
+lab_event_get_host_name (LabEvent *self)
+{
+  g_return_val_if_fail (LAB_IS_EVENT (self), NULL);
+
+  if (self->record.kind != LAB_EVENT_PACKET || self->record.sub >= lab_network_get_n_hosts ())
+    return NULL;
+  return lab_network_get_host (self->record.sub)->name;
+}
+
+/**
  * lab_event_dup_summary:
  *
  * Returns: the event in one line of words, in the current language, with
@@ -618,6 +637,14 @@ lab_event_dup_summary (LabEvent *self)
 
     case LAB_EVENT_NOTE:
       return dup_note_text (self);
+
+    case LAB_EVENT_PACKET:
+      {
+        LabWireInfo wire;
+
+        lab_wire_describe_event (self, &wire);
+        return lab_wire_summary (&wire);
+      }
 
     default:
       g_assert_not_reached ();

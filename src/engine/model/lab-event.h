@@ -68,5 +68,6 @@ const char     *lab_event_get_note_arg         (LabEvent *self);
 
 /* Any kind, in words */
 char           *lab_event_dup_summary          (LabEvent *self);
+const char     *lab_event_get_host_name        (LabEvent *self);
 
 G_END_DECLS

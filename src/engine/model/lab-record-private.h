@@ -71,7 +71,9 @@ struct _LabRecord
       guint32 queue_len;
       guint32 queue_limit;
     };
-    /* Data */
+    /* Data; a packet: real_len its length on the wire, and, in the
+     * common fields, sub its host, fd its interface (LabCaptureInterface),
+     * blob its first bytes */
     struct {
       guint64 offset;           /* where its bytes start in its connection's stream, that way */
       guint32 real_len;         /* how many bytes crossed: more than kept for a truncated datagram */
@@ -103,7 +105,7 @@ lab_record_set (LabRecord      *record,
 static inline gboolean
 lab_record_blob_is_payload (const LabRecord *record)
 {
-  return record->kind == LAB_EVENT_DATA ||
+  return record->kind == LAB_EVENT_DATA || record->kind == LAB_EVENT_PACKET ||
          (record->kind == LAB_EVENT_CALL && (record->op == LAB_OP_SEND || record->op == LAB_OP_SENDTO));
 }
 

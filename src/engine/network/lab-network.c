@@ -19,6 +19,7 @@
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
 
+#include "lab-capture.h"
 #include "lab-error.h"
 #include "lab-network.h"
 
@@ -633,6 +634,7 @@ lab_network_is_made (void)
 void
 lab_network_forget (void)
 {
+  lab_capture_stop ();
   g_mutex_lock (&lock);
   for (guint i = 0; i < LAB_NETWORK_MAX_HOSTS; i++)
     if (host_fds[i] >= 0)

@@ -177,6 +177,7 @@ struct _LabRun
 /* lab-run.c */
 gboolean   lab_run_set_network_host  (LabRun            *run,
                                       GError           **error);
+gboolean   lab_run_is_on_lab_host    (LabRun            *run);
 LabRun    *lab_run_new               (LabTimeline       *timeline,
                                       LabEndpointConfig *config,
                                       guint              endpoint_id,

@@ -164,6 +164,13 @@ replace_host_name (char **address,
   *address = g_strdup (family == LAB_FAMILY_IPV6 ? host->ipv6 : host->ipv4);
 }
 
+/* Whether its threads run on a lab host. */
+gboolean
+lab_run_is_on_lab_host (LabRun *run)
+{
+  return run->netns_fd >= 0;
+}
+
 /**
  * lab_run_set_network_host:
  *

@@ -8,6 +8,7 @@
 #include "lab-address.h"
 #include "lab-backend.h"
 #include "lab-kernel-private.h"
+#include "lab-wire.h"
 #include "lab-program-private.h"
 
 /* The TCP client: getaddrinfo, then socket and connect to each address in
@@ -68,7 +69,12 @@ lab_tcp_client_main (LabWorker *w,
   /* The port the kernel gave this end, unless one was bound. */
   s->local = b->getsockname (w, s);
   if (G_IS_INET_SOCKET_ADDRESS (s->local))
-    lab_kernel_set_port (s, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (s->local)));
+    {
+      guint16 port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (s->local));
+
+      lab_kernel_set_port (s, port);
+      lab_wire_register (s->peer, port, s->conn);
+    }
   lab_kernel_sample (s);
   peer_text = lab_address_format (s->peer);
   lab_record_note (run, w, s, LAB_NOTE_CONNECTED, peer_text);

@@ -10,6 +10,7 @@
 #include "lab-backend.h"
 #include "lab-errno.h"
 #include "lab-kernel-private.h"
+#include "lab-wire.h"
 #include "lab-program-private.h"
 
 /* The TCP server: socket, bind, listen, then accept and serve its clients
@@ -27,6 +28,7 @@ lab_tcp_server_adopt (LabWorker *w,
   lab_run_register_sock (run, conn);
   lab_kernel_watch (run, conn);
   lab_kernel_set_port (conn, run->listen_port);
+  lab_wire_register (conn->peer, run->listen_port, conn->conn);
 
   if (run->config->nodelay)
     run->backend->setsockopt (w, conn, IPPROTO_TCP, TCP_NODELAY, 1);

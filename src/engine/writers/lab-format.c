@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <arpa/inet.h>
 #include <json-glib/json-glib.h>
 #include <glib/gi18n.h>
 
@@ -10,6 +11,7 @@
 #include "lab-errno.h"
 #include "lab-format.h"
 #include "lab-hex.h"
+#include "lab-wire.h"
 
 /* One event as a line of text or of JSON: what protolab-cli prints and the
  * timeline's exports write. A blocking call is two lines, when it began and
@@ -62,7 +64,11 @@ lab_format_text (LabEvent *event,
   else
     body = lab_event_dup_summary (event);
 
-  g_string_append_printf (line, "%10.6f  %s#%u  ", seconds (t), name, lab_event_get_thread (event));
+  /* A packet is a host's, no endpoint's: its host stands in the name's place. */
+  if (lab_event_get_kind (event) == LAB_EVENT_PACKET)
+    g_string_append_printf (line, "%10.6f  %s  ", seconds (t), lab_event_get_host_name (event));
+  else
+    g_string_append_printf (line, "%10.6f  %s#%u  ", seconds (t), name, lab_event_get_thread (event));
   if (lab_event_get_instrumentation (event))
     /* Translators: marks a call the lab made to watch the kernel, not the program's. */
     g_string_append (line, _("[kernel] "));
@@ -223,6 +229,113 @@ add_call (JsonBuilder *builder,
   }
 }
 
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_ip (JsonBuilder  *builder,
+        const char   *name,
+        int           family,
+        const guint8 *bytes)
+{
+  char text[INET6_ADDRSTRLEN] = "";
+
+  inet_ntop (family, bytes, text, sizeof text);
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, text);
+}
+
+/* A packet: every decoded field, and what it is to the lab. */
+static void
+add_packet (JsonBuilder *builder,
+            LabEvent    *event)
+{
+  LabWireInfo w;
+  const LabPacketInfo *p = &w.info;
+  g_autofree char *summary = NULL;
+  g_autofree char *flags = NULL;
+  g_autofree char *hex = NULL;
+  GBytes *bytes = lab_event_get_bytes (event);
+
+  lab_wire_describe_event (event, &w);
+  summary = lab_wire_summary (&w);
+  json_builder_set_member_name (builder, "host");
+  json_builder_add_string_value (builder, w.host);
+  json_builder_set_member_name (builder, "interface");
+  json_builder_add_string_value (builder, w.interface);
+  add_int (builder, "len", w.wire_len);
+  if (bytes != NULL)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (bytes, &len);
+
+      add_int (builder, "captured", (gint64) len);
+      hex = lab_hex_format (data, len, 0);
+      json_builder_set_member_name (builder, "hex");
+      json_builder_add_string_value (builder, hex);
+    }
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, summary);
+  if (!w.decoded)
+    return;
+
+  json_builder_set_member_name (builder, "proto");
+  json_builder_add_string_value (builder, lab_wire_proto_name (p->proto));
+  if (p->family != 0)
+    {
+      add_ip (builder, "src", p->family, p->src);
+      add_ip (builder, "dst", p->family, p->dst);
+      add_int (builder, "ttl", p->ttl);
+    }
+  if (p->proto == LAB_PACKET_TCP || p->proto == LAB_PACKET_UDP)
+    {
+      add_int (builder, "sport", p->sport);
+      add_int (builder, "dport", p->dport);
+      add_int (builder, "payload_len", p->payload_len);
+    }
+  if (p->proto == LAB_PACKET_TCP)
+    {
+      flags = lab_packet_flags_text (p->tcp_flags);
+      json_builder_set_member_name (builder, "flags");
+      json_builder_add_string_value (builder, flags);
+      add_int (builder, "tcp_seq_raw", p->seq);
+      add_int (builder, "tcp_ack_raw", p->ack);
+      /* Counted from the connection's first number, where it was seen */
+      if (w.has_seq_base)
+        add_int (builder, "tcp_seq", (guint32) (p->seq - w.seq_base));
+      if (w.has_ack_base && (p->tcp_flags & LAB_TCP_ACK) != 0)
+        add_int (builder, "tcp_ack", (guint32) (p->ack - w.ack_base));
+      add_int (builder, "window", p->window);
+      if (p->mss != 0)
+        add_int (builder, "mss", p->mss);
+      if (p->wscale >= 0)
+        add_int (builder, "wscale", p->wscale);
+      json_builder_set_member_name (builder, "sack_permitted");
+      json_builder_add_boolean_value (builder, p->sack_permitted);
+      if (w.conn != 0)
+        add_int (builder, "sender_conn", (gint64) w.conn);
+      if (w.data_seq != 0)
+        {
+          add_int (builder, "stream_start", (gint64) w.stream_start);
+          add_int (builder, "stream_end", (gint64) w.stream_end);
+          add_int (builder, "data_seq", (gint64) w.data_seq);
+        }
+    }
+  if (p->proto == LAB_PACKET_ICMP || p->proto == LAB_PACKET_ICMPV6)
+    {
+      add_int (builder, "icmp_type", p->icmp_type);
+      add_int (builder, "icmp_code", p->icmp_code);
+    }
+  if (p->proto == LAB_PACKET_ARP)
+    add_int (builder, "arp_op", p->arp_op);
+}
+
 /**
  * lab_format_jsonl:
  *
@@ -323,6 +436,10 @@ lab_format_jsonl (LabEvent *event,
             json_builder_add_string_value (builder, lab_event_get_note_arg (event));
           }
       }
+      break;
+
+    case LAB_EVENT_PACKET:
+      add_packet (builder, event);
       break;
 
     default:

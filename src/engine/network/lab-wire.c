@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <glib/gi18n.h>
+
+#include "lab-capture.h"
+#include "lab-event-private.h"
+#include "lab-network.h"
+#include "lab-timeline-private.h"
+#include "lab-wire.h"
+
+/* A TCP connection as the wire shows it: its two ends, the lower first. */
+typedef struct {
+  guint8  family;
+  guint8  addr[2][16];
+  guint16 port[2];
+} FlowKey;
+
+typedef struct {
+  FlowKey key;
+  guint32 isn[2];
+  gboolean known[2];
+} Flow;
+
+struct _LabTcpFlows
+{
+  GHashTable *flows;            /* FlowKey → Flow */
+};
+
+/* Flows kept at most: a connection older than this many is forgotten,
+ * and its packets lose their relative numbers. */
+#define MAX_FLOWS 65536
+
+static guint
+flow_hash (gconstpointer key)
+{
+  const FlowKey *k = key;
+  guint h = k->family;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      for (guint j = 0; j < 16; j += 4)
+        h = h * 31 + ((guint) k->addr[i][j] << 24 | (guint) k->addr[i][j + 1] << 16 |
+                      (guint) k->addr[i][j + 2] << 8 | k->addr[i][j + 3]);
+      h = h * 31 + k->port[i];
+    }
+  return h;
+}
+
+static gboolean
+flow_equal (gconstpointer a,
+            gconstpointer b)
+{
+  return memcmp (a, b, sizeof (FlowKey)) == 0;
+}
+
+LabTcpFlows *
+lab_tcp_flows_new (void)
+{
+  LabTcpFlows *self = g_new0 (LabTcpFlows, 1);
+
+  self->flows = g_hash_table_new_full (flow_hash, flow_equal, NULL, g_free);
+  return self;
+}
+
+void
+lab_tcp_flows_free (LabTcpFlows *self)
+{
+  g_hash_table_unref (self->flows);
+  g_free (self);
+}
+
+/* The key of @info's connection, and which end (0 or 1) sent it. */
+static guint
+flow_key (const LabPacketInfo *info,
+          FlowKey             *key)
+{
+  gsize len = info->family == AF_INET6 ? 16 : 4;
+  int order;
+
+  memset (key, 0, sizeof *key);
+  key->family = (guint8) info->family;
+  order = memcmp (info->src, info->dst, len);
+  if (order == 0)
+    order = (int) info->sport - (int) info->dport;
+  if (order <= 0)
+    {
+      memcpy (key->addr[0], info->src, len);
+      memcpy (key->addr[1], info->dst, len);
+      key->port[0] = info->sport;
+      key->port[1] = info->dport;
+      return 0;
+    }
+  memcpy (key->addr[0], info->dst, len);
+  memcpy (key->addr[1], info->src, len);
+  key->port[0] = info->dport;
+  key->port[1] = info->sport;
+  return 1;
+}
+
+/**
+ * lab_tcp_flows_see:
+ * @bases: (out): the sender's initial sequence number in the high 32 bits,
+ *   the receiver's in the low
+ * @known: (out): bit 0 the sender's is known, bit 1 the receiver's
+ *
+ * Learns from a TCP segment: a SYN gives its sender's initial number (a
+ * SYN without ACK opens the connection anew).
+ */
+void
+lab_tcp_flows_see (LabTcpFlows         *self,
+                   const LabPacketInfo *info,
+                   guint64             *bases,
+                   guint8              *known)
+{
+  FlowKey key;
+  guint from = flow_key (info, &key);
+  Flow *flow = g_hash_table_lookup (self->flows, &key);
+
+  *bases = 0;
+  *known = 0;
+  if (info->proto != LAB_PACKET_TCP)
+    return;
+
+  if ((info->tcp_flags & LAB_TCP_SYN) != 0)
+    {
+      if (flow == NULL || (info->tcp_flags & LAB_TCP_ACK) == 0)
+        {
+          if (flow == NULL && g_hash_table_size (self->flows) >= MAX_FLOWS)
+            g_hash_table_remove_all (self->flows);
+          if (flow == NULL)
+            {
+              flow = g_new0 (Flow, 1);
+              flow->key = key;
+              g_hash_table_add (self->flows, flow);
+            }
+          flow->known[0] = flow->known[1] = FALSE;
+        }
+      flow->isn[from] = info->seq;
+      flow->known[from] = TRUE;
+    }
+  if (flow == NULL)
+    return;
+
+  *bases = (guint64) flow->isn[from] << 32 | flow->isn[1 - from];
+  *known = (flow->known[from] ? 1 : 0) | (flow->known[1 - from] ? 2 : 0);
+}
+
+/* The lab's TCP sockets, by their peer's address and port and their own
+ * port: each end of a connection, on whatever host, is known this way. */
+
+typedef struct {
+  guint8  family;
+  guint8  addr[16];
+  guint16 peer_port;
+  guint16 local_port;
+} SockKey;
+
+static GMutex registry_lock;
+static GHashTable *registry;     /* SockKey → guint64 conn */
+
+static guint
+sock_hash (gconstpointer key)
+{
+  const SockKey *k = key;
+  guint h = (guint) k->family << 16 ^ k->peer_port ^ (guint) k->local_port << 8;
+
+  for (guint i = 0; i < 16; i++)
+    h = h * 31 + k->addr[i];
+  return h;
+}
+
+static gboolean
+sock_equal (gconstpointer a,
+            gconstpointer b)
+{
+  return memcmp (a, b, sizeof (SockKey)) == 0;
+}
+
+/**
+ * lab_wire_register:
+ *
+ * Says which lab connection a TCP socket carries, once its own port and
+ * its peer are known: the packets it sends are then known as its.
+ */
+void
+lab_wire_register (GSocketAddress *peer,
+                   guint16         local_port,
+                   guint64         conn)
+{
+  SockKey *key;
+  GInetAddress *address;
+  gsize len;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (peer) || conn == 0)
+    return;
+
+  key = g_new0 (SockKey, 1);
+  address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (peer));
+  len = g_inet_address_get_native_size (address);
+  key->family = len == 16 ? AF_INET6 : AF_INET;
+  memcpy (key->addr, g_inet_address_to_bytes (address), MIN (len, sizeof key->addr));
+  key->peer_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer));
+  key->local_port = local_port;
+
+  g_mutex_lock (&registry_lock);
+  if (registry == NULL || g_hash_table_size (registry) >= MAX_FLOWS)
+    {
+      g_clear_pointer (&registry, g_hash_table_unref);
+      registry = g_hash_table_new_full (sock_hash, sock_equal, g_free, g_free);
+    }
+  g_hash_table_replace (registry, key, g_memdup2 (&conn, sizeof conn));
+  g_mutex_unlock (&registry_lock);
+}
+
+static guint64
+lookup_sender (const LabPacketInfo *info)
+{
+  SockKey key;
+  const guint64 *conn = NULL;
+  guint64 found;
+
+  memset (&key, 0, sizeof key);
+  key.family = (guint8) info->family;
+  memcpy (key.addr, info->dst, info->family == AF_INET6 ? 16 : 4);
+  key.peer_port = info->dport;
+  key.local_port = info->sport;
+
+  g_mutex_lock (&registry_lock);
+  if (registry != NULL)
+    conn = g_hash_table_lookup (registry, &key);
+  found = conn != NULL ? *conn : 0;
+  g_mutex_unlock (&registry_lock);
+  return found;
+}
+
+/* How far from a packet, in rows, the data event it carries is looked for */
+#define DATA_LOOKBACK 4096
+
+static void
+find_data (LabTimeline *timeline,
+           guint64      seq,
+           LabWireInfo *out)
+{
+  guint at = lab_timeline_find (timeline, seq);
+
+  if (at == G_MAXUINT)
+    return;
+  /* Nearest first, both ways: the send's data event is recorded when the
+   * send returns, mostly after the segment left. */
+  for (guint n = 1; n <= DATA_LOOKBACK; n++)
+    {
+      guint i = n % 2 == 1 ? at + (n + 1) / 2 : at - n / 2;
+      const LabRecord *r = n % 2 == 0 && at < n / 2 ? NULL : lab_timeline_get_record (timeline, i);
+
+      if (r == NULL)
+        continue;
+
+      if (r->kind == LAB_EVENT_DATA && r->conn == (guint32) out->conn && r->sub == LAB_DIRECTION_OUT &&
+          r->offset <= out->stream_start && out->stream_start < r->offset + r->real_len)
+        {
+          out->data_seq = r->seq;
+          out->data_endpoint = lab_timeline_get_run_name (timeline, r->endpoint_id, r->run);
+          out->data_thread = r->thread;
+          return;
+        }
+    }
+}
+
+/**
+ * lab_wire_describe:
+ * @event: a packet event
+ *
+ * Returns: whether @event is a packet; @out then says what it is
+ */
+gboolean
+lab_wire_describe_event (LabEvent    *event,
+                         LabWireInfo *out)
+{
+  const LabRecord *record = lab_event_get_record (event);
+  GBytes *bytes;
+  const guint8 *data = NULL;
+  gsize len = 0;
+
+  memset (out, 0, sizeof *out);
+  if (record->kind != LAB_EVENT_PACKET)
+    return FALSE;
+
+  if ((bytes = lab_event_peek_blob (event)) != NULL)
+    data = g_bytes_get_data (bytes, &len);
+  out->host = record->sub < lab_network_get_n_hosts () ? lab_network_get_host (record->sub)->name : "?";
+  out->interface = record->fd >= 0 && record->fd < LAB_CAPTURE_N_INTERFACES ? lab_capture_interface_name ((guint) record->fd)
+                                                                            : "?";
+  out->wire_len = record->real_len;
+  out->decoded = data != NULL && lab_packet_decode (data, len, record->real_len, &out->info);
+  if (!out->decoded || out->info.proto != LAB_PACKET_TCP)
+    return TRUE;
+
+  out->has_seq_base = (record->previous & 1) != 0;
+  out->has_ack_base = (record->previous & 2) != 0;
+  out->seq_base = (guint32) (record->offset >> 32);
+  out->ack_base = (guint32) record->offset;
+  out->conn = lookup_sender (&out->info);
+
+  /* Its bytes: the SYN counts one number, so byte 0 of the stream is the
+   * number after the initial one. */
+  if (out->conn != 0 && out->has_seq_base && out->info.payload_len > 0)
+    {
+      out->stream_start = (guint32) (out->info.seq - out->seq_base - 1);
+      out->stream_end = out->stream_start + out->info.payload_len;
+      find_data (event->timeline, record->seq, out);
+    }
+  return TRUE;
+}
+
+/**
+ * lab_wire_proto_name:
+ *
+ * Returns: the innermost protocol decoded, as JSON Lines names it: "tcp"
+ */
+const char *
+lab_wire_proto_name (LabPacketProto proto)
+{
+  static const char *const names[] = { "other", "arp", "ipv4", "ipv6", "tcp", "udp", "icmp", "icmpv6" };
+
+  return (guint) proto < G_N_ELEMENTS (names) ? names[proto] : "other";
+}
+
+static void
+append_end (GString             *out,
+            const LabPacketInfo *info,
+            const guint8        *addr,
+            guint16              port)
+{
+  char text[INET6_ADDRSTRLEN] = "";
+
+  inet_ntop (info->family, addr, text, sizeof text);
+  if (info->proto == LAB_PACKET_TCP || info->proto == LAB_PACKET_UDP)
+    g_string_append_printf (out, info->family == AF_INET6 ? "[%s]:%u" : "%s:%u", text, port);
+  else
+    g_string_append (out, text);
+}
+
+/**
+ * lab_wire_summary:
+ *
+ * Returns: the packet in one line, its host left out: "eth0
+ *   10.80.0.1:48896 → 10.80.0.2:7000 PSH ACK seq=1 ack=1 win=63 len=4,
+ *   bytes 0–3 sent by Client#1"
+ */
+char *
+lab_wire_summary (const LabWireInfo *wire)
+{
+  g_autofree char *line = NULL;
+  GString *out;
+
+  if (!wire->decoded)
+    /* Translators: %s is an interface, %u a length in bytes. */
+    return g_strdup_printf (_("%s: a frame of %u bytes too short to read"), wire->interface, wire->wire_len);
+
+  out = g_string_new (wire->interface);
+  g_string_append_c (out, ' ');
+  if (wire->info.family != 0)
+    {
+      append_end (out, &wire->info, wire->info.src, wire->info.sport);
+      g_string_append (out, " → ");
+      append_end (out, &wire->info, wire->info.dst, wire->info.dport);
+      g_string_append_c (out, ' ');
+    }
+  line = lab_packet_summary (&wire->info, wire->has_seq_base ? wire->seq_base : 0,
+                             wire->has_ack_base ? wire->ack_base : 0);
+  g_string_append (out, line);
+  if (wire->data_seq != 0)
+    /* Translators: the bytes of the stream a segment carries, and the
+     * endpoint and thread whose send gave them: “Client#1”. */
+    g_string_append_printf (out, _(", bytes %lu–%lu sent by %s#%u"),
+                            (gulong) wire->stream_start, (gulong) (wire->stream_end - 1),
+                            wire->data_endpoint != NULL ? wire->data_endpoint : "", wire->data_thread);
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lab-event.h"
+#include "lab-packet.h"
+#include "lab-timeline.h"
+
+G_BEGIN_DECLS
+
+/* What a captured packet is, in the lab's terms: its headers, its host
+ * and interface, its sequence numbers counted from the start of its
+ * connection, the lab connection that sent it, and the bytes of the data
+ * event it carries. Every relation is computed from the numbers on the
+ * wire and those the lab recorded; where one cannot be computed, none is
+ * given. */
+
+typedef struct _LabTcpFlows LabTcpFlows;
+
+/* The capture thread's: the initial sequence numbers of each TCP
+ * connection it saw open, both ways. */
+LabTcpFlows *lab_tcp_flows_new     (void);
+void         lab_tcp_flows_free    (LabTcpFlows         *flows);
+void         lab_tcp_flows_see     (LabTcpFlows         *flows,
+                                    const LabPacketInfo *info,
+                                    guint64             *bases,
+                                    guint8              *known);
+
+/* The workers': a TCP socket of the lab, by its peer and its own port. */
+void         lab_wire_register     (GSocketAddress      *peer,
+                                    guint16              local_port,
+                                    guint64              conn);
+
+typedef struct {
+  LabPacketInfo info;
+  gboolean      decoded;
+  const char   *host;              /* the host it left */
+  const char   *interface;         /* eth0, lo */
+  guint32       wire_len;
+  /* TCP: the initial sequence numbers, each way, when the SYNs were seen */
+  gboolean      has_seq_base, has_ack_base;
+  guint32       seq_base, ack_base;
+  /* The lab connection that sent it, 0 when it is none of the lab's */
+  guint64       conn;
+  /* Its bytes in that connection's stream, and the data event (its
+   * number) where the first of them is; 0 when none */
+  guint64       stream_start, stream_end;
+  guint64       data_seq;
+  const char   *data_endpoint;     /* its endpoint's name, and thread */
+  guint         data_thread;
+} LabWireInfo;
+
+gboolean     lab_wire_describe_event (LabEvent          *event,
+                                      LabWireInfo       *out);
+char        *lab_wire_summary      (const LabWireInfo   *wire);
+const char  *lab_wire_proto_name   (LabPacketProto       proto);
+
+G_END_DECLS

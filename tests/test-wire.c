@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "lab-capture.h"
+#include "lab-network.h"
+#include "lab-test-engine.h"
+#include "lab-wire.h"
+
+/* The wire: every packet the calls of endpoints on the lab network cause,
+ * captured as it leaves its host, with its numbers counted from its
+ * connection's start and the bytes of the send it carries. */
+
+typedef struct {
+  LabEvent    *event;
+  LabWireInfo  wire;
+} Packet;
+
+/* The TCP segments of the connection between @port and the other end,
+ * in the order they left their hosts. */
+static GArray *
+segments_of (LabTestFixture *f,
+             guint16         port)
+{
+  GArray *found = g_array_new (FALSE, TRUE, sizeof (Packet));
+
+  lab_timeline_flush (f->timeline);
+  for (guint i = 0; i < f->log->events->len; i++)
+    {
+      LabEvent *event = f->log->events->pdata[i];
+      Packet p = { event };
+
+      if (lab_event_get_kind (event) != LAB_EVENT_PACKET || !lab_wire_describe_event (event, &p.wire) ||
+          !p.wire.decoded || p.wire.info.proto != LAB_PACKET_TCP ||
+          (p.wire.info.sport != port && p.wire.info.dport != port))
+        continue;
+      g_array_append_val (found, p);
+    }
+  return found;
+}
+
+static guint32
+rel_seq (const Packet *p)
+{
+  g_assert_true (p->wire.has_seq_base);
+  return p->wire.info.seq - p->wire.seq_base;
+}
+
+static guint32
+rel_ack (const Packet *p)
+{
+  g_assert_true (p->wire.has_ack_base);
+  return p->wire.info.ack - p->wire.ack_base;
+}
+
+static gboolean
+from_host (const Packet *p,
+           const char   *host)
+{
+  return g_strcmp0 (p->wire.host, host) == 0;
+}
+
+static void
+assert_segment (const Packet *p,
+                const char   *host,
+                guint8        flags,
+                guint32       seq,
+                guint32       ack)
+{
+  g_autofree char *summary = lab_wire_summary (&p->wire);
+
+  g_test_message ("%s %s", p->wire.host, summary);
+  g_assert_cmpstr (p->wire.host, ==, host);
+  g_assert_cmpuint (p->wire.info.tcp_flags, ==, flags);
+  g_assert_cmpuint (rel_seq (p), ==, seq);
+  if ((flags & LAB_TCP_ACK) != 0)
+    g_assert_cmpuint (rel_ack (p), ==, ack);
+}
+
+typedef struct {
+  LabTestFixture *f;
+  guint16         port;
+  guint           n;
+} Waiting;
+
+/* Both FINs and the last ACK have left. */
+static gboolean
+closed_both_ways (gpointer data)
+{
+  Waiting *w = data;
+  g_autoptr(GArray) segments = segments_of (w->f, w->port);
+  guint fins = 0;
+
+  for (guint i = 0; i < segments->len; i++)
+    fins += (g_array_index (segments, Packet, i).wire.info.tcp_flags & LAB_TCP_FIN) != 0;
+  return fins == 2 && (g_array_index (segments, Packet, segments->len - 1).wire.info.tcp_flags & LAB_TCP_FIN) == 0;
+}
+
+static gboolean
+has_segments (gpointer data)
+{
+  Waiting *w = data;
+  g_autoptr(GArray) segments = segments_of (w->f, w->port);
+
+  return segments->len >= w->n;
+}
+
+/* A client on alfa sends "hola" to an echo server on beta and closes: on
+ * the wire, the handshake, each side's four bytes tied to the send that
+ * gave them, the kernel's ACKs, and FIN and ACK both ways, every number
+ * consistent with the other side's. */
+static void
+test_echo_on_the_wire (LabTestFixture *f,
+                       gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+  g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client");
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hola", 4);
+  g_autoptr(GArray) segments = NULL;
+  guint32 next[2] = { 1, 1 };   /* alfa's, beta's */
+  guint data_segments = 0;
+  Waiting w;
+  guint16 port;
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+
+  g_object_set (lab_endpoint_get_config (server), "network-host", "beta", "bind-address", "beta", NULL);
+  port = lab_test_start_server (server);
+  g_object_set (lab_endpoint_get_config (client), "network-host", "alfa", "host", "beta", "port", (guint) port,
+                "initial-data", hello, "expect-bytes", (guint64) 4, NULL);
+  lab_test_start (client);
+  lab_test_wait_stopped (client);
+  w = (Waiting) { f, port, 0 };
+  lab_test_wait (closed_both_ways, &w, 10000);
+
+  segments = segments_of (f, port);
+  g_assert_cmpuint (segments->len, >=, 7);
+  assert_segment (&g_array_index (segments, Packet, 0), "alfa", LAB_TCP_SYN, 0, 0);
+  assert_segment (&g_array_index (segments, Packet, 1), "beta", LAB_TCP_SYN | LAB_TCP_ACK, 0, 1);
+  assert_segment (&g_array_index (segments, Packet, 2), "alfa", LAB_TCP_ACK, 1, 1);
+  g_assert_cmpuint (g_array_index (segments, Packet, 0).wire.info.mss, ==, 1460);
+
+  /* Then: data both ways, the ACKs the kernels send by themselves, and
+   * the FINs; each number the one the other side expects. */
+  for (guint i = 3; i < segments->len; i++)
+    {
+      const Packet *p = &g_array_index (segments, Packet, i);
+      guint me = from_host (p, "alfa") ? 0 : 1;
+      g_autofree char *summary = lab_wire_summary (&p->wire);
+
+      g_test_message ("%s %s", p->wire.host, summary);
+      g_assert_cmpuint (p->wire.info.tcp_flags & (LAB_TCP_SYN | LAB_TCP_RST), ==, 0);
+      g_assert_cmpuint (p->wire.info.tcp_flags & LAB_TCP_ACK, !=, 0);
+      g_assert_cmpuint (rel_seq (p), ==, next[me]);
+      g_assert_cmpuint (rel_ack (p), <=, next[1 - me]);
+      if (p->wire.info.payload_len > 0)
+        {
+          LabEndpoint *sender = me == 0 ? client : server;
+          g_autoptr(GPtrArray) sent = lab_test_log_data_events (f->log, sender, LAB_DIRECTION_OUT);
+
+          /* The four bytes of the send, as the timeline has them */
+          g_assert_cmpuint (p->wire.info.payload_len, ==, 4);
+          g_assert_cmpuint (p->wire.stream_start, ==, 0);
+          g_assert_cmpuint (p->wire.stream_end, ==, 4);
+          g_assert_cmpuint (sent->len, ==, 1);
+          g_assert_cmpuint (p->wire.data_seq, ==, lab_event_get_seq (sent->pdata[0]));
+          g_assert_cmpuint (p->wire.conn, ==, lab_event_get_connection (sent->pdata[0]));
+          g_assert_cmpmem ((const guint8 *) g_bytes_get_data (lab_event_get_bytes (p->event), NULL) +
+                           p->wire.info.payload_offset, 4, "hola", 4);
+          data_segments++;
+        }
+      next[me] += p->wire.info.payload_len + ((p->wire.info.tcp_flags & LAB_TCP_FIN) != 0);
+    }
+  g_assert_cmpuint (data_segments, ==, 2);
+  /* Each side's FIN was acknowledged: the last number each saw */
+  g_assert_cmpuint (next[0], ==, 6);
+  g_assert_cmpuint (next[1], ==, 6);
+
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+  lab_network_forget ();
+}
+
+/* A connect to a port nothing listens on: the SYN, and the RST that the
+ * kernel of beta answers with, which connect () returns as ECONNREFUSED. */
+static void
+test_refused_on_the_wire (LabTestFixture *f,
+                          gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client");
+  g_autoptr(GArray) segments = NULL;
+  Waiting w;
+  LabEvent *connect;
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+
+  /* No server on beta: any port is closed there. */
+  g_object_set (lab_endpoint_get_config (client), "network-host", "alfa", "host", "beta", "port", 7000u, NULL);
+  lab_test_start (client);
+  lab_test_wait_stopped (client);
+  w = (Waiting) { f, 7000, 2 };
+  lab_test_wait (has_segments, &w, 10000);
+
+  connect = lab_test_log_find_call (f->log, client, LAB_OP_CONNECT);
+  g_assert_cmpint (lab_event_get_errno (connect), ==, ECONNREFUSED);
+  segments = segments_of (f, 7000);
+  g_assert_cmpuint (segments->len, ==, 2);
+  assert_segment (&g_array_index (segments, Packet, 0), "alfa", LAB_TCP_SYN, 0, 0);
+  g_assert_cmpstr (g_array_index (segments, Packet, 1).wire.host, ==, "beta");
+  g_assert_cmpuint (g_array_index (segments, Packet, 1).wire.info.tcp_flags, ==, LAB_TCP_RST | LAB_TCP_ACK);
+  g_assert_cmpuint (rel_ack (&g_array_index (segments, Packet, 1)), ==, 1);
+
+  lab_network_forget ();
+}
+
+/* Capture counts what it took, and the kernel dropped nothing of so few. */
+static void
+test_capture_counts (LabTestFixture *f,
+                     gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_SERVER, backend, "server");
+  LabCaptureStats before, after;
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+
+  lab_capture_get_stats (&before);
+  g_object_set (lab_endpoint_get_config (server), "network-host", "beta", "bind-address", "beta", NULL);
+  lab_test_start_server (server);
+  g_assert_true (lab_capture_is_running ());
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+  lab_network_forget ();
+  g_assert_false (lab_capture_is_running ());
+  lab_capture_get_stats (&after);
+  g_assert_cmpuint (after.dropped, ==, before.dropped);
+  g_assert_cmpuint (after.received, >=, before.received);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lab_test_init (&argc, &argv);
+
+  lab_test_add_backends ("wire", "echo", test_echo_on_the_wire);
+  lab_test_add_backends ("wire", "refused", test_refused_on_the_wire);
+  lab_test_add_backends ("wire", "capture-counts", test_capture_counts);
+
+  return g_test_run ();
+}
