@@ -5,6 +5,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include <glib/gstdio.h>
+
 #include "lab-capture.h"
 #include "lab-network.h"
 #include "lab-test-engine.h"
@@ -251,6 +253,74 @@ test_capture_counts (LabTestFixture *f,
   g_assert_cmpuint (after.received, >=, before.received);
 }
 
+/* protolab-cli run --pcap: the packets in a pcapng file that an
+ * independent reader (Wireshark's tshark) reads whole, every packet with
+ * the comment that ties it to the lab's calls. */
+static void
+test_pcapng_read_back (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("protolab-wire-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "two-hosts.protolab", NULL);
+  g_autofree char *pcap = g_build_filename (dir, "two-hosts.pcapng", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *fields = NULL;
+  g_autofree char *expected = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_sent = 0, n_syn = 0;
+  int status;
+  const char *text =
+    "[Experiment]\nVersion=1\nTitle=Two hosts\n\n"
+    "[Endpoint 1]\nName=Server\nKind=tcp-server\nnetwork-host=beta\nbind-address=beta\nport=7000\nbehaviour=echo\n\n"
+    "[Endpoint 2]\nName=Client\nKind=tcp-client\nnetwork-host=alfa\nhost=beta\nport=7000\n"
+    "initial-data=Hola\nexpect-bytes=4\n";
+  const char *cli_argv[] = { g_getenv ("PROTOLAB_CLI"), "run", file, "--quiet", "--duration", "2", "--pcap", pcap, NULL };
+  const char *tshark_argv[] = { "tshark", "-r", pcap, "-T", "fields", "-e", "frame.interface_name", "-e", "frame.len",
+                                "-e", "frame.comment", NULL };
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+
+  g_assert_true (g_file_set_contents (file, text, -1, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) cli_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                               &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, " packets saved in "));
+
+  g_assert_true (g_spawn_sync (NULL, (char **) tshark_argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &fields, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  lines = g_strsplit (g_strchomp (fields), "\n", -1);
+  expected = g_strdup_printf ("%u packets saved in ", g_strv_length (lines));
+  g_assert_nonnull (strstr (err, expected));
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], "\t", 3);
+
+      g_assert_cmpuint (g_strv_length (f), ==, 3);
+      g_assert_true (g_str_equal (f[0], "alfa eth0") || g_str_equal (f[0], "beta eth0") ||
+                     g_str_equal (f[0], "alfa lo") || g_str_equal (f[0], "beta lo"));
+      g_assert_cmpuint (g_ascii_strtoull (f[1], NULL, 10), >=, 42);
+      g_assert_cmpstr (f[2], !=, "");
+      n_sent += strstr (f[2], "bytes 0–3 sent by Client#1") != NULL || strstr (f[2], "bytes 0–3 sent by Server#") != NULL;
+      n_syn += strstr (f[2], " SYN seq=0 ") != NULL;
+    }
+  /* The client's four bytes and the echo, each tied to its send */
+  g_assert_cmpuint (n_sent, ==, 2);
+  g_assert_cmpuint (n_syn, ==, 1);
+
+  g_unlink (pcap);
+  g_unlink (file);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -260,6 +330,7 @@ main (int   argc,
   lab_test_add_backends ("wire", "echo", test_echo_on_the_wire);
   lab_test_add_backends ("wire", "refused", test_refused_on_the_wire);
   lab_test_add_backends ("wire", "capture-counts", test_capture_counts);
+  g_test_add_func ("/wire/pcapng-read-back", test_pcapng_read_back);
 
   return g_test_run ();
 }

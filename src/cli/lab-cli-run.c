@@ -11,6 +11,7 @@
 
 #include "lab-cli-private.h"
 #include "lab-errno.h"
+#include "lab-export.h"
 #include "lab-format.h"
 #include "lab-hex.h"
 #include "lab-session.h"
@@ -493,6 +494,35 @@ check_endpoints (LabExperiment *experiment,
   return TRUE;
 }
 
+/* The packets the timeline kept, as pcapng; said on standard error. */
+static gboolean
+save_pcap (LabTimeline *timeline,
+           const char  *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown = lab_cli_escape (path);
+  gint64 written = -1;
+
+  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  if (stream != NULL)
+    written = lab_export_pcapng (timeline, G_OUTPUT_STREAM (stream), &error);
+  if (written >= 0 && !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error))
+    written = -1;
+  if (written < 0)
+    {
+      g_autofree char *message = lab_cli_escape (error->message);
+
+      g_printerr ("protolab-cli: %s: %s\n", shown, message);
+      return FALSE;
+    }
+  /* Translators: %lu is a count of packets, %s a file. */
+  g_printerr (ngettext ("%lu packet saved in %s\n", "%lu packets saved in %s\n", (gulong) written),
+              (gulong) written, shown);
+  return TRUE;
+}
+
 /* protolab-cli run FILE|LESSON: an experiment's endpoints, all of them. */
 int
 lab_cli_run_experiment (int    argc,
@@ -503,7 +533,9 @@ lab_cli_run_experiment (int    argc,
   g_autofree char *backend_name = NULL;
   g_autofree char *format = NULL;
   g_autofree char *duration = NULL;
+  g_autofree char *pcap = NULL;
   const char *const *warnings;
+  int status;
   GListModel *endpoints;
   Run run = { .name_failures = TRUE };
   int backend = -1;
@@ -512,6 +544,7 @@ lab_cli_run_experiment (int    argc,
     { "duration", 0, 0, G_OPTION_ARG_STRING, &duration, N_("Stop after this many seconds"), N_("SECONDS") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("How to print the timeline: text or jsonl"), "text|jsonl" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &run.quiet, N_("Record everything, print only the closing summary"), NULL },
+    { "pcap", 0, 0, G_OPTION_ARG_FILENAME, &pcap, N_("Save the lab network’s packets in this file, as pcapng"), N_("FILE") },
     { NULL }
   };
 
@@ -553,5 +586,8 @@ lab_cli_run_experiment (int    argc,
     return 1;
 
   run.session = session;
-  return play (&run, argv[1]);
+  status = play (&run, argv[1]);
+  if (pcap != NULL && !save_pcap (lab_session_get_timeline (session), pcap) && status == 0)
+    status = 1;
+  return status;
 }

@@ -34,6 +34,9 @@ gboolean    lab_export_handout                  (LabSession       *session,
                                                  GOutputStream    *out,
                                                  GCancellable     *cancellable,
                                                  GError          **error);
+gint64      lab_export_pcapng                   (LabTimeline      *timeline,
+                                                 GOutputStream    *stream,
+                                                 GError          **error);
 const char *lab_export_format_suggest_extension (LabExportFormat   format);
 const char *lab_export_format_get_content_type  (LabExportFormat   format);
 
