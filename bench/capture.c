@@ -183,6 +183,18 @@ run_once (gboolean  capture,
   return load->failed ? -1 : load->seconds;
 }
 
+/* The most memory the program held, in KiB: VmHWM. */
+static guint64
+rss_max_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) || (line = strstr (status, "VmHWM:")) == NULL)
+    return 0;
+  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10);
+}
+
 static int
 compare_doubles (const void *a,
                  const void *b)
@@ -272,5 +284,6 @@ main (int   argc,
   printf ("roundtrips-per-s %.0f trips/s\n", trips / trip_seconds);
   printf ("packets-captured %" G_GUINT64_FORMAT " packets\n", after.received - before.received);
   printf ("packets-dropped %" G_GUINT64_FORMAT " packets\n", after.dropped - before.dropped);
+  printf ("rss-max-kib %" G_GUINT64_FORMAT " KiB\n", rss_max_kib ());
   return 0;
 }

@@ -30,7 +30,7 @@
 /* Packets taken from one interface before the others are looked at */
 #define BATCH 64
 /* What libpcap may hold in the kernel for each interface before it drops */
-#define BUFFER_BYTES (4 * 1024 * 1024)
+#define BUFFER_BYTES (2 * 1024 * 1024)
 
 static const char *const interface_names[LAB_CAPTURE_N_INTERFACES] = { "eth0", "lo" };
 
