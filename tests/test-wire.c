@@ -148,6 +148,12 @@ test_echo_on_the_wire (LabTestFixture *f,
   assert_segment (&g_array_index (segments, Packet, 1), "beta", LAB_TCP_SYN | LAB_TCP_ACK, 0, 1);
   assert_segment (&g_array_index (segments, Packet, 2), "alfa", LAB_TCP_ACK, 1, 1);
   g_assert_cmpuint (g_array_index (segments, Packet, 0).wire.info.mss, ==, 1460);
+  /* The SYN is the client's connect ()'s; the SYN ACK and the ACK that
+   * completes the handshake, the kernels' own. */
+  g_assert_cmpuint (g_array_index (segments, Packet, 0).wire.call_seq, ==,
+                    lab_event_get_seq (lab_test_log_find_call (f->log, client, LAB_OP_CONNECT)));
+  g_assert_cmpuint (g_array_index (segments, Packet, 1).wire.call_seq, ==, 0);
+  g_assert_cmpuint (g_array_index (segments, Packet, 2).wire.call_seq, ==, 0);
 
   /* Then: data both ways, the ACKs the kernels send by themselves, and
    * the FINs; each number the one the other side expects. */
@@ -178,6 +184,16 @@ test_echo_on_the_wire (LabTestFixture *f,
                            p->wire.info.payload_offset, 4, "hola", 4);
           data_segments++;
         }
+      /* A FIN is its side's close ()'s; a bare ACK, the kernel's own. */
+      if ((p->wire.info.tcp_flags & LAB_TCP_FIN) != 0)
+        {
+          LabEvent *close = lab_test_log_find_call (f->log, me == 0 ? client : server, LAB_OP_CLOSE);
+
+          g_assert_nonnull (close);
+          g_assert_cmpuint (p->wire.call_seq, ==, lab_event_get_seq (close));
+        }
+      else if (p->wire.info.payload_len == 0)
+        g_assert_cmpuint (p->wire.call_seq, ==, 0);
       next[me] += p->wire.info.payload_len + ((p->wire.info.tcp_flags & LAB_TCP_FIN) != 0);
     }
   g_assert_cmpuint (data_segments, ==, 2);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-call.h"
 #include "lab-capture.h"
 #include "lab-event-private.h"
 #include "lab-network.h"
@@ -272,6 +273,52 @@ find_data (LabTimeline *timeline,
     }
 }
 
+/* The call of @conn, of one of @ops, nearest to the packet: the segment
+ * it made the kernel send. */
+static void
+find_call (LabTimeline *timeline,
+           guint64      seq,
+           guint        ops,
+           LabWireInfo *out)
+{
+  guint at = lab_timeline_find (timeline, seq);
+
+  if (at == G_MAXUINT)
+    return;
+  for (guint n = 1; n <= DATA_LOOKBACK; n++)
+    {
+      guint i = n % 2 == 1 ? at + (n + 1) / 2 : at - n / 2;
+      const LabRecord *r = n % 2 == 0 && at < n / 2 ? NULL : lab_timeline_get_record (timeline, i);
+
+      if (r == NULL || r->kind != LAB_EVENT_CALL || lab_record_has (r, LAB_RECORD_INSTRUMENTATION) ||
+          r->conn != (guint32) out->conn || (ops & (1u << r->op)) == 0)
+        continue;
+      out->call_seq = r->seq;
+      out->call_name = lab_call_get_name ((LabCall) r->call);
+      out->call_endpoint = lab_timeline_get_run_name (timeline, r->endpoint_id, r->run);
+      out->call_thread = r->thread;
+      return;
+    }
+}
+
+/* A SYN without ACK is connect ()'s; a FIN, close ()'s or shutdown ()'s;
+ * an RST from a connection the lab holds, its close ()'s (with bytes left
+ * unread, or SO_LINGER 0). Everything else the kernel sends by itself. */
+static void
+find_cause (LabTimeline *timeline,
+            guint64      seq,
+            LabWireInfo *out)
+{
+  guint8 flags = out->info.tcp_flags;
+
+  if (out->conn == 0)
+    return;
+  if ((flags & LAB_TCP_SYN) != 0 && (flags & LAB_TCP_ACK) == 0)
+    find_call (timeline, seq, 1u << LAB_OP_CONNECT, out);
+  else if ((flags & (LAB_TCP_FIN | LAB_TCP_RST)) != 0)
+    find_call (timeline, seq, 1u << LAB_OP_CLOSE | 1u << LAB_OP_SHUTDOWN, out);
+}
+
 /**
  * lab_wire_describe:
  * @event: a packet event
@@ -315,6 +362,7 @@ lab_wire_describe_event (LabEvent    *event,
       out->stream_end = out->stream_start + out->info.payload_len;
       find_data (event->timeline, record->seq, out);
     }
+  find_cause (event->timeline, record->seq, out);
   return TRUE;
 }
 
@@ -381,5 +429,13 @@ lab_wire_summary (const LabWireInfo *wire)
     g_string_append_printf (out, _(", bytes %lu–%lu sent by %s#%u"),
                             (gulong) wire->stream_start, (gulong) (wire->stream_end - 1),
                             wire->data_endpoint != NULL ? wire->data_endpoint : "", wire->data_thread);
+  else if (wire->call_seq != 0)
+    /* Translators: the call that made the kernel send a segment, and the
+     * endpoint and thread that made it: “connect () of Client#1”. */
+    g_string_append_printf (out, _(", from %s () of %s#%u"), wire->call_name,
+                            wire->call_endpoint != NULL ? wire->call_endpoint : "", wire->call_thread);
+  else if (wire->info.proto == LAB_PACKET_TCP)
+    /* Translators: a segment no call of the lab made: an ACK, a SYN ACK. */
+    g_string_append (out, _(", sent by the kernel by itself"));
   return g_string_free (out, FALSE);
 }

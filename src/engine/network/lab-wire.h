@@ -50,6 +50,13 @@ typedef struct {
   guint64       data_seq;
   const char   *data_endpoint;     /* its endpoint's name, and thread */
   guint         data_thread;
+  /* TCP: the call that made the kernel send it (connect () its SYN,
+   * close () or shutdown () its FIN or RST), by its number; 0 when the
+   * kernel sent it by itself (an ACK, a SYN ACK, an RST to a closed port) */
+  guint64       call_seq;
+  const char   *call_name;
+  const char   *call_endpoint;
+  guint         call_thread;
 } LabWireInfo;
 
 gboolean     lab_wire_describe_event (LabEvent          *event,
