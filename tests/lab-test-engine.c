@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "lab-lessons.h"
+#include "lab-network.h"
 #include "lab-test-engine.h"
 
 static void
@@ -833,14 +834,65 @@ lab_test_find_socket_row (gboolean         udp,
                           LabTestRowMatch  match,
                           gpointer         data)
 {
-  const char *files[] = { udp ? "/proc/net/udp" : "/proc/net/tcp", udp ? "/proc/net/udp6" : "/proc/net/tcp6" };
+  return lab_test_find_socket_row_in (-1, udp, match, data);
+}
+
+typedef struct {
+  int         netns_fd;
+  const char *name;
+  char       *contents;
+} NetFile;
+
+static gpointer
+read_net_file (gpointer data)
+{
+  NetFile *f = data;
+  g_autofree char *path = g_build_filename ("/proc/thread-self/net", f->name, NULL);
+
+  if (lab_network_enter (f->netns_fd) == 0)
+    g_file_get_contents (path, &f->contents, NULL, NULL);
+  return NULL;
+}
+
+/* /proc/net/@name as a network namespace has it (-1: the process's own):
+ * read by a thread of its own that enters it, for a thread's /proc/net is
+ * its own namespace's. */
+static char *
+dup_net_file (int         netns_fd,
+              const char *name)
+{
+  g_autofree char *path = g_build_filename ("/proc/net", name, NULL);
+  NetFile f = { netns_fd, name, NULL };
+
+  if (netns_fd < 0)
+    {
+      g_file_get_contents (path, &f.contents, NULL, NULL);
+      return f.contents;
+    }
+  g_thread_join (g_thread_new ("net-file", read_net_file, &f));
+  return f.contents;
+}
+
+/**
+ * lab_test_find_socket_row_in:
+ * @netns_fd: a lab host's network namespace, or -1 for this computer's
+ *
+ * As lab_test_find_socket_row(), in that namespace's tables.
+ */
+gboolean
+lab_test_find_socket_row_in (int              netns_fd,
+                             gboolean         udp,
+                             LabTestRowMatch  match,
+                             gpointer         data)
+{
+  const char *files[] = { udp ? "udp" : "tcp", udp ? "udp6" : "tcp6" };
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
-      g_autofree char *contents = NULL;
+      g_autofree char *contents = dup_net_file (netns_fd, files[i]);
       g_auto(GStrv) lines = NULL;
 
-      if (!g_file_get_contents (files[i], &contents, NULL, NULL))
+      if (contents == NULL)
         continue;
       lines = g_strsplit (contents, "\n", -1);
       for (guint j = 1; lines[j] != NULL; j++)

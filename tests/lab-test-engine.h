@@ -136,6 +136,10 @@ void         lab_test_lesson_finish     (LabTestLesson    *l);
 void         lab_test_wait_fds          (guint             expected);
 typedef gboolean (*LabTestRowMatch) (const char *const *fields,
                                      gpointer            data);
+gboolean     lab_test_find_socket_row_in (int              netns_fd,
+                                          gboolean         udp,
+                                          LabTestRowMatch  match,
+                                          gpointer         data);
 gboolean     lab_test_find_socket_row   (gboolean          udp,
                                          LabTestRowMatch   match,
                                          gpointer          data);

@@ -11,6 +11,7 @@
 
 #include "lab-endpoint-config.h"
 #include "lab-test-engine.h"
+#include "lab-network.h"
 #include "lab-test-program.h"
 #include "lab-test-utils.h"
 
@@ -81,6 +82,8 @@ lab_test_program_free (LabTestProgram *p)
       g_clear_object (&p->process);
     }
   remove_tree (p->dir);
+  if (p->netns_fd >= 0)
+    close (p->netns_fd);
   g_strfreev (p->env);
   g_free (p->dir);
   g_free (p->source);
@@ -156,6 +159,7 @@ lab_test_program_new_checked (LabEndpointConfig *config,
   g_autofree char *again = lab_codegen_generate (config, name, language);
   const char *filename = lab_codegen_suggest_filename (config, language);
 
+  p->netns_fd = -1;
   /* The same configuration, the same text. */
   g_assert_cmpstr (code, ==, again);
 
@@ -208,14 +212,35 @@ lab_test_program_start (LabTestProgram *p)
   lab_test_program_start_traced (p, NULL);
 }
 
-/* In the child, before the program runs: a process group of its own. */
+/**
+ * lab_test_program_set_host:
+ *
+ * Runs it on @host of the lab network, as a student would run it there:
+ * its process in the host's network namespace.
+ */
+void
+lab_test_program_set_host (LabTestProgram *p,
+                           const char     *host)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (p->netns_fd, <, 0);
+  p->netns_fd = lab_network_open_host (host, &error);
+  g_assert_no_error (error);
+}
+
 /* In a process group of its own, to be ended with what it starts (strace
- * and its program), and ended with the test, whatever becomes of it. */
+ * and its program), and ended with the test, whatever becomes of it; on
+ * its lab host, if it has one. */
 static void
 in_own_group (gpointer data)
 {
+  LabTestProgram *p = data;
+
   setpgid (0, 0);
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (p->netns_fd >= 0 && lab_network_enter (p->netns_fd) != 0)
+    _exit (126);
 }
 
 /* With @trace, under strace, its sendto () calls written to @trace. Its
@@ -242,7 +267,7 @@ lab_test_program_start_traced (LabTestProgram *p,
       g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
     }
   g_subprocess_launcher_set_cwd (launcher, p->dir);
-  g_subprocess_launcher_set_child_setup (launcher, in_own_group, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, in_own_group, p, NULL);
 
   if (trace != NULL && p->language == LAB_CODE_C)
     p->process = g_subprocess_launcher_spawn (launcher, &error, "strace", "-f", "-qq", "-e", "trace=sendto,write",
@@ -344,6 +369,7 @@ lab_test_program_wait (LabTestProgram *p)
 typedef struct {
   guint16  port;
   gboolean udp;
+  int      netns_fd;
 } Bound;
 
 static gboolean
@@ -363,7 +389,7 @@ is_bound (gpointer data)
 {
   Bound *b = data;
 
-  return lab_test_find_socket_row (b->udp, is_bound_row, b);
+  return lab_test_find_socket_row_in (b->netns_fd, b->udp, is_bound_row, b);
 }
 
 /* Until something is bound to @port (TCP: listening): for a program under
@@ -372,9 +398,22 @@ void
 lab_test_wait_port_bound (guint16  port,
                           gboolean udp)
 {
-  Bound bound = { port, udp };
+  lab_test_wait_port_bound_on (NULL, port, udp);
+}
 
+/* The same on @host of the lab network (%NULL or "": this computer). */
+void
+lab_test_wait_port_bound_on (const char *host,
+                             guint16     port,
+                             gboolean    udp)
+{
+  Bound bound = { port, udp, -1 };
+
+  if (host != NULL && host[0] != '\0')
+    bound.netns_fd = lab_network_open_host (host, NULL);
   lab_test_wait (is_bound, &bound, 10000);
+  if (bound.netns_fd >= 0)
+    close (bound.netns_fd);
 }
 
 /* A generated server on a loopback port the kernel chose, running and

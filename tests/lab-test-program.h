@@ -18,6 +18,7 @@ typedef struct {
   GSubprocess     *process;
   gboolean         exited;
   GStrv            env;      /* NAME=VALUE, set for it when it starts */
+  int              netns_fd; /* the lab host it runs on, or -1 */
 } LabTestProgram;
 
 gboolean        lab_test_have                 (const char        *program);
@@ -32,6 +33,8 @@ void            lab_test_program_free         (LabTestProgram    *p);
 void            lab_test_program_setenv       (LabTestProgram    *p,
                                                const char        *name,
                                                const char        *value);
+void            lab_test_program_set_host     (LabTestProgram    *p,
+                                               const char        *host);
 void            lab_test_program_start        (LabTestProgram    *p);
 void            lab_test_program_start_traced (LabTestProgram    *p,
                                                const char        *trace);
@@ -41,6 +44,9 @@ GBytes         *lab_test_program_end          (LabTestProgram    *p);
 GBytes         *lab_test_program_wait         (LabTestProgram    *p);
 GBytes         *lab_test_program_wait_status  (LabTestProgram    *p,
                                                int               *status);
+void            lab_test_wait_port_bound_on   (const char        *host,
+                                               guint16            port,
+                                               gboolean           udp);
 void            lab_test_wait_port_bound      (guint16            port,
                                                gboolean           udp);
 LabTestProgram *lab_test_program_start_server (LabEndpointConfig *config,

@@ -9,6 +9,7 @@
 
 #include "lab-explain.h"
 #include "lab-lessons.h"
+#include "lab-network.h"
 #include "lab-session.h"
 #include "lab-test-engine.h"
 
@@ -742,6 +743,37 @@ test_refused (gconstpointer data)
   lab_test_lesson_finish (&l);
 }
 
+/* Two hosts of the lab network: the client on alfa reaches the server on
+ * beta at beta's address, and gets its four bytes back. What crosses the
+ * link, packet by packet, is tested with the wire (test-wire.c). */
+static void
+test_handshake (gconstpointer data)
+{
+  Lesson l;
+  LabEndpoint *client, *server;
+  LabEvent *connect;
+  g_autofree char *args = NULL;
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+  lesson_play_on (&l, "14-handshake", GPOINTER_TO_INT (data));
+  client = lab_test_lesson_endpoint (&l, "Client on alfa");
+  server = lab_test_lesson_endpoint (&l, "Server on beta");
+  lab_test_lesson_wait_ended (&l, client);
+  assert_received (&l, client, "hola");
+  connect = lab_test_log_find_call (l.log, client, LAB_OP_CONNECT);
+  g_assert_cmpint (lab_event_get_errno (connect), ==, 0);
+  args = lab_event_dup_args (connect);
+  g_assert_nonnull (strstr (args, "10.80.0.2"));
+  g_assert_nonnull (lab_test_log_find_call (l.log, server, LAB_OP_ACCEPT));
+  /* The capture holds the timeline while it runs: it goes first. */
+  lab_network_forget ();
+  lab_test_lesson_finish (&l);
+}
+
 /* Whether @address is the loopback of @family. */
 static gboolean
 is_loopback (GSocketAddress *address,
@@ -825,6 +857,7 @@ static const struct {
   { "11-coalescing", test_coalescing },
   { "12-refused", test_refused },
   { "13-localhost", test_localhost },
+  { "14-handshake", test_handshake },
 };
 
 static const struct {

@@ -9,6 +9,7 @@
 
 #include "lab-capture.h"
 #include "lab-network.h"
+#include "lab-session.h"
 #include "lab-test-engine.h"
 #include "lab-wire.h"
 
@@ -269,6 +270,67 @@ test_capture_counts (LabTestFixture *f,
   g_assert_cmpuint (after.received, >=, before.received);
 }
 
+static gint64
+time_of (const Packet *p)
+{
+  return lab_event_get_begin_time (p->event);
+}
+
+/* The handshake lesson as its notes tell it: the SYN is connect ()'s, the
+ * SYN ACK and the ACK are the kernels', connect () returns once the SYN ACK
+ * came, accept () once the handshake was complete, and each FIN is a
+ * close ()'s. Times are the kernel's stamps beside the lab's clock, put on
+ * one clock when the capture began: a few microseconds apart at most. */
+static void
+test_handshake_lesson (gconstpointer data)
+{
+  LabTestLesson l;
+  LabEndpoint *client, *server;
+  LabEvent *connect, *accept;
+  g_autoptr(GArray) segments = NULL;
+  guint port_value;
+  guint16 port;
+  Waiting w;
+  LabTestFixture f;
+  const gint64 slack_us = 200;
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+  lab_test_lesson_load (&l, "14-handshake", GPOINTER_TO_INT (data));
+  lab_session_play (l.session);
+  client = lab_test_lesson_endpoint (&l, "Client on alfa");
+  server = lab_test_lesson_endpoint (&l, "Server on beta");
+  lab_test_lesson_wait_ended (&l, client);
+  g_object_get (lab_endpoint_get_config (server), "port", &port_value, NULL);
+  port = (guint16) port_value;
+  f.timeline = lab_session_get_timeline (l.session);
+  f.log = l.log;
+  w = (Waiting) { &f, port, 0 };
+  lab_test_wait (closed_both_ways, &w, 10000);
+
+  segments = segments_of (&f, port);
+  connect = lab_test_log_find_call (l.log, client, LAB_OP_CONNECT);
+  accept = lab_test_log_find_call (l.log, server, LAB_OP_ACCEPT);
+  assert_segment (&g_array_index (segments, Packet, 0), "alfa", LAB_TCP_SYN, 0, 0);
+  assert_segment (&g_array_index (segments, Packet, 1), "beta", LAB_TCP_SYN | LAB_TCP_ACK, 0, 1);
+  assert_segment (&g_array_index (segments, Packet, 2), "alfa", LAB_TCP_ACK, 1, 1);
+  g_assert_cmpuint (g_array_index (segments, Packet, 0).wire.call_seq, ==, lab_event_get_seq (connect));
+  g_assert_cmpuint (g_array_index (segments, Packet, 1).wire.call_seq, ==, 0);
+  g_assert_cmpuint (g_array_index (segments, Packet, 2).wire.call_seq, ==, 0);
+  /* connect () began before its SYN left, and returned after the SYN ACK */
+  g_assert_cmpint (lab_event_get_begin_time (connect), <=, time_of (&g_array_index (segments, Packet, 0)) + slack_us);
+  g_assert_cmpint (lab_event_get_end_time (connect), >=, time_of (&g_array_index (segments, Packet, 1)) - slack_us);
+  /* accept () returned after the ACK that completed the handshake left */
+  g_assert_cmpint (lab_event_get_end_time (accept), >=, time_of (&g_array_index (segments, Packet, 2)) - slack_us);
+
+  /* The capture holds the timeline while it runs: it goes first. */
+  lab_network_forget ();
+  lab_test_lesson_finish (&l);
+}
+
 /* protolab-cli run --pcap: the packets in a pcapng file that an
  * independent reader (Wireshark's tshark) reads whole, every packet with
  * the comment that ties it to the lab's calls. */
@@ -347,6 +409,8 @@ main (int   argc,
   lab_test_add_backends ("wire", "refused", test_refused_on_the_wire);
   lab_test_add_backends ("wire", "capture-counts", test_capture_counts);
   g_test_add_func ("/wire/pcapng-read-back", test_pcapng_read_back);
+  g_test_add_data_func ("/wire/posix/lesson-handshake", GINT_TO_POINTER (LAB_BACKEND_POSIX), test_handshake_lesson);
+  g_test_add_data_func ("/wire/gio/lesson-handshake", GINT_TO_POINTER (LAB_BACKEND_GIO), test_handshake_lesson);
 
   return g_test_run ();
 }

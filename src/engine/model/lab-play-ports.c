@@ -11,6 +11,7 @@
 #include "lab-address.h"
 #include "lab-endpoint-config-private.h"
 #include "lab-kernel-private.h"
+#include "lab-network.h"
 #include "lab-play-ports-private.h"
 
 /* A lesson names its ports (5000, 5001), and in a classroom one is often
@@ -20,6 +21,13 @@
 
 /* The most holders a sentence names; the rest are counted. */
 #define MAX_HOLDERS_SAID 4
+
+/* The lab host @config runs on, "" for this computer. */
+static const char *
+lab_host_of (LabEndpointConfig *config)
+{
+  return config->network_host != NULL ? config->network_host : "";
+}
 
 /* Binds a socket as @server would, at @port, and lets it go at once: no
  * listen (), no connection, so nothing lingers. Returns 0 or the errno
@@ -79,6 +87,10 @@ lab_play_port_in_use (LabEndpointConfig *server)
 {
   g_return_val_if_fail (lab_endpoint_config_is_server (server), FALSE);
 
+  /* A lab host's ports are the lab's own: nothing else on the machine
+   * holds one, and this computer's would say nothing of them. */
+  if (lab_host_of (server)[0] != '\0')
+    return FALSE;
   return server->port != 0 && trial_bind (server, server->port, NULL) == EADDRINUSE;
 }
 
@@ -96,6 +108,18 @@ lab_play_free_port (LabEndpointConfig *server)
   g_return_val_if_fail (lab_endpoint_config_is_server (server), 0);
 
   return trial_bind (server, 0, &port) == 0 ? port : 0;
+}
+
+/* On the lab network, a host's name for its address; else @text itself. */
+static char *
+address_of (LabEndpointConfig *config,
+            const char        *text)
+{
+  const LabNetworkHost *host = lab_host_of (config)[0] != '\0' ? lab_network_find_host (text) : NULL;
+
+  if (host == NULL)
+    return g_strdup (text);
+  return g_strdup (config->family == LAB_FAMILY_IPV6 ? host->ipv6 : host->ipv4);
 }
 
 static gboolean
@@ -125,18 +149,38 @@ lab_play_reaches (LabEndpointConfig *client,
 {
   g_autoptr(GInetAddress) bound = NULL;
   g_autoptr(GInetAddress) host = NULL;
+  g_autofree char *bound_text = NULL;
   g_autofree char *name = NULL;
+  gboolean same_machine;
 
   if (lab_endpoint_config_is_server (client) || !lab_endpoint_config_is_server (server) ||
       lab_endpoint_config_is_tcp (client) != lab_endpoint_config_is_tcp (server) || client->port != server->port)
     return FALSE;
 
-  bound = lab_parse_bind_address (server->bind_address, NULL);
-  name = g_strstrip (g_strdup (client->host != NULL ? client->host : ""));
+  /* A host of the lab network is a machine of its own: its loopback is
+   * its own, and this computer does not reach it, nor it this computer. */
+  same_machine = g_str_equal (lab_host_of (client), lab_host_of (server));
+  if (!same_machine && (lab_host_of (client)[0] == '\0' || lab_host_of (server)[0] == '\0'))
+    return FALSE;
+
+  bound_text = address_of (server, server->bind_address);
+  bound = lab_parse_bind_address (bound_text, NULL);
+  name = g_strstrip (address_of (client, client->host != NULL ? client->host : ""));
   if (bound == NULL || name[0] == '\0')
     return FALSE;
 
   host = g_inet_address_new_from_string (name);
+  if (!same_machine)
+    {
+      const LabNetworkHost *lab_host = lab_network_find_host (lab_host_of (server));
+      g_autoptr(GInetAddress) v4 = g_inet_address_new_from_string (lab_host->ipv4);
+      g_autoptr(GInetAddress) v6 = g_inet_address_new_from_string (lab_host->ipv6);
+
+      /* Only at the server's host's own address, bound or covered by any */
+      if (host == NULL || (!g_inet_address_equal (host, v4) && !g_inet_address_equal (host, v6)))
+        return FALSE;
+      return g_inet_address_get_is_any (bound) || g_inet_address_equal (host, bound);
+    }
   if (g_inet_address_get_is_any (bound) || g_inet_address_get_is_loopback (bound))
     return is_loopback_host (name) || (g_inet_address_get_is_any (bound) && host != NULL);
 

@@ -8,6 +8,7 @@
 
 #include "lab-address.h"
 #include "lab-codegen-private.h"
+#include "lab-network.h"
 
 /* The code view: an endpoint written out as a program of its own, in Python
  * (the course's language) or in C (the POSIX calls the lab makes), that does
@@ -220,9 +221,21 @@ header (Gen        *g,
 void
 lab_codegen_note_backend (Gen *g)
 {
+  LabEndpointConfig *c = g->c;
+  const LabNetworkHost *host = c->network_host != NULL ? lab_network_find_host (c->network_host) : NULL;
+
   /* Both backends make the same calls; only their names differ. */
-  if (g->c->backend == LAB_BACKEND_GIO)
+  if (c->backend == LAB_BACKEND_GIO)
     lab_codegen_comment (g, _("The lab runs this endpoint with GLib’s GSocket; this program makes the same calls with the plain socket API."));
+  /* And where it runs: a lab host's address is nowhere else. */
+  if (host != NULL)
+    {
+      /* Translators: %s is a host of the lab network, then its address. */
+      g_autofree char *where = g_strdup_printf (_("The lab runs this endpoint on %s, a host of its lab network (%s): run it there, or put an address of this computer in its place."),
+                                                host->name, c->family == LAB_FAMILY_IPV6 ? host->ipv6 : host->ipv4);
+
+      lab_codegen_comment (g, where);
+    }
 }
 
 /* Says that a UDP server has no use for framing or a quit message. */
@@ -271,20 +284,36 @@ lab_codegen_comment_pieces (Gen *g)
 
 /* ---- Entry points ------------------------------------------------------- */
 
+/* On a lab host, a host's name in an address setting stands for its
+ * address, as the lab reads it: a program knows no such name. */
+static char *
+address_setting (LabEndpointConfig *c,
+                 const char        *text)
+{
+  const LabNetworkHost *host = c->network_host != NULL && c->network_host[0] != '\0'
+                               ? lab_network_find_host (text) : NULL;
+
+  if (host == NULL)
+    return g_strdup (text);
+  return g_strdup (c->family == LAB_FAMILY_IPV6 ? host->ipv6 : host->ipv4);
+}
+
 /* The host a server binds or a client connects to, as the program writes
  * it, and its family. */
 static void
 work_out_host (Gen *g)
 {
   LabEndpointConfig *c = g->c;
+  g_autofree char *bind_address = address_setting (c, c->bind_address);
+  g_autofree char *peer = address_setting (c, c->host);
 
   if (lab_endpoint_kind_is_server (c->kind))
     {
-      g_autoptr(GInetAddress) address = lab_parse_bind_address (c->bind_address, NULL);
+      g_autoptr(GInetAddress) address = lab_parse_bind_address (bind_address, NULL);
 
       /* An address the lab would refuse to start with is written as it is:
        * the program fails the same way when it runs. */
-      g->host = address != NULL ? g_inet_address_to_string (address) : g_strstrip (g_strdup (c->bind_address));
+      g->host = address != NULL ? g_inet_address_to_string (address) : g_strstrip (g_strdup (bind_address));
       g->ipv6 = address != NULL ? g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6
                                 : strchr (g->host, ':') != NULL;
     }
@@ -292,7 +321,7 @@ work_out_host (Gen *g)
     {
       g_autoptr(GInetAddress) address = NULL;
 
-      g->host = g_strstrip (g_strdup (c->host));
+      g->host = g_strstrip (g_strdup (peer));
       address = g_inet_address_new_from_string (g->host);
       g->literal = address != NULL;
       g->ipv6 = address != NULL && g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6;
@@ -312,9 +341,10 @@ work_out (Gen *g)
    * the program fails when it binds, as the lab refuses it. */
   if (g->bind_local && c->local_address[0] != '\0')
     {
-      g_autoptr(GInetAddress) local = lab_parse_bind_address (c->local_address, NULL);
+      g_autofree char *setting = address_setting (c, c->local_address);
+      g_autoptr(GInetAddress) local = lab_parse_bind_address (setting, NULL);
 
-      g->local = local != NULL ? g_inet_address_to_string (local) : g_strdup (c->local_address);
+      g->local = local != NULL ? g_inet_address_to_string (local) : g_strdup (setting);
     }
   g->manual = lab_endpoint_kind_is_server (c->kind) && c->behaviour == LAB_BEHAVIOUR_MANUAL;
   /* A client with nothing of its own to send is typed to, as in the
