@@ -461,7 +461,13 @@ test_other (void)
   g_assert_cmpuint (info.payload_len, ==, 4);
   lab_test_assert_summary (&info, 0, 0, "IPv4 protocol 47", "IPv4, protocolo 47");
 
+  /* Less than an Ethernet header: a frame that short, or a capture. */
   g_assert_false (lab_packet_decode (g_bytes_get_data (short_frame, NULL), 13, 13, &info));
+  g_assert_true (info.malformed);
+  g_assert_false (info.truncated);
+  g_assert_false (lab_packet_decode (g_bytes_get_data (short_frame, NULL), 13, 60, &info));
+  g_assert_false (info.malformed);
+  g_assert_true (info.truncated);
   g_assert_false (lab_packet_decode (NULL, 0, 0, &info));
 }
 

@@ -677,16 +677,12 @@ lab_packet_decode (const guint8  *frame,
 
   memset (info, 0, sizeof *info);
   info->wscale = -1;
-  if (captured < 14)
-    {
-      info->truncated = TRUE;
-      return FALSE;
-    }
+  if (!need (&f, 0, 14))
+    return FALSE;
 
   memcpy (info->eth_dst, frame, 6);
   memcpy (info->eth_src, frame + 6, 6);
   info->ethertype = get16 (frame + 12);
-  info->decoded_len = 14;
   if (info->ethertype == ETHERTYPE_VLAN || info->ethertype == ETHERTYPE_QINQ)
     {
       guint16 tci;
