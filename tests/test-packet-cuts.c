@@ -69,6 +69,8 @@ check_cuts (GBytes *frame)
       g_assert_false (info.malformed);
       g_assert_cmpuint (info.decoded_len, <=, cut);
       g_assert_cmpuint (info.payload_offset + info.captured_payload, <=, cut);
+      g_assert_cmpuint (info.network_offset, <=, cut);
+      g_assert_cmpuint (info.transport_offset, <=, cut);
       fields = lab_packet_fields (&info, 0, 0);
       summary = lab_packet_summary (&info, 0, 0);
 

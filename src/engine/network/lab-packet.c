@@ -413,6 +413,9 @@ decode_transport (const Frame *f,
   LabPacketInfo *info = f->info;
   gboolean fragmented = info->more_fragments || info->fragment_offset != 0;
 
+  /* Extension headers may lead past what was captured. */
+  if (!need (f, at, 0))
+    return;
   set_payload (f, at, len);
   if (info->fragment_offset != 0)
     return;
