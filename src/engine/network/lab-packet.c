@@ -76,6 +76,41 @@ need (const Frame *f,
   return FALSE;
 }
 
+/* The field of @n bytes at @offset, into @out, if it was captured. */
+static gboolean
+take (const Frame *f,
+      gsize        offset,
+      gsize        n,
+      void        *out)
+{
+  if (!need (f, offset, n))
+    return FALSE;
+  memcpy (out, f->data + offset, n);
+  return TRUE;
+}
+
+static gboolean
+take16 (const Frame *f,
+        gsize        offset,
+        guint16     *out)
+{
+  if (!need (f, offset, 2))
+    return FALSE;
+  *out = get16 (f->data + offset);
+  return TRUE;
+}
+
+static gboolean
+take32 (const Frame *f,
+        gsize        offset,
+        guint32     *out)
+{
+  if (!need (f, offset, 4))
+    return FALSE;
+  *out = get32 (f->data + offset);
+  return TRUE;
+}
+
 static void
 stop_malformed (const Frame *f)
 {
@@ -222,32 +257,15 @@ decode_tcp (const Frame *f,
       stop_malformed (f);
       return;
     }
-  if (!need (f, at, 2))
-    return;
-  info->sport = get16 (p);
-  if (!need (f, at + 2, 2))
-    return;
-  info->dport = get16 (p + 2);
-  if (!need (f, at + 4, 4))
-    return;
-  info->seq = get32 (p + 4);
-  if (!need (f, at + 8, 4))
-    return;
-  info->ack = get32 (p + 8);
-  if (!need (f, at + 12, 2))
+  if (!take16 (f, at, &info->sport) || !take16 (f, at + 2, &info->dport) || !take32 (f, at + 4, &info->seq) ||
+      !take32 (f, at + 8, &info->ack) || !need (f, at + 12, 2))
     return;
   header_len = (p[12] >> 4) * 4;
   info->tcp_header_len = (guint8) header_len;
   info->tcp_flags = p[13];
-  if (!need (f, at + 14, 2))
+  if (!take16 (f, at + 14, &info->window) || !take16 (f, at + 16, &info->checksum) ||
+      !take16 (f, at + 18, &info->urgent))
     return;
-  info->window = get16 (p + 14);
-  if (!need (f, at + 16, 2))
-    return;
-  info->checksum = get16 (p + 16);
-  if (!need (f, at + 18, 2))
-    return;
-  info->urgent = get16 (p + 18);
 
   if (header_len < 20 || header_len > len)
     {
@@ -268,7 +286,6 @@ decode_udp (const Frame *f,
             gboolean     fragmented)
 {
   LabPacketInfo *info = f->info;
-  const guint8 *p = f->data + at;
 
   begin (f, LAB_PACKET_UDP, at);
   if (len < 8)
@@ -276,18 +293,9 @@ decode_udp (const Frame *f,
       stop_malformed (f);
       return;
     }
-  if (!need (f, at, 2))
+  if (!take16 (f, at, &info->sport) || !take16 (f, at + 2, &info->dport) || !take16 (f, at + 4, &info->udp_len) ||
+      !take16 (f, at + 6, &info->checksum))
     return;
-  info->sport = get16 (p);
-  if (!need (f, at + 2, 2))
-    return;
-  info->dport = get16 (p + 2);
-  if (!need (f, at + 4, 2))
-    return;
-  info->udp_len = get16 (p + 4);
-  if (!need (f, at + 6, 2))
-    return;
-  info->checksum = get16 (p + 6);
 
   /* The first fragment of a datagram holds only the start of what its
    * length counts: what the packet holds is what IP says. */
@@ -330,9 +338,8 @@ decode_neighbour (const Frame *f,
       stop_malformed (f);
       return;
     }
-  if (!need (f, at + 8, 16))
+  if (!take (f, at + 8, 16, info->nd_target))
     return;
-  memcpy (info->nd_target, f->data + at + 8, 16);
 
   for (gsize o = at + 24; o < end;)
     {
@@ -354,10 +361,9 @@ decode_neighbour (const Frame *f,
         }
       if ((type == 1 || type == 2) && units == 1)
         {
-          if (!need (f, o + 2, 6))
+          if (!take (f, o + 2, 6, info->lladdr))
             return;
           info->has_lladdr = TRUE;
-          memcpy (info->lladdr, f->data + o + 2, 6);
         }
       o += units * 8u;
     }
@@ -378,14 +384,8 @@ decode_icmp (const Frame    *f,
       stop_malformed (f);
       return;
     }
-  if (!need (f, at, 2))
-    return;
-  info->icmp_type = p[0];
-  info->icmp_code = p[1];
-  if (!need (f, at + 2, 2))
-    return;
-  info->checksum = get16 (p + 2);
-  if (!need (f, at + 4, 4))
+  if (!take (f, at, 1, &info->icmp_type) || !take (f, at + 1, 1, &info->icmp_code) ||
+      !take16 (f, at + 2, &info->checksum) || !need (f, at + 4, 4))
     return;
   if (is_echo (proto, info->icmp_type))
     {
@@ -413,6 +413,9 @@ decode_transport (const Frame *f,
   LabPacketInfo *info = f->info;
   gboolean fragmented = info->more_fragments || info->fragment_offset != 0;
 
+  /* Extension headers may lead past what was captured. */
+  if (!need (f, at, 0))
+    return;
   set_payload (f, at, len);
   if (info->fragment_offset != 0)
     return;
@@ -477,7 +480,7 @@ decode_ipv4 (const Frame *f,
   LabPacketInfo *info = f->info;
   const guint8 *p = f->data + at;
   gsize header_len, total;
-  guint16 fragment;
+  guint16 total16, fragment;
 
   begin (f, LAB_PACKET_IPV4, at);
   if (!need (f, at, 1))
@@ -495,36 +498,17 @@ decode_ipv4 (const Frame *f,
       stop_malformed (f);
       return;
     }
-  if (!need (f, at + 1, 1))
+  if (!take (f, at + 1, 1, &info->traffic_class) || !take16 (f, at + 2, &total16))
     return;
-  info->traffic_class = p[1];
-  if (!need (f, at + 2, 2))
+  info->ip_len = total = total16;
+  if (!take16 (f, at + 4, &info->ip_id) || !take16 (f, at + 6, &fragment))
     return;
-  info->ip_len = total = get16 (p + 2);
-  if (!need (f, at + 4, 2))
-    return;
-  info->ip_id = get16 (p + 4);
-  if (!need (f, at + 6, 2))
-    return;
-  fragment = get16 (p + 6);
   info->dont_fragment = (fragment & 0x4000) != 0;
   info->more_fragments = (fragment & 0x2000) != 0;
   info->fragment_offset = (guint16) ((fragment & 0x1fff) * 8);
-  if (!need (f, at + 8, 1))
+  if (!take (f, at + 8, 1, &info->ttl) || !take (f, at + 9, 1, &info->ip_proto) ||
+      !take16 (f, at + 10, &info->ip_checksum) || !take (f, at + 12, 4, info->src) || !take (f, at + 16, 4, info->dst))
     return;
-  info->ttl = p[8];
-  if (!need (f, at + 9, 1))
-    return;
-  info->ip_proto = p[9];
-  if (!need (f, at + 10, 2))
-    return;
-  info->ip_checksum = get16 (p + 10);
-  if (!need (f, at + 12, 4))
-    return;
-  memcpy (info->src, p + 12, 4);
-  if (!need (f, at + 16, 4))
-    return;
-  memcpy (info->dst, p + 16, 4);
 
   /* The packet must hold its own header, and the frame the packet; what
    * the frame holds beyond it is padding. */
@@ -601,14 +585,13 @@ decode_ipv6 (const Frame *f,
              gsize        at)
 {
   LabPacketInfo *info = f->info;
-  const guint8 *p = f->data + at;
   guint32 first;
+  guint16 payload_len;
   gsize end, next;
 
   begin (f, LAB_PACKET_IPV6, at);
-  if (!need (f, at, 4))
+  if (!take32 (f, at, &first))
     return;
-  first = get32 (p);
   if (first >> 28 != 6)
     {
       stop_malformed (f);
@@ -618,21 +601,12 @@ decode_ipv6 (const Frame *f,
   info->ip_header_len = 40;
   info->traffic_class = (guint8) (first >> 20);
   info->flow_label = first & 0xfffff;
-  if (!need (f, at + 4, 2))
+  if (!take16 (f, at + 4, &payload_len))
     return;
-  info->ip_len = get16 (p + 4) + 40u;
-  if (!need (f, at + 6, 1))
+  info->ip_len = payload_len + 40u;
+  if (!take (f, at + 6, 1, &info->ip_proto) || !take (f, at + 7, 1, &info->ttl) || !take (f, at + 8, 16, info->src) ||
+      !take (f, at + 24, 16, info->dst))
     return;
-  info->ip_proto = p[6];
-  if (!need (f, at + 7, 1))
-    return;
-  info->ttl = p[7];
-  if (!need (f, at + 8, 16))
-    return;
-  memcpy (info->src, p + 8, 16);
-  if (!need (f, at + 24, 16))
-    return;
-  memcpy (info->dst, p + 24, 16);
 
   if (info->ip_len > f->wire - at)
     {
@@ -670,18 +644,9 @@ decode_arp (const Frame *f,
       set_payload (f, at + 8, f->wire - at - 8);
       return;
     }
-  if (!need (f, at + 8, 6))
+  if (!take (f, at + 8, 6, info->arp_sha) || !take (f, at + 14, 4, info->arp_spa) ||
+      !take (f, at + 18, 6, info->arp_tha) || !take (f, at + 24, 4, info->arp_tpa))
     return;
-  memcpy (info->arp_sha, p + 8, 6);
-  if (!need (f, at + 14, 4))
-    return;
-  memcpy (info->arp_spa, p + 14, 4);
-  if (!need (f, at + 18, 6))
-    return;
-  memcpy (info->arp_tha, p + 18, 6);
-  if (!need (f, at + 24, 4))
-    return;
-  memcpy (info->arp_tpa, p + 24, 4);
   set_payload (f, at + 28, 0);
 }
 
@@ -715,16 +680,12 @@ lab_packet_decode (const guint8  *frame,
 
   memset (info, 0, sizeof *info);
   info->wscale = -1;
-  if (captured < 14)
-    {
-      info->truncated = TRUE;
-      return FALSE;
-    }
+  if (!need (&f, 0, 14))
+    return FALSE;
 
   memcpy (info->eth_dst, frame, 6);
   memcpy (info->eth_src, frame + 6, 6);
   info->ethertype = get16 (frame + 12);
-  info->decoded_len = 14;
   if (info->ethertype == ETHERTYPE_VLAN || info->ethertype == ETHERTYPE_QINQ)
     {
       guint16 tci;
