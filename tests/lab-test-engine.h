@@ -117,6 +117,16 @@ gboolean     lab_test_returned_before   (LabEvent         *first,
 gboolean     lab_test_waited_for        (LabEvent         *call,
                                          LabEvent         *cause);
 
+/* An experiment file of two endpoints on the lab network: an echo server
+ * on beta, port 7000 (the lab's hosts are its own: no other program holds
+ * their ports), and a client on alfa that sends "Hola" and closes once it
+ * is back. */
+#define LAB_TEST_TWO_HOSTS \
+  "[Experiment]\nVersion=1\nTitle=Two hosts\n\n" \
+  "[Endpoint 1]\nName=Server\nKind=tcp-server\nnetwork-host=beta\nbind-address=beta\nport=7000\nbehaviour=echo\n\n" \
+  "[Endpoint 2]\nName=Client\nKind=tcp-client\nnetwork-host=alfa\nhost=beta\nport=7000\n" \
+  "initial-data=Hola\nexpect-bytes=4\n"
+
 /* A bundled lesson on free ports, in a session of its own. */
 typedef struct {
   LabSession *session;

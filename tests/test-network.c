@@ -290,15 +290,7 @@ test_without_privilege (void)
   g_autoptr(GSubprocess) cli = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
-  /* The port is the lab's own: the hosts' namespaces are this run's alone,
-   * no other program on the machine shares them. */
-  const char *text =
-    "[Experiment]\nVersion=1\nTitle=Two hosts\n\n"
-    "[Endpoint 1]\nName=Server\nKind=tcp-server\nnetwork-host=beta\nbind-address=beta\nport=7000\nbehaviour=echo\n\n"
-    "[Endpoint 2]\nName=Client\nKind=tcp-client\nnetwork-host=alfa\nhost=beta\nport=7000\n"
-    "initial-data=Hola\nexpect-bytes=4\n";
-
-  g_assert_true (g_file_set_contents (file, text, -1, NULL));
+  g_assert_true (g_file_set_contents (file, LAB_TEST_TWO_HOSTS, -1, NULL));
   g_assert_cmpint (chmod (dir, 0755), ==, 0);
   g_assert_cmpint (chmod (file, 0644), ==, 0);
 

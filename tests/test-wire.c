@@ -348,11 +348,6 @@ test_pcapng_read_back (void)
   g_autoptr(GError) error = NULL;
   guint n_sent = 0, n_syn = 0;
   int status;
-  const char *text =
-    "[Experiment]\nVersion=1\nTitle=Two hosts\n\n"
-    "[Endpoint 1]\nName=Server\nKind=tcp-server\nnetwork-host=beta\nbind-address=beta\nport=7000\nbehaviour=echo\n\n"
-    "[Endpoint 2]\nName=Client\nKind=tcp-client\nnetwork-host=alfa\nhost=beta\nport=7000\n"
-    "initial-data=Hola\nexpect-bytes=4\n";
   const char *cli_argv[] = { g_getenv ("PROTOLAB_CLI"), "run", file, "--quiet", "--duration", "2", "--pcap", pcap, NULL };
   const char *tshark_argv[] = { "tshark", "-r", pcap, "-T", "fields", "-e", "frame.interface_name", "-e", "frame.len",
                                 "-e", "frame.comment", NULL };
@@ -363,7 +358,7 @@ test_pcapng_read_back (void)
       return;
     }
 
-  g_assert_true (g_file_set_contents (file, text, -1, NULL));
+  g_assert_true (g_file_set_contents (file, LAB_TEST_TWO_HOSTS, -1, NULL));
   g_assert_true (g_spawn_sync (NULL, (char **) cli_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
                                &error));
   g_assert_no_error (error);

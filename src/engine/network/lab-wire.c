@@ -240,65 +240,89 @@ lookup_sender (const LabPacketInfo *info)
   return found;
 }
 
-/* How far from a packet, in rows, the data event it carries is looked for */
-#define DATA_LOOKBACK 4096
+/* How far from a packet, in rows, the event it is tied to is looked for */
+#define NEAR_ROWS 4096
+
+typedef gboolean (*RecordMatch) (const LabRecord   *record,
+                                 const LabWireInfo *wire,
+                                 guint              ops);
+
+/* The record nearest to the packet numbered @seq that @match takes, both
+ * ways, for the call's or the data's record may come before or after the
+ * packet's: a send's data event is recorded when the send returns, mostly
+ * after its segment left. */
+static const LabRecord *
+find_near (LabTimeline       *timeline,
+           guint64            seq,
+           RecordMatch        match,
+           const LabWireInfo *wire,
+           guint              ops)
+{
+  guint at = lab_timeline_find (timeline, seq);
+
+  if (at == G_MAXUINT)
+    return NULL;
+  for (guint n = 1; n <= NEAR_ROWS; n++)
+    {
+      guint i = n % 2 == 1 ? at + (n + 1) / 2 : at - n / 2;
+      const LabRecord *r = n % 2 == 0 && at < n / 2 ? NULL : lab_timeline_get_record (timeline, i);
+
+      if (r != NULL && match (r, wire, ops))
+        return r;
+    }
+  return NULL;
+}
+
+/* The data event of the sender's that holds the segment's first byte */
+static gboolean
+carries_start (const LabRecord   *r,
+               const LabWireInfo *wire,
+               guint              ops)
+{
+  return r->kind == LAB_EVENT_DATA && r->conn == (guint32) wire->conn && r->sub == LAB_DIRECTION_OUT &&
+         r->offset <= wire->stream_start && wire->stream_start < r->offset + r->real_len;
+}
+
+/* A call of the sender's connection, of one of @ops */
+static gboolean
+is_call_of (const LabRecord   *r,
+            const LabWireInfo *wire,
+            guint              ops)
+{
+  return r->kind == LAB_EVENT_CALL && !lab_record_has (r, LAB_RECORD_INSTRUMENTATION) &&
+         r->conn == (guint32) wire->conn && (ops & (1u << r->op)) != 0;
+}
 
 static void
 find_data (LabTimeline *timeline,
            guint64      seq,
            LabWireInfo *out)
 {
-  guint at = lab_timeline_find (timeline, seq);
+  const LabRecord *r = find_near (timeline, seq, carries_start, out, 0);
 
-  if (at == G_MAXUINT)
+  if (r == NULL)
     return;
-  /* Nearest first, both ways: the send's data event is recorded when the
-   * send returns, mostly after the segment left. */
-  for (guint n = 1; n <= DATA_LOOKBACK; n++)
-    {
-      guint i = n % 2 == 1 ? at + (n + 1) / 2 : at - n / 2;
-      const LabRecord *r = n % 2 == 0 && at < n / 2 ? NULL : lab_timeline_get_record (timeline, i);
-
-      if (r == NULL)
-        continue;
-
-      if (r->kind == LAB_EVENT_DATA && r->conn == (guint32) out->conn && r->sub == LAB_DIRECTION_OUT &&
-          r->offset <= out->stream_start && out->stream_start < r->offset + r->real_len)
-        {
-          out->data_seq = r->seq;
-          out->data_endpoint = lab_timeline_get_run_name (timeline, r->endpoint_id, r->run);
-          out->data_thread = r->thread;
-          return;
-        }
-    }
+  out->data_seq = r->seq;
+  out->data_endpoint = lab_timeline_get_run_name (timeline, r->endpoint_id, r->run);
+  out->data_thread = r->thread;
 }
 
-/* The call of @conn, of one of @ops, nearest to the packet: the segment
- * it made the kernel send. */
+/* The call of the sender's connection, of one of @ops, nearest to the
+ * packet: the segment it made the kernel send. */
 static void
 find_call (LabTimeline *timeline,
            guint64      seq,
            guint        ops,
            LabWireInfo *out)
 {
-  guint at = lab_timeline_find (timeline, seq);
+  const LabRecord *r = find_near (timeline, seq, is_call_of, out, ops);
 
-  if (at == G_MAXUINT)
+  if (r == NULL)
     return;
-  for (guint n = 1; n <= DATA_LOOKBACK; n++)
-    {
-      guint i = n % 2 == 1 ? at + (n + 1) / 2 : at - n / 2;
-      const LabRecord *r = n % 2 == 0 && at < n / 2 ? NULL : lab_timeline_get_record (timeline, i);
-
-      if (r == NULL || r->kind != LAB_EVENT_CALL || lab_record_has (r, LAB_RECORD_INSTRUMENTATION) ||
-          r->conn != (guint32) out->conn || (ops & (1u << r->op)) == 0)
-        continue;
-      out->call_seq = r->seq;
-      out->call_name = lab_call_get_name ((LabCall) r->call);
-      out->call_endpoint = lab_timeline_get_run_name (timeline, r->endpoint_id, r->run);
-      out->call_thread = r->thread;
-      return;
-    }
+  out->call_seq = r->seq;
+  out->call_name = lab_call_get_name ((LabCall) r->call);
+  out->call_endpoint = lab_timeline_get_run_name (timeline, r->endpoint_id, r->run);
+  out->call_thread = r->thread;
 }
 
 /* A SYN without ACK is connect ()'s; a FIN, close ()'s or shutdown ()'s;
