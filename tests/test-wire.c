@@ -239,6 +239,11 @@ test_refused_on_the_wire (LabTestFixture *f,
   g_assert_cmpstr (g_array_index (segments, Packet, 1).wire.host, ==, "beta");
   g_assert_cmpuint (g_array_index (segments, Packet, 1).wire.info.tcp_flags, ==, LAB_TCP_RST | LAB_TCP_ACK);
   g_assert_cmpuint (rel_ack (&g_array_index (segments, Packet, 1)), ==, 1);
+  /* The SYN is the failed connect ()'s, known by where it went from where;
+   * the RST is no lab socket's, and nothing is claimed of it. */
+  g_assert_cmpuint (g_array_index (segments, Packet, 0).wire.call_seq, ==, lab_event_get_seq (connect));
+  g_assert_cmpuint (g_array_index (segments, Packet, 1).wire.call_seq, ==, 0);
+  g_assert_null (strstr (lab_wire_summary (&g_array_index (segments, Packet, 1).wire), "kernel"));
 
   lab_network_forget ();
 }

@@ -225,6 +225,8 @@ endpoint_context_new (LabCliOptions   *o,
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Record everything, print only the closing summary"), NULL },
     { "max-events", 0, 0, G_OPTION_ARG_STRING, &o->max_events, N_("How many events the timeline keeps"), N_("N") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, N_("The endpoint’s name in the timeline"), N_("NAME") },
+    { "lab-host", 0, 0, G_OPTION_ARG_STRING, &o->lab_host, N_("Run on this host of the lab network"), "alfa|beta" },
+    { "pcap", 0, 0, G_OPTION_ARG_FILENAME, &o->pcap, N_("Save the lab network’s packets in this file, as pcapng"), N_("FILE") },
     { NULL }
   };
   const GOptionEntry server_entries[] = {
@@ -389,6 +391,12 @@ static void
 set_given (LabCliOptions     *o,
            LabEndpointConfig *config)
 {
+  /* A server on a lab host binds the host's address unless told: its own
+   * loopback is reached by nothing else there. */
+  if (o->lab_host != NULL)
+    g_object_set (config, "network-host", o->lab_host, NULL);
+  if (o->lab_host != NULL && o->bind == NULL)
+    g_object_set (config, "bind-address", o->lab_host, NULL);
   if (o->bind != NULL)
     g_object_set (config, "bind-address", o->bind, NULL);
   if (o->host != NULL)
@@ -501,4 +509,6 @@ lab_cli_options_clear (LabCliOptions *o)
   g_clear_pointer (&o->timeout, g_free);
   g_clear_pointer (&o->local_port, g_free);
   g_clear_pointer (&o->max_events, g_free);
+  g_clear_pointer (&o->lab_host, g_free);
+  g_clear_pointer (&o->pcap, g_free);
 }

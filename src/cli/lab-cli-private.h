@@ -63,6 +63,8 @@ typedef struct {
   char         *quit_message;
   char         *max_events;
   char         *name;
+  char         *lab_host;
+  char         *pcap;
 
   /* Read from --format, --duration and --max-events (0: not given) */
   LabCliFormat  output;

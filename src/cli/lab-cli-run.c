@@ -408,6 +408,35 @@ play (Run        *run,
   return run->exit_status;
 }
 
+/* The packets the timeline kept, as pcapng; said on standard error. */
+static gboolean
+save_pcap (LabTimeline *timeline,
+           const char  *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown = lab_cli_escape (path);
+  gint64 written = -1;
+
+  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  if (stream != NULL)
+    written = lab_export_pcapng (timeline, G_OUTPUT_STREAM (stream), &error);
+  if (written >= 0 && !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error))
+    written = -1;
+  if (written < 0)
+    {
+      g_autofree char *message = lab_cli_escape (error->message);
+
+      g_printerr ("protolab-cli: %s: %s\n", shown, message);
+      return FALSE;
+    }
+  /* Translators: %lu is a count of packets, %s a file. */
+  g_printerr (ngettext ("%lu packet saved in %s\n", "%lu packets saved in %s\n", (gulong) written),
+              (gulong) written, shown);
+  return TRUE;
+}
+
 /* protolab-cli tcp-server|tcp-client|udp-server|udp-client [OPTION…]: one
  * endpoint, configured by the options. */
 int
@@ -421,6 +450,7 @@ lab_cli_run_endpoint (LabEndpointKind   kind,
   LabTimeline *timeline;
   LabEndpoint *endpoint;
   Run run = { 0 };
+  int status;
 
   if (!lab_cli_options_parse (&options, kind, command, argc, argv))
     return 2;
@@ -440,7 +470,10 @@ lab_cli_run_endpoint (LabEndpointKind   kind,
   run.duration_ms = options.duration_ms;
   run.typing_to = options.use_stdin ? endpoint : NULL;
   run.sendall = options.sendall;
-  return play (&run, lab_endpoint_get_name (endpoint));
+  status = play (&run, lab_endpoint_get_name (endpoint));
+  if (options.pcap != NULL && !save_pcap (timeline, options.pcap) && status == 0)
+    status = 1;
+  return status;
 }
 
 /* What the file says, escaped: a file is anybody's, and its text must not
@@ -491,35 +524,6 @@ check_endpoints (LabExperiment *experiment,
       }
     }
 
-  return TRUE;
-}
-
-/* The packets the timeline kept, as pcapng; said on standard error. */
-static gboolean
-save_pcap (LabTimeline *timeline,
-           const char  *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-  g_autoptr(GFileOutputStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *shown = lab_cli_escape (path);
-  gint64 written = -1;
-
-  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
-  if (stream != NULL)
-    written = lab_export_pcapng (timeline, G_OUTPUT_STREAM (stream), &error);
-  if (written >= 0 && !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error))
-    written = -1;
-  if (written < 0)
-    {
-      g_autofree char *message = lab_cli_escape (error->message);
-
-      g_printerr ("protolab-cli: %s: %s\n", shown, message);
-      return FALSE;
-    }
-  /* Translators: %lu is a count of packets, %s a file. */
-  g_printerr (ngettext ("%lu packet saved in %s\n", "%lu packets saved in %s\n", (gulong) written),
-              (gulong) written, shown);
   return TRUE;
 }
 

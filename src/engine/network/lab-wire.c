@@ -240,6 +240,37 @@ lookup_sender (const LabPacketInfo *info)
   return found;
 }
 
+/* The lab host each endpoint runs on, by its id: a SYN of a connect ()
+ * that failed is known by its host and where it went. */
+static GMutex hosts_lock;
+static GHashTable *endpoint_hosts;    /* endpoint id → host + 1 */
+
+void
+lab_wire_set_endpoint_host (guint endpoint_id,
+                            int   host)
+{
+  g_mutex_lock (&hosts_lock);
+  if (endpoint_hosts == NULL)
+    endpoint_hosts = g_hash_table_new (NULL, NULL);
+  if (host >= 0)
+    g_hash_table_insert (endpoint_hosts, GUINT_TO_POINTER (endpoint_id), GINT_TO_POINTER (host + 1));
+  else
+    g_hash_table_remove (endpoint_hosts, GUINT_TO_POINTER (endpoint_id));
+  g_mutex_unlock (&hosts_lock);
+}
+
+static int
+endpoint_host (guint endpoint_id)
+{
+  int host;
+
+  g_mutex_lock (&hosts_lock);
+  host = endpoint_hosts != NULL ? GPOINTER_TO_INT (g_hash_table_lookup (endpoint_hosts,
+                                                                       GUINT_TO_POINTER (endpoint_id))) - 1 : -1;
+  g_mutex_unlock (&hosts_lock);
+  return host;
+}
+
 /* How far from a packet, in rows, the event it is tied to is looked for */
 #define NEAR_ROWS 4096
 
@@ -293,6 +324,21 @@ is_call_of (const LabRecord   *r,
          r->conn == (guint32) wire->conn && (ops & (1u << r->op)) != 0;
 }
 
+/* A connect () to where the SYN goes, made on the host it left: the one
+ * of a connection that never had a port of its own known to the lab (a
+ * refused one). @ops carries the packet's host. */
+static gboolean
+is_connect_to (const LabRecord   *r,
+               const LabWireInfo *wire,
+               guint              host)
+{
+  gsize len = wire->info.family == AF_INET6 ? 16 : 4;
+
+  return r->kind == LAB_EVENT_CALL && r->op == LAB_OP_CONNECT && !lab_record_has (r, LAB_RECORD_INSTRUMENTATION) &&
+         r->address.family == wire->info.family && r->address.port == wire->info.dport &&
+         memcmp (r->address.bytes, wire->info.dst, len) == 0 && endpoint_host (r->endpoint_id) == (int) host;
+}
+
 static void
 find_data (LabTimeline *timeline,
            guint64      seq,
@@ -307,6 +353,17 @@ find_data (LabTimeline *timeline,
   out->data_thread = r->thread;
 }
 
+static void
+set_call (LabTimeline     *timeline,
+          const LabRecord *r,
+          LabWireInfo     *out)
+{
+  out->call_seq = r->seq;
+  out->call_name = lab_call_get_name ((LabCall) r->call);
+  out->call_endpoint = lab_timeline_get_run_name (timeline, r->endpoint_id, r->run);
+  out->call_thread = r->thread;
+}
+
 /* The call of the sender's connection, of one of @ops, nearest to the
  * packet: the segment it made the kernel send. */
 static void
@@ -317,12 +374,8 @@ find_call (LabTimeline *timeline,
 {
   const LabRecord *r = find_near (timeline, seq, is_call_of, out, ops);
 
-  if (r == NULL)
-    return;
-  out->call_seq = r->seq;
-  out->call_name = lab_call_get_name ((LabCall) r->call);
-  out->call_endpoint = lab_timeline_get_run_name (timeline, r->endpoint_id, r->run);
-  out->call_thread = r->thread;
+  if (r != NULL)
+    set_call (timeline, r, out);
 }
 
 /* A SYN without ACK is connect ()'s; a FIN, close ()'s or shutdown ()'s;
@@ -335,6 +388,14 @@ find_cause (LabTimeline *timeline,
 {
   guint8 flags = out->info.tcp_flags;
 
+  if (out->conn == 0 && (flags & LAB_TCP_SYN) != 0 && (flags & LAB_TCP_ACK) == 0)
+    {
+      const LabRecord *r = find_near (timeline, seq, is_connect_to, out, out->host_index);
+
+      if (r != NULL)
+        set_call (timeline, r, out);
+      return;
+    }
   if (out->conn == 0)
     return;
   if ((flags & LAB_TCP_SYN) != 0 && (flags & LAB_TCP_ACK) == 0)
@@ -365,6 +426,7 @@ lab_wire_describe_event (LabEvent    *event,
   if ((bytes = lab_event_peek_blob (event)) != NULL)
     data = g_bytes_get_data (bytes, &len);
   out->host = record->sub < lab_network_get_n_hosts () ? lab_network_get_host (record->sub)->name : "?";
+  out->host_index = record->sub;
   out->interface = record->fd >= 0 && record->fd < LAB_CAPTURE_N_INTERFACES ? lab_capture_interface_name ((guint) record->fd)
                                                                             : "?";
   out->wire_len = record->real_len;
@@ -458,8 +520,9 @@ lab_wire_summary (const LabWireInfo *wire)
      * endpoint and thread that made it: “connect () of Client#1”. */
     g_string_append_printf (out, _(", from %s () of %s#%u"), wire->call_name,
                             wire->call_endpoint != NULL ? wire->call_endpoint : "", wire->call_thread);
-  else if (wire->info.proto == LAB_PACKET_TCP)
-    /* Translators: a segment no call of the lab made: an ACK, a SYN ACK. */
+  else if (wire->info.proto == LAB_PACKET_TCP && wire->conn != 0)
+    /* Translators: a segment of a lab socket that no call made: an ACK, a
+     * SYN ACK. */
     g_string_append (out, _(", sent by the kernel by itself"));
   return g_string_free (out, FALSE);
 }

@@ -28,6 +28,10 @@ void         lab_tcp_flows_see     (LabTcpFlows         *flows,
                                     guint64             *bases,
                                     guint8              *known);
 
+/* The endpoints': which lab host an endpoint's run is on (-1: none). */
+void         lab_wire_set_endpoint_host (guint           endpoint_id,
+                                         int             host);
+
 /* The workers': a TCP socket of the lab, by its peer and its own port. */
 void         lab_wire_register     (GSocketAddress      *peer,
                                     guint16              local_port,
@@ -36,7 +40,8 @@ void         lab_wire_register     (GSocketAddress      *peer,
 typedef struct {
   LabPacketInfo info;
   gboolean      decoded;
-  const char   *host;              /* the host it left */
+  const char   *host;              /* the host it left, and its number */
+  guint         host_index;
   const char   *interface;         /* eth0, lo */
   guint32       wire_len;
   /* TCP: the initial sequence numbers, each way, when the SYNs were seen */

@@ -10,6 +10,7 @@
 #include "lab-backend.h"
 #include "lab-kernel-private.h"
 #include "lab-network.h"
+#include "lab-wire.h"
 #include "lab-program-private.h"
 
 /* Stopping must wake a thread blocked in accept (), recv (), connect () or
@@ -192,6 +193,8 @@ lab_run_set_network_host (LabRun  *run,
   run->netns_fd = lab_network_open_host (c->network_host, error);
   if (run->netns_fd < 0)
     return FALSE;
+  lab_wire_set_endpoint_host (run->endpoint_id, (int) (lab_network_find_host (c->network_host) -
+                                                       lab_network_get_host (0)));
   replace_host_name (&c->bind_address, c->family);
   replace_host_name (&c->host, c->family);
   replace_host_name (&c->local_address, c->family);
