@@ -9,7 +9,6 @@
 #include "lab-connection-row.h"
 #include "lab-endpoint-panel.h"
 #include "lab-endpoint-words.h"
-#include "lab-hex.h"
 #include "lab-errno.h"
 #include "lab-explain.h"
 #include "lab-message-log-view.h"
@@ -585,51 +584,15 @@ show_fields (LabEndpointPanel *self)
                                    : _("Each address that sent a datagram; choose one to answer it"));
 }
 
-/* A client filled in by an experiment may send by itself on connecting,
- * in pieces, half-close, and close after so many bytes: said in words,
- * as the form has no fields for it. */
+/* A client filled in by an experiment may send by itself on connecting:
+ * said in words, as the form has no fields for it. */
 static void
 update_script (LabEndpointPanel *self)
 {
-  LabEndpointConfig *config = lab_endpoint_get_config (self->endpoint);
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
-  guint64 expect = 0;
-  guint chunk = 0;
-  gboolean shut = FALSE;
+  g_autofree char *text = lab_endpoint_script_words (lab_endpoint_get_config (self->endpoint));
 
-  g_object_get (config, "initial-data", &data, "expect-bytes", &expect, "send-chunk", &chunk,
-                "shutdown-after-send", &shut, NULL);
-
-  if (!is_server (self) && data != NULL && g_bytes_get_size (data) > 0)
-    {
-      gsize len = g_bytes_get_size (data);
-      g_autofree char *escaped = lab_text_escape (g_bytes_get_data (data, NULL), len, 64);
-
-      /* Translators: what a client sends by itself: %s is the text (with
-       * \n for new lines), then its size in bytes. */
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "On connecting it sends “%s” (%zu byte)",
-                                                 "On connecting it sends “%s” (%zu bytes)", len),
-                              escaped, len);
-      if (chunk > 0 && chunk < len && is_tcp (self))
-        /* Translators: follows “On connecting it sends …”. */
-        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %u byte per send ()",
-                                                   ", %u bytes per send ()", chunk), chunk);
-      if (shut && is_tcp (self))
-        g_string_append (text, _(", then shuts down its sending side"));
-      g_string_append (text, ".");
-    }
-  if (!is_server (self) && expect > 0)
-    {
-      if (text->len > 0)
-        g_string_append_c (text, ' ');
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "It closes once %llu byte has arrived.",
-                                                 "It closes once %llu bytes have arrived.", expect),
-                              (unsigned long long) expect);
-    }
-
-  gtk_label_set_text (self->script_label, text->str);
-  gtk_widget_set_visible (GTK_WIDGET (self->script_label), text->len > 0);
+  gtk_label_set_text (self->script_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->script_label), text != NULL);
 }
 
 static void
