@@ -32,6 +32,7 @@ struct _LabEndpointPanel
   GtkRoot        *root;          /* whose focus says which key steps */
   gulong          focus_id;
   gboolean        typing;
+  char           *start_error;   /* why Start could not start it */
 
   /* Template widgets */
   GtkWidget      *scroller;
@@ -276,6 +277,15 @@ update_state (LabEndpointPanel *self)
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), why != NULL);
     }
 
+  /* Why Start refused it, until it starts. */
+  if (lab_endpoint_is_active (self->endpoint))
+    g_clear_pointer (&self->start_error, g_free);
+  if (!failed && self->start_error != NULL)
+    {
+      gtk_label_set_text (self->error_label, self->start_error);
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+    }
+
   if (address != NULL && lab_endpoint_is_active (self->endpoint))
     {
       g_autofree char *text = is_server (self)
@@ -438,11 +448,10 @@ start_stop_action (GtkWidget  *widget,
       return;
     }
 
+  g_clear_pointer (&self->start_error, g_free);
   if (!lab_endpoint_start (self->endpoint, &error))
-    {
-      gtk_label_set_text (self->error_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
-    }
+    self->start_error = g_strdup (error->message);
+  update_state (self);
 }
 
 static void
@@ -717,6 +726,7 @@ lab_endpoint_panel_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_ENDPOINT_PANEL);
   g_clear_object (&self->endpoint);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->start_error, g_free);
 
   G_OBJECT_CLASS (lab_endpoint_panel_parent_class)->dispose (object);
 }
