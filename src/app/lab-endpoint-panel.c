@@ -7,6 +7,7 @@
 #include "lab-address.h"
 #include "lab-colours.h"
 #include "lab-connection-row.h"
+#include "lab-endpoint-host.h"
 #include "lab-endpoint-panel.h"
 #include "lab-endpoint-words.h"
 #include "lab-errno.h"
@@ -42,6 +43,7 @@ struct _LabEndpointPanel
   GtkLabel       *error_label;
   GtkLabel       *error_hint;
   GtkWidget      *form;
+  GtkDropDown    *host_dropdown;
   GtkToggleButton *posix_button;
   GtkToggleButton *gio_button;
   GtkLabel       *address_label;
@@ -277,7 +279,8 @@ update_state (LabEndpointPanel *self)
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), why != NULL);
     }
 
-  /* Why Start refused it, until it starts. */
+  /* Why Start refused it (the lab network cannot be made here), until it
+   * starts or is moved. */
   if (lab_endpoint_is_active (self->endpoint))
     g_clear_pointer (&self->start_error, g_free);
   if (!failed && self->start_error != NULL)
@@ -341,7 +344,7 @@ on_address_changed (LabEndpointPanel *self)
 
   if (is_server (self))
     {
-      g_autoptr(GInetAddress) address = lab_parse_bind_address (text, &error);
+      g_autoptr(GInetAddress) address = lab_endpoint_host_parse_bind_address (config, text, &error);
 
       self->address_valid = address != NULL;
       exposed = address != NULL && g_inet_address_get_is_any (address);
@@ -367,6 +370,34 @@ on_address_changed (LabEndpointPanel *self)
       g_object_set (config, is_server (self) ? "bind-address" : "host", stripped, NULL);
     }
   update_start (self);
+}
+
+/* The address set from elsewhere (a server moved to a lab host): the entry
+ * shows it, what is typed left as typed while it says the same. */
+static void
+on_config_address (LabEndpointPanel *self)
+{
+  g_autofree char *address = NULL;
+  g_autofree char *typed = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_entry))));
+
+  g_object_get (lab_endpoint_get_config (self->endpoint), is_server (self) ? "bind-address" : "host", &address,
+                NULL);
+  if (g_strcmp0 (typed, address) == 0)
+    return;
+  self->updating = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->address_entry), address);
+  self->updating = FALSE;
+}
+
+/* Moved: a host's name is an address there, or not here, so the address
+ * is read again (one typed that was not an address here may be one now),
+ * and why Start refused it no longer holds. */
+static void
+on_config_network_host (LabEndpointPanel *self)
+{
+  g_clear_pointer (&self->start_error, g_free);
+  on_address_changed (self);
+  update_state (self);
 }
 
 /* The port set from elsewhere (Play moves one in use): the entry shows it. */
@@ -534,6 +565,7 @@ fill_form (LabEndpointPanel *self)
   gtk_drop_down_set_selected (self->framing_dropdown, framing);
   gtk_drop_down_set_selected (self->family_dropdown, family);
   self->updating = FALSE;
+  lab_endpoint_host_attach (self->host_dropdown, config);
 
   /* The numbers and switches follow the configuration both ways. */
   g_object_bind_property (config, "backlog", self->backlog_spin, "value",
@@ -624,6 +656,11 @@ lab_endpoint_panel_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (lab_endpoint_get_config (self->endpoint), "notify::port", G_CALLBACK (on_config_port),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (lab_endpoint_get_config (self->endpoint),
+                           is_server (self) ? "notify::bind-address" : "notify::host",
+                           G_CALLBACK (on_config_address), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (lab_endpoint_get_config (self->endpoint), "notify::network-host",
+                           G_CALLBACK (on_config_network_host), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "play-changed", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
 
   gtk_list_box_bind_model (self->connections_list, lab_endpoint_get_connections (self->endpoint),
@@ -782,6 +819,7 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, framing_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, framing_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, gio_button);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, host_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, max_clients_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, max_clients_spin);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, mark_label);
