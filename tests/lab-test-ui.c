@@ -281,6 +281,64 @@ lab_test_ui_open_window (void)
 }
 
 /**
+ * lab_test_ui_close_window:
+ *
+ * Stops every endpoint, empties the bench, so that the next test starts
+ * on an empty one with nothing to ask about, and closes @window, the last
+ * reference to it.
+ */
+void
+lab_test_ui_close_window (LabWindow *window)
+{
+  LabSession *session = lab_window_get_session (window);
+  g_autoptr(LabExperiment) empty = lab_experiment_new ();
+
+  lab_session_stop_all (session);
+  lab_session_load (session, empty);
+  g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+/**
+ * lab_test_ui_open_file:
+ *
+ * Opens @file as the window's Open does, and waits for it.
+ *
+ * Returns: whether it was opened
+ */
+gboolean
+lab_test_ui_open_file (LabWindow *window,
+                       GFile     *file)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lab_window_open_file_async (window, file, lab_test_keep_result, &result);
+  lab_test_wait_result (&result, 10000);
+  return lab_window_open_file_finish (window, result, NULL);
+}
+
+/**
+ * lab_test_ui_save_file:
+ *
+ * Saves the bench in @file as the window's Save does, and waits for it.
+ *
+ * Returns: whether it was saved; %FALSE with @error
+ */
+gboolean
+lab_test_ui_save_file (LabWindow  *window,
+                       GFile      *file,
+                       GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lab_window_save_file_async (window, file, lab_test_keep_result, &result);
+  lab_test_wait_result (&result, 10000);
+  return lab_window_save_file_finish (window, result, error);
+}
+
+/**
  * lab_test_ui_find_message_dialog:
  * @n_shown: (out) (optional): how many are shown
  *

@@ -21,6 +21,12 @@ void     lab_test_ui_wait_mapped (GtkWidget        *widget);
 void     lab_test_ui_present (GtkWindow     *window);
 LabApplication *lab_test_ui_application (void);
 LabWindow *lab_test_ui_open_window (void);
+void     lab_test_ui_close_window (LabWindow   *window);
+gboolean lab_test_ui_open_file  (LabWindow   *window,
+                                 GFile       *file);
+gboolean lab_test_ui_save_file  (LabWindow   *window,
+                                 GFile       *file,
+                                 GError     **error);
 LabWindow *lab_test_ui_the_window (void);
 GtkWidget *lab_test_ui_find_label (GtkWidget   *root,
                                    const char  *text);

@@ -451,6 +451,48 @@ test_bench_port_in_use (void)
   close_window (window);
 }
 
+/* A setting the form has no field for, as a file may leave it, that
+ * Start refuses: said under the name, however often the panel is told
+ * again, until it starts. */
+static void
+test_bench_start_refused (void)
+{
+  LabWindow *window = open_window ();
+  LabEndpointPanel *client = lab_test_ui_add (window, "tcp-client");
+  LabEndpoint *endpoint = lab_endpoint_panel_get_endpoint (client);
+  GtkLabel *error = GTK_LABEL (lab_test_ui_child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL, "error_label"));
+  g_autoptr(GError) why = NULL;
+
+  g_object_set (lab_endpoint_get_config (endpoint), "local-address", "nowhere", NULL);
+  g_assert_false (lab_endpoint_config_validate (lab_endpoint_get_config (endpoint), &why));
+  press_start (client);
+  g_assert_false (lab_endpoint_is_active (endpoint));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error)));
+  g_assert_cmpstr (gtk_label_get_text (error), ==, why->message);
+
+  /* The focus from a field to a button and back: each time the panel is
+   * told again which key steps. */
+  for (guint i = 0; i < 2; i++)
+    {
+      gtk_widget_grab_focus (lab_test_ui_child (GTK_WIDGET (client), LAB_TYPE_ENDPOINT_PANEL,
+                                                i == 0 ? "start_button" : "port_entry"));
+      lab_test_ui_wait_drawn (GTK_WIDGET (client));
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error)));
+      g_assert_cmpstr (gtk_label_get_text (error), ==, why->message);
+    }
+
+  /* Set right, it starts (to a port no one listens on): nothing more of
+   * what Start said. */
+  g_object_set (lab_endpoint_get_config (endpoint), "local-address", "", "port",
+                (guint) lab_test_free_port (SOCK_STREAM), NULL);
+  press_start (client);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error)) &&
+                  g_strcmp0 (gtk_label_get_text (error), why->message) == 0);
+  lab_test_ui_wait (is_stopped, endpoint, 10000);
+
+  close_window (window);
+}
+
 typedef struct {
   LabWindow  *window;
   const char *text;
@@ -740,6 +782,7 @@ main (int   argc,
   g_test_add_data_func ("/bench/udp/gio", &cases[3], test_bench_exchange);
   g_test_add_func ("/bench/validation", test_bench_validation);
   g_test_add_func ("/bench/port-in-use", test_bench_port_in_use);
+  g_test_add_func ("/bench/start-refused", test_bench_start_refused);
   g_test_add_func ("/bench/step", test_bench_step);
   g_test_add_func ("/bench/refused", test_bench_refused);
   g_test_add_func ("/bench/states-hint", test_bench_states_hint);

@@ -15,57 +15,6 @@
  * menu shows its notes and plays on real sockets; the bench saved is the
  * bench opened again; a bad file is said, and the bench stays. */
 
-static LabWindow *
-open_window (void)
-{
-  LabApplication *app = lab_test_ui_application ();
-  LabWindow *window = g_object_ref (lab_window_new (GTK_APPLICATION (app), lab_application_get_session (app)));
-
-  lab_test_ui_present (GTK_WINDOW (window));
-  return window;
-}
-
-static void
-close_window (LabWindow *window)
-{
-  LabSession *session = lab_window_get_session (window);
-  GListModel *endpoints = lab_session_get_endpoints (session);
-  g_autoptr(LabExperiment) empty = lab_experiment_new ();
-
-  /* The next test starts on an empty bench. */
-  lab_session_stop_all (session);
-  lab_session_load (session, empty);
-  g_assert_cmpuint (g_list_model_get_n_items (endpoints), ==, 0);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
-}
-
-/* The window's files, opened, saved and exported as its actions do, and
- * waited for. */
-static gboolean
-open_file (LabWindow *window,
-           GFile     *file)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  lab_window_open_file_async (window, file, lab_test_keep_result, &result);
-  lab_test_wait_result (&result, 10000);
-  return lab_window_open_file_finish (window, result, NULL);
-}
-
-static gboolean
-save_file (LabWindow  *window,
-           GFile      *file,
-           GError    **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  lab_window_save_file_async (window, file, lab_test_keep_result, &result);
-  lab_test_wait_result (&result, 10000);
-  return lab_window_save_file_finish (window, result, error);
-}
-
 static gboolean
 export_file (LabWindow   *window,
              const char  *kind,
@@ -140,7 +89,7 @@ has_dialog (gpointer data)
 static void
 test_lesson (void)
 {
-  LabWindow *window = open_window ();
+  LabWindow *window = lab_test_ui_open_window ();
   LabEndpoint *server, *client;
   guint16 port = lab_test_free_port (SOCK_STREAM);
 
@@ -179,14 +128,14 @@ test_lesson (void)
     g_assert_cmpmem (in->data, in->len, "Hola, servidor!", 15);
   }
 
-  close_window (window);
+  lab_test_ui_close_window (window);
 }
 
 /* Saved, then opened again: the same endpoints, names and settings. */
 static void
 test_save_open (void)
 {
-  LabWindow *window = open_window ();
+  LabWindow *window = lab_test_ui_open_window ();
   LabSession *session = lab_window_get_session (window);
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("protolab-ui-XXXXXX", &error);
@@ -205,7 +154,7 @@ test_save_open (void)
 
   path = g_build_filename (dir, "mine.protolab", NULL);
   file = g_file_new_for_path (path);
-  g_assert_true (save_file (window, file, &error));
+  g_assert_true (lab_test_ui_save_file (window, file, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "Title=mine\n"));
@@ -215,7 +164,7 @@ test_save_open (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
   g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, 0);
   /* Opened, it is on the bench: the window loads it before it answers. */
-  g_assert_true (open_file (window, file));
+  g_assert_true (lab_test_ui_open_file (window, file));
   g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, 2);
   g_assert_true (lab_endpoint_config_equal (lab_endpoint_get_config (endpoint_at (window, 0)), before));
   g_assert_cmpstr (lab_endpoint_get_name (endpoint_at (window, 1)), ==, "Ana's client");
@@ -224,14 +173,14 @@ test_save_open (void)
 
   g_assert_cmpint (g_remove (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
-  close_window (window);
+  lab_test_ui_close_window (window);
 }
 
 /* A file that is not right: a dialog names the line, the bench stays. */
 static void
 test_bad_file (void)
 {
-  LabWindow *window = open_window ();
+  LabWindow *window = lab_test_ui_open_window ();
   LabSession *session = lab_window_get_session (window);
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("protolab-ui-XXXXXX", &error);
@@ -242,7 +191,7 @@ test_bad_file (void)
   g_assert_true (g_file_set_contents (path, "[Endpoint 1]\nKind=tcp-server\nport=99999\n", -1, NULL));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-endpoint", "s", "tcp-server");
 
-  g_assert_false (open_file (window, file));
+  g_assert_false (lab_test_ui_open_file (window, file));
   lab_test_ui_wait (has_dialog, NULL, 10000);
   dialog = find_dialog ();
   g_assert_nonnull (lab_test_ui_find_label (GTK_WIDGET (dialog),
@@ -252,7 +201,7 @@ test_bad_file (void)
 
   g_assert_cmpint (g_remove (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
-  close_window (window);
+  lab_test_ui_close_window (window);
 }
 
 /* A panel's Code: the endpoint as Python, then C, following its settings
@@ -260,7 +209,7 @@ test_bad_file (void)
 static void
 test_code (void)
 {
-  LabWindow *window = open_window ();
+  LabWindow *window = lab_test_ui_open_window ();
   LabEndpoint *server;
   LabCodeView *view;
   g_autofree char *python = NULL;
@@ -288,7 +237,7 @@ test_code (void)
   g_assert_null (strstr (changed, "5123"));
 
   gtk_window_destroy (GTK_WINDOW (view));
-  close_window (window);
+  lab_test_ui_close_window (window);
 }
 
 static gboolean
@@ -344,7 +293,7 @@ export_to_text (LabWindow  *window,
 static void
 test_export (void)
 {
-  LabWindow *window = open_window ();
+  LabWindow *window = lab_test_ui_open_window ();
   LabEndpoint *server, *client;
   guint16 port = lab_test_free_port (SOCK_STREAM);
   g_autoptr(GBytes) hello = g_bytes_new_static ("hola\n", 5);
@@ -383,7 +332,7 @@ test_export (void)
   g_clear_object (&in.found);
 
   g_assert_cmpint (g_rmdir (dir), ==, 0);
-  close_window (window);
+  lab_test_ui_close_window (window);
 }
 
 int

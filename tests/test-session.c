@@ -57,6 +57,26 @@ test_defaults (void)
   udp_client = add (session, LAB_ENDPOINT_UDP_CLIENT);
   g_assert_cmpuint (port_of (udp_client), ==, 5001);
   g_assert_cmpstr (lab_endpoint_get_name (udp_client), ==, "UDP client 1");
+  {
+    g_autofree char *network_host = NULL;
+
+    g_object_get (lab_endpoint_get_config (client), "network-host", &network_host, NULL);
+    g_assert_cmpstr (network_host, ==, "");
+  }
+
+  /* A server on a host of the lab network is reached there: by its name,
+   * from the same host. */
+  g_object_set (lab_endpoint_get_config (udp), "network-host", "beta", "bind-address", "beta", NULL);
+  {
+    LabEndpoint *on_beta = add (session, LAB_ENDPOINT_UDP_CLIENT);
+    g_autofree char *beta_host = NULL;
+    g_autofree char *network_host = NULL;
+
+    g_object_get (lab_endpoint_get_config (on_beta), "host", &beta_host, "network-host", &network_host, NULL);
+    g_assert_cmpstr (beta_host, ==, "beta");
+    g_assert_cmpstr (network_host, ==, "beta");
+    lab_session_remove (session, on_beta);
+  }
 
   /* A port freed by a removed server is given again; names keep counting. */
   g_assert_cmpuint (g_list_model_get_n_items (endpoints), ==, 5);

@@ -54,15 +54,6 @@ reset_bench (LabSession *session)
   lab_session_load (session, empty);
 }
 
-static void
-close_window (LabWindow *window)
-{
-  /* The next test starts on an empty bench, with nothing to ask about. */
-  reset_bench (lab_window_get_session (window));
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
-}
-
 static guint
 n_endpoints (LabWindow *window)
 {
@@ -90,13 +81,9 @@ static gboolean
 save_file (LabWindow *window,
            GFile     *file)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean saved;
+  gboolean saved = lab_test_ui_save_file (window, file, &error);
 
-  lab_window_save_file_async (window, file, lab_test_keep_result, &result);
-  lab_test_wait_result (&result, 10000);
-  saved = lab_window_save_file_finish (window, result, &error);
   g_assert_no_error (error);
   return saved;
 }
@@ -230,7 +217,7 @@ test_new_running (void)
   g_assert_cmpuint (n_endpoints (window), ==, 0);
   lab_test_ui_wait (is_stopped, server, 10000);
 
-  close_window (window);
+  lab_test_ui_close_window (window);
 }
 
 static gboolean
@@ -274,7 +261,7 @@ test_lesson_save_first (void)
   g_assert_false (is_marked (window));
   g_assert_null (find_dialog ());
 
-  close_window (window);
+  lab_test_ui_close_window (window);
 }
 
 /* A bench just opened, or just saved, is not modified: New does not ask.
@@ -322,7 +309,7 @@ test_opened_not_modified (void)
   g_assert_cmpuint (n_endpoints (window), ==, 1);
   g_assert_true (lab_session_get_modified (session));
 
-  close_window (window);
+  lab_test_ui_close_window (window);
 }
 
 static gboolean

@@ -7,9 +7,9 @@
 #include "lab-address.h"
 #include "lab-colours.h"
 #include "lab-connection-row.h"
+#include "lab-endpoint-host.h"
 #include "lab-endpoint-panel.h"
 #include "lab-endpoint-words.h"
-#include "lab-hex.h"
 #include "lab-errno.h"
 #include "lab-explain.h"
 #include "lab-message-log-view.h"
@@ -33,6 +33,7 @@ struct _LabEndpointPanel
   GtkRoot        *root;          /* whose focus says which key steps */
   gulong          focus_id;
   gboolean        typing;
+  char           *start_error;   /* why Start could not start it */
 
   /* Template widgets */
   GtkWidget      *scroller;
@@ -42,6 +43,7 @@ struct _LabEndpointPanel
   GtkLabel       *error_label;
   GtkLabel       *error_hint;
   GtkWidget      *form;
+  GtkDropDown    *host_dropdown;
   GtkToggleButton *posix_button;
   GtkToggleButton *gio_button;
   GtkLabel       *address_label;
@@ -277,6 +279,16 @@ update_state (LabEndpointPanel *self)
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), why != NULL);
     }
 
+  /* Why Start refused it (the lab network cannot be made here), until it
+   * starts or is moved. */
+  if (lab_endpoint_is_active (self->endpoint))
+    g_clear_pointer (&self->start_error, g_free);
+  if (!failed && self->start_error != NULL)
+    {
+      gtk_label_set_text (self->error_label, self->start_error);
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+    }
+
   if (address != NULL && lab_endpoint_is_active (self->endpoint))
     {
       g_autofree char *text = is_server (self)
@@ -332,7 +344,7 @@ on_address_changed (LabEndpointPanel *self)
 
   if (is_server (self))
     {
-      g_autoptr(GInetAddress) address = lab_parse_bind_address (text, &error);
+      g_autoptr(GInetAddress) address = lab_endpoint_host_parse_bind_address (config, text, &error);
 
       self->address_valid = address != NULL;
       exposed = address != NULL && g_inet_address_get_is_any (address);
@@ -358,6 +370,34 @@ on_address_changed (LabEndpointPanel *self)
       g_object_set (config, is_server (self) ? "bind-address" : "host", stripped, NULL);
     }
   update_start (self);
+}
+
+/* The address set from elsewhere (a server moved to a lab host): the entry
+ * shows it, what is typed left as typed while it says the same. */
+static void
+on_config_address (LabEndpointPanel *self)
+{
+  g_autofree char *address = NULL;
+  g_autofree char *typed = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_entry))));
+
+  g_object_get (lab_endpoint_get_config (self->endpoint), is_server (self) ? "bind-address" : "host", &address,
+                NULL);
+  if (g_strcmp0 (typed, address) == 0)
+    return;
+  self->updating = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->address_entry), address);
+  self->updating = FALSE;
+}
+
+/* Moved: a host's name is an address there, or not here, so the address
+ * is read again (one typed that was not an address here may be one now),
+ * and why Start refused it no longer holds. */
+static void
+on_config_network_host (LabEndpointPanel *self)
+{
+  g_clear_pointer (&self->start_error, g_free);
+  on_address_changed (self);
+  update_state (self);
 }
 
 /* The port set from elsewhere (Play moves one in use): the entry shows it. */
@@ -439,11 +479,10 @@ start_stop_action (GtkWidget  *widget,
       return;
     }
 
+  g_clear_pointer (&self->start_error, g_free);
   if (!lab_endpoint_start (self->endpoint, &error))
-    {
-      gtk_label_set_text (self->error_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
-    }
+    self->start_error = g_strdup (error->message);
+  update_state (self);
 }
 
 static void
@@ -526,6 +565,7 @@ fill_form (LabEndpointPanel *self)
   gtk_drop_down_set_selected (self->framing_dropdown, framing);
   gtk_drop_down_set_selected (self->family_dropdown, family);
   self->updating = FALSE;
+  lab_endpoint_host_attach (self->host_dropdown, config);
 
   /* The numbers and switches follow the configuration both ways. */
   g_object_bind_property (config, "backlog", self->backlog_spin, "value",
@@ -585,51 +625,15 @@ show_fields (LabEndpointPanel *self)
                                    : _("Each address that sent a datagram; choose one to answer it"));
 }
 
-/* A client filled in by an experiment may send by itself on connecting,
- * in pieces, half-close, and close after so many bytes: said in words,
- * as the form has no fields for it. */
+/* A client filled in by an experiment may send by itself on connecting:
+ * said in words, as the form has no fields for it. */
 static void
 update_script (LabEndpointPanel *self)
 {
-  LabEndpointConfig *config = lab_endpoint_get_config (self->endpoint);
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
-  guint64 expect = 0;
-  guint chunk = 0;
-  gboolean shut = FALSE;
+  g_autofree char *text = lab_endpoint_script_words (lab_endpoint_get_config (self->endpoint));
 
-  g_object_get (config, "initial-data", &data, "expect-bytes", &expect, "send-chunk", &chunk,
-                "shutdown-after-send", &shut, NULL);
-
-  if (!is_server (self) && data != NULL && g_bytes_get_size (data) > 0)
-    {
-      gsize len = g_bytes_get_size (data);
-      g_autofree char *escaped = lab_text_escape (g_bytes_get_data (data, NULL), len, 64);
-
-      /* Translators: what a client sends by itself: %s is the text (with
-       * \n for new lines), then its size in bytes. */
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "On connecting it sends “%s” (%zu byte)",
-                                                 "On connecting it sends “%s” (%zu bytes)", len),
-                              escaped, len);
-      if (chunk > 0 && chunk < len && is_tcp (self))
-        /* Translators: follows “On connecting it sends …”. */
-        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %u byte per send ()",
-                                                   ", %u bytes per send ()", chunk), chunk);
-      if (shut && is_tcp (self))
-        g_string_append (text, _(", then shuts down its sending side"));
-      g_string_append (text, ".");
-    }
-  if (!is_server (self) && expect > 0)
-    {
-      if (text->len > 0)
-        g_string_append_c (text, ' ');
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "It closes once %llu byte has arrived.",
-                                                 "It closes once %llu bytes have arrived.", expect),
-                              (unsigned long long) expect);
-    }
-
-  gtk_label_set_text (self->script_label, text->str);
-  gtk_widget_set_visible (GTK_WIDGET (self->script_label), text->len > 0);
+  gtk_label_set_text (self->script_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->script_label), text != NULL);
 }
 
 static void
@@ -652,6 +656,11 @@ lab_endpoint_panel_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (lab_endpoint_get_config (self->endpoint), "notify::port", G_CALLBACK (on_config_port),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (lab_endpoint_get_config (self->endpoint),
+                           is_server (self) ? "notify::bind-address" : "notify::host",
+                           G_CALLBACK (on_config_address), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (lab_endpoint_get_config (self->endpoint), "notify::network-host",
+                           G_CALLBACK (on_config_network_host), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "play-changed", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
 
   gtk_list_box_bind_model (self->connections_list, lab_endpoint_get_connections (self->endpoint),
@@ -754,6 +763,7 @@ lab_endpoint_panel_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_ENDPOINT_PANEL);
   g_clear_object (&self->endpoint);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->start_error, g_free);
 
   G_OBJECT_CLASS (lab_endpoint_panel_parent_class)->dispose (object);
 }
@@ -809,6 +819,7 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, framing_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, framing_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, gio_button);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, host_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, max_clients_label);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, max_clients_spin);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, mark_label);

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-endpoint-words.h"
+#include "lab-hex.h"
 
 /* What an endpoint is doing, in a panel's words. A call waited in is named
  * as the timeline names it: recvfrom () for UDP, g_socket_receive () with
@@ -71,4 +72,59 @@ lab_endpoint_state_words (LabEndpoint *endpoint)
     default:
       return g_strdup (_("Running"));
     }
+}
+
+/**
+ * lab_endpoint_script_words:
+ *
+ * A client filled in by an experiment may send by itself on connecting, in
+ * pieces, half-close, and close after so many bytes.
+ *
+ * Returns: (transfer full) (nullable): what the client of @config does by
+ *   itself, in words; %NULL for a server, or a client that does nothing
+ */
+char *
+lab_endpoint_script_words (LabEndpointConfig *config)
+{
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  gboolean tcp = lab_endpoint_config_is_tcp (config);
+  guint64 expect = 0;
+  guint chunk = 0;
+  gboolean shut = FALSE;
+
+  if (lab_endpoint_config_is_server (config))
+    return NULL;
+
+  g_object_get (config, "initial-data", &data, "expect-bytes", &expect, "send-chunk", &chunk,
+                "shutdown-after-send", &shut, NULL);
+
+  if (data != NULL && g_bytes_get_size (data) > 0)
+    {
+      gsize len = g_bytes_get_size (data);
+      g_autofree char *escaped = lab_text_escape (g_bytes_get_data (data, NULL), len, 64);
+
+      /* Translators: what a client sends by itself: %s is the text (with
+       * \n for new lines), then its size in bytes. */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "On connecting it sends “%s” (%zu byte)",
+                                                 "On connecting it sends “%s” (%zu bytes)", len),
+                              escaped, len);
+      if (chunk > 0 && chunk < len && tcp)
+        /* Translators: follows “On connecting it sends …”. */
+        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %u byte per send ()",
+                                                   ", %u bytes per send ()", chunk), chunk);
+      if (shut && tcp)
+        g_string_append (text, _(", then shuts down its sending side"));
+      g_string_append (text, ".");
+    }
+  if (expect > 0)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "It closes once %llu byte has arrived.",
+                                                 "It closes once %llu bytes have arrived.", expect),
+                              (unsigned long long) expect);
+    }
+
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }

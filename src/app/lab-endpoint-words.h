@@ -6,6 +6,7 @@
 
 G_BEGIN_DECLS
 
-char *lab_endpoint_state_words (LabEndpoint *endpoint);
+char *lab_endpoint_state_words  (LabEndpoint       *endpoint);
+char *lab_endpoint_script_words (LabEndpointConfig *config);
 
 G_END_DECLS

@@ -120,7 +120,8 @@ reach (const char *bind_address)
  *
  * Adds a new endpoint of @kind, named and numbered for its kind. A server
  * gets the first free port of its transport from 5000; a client is filled
- * in to reach the last server of its transport added. The bench holds no
+ * in to reach the last server of its transport added, and runs where it
+ * runs (this computer, or its host of the lab network). The bench holds no
  * more endpoints than an experiment file does, so that whatever it holds
  * can be saved and opened again.
  *
@@ -151,6 +152,7 @@ lab_session_add (LabSession      *self,
   else
     {
       const char *host = "127.0.0.1";
+      const char *network_host = "";
 
       for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i-- > 0;)
         {
@@ -161,10 +163,12 @@ lab_session_add (LabSession      *self,
             {
               host = reach (c->bind_address);
               port = c->port;
+              network_host = c->network_host;
               break;
             }
         }
-      g_object_set (config, "host", host, "port", port, NULL);
+      /* Where the server runs: there, its address is one to reach. */
+      g_object_set (config, "host", host, "port", port, "network-host", network_host, NULL);
     }
 
   name = default_name (kind, ++self->counts[kind]);

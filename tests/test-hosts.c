@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "lab-error.h"
+#include "lab-network.h"
+#include "lab-send-box.h"
+#include "lab-test-engine.h"
+#include "lab-test-ui.h"
+
+/* Where an endpoint runs, chosen in its panel: this computer, or a host of
+ * the lab network. Real drop-downs, real sockets on real hosts. */
+
+static GtkWidget *
+child (LabEndpointPanel *panel,
+       const char       *name)
+{
+  return lab_test_ui_child (GTK_WIDGET (panel), LAB_TYPE_ENDPOINT_PANEL, name);
+}
+
+static GtkDropDown *
+runs_on (LabEndpointPanel *panel)
+{
+  return GTK_DROP_DOWN (child (panel, "host_dropdown"));
+}
+
+/* Chosen as a click on a row of the list does: by its position, this
+ * computer first, then alfa, then beta. */
+enum { THIS_COMPUTER, ALFA, BETA };
+
+static void
+choose (LabEndpointPanel *panel,
+        guint             position)
+{
+  gtk_drop_down_set_selected (runs_on (panel), position);
+}
+
+static void
+type_into (LabEndpointPanel *panel,
+           const char       *field,
+           const char       *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (panel, field)), text);
+}
+
+static const char *
+address_field (LabEndpointPanel *panel)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (child (panel, "address_entry")));
+}
+
+static gboolean
+address_refused (LabEndpointPanel *panel)
+{
+  return gtk_widget_has_css_class (child (panel, "address_entry"), "error");
+}
+
+static gboolean
+start_enabled (LabEndpointPanel *panel)
+{
+  return gtk_widget_is_sensitive (child (panel, "start_button"));
+}
+
+static char *
+setting (LabEndpointPanel *panel,
+         const char       *property)
+{
+  char *value = NULL;
+
+  g_object_get (lab_endpoint_get_config (lab_endpoint_panel_get_endpoint (panel)), property, &value, NULL);
+  return value;
+}
+
+/* The address of a server, in the field and in its settings alike. */
+static void
+assert_bind_address (LabEndpointPanel *panel,
+                     const char       *expected)
+{
+  g_autofree char *bind_address = setting (panel, "bind-address");
+
+  g_assert_cmpstr (bind_address, ==, expected);
+  g_assert_cmpstr (address_field (panel), ==, expected);
+}
+
+static LabConnection *
+first_connection (LabEndpoint *endpoint)
+{
+  g_autoptr(LabConnection) connection = g_list_model_get_item (lab_endpoint_get_connections (endpoint), 0);
+
+  return connection;
+}
+
+static gboolean
+echo_came_back (gpointer data)
+{
+  LabConnection *connection = first_connection (data);
+
+  return connection != NULL && lab_connection_get_bytes_in (connection) == 5;
+}
+
+static void
+press_start_stop (LabEndpointPanel *panel)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.start-stop", NULL));
+}
+
+/* The choice lists this computer and every host, with its address, and is
+ * named by its label, which its mnemonic reaches. */
+static void
+test_hosts_choices (void)
+{
+  LabWindow *window = lab_test_ui_open_window ();
+  LabEndpointPanel *server = lab_test_ui_add (window, "tcp-server");
+  GtkDropDown *dropdown = runs_on (server);
+  GListModel *choices = gtk_drop_down_get_model (dropdown);
+  GtkLabel *label = GTK_LABEL (lab_test_ui_find_label (GTK_WIDGET (server), "Runs on"));
+  static const char *const expected[] = { "This computer", "alfa (10.80.0.1)", "beta (10.80.0.2)" };
+
+  g_assert_cmpuint (lab_network_get_n_hosts (), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (choices), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (choices), i), ==, expected[i]);
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, THIS_COMPUTER);
+
+  g_assert_nonnull (label);
+  g_assert_true (gtk_label_get_use_underline (label));
+  g_assert_true (gtk_label_get_mnemonic_widget (label) == GTK_WIDGET (dropdown));
+  g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+
+  /* Set from elsewhere, the choice follows. */
+  g_object_set (lab_endpoint_get_config (lab_endpoint_panel_get_endpoint (server)), "network-host", "beta", NULL);
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, BETA);
+
+  lab_test_ui_close_window (window);
+}
+
+/* A server moved keeps an address it can be reached at where it runs; a
+ * client keeps the host it was given. */
+static void
+test_hosts_bind_address (void)
+{
+  LabWindow *window = lab_test_ui_open_window ();
+  LabEndpointPanel *server = lab_test_ui_add (window, "tcp-server");
+  LabEndpointPanel *client = lab_test_ui_add (window, "tcp-client");
+  GtkLabel *says = GTK_LABEL (child (server, "address_error"));
+  static const struct {
+    guint       from;
+    const char *before;
+    guint       to;
+    const char *after;
+  } moves[] = {
+    { THIS_COMPUTER, "127.0.0.1", BETA, "beta" },
+    { BETA, "beta", THIS_COMPUTER, "127.0.0.1" },
+    { THIS_COMPUTER, "::1", ALFA, "alfa" },
+    { THIS_COMPUTER, "localhost", BETA, "beta" },
+    { ALFA, "alfa", BETA, "beta" },
+    { ALFA, "10.80.0.1", THIS_COMPUTER, "127.0.0.1" },
+    { BETA, "fd80::2", THIS_COMPUTER, "127.0.0.1" },
+    { ALFA, "fd80::1", BETA, "beta" },
+    { BETA, "10.80.0.2", ALFA, "alfa" },
+    { THIS_COMPUTER, "0.0.0.0", BETA, "0.0.0.0" },
+    { BETA, "::", THIS_COMPUTER, "::" },
+    { ALFA, "127.0.0.1", THIS_COMPUTER, "127.0.0.1" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+    {
+      g_test_message ("%s on %u, moved to %u", moves[i].before, moves[i].from, moves[i].to);
+      choose (server, moves[i].from);
+      type_into (server, "address_entry", moves[i].before);
+      assert_bind_address (server, moves[i].before);
+      choose (server, moves[i].to);
+      assert_bind_address (server, moves[i].after);
+      g_assert_false (address_refused (server));
+      g_assert_true (start_enabled (server));
+    }
+
+  /* A file's empty address takes the host's name too. */
+  choose (server, THIS_COMPUTER);
+  g_object_set (lab_endpoint_get_config (lab_endpoint_panel_get_endpoint (server)), "bind-address", "", NULL);
+  g_assert_cmpstr (address_field (server), ==, "");
+  g_assert_true (address_refused (server));
+  choose (server, ALFA);
+  assert_bind_address (server, "alfa");
+  g_assert_false (address_refused (server));
+
+  /* A host's name is an address on a host, and not here, where the field
+   * says where it is one. */
+  type_into (server, "address_entry", "beta");
+  g_assert_false (address_refused (server));
+  choose (server, THIS_COMPUTER);
+  assert_bind_address (server, "127.0.0.1");
+  type_into (server, "address_entry", "beta");
+  g_assert_true (address_refused (server));
+  g_assert_false (start_enabled (server));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (says)));
+  g_assert_nonnull (strstr (gtk_label_get_text (says), "Runs on"));
+  choose (server, BETA);
+  assert_bind_address (server, "beta");
+  g_assert_false (address_refused (server));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (says)));
+
+  /* Typed where it was no address, as the field says, then moved there:
+   * what is typed is what it binds, not what it had before. */
+  choose (server, THIS_COMPUTER);
+  type_into (server, "address_entry", "0.0.0.0");
+  type_into (server, "address_entry", "alfa");
+  g_assert_true (address_refused (server));
+  choose (server, ALFA);
+  assert_bind_address (server, "alfa");
+  g_assert_false (address_refused (server));
+
+  /* A client's loopback is its host's own: nothing is guessed. */
+  type_into (client, "address_entry", "127.0.0.1");
+  choose (client, ALFA);
+  {
+    g_autofree char *host = setting (client, "host");
+    g_autofree char *network_host = setting (client, "network-host");
+
+    g_assert_cmpstr (host, ==, "127.0.0.1");
+    g_assert_cmpstr (network_host, ==, "alfa");
+  }
+  type_into (client, "address_entry", "beta");
+  g_assert_false (address_refused (client));
+  choose (client, THIS_COMPUTER);
+  {
+    g_autofree char *host = setting (client, "host");
+
+    g_assert_cmpstr (host, ==, "beta");
+    g_assert_cmpstr (address_field (client), ==, "beta");
+  }
+
+  lab_test_ui_close_window (window);
+}
+
+/* An echo server on beta, a client on alfa that names it, both chosen and
+ * started in their panels: the echo comes back over the link, from
+ * 10.80.0.1 to 10.80.0.2. */
+static void
+test_hosts_two_hosts (void)
+{
+  g_autoptr(GError) why = NULL;
+  LabWindow *window;
+  LabEndpointPanel *server, *client;
+  LabEndpoint *server_endpoint, *client_endpoint;
+  GtkWidget *entry;
+  g_autofree char *expected_peer = NULL;
+
+  /* Where user namespaces are refused, the lab says so (test_hosts_refused):
+   * there is no lab network to reach. */
+  if (!lab_network_check (&why))
+    {
+      g_test_skip (why->message);
+      return;
+    }
+
+  window = lab_test_ui_open_window ();
+  server = lab_test_ui_add (window, "tcp-server");
+  server_endpoint = lab_endpoint_panel_get_endpoint (server);
+  choose (server, BETA);
+  assert_bind_address (server, "beta");
+  /* The lab's own port: no other program shares beta's. */
+  type_into (server, "port_entry", "7000");
+  press_start_stop (server);
+  lab_test_wait_waiting_in (server_endpoint, "accept");
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (runs_on (server))));
+
+  client = lab_test_ui_add (window, "tcp-client");
+  client_endpoint = lab_endpoint_panel_get_endpoint (client);
+  choose (client, ALFA);
+  type_into (client, "address_entry", "beta");
+  type_into (client, "port_entry", "7000");
+  g_assert_false (address_refused (client));
+  press_start_stop (client);
+  lab_test_wait_waiting_in (client_endpoint, "recv");
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (runs_on (client))));
+
+  entry = lab_test_ui_child (child (client, "send_box"), LAB_TYPE_SEND_BOX, "entry");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "hola");
+  g_signal_emit_by_name (entry, "activate");
+  lab_test_ui_wait (echo_came_back, client_endpoint, 10000);
+
+  g_assert_true (g_str_has_prefix (lab_connection_get_peer_address (first_connection (server_endpoint)),
+                                   "('10.80.0.1', "));
+  expected_peer = g_strdup_printf ("('10.80.0.2', %u)", lab_endpoint_get_port (server_endpoint));
+  g_assert_cmpstr (lab_connection_get_peer_address (first_connection (client_endpoint)), ==, expected_peer);
+
+  press_start_stop (client);
+  press_start_stop (server);
+  lab_test_wait_stopped (client_endpoint);
+  lab_test_wait_stopped (server_endpoint);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (runs_on (server))));
+
+  lab_test_ui_close_window (window);
+  /* Its namespaces are held by descriptors: they are let go of. */
+  lab_network_forget ();
+}
+
+/* Saved, the file says where each runs; opened, the panels show it. */
+static void
+test_hosts_file (void)
+{
+  LabWindow *window = lab_test_ui_open_window ();
+  LabSession *session = lab_window_get_session (window);
+  LabEndpointPanel *server = lab_test_ui_add (window, "tcp-server");
+  LabEndpointPanel *client = lab_test_ui_add (window, "tcp-client");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("protolab-hosts-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "hosts.protolab", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *text = NULL;
+  g_autoptr(LabEndpointConfig) before = NULL;
+
+  g_assert_no_error (error);
+  choose (server, BETA);
+  choose (client, ALFA);
+  type_into (client, "address_entry", "beta");
+  before = lab_endpoint_config_copy (lab_endpoint_get_config (lab_endpoint_panel_get_endpoint (server)));
+
+  g_assert_true (lab_test_ui_save_file (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\nnetwork-host=beta\n"));
+  g_assert_nonnull (strstr (text, "\nbind-address=beta\n"));
+  g_assert_nonnull (strstr (text, "\nnetwork-host=alfa\n"));
+  g_assert_nonnull (strstr (text, "\nhost=beta\n"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (lab_session_get_endpoints (session)), ==, 0);
+  g_assert_true (lab_test_ui_open_file (window, file));
+  {
+    GListModel *endpoints = lab_session_get_endpoints (session);
+    g_autoptr(LabEndpoint) first = g_list_model_get_item (endpoints, 0);
+    g_autoptr(LabEndpoint) second = g_list_model_get_item (endpoints, 1);
+
+    server = LAB_ENDPOINT_PANEL (lab_window_get_panel (window, first));
+    client = LAB_ENDPOINT_PANEL (lab_window_get_panel (window, second));
+    g_assert_true (lab_endpoint_config_equal (lab_endpoint_get_config (first), before));
+  }
+  g_assert_cmpuint (gtk_drop_down_get_selected (runs_on (server)), ==, BETA);
+  g_assert_cmpuint (gtk_drop_down_get_selected (runs_on (client)), ==, ALFA);
+  g_assert_cmpstr (address_field (server), ==, "beta");
+  g_assert_cmpstr (address_field (client), ==, "beta");
+  g_assert_false (address_refused (server));
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  lab_test_ui_close_window (window);
+}
+
+/* Where the lab network cannot be made, run in a program that did not
+ * prepare it: the hosts are still listed, Start says why, as the engine
+ * says it, until the endpoint is moved; this computer works. */
+static void
+refused_here (void)
+{
+  LabWindow *window = lab_test_ui_open_window ();
+  LabEndpointPanel *server = lab_test_ui_add (window, "tcp-server");
+  LabEndpoint *endpoint = lab_endpoint_panel_get_endpoint (server);
+  GtkLabel *error_label = GTK_LABEL (child (server, "error_label"));
+  g_autoptr(GError) why = NULL;
+
+  g_assert_false (lab_network_check (&why));
+  g_assert_error (why, LAB_ERROR, LAB_ERROR_NETWORK);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (runs_on (server))), ==, 3);
+
+  choose (server, BETA);
+  /* Here, the kernel picks the port. */
+  type_into (server, "port_entry", "0");
+  g_assert_true (start_enabled (server));
+  press_start_stop (server);
+  g_assert_false (lab_endpoint_is_active (endpoint));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  g_assert_cmpstr (gtk_label_get_text (error_label), ==, why->message);
+
+  /* Still said once the panel is drawn again. */
+  lab_test_ui_wait_drawn (GTK_WIDGET (server));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+
+  choose (server, THIS_COMPUTER);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  press_start_stop (server);
+  lab_test_wait_waiting_in (endpoint, "accept");
+  press_start_stop (server);
+  lab_test_wait_stopped (endpoint);
+
+  lab_test_ui_close_window (window);
+}
+
+/* The program run again, without the lab network. */
+static void
+test_hosts_refused (void)
+{
+  const char *argv[] = { "/proc/self/exe", "-p", "/hosts/refused/here", NULL };
+  const char *env[] = { "PROTOLAB_TEST_WITHOUT_LAB_NETWORK=1", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  lab_test_run (argv, env, &out, &err, &status);
+  g_test_message ("%s%s", out, err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "\nok 1 /hosts/refused/here\n"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (!lab_test_ui_init (&argc, &argv))
+    return 0;
+
+  if (g_getenv ("PROTOLAB_TEST_WITHOUT_LAB_NETWORK") != NULL)
+    {
+      g_test_add_func ("/hosts/refused/here", refused_here);
+      return g_test_run ();
+    }
+
+  g_test_add_func ("/hosts/choices", test_hosts_choices);
+  g_test_add_func ("/hosts/bind-address", test_hosts_bind_address);
+  g_test_add_func ("/hosts/two-hosts", test_hosts_two_hosts);
+  g_test_add_func ("/hosts/file", test_hosts_file);
+  g_test_add_func ("/hosts/refused", test_hosts_refused);
+
+  return g_test_run ();
+}
