@@ -177,7 +177,8 @@ lab_wire_view_dup_cell_text (LabEvent      *packet,
         g_autofree char *from = lab_wire_end_text (wire, TRUE);
         g_autofree char *to = lab_wire_end_text (wire, FALSE);
 
-        return *from != '\0' ? g_strdup_printf ("%s → %s", from, to) : g_strdup (wire->interface);
+        /* Two lines, each end whole, where the column is narrow */
+        return *from != '\0' ? g_strdup_printf ("%s\n→ %s", from, to) : g_strdup (wire->interface);
       }
     case LAB_WIRE_COLUMN_FLAGS:
       return is_tcp (wire) ? lab_packet_flags_text (wire->info.tcp_flags) : other_text (wire);
@@ -219,8 +220,8 @@ setup_cell (GtkSignalListItemFactory *factory,
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
       gtk_label_set_lines (GTK_LABEL (label), 3);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), column == LAB_WIRE_COLUMN_FLAGS ? 7 : 12);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), column == LAB_WIRE_COLUMN_FLAGS ? 12 : 24);
+      gtk_label_set_width_chars (GTK_LABEL (label), column == LAB_WIRE_COLUMN_FLAGS ? 7 : 15);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), column == LAB_WIRE_COLUMN_FLAGS ? 12 : 22);
     }
   else
     gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
