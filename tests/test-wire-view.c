@@ -98,21 +98,6 @@ assert_row (LabEvent   *packet,
 }
 
 static gboolean
-all_stopped (gpointer data)
-{
-  GListModel *endpoints = data;
-
-  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
-    {
-      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
-
-      if (lab_endpoint_is_active (endpoint))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 label_drawn (gpointer data)
 {
   gpointer *args = data;
@@ -232,7 +217,7 @@ test_wire_view_echo (void)
   check_choosing (window, sent);
 
   lab_session_stop_all (session);
-  lab_test_ui_wait (all_stopped, lab_session_get_endpoints (session), PLAY_TIMEOUT_MS);
+  lab_test_ui_wait (lab_test_ui_all_stopped, lab_session_get_endpoints (session), PLAY_TIMEOUT_MS);
   lab_session_load (session, empty);
   gtk_window_destroy (GTK_WINDOW (window));
   lab_network_forget ();
