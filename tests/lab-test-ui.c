@@ -238,6 +238,28 @@ lab_test_ui_child (GtkWidget  *widget,
 }
 
 /**
+ * lab_test_ui_all_stopped:
+ * @data: a list of endpoints
+ *
+ * Returns: whether every endpoint of @data has stopped, as a condition
+ *   for lab_test_ui_wait ()
+ */
+gboolean
+lab_test_ui_all_stopped (gpointer data)
+{
+  GListModel *endpoints = data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      if (lab_endpoint_is_active (endpoint))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * lab_test_ui_application:
  *
  * The application of the test program, registered once as it is in a real

@@ -19,6 +19,7 @@ void     lab_test_ui_wait  (LabTestCondition  condition,
 void     lab_test_ui_wait_drawn  (GtkWidget        *widget);
 void     lab_test_ui_wait_mapped (GtkWidget        *widget);
 void     lab_test_ui_present (GtkWindow     *window);
+gboolean lab_test_ui_all_stopped (gpointer data);
 LabApplication *lab_test_ui_application (void);
 LabWindow *lab_test_ui_open_window (void);
 void     lab_test_ui_close_window (LabWindow   *window);

@@ -102,22 +102,6 @@ open_window (LabApplication *app)
   return window;
 }
 
-/* Every endpoint of the bench stopped. */
-static gboolean
-all_stopped (gpointer data)
-{
-  GListModel *endpoints = data;
-
-  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
-    {
-      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
-
-      if (lab_endpoint_is_active (endpoint))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 close_window (LabWindow *window)
 {
@@ -125,7 +109,7 @@ close_window (LabWindow *window)
   g_autoptr(LabExperiment) empty = lab_experiment_new ();
 
   lab_session_stop_all (session);
-  lab_test_ui_wait (all_stopped, lab_session_get_endpoints (session), 10000);
+  lab_test_ui_wait (lab_test_ui_all_stopped, lab_session_get_endpoints (session), 10000);
   /* The next test starts on an empty bench, with nothing to ask about. */
   lab_session_load (session, empty);
   gtk_window_destroy (GTK_WINDOW (window));

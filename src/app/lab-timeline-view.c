@@ -64,6 +64,9 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (LabTimelineView, lab_timeline_view, GTK_TYPE_WIDGET)
 
+static void set_following (LabTimelineView *self,
+                           gboolean         following);
+
 GtkWidget *
 lab_timeline_view_new (LabSession *session)
 {
@@ -117,6 +120,35 @@ lab_timeline_view_select (LabTimelineView *self,
     }
 
   return FALSE;
+}
+
+/**
+ * lab_timeline_view_select_seq:
+ * @seq: the number of an event
+ *
+ * Picks the row of that event, and brings it into view, unless the
+ * filters leave it out.
+ *
+ * Returns: whether the row is shown, and so was picked
+ */
+gboolean
+lab_timeline_view_select_seq (LabTimelineView *self,
+                              guint64          seq)
+{
+  guint position = lab_timeline_filter_find (self->filtered, seq);
+  GtkWidget *list = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+
+  g_return_val_if_fail (LAB_IS_TIMELINE_VIEW (self), FALSE);
+
+  if (position == G_MAXUINT)
+    return FALSE;
+  gtk_single_selection_set_selected (self->selection, position);
+  /* It stays in view while newer rows arrive. */
+  set_following (self, position + 1 >= g_list_model_get_n_items (G_LIST_MODEL (self->filtered)));
+  for (; list != NULL; list = gtk_widget_get_next_sibling (list))
+    if (GTK_IS_LIST_VIEW (list))
+      gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+  return TRUE;
 }
 
 /**

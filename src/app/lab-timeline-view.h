@@ -16,6 +16,8 @@ GtkWidget  *lab_timeline_view_new            (LabSession      *session);
 LabEvent   *lab_timeline_view_get_selected   (LabTimelineView *self);
 gboolean    lab_timeline_view_select         (LabTimelineView *self,
                                               LabEvent        *event);
+gboolean    lab_timeline_view_select_seq     (LabTimelineView *self,
+                                              guint64          seq);
 GListModel *lab_timeline_view_get_model      (LabTimelineView *self);
 void        lab_timeline_view_set_toolbar_visible (LabTimelineView *self,
                                                    gboolean         visible);

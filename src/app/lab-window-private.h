@@ -8,6 +8,7 @@
 #include "lab-state-diagram.h"
 #include "lab-step-bar.h"
 #include "lab-timeline-view.h"
+#include "lab-wire-view.h"
 #include "lab-window.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,8 @@ struct _LabWindow
   GSettings            *settings;
   LabSession           *session;
   LabTimelineView      *timeline_view;
+  LabWireView          *wire_view;
+  gboolean              choosing;        /* one of the timeline and the wire follows the other */
   LabStepBar           *step_bar;
   LabEndpointPanel     *current_panel;
   guint                 scroll_idle;
@@ -77,6 +80,7 @@ struct _LabWindow
   LabStateDiagram      *state_diagram;
   GtkWidget            *step_toggle;
   GtkBox               *timeline_slot;
+  GtkBox               *wire_slot;
 };
 
 /* lab-window.c */

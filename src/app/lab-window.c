@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-window-private.h"
+#include "lab-wire.h"
 
 /* The lab: the bench of endpoint panels side by side above, the timeline
  * below, and beside it what is chosen: a row's details, a connection's
@@ -93,6 +94,12 @@ lab_window_get_state_diagram (LabWindow *self)
 }
 
 GtkWidget *
+lab_window_get_wire_view (LabWindow *self)
+{
+  return GTK_WIDGET (self->wire_view);
+}
+
+GtkWidget *
 lab_window_get_step_bar (LabWindow *self)
 {
   return GTK_WIDGET (self->step_bar);
@@ -135,6 +142,36 @@ on_panel_connection (LabEndpointPanel *panel,
   show_connection (self, panel);
 }
 
+/* A packet chosen that carries data chooses its data event in the
+ * timeline; a data event or a send chosen there, the first packet that
+ * carries its bytes. */
+static void
+on_wire_selected (LabWindow *self)
+{
+  LabEvent *packet = lab_wire_view_get_selected (self->wire_view);
+  LabWireInfo wire;
+
+  if (self->choosing || packet == NULL || !lab_wire_describe_event (packet, &wire) || wire.data_seq == 0)
+    return;
+  self->choosing = TRUE;
+  lab_timeline_view_select_seq (self->timeline_view, wire.data_seq);
+  self->choosing = FALSE;
+}
+
+static void
+choose_packet (LabWindow *self,
+               LabEvent  *event)
+{
+  guint64 data_seq = lab_wire_data_of (event);
+  guint64 packet = data_seq != 0 ? lab_wire_first_packet (lab_session_get_timeline (self->session), data_seq) : 0;
+
+  if (self->choosing || packet == 0)
+    return;
+  self->choosing = TRUE;
+  lab_wire_view_select_seq (self->wire_view, packet);
+  self->choosing = FALSE;
+}
+
 static void
 on_timeline_selected (LabWindow *self)
 {
@@ -143,6 +180,7 @@ on_timeline_selected (LabWindow *self)
   lab_event_details_set_event (self->details, event);
   if (event == NULL)
     return;
+  choose_packet (self, event);
 
   /* A row of a connection shows that connection beside it; a row of a TCP
    * server's own, its listening socket. */
@@ -624,6 +662,9 @@ lab_window_constructed (GObject *object)
   self->timeline_view = LAB_TIMELINE_VIEW (lab_timeline_view_new (self->session));
   gtk_widget_set_vexpand (GTK_WIDGET (self->timeline_view), TRUE);
   gtk_box_append (self->timeline_slot, GTK_WIDGET (self->timeline_view));
+  self->wire_view = LAB_WIRE_VIEW (lab_wire_view_new (self->session));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->wire_view), TRUE);
+  gtk_box_append (self->wire_slot, GTK_WIDGET (self->wire_view));
 
   lab_window_actions_init (self);
   /* A field or a button reached with Tab comes into view: the keyboard
@@ -636,6 +677,8 @@ lab_window_constructed (GObject *object)
     gtk_widget_add_controller (GTK_WIDGET (self->bench_box), wheel);
   }
   g_signal_connect_object (self->timeline_view, "notify::selected", G_CALLBACK (on_timeline_selected), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->wire_view, "notify::selected", G_CALLBACK (on_wire_selected), self,
                            G_CONNECT_SWAPPED);
 
   endpoints = lab_session_get_endpoints (self->session);
@@ -776,6 +819,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, state_diagram);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, step_toggle);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, timeline_slot);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, wire_slot);
 
   lab_window_actions_class_init (klass);
 }

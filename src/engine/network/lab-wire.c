@@ -404,15 +404,12 @@ find_cause (LabTimeline *timeline,
     find_call (timeline, seq, 1u << LAB_OP_CLOSE | 1u << LAB_OP_SHUTDOWN, out);
 }
 
-/**
- * lab_wire_describe:
- * @event: a packet event
- *
- * Returns: whether @event is a packet; @out then says what it is
- */
-gboolean
-lab_wire_describe_event (LabEvent    *event,
-                         LabWireInfo *out)
+/* What @event is; with @find, the call and the data it is tied to too,
+ * which a search of the rows around it finds. */
+static gboolean
+describe (LabEvent    *event,
+          LabWireInfo *out,
+          gboolean     find)
 {
   const LabRecord *record = lab_event_get_record (event);
   GBytes *bytes;
@@ -446,10 +443,107 @@ lab_wire_describe_event (LabEvent    *event,
     {
       out->stream_start = (guint32) (out->info.seq - out->seq_base - 1);
       out->stream_end = out->stream_start + out->info.payload_len;
-      find_data (event->timeline, record->seq, out);
+      if (find)
+        find_data (event->timeline, record->seq, out);
     }
-  find_cause (event->timeline, record->seq, out);
+  if (find)
+    find_cause (event->timeline, record->seq, out);
   return TRUE;
+}
+
+/**
+ * lab_wire_describe_event:
+ * @event: a packet event
+ *
+ * Returns: whether @event is a packet; @out then says what it is
+ */
+gboolean
+lab_wire_describe_event (LabEvent    *event,
+                         LabWireInfo *out)
+{
+  return describe (event, out, TRUE);
+}
+
+/* How far after a send call, in rows, its data event is looked for */
+#define CALL_LOOKAHEAD 64
+
+/**
+ * lab_wire_data_of:
+ * @event: an event of the timeline
+ *
+ * Returns: the number of the data event whose bytes @event gave the
+ *   wire: its own for data sent, the one a send call recorded for a send;
+ *   0 for any other
+ */
+guint64
+lab_wire_data_of (LabEvent *event)
+{
+  const LabRecord *call = lab_event_get_record (event);
+  guint at;
+
+  if (call->kind == LAB_EVENT_DATA)
+    return call->sub == LAB_DIRECTION_OUT ? call->seq : 0;
+  if (call->kind != LAB_EVENT_CALL || (call->op != LAB_OP_SEND && call->op != LAB_OP_SENDTO) ||
+      (at = lab_timeline_find (event->timeline, call->seq)) == G_MAXUINT)
+    return 0;
+
+  /* A send's data event follows it, on its thread, when it returns. */
+  for (guint i = at + 1; i <= at + CALL_LOOKAHEAD; i++)
+    {
+      const LabRecord *r = lab_timeline_get_record (event->timeline, i);
+
+      if (r == NULL)
+        break;
+      if (r->endpoint_id != call->endpoint_id || r->thread != call->thread)
+        continue;
+      if (r->kind == LAB_EVENT_DATA && r->sub == LAB_DIRECTION_OUT && r->conn == call->conn)
+        return r->seq;
+      if (r->kind == LAB_EVENT_CALL)
+        break;
+    }
+  return 0;
+}
+
+/**
+ * lab_wire_first_packet:
+ * @timeline: the timeline
+ * @data_seq: the number of a data event sent
+ *
+ * Returns: the number of the first packet that carries bytes of it, in
+ *   the timeline's order, or 0
+ */
+guint64
+lab_wire_first_packet (LabTimeline *timeline,
+                       guint64      data_seq)
+{
+  guint at = lab_timeline_find (timeline, data_seq);
+  const LabRecord *data = at != G_MAXUINT ? lab_timeline_get_record (timeline, at) : NULL;
+
+  if (data == NULL || data->kind != LAB_EVENT_DATA)
+    return 0;
+
+  /* Where find_data looks from a packet, looked at from its data: a
+   * packet carries bytes of it when its first byte is among them. */
+  for (guint i = at > NEAR_ROWS ? at - NEAR_ROWS : 0; i <= at + NEAR_ROWS; i++)
+    {
+      const LabRecord *r = lab_timeline_get_record (timeline, i);
+      g_autoptr(LabEvent) event = NULL;
+      LabWireInfo wire;
+
+      if (r == NULL)
+        {
+          if (i > at)
+            break;
+          continue;
+        }
+      if (r->kind != LAB_EVENT_PACKET)
+        continue;
+      event = lab_timeline_dup_event (timeline, r);
+      if (describe (event, &wire, FALSE) && (guint32) wire.conn == data->conn && wire.info.payload_len > 0 &&
+          data->offset <= wire.stream_start && wire.stream_start < data->offset + data->real_len)
+        return r->seq;
+    }
+  return 0;
 }
 
 /**
@@ -478,6 +572,25 @@ append_end (GString             *out,
     g_string_append_printf (out, info->family == AF_INET6 ? "[%s]:%u" : "%s:%u", text, port);
   else
     g_string_append (out, text);
+}
+
+/**
+ * lab_wire_end_text:
+ * @source: the end it left, else the one it goes to
+ *
+ * Returns: that end, as the summary writes it: "10.80.0.1:48896",
+ *   "[fd80::2]:7000", an address alone for a packet with no ports, or ""
+ */
+char *
+lab_wire_end_text (const LabWireInfo *wire,
+                   gboolean           source)
+{
+  GString *out = g_string_new (NULL);
+
+  if (wire->decoded && wire->info.family != 0)
+    append_end (out, &wire->info, source ? wire->info.src : wire->info.dst,
+                source ? wire->info.sport : wire->info.dport);
+  return g_string_free (out, FALSE);
 }
 
 /**

@@ -67,6 +67,11 @@ typedef struct {
 gboolean     lab_wire_describe_event (LabEvent          *event,
                                       LabWireInfo       *out);
 char        *lab_wire_summary      (const LabWireInfo   *wire);
+char        *lab_wire_end_text     (const LabWireInfo   *wire,
+                                    gboolean             source);
+guint64      lab_wire_data_of      (LabEvent            *event);
+guint64      lab_wire_first_packet (LabTimeline         *timeline,
+                                    guint64              data_seq);
 const char  *lab_wire_proto_name   (LabPacketProto       proto);
 
 G_END_DECLS

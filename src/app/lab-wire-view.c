@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-packet.h"
+#include "lab-timeline-filter.h"
+#include "lab-wire-view.h"
+#include "lab-wire.h"
+
+/* The wire: the real packets of the lab network, each as it left its
+ * host, listed from the timeline as the timeline view lists its events
+ * (its bounds, its cost: a row is read only when it is shown), and the
+ * chosen one's every header field, with what it means. */
+
+struct _LabWireView
+{
+  GtkWidget           parent_instance;
+
+  LabSession         *session;
+  LabTimelineFilter  *packets;
+  GtkSingleSelection *selection;
+
+  /* Template widgets */
+  GtkStack           *stack;
+  GtkColumnView      *column_view;
+  GtkLabel           *summary_label;
+  GtkListBox         *fields_box;
+};
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_SELECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LabWireView, lab_wire_view, GTK_TYPE_WIDGET)
+
+GtkWidget *
+lab_wire_view_new (LabSession *session)
+{
+  return g_object_new (LAB_TYPE_WIRE_VIEW, "session", session, NULL);
+}
+
+/**
+ * lab_wire_view_get_model:
+ *
+ * Returns: (transfer none): the packets listed, in order
+ */
+GListModel *
+lab_wire_view_get_model (LabWireView *self)
+{
+  return G_LIST_MODEL (self->packets);
+}
+
+/**
+ * lab_wire_view_get_selected:
+ *
+ * Returns: (transfer none) (nullable): the packet chosen
+ */
+LabEvent *
+lab_wire_view_get_selected (LabWireView *self)
+{
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+/* The inner list of the column view, which scrolls to a row. */
+static GtkWidget *
+find_list (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  return NULL;
+}
+
+/**
+ * lab_wire_view_select_seq:
+ * @seq: the number of a packet event, or 0 for none
+ *
+ * Chooses that packet and brings it into view.
+ *
+ * Returns: whether it is listed, and so chosen
+ */
+gboolean
+lab_wire_view_select_seq (LabWireView *self,
+                          guint64      seq)
+{
+  guint position = seq != 0 ? lab_timeline_filter_find (self->packets, seq) : G_MAXUINT;
+  GtkWidget *list;
+
+  g_return_val_if_fail (LAB_IS_WIRE_VIEW (self), FALSE);
+
+  if (position == G_MAXUINT)
+    {
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+      return FALSE;
+    }
+  gtk_single_selection_set_selected (self->selection, position);
+  if ((list = find_list (GTK_WIDGET (self->column_view))) != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+  return TRUE;
+}
+
+/* ---- Rows ---- */
+
+/* A packet, read once for all its cells: its event lives as long as its
+ * row is shown. */
+static const LabWireInfo *
+wire_of (LabEvent *packet)
+{
+  LabWireInfo *wire = g_object_get_data (G_OBJECT (packet), "lab-wire");
+
+  if (wire == NULL)
+    {
+      wire = g_new0 (LabWireInfo, 1);
+      lab_wire_describe_event (packet, wire);
+      g_object_set_data_full (G_OBJECT (packet), "lab-wire", wire, g_free);
+    }
+  return wire;
+}
+
+static gboolean
+is_tcp (const LabWireInfo *wire)
+{
+  return wire->decoded && wire->info.proto == LAB_PACKET_TCP;
+}
+
+/* What is neither TCP nor UDP, in the words of the summary: ARP's
+ * question, ICMP's type. */
+static char *
+other_text (const LabWireInfo *wire)
+{
+  if (!wire->decoded)
+    return g_strdup ("?");
+  return lab_packet_summary (&wire->info, 0, 0);
+}
+
+static char *
+carries_text (const LabWireInfo *wire)
+{
+  if (wire->data_seq == 0)
+    return g_strdup ("");
+  /* Translators: the bytes of the stream a segment carries, and the
+   * endpoint and thread whose send gave them: “bytes 0–3 of Client#1's send”. */
+  return g_strdup_printf (_("bytes %lu–%lu of %s#%u's send"), (gulong) wire->stream_start,
+                          (gulong) (wire->stream_end - 1), wire->data_endpoint != NULL ? wire->data_endpoint : "",
+                          wire->data_thread);
+}
+
+/**
+ * lab_wire_view_dup_cell_text:
+ * @packet: a packet event
+ *
+ * Returns: what the list shows of @packet in @column
+ */
+char *
+lab_wire_view_dup_cell_text (LabEvent      *packet,
+                             LabWireColumn  column)
+{
+  const LabWireInfo *wire = wire_of (packet);
+  gboolean ports = wire->decoded && (wire->info.proto == LAB_PACKET_TCP || wire->info.proto == LAB_PACKET_UDP);
+
+  switch (column)
+    {
+    case LAB_WIRE_COLUMN_TIME:
+      return g_strdup_printf ("%.6f", lab_event_get_begin_time (packet) / (double) G_USEC_PER_SEC);
+    case LAB_WIRE_COLUMN_HOST:
+      return g_strdup (wire->host != NULL ? wire->host : "");
+    case LAB_WIRE_COLUMN_ENDS:
+      {
+        g_autofree char *from = lab_wire_end_text (wire, TRUE);
+        g_autofree char *to = lab_wire_end_text (wire, FALSE);
+
+        /* Two lines, each end whole, where the column is narrow */
+        return *from != '\0' ? g_strdup_printf ("%s\n→ %s", from, to) : g_strdup (wire->interface);
+      }
+    case LAB_WIRE_COLUMN_FLAGS:
+      return is_tcp (wire) ? lab_packet_flags_text (wire->info.tcp_flags) : other_text (wire);
+    case LAB_WIRE_COLUMN_SEQ:
+      if (!is_tcp (wire))
+        return g_strdup ("");
+      return g_strdup_printf ("%u", wire->info.seq - (wire->has_seq_base ? wire->seq_base : 0));
+    case LAB_WIRE_COLUMN_ACK:
+      if (!is_tcp (wire) || (wire->info.tcp_flags & LAB_TCP_ACK) == 0)
+        return g_strdup ("");
+      return g_strdup_printf ("%u", wire->info.ack - (wire->has_ack_base ? wire->ack_base : 0));
+    case LAB_WIRE_COLUMN_WINDOW:
+      return is_tcp (wire) ? g_strdup_printf ("%u", wire->info.window) : g_strdup ("");
+    case LAB_WIRE_COLUMN_LENGTH:
+      return ports ? g_strdup_printf ("%u", wire->info.payload_len) : g_strdup ("");
+    case LAB_WIRE_COLUMN_CARRIES:
+    case LAB_WIRE_N_COLUMNS:
+    default:
+      return carries_text (wire);
+    }
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  data)
+{
+  LabWireColumn column = GPOINTER_TO_INT (data);
+  GtkWidget *label = gtk_label_new (NULL);
+  gboolean number = column == LAB_WIRE_COLUMN_TIME || column == LAB_WIRE_COLUMN_SEQ ||
+                    column == LAB_WIRE_COLUMN_ACK || column == LAB_WIRE_COLUMN_WINDOW ||
+                    column == LAB_WIRE_COLUMN_LENGTH;
+
+  gtk_label_set_xalign (GTK_LABEL (label), number ? 1 : 0);
+  if (column == LAB_WIRE_COLUMN_ENDS || column == LAB_WIRE_COLUMN_FLAGS || column == LAB_WIRE_COLUMN_CARRIES)
+    {
+      /* Narrow, in presentation's large text: they wrap, rather than end in “…”. */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_lines (GTK_LABEL (label), 3);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), column == LAB_WIRE_COLUMN_FLAGS ? 7 : 15);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), column == LAB_WIRE_COLUMN_FLAGS ? 12 : 22);
+    }
+  else
+    gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (column != LAB_WIRE_COLUMN_HOST && column != LAB_WIRE_COLUMN_CARRIES)
+    gtk_widget_add_css_class (label, "monospace");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  data)
+{
+  g_autofree char *text = lab_wire_view_dup_cell_text (gtk_list_item_get_item (item), GPOINTER_TO_INT (data));
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static void
+add_column (LabWireView   *self,
+            LabWireColumn  column,
+            const char    *title,
+            gboolean       expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *view_column;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
+
+  view_column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (view_column, expand);
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  gtk_column_view_append_column (self->column_view, view_column);
+  g_object_unref (view_column);
+}
+
+/* ---- The packet chosen ---- */
+
+static GtkWidget *
+field_label (const char *text,
+             const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_yalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+/* A field: its layer, name and value on a line, what it means under. */
+static GtkWidget *
+field_row (const LabPacketField *field)
+{
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *value = field_label (field->value, "monospace");
+  GtkWidget *explanation = field_label (field->explanation, "dim-label");
+
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 2);
+  gtk_widget_set_margin_top (grid, 4);
+  gtk_widget_set_margin_bottom (grid, 4);
+  gtk_grid_attach (GTK_GRID (grid), field_label (field->layer, "dim-label"), 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), field_label (field->name, "heading"), 1, 0, 1, 1);
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  gtk_widget_set_hexpand (value, TRUE);
+  gtk_grid_attach (GTK_GRID (grid), value, 2, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), explanation, 1, 1, 2, 1);
+  gtk_widget_set_tooltip_text (grid, field->explanation);
+  return grid;
+}
+
+static void
+show_fields (LabWireView *self,
+             LabEvent    *packet)
+{
+  GtkWidget *child;
+  const LabWireInfo *wire;
+  g_autoptr(GPtrArray) fields = NULL;
+  g_autofree char *summary = NULL;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->fields_box))) != NULL)
+    gtk_list_box_remove (self->fields_box, child);
+
+  if (packet == NULL)
+    {
+      gtk_label_set_text (self->summary_label, _("Choose a packet to see each field of its headers."));
+      return;
+    }
+
+  wire = wire_of (packet);
+  summary = lab_wire_summary (wire);
+  {
+    /* Translators: a host of the lab network, and a packet that left it, in a line. */
+    g_autofree char *title = g_strdup_printf (_("From %s: %s"), wire->host, summary);
+
+    gtk_label_set_text (self->summary_label, title);
+  }
+  if (!wire->decoded)
+    return;
+
+  fields = lab_packet_fields (&wire->info, wire->has_seq_base ? wire->seq_base : 0,
+                              wire->has_ack_base ? wire->ack_base : 0);
+  for (guint i = 0; i < fields->len; i++)
+    gtk_list_box_append (self->fields_box, field_row (fields->pdata[i]));
+}
+
+static void
+on_selection_changed (LabWireView *self)
+{
+  show_fields (self, lab_wire_view_get_selected (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+static void
+update_page (LabWireView *self)
+{
+  gboolean any = g_list_model_get_n_items (G_LIST_MODEL (self->packets)) > 0;
+
+  gtk_stack_set_visible_child_name (self->stack, any ? "packets" : "empty");
+}
+
+/* ---- The object ---- */
+
+static void
+lab_wire_view_constructed (GObject *object)
+{
+  LabWireView *self = LAB_WIRE_VIEW (object);
+
+  G_OBJECT_CLASS (lab_wire_view_parent_class)->constructed (object);
+
+  self->packets = lab_timeline_filter_new (lab_session_get_timeline (self->session));
+  lab_timeline_filter_set (self->packets, 1u << LAB_EVENT_PACKET, FALSE, 0, 0);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->packets)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (on_selection_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->packets, "items-changed", G_CALLBACK (update_page), self, G_CONNECT_SWAPPED);
+  update_page (self);
+
+  add_column (self, LAB_WIRE_COLUMN_TIME, _("Time (s)"), FALSE);
+  add_column (self, LAB_WIRE_COLUMN_HOST, _("Host"), FALSE);
+  add_column (self, LAB_WIRE_COLUMN_ENDS, _("From → to"), FALSE);
+  add_column (self, LAB_WIRE_COLUMN_FLAGS, _("Flags"), FALSE);
+  /* Translators: column titles, short: TCP's sequence number, acknowledgement number, window and payload length. */
+  add_column (self, LAB_WIRE_COLUMN_SEQ, C_("wire", "Seq"), FALSE);
+  add_column (self, LAB_WIRE_COLUMN_ACK, C_("wire", "Ack"), FALSE);
+  add_column (self, LAB_WIRE_COLUMN_WINDOW, C_("wire", "Win"), FALSE);
+  add_column (self, LAB_WIRE_COLUMN_LENGTH, C_("wire", "Len"), FALSE);
+  add_column (self, LAB_WIRE_COLUMN_CARRIES, _("Data"), TRUE);
+}
+
+static void
+lab_wire_view_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  LabWireView *self = LAB_WIRE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION: g_value_set_object (value, self->session); break;
+    case PROP_SELECTED: g_value_set_object (value, lab_wire_view_get_selected (self)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_wire_view_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  LabWireView *self = LAB_WIRE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION: self->session = g_value_dup_object (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_wire_view_dispose (GObject *object)
+{
+  LabWireView *self = LAB_WIRE_VIEW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_WIRE_VIEW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->packets);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (lab_wire_view_parent_class)->dispose (object);
+}
+
+static void
+lab_wire_view_class_init (LabWireViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = lab_wire_view_constructed;
+  object_class->get_property = lab_wire_view_get_property;
+  object_class->set_property = lab_wire_view_set_property;
+  object_class->dispose = lab_wire_view_dispose;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, LAB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED] =
+    g_param_spec_object ("selected", NULL, NULL, LAB_TYPE_EVENT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lab-wire-view.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, LabWireView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, LabWireView, fields_box);
+  gtk_widget_class_bind_template_child (widget_class, LabWireView, stack);
+  gtk_widget_class_bind_template_child (widget_class, LabWireView, summary_label);
+}
+
+static void
+lab_wire_view_init (LabWireView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "lab-application.h"
+#include "lab-network.h"
+#include "lab-session.h"
+#include "lab-test-ui.h"
+#include "lab-timeline-view.h"
+#include "lab-window.h"
+#include "lab-wire-view.h"
+#include "lab-wire.h"
+
+/* The Wire page: the real packets of a client on alfa and an echo server
+ * on beta, as the list shows them, and each chosen with the timeline's
+ * event whose bytes it carries. */
+
+#define PLAY_TIMEOUT_MS 10000
+
+static const char bench[] =
+  "[Experiment]\n"
+  "Title=Echo on the lab network\n"
+  "\n"
+  "[Endpoint 1]\n"
+  "Name=Server\n"
+  "Kind=tcp-server\n"
+  "network-host=beta\n"
+  "bind-address=beta\n"
+  "port=7000\n"
+  "behaviour=echo\n"
+  "\n"
+  "[Endpoint 2]\n"
+  "Name=Client\n"
+  "Kind=tcp-client\n"
+  "network-host=alfa\n"
+  "host=beta\n"
+  "port=7000\n"
+  "initial-data=hola\n"
+  "expect-bytes=4\n";
+
+/* The TCP rows of the list, in order (the ARP question and answer come
+ * before them). */
+static GPtrArray *
+tcp_rows (LabWireView *view)
+{
+  GListModel *rows = lab_wire_view_get_model (view);
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(LabEvent) packet = g_list_model_get_item (rows, i);
+      LabWireInfo wire;
+
+      if (lab_wire_describe_event (packet, &wire) && wire.decoded && wire.info.proto == LAB_PACKET_TCP)
+        g_ptr_array_add (found, g_steal_pointer (&packet));
+    }
+  return found;
+}
+
+static gboolean
+echoed (gpointer data)
+{
+  g_autoptr(GPtrArray) rows = tcp_rows (data);
+  guint carrying = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autofree char *carries = lab_wire_view_dup_cell_text (rows->pdata[i], LAB_WIRE_COLUMN_CARRIES);
+
+      carrying += carries[0] != '\0';
+    }
+  return carrying == 2;
+}
+
+static void
+assert_row (LabEvent   *packet,
+            const char *host,
+            const char *flags,
+            const char *seq,
+            const char *ack)
+{
+  const struct { LabWireColumn column; const char *text; } cells[] = {
+    { LAB_WIRE_COLUMN_HOST, host },
+    { LAB_WIRE_COLUMN_FLAGS, flags },
+    { LAB_WIRE_COLUMN_SEQ, seq },
+    { LAB_WIRE_COLUMN_ACK, ack },
+    { LAB_WIRE_COLUMN_LENGTH, "0" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      g_autofree char *text = lab_wire_view_dup_cell_text (packet, cells[i].column);
+
+      g_assert_cmpstr (text, ==, cells[i].text);
+    }
+}
+
+static gboolean
+label_drawn (gpointer data)
+{
+  gpointer *args = data;
+  GtkWidget *label = lab_test_ui_find_label (args[0], args[1]);
+
+  return label != NULL && gtk_widget_is_drawable (label);
+}
+
+/* The packet that carries the client's "hola" chooses the client's data
+ * event in the timeline, and that event, chosen, the packet again. */
+static void
+check_choosing (LabWindow *window,
+                LabEvent  *packet)
+{
+  LabWireView *view = LAB_WIRE_VIEW (lab_window_get_wire_view (window));
+  LabTimelineView *timeline = LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window));
+  GtkWidget *column_view = lab_test_ui_child (GTK_WIDGET (view), LAB_TYPE_WIRE_VIEW, "column_view");
+  GtkSelectionModel *list = gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view));
+  guint position = 0;
+  g_autoptr(LabEvent) data = NULL;
+  gsize length;
+  const char *bytes;
+
+  for (;; position++)
+    {
+      g_autoptr(LabEvent) row = g_list_model_get_item (G_LIST_MODEL (list), position);
+
+      g_assert_nonnull (row);
+      if (lab_event_get_seq (row) == lab_event_get_seq (packet))
+        break;
+    }
+
+  gtk_selection_model_select_item (list, position, TRUE);
+  g_assert_nonnull (lab_timeline_view_get_selected (timeline));
+  data = g_object_ref (lab_timeline_view_get_selected (timeline));
+  g_assert_cmpint (lab_event_get_kind (data), ==, LAB_EVENT_DATA);
+  g_assert_cmpint (lab_event_get_direction (data), ==, LAB_DIRECTION_OUT);
+  g_assert_cmpstr (lab_event_get_endpoint_name (data), ==, "Client");
+  bytes = g_bytes_get_data (lab_event_get_bytes (data), &length);
+  g_assert_cmpmem (bytes, length, "hola", 4);
+
+  /* Away, then back from the timeline */
+  gtk_selection_model_unselect_item (list, position);
+  g_assert_null (lab_wire_view_get_selected (view));
+  {
+    g_autoptr(LabEvent) first = g_list_model_get_item (lab_timeline_view_get_model (timeline), 0);
+
+    g_assert_true (lab_timeline_view_select (timeline, first));
+    g_assert_null (lab_wire_view_get_selected (view));
+  }
+  g_assert_true (lab_timeline_view_select (timeline, data));
+  g_assert_nonnull (lab_wire_view_get_selected (view));
+  g_assert_cmpuint (lab_event_get_seq (lab_wire_view_get_selected (view)), ==, lab_event_get_seq (packet));
+}
+
+static void
+test_wire_view_echo (void)
+{
+  LabApplication *app = lab_test_ui_application ();
+  LabSession *session = lab_application_get_session (app);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = lab_experiment_new_from_data (bench, strlen (bench), &error);
+  g_autoptr(LabExperiment) empty = lab_experiment_new ();
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *carries = NULL;
+  LabWindow *window;
+  LabWireView *view;
+  LabEvent *sent = NULL;
+  gpointer shown[2];
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+
+  g_assert_no_error (error);
+  window = lab_window_new (GTK_APPLICATION (app), session);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1800, 1000);
+  lab_test_ui_present (GTK_WINDOW (window));
+  lab_session_load (session, experiment);
+  view = LAB_WIRE_VIEW (lab_window_get_wire_view (window));
+
+  /* Before Play, the page says what to do. */
+  gtk_stack_set_visible_child (GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_STACK)),
+                               gtk_widget_get_parent (GTK_WIDGET (view)));
+  shown[0] = view;
+  shown[1] = (gpointer) "Run an endpoint on a host of the lab network to see its packets.";
+  lab_test_ui_wait (label_drawn, shown, PLAY_TIMEOUT_MS);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
+  lab_test_ui_wait (echoed, view, PLAY_TIMEOUT_MS);
+
+  rows = tcp_rows (view);
+  g_assert_cmpuint (rows->len, >=, 5);
+  assert_row (rows->pdata[0], "alfa", "SYN", "0", "");
+  assert_row (rows->pdata[1], "beta", "SYN ACK", "0", "1");
+  assert_row (rows->pdata[2], "alfa", "ACK", "1", "1");
+
+  /* The first data from alfa: the client's four bytes */
+  for (guint i = 3; i < rows->len && sent == NULL; i++)
+    {
+      g_autofree char *host = lab_wire_view_dup_cell_text (rows->pdata[i], LAB_WIRE_COLUMN_HOST);
+      g_autofree char *length = lab_wire_view_dup_cell_text (rows->pdata[i], LAB_WIRE_COLUMN_LENGTH);
+
+      if (g_str_equal (host, "alfa") && g_str_equal (length, "4"))
+        sent = rows->pdata[i];
+    }
+  g_assert_nonnull (sent);
+  carries = lab_wire_view_dup_cell_text (sent, LAB_WIRE_COLUMN_CARRIES);
+  g_assert_true (g_str_has_prefix (carries, "bytes 0–3 of Client#"));
+  g_assert_true (g_str_has_suffix (carries, "'s send"));
+  shown[0] = view;
+  shown[1] = carries;
+  lab_test_ui_wait (label_drawn, shown, PLAY_TIMEOUT_MS);
+
+  check_choosing (window, sent);
+
+  lab_session_stop_all (session);
+  lab_test_ui_wait (lab_test_ui_all_stopped, lab_session_get_endpoints (session), PLAY_TIMEOUT_MS);
+  lab_session_load (session, empty);
+  gtk_window_destroy (GTK_WINDOW (window));
+  lab_network_forget ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (!lab_test_ui_init (&argc, &argv))
+    return 0;
+
+  g_test_add_func ("/wire-view/echo", test_wire_view_echo);
+
+  return g_test_run ();
+}
