@@ -69,7 +69,7 @@ echoed (gpointer data)
     {
       g_autofree char *carries = lab_wire_view_dup_cell_text (rows->pdata[i], LAB_WIRE_COLUMN_CARRIES);
 
-      carrying += carries[0] != '\0';
+      carrying += g_str_has_prefix (carries, "bytes ");
     }
   return carrying == 2;
 }
@@ -196,6 +196,14 @@ test_wire_view_echo (void)
   assert_row (rows->pdata[0], "alfa", "SYN", "0", "");
   assert_row (rows->pdata[1], "beta", "SYN ACK", "0", "1");
   assert_row (rows->pdata[2], "alfa", "ACK", "1", "1");
+  /* What sent each: the client's connect (), then the kernels */
+  {
+    g_autofree char *syn = lab_wire_view_dup_cell_text (rows->pdata[0], LAB_WIRE_COLUMN_CARRIES);
+    g_autofree char *syn_ack = lab_wire_view_dup_cell_text (rows->pdata[1], LAB_WIRE_COLUMN_CARRIES);
+
+    g_assert_true (g_str_has_prefix (syn, "connect () of Client"));
+    g_assert_cmpstr (syn_ack, ==, "the kernel, by itself");
+  }
 
   /* The first data from alfa: the client's four bytes */
   for (guint i = 3; i < rows->len && sent == NULL; i++)

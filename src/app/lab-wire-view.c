@@ -141,9 +141,20 @@ other_text (const LabWireInfo *wire)
   return lab_packet_summary (&wire->info, 0, 0);
 }
 
+/* What sent it: the send whose bytes it carries, the call that made the
+ * kernel send it, or the kernel by itself; nothing where the lab cannot
+ * tell. */
 static char *
 carries_text (const LabWireInfo *wire)
 {
+  if (wire->data_seq == 0 && wire->call_seq != 0)
+    /* Translators: the call that made the kernel send a segment, and the
+     * endpoint and thread that made it: “connect () of Client#1”. */
+    return g_strdup_printf (_("%s () of %s#%u"), wire->call_name,
+                            wire->call_endpoint != NULL ? wire->call_endpoint : "", wire->call_thread);
+  if (wire->data_seq == 0 && wire->conn != 0 && wire->info.proto == LAB_PACKET_TCP)
+    /* Translators: a segment of a lab socket that no call made: an ACK. */
+    return g_strdup (_("the kernel, by itself"));
   if (wire->data_seq == 0)
     return g_strdup ("");
   /* Translators: the bytes of the stream a segment carries, and the
@@ -181,7 +192,10 @@ lab_wire_view_dup_cell_text (LabEvent      *packet,
         return *from != '\0' ? g_strdup_printf ("%s\n→ %s", from, to) : g_strdup (wire->interface);
       }
     case LAB_WIRE_COLUMN_FLAGS:
-      return is_tcp (wire) ? lab_packet_flags_text (wire->info.tcp_flags) : other_text (wire);
+      /* Other than TCP, the protocol's name, and its words where the
+       * flags' call would be: the widest column. */
+      return is_tcp (wire) ? lab_packet_flags_text (wire->info.tcp_flags)
+                           : g_ascii_strup (lab_wire_proto_name (wire->decoded ? wire->info.proto : LAB_PACKET_OTHER), -1);
     case LAB_WIRE_COLUMN_SEQ:
       if (!is_tcp (wire))
         return g_strdup ("");
@@ -197,7 +211,7 @@ lab_wire_view_dup_cell_text (LabEvent      *packet,
     case LAB_WIRE_COLUMN_CARRIES:
     case LAB_WIRE_N_COLUMNS:
     default:
-      return carries_text (wire);
+      return is_tcp (wire) ? carries_text (wire) : other_text (wire);
     }
 }
 
@@ -368,16 +382,18 @@ lab_wire_view_constructed (GObject *object)
   g_signal_connect_object (self->packets, "items-changed", G_CALLBACK (update_page), self, G_CONNECT_SWAPPED);
   update_page (self);
 
+  /* What a lesson asks first, what it is and what sent it, in view in a
+   * narrow inspector; the numbers after. */
   add_column (self, LAB_WIRE_COLUMN_TIME, _("Time (s)"), FALSE);
   add_column (self, LAB_WIRE_COLUMN_HOST, _("Host"), FALSE);
-  add_column (self, LAB_WIRE_COLUMN_ENDS, _("From → to"), FALSE);
   add_column (self, LAB_WIRE_COLUMN_FLAGS, _("Flags"), FALSE);
+  add_column (self, LAB_WIRE_COLUMN_CARRIES, _("Sent by"), TRUE);
+  add_column (self, LAB_WIRE_COLUMN_ENDS, _("From → to"), FALSE);
   /* Translators: column titles, short: TCP's sequence number, acknowledgement number, window and payload length. */
   add_column (self, LAB_WIRE_COLUMN_SEQ, C_("wire", "Seq"), FALSE);
   add_column (self, LAB_WIRE_COLUMN_ACK, C_("wire", "Ack"), FALSE);
   add_column (self, LAB_WIRE_COLUMN_WINDOW, C_("wire", "Win"), FALSE);
   add_column (self, LAB_WIRE_COLUMN_LENGTH, C_("wire", "Len"), FALSE);
-  add_column (self, LAB_WIRE_COLUMN_CARRIES, _("Data"), TRUE);
 }
 
 static void
