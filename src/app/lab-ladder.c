@@ -182,7 +182,7 @@ get_metrics (LabLadder *self,
 {
   m->em = font_pixels (GTK_WIDGET (self));
   m->header_h = 3.2 * m->em;
-  m->row_h = 3.4 * m->em;
+  m->row_h = 3.6 * m->em;
   /* Room beside each line for what sent the packet */
   m->side = CLAMP (width * 0.27, 6 * m->em, 11 * m->em);
   m->left = m->side;
@@ -201,7 +201,7 @@ lab_ladder_get_row_y (LabLadder *self,
   Metrics m;
 
   get_metrics (self, gtk_widget_get_width (GTK_WIDGET (self)), &m);
-  return m.header_h + row * m.row_h + 2.0 * m.em;
+  return m.header_h + row * m.row_h + 2.3 * m.em;
 }
 
 static double
@@ -370,7 +370,7 @@ draw_row (LabLadder     *self,
   GtkWidget *widget = GTK_WIDGET (self);
   g_autoptr(LabEvent) packet = get_packet (self, row);
   const LabWireInfo *wire;
-  double top = m->header_h + row * m->row_h, span = m->right - m->left;
+  double top = m->header_h + row * m->row_h;
   int side;
 
   if (packet == NULL)
@@ -411,9 +411,9 @@ draw_row (LabLadder     *self,
 
   {
     double tail = side == 0 ? m->left : m->right, head = side == 0 ? m->right : m->left;
-    double y1 = top + 1.6 * m->em, y2 = top + 2.4 * m->em;
+    double y1 = top + 1.9 * m->em, y2 = top + 2.7 * m->em;
     g_autofree char *label = arrow_label (wire);
-    g_autoptr(PangoLayout) label_layout = make_layout (widget, label, chosen, TRUE, span - m->em);
+    g_autoptr(PangoLayout) label_layout = make_layout (widget, label, chosen, TRUE, width - m->em);
     gboolean by_kernel;
     g_autofree char *sender = sender_text (wire, &by_kernel);
 
@@ -421,8 +421,22 @@ draw_row (LabLadder     *self,
     cairo_set_line_width (cr, MAX (1.0, m->em * (chosen ? 0.16 : 0.1)));
     draw_arrow (cr, tail, y1, head, y2, 0.8 * m->em);
 
+    {
+      int w, h;
+
+      /* Long (a narrow pane, large text), it goes over the lines: on the
+       * background, so that they do not cross its words */
+      pango_layout_get_pixel_size (label_layout, &w, &h);
+      if (!chosen && w > m->right - m->left - 0.4 * m->em)
+        {
+          set_source (cr, &p->bg, 1);
+          cairo_rectangle (cr, (m->left + m->right - w) / 2 - 0.2 * m->em, top + 0.8 * m->em - h / 2.0,
+                           w + 0.4 * m->em, h);
+          cairo_fill (cr);
+        }
+    }
     set_source (cr, &p->fg, 1);
-    show_layout (cr, label_layout, (m->left + m->right) / 2, top + 0.9 * m->em, 0.5);
+    show_layout (cr, label_layout, (m->left + m->right) / 2, top + 0.8 * m->em, 0.5);
 
     if (sender != NULL)
       {
