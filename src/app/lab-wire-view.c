@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-ladder.h"
 #include "lab-packet.h"
 #include "lab-timeline-filter.h"
 #include "lab-wire-view.h"
@@ -27,6 +28,9 @@ struct _LabWireView
   GtkColumnView      *column_view;
   GtkLabel           *summary_label;
   GtkListBox         *fields_box;
+  GtkScrolledWindow  *ladder_scroller;
+  GtkStack           *view_stack;
+  GtkWidget          *ladder;
 };
 
 enum {
@@ -66,6 +70,28 @@ LabEvent *
 lab_wire_view_get_selected (LabWireView *self)
 {
   return gtk_single_selection_get_selected_item (self->selection);
+}
+
+/**
+ * lab_wire_view_get_ladder:
+ *
+ * Returns: (transfer none): the ladder diagram of the packets listed
+ */
+GtkWidget *
+lab_wire_view_get_ladder (LabWireView *self)
+{
+  return self->ladder;
+}
+
+/**
+ * lab_wire_view_show_ladder:
+ * @ladder: the ladder, or else the list
+ */
+void
+lab_wire_view_show_ladder (LabWireView *self,
+                           gboolean     ladder)
+{
+  gtk_stack_set_visible_child_name (self->view_stack, ladder ? "ladder" : "list");
 }
 
 /* The inner list of the column view, which scrolls to a row. */
@@ -382,6 +408,9 @@ lab_wire_view_constructed (GObject *object)
   g_signal_connect_object (self->packets, "items-changed", G_CALLBACK (update_page), self, G_CONNECT_SWAPPED);
   update_page (self);
 
+  self->ladder = lab_ladder_new (self->selection);
+  gtk_scrolled_window_set_child (self->ladder_scroller, self->ladder);
+
   /* What a lesson asks first, what it is and what sent it, in view in a
    * narrow inspector; the numbers after. */
   add_column (self, LAB_WIRE_COLUMN_TIME, _("Time (s)"), FALSE);
@@ -463,6 +492,8 @@ lab_wire_view_class_init (LabWireViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, LabWireView, column_view);
   gtk_widget_class_bind_template_child (widget_class, LabWireView, fields_box);
+  gtk_widget_class_bind_template_child (widget_class, LabWireView, ladder_scroller);
+  gtk_widget_class_bind_template_child (widget_class, LabWireView, view_stack);
   gtk_widget_class_bind_template_child (widget_class, LabWireView, stack);
   gtk_widget_class_bind_template_child (widget_class, LabWireView, summary_label);
 }

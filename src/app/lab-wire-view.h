@@ -31,6 +31,9 @@ GListModel *lab_wire_view_get_model     (LabWireView   *self);
 LabEvent   *lab_wire_view_get_selected  (LabWireView   *self);
 gboolean    lab_wire_view_select_seq    (LabWireView   *self,
                                          guint64        seq);
+GtkWidget  *lab_wire_view_get_ladder    (LabWireView   *self);
+void        lab_wire_view_show_ladder   (LabWireView   *self,
+                                         gboolean       ladder);
 char       *lab_wire_view_dup_cell_text (LabEvent      *packet,
                                          LabWireColumn  column);
 

@@ -345,12 +345,29 @@ find_data (LabTimeline *timeline,
            LabWireInfo *out)
 {
   const LabRecord *r = find_near (timeline, seq, carries_start, out, 0);
+  guint at;
 
   if (r == NULL)
     return;
   out->data_seq = r->seq;
   out->data_endpoint = lab_timeline_get_run_name (timeline, r->endpoint_id, r->run);
   out->data_thread = r->thread;
+
+  /* The call that sent them: its thread's send nearest its data event */
+  at = lab_timeline_find (timeline, r->seq);
+  for (guint n = 1; at != G_MAXUINT && n <= 64; n++)
+    {
+      guint i = n % 2 == 1 ? at - (n + 1) / 2 : at + n / 2;
+      const LabRecord *c = n % 2 == 1 && at < (n + 1) / 2 ? NULL : lab_timeline_get_record (timeline, i);
+
+      if (c != NULL && c->kind == LAB_EVENT_CALL && (c->op == LAB_OP_SEND || c->op == LAB_OP_SENDTO) &&
+          !lab_record_has (c, LAB_RECORD_INSTRUMENTATION) && c->endpoint_id == r->endpoint_id && c->run == r->run &&
+          c->thread == r->thread)
+        {
+          out->data_call = lab_call_get_name ((LabCall) c->call);
+          break;
+        }
+    }
 }
 
 static void
