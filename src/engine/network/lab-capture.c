@@ -357,6 +357,10 @@ lab_capture_start (LabTimeline  *timeline,
       while (!c->ready)
         g_cond_wait (&c->cond, &c->lock);
       g_mutex_unlock (&c->lock);
+      /* Time 0 is no later than when the lab watches the wire: a packet
+       * it captures comes after, but for the kernel's own reports of a
+       * host just made, while its last interfaces opened. */
+      (void) lab_timeline_now (timeline);
       if (c->error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&c->error));
