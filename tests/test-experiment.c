@@ -297,6 +297,22 @@ test_translations (void)
   assert_refused ("[Endpoint 1]\nKind=tcp-client\nport=1\nhost=\\x\\\n", "Line 4: “host”: “\\x”");
   assert_refused ("[Endpoint 1]\nKind=tcp-server\nBreakpoints=accept;re\\qcv;\n", "Line 3: “Breakpoints”: ");
 
+  /* An empty translated list is kept empty when saved: GLib refuses to
+   * write a list of nothing in a language, and said so. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LabExperiment) experiment = load ("[Experiment]\nSteps=One;\nSteps[es]=\n", &error);
+    g_autoptr(LabExperiment) again = NULL;
+    g_autofree char *saved = NULL;
+
+    g_assert_no_error (error);
+    saved = lab_experiment_to_data (experiment, NULL);
+    g_assert_nonnull (strstr (saved, "Steps[es]="));
+    again = load (saved, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstrv (lab_experiment_get_steps (again), ((const char *[]) { "One", NULL }));
+  }
+
   /* Read in the language of the moment, whichever it was read in. */
   {
     g_autoptr(GError) error = NULL;

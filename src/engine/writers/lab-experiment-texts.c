@@ -85,7 +85,11 @@ write_value (GKeyFile           *file,
              const char * const *value,
              gboolean            list)
 {
-  if (list && locale != NULL)
+  /* GLib refuses a translated list of nothing (a file's "Steps[es]="):
+   * an empty value reads back as the same empty list. */
+  if (list && locale != NULL && value[0] == NULL)
+    g_key_file_set_locale_string (file, group, key, locale, "");
+  else if (list && locale != NULL)
     g_key_file_set_locale_string_list (file, group, key, locale, value, g_strv_length ((GStrv) value));
   else if (list)
     g_key_file_set_string_list (file, group, key, value, g_strv_length ((GStrv) value));
