@@ -29,6 +29,10 @@
 #define MAX_HANDLES (LAB_NETWORK_MAX_HOSTS * LAB_CAPTURE_N_INTERFACES)
 /* Packets taken from one interface before the others are looked at */
 #define BATCH 64
+/* How long a packet is held for those that left before it from another
+ * interface, and how many may wait: a flood waits no longer than that. */
+#define HOLD_US 5000
+#define TAKEN_MAX (MAX_HANDLES * BATCH * 4)
 /* What libpcap may hold in the kernel for each interface before it drops */
 #define BUFFER_BYTES (2 * 1024 * 1024)
 
@@ -226,12 +230,29 @@ open_all (Capture  *c,
   return TRUE;
 }
 
+/* Records, in the order of their time, the packets taken that left at
+ * least @hold_us ago (all with 0), and keeps the others for the next look. */
+static void
+record_older (Capture *c,
+              Take    *take,
+              gint64   hold_us)
+{
+  gint64 before = clock_us (CLOCK_REALTIME) - hold_us;
+  guint n = 0;
+
+  qsort (take->taken, take->n, sizeof (Taken), compare_taken);
+  while (n < take->n && (hold_us == 0 || take->taken[n].stamp_us <= before))
+    record_packet (c, &take->taken[n++]);
+  memmove (take->taken, take->taken + n, (take->n - n) * sizeof (Taken));
+  take->n -= n;
+}
+
 static gpointer
 capture_main (gpointer data)
 {
   Capture *c = data;
   struct pollfd fds[MAX_HANDLES + 1];
-  g_autofree Taken *taken = g_new (Taken, MAX_HANDLES * BATCH);
+  g_autofree Taken *taken = g_new (Taken, TAKEN_MAX);
   Take take = { taken, 0, NULL };
   gboolean ok;
   GError *error = NULL;
@@ -251,24 +272,24 @@ capture_main (gpointer data)
 
   for (;;)
     {
-      if (poll (fds, c->n_handles + 1, -1) < 0 && errno != EINTR)
+      /* Packets held wait a moment, then go; with none, the wait is for
+       * the next packet. */
+      if (poll (fds, c->n_handles + 1, take.n > 0 ? HOLD_US / 1000 + 1 : -1) < 0 && errno != EINTR)
         break;
       if (fds[c->n_handles].revents != 0)
         break;
-      /* Each interface's packets come in its own order; together, a host's
-       * answer could come before the question another host sent. So what
-       * every interface has is taken first, then recorded by time. */
-      take.n = 0;
-      for (guint i = 0; i < c->n_handles; i++)
-        if (fds[i].revents != 0)
-          {
-            take.handle = &c->handles[i];
-            pcap_dispatch (c->handles[i].pcap, BATCH, on_taken, (u_char *) &take);
-          }
-      qsort (take.taken, take.n, sizeof (Taken), compare_taken);
-      for (guint i = 0; i < take.n; i++)
-        record_packet (c, &take.taken[i]);
+      /* Each interface hands its packets in its own order, and one may
+       * hand a packet later than another hands the answer to it: what
+       * each has is taken, and held until every packet that left before
+       * it has surely been taken too, then recorded in the order of time. */
+      for (guint i = 0; i < c->n_handles && take.n < TAKEN_MAX; i++)
+        {
+          take.handle = &c->handles[i];
+          pcap_dispatch (c->handles[i].pcap, (int) MIN (BATCH, TAKEN_MAX - take.n), on_taken, (u_char *) &take);
+        }
+      record_older (c, &take, take.n >= TAKEN_MAX ? 0 : HOLD_US);
     }
+  record_older (c, &take, 0);
   return NULL;
 }
 
