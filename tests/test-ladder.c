@@ -8,6 +8,7 @@
 #include "lab-ladder.h"
 #include "lab-network.h"
 #include "lab-session.h"
+#include "lab-test-engine.h"
 #include "lab-test-ui.h"
 #include "lab-window.h"
 #include "lab-wire-view.h"
@@ -19,26 +20,7 @@
 
 #define PLAY_TIMEOUT_MS 10000
 
-static const char bench[] =
-  "[Experiment]\n"
-  "Title=Echo on the lab network\n"
-  "\n"
-  "[Endpoint 1]\n"
-  "Name=Server\n"
-  "Kind=tcp-server\n"
-  "network-host=beta\n"
-  "bind-address=beta\n"
-  "port=7000\n"
-  "behaviour=echo\n"
-  "\n"
-  "[Endpoint 2]\n"
-  "Name=Client\n"
-  "Kind=tcp-client\n"
-  "network-host=alfa\n"
-  "host=beta\n"
-  "port=7000\n"
-  "initial-data=hola\n"
-  "expect-bytes=4\n";
+static const char bench[] = LAB_TEST_TWO_HOSTS;
 
 /* Both segments of data are on the wire */
 static gboolean

@@ -7,6 +7,7 @@
 #include "lab-application.h"
 #include "lab-network.h"
 #include "lab-session.h"
+#include "lab-test-engine.h"
 #include "lab-test-ui.h"
 #include "lab-timeline-view.h"
 #include "lab-window.h"
@@ -19,26 +20,7 @@
 
 #define PLAY_TIMEOUT_MS 10000
 
-static const char bench[] =
-  "[Experiment]\n"
-  "Title=Echo on the lab network\n"
-  "\n"
-  "[Endpoint 1]\n"
-  "Name=Server\n"
-  "Kind=tcp-server\n"
-  "network-host=beta\n"
-  "bind-address=beta\n"
-  "port=7000\n"
-  "behaviour=echo\n"
-  "\n"
-  "[Endpoint 2]\n"
-  "Name=Client\n"
-  "Kind=tcp-client\n"
-  "network-host=alfa\n"
-  "host=beta\n"
-  "port=7000\n"
-  "initial-data=hola\n"
-  "expect-bytes=4\n";
+static const char bench[] = LAB_TEST_TWO_HOSTS;
 
 /* The TCP rows of the list, in order (the ARP question and answer come
  * before them). */
@@ -106,7 +88,7 @@ label_drawn (gpointer data)
   return label != NULL && gtk_widget_is_drawable (label);
 }
 
-/* The packet that carries the client's "hola" chooses the client's data
+/* The packet that carries the client's "Hola" chooses the client's data
  * event in the timeline, and that event, chosen, the packet again. */
 static void
 check_choosing (LabWindow *window,
@@ -137,7 +119,7 @@ check_choosing (LabWindow *window,
   g_assert_cmpint (lab_event_get_direction (data), ==, LAB_DIRECTION_OUT);
   g_assert_cmpstr (lab_event_get_endpoint_name (data), ==, "Client");
   bytes = g_bytes_get_data (lab_event_get_bytes (data), &length);
-  g_assert_cmpmem (bytes, length, "hola", 4);
+  g_assert_cmpmem (bytes, length, "Hola", 4);
 
   /* Away, then back from the timeline */
   gtk_selection_model_unselect_item (list, position);
