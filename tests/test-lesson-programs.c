@@ -310,6 +310,9 @@ chat_server (Run *r)
   type_until_received (r, client, "que tal\n");
   lab_endpoint_stop (client);
   lab_test_wait_stopped (client);
+  /* The client's TIME_WAIT means the program closed its side, which its
+   * thread for the client does only after it printed every line it got. */
+  lab_test_log_wait_state (r->lab.log, client, LAB_TCP_TIME_WAIT);
   printed = lab_test_program_end (r->program);
   assert_printed (printed, "hola\n");
 }
