@@ -395,9 +395,47 @@ find_call (LabTimeline *timeline,
     set_call (timeline, r, out);
 }
 
-/* A SYN without ACK is connect ()'s; a FIN, close ()'s or shutdown ()'s;
- * an RST from a connection the lab holds, its close ()'s (with bytes left
- * unread, or SO_LINGER 0). Everything else the kernel sends by itself. */
+/* Whether @r ends the sending side of the sender's connection: its
+ * close (), or a shutdown () of SHUT_WR or SHUT_RDWR. */
+static gboolean
+ends_sending (const LabRecord   *r,
+              const LabWireInfo *wire,
+              guint              ops)
+{
+  return is_call_of (r, wire, 1u << LAB_OP_CLOSE | 1u << LAB_OP_SHUTDOWN) &&
+         (r->op == LAB_OP_CLOSE || r->args[0] != SHUT_RD);
+}
+
+/* A FIN is the first call that ended the sending side, not the nearest:
+ * after a shutdown (SHUT_WR), the close () that follows sends no FIN of
+ * its own, though it may be nearer the FIN's row than the shutdown (). */
+static void
+find_fin_call (LabTimeline *timeline,
+               guint64      seq,
+               LabWireInfo *out)
+{
+  guint at = lab_timeline_find (timeline, seq);
+  const LabRecord *first = NULL;
+
+  if (at == G_MAXUINT)
+    return;
+  for (guint i = at > NEAR_ROWS / 2 ? at - NEAR_ROWS / 2 : 0; i <= at + NEAR_ROWS / 2; i++)
+    {
+      const LabRecord *r = lab_timeline_get_record (timeline, i);
+
+      if (r == NULL)
+        break;
+      if (ends_sending (r, out, 0) && (first == NULL || r->seq < first->seq))
+        first = r;
+    }
+  if (first != NULL)
+    set_call (timeline, first, out);
+}
+
+/* A SYN without ACK is connect ()'s; a FIN, the close () or shutdown ()
+ * that ended the sending side; an RST from a connection the lab holds, its
+ * close ()'s (with bytes left unread, or SO_LINGER 0). Everything else the
+ * kernel sends by itself. */
 static void
 find_cause (LabTimeline *timeline,
             guint64      seq,
@@ -417,8 +455,10 @@ find_cause (LabTimeline *timeline,
     return;
   if ((flags & LAB_TCP_SYN) != 0 && (flags & LAB_TCP_ACK) == 0)
     find_call (timeline, seq, 1u << LAB_OP_CONNECT, out);
-  else if ((flags & (LAB_TCP_FIN | LAB_TCP_RST)) != 0)
-    find_call (timeline, seq, 1u << LAB_OP_CLOSE | 1u << LAB_OP_SHUTDOWN, out);
+  else if ((flags & LAB_TCP_RST) != 0)
+    find_call (timeline, seq, 1u << LAB_OP_CLOSE, out);
+  else if ((flags & LAB_TCP_FIN) != 0)
+    find_fin_call (timeline, seq, out);
 }
 
 /* What @event is; with @find, the call and the data it is tied to too,
