@@ -460,6 +460,34 @@ lab_test_add_backends (const char  *prefix,
               lab_test_fixture_set_up, func, lab_test_fixture_tear_down);
 }
 
+/**
+ * lab_test_add_lessons:
+ *
+ * Adds each lesson's test on each backend, /@prefix/posix/ID and
+ * /@prefix/gio/ID: the same story with the BSD calls and with GSocket.
+ */
+void
+lab_test_add_lessons (const char              *prefix,
+                      const LabTestLessonCase *lessons,
+                      guint                    n)
+{
+  static const struct {
+    const char     *name;
+    LabBackendKind  kind;
+  } backends[] = {
+    { "posix", LAB_BACKEND_POSIX },
+    { "gio", LAB_BACKEND_GIO },
+  };
+
+  for (guint b = 0; b < G_N_ELEMENTS (backends); b++)
+    for (guint i = 0; i < n; i++)
+      {
+        g_autofree char *path = g_strdup_printf ("/%s/%s/%s", prefix, backends[b].name, lessons[i].id);
+
+        g_test_add_data_func (path, GINT_TO_POINTER (backends[b].kind), lessons[i].func);
+      }
+}
+
 LabEndpoint *
 lab_test_new_endpoint (LabTestFixture  *f,
                        LabEndpointKind  kind,

@@ -127,6 +127,16 @@ gboolean     lab_test_waited_for        (LabEvent         *call,
   "[Endpoint 2]\nName=Client\nKind=tcp-client\nnetwork-host=alfa\nhost=beta\nport=7000\n" \
   "initial-data=Hola\nexpect-bytes=4\n"
 
+/* A lesson's test, to be run on each backend. */
+typedef struct {
+  const char    *id;
+  GTestDataFunc  func;
+} LabTestLessonCase;
+
+void         lab_test_add_lessons       (const char              *prefix,
+                                         const LabTestLessonCase *lessons,
+                                         guint                    n);
+
 /* A bundled lesson on free ports, in a session of its own. */
 typedef struct {
   LabSession *session;

@@ -840,10 +840,7 @@ test_localhost (gconstpointer data)
   lab_test_lesson_finish (&l);
 }
 
-static const struct {
-  const char    *id;
-  GTestDataFunc  func;
-} lessons[] = {
+static const LabTestLessonCase lessons[] = {
   { "01-tcp-echo", test_tcp_echo },
   { "02-udp-echo", test_udp_echo },
   { "03-chat", test_chat },
@@ -858,14 +855,6 @@ static const struct {
   { "12-refused", test_refused },
   { "13-localhost", test_localhost },
   { "14-handshake", test_handshake },
-};
-
-static const struct {
-  const char     *name;
-  LabBackendKind  kind;
-} backends[] = {
-  { "posix", LAB_BACKEND_POSIX },
-  { "gio", LAB_BACKEND_GIO },
 };
 
 /* Every lesson bundled has its test here, and every test its lesson. */
@@ -886,20 +875,10 @@ main (int   argc,
   lab_test_init (&argc, &argv);
 
   g_test_add_func ("/lessons/all-checked", test_all_checked);
-  /* Both backends: the same story, with the BSD calls and with GSocket. */
-  for (guint b = 0; b < G_N_ELEMENTS (backends); b++)
-    for (guint i = 0; i < G_N_ELEMENTS (lessons); i++)
-      {
-        g_autofree char *path = g_strdup_printf ("/lessons/%s/%s", backends[b].name, lessons[i].id);
-
-        g_test_add_data_func (path, GINT_TO_POINTER (backends[b].kind), lessons[i].func);
-      }
-  for (guint b = 0; b < G_N_ELEMENTS (backends); b++)
-    {
-      g_autofree char *path = g_strdup_printf ("/lessons/%s/11-coalescing/cli", backends[b].name);
-
-      g_test_add_data_func (path, GINT_TO_POINTER (backends[b].kind), test_coalescing_cli);
-    }
+  lab_test_add_lessons ("lessons", lessons, G_N_ELEMENTS (lessons));
+  g_test_add_data_func ("/lessons/posix/11-coalescing/cli", GINT_TO_POINTER (LAB_BACKEND_POSIX),
+                        test_coalescing_cli);
+  g_test_add_data_func ("/lessons/gio/11-coalescing/cli", GINT_TO_POINTER (LAB_BACKEND_GIO), test_coalescing_cli);
 
   return g_test_run ();
 }

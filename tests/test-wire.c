@@ -10,106 +10,11 @@
 #include "lab-capture.h"
 #include "lab-network.h"
 #include "lab-session.h"
-#include "lab-test-engine.h"
-#include "lab-wire.h"
+#include "lab-test-wire.h"
 
 /* The wire: every packet the calls of endpoints on the lab network cause,
  * captured as it leaves its host, with its numbers counted from its
  * connection's start and the bytes of the send it carries. */
-
-typedef struct {
-  LabEvent    *event;
-  LabWireInfo  wire;
-} Packet;
-
-/* The TCP segments of the connection between @port and the other end,
- * in the order they left their hosts. */
-static GArray *
-segments_of (LabTestFixture *f,
-             guint16         port)
-{
-  GArray *found = g_array_new (FALSE, TRUE, sizeof (Packet));
-
-  lab_timeline_flush (f->timeline);
-  for (guint i = 0; i < f->log->events->len; i++)
-    {
-      LabEvent *event = f->log->events->pdata[i];
-      Packet p = { event };
-
-      if (lab_event_get_kind (event) != LAB_EVENT_PACKET || !lab_wire_describe_event (event, &p.wire) ||
-          !p.wire.decoded || p.wire.info.proto != LAB_PACKET_TCP ||
-          (p.wire.info.sport != port && p.wire.info.dport != port))
-        continue;
-      g_array_append_val (found, p);
-    }
-  return found;
-}
-
-static guint32
-rel_seq (const Packet *p)
-{
-  g_assert_true (p->wire.has_seq_base);
-  return p->wire.info.seq - p->wire.seq_base;
-}
-
-static guint32
-rel_ack (const Packet *p)
-{
-  g_assert_true (p->wire.has_ack_base);
-  return p->wire.info.ack - p->wire.ack_base;
-}
-
-static gboolean
-from_host (const Packet *p,
-           const char   *host)
-{
-  return g_strcmp0 (p->wire.host, host) == 0;
-}
-
-static void
-assert_segment (const Packet *p,
-                const char   *host,
-                guint8        flags,
-                guint32       seq,
-                guint32       ack)
-{
-  g_autofree char *summary = lab_wire_summary (&p->wire);
-
-  g_test_message ("%s %s", p->wire.host, summary);
-  g_assert_cmpstr (p->wire.host, ==, host);
-  g_assert_cmpuint (p->wire.info.tcp_flags, ==, flags);
-  g_assert_cmpuint (rel_seq (p), ==, seq);
-  if ((flags & LAB_TCP_ACK) != 0)
-    g_assert_cmpuint (rel_ack (p), ==, ack);
-}
-
-typedef struct {
-  LabTestFixture *f;
-  guint16         port;
-  guint           n;
-} Waiting;
-
-/* Both FINs and the last ACK have left. */
-static gboolean
-closed_both_ways (gpointer data)
-{
-  Waiting *w = data;
-  g_autoptr(GArray) segments = segments_of (w->f, w->port);
-  guint fins = 0;
-
-  for (guint i = 0; i < segments->len; i++)
-    fins += (g_array_index (segments, Packet, i).wire.info.tcp_flags & LAB_TCP_FIN) != 0;
-  return fins == 2 && (g_array_index (segments, Packet, segments->len - 1).wire.info.tcp_flags & LAB_TCP_FIN) == 0;
-}
-
-static gboolean
-has_segments (gpointer data)
-{
-  Waiting *w = data;
-  g_autoptr(GArray) segments = segments_of (w->f, w->port);
-
-  return segments->len >= w->n;
-}
 
 /* A client on alfa sends "hola" to an echo server on beta and closes: on
  * the wire, the handshake, each side's four bytes tied to the send that
@@ -125,7 +30,7 @@ test_echo_on_the_wire (LabTestFixture *f,
   g_autoptr(GArray) segments = NULL;
   guint32 next[2] = { 1, 1 };   /* alfa's, beta's */
   guint data_segments = 0;
-  Waiting w;
+  LabTestWaiting w;
   guint16 port;
 
   if (!lab_network_check (NULL))
@@ -140,35 +45,35 @@ test_echo_on_the_wire (LabTestFixture *f,
                 "initial-data", hello, "expect-bytes", (guint64) 4, NULL);
   lab_test_start (client);
   lab_test_wait_stopped (client);
-  w = (Waiting) { f, port, 0 };
-  lab_test_wait (closed_both_ways, &w, 10000);
+  w = (LabTestWaiting) { f, port, 0 };
+  lab_test_wait (lab_test_wire_closed_both_ways, &w, 10000);
 
-  segments = segments_of (f, port);
+  segments = lab_test_wire_segments (f, port);
   g_assert_cmpuint (segments->len, >=, 7);
-  assert_segment (&g_array_index (segments, Packet, 0), "alfa", LAB_TCP_SYN, 0, 0);
-  assert_segment (&g_array_index (segments, Packet, 1), "beta", LAB_TCP_SYN | LAB_TCP_ACK, 0, 1);
-  assert_segment (&g_array_index (segments, Packet, 2), "alfa", LAB_TCP_ACK, 1, 1);
-  g_assert_cmpuint (g_array_index (segments, Packet, 0).wire.info.mss, ==, 1460);
+  lab_test_wire_assert_segment (&g_array_index (segments, LabTestPacket, 0), "alfa", LAB_TCP_SYN, 0, 0);
+  lab_test_wire_assert_segment (&g_array_index (segments, LabTestPacket, 1), "beta", LAB_TCP_SYN | LAB_TCP_ACK, 0, 1);
+  lab_test_wire_assert_segment (&g_array_index (segments, LabTestPacket, 2), "alfa", LAB_TCP_ACK, 1, 1);
+  g_assert_cmpuint (g_array_index (segments, LabTestPacket, 0).wire.info.mss, ==, 1460);
   /* The SYN is the client's connect ()'s; the SYN ACK and the ACK that
    * completes the handshake, the kernels' own. */
-  g_assert_cmpuint (g_array_index (segments, Packet, 0).wire.call_seq, ==,
+  g_assert_cmpuint (g_array_index (segments, LabTestPacket, 0).wire.call_seq, ==,
                     lab_event_get_seq (lab_test_log_find_call (f->log, client, LAB_OP_CONNECT)));
-  g_assert_cmpuint (g_array_index (segments, Packet, 1).wire.call_seq, ==, 0);
-  g_assert_cmpuint (g_array_index (segments, Packet, 2).wire.call_seq, ==, 0);
+  g_assert_cmpuint (g_array_index (segments, LabTestPacket, 1).wire.call_seq, ==, 0);
+  g_assert_cmpuint (g_array_index (segments, LabTestPacket, 2).wire.call_seq, ==, 0);
 
   /* Then: data both ways, the ACKs the kernels send by themselves, and
    * the FINs; each number the one the other side expects. */
   for (guint i = 3; i < segments->len; i++)
     {
-      const Packet *p = &g_array_index (segments, Packet, i);
-      guint me = from_host (p, "alfa") ? 0 : 1;
+      const LabTestPacket *p = &g_array_index (segments, LabTestPacket, i);
+      guint me = lab_test_wire_from_host (p, "alfa") ? 0 : 1;
       g_autofree char *summary = lab_wire_summary (&p->wire);
 
       g_test_message ("%s %s", p->wire.host, summary);
       g_assert_cmpuint (p->wire.info.tcp_flags & (LAB_TCP_SYN | LAB_TCP_RST), ==, 0);
       g_assert_cmpuint (p->wire.info.tcp_flags & LAB_TCP_ACK, !=, 0);
-      g_assert_cmpuint (rel_seq (p), ==, next[me]);
-      g_assert_cmpuint (rel_ack (p), <=, next[1 - me]);
+      g_assert_cmpuint (lab_test_wire_rel_seq (p), ==, next[me]);
+      g_assert_cmpuint (lab_test_wire_rel_ack (p), <=, next[1 - me]);
       if (p->wire.info.payload_len > 0)
         {
           LabEndpoint *sender = me == 0 ? client : server;
@@ -216,7 +121,7 @@ test_refused_on_the_wire (LabTestFixture *f,
   g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client");
   g_autoptr(GArray) segments = NULL;
   g_autofree char *rst_text = NULL;
-  Waiting w;
+  LabTestWaiting w;
   LabEvent *connect;
 
   if (!lab_network_check (NULL))
@@ -229,22 +134,22 @@ test_refused_on_the_wire (LabTestFixture *f,
   g_object_set (lab_endpoint_get_config (client), "network-host", "alfa", "host", "beta", "port", 7000u, NULL);
   lab_test_start (client);
   lab_test_wait_stopped (client);
-  w = (Waiting) { f, 7000, 2 };
-  lab_test_wait (has_segments, &w, 10000);
+  w = (LabTestWaiting) { f, 7000, 2 };
+  lab_test_wait (lab_test_wire_has_segments, &w, 10000);
 
   connect = lab_test_log_find_call (f->log, client, LAB_OP_CONNECT);
   g_assert_cmpint (lab_event_get_errno (connect), ==, ECONNREFUSED);
-  segments = segments_of (f, 7000);
+  segments = lab_test_wire_segments (f, 7000);
   g_assert_cmpuint (segments->len, ==, 2);
-  assert_segment (&g_array_index (segments, Packet, 0), "alfa", LAB_TCP_SYN, 0, 0);
-  g_assert_cmpstr (g_array_index (segments, Packet, 1).wire.host, ==, "beta");
-  g_assert_cmpuint (g_array_index (segments, Packet, 1).wire.info.tcp_flags, ==, LAB_TCP_RST | LAB_TCP_ACK);
-  g_assert_cmpuint (rel_ack (&g_array_index (segments, Packet, 1)), ==, 1);
+  lab_test_wire_assert_segment (&g_array_index (segments, LabTestPacket, 0), "alfa", LAB_TCP_SYN, 0, 0);
+  g_assert_cmpstr (g_array_index (segments, LabTestPacket, 1).wire.host, ==, "beta");
+  g_assert_cmpuint (g_array_index (segments, LabTestPacket, 1).wire.info.tcp_flags, ==, LAB_TCP_RST | LAB_TCP_ACK);
+  g_assert_cmpuint (lab_test_wire_rel_ack (&g_array_index (segments, LabTestPacket, 1)), ==, 1);
   /* The SYN is the failed connect ()'s, known by where it went from where;
    * the RST is no lab socket's, and nothing is claimed of it. */
-  g_assert_cmpuint (g_array_index (segments, Packet, 0).wire.call_seq, ==, lab_event_get_seq (connect));
-  g_assert_cmpuint (g_array_index (segments, Packet, 1).wire.call_seq, ==, 0);
-  rst_text = lab_wire_summary (&g_array_index (segments, Packet, 1).wire);
+  g_assert_cmpuint (g_array_index (segments, LabTestPacket, 0).wire.call_seq, ==, lab_event_get_seq (connect));
+  g_assert_cmpuint (g_array_index (segments, LabTestPacket, 1).wire.call_seq, ==, 0);
+  rst_text = lab_wire_summary (&g_array_index (segments, LabTestPacket, 1).wire);
   g_assert_null (strstr (rst_text, "kernel"));
 
   lab_network_forget ();
@@ -277,12 +182,6 @@ test_capture_counts (LabTestFixture *f,
   g_assert_cmpuint (after.received, >=, before.received);
 }
 
-static gint64
-time_of (const Packet *p)
-{
-  return lab_event_get_begin_time (p->event);
-}
-
 /* The handshake lesson as its notes tell it: the SYN is connect ()'s, the
  * SYN ACK and the ACK are the kernels', connect () returns once the SYN ACK
  * came, accept () once the handshake was complete, and each FIN is a
@@ -295,9 +194,10 @@ test_handshake_lesson (gconstpointer data)
   LabEndpoint *client, *server;
   LabEvent *connect, *accept;
   g_autoptr(GArray) segments = NULL;
+  const LabTestPacket *syn, *syn_ack, *ack;
   guint port_value;
   guint16 port;
-  Waiting w;
+  LabTestWaiting w;
   LabTestFixture f;
   const gint64 slack_us = 200;
 
@@ -315,23 +215,26 @@ test_handshake_lesson (gconstpointer data)
   port = (guint16) port_value;
   f.timeline = lab_session_get_timeline (l.session);
   f.log = l.log;
-  w = (Waiting) { &f, port, 0 };
-  lab_test_wait (closed_both_ways, &w, 10000);
+  w = (LabTestWaiting) { &f, port, 0 };
+  lab_test_wait (lab_test_wire_closed_both_ways, &w, 10000);
 
-  segments = segments_of (&f, port);
+  segments = lab_test_wire_segments (&f, port);
+  syn = &g_array_index (segments, LabTestPacket, 0);
+  syn_ack = &g_array_index (segments, LabTestPacket, 1);
+  ack = &g_array_index (segments, LabTestPacket, 2);
   connect = lab_test_log_find_call (l.log, client, LAB_OP_CONNECT);
   accept = lab_test_log_find_call (l.log, server, LAB_OP_ACCEPT);
-  assert_segment (&g_array_index (segments, Packet, 0), "alfa", LAB_TCP_SYN, 0, 0);
-  assert_segment (&g_array_index (segments, Packet, 1), "beta", LAB_TCP_SYN | LAB_TCP_ACK, 0, 1);
-  assert_segment (&g_array_index (segments, Packet, 2), "alfa", LAB_TCP_ACK, 1, 1);
-  g_assert_cmpuint (g_array_index (segments, Packet, 0).wire.call_seq, ==, lab_event_get_seq (connect));
-  g_assert_cmpuint (g_array_index (segments, Packet, 1).wire.call_seq, ==, 0);
-  g_assert_cmpuint (g_array_index (segments, Packet, 2).wire.call_seq, ==, 0);
+  lab_test_wire_assert_segment (syn, "alfa", LAB_TCP_SYN, 0, 0);
+  lab_test_wire_assert_segment (syn_ack, "beta", LAB_TCP_SYN | LAB_TCP_ACK, 0, 1);
+  lab_test_wire_assert_segment (ack, "alfa", LAB_TCP_ACK, 1, 1);
+  g_assert_cmpuint (syn->wire.call_seq, ==, lab_event_get_seq (connect));
+  g_assert_cmpuint (syn_ack->wire.call_seq, ==, 0);
+  g_assert_cmpuint (ack->wire.call_seq, ==, 0);
   /* connect () began before its SYN left, and returned after the SYN ACK */
-  g_assert_cmpint (lab_event_get_begin_time (connect), <=, time_of (&g_array_index (segments, Packet, 0)) + slack_us);
-  g_assert_cmpint (lab_event_get_end_time (connect), >=, time_of (&g_array_index (segments, Packet, 1)) - slack_us);
+  g_assert_cmpint (lab_event_get_begin_time (connect), <=, lab_test_wire_time (syn) + slack_us);
+  g_assert_cmpint (lab_event_get_end_time (connect), >=, lab_test_wire_time (syn_ack) - slack_us);
   /* accept () returned after the ACK that completed the handshake left */
-  g_assert_cmpint (lab_event_get_end_time (accept), >=, time_of (&g_array_index (segments, Packet, 2)) - slack_us);
+  g_assert_cmpint (lab_event_get_end_time (accept), >=, lab_test_wire_time (ack) - slack_us);
 
   /* The capture holds the timeline while it runs: it goes first. */
   lab_network_forget ();

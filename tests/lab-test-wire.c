@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "lab-packet.h"
+#include "lab-test-wire.h"
+
+/**
+ * lab_test_wire_segments:
+ *
+ * Returns: (transfer full) (element-type LabTestPacket): the TCP segments
+ *   of the connection between @port and the other end, in the order they
+ *   left their hosts
+ */
+GArray *
+lab_test_wire_segments (LabTestFixture *f,
+                        guint16         port)
+{
+  GArray *found = g_array_new (FALSE, TRUE, sizeof (LabTestPacket));
+
+  lab_timeline_flush (f->timeline);
+  for (guint i = 0; i < f->log->events->len; i++)
+    {
+      LabEvent *event = f->log->events->pdata[i];
+      LabTestPacket p = { event };
+
+      if (lab_event_get_kind (event) != LAB_EVENT_PACKET || !lab_wire_describe_event (event, &p.wire) ||
+          !p.wire.decoded || p.wire.info.proto != LAB_PACKET_TCP ||
+          (p.wire.info.sport != port && p.wire.info.dport != port))
+        continue;
+      g_array_append_val (found, p);
+    }
+  return found;
+}
+
+/* Numbers counted from the connection's start, as the wire shows them. */
+guint32
+lab_test_wire_rel_seq (const LabTestPacket *p)
+{
+  g_assert_true (p->wire.has_seq_base);
+  return p->wire.info.seq - p->wire.seq_base;
+}
+
+guint32
+lab_test_wire_rel_ack (const LabTestPacket *p)
+{
+  g_assert_true (p->wire.has_ack_base);
+  return p->wire.info.ack - p->wire.ack_base;
+}
+
+gboolean
+lab_test_wire_from_host (const LabTestPacket *p,
+                         const char          *host)
+{
+  return g_strcmp0 (p->wire.host, host) == 0;
+}
+
+/* When it left its host, on the lab's clock. */
+gint64
+lab_test_wire_time (const LabTestPacket *p)
+{
+  return lab_event_get_begin_time (p->event);
+}
+
+void
+lab_test_wire_assert_segment (const LabTestPacket *p,
+                              const char          *host,
+                              guint8               flags,
+                              guint32              seq,
+                              guint32              ack)
+{
+  g_autofree char *summary = lab_wire_summary (&p->wire);
+
+  g_test_message ("%s %s", p->wire.host, summary);
+  g_assert_cmpstr (p->wire.host, ==, host);
+  g_assert_cmpuint (p->wire.info.tcp_flags, ==, flags);
+  g_assert_cmpuint (lab_test_wire_rel_seq (p), ==, seq);
+  if ((flags & LAB_TCP_ACK) != 0)
+    g_assert_cmpuint (lab_test_wire_rel_ack (p), ==, ack);
+}
+
+/* Both FINs and the last ACK have left. */
+gboolean
+lab_test_wire_closed_both_ways (gpointer data)
+{
+  LabTestWaiting *w = data;
+  g_autoptr(GArray) segments = lab_test_wire_segments (w->f, w->port);
+  guint fins = 0;
+  guint8 last = 0;
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      last = g_array_index (segments, LabTestPacket, i).wire.info.tcp_flags;
+      fins += (last & LAB_TCP_FIN) != 0;
+    }
+  return fins == 2 && (last & LAB_TCP_FIN) == 0;
+}
+
+gboolean
+lab_test_wire_has_segments (gpointer data)
+{
+  LabTestWaiting *w = data;
+  g_autoptr(GArray) segments = lab_test_wire_segments (w->f, w->port);
+
+  return segments->len >= w->n;
+}
