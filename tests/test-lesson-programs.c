@@ -61,6 +61,13 @@ static const Case cases[] = {
   { "12-refused", "Client", REFUSED },
   { "14-handshake", "Server on beta", "hola" },
   { "14-handshake", "Client on alfa", "hola" },
+  { "15-data-ack", "Server on beta", "hola, beta\n" },
+  { "15-data-ack", "Client on alfa", "hola, beta\n" },
+  { "16-shutdown-fin", "Server on beta", "hasta luego\n" },
+  { "16-shutdown-fin", "Client on alfa", "hasta luego\n" },
+  /* The client reads four bytes of the echo and resets the connection. */
+  { "17-reset", "Server on beta", "hola, beta\n" },
+  { "17-reset", "Client on alfa", "hola" },
   { "13-localhost", "IPv6 server", NULL },
   { "13-localhost", "Client to localhost", NULL },
   { "13-localhost", "Client to ::1", "hola\n" },

@@ -857,15 +857,25 @@ static const LabTestLessonCase lessons[] = {
   { "14-handshake", test_handshake },
 };
 
-/* Every lesson bundled has its test here, and every test its lesson. */
+/* The lessons of the wire, which test-lessons-wire.c tests. */
+static const char *const wire_lessons[] = {
+  "15-data-ack",
+  "16-shutdown-fin",
+  "17-reset",
+};
+
+/* Every lesson bundled has its test, here or with the wire's, and every
+ * test its lesson. */
 static void
 test_all_checked (void)
 {
   g_auto(GStrv) ids = lab_lessons_list ();
 
-  g_assert_cmpuint (g_strv_length (ids), ==, G_N_ELEMENTS (lessons));
+  g_assert_cmpuint (g_strv_length (ids), ==, G_N_ELEMENTS (lessons) + G_N_ELEMENTS (wire_lessons));
   for (guint i = 0; i < G_N_ELEMENTS (lessons); i++)
     g_assert_cmpstr (ids[i], ==, lessons[i].id);
+  for (guint i = 0; i < G_N_ELEMENTS (wire_lessons); i++)
+    g_assert_cmpstr (ids[G_N_ELEMENTS (lessons) + i], ==, wire_lessons[i]);
 }
 
 int
