@@ -13,33 +13,33 @@
 #include "lab-test-utils.h"
 
 /* Waits until the X server that @display names completes a connection's
- * set-up, authority included, as GTK's will: a server that has just
- * started can take a connection on its socket before it answers, and GTK
- * opens its display once, and does not try again. Returns %TRUE once a
- * connection was made; a display that is not X's is left to GTK. */
-static gboolean
-wait_for_x_server (const char *display,
-                   guint       timeout_ms)
+ * set-up, authority included, as GTK's will, and returns that connection:
+ * a server that has just started can take a connection on its socket
+ * before it answers, and GTK opens its display once, and does not try
+ * again. The caller closes it once GTK has its own: a server started
+ * without -noreset resets when its last client goes, and refuses new
+ * ones meanwhile. Returns %NULL after @timeout_ms, or at once for a display
+ * that is not X's, left to GTK. */
+static Display *
+open_x_server (const char *display,
+               guint       timeout_ms)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
 
   if (display == NULL || display[0] == '\0')
-    return TRUE;
+    return NULL;
 
   do
     {
       Display *x = XOpenDisplay (display);
 
       if (x != NULL)
-        {
-          XCloseDisplay (x);
-          return TRUE;
-        }
+        return x;
       g_usleep (100 * 1000);
     }
   while (g_get_monotonic_time () < deadline);
 
-  return FALSE;
+  return NULL;
 }
 
 /**
@@ -55,7 +55,7 @@ lab_test_ui_init (int    *argc,
                   char ***argv)
 {
   const char *display = g_getenv ("DISPLAY");
-  gboolean answered;
+  Display *x;
 
   lab_test_init (argc, argv);
   gtk_disable_setlocale ();
@@ -66,13 +66,15 @@ lab_test_ui_init (int    *argc,
       return FALSE;
     }
 
-  answered = wait_for_x_server (display, 10000);
+  x = open_x_server (display, 10000);
   if (!gtk_init_check ())
     {
       printf ("Bail out! cannot open the display %s%s\n", display != NULL ? display : g_getenv ("WAYLAND_DISPLAY"),
-              answered ? "" : " (its X server completed no connection in 10 s)");
+              x != NULL || display == NULL || display[0] == '\0' ? "" : " (its X server completed no connection in 10 s)");
       exit (1);
     }
+  if (x != NULL)
+    XCloseDisplay (x);
 
   return TRUE;
 }
