@@ -393,4 +393,7 @@ lab_application_init (LabApplication *self)
 {
   self->settings = g_settings_new (APPLICATION_ID);
   self->session = lab_session_new ();
+  /* Under a flood, the window draws and takes clicks before it gathers
+   * more of the flood. */
+  lab_timeline_share_main_context (lab_session_get_timeline (self->session), GDK_PRIORITY_REDRAW + 10);
 }

@@ -448,11 +448,13 @@ heap_down (Cursor **heap,
     }
 }
 
-/* Every record published under @watermark, in the order of their numbers:
- * pointers into the chunks, valid until release_chunks(). */
-static void
+/* Every record published under @watermark, in the order of their numbers,
+ * @max at most: pointers into the chunks, valid until release_chunks().
+ * Returns the number under which every record is now read. */
+static guint64
 merge (GPtrArray *recorders,
        guint64    watermark,
+       guint      max,
        GPtrArray *batch,
        GPtrArray *from_recorders)
 {
@@ -481,6 +483,9 @@ merge (GPtrArray *recorders,
 
       if (next->seq >= watermark)
         break;
+      /* The rest waits in its chunks for the next gathering. */
+      if (batch->len >= max)
+        return next->seq;
 
       g_ptr_array_add (batch, (gpointer) next);
       g_ptr_array_add (from_recorders, c->rec);
@@ -489,12 +494,14 @@ merge (GPtrArray *recorders,
         heap[0] = heap[--n];
       heap_down (heap, n, 0);
     }
+  return watermark;
 }
 
 
 /**
  * lab_recorders_gather:
- * @batch: (element-type LabRecord): filled with every record published,
+ * @max: how many records at most; the rest wait for the next gathering
+ * @batch: (element-type LabRecord): filled with the records published,
  *   in the order of their numbers, read in place
  * @from: (element-type LabRecorder): the recorder of each
  *
@@ -505,6 +512,7 @@ merge (GPtrArray *recorders,
  */
 guint64
 lab_recorders_gather (LabRecorders *self,
+                      guint         max,
                       GPtrArray    *batch,
                       GPtrArray    *from)
 {
@@ -513,8 +521,7 @@ lab_recorders_gather (LabRecorders *self,
   g_assert (self->taking->len == 0);
 
   watermark = take_chunks (self, self->taking);
-  merge (self->taking, watermark, batch, from);
-  return watermark;
+  return merge (self->taking, watermark, max, batch, from);
 }
 
 /**

@@ -21,6 +21,7 @@ void          lab_recorders_push           (LabRecorders     *self,
 
 /* The main context's */
 guint64       lab_recorders_gather         (LabRecorders     *self,
+                                            guint             max,
                                             GPtrArray        *batch,
                                             GPtrArray        *from);
 void          lab_recorders_release        (LabRecorders     *self);

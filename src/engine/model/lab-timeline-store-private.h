@@ -34,6 +34,8 @@ struct _LabTimeline
   GHashTable   *marks;         /* endpoint → its mark, plus one */
   GPtrArray    *old_arenas;
   GSource      *flush_source;
+  gint          flush_priority;
+  gboolean      shared;          /* the main context draws a window too */
   guint         next_endpoint;
 
   /* The store: main context only */

@@ -25,6 +25,10 @@
  * oldest chunk not yet read, and its records are counted as dropped. */
 
 #define FLUSH_INTERVAL_MS  16
+/* What one turn of the main context may spend on a flood, and in slices of
+ * how many records it looks at the clock. */
+#define FLUSH_BUDGET_US    (6 * G_TIME_SPAN_MILLISECOND)
+#define FLUSH_SLICE        1024
 /* Texts (notes, names asked of the resolver, poll sets) are few and short:
  * a quarter of the payload's room, within bounds. */
 #define TEXT_ARENA_MIN     (64 * 1024)
@@ -49,7 +53,8 @@ static void list_model_iface_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (LabTimeline, lab_timeline, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
-static void schedule_flush (LabTimeline *self);
+static void schedule_flush (LabTimeline *self,
+                            guint        interval_ms);
 
 /* Says how many were dropped when it changed, whoever dropped them. */
 static void
@@ -64,47 +69,19 @@ notify_dropped (LabTimeline *self)
     }
 }
 
-/**
- * lab_timeline_flush:
- *
- * Applies everything recorded so far to the store and emits it. The main
- * context does this by itself; a caller that needs the store current at
- * once (a test, a closing summary) calls it.
- */
-void
-lab_timeline_flush (LabTimeline *self)
+/* Applies at most @max records to the store and emits them. Returns
+ * whether more wait. */
+static gboolean
+flush_batch (LabTimeline *self,
+             guint        max)
 {
   GPtrArray *batch = self->batch;
   guint64 watermark;
   guint first = 0, last = 0;
 
-  g_return_if_fail (LAB_IS_TIMELINE (self));
-
-  /* Asked again by someone the stream told: the batch in hand goes first,
-   * whole, to everyone; what came since waits for the next flush. */
-  if (self->flushing)
-    {
-      schedule_flush (self);
-      return;
-    }
-  self->flushing = TRUE;
-
-  /* Anything published from now on schedules the next flush. The source
-   * goes and the flag falls together, under the lock: a worker that set
-   * the flag in between attaches its source after, never to have it
-   * destroyed here with the flag left up and nothing to flush again. */
-  g_mutex_lock (&self->lock);
-  if (self->flush_source != NULL)
-    {
-      g_source_destroy (self->flush_source);
-      g_clear_pointer (&self->flush_source, g_source_unref);
-    }
-  g_atomic_int_set (&self->flush_scheduled, FALSE);
-  g_mutex_unlock (&self->lock);
-
   g_ptr_array_set_size (batch, 0);
   g_ptr_array_set_size (self->batch_from, 0);
-  watermark = lab_recorders_gather (self->recorders, batch, self->batch_from);
+  watermark = lab_recorders_gather (self->recorders, max, batch, self->batch_from);
 
   if (batch->len > 0)
     {
@@ -136,9 +113,82 @@ lab_timeline_flush (LabTimeline *self)
 
   notify_dropped (self);
 
-  /* A record published while this one gathered, but over the watermark. */
-  if (lab_recorders_has_more (self->recorders, watermark))
-    schedule_flush (self);
+  /* A record published while this one gathered, or left for the next. */
+  return lab_recorders_has_more (self->recorders, watermark);
+}
+
+/* Whether a flush may begin: asked again by someone the stream told, the
+ * batch in hand goes first, whole, to everyone; what came since waits for
+ * the next flush. */
+static gboolean
+begin_flush (LabTimeline *self)
+{
+  if (self->flushing)
+    {
+      schedule_flush (self, FLUSH_INTERVAL_MS);
+      return FALSE;
+    }
+  self->flushing = TRUE;
+
+  /* Anything published from now on schedules the next flush. The source
+   * goes and the flag falls together, under the lock: a worker that set
+   * the flag in between attaches its source after, never to have it
+   * destroyed here with the flag left up and nothing to flush again. */
+  g_mutex_lock (&self->lock);
+  if (self->flush_source != NULL)
+    {
+      g_source_destroy (self->flush_source);
+      g_clear_pointer (&self->flush_source, g_source_unref);
+    }
+  g_atomic_int_set (&self->flush_scheduled, FALSE);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/**
+ * lab_timeline_flush:
+ *
+ * Applies everything recorded so far to the store and emits it. The main
+ * context does this by itself; a caller that needs the store current at
+ * once (a test, a closing summary) calls it.
+ */
+void
+lab_timeline_flush (LabTimeline *self)
+{
+  g_return_if_fail (LAB_IS_TIMELINE (self));
+
+  if (!begin_flush (self))
+    return;
+  if (flush_batch (self, G_MAXUINT))
+    schedule_flush (self, FLUSH_INTERVAL_MS);
+  self->flushing = FALSE;
+}
+
+/* The main context's own flush: slices of records for a few milliseconds
+ * at most, so that however many wait, what else it has to do (draw, take
+ * a click, fire a timer) waits no longer; the rest goes on at once after
+ * it. */
+static void
+flush_for_a_while (LabTimeline *self)
+{
+  gint64 until = g_get_monotonic_time () + FLUSH_BUDGET_US;
+  gboolean more;
+
+  if (!self->shared)
+    {
+      lab_timeline_flush (self);
+      return;
+    }
+  if (!begin_flush (self))
+    return;
+  do
+    more = flush_batch (self, FLUSH_SLICE);
+  while (more && g_get_monotonic_time () < until);
+  if (more)
+    {
+      g_atomic_int_set (&self->flush_scheduled, FALSE);
+      schedule_flush (self, 0);
+    }
   self->flushing = FALSE;
 }
 
@@ -152,7 +202,8 @@ free_weak_ref (gpointer data)
 }
 
 static void
-schedule_flush (LabTimeline *self)
+schedule_flush (LabTimeline *self,
+                guint        interval_ms)
 {
   GSource *source;
   GWeakRef *weak;
@@ -161,8 +212,8 @@ schedule_flush (LabTimeline *self)
       !g_atomic_int_compare_and_exchange (&self->flush_scheduled, FALSE, TRUE))
     return;
 
-  source = g_timeout_source_new (FLUSH_INTERVAL_MS);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  source = g_timeout_source_new (interval_ms);
+  g_source_set_priority (source, g_atomic_int_get (&self->flush_priority));
   g_source_set_static_name (source, "[protolab] timeline flush");
   /* The source holds no reference, only a weak one: dispose destroys it,
    * but the last reference may go on another thread (the kernel watcher's)
@@ -187,7 +238,7 @@ schedule_flush (LabTimeline *self)
 static void
 wake (gpointer data)
 {
-  schedule_flush (data);
+  schedule_flush (data, FLUSH_INTERVAL_MS);
 }
 
 /**
@@ -204,13 +255,34 @@ lab_timeline_push (LabTimeline *self,
   lab_recorders_push (self->recorders, record);
 }
 
+/**
+ * lab_timeline_share_main_context:
+ * @priority: the priority the store is brought up to date at
+ *
+ * Says that the main context also draws a window: the flushes then run at
+ * @priority (one below the window's drawing, so that what is drawn and
+ * what is clicked go first under a flood, and the batches grow instead),
+ * and each gives the main context back after a few milliseconds, going on
+ * at once after. Without it, as in a terminal, each flush takes all there
+ * is.
+ */
+void
+lab_timeline_share_main_context (LabTimeline *self,
+                                 int          priority)
+{
+  g_return_if_fail (LAB_IS_TIMELINE (self));
+
+  g_atomic_int_set (&self->flush_priority, priority);
+  self->shared = TRUE;
+}
+
 static gboolean
 on_flush_timeout (gpointer data)
 {
   g_autoptr(LabTimeline) self = g_weak_ref_get (data);
 
   if (self != NULL)
-    lab_timeline_flush (self);
+    flush_for_a_while (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -689,6 +761,7 @@ lab_timeline_init (LabTimeline *self)
   g_mutex_init (&self->origin_lock);
   self->context = g_main_context_ref_thread_default ();
   self->start_us = g_get_monotonic_time ();
+  self->flush_priority = G_PRIORITY_DEFAULT;
   self->recorders = lab_recorders_new (wake, self);
   self->old_arenas = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_arena_free);
   self->run_names = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) lab_translated_unref);

@@ -56,6 +56,8 @@ void         lab_timeline_set_endpoint_mark (LabTimeline     *self,
 guint        lab_timeline_get_endpoint_mark (LabTimeline     *self,
                                             guint             endpoint_id);
 void         lab_timeline_flush            (LabTimeline      *self);
+void         lab_timeline_share_main_context (LabTimeline    *self,
+                                            int             priority);
 void         lab_timeline_clear            (LabTimeline      *self);
 LabEvent    *lab_timeline_dup_event        (LabTimeline      *self,
                                             const LabRecord  *record);
