@@ -4,6 +4,7 @@
 
 #include <gio/gio.h>
 
+#include "lab-call.h"
 #include "lab-timeline.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,12 @@ G_DECLARE_FINAL_TYPE (LabTimelineFilter, lab_timeline_filter, LAB, TIMELINE_FILT
  * dropped block what it removes, and an event becomes an object only when
  * a view asks for its row. */
 
+/* How fast matches came, at a filter's last count. */
+typedef struct {
+  guint per_second;
+  guint calls_per_second[LAB_N_CALLS];
+} LabTimelineFilterFlood;
+
 #define LAB_TIMELINE_FILTER_ALL_KINDS ((1u << LAB_EVENT_CALL) | (1u << LAB_EVENT_STATE) | \
                                        (1u << LAB_EVENT_DATA) | (1u << LAB_EVENT_NOTE))
 
@@ -29,5 +36,12 @@ void               lab_timeline_filter_set         (LabTimelineFilter *self,
                                                     guint64            connection);
 guint              lab_timeline_filter_find        (LabTimelineFilter *self,
                                                     guint64            seq);
+void               lab_timeline_filter_set_pace    (LabTimelineFilter *self,
+                                                    guint              pace_ms);
+void               lab_timeline_filter_set_flood_rows (LabTimelineFilter *self,
+                                                    guint              rows);
+gboolean           lab_timeline_filter_get_flooding (LabTimelineFilter *self);
+const LabTimelineFilterFlood *
+                   lab_timeline_filter_get_flood   (LabTimelineFilter *self);
 
 G_END_DECLS
