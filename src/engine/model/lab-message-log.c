@@ -13,6 +13,10 @@
  * the rows in view ten times a second, not once a message. */
 
 #define UPDATE_INTERVAL_MS 100
+/* A flood, counted again every half second: the list holds nothing while
+ * more messages come than it holds, in a tenth of a second at first, in
+ * half a second then. */
+#define FLOOD_TICK_MS      500
 
 struct _LabMessageLog
 {
@@ -32,11 +36,18 @@ struct _LabMessageLog
   GArray      *shown;
   guint64      shown_total;
   guint        update_id;
+
+  /* A flood: how many came at the last count, and when it was */
+  gboolean     flooding;
+  guint64      counted_total;
+  gint64       counted_at;
+  guint        per_second;
 };
 
 enum {
   PROP_0,
   PROP_N_DROPPED,
+  PROP_FLOODING,
   N_PROPS
 };
 
@@ -96,15 +107,29 @@ lab_message_log_get_n_dropped (LabMessageLog *self)
  * Tells the list what came since it was last told. The log does it by
  * itself, at most ten times a second; a test calls it to see at once.
  */
+static void tell (LabMessageLog *self);
+
 void
 lab_message_log_update (LabMessageLog *self)
+{
+  g_return_if_fail (LAB_IS_MESSAGE_LOG (self));
+
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  tell (self);
+  /* Asked for at once: a flood is over for the list. */
+  if (self->flooding)
+    {
+      self->flooding = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FLOODING]);
+    }
+}
+
+static void
+tell (LabMessageLog *self)
 {
   guint64 dropped;
   guint old, removed = 0, kept, added;
 
-  g_return_if_fail (LAB_IS_MESSAGE_LOG (self));
-
-  g_clear_handle_id (&self->update_id, g_source_remove);
   if (self->shown_total == self->total && self->shown->len == self->count)
     return;
 
@@ -134,14 +159,73 @@ lab_message_log_update (LabMessageLog *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DROPPED]);
 }
 
+/* A flood begins: the list holds nothing, for a view would make every
+ * row it holds anew each time, and say nothing a student can read. */
+static void
+show_none (LabMessageLog *self)
+{
+  guint old = self->shown->len;
+
+  g_array_set_size (self->shown, 0);
+  self->shown_total = self->total;
+  if (old > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old, 0);
+}
+
 static gboolean
 on_update_timeout (gpointer data)
 {
   LabMessageLog *self = data;
+  gint64 now = g_get_monotonic_time ();
+  guint64 came = self->total - self->counted_total;
+  gboolean was = self->flooding;
 
   self->update_id = 0;
-  lab_message_log_update (self);
+  self->per_second = (guint) MIN (came * G_USEC_PER_SEC / (guint64) MAX (now - self->counted_at, 1000), G_MAXUINT);
+  self->counted_total = self->total;
+  self->counted_at = now;
+
+  self->flooding = came >= self->max;
+  if (self->flooding)
+    {
+      if (!was)
+        show_none (self);
+      self->update_id = g_timeout_add (FLOOD_TICK_MS, on_update_timeout, self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FLOODING]);
+      return G_SOURCE_REMOVE;
+    }
+  tell (self);
+  if (was)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FLOODING]);
   return G_SOURCE_REMOVE;
+}
+
+/**
+ * lab_message_log_get_flooding:
+ *
+ * Whether more messages come than the list holds, counted by the log as it
+ * tells the list: the list then holds none, until fewer come in half a
+ * second.
+ */
+gboolean
+lab_message_log_get_flooding (LabMessageLog *self)
+{
+  g_return_val_if_fail (LAB_IS_MESSAGE_LOG (self), FALSE);
+
+  return self->flooding;
+}
+
+/**
+ * lab_message_log_get_per_second:
+ *
+ * Returns: how many messages came a second, at the last count
+ */
+guint
+lab_message_log_get_per_second (LabMessageLog *self)
+{
+  g_return_val_if_fail (LAB_IS_MESSAGE_LOG (self), 0);
+
+  return self->per_second;
 }
 
 /**
@@ -160,6 +244,12 @@ lab_message_log_clear (LabMessageLog *self)
   old = self->shown->len;
   self->head = self->count = 0;
   self->total = 0;
+  self->counted_total = 0;
+  if (self->flooding)
+    {
+      self->flooding = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FLOODING]);
+    }
   g_array_set_size (self->shown, 0);
   if (old > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old, 0);
@@ -299,6 +389,7 @@ lab_message_log_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_N_DROPPED: g_value_set_uint64 (value, lab_message_log_get_n_dropped (self)); break;
+    case PROP_FLOODING: g_value_set_boolean (value, self->flooding); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -339,6 +430,14 @@ lab_message_log_class_init (LabMessageLogClass *klass)
   properties[PROP_N_DROPPED] =
     g_param_spec_uint64 ("n-dropped", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * LabMessageLog:flooding:
+   *
+   * See lab_message_log_get_flooding().
+   */
+  properties[PROP_FLOODING] =
+    g_param_spec_boolean ("flooding", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -348,6 +447,7 @@ lab_message_log_init (LabMessageLog *self)
   self->max = LAB_MESSAGE_LOG_DEFAULT_MAX;
   self->ring = g_new (guint64, self->max);
   self->shown = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->counted_at = g_get_monotonic_time ();
 }
 
 /**

@@ -25,6 +25,8 @@ void           lab_message_log_set_max_messages (LabMessageLog *self,
                                                  guint          max_messages);
 guint64        lab_message_log_get_n_dropped    (LabMessageLog *self);
 void           lab_message_log_update           (LabMessageLog *self);
+gboolean       lab_message_log_get_flooding     (LabMessageLog *self);
+guint          lab_message_log_get_per_second   (LabMessageLog *self);
 void           lab_message_log_clear            (LabMessageLog *self);
 
 G_END_DECLS
