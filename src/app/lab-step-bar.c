@@ -230,6 +230,8 @@ on_recorded (LabTimeline      *timeline,
              LabStepBar       *self)
 {
   gboolean changed = FALSE;
+  LabEndpoint *found = NULL;
+  guint found_id = 0;
 
   for (guint i = 0; i < n_entries; i++)
     {
@@ -250,7 +252,13 @@ on_recorded (LabTimeline      *timeline,
           changed = TRUE;
           continue;
         }
-      endpoint = lab_session_find (self->session, lab_record_get_endpoint_id (record));
+      /* A flood is mostly one endpoint's: it is looked up once. */
+      if (lab_record_get_endpoint_id (record) != found_id)
+        {
+          found_id = lab_record_get_endpoint_id (record);
+          found = lab_session_find (self->session, found_id);
+        }
+      endpoint = found;
       if (endpoint == NULL || (!lab_endpoint_get_step_mode (endpoint) &&
                                g_list_model_get_n_items (lab_endpoint_get_paused (endpoint)) == 0))
         continue;
