@@ -269,8 +269,9 @@ update_state (LabEndpointPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed);
   update_error_hint (self, failed ? error : NULL);
 
-  /* A client Play left alone, for its server could not start. */
-  if (!failed && !is_server (self))
+  /* An endpoint Play could not start, or a client it left alone for its
+   * server could not start. */
+  if (!failed)
     {
       g_autofree char *why = lab_session_dup_not_started (self->session, self->endpoint);
 
