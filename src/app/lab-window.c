@@ -180,6 +180,7 @@ on_timeline_selected (LabWindow *self)
   lab_event_details_set_event (self->details, event);
   if (event == NULL)
     return;
+  lab_wire_view_choose_connection (self->wire_view, lab_event_get_connection (event));
   choose_packet (self, event);
 
   /* A row of a connection shows that connection beside it; a row of a TCP
