@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +293,30 @@ lab_test_ui_open_window (void)
   LabWindow *window = g_object_ref (lab_window_new (GTK_APPLICATION (app), lab_application_get_session (app)));
 
   lab_test_ui_present (GTK_WINDOW (window));
+  return window;
+}
+
+/**
+ * lab_test_ui_open_bench:
+ * @text: an experiment file's text
+ *
+ * Returns: (transfer none): a large window of the lab on the test
+ *   application's session, on the screen, with @text's endpoints on its
+ *   bench
+ */
+LabWindow *
+lab_test_ui_open_bench (const char *text)
+{
+  LabApplication *app = lab_test_ui_application ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = lab_experiment_new_from_data (text, strlen (text), &error);
+  LabWindow *window;
+
+  g_assert_no_error (error);
+  window = lab_window_new (GTK_APPLICATION (app), lab_application_get_session (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1800, 1000);
+  lab_test_ui_present (GTK_WINDOW (window));
+  lab_session_load (lab_application_get_session (app), experiment);
   return window;
 }
 

@@ -22,6 +22,7 @@ void     lab_test_ui_present (GtkWindow     *window);
 gboolean lab_test_ui_all_stopped (gpointer data);
 LabApplication *lab_test_ui_application (void);
 LabWindow *lab_test_ui_open_window (void);
+LabWindow *lab_test_ui_open_bench  (const char  *text);
 void     lab_test_ui_close_window (LabWindow   *window);
 gboolean lab_test_ui_open_file  (LabWindow   *window,
                                  GFile       *file);

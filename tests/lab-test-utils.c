@@ -98,6 +98,31 @@ lab_test_run (const char * const *argv,
     *exit_status = -1;
 }
 
+/**
+ * lab_test_run_without_lab_network:
+ * @test_path: a test the program adds when `PROTOLAB_TEST_WITHOUT_LAB_NETWORK`
+ *   is set
+ *
+ * Runs that one test in the test program again, which then does not
+ * prepare the lab network (lab_test_init()), as where it cannot be made,
+ * and asserts that it passed.
+ */
+void
+lab_test_run_without_lab_network (const char *test_path)
+{
+  const char *argv[] = { "/proc/self/exe", "-p", test_path, NULL };
+  const char *env[] = { "PROTOLAB_TEST_WITHOUT_LAB_NETWORK=1", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *passed = g_strdup_printf ("\nok 1 %s\n", test_path);
+  int status = -1;
+
+  lab_test_run (argv, env, &out, &err, &status);
+  g_test_message ("%s%s", out, err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, passed));
+}
+
 static gboolean
 on_wait_timeout (gpointer data)
 {

@@ -25,6 +25,7 @@ void      lab_test_run         (const char * const *argv,
                                 char              **out,
                                 char              **err,
                                 int                *exit_status);
+void      lab_test_run_without_lab_network (const char *test_path);
 guint16   lab_test_free_port   (int                 type);
 int       lab_test_bind_port   (int                 type,
                                 guint16            *port);

@@ -237,6 +237,42 @@ test_hosts_bind_address (void)
   lab_test_ui_close_window (window);
 }
 
+/* Every interface is the interfaces of the host the server runs on: on a
+ * lab host, its loopback and its link, which only the lab reaches, said
+ * without the warning that this computer's network can reach it. */
+static void
+test_hosts_every_interface (void)
+{
+  LabWindow *window = lab_test_ui_open_window ();
+  LabEndpointPanel *server = lab_test_ui_add (window, "tcp-server");
+  GtkWidget *says = child (server, "address_error");
+  const char *on_beta = "Every interface of beta (lo and eth0): only the lab network reaches it";
+
+  choose (server, BETA);
+  for (guint i = 0; i < 2; i++)
+    {
+      type_into (server, "address_entry", i == 0 ? "0.0.0.0" : "::");
+      g_assert_false (address_refused (server));
+      g_assert_true (gtk_widget_get_visible (says));
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (says)), ==, on_beta);
+      g_assert_false (gtk_widget_has_css_class (says, "field-warning"));
+    }
+
+  /* Moved here, the same address is this computer's every interface. */
+  choose (server, THIS_COMPUTER);
+  assert_bind_address (server, "::");
+  g_assert_true (gtk_widget_get_visible (says));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (says)), "⚠ Every interface: other machines"));
+  g_assert_true (gtk_widget_has_css_class (says, "field-warning"));
+  g_assert_false (gtk_widget_has_css_class (says, "field-note"));
+
+  choose (server, ALFA);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (says)), "Every interface of alfa "));
+  g_assert_false (gtk_widget_has_css_class (says, "field-warning"));
+
+  lab_test_ui_close_window (window);
+}
+
 /* An echo server on beta, a client on alfa that names it, both chosen and
  * started in their panels: the echo comes back over the link, from
  * 10.80.0.1 to 10.80.0.2. */
@@ -268,6 +304,8 @@ test_hosts_two_hosts (void)
   press_start_stop (server);
   lab_test_wait_waiting_in (server_endpoint, "accept");
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (runs_on (server))));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (server, "where_label"))), ==,
+                   "Bound to 10.80.0.2:7000 on beta");
 
   client = lab_test_ui_add (window, "tcp-client");
   client_endpoint = lab_endpoint_panel_get_endpoint (client);
@@ -278,6 +316,13 @@ test_hosts_two_hosts (void)
   press_start_stop (client);
   lab_test_wait_waiting_in (client_endpoint, "recv");
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (runs_on (client))));
+  {
+    g_autofree char *where = g_strdup_printf ("This end is %s on alfa (its port chosen by the kernel)",
+                                              lab_endpoint_get_address (client_endpoint));
+
+    g_assert_true (g_str_has_prefix (lab_endpoint_get_address (client_endpoint), "10.80.0.1:"));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (client, "where_label"))), ==, where);
+  }
 
   entry = lab_test_ui_child (child (client, "send_box"), LAB_TYPE_SEND_BOX, "entry");
   gtk_editable_set_text (GTK_EDITABLE (entry), "hola");
@@ -395,16 +440,7 @@ refused_here (void)
 static void
 test_hosts_refused (void)
 {
-  const char *argv[] = { "/proc/self/exe", "-p", "/hosts/refused/here", NULL };
-  const char *env[] = { "PROTOLAB_TEST_WITHOUT_LAB_NETWORK=1", NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = -1;
-
-  lab_test_run (argv, env, &out, &err, &status);
-  g_test_message ("%s%s", out, err);
-  g_assert_cmpint (status, ==, 0);
-  g_assert_nonnull (strstr (out, "\nok 1 /hosts/refused/here\n"));
+  lab_test_run_without_lab_network ("/hosts/refused/here");
 }
 
 int
@@ -422,6 +458,7 @@ main (int   argc,
 
   g_test_add_func ("/hosts/choices", test_hosts_choices);
   g_test_add_func ("/hosts/bind-address", test_hosts_bind_address);
+  g_test_add_func ("/hosts/every-interface", test_hosts_every_interface);
   g_test_add_func ("/hosts/two-hosts", test_hosts_two_hosts);
   g_test_add_func ("/hosts/file", test_hosts_file);
   g_test_add_func ("/hosts/refused", test_hosts_refused);

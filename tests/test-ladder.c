@@ -51,8 +51,6 @@ test_ladder_echo (void)
 {
   LabApplication *app = lab_test_ui_application ();
   LabSession *session = lab_application_get_session (app);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabExperiment) experiment = lab_experiment_new_from_data (bench, strlen (bench), &error);
   g_autoptr(LabExperiment) empty = lab_experiment_new ();
   g_autoptr(GArray) arrows = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree char *text = NULL;
@@ -68,11 +66,7 @@ test_ladder_echo (void)
       return;
     }
 
-  g_assert_no_error (error);
-  window = lab_window_new (GTK_APPLICATION (app), session);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1800, 1000);
-  lab_test_ui_present (GTK_WINDOW (window));
-  lab_session_load (session, experiment);
+  window = lab_test_ui_open_bench (bench);
   view = LAB_WIRE_VIEW (lab_window_get_wire_view (window));
   ladder = LAB_LADDER (lab_wire_view_get_ladder (view));
   rows = lab_wire_view_get_model (view);

@@ -2,15 +2,19 @@
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "lab-experiment.h"
 #include "lab-lessons.h"
+#include "lab-network.h"
 #include "lab-session.h"
 #include "lab-test-engine.h"
 
@@ -439,19 +443,129 @@ test_cli_explains_and_fails (void)
   g_assert_nonnull (strstr (out, "Second#1  connect ("));
 }
 
+static void
+count_told (guint *told)
+{
+  (*told)++;
+}
+
+/* Where the lab network cannot be made, run in a program that did not
+ * prepare it: Play says why the lesson's server on beta could not start,
+ * as Start says it, and does not start the client that goes to it; once
+ * the server is started by hand, that is no longer said. */
+static void
+refused_here (void)
+{
+  g_autoptr(GError) why = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = lab_lessons_load ("14-handshake", &error);
+  g_autoptr(LabSession) session = lab_session_new ();
+  g_autofree char *said = NULL;
+  LabEndpoint *server, *client;
+  guint told = 0;
+
+  g_assert_no_error (error);
+  g_assert_false (lab_network_check (&why));
+  lab_session_load (session, experiment);
+  server = endpoint_at (session, 0);
+  client = endpoint_at (session, 1);
+  g_signal_connect_swapped (session, "play-changed", G_CALLBACK (count_told), &told);
+
+  lab_session_play (session);
+  lab_test_wait (play_over, session, PLAY_TIMEOUT_MS);
+  g_assert_cmpuint (told, >, 0);
+  g_assert_false (lab_endpoint_is_active (server));
+  g_assert_false (lab_endpoint_is_active (client));
+  said = lab_session_dup_not_started (session, server);
+  g_assert_cmpstr (said, ==, why->message);
+  g_clear_pointer (&said, g_free);
+  said = lab_session_dup_not_started (session, client);
+  g_assert_cmpstr (said, ==, "Not started: the server “Server on beta” could not start");
+  g_clear_pointer (&said, g_free);
+
+  g_object_set (lab_endpoint_get_config (server), "network-host", "", "bind-address", "127.0.0.1", "port", 0, NULL);
+  told = 0;
+  lab_test_start (server);
+  g_assert_cmpuint (told, ==, 1);
+  g_assert_null (lab_session_dup_not_started (session, server));
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+}
+
+/* The program run again, without the lab network. */
+static void
+test_refused (void)
+{
+  lab_test_run_without_lab_network ("/play/refused/here");
+}
+
+/* In the child, before the command line runs: a user namespace of its own,
+ * in which it allows none to be made (the limit is the namespace's owner's
+ * to set), as a system that allows no user namespace does. */
+static void
+allow_no_user_namespace (gpointer data)
+{
+  static const char zero[] = "0\n";
+  int fd;
+
+  if (unshare (CLONE_NEWUSER) != 0)
+    _exit (77);
+  fd = open ("/proc/sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write (fd, zero, sizeof zero - 1) != sizeof zero - 1)
+    _exit (78);
+  close (fd);
+}
+
+/* Where the lab network cannot be made, the command line says why the
+ * lesson's server could not start, and exits with 1. */
+static void
+test_cli_refused (void)
+{
+  const char *argv[] = { g_getenv ("PROTOLAB_CLI"), "run", "--quiet", "--duration", "20000", "14-handshake", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int wait_status = 0;
+
+  g_assert_nonnull (argv[0]);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, allow_no_user_namespace, NULL, &out, &err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", err);
+  if (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 77)
+    {
+      g_test_skip ("This system allows no user namespace");
+      return;
+    }
+
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 1);
+  g_assert_nonnull (strstr (err, "protolab-cli: Server on beta: The lab network needs user namespaces, which "
+                                 "this system does not allow (unshare (CLONE_NEWUSER): "));
+  g_assert_nonnull (strstr (err, "protolab-cli: Client on alfa: Not started: the server “Server on beta” "
+                                 "could not start\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   lab_test_init (&argc, &argv);
 
+  if (g_getenv ("PROTOLAB_TEST_WITHOUT_LAB_NETWORK") != NULL)
+    {
+      g_test_add_func ("/play/refused/here", refused_here);
+      return g_test_run ();
+    }
+
   g_test_add_data_func ("/play/moves-busy-port/tcp", "01-tcp-echo", test_moves_busy_port);
   g_test_add_data_func ("/play/moves-busy-port/udp", "02-udp-echo", test_moves_busy_port);
   g_test_add_func ("/play/keeps-typed-port", test_keeps_typed_port);
   g_test_add_func ("/play/reuseaddr-explains", test_reuseaddr_explains);
   g_test_add_func ("/play/client-not-started", test_client_not_started);
+  g_test_add_func ("/play/refused", test_refused);
   g_test_add_func ("/play/cli/moves-busy-port", test_cli_moves_busy_port);
   g_test_add_func ("/play/cli/explains-and-fails", test_cli_explains_and_fails);
+  g_test_add_func ("/play/cli/refused", test_cli_refused);
 
   return g_test_run ();
 }

@@ -41,10 +41,11 @@ tcp_rows (LabWireView *view)
   return found;
 }
 
-static gboolean
-echoed (gpointer data)
+/* How many segments carry bytes of a send. */
+static guint
+count_carrying (LabWireView *view)
 {
-  g_autoptr(GPtrArray) rows = tcp_rows (data);
+  g_autoptr(GPtrArray) rows = tcp_rows (view);
   guint carrying = 0;
 
   for (guint i = 0; i < rows->len; i++)
@@ -53,7 +54,13 @@ echoed (gpointer data)
 
       carrying += g_str_has_prefix (carries, "bytes ");
     }
-  return carrying == 2;
+  return carrying;
+}
+
+static gboolean
+echoed (gpointer data)
+{
+  return count_carrying (data) == 2;
 }
 
 static void
@@ -140,8 +147,6 @@ test_wire_view_echo (void)
 {
   LabApplication *app = lab_test_ui_application ();
   LabSession *session = lab_application_get_session (app);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabExperiment) experiment = lab_experiment_new_from_data (bench, strlen (bench), &error);
   g_autoptr(LabExperiment) empty = lab_experiment_new ();
   g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *carries = NULL;
@@ -156,11 +161,7 @@ test_wire_view_echo (void)
       return;
     }
 
-  g_assert_no_error (error);
-  window = lab_window_new (GTK_APPLICATION (app), session);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1800, 1000);
-  lab_test_ui_present (GTK_WINDOW (window));
-  lab_session_load (session, experiment);
+  window = lab_test_ui_open_bench (bench);
   view = LAB_WIRE_VIEW (lab_window_get_wire_view (window));
 
   /* Before Play, the page says what to do. */
@@ -213,6 +214,230 @@ test_wire_view_echo (void)
   lab_network_forget ();
 }
 
+/* ---- Which packets are shown ---- */
+
+static const char two_clients[] =
+  "[Experiment]\nVersion=1\nTitle=Two clients\n\n"
+  "[Endpoint 1]\nName=Server\nKind=tcp-server\nnetwork-host=beta\nbind-address=beta\nport=7000\nbehaviour=echo\n\n"
+  "[Endpoint 2]\nName=Client\nKind=tcp-client\nnetwork-host=alfa\nhost=beta\nport=7000\n"
+  "initial-data=Hola\nexpect-bytes=4\n\n"
+  "[Endpoint 3]\nName=Other\nKind=tcp-client\nnetwork-host=alfa\nhost=beta\nport=7000\n"
+  "initial-data=Adios\nexpect-bytes=5\n";
+
+/* Both echoes came back. */
+static gboolean
+both_echoed (gpointer data)
+{
+  return count_carrying (data) == 4;
+}
+
+static GtkSelectionModel *
+list_of (LabWireView *view)
+{
+  GtkWidget *column_view = lab_test_ui_child (GTK_WIDGET (view), LAB_TYPE_WIRE_VIEW, "column_view");
+
+  return gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view));
+}
+
+static gboolean
+filtered (gpointer data)
+{
+  GListModel *shown = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (list_of (data)));
+
+  return gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (shown)) == 0;
+}
+
+/* Presses one of the page's choices of what to show, and waits until the
+ * list shows it. */
+static void
+press_show (LabWireView *view,
+            const char  *name)
+{
+  GtkWidget *button = lab_test_ui_child (GTK_WIDGET (view), LAB_TYPE_WIRE_VIEW, name);
+
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* As a click does */
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+  lab_test_ui_wait (filtered, view, PLAY_TIMEOUT_MS);
+  /* and what it then does, at idle, with the packet chosen */
+  lab_test_ui_settle ();
+}
+
+static guint
+n_listed (LabWireView *view)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (list_of (view)));
+}
+
+static LabWireInfo
+row_wire (LabWireView *view,
+          guint        position)
+{
+  g_autoptr(LabEvent) packet = g_list_model_get_item (G_LIST_MODEL (list_of (view)), position);
+  LabWireInfo wire;
+
+  g_assert_true (lab_wire_describe_event (packet, &wire));
+  g_assert_true (wire.decoded);
+  return wire;
+}
+
+/* The client's port of a TCP segment between alfa and beta's port 7000. */
+static guint16
+client_port (const LabWireInfo *wire)
+{
+  g_assert_true (wire->info.sport == 7000 || wire->info.dport == 7000);
+  return wire->info.sport == 7000 ? wire->info.dport : wire->info.sport;
+}
+
+/* Every row is of one client's connection, both ways. */
+static void
+assert_connection_rows (LabWireView *view,
+                        guint16      port)
+{
+  gboolean from_alfa = FALSE, from_beta = FALSE;
+
+  g_assert_cmpuint (n_listed (view), >=, 5);
+  for (guint i = 0; i < n_listed (view); i++)
+    {
+      LabWireInfo wire = row_wire (view, i);
+
+      g_assert_cmpint (wire.info.proto, ==, LAB_PACKET_TCP);
+      g_assert_cmpuint (client_port (&wire), ==, port);
+      from_alfa |= g_str_equal (wire.host, "alfa");
+      from_beta |= g_str_equal (wire.host, "beta");
+    }
+  g_assert_true (from_alfa && from_beta);
+}
+
+/* The timeline's event of @name's send. */
+static LabEvent *
+find_sent (LabTimelineView *timeline,
+           const char      *name)
+{
+  GListModel *events = lab_timeline_view_get_model (timeline);
+
+  for (guint i = 0; i < g_list_model_get_n_items (events); i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (events, i);
+
+      if (lab_event_get_kind (event) == LAB_EVENT_DATA && lab_event_get_direction (event) == LAB_DIRECTION_OUT &&
+          g_str_equal (lab_event_get_endpoint_name (event), name))
+        return g_steal_pointer (&event);
+    }
+  g_assert_not_reached ();
+}
+
+/* Two clients on alfa, one echo server on beta: TCP shows the segments and
+ * not the ARP before them; This connection, offered once a packet or a
+ * connection's event is chosen, shows that connection's segments both ways;
+ * a kind that leaves the chosen packet out unchooses it, and the timeline
+ * then chooses none. */
+static void
+test_wire_view_shows (void)
+{
+  LabApplication *app = lab_test_ui_application ();
+  LabSession *session = lab_application_get_session (app);
+  g_autoptr(LabExperiment) empty = lab_experiment_new ();
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(LabEvent) other_sent = NULL;
+  LabWindow *window;
+  LabWireView *view;
+  LabTimelineView *timeline;
+  GtkWidget *connection;
+  guint all, tcp;
+  guint16 first_port;
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+
+  window = lab_test_ui_open_bench (two_clients);
+  view = LAB_WIRE_VIEW (lab_window_get_wire_view (window));
+  timeline = LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window));
+  connection = lab_test_ui_child (GTK_WIDGET (view), LAB_TYPE_WIRE_VIEW, "show_connection");
+  /* The packets of this test's only */
+  lab_timeline_clear (lab_session_get_timeline (session));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
+  lab_test_ui_wait (both_echoed, view, PLAY_TIMEOUT_MS);
+  /* Stopped, and their last segments come: then the list holds still. */
+  lab_session_stop_all (session);
+  lab_test_ui_wait (lab_test_ui_all_stopped, lab_session_get_endpoints (session), PLAY_TIMEOUT_MS);
+  lab_test_run_for (300);
+
+  /* Nothing chosen: This connection says how to choose one. */
+  g_assert_false (gtk_widget_is_sensitive (connection));
+  g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (connection), "Choose a TCP or UDP packet"));
+
+  all = n_listed (view);
+  rows = tcp_rows (view);
+  tcp = rows->len;
+  g_assert_cmpuint (tcp, <, all);
+  press_show (view, "show_tcp");
+  g_assert_cmpuint (n_listed (view), ==, tcp);
+  for (guint i = 0; i < n_listed (view); i++)
+    g_assert_cmpint (row_wire (view, i).info.proto, ==, LAB_PACKET_TCP);
+  /* ARP; what is neither is IPv6's own ICMPv6 */
+  press_show (view, "show_arp");
+  g_assert_cmpuint (n_listed (view), >, 0);
+  for (guint i = 0; i < n_listed (view); i++)
+    g_assert_cmpint (row_wire (view, i).info.proto, ==, LAB_PACKET_ARP);
+  press_show (view, "show_udp");
+  g_assert_cmpuint (n_listed (view), ==, 0);
+
+  /* A segment chosen: its connection may be shown, and it stays chosen. */
+  press_show (view, "show_tcp");
+  gtk_selection_model_select_item (list_of (view), 0, TRUE);
+  {
+    LabWireInfo wire = row_wire (view, 0);
+
+    first_port = client_port (&wire);
+  }
+  g_assert_true (gtk_widget_is_sensitive (connection));
+  press_show (view, "show_connection");
+  assert_connection_rows (view, first_port);
+  g_assert_cmpuint (n_listed (view), <, tcp);
+  g_assert_nonnull (lab_wire_view_get_selected (view));
+
+  /* The other client's send chosen in the timeline: its connection. */
+  other_sent = find_sent (timeline, "Other");
+  g_assert_true (lab_timeline_view_select (timeline, other_sent));
+  lab_test_ui_wait (filtered, view, PLAY_TIMEOUT_MS);
+  lab_test_ui_settle ();
+  {
+    LabWireInfo wire = row_wire (view, 0);
+    guint16 other_port = client_port (&wire);
+
+    g_assert_cmpuint (other_port, !=, first_port);
+    assert_connection_rows (view, other_port);
+    g_assert_nonnull (lab_wire_view_get_selected (view));
+  }
+
+  /* A kind without the chosen packet: none is chosen, nor can the
+   * timeline choose one. */
+  press_show (view, "show_arp");
+  g_assert_null (lab_wire_view_get_selected (view));
+  {
+    g_autoptr(LabEvent) client_sent = find_sent (timeline, "Client");
+
+    g_assert_true (lab_timeline_view_select (timeline, client_sent));
+    g_assert_null (lab_wire_view_get_selected (view));
+    /* (An ARP or ICMPv6 of the hosts' own may have come since.) */
+    press_show (view, "show_all");
+    g_assert_cmpuint (n_listed (view), >=, all);
+    g_assert_true (lab_timeline_view_select (timeline, other_sent));
+    g_assert_true (lab_timeline_view_select (timeline, client_sent));
+    g_assert_nonnull (lab_wire_view_get_selected (view));
+  }
+
+  lab_session_load (session, empty);
+  gtk_window_destroy (GTK_WINDOW (window));
+  lab_network_forget ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -221,6 +446,7 @@ main (int   argc,
     return 0;
 
   g_test_add_func ("/wire-view/echo", test_wire_view_echo);
+  g_test_add_func ("/wire-view/shows", test_wire_view_shows);
 
   return g_test_run ();
 }

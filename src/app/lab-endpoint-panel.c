@@ -269,8 +269,9 @@ update_state (LabEndpointPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed);
   update_error_hint (self, failed ? error : NULL);
 
-  /* A client Play left alone, for its server could not start. */
-  if (!failed && !is_server (self))
+  /* An endpoint Play could not start, or a client it left alone for its
+   * server could not start. */
+  if (!failed)
     {
       g_autofree char *why = lab_session_dup_not_started (self->session, self->endpoint);
 
@@ -291,11 +292,7 @@ update_state (LabEndpointPanel *self)
 
   if (address != NULL && lab_endpoint_is_active (self->endpoint))
     {
-      g_autofree char *text = is_server (self)
-        /* Translators: %s is an address and port, e.g. 127.0.0.1:5000. */
-        ? g_strdup_printf (_("Bound to %s"), address)
-        /* Translators: %s is the client's own address and port, e.g. 127.0.0.1:51234. */
-        : g_strdup_printf (_("This end is %s (its port chosen by the kernel)"), address);
+      g_autofree char *text = lab_endpoint_where_words (lab_endpoint_get_config (self->endpoint), address);
 
       gtk_label_set_text (self->where_label, text);
       gtk_widget_set_visible (GTK_WIDGET (self->where_label), TRUE);
@@ -354,13 +351,17 @@ on_address_changed (LabEndpointPanel *self)
 
   set_field_error (self->address_entry, self->address_error, error);
 
-  /* Safe by default: a server open to the network says so. */
+  /* Safe by default: a server open to the network says so; one on a lab
+   * host says which network that is. */
   gtk_widget_remove_css_class (GTK_WIDGET (self->address_error), "field-warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->address_error), "field-note");
   if (exposed)
     {
-      gtk_label_set_text (self->address_error, _("⚠ Every interface: other machines on the network can reach "
-                                                  "this server"));
-      gtk_widget_add_css_class (GTK_WIDGET (self->address_error), "field-warning");
+      gboolean warning;
+      g_autofree char *words = lab_endpoint_every_interface_words (config, &warning);
+
+      gtk_label_set_text (self->address_error, words);
+      gtk_widget_add_css_class (GTK_WIDGET (self->address_error), warning ? "field-warning" : "field-note");
       gtk_widget_set_visible (GTK_WIDGET (self->address_error), TRUE);
     }
   if (self->address_valid && !self->updating)

@@ -128,3 +128,66 @@ lab_endpoint_script_words (LabEndpointConfig *config)
 
   return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }
+
+/* The lab host @config runs on, or %NULL for this computer. */
+static char *
+dup_lab_host (LabEndpointConfig *config)
+{
+  g_autofree char *network_host = NULL;
+
+  g_object_get (config, "network-host", &network_host, NULL);
+  return network_host != NULL && network_host[0] != '\0' ? g_steal_pointer (&network_host) : NULL;
+}
+
+/**
+ * lab_endpoint_where_words:
+ * @address: the endpoint's own address and port, e.g. 127.0.0.1:5000
+ *
+ * Returns: (transfer full): where a running endpoint is, as its panel says
+ *   it: “Bound to 10.80.0.2:5000 on beta” for a server on a lab host,
+ *   which this computer's addresses could be mistaken for
+ */
+char *
+lab_endpoint_where_words (LabEndpointConfig *config,
+                          const char        *address)
+{
+  g_autofree char *host = dup_lab_host (config);
+
+  if (lab_endpoint_config_is_server (config))
+    return host != NULL
+      /* Translators: %s is an address and port, e.g. 10.80.0.2:5000, then a host of the lab network, e.g. beta. */
+      ? g_strdup_printf (_("Bound to %s on %s"), address, host)
+      /* Translators: %s is an address and port, e.g. 127.0.0.1:5000. */
+      : g_strdup_printf (_("Bound to %s"), address);
+
+  return host != NULL
+    /* Translators: %s is the client's own address and port, e.g. 10.80.0.1:51234, then a host of the lab
+     * network, e.g. alfa. */
+    ? g_strdup_printf (_("This end is %s on %s (its port chosen by the kernel)"), address, host)
+    /* Translators: %s is the client's own address and port, e.g. 127.0.0.1:51234. */
+    : g_strdup_printf (_("This end is %s (its port chosen by the kernel)"), address);
+}
+
+/**
+ * lab_endpoint_every_interface_words:
+ * @warning: (out): whether it is a warning: on this computer, other
+ *   machines can reach the server; a lab host's interfaces are the lab's
+ *   own, which nothing outside reaches
+ *
+ * Returns: (transfer full): what binding every interface (0.0.0.0 or ::)
+ *   means where the server of @config runs
+ */
+char *
+lab_endpoint_every_interface_words (LabEndpointConfig *config,
+                                    gboolean          *warning)
+{
+  g_autofree char *host = dup_lab_host (config);
+
+  *warning = host == NULL;
+  if (host == NULL)
+    return g_strdup (_("⚠ Every interface: other machines on the network can reach this server"));
+
+  /* Translators: %s is a host of the lab network, e.g. beta; lo (its loopback) and eth0 (its
+   * link to the other hosts) are the names of its interfaces, not to be translated. */
+  return g_strdup_printf (_("Every interface of %s (lo and eth0): only the lab network reaches it"), host);
+}

@@ -180,6 +180,7 @@ on_timeline_selected (LabWindow *self)
   lab_event_details_set_event (self->details, event);
   if (event == NULL)
     return;
+  lab_wire_view_choose_connection (self->wire_view, lab_event_get_connection (event));
   choose_packet (self, event);
 
   /* A row of a connection shows that connection beside it; a row of a TCP
@@ -386,13 +387,39 @@ update_title (LabWindow *self)
 }
 
 /* What Play did that the class must know, where it reads the lesson: a
- * port it moved, what holds one it left in use. */
+ * port it moved, what holds one it left in use, a server it could not
+ * start and why (its clients' panels say they were not started). */
 static void
 update_play_notes (LabWindow *self)
 {
   g_auto(GStrv) notes = lab_session_dup_play_notes (self->session);
-  g_autofree char *text = g_strjoinv ("\n", notes);
-  gboolean any = text[0] != '\0';
+  GListModel *endpoints = lab_session_get_endpoints (self->session);
+  g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
+  g_auto(GStrv) all = NULL;
+  g_autofree char *text = NULL;
+  gboolean any;
+
+  g_strv_builder_addv (lines, (const char **) notes);
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+      g_autofree char *why = NULL;
+
+      if (!lab_endpoint_config_is_server (lab_endpoint_get_config (endpoint)))
+        continue;
+      why = lab_session_dup_not_started (self->session, endpoint);
+      if (why != NULL)
+        {
+          /* Translators: in the lesson's bar after Play: a server's name, then why it could not start. */
+          g_autofree char *line = g_strdup_printf (_("The server “%s” could not start: %s"),
+                                                   lab_endpoint_get_name (endpoint), why);
+
+          g_strv_builder_add (lines, line);
+        }
+    }
+  all = g_strv_builder_end (lines);
+  text = g_strjoinv ("\n", all);
+  any = text[0] != '\0';
 
   gtk_label_set_text (self->play_notes, text);
   gtk_widget_set_visible (GTK_WIDGET (self->play_notes), any);

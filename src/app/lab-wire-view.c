@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "lab-ladder.h"
@@ -13,7 +14,17 @@
 /* The wire: the real packets of the lab network, each as it left its
  * host, listed from the timeline as the timeline view lists its events
  * (its bounds, its cost: a row is read only when it is shown), and the
- * chosen one's every header field, with what it means. */
+ * chosen one's every header field, with what it means. The list, and the
+ * ladder that draws it, may show only a kind of packet, or the packets of
+ * one connection: each packet is then read once, in batches. */
+
+/* A TCP or UDP connection as its packets name it: both ends, either way. */
+typedef struct {
+  LabPacketProto proto;
+  int            family;
+  guint8         a[16], b[16];
+  guint16        a_port, b_port;
+} LabWireFlow;
 
 struct _LabWireView
 {
@@ -21,7 +32,15 @@ struct _LabWireView
 
   LabSession         *session;
   LabTimelineFilter  *packets;
+  GtkFilterListModel *shown;
+  GtkCustomFilter    *filter;
   GtkSingleSelection *selection;
+  LabWireShow         show;
+  gboolean            has_flow;   /* a connection chosen */
+  LabWireFlow         flow;
+  guint64             flow_conn;  /* the lab connection it was last found by */
+  guint64             keep_seq;   /* the packet chosen when what is shown changed */
+  guint               keep_id;
 
   /* Template widgets */
   GtkStack           *stack;
@@ -31,6 +50,7 @@ struct _LabWireView
   GtkScrolledWindow  *ladder_scroller;
   GtkStack           *view_stack;
   GtkWidget          *ladder;
+  GtkToggleButton    *show_buttons[LAB_WIRE_N_SHOWS];
 };
 
 enum {
@@ -53,12 +73,13 @@ lab_wire_view_new (LabSession *session)
 /**
  * lab_wire_view_get_model:
  *
- * Returns: (transfer none): the packets listed, in order
+ * Returns: (transfer none): the packets listed, in order, as the list
+ *   shows them
  */
 GListModel *
 lab_wire_view_get_model (LabWireView *self)
 {
-  return G_LIST_MODEL (self->packets);
+  return G_LIST_MODEL (self->shown);
 }
 
 /**
@@ -105,22 +126,42 @@ find_list (GtkWidget *root)
   return NULL;
 }
 
-/**
- * lab_wire_view_select_seq:
- * @seq: the number of a packet event, or 0 for none
- *
- * Chooses that packet and brings it into view.
- *
- * Returns: whether it is listed, and so chosen
- */
-gboolean
-lab_wire_view_select_seq (LabWireView *self,
-                          guint64      seq)
+/* Where the packet numbered @seq is among those shown, or G_MAXUINT: they
+ * are in the timeline's order, so a few are read to find it. */
+static guint
+find_shown (LabWireView *self,
+            guint64      seq)
 {
-  guint position = seq != 0 ? lab_timeline_filter_find (self->packets, seq) : G_MAXUINT;
-  GtkWidget *list;
+  GListModel *shown = G_LIST_MODEL (self->shown);
+  guint lo = 0, hi = g_list_model_get_n_items (shown);
 
-  g_return_val_if_fail (LAB_IS_WIRE_VIEW (self), FALSE);
+  if (seq == 0)
+    return G_MAXUINT;
+  if (gtk_filter_list_model_get_filter (self->shown) == NULL)
+    return lab_timeline_filter_find (self->packets, seq);
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      g_autoptr(LabEvent) packet = g_list_model_get_item (shown, mid);
+      guint64 at = lab_event_get_seq (packet);
+
+      if (at == seq)
+        return mid;
+      if (at < seq)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return G_MAXUINT;
+}
+
+static gboolean
+select_shown (LabWireView *self,
+              guint64      seq)
+{
+  guint position = find_shown (self, seq);
+  GtkWidget *list;
 
   if (position == G_MAXUINT)
     {
@@ -131,6 +172,28 @@ lab_wire_view_select_seq (LabWireView *self,
   if ((list = find_list (GTK_WIDGET (self->column_view))) != NULL)
     gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
   return TRUE;
+}
+
+/**
+ * lab_wire_view_select_seq:
+ * @seq: the number of a packet event, or 0 for none
+ *
+ * Chooses that packet and brings it into view.
+ *
+ * Returns: whether it is listed (the packets shown may leave it out), and
+ *   so chosen
+ */
+gboolean
+lab_wire_view_select_seq (LabWireView *self,
+                          guint64      seq)
+{
+  g_return_val_if_fail (LAB_IS_WIRE_VIEW (self), FALSE);
+
+  /* While the filter reads the packets, the one asked for is chosen once
+   * it is shown. */
+  if (gtk_filter_list_model_get_pending (self->shown) > 0)
+    self->keep_seq = seq;
+  return select_shown (self, seq);
 }
 
 /* ---- Rows ---- */
@@ -299,6 +362,195 @@ add_column (LabWireView   *self,
   g_object_unref (view_column);
 }
 
+/* ---- The packets shown ---- */
+
+static gboolean
+flow_of (const LabWireInfo *wire,
+         LabWireFlow       *flow)
+{
+  if (!wire->decoded || (wire->info.proto != LAB_PACKET_TCP && wire->info.proto != LAB_PACKET_UDP))
+    return FALSE;
+
+  memset (flow, 0, sizeof *flow);
+  flow->proto = wire->info.proto;
+  flow->family = wire->info.family;
+  memcpy (flow->a, wire->info.src, sizeof flow->a);
+  memcpy (flow->b, wire->info.dst, sizeof flow->b);
+  flow->a_port = wire->info.sport;
+  flow->b_port = wire->info.dport;
+  return TRUE;
+}
+
+static gboolean
+in_flow (const LabWireInfo *wire,
+         const LabWireFlow *flow)
+{
+  const LabPacketInfo *info = &wire->info;
+
+  if (!wire->decoded || info->proto != flow->proto || info->family != flow->family)
+    return FALSE;
+  return (memcmp (info->src, flow->a, 16) == 0 && info->sport == flow->a_port &&
+          memcmp (info->dst, flow->b, 16) == 0 && info->dport == flow->b_port) ||
+         (memcmp (info->src, flow->b, 16) == 0 && info->sport == flow->b_port &&
+          memcmp (info->dst, flow->a, 16) == 0 && info->dport == flow->a_port);
+}
+
+static gboolean
+shows (gpointer item,
+       gpointer data)
+{
+  LabWireView *self = data;
+  const LabWireInfo *wire = wire_of (item);
+  LabPacketProto proto = wire->decoded ? wire->info.proto : LAB_PACKET_OTHER;
+
+  switch (self->show)
+    {
+    case LAB_WIRE_SHOW_CONNECTION:
+      return self->has_flow && in_flow (wire, &self->flow);
+    case LAB_WIRE_SHOW_TCP:
+      return proto == LAB_PACKET_TCP;
+    case LAB_WIRE_SHOW_UDP:
+      return proto == LAB_PACKET_UDP;
+    case LAB_WIRE_SHOW_ICMP:
+      return proto == LAB_PACKET_ICMP || proto == LAB_PACKET_ICMPV6;
+    case LAB_WIRE_SHOW_ARP:
+      return proto == LAB_PACKET_ARP;
+    case LAB_WIRE_SHOW_ALL:
+    case LAB_WIRE_N_SHOWS:
+    default:
+      return TRUE;
+    }
+}
+
+/* The packet chosen stays chosen while it is shown: the rows the filter
+ * gives again are new objects, which a selection does not know. */
+static void
+keep_chosen (LabWireView *self)
+{
+  LabEvent *chosen = lab_wire_view_get_selected (self);
+
+  if (self->keep_seq == 0)
+    return;
+  if (chosen == NULL || lab_event_get_seq (chosen) != self->keep_seq)
+    select_shown (self, self->keep_seq);
+  if (gtk_filter_list_model_get_pending (self->shown) == 0)
+    self->keep_seq = 0;
+}
+
+static gboolean
+keep_chosen_later (gpointer data)
+{
+  LabWireView *self = data;
+
+  self->keep_id = 0;
+  keep_chosen (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A batch of the filter's is done: not while the list tells its views of
+ * it, but once it has. */
+static void
+on_pending (LabWireView *self)
+{
+  if (self->keep_seq != 0 && self->keep_id == 0)
+    self->keep_id = g_idle_add (keep_chosen_later, self);
+}
+
+/* What is shown changed. Every packet needs no filter: none is read until
+ * its row is shown. */
+static void
+refilter (LabWireView *self)
+{
+  LabEvent *chosen = lab_wire_view_get_selected (self);
+  gboolean filtered = self->show != LAB_WIRE_SHOW_ALL;
+
+  self->keep_seq = chosen != NULL ? lab_event_get_seq (chosen) : 0;
+  if (filtered && gtk_filter_list_model_get_filter (self->shown) != NULL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  else
+    gtk_filter_list_model_set_filter (self->shown, filtered ? GTK_FILTER (self->filter) : NULL);
+  keep_chosen (self);
+}
+
+static void
+set_show (LabWireView *self,
+          LabWireShow  show)
+{
+  if (self->show == show)
+    return;
+  self->show = show;
+  refilter (self);
+  if (!gtk_toggle_button_get_active (self->show_buttons[show]))
+    gtk_toggle_button_set_active (self->show_buttons[show], TRUE);
+}
+
+static void
+on_show_toggled (LabWireView     *self,
+                 GtkToggleButton *button)
+{
+  for (guint show = 0; show < LAB_WIRE_N_SHOWS; show++)
+    if (button == self->show_buttons[show] && gtk_toggle_button_get_active (button))
+      set_show (self, show);
+}
+
+/* The connection chosen changed: This connection shows its packets, and
+ * is offered once there is one. */
+static void
+set_flow (LabWireView       *self,
+          const LabWireFlow *flow)
+{
+  if (flow == NULL ? !self->has_flow : self->has_flow && memcmp (&self->flow, flow, sizeof *flow) == 0)
+    return;
+
+  self->has_flow = flow != NULL;
+  if (flow != NULL)
+    self->flow = *flow;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->show_buttons[LAB_WIRE_SHOW_CONNECTION]), self->has_flow);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->show_buttons[LAB_WIRE_SHOW_CONNECTION]),
+                               self->has_flow ? _("Only the packets of the chosen connection, both ways")
+                                              : _("Choose a TCP or UDP packet, or an event of a connection in "
+                                                  "the timeline, to see only that connection’s packets"));
+  if (self->show == LAB_WIRE_SHOW_CONNECTION)
+    refilter (self);
+}
+
+/**
+ * lab_wire_view_choose_connection:
+ * @connection: a lab connection, as the timeline's events name it, or 0
+ *
+ * The connection of the event chosen in the timeline becomes the one This
+ * connection shows, once a packet of it is known; 0 leaves the one chosen
+ * before.
+ */
+void
+lab_wire_view_choose_connection (LabWireView *self,
+                                 guint64      connection)
+{
+  GListModel *packets;
+
+  g_return_if_fail (LAB_IS_WIRE_VIEW (self));
+
+  /* Found before: the packets are not read again at each click. */
+  if (connection == 0 || connection == self->flow_conn)
+    return;
+
+  /* Its packets name it by its ends: the first of them tells them. */
+  packets = G_LIST_MODEL (self->packets);
+  for (guint i = 0; i < g_list_model_get_n_items (packets); i++)
+    {
+      g_autoptr(LabEvent) packet = g_list_model_get_item (packets, i);
+      const LabWireInfo *wire = wire_of (packet);
+      LabWireFlow flow;
+
+      if (wire->conn == connection && flow_of (wire, &flow))
+        {
+          set_flow (self, &flow);
+          self->flow_conn = connection;
+          return;
+        }
+    }
+}
+
 /* ---- The packet chosen ---- */
 
 static GtkWidget *
@@ -376,7 +628,15 @@ show_fields (LabWireView *self,
 static void
 on_selection_changed (LabWireView *self)
 {
-  show_fields (self, lab_wire_view_get_selected (self));
+  LabEvent *packet = lab_wire_view_get_selected (self);
+  LabWireFlow flow;
+
+  if (packet != NULL && flow_of (wire_of (packet), &flow))
+    {
+      set_flow (self, &flow);
+      self->flow_conn = wire_of (packet)->conn;
+    }
+  show_fields (self, packet);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
@@ -399,7 +659,12 @@ lab_wire_view_constructed (GObject *object)
 
   self->packets = lab_timeline_filter_new (lab_session_get_timeline (self->session));
   lab_timeline_filter_set (self->packets, 1u << LAB_EVENT_PACKET, FALSE, 0, 0);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->packets)));
+  self->filter = gtk_custom_filter_new (shows, self, NULL);
+  self->shown = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->packets)), NULL);
+  /* A few hundred packets a frame: the window goes on drawing meanwhile. */
+  gtk_filter_list_model_set_incremental (self->shown, TRUE);
+  g_signal_connect_object (self->shown, "notify::pending", G_CALLBACK (on_pending), self, G_CONNECT_SWAPPED);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -462,12 +727,20 @@ lab_wire_view_dispose (GObject *object)
   LabWireView *self = LAB_WIRE_VIEW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_WIRE_VIEW);
+  g_clear_handle_id (&self->keep_id, g_source_remove);
   g_clear_object (&self->selection);
+  g_clear_object (&self->shown);
+  g_clear_object (&self->filter);
   g_clear_object (&self->packets);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (lab_wire_view_parent_class)->dispose (object);
 }
+
+/* The buttons of the choices of what to show, by LabWireShow. */
+static const char *const show_names[LAB_WIRE_N_SHOWS] = {
+  "show_all", "show_connection", "show_tcp", "show_udp", "show_icmp", "show_arp",
+};
 
 static void
 lab_wire_view_class_init (LabWireViewClass *klass)
@@ -493,13 +766,21 @@ lab_wire_view_class_init (LabWireViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWireView, column_view);
   gtk_widget_class_bind_template_child (widget_class, LabWireView, fields_box);
   gtk_widget_class_bind_template_child (widget_class, LabWireView, ladder_scroller);
+  for (guint show = 0; show < LAB_WIRE_N_SHOWS; show++)
+    gtk_widget_class_bind_template_child_full (widget_class, show_names[show], FALSE,
+                                               G_STRUCT_OFFSET (LabWireView, show_buttons) +
+                                               show * sizeof (GtkToggleButton *));
   gtk_widget_class_bind_template_child (widget_class, LabWireView, view_stack);
   gtk_widget_class_bind_template_child (widget_class, LabWireView, stack);
   gtk_widget_class_bind_template_child (widget_class, LabWireView, summary_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_toggled);
 }
 
 static void
 lab_wire_view_init (LabWireView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Until a connection is chosen, This connection says how to choose one. */
+  self->has_flow = TRUE;
+  set_flow (self, NULL);
 }

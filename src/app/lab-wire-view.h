@@ -26,6 +26,17 @@ typedef enum {
   LAB_WIRE_N_COLUMNS
 } LabWireColumn;
 
+/* Which packets the list and the ladder show. */
+typedef enum {
+  LAB_WIRE_SHOW_ALL,
+  LAB_WIRE_SHOW_CONNECTION,
+  LAB_WIRE_SHOW_TCP,
+  LAB_WIRE_SHOW_UDP,
+  LAB_WIRE_SHOW_ICMP,
+  LAB_WIRE_SHOW_ARP,
+  LAB_WIRE_N_SHOWS
+} LabWireShow;
+
 GtkWidget  *lab_wire_view_new           (LabSession    *session);
 GListModel *lab_wire_view_get_model     (LabWireView   *self);
 LabEvent   *lab_wire_view_get_selected  (LabWireView   *self);
@@ -36,5 +47,7 @@ void        lab_wire_view_show_ladder   (LabWireView   *self,
                                          gboolean       ladder);
 char       *lab_wire_view_dup_cell_text (LabEvent      *packet,
                                          LabWireColumn  column);
+void        lab_wire_view_choose_connection (LabWireView *self,
+                                             guint64      connection);
 
 G_END_DECLS

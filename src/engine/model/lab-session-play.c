@@ -12,15 +12,29 @@
 /* Play: an experiment's servers first, then each client once its server
  * is ready, as a lesson says; and what it tells the class on the way. */
 
+static void on_play_server_state (LabSession *self, GParamSpec *pspec, LabEndpoint *server);
+static void play_clients (LabSession *self);
+
+/* Play no longer waits for its servers: what it watches on them for that
+ * ends; what it told of them is still watched (on_not_started_state). */
+static void
+forget_play_servers (LabSession *self)
+{
+  for (guint i = 0; i < self->play_servers->len; i++)
+    {
+      g_signal_handlers_disconnect_by_func (self->play_servers->pdata[i], on_play_server_state, self);
+      g_signal_handlers_disconnect_by_func (self->play_servers->pdata[i], play_clients, self);
+    }
+  g_ptr_array_set_size (self->play_servers, 0);
+}
+
 void
 lab_session_play_cancel (LabSession *self)
 {
   for (guint i = 0; i < self->play_sources->len; i++)
     g_source_remove (g_array_index (self->play_sources, guint, i));
   g_array_set_size (self->play_sources, 0);
-  for (guint i = 0; i < self->play_servers->len; i++)
-    g_signal_handlers_disconnect_by_data (self->play_servers->pdata[i], self);
-  g_ptr_array_set_size (self->play_servers, 0);
+  forget_play_servers (self);
   g_array_set_size (self->play_clients, 0);
 }
 
@@ -33,26 +47,37 @@ play_name (LabEndpoint *server)
   return name != NULL ? lab_translated_ref (name) : lab_translated_new (NULL);
 }
 
-static void on_not_started_state (LabEndpoint *client, GParamSpec *pspec, LabSession *self);
+static void on_not_started_state (LabEndpoint *endpoint, GParamSpec *pspec, LabSession *self);
+
+/* Stops watching the endpoints of @told, each keyed by its id, to forget
+ * what Play said of them. */
+static void
+forget_told (LabSession *self,
+             GHashTable *told)
+{
+  GHashTableIter iter;
+  gpointer id;
+
+  g_hash_table_iter_init (&iter, told);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    {
+      LabEndpoint *endpoint = lab_session_find (self, GPOINTER_TO_UINT (id));
+
+      if (endpoint != NULL)
+        g_signal_handlers_disconnect_by_func (endpoint, on_not_started_state, self);
+    }
+  g_hash_table_remove_all (told);
+}
 
 /* Forgets what the last Play told. */
 void
 lab_session_play_reset (LabSession *self)
 {
-  GHashTableIter iter;
-  gpointer id;
-  gboolean told = self->play_notes->len > 0 || g_hash_table_size (self->not_started) > 0;
+  gboolean told = self->play_notes->len > 0 || g_hash_table_size (self->not_started) > 0 ||
+                  g_hash_table_size (self->play_refused) > 0;
 
-  g_hash_table_iter_init (&iter, self->not_started);
-  while (g_hash_table_iter_next (&iter, &id, NULL))
-    {
-      LabEndpoint *client = lab_session_find (self, GPOINTER_TO_UINT (id));
-
-      if (client != NULL)
-        g_signal_handlers_disconnect_by_func (client, on_not_started_state, self);
-    }
-  g_hash_table_remove_all (self->not_started);
-  g_hash_table_remove_all (self->play_refused);
+  forget_told (self, self->not_started);
+  forget_told (self, self->play_refused);
   g_hash_table_remove_all (self->play_held);
   g_ptr_array_set_size (self->play_notes, 0);
   if (told)
@@ -64,16 +89,34 @@ typedef struct {
   guint       id;
 } PlayStart;
 
+/* Play could not start @endpoint at all (its configuration, or the lab
+ * network that cannot be made here): its panel says why, as after Start,
+ * until it is started. */
+static void
+play_refuse (LabSession   *self,
+             LabEndpoint  *endpoint,
+             const GError *error)
+{
+  g_hash_table_insert (self->play_refused, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)),
+                       g_strdup (error->message));
+  g_signal_connect_object (endpoint, "notify::state", G_CALLBACK (on_not_started_state), self, 0);
+}
+
 static gboolean
 play_start_client (gpointer data)
 {
   PlayStart *start = data;
   LabEndpoint *endpoint = lab_session_find (start->session, start->id);
+  g_autoptr(GError) error = NULL;
   guint position;
 
-  /* A failure is the endpoint's to show, as when Start is pressed. */
-  if (endpoint != NULL && !lab_endpoint_is_active (endpoint))
-    lab_endpoint_start (endpoint, NULL);
+  /* A failure of a call is the endpoint's to show, as when Start is
+   * pressed; a refusal is Play's to tell. */
+  if (endpoint != NULL && !lab_endpoint_is_active (endpoint) && !lab_endpoint_start (endpoint, &error))
+    {
+      play_refuse (start->session, endpoint, error);
+      lab_session_emit_play_changed (start->session);
+    }
   for (position = 0; position < start->session->play_sources->len; position++)
     if (g_array_index (start->session->play_sources, guint, position) == g_source_get_id (g_main_current_source ()))
       {
@@ -117,15 +160,18 @@ find_play_server (LabSession  *self,
 }
 
 static void
-on_not_started_state (LabEndpoint *client,
+on_not_started_state (LabEndpoint *endpoint,
                       GParamSpec  *pspec,
                       LabSession  *self)
 {
+  gpointer id = GUINT_TO_POINTER (lab_endpoint_get_id (endpoint));
+
   /* Started since, by hand: what Play said of it is over. */
-  if (!lab_endpoint_is_active (client))
+  if (!lab_endpoint_is_active (endpoint))
     return;
-  g_signal_handlers_disconnect_by_func (client, on_not_started_state, self);
-  g_hash_table_remove (self->not_started, GUINT_TO_POINTER (lab_endpoint_get_id (client)));
+  g_signal_handlers_disconnect_by_func (endpoint, on_not_started_state, self);
+  g_hash_table_remove (self->not_started, id);
+  g_hash_table_remove (self->play_refused, id);
   lab_session_emit_play_changed (self);
 }
 
@@ -181,11 +227,7 @@ play_clients (LabSession *self)
     }
 
   if (all_ready)
-    {
-      for (guint s = 0; s < self->play_servers->len; s++)
-        g_signal_handlers_disconnect_by_data (self->play_servers->pdata[s], self);
-      g_ptr_array_set_size (self->play_servers, 0);
-    }
+    forget_play_servers (self);
   if (told)
     lab_session_emit_play_changed (self);
 }
@@ -339,7 +381,7 @@ on_play_server_state (LabSession  *self,
  * once, then each client its delay after its server is ready (bound, or
  * listening for TCP); a client of no server waits for them all. A client
  * whose server could not start is not started: lab_session_dup_not_started()
- * says why. A server of the experiment whose port is in use is moved first,
+ * says why, and why an endpoint refused to start. A server of the experiment whose port is in use is moved first,
  * with its clients, to a free port, unless the experiment shows a port in
  * use: lab_session_dup_play_notes() says which. Endpoints running already
  * are left as they are.
@@ -347,6 +389,8 @@ on_play_server_state (LabSession  *self,
 void
 lab_session_play (LabSession *self)
 {
+  gboolean refused = FALSE;
+
   g_return_if_fail (LAB_IS_SESSION (self));
 
   lab_session_play_cancel (self);
@@ -363,10 +407,13 @@ lab_session_play (LabSession *self)
 
       if (lab_endpoint_config_is_server (lab_endpoint_get_config (endpoint)))
         {
+          g_autoptr(GError) error = NULL;
+
           g_ptr_array_add (self->play_servers, g_object_ref (endpoint));
-          if (!lab_endpoint_start (endpoint, NULL))
+          if (!lab_endpoint_start (endpoint, &error))
             {
-              g_hash_table_add (self->play_refused, GUINT_TO_POINTER (id));
+              play_refuse (self, endpoint, error);
+              refused = TRUE;
               continue;
             }
           g_signal_connect_object (endpoint, "notify::state", G_CALLBACK (on_play_server_state), self,
@@ -377,7 +424,7 @@ lab_session_play (LabSession *self)
         g_array_append_val (self->play_clients, id);
     }
 
-  if (self->play_notes->len > 0)
+  if (self->play_notes->len > 0 || refused)
     lab_session_emit_play_changed (self);
   play_clients (self);
 }
@@ -410,18 +457,23 @@ lab_session_dup_play_notes (LabSession *self)
  * lab_session_dup_not_started:
  *
  * Returns: (transfer full) (nullable): why the last Play did not start
- *   @endpoint, a client whose server could not start, until it is
- *   started; %NULL if it did not leave it so
+ *   @endpoint, until it is started: why it refused to start (as
+ *   lab_endpoint_start() says it), or, for a client, that its server could
+ *   not start; %NULL if it did not leave it so
  */
 char *
 lab_session_dup_not_started (LabSession  *self,
                              LabEndpoint *endpoint)
 {
   LabTranslated *server;
+  const char *refused;
 
   g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
   g_return_val_if_fail (LAB_IS_ENDPOINT (endpoint), NULL);
 
+  refused = g_hash_table_lookup (self->play_refused, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)));
+  if (refused != NULL)
+    return g_strdup (refused);
   server = g_hash_table_lookup (self->not_started, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)));
   if (server == NULL)
     return NULL;

@@ -40,8 +40,8 @@ struct _LabSession
   GArray      *play_sources;
 
   /* What the last Play did that the class is told: the ports it moved or
-   * left taken (LabPlayNote), the servers whose start it was refused, the
-   * ports in use it left so (server id → port), and the clients it did not
+   * left taken (LabPlayNote), the endpoints whose start it was refused
+   * (id → why, as lab_endpoint_start() said it), the ports in use it left so (server id → port), and the clients it did not
    * start (client id → the name, a LabTranslated, of the server that
    * could not start) */
   GPtrArray   *play_notes;

@@ -259,7 +259,8 @@ lab_session_remove (LabSession  *self,
 
   lab_endpoint_stop (endpoint);
   g_hash_table_remove (self->launch, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)));
-  if (g_hash_table_remove (self->not_started, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint))))
+  if (g_hash_table_remove (self->not_started, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint))) |
+      g_hash_table_remove (self->play_refused, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint))))
     g_signal_emit (self, signals[LAB_SESSION_PLAY_CHANGED], 0);
   g_signal_handlers_disconnect_by_data (lab_endpoint_get_paused (endpoint), self);
   g_signal_handlers_disconnect_by_data (endpoint, self);
@@ -800,8 +801,8 @@ lab_session_class_init (LabSessionClass *klass)
   /**
    * LabSession::play-changed:
    *
-   * What Play tells changed: its notes on the ports, or a client it did
-   * not start (see lab_session_dup_play_notes() and
+   * What Play tells changed: its notes on the ports, or an endpoint it
+   * did not start (see lab_session_dup_play_notes() and
    * lab_session_dup_not_started()).
    */
   signals[LAB_SESSION_PLAY_CHANGED] = g_signal_new ("play-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -821,7 +822,7 @@ lab_session_init (LabSession *self)
   self->play_clients = g_array_new (FALSE, FALSE, sizeof (guint));
   self->play_sources = g_array_new (FALSE, FALSE, sizeof (guint));
   self->play_notes = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_play_note_free);
-  self->play_refused = g_hash_table_new (NULL, NULL);
+  self->play_refused = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->play_held = g_hash_table_new (NULL, NULL);
   self->not_started = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) lab_translated_unref);
   self->saved = dup_state (self, NULL);
