@@ -90,13 +90,23 @@ test_paced (void)
 
   push_calls (timeline, 5);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 5);
-  push_calls (timeline, 5);
-  push_calls (timeline, 5);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 5);
+  /* A few more, at once too: what a student's calls are. */
+  push_calls (timeline, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 8);
+  /* More than a few within the pace wait for it. */
+  push_calls (timeline, 20);
+  push_calls (timeline, 20);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 8);
   lab_test_run_for (PACE_MS + 50);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 15);
-  /* Two tells, the second with both batches. */
-  g_assert_cmpuint (told.signals, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 48);
+  /* Three tells, the last with both batches. */
+  g_assert_cmpuint (told.signals, ==, 3);
+
+  /* Asked to show one that waits, the filter tells at once. */
+  push_calls (timeline, 20);
+  g_assert_true (lab_timeline_filter_tell_now (filter));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 68);
+  g_assert_false (lab_timeline_filter_tell_now (filter));
   g_assert_false (lab_timeline_filter_get_flooding (filter));
 
   g_signal_handlers_disconnect_by_data (filter, &told);

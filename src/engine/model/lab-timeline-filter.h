@@ -41,6 +41,7 @@ void               lab_timeline_filter_set_pace    (LabTimelineFilter *self,
 void               lab_timeline_filter_set_flood_rows (LabTimelineFilter *self,
                                                     guint              rows);
 gboolean           lab_timeline_filter_get_flooding (LabTimelineFilter *self);
+gboolean           lab_timeline_filter_tell_now    (LabTimelineFilter *self);
 const LabTimelineFilterFlood *
                    lab_timeline_filter_get_flood   (LabTimelineFilter *self);
 
