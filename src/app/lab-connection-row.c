@@ -30,12 +30,52 @@ update_row (GtkWidget     *box,
   gtk_label_set_text (detail, g_strstrip (text));
 }
 
+/* A row's counters change with every batch of a flood; the words are read
+ * a few times a second at most, and each change lays the panel out anew. */
+#define ROW_UPDATE_MS 250
+
+typedef struct {
+  GtkWidget     *box;
+  LabConnection *connection;
+  guint          pending;
+  gint64         updated_at;
+} RowUpdate;
+
+static void
+row_update_free (gpointer data)
+{
+  RowUpdate *u = data;
+
+  g_clear_handle_id (&u->pending, g_source_remove);
+  g_free (u);
+}
+
+static gboolean
+on_row_update (gpointer data)
+{
+  RowUpdate *u = data;
+
+  u->pending = 0;
+  u->updated_at = g_get_monotonic_time ();
+  update_row (u->box, u->connection);
+  return G_SOURCE_REMOVE;
+}
+
+/* At once, or once ROW_UPDATE_MS have passed since the last time. */
 static void
 on_connection_notify (LabConnection *connection,
                       GParamSpec    *pspec,
                       GtkWidget     *box)
 {
-  update_row (box, connection);
+  RowUpdate *u = g_object_get_data (G_OBJECT (box), "update");
+  gint64 since = g_get_monotonic_time () - u->updated_at;
+
+  if (u->pending != 0)
+    return;
+  if (since >= ROW_UPDATE_MS * G_TIME_SPAN_MILLISECOND)
+    on_row_update (u);
+  else
+    u->pending = g_timeout_add (ROW_UPDATE_MS - (guint) (since / G_TIME_SPAN_MILLISECOND), on_row_update, u);
 }
 
 /**
@@ -54,6 +94,7 @@ lab_connection_row_new (gpointer item,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *peer = gtk_label_new (NULL);
   GtkWidget *detail = gtk_label_new (NULL);
+  RowUpdate *update;
 
   gtk_widget_set_margin_start (box, 8);
   gtk_widget_set_margin_end (box, 8);
@@ -68,6 +109,12 @@ lab_connection_row_new (gpointer item,
   gtk_box_append (GTK_BOX (box), detail);
   g_object_set_data (G_OBJECT (box), "peer", peer);
   g_object_set_data (G_OBJECT (box), "detail", detail);
+
+  update = g_new0 (RowUpdate, 1);
+  update->box = box;
+  update->connection = connection;
+  update->updated_at = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (box), "update", update, row_update_free);
 
   update_row (box, connection);
   g_signal_connect_object (connection, "notify", G_CALLBACK (on_connection_notify), box, 0);
