@@ -225,9 +225,24 @@ update_counts (LabMessageLogView *self)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->log));
   guint64 dropped = lab_message_log_get_n_dropped (self->log);
 
+  gboolean flooding = lab_message_log_get_flooding (self->log);
+
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), n == 0 && dropped == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->scroller), n > 0);
-  if (dropped > 0)
+  if (flooding)
+    {
+      guint per_second = lab_message_log_get_per_second (self->log);
+      g_autofree char *text = NULL;
+
+      /* Translators: the panel's messages in a flood; %u is how many a second. */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "A flood: %u message a second, too many to list. The newest are listed again when it calms.",
+                                           "A flood: %u messages a second, too many to list. The newest are listed again when it calms.",
+                                           per_second),
+                              per_second);
+      gtk_label_set_text (self->dropped_label, text);
+    }
+  else if (dropped > 0)
     {
       g_autofree char *count = g_strdup_printf ("%'" G_GUINT64_FORMAT, dropped);
       /* Translators: %s is how many older messages are no longer shown, e.g. “1 204”; %u is how many are kept. */
@@ -236,7 +251,7 @@ update_counts (LabMessageLogView *self)
 
       gtk_label_set_text (self->dropped_label, text);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->dropped_label), dropped > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->dropped_label), flooding || dropped > 0);
   follow (self);
 }
 
@@ -260,6 +275,7 @@ lab_message_log_view_set_endpoint (LabMessageLogView *self,
   gtk_list_view_set_model (self->list, GTK_SELECTION_MODEL (selection));
   g_signal_connect_object (self->log, "items-changed", G_CALLBACK (update_counts), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->log, "notify::n-dropped", G_CALLBACK (update_counts), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->log, "notify::flooding", G_CALLBACK (update_counts), self, G_CONNECT_SWAPPED);
   update_counts (self);
 }
 
