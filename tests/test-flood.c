@@ -41,38 +41,44 @@ on_items_changed (GListModel *model,
     }
 }
 
+/* Records @n events of @kind of endpoint 1, as a worker does, and
+ * flushes: received calls, or received data. */
 static void
-push_calls (LabTimeline *timeline,
-            guint        n)
+push (LabTimeline  *timeline,
+      LabEventKind  kind,
+      guint         n)
 {
   for (guint i = 0; i < n; i++)
     {
       LabRecord record;
 
-      lab_record_init (&record, LAB_EVENT_CALL);
+      lab_record_init (&record, kind);
       record.endpoint_id = 1;
-      record.op = LAB_OP_RECV;
-      record.call = LAB_CALL_RECV;
-      lab_record_set (&record, LAB_RECORD_FINISHED, TRUE);
+      if (kind == LAB_EVENT_CALL)
+        {
+          record.op = LAB_OP_RECV;
+          record.call = LAB_CALL_RECV;
+          lab_record_set (&record, LAB_RECORD_FINISHED, TRUE);
+        }
+      else
+        record.sub = LAB_DIRECTION_IN;
       lab_timeline_push (timeline, &record);
     }
   lab_timeline_flush (timeline);
 }
 
 static void
+push_calls (LabTimeline *timeline,
+            guint        n)
+{
+  push (timeline, LAB_EVENT_CALL, n);
+}
+
+static void
 push_data (LabTimeline *timeline,
            guint        n)
 {
-  for (guint i = 0; i < n; i++)
-    {
-      LabRecord record;
-
-      lab_record_init (&record, LAB_EVENT_DATA);
-      record.endpoint_id = 1;
-      record.sub = LAB_DIRECTION_IN;
-      lab_timeline_push (timeline, &record);
-    }
-  lab_timeline_flush (timeline);
+  push (timeline, LAB_EVENT_DATA, n);
 }
 
 /* A lone batch is told at once; the next, within the pace, once the pace

@@ -264,6 +264,8 @@ append_from (LabTimelineFilter *self,
       if (!matches (self, record))
         continue;
       g_array_append_val (self->seqs, record->seq);
+      if (self->flood_rows == 0)
+        continue;
       self->counted++;
       if (record->kind == LAB_EVENT_CALL && record->call < LAB_N_CALLS)
         self->counted_calls[record->call]++;
