@@ -328,6 +328,12 @@ find_sent (LabTimelineView *timeline,
   g_assert_not_reached ();
 }
 
+static gboolean
+has_chosen (gpointer data)
+{
+  return lab_wire_view_get_selected (data) != NULL;
+}
+
 /* Chooses @sent in the timeline, and returns the client port of the
  * connection the wire list then shows, checked to be that one's only. */
 static guint16
@@ -340,11 +346,11 @@ select_sent_connection (LabWireView     *view,
 
   g_assert_true (lab_timeline_view_select (timeline, sent));
   lab_test_ui_wait (filtered, view, PLAY_TIMEOUT_MS);
-  lab_test_ui_settle ();
+  /* The packet is chosen once the filter has shown it, at idle. */
+  lab_test_ui_wait (has_chosen, view, PLAY_TIMEOUT_MS);
   wire = row_wire (view, 0);
   port = client_port (&wire);
   assert_connection_rows (view, port);
-  g_assert_nonnull (lab_wire_view_get_selected (view));
   return port;
 }
 
@@ -448,7 +454,7 @@ test_wire_view_shows (void)
     g_assert_cmpuint (n_listed (view), >=, all);
     g_assert_true (lab_timeline_view_select (timeline, other_sent));
     g_assert_true (lab_timeline_view_select (timeline, client_sent));
-    g_assert_nonnull (lab_wire_view_get_selected (view));
+    lab_test_ui_wait (has_chosen, view, PLAY_TIMEOUT_MS);
   }
 
   lab_session_load (session, empty);
