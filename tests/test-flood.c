@@ -13,6 +13,10 @@
  * them, on the main context of the test. */
 
 #define PACE_MS     100
+/* A pace no loaded machine outlasts between two pushes: what waits for it
+ * is then sure to wait. */
+#define LONG_PACE_MS 3000
+#define WAIT_MS      10000
 #define FLOOD_ROWS  200
 
 /* A model's length as its signals say, checked at every signal: a view
@@ -81,6 +85,31 @@ push_data (LabTimeline *timeline,
   push (timeline, LAB_EVENT_DATA, n);
 }
 
+typedef struct {
+  GListModel *model;
+  guint       n;
+} Length;
+
+static gboolean
+has_length (gpointer data)
+{
+  Length *length = data;
+
+  return g_list_model_get_n_items (length->model) == length->n;
+}
+
+static gboolean
+filter_calm (gpointer data)
+{
+  return !lab_timeline_filter_get_flooding (data);
+}
+
+static gboolean
+log_calm (gpointer data)
+{
+  return !lab_message_log_get_flooding (data);
+}
+
 /* A lone batch is told at once; the next, within the pace, once the pace
  * has passed. */
 static void
@@ -90,7 +119,9 @@ test_paced (void)
   g_autoptr(LabTimelineFilter) filter = lab_timeline_filter_new (timeline);
   Told told = { 0, 0 };
 
-  lab_timeline_filter_set_pace (filter, PACE_MS);
+  Length all = { G_LIST_MODEL (filter), 48 };
+
+  lab_timeline_filter_set_pace (filter, LONG_PACE_MS);
   lab_timeline_filter_set_flood_rows (filter, FLOOD_ROWS);
   g_signal_connect (filter, "items-changed", G_CALLBACK (on_items_changed), &told);
 
@@ -103,8 +134,7 @@ test_paced (void)
   push_calls (timeline, 20);
   push_calls (timeline, 20);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 8);
-  lab_test_run_for (PACE_MS + 50);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 48);
+  lab_test_wait (has_length, &all, WAIT_MS);
   /* Three tells, the last with both batches. */
   g_assert_cmpuint (told.signals, ==, 3);
 
@@ -161,9 +191,8 @@ test_flood (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 0);
   g_assert_cmpuint (counts, >=, 2);
 
-  /* Calm: at the next count, every row. */
-  lab_test_run_for (1200);
-  g_assert_false (lab_timeline_filter_get_flooding (filter));
+  /* Calm: at a count with fewer come, every row. */
+  lab_test_wait (filter_calm, filter, WAIT_MS);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 10 + 10 * 10 * FLOOD_ROWS);
 
   /* A change of filter is shown at once, however paced. */
@@ -200,8 +229,7 @@ test_message_log_flood (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
   g_assert_cmpuint (lab_message_log_get_per_second (log), >=, max);
 
-  lab_test_run_for (1200);
-  g_assert_false (lab_message_log_get_flooding (log));
+  lab_test_wait (log_calm, log, WAIT_MS);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, max);
 
   g_signal_handlers_disconnect_by_data (log, &told);
