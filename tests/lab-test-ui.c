@@ -81,14 +81,6 @@ lab_test_ui_init (int    *argc,
   return TRUE;
 }
 
-void
-lab_test_ui_wait (LabTestCondition condition,
-                  gpointer         data,
-                  guint            timeout_ms)
-{
-  lab_test_wait (condition, data, timeout_ms);
-}
-
 static gboolean
 is_mapped (gpointer data)
 {

@@ -13,9 +13,8 @@ G_BEGIN_DECLS
 
 gboolean lab_test_ui_init  (int              *argc,
                             char           ***argv);
-void     lab_test_ui_wait  (LabTestCondition  condition,
-                            gpointer          data,
-                            guint             timeout_ms);
+/* As lab_test_wait (), a failure naming the condition and its line */
+#define lab_test_ui_wait(condition, ...) lab_test_wait (condition, __VA_ARGS__)
 void     lab_test_ui_wait_drawn  (GtkWidget        *widget);
 void     lab_test_ui_wait_mapped (GtkWidget        *widget);
 void     lab_test_ui_present (GtkWindow     *window);

@@ -172,7 +172,7 @@ lab_test_wait_until (LabTestCondition condition,
 }
 
 /**
- * lab_test_wait:
+ * lab_test_wait_at:
  *
  * Runs the default main context until @condition holds, and fails the test
  * if it does not within @timeout_ms. A bound for a test that would hang
@@ -180,11 +180,19 @@ lab_test_wait_until (LabTestCondition condition,
  * program to be scheduled gets seconds, as a busy machine may take them.
  */
 void
-lab_test_wait (LabTestCondition condition,
-               gpointer         data,
-               guint            timeout_ms)
+lab_test_wait_at (LabTestCondition condition,
+                  gpointer         data,
+                  guint            timeout_ms,
+                  const char      *what,
+                  const char      *file,
+                  int              line)
 {
-  g_assert_true (lab_test_wait_until (condition, data, timeout_ms));
+  g_autofree char *message = NULL;
+
+  if (lab_test_wait_until (condition, data, timeout_ms))
+    return;
+  message = g_strdup_printf ("%s did not hold within %u ms", what, timeout_ms);
+  g_assertion_message (G_LOG_DOMAIN, file, line, "lab_test_wait", message);
 }
 
 /**

@@ -11,9 +11,15 @@ typedef gboolean (*LabTestCondition) (gpointer data);
 gboolean  lab_test_wait_until  (LabTestCondition    condition,
                                 gpointer            data,
                                 guint               timeout_ms);
-void      lab_test_wait        (LabTestCondition    condition,
+void      lab_test_wait_at     (LabTestCondition    condition,
                                 gpointer            data,
-                                guint               timeout_ms);
+                                guint               timeout_ms,
+                                const char         *what,
+                                const char         *file,
+                                int                 line);
+/* A failed wait names its condition and the line that waited. */
+#define lab_test_wait(condition, ...) \
+  lab_test_wait_at ((condition), __VA_ARGS__, #condition, __FILE__, __LINE__)
 void      lab_test_unref_and_wait (gpointer           object);
 void      lab_test_run_for     (guint               ms);
 void      lab_test_init        (int                *argc,
