@@ -35,7 +35,9 @@ struct _LabTimelineView
   GArray             *endpoint_ids;
   gboolean            following;
   gboolean            scrolling;
-  guint               scroll_idle;
+  gboolean            scroll_pending;
+  GdkFrameClock      *frame_clock;
+  gulong              after_paint_id;
   gint64              user_input_until;
 
   /* Template widgets */
@@ -48,6 +50,9 @@ struct _LabTimelineView
   GtkToggleButton    *kernel_toggle;
   GtkDropDown        *endpoint_dropdown;
   GtkLabel           *dropped_label;
+  GtkLabel           *flood_label;
+  guint               dropped_id;
+  guint               scroll_to;
   GtkWidget          *newest_button;
   GtkScrolledWindow  *scroller;
   GtkColumnView      *column_view;
@@ -122,6 +127,18 @@ lab_timeline_view_select (LabTimelineView *self,
   return FALSE;
 }
 
+static void
+scroll_to_row (LabTimelineView *self)
+{
+  GtkWidget *list = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+
+  for (; list != NULL; list = gtk_widget_get_next_sibling (list))
+    if (GTK_IS_LIST_VIEW (list))
+      gtk_widget_activate_action (list, "list.scroll-to-item", "u", self->scroll_to);
+}
+
+static void queue_scroll (LabTimelineView *self);
+
 /**
  * lab_timeline_view_select_seq:
  * @seq: the number of an event
@@ -135,19 +152,28 @@ gboolean
 lab_timeline_view_select_seq (LabTimelineView *self,
                               guint64          seq)
 {
-  guint position = lab_timeline_filter_find (self->filtered, seq);
-  GtkWidget *list = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+  gboolean told;
+  guint position;
 
   g_return_val_if_fail (LAB_IS_TIMELINE_VIEW (self), FALSE);
+
+  told = lab_timeline_filter_tell_now (self->filtered);
+  position = lab_timeline_filter_find (self->filtered, seq);
 
   if (position == G_MAXUINT)
     return FALSE;
   gtk_single_selection_set_selected (self->selection, position);
   /* It stays in view while newer rows arrive. */
   set_following (self, position + 1 >= g_list_model_get_n_items (G_LIST_MODEL (self->filtered)));
-  for (; list != NULL; list = gtk_widget_get_next_sibling (list))
-    if (GTK_IS_LIST_VIEW (list))
-      gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+  /* A row just told is scrolled to once it is laid out. */
+  self->scroll_to = position;
+  if (told)
+    queue_scroll (self);
+  else
+    {
+      scroll_to_row (self);
+      self->scroll_to = G_MAXUINT;
+    }
   return TRUE;
 }
 
@@ -370,27 +396,52 @@ update_endpoints (LabTimelineView *self)
 /* ---- Following the newest ---- */
 
 #define USER_INPUT_US (500 * G_TIME_SPAN_MILLISECOND)
+/* New rows are shown ten times a second at most: GTK 4.8 makes a row's
+ * widgets anew for each row it is told of, which a flood would otherwise
+ * ask sixty times a second of every row in view. */
+#define ROWS_PACE_MS  100
+/* Past this many rows at once, a tenth of a second's worth, the view says
+ * how many come instead of showing them: a student reads a few calls a
+ * second; a flood brings tens of thousands. */
+#define FLOOD_ROWS 200
 
-static gboolean
-scroll_to_end (gpointer data)
+/* Once a frame is drawn, the list's layout is that of its rows: a move
+ * asked before it, while rows wait to be laid out, finds no row where it
+ * lands (GTK 4.8 warns, and ignores it). */
+static void
+on_after_paint (GdkFrameClock   *clock,
+                LabTimelineView *self)
 {
-  LabTimelineView *self = data;
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
 
-  self->scroll_idle = 0;
+  if (self->scroll_to != G_MAXUINT)
+    {
+      scroll_to_row (self);
+      self->scroll_to = G_MAXUINT;
+    }
+  if (!self->scroll_pending)
+    return;
+  self->scroll_pending = FALSE;
   self->scrolling = TRUE;
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
                                         gtk_adjustment_get_page_size (adjustment));
   self->scrolling = FALSE;
+}
 
-  return G_SOURCE_REMOVE;
+/* At the end of the next frame, which comes however busy the main context
+ * is: GDK_PRIORITY_REDRAW is above the traffic's work. */
+static void
+queue_scroll (LabTimelineView *self)
+{
+  if (self->frame_clock != NULL)
+    gdk_frame_clock_request_phase (self->frame_clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
 }
 
 static void
 queue_scroll_to_end (LabTimelineView *self)
 {
-  if (self->scroll_idle == 0)
-    self->scroll_idle = g_idle_add_full (G_PRIORITY_LOW, scroll_to_end, self, NULL);
+  self->scroll_pending = TRUE;
+  queue_scroll (self);
 }
 
 static void
@@ -489,18 +540,86 @@ on_clear_clicked (LabTimelineView *self)
   lab_timeline_clear (lab_session_get_timeline (self->session));
 }
 
-static void
-on_dropped_changed (LabTimelineView *self)
+static gboolean
+show_dropped (gpointer data)
 {
+  LabTimelineView *self = data;
   guint64 dropped = lab_timeline_get_n_dropped (lab_session_get_timeline (self->session));
   g_autofree char *text = NULL;
 
+  self->dropped_id = 0;
   if (dropped > 0)
     /* Translators: how many of the oldest events the timeline let go, to stay within its limits. */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu older event dropped", "%llu older events dropped",
                                          dropped),
                             (unsigned long long) dropped);
   gtk_label_set_text (self->dropped_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->dropped_label), text != NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Told at each flush under a flood: shown twice a second at most. */
+static void
+on_dropped_changed (LabTimelineView *self)
+{
+  if (self->dropped_id == 0)
+    self->dropped_id = g_timeout_add (500, show_dropped, self);
+}
+
+/* The busiest calls of a flood, “recv 12 802, send 12 801”: three at most. */
+static char *
+dup_busiest_calls (const LabTimelineFilterFlood *flood)
+{
+  GString *text = g_string_new (NULL);
+  gboolean taken[LAB_N_CALLS] = { FALSE };
+
+  for (guint n = 0; n < 3; n++)
+    {
+      guint best = LAB_N_CALLS;
+
+      for (guint i = 0; i < LAB_N_CALLS; i++)
+        if (!taken[i] && flood->calls_per_second[i] > 0 &&
+            (best == LAB_N_CALLS || flood->calls_per_second[i] > flood->calls_per_second[best]))
+          best = i;
+      if (best == LAB_N_CALLS)
+        break;
+      taken[best] = TRUE;
+      if (text->len > 0)
+        /* Translators: between two calls of a flood, as in “recv 12802, send 12801”. */
+        g_string_append (text, _(", "));
+      g_string_append_printf (text, "%s %u", lab_call_get_name (best), flood->calls_per_second[best]);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* A flood: what came, instead of the rows, which wait until it calms. */
+static void
+on_flooding (LabTimelineView *self)
+{
+  const LabTimelineFilterFlood *flood = lab_timeline_filter_get_flood (self->filtered);
+  g_autofree char *calls = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->flood_label), lab_timeline_filter_get_flooding (self->filtered));
+  if (!lab_timeline_filter_get_flooding (self->filtered))
+    return;
+
+  calls = dup_busiest_calls (flood);
+  if (calls[0] != '\0')
+    /* Translators: the timeline in a flood; %u is how many events a second, %s the busiest calls, e.g. “recv 12802, send 12801”. */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "A flood: %u event a second (%s). The rows come back when it calms, so that the window keeps up; every event is kept.",
+                                         "A flood: %u events a second (%s). The rows come back when it calms, so that the window keeps up; every event is kept.",
+                                         flood->per_second),
+                            flood->per_second, calls);
+  else
+    /* Translators: the timeline in a flood; %u is how many events a second. */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "A flood: %u event a second. The rows come back when it calms, so that the window keeps up; every event is kept.",
+                                         "A flood: %u events a second. The rows come back when it calms, so that the window keeps up; every event is kept.",
+                                         flood->per_second),
+                            flood->per_second);
+  gtk_label_set_text (self->flood_label, text);
 }
 
 static void
@@ -600,6 +719,9 @@ lab_timeline_view_constructed (GObject *object)
   G_OBJECT_CLASS (lab_timeline_view_parent_class)->constructed (object);
 
   self->filtered = lab_timeline_filter_new (timeline);
+  lab_timeline_filter_set_pace (self->filtered, ROWS_PACE_MS);
+  lab_timeline_filter_set_flood_rows (self->filtered, FLOOD_ROWS);
+  g_signal_connect_object (self->filtered, "notify::flooding", G_CALLBACK (on_flooding), self, G_CONNECT_SWAPPED);
   on_filter_toggled (self);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
@@ -678,11 +800,33 @@ lab_timeline_view_set_property (GObject      *object,
 }
 
 static void
+lab_timeline_view_realize (GtkWidget *widget)
+{
+  LabTimelineView *self = LAB_TIMELINE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (lab_timeline_view_parent_class)->realize (widget);
+  self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  self->after_paint_id = g_signal_connect (self->frame_clock, "after-paint", G_CALLBACK (on_after_paint), self);
+  if (self->scroll_pending || self->scroll_to != G_MAXUINT)
+    queue_scroll (self);
+}
+
+static void
+lab_timeline_view_unrealize (GtkWidget *widget)
+{
+  LabTimelineView *self = LAB_TIMELINE_VIEW (widget);
+
+  g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+  g_clear_object (&self->frame_clock);
+  GTK_WIDGET_CLASS (lab_timeline_view_parent_class)->unrealize (widget);
+}
+
+static void
 lab_timeline_view_dispose (GObject *object)
 {
   LabTimelineView *self = LAB_TIMELINE_VIEW (object);
 
-  g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  g_clear_handle_id (&self->dropped_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_TIMELINE_VIEW);
   g_clear_object (&self->selection);
   g_clear_object (&self->filtered);
@@ -703,6 +847,8 @@ lab_timeline_view_class_init (LabTimelineViewClass *klass)
   object_class->set_property = lab_timeline_view_set_property;
   object_class->dispose = lab_timeline_view_dispose;
   widget_class->focus = lab_timeline_view_focus;
+  widget_class->realize = lab_timeline_view_realize;
+  widget_class->unrealize = lab_timeline_view_unrealize;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, LAB_TYPE_SESSION,
@@ -719,6 +865,7 @@ lab_timeline_view_class_init (LabTimelineViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabTimelineView, column_view);
   gtk_widget_class_bind_template_child (widget_class, LabTimelineView, data_toggle);
   gtk_widget_class_bind_template_child (widget_class, LabTimelineView, dropped_label);
+  gtk_widget_class_bind_template_child (widget_class, LabTimelineView, flood_label);
   gtk_widget_class_bind_template_child (widget_class, LabTimelineView, endpoint_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabTimelineView, kernel_toggle);
   gtk_widget_class_bind_template_child (widget_class, LabTimelineView, newest_button);
@@ -735,5 +882,6 @@ static void
 lab_timeline_view_init (LabTimelineView *self)
 {
   self->endpoint_ids = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->scroll_to = G_MAXUINT;
   gtk_widget_init_template (GTK_WIDGET (self));
 }
