@@ -63,7 +63,8 @@ host_name (guint side)
 static int
 arrow_side (const LabWireInfo *wire)
 {
-  if (!wire->decoded || wire->info.proto != LAB_PACKET_TCP || wire->host == NULL ||
+  if (!wire->decoded || (wire->info.proto != LAB_PACKET_TCP && wire->info.proto != LAB_PACKET_ICMP) ||
+      wire->host == NULL ||
       g_strcmp0 (wire->interface, "lo") == 0)
     return -1;
   for (guint side = 0; side < 2; side++)
@@ -77,8 +78,14 @@ arrow_side (const LabWireInfo *wire)
 static char *
 arrow_label (const LabWireInfo *wire)
 {
-  g_autofree char *flags = lab_packet_flags_text (wire->info.tcp_flags);
-  GString *label = g_string_new (flags);
+  g_autofree char *flags = NULL;
+  GString *label;
+
+  /* An ICMP message: “Echo request id=… seq=1” */
+  if (wire->info.proto == LAB_PACKET_ICMP)
+    return lab_packet_summary (&wire->info, 0, 0);
+  flags = lab_packet_flags_text (wire->info.tcp_flags);
+  label = g_string_new (flags);
 
   g_string_append_printf (label, " seq=%u", wire->info.seq - (wire->has_seq_base ? wire->seq_base : 0));
   if ((wire->info.tcp_flags & LAB_TCP_ACK) != 0)

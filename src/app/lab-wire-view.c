@@ -246,6 +246,11 @@ carries_text (const LabWireInfo *wire)
     return g_strdup (_("the kernel, by itself"));
   if (wire->data_seq == 0)
     return g_strdup ("");
+  if (wire->info.proto == LAB_PACKET_ICMP)
+    /* Translators: the call that sent an echo request, or received its
+     * reply, and the endpoint and thread that made it: “sendto () of Ping 1#1”. */
+    return g_strdup_printf (_("%s () of %s#%u"), wire->data_call != NULL ? wire->data_call : "?",
+                            wire->data_endpoint != NULL ? wire->data_endpoint : "", wire->data_thread);
   /* Translators: the bytes of the stream a segment carries, and the
    * endpoint and thread whose send gave them: “bytes 0–3 of Client#1's send”. */
   return g_strdup_printf (_("bytes %lu–%lu of %s#%u's send"), (gulong) wire->stream_start,

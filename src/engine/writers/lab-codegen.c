@@ -163,6 +163,7 @@ kind_filename (LabEndpointKind kind,
     [LAB_ENDPOINT_TCP_CLIENT] = { "tcp_client.py", "tcp_client.c" },
     [LAB_ENDPOINT_UDP_SERVER] = { "udp_server.py", "udp_server.c" },
     [LAB_ENDPOINT_UDP_CLIENT] = { "udp_client.py", "udp_client.c" },
+    [LAB_ENDPOINT_PING] = { "ping.py", "ping.c" },
   };
 
   return names[kind][language == LAB_CODE_C];
