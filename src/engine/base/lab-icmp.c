@@ -106,7 +106,7 @@ lab_icmp_describe (const guint8 *data,
   if (echo.has_ttl)
     /* Translators: the IPv4 header a raw socket's recvfrom () gives first;
      * %u are its length in bytes and its time to live. */
-    g_string_append_printf (out, _("IPv4 header (%u bytes, given by the raw socket): TTL %u\n"),
+    g_string_append_printf (out, _("IPv4 header (%u bytes, given by the raw socket): TTL %u; "),
                             echo.ip_header_len, echo.ttl);
   /* Translators: an ICMP header, field by field: type and its name, code,
    * checksum, identifier, sequence number, then the bytes after it. */

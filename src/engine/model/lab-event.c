@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 
@@ -14,6 +15,7 @@
 #include "lab-network.h"
 #include "lab-wire.h"
 #include "lab-hex.h"
+#include "lab-icmp.h"
 #include "lab-timeline-private.h"
 
 G_DEFINE_FINAL_TYPE (LabEvent, lab_event, G_TYPE_OBJECT)
@@ -641,6 +643,29 @@ dup_note_text (LabEvent *self)
 }
 
 /**
+ * lab_event_dup_icmp_text:
+ *
+ * Returns: (nullable): the ICMP header of the bytes of a ping's data event
+ *   (an address with no port: ICMP has none), field by field, in the
+ *   language of the moment; %NULL for any other event
+ */
+char *
+lab_event_dup_icmp_text (LabEvent *self)
+{
+  GBytes *bytes;
+  gsize len = 0;
+  const guint8 *data;
+
+  g_return_val_if_fail (LAB_IS_EVENT (self), NULL);
+
+  if (self->record.kind != LAB_EVENT_DATA || self->record.address.family != AF_INET ||
+      self->record.address.port != 0 || (bytes = lab_event_get_bytes (self)) == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &len);
+  return lab_icmp_describe (data, len);
+}
+
+/**
  * lab_event_get_host_name:
  *
  * Returns: the lab host a packet left, or %NULL for any other event
@@ -732,6 +757,16 @@ lab_event_dup_summary (LabEvent *self)
           g_string_append_printf (out, ": %s", text);
         else if (self->record.real_len > 0)
           g_string_append (out, _(": (bytes dropped to stay within the payload limit)"));
+        /* A ping's: its ICMP header, field by field */
+        {
+          g_autofree char *icmp = lab_event_dup_icmp_text (self);
+
+          if (icmp != NULL)
+            {
+              g_strdelimit (icmp, "\n", ' ');
+              g_string_append_printf (out, " — %s", icmp);
+            }
+        }
         return g_string_free (out, FALSE);
       }
 
