@@ -103,8 +103,8 @@ main (int   argc,
     {
       g_autofree char *given = lab_cli_escape (argv[1]);
       /* Translators: %s is a word given as a command that is not one. */
-      g_autofree char *message = g_strdup_printf (_("“%s” is not a command: use tcp-server, tcp-client, ping, "
-                                                    "udp-server or udp-client"), given);
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a command: use tcp-server, tcp-client, "
+                                                    "udp-server, udp-client or ping"), given);
       g_printerr ("protolab-cli: %s\n", message);
     }
   g_printerr ("%s\n", _("Try “protolab-cli --help”."));

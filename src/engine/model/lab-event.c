@@ -494,7 +494,7 @@ lab_event_dup_ping_socket_text (const char *arg)
   if (g_strcmp0 (arg, "raw") == 0)
     return g_strdup (_("A raw socket, socket (AF_INET, SOCK_RAW, IPPROTO_ICMP): the program writes the ICMP "
                        "header itself, and recvfrom () gives each ICMP message that reaches the host, IP header "
-                       "first. It needs CAP_NET_RAW, which the lab holds on its own hosts."));
+                       "first. It needs CAP_NET_RAW, which the lab has on its own hosts."));
   return g_strdup (_("ICMP’s datagram socket, socket (AF_INET, SOCK_DGRAM, IPPROTO_ICMP), which needs no "
                      "privilege where net.ipv4.ping_group_range lets the program’s group open it: the kernel "
                      "picks the identifier and gives back only the replies, without IP header. A raw socket "
