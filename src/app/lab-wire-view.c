@@ -246,9 +246,15 @@ carries_text (const LabWireInfo *wire)
     return g_strdup (_("the kernel, by itself"));
   if (wire->data_seq == 0)
     return g_strdup ("");
-  if (wire->info.proto == LAB_PACKET_ICMP)
-    /* Translators: the call that sent an echo request, or received its
-     * reply, and the endpoint and thread that made it: “sendto () of Ping 1#1”. */
+  if (wire->info.proto == LAB_PACKET_ICMP && wire->data_received)
+    /* Translators: an echo reply: its host's kernel sent it by itself, and
+     * the call that received it: “recvfrom () of Ping 1#1”. */
+    return g_strdup_printf (_("the kernel, by itself, for %s () of %s#%u"),
+                            wire->data_call != NULL ? wire->data_call : "?",
+                            wire->data_endpoint != NULL ? wire->data_endpoint : "", wire->data_thread);
+  if (wire->info.proto == LAB_PACKET_ICMP || wire->info.proto == LAB_PACKET_UDP)
+    /* Translators: the call that sent an echo request, and the endpoint
+     * and thread that made it: “sendto () of Ping 1#1”. */
     return g_strdup_printf (_("%s () of %s#%u"), wire->data_call != NULL ? wire->data_call : "?",
                             wire->data_endpoint != NULL ? wire->data_endpoint : "", wire->data_thread);
   /* Translators: the bytes of the stream a segment carries, and the

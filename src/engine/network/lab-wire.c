@@ -578,6 +578,93 @@ find_echo (LabTimeline  *timeline,
     }
 }
 
+/* ---- UDP: a datagram is one sendto () ----
+ *
+ * A datagram on the wire is the bytes of one sendto () (or send () on a
+ * connected socket), whole: it is known by the host it left, where it
+ * goes (address and port), its length and its first bytes; of two alike,
+ * the nearest in the timeline, as they are sent in order. */
+
+typedef struct {
+  const LabWireInfo *wire;
+  LabTimeline       *timeline;
+  const guint8      *payload;
+  gsize              payload_len;
+} DatagramMatch;
+
+static gboolean
+sent_to (const LabRecord   *r,
+         const LabWireInfo *wire)
+{
+  gsize len = wire->info.family == AF_INET6 ? 16 : 4;
+
+  return r->kind == LAB_EVENT_DATA && r->sub == LAB_DIRECTION_OUT && r->address.family == wire->info.family &&
+         r->address.port == wire->info.dport && memcmp (r->address.bytes, wire->info.dst, len) == 0 &&
+         r->real_len == wire->info.payload_len;
+}
+
+static gboolean
+carries_datagram (const LabRecord     *r,
+                  const DatagramMatch *m)
+{
+  g_autoptr(LabEvent) event = NULL;
+  GBytes *bytes;
+  const guint8 *data;
+  gsize len;
+
+  if (!sent_to (r, m->wire) || endpoint_host (r->endpoint_id) != (int) m->wire->host_index)
+    return FALSE;
+  event = lab_timeline_dup_event (m->timeline, r);
+  if ((bytes = lab_event_peek_blob (event)) == NULL)
+    return m->payload_len == 0;
+  data = g_bytes_get_data (bytes, &len);
+  return memcmp (data, m->payload, MIN (MIN (len, m->payload_len), 32)) == 0;
+}
+
+static void
+find_datagram (LabTimeline  *timeline,
+               guint64       seq,
+               const guint8 *frame,
+               gsize         frame_len,
+               LabWireInfo  *out)
+{
+  DatagramMatch m = { out, timeline, NULL, 0 };
+  const LabRecord *r = NULL, *call;
+  guint at = lab_timeline_find (timeline, seq);
+
+  if (out->info.payload_offset < frame_len)
+    {
+      m.payload = frame + out->info.payload_offset;
+      m.payload_len = MIN (out->info.captured_payload, frame_len - out->info.payload_offset);
+    }
+  if (at == G_MAXUINT)
+    return;
+  for (guint n = 1; n <= NEAR_ROWS && r == NULL; n++)
+    {
+      guint i = n % 2 == 1 ? at + (n + 1) / 2 : at - n / 2;
+      const LabRecord *c = n % 2 == 0 && at < n / 2 ? NULL : lab_timeline_get_record (timeline, i);
+
+      if (c != NULL && carries_datagram (c, &m))
+        r = c;
+    }
+  if (r == NULL)
+    return;
+
+  out->conn = r->conn;
+  out->stream_start = r->offset;
+  out->stream_end = r->offset + r->real_len;
+  out->data_seq = r->seq;
+  out->data_endpoint = lab_timeline_get_run_name (timeline, r->endpoint_id, r->run);
+  out->data_thread = r->thread;
+  if ((call = call_of_data (timeline, r, LAB_OP_SENDTO)) == NULL)
+    call = call_of_data (timeline, r, LAB_OP_SEND);
+  if (call != NULL)
+    {
+      out->data_call = lab_call_get_name ((LabCall) call->call);
+      set_call (timeline, call, out);
+    }
+}
+
 /* What @event is; with @find, the call and the data it is tied to too,
  * which a search of the rows around it finds. */
 static gboolean
@@ -607,6 +694,13 @@ describe (LabEvent    *event,
     {
       if (find)
         find_echo (event->timeline, record->seq, data, len, out);
+      return TRUE;
+    }
+  if (out->decoded && out->info.proto == LAB_PACKET_UDP && out->info.family != 0 && !out->info.truncated &&
+      !out->info.malformed)
+    {
+      if (find)
+        find_datagram (event->timeline, record->seq, data, len, out);
       return TRUE;
     }
   if (!out->decoded || out->info.proto != LAB_PACKET_TCP)
@@ -645,6 +739,13 @@ lab_wire_describe_event (LabEvent    *event,
   return describe (event, out, TRUE);
 }
 
+/* A ping's peer: an IPv4 address, and no port (ICMP has none) */
+static gboolean
+is_icmp_peer (const LabRecord *r)
+{
+  return r->address.family == AF_INET && r->address.port == 0;
+}
+
 /* How far after a send call, in rows, its data event is looked for */
 #define CALL_LOOKAHEAD 64
 
@@ -664,9 +765,10 @@ lab_wire_data_of (LabEvent *event)
 
   LabDirection direction = call->op == LAB_OP_RECVFROM ? LAB_DIRECTION_IN : LAB_DIRECTION_OUT;
 
-  /* Data received is on the wire only as a ping's echo reply */
+  /* Data received is on the wire only as a ping's echo reply: bytes from
+   * an IPv4 address with no port */
   if (call->kind == LAB_EVENT_DATA)
-    return call->seq;
+    return call->sub == LAB_DIRECTION_OUT || is_icmp_peer (call) ? call->seq : 0;
   if (call->kind != LAB_EVENT_CALL ||
       (call->op != LAB_OP_SEND && call->op != LAB_OP_SENDTO && call->op != LAB_OP_RECVFROM) ||
       (at = lab_timeline_find (event->timeline, call->seq)) == G_MAXUINT)
@@ -681,8 +783,10 @@ lab_wire_data_of (LabEvent *event)
         break;
       if (r->endpoint_id != call->endpoint_id || r->thread != call->thread)
         continue;
-      if (r->kind == LAB_EVENT_DATA && r->sub == direction && r->conn == call->conn)
-        return r->seq;
+      /* A UDP server's sendto () is on its one socket; its data event, of
+       * the peer it answers */
+      if (r->kind == LAB_EVENT_DATA && r->sub == direction && (r->conn == call->conn || call->op == LAB_OP_SENDTO))
+        return direction == LAB_DIRECTION_OUT || is_icmp_peer (r) ? r->seq : 0;
       if (r->kind == LAB_EVENT_CALL)
         break;
     }
@@ -726,11 +830,19 @@ lab_wire_first_packet (LabTimeline *timeline,
       event = lab_timeline_dup_event (timeline, r);
       if (!describe (event, &wire, FALSE))
         continue;
-      /* An echo request or reply: the one tied to this data event */
+      /* An echo request or reply, or a datagram: the one tied to this
+       * data event, of its length */
       if (wire.decoded && wire.info.proto == LAB_PACKET_ICMP &&
           (wire.info.icmp_type == LAB_ICMP_ECHO_REQUEST || wire.info.icmp_type == LAB_ICMP_ECHO_REPLY))
         {
-          if (describe (event, &wire, TRUE) && wire.data_seq == data->seq)
+          if (wire.info.payload_len + LAB_ICMP_HEADER_LEN <= data->real_len &&
+              describe (event, &wire, TRUE) && wire.data_seq == data->seq)
+            return r->seq;
+          continue;
+        }
+      if (wire.decoded && wire.info.proto == LAB_PACKET_UDP)
+        {
+          if (sent_to (data, &wire) && describe (event, &wire, TRUE) && wire.data_seq == data->seq)
             return r->seq;
           continue;
         }
@@ -817,7 +929,7 @@ lab_wire_summary (const LabWireInfo *wire)
   line = lab_packet_summary (&wire->info, wire->has_seq_base ? wire->seq_base : 0,
                              wire->has_ack_base ? wire->ack_base : 0);
   g_string_append (out, line);
-  if (wire->data_seq != 0 && wire->info.proto == LAB_PACKET_ICMP)
+  if (wire->data_seq != 0 && (wire->info.proto == LAB_PACKET_ICMP || wire->info.proto == LAB_PACKET_UDP))
     /* Translators: the call that sent an echo request (sendto) or received
      * an echo reply (recvfrom), and the endpoint and thread that made it. */
     g_string_append_printf (out, wire->data_received ? _(", received by %s () of %s#%u") : _(", sent by %s () of %s#%u"),
