@@ -147,8 +147,8 @@ lab_session_add (LabSession      *self,
 
   if (lab_endpoint_kind_is_ping (kind))
     {
-      /* A ping has no port: it asks the host of the last endpoint added,
-       * from where that one runs. */
+      /* A ping has no port: it pings the host of the last server added,
+       * from where that one runs, as a client would reach it. */
       for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i-- > 0;)
         {
           g_autoptr(LabEndpoint) other = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
@@ -156,7 +156,7 @@ lab_session_add (LabSession      *self,
 
           if (lab_endpoint_config_is_server (c))
             {
-              g_object_set (config, "host", reach (c->bind_address), NULL);
+              g_object_set (config, "host", reach (c->bind_address), "network-host", c->network_host, NULL);
               break;
             }
         }
