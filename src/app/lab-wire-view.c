@@ -311,7 +311,17 @@ lab_wire_view_dup_cell_text (LabEvent      *packet,
     case LAB_WIRE_COLUMN_CARRIES:
     case LAB_WIRE_N_COLUMNS:
     default:
-      return is_tcp (wire) ? carries_text (wire) : other_text (wire);
+      if (is_tcp (wire))
+        return carries_text (wire);
+      /* An echo or a datagram tied to its call: what it is, then the call */
+      if (wire->data_seq != 0)
+        {
+          g_autofree char *what = other_text (wire);
+          g_autofree char *call = carries_text (wire);
+
+          return g_strdup_printf ("%s — %s", what, call);
+        }
+      return other_text (wire);
     }
 }
 
