@@ -7,6 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
+#include "lab-codegen.h"
 #include "lab-error.h"
 #include "lab-icmp.h"
 #include "lab-network.h"
@@ -453,6 +456,70 @@ test_cli_refused (void)
   g_assert_nonnull (strstr (text, "net.ipv4.ping_group_range is “"));
 }
 
+/* A ping's program, in C and in Python, as the course's raw-socket
+ * section writes it: it builds, and, as root, pings this computer. */
+static void
+test_code (void)
+{
+  g_autoptr(LabEndpointConfig) config = lab_endpoint_config_new (LAB_ENDPOINT_PING);
+  g_autofree char *dir = g_dir_make_tmp ("protolab-ping-XXXXXX", NULL);
+  g_autofree char *c_file = g_build_filename (dir, "ping.c", NULL);
+  g_autofree char *py_file = g_build_filename (dir, "ping.py", NULL);
+  g_autofree char *program = g_build_filename (dir, "ping", NULL);
+  g_autofree char *c = NULL;
+  g_autofree char *py = NULL;
+  g_autofree char *gcc = g_find_program_in_path ("gcc");
+  g_autofree char *python = g_find_program_in_path ("python3");
+
+  g_object_set (config, "host", "127.0.0.1", "count", 2, "interval", 200, NULL);
+  c = lab_codegen_generate (config, "ping", LAB_CODE_C);
+  py = lab_codegen_generate (config, "ping", LAB_CODE_PYTHON);
+  g_assert_nonnull (strstr (c, "socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)"));
+  g_assert_nonnull (strstr (c, "#define COUNT 2"));
+  g_assert_nonnull (strstr (c, "#define INTERVAL_MS 200"));
+  g_assert_nonnull (strstr (py, "socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)"));
+  g_assert_nonnull (strstr (py, "INTERVAL = 0.2"));
+  g_assert_true (g_file_set_contents (c_file, c, -1, NULL));
+  g_assert_true (g_file_set_contents (py_file, py, -1, NULL));
+
+  for (guint language = 0; language < 2; language++)
+    {
+      const char *build_c[] = { "gcc", "-Wall", "-Wextra", "-Werror", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-o",
+                                program, c_file, NULL };
+      const char *check_py[] = { "python3", "-m", "py_compile", py_file, NULL };
+      const char *run_c[] = { program, NULL };
+      const char *run_py[] = { "python3", py_file, NULL };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr(GError) error = NULL;
+      int status;
+
+      if ((language == 0 && gcc == NULL) || (language == 1 && python == NULL))
+        continue;
+      g_assert_true (g_spawn_sync (NULL, (char **) (language == 0 ? build_c : check_py), NULL, G_SPAWN_SEARCH_PATH,
+                                   NULL, NULL, &out, &err, &status, &error));
+      g_assert_no_error (error);
+      g_test_message ("%s", err);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      if (getuid () != 0)
+        continue;
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      g_assert_true (g_spawn_sync (NULL, (char **) (language == 0 ? run_c : run_py), NULL, G_SPAWN_SEARCH_PATH,
+                                   NULL, NULL, &out, &err, &status, &error));
+      g_assert_no_error (error);
+      g_test_message ("%s%s", out, err);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (out, "bytes from 127.0.0.1: icmp_seq=1 ttl=64 time="));
+      g_assert_nonnull (strstr (out, "icmp_seq=2 ttl=64 time="));
+    }
+
+  g_unlink (program);
+  g_unlink (c_file);
+  g_unlink (py_file);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -460,6 +527,7 @@ main (int   argc,
   lab_test_init (&argc, &argv);
 
   g_test_add_func ("/ping/icmp-header", test_icmp_header);
+  g_test_add_func ("/ping/code", test_code);
   lab_test_add_backends ("ping", "raw-on-the-lab", test_raw_on_the_lab);
   g_test_add ("/ping/posix/lost-on-the-lab", LabTestFixture, GINT_TO_POINTER (LAB_BACKEND_POSIX),
               lab_test_fixture_set_up, test_lost_on_the_lab, lab_test_fixture_tear_down);
