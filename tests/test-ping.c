@@ -258,11 +258,11 @@ test_lost_on_the_lab (LabTestFixture *f,
 static gboolean
 dgram_allowed (void)
 {
-  g_autofree char *range = NULL;
+  g_autofree char *range = lab_event_dup_ping_group_range ();
   unsigned first = 1, last = 0;
 
-  if (!g_file_get_contents ("/proc/sys/net/ipv4/ping_group_range", &range, NULL, NULL) ||
-      sscanf (range, "%u %u", &first, &last) != 2)
+  /* As this computer has it, read before the user namespace */
+  if (sscanf (range, "%u %u", &first, &last) != 2)
     return FALSE;
   return first <= (unsigned) getegid () && (unsigned) getegid () <= last;
 }
