@@ -437,6 +437,71 @@ refused_here (void)
 }
 
 /* The program run again, without the lab network. */
+/* The ping's panel: its host, its count and interval, no port, no send
+ * box; the socket it will use where it runs, and GIO's refusal; run on
+ * alfa against beta, each reply with its round-trip time, and the
+ * summary. */
+static gboolean
+ping_summed_up (gpointer data)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (child (data, "ping_results")));
+
+  return strstr (text, "echo requests sent") != NULL;
+}
+
+static void
+test_hosts_ping (void)
+{
+  g_autoptr(GError) why = NULL;
+  LabWindow *window;
+  LabEndpointPanel *ping;
+  LabEndpoint *endpoint;
+  const char *results;
+
+  if (!lab_network_check (&why))
+    {
+      g_test_skip (why->message);
+      return;
+    }
+
+  window = lab_test_ui_open_window ();
+  ping = lab_test_ui_add (window, "ping");
+  endpoint = lab_endpoint_panel_get_endpoint (ping);
+  g_assert_false (gtk_widget_get_visible (child (ping, "port_entry")));
+  g_assert_true (gtk_widget_get_visible (child (ping, "count_spin")));
+  g_assert_true (gtk_widget_get_visible (child (ping, "interval_spin")));
+  g_assert_false (gtk_widget_get_visible (child (ping, "send_box")));
+  g_assert_true (gtk_widget_get_visible (child (ping, "ping_note")));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child (ping, "ping_note"))),
+                                   "ICMP’s datagram socket, socket (AF_INET, SOCK_DGRAM, IPPROTO_ICMP)"));
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (ping, "gio_button")), TRUE);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child (ping, "ping_note"))), "GIO cannot ping"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (ping, "posix_button")), TRUE);
+
+  choose (ping, ALFA);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child (ping, "ping_note"))),
+                                   "A raw socket, socket (AF_INET, SOCK_RAW, IPPROTO_ICMP)"));
+  type_into (ping, "address_entry", "beta");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (ping, "count_spin")), 2);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (ping, "interval_spin")), 200);
+  g_assert_true (start_enabled (ping));
+  press_start_stop (ping);
+  lab_test_ui_wait (ping_summed_up, ping, 10000);
+  lab_test_wait_stopped (endpoint);
+  g_assert_null (lab_endpoint_get_error (endpoint));
+
+  results = gtk_label_get_text (GTK_LABEL (child (ping, "ping_results")));
+  g_test_message ("%s", results);
+  g_assert_true (gtk_widget_get_visible (child (ping, "ping_results")));
+  g_assert_true (g_str_has_prefix (results, "icmp_seq=1 ttl=64 time="));
+  g_assert_nonnull (strstr (results, "\nicmp_seq=2 ttl=64 time="));
+  g_assert_nonnull (strstr (results, "\n2 echo requests sent, 2 replies received; round-trip time min/avg/max = "));
+
+  lab_test_ui_close_window (window);
+  lab_network_forget ();
+}
+
 static void
 test_hosts_refused (void)
 {
@@ -461,6 +526,7 @@ main (int   argc,
   g_test_add_func ("/hosts/every-interface", test_hosts_every_interface);
   g_test_add_func ("/hosts/two-hosts", test_hosts_two_hosts);
   g_test_add_func ("/hosts/file", test_hosts_file);
+  g_test_add_func ("/hosts/ping", test_hosts_ping);
   g_test_add_func ("/hosts/refused", test_hosts_refused);
 
   return g_test_run ();

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lab-error.h"
 #include "lab-network.h"
 #include "lab-packet.h"
 #include "lab-session.h"
@@ -423,10 +424,222 @@ test_reset (gconstpointer data)
   wire_finish (&w);
 }
 
+/* The echo requests and replies of a ping on the wire, in the order they
+ * left their hosts. */
+static GArray *
+echo_packets (Wire *w)
+{
+  GArray *found = g_array_new (FALSE, TRUE, sizeof (LabTestPacket));
+
+  lab_timeline_flush (w->f.timeline);
+  for (guint i = 0; i < w->l.log->events->len; i++)
+    {
+      LabEvent *event = w->l.log->events->pdata[i];
+      LabTestPacket p = { event };
+      g_autofree char *summary = NULL;
+
+      if (lab_event_get_kind (event) != LAB_EVENT_PACKET || !lab_wire_describe_event (event, &p.wire) ||
+          !p.wire.decoded || p.wire.info.proto != LAB_PACKET_ICMP ||
+          (p.wire.info.icmp_type != 0 && p.wire.info.icmp_type != 8))
+        continue;
+      summary = lab_wire_summary (&p.wire);
+      g_test_message ("%s %s", p.wire.host, summary);
+      g_array_append_val (found, p);
+    }
+  return found;
+}
+
+/* The ping's event numbered @seq, from the log */
+static LabEvent *
+log_event (Wire    *w,
+           guint64  seq)
+{
+  for (guint i = 0; i < w->l.log->events->len; i++)
+    if (lab_event_get_seq (w->l.log->events->pdata[i]) == seq)
+      return w->l.log->events->pdata[i];
+  return NULL;
+}
+
+static gboolean
+has_echoes (gpointer data)
+{
+  Wire *w = data;
+  g_autoptr(GArray) packets = echo_packets (w);
+
+  return packets->len >= 6;
+}
+
+/* Play refused the ping: a client is started a moment after Play. */
+static gboolean
+is_refused (gpointer data)
+{
+  Wire *w = data;
+  g_autofree char *why = lab_session_dup_not_started (w->l.session, lab_test_lesson_endpoint (&w->l, "Ping from alfa"));
+
+  return why != NULL;
+}
+
+/* Lesson 18: a ping from alfa to beta on a raw socket. Its socket () is
+ * SOCK_RAW, IPPROTO_ICMP; each sendto () sent an echo request (type 8,
+ * code 0, its sequence number) that left alfa, tied to that sendto ();
+ * beta's kernel answered each with an echo reply, tied to the recvfrom ()
+ * that took it, IP header first; each reply's round-trip time was noted,
+ * more than 0, and the summary counts them. GIO opens no ICMP socket:
+ * the lesson's ping is refused there, saying why. */
+static void
+test_ping (gconstpointer data)
+{
+  const LabBackendKind backend = GPOINTER_TO_INT (data);
+  Wire w = { 0 };
+  LabEndpoint *ping;
+  LabEvent *socket_call;
+  g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GArray) packets = NULL;
+  g_autofree char *args = NULL;
+  guint sendtos = 0, recvfroms = 0, replies = 0;
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+  lab_test_lesson_load (&w.l, "18-ping", backend);
+  ping = lab_test_lesson_endpoint (&w.l, "Ping from alfa");
+  w.f.timeline = lab_session_get_timeline (w.l.session);
+  w.f.log = w.l.log;
+
+  if (backend == LAB_BACKEND_GIO)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *why = NULL;
+
+      /* GSocket has no raw type and no ICMP protocol: Play does not start
+       * it, and says why, as Start does */
+      g_assert_false (lab_endpoint_config_validate (lab_endpoint_get_config (ping), &error));
+      g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_CONFIG);
+      g_assert_nonnull (strstr (error->message, "GSocketType has no raw type"));
+      lab_session_play (w.l.session);
+      lab_test_wait (is_refused, &w, 10000);
+      why = lab_session_dup_not_started (w.l.session, ping);
+      g_assert_nonnull (why);
+      g_assert_nonnull (strstr (why, "GIO cannot ping"));
+      g_assert_false (lab_endpoint_is_active (ping));
+      lab_test_lesson_finish (&w.l);
+      return;
+    }
+
+  lab_session_play (w.l.session);
+  lab_test_lesson_wait_ended (&w.l, ping);
+  g_assert_null (lab_endpoint_get_error (ping));
+
+  /* The raw socket call */
+  socket_call = lab_test_log_find_call (w.l.log, ping, LAB_OP_SOCKET);
+  g_assert_nonnull (socket_call);
+  args = lab_event_dup_args (socket_call);
+  g_assert_cmpstr (args, ==, "AF_INET, SOCK_RAW, IPPROTO_ICMP");
+  g_assert_cmpint (lab_event_get_errno (socket_call), ==, 0);
+
+  /* Three echo requests, each sendto () 40 bytes of an ICMP echo request
+   * the program wrote, and each reply taken by recvfrom () IP header first */
+  calls = lab_test_log_calls (w.l.log, ping, FALSE);
+  for (guint i = 0; i < calls->len; i++)
+    {
+      LabEvent *call = calls->pdata[i];
+
+      if (lab_event_get_op (call) == LAB_OP_SENDTO)
+        {
+          sendtos++;
+          g_assert_cmpint (lab_event_get_result (call), ==, 40);
+        }
+      if (lab_event_get_op (call) == LAB_OP_RECVFROM && lab_event_get_errno (call) == 0)
+        recvfroms++;
+    }
+  g_assert_cmpuint (sendtos, ==, 3);
+  g_assert_cmpuint (recvfroms, >=, 3);
+  {
+    g_autoptr(GPtrArray) sent = lab_test_log_data_events (w.l.log, ping, LAB_DIRECTION_OUT);
+    g_autoptr(GPtrArray) received = lab_test_log_data_events (w.l.log, ping, LAB_DIRECTION_IN);
+    g_autofree char *request = NULL, *reply = NULL;
+
+    g_assert_cmpuint (sent->len, ==, 3);
+    g_assert_cmpuint (received->len, >=, 3);
+    request = lab_event_dup_icmp_text (sent->pdata[0]);
+    g_assert_nonnull (request);
+    g_assert_nonnull (strstr (request, "type 8 (echo request), code 0"));
+    g_assert_nonnull (strstr (request, "sequence 1,"));
+    reply = lab_event_dup_icmp_text (received->pdata[0]);
+    g_assert_nonnull (reply);
+    g_assert_nonnull (strstr (reply, "IPv4 header (20 bytes"));
+    g_assert_nonnull (strstr (reply, "type 0 (echo reply)"));
+  }
+
+  /* On the wire: each request left alfa, tied to its sendto (); each
+   * reply left beta, tied to the recvfrom () that took it */
+  lab_test_wait (has_echoes, &w, 10000);
+  packets = echo_packets (&w);
+  g_assert_cmpuint (packets->len, ==, 6);
+  for (guint i = 0; i < packets->len; i++)
+    {
+      const LabTestPacket *p = &g_array_index (packets, LabTestPacket, i);
+      gboolean request = p->wire.info.icmp_type == 8;
+      LabEvent *call, *bytes;
+
+      g_assert_cmpstr (p->wire.host, ==, request ? "alfa" : "beta");
+      g_assert_cmpuint (p->wire.info.icmp_code, ==, 0);
+      g_assert_cmpuint (p->wire.info.icmp_seq, ==, i / 2 + 1);
+      g_assert_true (request == (i % 2 == 0));
+      g_assert_cmpuint (p->wire.data_seq, !=, 0);
+      g_assert_cmpuint (p->wire.call_seq, !=, 0);
+      g_assert_true (p->wire.data_received == !request);
+      call = log_event (&w, p->wire.call_seq);
+      bytes = log_event (&w, p->wire.data_seq);
+      g_assert_nonnull (call);
+      g_assert_nonnull (bytes);
+      g_assert_cmpint (lab_event_get_op (call), ==, request ? LAB_OP_SENDTO : LAB_OP_RECVFROM);
+      g_assert_cmpint (lab_event_get_direction (bytes), ==, request ? LAB_DIRECTION_OUT : LAB_DIRECTION_IN);
+      g_assert_cmpuint (lab_event_get_endpoint_id (call), ==, lab_endpoint_get_id (ping));
+      /* The request left while its sendto () was made; the reply came
+       * before its recvfrom () returned */
+      if (request)
+        g_assert_cmpint (lab_event_get_begin_time (call), <=, lab_test_wire_time (p) + SLACK_US);
+      else
+        g_assert_cmpint (lab_event_get_end_time (call), >=, lab_test_wire_time (p) - SLACK_US);
+      /* From the data or the call, the window finds the same packet */
+      g_assert_cmpuint (lab_wire_first_packet (w.f.timeline, p->wire.data_seq), ==, lab_event_get_seq (p->event));
+    }
+
+  /* The round-trip times: three replies, each more than 0 ms, and the
+   * summary */
+  for (guint i = 0; i < w.l.log->events->len; i++)
+    {
+      LabEvent *event = w.l.log->events->pdata[i];
+      const char *arg, *time;
+
+      if (lab_event_get_kind (event) != LAB_EVENT_NOTE || lab_event_get_endpoint_id (event) != lab_endpoint_get_id (ping) ||
+          lab_event_get_note (event) != LAB_NOTE_ECHO_REPLY)
+        continue;
+      arg = lab_event_get_note_arg (event);
+      g_assert_nonnull (strstr (arg, "ttl=64"));
+      time = strstr (arg, "time=");
+      g_assert_nonnull (time);
+      g_assert_cmpfloat (g_ascii_strtod (time + 5, NULL), >, 0);
+      replies++;
+    }
+  g_assert_cmpuint (replies, ==, 3);
+  g_assert_true (lab_test_log_has_note (w.l.log, ping, LAB_NOTE_PING_SUMMARY));
+  g_assert_false (lab_test_log_has_note (w.l.log, ping, LAB_NOTE_ECHO_LOST));
+
+  /* The capture holds the timeline while it runs: it goes first. */
+  lab_network_forget ();
+  lab_test_lesson_finish (&w.l);
+}
+
 static const LabTestLessonCase lessons[] = {
   { "15-data-ack", test_data_ack },
   { "16-shutdown-fin", test_shutdown_fin },
   { "17-reset", test_reset },
+  { "18-ping", test_ping },
 };
 
 int

@@ -862,6 +862,7 @@ static const char *const wire_lessons[] = {
   "15-data-ack",
   "16-shutdown-fin",
   "17-reset",
+  "18-ping",
 };
 
 /* Every lesson bundled has its test, here or with the wire's, and every

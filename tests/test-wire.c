@@ -241,6 +241,124 @@ test_handshake_lesson (gconstpointer data)
   lab_test_lesson_finish (&l);
 }
 
+typedef struct {
+  LabTestFixture *f;
+  guint16         port;
+} UdpWait;
+
+/* The datagrams to or from @port on the wire, in the order they left */
+static GArray *
+udp_datagrams (LabTestFixture *f,
+               guint16         port)
+{
+  GArray *found = g_array_new (FALSE, TRUE, sizeof (LabTestPacket));
+
+  lab_timeline_flush (f->timeline);
+  for (guint i = 0; i < f->log->events->len; i++)
+    {
+      LabEvent *event = f->log->events->pdata[i];
+      LabTestPacket p = { event };
+
+      if (lab_event_get_kind (event) != LAB_EVENT_PACKET || !lab_wire_describe_event (event, &p.wire) ||
+          !p.wire.decoded || p.wire.info.proto != LAB_PACKET_UDP ||
+          (p.wire.info.sport != port && p.wire.info.dport != port))
+        continue;
+      g_array_append_val (found, p);
+    }
+  return found;
+}
+
+static gboolean
+has_two_datagrams (gpointer data)
+{
+  UdpWait *w = data;
+  g_autoptr(GArray) found = udp_datagrams (w->f, w->port);
+
+  return found->len >= 2;
+}
+
+static LabEvent *
+event_of_seq (LabTestFixture *f,
+              guint64         seq)
+{
+  for (guint i = 0; i < f->log->events->len; i++)
+    if (lab_event_get_seq (f->log->events->pdata[i]) == seq)
+      return f->log->events->pdata[i];
+  return NULL;
+}
+
+/* A UDP client on alfa sends “hola udp” to an echo server on beta: each
+ * datagram on the wire is one sendto (), whole, tied to it by where it
+ * goes, its length and its bytes: the client's from alfa, the server's
+ * answer from beta; and from each data event the window finds its
+ * datagram. */
+static void
+test_udp_on_the_wire (LabTestFixture *f,
+                      gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_UDP_SERVER, backend, "server");
+  g_autoptr(LabEndpoint) client = lab_test_new_endpoint (f, LAB_ENDPOINT_UDP_CLIENT, backend, "client");
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hola udp", 8);
+  g_autoptr(GArray) datagrams = NULL;
+  g_autoptr(GPtrArray) client_sent = NULL;
+  g_autoptr(GPtrArray) server_sent = NULL;
+  UdpWait w;
+  guint16 port;
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+
+  g_object_set (lab_endpoint_get_config (server), "network-host", "beta", "bind-address", "beta", NULL);
+  port = lab_test_start_server (server);
+  g_object_set (lab_endpoint_get_config (client), "network-host", "alfa", "host", "beta", "port", (guint) port,
+                "initial-data", hello, "expect-bytes", (guint64) 8, NULL);
+  lab_test_start (client);
+  lab_test_wait_stopped (client);
+  w = (UdpWait) { f, port };
+  lab_test_wait (has_two_datagrams, &w, 10000);
+
+  client_sent = lab_test_log_data_events (f->log, client, LAB_DIRECTION_OUT);
+  server_sent = lab_test_log_data_events (f->log, server, LAB_DIRECTION_OUT);
+  g_assert_cmpuint (client_sent->len, ==, 1);
+  g_assert_cmpuint (server_sent->len, ==, 1);
+
+  datagrams = udp_datagrams (f, port);
+  g_assert_cmpuint (datagrams->len, ==, 2);
+  for (guint i = 0; i < datagrams->len; i++)
+    {
+      const LabTestPacket *p = &g_array_index (datagrams, LabTestPacket, i);
+      gboolean from_client = i == 0;
+      LabEvent *data = from_client ? client_sent->pdata[0] : server_sent->pdata[0];
+      LabEvent *call = event_of_seq (f, p->wire.call_seq);
+      g_autofree char *summary = lab_wire_summary (&p->wire);
+      g_autofree char *expected = g_strdup_printf (", sent by %s () of %s#",
+                                                   GPOINTER_TO_INT (backend) == LAB_BACKEND_GIO ? "g_socket_send_to"
+                                                                                                 : "sendto",
+                                                   from_client ? "client" : "server");
+
+      g_test_message ("%s %s", p->wire.host, summary);
+      g_assert_cmpstr (p->wire.host, ==, from_client ? "alfa" : "beta");
+      g_assert_cmpuint (p->wire.info.payload_len, ==, 8);
+      g_assert_cmpuint (p->wire.data_seq, ==, lab_event_get_seq (data));
+      g_assert_nonnull (call);
+      g_assert_cmpint (lab_event_get_op (call), ==, LAB_OP_SENDTO);
+      g_assert_cmpuint (lab_event_get_endpoint_id (call), ==, lab_endpoint_get_id (from_client ? client : server));
+      g_assert_nonnull (strstr (summary, expected));
+      /* It left while its sendto () was made */
+      g_assert_cmpint (lab_event_get_begin_time (call), <=, lab_test_wire_time (p) + 200);
+      /* From the data event, or the call, the window finds it */
+      g_assert_cmpuint (lab_wire_first_packet (f->timeline, lab_event_get_seq (data)), ==, lab_event_get_seq (p->event));
+      g_assert_cmpuint (lab_wire_data_of (call), ==, lab_event_get_seq (data));
+    }
+
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+  lab_network_forget ();
+}
+
 /* protolab-cli run --pcap: the packets in a pcapng file that an
  * independent reader (Wireshark's tshark) reads whole, every packet with
  * the comment that ties it to the lab's calls. */
@@ -312,6 +430,7 @@ main (int   argc,
 
   lab_test_add_backends ("wire", "echo", test_echo_on_the_wire);
   lab_test_add_backends ("wire", "refused", test_refused_on_the_wire);
+  lab_test_add_backends ("wire", "udp", test_udp_on_the_wire);
   lab_test_add_backends ("wire", "capture-counts", test_capture_counts);
   g_test_add_func ("/wire/pcapng-read-back", test_pcapng_read_back);
   g_test_add_data_func ("/wire/posix/lesson-handshake", GINT_TO_POINTER (LAB_BACKEND_POSIX), test_handshake_lesson);

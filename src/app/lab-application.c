@@ -264,6 +264,7 @@ static const struct {
   { "win.add-endpoint::tcp-client", { "<Control><Shift>c", NULL } },
   { "win.add-endpoint::udp-server", { "<Control><Shift>u", NULL } },
   { "win.add-endpoint::udp-client", { "<Control><Shift>d", NULL } },
+  { "win.add-endpoint::ping", { "<Control><Shift>i", NULL } },
 };
 
 static void

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "lab-address.h"
@@ -49,8 +51,17 @@ struct _LabEndpointPanel
   GtkLabel       *address_label;
   GtkEntry       *address_entry;
   GtkLabel       *address_error;
+  GtkWidget      *port_label;
   GtkEntry       *port_entry;
   GtkLabel       *port_error;
+  GtkWidget      *count_label;
+  GtkSpinButton  *count_spin;
+  GtkWidget      *interval_label;
+  GtkSpinButton  *interval_spin;
+  GtkLabel       *ping_note;
+  GtkLabel       *ping_results;
+  GString        *ping_lines;     /* a ping's replies and summary, as they come */
+  gulong          recorded_id;
   GtkWidget      *behaviour_label;
   GtkDropDown    *behaviour_dropdown;
   GtkExpander    *advanced_expander;
@@ -116,6 +127,12 @@ static gboolean
 is_server (LabEndpointPanel *self)
 {
   return lab_endpoint_config_is_server (lab_endpoint_get_config (self->endpoint));
+}
+
+static gboolean
+is_ping (LabEndpointPanel *self)
+{
+  return lab_endpoint_kind_is_ping (lab_endpoint_config_get_kind (lab_endpoint_get_config (self->endpoint)));
 }
 
 static gboolean
@@ -426,12 +443,55 @@ on_port_changed (LabEndpointPanel *self)
   g_autoptr(GError) error = NULL;
   guint16 port = 0;
 
+  /* A ping has no port */
+  if (is_ping (self))
+    {
+      self->port_valid = TRUE;
+      update_start (self);
+      return;
+    }
   self->port_valid = lab_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->port_entry)), is_server (self),
                                      &port, &error);
   set_field_error (self->port_entry, self->port_error, error);
   if (self->port_valid && !self->updating)
     g_object_set (lab_endpoint_get_config (self->endpoint), "port", (guint) port, NULL);
   update_start (self);
+}
+
+/* Which socket a ping will use where it runs, and why; or why it cannot
+ * (GIO; ICMP's datagram socket refused by net.ipv4.ping_group_range). */
+static void
+update_ping_note (LabEndpointPanel *self)
+{
+  LabEndpointConfig *config = lab_endpoint_get_config (self->endpoint);
+  g_autofree char *network_host = NULL;
+  g_autofree char *text = NULL;
+  LabBackendKind backend;
+
+  if (!is_ping (self))
+    return;
+  g_object_get (config, "network-host", &network_host, "backend", &backend, NULL);
+  if (backend == LAB_BACKEND_GIO)
+    text = g_strdup (lab_endpoint_config_ping_gio_text ());
+  else if (network_host != NULL && network_host[0] != '\0')
+    text = lab_event_dup_ping_socket_text ("raw");
+  else
+    {
+      g_autofree char *range = lab_event_dup_ping_group_range ();
+      guint first = 1, last = 0, group = 0;
+
+      text = lab_event_dup_ping_socket_text ("dgram");
+      /* Said before Start when it will be refused */
+      if (sscanf (range, "%u %u %u", &first, &last, &group) == 3 && (group < first || group > last))
+        {
+          g_autofree char *why = lab_event_dup_ping_not_allowed_text (range);
+          char *both = g_strconcat (text, "\n\n", why, NULL);
+
+          g_free (text);
+          text = both;
+        }
+    }
+  gtk_label_set_text (self->ping_note, text);
 }
 
 static void
@@ -443,6 +503,47 @@ on_backend_toggled (LabEndpointPanel *self)
   g_object_set (lab_endpoint_get_config (self->endpoint),
                 "backend", gtk_toggle_button_get_active (self->gio_button) ? LAB_BACKEND_GIO : LAB_BACKEND_POSIX,
                 NULL);
+  update_ping_note (self);
+}
+
+/* A ping's echo replies, losses and summary, as they are recorded */
+static void
+on_recorded (LabTimeline      *timeline,
+             LabTimelineEntry *entries,
+             guint             n_entries,
+             LabEndpointPanel *self)
+{
+  guint id = lab_endpoint_get_id (self->endpoint);
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < n_entries; i++)
+    {
+      const LabRecord *record = entries[i].record;
+      g_autoptr(LabEvent) event = NULL;
+      g_autofree char *text = NULL;
+      LabNote note;
+
+      if (lab_record_get_kind (record) != LAB_EVENT_NOTE || lab_record_get_endpoint_id (record) != id)
+        continue;
+      event = lab_timeline_dup_event (timeline, record);
+      note = lab_event_get_note (event);
+      if (note == LAB_NOTE_STARTED)
+        g_string_truncate (self->ping_lines, 0);
+      if (note != LAB_NOTE_ECHO_REPLY && note != LAB_NOTE_ECHO_LOST && note != LAB_NOTE_PING_SUMMARY)
+        continue;
+      text = note == LAB_NOTE_ECHO_REPLY ? g_strdup (lab_event_get_note_arg (event)) : lab_event_dup_summary (event);
+      /* The last replies of a long ping, and its summary */
+      if (self->ping_lines->len > 4096)
+        g_string_erase (self->ping_lines, 0, strchr (self->ping_lines->str, '\n') - self->ping_lines->str + 1);
+      if (self->ping_lines->len > 0)
+        g_string_append_c (self->ping_lines, '\n');
+      g_string_append (self->ping_lines, text);
+      changed = TRUE;
+    }
+  if (!changed)
+    return;
+  gtk_label_set_text (self->ping_results, self->ping_lines->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->ping_results), TRUE);
 }
 
 /* The drop-downs list their choices in the enums' own order (set_choices). */
@@ -583,6 +684,10 @@ fill_form (LabEndpointPanel *self)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_bind_property (config, "udp-connect", self->udp_connect_check, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (config, "count", self->count_spin, "value",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (config, "interval", self->interval_spin, "value",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   lab_endpoint_config_bind_client_timeouts (config);
 
   on_address_changed (self);
@@ -600,6 +705,28 @@ show_fields (LabEndpointPanel *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->address_entry),
                                server ? _("127.0.0.1: this machine only; 0.0.0.0 or ::: every interface")
                                       : _("The server’s name or address"));
+  if (is_ping (self))
+    {
+      gboolean ping = TRUE;
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->address_entry), _("The host to ping, by name or address"));
+      gtk_widget_set_visible (self->port_label, !ping);
+      gtk_widget_set_visible (GTK_WIDGET (self->port_entry), !ping);
+      gtk_widget_set_visible (self->count_label, ping);
+      gtk_widget_set_visible (GTK_WIDGET (self->count_spin), ping);
+      gtk_widget_set_visible (self->interval_label, ping);
+      gtk_widget_set_visible (GTK_WIDGET (self->interval_spin), ping);
+      gtk_widget_set_visible (GTK_WIDGET (self->ping_note), ping);
+      gtk_widget_set_visible (self->behaviour_label, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->behaviour_dropdown), FALSE);
+      /* Nothing of the advanced settings is a ping's, and nothing is sent
+       * but its echo requests. */
+      gtk_widget_set_visible (GTK_WIDGET (self->advanced_expander), FALSE);
+      gtk_widget_set_visible (self->connections_box, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->send_title), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->send_box), FALSE);
+      return;
+    }
 
   gtk_widget_set_visible (self->behaviour_label, server);
   gtk_widget_set_visible (GTK_WIDGET (self->behaviour_dropdown), server);
@@ -662,6 +789,16 @@ lab_endpoint_panel_constructed (GObject *object)
                            G_CALLBACK (on_config_address), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (lab_endpoint_get_config (self->endpoint), "notify::network-host",
                            G_CALLBACK (on_config_network_host), self, G_CONNECT_SWAPPED);
+  if (is_ping (self))
+    {
+      g_signal_connect_object (lab_endpoint_get_config (self->endpoint), "notify::network-host",
+                               G_CALLBACK (update_ping_note), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (lab_endpoint_get_config (self->endpoint), "notify::backend",
+                               G_CALLBACK (update_ping_note), self, G_CONNECT_SWAPPED);
+      self->recorded_id = g_signal_connect (lab_session_get_timeline (self->session), "recorded",
+                                            G_CALLBACK (on_recorded), self);
+      update_ping_note (self);
+    }
   g_signal_connect_object (self->session, "play-changed", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
 
   gtk_list_box_bind_model (self->connections_list, lab_endpoint_get_connections (self->endpoint),
@@ -761,9 +898,13 @@ lab_endpoint_panel_dispose (GObject *object)
 {
   LabEndpointPanel *self = LAB_ENDPOINT_PANEL (object);
 
+  if (self->session != NULL)
+    g_clear_signal_handler (&self->recorded_id, lab_session_get_timeline (self->session));
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_ENDPOINT_PANEL);
   g_clear_object (&self->endpoint);
   g_clear_object (&self->session);
+  if (self->ping_lines != NULL)
+    g_string_free (g_steal_pointer (&self->ping_lines), TRUE);
   g_clear_pointer (&self->start_error, g_free);
 
   G_OBJECT_CLASS (lab_endpoint_panel_parent_class)->dispose (object);
@@ -830,6 +971,13 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, forgotten_connections);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, nodelay_check);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, port_entry);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, port_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, count_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, count_spin);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, interval_label);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, ping_note);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, ping_results);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, port_error);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, posix_button);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, reuseaddr_check);
@@ -874,6 +1022,7 @@ static void
 lab_endpoint_panel_init (LabEndpointPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->ping_lines = g_string_new (NULL);
 
   /* A choice's position is its value in the enum. */
   set_choices (self, self->behaviour_dropdown, LAB_TYPE_BEHAVIOUR);

@@ -183,6 +183,12 @@ fill (LabEventDetails *self)
 
             add_row (self, _("Peer"), peer);
           }
+        {
+          g_autofree char *icmp = lab_event_dup_icmp_text (event);
+
+          if (icmp != NULL)
+            add_row (self, _("ICMP header"), icmp);
+        }
         if (bytes != NULL)
           {
             gsize len;

@@ -63,7 +63,9 @@ host_name (guint side)
 static int
 arrow_side (const LabWireInfo *wire)
 {
-  if (!wire->decoded || wire->info.proto != LAB_PACKET_TCP || wire->host == NULL ||
+  if (!wire->decoded ||
+      (wire->info.proto != LAB_PACKET_TCP && wire->info.proto != LAB_PACKET_ICMP && wire->info.proto != LAB_PACKET_UDP) ||
+      wire->host == NULL ||
       g_strcmp0 (wire->interface, "lo") == 0)
     return -1;
   for (guint side = 0; side < 2; side++)
@@ -77,8 +79,14 @@ arrow_side (const LabWireInfo *wire)
 static char *
 arrow_label (const LabWireInfo *wire)
 {
-  g_autofree char *flags = lab_packet_flags_text (wire->info.tcp_flags);
-  GString *label = g_string_new (flags);
+  g_autofree char *flags = NULL;
+  GString *label;
+
+  /* An ICMP message, “Echo request id=… seq=1”; a datagram, “UDP len=4” */
+  if (wire->info.proto == LAB_PACKET_ICMP || wire->info.proto == LAB_PACKET_UDP)
+    return lab_packet_summary (&wire->info, 0, 0);
+  flags = lab_packet_flags_text (wire->info.tcp_flags);
+  label = g_string_new (flags);
 
   g_string_append_printf (label, " seq=%u", wire->info.seq - (wire->has_seq_base ? wire->seq_base : 0));
   if ((wire->info.tcp_flags & LAB_TCP_ACK) != 0)
@@ -95,6 +103,13 @@ sender_text (const LabWireInfo *wire,
              gboolean          *by_kernel)
 {
   *by_kernel = FALSE;
+  /* An echo reply: its host's kernel sent it by itself, for the ping's
+   * recvfrom () on the other side */
+  if (wire->data_seq != 0 && wire->data_received)
+    {
+      *by_kernel = TRUE;
+      return g_strdup (_("kernel"));
+    }
   if (wire->data_seq != 0 && wire->data_call != NULL)
     return g_strdup_printf ("%s ()", wire->data_call);
   if (wire->data_seq == 0 && wire->call_seq != 0)

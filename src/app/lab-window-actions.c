@@ -28,6 +28,7 @@ add_endpoint_action (GtkWidget  *widget,
     { "tcp-client", LAB_ENDPOINT_TCP_CLIENT },
     { "udp-server", LAB_ENDPOINT_UDP_SERVER },
     { "udp-client", LAB_ENDPOINT_UDP_CLIENT },
+    { "ping", LAB_ENDPOINT_PING },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)

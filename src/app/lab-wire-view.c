@@ -246,6 +246,17 @@ carries_text (const LabWireInfo *wire)
     return g_strdup (_("the kernel, by itself"));
   if (wire->data_seq == 0)
     return g_strdup ("");
+  if (wire->info.proto == LAB_PACKET_ICMP && wire->data_received)
+    /* Translators: an echo reply: its host's kernel sent it by itself, and
+     * the call that received it: “recvfrom () of Ping 1#1”. */
+    return g_strdup_printf (_("the kernel, by itself, for %s () of %s#%u"),
+                            wire->data_call != NULL ? wire->data_call : "?",
+                            wire->data_endpoint != NULL ? wire->data_endpoint : "", wire->data_thread);
+  if (wire->info.proto == LAB_PACKET_ICMP || wire->info.proto == LAB_PACKET_UDP)
+    /* Translators: the call that sent an echo request, and the endpoint
+     * and thread that made it: “sendto () of Ping 1#1”. */
+    return g_strdup_printf (_("%s () of %s#%u"), wire->data_call != NULL ? wire->data_call : "?",
+                            wire->data_endpoint != NULL ? wire->data_endpoint : "", wire->data_thread);
   /* Translators: the bytes of the stream a segment carries, and the
    * endpoint and thread whose send gave them: “bytes 0–3 of Client#1's send”. */
   return g_strdup_printf (_("bytes %lu–%lu of %s#%u's send"), (gulong) wire->stream_start,
@@ -300,7 +311,17 @@ lab_wire_view_dup_cell_text (LabEvent      *packet,
     case LAB_WIRE_COLUMN_CARRIES:
     case LAB_WIRE_N_COLUMNS:
     default:
-      return is_tcp (wire) ? carries_text (wire) : other_text (wire);
+      if (is_tcp (wire))
+        return carries_text (wire);
+      /* An echo or a datagram tied to its call: what it is, then the call */
+      if (wire->data_seq != 0)
+        {
+          g_autofree char *what = other_text (wire);
+          g_autofree char *call = carries_text (wire);
+
+          return g_strdup_printf ("%s — %s", what, call);
+        }
+      return other_text (wire);
     }
 }
 

@@ -202,6 +202,11 @@ endpoint_summary (LabEndpointKind kind)
       return _("Run a TCP client: resolve the host, connect, send, receive.");
     case LAB_ENDPOINT_UDP_SERVER:
       return _("Run a UDP server: socket, bind, then recvfrom and answer with sendto.");
+    case LAB_ENDPOINT_PING:
+      return _("Ping a host: ICMP echo requests with sendto, their replies with recvfrom, and each round-trip "
+               "time. On a host of the lab network (--lab-host) with POSIX, a raw socket (SOCK_RAW, "
+               "IPPROTO_ICMP); elsewhere ICMP's datagram socket (SOCK_DGRAM), where net.ipv4.ping_group_range "
+               "allows it. The host may be given alone: protolab-cli ping --lab-host alfa 10.80.0.2");
     case LAB_ENDPOINT_UDP_CLIENT:
     default:
       return _("Run a UDP client: sendto the server and recvfrom its answer.");
@@ -269,7 +274,26 @@ endpoint_context_new (LabCliOptions   *o,
     { "connect", 0, 0, G_OPTION_ARG_NONE, &o->udp_connect, N_("connect () the UDP socket to the server first"), NULL },
     { NULL }
   };
-  GOptionContext *context = lab_cli_context_new (NULL, endpoint_summary (kind), common);
+  const GOptionEntry ping_entries[] = {
+    { "host", 'H', 0, G_OPTION_ARG_STRING, &o->host, N_("The host to ping, by name or address (default 127.0.0.1)"), N_("HOST") },
+    { "count", 'c', 0, G_OPTION_ARG_STRING, &o->count, N_("How many echo requests to send (1 to 100, default 3)"), N_("N") },
+    { "interval", 'i', 0, G_OPTION_ARG_STRING, &o->interval, N_("Seconds from one echo request to the next, and the longest wait for its reply (0.2 to 10, default 1)"), N_("SECONDS") },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &o->backend, N_("Which calls to make: posix (the BSD calls) or gio (GSocket, which has no raw socket)"), "gio|posix" },
+    { "duration", 0, 0, G_OPTION_ARG_STRING, &o->duration, N_("Stop after this many seconds"), N_("SECONDS") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &o->format, N_("How to print the timeline: text or jsonl"), "text|jsonl" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Record everything, print only the closing summary"), NULL },
+    { "max-events", 0, 0, G_OPTION_ARG_STRING, &o->max_events, N_("How many events the timeline keeps"), N_("N") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, N_("The endpoint’s name in the timeline"), N_("NAME") },
+    { "lab-host", 0, 0, G_OPTION_ARG_STRING, &o->lab_host, N_("Run on this host of the lab network"), "alfa|beta" },
+    { "pcap", 0, 0, G_OPTION_ARG_FILENAME, &o->pcap, N_("Save the lab network’s packets in this file, as pcapng"), N_("FILE") },
+    { NULL }
+  };
+  GOptionContext *context;
+
+  if (kind == LAB_ENDPOINT_PING)
+    return lab_cli_context_new (_("[HOST]"), endpoint_summary (kind), ping_entries);
+
+  context = lab_cli_context_new (NULL, endpoint_summary (kind), common);
 
   if (lab_endpoint_kind_is_server (kind))
     g_option_context_add_main_entries (context, server_entries, GETTEXT_PACKAGE);
@@ -308,6 +332,12 @@ lab_cli_options_parse (LabCliOptions    *options,
       lab_cli_option_error (command, error);
       return FALSE;
     }
+  /* A ping's host may be given alone, as ping takes it. */
+  if (kind == LAB_ENDPOINT_PING && argc == 2 && options->host == NULL)
+    {
+      options->host = g_strdup (argv[1]);
+      argc--;
+    }
   if (argc > 1)
     {
       g_autofree char *given = lab_cli_escape (argv[1]);
@@ -345,13 +375,20 @@ set_numbers (LabCliOptions     *o,
   gboolean server = lab_endpoint_config_is_server (config);
   guint64 events = 0;
 
-  if (!server && o->port == NULL)
+  if (lab_endpoint_kind_is_ping (lab_endpoint_config_get_kind (config)))
+    {
+      if (!lab_cli_set_whole (command, "count", o->count, G_OBJECT (config), "count", 1) ||
+          !lab_cli_set_seconds (command, "interval", o->interval, G_OBJECT (config), "interval"))
+        return FALSE;
+    }
+  else if (!server && o->port == NULL)
     {
       lab_cli_usage_error (command, _("A client needs the server’s port: give it with --port"));
       return FALSE;
     }
   /* A server's port 0 lets the kernel pick one; a client has none to reach. */
-  if (!lab_cli_set_whole (command, "port", o->port, G_OBJECT (config), "port", server ? 0 : 1))
+  if (o->port != NULL &&
+      !lab_cli_set_whole (command, "port", o->port, G_OBJECT (config), "port", server ? 0 : 1))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
     if (!lab_cli_set_whole (command, numbers[i].option, numbers[i].text, G_OBJECT (config),
@@ -511,4 +548,6 @@ lab_cli_options_clear (LabCliOptions *o)
   g_clear_pointer (&o->max_events, g_free);
   g_clear_pointer (&o->lab_host, g_free);
   g_clear_pointer (&o->pcap, g_free);
+  g_clear_pointer (&o->count, g_free);
+  g_clear_pointer (&o->interval, g_free);
 }

@@ -65,6 +65,8 @@ typedef struct {
   char         *name;
   char         *lab_host;
   char         *pcap;
+  char         *count;
+  char         *interval;
 
   /* Read from --format, --duration and --max-events (0: not given) */
   LabCliFormat  output;

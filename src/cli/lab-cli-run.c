@@ -188,6 +188,15 @@ on_state_changed (LabEndpoint *endpoint,
         g_printerr ("protolab-cli: %s: %s\n", name, message);
       else
         g_printerr ("protolab-cli: %s\n", message);
+      /* A ping refused ICMP's datagram socket: what allows it */
+      if (lab_endpoint_config_get_kind (lab_endpoint_get_config (endpoint)) == LAB_ENDPOINT_PING &&
+          g_strcmp0 (lab_endpoint_get_error (endpoint), "socket: EACCES") == 0)
+        {
+          g_autofree char *why = lab_event_dup_ping_not_allowed_text (NULL);
+          g_autofree char *escaped = lab_cli_escape (why);
+
+          g_printerr ("protolab-cli: %s\n", escaped);
+        }
       run->exit_status = 1;
     }
 

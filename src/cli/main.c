@@ -24,6 +24,7 @@ static const EndpointCommand endpoint_commands[] = {
   { "tcp-client", LAB_ENDPOINT_TCP_CLIENT },
   { "udp-server", LAB_ENDPOINT_UDP_SERVER },
   { "udp-client", LAB_ENDPOINT_UDP_CLIENT },
+  { "ping", LAB_ENDPOINT_PING },
 };
 
 int
@@ -74,6 +75,7 @@ main (int   argc,
                                       "  tcp-client   a TCP client\n"
                                       "  udp-server   a UDP server\n"
                                       "  udp-client   a UDP client\n"
+                                      "  ping         ICMP echo requests to a host, with their round-trip times\n"
                                       "  run          play an experiment file (.protolab) or a lesson\n"
                                       "  lessons      list the bundled lessons\n"
                                       "  code         an experiment's endpoints as Python or C programs\n"
@@ -96,13 +98,13 @@ main (int   argc,
     }
 
   if (argc < 2)
-    g_printerr ("protolab-cli: %s\n", _("Say which command to run: tcp-server, tcp-client, udp-server or udp-client"));
+    g_printerr ("protolab-cli: %s\n", _("Say which command to run: tcp-server, tcp-client, udp-server, udp-client or ping"));
   else
     {
       g_autofree char *given = lab_cli_escape (argv[1]);
       /* Translators: %s is a word given as a command that is not one. */
       g_autofree char *message = g_strdup_printf (_("“%s” is not a command: use tcp-server, tcp-client, "
-                                                    "udp-server or udp-client"), given);
+                                                    "udp-server, udp-client or ping"), given);
       g_printerr ("protolab-cli: %s\n", message);
     }
   g_printerr ("%s\n", _("Try “protolab-cli --help”."));

@@ -23,6 +23,12 @@ lab_endpoint_kind_is_tcp (LabEndpointKind kind)
   return kind == LAB_ENDPOINT_TCP_SERVER || kind == LAB_ENDPOINT_TCP_CLIENT;
 }
 
+gboolean
+lab_endpoint_kind_is_ping (LabEndpointKind kind)
+{
+  return kind == LAB_ENDPOINT_PING;
+}
+
 const char *
 lab_endpoint_kind_to_label (LabEndpointKind kind)
 {
@@ -34,6 +40,8 @@ lab_endpoint_kind_to_label (LabEndpointKind kind)
       return _("TCP client");
     case LAB_ENDPOINT_UDP_SERVER:
       return _("UDP server");
+    case LAB_ENDPOINT_PING:
+      return _("Ping (ICMP echo)");
     case LAB_ENDPOINT_UDP_CLIENT:
     default:
       return _("UDP client");

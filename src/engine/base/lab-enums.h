@@ -6,13 +6,18 @@
 
 G_BEGIN_DECLS
 
-/* The four kinds of program the lab runs. */
+/* The kinds of program the lab runs: four of TCP and UDP, and a ping
+ * (ICMP echo requests, on a raw socket or ICMP's datagram socket). */
 typedef enum {
   LAB_ENDPOINT_TCP_SERVER,
   LAB_ENDPOINT_TCP_CLIENT,
   LAB_ENDPOINT_UDP_SERVER,
   LAB_ENDPOINT_UDP_CLIENT,
+  LAB_ENDPOINT_PING,
 } LabEndpointKind;
+
+/* How many kinds there are */
+#define LAB_N_ENDPOINT_KINDS (LAB_ENDPOINT_PING + 1)
 
 /* Which API makes the calls: the toggle is the lesson. */
 typedef enum {
@@ -125,7 +130,25 @@ typedef enum {
   /* A UDP server heard from more peers than it keeps: the one heard from
    * longest ago is forgotten */
   LAB_NOTE_PEER_FORGOTTEN,
+  /* A ping: the socket it uses and why (raw, datagram, GIO's datagram) */
+  LAB_NOTE_PING_SOCKET,
+  /* A ping's echo reply came: "icmp_seq=1 ttl=64 time=0.210 ms" */
+  LAB_NOTE_ECHO_REPLY,
+  /* No reply to an echo request in time: its icmp_seq, then the seconds */
+  LAB_NOTE_ECHO_LOST,
+  /* The ping is over: "3 2 0.101 0.150 0.210" (sent, received, and the
+   * round-trip times' minimum, average and maximum in ms) */
+  LAB_NOTE_PING_SUMMARY,
+  /* ICMP's datagram socket was refused: net.ipv4.ping_group_range, then
+   * the process's group */
+  LAB_NOTE_PING_NOT_ALLOWED,
 } LabNote;
+
+/* A ping's bounds: how many echo requests, and the milliseconds between
+ * two of them */
+#define LAB_PING_MAX_COUNT       100
+#define LAB_PING_MIN_INTERVAL_MS 200
+#define LAB_PING_MAX_INTERVAL_MS 10000
 
 /* How long a server waits before it tries accept () again after it failed
  * for want of descriptors or memory. */
@@ -153,6 +176,7 @@ typedef enum {
 
 gboolean        lab_endpoint_kind_is_server  (LabEndpointKind kind);
 gboolean        lab_endpoint_kind_is_tcp     (LabEndpointKind kind);
+gboolean        lab_endpoint_kind_is_ping    (LabEndpointKind kind);
 
 /* Each value in words, as the window shows it, translated */
 const char     *lab_endpoint_kind_to_label   (LabEndpointKind kind);

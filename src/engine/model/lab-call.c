@@ -250,7 +250,8 @@ static const Name gio_families[] = {
   { AF_INET, "G_SOCKET_FAMILY_IPV4" }, { AF_INET6, "G_SOCKET_FAMILY_IPV6" },
   { AF_UNSPEC, "G_SOCKET_FAMILY_INVALID" },
 };
-static const Name types[] = { N (SOCK_STREAM), N (SOCK_DGRAM) };
+static const Name types[] = { N (SOCK_STREAM), N (SOCK_DGRAM), N (SOCK_RAW) };
+static const Name protocols[] = { { 0, "0" }, N (IPPROTO_ICMP), N (IPPROTO_TCP), N (IPPROTO_UDP) };
 static const Name gio_types[] = {
   { SOCK_STREAM, "G_SOCKET_TYPE_STREAM" }, { SOCK_DGRAM, "G_SOCKET_TYPE_DATAGRAM" },
 };
@@ -329,7 +330,8 @@ append_posix_args (GString  *out,
       append_name (out, families, G_N_ELEMENTS (families), a->args[0]);
       g_string_append (out, ", ");
       append_name (out, types, G_N_ELEMENTS (types), a->args[1]);
-      g_string_append (out, ", 0");
+      g_string_append (out, ", ");
+      append_name (out, protocols, G_N_ELEMENTS (protocols), a->args[2]);
       break;
 
     case LAB_OP_SETSOCKOPT:

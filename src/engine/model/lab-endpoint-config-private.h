@@ -45,6 +45,8 @@ struct _LabEndpointConfig
   guint64          expect_bytes;
   guint            max_connections;
   guint            send_chunk;
+  guint            count;           /* a ping's echo requests */
+  guint            interval;        /* ms between two of them */
 };
 
 G_END_DECLS

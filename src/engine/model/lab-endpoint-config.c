@@ -44,6 +44,8 @@ enum {
   PROP_MAX_CONNECTIONS,
   PROP_SEND_CHUNK,
   PROP_NETWORK_HOST,
+  PROP_COUNT,
+  PROP_INTERVAL,
   N_PROPS
 };
 
@@ -153,6 +155,20 @@ lab_endpoint_config_equal (LabEndpointConfig *a,
 }
 
 /**
+ * lab_endpoint_config_ping_gio_text:
+ *
+ * Returns: why a ping cannot be made with GIO, in the language of the moment
+ */
+const char *
+lab_endpoint_config_ping_gio_text (void)
+{
+  return _("GIO cannot ping: GSocketType has no raw type, and g_socket_new () takes no protocol but "
+           "GSocketProtocol’s (TCP, UDP, SCTP), so it opens no ICMP socket, neither socket (AF_INET, "
+           "SOCK_RAW, IPPROTO_ICMP) nor socket (AF_INET, SOCK_DGRAM, IPPROTO_ICMP). A ping makes the BSD "
+           "calls: choose POSIX.");
+}
+
+/**
  * lab_endpoint_config_validate:
  *
  * Checks what can be checked before starting: addresses, ports, sizes.
@@ -184,6 +200,19 @@ lab_endpoint_config_validate (LabEndpointConfig  *self,
       if (on_lab && lab_network_find_host (self->bind_address) != NULL)
         ;
       else if ((address = lab_parse_bind_address (self->bind_address, error)) == NULL)
+        return FALSE;
+    }
+  else if (lab_endpoint_kind_is_ping (self->kind))
+    {
+      /* GIO opens no ICMP socket: GSocketType has no raw type, and
+       * g_socket_new () refuses a protocol GSocketProtocol does not name. */
+      if (self->backend == LAB_BACKEND_GIO)
+        {
+          g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID_CONFIG, lab_endpoint_config_ping_gio_text ());
+          return FALSE;
+        }
+      /* A ping reaches an address: it has no port. */
+      if (!lab_validate_host (self->host, error))
         return FALSE;
     }
   else
@@ -255,6 +284,8 @@ lab_endpoint_config_get_property (GObject    *object,
     case PROP_EXPECT_BYTES: g_value_set_uint64 (value, self->expect_bytes); break;
     case PROP_MAX_CONNECTIONS: g_value_set_uint (value, self->max_connections); break;
     case PROP_SEND_CHUNK: g_value_set_uint (value, self->send_chunk); break;
+    case PROP_COUNT: g_value_set_uint (value, self->count); break;
+    case PROP_INTERVAL: g_value_set_uint (value, self->interval); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -323,6 +354,8 @@ lab_endpoint_config_set_property (GObject      *object,
     case PROP_EXPECT_BYTES: SET (expect_bytes, g_value_get_uint64 (value)); break;
     case PROP_MAX_CONNECTIONS: SET (max_connections, g_value_get_uint (value)); break;
     case PROP_SEND_CHUNK: SET (send_chunk, g_value_get_uint (value)); break;
+    case PROP_COUNT: SET (count, g_value_get_uint (value)); break;
+    case PROP_INTERVAL: SET (interval, g_value_get_uint (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec); return;
     }
 
@@ -422,6 +455,12 @@ lab_endpoint_config_class_init (LabEndpointConfigClass *klass)
    * send () each, as a program writing field by field does (0: at once). */
   properties[PROP_SEND_CHUNK] =
     g_param_spec_uint ("send-chunk", NULL, NULL, 0, 65536, 0, RW);
+  /* A ping's echo requests, and the milliseconds from one to the next
+   * (and the longest it waits for the last one's reply) */
+  properties[PROP_COUNT] =
+    g_param_spec_uint ("count", NULL, NULL, 1, LAB_PING_MAX_COUNT, 3, RW);
+  properties[PROP_INTERVAL] =
+    g_param_spec_uint ("interval", NULL, NULL, LAB_PING_MIN_INTERVAL_MS, LAB_PING_MAX_INTERVAL_MS, 1000, RW);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -445,4 +484,6 @@ lab_endpoint_config_init (LabEndpointConfig *self)
   self->local_address = g_strdup ("");
   self->network_host = g_strdup ("");
   self->sendall = TRUE;
+  self->count = 3;
+  self->interval = 1000;
 }

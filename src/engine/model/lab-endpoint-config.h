@@ -23,6 +23,7 @@ gboolean           lab_endpoint_config_equal      (LabEndpointConfig *a,
                                                    LabEndpointConfig *b);
 gboolean           lab_endpoint_config_validate   (LabEndpointConfig *self,
                                                    GError           **error);
+const char        *lab_endpoint_config_ping_gio_text (void);
 
 LabEndpointKind    lab_endpoint_config_get_kind   (LabEndpointConfig *self);
 gboolean           lab_endpoint_config_is_server  (LabEndpointConfig *self);

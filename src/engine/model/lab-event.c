@@ -2,7 +2,10 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "lab-address.h"
@@ -12,6 +15,7 @@
 #include "lab-network.h"
 #include "lab-wire.h"
 #include "lab-hex.h"
+#include "lab-icmp.h"
 #include "lab-timeline-private.h"
 
 G_DEFINE_FINAL_TYPE (LabEvent, lab_event, G_TYPE_OBJECT)
@@ -478,6 +482,73 @@ lab_event_dup_result (LabEvent *self)
   return g_string_free (out, FALSE);
 }
 
+/**
+ * lab_event_dup_ping_socket_text:
+ * @arg: "raw" or "dgram", as a ping's note says it
+ *
+ * Returns: which socket a ping uses and why, in the language of the moment
+ */
+char *
+lab_event_dup_ping_socket_text (const char *arg)
+{
+  if (g_strcmp0 (arg, "raw") == 0)
+    return g_strdup (_("A raw socket, socket (AF_INET, SOCK_RAW, IPPROTO_ICMP): the program writes the ICMP "
+                       "header itself, and recvfrom () gives each ICMP message that reaches the host, IP header "
+                       "first. It needs CAP_NET_RAW, which the lab has on its own hosts."));
+  return g_strdup (_("ICMP’s datagram socket, socket (AF_INET, SOCK_DGRAM, IPPROTO_ICMP), which needs no "
+                     "privilege where net.ipv4.ping_group_range lets the program’s group open it: the kernel "
+                     "picks the identifier and gives back only the replies, without IP header. A raw socket "
+                     "(SOCK_RAW) needs CAP_NET_RAW: the lab has it on its own hosts, with POSIX."));
+}
+
+/**
+ * lab_event_dup_ping_group_range:
+ *
+ * Returns: net.ipv4.ping_group_range's two numbers as this computer has
+ *   them, then the process's group: "1 0 1000", as a ping's note says them
+ */
+char *
+lab_event_dup_ping_group_range (void)
+{
+  g_autofree char *range = g_strdup (lab_network_get_ping_group_range ());
+
+  /* As this computer has it: in the lab's user namespace, /proc shows
+   * the groups it does not map as the overflow group */
+  if (range == NULL && !g_file_get_contents ("/proc/sys/net/ipv4/ping_group_range", &range, NULL, NULL))
+    range = g_strdup ("? ?");
+  g_strstrip (range);
+  g_strdelimit (range, "\t", ' ');
+  return g_strdup_printf ("%s %u", range, (unsigned) getegid ());
+}
+
+/**
+ * lab_event_dup_ping_not_allowed_text:
+ * @arg: (nullable): "1 0 1000": net.ipv4.ping_group_range's two numbers,
+ *   then the process's group, as a ping's note says them; %NULL: as they
+ *   are now
+ *
+ * Returns: why ICMP's datagram socket was refused, and what to do, in the
+ *   language of the moment
+ */
+char *
+lab_event_dup_ping_not_allowed_text (const char *arg)
+{
+  g_autofree char *now = arg == NULL ? lab_event_dup_ping_group_range () : NULL;
+  g_auto(GStrv) words = g_strsplit (arg != NULL ? arg : now, " ", 3);
+
+  if (g_strv_length (words) != 3)
+    return g_strdup (arg != NULL ? arg : "");
+  /* Translators: %s %s is net.ipv4.ping_group_range's value (two group numbers), the next %s a group
+   * number. Keep “net.ipv4.ping_group_range” and the sysctl command as they are. */
+  return g_strdup_printf (_("socket (AF_INET, SOCK_DGRAM, IPPROTO_ICMP) was refused with EACCES: "
+                            "net.ipv4.ping_group_range is “%s %s”, and this program’s group, %s, is not "
+                            "in it. That setting lists the groups (from the first number to the second) that may "
+                            "open ICMP’s datagram socket without privilege; “1 0” lets none. An administrator "
+                            "can allow every group with: sysctl net.ipv4.ping_group_range=\"0 2147483647\". "
+                            "Or run the ping on a host of the lab network, where the lab makes a raw socket."),
+                          words[0], words[1], words[2]);
+}
+
 static char *
 dup_note_text (LabEvent *self)
 {
@@ -535,9 +606,65 @@ dup_note_text (LabEvent *self)
       /* Translators: %s is a number of peers. */
       return g_strdup_printf (_("More than %s peers have sent: the server forgets the one it heard from longest "
                                 "ago; if it sends again, it is a new peer"), arg);
+    case LAB_NOTE_PING_SOCKET:
+      return lab_event_dup_ping_socket_text (arg);
+    case LAB_NOTE_ECHO_REPLY:
+      /* Translators: %s is "icmp_seq=1 ttl=64 time=0.210 ms", as ping prints it: keep it as it is. */
+      return g_strdup_printf (_("Echo reply: %s (the round-trip time, from sendto () to the reply's recvfrom ())"),
+                              arg);
+    case LAB_NOTE_ECHO_LOST:
+      {
+        guint seq = 0;
+        double seconds = 0;
+
+        if (sscanf (arg, "%u %lf", &seq, &seconds) != 2)
+          return g_strdup (arg);
+        /* Translators: %u is an echo request's sequence number, %g seconds. */
+        return g_strdup_printf (_("No echo reply to icmp_seq=%u within %g s"), seq, seconds);
+      }
+    case LAB_NOTE_PING_SUMMARY:
+      {
+        guint sent = 0, received = 0;
+        char min[32] = "", avg[32] = "", max[32] = "";
+
+        if (sscanf (arg, "%u %u %31s %31s %31s", &sent, &received, min, avg, max) != 5)
+          return g_strdup (arg);
+        if (received == 0)
+          /* Translators: %u are counts of echo requests and replies. */
+          return g_strdup_printf (_("%u echo requests sent, %u replies received"), sent, received);
+        /* Translators: %u are counts of echo requests and replies; %s are round-trip times in
+         * milliseconds (minimum, average, maximum). */
+        return g_strdup_printf (_("%u echo requests sent, %u replies received; round-trip time min/avg/max = "
+                                  "%s/%s/%s ms"), sent, received, min, avg, max);
+      }
+    case LAB_NOTE_PING_NOT_ALLOWED:
+      return lab_event_dup_ping_not_allowed_text (arg);
     default:
       return g_strdup (arg);
     }
+}
+
+/**
+ * lab_event_dup_icmp_text:
+ *
+ * Returns: (nullable): the ICMP header of the bytes of a ping's data event
+ *   (an address with no port: ICMP has none), field by field, in the
+ *   language of the moment; %NULL for any other event
+ */
+char *
+lab_event_dup_icmp_text (LabEvent *self)
+{
+  GBytes *bytes;
+  gsize len = 0;
+  const guint8 *data;
+
+  g_return_val_if_fail (LAB_IS_EVENT (self), NULL);
+
+  if (self->record.kind != LAB_EVENT_DATA || self->record.address.family != AF_INET ||
+      self->record.address.port != 0 || (bytes = lab_event_get_bytes (self)) == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &len);
+  return lab_icmp_describe (data, len);
 }
 
 /**
@@ -632,6 +759,16 @@ lab_event_dup_summary (LabEvent *self)
           g_string_append_printf (out, ": %s", text);
         else if (self->record.real_len > 0)
           g_string_append (out, _(": (bytes dropped to stay within the payload limit)"));
+        /* A ping's: its ICMP header, field by field */
+        {
+          g_autofree char *icmp = lab_event_dup_icmp_text (self);
+
+          if (icmp != NULL)
+            {
+              g_strdelimit (icmp, "\n", ' ');
+              g_string_append_printf (out, " — %s", icmp);
+            }
+        }
         return g_string_free (out, FALSE);
       }
 

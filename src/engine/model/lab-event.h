@@ -68,6 +68,10 @@ const char     *lab_event_get_note_arg         (LabEvent *self);
 
 /* Any kind, in words */
 char           *lab_event_dup_summary          (LabEvent *self);
+char           *lab_event_dup_ping_socket_text (const char *arg);
+char           *lab_event_dup_ping_not_allowed_text (const char *arg);
+char           *lab_event_dup_ping_group_range (void);
+char           *lab_event_dup_icmp_text       (LabEvent *self);
 const char     *lab_event_get_host_name        (LabEvent *self);
 
 G_END_DECLS

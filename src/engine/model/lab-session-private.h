@@ -15,7 +15,7 @@ struct _LabSession
 
   LabTimeline *timeline;
   GListStore  *endpoints;
-  guint        counts[4];
+  guint        counts[LAB_N_ENDPOINT_KINDS];
 
   /* Step mode and breakpoints, for every endpoint, new ones too */
   gboolean     step_mode;

@@ -76,6 +76,8 @@ default_name (LabEndpointKind kind,
       return lab_translated_new_numbered (N_("TCP client %u"), n);
     case LAB_ENDPOINT_UDP_SERVER:
       return lab_translated_new_numbered (N_("UDP server %u"), n);
+    case LAB_ENDPOINT_PING:
+      return lab_translated_new_numbered (N_("Ping %u"), n);
     case LAB_ENDPOINT_UDP_CLIENT:
     default:
       return lab_translated_new_numbered (N_("UDP client %u"), n);
@@ -143,7 +145,23 @@ lab_session_add (LabSession      *self,
   if (lab_session_is_full (self))
     return NULL;
 
-  if (lab_endpoint_kind_is_server (kind))
+  if (lab_endpoint_kind_is_ping (kind))
+    {
+      /* A ping has no port: it pings the host of the last server added,
+       * from where that one runs, as a client would reach it. */
+      for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i-- > 0;)
+        {
+          g_autoptr(LabEndpoint) other = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
+          LabEndpointConfig *c = lab_endpoint_get_config (other);
+
+          if (lab_endpoint_config_is_server (c))
+            {
+              g_object_set (config, "host", reach (c->bind_address), "network-host", c->network_host, NULL);
+              break;
+            }
+        }
+    }
+  else if (lab_endpoint_kind_is_server (kind))
     {
       while (port_taken (self, port, tcp))
         port += 2;

@@ -33,6 +33,7 @@ static const LabNetworkHost hosts[] = {
 
 /* What lab_network_prepare() found: 0 when namespaces may be made. */
 static int prepare_errno = ENOSYS;
+static char *start_ping_range;     /* as read before the user namespace */
 static const char *prepare_step = NULL;
 
 /* The namespaces, once made: held by these descriptors only. */
@@ -116,6 +117,17 @@ lab_network_prepare (void)
   if (prepare_step != NULL || prepare_errno == 0)
     return;
 
+  /* Read in a user namespace of its own, net.ipv4.ping_group_range shows
+   * every group it does not map as the overflow group: it is read first,
+   * as this computer has it. */
+  if (start_ping_range == NULL)
+    {
+      char *range = NULL;
+
+      if (g_file_get_contents ("/proc/sys/net/ipv4/ping_group_range", &range, NULL, NULL))
+        start_ping_range = g_strdelimit (g_strstrip (range), "\t", ' ');
+    }
+
   /* A process that may already make network namespaces (root) stays
    * where it is: in a user namespace of its own it would lose what its
    * privilege gives it on the desktop's network, low ports among them. */
@@ -150,6 +162,20 @@ lab_network_prepare (void)
   else if (!write_file ("/proc/self/gid_map", gid_map))
     prepare_step = "/proc/self/gid_map";
   prepare_errno = prepare_step != NULL ? errno : 0;
+}
+
+/**
+ * lab_network_get_ping_group_range:
+ *
+ * Returns: (nullable): net.ipv4.ping_group_range as this computer has it
+ *   (“1 0”), read before the program entered a user namespace of its own,
+ *   where the groups it does not map read as the overflow group; %NULL
+ *   when lab_network_prepare() did not read it
+ */
+const char *
+lab_network_get_ping_group_range (void)
+{
+  return start_ping_range;
 }
 
 /**

@@ -23,6 +23,7 @@ typedef struct {
 
 void                  lab_network_prepare          (void);
 gboolean              lab_network_check            (GError     **error);
+const char           *lab_network_get_ping_group_range (void);
 
 guint                 lab_network_get_n_hosts      (void);
 const LabNetworkHost *lab_network_get_host         (guint        index);

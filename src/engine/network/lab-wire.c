@@ -11,6 +11,7 @@
 #include "lab-call.h"
 #include "lab-capture.h"
 #include "lab-event-private.h"
+#include "lab-icmp.h"
 #include "lab-network.h"
 #include "lab-timeline-private.h"
 #include "lab-wire.h"
@@ -461,6 +462,209 @@ find_cause (LabTimeline *timeline,
     find_fin_call (timeline, seq, out);
 }
 
+/* ---- ICMP echo: a ping's requests and replies ----
+ *
+ * A request on the wire is the bytes of one sendto () of a ping; a reply,
+ * of one recvfrom (), IP header first on a raw socket. Each is known by
+ * its addresses, its type and sequence number, and the first bytes after
+ * its header (the time the request left, which the reply echoes), not by
+ * its identifier, which the kernel picks on ICMP's datagram socket. */
+
+typedef struct {
+  const LabWireInfo *wire;
+  LabTimeline       *timeline;
+  const guint8      *payload;    /* the packet's bytes after the ICMP header */
+  gsize              payload_len;
+} EchoMatch;
+
+static gboolean
+same_address (const LabRecord *r,
+              const guint8    *addr)
+{
+  return r->address.family == AF_INET && memcmp (r->address.bytes, addr, 4) == 0;
+}
+
+static gboolean
+carries_echo (const LabRecord *r,
+              const EchoMatch *m)
+{
+  const LabWireInfo *wire = m->wire;
+  gboolean request = wire->info.icmp_type == LAB_ICMP_ECHO_REQUEST;
+  guint32 icmp_len = wire->info.payload_len + LAB_ICMP_HEADER_LEN;
+  g_autoptr(LabEvent) event = NULL;
+  GBytes *bytes;
+  const guint8 *data;
+  gsize len, at = 0;
+
+  if (r->kind != LAB_EVENT_DATA || r->sub != (request ? LAB_DIRECTION_OUT : LAB_DIRECTION_IN) ||
+      !same_address (r, request ? wire->info.dst : wire->info.src) ||
+      (r->real_len != icmp_len && r->real_len != icmp_len + wire->info.ip_header_len))
+    return FALSE;
+
+  event = lab_timeline_dup_event (m->timeline, r);
+  if ((bytes = lab_event_peek_blob (event)) == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &len);
+  if (r->real_len != icmp_len)
+    at = wire->info.ip_header_len;
+  if (len < at + LAB_ICMP_HEADER_LEN || data[at] != wire->info.icmp_type ||
+      (guint16) (data[at + 6] << 8 | data[at + 7]) != wire->info.icmp_seq)
+    return FALSE;
+  /* The bytes after the header, as far as both were kept */
+  len -= at + LAB_ICMP_HEADER_LEN;
+  return memcmp (data + at + LAB_ICMP_HEADER_LEN, m->payload, MIN (MIN (len, m->payload_len), 16)) == 0;
+}
+
+/* The call of @r's thread that gave or took its bytes: the one of @op
+ * made last before its data event. */
+static const LabRecord *
+call_of_data (LabTimeline     *timeline,
+              const LabRecord *r,
+              LabOp            op)
+{
+  guint at = lab_timeline_find (timeline, r->seq);
+
+  for (guint n = 1; at != G_MAXUINT && n <= 64 && n <= at; n++)
+    {
+      const LabRecord *c = lab_timeline_get_record (timeline, at - n);
+
+      if (c != NULL && c->kind == LAB_EVENT_CALL && c->op == op && !lab_record_has (c, LAB_RECORD_INSTRUMENTATION) &&
+          c->endpoint_id == r->endpoint_id && c->run == r->run && c->thread == r->thread)
+        return c;
+    }
+  return NULL;
+}
+
+static void
+find_echo (LabTimeline  *timeline,
+           guint64       seq,
+           const guint8 *frame,
+           gsize         frame_len,
+           LabWireInfo  *out)
+{
+  EchoMatch m = { out, timeline, NULL, 0 };
+  gboolean request = out->info.icmp_type == LAB_ICMP_ECHO_REQUEST;
+  const LabRecord *r = NULL, *call;
+  guint at = lab_timeline_find (timeline, seq);
+
+  if (out->info.payload_offset < frame_len)
+    {
+      m.payload = frame + out->info.payload_offset;
+      m.payload_len = MIN (out->info.captured_payload, frame_len - out->info.payload_offset);
+    }
+  if (at == G_MAXUINT)
+    return;
+  for (guint n = 1; n <= NEAR_ROWS && r == NULL; n++)
+    {
+      guint i = n % 2 == 1 ? at + (n + 1) / 2 : at - n / 2;
+      const LabRecord *c = n % 2 == 0 && at < n / 2 ? NULL : lab_timeline_get_record (timeline, i);
+
+      if (c != NULL && carries_echo (c, &m))
+        r = c;
+    }
+  if (r == NULL)
+    return;
+
+  out->conn = r->conn;
+  out->data_seq = r->seq;
+  out->data_received = !request;
+  out->data_endpoint = lab_timeline_get_run_name (timeline, r->endpoint_id, r->run);
+  out->data_thread = r->thread;
+  call = call_of_data (timeline, r, request ? LAB_OP_SENDTO : LAB_OP_RECVFROM);
+  if (call != NULL)
+    {
+      out->data_call = lab_call_get_name ((LabCall) call->call);
+      set_call (timeline, call, out);
+    }
+}
+
+/* ---- UDP: a datagram is one sendto () ----
+ *
+ * A datagram on the wire is the bytes of one sendto () (or send () on a
+ * connected socket), whole: it is known by the host it left, where it
+ * goes (address and port), its length and its first bytes; of two alike,
+ * the nearest in the timeline, as they are sent in order. */
+
+typedef struct {
+  const LabWireInfo *wire;
+  LabTimeline       *timeline;
+  const guint8      *payload;
+  gsize              payload_len;
+} DatagramMatch;
+
+static gboolean
+sent_to (const LabRecord   *r,
+         const LabWireInfo *wire)
+{
+  gsize len = wire->info.family == AF_INET6 ? 16 : 4;
+
+  return r->kind == LAB_EVENT_DATA && r->sub == LAB_DIRECTION_OUT && r->address.family == wire->info.family &&
+         r->address.port == wire->info.dport && memcmp (r->address.bytes, wire->info.dst, len) == 0 &&
+         r->real_len == wire->info.payload_len;
+}
+
+static gboolean
+carries_datagram (const LabRecord     *r,
+                  const DatagramMatch *m)
+{
+  g_autoptr(LabEvent) event = NULL;
+  GBytes *bytes;
+  const guint8 *data;
+  gsize len;
+
+  if (!sent_to (r, m->wire) || endpoint_host (r->endpoint_id) != (int) m->wire->host_index)
+    return FALSE;
+  event = lab_timeline_dup_event (m->timeline, r);
+  if ((bytes = lab_event_peek_blob (event)) == NULL)
+    return m->payload_len == 0;
+  data = g_bytes_get_data (bytes, &len);
+  return memcmp (data, m->payload, MIN (MIN (len, m->payload_len), 32)) == 0;
+}
+
+static void
+find_datagram (LabTimeline  *timeline,
+               guint64       seq,
+               const guint8 *frame,
+               gsize         frame_len,
+               LabWireInfo  *out)
+{
+  DatagramMatch m = { out, timeline, NULL, 0 };
+  const LabRecord *r = NULL, *call;
+  guint at = lab_timeline_find (timeline, seq);
+
+  if (out->info.payload_offset < frame_len)
+    {
+      m.payload = frame + out->info.payload_offset;
+      m.payload_len = MIN (out->info.captured_payload, frame_len - out->info.payload_offset);
+    }
+  if (at == G_MAXUINT)
+    return;
+  for (guint n = 1; n <= NEAR_ROWS && r == NULL; n++)
+    {
+      guint i = n % 2 == 1 ? at + (n + 1) / 2 : at - n / 2;
+      const LabRecord *c = n % 2 == 0 && at < n / 2 ? NULL : lab_timeline_get_record (timeline, i);
+
+      if (c != NULL && carries_datagram (c, &m))
+        r = c;
+    }
+  if (r == NULL)
+    return;
+
+  out->conn = r->conn;
+  out->stream_start = r->offset;
+  out->stream_end = r->offset + r->real_len;
+  out->data_seq = r->seq;
+  out->data_endpoint = lab_timeline_get_run_name (timeline, r->endpoint_id, r->run);
+  out->data_thread = r->thread;
+  if ((call = call_of_data (timeline, r, LAB_OP_SENDTO)) == NULL)
+    call = call_of_data (timeline, r, LAB_OP_SEND);
+  if (call != NULL)
+    {
+      out->data_call = lab_call_get_name ((LabCall) call->call);
+      set_call (timeline, call, out);
+    }
+}
+
 /* What @event is; with @find, the call and the data it is tied to too,
  * which a search of the rows around it finds. */
 static gboolean
@@ -485,6 +689,20 @@ describe (LabEvent    *event,
                                                                             : "?";
   out->wire_len = record->real_len;
   out->decoded = data != NULL && lab_packet_decode (data, len, record->real_len, &out->info);
+  if (out->decoded && out->info.proto == LAB_PACKET_ICMP && out->info.family == AF_INET &&
+      (out->info.icmp_type == LAB_ICMP_ECHO_REQUEST || out->info.icmp_type == LAB_ICMP_ECHO_REPLY))
+    {
+      if (find)
+        find_echo (event->timeline, record->seq, data, len, out);
+      return TRUE;
+    }
+  if (out->decoded && out->info.proto == LAB_PACKET_UDP && out->info.family != 0 && !out->info.truncated &&
+      !out->info.malformed)
+    {
+      if (find)
+        find_datagram (event->timeline, record->seq, data, len, out);
+      return TRUE;
+    }
   if (!out->decoded || out->info.proto != LAB_PACKET_TCP)
     return TRUE;
 
@@ -521,6 +739,13 @@ lab_wire_describe_event (LabEvent    *event,
   return describe (event, out, TRUE);
 }
 
+/* A ping's peer: an IPv4 address, and no port (ICMP has none) */
+static gboolean
+is_icmp_peer (const LabRecord *r)
+{
+  return r->address.family == AF_INET && r->address.port == 0;
+}
+
 /* How far after a send call, in rows, its data event is looked for */
 #define CALL_LOOKAHEAD 64
 
@@ -538,9 +763,14 @@ lab_wire_data_of (LabEvent *event)
   const LabRecord *call = lab_event_get_record (event);
   guint at;
 
+  LabDirection direction = call->op == LAB_OP_RECVFROM ? LAB_DIRECTION_IN : LAB_DIRECTION_OUT;
+
+  /* Data received is on the wire only as a ping's echo reply: bytes from
+   * an IPv4 address with no port */
   if (call->kind == LAB_EVENT_DATA)
-    return call->sub == LAB_DIRECTION_OUT ? call->seq : 0;
-  if (call->kind != LAB_EVENT_CALL || (call->op != LAB_OP_SEND && call->op != LAB_OP_SENDTO) ||
+    return call->sub == LAB_DIRECTION_OUT || is_icmp_peer (call) ? call->seq : 0;
+  if (call->kind != LAB_EVENT_CALL ||
+      (call->op != LAB_OP_SEND && call->op != LAB_OP_SENDTO && call->op != LAB_OP_RECVFROM) ||
       (at = lab_timeline_find (event->timeline, call->seq)) == G_MAXUINT)
     return 0;
 
@@ -553,8 +783,10 @@ lab_wire_data_of (LabEvent *event)
         break;
       if (r->endpoint_id != call->endpoint_id || r->thread != call->thread)
         continue;
-      if (r->kind == LAB_EVENT_DATA && r->sub == LAB_DIRECTION_OUT && r->conn == call->conn)
-        return r->seq;
+      /* A UDP server's sendto () is on its one socket; its data event, of
+       * the peer it answers */
+      if (r->kind == LAB_EVENT_DATA && r->sub == direction && (r->conn == call->conn || call->op == LAB_OP_SENDTO))
+        return direction == LAB_DIRECTION_OUT || is_icmp_peer (r) ? r->seq : 0;
       if (r->kind == LAB_EVENT_CALL)
         break;
     }
@@ -596,7 +828,25 @@ lab_wire_first_packet (LabTimeline *timeline,
       if (r->kind != LAB_EVENT_PACKET)
         continue;
       event = lab_timeline_dup_event (timeline, r);
-      if (describe (event, &wire, FALSE) && (guint32) wire.conn == data->conn && wire.info.payload_len > 0 &&
+      if (!describe (event, &wire, FALSE))
+        continue;
+      /* An echo request or reply, or a datagram: the one tied to this
+       * data event, of its length */
+      if (wire.decoded && wire.info.proto == LAB_PACKET_ICMP &&
+          (wire.info.icmp_type == LAB_ICMP_ECHO_REQUEST || wire.info.icmp_type == LAB_ICMP_ECHO_REPLY))
+        {
+          if (wire.info.payload_len + LAB_ICMP_HEADER_LEN <= data->real_len &&
+              describe (event, &wire, TRUE) && wire.data_seq == data->seq)
+            return r->seq;
+          continue;
+        }
+      if (wire.decoded && wire.info.proto == LAB_PACKET_UDP)
+        {
+          if (sent_to (data, &wire) && describe (event, &wire, TRUE) && wire.data_seq == data->seq)
+            return r->seq;
+          continue;
+        }
+      if (data->sub == LAB_DIRECTION_OUT && (guint32) wire.conn == data->conn && wire.info.payload_len > 0 &&
           data->offset <= wire.stream_start && wire.stream_start < data->offset + data->real_len)
         return r->seq;
     }
@@ -679,7 +929,13 @@ lab_wire_summary (const LabWireInfo *wire)
   line = lab_packet_summary (&wire->info, wire->has_seq_base ? wire->seq_base : 0,
                              wire->has_ack_base ? wire->ack_base : 0);
   g_string_append (out, line);
-  if (wire->data_seq != 0)
+  if (wire->data_seq != 0 && (wire->info.proto == LAB_PACKET_ICMP || wire->info.proto == LAB_PACKET_UDP))
+    /* Translators: the call that sent an echo request (sendto) or received
+     * an echo reply (recvfrom), and the endpoint and thread that made it. */
+    g_string_append_printf (out, wire->data_received ? _(", received by %s () of %s#%u") : _(", sent by %s () of %s#%u"),
+                            wire->data_call != NULL ? wire->data_call : "?",
+                            wire->data_endpoint != NULL ? wire->data_endpoint : "", wire->data_thread);
+  else if (wire->data_seq != 0)
     /* Translators: the bytes of the stream a segment carries, and the
      * endpoint and thread whose send gave them: “Client#1”. */
     g_string_append_printf (out, _(", bytes %lu–%lu sent by %s#%u"),

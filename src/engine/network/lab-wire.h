@@ -56,6 +56,9 @@ typedef struct {
   const char   *data_endpoint;     /* its endpoint's name, and thread */
   guint         data_thread;
   const char   *data_call;         /* the call that sent them (send ()), or NULL */
+  /* ICMP echo: the data event is the one that received it (a ping's
+   * recvfrom () of the reply), not the one that sent it */
+  gboolean      data_received;
   /* TCP: the call that made the kernel send it (connect () its SYN,
    * close () or shutdown () its FIN or RST), by its number; 0 when the
    * kernel sent it by itself (an ACK, a SYN ACK, an RST to a closed port) */

@@ -42,7 +42,8 @@ to_gio_family (int family)
 static LabSock *
 gio_socket (LabWorker *w,
             int        family,
-            int        type)
+            int        type,
+            int        protocol)
 {
   LabRecord *event = lab_call_new (w, NULL, LAB_CALL_G_SOCKET_NEW);
   g_autoptr(GError) error = NULL;
@@ -51,6 +52,12 @@ gio_socket (LabWorker *w,
 
   event->args[0] = family;
   event->args[1] = type;
+  event->args[2] = protocol;
+  /* GSocketType has no raw type, and GSocketProtocol's values are the
+   * only protocols g_socket_new () takes (DEFAULT, TCP, UDP, SCTP): GIO
+   * cannot open an ICMP socket, and a ping refuses GIO before it starts. */
+  g_assert (type == SOCK_DGRAM || type == SOCK_STREAM);
+  g_assert (protocol == 0);
   if (!lab_call_begin (w, event))
     return NULL;
   errno = 0;

@@ -32,16 +32,18 @@ errno_or (int fallback)
 static LabSock *
 posix_socket (LabWorker *w,
               int        family,
-              int        type)
+              int        type,
+              int        protocol)
 {
   LabRecord *event = lab_call_new (w, NULL, LAB_CALL_SOCKET);
   int fd;
 
   event->args[0] = family;
   event->args[1] = type;
+  event->args[2] = protocol;
   if (!lab_call_begin (w, event))
     return NULL;
-  fd = socket (family, type, 0);
+  fd = socket (family, type, protocol);
   event->fd = fd;
   lab_call_end (w, event, fd, fd < 0 ? errno_or (EIO) : 0, NULL);
 

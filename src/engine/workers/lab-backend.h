@@ -27,7 +27,7 @@ struct _LabBackend
 {
   LabBackendKind   kind;
 
-  LabSock        *(*socket)       (LabWorker *w, int family, int type);
+  LabSock        *(*socket)       (LabWorker *w, int family, int type, int protocol);
   gboolean        (*setsockopt)   (LabWorker *w, LabSock *s, int level, int name, int value);
   gboolean        (*set_timeout)  (LabWorker *w, LabSock *s, guint ms);
   gboolean        (*set_blocking) (LabWorker *w, LabSock *s, gboolean blocking);

@@ -78,6 +78,10 @@ void            lab_udp_server_main            (LabWorker         *w,
 void            lab_udp_client_main            (LabWorker         *w,
                                                 gpointer           data);
 
+/* lab-ping.c */
+void            lab_ping_main                  (LabWorker         *w,
+                                                gpointer           data);
+
 /* lab-commands.c */
 void            lab_commands_main              (LabWorker         *w,
                                                 gpointer           data);

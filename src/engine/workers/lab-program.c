@@ -143,7 +143,7 @@ lab_program_open_listener (LabWorker *w,
   int family = g_socket_address_get_family (address) == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
   LabSock *s;
 
-  s = b->socket (w, family, type);
+  s = b->socket (w, family, type, 0);
   if (s == NULL)
     {
       lab_program_fail (w, "socket");
@@ -285,7 +285,7 @@ lab_program_client_socket (LabWorker      *w,
                            int             type)
 {
   int family = g_socket_address_get_family (peer) == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
-  LabSock *s = w->run->backend->socket (w, family, type);
+  LabSock *s = w->run->backend->socket (w, family, type, 0);
 
   if (s == NULL)
     {
@@ -370,6 +370,7 @@ lab_program_start (LabRun *run)
     [LAB_ENDPOINT_TCP_CLIENT] = lab_tcp_client_main,
     [LAB_ENDPOINT_UDP_SERVER] = lab_udp_server_main,
     [LAB_ENDPOINT_UDP_CLIENT] = lab_udp_client_main,
+    [LAB_ENDPOINT_PING] = lab_ping_main,
   };
 
   lab_record_note (run, NULL, NULL, LAB_NOTE_STARTED, NULL);

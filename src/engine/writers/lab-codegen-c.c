@@ -535,6 +535,11 @@ c_udp_server (Gen *g)
 void
 lab_codegen_write_c (Gen *g)
 {
+  if (lab_endpoint_kind_is_ping (g->c->kind))
+    {
+      lab_codegen_write_c_ping (g);
+      return;
+    }
   c_includes (g);
   c_constants (g);
   switch (g->c->kind)

@@ -84,6 +84,10 @@ void        lab_codegen_py_server_loop          (Gen        *g);
 void        lab_codegen_py_time                 (Gen        *g);
 void        lab_codegen_py_keyboard_loop        (Gen        *g);
 
+/* A ping, in both (lab-codegen-ping.c) */
+void        lab_codegen_write_c_ping            (Gen        *g);
+void        lab_codegen_write_python_ping       (Gen        *g);
+
 /* C (lab-codegen-c.c, -c-tcp-server.c, -c-client.c) */
 void        lab_codegen_write_c            (Gen        *g);
 void        lab_codegen_write_c_tcp_server (Gen        *g);

@@ -300,6 +300,11 @@ py_udp_server (Gen *g)
 void
 lab_codegen_write_python (Gen *g)
 {
+  if (lab_endpoint_kind_is_ping (g->c->kind))
+    {
+      lab_codegen_write_python_ping (g);
+      return;
+    }
   py_imports (g);
   py_constants (g);
   switch (g->c->kind)

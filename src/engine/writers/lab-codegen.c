@@ -163,6 +163,7 @@ kind_filename (LabEndpointKind kind,
     [LAB_ENDPOINT_TCP_CLIENT] = { "tcp_client.py", "tcp_client.c" },
     [LAB_ENDPOINT_UDP_SERVER] = { "udp_server.py", "udp_server.c" },
     [LAB_ENDPOINT_UDP_CLIENT] = { "udp_client.py", "udp_client.c" },
+    [LAB_ENDPOINT_PING] = { "ping.py", "ping.c" },
   };
 
   return names[kind][language == LAB_CODE_C];
@@ -187,6 +188,10 @@ header (Gen        *g,
     case LAB_ENDPOINT_UDP_SERVER:
       /* Translators: %s is the endpoint's name, as the user gave it. */
       title = g_strdup_printf (_("UDP server “%s”, written out by Protolab from its settings."), name);
+      break;
+    case LAB_ENDPOINT_PING:
+      /* Translators: %s is the endpoint's name, as the user gave it. */
+      title = g_strdup_printf (_("Ping “%s”, written out by Protolab from its settings."), name);
       break;
     case LAB_ENDPOINT_UDP_CLIENT:
     default:
@@ -350,7 +355,7 @@ work_out (Gen *g)
   /* A client with nothing of its own to send is typed to, as in the
    * window, unless it says it sends nothing at all (discard): then its
    * program reads no keyboard, and ends when the server closes. */
-  g->keyboard = !lab_endpoint_kind_is_server (c->kind) &&
+  g->keyboard = !lab_endpoint_kind_is_server (c->kind) && !lab_endpoint_kind_is_ping (c->kind) &&
                 ((c->initial_data == NULL && c->behaviour != LAB_BEHAVIOUR_DISCARD) ||
                  c->behaviour == LAB_BEHAVIOUR_MANUAL);
   g->quit = c->kind == LAB_ENDPOINT_TCP_SERVER && c->quit_message[0] != '\0' &&

@@ -16,7 +16,7 @@
 const LabCallText lab_call_texts[] = {
   { LAB_OP_SOCKET,
     N_("Asks the kernel for a new socket: one end of a future conversation over the network, not yet tied to any address or peer. It returns a descriptor, a small number the program uses to name this socket in every later call."),
-    N_("The address family (AF_INET: IPv4; AF_INET6: IPv6), the type (SOCK_STREAM: TCP, a stream of bytes; SOCK_DGRAM: UDP, datagrams) and the protocol (0: the usual one for that type)."),
+    N_("The address family (AF_INET: IPv4; AF_INET6: IPv6), the type (SOCK_STREAM: TCP, a stream of bytes; SOCK_DGRAM: UDP, datagrams; SOCK_RAW: a raw socket, where the program writes the protocol’s header itself and reads whole IP packets, which needs CAP_NET_RAW) and the protocol (0: the usual one for that type; IPPROTO_ICMP: ICMP, a ping’s echo requests and replies, on SOCK_RAW or, without privilege where net.ipv4.ping_group_range allows it, on SOCK_DGRAM)."),
     NULL,
     N_("The new descriptor (3, 4…: the lowest number free), or -1 and an errno, e.g. EMFILE when the process already has too many open. (GLib: a GSocket, shown as “socket 3” after its descriptor, or NULL and an error.)") },
 
@@ -69,13 +69,13 @@ const LabCallText lab_call_texts[] = {
     N_("The number of bytes received, which may be fewer than asked; 0 means the peer closed its side, an orderly end: nothing more will come. -1 and an errno on error: EAGAIN when the timeout passed (GLib: its own G_IO_ERROR_TIMED_OUT), ECONNRESET when the peer reset the connection.") },
 
   { LAB_OP_SENDTO,
-    N_("Sends one datagram to the address given, without any connection: UDP just hands it to the network. If nobody listens there the datagram is simply lost, and sendto () still succeeds. That is why the lab’s UDP client, given a name with both families, takes its IPv4 address, as the course’s programs do, instead of trying each in turn."),
-    N_("The descriptor, the bytes (one datagram), the flags (0: none) and the destination address and port."),
+    N_("Sends one datagram to the address given, without any connection: UDP just hands it to the network. If nobody listens there the datagram is simply lost, and sendto () still succeeds. That is why the lab’s UDP client, given a name with both families, takes its IPv4 address, as the course’s programs do, instead of trying each in turn. On an ICMP socket (a ping) it sends one ICMP message: the echo request whose header the program wrote (type 8, code 0, checksum, identifier, sequence number), followed by its data; the kernel adds the IP header."),
+    N_("The descriptor, the bytes (one datagram), the flags (0: none) and the destination address and port (ICMP has no ports: a ping gives 0)."),
     N_("In practice never: the datagram leaves at once. Only if the socket’s send buffer were full would it wait for room."),
     N_("The number of bytes sent (the whole datagram), or -1 and an errno: EMSGSIZE when the datagram is too large for UDP, ENETUNREACH when there is no route. (GLib: a byte count, or -1.)") },
 
   { LAB_OP_RECVFROM,
-    N_("Takes the next datagram that arrived on the socket, whole, and says who sent it. UDP keeps message boundaries: each recvfrom () returns exactly one datagram, as it was sent."),
+    N_("Takes the next datagram that arrived on the socket, whole, and says who sent it. UDP keeps message boundaries: each recvfrom () returns exactly one datagram, as it was sent. On a raw ICMP socket it returns one ICMP message that reached the host, any of them, with its IP header first (20 bytes, its TTL among them): a ping keeps only the echo reply with its identifier and sequence number. On ICMP’s datagram socket it returns only the replies to this socket, without IP header."),
     N_("The descriptor, the size of the buffer (the most bytes to keep) and the flags: MSG_TRUNC makes it return the datagram’s real length even when the buffer kept less, so that truncation shows instead of passing silently."),
     N_("Until a datagram arrives, or the timeout passes. If one is already queued it returns at once."),
     N_("The datagram’s length (0 is a valid, empty datagram) and the sender’s address and port; a length larger than the buffer means the rest was cut off and lost. -1 and an errno on error: EAGAIN when the timeout passed (GLib: its own G_IO_ERROR_TIMED_OUT).") },
@@ -142,7 +142,7 @@ const guint lab_n_call_texts = G_N_ELEMENTS (lab_call_texts);
 const LabCallNote lab_call_notes[LAB_N_CALLS] = {
   [LAB_CALL_G_SOCKET_NEW] = {
     N_("GLib calls socket () and then makes the descriptor non-blocking with fcntl (O_NONBLOCK): a GSocket is always non-blocking underneath, and GLib itself waits with poll () when a call has to wait."),
-    N_("The family (G_SOCKET_FAMILY_IPV4: AF_INET; G_SOCKET_FAMILY_IPV6: AF_INET6), the type (G_SOCKET_TYPE_STREAM: SOCK_STREAM, TCP; G_SOCKET_TYPE_DATAGRAM: SOCK_DGRAM, UDP) and the protocol (G_SOCKET_PROTOCOL_DEFAULT: 0, the usual one for that type)."),
+    N_("The family (G_SOCKET_FAMILY_IPV4: AF_INET; G_SOCKET_FAMILY_IPV6: AF_INET6), the type (G_SOCKET_TYPE_STREAM: SOCK_STREAM, TCP; G_SOCKET_TYPE_DATAGRAM: SOCK_DGRAM, UDP) and the protocol (G_SOCKET_PROTOCOL_DEFAULT: 0, the usual one for that type). GSocketProtocol has only DEFAULT, TCP, UDP and SCTP, and g_socket_new () refuses any other protocol, and GSocketType has no raw type: GIO cannot open an ICMP socket, neither SOCK_RAW nor SOCK_DGRAM, which is why the lab’s ping makes the BSD calls only."),
   },
   [LAB_CALL_G_SOCKET_SET_OPTION] = {
     N_("GLib calls setsockopt () with the integer value given."),

@@ -11,6 +11,7 @@
 #include "lab-errno.h"
 #include "lab-format.h"
 #include "lab-hex.h"
+#include "lab-icmp.h"
 #include "lab-wire.h"
 
 /* One event as a line of text or of JSON: what protolab-cli prints and the
@@ -420,6 +421,27 @@ lab_format_jsonl (LabEvent *event,
         json_builder_set_member_name (builder, "truncated");
         json_builder_add_boolean_value (builder, lab_event_get_truncated (event));
         add_address (builder, "address", lab_event_get_address (event));
+        /* A ping's bytes: their ICMP header, decoded (after the IPv4
+         * header a raw socket gives) */
+        {
+          g_autofree char *icmp = lab_event_dup_icmp_text (event);
+          LabIcmpEcho echo;
+          gboolean ip = data != NULL && len >= 20 && data[0] >> 4 == 4 && (data[0] & 0xf) >= 5;
+
+          if (icmp != NULL && lab_icmp_parse_echo (data, len, ip, &echo))
+            {
+              json_builder_set_member_name (builder, "icmp");
+              json_builder_begin_object (builder);
+              add_int (builder, "type", echo.type);
+              add_int (builder, "code", echo.code);
+              add_int (builder, "checksum", echo.checksum);
+              add_int (builder, "id", echo.id);
+              add_int (builder, "seq", echo.seq);
+              if (echo.has_ttl)
+                add_int (builder, "ttl", echo.ttl);
+              json_builder_end_object (builder);
+            }
+        }
       }
       break;
 
