@@ -239,6 +239,15 @@ flood_arrived (gpointer data)
   return echoed->len >= w->bytes;
 }
 
+static void
+on_flooding (LabMessageLog *log,
+             GParamSpec    *pspec,
+             guint         *floods)
+{
+  if (lab_message_log_get_flooding (log))
+    (*floods)++;
+}
+
 /* A flood: ten thousand messages in a second or so. The log holds no
  * more than its bound, and tells the list ten times a second, not once a
  * message. */
@@ -249,6 +258,7 @@ test_flood (LabTestFixture *f,
   Pair p = { NULL, NULL };
   LabMessageLog *log;
   Watch w = { 0, 0, 0 };
+  guint floods = 0;
   FloodWait fw;
   gint64 start, elapsed_ms;
   const guint rounds = 20, per_round = 500, n = rounds * per_round;
@@ -256,6 +266,7 @@ test_flood (LabTestFixture *f,
   pair_start (f, backend, &p);
   log = lab_endpoint_get_messages (p.server);
   g_signal_connect (log, "items-changed", G_CALLBACK (on_log_changed), &w);
+  g_signal_connect (log, "notify::flooding", G_CALLBACK (on_flooding), &floods);
 
   start = g_get_monotonic_time ();
   for (guint round = 0; round < rounds; round++)
@@ -281,10 +292,12 @@ test_flood (LabTestFixture *f,
   /* Two signals an update at most (the oldest out, the newest in), ten
    * updates a second, and the last one asked for. */
   g_assert_cmpuint (w.signals, <=, 2 * (elapsed_ms / 100 + 2));
-  /* ... and while the flood goes on, not only once it is over. */
-  g_assert_cmpuint (w.signals, >=, 4);
+  /* ... and while the flood goes on, not only once it is over: the rows,
+   * or, when more came in a tenth of a second than it holds, the flood. */
+  g_assert_true (w.signals >= 4 || floods > 0);
 
   g_signal_handlers_disconnect_by_data (log, &w);
+  g_signal_handlers_disconnect_by_data (log, &floods);
   pair_stop (&p);
 }
 
