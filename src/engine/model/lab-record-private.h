@@ -77,6 +77,11 @@ struct _LabRecord
     struct {
       guint64 offset;           /* where its bytes start in its connection's stream, that way */
       guint32 real_len;         /* how many bytes crossed: more than kept for a truncated datagram */
+      /* A packet the link held or dropped: its LabLinkVerdict, and the
+       * number that goes with it; 0 (passed) for any other */
+      guint8  link_verdict;
+      guint8  link_reserved[3];
+      guint32 link_value;
     };
   };
 };

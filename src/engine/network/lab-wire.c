@@ -13,6 +13,7 @@
 #include "lab-event-private.h"
 #include "lab-network.h"
 #include "lab-timeline-private.h"
+#include "lab-link.h"
 #include "lab-wire.h"
 
 /* A TCP connection as the wire shows it: its two ends, the lower first. */
@@ -481,9 +482,14 @@ describe (LabEvent    *event,
     data = g_bytes_get_data (bytes, &len);
   out->host = record->sub < lab_network_get_n_hosts () ? lab_network_get_host (record->sub)->name : "?";
   out->host_index = record->sub;
-  out->interface = record->fd >= 0 && record->fd < LAB_CAPTURE_N_INTERFACES ? lab_capture_interface_name ((guint) record->fd)
-                                                                            : "?";
+  out->interface = record->fd >= 0 && record->fd <= LAB_CAPTURE_LINK ? lab_capture_interface_name ((guint) record->fd)
+                                                                     : "?";
   out->wire_len = record->real_len;
+  if (record->fd == LAB_CAPTURE_LINK)
+    {
+      out->link_verdict = record->link_verdict;
+      out->link_value = record->link_value;
+    }
   out->decoded = data != NULL && lab_packet_decode (data, len, record->real_len, &out->info);
   if (!out->decoded || out->info.proto != LAB_PACKET_TCP)
     return TRUE;
@@ -665,7 +671,16 @@ lab_wire_summary (const LabWireInfo *wire)
 
   if (!wire->decoded)
     /* Translators: %s is an interface, %u a length in bytes. */
-    return g_strdup_printf (_("%s: a frame of %u bytes too short to read"), wire->interface, wire->wire_len);
+    {
+      g_autofree char *verdict = lab_link_verdict_text (wire->link_verdict, wire->link_value);
+
+      if (verdict != NULL)
+        /* Translators: %s is an interface, %u a length in bytes, the last %s what the link did to the frame. */
+        return g_strdup_printf (_("%s: a frame of %u bytes too short to read; %s"), wire->interface, wire->wire_len,
+                                verdict);
+      /* Translators: %s is an interface, %u a length in bytes. */
+      return g_strdup_printf (_("%s: a frame of %u bytes too short to read"), wire->interface, wire->wire_len);
+    }
 
   out = g_string_new (wire->interface);
   g_string_append_c (out, ' ');
@@ -694,5 +709,12 @@ lab_wire_summary (const LabWireInfo *wire)
     /* Translators: a segment of a lab socket that no call made: an ACK, a
      * SYN ACK. */
     g_string_append (out, _(", sent by the kernel by itself"));
+  if (wire->link_verdict != LAB_LINK_PASSED)
+    {
+      g_autofree char *verdict = lab_link_verdict_text (wire->link_verdict, wire->link_value);
+
+      if (verdict != NULL)
+        g_string_append_printf (out, "; %s", verdict);
+    }
   return g_string_free (out, FALSE);
 }

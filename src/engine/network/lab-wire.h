@@ -42,8 +42,12 @@ typedef struct {
   gboolean      decoded;
   const char   *host;              /* the host it left, and its number */
   guint         host_index;
-  const char   *interface;         /* eth0, lo */
+  const char   *interface;         /* eth0, lo; link for what the link did */
   guint32       wire_len;
+  /* What the lab's link did to it (a LabLinkVerdict, 0 when it is a
+   * capture's), and the number that goes with it */
+  guint         link_verdict;
+  guint32       link_value;
   /* TCP: the initial sequence numbers, each way, when the SYNs were seen */
   gboolean      has_seq_base, has_ack_base;
   guint32       seq_base, ack_base;

@@ -10,6 +10,7 @@
 #include "lab-address.h"
 #include "lab-errno.h"
 #include "lab-format.h"
+#include "lab-link.h"
 #include "lab-hex.h"
 #include "lab-wire.h"
 
@@ -282,6 +283,20 @@ add_packet (JsonBuilder *builder,
     }
   json_builder_set_member_name (builder, "text");
   json_builder_add_string_value (builder, summary);
+  if (w.link_verdict != LAB_LINK_PASSED)
+    {
+      static const char *const nicks[] = {
+        "passed", "dropped-loss", "dropped-burst", "dropped-queue", "delayed", "duplicated", "reordered", "corrupted",
+      };
+      g_autofree char *verdict = lab_link_verdict_text (w.link_verdict, w.link_value);
+
+      G_STATIC_ASSERT (G_N_ELEMENTS (nicks) == LAB_LINK_N_VERDICTS);
+      json_builder_set_member_name (builder, "link");
+      json_builder_add_string_value (builder, w.link_verdict < LAB_LINK_N_VERDICTS ? nicks[w.link_verdict] : "?");
+      add_int (builder, "link_value", w.link_value);
+      json_builder_set_member_name (builder, "link_text");
+      json_builder_add_string_value (builder, verdict != NULL ? verdict : "");
+    }
   if (!w.decoded)
     return;
 
