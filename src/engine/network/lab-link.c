@@ -1592,3 +1592,66 @@ lab_link_format_rate (guint64 bps)
     return g_strdup_printf ("%" G_GUINT64_FORMAT "kbit", bps / 1000);
   return g_strdup_printf ("%" G_GUINT64_FORMAT "bit", bps);
 }
+
+/**
+ * lab_link_parse_value:
+ * @out: where the value goes, of the type @kind says
+ *
+ * Returns: whether @text is a value of @kind within its range
+ */
+gboolean
+lab_link_parse_value (LabLinkValue  kind,
+                      const char   *text,
+                      gpointer      out)
+{
+  guint64 v;
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  switch (kind)
+    {
+    case LAB_LINK_VALUE_TIME:
+      return lab_link_parse_time (stripped, out);
+    case LAB_LINK_VALUE_FRACTION:
+      return lab_link_parse_fraction (stripped, out);
+    case LAB_LINK_VALUE_RATE:
+      return lab_link_parse_rate (stripped, out);
+    case LAB_LINK_VALUE_QUEUE:
+    case LAB_LINK_VALUE_MTU:
+      for (const char *p = stripped; *p != '\0'; p++)
+        if (!g_ascii_isdigit (*p))
+          return FALSE;
+      if (!g_ascii_string_to_unsigned (stripped, 10, kind == LAB_LINK_VALUE_QUEUE ? 1 : LAB_LINK_MIN_MTU,
+                                       kind == LAB_LINK_VALUE_QUEUE ? LAB_LINK_MAX_QUEUE : LAB_LINK_MAX_MTU, &v, NULL))
+        return FALSE;
+      *(guint *) out = (guint) v;
+      return TRUE;
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+}
+
+/**
+ * lab_link_value_needs:
+ *
+ * Returns: what a value of @kind must be, in the current language: “a
+ *   time from 0 to 10000 ms, as 80ms or 1.5s”
+ */
+const char *
+lab_link_value_needs (LabLinkValue kind)
+{
+  switch (kind)
+    {
+    case LAB_LINK_VALUE_TIME:
+      /* Translators: what a value of the link must be; 10000 ms is the most. */
+      return _("a time from 0 to 10000 ms, as 80ms or 1.5s");
+    case LAB_LINK_VALUE_FRACTION:
+      return _("a percentage from 0 % to 100 %, as 10%");
+    case LAB_LINK_VALUE_RATE:
+      return _("a rate from 1kbit to 100gbit, as 1mbit or 500kbit");
+    case LAB_LINK_VALUE_QUEUE:
+      return _("a whole number of frames from 1 to 100000");
+    case LAB_LINK_VALUE_MTU:
+    default:
+      return _("a whole number of bytes from 1280 to 9000");
+    }
+}

@@ -106,6 +106,21 @@ char     *lab_link_verdict_text       (LabLinkVerdict           verdict,
                                        guint32                  value);
 char     *lab_link_conditions_text    (const LabLinkConditions *conditions);
 
+/* The kinds of value a setting of the link takes, as the files and the
+ * command line write them. */
+typedef enum {
+  LAB_LINK_VALUE_TIME,          /* guint, µs: 80ms, 1.5s, 250us */
+  LAB_LINK_VALUE_FRACTION,      /* double, 0 to 1: 10% */
+  LAB_LINK_VALUE_RATE,          /* guint64, bit/s: 1mbit */
+  LAB_LINK_VALUE_QUEUE,         /* guint, frames */
+  LAB_LINK_VALUE_MTU,           /* guint, bytes */
+} LabLinkValue;
+
+gboolean     lab_link_parse_value     (LabLinkValue              kind,
+                                       const char              *text,
+                                       gpointer                 out);
+const char  *lab_link_value_needs     (LabLinkValue              kind);
+
 gboolean  lab_link_parse_time         (const char              *text,
                                        guint                   *us);
 gboolean  lab_link_parse_fraction     (const char              *text,

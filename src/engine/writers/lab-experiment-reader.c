@@ -731,31 +731,23 @@ read_header (LabExperiment  *self,
 
 /* ---- The link ---- */
 
-typedef enum {
-  LINK_TIME,
-  LINK_FRACTION,
-  LINK_RATE,
-  LINK_QUEUE,
-  LINK_MTU,
-} LinkValue;
-
 static const struct {
   const char *key;
-  LinkValue   kind;
+  LabLinkValue kind;
   gsize       offset;
 } link_keys[] = {
-  { "Delay", LINK_TIME, G_STRUCT_OFFSET (LabLinkConditions, delay_us) },
-  { "Jitter", LINK_TIME, G_STRUCT_OFFSET (LabLinkConditions, jitter_us) },
-  { "Loss", LINK_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, loss) },
-  { "BurstStart", LINK_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, burst_enter) },
-  { "BurstEnd", LINK_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, burst_leave) },
-  { "BurstLoss", LINK_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, burst_loss) },
-  { "Duplicate", LINK_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, duplicate) },
-  { "Reorder", LINK_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, reorder) },
-  { "Corrupt", LINK_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, corrupt) },
-  { "Rate", LINK_RATE, G_STRUCT_OFFSET (LabLinkConditions, rate_bps) },
-  { "Queue", LINK_QUEUE, G_STRUCT_OFFSET (LabLinkConditions, queue_limit) },
-  { "MTU", LINK_MTU, 0 },
+  { "Delay", LAB_LINK_VALUE_TIME, G_STRUCT_OFFSET (LabLinkConditions, delay_us) },
+  { "Jitter", LAB_LINK_VALUE_TIME, G_STRUCT_OFFSET (LabLinkConditions, jitter_us) },
+  { "Loss", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, loss) },
+  { "BurstStart", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, burst_enter) },
+  { "BurstEnd", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, burst_leave) },
+  { "BurstLoss", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, burst_loss) },
+  { "Duplicate", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, duplicate) },
+  { "Reorder", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, reorder) },
+  { "Corrupt", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, corrupt) },
+  { "Rate", LAB_LINK_VALUE_RATE, G_STRUCT_OFFSET (LabLinkConditions, rate_bps) },
+  { "Queue", LAB_LINK_VALUE_QUEUE, G_STRUCT_OFFSET (LabLinkConditions, queue_limit) },
+  { "MTU", LAB_LINK_VALUE_MTU, 0 },
 };
 
 /* One value of a [Link] group, read strictly; an error names its line,
@@ -771,54 +763,17 @@ read_link_value (Reader            *r,
   g_autofree char *raw = read_raw (r, link_keys[k].key, error);
   guint8 *field = (guint8 *) c + link_keys[k].offset;
   guint line = lab_lines_of_key (&r->lines, r->group, link_keys[k].key);
-  gboolean ok = FALSE;
-  const char *must = NULL;
+  gboolean ok;
 
   *present = raw != NULL;
   if (raw == NULL)
     return error == NULL || *error == NULL;
-  g_strstrip (raw);
-  switch (link_keys[k].kind)
-    {
-    case LINK_TIME:
-      ok = lab_link_parse_time (raw, (guint *) (void *) field);
-      /* Translators: what a value of the link must be; 10000 ms is the most. */
-      must = _("a time from 0 to 10000 ms, as 80ms or 1.5s");
-      break;
-    case LINK_FRACTION:
-      ok = lab_link_parse_fraction (raw, (double *) (void *) field);
-      must = _("a percentage from 0 % to 100 %, as 10%");
-      break;
-    case LINK_RATE:
-      ok = lab_link_parse_rate (raw, (guint64 *) (void *) field);
-      must = _("a rate from 1kbit to 100gbit, as 1mbit or 500kbit");
-      break;
-    case LINK_QUEUE:
-      {
-        guint64 v;
-
-        ok = g_ascii_string_to_unsigned (raw, 10, 1, LAB_LINK_MAX_QUEUE, &v, NULL);
-        if (ok)
-          *(guint *) (void *) field = (guint) v;
-        must = _("a whole number of frames from 1 to 100000");
-      }
-      break;
-    case LINK_MTU:
-      {
-        guint64 v;
-
-        ok = g_ascii_string_to_unsigned (raw, 10, LAB_LINK_MIN_MTU, LAB_LINK_MAX_MTU, &v, NULL);
-        if (ok)
-          *mtu = (guint) v;
-        must = _("a whole number of bytes from 1280 to 9000");
-      }
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+  ok = lab_link_parse_value (link_keys[k].kind, raw,
+                             link_keys[k].kind == LAB_LINK_VALUE_MTU ? (gpointer) mtu : (gpointer) field);
   if (!ok)
     /* Translators: “Delay” must be a time from 0 to 10000 ms, as 80ms or 1.5s, not “soon”. */
-    lab_line_error (error, line, _("“%s” must be %s, not “%s”"), link_keys[k].key, must, raw);
+    lab_line_error (error, line, _("“%s” must be %s, not “%s”"), link_keys[k].key,
+                    lab_link_value_needs (link_keys[k].kind), raw);
   return ok;
 }
 
