@@ -8,6 +8,7 @@
 #include "lab-ladder.h"
 #include "lab-packet.h"
 #include "lab-timeline-filter.h"
+#include "lab-link.h"
 #include "lab-wire-view.h"
 #include "lab-wire.h"
 
@@ -300,7 +301,15 @@ lab_wire_view_dup_cell_text (LabEvent      *packet,
     case LAB_WIRE_COLUMN_CARRIES:
     case LAB_WIRE_N_COLUMNS:
     default:
-      return is_tcp (wire) ? carries_text (wire) : other_text (wire);
+      {
+        g_autofree char *text = is_tcp (wire) ? carries_text (wire) : other_text (wire);
+        g_autofree char *verdict = lab_link_verdict_text (wire->link_verdict, wire->link_value);
+
+        /* What the lab's link did to it comes first: why it is missing */
+        if (verdict == NULL)
+          return g_steal_pointer (&text);
+        return text[0] != '\0' ? g_strdup_printf ("%s — %s", verdict, text) : g_steal_pointer (&verdict);
+      }
     }
 }
 
