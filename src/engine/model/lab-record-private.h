@@ -110,7 +110,7 @@ lab_record_set (LabRecord      *record,
 static inline gboolean
 lab_record_blob_is_payload (const LabRecord *record)
 {
-  return record->kind == LAB_EVENT_DATA || record->kind == LAB_EVENT_PACKET ||
+  return record->kind == LAB_EVENT_DATA || record->kind == LAB_EVENT_PACKET || record->kind == LAB_EVENT_TCP_SAMPLE ||
          (record->kind == LAB_EVENT_CALL && (record->op == LAB_OP_SEND || record->op == LAB_OP_SENDTO));
 }
 

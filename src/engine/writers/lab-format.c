@@ -11,6 +11,7 @@
 #include "lab-errno.h"
 #include "lab-format.h"
 #include "lab-link.h"
+#include "lab-tcp-sample.h"
 #include "lab-hex.h"
 #include "lab-wire.h"
 
@@ -455,6 +456,31 @@ lab_format_jsonl (LabEvent *event,
 
     case LAB_EVENT_PACKET:
       add_packet (builder, event);
+      break;
+
+    case LAB_EVENT_TCP_SAMPLE:
+      {
+        LabTcpSample ts;
+
+        if (lab_event_get_tcp_sample (event, &ts))
+          {
+            add_int (builder, "cwnd", ts.cwnd);
+            add_int (builder, "ssthresh", ts.ssthresh);
+            add_int (builder, "srtt_us", ts.srtt_us);
+            add_int (builder, "rttvar_us", ts.rttvar_us);
+            add_int (builder, "rto_us", ts.rto_us);
+            add_int (builder, "mss", ts.mss);
+            add_int (builder, "in_flight", ts.in_flight);
+            add_int (builder, "unacked", ts.unacked);
+            add_int (builder, "sacked", ts.sacked);
+            add_int (builder, "lost", ts.lost);
+            add_int (builder, "retrans", ts.retrans);
+            add_int (builder, "total_retrans", ts.total_retrans);
+            add_int (builder, "snd_wnd", ts.snd_wnd);
+            add_int (builder, "rcv_wnd", ts.rcv_wnd);
+            add_int (builder, "ca_state", ts.ca_state);
+          }
+      }
       break;
 
     default:
