@@ -640,8 +640,11 @@ test_tcp_under_loss (void)
   int listener, server;
   struct sockaddr_in sin;
   gsize done = 0;
-  guint drops = 0;
+  guint drops = 0, udp_captured = 0;
   guint udp;
+  g_autoptr(GArray) dropped = g_array_new (FALSE, FALSE, sizeof (LabPacketInfo));
+  g_autoptr(GArray) sent = g_array_new (FALSE, FALSE, sizeof (LabPacketInfo));
+  LabCaptureStats capture_stats;
 
   if (!available ())
     return;
@@ -689,29 +692,66 @@ test_tcp_under_loss (void)
   g_assert_cmpuint (counters.dropped_loss, >, 0);
   g_assert_cmpuint (sender.retrans, >, 0);
 
-  /* The drops, in the timeline, each with the words for it */
+  /* UDP over the same link, the capture still on */
+  lab_link_set_conditions (ALFA, &(LabLinkConditions) { 0 });
+  udp = datagrams_through (1000, 64, NULL);
+  g_assert_cmpuint (udp, <, 1000);
+
+  /* The drops, in the timeline, each with the words for it; every data
+   * segment the link dropped seen leaving alfa twice at least: as it was
+   * sent, and sent again. And each datagram left alfa once: none resent. */
   lab_capture_stop ();
+  lab_capture_get_stats (&capture_stats);
   lab_timeline_flush (timeline);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (timeline)); i++)
     {
       g_autoptr(LabEvent) event = g_list_model_get_item (G_LIST_MODEL (timeline), i);
       const LabRecord *r = lab_event_get_record (event);
+      LabWireInfo wire;
 
-      if (r->kind == LAB_EVENT_PACKET && r->link_verdict == LAB_LINK_DROPPED_LOSS)
+      if (r->kind != LAB_EVENT_PACKET || !lab_wire_describe_event (event, &wire) || !wire.decoded ||
+          r->sub != ALFA)
+        continue;
+      if (r->fd == LAB_CAPTURE_LINK && r->link_verdict == LAB_LINK_DROPPED_LOSS)
         {
           g_autofree char *summary = lab_event_dup_summary (event);
 
           if (drops++ == 0)
             g_test_message ("%s", summary);
           g_assert_nonnull (strstr (summary, "dropped by the link: loss 5 %"));
+          if (wire.info.proto == LAB_PACKET_TCP && wire.info.dport == PORT + 4 && wire.info.payload_len > 0)
+            g_array_append_val (dropped, wire.info);
         }
+      else if (r->fd == LAB_CAPTURE_ETH0 && wire.info.proto == LAB_PACKET_TCP && wire.info.dport == PORT + 4 &&
+               wire.info.payload_len > 0)
+        g_array_append_val (sent, wire.info);
+      else if (r->fd == LAB_CAPTURE_ETH0 && wire.info.proto == LAB_PACKET_UDP && wire.info.dport == PORT + 1)
+        udp_captured++;
     }
   g_assert_cmpuint (drops, >, 0);
+  g_assert_cmpuint (dropped->len, >, 0);
+  g_test_message ("%u data segments dropped, %u captured leaving alfa, %u datagrams; the capture dropped %"
+                  G_GUINT64_FORMAT, dropped->len, sent->len, udp_captured, capture_stats.dropped);
+  if (capture_stats.dropped == 0)
+    {
+      for (guint i = 0; i < dropped->len; i++)
+        {
+          const LabPacketInfo *d = &g_array_index (dropped, LabPacketInfo, i);
+          guint covering = 0;
 
-  lab_link_set_conditions (ALFA, &(LabLinkConditions) { 0 });
-  udp = datagrams_through (1000, 64, NULL);
-  lab_link_get_counters (BETA, &counters);
-  g_assert_cmpuint (udp, <, 1000);
+          for (guint j = 0; j < sent->len; j++)
+            {
+              const LabPacketInfo *seg = &g_array_index (sent, LabPacketInfo, j);
+
+              /* Its bytes, within those of a segment (numbers mod 2^32) */
+              covering += (guint32) (d->seq - seg->seq) <= seg->payload_len &&
+                          (guint32) (d->seq - seg->seq) + d->payload_len <= seg->payload_len;
+            }
+          if (covering < 2)
+            g_error ("bytes %u–%u, dropped by the link, were not sent again", d->seq, d->seq + d->payload_len - 1);
+        }
+      g_assert_cmpuint (udp_captured, ==, 1000);
+    }
   lab_link_reset ();
 }
 
