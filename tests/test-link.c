@@ -788,6 +788,102 @@ test_check (void)
   }
 }
 
+/* Conditions changed while a connection runs, from another thread than
+ * the link's: every byte arrives, in order; the link counted the frames
+ * it held while the delay was on. */
+static void
+test_live_change (void)
+{
+  const gsize total = 512 * 1024;
+  g_autofree guint8 *data = g_malloc (total);
+  g_autofree guint8 *got = g_malloc (total);
+  LabLinkConditions c;
+  LabLinkCounters counters;
+  Sender sender;
+  GThread *thread;
+  int listener, server;
+  struct sockaddr_in sin;
+  gsize done = 0;
+  guint step = 0;
+
+  if (!available ())
+    return;
+  begin ();
+  for (gsize i = 0; i < total; i++)
+    data[i] = (guint8) (i * 13 + (i >> 9));
+  listener = socket_on (BETA, SOCK_STREAM);
+  address_of (BETA, PORT + 5, &sin);
+  g_assert_cmpint (bind (listener, (struct sockaddr *) &sin, sizeof sin), ==, 0);
+  g_assert_cmpint (listen (listener, 4), ==, 0);
+  sender.fd = socket_on (ALFA, SOCK_STREAM);
+  sender.data = data;
+  sender.len = total;
+  sender.retrans = 0;
+  g_assert_cmpint (connect (sender.fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
+  server = accept (listener, NULL, NULL);
+  g_assert_cmpint (server, >=, 0);
+  /* Slowly enough that the changes come while it runs */
+  {
+    int small = 16 * 1024;
+
+    setsockopt (server, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  }
+  thread = g_thread_new ("sender", send_all, &sender);
+  for (;;)
+    {
+      gssize n = recv (server, got + done, MIN (4096, total - done + (done == total)), 0);
+
+      g_assert_cmpint (n, >=, 0);
+      if (n == 0)
+        break;
+      done += (gsize) n;
+      /* A change at each eighth of the way: delay, loss, both, none… */
+      if (done * 8 / total > step)
+        {
+          step = done * 8 / total;
+          lab_link_conditions_init (&c);
+          c.delay_us = step % 2 != 0 ? 5000 : 0;
+          c.loss = step % 3 == 0 ? 0.02 : 0;
+          lab_link_set_conditions (step % 2 != 0 ? BETA : ALFA, &c);
+        }
+    }
+  close (server);
+  g_thread_join (thread);
+  close (sender.fd);
+  close (listener);
+  g_assert_cmpuint (done, ==, total);
+  g_assert_true (memcmp (data, got, total) == 0);
+  lab_link_get_counters (BETA, &counters);
+  g_assert_cmpuint (counters.delayed, >, 0);
+  lab_link_reset ();
+}
+
+/* Forgetting the lab network stops the link's thread with it: nothing of
+ * the network is left held. */
+static void
+test_forget (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *tid;
+
+  if (!available ())
+    return;
+  g_assert_true (lab_link_start (&error));
+  g_assert_true (lab_link_is_running ());
+  lab_network_forget ();
+  g_assert_false (lab_link_is_running ());
+  dir = g_dir_open ("/proc/self/task", 0, NULL);
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/comm", tid);
+      g_autofree char *comm = NULL;
+
+      if (g_file_get_contents (path, &comm, NULL, NULL))
+        g_assert_false (g_str_has_prefix (comm, "protolab-link"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -802,6 +898,8 @@ main (int   argc,
   g_test_add_func ("/link/rate", test_rate);
   g_test_add_func ("/link/mtu", test_mtu);
   g_test_add_func ("/link/tcp-under-loss", test_tcp_under_loss);
+  g_test_add_func ("/link/live-change", test_live_change);
+  g_test_add_func ("/link/forget", test_forget);
 
   return g_test_run ();
 }

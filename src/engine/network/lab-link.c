@@ -239,6 +239,17 @@ ensure_wanted (void)
   wanted_init = TRUE;
 }
 
+/* Called with the lock held: the forwarder takes new conditions now,
+ * not at the next frame, which they then apply to from the first. */
+static void
+wake_locked (void)
+{
+  guint64 one = 1;
+
+  if (forwarder != NULL && forwarder->wake_fd >= 0)
+    (void) !write (forwarder->wake_fd, &one, sizeof one);
+}
+
 static gboolean
 any_wanted (void)
 {
@@ -270,6 +281,7 @@ lab_link_set_conditions (guint                    to_host,
   if (wanted[to_host].queue_limit == 0)
     wanted[to_host].queue_limit = LAB_LINK_DEFAULT_QUEUE;
   g_atomic_int_inc (&generation);
+  wake_locked ();
   g_mutex_unlock (&lock);
 
   if (lab_network_is_made ())
@@ -351,6 +363,7 @@ lab_link_reset (void)
     lab_link_conditions_init (&wanted[i]);
   wanted_init = TRUE;
   g_atomic_int_inc (&generation);
+  wake_locked ();
   g_mutex_unlock (&lock);
   for (guint i = 0; i < LAB_NETWORK_MAX_HOSTS; i++)
     {
@@ -1174,6 +1187,9 @@ forwarder_main (gpointer data)
           if (f->stopping)
             break;
         }
+      /* Conditions changed while it waited apply to what woke it */
+      if (g_atomic_int_get (&generation) != f->generation)
+        take_conditions (f);
       for (guint i = 0; i < f->n_ports; i++)
         if (fds[i].revents != 0)
           take_port (f, i);
