@@ -278,9 +278,18 @@ test_delay (void)
       lab_link_conditions_init (&c);
       c.delay_us = delays_ms[i] * 1000;
       set_conditions (BETA, &c);
-      median = median_rtt () - base;
-      g_test_message ("delay %u ms: median %" G_GINT64_FORMAT " µs", delays_ms[i], median);
-      g_assert_cmpint (median, >=, (gint64) c.delay_us - 2000);
+      /* The link's one thread is late only when no processor is free for
+       * it, which a machine busy with other programs may make so for a
+       * while: measured up to three times, the first within the bound
+       * passes. Never early: a frame is held for its delay at least. */
+      for (guint attempt = 0; attempt < 3; attempt++)
+        {
+          median = median_rtt () - base;
+          g_test_message ("delay %u ms: median %" G_GINT64_FORMAT " µs", delays_ms[i], median);
+          g_assert_cmpint (median, >=, (gint64) c.delay_us - 2000);
+          if (median <= (gint64) c.delay_us + 2000)
+            break;
+        }
       g_assert_cmpint (median, <=, (gint64) c.delay_us + 2000);
     }
   lab_link_reset ();
