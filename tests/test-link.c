@@ -653,6 +653,7 @@ test_tcp_under_loss (void)
   guint udp;
   g_autoptr(GArray) dropped = g_array_new (FALSE, FALSE, sizeof (LabPacketInfo));
   g_autoptr(GArray) sent = g_array_new (FALSE, FALSE, sizeof (LabPacketInfo));
+  g_autoptr(GArray) resent = g_array_new (FALSE, FALSE, sizeof (gboolean));
   LabCaptureStats capture_stats;
 
   if (!available ())
@@ -733,7 +734,10 @@ test_tcp_under_loss (void)
         }
       else if (r->fd == LAB_CAPTURE_ETH0 && wire.info.proto == LAB_PACKET_TCP && wire.info.dport == PORT + 4 &&
                wire.info.payload_len > 0)
-        g_array_append_val (sent, wire.info);
+        {
+          g_array_append_val (sent, wire.info);
+          g_array_append_val (resent, wire.retransmission);
+        }
       else if (r->fd == LAB_CAPTURE_ETH0 && wire.info.proto == LAB_PACKET_UDP && wire.info.dport == PORT + 1)
         udp_captured++;
     }
@@ -747,17 +751,24 @@ test_tcp_under_loss (void)
         {
           const LabPacketInfo *d = &g_array_index (dropped, LabPacketInfo, i);
           guint covering = 0;
+          gboolean marked = FALSE;
 
           for (guint j = 0; j < sent->len; j++)
             {
               const LabPacketInfo *seg = &g_array_index (sent, LabPacketInfo, j);
 
               /* Its bytes, within those of a segment (numbers mod 2^32) */
-              covering += (guint32) (d->seq - seg->seq) <= seg->payload_len &&
-                          (guint32) (d->seq - seg->seq) + d->payload_len <= seg->payload_len;
+              gboolean covers = (guint32) (d->seq - seg->seq) <= seg->payload_len &&
+                                (guint32) (d->seq - seg->seq) + d->payload_len <= seg->payload_len;
+
+              covering += covers;
+              marked |= covers && g_array_index (resent, gboolean, j);
             }
           if (covering < 2)
             g_error ("bytes %u–%u, dropped by the link, were not sent again", d->seq, d->seq + d->payload_len - 1);
+          /* and the wire says which is the retransmission */
+          if (!marked)
+            g_error ("bytes %u–%u were sent again, not marked as such", d->seq, d->seq + d->payload_len - 1);
         }
       g_assert_cmpuint (udp_captured, ==, 1000);
     }

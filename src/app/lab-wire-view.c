@@ -306,6 +306,9 @@ lab_wire_view_dup_cell_text (LabEvent      *packet,
         g_autofree char *verdict = lab_link_verdict_text (wire->link_verdict, wire->link_value);
 
         /* What the lab's link did to it comes first: why it is missing */
+        if (wire->retransmission && verdict == NULL)
+          /* Translators: in the Wire list, a segment whose bytes had been sent before. */
+          return text[0] != '\0' ? g_strdup_printf (_("retransmission — %s"), text) : g_strdup (_("retransmission"));
         if (verdict == NULL)
           return g_steal_pointer (&text);
         return text[0] != '\0' ? g_strdup_printf ("%s — %s", verdict, text) : g_steal_pointer (&verdict);

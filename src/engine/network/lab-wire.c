@@ -27,6 +27,9 @@ typedef struct {
   FlowKey key;
   guint32 isn[2];
   gboolean known[2];
+  /* The number after the last byte each end has sent, once it sent any */
+  guint32 next[2];
+  gboolean sent[2];
 } Flow;
 
 struct _LabTcpFlows
@@ -151,6 +154,19 @@ lab_tcp_flows_see (LabTcpFlows         *self,
 
   *bases = (guint64) flow->isn[from] << 32 | flow->isn[1 - from];
   *known = (flow->known[from] ? 1 : 0) | (flow->known[1 - from] ? 2 : 0);
+
+  /* Bytes this end sent before: a retransmission (bit 2). A probe of no
+   * byte is none. */
+  if (info->payload_len > 0)
+    {
+      guint32 end = info->seq + info->payload_len;
+
+      if (flow->sent[from] && (gint32) (info->seq - flow->next[from]) < 0)
+        *known |= LAB_TCP_FLOWS_RETRANSMISSION;
+      if (!flow->sent[from] || (gint32) (end - flow->next[from]) > 0)
+        flow->next[from] = end;
+      flow->sent[from] = TRUE;
+    }
 }
 
 /* The lab's TCP sockets, by their peer's address and port and their own
@@ -496,6 +512,9 @@ describe (LabEvent    *event,
 
   out->has_seq_base = (record->previous & 1) != 0;
   out->has_ack_base = (record->previous & 2) != 0;
+  /* Told by the capture, which sees every segment leave; the link sees
+   * only those it holds or drops */
+  out->retransmission = record->fd != LAB_CAPTURE_LINK && (record->previous & LAB_TCP_FLOWS_RETRANSMISSION) != 0;
   out->seq_base = (guint32) (record->offset >> 32);
   out->ack_base = (guint32) record->offset;
   out->conn = lookup_sender (&out->info);
@@ -709,6 +728,9 @@ lab_wire_summary (const LabWireInfo *wire)
     /* Translators: a segment of a lab socket that no call made: an ACK, a
      * SYN ACK. */
     g_string_append (out, _(", sent by the kernel by itself"));
+  if (wire->retransmission)
+    /* Translators: a segment whose bytes had been sent before. */
+    g_string_append (out, _(", a retransmission"));
   if (wire->link_verdict != LAB_LINK_PASSED)
     {
       g_autofree char *verdict = lab_link_verdict_text (wire->link_verdict, wire->link_value);

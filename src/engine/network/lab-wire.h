@@ -28,6 +28,10 @@ void         lab_tcp_flows_see     (LabTcpFlows         *flows,
                                     guint64             *bases,
                                     guint8              *known);
 
+/* In what lab_tcp_flows_see() says it knows: a segment whose bytes, some
+ * or all, its end had sent before. */
+#define LAB_TCP_FLOWS_RETRANSMISSION 4
+
 /* The endpoints': which lab host an endpoint's run is on (-1: none). */
 void         lab_wire_set_endpoint_host (guint           endpoint_id,
                                          int             host);
@@ -51,6 +55,8 @@ typedef struct {
   /* TCP: the initial sequence numbers, each way, when the SYNs were seen */
   gboolean      has_seq_base, has_ack_base;
   guint32       seq_base, ack_base;
+  /* Its bytes, some or all, had left the same end before: sent again */
+  gboolean      retransmission;
   /* The lab connection that sent it, 0 when it is none of the lab's */
   guint64       conn;
   /* Its bytes in that connection's stream, and the data event (its

@@ -284,6 +284,11 @@ add_packet (JsonBuilder *builder,
     }
   json_builder_set_member_name (builder, "text");
   json_builder_add_string_value (builder, summary);
+  if (w.retransmission)
+    {
+      json_builder_set_member_name (builder, "retransmission");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
   if (w.link_verdict != LAB_LINK_PASSED)
     {
       static const char *const nicks[] = {
