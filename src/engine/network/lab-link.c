@@ -1132,7 +1132,11 @@ forwarder_open (Forwarder *f)
   f->n_ports = lab_network_get_n_hosts ();
   for (guint i = 0; i < f->n_ports; i++)
     if (!open_port (f, &f->ports[i], lab_network_get_host (i)->name))
-      return FALSE;
+      {
+        /* The bridge forwards again, as if the link had not been tried */
+        set_bridged (NULL, TRUE);
+        return FALSE;
+      }
   return TRUE;
 }
 
