@@ -31,7 +31,7 @@ fi
 build_programs () {
   [ -f "$build/build.ninja" ] || meson setup "$build" "$top" >/dev/null
   ninja -C "$build" src/cli/protolab-cli bench/protolab-bench-baseline bench/protolab-bench-gio-echo \
-    bench/protolab-bench-udp-baseline bench/protolab-bench-load bench/protolab-bench-capture >/dev/null
+    bench/protolab-bench-udp-baseline bench/protolab-bench-load bench/protolab-bench-capture bench/protolab-bench-link >/dev/null
 }
 
 # start_server KEY SPEC: SPEC is one of

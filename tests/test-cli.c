@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <json-glib/json-glib.h>
 
+#include "lab-network.h"
 #include "lab-test-utils.h"
 
 static const char *
@@ -894,6 +895,89 @@ test_cli_explain (void)
     }
 }
 
+/* The link's options: each value read strictly, a mistake said with what
+ * it must be; and a lesson on the lab network run over a link that delays
+ * the frames to beta: the wire says so, and connect () takes the round
+ * trip (ARP and SYN each wait 40 ms on their way to beta). */
+static void
+test_cli_link (void)
+{
+  static const struct {
+    const char *args[10];
+    const char *says;
+  } cases[] = {
+    { { "udp-client", "--port", "7", "--lab-host", "alfa", "--delay", "soon", NULL },
+      "protolab-cli: --delay must be a time from 0 to 10000 ms, as 80ms or 1.5s, not “soon”\n" },
+    { { "udp-client", "--port", "7", "--lab-host", "alfa", "--loss", "120%", NULL },
+      "protolab-cli: --loss must be a percentage from 0 % to 100 %, as 10%, not “120%”\n" },
+    { { "udp-client", "--port", "7", "--lab-host", "alfa", "--rate", "1", NULL }, "--rate must be a rate" },
+    { { "udp-client", "--port", "7", "--lab-host", "alfa", "--mtu", "100", NULL }, "--mtu must be a whole number" },
+    { { "udp-client", "--port", "7", "--lab-host", "alfa", "--delay-to", "gamma", "80ms", NULL },
+      "--delay-to takes a host of the lab network and a value, as --delay-to beta 80ms, not “gamma=80ms”" },
+    { { "udp-client", "--port", "7", "--lab-host", "alfa", "--delay-to", "beta", "1h", NULL },
+      "--delay-to must be a time" },
+    { { "udp-client", "--port", "7", "--lab-host", "alfa", "--delay", "1ms", "--jitter", "5ms", NULL },
+      "jitter must be no more than its delay" },
+    { { "udp-client", "--port", "7", "--delay", "80ms", NULL }, "need the lab network: give --lab-host" },
+    { { "run", "15-data-ack", "--loss-to", "beta", "x", NULL }, "--loss-to must be a percentage" },
+  };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint delayed = 0;
+  gboolean slow_connect = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      int status;
+
+      g_ptr_array_add (argv, (gpointer) g_getenv ("PROTOLAB_CLI"));
+      for (guint k = 0; cases[i].args[k] != NULL; k++)
+        g_ptr_array_add (argv, (gpointer) cases[i].args[k]);
+      g_ptr_array_add (argv, NULL);
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      lab_test_run ((const char * const *) argv->pdata, NULL, &out, &err, &status);
+      g_assert_cmpint (status, ==, 2);
+      if (strstr (err, cases[i].says) == NULL)
+        g_error ("“%s” does not say “%s”", err, cases[i].says);
+    }
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "run", "15-data-ack", "--delay-to", "beta", "40ms", "--format", "jsonl",
+                            "--duration", "5", NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "protolab-cli: the link to beta: delay 40 ms\n"));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = lines[i][0] != '\0' ? json_from_string (lines[i], NULL) : NULL;
+      JsonObject *o = node != NULL ? json_node_get_object (node) : NULL;
+
+      if (o == NULL)
+        continue;
+      if (g_strcmp0 (json_object_get_string_member_with_default (o, "link", NULL), "delayed") == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (o, "interface"), ==, "link");
+          g_assert_nonnull (strstr (json_object_get_string_member (o, "text"), "delayed by the link: "));
+          /* held for 40 ms, in µs, and a little more on a busy machine */
+          g_assert_cmpint (json_object_get_int_member (o, "link_value"), >=, 40000);
+          delayed++;
+        }
+      if (g_strcmp0 (json_object_get_string_member_with_default (o, "call", NULL), "connect") == 0 &&
+          json_object_has_member (o, "duration") && json_object_get_double_member (o, "duration") >= 0.080)
+        slow_connect = TRUE;
+    }
+  g_assert_cmpuint (delayed, >, 0);
+  g_assert_true (slow_connect);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -919,6 +1003,7 @@ main (int   argc,
   g_test_add_func ("/cli/run-escapes-errors", test_cli_run_escapes_errors);
   g_test_add_func ("/cli/run-invalid-endpoint", test_cli_run_invalid_endpoint);
   g_test_add_func ("/cli/code", test_cli_code);
+  g_test_add_func ("/cli/link", test_cli_link);
 
   return g_test_run ();
 }

@@ -816,6 +816,102 @@ test_play_failed_server (void)
   g_assert_nonnull (strstr (lab_endpoint_get_error (client), "ECONNREFUSED"));
 }
 
+/* The link's conditions: [Link] both ways, [Link to beta] one way over
+ * it, whichever comes first; written back the same; every value out of
+ * its range refused at its line. */
+static void
+test_link (void)
+{
+  static const char text[] =
+    "[Link to beta]\n"
+    "Delay=80ms\n"
+    "Rate=1mbit\n"
+    "MTU=1280\n"
+    "\n"
+    "[Endpoint 1]\n"
+    "Kind=udp-server\n"
+    "\n"
+    "[Link]\n"
+    "Delay=20ms\n"
+    "Jitter=1.5ms\n"
+    "Loss=10%\n"
+    "Queue=50\n"
+    "Flavour=mint\n";
+  static const struct { const char *text; const char *expected; } refused[] = {
+    { "[Endpoint 1]\nKind=udp-server\n[Link]\nDelay=soon\n",
+      "Line 4: “Delay” must be a time from 0 to 10000 ms, as 80ms or 1.5s, not “soon”" },
+    { "[Endpoint 1]\nKind=udp-server\n[Link]\nDelay=20000ms\n", "Line 4: “Delay” must be a time" },
+    { "[Endpoint 1]\nKind=udp-server\n[Link]\nLoss=110%\n", "Line 4: “Loss” must be a percentage" },
+    { "[Endpoint 1]\nKind=udp-server\n[Link]\nLoss=-1%\n", "Line 4: “Loss” must be a percentage" },
+    { "[Endpoint 1]\nKind=udp-server\n[Link]\n\nRate=1\n", "Line 5: “Rate” must be a rate" },
+    { "[Endpoint 1]\nKind=udp-server\n[Link]\nRate=fast\n", "Line 4: “Rate” must be a rate" },
+    { "[Endpoint 1]\nKind=udp-server\n[Link]\nMTU=100\n", "Line 4: “MTU” must be a whole number of bytes" },
+    { "[Endpoint 1]\nKind=udp-server\n[Link]\nQueue=0\n", "Line 4: “Queue” must be a whole number of frames" },
+    { "[Endpoint 1]\nKind=udp-server\n[Link]\nDelay=1ms\nJitter=2ms\n",
+      "Line 3: The link’s jitter must be no more than its delay" },
+    { "[Endpoint 1]\nKind=udp-server\n[Link to gamma]\nDelay=1ms\n",
+      "Line 3: [Link to gamma]: the lab network has no host named “gamma”" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = load (text, &error);
+  g_autoptr(LabExperiment) again = NULL;
+  g_autofree char *written = NULL;
+  LabLinkConditions c;
+  const char * const *warnings;
+
+  g_assert_no_error (error);
+  lab_experiment_get_link (experiment, 0, &c);
+  g_assert_cmpuint (c.delay_us, ==, 20000);
+  g_assert_cmpuint (c.jitter_us, ==, 1500);
+  g_assert_cmpfloat (c.loss, ==, 0.10);
+  g_assert_cmpuint (c.queue_limit, ==, 50);
+  g_assert_cmpuint (c.rate_bps, ==, 0);
+  g_assert_cmpuint (lab_experiment_get_mtu (experiment, 0), ==, 0);
+  lab_experiment_get_link (experiment, 1, &c);
+  g_assert_cmpuint (c.delay_us, ==, 80000);
+  g_assert_cmpuint (c.jitter_us, ==, 1500);
+  g_assert_cmpuint (c.rate_bps, ==, 1000000);
+  g_assert_cmpuint (lab_experiment_get_mtu (experiment, 1), ==, 1280);
+  g_assert_true (lab_experiment_has_link (experiment));
+  warnings = lab_experiment_get_warnings (experiment);
+  g_assert_cmpstr (warnings[0], ==, "Line 14: unknown key “Flavour” in [Link], left out");
+
+  written = lab_experiment_to_data (experiment, NULL);
+  g_assert_nonnull (strstr (written, "[Link to alfa]\nDelay=20ms\nJitter=1500us\nLoss=10%\nQueue=50\n"));
+  g_assert_nonnull (strstr (written, "[Link to beta]\nDelay=80ms\nJitter=1500us\nLoss=10%\nRate=1mbit\nQueue=50\nMTU=1280\n"));
+  again = load (written, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      LabLinkConditions a, b;
+
+      lab_experiment_get_link (experiment, i, &a);
+      lab_experiment_get_link (again, i, &b);
+      g_assert_true (memcmp (&a, &b, sizeof a) == 0);
+      g_assert_cmpuint (lab_experiment_get_mtu (experiment, i), ==, lab_experiment_get_mtu (again, i));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(LabExperiment) bad = load (refused[i].text, &error);
+
+      g_assert_null (bad);
+      g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_FILE);
+      if (!g_str_has_prefix (error->message, refused[i].expected))
+        g_error ("“%s” does not say “%s”", error->message, refused[i].expected);
+      g_clear_error (&error);
+    }
+
+  /* None given: none, and nothing written */
+  g_clear_object (&experiment);
+  experiment = load ("[Endpoint 1]\nKind=udp-server\n", &error);
+  g_assert_no_error (error);
+  g_assert_false (lab_experiment_has_link (experiment));
+  g_free (written);
+  written = lab_experiment_to_data (experiment, NULL);
+  g_assert_null (strstr (written, "[Link"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -824,6 +920,7 @@ main (int   argc,
 
   g_test_add_func ("/experiment/round-trip", test_round_trip);
   g_test_add_func ("/experiment/malformed", test_malformed);
+  g_test_add_func ("/experiment/link", test_link);
   g_test_add_func ("/experiment/unknown", test_unknown);
   g_test_add_func ("/experiment/lines-and-escapes", test_lines_and_escapes);
   g_test_add_func ("/experiment/translations", test_translations);

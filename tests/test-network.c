@@ -11,7 +11,9 @@
 #include <glib/gstdio.h>
 
 #include "lab-error.h"
+#include "lab-link.h"
 #include "lab-network.h"
+#include "lab-tcp-sample.h"
 #include "lab-test-engine.h"
 #include "lab-test-utils.h"
 
@@ -319,6 +321,83 @@ test_without_privilege (void)
   g_rmdir (dir);
 }
 
+static gboolean
+tick (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The charts' samples of a connection's TCP numbers: asked for, the
+ * watcher records them for a connection on the lab network, its round
+ * trip the link's delay (20 ms to beta, on the way there only), its
+ * congestion window and the peer's window given; not asked for, none. */
+static void
+test_tcp_samples (LabTestFixture *f,
+                  gconstpointer   backend)
+{
+  g_autoptr(LabEndpoint) server = NULL;
+  g_autoptr(LabEndpoint) client = NULL;
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hola", 4);
+  LabLinkConditions c;
+  LabTcpSample sample = { 0 };
+  gboolean found = FALSE;
+  gint64 deadline;
+  guint16 port;
+
+  skip_unless_available ();
+  if (!lab_network_check (NULL))
+    return;
+
+  lab_link_conditions_init (&c);
+  c.delay_us = 20000;
+  lab_link_set_conditions (1, &c);
+  lab_tcp_sample_set_enabled (TRUE);
+  server = new_on_host (f, LAB_ENDPOINT_TCP_SERVER, backend, "server", "beta");
+  g_object_set (lab_endpoint_get_config (server), "bind-address", "beta", NULL);
+  port = lab_test_start_server (server);
+  client = new_on_host (f, LAB_ENDPOINT_TCP_CLIENT, backend, "client", "alfa");
+  g_object_set (lab_endpoint_get_config (client), "host", "beta", "port", (guint) port, "initial-data", hello, NULL);
+  lab_test_start (client);
+  lab_test_log_wait_data (f->log, client, LAB_DIRECTION_IN, 4);
+
+  /* A sample comes within the watcher's interval of the connection's
+   * last change: a few of them, bounded */
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!found && g_get_monotonic_time () < deadline)
+    {
+      gboolean ticked = FALSE;
+      guint id = g_timeout_add (20, tick, &ticked);
+
+      while (!ticked)
+        g_main_context_iteration (NULL, TRUE);
+      (void) id;
+      lab_timeline_flush (f->timeline);
+      for (guint i = g_list_model_get_n_items (G_LIST_MODEL (f->timeline)); i > 0 && !found; i--)
+        {
+          g_autoptr(LabEvent) event = g_list_model_get_item (G_LIST_MODEL (f->timeline), i - 1);
+
+          found = lab_event_get_kind (event) == LAB_EVENT_TCP_SAMPLE &&
+                  lab_event_get_endpoint_id (event) == lab_endpoint_get_id (client) &&
+                  lab_event_get_tcp_sample (event, &sample);
+        }
+    }
+  lab_tcp_sample_set_enabled (FALSE);
+  lab_link_reset ();
+  lab_endpoint_stop (client);
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (client);
+  lab_test_wait_stopped (server);
+  lab_network_forget ();
+
+  g_assert_true (found);
+  g_test_message ("cwnd %u, srtt %u µs, peer's window %u", sample.cwnd, sample.srtt_us, sample.snd_wnd);
+  g_assert_cmpuint (sample.cwnd, >=, 1);
+  g_assert_cmpuint (sample.srtt_us, >=, 15000);
+  g_assert_cmpuint (sample.srtt_us, <, 200000);
+  g_assert_cmpuint (sample.snd_wnd, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -329,6 +408,7 @@ main (int   argc,
   lab_test_add_backends ("network", "no-route-out", test_no_route_out);
   lab_test_add_backends ("network", "nothing-left", test_nothing_left);
   lab_test_add_backends ("network", "threads-in-host", test_threads_in_host);
+  lab_test_add_backends ("network", "tcp-samples", test_tcp_samples);
   g_test_add_func ("/network/unknown-host", test_unknown_host);
   g_test_add_func ("/network/without-privilege", test_without_privilege);
 

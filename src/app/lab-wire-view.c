@@ -8,6 +8,7 @@
 #include "lab-ladder.h"
 #include "lab-packet.h"
 #include "lab-timeline-filter.h"
+#include "lab-link.h"
 #include "lab-wire-view.h"
 #include "lab-wire.h"
 
@@ -311,17 +312,31 @@ lab_wire_view_dup_cell_text (LabEvent      *packet,
     case LAB_WIRE_COLUMN_CARRIES:
     case LAB_WIRE_N_COLUMNS:
     default:
-      if (is_tcp (wire))
-        return carries_text (wire);
-      /* An echo or a datagram tied to its call: what it is, then the call */
-      if (wire->data_seq != 0)
-        {
-          g_autofree char *what = other_text (wire);
-          g_autofree char *call = carries_text (wire);
+      {
+        g_autofree char *text = NULL;
+        g_autofree char *verdict = lab_link_verdict_text (wire->link_verdict, wire->link_value);
 
-          return g_strdup_printf ("%s — %s", what, call);
-        }
-      return other_text (wire);
+        if (is_tcp (wire))
+          text = carries_text (wire);
+        else if (wire->data_seq != 0)
+          {
+            /* An echo or a datagram tied to its call: what it is, then the call */
+            g_autofree char *what = other_text (wire);
+            g_autofree char *call = carries_text (wire);
+
+            text = g_strdup_printf ("%s — %s", what, call);
+          }
+        else
+          text = other_text (wire);
+
+        /* What the lab's link did to it comes first: why it is missing */
+        if (wire->retransmission && verdict == NULL)
+          /* Translators: in the Wire list, a segment whose bytes had been sent before. */
+          return text[0] != '\0' ? g_strdup_printf (_("retransmission — %s"), text) : g_strdup (_("retransmission"));
+        if (verdict == NULL)
+          return g_steal_pointer (&text);
+        return text[0] != '\0' ? g_strdup_printf ("%s — %s", verdict, text) : g_steal_pointer (&verdict);
+      }
     }
 }
 

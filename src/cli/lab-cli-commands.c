@@ -32,7 +32,7 @@ lab_cli_code (int    argc,
 
   if (!lab_cli_parse_experiment_command ("code", _("Print the program each endpoint of an experiment runs, in "
                                                   "Python or in C, ready to save and run."),
-                                         entries, &argc, &argv))
+                                         entries, NULL, &argc, &argv))
     return 2;
   if (language_name != NULL && !lab_code_language_from_string (language_name, &language))
     {

@@ -171,11 +171,18 @@ gboolean
 lab_cli_parse_experiment_command (const char          *command,
                                   const char          *summary,
                                   const GOptionEntry  *entries,
+                                  LabCliLink          *link,
                                   int                 *argc,
                                   char              ***argv)
 {
   g_autoptr(GOptionContext) context = lab_cli_context_new (_("FILE|LESSON"), summary, entries);
   g_autoptr(GError) error = NULL;
+
+  if (link != NULL)
+    {
+      lab_cli_link_add_entries (context, link);
+      lab_cli_link_prepare_args (argc, argv);
+    }
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
@@ -326,6 +333,9 @@ lab_cli_options_parse (LabCliOptions    *options,
 {
   g_autoptr(GOptionContext) context = endpoint_context_new (options, kind);
   g_autoptr(GError) error = NULL;
+
+  lab_cli_link_add_entries (context, &options->link);
+  lab_cli_link_prepare_args (&argc, &argv);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -550,4 +560,5 @@ lab_cli_options_clear (LabCliOptions *o)
   g_clear_pointer (&o->pcap, g_free);
   g_clear_pointer (&o->count, g_free);
   g_clear_pointer (&o->interval, g_free);
+  lab_cli_link_clear (&o->link);
 }

@@ -27,6 +27,26 @@ typedef enum {
  * at once, and each event kept takes memory of its own. */
 #define LAB_CLI_MAX_EVENTS (5 * LAB_TIMELINE_DEFAULT_MAX_EVENTS)
 
+/* The link's options (lab-cli-link.c): each setting both ways, and one
+ * way as HOST=VALUE, repeated. */
+#define LAB_CLI_LINK_N_SETTINGS 9
+
+typedef struct {
+  char  *both[LAB_CLI_LINK_N_SETTINGS];
+  char **one_way[LAB_CLI_LINK_N_SETTINGS];
+  char  *one_way_names[LAB_CLI_LINK_N_SETTINGS];
+} LabCliLink;
+
+void      lab_cli_link_prepare_args (int             *argc,
+                                     char          ***argv);
+void      lab_cli_link_add_entries  (GOptionContext  *context,
+                                     LabCliLink      *link);
+gboolean  lab_cli_link_given        (const LabCliLink *link);
+gboolean  lab_cli_link_apply        (const LabCliLink *link,
+                                     const char       *command,
+                                     gboolean          quiet);
+void      lab_cli_link_clear        (LabCliLink      *link);
+
 /* What tcp-server, tcp-client, udp-server and udp-client are told. The
  * numbers are kept as they were given, to be read strictly. */
 typedef struct {
@@ -67,6 +87,7 @@ typedef struct {
   char         *pcap;
   char         *count;
   char         *interval;
+  LabCliLink    link;
 
   /* Read from --format, --duration and --max-events (0: not given) */
   LabCliFormat  output;
@@ -108,6 +129,7 @@ GOptionContext *lab_cli_context_new              (const char          *parameter
 gboolean        lab_cli_parse_experiment_command (const char          *command,
                                                   const char          *summary,
                                                   const GOptionEntry  *entries,
+                                                  LabCliLink          *link,
                                                   int                 *argc,
                                                   char              ***argv);
 void            lab_cli_usage_error              (const char          *command,

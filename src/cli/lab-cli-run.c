@@ -469,6 +469,14 @@ lab_cli_run_endpoint (LabEndpointKind   kind,
   endpoint = lab_session_add (session, kind);
   if (!lab_cli_options_configure (&options, command, lab_endpoint_get_config (endpoint)))
     return 2;
+  if (lab_cli_link_given (&options.link) && options.lab_host == NULL)
+    {
+      /* Translators: --delay, --loss… set the lab network's link; --lab-host puts the endpoint there. */
+      lab_cli_usage_error (command, _("The link’s options (--delay, --loss…) need the lab network: give --lab-host"));
+      return 2;
+    }
+  if (!lab_cli_link_apply (&options.link, command, options.quiet))
+    return 2;
   if (options.event_limit > 0)
     lab_timeline_set_limits (timeline, options.event_limit, lab_timeline_get_max_payload (timeline));
   lab_endpoint_set_name (endpoint, options.name != NULL ? options.name : command);
@@ -552,6 +560,7 @@ lab_cli_run_experiment (int    argc,
   GListModel *endpoints;
   Run run = { .name_failures = TRUE };
   int backend = -1;
+  LabCliLink link = { { 0 } };
   const GOptionEntry entries[] = {
     { "backend", 0, 0, G_OPTION_ARG_STRING, &backend_name, N_("Make every endpoint use these calls: posix or gio"), "gio|posix" },
     { "duration", 0, 0, G_OPTION_ARG_STRING, &duration, N_("Stop after this many seconds"), N_("SECONDS") },
@@ -563,7 +572,7 @@ lab_cli_run_experiment (int    argc,
 
   if (!lab_cli_parse_experiment_command ("run", _("Play an experiment (.protolab): start its servers, then its "
                                                  "clients, and print the timeline until all have stopped."),
-                                         entries, &argc, &argv))
+                                         entries, &link, &argc, &argv))
     return 2;
   if (!lab_cli_parse_choice ("run", "backend", backend_name, LAB_TYPE_BACKEND_KIND, NULL, &backend) ||
       !lab_cli_parse_format ("run", format, &run.format))
@@ -588,6 +597,13 @@ lab_cli_run_experiment (int    argc,
 
   session = lab_session_new ();
   lab_session_load (session, experiment);
+  /* The link the command line gives, over the file's */
+  if (!lab_cli_link_apply (&link, "run", run.quiet))
+    {
+      lab_cli_link_clear (&link);
+      return 2;
+    }
+  lab_cli_link_clear (&link);
   endpoints = lab_session_get_endpoints (session);
   for (guint i = 0; backend >= 0 && i < g_list_model_get_n_items (endpoints); i++)
     {

@@ -59,6 +59,7 @@ typedef enum {
   LAB_EVENT_DATA,
   LAB_EVENT_NOTE,
   LAB_EVENT_PACKET,
+  LAB_EVENT_TCP_SAMPLE,         /* the kernel's TCP numbers of a connection (lab-tcp-sample.h) */
 } LabEventKind;
 
 /* The generic operation of a call, whatever the backend names it. */

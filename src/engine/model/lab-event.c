@@ -13,6 +13,7 @@
 #include "lab-errno.h"
 #include "lab-event-private.h"
 #include "lab-network.h"
+#include "lab-tcp-sample.h"
 #include "lab-wire.h"
 #include "lab-hex.h"
 #include "lab-icmp.h"
@@ -781,6 +782,15 @@ lab_event_dup_summary (LabEvent *self)
 
         lab_wire_describe_event (self, &wire);
         return lab_wire_summary (&wire);
+      }
+
+    case LAB_EVENT_TCP_SAMPLE:
+      {
+        LabTcpSample sample;
+
+        if (!lab_event_get_tcp_sample (self, &sample))
+          return g_strdup ("");
+        return lab_tcp_sample_text (&sample);
       }
 
     default:

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "lab-experiment.h"
+#include "lab-link.h"
+#include "lab-network.h"
 #include "lab-translated.h"
 
 G_BEGIN_DECLS
@@ -26,6 +28,15 @@ G_BEGIN_DECLS
  *   StartDelay=0
  *   port=5000
  *   initial-data=hola\n
+ *
+ *   [Link]
+ *   Delay=40ms
+ *   Loss=1%
+ *
+ *   [Link to beta]
+ *   Delay=80ms
+ *   Rate=1mbit
+ *   MTU=1280
  *
  * Title, Notes, Steps and Name may be translated (Title[es]=…). The other
  * keys of an endpoint are its configuration's properties, by name, with
@@ -59,6 +70,11 @@ G_BEGIN_DECLS
 
 #define LAB_EXPERIMENT_GROUP            "Experiment"
 #define LAB_EXPERIMENT_GROUP_ENDPOINT   "Endpoint"
+/* The link's conditions both ways, then those of one way (“Link to beta”),
+ * which override them; MTU is that of the host's interface (all hosts'
+ * in [Link]). */
+#define LAB_EXPERIMENT_GROUP_LINK       "Link"
+#define LAB_EXPERIMENT_GROUP_LINK_TO    "Link to "
 
 /* One endpoint of the bench. */
 typedef struct {
@@ -79,6 +95,11 @@ struct _LabExperiment
   LabTranslated *steps;
   GStrv      warnings;
   GPtrArray *items;   /* of LabExperimentItem */
+
+  /* The link's conditions, by the host their frames go to, and each host's
+   * MTU (0: the default) */
+  LabLinkConditions link[LAB_NETWORK_MAX_HOSTS];
+  guint             mtu[LAB_NETWORK_MAX_HOSTS];
 };
 
 GPtrArray *lab_experiment_config_properties (void);

@@ -47,6 +47,8 @@ lab_experiment_init (LabExperiment *self)
   self->steps = lab_translated_new_list (NULL);
   self->warnings = g_new0 (char *, 1);
   self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
+  for (guint i = 0; i < LAB_NETWORK_MAX_HOSTS; i++)
+    lab_link_conditions_init (&self->link[i]);
 }
 
 LabExperiment *
@@ -367,4 +369,78 @@ lab_experiment_set_breakpoints (LabExperiment *self,
 
   if (item != NULL)
     item->breakpoints = breakpoints & ((G_GUINT64_CONSTANT (1) << LAB_OP_SOCK_DIAG) - 1);
+}
+
+/**
+ * lab_experiment_get_link:
+ * @to_host: the direction: the host the frames go to
+ *
+ * The link's conditions that way: none unless the file gives some.
+ */
+void
+lab_experiment_get_link (LabExperiment     *self,
+                         guint              to_host,
+                         LabLinkConditions *conditions)
+{
+  g_return_if_fail (LAB_IS_EXPERIMENT (self));
+  g_return_if_fail (to_host < LAB_NETWORK_MAX_HOSTS);
+
+  *conditions = self->link[to_host];
+}
+
+void
+lab_experiment_set_link (LabExperiment           *self,
+                         guint                    to_host,
+                         const LabLinkConditions *conditions)
+{
+  g_return_if_fail (LAB_IS_EXPERIMENT (self));
+  g_return_if_fail (to_host < LAB_NETWORK_MAX_HOSTS);
+  g_return_if_fail (lab_link_conditions_check (conditions, NULL));
+
+  self->link[to_host] = *conditions;
+  if (self->link[to_host].queue_limit == 0)
+    self->link[to_host].queue_limit = LAB_LINK_DEFAULT_QUEUE;
+}
+
+guint
+lab_experiment_get_mtu (LabExperiment *self,
+                        guint          host)
+{
+  g_return_val_if_fail (LAB_IS_EXPERIMENT (self), 0);
+  g_return_val_if_fail (host < LAB_NETWORK_MAX_HOSTS, 0);
+
+  return self->mtu[host];
+}
+
+/**
+ * lab_experiment_set_mtu:
+ * @mtu: 0 (the default), or from LAB_LINK_MIN_MTU to LAB_LINK_MAX_MTU
+ */
+void
+lab_experiment_set_mtu (LabExperiment *self,
+                        guint          host,
+                        guint          mtu)
+{
+  g_return_if_fail (LAB_IS_EXPERIMENT (self));
+  g_return_if_fail (host < LAB_NETWORK_MAX_HOSTS);
+  g_return_if_fail (mtu == 0 || (mtu >= LAB_LINK_MIN_MTU && mtu <= LAB_LINK_MAX_MTU));
+
+  self->mtu[host] = mtu;
+}
+
+/**
+ * lab_experiment_has_link:
+ *
+ * Returns: whether the experiment sets a condition on the link or an MTU
+ */
+gboolean
+lab_experiment_has_link (LabExperiment *self)
+{
+  g_return_val_if_fail (LAB_IS_EXPERIMENT (self), FALSE);
+
+  for (guint i = 0; i < LAB_NETWORK_MAX_HOSTS; i++)
+    if (!lab_link_conditions_is_none (&self->link[i]) || self->mtu[i] != 0 ||
+        self->link[i].queue_limit != LAB_LINK_DEFAULT_QUEUE)
+      return TRUE;
+  return FALSE;
 }

@@ -7,6 +7,8 @@
 #include "lab-endpoint-config.h"
 #include "lab-translated.h"
 
+#include "lab-link.h"
+
 G_BEGIN_DECLS
 
 #define LAB_TYPE_EXPERIMENT (lab_experiment_get_type ())
@@ -89,5 +91,18 @@ guint64            lab_experiment_get_breakpoints    (LabExperiment  *self,
 void               lab_experiment_set_breakpoints    (LabExperiment  *self,
                                                       guint           index,
                                                       guint64         breakpoints);
+
+void               lab_experiment_get_link           (LabExperiment            *self,
+                                                      guint                     to_host,
+                                                      LabLinkConditions        *conditions);
+void               lab_experiment_set_link           (LabExperiment            *self,
+                                                      guint                     to_host,
+                                                      const LabLinkConditions  *conditions);
+guint              lab_experiment_get_mtu            (LabExperiment            *self,
+                                                      guint                     host);
+void               lab_experiment_set_mtu            (LabExperiment            *self,
+                                                      guint                     host,
+                                                      guint                     mtu);
+gboolean           lab_experiment_has_link           (LabExperiment            *self);
 
 G_END_DECLS

@@ -77,6 +77,11 @@ struct _LabRecord
     struct {
       guint64 offset;           /* where its bytes start in its connection's stream, that way */
       guint32 real_len;         /* how many bytes crossed: more than kept for a truncated datagram */
+      /* A packet the link held or dropped: its LabLinkVerdict, and the
+       * number that goes with it; 0 (passed) for any other */
+      guint8  link_verdict;
+      guint8  link_reserved[3];
+      guint32 link_value;
     };
   };
 };
@@ -105,7 +110,7 @@ lab_record_set (LabRecord      *record,
 static inline gboolean
 lab_record_blob_is_payload (const LabRecord *record)
 {
-  return record->kind == LAB_EVENT_DATA || record->kind == LAB_EVENT_PACKET ||
+  return record->kind == LAB_EVENT_DATA || record->kind == LAB_EVENT_PACKET || record->kind == LAB_EVENT_TCP_SAMPLE ||
          (record->kind == LAB_EVENT_CALL && (record->op == LAB_OP_SEND || record->op == LAB_OP_SENDTO));
 }
 

@@ -6,6 +6,8 @@
 
 #include "lab-endpoint-config-private.h"
 #include "lab-kernel-private.h"
+#include "lab-link.h"
+#include "lab-network.h"
 #include "lab-play-ports-private.h"
 #include "lab-run-private.h"
 #include "lab-session-private.h"
@@ -602,6 +604,18 @@ lab_session_load (LabSession    *self,
     }
   self->loading = FALSE;
 
+  /* The link is the experiment's: its conditions, or none. */
+  for (guint i = 0; i < lab_network_get_n_hosts (); i++)
+    {
+      LabLinkConditions c;
+      g_autoptr(GError) error = NULL;
+
+      lab_experiment_get_link (experiment, i, &c);
+      lab_link_set_conditions (i, &c);
+      if (!lab_link_set_mtu (i, lab_experiment_get_mtu (experiment, i), &error))
+        g_warning ("%s", error->message);
+    }
+
   /* What was loaded is what the bench has not changed from. */
   {
     g_autoptr(LabExperiment) loaded = lab_session_dup_experiment (self);
@@ -642,6 +656,15 @@ lab_session_dup_experiment (LabSession *self)
         if (lab_endpoint_get_breakpoint (endpoint, op) && !lab_session_get_breakpoint (self, op))
           breakpoints |= G_GUINT64_CONSTANT (1) << op;
       lab_experiment_set_breakpoints (experiment, i, breakpoints);
+    }
+  /* And the link as it is now */
+  for (guint i = 0; i < lab_network_get_n_hosts (); i++)
+    {
+      LabLinkConditions c;
+
+      lab_link_get_conditions (i, &c);
+      lab_experiment_set_link (experiment, i, &c);
+      lab_experiment_set_mtu (experiment, i, lab_link_get_mtu (i));
     }
 
   return experiment;

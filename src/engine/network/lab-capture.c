@@ -16,6 +16,7 @@
 
 #include "lab-capture.h"
 #include "lab-error.h"
+#include "lab-link.h"
 #include "lab-network.h"
 #include "lab-record-private.h"
 #include "lab-timeline-private.h"
@@ -71,8 +72,11 @@ static LabCaptureStats stats;
 const char *
 lab_capture_interface_name (guint interface)
 {
-  g_return_val_if_fail (interface < LAB_CAPTURE_N_INTERFACES, NULL);
+  g_return_val_if_fail (interface <= LAB_CAPTURE_LINK, NULL);
 
+  /* The link's events name it in the interface's place. */
+  if (interface == LAB_CAPTURE_LINK)
+    return "link";
   return interface_names[interface];
 }
 
@@ -316,6 +320,7 @@ capture_free (Capture *c)
   stats.dropped += dropped;
   if (c->wake_fd >= 0)
     close (c->wake_fd);
+  lab_link_set_timeline (NULL);
   g_clear_pointer (&c->flows, lab_tcp_flows_free);
   g_clear_object (&c->timeline);
   g_weak_ref_clear (&c->timeline_ref);
@@ -347,7 +352,7 @@ lab_capture_start (LabTimeline  *timeline,
   if (!enabled || (capture != NULL && capture->timeline == timeline))
     {
       g_mutex_unlock (&capture_lock);
-      return TRUE;
+      return lab_link_apply (error);
     }
   if (capture != NULL)
     g_clear_pointer (&capture, capture_free);
@@ -390,8 +395,11 @@ lab_capture_start (LabTimeline  *timeline,
     }
   if (!ok)
     g_clear_pointer (&capture, capture_free);
+  else
+    lab_link_set_timeline (timeline);
   g_mutex_unlock (&capture_lock);
-  return ok;
+  /* The link's conditions, set before the network was made, from now on */
+  return ok && lab_link_apply (error);
 }
 
 /**

@@ -23,6 +23,10 @@ typedef enum {
   LAB_CAPTURE_N_INTERFACES,
 } LabCaptureInterface;
 
+/* The interface number of a packet event the lab's link recorded: a frame
+ * it dropped, delayed, duplicated, reordered or corrupted. */
+#define LAB_CAPTURE_LINK LAB_CAPTURE_N_INTERFACES
+
 typedef struct {
   guint64 received;             /* packets the capture recorded */
   guint64 dropped;              /* the kernel could not give it, by pcap_stats */

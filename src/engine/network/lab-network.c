@@ -21,6 +21,7 @@
 
 #include "lab-capture.h"
 #include "lab-error.h"
+#include "lab-link.h"
 #include "lab-network.h"
 
 /* The hosts, one subnet for all: 10.80.0.0/24 and fd80::/64. */
@@ -435,6 +436,23 @@ make_host (Setup                *s,
   ok = set_up (s, sk, "lo") && set_up (s, sk, "eth0");
   if (ok && (eth0 = (int) if_nametoindex ("eth0")) == 0)
     ok = fail_errno (s, "eth0");
+  if (ok && lab_link_get_mtu ((guint) (host - hosts)) != 0)
+    {
+      struct rtnl_link *link = NULL, *change;
+      int err;
+
+      if ((err = rtnl_link_get_kernel (sk, 0, "eth0", &link)) < 0)
+        ok = fail_nl (s, "eth0", err);
+      else
+        {
+          change = rtnl_link_alloc ();
+          rtnl_link_set_mtu (change, lab_link_get_mtu ((guint) (host - hosts)));
+          if ((err = rtnl_link_change (sk, link, change, 0)) < 0)
+            ok = fail_nl (s, "MTU", err);
+          rtnl_link_put (change);
+          rtnl_link_put (link);
+        }
+    }
   if (ok)
     {
       g_autofree char *v4 = g_strdup_printf ("%s/24", host->ipv4);
@@ -661,6 +679,7 @@ void
 lab_network_forget (void)
 {
   lab_capture_stop ();
+  lab_link_stop ();
   g_mutex_lock (&lock);
   for (guint i = 0; i < LAB_NETWORK_MAX_HOSTS; i++)
     if (host_fds[i] >= 0)

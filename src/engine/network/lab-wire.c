@@ -14,6 +14,7 @@
 #include "lab-icmp.h"
 #include "lab-network.h"
 #include "lab-timeline-private.h"
+#include "lab-link.h"
 #include "lab-wire.h"
 
 /* A TCP connection as the wire shows it: its two ends, the lower first. */
@@ -27,6 +28,9 @@ typedef struct {
   FlowKey key;
   guint32 isn[2];
   gboolean known[2];
+  /* The number after the last byte each end has sent, once it sent any */
+  guint32 next[2];
+  gboolean sent[2];
 } Flow;
 
 struct _LabTcpFlows
@@ -151,6 +155,19 @@ lab_tcp_flows_see (LabTcpFlows         *self,
 
   *bases = (guint64) flow->isn[from] << 32 | flow->isn[1 - from];
   *known = (flow->known[from] ? 1 : 0) | (flow->known[1 - from] ? 2 : 0);
+
+  /* Bytes this end sent before: a retransmission (bit 2). A probe of no
+   * byte is none. */
+  if (info->payload_len > 0)
+    {
+      guint32 end = info->seq + info->payload_len;
+
+      if (flow->sent[from] && (gint32) (info->seq - flow->next[from]) < 0)
+        *known |= LAB_TCP_FLOWS_RETRANSMISSION;
+      if (!flow->sent[from] || (gint32) (end - flow->next[from]) > 0)
+        flow->next[from] = end;
+      flow->sent[from] = TRUE;
+    }
 }
 
 /* The lab's TCP sockets, by their peer's address and port and their own
@@ -685,9 +702,14 @@ describe (LabEvent    *event,
     data = g_bytes_get_data (bytes, &len);
   out->host = record->sub < lab_network_get_n_hosts () ? lab_network_get_host (record->sub)->name : "?";
   out->host_index = record->sub;
-  out->interface = record->fd >= 0 && record->fd < LAB_CAPTURE_N_INTERFACES ? lab_capture_interface_name ((guint) record->fd)
-                                                                            : "?";
+  out->interface = record->fd >= 0 && record->fd <= LAB_CAPTURE_LINK ? lab_capture_interface_name ((guint) record->fd)
+                                                                     : "?";
   out->wire_len = record->real_len;
+  if (record->fd == LAB_CAPTURE_LINK)
+    {
+      out->link_verdict = record->link_verdict;
+      out->link_value = record->link_value;
+    }
   out->decoded = data != NULL && lab_packet_decode (data, len, record->real_len, &out->info);
   if (out->decoded && out->info.proto == LAB_PACKET_ICMP && out->info.family == AF_INET &&
       (out->info.icmp_type == LAB_ICMP_ECHO_REQUEST || out->info.icmp_type == LAB_ICMP_ECHO_REPLY))
@@ -708,6 +730,9 @@ describe (LabEvent    *event,
 
   out->has_seq_base = (record->previous & 1) != 0;
   out->has_ack_base = (record->previous & 2) != 0;
+  /* Told by the capture, which sees every segment leave; the link sees
+   * only those it holds or drops */
+  out->retransmission = record->fd != LAB_CAPTURE_LINK && (record->previous & LAB_TCP_FLOWS_RETRANSMISSION) != 0;
   out->seq_base = (guint32) (record->offset >> 32);
   out->ack_base = (guint32) record->offset;
   out->conn = lookup_sender (&out->info);
@@ -915,7 +940,16 @@ lab_wire_summary (const LabWireInfo *wire)
 
   if (!wire->decoded)
     /* Translators: %s is an interface, %u a length in bytes. */
-    return g_strdup_printf (_("%s: a frame of %u bytes too short to read"), wire->interface, wire->wire_len);
+    {
+      g_autofree char *verdict = lab_link_verdict_text (wire->link_verdict, wire->link_value);
+
+      if (verdict != NULL)
+        /* Translators: %s is an interface, %u a length in bytes, the last %s what the link did to the frame. */
+        return g_strdup_printf (_("%s: a frame of %u bytes too short to read; %s"), wire->interface, wire->wire_len,
+                                verdict);
+      /* Translators: %s is an interface, %u a length in bytes. */
+      return g_strdup_printf (_("%s: a frame of %u bytes too short to read"), wire->interface, wire->wire_len);
+    }
 
   out = g_string_new (wire->interface);
   g_string_append_c (out, ' ');
@@ -950,5 +984,15 @@ lab_wire_summary (const LabWireInfo *wire)
     /* Translators: a segment of a lab socket that no call made: an ACK, a
      * SYN ACK. */
     g_string_append (out, _(", sent by the kernel by itself"));
+  if (wire->retransmission)
+    /* Translators: a segment whose bytes had been sent before. */
+    g_string_append (out, _(", a retransmission"));
+  if (wire->link_verdict != LAB_LINK_PASSED)
+    {
+      g_autofree char *verdict = lab_link_verdict_text (wire->link_verdict, wire->link_value);
+
+      if (verdict != NULL)
+        g_string_append_printf (out, "; %s", verdict);
+    }
   return g_string_free (out, FALSE);
 }

@@ -28,6 +28,10 @@ void         lab_tcp_flows_see     (LabTcpFlows         *flows,
                                     guint64             *bases,
                                     guint8              *known);
 
+/* In what lab_tcp_flows_see() says it knows: a segment whose bytes, some
+ * or all, its end had sent before. */
+#define LAB_TCP_FLOWS_RETRANSMISSION 4
+
 /* The endpoints': which lab host an endpoint's run is on (-1: none). */
 void         lab_wire_set_endpoint_host (guint           endpoint_id,
                                          int             host);
@@ -42,11 +46,17 @@ typedef struct {
   gboolean      decoded;
   const char   *host;              /* the host it left, and its number */
   guint         host_index;
-  const char   *interface;         /* eth0, lo */
+  const char   *interface;         /* eth0, lo; link for what the link did */
   guint32       wire_len;
+  /* What the lab's link did to it (a LabLinkVerdict, 0 when it is a
+   * capture's), and the number that goes with it */
+  guint         link_verdict;
+  guint32       link_value;
   /* TCP: the initial sequence numbers, each way, when the SYNs were seen */
   gboolean      has_seq_base, has_ack_base;
   guint32       seq_base, ack_base;
+  /* Its bytes, some or all, had left the same end before: sent again */
+  gboolean      retransmission;
   /* The lab connection that sent it, 0 when it is none of the lab's */
   guint64       conn;
   /* Its bytes in that connection's stream, and the data event (its

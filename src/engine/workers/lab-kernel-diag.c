@@ -12,12 +12,60 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 
 #include "lab-kernel-private.h"
 #include "lab-network.h"
 
 /* Asking the kernel of TCP sockets with sock_diag, as ss does: of those
  * the lab follows, and of what holds a port. */
+
+/* The tcp_info a dump gave with a socket, if it did: as long as the
+ * kernel's is (an older kernel's is shorter, its last fields then 0). */
+static void
+read_sample (const struct nlmsghdr *h,
+             LabDiagEntry          *entry)
+{
+  const struct inet_diag_msg *m = NLMSG_DATA (h);
+  int len = (int) h->nlmsg_len - (int) NLMSG_LENGTH (sizeof *m);
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-align"
+  for (const struct rtattr *a = (const struct rtattr *) (const void *) (m + 1); RTA_OK (a, len); a = RTA_NEXT (a, len))
+#pragma GCC diagnostic pop
+    if (a->rta_type == INET_DIAG_INFO)
+      {
+        struct tcp_info info;
+        guint32 rcv_wnd = 0;
+        gsize given = RTA_PAYLOAD (a);
+        LabTcpSample *s = &entry->sample;
+
+        memset (&info, 0, sizeof info);
+        memcpy (&info, RTA_DATA (a), MIN (given, sizeof info));
+        /* Our own window follows the peer's in kernels from 6.7 on */
+        if (given >= offsetof (struct tcp_info, tcpi_snd_wnd) + 8)
+          memcpy (&rcv_wnd, (const guint8 *) RTA_DATA (a) + offsetof (struct tcp_info, tcpi_snd_wnd) + 4, 4);
+        s->state = info.tcpi_state;
+        s->ca_state = info.tcpi_ca_state;
+        s->retransmits = info.tcpi_retransmits;
+        s->cwnd = info.tcpi_snd_cwnd;
+        s->ssthresh = info.tcpi_snd_ssthresh;
+        s->srtt_us = info.tcpi_rtt;
+        s->rttvar_us = info.tcpi_rttvar;
+        s->rto_us = info.tcpi_rto;
+        s->mss = info.tcpi_snd_mss;
+        s->unacked = info.tcpi_unacked;
+        s->sacked = info.tcpi_sacked;
+        s->lost = info.tcpi_lost;
+        s->retrans = info.tcpi_retrans;
+        s->total_retrans = info.tcpi_total_retrans;
+        s->in_flight = info.tcpi_unacked - info.tcpi_sacked - info.tcpi_lost + info.tcpi_retrans;
+        s->snd_wnd = given >= offsetof (struct tcp_info, tcpi_snd_wnd) + 4 ? info.tcpi_snd_wnd : 0;
+        s->rcv_wnd = rcv_wnd;
+        s->rcv_space = info.tcpi_rcv_space;
+        entry->has_sample = TRUE;
+      }
+}
 
 /* The cookie of a socket the kernel told, as SO_COOKIE gives it. */
 static guint64
@@ -63,6 +111,9 @@ lab_kernel_diag_dump (int            netns_fd,
   req.request.sdiag_family = family;
   req.request.sdiag_protocol = IPPROTO_TCP;
   req.request.idiag_states = ~0u;
+  /* Each socket's tcp_info with it, for the charts' samples */
+  if (lab_tcp_sample_get_enabled ())
+    req.request.idiag_ext = 1u << (INET_DIAG_INFO - 1);
   req.header.nlmsg_len = offsetof (__typeof__ (req), attribute);
   if (n_ports > 0)
     {
@@ -117,8 +168,9 @@ lab_kernel_diag_dump (int            netns_fd,
 
           if (interest != NULL && !g_hash_table_contains (interest, &(guint64) { cookie_of (NLMSG_DATA (h)) }))
             continue;
-          entry = g_new (LabDiagEntry, 1);
+          entry = g_new0 (LabDiagEntry, 1);
           memcpy (&entry->msg, NLMSG_DATA (h), sizeof entry->msg);
+          read_sample (h, entry);
           g_hash_table_insert (entries, &entry->msg.id.idiag_cookie, entry);
         }
 #pragma GCC diagnostic pop

@@ -5,6 +5,7 @@
 #include <linux/inet_diag.h>
 
 #include "lab-run-private.h"
+#include "lab-tcp-sample.h"
 
 G_BEGIN_DECLS
 
@@ -44,6 +45,8 @@ guint      lab_kernel_count_settling (LabTimeline *timeline);
 /* What one dump said of one socket, kept by its cookie. */
 typedef struct {
   struct inet_diag_msg msg;
+  gboolean             has_sample;   /* asked for: lab_tcp_sample_get_enabled() */
+  LabTcpSample         sample;
 } LabDiagEntry;
 
 void     lab_kernel_diag_dump    (int            netns_fd,

@@ -47,6 +47,8 @@ struct _LabKernelWatch
   gboolean     following;
   guint64      updated;     /* when it was last learnt, on sample_clock */
   guint16      port;        /* its own port, once it has one */
+  gint64       sampled_us;  /* when its TCP numbers were last recorded */
+  LabTcpSample sample;      /* and what they were */
 };
 
 /* A socket closed by its program that the kernel may still hold. It may
@@ -237,6 +239,24 @@ lookup (GHashTable *entries,
   return cookie != 0 ? g_hash_table_lookup (entries, key) : NULL;
 }
 
+/* Called with watch_lock held: the charts' sample of a connection's TCP
+ * numbers, when they changed, and no sooner than the interval after the
+ * last. Its connection's only, not a listening socket's. */
+static void
+sample_tcp_locked (LabKernelWatch     *watch,
+                   const LabDiagEntry *entry)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (watch->following || !is_connected_state ((LabTcpState) entry->msg.idiag_state) ||
+      now - watch->sampled_us < LAB_TCP_SAMPLE_INTERVAL_US ||
+      (watch->sampled_us != 0 && memcmp (&watch->sample, &entry->sample, sizeof watch->sample) == 0))
+    return;
+  watch->sampled_us = now;
+  watch->sample = entry->sample;
+  lab_record_tcp_sample (&watch->run->source, watch->sock, &entry->sample, sizeof entry->sample);
+}
+
 /* Called with watch_lock held. The state of every open socket watched, as
  * the dump says it. Returns whether any changed. */
 static gboolean
@@ -255,6 +275,8 @@ apply_dump_locked (GHashTable *entries,
       /* Its port, learnt from the kernel: no call of the lab's own. */
       if (entry != NULL && watch->port == 0)
         watch->port = ntohs (entry->msg.id.idiag_sport);
+      if (entry != NULL && entry->has_sample)
+        sample_tcp_locked (watch, entry);
 
       /* Its worker learnt of it since the dump began: the dump is older.
        * A connection followed by its cookie is told as followed. */
@@ -546,6 +568,9 @@ watcher_main (gpointer data)
        * sooner than the processor's share allows. */
       least = MAX (MIN_INTERVAL_US, (thread_cpu_us () - cpu_began) * CPU_SHARE);
       interval = changed || generation != watch_generation ? least : MAX (least, MIN (interval * 2, MAX_INTERVAL_US));
+      /* Sampled for the charts: a dump each interval of theirs at least */
+      if (lab_tcp_sample_get_enabled ())
+        interval = MAX (least, MIN (interval, LAB_TCP_SAMPLE_INTERVAL_US));
       g_cond_wait_until (&watch_cond, &watch_lock, began + interval);
 
       /* Woken early by a socket watched or followed: still no sooner. A

@@ -393,6 +393,24 @@ lab_record_state (const LabSource *source,
   lab_timeline_push (source->timeline, &record);
 }
 
+/* A sample of the kernel's TCP numbers of @s's connection, for the
+ * charts: its numbers in the payload arena, under its cap. */
+void
+lab_record_tcp_sample (const LabSource *source,
+                       LabSock         *s,
+                       const void      *sample,
+                       gsize            len)
+{
+  LabRecord record;
+
+  record_init (&record, source, LAB_EVENT_TCP_SAMPLE, 0, s);
+  lab_record_set (&record, LAB_RECORD_INSTRUMENTATION, TRUE);
+  record_blob (source->timeline, &record, NULL, 0, sample, len);
+  if (record.blob == LAB_ARENA_NONE)
+    return;
+  lab_timeline_push (source->timeline, &record);
+}
+
 void
 lab_record_instrumentation (const LabSource *source,
                             LabSock         *s,

@@ -265,6 +265,10 @@ void       lab_record_note           (LabRun            *run,
                                       LabSock           *s,
                                       LabNote            note,
                                       const char        *arg);
+void       lab_record_tcp_sample     (const LabSource   *source,
+                                      LabSock           *s,
+                                      const void        *sample,
+                                      gsize              len);
 void       lab_record_state          (const LabSource   *source,
                                       LabSock           *s,
                                       LabTcpState        state,

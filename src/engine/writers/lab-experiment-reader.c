@@ -729,6 +729,101 @@ read_header (LabExperiment  *self,
   return TRUE;
 }
 
+/* ---- The link ---- */
+
+static const struct {
+  const char *key;
+  LabLinkValue kind;
+  gsize       offset;
+} link_keys[] = {
+  { "Delay", LAB_LINK_VALUE_TIME, G_STRUCT_OFFSET (LabLinkConditions, delay_us) },
+  { "Jitter", LAB_LINK_VALUE_TIME, G_STRUCT_OFFSET (LabLinkConditions, jitter_us) },
+  { "Loss", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, loss) },
+  { "BurstStart", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, burst_enter) },
+  { "BurstEnd", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, burst_leave) },
+  { "BurstLoss", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, burst_loss) },
+  { "Duplicate", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, duplicate) },
+  { "Reorder", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, reorder) },
+  { "Corrupt", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, corrupt) },
+  { "Rate", LAB_LINK_VALUE_RATE, G_STRUCT_OFFSET (LabLinkConditions, rate_bps) },
+  { "Queue", LAB_LINK_VALUE_QUEUE, G_STRUCT_OFFSET (LabLinkConditions, queue_limit) },
+  { "MTU", LAB_LINK_VALUE_MTU, 0 },
+};
+
+/* One value of a [Link] group, read strictly; an error names its line,
+ * its key, what it must be and what it was. */
+static gboolean
+read_link_value (Reader            *r,
+                 guint              k,
+                 LabLinkConditions *c,
+                 guint             *mtu,
+                 gboolean          *present,
+                 GError           **error)
+{
+  g_autofree char *raw = read_raw (r, link_keys[k].key, error);
+  guint8 *field = (guint8 *) c + link_keys[k].offset;
+  guint line = lab_lines_of_key (&r->lines, r->group, link_keys[k].key);
+  gboolean ok;
+
+  *present = raw != NULL;
+  if (raw == NULL)
+    return error == NULL || *error == NULL;
+  ok = lab_link_parse_value (link_keys[k].kind, raw,
+                             link_keys[k].kind == LAB_LINK_VALUE_MTU ? (gpointer) mtu : (gpointer) field);
+  if (!ok)
+    /* Translators: “Delay” must be a time from 0 to 10000 ms, as 80ms or 1.5s, not “soon”. */
+    lab_line_error (error, line, _("“%s” must be %s, not “%s”"), link_keys[k].key,
+                    lab_link_value_needs (link_keys[k].kind), raw);
+  return ok;
+}
+
+/* [Link] (@host -1: both ways, every host's MTU) or [Link to beta]. */
+static gboolean
+read_link (LabExperiment  *self,
+           Reader         *r,
+           int             host,
+           GError        **error)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (r->file, r->group, NULL, NULL);
+
+  for (guint i = 0; i < lab_network_get_n_hosts (); i++)
+    {
+      LabLinkConditions c;
+      g_autoptr(GError) local_error = NULL;
+      guint mtu = self->mtu[i];
+
+      if (host >= 0 && (guint) host != i)
+        continue;
+      c = self->link[i];
+      for (guint k = 0; k < G_N_ELEMENTS (link_keys); k++)
+        {
+          gboolean present;
+
+          if (!read_link_value (r, k, &c, &mtu, &present, error))
+            return FALSE;
+        }
+      if (!lab_link_conditions_check (&c, &local_error))
+        {
+          lab_line_error (error, lab_lines_of_group (&r->lines, r->group), "%s", local_error->message);
+          return FALSE;
+        }
+      self->link[i] = c;
+      self->mtu[i] = mtu;
+    }
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      gboolean known = FALSE;
+
+      for (guint k = 0; k < G_N_ELEMENTS (link_keys); k++)
+        known |= g_str_equal (keys[i], link_keys[k].key);
+      if (!known)
+        lab_line_warning (r->warnings, _("Line %u: unknown key “%s” in [%s], left out"),
+                          lab_lines_of_key (&r->lines, r->group, keys[i]), keys[i], r->group);
+    }
+  return TRUE;
+}
+
 /* ---- Reading the file ---- */
 
 /**
@@ -807,11 +902,34 @@ lab_experiment_new_from_data (const char  *data,
   r.warnings = warnings;
 
   groups = g_key_file_get_groups (file, NULL);
-  for (guint i = 0; groups[i] != NULL; i++)
+  /* Both ways first, wherever the group is: one way's own override it. */
+  if (g_key_file_has_group (file, LAB_EXPERIMENT_GROUP_LINK))
+    {
+      reader_set_group (&r, LAB_EXPERIMENT_GROUP_LINK);
+      read_link (self, &r, -1, &failure);
+    }
+  for (guint i = 0; failure == NULL && groups[i] != NULL; i++)
     {
       reader_set_group (&r, groups[i]);
 
-      if (g_str_equal (groups[i], LAB_EXPERIMENT_GROUP))
+      if (g_str_equal (groups[i], LAB_EXPERIMENT_GROUP_LINK))
+        continue;
+      if (g_str_has_prefix (groups[i], LAB_EXPERIMENT_GROUP_LINK_TO))
+        {
+          const LabNetworkHost *host = lab_network_find_host (groups[i] + strlen (LAB_EXPERIMENT_GROUP_LINK_TO));
+
+          if (host == NULL)
+            {
+              lab_line_error (&failure, lab_lines_of_group (&r.lines, r.group),
+                              /* Translators: [Link to gamma]: the lab network has no host named “gamma”. */
+                              _("[%s]: the lab network has no host named “%s”"), groups[i],
+                              groups[i] + strlen (LAB_EXPERIMENT_GROUP_LINK_TO));
+              break;
+            }
+          if (!read_link (self, &r, (int) (host - lab_network_get_host (0)), &failure))
+            break;
+        }
+      else if (g_str_equal (groups[i], LAB_EXPERIMENT_GROUP))
         {
           found = TRUE;
           if (!read_header (self, &r, props, &failure))

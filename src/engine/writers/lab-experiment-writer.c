@@ -87,6 +87,48 @@ write_name (GKeyFile      *file,
     lab_experiment_write_translated (file, group, "Name", item->name, FALSE);
 }
 
+/* The link's conditions, a group for each way that has some: what is not
+ * written is the default. */
+static void
+write_link (GKeyFile      *file,
+            LabExperiment *self)
+{
+  for (guint i = 0; i < lab_network_get_n_hosts (); i++)
+    {
+      const LabLinkConditions *c = &self->link[i];
+      g_autofree char *group = g_strconcat (LAB_EXPERIMENT_GROUP_LINK_TO, lab_network_get_host (i)->name, NULL);
+
+      if (lab_link_conditions_is_none (c) && self->mtu[i] == 0 && c->queue_limit == LAB_LINK_DEFAULT_QUEUE)
+        continue;
+#define TIME(key, v) if ((v) != 0) { g_autofree char *t = lab_link_format_time (v); g_key_file_set_value (file, group, key, t); }
+#define FRACTION(key, v) if ((v) > 0) { g_autofree char *t = lab_link_format_fraction (v); g_key_file_set_value (file, group, key, t); }
+      TIME ("Delay", c->delay_us);
+      TIME ("Jitter", c->jitter_us);
+      FRACTION ("Loss", c->loss);
+      FRACTION ("BurstStart", c->burst_enter);
+      if (c->burst_enter > 0)
+        {
+          FRACTION ("BurstEnd", c->burst_leave);
+          FRACTION ("BurstLoss", c->burst_loss);
+        }
+      FRACTION ("Duplicate", c->duplicate);
+      FRACTION ("Reorder", c->reorder);
+      FRACTION ("Corrupt", c->corrupt);
+#undef TIME
+#undef FRACTION
+      if (c->rate_bps != 0)
+        {
+          g_autofree char *t = lab_link_format_rate (c->rate_bps);
+
+          g_key_file_set_value (file, group, "Rate", t);
+        }
+      if (c->queue_limit != LAB_LINK_DEFAULT_QUEUE)
+        g_key_file_set_uint64 (file, group, "Queue", c->queue_limit);
+      if (self->mtu[i] != 0)
+        g_key_file_set_uint64 (file, group, "MTU", self->mtu[i]);
+    }
+}
+
 /**
  * lab_experiment_to_data:
  *
@@ -133,6 +175,7 @@ lab_experiment_to_data (LabExperiment *self,
         write_property (file, group, item->config, props->pdata[p]);
     }
 
+  write_link (file, self);
   return g_key_file_to_data (file, length, NULL);
 }
 

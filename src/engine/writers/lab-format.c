@@ -10,6 +10,8 @@
 #include "lab-address.h"
 #include "lab-errno.h"
 #include "lab-format.h"
+#include "lab-link.h"
+#include "lab-tcp-sample.h"
 #include "lab-hex.h"
 #include "lab-icmp.h"
 #include "lab-wire.h"
@@ -283,6 +285,25 @@ add_packet (JsonBuilder *builder,
     }
   json_builder_set_member_name (builder, "text");
   json_builder_add_string_value (builder, summary);
+  if (w.retransmission)
+    {
+      json_builder_set_member_name (builder, "retransmission");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  if (w.link_verdict != LAB_LINK_PASSED)
+    {
+      static const char *const nicks[] = {
+        "passed", "dropped-loss", "dropped-burst", "dropped-queue", "delayed", "duplicated", "reordered", "corrupted",
+      };
+      g_autofree char *verdict = lab_link_verdict_text (w.link_verdict, w.link_value);
+
+      G_STATIC_ASSERT (G_N_ELEMENTS (nicks) == LAB_LINK_N_VERDICTS);
+      json_builder_set_member_name (builder, "link");
+      json_builder_add_string_value (builder, w.link_verdict < LAB_LINK_N_VERDICTS ? nicks[w.link_verdict] : "?");
+      add_int (builder, "link_value", w.link_value);
+      json_builder_set_member_name (builder, "link_text");
+      json_builder_add_string_value (builder, verdict != NULL ? verdict : "");
+    }
   if (!w.decoded)
     return;
 
@@ -462,6 +483,31 @@ lab_format_jsonl (LabEvent *event,
 
     case LAB_EVENT_PACKET:
       add_packet (builder, event);
+      break;
+
+    case LAB_EVENT_TCP_SAMPLE:
+      {
+        LabTcpSample ts;
+
+        if (lab_event_get_tcp_sample (event, &ts))
+          {
+            add_int (builder, "cwnd", ts.cwnd);
+            add_int (builder, "ssthresh", ts.ssthresh);
+            add_int (builder, "srtt_us", ts.srtt_us);
+            add_int (builder, "rttvar_us", ts.rttvar_us);
+            add_int (builder, "rto_us", ts.rto_us);
+            add_int (builder, "mss", ts.mss);
+            add_int (builder, "in_flight", ts.in_flight);
+            add_int (builder, "unacked", ts.unacked);
+            add_int (builder, "sacked", ts.sacked);
+            add_int (builder, "lost", ts.lost);
+            add_int (builder, "retrans", ts.retrans);
+            add_int (builder, "total_retrans", ts.total_retrans);
+            add_int (builder, "snd_wnd", ts.snd_wnd);
+            add_int (builder, "rcv_wnd", ts.rcv_wnd);
+            add_int (builder, "ca_state", ts.ca_state);
+          }
+      }
       break;
 
     default:
