@@ -298,9 +298,20 @@ test_shutdown_fin (gconstpointer data)
   g_assert_cmpuint (lab_test_wire_rel_seq (fin), ==, 1 + len);
   g_assert_cmpuint (fin->wire.call_seq, ==, lab_event_get_seq (shutdown));
 
-  /* beta's next segment acknowledges it, by itself or with what beta
-   * sends then: the FIN counts as one number */
-  fin_ack = find_segment (segments, fin_at + 1, "beta", LAB_TCP_ACK, NULL);
+  /* beta acknowledges it, by itself or with what beta sends then: the
+   * FIN counts as one number. The echo may have left beta before the FIN
+   * came (they cross on the link): it acknowledges the line only, and a
+   * later segment the FIN. None acknowledges less than the line. */
+  {
+    guint from = fin_at + 1;
+
+    while ((fin_ack = find_segment (segments, from, "beta", LAB_TCP_ACK, &from)) != NULL &&
+           lab_test_wire_rel_ack (fin_ack) != 2 + len)
+      {
+        g_assert_cmpuint (lab_test_wire_rel_ack (fin_ack), ==, 1 + len);
+        from++;
+      }
+  }
   g_assert_nonnull (fin_ack);
   g_assert_cmpuint (lab_test_wire_rel_ack (fin_ack), ==, 2 + len);
 
