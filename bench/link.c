@@ -51,39 +51,6 @@ static guint rounds = 5;
 static guint64 datagrams = 500000;
 static guint pings = 1000;
 
-/* A socket made in the namespace @ns by a thread of its own that enters
- * it and ends there: a thread that left the desktop's network cannot come
- * back to it without privilege, and the socket stays the namespace's. */
-typedef struct {
-  int ns, domain, type, protocol, fd, err;
-} SocketIn;
-
-static gpointer
-socket_in_main (gpointer data)
-{
-  SocketIn *s = data;
-
-  if ((s->err = lab_network_enter (s->ns)) == 0)
-    {
-      s->fd = socket (s->domain, s->type, s->protocol);
-      s->err = s->fd < 0 ? errno : 0;
-    }
-  return NULL;
-}
-
-static int
-socket_in (int ns,
-           int domain,
-           int type,
-           int protocol)
-{
-  SocketIn s = { ns, domain, type, protocol, -1, 0 };
-
-  g_thread_join (g_thread_new ("socket-in", socket_in_main, &s));
-  errno = s.err;
-  return s.fd;
-}
-
 static int
 socket_on (const char *host,
            int         type,
@@ -97,7 +64,7 @@ socket_on (const char *host,
       fprintf (stderr, "protolab-bench-link: no lab network\n");
       exit (1);
     }
-  fd = socket_in (ns, AF_INET, type | SOCK_CLOEXEC, protocol);
+  fd = lab_network_socket_in (ns, AF_INET, type | SOCK_CLOEXEC, protocol);
   close (ns);
   return fd;
 }
@@ -270,8 +237,8 @@ static int
 packet_socket_on (const char *host)
 {
   int ns = lab_network_open_host (host, NULL);
-  int fd = socket_in (ns, AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons (ETHERTYPE_LOCAL));
-  int probe = socket_in (ns, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  int fd = lab_network_socket_in (ns, AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons (ETHERTYPE_LOCAL));
+  int probe = lab_network_socket_in (ns, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   struct ifreq ifr = { 0 };
   struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons (ETHERTYPE_LOCAL) };
   int buf = 4 * 1024 * 1024, one = 1;

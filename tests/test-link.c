@@ -48,39 +48,6 @@ available (void)
   return TRUE;
 }
 
-/* A socket made in the namespace @ns by a thread of its own that enters
- * it and ends there: a thread that left the desktop's network cannot come
- * back to it without privilege, and the socket stays the namespace's. */
-typedef struct {
-  int ns, domain, type, protocol, fd, err;
-} SocketIn;
-
-static gpointer
-socket_in_main (gpointer data)
-{
-  SocketIn *s = data;
-
-  if ((s->err = lab_network_enter (s->ns)) == 0)
-    {
-      s->fd = socket (s->domain, s->type, s->protocol);
-      s->err = s->fd < 0 ? errno : 0;
-    }
-  return NULL;
-}
-
-static int
-socket_in (int ns,
-           int domain,
-           int type,
-           int protocol)
-{
-  SocketIn s = { ns, domain, type, protocol, -1, 0 };
-
-  g_thread_join (g_thread_new ("socket-in", socket_in_main, &s));
-  errno = s.err;
-  return s.fd;
-}
-
 static gpointer
 dump_main (gpointer data)
 {
@@ -123,7 +90,7 @@ socket_on (guint host,
   int fd;
 
   g_assert_no_error (error);
-  fd = socket_in (ns, AF_INET, type | SOCK_CLOEXEC, 0);
+  fd = lab_network_socket_in (ns, AF_INET, type | SOCK_CLOEXEC, 0);
   g_assert_cmpint (fd, >=, 0);
   close (ns);
   return fd;
@@ -222,7 +189,7 @@ static gint64
 median_rtt (void)
 {
   int ns = lab_network_open_host ("alfa", NULL);
-  int fd = socket_in (ns, AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+  int fd = lab_network_socket_in (ns, AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
   int one = 1;
   struct sockaddr_in to_beta;
   gint64 rtts[100];
@@ -582,13 +549,13 @@ test_mtu (void)
   g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_CONFIG);
 
   ns = lab_network_open_host ("beta", NULL);
-  raw = socket_in (ns, AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons (ETH_P_ALL));
+  raw = lab_network_socket_in (ns, AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons (ETH_P_ALL));
   g_assert_cmpint (raw, >=, 0);
   sll.sll_family = AF_PACKET;
   sll.sll_protocol = htons (ETH_P_ALL);
   /* Interfaces are numbered per namespace: beta's eth0 is its second. */
   {
-    int probe = socket_in (ns, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int probe = lab_network_socket_in (ns, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     struct ifreq ifr = { 0 };
 
     g_strlcpy (ifr.ifr_name, "eth0", sizeof ifr.ifr_name);

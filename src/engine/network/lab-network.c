@@ -598,6 +598,22 @@ lab_network_enter (int netns_fd)
   return setns (netns_fd, CLONE_NEWNET) == 0 ? 0 : errno;
 }
 
+typedef struct {
+  int netns_fd, domain, type, protocol, fd, err;
+} SocketIn;
+
+static gpointer
+socket_in_main (gpointer data)
+{
+  SocketIn *s = data;
+
+  if (setns (s->netns_fd, CLONE_NEWNET) != 0)
+    s->err = errno;
+  else if ((s->fd = socket (s->domain, s->type, s->protocol)) < 0)
+    s->err = errno;
+  return NULL;
+}
+
 /**
  * lab_network_socket_in:
  * @netns_fd: a network namespace, or -1 for the calling thread's own
@@ -605,6 +621,9 @@ lab_network_enter (int netns_fd)
  * Makes a socket in another network namespace, the calling thread staying
  * in its own: a socket belongs to the namespace it was made in, whoever
  * uses it later. For the lab's netlink sockets, which ask a host's kernel.
+ * A thread of its own enters the namespace, makes the socket and ends
+ * there: once in the user namespace, a thread that left the desktop's
+ * network could not come back to it without privilege.
  *
  * Returns: the socket, or -1 with errno set
  */
@@ -614,30 +633,14 @@ lab_network_socket_in (int netns_fd,
                        int type,
                        int protocol)
 {
-  int home, fd, saved;
+  SocketIn s = { netns_fd, domain, type, protocol, -1, 0 };
 
   if (netns_fd < 0)
     return socket (domain, type, protocol);
 
-  home = open ("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-  if (home < 0)
-    return -1;
-  if (setns (netns_fd, CLONE_NEWNET) != 0)
-    {
-      saved = errno;
-      close (home);
-      errno = saved;
-      return -1;
-    }
-  fd = socket (domain, type, protocol);
-  saved = errno;
-  /* Back home; were that to fail, this thread would go on asking the host
-   * for the desktop's sockets, which is better said loudly. */
-  if (setns (home, CLONE_NEWNET) != 0)
-    g_error ("Could not return to the desktop’s network: %s", g_strerror (errno));
-  close (home);
-  errno = saved;
-  return fd;
+  g_thread_join (g_thread_new ("protolab-netns", socket_in_main, &s));
+  errno = s.err;
+  return s.fd;
 }
 
 /**
