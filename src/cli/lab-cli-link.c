@@ -63,6 +63,8 @@ one_way_name (guint i)
  * “--delay-to=beta=80ms”, which GOption reads. Anything else is left as
  * it is.
  */
+static GPtrArray *joined_words;
+
 void
 lab_cli_link_prepare_args (int    *argc,
                            char ***argv)
@@ -88,8 +90,14 @@ lab_cli_link_prepare_args (int    *argc,
           if (g_str_equal ((*argv)[i], option) && i + 2 < *argc && (*argv)[i + 1][0] != '-' &&
               strchr ((*argv)[i + 1], '=') == NULL)
             {
-              /* Kept for the life of the program, as argv is */
-              (*argv)[out++] = g_strdup_printf ("%s=%s=%s", option, (*argv)[i + 1], (*argv)[i + 2]);
+              char *word = g_strdup_printf ("%s=%s=%s", option, (*argv)[i + 1], (*argv)[i + 2]);
+
+              /* Kept for the life of the program, as argv is; GOption
+               * takes it out of argv, so the program holds it here. */
+              if (joined_words == NULL)
+                joined_words = g_ptr_array_new ();
+              g_ptr_array_add (joined_words, word);
+              (*argv)[out++] = word;
               i += 2;
               joined = TRUE;
             }

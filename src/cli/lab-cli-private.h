@@ -46,6 +46,7 @@ gboolean  lab_cli_link_apply        (const LabCliLink *link,
                                      const char       *command,
                                      gboolean          quiet);
 void      lab_cli_link_clear        (LabCliLink      *link);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LabCliLink, lab_cli_link_clear)
 
 /* What tcp-server, tcp-client, udp-server and udp-client are told. The
  * numbers are kept as they were given, to be read strictly. */

@@ -560,7 +560,8 @@ lab_cli_run_experiment (int    argc,
   GListModel *endpoints;
   Run run = { .name_failures = TRUE };
   int backend = -1;
-  LabCliLink link = { { 0 } };
+  /* Its options' names and values, gone on every way out */
+  g_auto(LabCliLink) link = { { 0 } };
   const GOptionEntry entries[] = {
     { "backend", 0, 0, G_OPTION_ARG_STRING, &backend_name, N_("Make every endpoint use these calls: posix or gio"), "gio|posix" },
     { "duration", 0, 0, G_OPTION_ARG_STRING, &duration, N_("Stop after this many seconds"), N_("SECONDS") },
@@ -599,11 +600,7 @@ lab_cli_run_experiment (int    argc,
   lab_session_load (session, experiment);
   /* The link the command line gives, over the file's */
   if (!lab_cli_link_apply (&link, "run", run.quiet))
-    {
-      lab_cli_link_clear (&link);
-      return 2;
-    }
-  lab_cli_link_clear (&link);
+    return 2;
   endpoints = lab_session_get_endpoints (session);
   for (guint i = 0; backend >= 0 && i < g_list_model_get_n_items (endpoints); i++)
     {
