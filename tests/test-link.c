@@ -73,6 +73,10 @@ dump (const char *host)
  * busy machine's other programs fill it too. The link's own counts are
  * exact; what arrives may be a few fewer. */
 #define ELSEWHERE(n) ((n) / 200 + 2)
+/* The hosts' own frames to beta meanwhile (ARP, IPv6's neighbour and
+ * listener reports), which the link's loss may take as well as the
+ * test's: a few a run. */
+#define HOSTS_OWN 8
 
 static gint64
 now_us (void)
@@ -384,8 +388,8 @@ test_loss (void)
   g_test_message ("%u of %u lost, the link dropped %" G_GUINT64_FORMAT, lost, n, counters.dropped_loss);
   g_assert_cmpfloat (counters.dropped_loss, >=, n * p - 2.576 * sd);
   g_assert_cmpfloat (counters.dropped_loss, <=, n * p + 2.576 * sd);
-  g_assert_cmpuint (lost, >=, counters.dropped_loss);
-  g_assert_cmpuint (lost - counters.dropped_loss, <=, ELSEWHERE (n));
+  g_assert_cmpuint (lost + HOSTS_OWN, >=, counters.dropped_loss);
+  g_assert_cmpint ((gint) lost - (gint) counters.dropped_loss, <=, (gint) ELSEWHERE (n));
   lab_link_reset ();
 }
 
@@ -412,8 +416,8 @@ test_burst_loss (void)
                   " at the queue, %" G_GUINT64_FORMAT " by the kernel; %" G_GUINT64_FORMAT " forwarded", got,
                   counters.dropped_burst, counters.dropped_queue, counters.dropped_kernel, counters.forwarded);
   /* In the bad state 1/21 of the time on average: about 240 of 5000 */
-  g_assert_cmpuint (5000 - got, >=, counters.dropped_burst);
-  g_assert_cmpuint (5000 - got - counters.dropped_burst, <=, ELSEWHERE (5000));
+  g_assert_cmpuint (5000 - got + HOSTS_OWN, >=, counters.dropped_burst);
+  g_assert_cmpint ((gint) (5000 - got) - (gint) counters.dropped_burst, <=, (gint) ELSEWHERE (5000));
   g_assert_cmpuint (counters.dropped_burst, >, 100);
   g_assert_cmpuint (counters.dropped_burst, <, 500);
   lab_link_reset ();
