@@ -6,15 +6,16 @@
 #include "lab-test-wire.h"
 
 /**
- * lab_test_wire_segments:
+ * lab_test_wire_packets:
+ * @keep: which decoded packets to keep
  *
- * Returns: (transfer full) (element-type LabTestPacket): the TCP segments
- *   of the connection between @port and the other end, in the order they
- *   left their hosts
+ * Returns: (transfer full) (element-type LabTestPacket): the packets on
+ *   the wire that @keep keeps, in the order they left their hosts
  */
 GArray *
-lab_test_wire_segments (LabTestFixture *f,
-                        guint16         port)
+lab_test_wire_packets (LabTestFixture      *f,
+                       LabTestPacketFilter  keep,
+                       gconstpointer        data)
 {
   GArray *found = g_array_new (FALSE, TRUE, sizeof (LabTestPacket));
 
@@ -25,12 +26,34 @@ lab_test_wire_segments (LabTestFixture *f,
       LabTestPacket p = { event };
 
       if (lab_event_get_kind (event) != LAB_EVENT_PACKET || !lab_wire_describe_event (event, &p.wire) ||
-          !p.wire.decoded || p.wire.info.proto != LAB_PACKET_TCP ||
-          (p.wire.info.sport != port && p.wire.info.dport != port))
+          !p.wire.decoded || !keep (&p.wire, data))
         continue;
       g_array_append_val (found, p);
     }
   return found;
+}
+
+static gboolean
+of_tcp_port (const LabWireInfo *wire,
+             gconstpointer      data)
+{
+  guint16 port = *(const guint16 *) data;
+
+  return wire->info.proto == LAB_PACKET_TCP && (wire->info.sport == port || wire->info.dport == port);
+}
+
+/**
+ * lab_test_wire_segments:
+ *
+ * Returns: (transfer full) (element-type LabTestPacket): the TCP segments
+ *   of the connection between @port and the other end, in the order they
+ *   left their hosts
+ */
+GArray *
+lab_test_wire_segments (LabTestFixture *f,
+                        guint16         port)
+{
+  return lab_test_wire_packets (f, of_tcp_port, &port);
 }
 
 /* Numbers counted from the connection's start, as the wire shows them. */

@@ -23,6 +23,11 @@ typedef struct {
   guint           n;
 } LabTestWaiting;
 
+typedef gboolean (*LabTestPacketFilter) (const LabWireInfo *wire,
+                                         gconstpointer       data);
+GArray  *lab_test_wire_packets        (LabTestFixture      *f,
+                                       LabTestPacketFilter  keep,
+                                       gconstpointer        data);
 GArray  *lab_test_wire_segments       (LabTestFixture      *f,
                                        guint16              port);
 guint32  lab_test_wire_rel_seq        (const LabTestPacket *p);

@@ -22,25 +22,19 @@
  * socket where net.ipv4.ping_group_range lets it open, and where it does
  * not, the refusal and what that setting is. GIO opens no ICMP socket. */
 
+static gboolean
+is_echo (const LabWireInfo *wire,
+         gconstpointer      data)
+{
+  return wire->info.proto == LAB_PACKET_ICMP &&
+         (wire->info.icmp_type == LAB_ICMP_ECHO_REQUEST || wire->info.icmp_type == LAB_ICMP_ECHO_REPLY);
+}
+
 /* The echo requests and replies on the wire, in the order they left */
 static GArray *
 echo_packets (LabTestFixture *f)
 {
-  GArray *found = g_array_new (FALSE, TRUE, sizeof (LabTestPacket));
-
-  lab_timeline_flush (f->timeline);
-  for (guint i = 0; i < f->log->events->len; i++)
-    {
-      LabEvent *event = f->log->events->pdata[i];
-      LabTestPacket p = { event };
-
-      if (lab_event_get_kind (event) != LAB_EVENT_PACKET || !lab_wire_describe_event (event, &p.wire) ||
-          !p.wire.decoded || p.wire.info.proto != LAB_PACKET_ICMP ||
-          (p.wire.info.icmp_type != LAB_ICMP_ECHO_REQUEST && p.wire.info.icmp_type != LAB_ICMP_ECHO_REPLY))
-        continue;
-      g_array_append_val (found, p);
-    }
-  return found;
+  return lab_test_wire_packets (f, is_echo, NULL);
 }
 
 typedef struct {

@@ -246,26 +246,21 @@ typedef struct {
   guint16         port;
 } UdpWait;
 
+static gboolean
+of_udp_port (const LabWireInfo *wire,
+             gconstpointer      data)
+{
+  guint16 port = *(const guint16 *) data;
+
+  return wire->info.proto == LAB_PACKET_UDP && (wire->info.sport == port || wire->info.dport == port);
+}
+
 /* The datagrams to or from @port on the wire, in the order they left */
 static GArray *
 udp_datagrams (LabTestFixture *f,
                guint16         port)
 {
-  GArray *found = g_array_new (FALSE, TRUE, sizeof (LabTestPacket));
-
-  lab_timeline_flush (f->timeline);
-  for (guint i = 0; i < f->log->events->len; i++)
-    {
-      LabEvent *event = f->log->events->pdata[i];
-      LabTestPacket p = { event };
-
-      if (lab_event_get_kind (event) != LAB_EVENT_PACKET || !lab_wire_describe_event (event, &p.wire) ||
-          !p.wire.decoded || p.wire.info.proto != LAB_PACKET_UDP ||
-          (p.wire.info.sport != port && p.wire.info.dport != port))
-        continue;
-      g_array_append_val (found, p);
-    }
-  return found;
+  return lab_test_wire_packets (f, of_udp_port, &port);
 }
 
 static gboolean
