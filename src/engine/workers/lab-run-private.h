@@ -162,6 +162,9 @@ struct _LabRun
   /* The network namespace of its lab host, which each of its threads
    * enters before its first call; -1 on this computer */
   int                 netns_fd;
+  /* A traced program's terminal (its input and output), or -1 for the
+   * lab's own: the run holds its own copy */
+  int                 terminal_fd;
 
   /* Step mode: the program's calls wait here to be stepped */
   LabStepGate         gate;
@@ -178,6 +181,9 @@ struct _LabRun
 gboolean   lab_run_set_network_host  (LabRun            *run,
                                       GError           **error);
 gboolean   lab_run_is_on_lab_host    (LabRun            *run);
+void       lab_run_set_terminal_fd   (LabRun            *run,
+                                      int                fd);
+int        lab_run_get_terminal_fd   (LabRun            *run);
 LabRun    *lab_run_new               (LabTimeline       *timeline,
                                       LabEndpointConfig *config,
                                       guint              endpoint_id,
@@ -221,6 +227,14 @@ LabSock   *lab_sock_ref              (LabSock           *sock);
 void       lab_sock_unref            (LabSock           *sock);
 
 /* lab-record.c: recording, from the worker that makes the call */
+void       lab_record_init_from      (LabRecord         *record,
+                                      const LabSource   *src,
+                                      LabEventKind       kind,
+                                      guint              thread);
+void       lab_record_keep_blob      (LabTimeline       *timeline,
+                                      LabRecord         *record,
+                                      const void        *data,
+                                      gsize              len);
 LabRecord *lab_call_new              (LabWorker         *w,
                                       LabSock           *s,
                                       LabCall            call);
