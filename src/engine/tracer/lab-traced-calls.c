@@ -450,6 +450,12 @@ lab_traced_leave (LabTraced        *self,
   gint64 rval = call->rval;
   int err = rval < 0 && rval >= -4095 ? (int) -rval : 0;
 
+  /* A call a signal interrupted, to be made again (ERESTARTSYS and its
+   * kind, the kernel's own numbers): the program sees EINTR or the call
+   * made anew, which stops here again. */
+  if (err >= 512 && err <= 516)
+    err = EINTR;
+
   if (!thread->open)
     return;
   thread->open = FALSE;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/audit.h>
+#include <linux/close_range.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/ioctl.h>
@@ -226,6 +227,10 @@ child_main (LabTracer          *self,
       if (terminal_fd > 2)
         close (terminal_fd);
     }
+  /* The program has no descriptor of the lab's: only its terminal, and
+   * the lines' descriptor. */
+  if (syscall (SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+    goto fail;
   if (dup2 (null_fd, self->line_fd) < 0)
     goto fail;
   if (null_fd != self->line_fd)
