@@ -18,7 +18,7 @@
 
 /* A program of the user's own, traced: its socket calls are those strace
  * records for the same program run alone, each Python call with the line
- * that made it; threads and processes are followed; a program that
+ * that made it, its TCP sockets' states the kernel's; threads and processes are followed; a program that
  * crashes or ends at once leaves nothing behind; step mode holds a call
  * before the kernel has it. */
 
@@ -453,6 +453,13 @@ test_course (LabTestFixture *f,
       }
     lab = recorded (f, endpoint);
     assert_lines (f, endpoint);
+    /* The kernel's state of its TCP sockets, by the lab's watcher */
+    if (!c->udp)
+      {
+        g_assert_true (lab_test_log_has_state (f->log, endpoint, LAB_TCP_ESTABLISHED));
+        if (c->server)
+          g_assert_true (lab_test_log_has_state (f->log, endpoint, LAB_TCP_LISTEN));
+      }
   }
   assert_no_child ();
 

@@ -40,7 +40,10 @@ lab_traced_sock_unref (gpointer data)
   LabTracedSock *sock = data;
 
   if (--sock->refs == 0)
-    g_free (sock);
+    {
+      lab_traced_unwatch (sock);
+      g_free (sock);
+    }
 }
 
 static LabTracedSock *
@@ -55,6 +58,7 @@ lookup_sock (LabTraced *self,
   return g_hash_table_lookup (self->socks, &key);
 }
 
+/* @type: with its flags (SOCK_CLOEXEC) */
 static LabTracedSock *
 add_sock (LabTraced *self,
           pid_t      pid,
@@ -68,7 +72,9 @@ add_sock (LabTraced *self,
   sock->conn = lab_run_new_conn (self->run);
   sock->family = family;
   sock->type = type & 0xf;
+  sock->cloexec = (type & SOCK_CLOEXEC) != 0;
   g_hash_table_replace (self->socks, new_key (pid, fd), sock);
+  lab_traced_watch (self, pid, fd, sock, 0);
   return sock;
 }
 
@@ -387,6 +393,11 @@ lab_traced_enter (LabTraced        *self,
       !lab_step_gate_pass (&run->gate, run->timeline, r, lab_timeline_now (run->timeline)))
     return LAB_TRACE_PASS;
 
+  /* The program's last descriptor of a socket: the lab's copy goes
+   * first, so that this close () is the one that ends it. */
+  if (r->op == LAB_OP_CLOSE && thread->sock != NULL && thread->sock->refs == 1)
+    lab_traced_unwatch (thread->sock);
+
   r->begin_us = lab_timeline_now (run->timeline);
   lab_record_set (r, LAB_RECORD_BLOCKING, lab_op_can_block (r->op));
   if (lab_record_has (r, LAB_RECORD_BLOCKING))
@@ -474,8 +485,19 @@ lab_traced_leave (LabTraced        *self,
       case __NR_accept:
       case __NR_accept4:
         read_returned_address (self, call->tid, r, a[1], a[2]);
-        add_sock (self, call->pid, (int) rval, thread->sock != NULL ? thread->sock->family : AF_UNSPEC,
-                  SOCK_STREAM);
+        lab_traced_sample (add_sock (self, call->pid, (int) rval,
+                                     thread->sock != NULL ? thread->sock->family : AF_UNSPEC,
+                                     SOCK_STREAM | (call->nr == __NR_accept4 ? (int) a[3] : 0)),
+                           TRUE);
+        lab_traced_sample (thread->sock, FALSE);
+        break;
+      case __NR_bind:
+      case __NR_connect:
+      case __NR_listen:
+        lab_traced_sample (thread->sock, TRUE);
+        break;
+      case __NR_shutdown:
+        lab_traced_sample (thread->sock, FALSE);
         break;
       case __NR_getsockname:
       case __NR_getpeername:

@@ -18,6 +18,11 @@ typedef struct {
   int     family;
   int     type;
   guint64 bytes[2];             /* that crossed it each way */
+  gboolean cloexec;             /* an exec closes it */
+  /* A TCP socket's copy in the lab (pidfd_getfd ()), for the kernel
+   * watcher: let go before the program's last descriptor of it closes,
+   * so that the program's close () is the one that ends it */
+  LabSock *watched;
 } LabTracedSock;
 
 /* A thread of the program's, and the call it is making */
@@ -40,6 +45,7 @@ typedef struct {
   /* The processes it made: pid → its parent's, until it makes a socket
    * call (then pid → 0, told); a process that makes none is not told of */
   GHashTable *processes;
+  GHashTable *pidfds;           /* pid → its pidfd, to copy its sockets */
   char       *cwd;
 } LabTraced;
 
@@ -61,6 +67,19 @@ void             lab_traced_fork_socks   (LabTraced        *self,
 void             lab_traced_saw_process  (LabTraced        *self,
                                           pid_t             pid);
 void             lab_traced_sock_unref   (gpointer          sock);
+
+/* lab-traced-kernel.c: the kernel's state of the program's TCP sockets */
+void             lab_traced_watch        (LabTraced        *self,
+                                          pid_t             pid,
+                                          int               fd,
+                                          LabTracedSock    *sock,
+                                          guint16           port);
+void             lab_traced_sample       (LabTracedSock    *sock,
+                                          gboolean          find_port);
+void             lab_traced_unwatch      (LabTracedSock    *sock);
+void             lab_traced_exiting      (LabTraced        *self,
+                                          pid_t             pid,
+                                          gboolean          exec);
 void             lab_traced_forget_pid   (LabTraced        *self,
                                           pid_t             pid);
 

@@ -183,6 +183,16 @@ on_exited (LabTracer *tracer,
   lab_record_note (self->run, self->worker, NULL, LAB_NOTE_PROGRAM_EXITED, arg);
 }
 
+static void
+on_exiting (LabTracer *tracer,
+            pid_t      pid,
+            gboolean   exec,
+            gpointer   data)
+{
+  (void) tracer;
+  lab_traced_exiting (data, pid, exec);
+}
+
 static gboolean
 on_stopping (gpointer data)
 {
@@ -196,6 +206,7 @@ static const LabTracerHooks hooks = {
   .leave = on_leave,
   .line = on_line,
   .forked = on_forked,
+  .exiting = on_exiting,
   .exited = on_exited,
   .stopping = on_stopping,
 };
@@ -306,6 +317,7 @@ lab_traced_main (LabWorker *w,
   self.threads = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self.socks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, lab_traced_sock_unref);
   self.processes = g_hash_table_new (NULL, NULL);
+  self.pidfds = g_hash_table_new (NULL, NULL);
   self.sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   self.cwd = c->working_directory != NULL && c->working_directory[0] != '\0' ? g_canonicalize_filename (c->working_directory, NULL)
                                                                               : g_get_current_dir ();
@@ -350,6 +362,16 @@ lab_traced_main (LabWorker *w,
   lab_tracer_free (self.tracer);
   remove_python_hook (hook_dir);
   g_hash_table_unref (self.socks);
+  {
+    GHashTableIter iter;
+    gpointer pidfd;
+
+    g_hash_table_iter_init (&iter, self.pidfds);
+    while (g_hash_table_iter_next (&iter, NULL, &pidfd))
+      if (GPOINTER_TO_INT (pidfd) >= 0)
+        close (GPOINTER_TO_INT (pidfd));
+    g_hash_table_unref (self.pidfds);
+  }
   g_hash_table_unref (self.threads);
   g_hash_table_unref (self.sources);
   g_hash_table_unref (self.processes);

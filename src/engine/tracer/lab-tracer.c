@@ -329,7 +329,7 @@ lab_tracer_spawn (LabTracer          *self,
   if (ptrace (PTRACE_SETOPTIONS, pid, NULL,
               (void *) (long) (PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE |
                                PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
-                               PTRACE_O_EXITKILL)) != 0)
+                               PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)) != 0)
     {
       err = errno;
       self->spawn_errno = err;
@@ -538,6 +538,16 @@ on_event_stop (LabTracer *self,
        * number: the one it had is gone. */
       if (ptrace (PTRACE_GETEVENTMSG, t->tid, NULL, &msg) == 0 && (pid_t) msg != t->tid)
         g_hash_table_remove (self->tracees, GINT_TO_POINTER ((pid_t) msg));
+      if (self->hooks->exiting != NULL)
+        self->hooks->exiting (self, t->pid, TRUE, self->data);
+      break;
+
+    case PTRACE_EVENT_EXIT:
+      /* The first of its threads to end with the process (exit_group ())
+       * is the leader, or the thread that called it: its descriptors are
+       * still open. */
+      if (t->tid == t->pid && self->hooks->exiting != NULL)
+        self->hooks->exiting (self, t->pid, FALSE, self->data);
       break;
 
     default:

@@ -39,6 +39,9 @@ typedef struct {
   void           (*line)   (LabTracer *tracer, pid_t tid, const char *text, gsize len, gpointer data);
   /* A new process (@thread FALSE) or thread of @parent's */
   void           (*forked) (LabTracer *tracer, pid_t parent, pid_t child, gboolean thread, gpointer data);
+  /* A process is about to end (its first thread, before its descriptors
+   * close), or has just exec'd (its descriptors closed on exec closed) */
+  void           (*exiting) (LabTracer *tracer, pid_t pid, gboolean exec, gpointer data);
   /* A process ended, as waitpid () says (its last thread) */
   void           (*exited) (LabTracer *tracer, pid_t pid, int status, gpointer data);
   /* Whether to end the program: asked whenever a wait is interrupted */

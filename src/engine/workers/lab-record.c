@@ -34,7 +34,7 @@ record_init (LabRecord       *record,
     record->begin_us = lab_timeline_now (src->timeline);
   if (s != NULL)
     {
-      record->fd = s->fd;
+      record->fd = s->shown_fd >= 0 ? s->shown_fd : s->fd;
       record->conn = s->conn;
     }
 }

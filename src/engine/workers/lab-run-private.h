@@ -29,6 +29,9 @@ struct _LabSock
 {
   gatomicrefcount  ref;
   int              fd;
+  /* A traced program's socket: @fd is the lab's own copy of it, and this
+   * the number the program knows it by, which its states show; else -1 */
+  int              shown_fd;
   GSocket         *gsocket;
   int              family;
   int              type;

@@ -97,6 +97,7 @@ lab_sock_new (int      fd,
   g_atomic_ref_count_init (&sock->ref);
   g_mutex_init (&sock->io_lock);
   sock->fd = fd;
+  sock->shown_fd = -1;
   sock->gsocket = gsocket;
   sock->family = family;
   sock->type = type;
