@@ -754,7 +754,66 @@ test_c_program (LabTestFixture *f,
   g_assert_cmpuint (lab_test_log_count_calls (f->log, endpoint, LAB_OP_LISTEN), ==, 1);
   g_assert_cmpuint (lab_test_log_count_calls (f->log, endpoint, LAB_OP_ACCEPT), >=, 1);
   g_assert_nonnull (lab_test_log_find_args (f->log, endpoint, LAB_OP_BIND, "('127.0.0.1',"));
+  /* Built without -g: no line to show */
+  g_assert_null (lab_event_get_line (lab_test_log_find_call (f->log, endpoint, LAB_OP_BIND)));
   assert_no_child ();
+}
+
+/* A C program built with -g: each call's line, from its DWARF line table
+ * (the thread unwound from libc's wrapper to the program's own frame). */
+static void
+test_c_lines (LabTestFixture *f,
+              gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("protolab-trace-c-XXXXXX", &error);
+  g_autofree char *source = g_build_filename (dir, "cliente.c", NULL);
+  g_autofree char *binary = g_build_filename (dir, "cliente", NULL);
+  g_autoptr(LabEndpoint) endpoint = NULL;
+  int status = -1;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  LabEvent *call;
+
+  if (!lab_test_have_compilers ())
+    {
+      g_test_skip ("gcc is needed");
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (source,
+                                      "#include <arpa/inet.h>\n"
+                                      "#include <sys/socket.h>\n"
+                                      "#include <unistd.h>\n"
+                                      "int\n"
+                                      "main (void)\n"
+                                      "{\n"
+                                      "  struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (9) };\n"
+                                      "  int fd = socket (AF_INET, SOCK_DGRAM, 0);\n"
+                                      "  inet_pton (AF_INET, \"127.0.0.1\", &to.sin_addr);\n"
+                                      "  sendto (fd, \"hola\", 4, 0, (struct sockaddr *) &to, sizeof to);\n"
+                                      "  close (fd);\n"
+                                      "  return 0;\n"
+                                      "}\n", -1, &error));
+  lab_test_run ((const char *[]) { "gcc", "-g", "-O0", "-o", binary, source, NULL }, NULL, &out, &err, &status);
+  g_assert_cmpint (status, ==, 0);
+
+  endpoint = new_program (f, (const char *[]) { binary, NULL });
+  g_object_set (lab_endpoint_get_config (endpoint), "working-directory", dir, NULL);
+  lab_test_start (endpoint);
+  lab_test_wait_stopped (endpoint);
+  call = lab_test_log_find_call (f->log, endpoint, LAB_OP_SOCKET);
+  g_assert_cmpstr (lab_event_get_line (call), ==, "cliente.c:8: int fd = socket (AF_INET, SOCK_DGRAM, 0);");
+  call = lab_test_log_find_call (f->log, endpoint, LAB_OP_SENDTO);
+  g_assert_cmpstr (lab_event_get_line (call), ==,
+                   "cliente.c:10: sendto (fd, \"hola\", 4, 0, (struct sockaddr *) &to, sizeof to);");
+  call = lab_test_log_find_call (f->log, endpoint, LAB_OP_CLOSE);
+  g_assert_cmpstr (lab_event_get_line (call), ==, "cliente.c:11: close (fd);");
+  assert_no_child ();
+
+  g_unlink (binary);
+  g_unlink (source);
+  g_rmdir (dir);
 }
 
 /* protolab-cli trace exits as the program did, its calls in JSON Lines
@@ -810,6 +869,8 @@ main (int   argc,
   g_test_add ("/trace/step-bind", LabTestFixture, NULL, lab_test_fixture_set_up, test_step_bind,
               lab_test_fixture_tear_down);
   g_test_add ("/trace/c-program", LabTestFixture, NULL, lab_test_fixture_set_up, test_c_program,
+              lab_test_fixture_tear_down);
+  g_test_add ("/trace/c-lines", LabTestFixture, NULL, lab_test_fixture_set_up, test_c_lines,
               lab_test_fixture_tear_down);
   g_test_add_func ("/trace/cli", test_cli);
 

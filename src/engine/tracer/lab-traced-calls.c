@@ -386,6 +386,14 @@ lab_traced_enter (LabTraced        *self,
   if (!fill_entry (self, thread, call))
     return LAB_TRACE_PASS;
   lab_traced_saw_process (self, call->pid);
+  /* A program that does not say its lines: its binary's, if it has them */
+  if (!thread->says_lines)
+    {
+      g_autofree char *where = lab_traced_source_line (self, call->pid, call->tid);
+
+      thread->line = where != NULL ? lab_traced_intern_line (self, where) : 0;
+      lab_record_set_line (r, thread->line);
+    }
 
   /* In step mode the thread waits here, before the kernel has its call:
    * a bind () held has not taken its port. */

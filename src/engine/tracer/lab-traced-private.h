@@ -25,10 +25,13 @@ typedef struct {
   LabSock *watched;
 } LabTracedSock;
 
+typedef struct _LabTracedSource LabTracedSource;
+
 /* A thread of the program's, and the call it is making */
 typedef struct {
   guint          index;         /* its thread number in the run */
   guint16        line;          /* the source line it last said */
+  gboolean       says_lines;    /* it says them itself (Python's hook) */
   gboolean       open;
   LabRecord      call;
   LabTracedSock *sock;
@@ -46,6 +49,7 @@ typedef struct {
    * call (then pid → 0, told); a process that makes none is not told of */
   GHashTable *processes;
   GHashTable *pidfds;           /* pid → its pidfd, to copy its sockets */
+  GHashTable *c_sources;        /* pid → LabTracedSource: its compiled code's lines */
   char       *cwd;
 } LabTraced;
 
@@ -67,6 +71,16 @@ void             lab_traced_fork_socks   (LabTraced        *self,
 void             lab_traced_saw_process  (LabTraced        *self,
                                           pid_t             pid);
 void             lab_traced_sock_unref   (gpointer          sock);
+
+/* lab-traced-source.c: a compiled program's lines, from its DWARF */
+char            *lab_traced_source_line  (LabTraced        *self,
+                                          pid_t             pid,
+                                          pid_t             tid);
+void             lab_traced_source_free  (gpointer          source);
+
+/* lab-traced.c */
+guint16          lab_traced_intern_line  (LabTraced        *self,
+                                          const char       *where);
 
 /* lab-traced-kernel.c: the kernel's state of the program's TCP sockets */
 void             lab_traced_watch        (LabTraced        *self,

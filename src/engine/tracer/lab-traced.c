@@ -64,35 +64,29 @@ source_lines (LabTraced  *self,
   return lines;
 }
 
-/* "file:line" from the hook: the thread's line until it says another, as
- * `file:line: text`, the file as the user knows it (under the folder the
- * program runs in, by its relative name). */
-static void
-on_line (LabTracer  *tracer,
-         pid_t       tid,
-         const char *text,
-         gsize       len,
-         gpointer    data)
+/* "file:line" as `file:line: text`, the file as the user knows it (under
+ * the folder the program runs in, by its relative name), kept once. */
+guint16
+lab_traced_intern_line (LabTraced  *self,
+                        const char *where)
 {
-  LabTraced *self = data;
-  g_autofree char *where = g_strndup (text, len);
-  char *colon = strrchr (where, ':');
+  g_autofree char *path = g_strdup (where);
+  char *colon = strrchr (path, ':');
   g_autofree char *line = NULL;
   const char *file;
   char **lines;
   guint64 number;
   gsize cwd_len = strlen (self->cwd);
 
-  (void) tracer;
-  if (colon == NULL || !g_utf8_validate (where, -1, NULL))
-    return;
+  if (colon == NULL || !g_utf8_validate (path, -1, NULL))
+    return 0;
   *colon = '\0';
   number = g_ascii_strtoull (colon + 1, NULL, 10);
-  file = where;
+  file = path;
   if (strncmp (file, self->cwd, cwd_len) == 0 && file[cwd_len] == '/')
     file += cwd_len + 1;
 
-  lines = source_lines (self, where);
+  lines = source_lines (self, path);
   if (lines != NULL && number >= 1 && number <= g_strv_length (lines))
     {
       g_autofree char *source = g_strdup (lines[number - 1]);
@@ -101,7 +95,24 @@ on_line (LabTracer  *tracer,
     }
   else
     line = g_strdup_printf ("%s:%" G_GUINT64_FORMAT, file, number);
-  lab_traced_thread (self, tid)->line = lab_timeline_intern_line (self->run->timeline, line);
+  return lab_timeline_intern_line (self->run->timeline, line);
+}
+
+/* The hook's "file:line": the thread's line until it says another */
+static void
+on_line (LabTracer  *tracer,
+         pid_t       tid,
+         const char *text,
+         gsize       len,
+         gpointer    data)
+{
+  LabTraced *self = data;
+  LabTracedThread *thread = lab_traced_thread (self, tid);
+  g_autofree char *where = g_strndup (text, len);
+
+  (void) tracer;
+  thread->says_lines = TRUE;
+  thread->line = lab_traced_intern_line (self, where);
 }
 
 static LabTraceAction
@@ -189,8 +200,12 @@ on_exiting (LabTracer *tracer,
             gboolean   exec,
             gpointer   data)
 {
+  LabTraced *self = data;
+
   (void) tracer;
-  lab_traced_exiting (data, pid, exec);
+  lab_traced_exiting (self, pid, exec);
+  /* Its code is another after an exec, and gone at its end */
+  g_hash_table_remove (self->c_sources, GINT_TO_POINTER (pid));
 }
 
 static gboolean
@@ -318,6 +333,7 @@ lab_traced_main (LabWorker *w,
   self.socks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, lab_traced_sock_unref);
   self.processes = g_hash_table_new (NULL, NULL);
   self.pidfds = g_hash_table_new (NULL, NULL);
+  self.c_sources = g_hash_table_new_full (NULL, NULL, NULL, lab_traced_source_free);
   self.sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   self.cwd = c->working_directory != NULL && c->working_directory[0] != '\0' ? g_canonicalize_filename (c->working_directory, NULL)
                                                                               : g_get_current_dir ();
@@ -360,6 +376,7 @@ lab_traced_main (LabWorker *w,
     }
 
   lab_tracer_free (self.tracer);
+  g_hash_table_unref (self.c_sources);
   remove_python_hook (hook_dir);
   g_hash_table_unref (self.socks);
   {
