@@ -165,8 +165,11 @@ straced (const char *trace)
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      g_autoptr(GMatchInfo) m = NULL;
+      /* GLib gives a match its info even when it fails: one each */
+      g_autoptr(GMatchInfo) resumed = NULL;
+      g_autoptr(GMatchInfo) called = NULL;
       g_autoptr(GMatchInfo) r = NULL;
+      GMatchInfo *m;
       g_autofree char *pid_text = NULL;
       g_autofree char *name = NULL;
       g_autofree char *args = NULL;
@@ -175,8 +178,9 @@ straced (const char *trace)
       int pid;
       Sys s = { 0 };
 
-      if (g_regex_match (resumed_re, lines[i], 0, &m))
+      if (g_regex_match (resumed_re, lines[i], 0, &resumed))
         {
+          m = resumed;
           pid_text = g_match_info_fetch (m, 1);
           name = g_match_info_fetch (m, 2);
           pid = atoi (pid_text);
@@ -192,8 +196,9 @@ straced (const char *trace)
             args = joined;
           }
         }
-      else if (g_regex_match (call_re, lines[i], 0, &m))
+      else if (g_regex_match (call_re, lines[i], 0, &called))
         {
+          m = called;
           pid_text = g_match_info_fetch (m, 1);
           name = g_match_info_fetch (m, 2);
           args = g_match_info_fetch (m, 3);
@@ -834,6 +839,8 @@ test_cli (void)
   g_assert_nonnull (strstr (out, "\"backend\":\"traced\""));
   g_assert_nonnull (strstr (out, "\"line\":\"<string>:2\""));
 
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   lab_test_run ((const char *[]) { cli, "trace", NULL }, NULL, &out, &err, &status);
   g_assert_cmpint (status, ==, 2);
 }
