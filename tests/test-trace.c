@@ -13,6 +13,8 @@
 
 #include "lab-endpoint-config.h"
 #include "lab-error.h"
+#include "lab-format.h"
+#include "lab-tcp.h"
 #include "lab-test-engine.h"
 #include "lab-test-program.h"
 
@@ -145,6 +147,26 @@ assert_lines (LabTestFixture *f,
         g_error ("socket () made by “%s”", line);
     }
   g_assert_cmpuint (checked, >, 0);
+}
+
+/* The kernel watcher recorded @state for one of the program's sockets;
+ * if not, what it did record, and the program's calls. */
+static void
+assert_state (LabTestFixture *f,
+              LabEndpoint    *endpoint,
+              LabTcpState     state)
+{
+  if (lab_test_log_has_state (f->log, endpoint, state))
+    return;
+  for (guint i = 0; i < f->log->events->len; i++)
+    {
+      LabEvent *e = f->log->events->pdata[i];
+      g_autofree char *text = lab_format_text (e, lab_event_get_finished (e));
+
+      if (lab_event_get_endpoint_id (e) == lab_endpoint_get_id (endpoint))
+        g_test_message ("%s", text);
+    }
+  g_error ("no state %s recorded", lab_tcp_state_to_string (state));
 }
 
 /* ---- What strace recorded ---- */
@@ -461,9 +483,9 @@ test_course (LabTestFixture *f,
     /* The kernel's state of its TCP sockets, by the lab's watcher */
     if (!c->udp)
       {
-        g_assert_true (lab_test_log_has_state (f->log, endpoint, LAB_TCP_ESTABLISHED));
+        assert_state (f, endpoint, LAB_TCP_ESTABLISHED);
         if (c->server)
-          g_assert_true (lab_test_log_has_state (f->log, endpoint, LAB_TCP_LISTEN));
+          assert_state (f, endpoint, LAB_TCP_LISTEN);
       }
   }
   assert_no_child ();
