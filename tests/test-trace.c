@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "lab-endpoint-config.h"
+#include "lab-experiment.h"
 #include "lab-error.h"
 #include "lab-format.h"
 #include "lab-tcp.h"
@@ -843,6 +844,37 @@ test_c_lines (LabTestFixture *f,
   g_rmdir (dir);
 }
 
+/* A file may name a program to trace; reading it runs nothing, and Play
+ * never starts it: its panel shows the command, and the user starts it.
+ * Written again, it reads the same. */
+static void
+test_file (void)
+{
+  const char *text = "[Experiment]\nVersion=1\nTitle=Mine\n\n"
+                     "[Endpoint 1]\nName=My server\nKind=program\ncommand=python3;mi_servidor.py;5000;\n"
+                     "environment=LANG=es_ES.UTF-8;\nAutostart=true\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabExperiment) experiment = lab_experiment_new_from_data (text, strlen (text), &error);
+  g_autoptr(LabExperiment) again = NULL;
+  g_autofree char *written = NULL;
+  g_auto(GStrv) command = NULL;
+  g_auto(GStrv) environment = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (lab_experiment_get_n_endpoints (experiment), ==, 1);
+  g_assert_false (lab_experiment_get_autostart (experiment, 0));
+  g_object_get (lab_experiment_get_config (experiment, 0), "command", &command, "environment", &environment, NULL);
+  g_assert_true (g_strv_equal ((const char * const *) command,
+                               (const char * const *) (const char *[]) { "python3", "mi_servidor.py", "5000", NULL }));
+  g_assert_cmpstr (environment[0], ==, "LANG=es_ES.UTF-8");
+
+  written = lab_experiment_to_data (experiment, NULL);
+  again = lab_experiment_new_from_data (written, strlen (written), &error);
+  g_assert_no_error (error);
+  g_assert_true (lab_endpoint_config_equal (lab_experiment_get_config (experiment, 0),
+                                            lab_experiment_get_config (again, 0)));
+}
+
 /* protolab-cli trace exits as the program did, its calls in JSON Lines
  * with their backend and line. */
 static void
@@ -902,6 +934,7 @@ main (int   argc,
   g_test_add ("/trace/c-lines", LabTestFixture, NULL, lab_test_fixture_set_up, test_c_lines,
               lab_test_fixture_tear_down);
   g_test_add_func ("/trace/cli", test_cli);
+  g_test_add_func ("/trace/file", test_file);
 
   return g_test_run ();
 }
