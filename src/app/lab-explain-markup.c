@@ -6,6 +6,7 @@
 
 #include "lab-errno.h"
 #include "lab-explain-markup.h"
+#include "lab-source-line.h"
 
 /* The engine's explanations (lab_explain_call (), lab_explain_error ()) as
  * Pango markup: a bold heading before each part, for a label that wraps. */
@@ -48,12 +49,17 @@ lab_explain_markup_for_event (LabEvent               *event,
 {
   const LabExplanation *call;
   const LabExplanation *error = NULL;
+  g_autofree char *line = NULL;
   GString *out;
 
   if ((call = lab_explain_event (event)) == NULL)
     return NULL;
 
   out = g_string_new (NULL);
+
+  /* A traced program's call: first the line of the program that made it */
+  line = lab_source_line_short (event);
+  lab_explain_markup_append (out, _("Your program’s line:"), line);
 
   if (lab_event_get_finished (event) && lab_event_get_errno (event) != 0)
     error = lab_explain_error (lab_event_get_errno (event));

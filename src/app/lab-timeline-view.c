@@ -7,6 +7,7 @@
 #include "lab-colours.h"
 #include "lab-format.h"
 #include "lab-hex.h"
+#include "lab-source-line.h"
 #include "lab-timeline-filter.h"
 #include "lab-timeline-view.h"
 
@@ -221,14 +222,14 @@ setup_label (GtkSignalListItemFactory *factory,
   gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_TIME || column == COLUMN_DURATION ? 1 : 0);
   /* A call and its result wrap, rather than end in “…”, where the
    * columns are narrow (presentation's large text): whole to three lines
-   * (four for a result);
+   * (four for a result, and for a traced call with its line below);
    * past that only long data, which the bytes view shows whole. */
   if (column == COLUMN_EVENT || column == COLUMN_RESULT)
     {
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
       /* A result with an address takes four narrow lines. */
-      gtk_label_set_lines (GTK_LABEL (label), column == COLUMN_EVENT ? 3 : 4);
+      gtk_label_set_lines (GTK_LABEL (label), 4);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_label_set_width_chars (GTK_LABEL (label), column == COLUMN_EVENT ? 16 : 8);
     }
@@ -281,7 +282,19 @@ bind_cell (GtkSignalListItemFactory *factory,
       break;
 
     case COLUMN_EVENT:
-      text = lab_format_event (event);
+      {
+        g_autofree char *line = lab_source_line_short (event);
+
+        /* A traced program's call, and below it the line that made it */
+        text = lab_format_event (event);
+        if (line != NULL)
+          {
+            char *both = g_strconcat (text, "\n", line, NULL);
+
+            g_free (text);
+            text = both;
+          }
+      }
       break;
 
     case COLUMN_RESULT:
