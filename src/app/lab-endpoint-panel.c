@@ -15,6 +15,7 @@
 #include "lab-errno.h"
 #include "lab-explain.h"
 #include "lab-message-log-view.h"
+#include "lab-program-panel.h"
 #include "lab-send-box.h"
 #include "lab-step-bar.h"
 
@@ -84,6 +85,7 @@ struct _LabEndpointPanel
   GtkButton      *start_button;
   GtkCheckButton *step_check;
   GtkLabel       *where_label;
+  GtkBox         *program_slot;
   GtkLabel       *script_label;
   GtkWidget      *code_button;
   GtkWidget      *connections_box;
@@ -136,6 +138,12 @@ is_ping (LabEndpointPanel *self)
 }
 
 static gboolean
+is_program (LabEndpointPanel *self)
+{
+  return lab_endpoint_kind_is_program (lab_endpoint_config_get_kind (lab_endpoint_get_config (self->endpoint)));
+}
+
+static gboolean
 is_tcp (LabEndpointPanel *self)
 {
   return lab_endpoint_config_is_tcp (lab_endpoint_get_config (self->endpoint));
@@ -175,7 +183,7 @@ lab_endpoint_panel_get_connection (LabEndpointPanel *self)
 void
 lab_endpoint_panel_focus_first_field (LabEndpointPanel *self)
 {
-  gtk_widget_grab_focus (GTK_WIDGET (self->port_entry));
+  gtk_widget_grab_focus (is_program (self) ? GTK_WIDGET (self->start_button) : GTK_WIDGET (self->port_entry));
 }
 
 /* A held call names the key that makes it from where the focus is: Space
@@ -200,7 +208,8 @@ update_start (LabEndpointPanel *self)
 {
   LabEndpointState state = lab_endpoint_get_state (self->endpoint);
   gboolean active = lab_endpoint_is_active (self->endpoint);
-  gboolean valid = self->address_valid && self->port_valid;
+  /* A program's command is checked as it starts. */
+  gboolean valid = is_program (self) || (self->address_valid && self->port_valid);
 
   gtk_button_set_label (self->start_button, active ? _("_Stop") : _("_Start"));
   if (active)
@@ -321,7 +330,7 @@ update_state (LabEndpointPanel *self)
 
   /* A client that just connected was started to talk: its send box takes
    * the focus from Start, so that the next thing typed is sent. */
-  if (!is_server (self) && self->last_state != state &&
+  if (!is_server (self) && !is_program (self) && self->last_state != state &&
       (state == LAB_ENDPOINT_STATE_CONNECTED || state == LAB_ENDPOINT_STATE_RUNNING))
     {
       GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
@@ -705,6 +714,18 @@ show_fields (LabEndpointPanel *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->address_entry),
                                server ? _("127.0.0.1: this machine only; 0.0.0.0 or ::: every interface")
                                       : _("The server’s name or address"));
+  if (is_program (self))
+    {
+      /* A program of the user's own: its panel has what it needs. */
+      gtk_box_append (self->program_slot, lab_program_panel_new (self->endpoint));
+      gtk_widget_set_visible (GTK_WIDGET (self->program_slot), TRUE);
+      gtk_widget_set_visible (self->form, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->advanced_expander), FALSE);
+      gtk_widget_set_visible (self->connections_box, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->send_title), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->send_box), FALSE);
+      return;
+    }
   if (is_ping (self))
     {
       gboolean ping = TRUE;
@@ -978,6 +999,7 @@ lab_endpoint_panel_class_init (LabEndpointPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, ping_note);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, ping_results);
+  gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, program_slot);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, port_error);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, posix_button);
   gtk_widget_class_bind_template_child (widget_class, LabEndpointPanel, reuseaddr_check);

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-code-view.h"
+#include "lab-program-dialog.h"
 #include "lab-window-private.h"
 
 /* The window's win.* actions: the bench, the experiment and its files
@@ -37,6 +38,35 @@ add_endpoint_action (GtkWidget  *widget,
         lab_window_add_endpoint (LAB_WINDOW (widget), kinds[i].kind);
         return;
       }
+}
+
+/* The program chosen, traced on the bench, named by its file */
+static void
+on_program_chosen (LabProgramDialog *dialog,
+                   LabWindow        *self)
+{
+  g_auto(GStrv) command = lab_program_dialog_dup_command (dialog, NULL);
+  LabEndpoint *endpoint;
+  guint first = g_str_equal (command[0], "python3") ? 1 : 0;
+  g_autofree char *name = g_path_get_basename (command[first]);
+
+  endpoint = lab_window_add_endpoint (self, LAB_ENDPOINT_PROGRAM);
+  if (endpoint == NULL)
+    return;
+  g_object_set (lab_endpoint_get_config (endpoint), "command", command,
+                "working-directory", lab_program_dialog_get_folder (dialog), NULL);
+  lab_endpoint_set_name (endpoint, name);
+}
+
+static void
+run_program_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  GtkWidget *dialog = lab_program_dialog_new (GTK_WINDOW (widget));
+
+  g_signal_connect_object (dialog, "run", G_CALLBACK (on_program_chosen), widget, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -477,6 +507,7 @@ lab_window_actions_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-lesson", "s", open_lesson_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
+  gtk_widget_class_install_action (widget_class, "win.run-program", NULL, run_program_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.show-code", "u", show_code_action);

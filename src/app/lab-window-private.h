@@ -84,7 +84,7 @@ struct _LabWindow
 };
 
 /* lab-window.c */
-void  lab_window_add_endpoint        (LabWindow       *self,
+LabEndpoint *lab_window_add_endpoint (LabWindow       *self,
                                       LabEndpointKind  kind);
 void  lab_window_load_experiment     (LabWindow       *self,
                                       LabExperiment   *experiment,

@@ -301,8 +301,11 @@ on_bench_scroll (GtkEventControllerScroll *controller,
  *
  * Puts a new endpoint of @kind on the bench, in view, its first field
  * ready to type.
+ *
+ * Returns: (transfer none) (nullable): the endpoint, or %NULL when the
+ *   bench is full (said in a dialog)
  */
-void
+LabEndpoint *
 lab_window_add_endpoint (LabWindow       *self,
                          LabEndpointKind  kind)
 {
@@ -316,7 +319,7 @@ lab_window_add_endpoint (LabWindow       *self,
       why = g_strdup_printf (_("It has %u endpoints, the most an experiment file takes. Remove one to add "
                                "another."), LAB_EXPERIMENT_MAX_ENDPOINTS);
       lab_window_show_message (self, GTK_MESSAGE_INFO, _("The bench is full"), why);
-      return;
+      return NULL;
     }
 
   panel = lab_window_get_panel (self, endpoint);
@@ -324,6 +327,7 @@ lab_window_add_endpoint (LabWindow       *self,
     lab_endpoint_panel_focus_first_field (LAB_ENDPOINT_PANEL (panel));
   if (self->scroll_idle == 0)
     self->scroll_idle = g_idle_add (scroll_bench_to_end, self);
+  return endpoint;
 }
 
 /* ---- The experiment ---- */
