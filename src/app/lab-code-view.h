@@ -6,6 +6,7 @@
 
 #include "lab-codegen.h"
 #include "lab-endpoint.h"
+#include "lab-event.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,8 @@ GtkWidget       *lab_code_view_new          (GtkWindow       *parent,
 void             lab_code_view_set_language (LabCodeView     *self,
                                              LabCodeLanguage  language);
 char            *lab_code_view_dup_text     (LabCodeView     *self);
+void             lab_code_view_show_event   (LabCodeView     *self,
+                                             LabEvent        *event);
+guint            lab_code_view_get_marked_line (LabCodeView  *self);
 
 G_END_DECLS

@@ -78,15 +78,29 @@ play_action (GtkWidget  *widget,
 }
 
 static void
+on_code_selection (LabTimelineView *timeline,
+                   GParamSpec      *pspec,
+                   LabCodeView     *code)
+{
+  lab_code_view_show_event (code, lab_timeline_view_get_selected (timeline));
+}
+
+static void
 show_code_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   LabWindow *self = LAB_WINDOW (widget);
   LabEndpoint *endpoint = lab_session_find (self->session, g_variant_get_uint32 (parameter));
+  GtkWidget *code;
 
-  if (endpoint != NULL)
-    gtk_window_present (GTK_WINDOW (lab_code_view_new (GTK_WINDOW (self), endpoint)));
+  if (endpoint == NULL)
+    return;
+  code = lab_code_view_new (GTK_WINDOW (self), endpoint);
+  /* A traced program's source follows the row chosen in the timeline. */
+  g_signal_connect_object (self->timeline_view, "notify::selected", G_CALLBACK (on_code_selection), code, 0);
+  lab_code_view_show_event (LAB_CODE_VIEW (code), lab_timeline_view_get_selected (self->timeline_view));
+  gtk_window_present (GTK_WINDOW (code));
 }
 
 /* The header bar's menus, from the keyboard: F10, GTK's key for the main
