@@ -716,7 +716,9 @@ show_fields (LabEndpointPanel *self)
                                       : _("The server’s name or address"));
   if (is_program (self))
     {
-      /* A program of the user's own: its panel has what it needs. */
+      /* A program of the user's own: its panel has what it needs, and is
+       * wide enough for its terminal's lines. */
+      gtk_widget_set_size_request (GTK_WIDGET (self), 560, -1);
       gtk_box_append (self->program_slot, lab_program_panel_new (self->endpoint));
       gtk_widget_set_visible (GTK_WIDGET (self->program_slot), TRUE);
       gtk_widget_set_visible (self->form, FALSE);

@@ -122,6 +122,7 @@ update (LabProgramDialog *self)
     }
   else
     gtk_label_set_text (self->command_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->command_label), command != NULL);
   gtk_label_set_text (self->error_label, error != NULL ? error->message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), error != NULL);
   gtk_widget_set_sensitive (self->run_button, command != NULL);
