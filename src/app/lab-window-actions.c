@@ -97,9 +97,11 @@ show_code_action (GtkWidget  *widget,
   if (endpoint == NULL)
     return;
   code = lab_code_view_new (GTK_WINDOW (self), endpoint);
-  /* A traced program's source follows the row chosen in the timeline. */
+  /* A traced program's source follows the row chosen in the timeline,
+   * from the call it holds, if it holds one. */
   g_signal_connect_object (self->timeline_view, "notify::selected", G_CALLBACK (on_code_selection), code, 0);
-  lab_code_view_show_event (LAB_CODE_VIEW (code), lab_timeline_view_get_selected (self->timeline_view));
+  if (g_list_model_get_n_items (lab_endpoint_get_paused (endpoint)) == 0)
+    lab_code_view_show_event (LAB_CODE_VIEW (code), lab_timeline_view_get_selected (self->timeline_view));
   gtk_window_present (GTK_WINDOW (code));
 }
 
