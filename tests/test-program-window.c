@@ -12,10 +12,12 @@
 #include <glib/gstdio.h>
 
 #include "lab-code-view.h"
+#include "lab-format.h"
 #include "lab-program-dialog.h"
 #include "lab-program-panel.h"
 #include "lab-step-bar.h"
 #include "lab-test-ui.h"
+#include "lab-timeline-view.h"
 
 /* A program of the student's own, run from the window: chosen in Run a
  * Program…, traced in step mode, each call held with the line of the
@@ -33,7 +35,8 @@
   "print('connected', flush=True)\n" \
   "conn.recv(100)\n"
 
-/* The line of accept (), from 1 */
+/* The lines of listen () and accept (), from 1 */
+#define LISTEN_LINE 5
 #define ACCEPT_LINE 7
 
 /* An endpoint in step mode, and the call it held last (a reference: a
@@ -88,6 +91,46 @@ find_toplevel (GType type)
         return window;
     }
   return NULL;
+}
+
+typedef struct {
+  GtkWidget *timeline;
+  char      *text;
+} Row;
+
+static gboolean
+row_shown (gpointer data)
+{
+  Row *row = data;
+
+  return lab_test_ui_find_label (row->timeline, row->text) != NULL;
+}
+
+/* The timeline's row of the program's listen (): the call, and below it
+ * the line that made it. */
+static void
+assert_listen_row (LabWindow *window)
+{
+  GtkWidget *timeline = lab_window_get_timeline_view (window);
+  GListModel *rows = lab_timeline_view_get_model (LAB_TIMELINE_VIEW (timeline));
+  g_autoptr(LabEvent) listen_call = NULL;
+  g_autofree char *call = NULL;
+  Row row = { timeline, NULL };
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows) && listen_call == NULL; i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (rows, i);
+
+      if (lab_event_get_kind (event) == LAB_EVENT_CALL && g_strcmp0 (lab_event_get_call_name (event), "listen") == 0)
+        listen_call = g_steal_pointer (&event);
+    }
+  g_assert_nonnull (listen_call);
+  g_assert_cmpint (lab_event_get_backend (listen_call), ==, LAB_BACKEND_TRACED);
+  call = lab_format_event (listen_call);
+  row.text = g_strconcat (call, "\nserver.py:5  s.listen(1)", NULL);
+  lab_timeline_view_select (LAB_TIMELINE_VIEW (timeline), listen_call);
+  lab_test_ui_wait (row_shown, &row, 10000);
+  g_free (row.text);
 }
 
 static LabProgramPanel *
@@ -213,7 +256,8 @@ test_program_step (void)
   g_assert_nonnull (strstr (bar_text, "server.py:3  s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)"));
 
   /* To accept (): the step bar and the Code window show its line, and the
-   * terminal what the program printed before it. */
+   * terminal what the program printed before it; the timeline's rows show
+   * the line of each call made. */
   accept_call = step_to (window, &step, "accept", 12);
   g_clear_pointer (&bar_text, g_free);
   bar_text = lab_step_bar_dup_text (bar);
@@ -226,6 +270,9 @@ test_program_step (void)
                                              lab_endpoint_get_id (endpoint)));
   g_assert_nonnull (find_toplevel (LAB_TYPE_CODE_VIEW));
   g_assert_cmpuint (lab_code_view_get_marked_line (find_toplevel (LAB_TYPE_CODE_VIEW)), ==, ACCEPT_LINE);
+  /* A row chosen in the timeline: its line is marked instead. */
+  assert_listen_row (window);
+  g_assert_cmpuint (lab_code_view_get_marked_line (find_toplevel (LAB_TYPE_CODE_VIEW)), ==, LISTEN_LINE);
   {
     g_autofree char *code = lab_code_view_dup_text (find_toplevel (LAB_TYPE_CODE_VIEW));
 
