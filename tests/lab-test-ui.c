@@ -168,6 +168,28 @@ lab_test_ui_find_label (GtkWidget  *root,
 }
 
 /**
+ * lab_test_ui_find_toplevel:
+ *
+ * Returns: (transfer none) (nullable): the first window of @type on the
+ *   screen
+ */
+gpointer
+lab_test_ui_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+
+  return NULL;
+}
+
+/**
  * lab_test_ui_the_window:
  *
  * Returns: (transfer none): the application's one window, a #LabWindow

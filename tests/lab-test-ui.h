@@ -32,6 +32,7 @@ LabWindow *lab_test_ui_the_window (void);
 GtkWidget *lab_test_ui_find_label (GtkWidget   *root,
                                    const char  *text);
 GtkWindow *lab_test_ui_find_message_dialog (guint *n_shown);
+gpointer   lab_test_ui_find_toplevel (GType type);
 
 /* Real X input, sent by xdotool to the window's X window */
 void     lab_test_ui_settle         (void);

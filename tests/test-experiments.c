@@ -55,27 +55,10 @@ on_state (LabEndpoint *client)
     g_object_set_data (G_OBJECT (client), "started", GUINT_TO_POINTER (1));
 }
 
-/* The first window of @type on the screen, or NULL. */
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
-        return window;
-    }
-
-  return NULL;
-}
-
 static GtkWindow *
 find_dialog (void)
 {
-  return find_toplevel (GTK_TYPE_MESSAGE_DIALOG);
+  return lab_test_ui_find_toplevel (GTK_TYPE_MESSAGE_DIALOG);
 }
 
 static gboolean
@@ -220,7 +203,7 @@ test_code (void)
   server = endpoint_at (window, 0);
   g_object_set (lab_endpoint_get_config (server), "port", 5123, NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-code", "u", lab_endpoint_get_id (server));
-  view = LAB_CODE_VIEW (find_toplevel (LAB_TYPE_CODE_VIEW));
+  view = LAB_CODE_VIEW (lab_test_ui_find_toplevel (LAB_TYPE_CODE_VIEW));
   g_assert_nonnull (view);
 
   python = lab_code_view_dup_text (view);

@@ -77,22 +77,6 @@ terminal_shows (gpointer data)
   return strstr (text, output->text) != NULL;
 }
 
-/* The window of @type open, or NULL */
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
-        return window;
-    }
-  return NULL;
-}
-
 typedef struct {
   GtkWidget *timeline;
   char      *text;
@@ -186,7 +170,7 @@ run_program (LabWindow  *window,
   g_autoptr(GError) error = NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run-program", NULL));
-  dialog = find_toplevel (LAB_TYPE_PROGRAM_DIALOG);
+  dialog = lab_test_ui_find_toplevel (LAB_TYPE_PROGRAM_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_false (lab_program_dialog_confirm (dialog));
 
@@ -202,7 +186,7 @@ run_program (LabWindow  *window,
   lab_program_dialog_set_arguments (dialog, arguments);
   g_assert_cmpstr (lab_program_dialog_get_shown_command (dialog), ==, expected);
   g_assert_true (lab_program_dialog_confirm (dialog));
-  g_assert_null (find_toplevel (LAB_TYPE_PROGRAM_DIALOG));
+  g_assert_null (lab_test_ui_find_toplevel (LAB_TYPE_PROGRAM_DIALOG));
 
   g_assert_cmpuint (g_list_model_get_n_items (endpoints), ==, 1);
   {
@@ -268,17 +252,17 @@ test_program_step (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-code", "u",
                                              lab_endpoint_get_id (endpoint)));
-  g_assert_nonnull (find_toplevel (LAB_TYPE_CODE_VIEW));
-  g_assert_cmpuint (lab_code_view_get_marked_line (find_toplevel (LAB_TYPE_CODE_VIEW)), ==, ACCEPT_LINE);
+  g_assert_nonnull (lab_test_ui_find_toplevel (LAB_TYPE_CODE_VIEW));
+  g_assert_cmpuint (lab_code_view_get_marked_line (lab_test_ui_find_toplevel (LAB_TYPE_CODE_VIEW)), ==, ACCEPT_LINE);
   /* A row chosen in the timeline: its line is marked instead. */
   assert_listen_row (window);
-  g_assert_cmpuint (lab_code_view_get_marked_line (find_toplevel (LAB_TYPE_CODE_VIEW)), ==, LISTEN_LINE);
+  g_assert_cmpuint (lab_code_view_get_marked_line (lab_test_ui_find_toplevel (LAB_TYPE_CODE_VIEW)), ==, LISTEN_LINE);
   {
-    g_autofree char *code = lab_code_view_dup_text (find_toplevel (LAB_TYPE_CODE_VIEW));
+    g_autofree char *code = lab_code_view_dup_text (lab_test_ui_find_toplevel (LAB_TYPE_CODE_VIEW));
 
     g_assert_cmpstr (code, ==, SERVER_PY);
   }
-  gtk_window_destroy (GTK_WINDOW (find_toplevel (LAB_TYPE_CODE_VIEW)));
+  gtk_window_destroy (GTK_WINDOW (lab_test_ui_find_toplevel (LAB_TYPE_CODE_VIEW)));
 
   /* accept () made, a client of the test's own is taken; the program
    * prints and is held before it receives. */
