@@ -23,6 +23,7 @@ struct _LabCodeView
   char            *source;       /* a traced program's file shown */
   guint            marked;       /* and its line marked, from 1; 0: none */
   GtkTextTag      *mark_tag;
+  GtkTextMark     *called;       /* the start of the line marked */
 
   GtkWidget       *language_box;
   GtkWidget       *save_button;
@@ -100,7 +101,10 @@ mark_line (LabCodeView *self,
   gtk_text_iter_forward_line (&end);
   gtk_text_buffer_apply_tag (buffer, self->mark_tag, &start, &end);
   gtk_text_buffer_place_cursor (buffer, &start);
-  gtk_text_view_scroll_to_iter (self->text_view, &start, 0.0, TRUE, 0.0, 0.3);
+  /* A mark, not an iter: scrolled to once the lines are laid out, which
+   * they are not yet in a window just opened. */
+  gtk_text_buffer_move_mark (buffer, self->called, &start);
+  gtk_text_view_scroll_to_mark (self->text_view, self->called, 0.0, TRUE, 0.0, 0.3);
   self->marked = number;
 }
 
@@ -319,6 +323,13 @@ lab_code_view_new (GtkWindow   *parent,
                                                    "paragraph-background", "#f6d32d",
                                                    "foreground", "#000000",
                                                    "weight", PANGO_WEIGHT_BOLD, NULL);
+      {
+        GtkTextIter start;
+
+        gtk_text_buffer_get_start_iter (gtk_text_view_get_buffer (self->text_view), &start);
+        self->called = gtk_text_buffer_create_mark (gtk_text_view_get_buffer (self->text_view), "called", &start,
+                                                    TRUE);
+      }
       show_program_file (self);
       g_signal_connect_object (lab_endpoint_get_paused (endpoint), "items-changed", G_CALLBACK (on_paused_changed),
                                self, G_CONNECT_SWAPPED);
