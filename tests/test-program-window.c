@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <glib/gstdio.h>
+#include <vte/vte.h>
 
 #include "lab-code-view.h"
 #include "lab-format.h"
@@ -300,6 +301,68 @@ test_program_step (void)
   g_rmdir (dir);
 }
 
+/* Runs @script in @endpoint's panel until it ends by itself. */
+static void
+run_to_end (LabEndpoint *endpoint,
+            const char  *dir,
+            const char  *script)
+{
+  g_autofree char *path = g_build_filename (dir, "own.py", NULL);
+  const char *command[] = { "python3", path, NULL };
+
+  g_assert_true (g_file_set_contents (path, script, -1, NULL));
+  g_object_set (lab_endpoint_get_config (endpoint), "command", command, "working-directory", dir, NULL);
+  g_assert_true (lab_endpoint_start (endpoint, NULL));
+  lab_test_ui_wait (is_stopped, endpoint, 15000);
+  g_unlink (path);
+}
+
+/* A program that asks for its input reads what is typed in its terminal;
+ * the panel says how each run ended, by its exit status or a signal. */
+static void
+test_program_terminal (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("protolab-program-XXXXXX", NULL);
+  LabWindow *window = lab_test_ui_open_window ();
+  LabEndpoint *endpoint = lab_session_add (lab_window_get_session (window), LAB_ENDPOINT_PROGRAM);
+  GtkWidget *panel = lab_window_get_panel (window, endpoint);
+  LabProgramPanel *program = find_program_panel (panel);
+  Output shows = { program, "name? " };
+  int status = 0;
+
+  g_assert_nonnull (program);
+  g_assert_nonnull (lab_test_ui_find_label (panel, "No program chosen"));
+  run_to_end (endpoint, dir, "");
+  g_assert_nonnull (lab_test_ui_find_label (panel, "Exited with status 0"));
+
+  {
+    g_autofree char *path = g_build_filename (dir, "own.py", NULL);
+    const char *command[] = { "python3", path, NULL };
+
+    g_assert_true (g_file_set_contents (path, "import sys\nname = input('name? ')\nprint('hello', name)\n"
+                                        "sys.exit(3)\n", -1, NULL));
+    g_object_set (lab_endpoint_get_config (endpoint), "command", command, "working-directory", dir, NULL);
+    g_assert_true (lab_endpoint_start (endpoint, NULL));
+    lab_test_ui_wait (terminal_shows, &shows, 15000);
+    g_assert_true (lab_endpoint_is_active (endpoint));
+    vte_terminal_feed_child (VTE_TERMINAL (lab_program_panel_get_terminal (program)), "ana\n", -1);
+    shows.text = "hello ana";
+    lab_test_ui_wait (terminal_shows, &shows, 15000);
+    lab_test_ui_wait (is_stopped, endpoint, 15000);
+    g_unlink (path);
+  }
+  g_assert_true (lab_endpoint_get_program_status (endpoint, &status));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+  g_assert_nonnull (lab_test_ui_find_label (panel, "Exited with status 3"));
+
+  run_to_end (endpoint, dir, "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n");
+  g_assert_nonnull (lab_test_ui_find_label (panel, "Ended by the signal SIGSEGV (11)"));
+
+  lab_test_ui_close_window (window);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -308,6 +371,7 @@ main (int    argc,
     return 0;
 
   g_test_add_func ("/program-window/step", test_program_step);
+  g_test_add_func ("/program-window/terminal", test_program_terminal);
 
   return g_test_run ();
 }
