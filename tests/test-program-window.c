@@ -301,11 +301,11 @@ test_program_step (void)
   g_rmdir (dir);
 }
 
-/* Runs @script in @endpoint's panel until it ends by itself. */
+/* Starts @script, written to @dir, in @endpoint. */
 static void
-run_to_end (LabEndpoint *endpoint,
-            const char  *dir,
-            const char  *script)
+start_script (LabEndpoint *endpoint,
+              const char  *dir,
+              const char  *script)
 {
   g_autofree char *path = g_build_filename (dir, "own.py", NULL);
   const char *command[] = { "python3", path, NULL };
@@ -313,8 +313,16 @@ run_to_end (LabEndpoint *endpoint,
   g_assert_true (g_file_set_contents (path, script, -1, NULL));
   g_object_set (lab_endpoint_get_config (endpoint), "command", command, "working-directory", dir, NULL);
   g_assert_true (lab_endpoint_start (endpoint, NULL));
+}
+
+/* Runs @script in @endpoint until it ends by itself. */
+static void
+run_to_end (LabEndpoint *endpoint,
+            const char  *dir,
+            const char  *script)
+{
+  start_script (endpoint, dir, script);
   lab_test_ui_wait (is_stopped, endpoint, 15000);
-  g_unlink (path);
 }
 
 /* A program that asks for its input reads what is typed in its terminal;
@@ -335,22 +343,13 @@ test_program_terminal (void)
   run_to_end (endpoint, dir, "");
   g_assert_nonnull (lab_test_ui_find_label (panel, "Exited with status 0"));
 
-  {
-    g_autofree char *path = g_build_filename (dir, "own.py", NULL);
-    const char *command[] = { "python3", path, NULL };
-
-    g_assert_true (g_file_set_contents (path, "import sys\nname = input('name? ')\nprint('hello', name)\n"
-                                        "sys.exit(3)\n", -1, NULL));
-    g_object_set (lab_endpoint_get_config (endpoint), "command", command, "working-directory", dir, NULL);
-    g_assert_true (lab_endpoint_start (endpoint, NULL));
-    lab_test_ui_wait (terminal_shows, &shows, 15000);
-    g_assert_true (lab_endpoint_is_active (endpoint));
-    vte_terminal_feed_child (VTE_TERMINAL (lab_program_panel_get_terminal (program)), "ana\n", -1);
-    shows.text = "hello ana";
-    lab_test_ui_wait (terminal_shows, &shows, 15000);
-    lab_test_ui_wait (is_stopped, endpoint, 15000);
-    g_unlink (path);
-  }
+  start_script (endpoint, dir, "import sys\nname = input('name? ')\nprint('hello', name)\nsys.exit(3)\n");
+  lab_test_ui_wait (terminal_shows, &shows, 15000);
+  g_assert_true (lab_endpoint_is_active (endpoint));
+  vte_terminal_feed_child (VTE_TERMINAL (lab_program_panel_get_terminal (program)), "ana\n", -1);
+  shows.text = "hello ana";
+  lab_test_ui_wait (terminal_shows, &shows, 15000);
+  lab_test_ui_wait (is_stopped, endpoint, 15000);
   g_assert_true (lab_endpoint_get_program_status (endpoint, &status));
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 3);
@@ -360,6 +359,11 @@ test_program_terminal (void)
   g_assert_nonnull (lab_test_ui_find_label (panel, "Ended by the signal SIGSEGV (11)"));
 
   lab_test_ui_close_window (window);
+  {
+    g_autofree char *path = g_build_filename (dir, "own.py", NULL);
+
+    g_unlink (path);
+  }
   g_rmdir (dir);
 }
 
