@@ -24,6 +24,7 @@ struct _LabCodeView
   guint            marked;       /* and its line marked, from 1; 0: none */
   GtkTextTag      *mark_tag;
   GtkTextMark     *called;       /* the start of the line marked */
+  gboolean         to_left;      /* its scroll to come moves to the left edge */
 
   GtkWidget       *language_box;
   GtkWidget       *save_button;
@@ -105,7 +106,19 @@ mark_line (LabCodeView *self,
    * they are not yet in a window just opened. */
   gtk_text_buffer_move_mark (buffer, self->called, &start);
   gtk_text_view_scroll_to_mark (self->text_view, self->called, 0.0, TRUE, 0.0, 0.3);
+  self->to_left = TRUE;
   self->marked = number;
+}
+
+/* Scrolled to a line's start, the view would hide its own left margin. */
+static void
+on_hscroll (GtkAdjustment *adjustment,
+            LabCodeView   *self)
+{
+  if (!self->to_left)
+    return;
+  self->to_left = FALSE;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
 }
 
 /**
@@ -330,6 +343,8 @@ lab_code_view_new (GtkWindow   *parent,
         self->called = gtk_text_buffer_create_mark (gtk_text_view_get_buffer (self->text_view), "called", &start,
                                                     TRUE);
       }
+      g_signal_connect_object (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->text_view)), "value-changed",
+                               G_CALLBACK (on_hscroll), self, 0);
       show_program_file (self);
       g_signal_connect_object (lab_endpoint_get_paused (endpoint), "items-changed", G_CALLBACK (on_paused_changed),
                                self, G_CONNECT_SWAPPED);
