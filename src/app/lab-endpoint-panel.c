@@ -717,8 +717,8 @@ show_fields (LabEndpointPanel *self)
   if (is_program (self))
     {
       /* A program of the user's own: its panel has what it needs, and is
-       * wide enough for its terminal's lines. */
-      gtk_widget_set_size_request (GTK_WIDGET (self), 560, -1);
+       * wide enough for its terminal's lines (style.css). */
+      gtk_widget_add_css_class (GTK_WIDGET (self), "program");
       gtk_box_append (self->program_slot, lab_program_panel_new (self->endpoint));
       gtk_widget_set_visible (GTK_WIDGET (self->program_slot), TRUE);
       gtk_widget_set_visible (self->form, FALSE);
