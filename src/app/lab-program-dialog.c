@@ -364,7 +364,8 @@ lab_program_dialog_init (LabProgramDialog *self)
   gtk_widget_set_margin_end (grid, 18);
 
   intro = gtk_label_new (_("A program of your own, traced: each socket call it makes is shown in the timeline as "
-                           "its kernel receives it, with the line that made it (for Python)."));
+                           "its kernel receives it, with the line that made it (in Python, and in a program "
+                           "compiled with -g)."));
   gtk_label_set_wrap (GTK_LABEL (intro), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (intro), 60);
   gtk_label_set_xalign (GTK_LABEL (intro), 0);
