@@ -367,6 +367,47 @@ test_program_terminal (void)
   g_rmdir (dir);
 }
 
+/* The window made again in another language shows the same terminal:
+ * the program waiting there for its input goes on, and reads it. */
+static void
+test_program_language (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("protolab-program-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "own.py", NULL);
+  LabApplication *app = lab_test_ui_application ();
+  LabWindow *window = lab_test_ui_open_window ();
+  LabSession *session = lab_window_get_session (window);
+  LabEndpoint *endpoint = lab_session_add (session, LAB_ENDPOINT_PROGRAM);
+  Output shows = { find_program_panel (lab_window_get_panel (window, endpoint)), "name? " };
+  LabWindow *again;
+  int status = 0;
+
+  start_script (endpoint, dir, "name = input('name? ')\nprint('hello', name)\n");
+  lab_test_ui_wait (terminal_shows, &shows, 15000);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "language", g_variant_new_string ("es"));
+  again = lab_test_ui_the_window ();
+  g_assert_true (again != window);
+  g_object_unref (window);
+  lab_test_ui_wait_mapped (GTK_WIDGET (again));
+  g_assert_true (lab_endpoint_is_active (endpoint));
+
+  shows.panel = find_program_panel (lab_window_get_panel (again, endpoint));
+  g_assert_nonnull (shows.panel);
+  vte_terminal_feed_child (VTE_TERMINAL (lab_program_panel_get_terminal (shows.panel)), "ana\n", -1);
+  shows.text = "hello ana";
+  lab_test_ui_wait (terminal_shows, &shows, 15000);
+  lab_test_ui_wait (is_stopped, endpoint, 15000);
+  g_assert_true (lab_endpoint_get_program_status (endpoint, &status));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "language", g_variant_new_string (""));
+  lab_test_ui_close_window (g_object_ref (lab_test_ui_the_window ()));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -376,6 +417,7 @@ main (int    argc,
 
   g_test_add_func ("/program-window/step", test_program_step);
   g_test_add_func ("/program-window/terminal", test_program_terminal);
+  g_test_add_func ("/program-window/language", test_program_language);
 
   return g_test_run ();
 }

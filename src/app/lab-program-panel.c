@@ -25,7 +25,7 @@ struct _LabProgramPanel
   GtkWidget    parent_instance;
 
   LabEndpoint *endpoint;
-  VtePty      *pty;
+  VtePty      *pty;           /* the endpoint's (see open_terminal) */
 
   GtkLabel    *command_label;
   GtkLabel    *status_label;
@@ -127,29 +127,39 @@ update (LabProgramPanel *self)
 }
 
 /* The pseudo-terminal: its main end read by the terminal widget, its
- * secondary end the program's. */
+ * secondary end the program's. It is the endpoint's, kept with it: a
+ * window made again (in another language) shows the same one, and the
+ * program running in it goes on (closing its main end would hang it up). */
 static gboolean
 open_terminal (LabProgramPanel  *self,
                GError          **error)
 {
+  g_autoptr(VtePty) pty = NULL;
   char name[256];
   int secondary;
 
-  self->pty = vte_pty_new_sync (VTE_PTY_DEFAULT, NULL, error);
-  if (self->pty == NULL)
+  if ((self->pty = g_object_get_data (G_OBJECT (self->endpoint), "lab-program-pty")) != NULL)
+    {
+      vte_terminal_set_pty (self->terminal, self->pty);
+      return TRUE;
+    }
+
+  pty = vte_pty_new_sync (VTE_PTY_DEFAULT, NULL, error);
+  if (pty == NULL)
     return FALSE;
-  if (ptsname_r (vte_pty_get_fd (self->pty), name, sizeof name) != 0 ||
+  if (ptsname_r (vte_pty_get_fd (pty), name, sizeof name) != 0 ||
       (secondary = open (name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
     {
       int saved = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
-      g_clear_object (&self->pty);
       return FALSE;
     }
-  vte_terminal_set_pty (self->terminal, self->pty);
   lab_endpoint_set_terminal_fd (self->endpoint, secondary);
   close (secondary);
+  self->pty = pty;
+  g_object_set_data_full (G_OBJECT (self->endpoint), "lab-program-pty", g_steal_pointer (&pty), g_object_unref);
+  vte_terminal_set_pty (self->terminal, self->pty);
   return TRUE;
 }
 
@@ -191,10 +201,8 @@ lab_program_panel_dispose (GObject *object)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
-  if (self->endpoint != NULL)
-    lab_endpoint_set_terminal_fd (self->endpoint, -1);
+  self->pty = NULL;
   g_clear_object (&self->endpoint);
-  g_clear_object (&self->pty);
 
   G_OBJECT_CLASS (lab_program_panel_parent_class)->dispose (object);
 }
