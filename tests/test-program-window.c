@@ -91,8 +91,29 @@ row_shown (gpointer data)
   return lab_test_ui_find_label (row->timeline, row->text) != NULL;
 }
 
+static LabEvent *
+find_listen (GListModel *rows)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (rows, i);
+
+      if (lab_event_get_kind (event) == LAB_EVENT_CALL && g_strcmp0 (lab_event_get_call_name (event), "listen") == 0)
+        return g_steal_pointer (&event);
+    }
+  return NULL;
+}
+
+static gboolean
+has_listen_row (gpointer data)
+{
+  g_autoptr(LabEvent) found = find_listen (data);
+
+  return found != NULL;
+}
+
 /* The timeline's row of the program's listen (): the call, and below it
- * the line that made it. */
+ * the line that made it. The timeline's rows come at its own pace. */
 static void
 assert_listen_row (LabWindow *window)
 {
@@ -102,14 +123,8 @@ assert_listen_row (LabWindow *window)
   g_autofree char *call = NULL;
   Row row = { timeline, NULL };
 
-  for (guint i = 0; i < g_list_model_get_n_items (rows) && listen_call == NULL; i++)
-    {
-      g_autoptr(LabEvent) event = g_list_model_get_item (rows, i);
-
-      if (lab_event_get_kind (event) == LAB_EVENT_CALL && g_strcmp0 (lab_event_get_call_name (event), "listen") == 0)
-        listen_call = g_steal_pointer (&event);
-    }
-  g_assert_nonnull (listen_call);
+  lab_test_ui_wait (has_listen_row, rows, 10000);
+  listen_call = find_listen (rows);
   g_assert_cmpint (lab_event_get_backend (listen_call), ==, LAB_BACKEND_TRACED);
   call = lab_format_event (listen_call);
   row.text = g_strconcat (call, "\nserver.py:5  s.listen(1)", NULL);
