@@ -5,6 +5,7 @@
 #include "lab-bytes-view.h"
 #include "lab-endpoint-panel.h"
 #include "lab-event-details.h"
+#include "lab-link-panel.h"
 #include "lab-state-diagram.h"
 #include "lab-step-bar.h"
 #include "lab-timeline-view.h"
@@ -33,6 +34,7 @@ struct _LabWindow
   LabSession           *session;
   LabTimelineView      *timeline_view;
   LabWireView          *wire_view;
+  LabLinkPanel         *link_panel;
   gboolean              choosing;        /* one of the timeline and the wire follows the other */
   LabStepBar           *step_bar;
   LabEndpointPanel     *current_panel;
@@ -63,6 +65,7 @@ struct _LabWindow
   LabEventDetails      *details;
   GtkBox               *inspector_box;
   GtkBox               *left_box;
+  GtkBox               *link_slot;
   GtkStack             *inspector_stack;
   GtkMenuButton        *lessons_button;
   GtkLabel             *lesson_notes;

@@ -11,7 +11,7 @@
 
 /* The lab: the bench of endpoint panels side by side above, the timeline
  * below, and beside it what is chosen: a row's details, a connection's
- * bytes, its TCP states. The window only reads: the endpoints and their
+ * bytes, its TCP states, the wire; and the link's conditions. The window only reads: the endpoints and their
  * timeline belong to the application's session, and outlive it. */
 
 G_DEFINE_FINAL_TYPE (LabWindow, lab_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -97,6 +97,32 @@ GtkWidget *
 lab_window_get_wire_view (LabWindow *self)
 {
   return GTK_WIDGET (self->wire_view);
+}
+
+/**
+ * lab_window_get_link_panel:
+ *
+ * Returns: (transfer none): the Link page: the link's conditions and
+ *   counters
+ */
+GtkWidget *
+lab_window_get_link_panel (LabWindow *self)
+{
+  return GTK_WIDGET (self->link_panel);
+}
+
+/**
+ * lab_window_show_link:
+ *
+ * Shows the Link page, its first field ready to type.
+ */
+void
+lab_window_show_link (LabWindow *self)
+{
+  g_return_if_fail (LAB_IS_WINDOW (self));
+
+  gtk_stack_set_visible_child_name (self->inspector_stack, "link");
+  lab_link_panel_focus_first (self->link_panel);
 }
 
 GtkWidget *
@@ -463,6 +489,7 @@ lab_window_load_experiment (LabWindow     *self,
 {
   show_connection (self, NULL);
   lab_session_load (self->session, experiment);
+  lab_link_panel_refresh (self->link_panel);
   g_set_object (&self->file, file);
   update_lesson_bar (self);
   update_title (self);
@@ -692,6 +719,9 @@ lab_window_constructed (GObject *object)
   self->wire_view = LAB_WIRE_VIEW (lab_wire_view_new (self->session));
   gtk_widget_set_vexpand (GTK_WIDGET (self->wire_view), TRUE);
   gtk_box_append (self->wire_slot, GTK_WIDGET (self->wire_view));
+  self->link_panel = LAB_LINK_PANEL (lab_link_panel_new (self->session));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->link_panel), TRUE);
+  gtk_box_append (self->link_slot, GTK_WIDGET (self->link_panel));
 
   lab_window_actions_init (self);
   /* A field or a button reached with Tab comes into view: the keyboard
@@ -836,6 +866,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_steps);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_title);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, left_box);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, link_slot);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lessons_section);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, outer_paned);
