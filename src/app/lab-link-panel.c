@@ -9,13 +9,13 @@
 #include "lab-link.h"
 #include "lab-network.h"
 
-/* The Link page: the conditions of the lab's link each way, typed as
+/* The Link panel, in a popover under the header bar's Link button: the conditions of the lab's link each way, typed as
  * protolab-cli and the experiment files take them (80ms, 10%, 1mbit), each
  * host's MTU, and what the link did to the frames. A value is read with the
  * engine's own parser when its field is activated or left: a value it does
  * not take is said at the field, and changes nothing; one it takes applies
  * at once, while connections run. The counters are read twice a second
- * while the page is shown. */
+ * while the panel is shown. */
 
 #define REFRESH_MS 500
 #define N_WAYS     2
@@ -189,10 +189,10 @@ show_error (LabLinkPanel *self,
       g_autofree char *where = NULL;
 
       if (field == FIELD_MTU)
-        /* Translators: an error under a field of the Link page: the host, then what is wrong. */
+        /* Translators: an error under a field of the Link panel: the host, then what is wrong. */
         where = g_strdup_printf (_("%s: %s"), host_name (way), message);
       else
-        /* Translators: an error under a field of the Link page: the way (“alfa → beta”), then what is wrong. */
+        /* Translators: an error under a field of the Link panel: the way (“alfa → beta”), then what is wrong. */
         where = g_strdup_printf (_("%s → %s: %s"), host_name (1 - way_to_host (way)), host_name (way_to_host (way)),
                                  message);
       gtk_widget_add_css_class (entry, "error");
@@ -237,7 +237,7 @@ apply_field (LabLinkPanel *self,
     v.d = 1.0;
   else if (text[0] != '\0' && !lab_link_parse_value (fields[field].kind, text, &v))
     {
-      /* Translators: under a field of the Link page; %s is what it takes (“a time from 0 to 10000 ms, as 80ms
+      /* Translators: under a field of the Link panel; %s is what it takes (“a time from 0 to 10000 ms, as 80ms
        * or 1.5s”). */
       g_autofree char *message = g_strdup_printf (_("not a value it takes: it must be %s"),
                                                   lab_link_value_needs (fields[field].kind));
@@ -457,6 +457,18 @@ lab_link_panel_get_error (LabLinkPanel *self,
   return NULL;
 }
 
+/**
+ * lab_link_panel_set_max_height:
+ *
+ * Its height, at most: past it, the panel scrolls.
+ */
+void
+lab_link_panel_set_max_height (LabLinkPanel *self,
+                               int           height)
+{
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->scroller), height);
+}
+
 void
 lab_link_panel_focus_first (LabLinkPanel *self)
 {
@@ -498,7 +510,7 @@ static GtkWidget *
 way_label (guint way)
 {
   guint to = way_to_host (way);
-  /* Translators: a column of the Link page: the frames from a host to the other (“alfa → beta”). */
+  /* Translators: a column of the Link panel: the frames from a host to the other (“alfa → beta”). */
   g_autofree char *text = g_strdup_printf (_("%s → %s"), host_name (1 - to), host_name (to));
   GtkWidget *label = gtk_label_new (text);
 
@@ -549,7 +561,7 @@ add_field_row (LabLinkPanel *self,
                                       field == FIELD_QUEUE ? "1000" :
                                       field == FIELD_MTU ? "1500" :
                                       field == FIELD_BURST_LOSS ? "100%" :
-                                      /* Translators: what an empty field of the Link page means: nothing set. */
+                                      /* Translators: what an empty field of the Link panel means: nothing set. */
                                       C_("link", "none"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
       g_signal_connect (entry, "activate", G_CALLBACK (on_activate), self);
@@ -651,7 +663,10 @@ build (LabLinkPanel *self)
   gtk_box_append (GTK_BOX (box), count_grid);
 
   self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (self->scroller), TRUE);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->scroller), 600);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), box);
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
 }

@@ -21,6 +21,8 @@ GtkWidget *lab_link_panel_get_error    (LabLinkPanel *self,
                                         guint         host,
                                         const char   *key);
 void       lab_link_panel_focus_first  (LabLinkPanel *self);
+void       lab_link_panel_set_max_height (LabLinkPanel *self,
+                                          int           height);
 char      *lab_link_panel_dup_counters_text (LabLinkPanel *self,
                                              guint         to_host);
 

@@ -8,6 +8,7 @@
 #include "lab-link-panel.h"
 #include "lab-state-diagram.h"
 #include "lab-step-bar.h"
+#include "lab-tcp-chart.h"
 #include "lab-timeline-view.h"
 #include "lab-wire-view.h"
 #include "lab-window.h"
@@ -35,6 +36,7 @@ struct _LabWindow
   LabTimelineView      *timeline_view;
   LabWireView          *wire_view;
   LabLinkPanel         *link_panel;
+  LabTcpChart          *tcp_chart;
   gboolean              choosing;        /* one of the timeline and the wire follows the other */
   LabStepBar           *step_bar;
   LabEndpointPanel     *current_panel;
@@ -65,7 +67,8 @@ struct _LabWindow
   LabEventDetails      *details;
   GtkBox               *inspector_box;
   GtkBox               *left_box;
-  GtkBox               *link_slot;
+  GtkMenuButton        *link_button;
+  GtkPopover           *link_popover;
   GtkStack             *inspector_stack;
   GtkMenuButton        *lessons_button;
   GtkLabel             *lesson_notes;
@@ -81,6 +84,8 @@ struct _LabWindow
   GtkPaned             *main_paned;
   GMenu                *recent_section;
   LabStateDiagram      *state_diagram;
+  GtkPaned             *states_paned;
+  GtkBox               *chart_slot;
   GtkWidget            *step_toggle;
   GtkBox               *timeline_slot;
   GtkBox               *wire_slot;

@@ -23,6 +23,7 @@ GtkWidget  *lab_window_get_state_diagram (LabWindow            *self);
 GtkWidget  *lab_window_get_step_bar      (LabWindow            *self);
 GtkWidget  *lab_window_get_wire_view     (LabWindow            *self);
 GtkWidget  *lab_window_get_link_panel    (LabWindow            *self);
+GtkWidget  *lab_window_get_tcp_chart     (LabWindow            *self);
 void        lab_window_show_link         (LabWindow            *self);
 void        lab_window_take_state        (LabWindow            *self,
                                           LabWindow            *old);
