@@ -313,10 +313,14 @@ on_activate (GtkEntry     *entry,
   apply_field (self, field, way);
 }
 
+/* A field left applies too, while the panel is shown: not as the window
+ * that holds it goes. */
 static void
 on_focus_leave (GtkEventControllerFocus *focus,
                 LabLinkPanel            *self)
 {
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
   on_activate (GTK_ENTRY (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (focus))), self);
 }
 
