@@ -43,6 +43,7 @@ struct _LabTcpChart
   guint64      connection;      /* the one shown, 0 for none */
   char        *text;
   gboolean     sampling;
+  guint        tick_id;         /* the time runs on while it is shown */
 };
 
 enum {
@@ -161,7 +162,7 @@ take_record (LabTcpChart     *self,
     return;
   series = series_for (self, lab_record_get_connection (record), TRUE);
   series->touched = ++self->count;
-  add_point (series, lab_record_get_begin_time (record), &sample);
+  add_point (series, lab_event_get_begin_time (event), &sample);
 }
 
 static void
@@ -513,6 +514,19 @@ draw_band (LabTcpChart   *self,
       if (drawing)
         cairo_line_to (cr, f->right, prev_y);
       cairo_stroke (cr);
+      /* Each sample a dot on the first line: where the kernel said */
+      if (l == 0)
+        for (guint i = 0; i < series->n; i++)
+          {
+            const Point *p = point_at (series, i);
+            double v;
+
+            if (!line_value (lines[l], p, &v))
+              continue;
+            cairo_arc (cr, x_of (f, p->time_us), plot_top + plot_h * (1 - MIN (v, max) / max), 0.18 * f->em, 0,
+                       2 * G_PI);
+            cairo_fill (cr);
+          }
     }
   cairo_set_dash (cr, NULL, 0, 0);
 
@@ -579,7 +593,7 @@ lab_tcp_chart_snapshot (GtkWidget   *widget,
       pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
       pango_layout_get_pixel_size (layout, &w, &h);
       set_source (cr, &pal.fg, 0.7);
-      cairo_move_to (cr, (width - w) / 2.0, (height - h) / 2.0);
+      cairo_move_to (cr, f.em, (height - h) / 2.0);
       pango_cairo_show_layout (cr, layout);
       cairo_destroy (cr);
       return;
@@ -598,8 +612,10 @@ lab_tcp_chart_snapshot (GtkWidget   *widget,
     g_autofree char *cwnd_title = NULL, *rtt_title = NULL, *byte_title = NULL;
     g_autofree char *ssthresh = last->s.ssthresh >= 0x7fffffff ? g_strdup ("∞") : g_strdup_printf ("%u", last->s.ssthresh);
 
-    /* Thirty seconds at least, the newest at the right */
-    f.t1 = last->time_us;
+    /* Thirty seconds at least, up to now at the right: the last values
+     * hold until the next sample */
+    f.t1 = MAX ((double) last->time_us,
+                (double) (lab_timeline_now (self->timeline) - lab_timeline_get_origin (self->timeline)));
     f.t0 = MIN ((double) point_at (series, 0)->time_us, f.t1 - 30.0 * G_USEC_PER_SEC);
 
     /* Translators: a band of the TCP chart, with the last values; cwnd and ssthresh stay as they are. */
@@ -617,11 +633,11 @@ lab_tcp_chart_snapshot (GtkWidget   *widget,
 
     /* The time: seconds before the last sample */
     {
-      /* Translators: under the TCP chart: the time it spans, up to its last sample, in seconds. */
+      /* Translators: under the TCP chart: the time it spans, up to now, in seconds. */
       g_autofree char *span = g_strdup_printf (_("−%.0f s"), (f.t1 - f.t0) / G_USEC_PER_SEC);
       g_autoptr(PangoLayout) from = make_layout (widget, span, FALSE, 0);
-      /* Translators: under the TCP chart, at its right: the time of its last sample. */
-      g_autoptr(PangoLayout) to = make_layout (widget, _("last sample"), FALSE, 0);
+      /* Translators: under the TCP chart, at its right: the time now. */
+      g_autoptr(PangoLayout) to = make_layout (widget, C_("chart", "now"), FALSE, 0);
       int w, h;
 
       set_source (cr, &pal.fg, 0.7);
@@ -661,12 +677,24 @@ lab_tcp_chart_measure (GtkWidget      *widget,
 
 /* ---- Asking the kernel ---- */
 
+static gboolean
+on_tick (gpointer data)
+{
+  LabTcpChart *self = data;
+
+  if (self->connection != 0)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 lab_tcp_chart_map (GtkWidget *widget)
 {
   LabTcpChart *self = LAB_TCP_CHART (widget);
 
   GTK_WIDGET_CLASS (lab_tcp_chart_parent_class)->map (widget);
+  if (self->tick_id == 0)
+    self->tick_id = g_timeout_add (500, on_tick, self);
   if (!self->sampling)
     {
       self->sampling = TRUE;
@@ -690,6 +718,7 @@ static void
 lab_tcp_chart_unmap (GtkWidget *widget)
 {
   stop_sampling (LAB_TCP_CHART (widget));
+  g_clear_handle_id (&LAB_TCP_CHART (widget)->tick_id, g_source_remove);
   GTK_WIDGET_CLASS (lab_tcp_chart_parent_class)->unmap (widget);
 }
 
@@ -725,6 +754,7 @@ lab_tcp_chart_dispose (GObject *object)
   LabTcpChart *self = LAB_TCP_CHART (object);
 
   stop_sampling (self);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->timeline != NULL)
     g_signal_handlers_disconnect_by_data (self->timeline, self);
   g_clear_object (&self->timeline);

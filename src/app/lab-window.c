@@ -264,6 +264,17 @@ on_timeline_selected (LabWindow *self)
   }
 }
 
+/* The chart's last values in words, under it; what to do for some, the
+ * chart says itself. */
+static void
+on_chart_text (LabTcpChart *chart,
+               GParamSpec  *pspec,
+               GtkLabel    *label)
+{
+  gtk_label_set_text (label, lab_tcp_chart_get_text (chart));
+  gtk_widget_set_visible (GTK_WIDGET (label), lab_tcp_chart_get_n_points (chart) > 0);
+}
+
 /* ---- The bench ---- */
 
 static void
@@ -766,7 +777,8 @@ lab_window_constructed (GObject *object)
     gtk_label_set_width_chars (GTK_LABEL (label), 20);
     gtk_label_set_selectable (GTK_LABEL (label), TRUE);
     gtk_widget_add_css_class (label, "dim-label");
-    g_object_bind_property (self->tcp_chart, "text", label, "label", G_BINDING_SYNC_CREATE);
+    g_signal_connect_object (self->tcp_chart, "notify::text", G_CALLBACK (on_chart_text), label, 0);
+    on_chart_text (self->tcp_chart, NULL, GTK_LABEL (label));
     gtk_box_append (self->chart_slot, label);
   }
 
