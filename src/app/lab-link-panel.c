@@ -558,7 +558,7 @@ add_field_row (LabLinkPanel *self,
       else
         name = g_strdup_printf ("%s, %s → %s", what, host_name (1 - way_to_host (way)), host_name (way_to_host (way)));
 
-      gtk_editable_set_width_chars (GTK_EDITABLE (entry), 8);
+      gtk_editable_set_width_chars (GTK_EDITABLE (entry), 7);
       gtk_widget_set_hexpand (entry, TRUE);
       gtk_widget_set_tooltip_text (entry, tip);
       gtk_entry_set_placeholder_text (GTK_ENTRY (entry),
@@ -614,7 +614,8 @@ build (LabLinkPanel *self)
   gtk_label_set_xalign (GTK_LABEL (intro), 0);
   gtk_label_set_wrap (GTK_LABEL (intro), TRUE);
   gtk_label_set_width_chars (GTK_LABEL (intro), 20);
-  gtk_label_set_max_width_chars (GTK_LABEL (intro), 60);
+  /* Narrow, so that the popover leaves the TCP chart beside it in sight */
+  gtk_label_set_max_width_chars (GTK_LABEL (intro), 40);
   gtk_box_append (GTK_BOX (box), intro);
 
   /* The conditions, a column each way */
@@ -642,7 +643,7 @@ build (LabLinkPanel *self)
   gtk_label_set_xalign (self->status, 0);
   gtk_label_set_wrap (self->status, TRUE);
   gtk_label_set_width_chars (self->status, 20);
-  gtk_label_set_max_width_chars (self->status, 60);
+  gtk_label_set_max_width_chars (self->status, 40);
   gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status));
   gtk_grid_attach (GTK_GRID (count_grid), way_label (0), 1, 0, 1, 1);

@@ -530,18 +530,24 @@ draw_band (LabTcpChart   *self,
     }
   cairo_set_dash (cr, NULL, 0, 0);
 
-  /* The legend, in the band's top left: each line's name with its stroke */
+  /* The legend, in the band's top left: each line's stroke, its name and
+   * its last value, on as many rows as the width needs */
   {
-    double x = f->left + 0.5 * f->em, y = plot_top + 0.4 * f->em;
+    double x = f->left + 0.5 * f->em, y = plot_top + 0.3 * f->em;
 
     for (guint l = 0; l < n_lines; l++)
       {
         const GdkRGBA *colour = l == 0 ? &pal->accent : l == 1 ? &pal->second : &pal->fg;
-        g_autoptr(PangoLayout) layout = make_layout (widget, names[l], FALSE, 0);
+        g_autoptr(PangoLayout) layout = make_layout (widget, names[l], FALSE, f->right - f->left - 2.8 * f->em);
         int w, h;
 
         pango_layout_get_pixel_size (layout, &w, &h);
-        if (x + 2 * f->em + w > f->right)
+        if (x + 2 * f->em + w > f->right && x > f->left + 0.5 * f->em)
+          {
+            x = f->left + 0.5 * f->em;
+            y += h;
+          }
+        if (y + h > plot_top + plot_h)
           break;
         set_source (cr, colour, 1);
         cairo_set_line_width (cr, MAX (1.5, f->em * 0.14));
@@ -605,12 +611,18 @@ lab_tcp_chart_snapshot (GtkWidget   *widget,
     static const Line cwnd_lines[] = { LINE_CWND, LINE_SSTHRESH };
     static const Line rtt_lines[] = { LINE_SRTT };
     static const Line byte_lines[] = { LINE_IN_FLIGHT, LINE_SND_WND, LINE_RCV_WND };
-    const char *cwnd_names[] = { "cwnd", "ssthresh" };
-    const char *rtt_names[] = { "srtt ± rttvar" };
-    /* Translators: the names of the TCP chart's lines of bytes: in flight, the peer's receive window, ours. */
-    const char *byte_names[] = { _("in flight"), _("peer’s window"), _("our window") };
-    g_autofree char *cwnd_title = NULL, *rtt_title = NULL, *byte_title = NULL;
     g_autofree char *ssthresh = last->s.ssthresh >= 0x7fffffff ? g_strdup ("∞") : g_strdup_printf ("%u", last->s.ssthresh);
+    g_autofree char *cwnd = g_strdup_printf ("cwnd %u", last->s.cwnd);
+    g_autofree char *thresh = g_strdup_printf ("ssthresh %s", ssthresh);
+    g_autofree char *srtt = g_strdup_printf ("srtt %.1f ± %.1f", last->s.srtt_us / 1000.0, last->s.rttvar_us / 1000.0);
+    /* Translators: the TCP chart's lines of bytes, with their last values: in flight, the peer's receive
+     * window, ours. */
+    g_autofree char *flight = g_strdup_printf (_("in flight %u"), last->s.in_flight * last->s.mss);
+    g_autofree char *peer = g_strdup_printf (_("peer’s window %u"), last->s.snd_wnd);
+    g_autofree char *ours = g_strdup_printf (_("our window %u"), last->s.rcv_wnd);
+    const char *cwnd_names[] = { cwnd, thresh };
+    const char *rtt_names[] = { srtt };
+    const char *byte_names[] = { flight, peer, ours };
 
     /* Thirty seconds at least, up to now at the right: the last values
      * hold until the next sample */
@@ -618,18 +630,10 @@ lab_tcp_chart_snapshot (GtkWidget   *widget,
                 (double) (lab_timeline_now (self->timeline) - lab_timeline_get_origin (self->timeline)));
     f.t0 = MIN ((double) point_at (series, 0)->time_us, f.t1 - 30.0 * G_USEC_PER_SEC);
 
-    /* Translators: a band of the TCP chart, with the last values; cwnd and ssthresh stay as they are. */
-    cwnd_title = g_strdup_printf (_("Congestion window (segments): cwnd %u, ssthresh %s"), last->s.cwnd, ssthresh);
-    /* Translators: a band of the TCP chart, with the last values in milliseconds. */
-    rtt_title = g_strdup_printf (_("Round trip (ms): srtt %.1f ± %.1f"), last->s.srtt_us / 1000.0,
-                                 last->s.rttvar_us / 1000.0);
-    /* Translators: a band of the TCP chart, with the last values. */
-    byte_title = g_strdup_printf (_("Bytes: in flight %u, peer’s window %u, ours %u"), last->s.in_flight * last->s.mss,
-                                  last->s.snd_wnd, last->s.rcv_wnd);
-
-    draw_band (self, cr, &f, &pal, series, 0, band_h, cwnd_title, cwnd_lines, cwnd_names, 2);
-    draw_band (self, cr, &f, &pal, series, band_h, band_h, rtt_title, rtt_lines, rtt_names, 1);
-    draw_band (self, cr, &f, &pal, series, 2 * band_h, band_h, byte_title, byte_lines, byte_names, 3);
+    /* Translators: the bands of the TCP chart: what each draws, and in what unit. */
+    draw_band (self, cr, &f, &pal, series, 0, band_h, _("Congestion window (segments)"), cwnd_lines, cwnd_names, 2);
+    draw_band (self, cr, &f, &pal, series, band_h, band_h, _("Round trip (ms)"), rtt_lines, rtt_names, 1);
+    draw_band (self, cr, &f, &pal, series, 2 * band_h, band_h, _("Bytes"), byte_lines, byte_names, 3);
 
     /* The time: seconds before the last sample */
     {

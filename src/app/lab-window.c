@@ -128,13 +128,18 @@ lab_window_show_link (LabWindow *self)
 }
 
 /* The conditions fit under the header bar, whatever the window's height
- * and the text's size: they scroll past it. */
+ * and the text's size: they scroll past it. They open over the bench,
+ * towards the window's left edge, and leave the inspector, the TCP chart
+ * among them, in sight. */
 static void
 on_link_popover_show (LabWindow *self)
 {
   int height = gtk_widget_get_height (GTK_WIDGET (self));
+  int width = 0;
 
   lab_link_panel_set_max_height (self->link_panel, MAX (200, height - 120));
+  gtk_widget_measure (GTK_WIDGET (self->link_panel), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+  gtk_popover_set_offset (self->link_popover, -width / 2, 0);
 }
 
 /**
