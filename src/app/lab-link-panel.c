@@ -646,6 +646,8 @@ build (LabLinkPanel *self)
   gtk_label_set_max_width_chars (self->status, 40);
   gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status));
+  /* Numbers right-aligned under their ways: the ways' names kept apart */
+  gtk_grid_set_column_spacing (GTK_GRID (count_grid), 24);
   gtk_grid_attach (GTK_GRID (count_grid), way_label (0), 1, 0, 1, 1);
   gtk_grid_attach (GTK_GRID (count_grid), way_label (1), 2, 0, 1, 1);
   for (Count c = 0; c < N_COUNTS; c++)
