@@ -191,15 +191,20 @@ on_recorded (LabTimeline            *timeline,
 }
 
 /* A connection chosen that the chart has no points of: those the timeline
- * still has, its last ones, read from the newest back. */
+ * still has, its last ones, read from the newest back, among the last
+ * READ_BACK records only: a flood's panels choose a connection after
+ * another. */
+#define READ_BACK 20000
+
 static void
 read_back (LabTcpChart *self,
            guint64      connection)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->timeline));
+  guint least = n > READ_BACK ? n - READ_BACK : 0;
   g_autoptr(GPtrArray) found = g_ptr_array_new ();
 
-  for (guint i = n; i > 0 && found->len < LAB_TCP_CHART_MAX_POINTS; i--)
+  for (guint i = n; i > least && found->len < LAB_TCP_CHART_MAX_POINTS; i--)
     {
       const LabRecord *record = lab_timeline_get_record (self->timeline, i - 1);
 
@@ -224,7 +229,7 @@ lab_tcp_chart_set_connection (LabTcpChart *self,
   if (self->connection == connection)
     return;
   self->connection = connection;
-  if (connection != 0 && series_for (self, connection, FALSE) == NULL)
+  if (connection != 0 && gtk_widget_get_mapped (GTK_WIDGET (self)) && series_for (self, connection, FALSE) == NULL)
     read_back (self, connection);
   update_text (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -697,6 +702,11 @@ lab_tcp_chart_map (GtkWidget *widget)
   LabTcpChart *self = LAB_TCP_CHART (widget);
 
   GTK_WIDGET_CLASS (lab_tcp_chart_parent_class)->map (widget);
+  if (self->connection != 0 && series_for (self, self->connection, FALSE) == NULL)
+    {
+      read_back (self, self->connection);
+      update_text (self);
+    }
   if (self->tick_id == 0)
     self->tick_id = g_timeout_add (500, on_tick, self);
   if (!self->sampling)

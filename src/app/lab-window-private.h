@@ -84,7 +84,7 @@ struct _LabWindow
   GtkPaned             *main_paned;
   GMenu                *recent_section;
   LabStateDiagram      *state_diagram;
-  GtkPaned             *states_paned;
+  GtkBox               *states_box;
   GtkBox               *chart_slot;
   GtkWidget            *step_toggle;
   GtkBox               *timeline_slot;

@@ -940,7 +940,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, state_diagram);
-  gtk_widget_class_bind_template_child (widget_class, LabWindow, states_paned);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, states_box);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, chart_slot);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, step_toggle);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, timeline_slot);
