@@ -36,6 +36,7 @@ build_programs () {
 
 # start_server KEY SPEC: SPEC is one of
 #   epoll READ_SIZE BACKLOG | gio READ_SIZE BACKLOG | udp READ_SIZE
+#   python | traced      (bench/py-echo.py alone, and under protolab-cli trace)
 #   lab COMMAND OPTION…   (protolab-cli COMMAND, echo, --quiet, recording all)
 # on a free port; returns once it listens, or fails.
 start_server () {
@@ -47,6 +48,13 @@ start_server () {
     epoll) $server_cpu "$epoll_server" "$port" "$2" "$3" 2>"$results/server.err" & ;;
     gio)   $server_cpu "$gio_server" "$port" "$2" "$3" 2>"$results/server.err" & ;;
     udp)   proto=udp; $server_cpu "$udp_server" "$port" "$2" 2>"$results/server.err" & ;;
+    python) $server_cpu python3 "$top/bench/py-echo.py" "$port" 2>"$results/server.err" & ;;
+    traced)
+      # The same Python server under the lab's tracer, every call recorded
+      $server_cpu "$cli" trace --quiet --name "$name" -- python3 "$top/bench/py-echo.py" "$port" \
+        2>"$results/server.err" &
+      grep -qx "$name" "$results/lab-keys" 2>/dev/null || echo "$name" >>"$results/lab-keys"
+      ;;
     lab)
       shift
       [ "$1" = udp-server ] && proto=udp

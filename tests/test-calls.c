@@ -56,7 +56,7 @@ static void
 test_call_names (void)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  guint ops_made[2][LAB_N_OPS] = { { 0 } };
+  guint ops_made[3][LAB_N_OPS] = { { 0 } };
 
   for (guint i = 0; i < LAB_N_CALLS; i++)
     {

@@ -314,6 +314,9 @@ chat_server (Run *r)
   lab_test_wait_waiting_in (client, "recv");
   g_assert_true (lab_endpoint_send (client, 0, hello, TRUE, &error));
   g_assert_no_error (error);
+  /* The send is only queued for the client's command thread, and a stop
+   * drops what is still queued: it is made before the client stops. */
+  lab_test_log_wait_data (r->lab.log, client, LAB_DIRECTION_OUT, g_bytes_get_size (hello));
   type_until_received (r, client, "que tal\n");
   lab_endpoint_stop (client);
   lab_test_wait_stopped (client);

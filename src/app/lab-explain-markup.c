@@ -50,8 +50,7 @@ lab_explain_markup_for_event (LabEvent               *event,
   const LabExplanation *error = NULL;
   GString *out;
 
-  if (lab_event_get_kind (event) != LAB_EVENT_CALL ||
-      (call = lab_explain_call (lab_event_get_call_name (event))) == NULL)
+  if ((call = lab_explain_event (event)) == NULL)
     return NULL;
 
   out = g_string_new (NULL);
@@ -68,6 +67,7 @@ lab_explain_markup_for_event (LabEvent               *event,
     }
 
   lab_explain_markup_append (out, _("What it does:"), call->what);
+  lab_explain_markup_append (out, _("In your program:"), call->traced);
   if (detail & LAB_EXPLAIN_MARKUP_FULL)
     lab_explain_markup_append (out, _("In GLib:"), call->gio);
   lab_explain_markup_append (out, _("Its arguments:"), call->arguments);

@@ -167,7 +167,7 @@ update (LabStepBar *self)
   else if (waiting)
     {
       g_autofree char *call = lab_format_event (self->last);
-      const LabExplanation *explanation = lab_explain_call (lab_event_get_call_name (self->last));
+      const LabExplanation *explanation = lab_explain_event (self->last);
       /* Translators: %s is an endpoint's name. */
       g_autofree char *heading = g_strdup_printf (_("%s waits in this call"), lab_event_get_endpoint_name (self->last));
 

@@ -4,6 +4,7 @@
 
 #include "lab-endpoint.h"
 #include "lab-experiment.h"
+#include "lab-session.h"
 #include "lab-timeline.h"
 
 G_BEGIN_DECLS
@@ -165,6 +166,14 @@ int             lab_cli_run_endpoint             (LabEndpointKind      kind,
                                                   int                  argc,
                                                   char               **argv);
 int             lab_cli_run_experiment           (int                  argc,
+                                                  char               **argv);
+int             lab_cli_play                     (LabSession          *session,
+                                                  LabCliFormat         format,
+                                                  gboolean             quiet,
+                                                  guint                duration_ms,
+                                                  gboolean             stepping,
+                                                  const char          *title);
+int             lab_cli_trace                    (int                  argc,
                                                   char               **argv);
 
 int             lab_cli_code                     (int                  argc,

@@ -34,6 +34,7 @@ typedef struct {
   gboolean          name_failures;  /* several endpoints: say whose error */
   LabEndpoint      *typing_to;      /* --stdin: the endpoint lines go to */
   gboolean          sendall;
+  gboolean          stepping;       /* step mode: every call is held */
 
   /* Playing */
   GMainLoop        *loop;
@@ -329,9 +330,15 @@ on_held_changed (LabSession *session,
       g_autofree char *escaped_call = lab_cli_escape (call);
       g_autofree char *name = lab_cli_escape (lab_endpoint_get_name (endpoint));
 
-      /* Translators: %s is an endpoint's name, then a call, e.g. “recv (6, 1024, 0)”; %g is seconds. */
-      g_printerr (_("protolab-cli: %s: %s held at a breakpoint, made in %g s\n"), name, escaped_call,
-                  HOLD_MS / 1000.0);
+      if (run->stepping)
+        /* Translators: %s is an endpoint's name, then a call, e.g. “bind (3, ('127.0.0.1', 5000))”; %g is
+         * seconds. */
+        g_printerr (_("protolab-cli: %s: %s held before it is made, made in %g s\n"), name, escaped_call,
+                    HOLD_MS / 1000.0);
+      else
+        /* Translators: %s is an endpoint's name, then a call, e.g. “recv (6, 1024, 0)”; %g is seconds. */
+        g_printerr (_("protolab-cli: %s: %s held at a breakpoint, made in %g s\n"), name, escaped_call,
+                    HOLD_MS / 1000.0);
     }
   run->hold_id = g_timeout_add (HOLD_MS, on_hold_over, run);
 }
@@ -415,6 +422,32 @@ play (Run        *run,
   g_clear_pointer (&run->loop, g_main_loop_unref);
 
   return run->exit_status;
+}
+
+/**
+ * lab_cli_play:
+ * @stepping: the endpoints are in step mode: each call is held, then made
+ *   by itself after a moment
+ *
+ * Plays @session's endpoints as the endpoint commands do, its timeline
+ * printed as it is recorded. Returns the exit status of the run.
+ */
+int
+lab_cli_play (LabSession   *session,
+              LabCliFormat  format,
+              gboolean      quiet,
+              guint         duration_ms,
+              gboolean      stepping,
+              const char   *title)
+{
+  Run run = { 0 };
+
+  run.session = session;
+  run.format = format;
+  run.quiet = quiet;
+  run.duration_ms = duration_ms;
+  run.stepping = stepping;
+  return play (&run, title);
 }
 
 /* The packets the timeline kept, as pcapng; said on standard error. */

@@ -64,6 +64,8 @@ main (int   argc,
     return lab_cli_lessons (argc - 1, argv + 1);
   if (argc > 1 && g_str_equal (argv[1], "code"))
     return lab_cli_code (argc - 1, argv + 1);
+  if (argc > 1 && g_str_equal (argv[1], "trace"))
+    return lab_cli_trace (argc - 1, argv + 1);
 
   context = lab_cli_context_new (_("COMMAND [OPTION…]"),
                                  _("Run Protolab’s servers and clients from a terminal and print "
@@ -79,6 +81,7 @@ main (int   argc,
                                       "  run          play an experiment file (.protolab) or a lesson\n"
                                       "  lessons      list the bundled lessons\n"
                                       "  code         an experiment's endpoints as Python or C programs\n"
+                                      "  trace        a program of your own, its socket calls traced\n"
                                       "  explain      what a socket call does or an error means\n"
                                       "\n"
                                       "“protolab-cli COMMAND --help” lists a command’s options."));

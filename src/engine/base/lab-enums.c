@@ -29,6 +29,12 @@ lab_endpoint_kind_is_ping (LabEndpointKind kind)
   return kind == LAB_ENDPOINT_PING;
 }
 
+gboolean
+lab_endpoint_kind_is_program (LabEndpointKind kind)
+{
+  return kind == LAB_ENDPOINT_PROGRAM;
+}
+
 const char *
 lab_endpoint_kind_to_label (LabEndpointKind kind)
 {
@@ -42,6 +48,8 @@ lab_endpoint_kind_to_label (LabEndpointKind kind)
       return _("UDP server");
     case LAB_ENDPOINT_PING:
       return _("Ping (ICMP echo)");
+    case LAB_ENDPOINT_PROGRAM:
+      return _("Program of your own, traced");
     case LAB_ENDPOINT_UDP_CLIENT:
     default:
       return _("UDP client");

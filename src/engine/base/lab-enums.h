@@ -6,23 +6,27 @@
 
 G_BEGIN_DECLS
 
-/* The kinds of program the lab runs: four of TCP and UDP, and a ping
- * (ICMP echo requests, on a raw socket or ICMP's datagram socket). */
+/* The kinds of program the lab runs: four of TCP and UDP, a ping (ICMP
+ * echo requests, on a raw socket or ICMP's datagram socket), and a program
+ * of the user's own, traced (its socket calls, as the kernel sees them). */
 typedef enum {
   LAB_ENDPOINT_TCP_SERVER,
   LAB_ENDPOINT_TCP_CLIENT,
   LAB_ENDPOINT_UDP_SERVER,
   LAB_ENDPOINT_UDP_CLIENT,
   LAB_ENDPOINT_PING,
+  LAB_ENDPOINT_PROGRAM,
 } LabEndpointKind;
 
 /* How many kinds there are */
-#define LAB_N_ENDPOINT_KINDS (LAB_ENDPOINT_PING + 1)
+#define LAB_N_ENDPOINT_KINDS (LAB_ENDPOINT_PROGRAM + 1)
 
-/* Which API makes the calls: the toggle is the lesson. */
+/* Which API makes the calls: the toggle is the lesson. A traced program's
+ * calls are the system calls its kernel received, whatever made them. */
 typedef enum {
   LAB_BACKEND_GIO,
   LAB_BACKEND_POSIX,
+  LAB_BACKEND_TRACED,
 } LabBackendKind;
 
 typedef enum {
@@ -143,6 +147,12 @@ typedef enum {
   /* ICMP's datagram socket was refused: net.ipv4.ping_group_range, then
    * the process's group */
   LAB_NOTE_PING_NOT_ALLOWED,
+  /* A traced program started: its command line */
+  LAB_NOTE_PROGRAM_STARTED,
+  /* A traced process ended: "exit 0", or "signal 11"; the pid is the fd */
+  LAB_NOTE_PROGRAM_EXITED,
+  /* A traced program made a new process: its pid is the fd */
+  LAB_NOTE_PROGRAM_FORKED,
 } LabNote;
 
 /* A ping's bounds: how many echo requests, and the milliseconds between
@@ -178,6 +188,7 @@ typedef enum {
 gboolean        lab_endpoint_kind_is_server  (LabEndpointKind kind);
 gboolean        lab_endpoint_kind_is_tcp     (LabEndpointKind kind);
 gboolean        lab_endpoint_kind_is_ping    (LabEndpointKind kind);
+gboolean        lab_endpoint_kind_is_program (LabEndpointKind kind);
 
 /* Each value in words, as the window shows it, translated */
 const char     *lab_endpoint_kind_to_label   (LabEndpointKind kind);

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "lab-address.h"
+#include "lab-arena.h"
 #include "lab-call-private.h"
 #include "lab-event-private.h"
 #include "lab-hex.h"
@@ -40,6 +41,11 @@ static const CallKind calls[LAB_N_CALLS] = {
   [LAB_CALL_GETPEERNAME] = { "getpeername", LAB_OP_GETPEERNAME, LAB_BACKEND_POSIX },
   [LAB_CALL_POLL] = { "poll", LAB_OP_POLL, LAB_BACKEND_POSIX },
   [LAB_CALL_FCNTL] = { "fcntl", LAB_OP_FCNTL, LAB_BACKEND_POSIX },
+  /* Only a traced program's kernel receives these: the lab's own calls
+   * are the ones above. */
+  [LAB_CALL_ACCEPT4] = { "accept4", LAB_OP_ACCEPT, LAB_BACKEND_TRACED },
+  [LAB_CALL_SENDMSG] = { "sendmsg", LAB_OP_SENDTO, LAB_BACKEND_TRACED },
+  [LAB_CALL_RECVMSG] = { "recvmsg", LAB_OP_RECVFROM, LAB_BACKEND_TRACED },
   [LAB_CALL_SOCK_DIAG] = { "sock_diag", LAB_OP_SOCK_DIAG, LAB_BACKEND_POSIX },
   [LAB_CALL_G_SOCKET_NEW] = { "g_socket_new", LAB_OP_SOCKET, LAB_BACKEND_GIO },
   [LAB_CALL_G_SOCKET_SET_OPTION] = { "g_socket_set_option", LAB_OP_SETSOCKOPT, LAB_BACKEND_GIO },
@@ -245,7 +251,7 @@ lookup (const Name *names,
 
 #define N(x) { x, #x }
 
-static const Name families[] = { N (AF_INET), N (AF_INET6), N (AF_UNSPEC) };
+static const Name families[] = { N (AF_INET), N (AF_INET6), N (AF_UNSPEC), N (AF_UNIX), N (AF_NETLINK) };
 static const Name gio_families[] = {
   { AF_INET, "G_SOCKET_FAMILY_IPV4" }, { AF_INET6, "G_SOCKET_FAMILY_IPV6" },
   { AF_UNSPEC, "G_SOCKET_FAMILY_INVALID" },
@@ -528,6 +534,95 @@ append_gio_args (GString  *out,
     }
 }
 
+/* A type with its flags, as strace writes it: SOCK_STREAM|SOCK_CLOEXEC */
+static void
+append_type_flags (GString *out,
+                   gint64   value,
+                   gboolean with_type)
+{
+  gboolean any = FALSE;
+
+  if (with_type)
+    {
+      append_name (out, types, G_N_ELEMENTS (types), value & 0xf);
+      any = TRUE;
+    }
+  if (value & SOCK_NONBLOCK)
+    {
+      g_string_append (out, any ? "|SOCK_NONBLOCK" : "SOCK_NONBLOCK");
+      any = TRUE;
+    }
+  if (value & SOCK_CLOEXEC)
+    {
+      g_string_append (out, any ? "|SOCK_CLOEXEC" : "SOCK_CLOEXEC");
+      any = TRUE;
+    }
+  if (!any)
+    g_string_append_c (out, '0');
+}
+
+/* An address, or a local socket's path, or NULL */
+static void
+append_traced_address (GString  *out,
+                       LabEvent *self)
+{
+  GSocketAddress *address = lab_event_peek_address (self);
+
+  if (address != NULL)
+    append_address (out, address);
+  else if (self->record.blob != LAB_ARENA_NONE && !lab_record_blob_is_payload (&self->record))
+    g_string_append_printf (out, "{AF_UNIX, '%s'}", lab_event_peek_text (self));
+  else
+    g_string_append (out, "NULL");
+}
+
+/* A traced program's call, as its kernel received it: strace's words,
+ * with addresses and bytes as the course writes them. */
+static void
+append_traced_args (GString  *out,
+                    LabEvent *self)
+{
+  const LabRecord *a = &self->record;
+
+  switch ((LabCall) a->call)
+    {
+    case LAB_CALL_SOCKET:
+      append_name (out, families, G_N_ELEMENTS (families), a->args[0]);
+      g_string_append (out, ", ");
+      append_type_flags (out, a->args[1], TRUE);
+      g_string_append (out, ", ");
+      append_name (out, protocols, G_N_ELEMENTS (protocols), a->args[2]);
+      return;
+    case LAB_CALL_BIND:
+    case LAB_CALL_CONNECT:
+      g_string_append_printf (out, "%d, ", a->fd);
+      append_traced_address (out, self);
+      return;
+    case LAB_CALL_ACCEPT4:
+      g_string_append_printf (out, "%d, ", a->fd);
+      append_type_flags (out, a->args[1], FALSE);
+      return;
+    case LAB_CALL_SENDTO:
+    case LAB_CALL_SENDMSG:
+      g_string_append_printf (out, "%d, ", a->fd);
+      append_python_bytes (out, self);
+      g_string_append_printf (out, ", %d, ", a->args[1]);
+      append_traced_address (out, self);
+      return;
+    case LAB_CALL_RECVFROM:
+    case LAB_CALL_RECVMSG:
+      g_string_append_printf (out, "%d, %d, %d, ", a->fd, a->args[0], a->args[1]);
+      if (a->args[2] || lab_event_peek_address (self) != NULL)
+        append_traced_address (out, self);
+      else
+        g_string_append (out, "NULL");
+      return;
+    default:
+      append_posix_args (out, self);
+      return;
+    }
+}
+
 /**
  * lab_call_append_args:
  *
@@ -539,7 +634,9 @@ lab_call_append_args (GString  *out,
                       LabEvent *self)
 {
   /* Instrumentation is asked the kernel's way, whatever the backend. */
-  if (lab_event_get_backend (self) == LAB_BACKEND_POSIX || lab_event_get_instrumentation (self))
+  if (lab_event_get_backend (self) == LAB_BACKEND_TRACED)
+    append_traced_args (out, self);
+  else if (lab_event_get_backend (self) == LAB_BACKEND_POSIX || lab_event_get_instrumentation (self))
     append_posix_args (out, self);
   else
     append_gio_args (out, self);

@@ -36,6 +36,10 @@ typedef enum {
   LAB_CALL_GETPEERNAME,
   LAB_CALL_POLL,
   LAB_CALL_FCNTL,
+  /* What a traced program's kernel receives beside those */
+  LAB_CALL_ACCEPT4,
+  LAB_CALL_SENDMSG,
+  LAB_CALL_RECVMSG,
   /* The kernel watcher's question about sockets already closed */
   LAB_CALL_SOCK_DIAG,
   /* GLib's, as the GIO backend makes them */

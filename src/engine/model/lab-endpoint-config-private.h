@@ -47,6 +47,9 @@ struct _LabEndpointConfig
   guint            send_chunk;
   guint            count;           /* a ping's echo requests */
   guint            interval;        /* ms between two of them */
+  char           **command;         /* a traced program's command line */
+  char            *working_directory;
+  char           **environment;     /* NAME=value, beside the lab's */
 };
 
 G_END_DECLS

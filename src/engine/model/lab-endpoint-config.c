@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "lab-address.h"
@@ -46,6 +47,9 @@ enum {
   PROP_NETWORK_HOST,
   PROP_COUNT,
   PROP_INTERVAL,
+  PROP_COMMAND,
+  PROP_WORKING_DIRECTORY,
+  PROP_ENVIRONMENT,
   N_PROPS
 };
 
@@ -147,6 +151,15 @@ lab_endpoint_config_equal (LabEndpointConfig *a,
           if ((ba == NULL) != (bb == NULL) || (ba != NULL && !g_bytes_equal (ba, bb)))
             return FALSE;
         }
+      else if (properties[i]->value_type == G_TYPE_STRV)
+        {
+          const char * const *sa = g_value_get_boxed (&va);
+          const char * const *sb = g_value_get_boxed (&vb);
+          const char * const none[] = { NULL };
+
+          if (!g_strv_equal (sa != NULL ? sa : none, sb != NULL ? sb : none))
+            return FALSE;
+        }
       else if (g_param_values_cmp (properties[i], &va, &vb) != 0)
         return FALSE;
     }
@@ -176,6 +189,9 @@ lab_endpoint_config_ping_gio_text (void)
  *
  * Returns: whether the endpoint can start, with @error saying why not
  */
+static gboolean lab_endpoint_config_validate_program (LabEndpointConfig  *self,
+                                                      GError            **error);
+
 gboolean
 lab_endpoint_config_validate (LabEndpointConfig  *self,
                               GError            **error)
@@ -202,6 +218,8 @@ lab_endpoint_config_validate (LabEndpointConfig  *self,
       else if ((address = lab_parse_bind_address (self->bind_address, error)) == NULL)
         return FALSE;
     }
+  else if (lab_endpoint_kind_is_program (self->kind))
+    return lab_endpoint_config_validate_program (self, error);
   else if (lab_endpoint_kind_is_ping (self->kind))
     {
       /* GIO opens no ICMP socket: GSocketType has no raw type, and
@@ -241,6 +259,54 @@ lab_endpoint_config_validate (LabEndpointConfig  *self,
       return FALSE;
     }
 
+  return TRUE;
+}
+
+/* A traced program: a command that can be run, from a folder that is one. */
+static gboolean
+lab_endpoint_config_validate_program (LabEndpointConfig  *self,
+                                      GError            **error)
+{
+  g_autofree char *found = NULL;
+
+  if (self->command == NULL || self->command[0] == NULL || self->command[0][0] == '\0')
+    {
+      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID_CONFIG, _("Say which program to run"));
+      return FALSE;
+    }
+  if (self->working_directory != NULL && self->working_directory[0] != '\0' &&
+      !g_file_test (self->working_directory, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_CONFIG, _("There is no folder “%s” to run the program in"),
+                   self->working_directory);
+      return FALSE;
+    }
+  if (strchr (self->command[0], '/') == NULL && (found = g_find_program_in_path (self->command[0])) == NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_CONFIG, _("No program named “%s” is found in PATH"),
+                   self->command[0]);
+      return FALSE;
+    }
+  for (guint i = 0; self->environment != NULL && self->environment[i] != NULL; i++)
+    if (strchr (self->environment[i], '=') == NULL || self->environment[i][0] == '=')
+      {
+        g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_CONFIG,
+                     _("“%s” is not a variable of the environment: write NAME=value"), self->environment[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+set_strv (char               ***field,
+          const char * const   *value)
+{
+  const char * const none[] = { NULL };
+
+  if (g_strv_equal ((const char * const *) (*field != NULL ? *field : (char **) none), value != NULL ? value : none))
+    return FALSE;
+  g_strfreev (*field);
+  *field = g_strdupv ((char **) value);
   return TRUE;
 }
 
@@ -286,6 +352,9 @@ lab_endpoint_config_get_property (GObject    *object,
     case PROP_SEND_CHUNK: g_value_set_uint (value, self->send_chunk); break;
     case PROP_COUNT: g_value_set_uint (value, self->count); break;
     case PROP_INTERVAL: g_value_set_uint (value, self->interval); break;
+    case PROP_COMMAND: g_value_set_boxed (value, self->command); break;
+    case PROP_WORKING_DIRECTORY: g_value_set_string (value, self->working_directory); break;
+    case PROP_ENVIRONMENT: g_value_set_boxed (value, self->environment); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -356,6 +425,9 @@ lab_endpoint_config_set_property (GObject      *object,
     case PROP_SEND_CHUNK: SET (send_chunk, g_value_get_uint (value)); break;
     case PROP_COUNT: SET (count, g_value_get_uint (value)); break;
     case PROP_INTERVAL: SET (interval, g_value_get_uint (value)); break;
+    case PROP_COMMAND: changed = set_strv (&self->command, g_value_get_boxed (value)); break;
+    case PROP_WORKING_DIRECTORY: changed = set_string (&self->working_directory, g_value_get_string (value)); break;
+    case PROP_ENVIRONMENT: changed = set_strv (&self->environment, g_value_get_boxed (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec); return;
     }
 
@@ -375,6 +447,9 @@ lab_endpoint_config_finalize (GObject *object)
   g_free (self->quit_message);
   g_free (self->local_address);
   g_free (self->network_host);
+  g_free (self->working_directory);
+  g_strfreev (self->command);
+  g_strfreev (self->environment);
   g_clear_pointer (&self->initial_data, g_bytes_unref);
 
   G_OBJECT_CLASS (lab_endpoint_config_parent_class)->finalize (object);
@@ -462,6 +537,16 @@ lab_endpoint_config_class_init (LabEndpointConfigClass *klass)
   properties[PROP_INTERVAL] =
     g_param_spec_uint ("interval", NULL, NULL, LAB_PING_MIN_INTERVAL_MS, LAB_PING_MAX_INTERVAL_MS, 1000, RW);
 
+  /* A traced program: its command line (the program, looked for in PATH,
+   * and its arguments), the folder it runs in (empty: the lab's own), and
+   * what it gets in its environment beside the lab's (NAME=value each) */
+  properties[PROP_COMMAND] =
+    g_param_spec_boxed ("command", NULL, NULL, G_TYPE_STRV, RW);
+  properties[PROP_WORKING_DIRECTORY] =
+    g_param_spec_string ("working-directory", NULL, NULL, "", RW);
+  properties[PROP_ENVIRONMENT] =
+    g_param_spec_boxed ("environment", NULL, NULL, G_TYPE_STRV, RW);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -483,6 +568,7 @@ lab_endpoint_config_init (LabEndpointConfig *self)
   self->quit_message = g_strdup ("");
   self->local_address = g_strdup ("");
   self->network_host = g_strdup ("");
+  self->working_directory = g_strdup ("");
   self->sendall = TRUE;
   self->count = 3;
   self->interval = 1000;

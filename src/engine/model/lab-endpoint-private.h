@@ -33,6 +33,10 @@ struct _LabEndpoint
   LabRun            *run;
   guint              generation;
   gboolean           failed;
+  /* A traced program: its wait status once it ended (-1 until then), and
+   * the terminal it reads and writes (-1: the lab's own) */
+  int                program_status;
+  int                terminal_fd;
 
   LabConnectionList *connections;
   LabMessageLog     *messages;

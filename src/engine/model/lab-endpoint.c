@@ -2,6 +2,10 @@
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "lab-capture.h"
@@ -79,6 +83,40 @@ const char        *lab_endpoint_get_error        (LabEndpoint *self) { return se
 const char        *lab_endpoint_get_waiting_call (LabEndpoint *self) { return self->waiting_call; }
 const char        *lab_endpoint_get_address      (LabEndpoint *self) { return self->address; }
 guint16            lab_endpoint_get_port         (LabEndpoint *self) { return self->port; }
+
+/**
+ * lab_endpoint_get_program_status:
+ * @status: (out): its wait status, as waitpid () gives it
+ *
+ * Returns: whether the traced program of this endpoint's last run ended
+ */
+gboolean
+lab_endpoint_get_program_status (LabEndpoint *self,
+                                 int         *status)
+{
+  g_return_val_if_fail (LAB_IS_ENDPOINT (self), FALSE);
+
+  if (self->program_status < 0)
+    return FALSE;
+  *status = self->program_status;
+  return TRUE;
+}
+
+/**
+ * lab_endpoint_set_terminal_fd:
+ * @fd: a terminal for a traced program (a pseudo-terminal's secondary
+ *   end), or -1 for the lab's own; copied at each start
+ */
+void
+lab_endpoint_set_terminal_fd (LabEndpoint *self,
+                              int          fd)
+{
+  g_return_if_fail (LAB_IS_ENDPOINT (self));
+
+  if (self->terminal_fd >= 0)
+    close (self->terminal_fd);
+  self->terminal_fd = fd >= 0 ? fcntl (fd, F_DUPFD_CLOEXEC, 3) : -1;
+}
 
 /**
  * lab_endpoint_get_waiting_call_name:
@@ -322,6 +360,18 @@ apply_note (LabEndpoint     *self,
     case LAB_NOTE_CONNECTED:
       set_state (self, LAB_ENDPOINT_STATE_CONNECTED);
       break;
+    case LAB_NOTE_PROGRAM_EXITED:
+      {
+        g_autoptr(LabEvent) event = lab_timeline_dup_event (self->timeline, record);
+        const char *arg = lab_event_get_note_arg (event);
+        int pid = 0, value = 0;
+        char how[16] = "", whose[16] = "";
+
+        if (arg != NULL && sscanf (arg, "%d %15s %d %15s", &pid, how, &value, whose) == 4 &&
+            strcmp (whose, "program") == 0)
+          self->program_status = strcmp (how, "signal") == 0 ? value & 0x7f : (value & 0xff) << 8;
+      }
+      break;
     case LAB_NOTE_STOPPED:
       finish_run (self);
       break;
@@ -495,6 +545,7 @@ lab_endpoint_start (LabEndpoint  *self,
 
   self->generation++;
   self->failed = FALSE;
+  self->program_status = -1;
   set_error (self, NULL);
   set_address (self, NULL);
   lab_connection_list_clear (self->connections);
@@ -510,6 +561,7 @@ lab_endpoint_start (LabEndpoint  *self,
       g_clear_pointer (&self->run, lab_run_unref);
       return FALSE;
     }
+  lab_run_set_terminal_fd (self->run, self->terminal_fd);
   lab_step_gate_set (lab_run_get_gate (self->run), self->step_mode, self->breakpoints);
   lab_step_gate_watch (lab_run_get_gate (self->run), G_OBJECT (self), lab_endpoint_held_changed,
                        GUINT_TO_POINTER (self->generation));
@@ -698,6 +750,8 @@ lab_endpoint_finalize (GObject *object)
   g_clear_pointer (&self->name, lab_translated_unref);
   g_free (self->error);
   g_free (self->address);
+  if (self->terminal_fd >= 0)
+    close (self->terminal_fd);
   lab_connection_list_free (self->connections);
   g_object_unref (self->paused);
 
@@ -752,6 +806,8 @@ lab_endpoint_class_init (LabEndpointClass *klass)
 static void
 lab_endpoint_init (LabEndpoint *self)
 {
+  self->program_status = -1;
+  self->terminal_fd = -1;
   self->connections = lab_connection_list_new ();
   self->paused = g_list_store_new (LAB_TYPE_EVENT);
 }

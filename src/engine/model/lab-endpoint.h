@@ -42,6 +42,10 @@ LabEndpointState   lab_endpoint_get_state        (LabEndpoint      *self);
 /* The call that failed and its errno's name (“bind: EADDRINUSE”), in no
  * language: lab_errno_dup_failure() puts it in words. */
 const char        *lab_endpoint_get_error        (LabEndpoint      *self);
+gboolean           lab_endpoint_get_program_status (LabEndpoint    *self,
+                                                    int            *status);
+void               lab_endpoint_set_terminal_fd  (LabEndpoint      *self,
+                                                  int               fd);
 const char        *lab_endpoint_get_waiting_call (LabEndpoint      *self);
 const char        *lab_endpoint_get_waiting_call_name (LabEndpoint *self);
 const char        *lab_endpoint_get_address      (LabEndpoint      *self);

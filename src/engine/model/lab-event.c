@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -175,7 +176,21 @@ lab_event_get_seq (LabEvent *self)
 LabBackendKind
 lab_event_get_backend (LabEvent *self)
 {
+  if (lab_record_has (&self->record, LAB_RECORD_TRACED))
+    return LAB_BACKEND_TRACED;
   return lab_record_has (&self->record, LAB_RECORD_GIO) ? LAB_BACKEND_GIO : LAB_BACKEND_POSIX;
+}
+
+/**
+ * lab_event_get_line:
+ *
+ * Returns: (nullable): the source line of a traced program's call,
+ *   `file:line: text`, when the tracer knows it
+ */
+const char *
+lab_event_get_line (LabEvent *self)
+{
+  return lab_timeline_get_line (self->timeline, lab_record_get_line (&self->record));
 }
 
 guint
@@ -550,6 +565,8 @@ lab_event_dup_ping_not_allowed_text (const char *arg)
                           words[0], words[1], words[2]);
 }
 
+static char *lab_event_dup_exit_text (const char *arg);
+
 static char *
 dup_note_text (LabEvent *self)
 {
@@ -640,9 +657,41 @@ dup_note_text (LabEvent *self)
       }
     case LAB_NOTE_PING_NOT_ALLOWED:
       return lab_event_dup_ping_not_allowed_text (arg);
+    case LAB_NOTE_PROGRAM_STARTED:
+      /* Translators: %s is a command line, e.g. “python3 mi_servidor.py 5000”. */
+      return g_strdup_printf (_("Runs, traced: %s"), arg);
+    case LAB_NOTE_PROGRAM_FORKED:
+      {
+        int child = 0, parent = 0;
+
+        if (sscanf (arg, "%d %d", &child, &parent) != 2)
+          return g_strdup (arg);
+        /* Translators: %d are process numbers. */
+        return g_strdup_printf (_("Process %d made a new process, %d: it has the same sockets"), parent, child);
+      }
+    case LAB_NOTE_PROGRAM_EXITED:
+      return lab_event_dup_exit_text (arg);
     default:
       return g_strdup (arg);
     }
+}
+
+/* "PID exit N" or "PID signal N", in words */
+static char *
+lab_event_dup_exit_text (const char *arg)
+{
+  int pid = 0, value = 0;
+  char how[16] = "";
+  const char *name;
+
+  if (sscanf (arg, "%d %15s %d", &pid, how, &value) != 3)
+    return g_strdup (arg);
+  if (strcmp (how, "signal") != 0)
+    /* Translators: %d are a process number and its exit status. */
+    return g_strdup_printf (_("Process %d ended with exit status %d"), pid, value);
+  name = sigabbrev_np (value);
+  /* Translators: the first %d is a process number; then a signal's name and number, e.g. “SIGSEGV (11)”. */
+  return g_strdup_printf (_("Process %d was ended by the signal SIG%s (%d)"), pid, name != NULL ? name : "?", value);
 }
 
 /**

@@ -21,6 +21,7 @@ G_DECLARE_FINAL_TYPE (LabEvent, lab_event, LAB, EVENT, GObject)
 LabEventKind    lab_event_get_kind             (LabEvent *self);
 guint64         lab_event_get_seq              (LabEvent *self);
 LabBackendKind  lab_event_get_backend          (LabEvent *self);
+const char     *lab_event_get_line             (LabEvent *self);
 guint           lab_event_get_endpoint_id      (LabEvent *self);
 const char     *lab_event_get_endpoint_name    (LabEvent *self);
 guint           lab_event_get_endpoint_mark    (LabEvent *self);

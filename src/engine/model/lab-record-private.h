@@ -34,6 +34,7 @@ typedef enum {
   LAB_RECORD_HAS_QUEUE       = 1 << 4,   /* a state with an accept queue */
   LAB_RECORD_END             = 1 << 5,   /* the end of a blocking call recorded before */
   LAB_RECORD_GIO             = 1 << 6,   /* made by the GIO backend, else the POSIX one */
+  LAB_RECORD_TRACED          = 1 << 7,   /* made by a traced program, seen by the tracer */
 } LabRecordFlags;
 
 /* A call's duration, in microseconds up to half an hour, in milliseconds
@@ -104,6 +105,23 @@ lab_record_set (LabRecord      *record,
     record->flags |= flag;
   else
     record->flags &= ~flag;
+}
+
+/* A traced call's source line, by its number in the timeline's table of
+ * lines (lab_timeline_intern_line()), 0 for none: in a call's sub and
+ * previous, which only states and data use. */
+static inline guint16
+lab_record_get_line (const LabRecord *record)
+{
+  return record->kind == LAB_EVENT_CALL ? (guint16) (record->sub | (record->previous << 8)) : 0;
+}
+
+static inline void
+lab_record_set_line (LabRecord *record,
+                     guint16    line)
+{
+  record->sub = line & 0xff;
+  record->previous = line >> 8;
 }
 
 /* Whether a record's blob lies in the payload arena, else in the text arena. */

@@ -24,4 +24,13 @@ const char *lab_timeline_get_run_name     (LabTimeline     *self,
                                            guint            endpoint_id,
                                            guint            run);
 
+/* How many source lines a timeline keeps (their numbers fit a record's
+ * 16 bits, 0 being none) */
+#define LAB_TIMELINE_MAX_LINES 65535
+
+guint16     lab_timeline_intern_line      (LabTimeline     *self,
+                                           const char      *text);
+const char *lab_timeline_get_line         (LabTimeline     *self,
+                                           guint16          id);
+
 G_END_DECLS

@@ -32,6 +32,9 @@ struct _LabTimeline
   GMutex        lock;          /* the names, the old arenas, the flush's source */
   GHashTable   *run_names;     /* endpoint << 16 | run → name */
   GHashTable   *marks;         /* endpoint → its mark, plus one */
+  /* Traced calls' source lines: each text once, by its number less one */
+  GPtrArray    *lines;
+  GHashTable   *line_ids;      /* text → its number */
   GPtrArray    *old_arenas;
   GSource      *flush_source;
   gint          flush_priority;

@@ -493,6 +493,58 @@ lab_timeline_get_run_name (LabTimeline *self,
 }
 
 /**
+ * lab_timeline_intern_line:
+ * @text: a source line, `file:line: text`
+ *
+ * Keeps a traced call's source line once, however many calls it made.
+ *
+ * Returns: its number, for lab_record_set_line(); 0 when the table is full
+ *   (LAB_TIMELINE_MAX_LINES)
+ */
+guint16
+lab_timeline_intern_line (LabTimeline *self,
+                          const char  *text)
+{
+  guint id;
+
+  g_mutex_lock (&self->lock);
+  id = GPOINTER_TO_UINT (g_hash_table_lookup (self->line_ids, text));
+  if (id == 0 && self->lines->len < LAB_TIMELINE_MAX_LINES)
+    {
+      char *copy = g_strdup (text);
+
+      g_ptr_array_add (self->lines, copy);
+      id = self->lines->len;
+      g_hash_table_insert (self->line_ids, copy, GUINT_TO_POINTER (id));
+    }
+  g_mutex_unlock (&self->lock);
+
+  return (guint16) id;
+}
+
+/**
+ * lab_timeline_get_line:
+ *
+ * Returns: (nullable): the source line numbered @id, kept until the
+ *   timeline goes
+ */
+const char *
+lab_timeline_get_line (LabTimeline *self,
+                       guint16      id)
+{
+  const char *text = NULL;
+
+  if (id == 0)
+    return NULL;
+  g_mutex_lock (&self->lock);
+  if (id <= self->lines->len)
+    text = self->lines->pdata[id - 1];
+  g_mutex_unlock (&self->lock);
+
+  return text;
+}
+
+/**
  * lab_timeline_set_endpoint_mark:
  * @mark: below %LAB_TIMELINE_N_MARKS
  *
@@ -708,6 +760,8 @@ lab_timeline_finalize (GObject *object)
   g_ptr_array_unref (self->old_arenas);
   g_hash_table_unref (self->run_names);
   g_hash_table_unref (self->marks);
+  g_hash_table_unref (self->line_ids);
+  g_ptr_array_unref (self->lines);
   g_ptr_array_unref (self->batch);
   g_ptr_array_unref (self->batch_from);
   g_array_unref (self->entries);
@@ -765,6 +819,8 @@ lab_timeline_init (LabTimeline *self)
   self->recorders = lab_recorders_new (wake, self);
   self->old_arenas = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_arena_free);
   self->run_names = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) lab_translated_unref);
+  self->lines = g_ptr_array_new_with_free_func (g_free);
+  self->line_ids = g_hash_table_new (g_str_hash, g_str_equal);
   self->marks = g_hash_table_new (NULL, NULL);
   self->batch = g_ptr_array_new ();
   self->batch_from = g_ptr_array_new ();

@@ -82,6 +82,10 @@ void            lab_udp_client_main            (LabWorker         *w,
 void            lab_ping_main                  (LabWorker         *w,
                                                 gpointer           data);
 
+/* lab-traced.c */
+void            lab_traced_main                (LabWorker         *w,
+                                                gpointer           data);
+
 /* lab-commands.c */
 void            lab_commands_main              (LabWorker         *w,
                                                 gpointer           data);

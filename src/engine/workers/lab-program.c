@@ -371,9 +371,12 @@ lab_program_start (LabRun *run)
     [LAB_ENDPOINT_UDP_SERVER] = lab_udp_server_main,
     [LAB_ENDPOINT_UDP_CLIENT] = lab_udp_client_main,
     [LAB_ENDPOINT_PING] = lab_ping_main,
+    [LAB_ENDPOINT_PROGRAM] = lab_traced_main,
   };
 
   lab_record_note (run, NULL, NULL, LAB_NOTE_STARTED, NULL);
   lab_run_spawn (run, programs[run->config->kind], NULL, NULL);
-  lab_run_spawn (run, lab_commands_main, NULL, NULL);
+  /* A traced program is told nothing: it reads its own terminal. */
+  if (!lab_endpoint_kind_is_program (run->config->kind))
+    lab_run_spawn (run, lab_commands_main, NULL, NULL);
 }

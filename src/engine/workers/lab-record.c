@@ -26,6 +26,7 @@ record_init (LabRecord       *record,
 {
   lab_record_init (record, kind);
   lab_record_set (record, LAB_RECORD_GIO, src->backend == LAB_BACKEND_GIO);
+  lab_record_set (record, LAB_RECORD_TRACED, src->backend == LAB_BACKEND_TRACED);
   record->endpoint_id = src->endpoint_id;
   record->run = src->generation;
   record->thread = thread;
@@ -33,7 +34,7 @@ record_init (LabRecord       *record,
     record->begin_us = lab_timeline_now (src->timeline);
   if (s != NULL)
     {
-      record->fd = s->fd;
+      record->fd = s->shown_fd >= 0 ? s->shown_fd : s->fd;
       record->conn = s->conn;
     }
 }
@@ -52,6 +53,37 @@ record_blob (LabTimeline *timeline,
 
   record->blob = lab_arena_write2 (arena, head, head_len, data, len);
   record->blob_len = record->blob != LAB_ARENA_NONE ? head_len + len : 0;
+}
+
+/**
+ * lab_record_init_from:
+ * @thread: the thread's number in its run
+ *
+ * A record of @src's, stamped now: for a recorder that is not a worker
+ * making its own calls (the tracer, which records a traced program's).
+ */
+void
+lab_record_init_from (LabRecord       *record,
+                      const LabSource *src,
+                      LabEventKind     kind,
+                      guint            thread)
+{
+  record_init (record, src, kind, 0, NULL);
+  record->thread = thread;
+}
+
+/**
+ * lab_record_keep_blob:
+ *
+ * Keeps @len bytes for @record in the arena its kind's blobs lie in.
+ */
+void
+lab_record_keep_blob (LabTimeline *timeline,
+                      LabRecord   *record,
+                      const void  *data,
+                      gsize        len)
+{
+  record_blob (timeline, record, NULL, 0, data, len);
 }
 
 /**

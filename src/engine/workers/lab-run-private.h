@@ -29,6 +29,9 @@ struct _LabSock
 {
   gatomicrefcount  ref;
   int              fd;
+  /* A traced program's socket: @fd is the lab's own copy of it, and this
+   * the number the program knows it by, which its states show; else -1 */
+  int              shown_fd;
   GSocket         *gsocket;
   int              family;
   int              type;
@@ -162,6 +165,9 @@ struct _LabRun
   /* The network namespace of its lab host, which each of its threads
    * enters before its first call; -1 on this computer */
   int                 netns_fd;
+  /* A traced program's terminal (its input and output), or -1 for the
+   * lab's own: the run holds its own copy */
+  int                 terminal_fd;
 
   /* Step mode: the program's calls wait here to be stepped */
   LabStepGate         gate;
@@ -178,6 +184,9 @@ struct _LabRun
 gboolean   lab_run_set_network_host  (LabRun            *run,
                                       GError           **error);
 gboolean   lab_run_is_on_lab_host    (LabRun            *run);
+void       lab_run_set_terminal_fd   (LabRun            *run,
+                                      int                fd);
+int        lab_run_get_terminal_fd   (LabRun            *run);
 LabRun    *lab_run_new               (LabTimeline       *timeline,
                                       LabEndpointConfig *config,
                                       guint              endpoint_id,
@@ -221,6 +230,14 @@ LabSock   *lab_sock_ref              (LabSock           *sock);
 void       lab_sock_unref            (LabSock           *sock);
 
 /* lab-record.c: recording, from the worker that makes the call */
+void       lab_record_init_from      (LabRecord         *record,
+                                      const LabSource   *src,
+                                      LabEventKind       kind,
+                                      guint              thread);
+void       lab_record_keep_blob      (LabTimeline       *timeline,
+                                      LabRecord         *record,
+                                      const void        *data,
+                                      gsize              len);
 LabRecord *lab_call_new              (LabWorker         *w,
                                       LabSock           *s,
                                       LabCall            call);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 #include <sys/resource.h>
@@ -96,6 +97,7 @@ lab_sock_new (int      fd,
   g_atomic_ref_count_init (&sock->ref);
   g_mutex_init (&sock->io_lock);
   sock->fd = fd;
+  sock->shown_fd = -1;
   sock->gsocket = gsocket;
   sock->family = family;
   sock->type = type;
@@ -224,7 +226,8 @@ lab_run_new (LabTimeline       *timeline,
   run->source.endpoint_id = endpoint_id;
   run->source.generation = generation;
   run->source.name = g_ref_string_new (name != NULL ? lab_translated_get (name) : "");
-  run->source.backend = run->config->backend;
+  /* A traced program's calls are its kernel's, whatever made them. */
+  run->source.backend = lab_endpoint_kind_is_program (run->config->kind) ? LAB_BACKEND_TRACED : run->config->backend;
   run->cancellable = g_cancellable_new ();
   /* GLib makes a cancellable's descriptor when a call first waits on it and
    * drops it when none does; made again when the process has no descriptor
@@ -240,6 +243,7 @@ lab_run_new (LabTimeline       *timeline,
   g_queue_init (&run->udp_order);
   run->udp_bytes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   run->netns_fd = -1;
+  run->terminal_fd = -1;
   lab_timeline_set_run_name (timeline, endpoint_id, generation, name);
 
   return run;
@@ -265,6 +269,8 @@ lab_run_unref (LabRun *run)
   g_clear_pointer (&run->udp_sock, lab_sock_unref);
   if (run->netns_fd >= 0)
     close (run->netns_fd);
+  if (run->terminal_fd >= 0)
+    close (run->terminal_fd);
   g_async_queue_unref (run->commands);
   g_ptr_array_unref (run->workers);
   if (run->holds_cancellable_fd)
@@ -319,6 +325,28 @@ reaper_main (gpointer data)
 
   lab_run_unref (run);
   return NULL;
+}
+
+/**
+ * lab_run_set_terminal_fd:
+ * @fd: a terminal (a pseudo-terminal's secondary end), or -1
+ *
+ * Where a traced program reads and writes, set before its start: the run
+ * keeps a copy of its own.
+ */
+void
+lab_run_set_terminal_fd (LabRun *run,
+                         int     fd)
+{
+  if (run->terminal_fd >= 0)
+    close (run->terminal_fd);
+  run->terminal_fd = fd >= 0 ? fcntl (fd, F_DUPFD_CLOEXEC, 3) : -1;
+}
+
+int
+lab_run_get_terminal_fd (LabRun *run)
+{
+  return run->terminal_fd;
 }
 
 /**

@@ -551,6 +551,18 @@ read_property (Reader             *r,
     }
   else if (type == G_TYPE_BYTES)
     return read_data (r, config, error);
+  else if (type == G_TYPE_STRV)
+    {
+      g_autofree char *raw = read_raw (r, pspec->name, error);
+      g_auto(GStrv) list = NULL;
+
+      if (raw == NULL)
+        return error == NULL || *error == NULL;
+      if (!check_text (r, pspec->name, TRUE, error))
+        return FALSE;
+      list = g_key_file_get_string_list (r->file, r->group, pspec->name, NULL, NULL);
+      g_object_set (config, pspec->name, list, NULL);
+    }
   else
     g_assert_not_reached ();
 
@@ -690,6 +702,10 @@ read_endpoint (LabExperiment  *self,
     return FALSE;
 
   check_endpoint (r, config, props);
+  /* A program a file names is never run by Play: its panel shows the
+   * command, and the user starts it. */
+  if (lab_endpoint_kind_is_program (kind))
+    autostart = FALSE;
 
   warn_unknown_keys (r, props, endpoint_keys);
   lab_experiment_add_endpoint (self, NULL, config, autostart, present ? (guint) g_value_get_uint64 (&delay) : 0);

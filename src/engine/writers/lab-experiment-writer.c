@@ -61,6 +61,14 @@ write_property (GKeyFile          *file,
           g_key_file_set_value (file, group, pspec->name, text);
         }
     }
+  else if (type == G_TYPE_STRV)
+    {
+      const char * const *list = g_value_get_boxed (&value);
+
+      /* Only a traced program has these: no other endpoint writes them. */
+      if (list != NULL && list[0] != NULL)
+        g_key_file_set_string_list (file, group, pspec->name, list, g_strv_length ((char **) list));
+    }
   else
     g_assert_not_reached ();
 }

@@ -36,6 +36,17 @@ typedef struct {
 extern const LabCallText  lab_call_texts[];
 extern const guint        lab_n_call_texts;
 extern const LabCallNote  lab_call_notes[LAB_N_CALLS];
+/* What a traced program's call was in the program: glibc's send () is
+ * sendto () with no address. By the call the kernel received and the
+ * operation it made. */
+typedef struct {
+  LabCall     call;
+  LabOp       op;
+  const char *traced;
+} LabTracedNote;
+
+extern const LabTracedNote lab_traced_notes[];
+extern const guint         lab_n_traced_notes;
 extern const LabErrorText lab_error_texts[];
 extern const guint        lab_n_error_texts;
 

@@ -450,3 +450,28 @@ const LabErrorText lab_error_texts[] = {
     N_("Check the name (it may be a domain rather than a host), or use the host’s address directly.") },
 };
 const guint lab_n_error_texts = G_N_ELEMENTS (lab_error_texts);
+
+const LabTracedNote lab_traced_notes[] = {
+  { LAB_CALL_SOCKET, LAB_OP_SOCKET,
+    N_("Python’s socket.socket () and C’s socket () make it. Python adds SOCK_CLOEXEC to the type, so that a program it starts does not inherit the socket.") },
+  { LAB_CALL_ACCEPT4, LAB_OP_ACCEPT,
+    N_("Python’s accept () reaches the kernel as accept4 (): accept () with flags, here SOCK_CLOEXEC, so that the new socket is not inherited by a program started later. It is the same call.") },
+  { LAB_CALL_SENDTO, LAB_OP_SEND,
+    N_("Python’s send () and sendall (), and C’s send (), reach the kernel as sendto () with no address (NULL): on a connected socket it is the same call. sendall () calls it again until every byte is taken.") },
+  { LAB_CALL_SENDTO, LAB_OP_SENDTO,
+    N_("Python’s sendto () and C’s sendto () make it, with the address to send to.") },
+  { LAB_CALL_RECVFROM, LAB_OP_RECV,
+    N_("Python’s recv () and C’s recv () reach the kernel as recvfrom () with no address (NULL): on a connected socket it is the same call.") },
+  { LAB_CALL_RECVFROM, LAB_OP_RECVFROM,
+    N_("Python’s recvfrom () and C’s recvfrom () make it, and get the sender’s address back.") },
+  { LAB_CALL_SENDMSG, LAB_OP_SEND,
+    N_("sendmsg (): a message of several buffers at once, on a connected socket. Python’s sendmsg () makes it, and so do some libraries’ send ().") },
+  { LAB_CALL_SENDMSG, LAB_OP_SENDTO,
+    N_("sendmsg (): a message of several buffers at once, with the address to send to. Python’s sendmsg () makes it, and so does glibc’s name resolution when it asks a DNS server.") },
+  { LAB_CALL_RECVMSG, LAB_OP_RECVFROM,
+    N_("recvmsg (): one message into several buffers, with the sender’s address. Python’s recvmsg () makes it, and so does glibc’s name resolution for a DNS server’s answer.") },
+  { LAB_CALL_CONNECT, LAB_OP_CONNECT,
+    N_("Python’s connect () and create_connection () make it. A connect () to /var/run/nscd/socket that fails with ENOENT is glibc’s getaddrinfo () asking the name service cache, which is not running: glibc then reads /etc/hosts itself.") },
+};
+
+const guint lab_n_traced_notes = G_N_ELEMENTS (lab_traced_notes);

@@ -108,6 +108,66 @@ make_error (const char *name)
   return explanation;
 }
 
+/* "sendto:send": a traced call as its kernel received it, explained by
+ * what it did, with what made it in the program */
+static LabExplanation *
+make_traced (const char *key)
+{
+  g_auto(GStrv) parts = g_strsplit (key, ":", 2);
+  const LabCallText *text;
+  const LabTracedNote *note = NULL;
+  LabExplanation *explanation;
+  LabCall call;
+  gboolean op_found = FALSE;
+  LabOp op = 0;
+
+  if (g_strv_length (parts) != 2 || !lab_call_from_name (parts[0], &call))
+    return NULL;
+  for (guint i = 0; i < LAB_N_OPS && !op_found; i++)
+    if (g_strcmp0 (lab_op_to_string (i), parts[1]) == 0)
+      {
+        op = i;
+        op_found = TRUE;
+      }
+  if (!op_found || (text = find_call_text (op)) == NULL)
+    return NULL;
+  for (guint i = 0; i < lab_n_traced_notes; i++)
+    if (lab_traced_notes[i].call == call && lab_traced_notes[i].op == op)
+      note = &lab_traced_notes[i];
+
+  explanation = g_new0 (LabExplanation, 1);
+  explanation->kind = LAB_EXPLANATION_CALL;
+  explanation->name = lab_call_get_name (call);
+  explanation->op = op;
+  explanation->what = tr (text->what);
+  explanation->arguments = tr (text->arguments);
+  explanation->waits = tr (text->waits);
+  explanation->result = tr (text->result);
+  explanation->traced = note != NULL ? tr (note->traced) : NULL;
+  return explanation;
+}
+
+/**
+ * lab_explain_event:
+ *
+ * Returns: (nullable): what the call @event records does: for a traced
+ *   program's, by what it did (a sendto () with no address is a send ()),
+ *   and what in the program made it
+ */
+const LabExplanation *
+lab_explain_event (LabEvent *event)
+{
+  g_autofree char *key = NULL;
+
+  if (lab_event_get_kind (event) != LAB_EVENT_CALL)
+    return NULL;
+  if (lab_event_get_backend (event) != LAB_BACKEND_TRACED)
+    return lab_explain_call (lab_event_get_call_name (event));
+
+  key = g_strconcat (lab_event_get_call_name (event), ":", lab_op_to_string (lab_event_get_op (event)), NULL);
+  return cached (key, make_traced);
+}
+
 /**
  * lab_explain_call:
  * @call: a call's name as a backend records it: "accept", "g_socket_accept"

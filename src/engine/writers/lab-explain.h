@@ -24,6 +24,7 @@ typedef struct {
   const char         *waits;      /* or NULL: it never blocks */
   const char         *result;
   const char         *gio;        /* for a GLib call: what GLib does around the BSD one, or NULL */
+  const char         *traced;     /* for a traced program's call: what in the program made it, or NULL */
   /* An error */
   const char         *means;
   const char         *remedy;
@@ -31,6 +32,7 @@ typedef struct {
 
 const LabExplanation *lab_explain_call        (const char   *call);
 const LabExplanation *lab_explain_op          (LabOp         op);
+const LabExplanation *lab_explain_event       (LabEvent     *event);
 const LabExplanation *lab_explain_error       (int           err);
 const LabExplanation *lab_explain_lookup      (const char   *name);
 char                 *lab_explanation_format  (const LabExplanation *explanation);

@@ -86,6 +86,15 @@ lab_format_text (LabEvent *event,
       g_string_append_printf (line, "  [%s]", duration);
     }
 
+  /* A traced call: the line of the program that made it */
+  if (lab_event_get_kind (event) == LAB_EVENT_CALL && lab_event_get_line (event) != NULL)
+    {
+      const char *source = lab_event_get_line (event);
+      g_autofree char *escaped = lab_text_escape ((const guint8 *) source, strlen (source), 0);
+
+      g_string_append_printf (line, "  ← %s", escaped);
+    }
+
   return g_string_free (line, FALSE);
 }
 
@@ -188,6 +197,11 @@ add_call (JsonBuilder *builder,
   json_builder_add_string_value (builder, args);
   json_builder_set_member_name (builder, "instrumentation");
   json_builder_add_boolean_value (builder, lab_event_get_instrumentation (event));
+  if (lab_event_get_line (event) != NULL)
+    {
+      json_builder_set_member_name (builder, "line");
+      json_builder_add_string_value (builder, lab_event_get_line (event));
+    }
 
   if (blocking && !end)
     return;
