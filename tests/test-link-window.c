@@ -201,33 +201,36 @@ test_link_panel_file (void)
 static const char bench[] =
   "[Experiment]\nVersion=1\nTitle=Round trip\n\n"
   "[Endpoint 1]\nName=Server\nKind=tcp-server\nnetwork-host=beta\nbind-address=beta\nport=7000\nbehaviour=echo\n\n"
-  "[Endpoint 2]\nName=Client\nKind=tcp-client\nnetwork-host=alfa\nhost=beta\nport=7000\nnodelay=true\n\n"
-  /* The lab's link forwards from the start: a condition changed then
-   * changes only the conditions, not who forwards */
-  "[Link]\nDelay=1ms\n";
+  /* No [Link]: the kernel's bridge forwards until the delay is typed,
+   * and the lab's link from then on */
+  "[Endpoint 2]\nName=Client\nKind=tcp-client\nnetwork-host=alfa\nhost=beta\nport=7000\nnodelay=true\n";
 
 typedef struct {
   LabEndpoint *client;
   guint64      connection;
+  gint         stop;
 } Exchange;
 
-/* The client sends 8 KiB every 20 ms, or as often as the main loop
- * comes back to it (a window drawn without a GPU may take longer): a few
- * segments each way, a round trip measured at each acknowledgement; the
- * server echoes them. */
-static gboolean
+/* The client sends 8 KiB every 20 ms: a few segments each way, a round
+ * trip measured at each acknowledgement; the server echoes them. From a
+ * thread of its own, as a program's sends come: a window drawn without a
+ * GPU may keep the main loop busy for a second or more while the Link
+ * panel first shows, and the connection must go on meanwhile. */
+static gpointer
 send_some (gpointer data)
 {
   Exchange *x = data;
   static char chunk[8192];
   g_autoptr(GBytes) bytes = NULL;
 
-  if (chunk[0] == '\0')
-    memset (chunk, 'x', sizeof chunk);
+  memset (chunk, 'x', sizeof chunk);
   bytes = g_bytes_new_static (chunk, sizeof chunk);
-  if (x->connection != 0)
-    lab_endpoint_send (x->client, x->connection, bytes, TRUE, NULL);
-  return G_SOURCE_CONTINUE;
+  while (!g_atomic_int_get (&x->stop))
+    {
+      lab_endpoint_send (x->client, x->connection, bytes, TRUE, NULL);
+      g_usleep (20 * 1000);
+    }
+  return NULL;
 }
 
 static gboolean
@@ -277,7 +280,7 @@ test_link_rtt_follows (void)
   Exchange x = { 0 };
   RttWanted wanted;
   LabTcpSample s;
-  guint sender;
+  GThread *sender;
   gint64 changed;
 
   if (!lab_network_check (NULL))
@@ -305,7 +308,7 @@ test_link_rtt_follows (void)
     x.client = g_list_model_get_item (endpoints, 1);
   }
   lab_test_ui_wait (client_connected, &x, TIMEOUT_MS);
-  sender = g_timeout_add (20, send_some, &x);
+  sender = g_thread_new ("sender", send_some, &x);
   lab_tcp_chart_set_connection (chart, x.connection);
 
   /* The bytes go and come back: the kernel's numbers change, and the chart
@@ -317,10 +320,12 @@ test_link_rtt_follows (void)
   /* 50 ms each way, typed in the Link button's panel */
   lab_window_show_link (window);
   lab_test_ui_wait_mapped (lab_window_get_link_panel (window));
+  g_assert_false (lab_link_is_running ());
   type_in (entry_of (window, 1, "Delay"), "50ms");
   type_in (entry_of (window, 0, "Delay"), "50ms");
   changed = g_get_monotonic_time ();
   g_assert_null (error_of (window, 1, "Delay"));
+  g_assert_true (lab_link_is_running ());
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (chart)));
 
   /* The chart's round trip is twice the delay within two seconds */
@@ -364,7 +369,8 @@ test_link_rtt_follows (void)
     g_assert_cmpuint (counters.delayed, >, 0);
   }
 
-  g_source_remove (sender);
+  g_atomic_int_set (&x.stop, TRUE);
+  g_thread_join (sender);
   g_clear_object (&x.client);
   gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_ancestor (lab_window_get_link_panel (window), GTK_TYPE_POPOVER)));
   lab_session_stop_all (session);
