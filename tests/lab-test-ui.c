@@ -87,11 +87,13 @@ is_mapped (gpointer data)
   return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
-/* Waits until @widget is shown, its window on the screen. */
+/* Waits until @widget is shown, its window on the screen. With the other
+ * UI tests drawing in software beside it, a window's first frame was seen
+ * to take more than 10 s: it has 30. */
 void
 lab_test_ui_wait_mapped (GtkWidget *widget)
 {
-  lab_test_ui_wait (is_mapped, widget, 10000);
+  lab_test_ui_wait (is_mapped, widget, 30000);
 }
 
 /* Shows @window and waits until it is on the screen. */
