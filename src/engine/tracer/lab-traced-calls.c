@@ -429,9 +429,13 @@ record_data (LabTraced        *self,
              const LabAddr    *peer)
 {
   LabRecord record;
-  g_autofree guint8 *data = g_malloc (MIN (len, LAB_TRACED_DATA_MAX));
-  gssize n = lab_tracer_read (self->tracer, call->tid, at, data, MIN (len, LAB_TRACED_DATA_MAX));
   LabTracedSock *sock = thread->sock;
+  gssize n;
+
+  /* One buffer for the run's bytes: the timeline copies what it keeps. */
+  if (self->data == NULL)
+    self->data = g_malloc (LAB_TRACED_DATA_MAX);
+  n = lab_tracer_read (self->tracer, call->tid, at, self->data, MIN (len, LAB_TRACED_DATA_MAX));
 
   lab_record_init_from (&record, &self->run->source, LAB_EVENT_DATA, thread->index);
   record.fd = thread->call.fd;
@@ -450,7 +454,7 @@ record_data (LabTraced        *self,
   if (peer != NULL)
     record.address = *peer;
   if (n > 0)
-    lab_record_keep_blob (self->run->timeline, &record, data, (gsize) n);
+    lab_record_keep_blob (self->run->timeline, &record, self->data, (gsize) n);
   lab_timeline_push (self->run->timeline, &record);
 }
 
@@ -468,6 +472,10 @@ lab_traced_leave (LabTraced        *self,
   const guint64 *a = call->args;
   gint64 rval = call->rval;
   int err = rval < 0 && rval >= -4095 ? (int) -rval : 0;
+  struct msghdr msg;
+  struct iovec first;
+  guint64 total = 0;
+  gboolean has_msg;
 
   /* A call a signal interrupted, to be made again (ERESTARTSYS and its
    * kind, the kernel's own numbers): the program sees EINTR or the call
@@ -482,6 +490,9 @@ lab_traced_leave (LabTraced        *self,
   lab_record_set_duration (r, lab_timeline_now (self->run->timeline));
   r->result = err != 0 ? -1 : rval;
   r->err = err;
+  /* A message's header, read once for its address and its bytes */
+  has_msg = err == 0 && (call->nr == __NR_sendmsg || call->nr == __NR_recvmsg) &&
+            read_msghdr (self, call->tid, a[1], &msg, &first, &total);
 
   if (err == 0)
     switch (call->nr)
@@ -515,16 +526,10 @@ lab_traced_leave (LabTraced        *self,
         read_returned_address (self, call->tid, r, a[4], a[5]);
         break;
       case __NR_recvmsg:
-        {
-          struct msghdr msg;
-          struct iovec first;
-          guint64 total;
-
-          if (read_msghdr (self, call->tid, a[1], &msg, &first, &total) && msg.msg_name != NULL)
-            read_address (self, call->tid, r, (guintptr) msg.msg_name, msg.msg_namelen);
-          r->args[0] = (gint32) MIN (total, (guint64) G_MAXINT32);
-          break;
-        }
+        if (has_msg && msg.msg_name != NULL)
+          read_address (self, call->tid, r, (guintptr) msg.msg_name, msg.msg_namelen);
+        r->args[0] = (gint32) MIN (total, (guint64) G_MAXINT32);
+        break;
       default:
         break;
       }
@@ -544,18 +549,12 @@ lab_traced_leave (LabTraced        *self,
         break;
       case __NR_sendmsg:
       case __NR_recvmsg:
-        {
-          struct msghdr msg;
-          struct iovec first;
-          guint64 total;
-
-          /* The first buffer's bytes, as far as they go */
-          if (read_msghdr (self, call->tid, a[1], &msg, &first, &total))
-            record_data (self, thread, call, call->nr == __NR_sendmsg ? LAB_DIRECTION_OUT : LAB_DIRECTION_IN,
-                         (guintptr) first.iov_base, MIN ((gsize) rval, first.iov_len),
-                         msg.msg_name != NULL ? &r->address : NULL);
-          break;
-        }
+        /* The first buffer's bytes, as far as they go */
+        if (has_msg)
+          record_data (self, thread, call, call->nr == __NR_sendmsg ? LAB_DIRECTION_OUT : LAB_DIRECTION_IN,
+                       (guintptr) first.iov_base, MIN ((gsize) rval, first.iov_len),
+                       msg.msg_name != NULL ? &r->address : NULL);
+        break;
       default:
         break;
       }

@@ -45,6 +45,8 @@ typedef struct {
   GHashTable *socks;            /* pid << 32 | fd → LabTracedSock */
   guint       next_thread;
   GHashTable *sources;          /* a source file's path → its lines (GStrv), or NULL */
+  GHashTable *line_ids;         /* "file:line" as said → its number in the timeline */
+  guint8     *data;             /* the bytes of a call, read from the program */
   /* The processes it made: pid → its parent's, until it makes a socket
    * call (then pid → 0, told); a process that makes none is not told of */
   GHashTable *processes;

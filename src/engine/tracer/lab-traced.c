@@ -77,7 +77,12 @@ lab_traced_intern_line (LabTraced  *self,
   char **lines;
   guint64 number;
   gsize cwd_len = strlen (self->cwd);
+  gpointer known;
+  guint16 id;
 
+  /* A loop says the same lines again and again: each is made once. */
+  if (g_hash_table_lookup_extended (self->line_ids, where, NULL, &known))
+    return (guint16) GPOINTER_TO_UINT (known);
   if (colon == NULL || !g_utf8_validate (path, -1, NULL))
     return 0;
   *colon = '\0';
@@ -95,7 +100,9 @@ lab_traced_intern_line (LabTraced  *self,
     }
   else
     line = g_strdup_printf ("%s:%" G_GUINT64_FORMAT, file, number);
-  return lab_timeline_intern_line (self->run->timeline, line);
+  id = lab_timeline_intern_line (self->run->timeline, line);
+  g_hash_table_insert (self->line_ids, g_strdup (where), GUINT_TO_POINTER (id));
+  return id;
 }
 
 /* The hook's "file:line": the thread's line until it says another */
@@ -332,6 +339,7 @@ lab_traced_main (LabWorker *w,
   self.threads = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self.socks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, lab_traced_sock_unref);
   self.processes = g_hash_table_new (NULL, NULL);
+  self.line_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self.pidfds = g_hash_table_new (NULL, NULL);
   self.c_sources = g_hash_table_new_full (NULL, NULL, NULL, lab_traced_source_free);
   self.sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
@@ -392,5 +400,7 @@ lab_traced_main (LabWorker *w,
   g_hash_table_unref (self.threads);
   g_hash_table_unref (self.sources);
   g_hash_table_unref (self.processes);
+  g_hash_table_unref (self.line_ids);
+  g_free (self.data);
   g_free (self.cwd);
 }
