@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <grp.h>
+#include <pwd.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -22,6 +23,19 @@ void
 lab_test_init (int    *argc,
                char ***argv)
 {
+  /* A desktop session always has HOME and SHELL; a bare environment may
+   * not, and without them bash (a Python launcher is often a bash script)
+   * and Python ask the password database, so glibc's nscd probes would be
+   * a traced program's first socket calls. */
+  if (g_getenv ("HOME") == NULL)
+    g_setenv ("HOME", g_get_home_dir (), TRUE);
+  if (g_getenv ("SHELL") == NULL)
+    {
+      struct passwd *pw = getpwuid (getuid ());
+
+      g_setenv ("SHELL", pw != NULL && pw->pw_shell != NULL ? pw->pw_shell : "/bin/sh", TRUE);
+    }
+
   /* While the test has one thread: the lab network needs it. A test of
    * what the lab says where the network cannot be made runs its program
    * again without it. */
