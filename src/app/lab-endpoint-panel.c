@@ -14,6 +14,7 @@
 #include "lab-endpoint-words.h"
 #include "lab-errno.h"
 #include "lab-explain.h"
+#include "lab-focus-view.h"
 #include "lab-message-log-view.h"
 #include "lab-program-panel.h"
 #include "lab-send-box.h"
@@ -1047,6 +1048,8 @@ lab_endpoint_panel_init (LabEndpointPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->ping_lines = g_string_new (NULL);
+  /* Tab walks down a panel taller than the bench. */
+  lab_focus_view_attach (GTK_SCROLLED_WINDOW (self->scroller));
 
   /* A choice's position is its value in the enum. */
   set_choices (self, self->behaviour_dropdown, LAB_TYPE_BEHAVIOUR);

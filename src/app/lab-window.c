@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-focus-view.h"
 #include "lab-window-private.h"
 #include "lab-wire.h"
 
@@ -699,8 +700,8 @@ lab_window_constructed (GObject *object)
 
   lab_window_actions_init (self);
   /* A field or a button reached with Tab comes into view: the keyboard
-   * takes the bench sideways, and down a panel taller than the pane. */
-  gtk_viewport_set_scroll_to_focus (GTK_VIEWPORT (gtk_scrolled_window_get_child (self->bench_scroller)), TRUE);
+   * takes the bench sideways, and each panel down itself. */
+  lab_focus_view_attach (self->bench_scroller);
   {
     GtkEventController *wheel = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
 
