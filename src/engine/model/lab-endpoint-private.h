@@ -37,6 +37,7 @@ struct _LabEndpoint
    * the terminal it reads and writes (-1: the lab's own) */
   int                program_status;
   int                terminal_fd;
+  GSocketAddress    *program_bound;   /* its last bind (), until it listens */
 
   LabConnectionList *connections;
   LabMessageLog     *messages;

@@ -322,6 +322,7 @@ finish_run (LabEndpoint *self)
 {
   g_clear_pointer (&self->run, lab_run_unref);
   self->listening = FALSE;
+  g_clear_object (&self->program_bound);
   g_list_store_remove_all (self->paused);
   set_waiting_call (self, NULL);
   set_state (self, self->failed ? LAB_ENDPOINT_STATE_FAILED : LAB_ENDPOINT_STATE_STOPPED);
@@ -399,6 +400,20 @@ apply_call (LabEndpoint     *self,
       set_waiting_call (self, NULL);
       if (self->state == LAB_ENDPOINT_STATE_WAITING)
         set_state (self, LAB_ENDPOINT_STATE_RUNNING);
+    }
+
+  /* A traced program says where it listens by its own calls: the
+   * address of the bind () its listen () follows. */
+  if (lab_endpoint_kind_is_program (lab_endpoint_config_get_kind (self->config)) &&
+      lab_record_has (record, LAB_RECORD_FINISHED) && record->result == 0)
+    {
+      if (record->op == LAB_OP_BIND && lab_addr_is_set (&record->address) && record->address.port != 0)
+        {
+          g_clear_object (&self->program_bound);
+          self->program_bound = lab_addr_to_address (&record->address);
+        }
+      else if (record->op == LAB_OP_LISTEN && self->program_bound != NULL)
+        set_address (self, self->program_bound);
     }
 
   /* Where the endpoint is: the listening address (port 0 resolved), or
@@ -750,6 +765,7 @@ lab_endpoint_finalize (GObject *object)
   g_clear_pointer (&self->name, lab_translated_unref);
   g_free (self->error);
   g_free (self->address);
+  g_clear_object (&self->program_bound);
   if (self->terminal_fd >= 0)
     close (self->terminal_fd);
   lab_connection_list_free (self->connections);
