@@ -263,6 +263,17 @@ lab_test_log_data (LabTestLog   *log,
   return data;
 }
 
+/* All that @endpoint received, exactly @expected. */
+void
+lab_test_log_assert_received (LabTestLog  *log,
+                              LabEndpoint *endpoint,
+                              const char  *expected)
+{
+  g_autoptr(GByteArray) data = lab_test_log_data (log, endpoint, LAB_DIRECTION_IN);
+
+  g_assert_cmpmem (data->data, data->len, expected, strlen (expected));
+}
+
 guint
 lab_test_log_count_data (LabTestLog   *log,
                          LabEndpoint  *endpoint,
@@ -686,6 +697,8 @@ lab_test_lesson_experiment (const char     *id,
       guint port, key;
       gpointer mapped;
 
+      if (lab_endpoint_kind_is_program (lab_endpoint_config_get_kind (config)))
+        continue;
       g_object_get (config, "port", &port, NULL);
       key = port * 2 + (type == SOCK_STREAM);
       if (!g_hash_table_lookup_extended (ports, GUINT_TO_POINTER (key), NULL, &mapped))
@@ -694,6 +707,36 @@ lab_test_lesson_experiment (const char     *id,
           g_hash_table_insert (ports, GUINT_TO_POINTER (key), mapped);
         }
       g_object_set (config, "port", GPOINTER_TO_UINT (mapped), "backend", backend, NULL);
+    }
+
+  /* A course program takes its port as an argument: a TCP one, the same
+   * as the lab's endpoints'. */
+  for (guint i = 0; i < lab_experiment_get_n_endpoints (experiment); i++)
+    {
+      LabEndpointConfig *config = lab_experiment_get_config (experiment, i);
+      g_auto(GStrv) command = NULL;
+
+      if (!lab_endpoint_kind_is_program (lab_endpoint_config_get_kind (config)))
+        continue;
+      g_object_get (config, "command", &command, NULL);
+      for (guint a = 1; command != NULL && command[a] != NULL; a++)
+        {
+          guint64 port;
+          gpointer mapped;
+          guint key;
+
+          if (!g_ascii_string_to_unsigned (command[a], 10, 1, 65535, &port, NULL))
+            continue;
+          key = (guint) port * 2 + 1;
+          if (!g_hash_table_lookup_extended (ports, GUINT_TO_POINTER (key), NULL, &mapped))
+            {
+              mapped = GUINT_TO_POINTER ((guint) lab_test_free_port (SOCK_STREAM));
+              g_hash_table_insert (ports, GUINT_TO_POINTER (key), mapped);
+            }
+          g_free (command[a]);
+          command[a] = g_strdup_printf ("%u", GPOINTER_TO_UINT (mapped));
+        }
+      g_object_set (config, "command", command, NULL);
     }
 
   return g_steal_pointer (&experiment);

@@ -47,6 +47,9 @@ GPtrArray   *lab_test_log_data_events   (LabTestLog       *log,
 GByteArray  *lab_test_log_data          (LabTestLog       *log,
                                          LabEndpoint      *endpoint,
                                          LabDirection      direction);
+void         lab_test_log_assert_received (LabTestLog     *log,
+                                         LabEndpoint      *endpoint,
+                                         const char       *expected);
 guint        lab_test_log_count_data    (LabTestLog       *log,
                                          LabEndpoint      *endpoint,
                                          LabDirection      direction);

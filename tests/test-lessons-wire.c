@@ -102,16 +102,6 @@ wire_finish (Wire *w)
   lab_test_lesson_finish (&w->l);
 }
 
-static void
-assert_received (Wire        *w,
-                 LabEndpoint *e,
-                 const char  *expected)
-{
-  g_autoptr(GByteArray) data = lab_test_log_data (w->l.log, e, LAB_DIRECTION_IN);
-
-  g_assert_cmpmem (data->data, data->len, expected, strlen (expected));
-}
-
 /* The first segment from @host at @from or after with @flags set, or
  * NULL; its place in @index. */
 static const LabTestPacket *
@@ -208,7 +198,7 @@ test_data_ack (gconstpointer data)
 
   if (!wire_play (&w, "15-data-ack", data))
     return;
-  assert_received (&w, w.client, HELLO);
+  lab_test_log_assert_received (w.l.log, w.client, HELLO);
   waiting = (LabTestWaiting) { &w.f, w.port, 0 };
   lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
   segments = wire_segments (&w);
@@ -224,7 +214,7 @@ test_data_ack (gconstpointer data)
    * before the server's recv () returned the line */
   recv = lab_test_log_find_result (w.l.log, w.server, LAB_OP_RECV, len);
   g_assert_nonnull (recv);
-  assert_received (&w, w.server, HELLO);
+  lab_test_log_assert_received (w.l.log, w.server, HELLO);
   assert_kernel_ack (find_segment (segments, at + 1, "beta", 0, NULL), "beta", 1 + len);
   g_assert_cmpint (lab_test_wire_time (find_segment (segments, at + 1, "beta", 0, NULL)), <=,
                    lab_event_get_end_time (recv) + SLACK_US);
@@ -279,7 +269,7 @@ test_shutdown_fin (gconstpointer data)
 
   if (!wire_play (&w, "16-shutdown-fin", data))
     return;
-  assert_received (&w, w.client, BYE);
+  lab_test_log_assert_received (w.l.log, w.client, BYE);
   waiting = (LabTestWaiting) { &w.f, w.port, 0 };
   lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
   lab_test_log_wait_note (w.l.log, w.server, LAB_NOTE_PEER_CLOSED);
@@ -387,7 +377,7 @@ test_reset (gconstpointer data)
   if (!wire_play (&w, "17-reset", data))
     return;
   /* Four bytes of the echo, one recv () of four, then close () */
-  assert_received (&w, w.client, "hola");
+  lab_test_log_assert_received (w.l.log, w.client, "hola");
   took = lab_test_log_find_result (w.l.log, w.client, LAB_OP_RECV, 4);
   g_assert_nonnull (took);
   g_assert_cmpuint (lab_test_log_count_calls (w.l.log, w.client, LAB_OP_RECV), ==, 1);

@@ -28,16 +28,6 @@ lesson_play_on (Lesson         *l,
   lab_session_play (l->session);
 }
 
-static void
-assert_received (Lesson     *l,
-                 LabEndpoint *e,
-                 const char *expected)
-{
-  g_autoptr(GByteArray) data = lab_test_log_data (l->log, e, LAB_DIRECTION_IN);
-
-  g_assert_cmpmem (data->data, data->len, expected, strlen (expected));
-}
-
 static gboolean
 is_state (LabEndpoint      *e,
           LabEndpointState  state)
@@ -74,7 +64,7 @@ test_tcp_echo (gconstpointer data)
 
   lab_test_lesson_wait_ended (&l, client);
   g_assert_nonnull (lab_test_log_find_result (l.log, client, LAB_OP_SEND, 15));
-  assert_received (&l, client, "Hola, servidor!");
+  lab_test_log_assert_received (l.log, client, "Hola, servidor!");
   g_assert_true (lab_test_waited_for (lab_test_log_find_call (l.log, server, LAB_OP_ACCEPT),
                                       lab_test_log_find_call (l.log, client, LAB_OP_CONNECT)));
 
@@ -102,8 +92,8 @@ test_udp_echo (gconstpointer data)
   client = lab_test_lesson_endpoint (&l, "UDP client");
 
   lab_test_lesson_wait_ended (&l, client);
-  assert_received (&l, client, "hola udp");
-  assert_received (&l, server, "hola udp");
+  lab_test_log_assert_received (l.log, client, "hola udp");
+  lab_test_log_assert_received (l.log, server, "hola udp");
   for (LabOp op = LAB_OP_LISTEN; op <= LAB_OP_CONNECT; op++)
     {
       g_assert_null (lab_test_log_find_call (l.log, server, op));
@@ -186,14 +176,14 @@ test_chat (gconstpointer data)
   g_assert_no_error (error);
   lab_test_log_wait_data (l.log, server, LAB_DIRECTION_IN, 5);
   lab_test_log_wait_data (l.log, client, LAB_DIRECTION_OUT, 5);
-  assert_received (&l, server, "hola\n");
+  lab_test_log_assert_received (l.log, server, "hola\n");
   g_assert_nonnull (lab_test_log_find_result (l.log, client, LAB_OP_SEND, 5));
   g_assert_nonnull (lab_test_log_find_result (l.log, server, LAB_OP_RECV, 5));
   g_assert_true (lab_endpoint_send (server, 0, answer, TRUE, &error));
   g_assert_no_error (error);
   lab_test_log_wait_data (l.log, client, LAB_DIRECTION_IN, g_bytes_get_size (answer));
   lab_test_log_wait_data (l.log, server, LAB_DIRECTION_OUT, g_bytes_get_size (answer));
-  assert_received (&l, client, "¿qué tal?\n");
+  lab_test_log_assert_received (l.log, client, "¿qué tal?\n");
   g_assert_nonnull (lab_test_log_find_result (l.log, server, LAB_OP_SEND, g_bytes_get_size (answer)));
   g_assert_nonnull (lab_test_log_find_result (l.log, client, LAB_OP_RECV, g_bytes_get_size (answer)));
 
@@ -204,8 +194,8 @@ test_chat (gconstpointer data)
   g_assert_no_error (error);
   lab_test_log_wait_data (l.log, server, LAB_DIRECTION_IN, 9);
   lab_test_log_wait_data (l.log, client, LAB_DIRECTION_IN, g_bytes_get_size (answer) + 4);
-  assert_received (&l, server, "hola\nuno\n");
-  assert_received (&l, client, "¿qué tal?\ndos\n");
+  lab_test_log_assert_received (l.log, server, "hola\nuno\n");
+  lab_test_log_assert_received (l.log, client, "¿qué tal?\ndos\n");
   g_assert_cmpuint (g_list_model_get_n_items (lab_endpoint_get_connections (server)), ==, 1);
   lab_test_lesson_finish (&l);
 }
@@ -263,7 +253,7 @@ upper_lines_on (LabBackendKind  backend,
     }
 
   lab_test_lesson_wait_ended (&l, client);
-  assert_received (&l, client, "HOLA\nMUNDO\n");
+  lab_test_log_assert_received (l.log, client, "HOLA\nMUNDO\n");
   /* Eleven bytes in pieces of three: four sends, whatever the lines. */
   g_assert_cmpuint (lab_test_log_count_data (l.log, client, LAB_DIRECTION_OUT), ==, 4);
 
@@ -357,8 +347,8 @@ test_threads_bye (gconstpointer data)
 
   lab_test_lesson_wait_ended (&l, a);
   lab_test_lesson_wait_ended (&l, b);
-  assert_received (&l, a, "hola desde A\n");
-  assert_received (&l, b, "hola desde B\n");
+  lab_test_log_assert_received (l.log, a, "hola desde A\n");
+  lab_test_log_assert_received (l.log, b, "hola desde B\n");
   g_assert_true (lab_test_log_has_note (l.log, a, LAB_NOTE_PEER_CLOSED));
   g_assert_true (lab_test_log_has_note (l.log, b, LAB_NOTE_PEER_CLOSED));
   lab_test_log_wait_data (l.log, server, LAB_DIRECTION_IN, 2 * strlen ("hola desde A\nbye\n"));
@@ -423,9 +413,9 @@ test_backlog (gconstpointer data)
   lab_test_lesson_wait_ended (&l, b);
   lab_test_lesson_wait_ended (&l, c);
   lab_test_lesson_wait_ended (&l, d);
-  assert_received (&l, b, "B");
-  assert_received (&l, c, "C");
-  assert_received (&l, d, "D");
+  lab_test_log_assert_received (l.log, b, "B");
+  lab_test_log_assert_received (l.log, c, "C");
+  lab_test_log_assert_received (l.log, d, "D");
   g_assert_cmpuint (lab_test_log_count_calls (l.log, server, LAB_OP_ACCEPT), >=, 4);
   lab_test_lesson_finish (&l);
 }
@@ -541,7 +531,7 @@ test_udp_truncation (gconstpointer data)
   echoed = lab_test_log_data_events (l.log, server, LAB_DIRECTION_OUT);
   g_assert_cmpuint (echoed->len, ==, 1);
   lab_test_assert_event_bytes (echoed->pdata[0], "01234567");
-  assert_received (&l, client, "01234567");
+  lab_test_log_assert_received (l.log, client, "01234567");
   g_assert_cmpint (lab_event_get_result (lab_test_log_find_call (l.log, client, LAB_OP_RECVFROM)), ==, 8);
 
   /* The next recvfrom () waits for a new datagram: nothing more came. */
@@ -565,9 +555,9 @@ test_half_close (gconstpointer data)
   client = lab_test_lesson_endpoint (&l, "Client");
 
   lab_test_lesson_wait_ended (&l, client);
-  assert_received (&l, client, "hasta luego\n");
+  lab_test_log_assert_received (l.log, client, "hasta luego\n");
   lab_test_log_wait_note (l.log, server, LAB_NOTE_PEER_CLOSED);
-  assert_received (&l, server, "hasta luego\n");
+  lab_test_log_assert_received (l.log, server, "hasta luego\n");
 
   /* The sending side only: g_socket_shutdown (…, FALSE, TRUE) with GIO. */
   shutdown = lab_test_log_find_args (l.log, client, LAB_OP_SHUTDOWN,
@@ -613,7 +603,7 @@ test_coalescing (gconstpointer data)
   g_assert_true (lab_endpoint_step (server));
   lab_test_log_wait_data (l.log, server, LAB_DIRECTION_IN, 1);
   g_assert_cmpuint (lab_test_log_count_data (l.log, server, LAB_DIRECTION_IN), ==, 1);
-  assert_received (&l, server, "abcdefgh");
+  lab_test_log_assert_received (l.log, server, "abcdefgh");
   recv = lab_test_log_find_result (l.log, server, LAB_OP_RECV, 8);
   g_assert_nonnull (recv);
 
@@ -622,7 +612,7 @@ test_coalescing (gconstpointer data)
   lab_test_wait (held_in_recv_since, &again, 10000);
   lab_endpoint_continue (server);
   lab_test_lesson_wait_ended (&l, client);
-  assert_received (&l, client, "abcdefgh");
+  lab_test_log_assert_received (l.log, client, "abcdefgh");
   lab_test_lesson_wait_ended (&l, server);
   g_assert_true (lab_test_log_has_note (l.log, server, LAB_NOTE_MAX_CONNECTIONS));
   lab_test_lesson_finish (&l);
@@ -763,7 +753,7 @@ test_handshake (gconstpointer data)
   client = lab_test_lesson_endpoint (&l, "Client on alfa");
   server = lab_test_lesson_endpoint (&l, "Server on beta");
   lab_test_lesson_wait_ended (&l, client);
-  assert_received (&l, client, "hola");
+  lab_test_log_assert_received (l.log, client, "hola");
   connect = lab_test_log_find_call (l.log, client, LAB_OP_CONNECT);
   g_assert_cmpint (lab_event_get_errno (connect), ==, 0);
   args = lab_event_dup_args (connect);
@@ -806,7 +796,7 @@ test_localhost (gconstpointer data)
   udp_client = lab_test_lesson_endpoint (&l, "UDP client to localhost");
 
   lab_test_lesson_wait_ended (&l, v6);
-  assert_received (&l, v6, "hola\n");
+  lab_test_log_assert_received (l.log, v6, "hola\n");
   lab_test_wait (is_failed, v4, 10000);
   g_assert_nonnull (strstr (lab_endpoint_get_error (v4), "ECONNREFUSED"));
 
@@ -823,7 +813,7 @@ test_localhost (gconstpointer data)
       g_assert_true (is_loopback (resolved->pdata[1], G_SOCKET_FAMILY_IPV4));
     }
   if (backend == LAB_BACKEND_GIO || lab_test_localhost_has_ipv6 ())
-    assert_received (&l, by_name, "hola\n");
+    lab_test_log_assert_received (l.log, by_name, "hola\n");
   else
     g_assert_cmpint (lab_endpoint_get_state (by_name), ==, LAB_ENDPOINT_STATE_FAILED);
 
@@ -835,8 +825,8 @@ test_localhost (gconstpointer data)
   g_assert_cmpint (lab_event_get_result (sendto), ==, 8);
   sent_to = lab_event_dup_args (sendto);
   g_assert_nonnull (strstr (sent_to, "('127.0.0.1', "));
-  assert_received (&l, udp_server, "hola udp");
-  assert_received (&l, udp_client, "hola udp");
+  lab_test_log_assert_received (l.log, udp_server, "hola udp");
+  lab_test_log_assert_received (l.log, udp_client, "hola udp");
   lab_test_lesson_finish (&l);
 }
 
@@ -857,26 +847,29 @@ static const LabTestLessonCase lessons[] = {
   { "14-handshake", test_handshake },
 };
 
-/* The lessons of the wire, which test-lessons-wire.c tests. */
-static const char *const wire_lessons[] = {
+/* The lessons of the wire, which test-lessons-wire.c tests, and those
+ * that run the course's programs, which test-lessons-programs.c does. */
+static const char *const other_lessons[] = {
   "15-data-ack",
   "16-shutdown-fin",
   "17-reset",
   "18-ping",
+  "19-course-server-watched",
+  "20-course-client-lab-server",
 };
 
-/* Every lesson bundled has its test, here or with the wire's, and every
- * test its lesson. */
+/* Every lesson bundled has its test, here or in another, and every test
+ * its lesson. */
 static void
 test_all_checked (void)
 {
   g_auto(GStrv) ids = lab_lessons_list ();
 
-  g_assert_cmpuint (g_strv_length (ids), ==, G_N_ELEMENTS (lessons) + G_N_ELEMENTS (wire_lessons));
+  g_assert_cmpuint (g_strv_length (ids), ==, G_N_ELEMENTS (lessons) + G_N_ELEMENTS (other_lessons));
   for (guint i = 0; i < G_N_ELEMENTS (lessons); i++)
     g_assert_cmpstr (ids[i], ==, lessons[i].id);
-  for (guint i = 0; i < G_N_ELEMENTS (wire_lessons); i++)
-    g_assert_cmpstr (ids[G_N_ELEMENTS (lessons) + i], ==, wire_lessons[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (other_lessons); i++)
+    g_assert_cmpstr (ids[G_N_ELEMENTS (lessons) + i], ==, other_lessons[i]);
 }
 
 int

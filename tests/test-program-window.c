@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -423,6 +424,73 @@ test_program_language (void)
   g_rmdir (dir);
 }
 
+static gboolean
+asks (gpointer data)
+{
+  return lab_test_ui_find_message_dialog (NULL) != NULL;
+}
+
+static gboolean
+has_ended (gpointer data)
+{
+  return lab_endpoint_get_state (data) == LAB_ENDPOINT_STATE_STOPPED && !lab_endpoint_is_active (data);
+}
+
+/* The lesson that runs the course's echo server: Play shows the command
+ * and runs nothing until told; Cancel runs nothing; Run and Play runs the
+ * server, and the lab's client once it listens. */
+static void
+test_program_play (void)
+{
+  LabWindow *window = lab_test_ui_open_window ();
+  LabSession *session = lab_window_get_session (window);
+  GListModel *endpoints = lab_session_get_endpoints (session);
+  g_autoptr(LabEndpoint) server = NULL;
+  g_autoptr(LabEndpoint) client = NULL;
+  g_autofree char *port = g_strdup_printf ("%u", lab_test_free_port (SOCK_STREAM));
+  g_auto(GStrv) command = NULL;
+  g_autofree char *secondary = NULL;
+  GtkWindow *dialog;
+  int status = -1;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-lesson", "s", "19-course-server-watched");
+  g_assert_cmpuint (g_list_model_get_n_items (endpoints), ==, 2);
+  server = g_list_model_get_item (endpoints, 0);
+  client = g_list_model_get_item (endpoints, 1);
+  g_object_get (lab_endpoint_get_config (server), "command", &command, NULL);
+  g_assert_cmpstr (command[1], ==, "tcp_echo_server_004.py");
+  g_free (command[2]);
+  command[2] = g_strdup (port);
+  g_object_set (lab_endpoint_get_config (server), "command", command, NULL);
+  g_object_set (lab_endpoint_get_config (client), "port", atoi (port), NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
+  lab_test_ui_wait (asks, NULL, 10000);
+  dialog = lab_test_ui_find_message_dialog (NULL);
+  g_object_get (dialog, "secondary-text", &secondary, NULL);
+  g_assert_nonnull (strstr (secondary, "python3 tcp_echo_server_004.py"));
+  g_assert_nonnull (strstr (secondary, port));
+  g_assert_false (lab_endpoint_is_active (server));
+  g_assert_false (lab_endpoint_is_active (client));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_assert_null (lab_test_ui_find_message_dialog (NULL));
+  g_assert_false (lab_endpoint_is_active (server));
+  g_assert_false (lab_endpoint_is_active (client));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
+  lab_test_ui_wait (asks, NULL, 10000);
+  gtk_dialog_response (GTK_DIALOG (lab_test_ui_find_message_dialog (NULL)), GTK_RESPONSE_ACCEPT);
+  lab_test_ui_wait (has_ended, client, 20000);
+  lab_test_ui_wait (is_stopped, server, 20000);
+  g_assert_cmpuint (lab_endpoint_get_port (server), ==, (guint) atoi (port));
+  g_assert_true (lab_endpoint_get_program_status (server, &status));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_null (lab_endpoint_get_error (client));
+
+  lab_test_ui_close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -433,6 +501,7 @@ main (int    argc,
   g_test_add_func ("/program-window/step", test_program_step);
   g_test_add_func ("/program-window/terminal", test_program_terminal);
   g_test_add_func ("/program-window/language", test_program_language);
+  g_test_add_func ("/program-window/play", test_program_play);
 
   return g_test_run ();
 }

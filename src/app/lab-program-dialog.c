@@ -116,7 +116,7 @@ update (LabProgramDialog *self)
 
   if (command != NULL)
     {
-      g_autofree char *line = lab_program_panel_dup_command_line ((const char * const *) command);
+      g_autofree char *line = lab_command_line_format ((const char * const *) command);
 
       gtk_label_set_text (self->command_label, line);
     }

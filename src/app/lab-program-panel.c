@@ -28,6 +28,7 @@ struct _LabProgramPanel
   VtePty      *pty;           /* the endpoint's (see open_terminal) */
 
   GtkLabel    *command_label;
+  GtkLabel    *folder_label;
   GtkLabel    *status_label;
   GtkLabel    *terminal_error;
   VteTerminal *terminal;
@@ -60,29 +61,6 @@ lab_program_panel_dup_status (LabEndpoint *endpoint)
   return g_strdup_printf (_("Exited with status %d"), WEXITSTATUS (status));
 }
 
-/**
- * lab_program_panel_dup_command_line:
- *
- * Returns: (transfer full): @command as a shell would read it back, each
- *   argument quoted only where it needs to be
- */
-char *
-lab_program_panel_dup_command_line (const char * const *command)
-{
-  GString *line = g_string_new (NULL);
-
-  for (guint i = 0; command[i] != NULL; i++)
-    {
-      gboolean plain = command[i][0] != '\0' && strpbrk (command[i], " \t\n'\"\\$`*?[]{}()<>|&;#~") == NULL;
-      g_autofree char *quoted = plain ? NULL : g_shell_quote (command[i]);
-
-      if (i > 0)
-        g_string_append_c (line, ' ');
-      g_string_append (line, plain ? command[i] : quoted);
-    }
-  return g_string_free (line, FALSE);
-}
-
 GtkWidget *
 lab_program_panel_get_terminal (LabProgramPanel *self)
 {
@@ -108,11 +86,22 @@ update (LabProgramPanel *self)
   g_auto(GStrv) command = NULL;
   g_autofree char *status = lab_program_panel_dup_status (self->endpoint);
   g_autofree char *line = NULL;
+  g_autofree char *folder = NULL;
 
-  g_object_get (lab_endpoint_get_config (self->endpoint), "command", &command, NULL);
-  line = command != NULL ? lab_program_panel_dup_command_line ((const char * const *) command) : NULL;
+  g_object_get (lab_endpoint_get_config (self->endpoint), "command", &command, "working-directory", &folder, NULL);
+  line = command != NULL ? lab_command_line_format ((const char * const *) command) : NULL;
 
   gtk_label_set_text (self->command_label, line != NULL ? line : _("No program chosen"));
+  /* Where its files are: a student opens and changes them there. */
+  if (folder != NULL && folder[0] != '\0')
+    {
+      g_autofree char *shown = g_filename_display_name (folder);
+      /* Translators: under a traced program's command: %s is the folder it runs in. */
+      g_autofree char *text = g_strdup_printf (_("In the folder %s"), shown);
+
+      gtk_label_set_text (self->folder_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->folder_label), folder != NULL && folder[0] != '\0');
   gtk_label_set_text (self->status_label, status != NULL ? status : "");
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL);
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "failed");
@@ -187,6 +176,8 @@ lab_program_panel_new (LabEndpoint *endpoint)
 
   g_signal_connect_object (lab_endpoint_get_config (endpoint), "notify::command", G_CALLBACK (update), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (lab_endpoint_get_config (endpoint), "notify::working-directory", G_CALLBACK (update),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (endpoint, "notify::state", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   update (self);
 
@@ -246,6 +237,8 @@ lab_program_panel_init (LabProgramPanel *self)
   self->command_label = add_label (self, "monospace");
   gtk_label_set_selectable (self->command_label, TRUE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->command_label), _("The command the lab runs, traced"));
+  self->folder_label = add_label (self, "dim-label");
+  gtk_label_set_selectable (self->folder_label, TRUE);
   self->status_label = add_label (self, "program-status");
 
   heading = GTK_WIDGET (add_label (self, "heading"));

@@ -14,7 +14,6 @@ G_DECLARE_FINAL_TYPE (LabProgramPanel, lab_program_panel, LAB, PROGRAM_PANEL, Gt
 
 GtkWidget *lab_program_panel_new           (LabEndpoint     *endpoint);
 char      *lab_program_panel_dup_status    (LabEndpoint     *endpoint);
-char      *lab_program_panel_dup_command_line (const char * const *command);
 GtkWidget *lab_program_panel_get_terminal  (LabProgramPanel *self);
 char      *lab_program_panel_dup_output    (LabProgramPanel *self);
 

@@ -70,11 +70,62 @@ run_program_action (GtkWidget  *widget,
 }
 
 static void
+on_run_programs_response (GtkDialog *dialog,
+                          int        response,
+                          LabWindow *self)
+{
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_clear_weak_pointer (&self->question);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    lab_session_play_programs (self->session);
+}
+
+/* Play runs an experiment's programs only once the user has read their
+ * commands and said so: nothing in a file runs by itself. */
+static void
 play_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  lab_session_play (LAB_WINDOW (widget)->session);
+  LabWindow *self = LAB_WINDOW (widget);
+  g_auto(GStrv) commands = lab_session_dup_play_commands (self->session);
+  g_autofree char *listed = NULL;
+  guint n = g_strv_length (commands);
+  GtkWidget *dialog, *cancel, *run;
+
+  if (n == 0)
+    {
+      lab_session_play (self->session);
+      return;
+    }
+  if (self->question != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->question));
+      return;
+    }
+
+  listed = g_strjoinv ("\n", commands);
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s",
+                                   ngettext ("Run the experiment's program?", "Run the experiment's programs?", n));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s\n\n%s",
+                                            ngettext ("Play runs it on this computer, with your rights, as you "
+                                                      "would in a terminal:",
+                                                      "Play runs them on this computer, with your rights, as you "
+                                                      "would in a terminal:", n),
+                                            listed);
+  cancel = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  run = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Run and Play"), GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (run, "suggested-action");
+  /* Enter and Escape run nothing: only a click, or the mnemonic, does. */
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  gtk_window_set_focus (GTK_WINDOW (dialog), cancel);
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_run_programs_response), self, 0);
+  g_set_weak_pointer (&self->question, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

@@ -143,7 +143,13 @@ lab_cli_load_experiment (const char *arg)
 {
   g_autoptr(GFile) file = experiment_file (arg);
   g_autoptr(GError) error = NULL;
-  LabExperiment *experiment = lab_experiment_new_from_file (file, NULL, &error);
+  LabExperiment *experiment;
+
+  /* A lesson as the window opens it: its programs in the course's folder */
+  if (g_file_has_uri_scheme (file, "resource"))
+    experiment = lab_lessons_load (arg, &error);
+  else
+    experiment = lab_experiment_new_from_file (file, NULL, &error);
 
   if (experiment == NULL)
     {

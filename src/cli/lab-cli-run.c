@@ -35,6 +35,7 @@ typedef struct {
   LabEndpoint      *typing_to;      /* --stdin: the endpoint lines go to */
   gboolean          sendall;
   gboolean          stepping;       /* step mode: every call is held */
+  gboolean          programs;       /* run the programs the file names */
 
   /* Playing */
   GMainLoop        *loop;
@@ -393,7 +394,10 @@ play (Run        *run,
   if (run->duration_ms > 0)
     run->duration_id = g_timeout_add (run->duration_ms, on_duration_over, run);
 
-  lab_session_play (run->session);
+  if (run->programs)
+    lab_session_play_programs (run->session);
+  else
+    lab_session_play (run->session);
   if (!run_over (run))
     g_main_loop_run (run->loop);
   settle (run);
@@ -577,6 +581,29 @@ check_endpoints (LabExperiment *experiment,
   return TRUE;
 }
 
+/* The programs the file names: what runs, said before it runs; or that
+ * they do not run, and how they would. */
+static void
+say_programs (LabSession *session,
+              const char *arg,
+              gboolean    programs)
+{
+  g_auto(GStrv) commands = lab_session_dup_play_commands (session);
+  g_autofree char *file = lab_cli_escape (arg);
+
+  for (guint i = 0; commands[i] != NULL; i++)
+    {
+      g_autofree char *command = lab_cli_escape (commands[i]);
+
+      if (programs)
+        /* Translators: %s is a program's command line, run traced. */
+        g_printerr (_("protolab-cli: running %s\n"), command);
+      else
+        /* Translators: the first %s is an experiment file, the second a program's command line. */
+        g_printerr (_("protolab-cli: %s: not running %s: add --programs to run it\n"), file, command);
+    }
+}
+
 /* protolab-cli run FILE|LESSON: an experiment's endpoints, all of them. */
 int
 lab_cli_run_experiment (int    argc,
@@ -601,6 +628,7 @@ lab_cli_run_experiment (int    argc,
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("How to print the timeline: text or jsonl"), "text|jsonl" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &run.quiet, N_("Record everything, print only the closing summary"), NULL },
     { "pcap", 0, 0, G_OPTION_ARG_FILENAME, &pcap, N_("Save the lab network’s packets in this file, as pcapng"), N_("FILE") },
+    { "programs", 0, 0, G_OPTION_ARG_NONE, &run.programs, N_("Run the programs the experiment names too, traced (each is said first)"), NULL },
     { NULL }
   };
 
@@ -643,6 +671,7 @@ lab_cli_run_experiment (int    argc,
     }
   if (!check_endpoints (experiment, endpoints, argv[1]))
     return 1;
+  say_programs (session, argv[1], run.programs);
 
   run.session = session;
   status = play (&run, argv[1]);

@@ -262,6 +262,29 @@ lab_endpoint_config_validate (LabEndpointConfig  *self,
   return TRUE;
 }
 
+/**
+ * lab_command_line_format:
+ *
+ * Returns: (transfer full): @command as a shell would read it back, each
+ *   argument quoted only where it needs to be
+ */
+char *
+lab_command_line_format (const char * const *command)
+{
+  GString *line = g_string_new (NULL);
+
+  for (guint i = 0; command[i] != NULL; i++)
+    {
+      gboolean plain = command[i][0] != '\0' && strpbrk (command[i], " \t\n'\"\\$`*?[]{}()<>|&;#~") == NULL;
+      g_autofree char *quoted = plain ? NULL : g_shell_quote (command[i]);
+
+      if (i > 0)
+        g_string_append_c (line, ' ');
+      g_string_append (line, plain ? command[i] : quoted);
+    }
+  return g_string_free (line, FALSE);
+}
+
 /* A traced program: a command that can be run, from a folder that is one. */
 static gboolean
 lab_endpoint_config_validate_program (LabEndpointConfig  *self,

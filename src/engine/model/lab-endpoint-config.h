@@ -28,6 +28,7 @@ const char        *lab_endpoint_config_ping_gio_text (void);
 LabEndpointKind    lab_endpoint_config_get_kind   (LabEndpointConfig *self);
 gboolean           lab_endpoint_config_is_server  (LabEndpointConfig *self);
 gboolean           lab_endpoint_config_is_tcp     (LabEndpointConfig *self);
+char              *lab_command_line_format        (const char * const *command);
 
 void               lab_endpoint_config_bind_client_timeouts (LabEndpointConfig *self);
 

@@ -374,38 +374,66 @@ on_play_server_state (LabSession  *self,
   play_clients (self);
 }
 
-/**
- * lab_session_play:
- *
- * Starts the endpoints the experiment starts by itself: the servers at
- * once, then each client its delay after its server is ready (bound, or
- * listening for TCP); a client of no server waits for them all. A client
- * whose server could not start is not started: lab_session_dup_not_started()
- * says why, and why an endpoint refused to start. A server of the experiment whose port is in use is moved first,
- * with its clients, to a free port, unless the experiment shows a port in
- * use: lab_session_dup_play_notes() says which. Endpoints running already
- * are left as they are.
- */
-void
-lab_session_play (LabSession *self)
+/* A program an experiment's file names, not one the user chose. */
+static gboolean
+is_file_program (LabSession  *self,
+                 LabEndpoint *endpoint)
 {
-  gboolean refused = FALSE;
+  return lab_endpoint_kind_is_program (lab_endpoint_config_get_kind (lab_endpoint_get_config (endpoint))) &&
+         g_hash_table_contains (self->launch, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)));
+}
 
-  g_return_if_fail (LAB_IS_SESSION (self));
+/* Whether Play starts @endpoint: what the experiment starts by itself and
+ * what the user added, but a program the file names only when the user
+ * has agreed to run the experiment's programs. */
+static gboolean
+play_starts (LabSession  *self,
+             LabEndpoint *endpoint,
+             gboolean     programs)
+{
+  Launch *launch = g_hash_table_lookup (self->launch, GUINT_TO_POINTER (lab_endpoint_get_id (endpoint)));
+
+  if (lab_endpoint_is_active (endpoint))
+    return FALSE;
+  if (is_file_program (self, endpoint))
+    return programs;
+
+  return launch == NULL || launch->autostart;
+}
+
+static void
+play (LabSession *self,
+      gboolean    programs)
+{
+  g_autoptr(GPtrArray) to_start = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean refused = FALSE, lab_servers = FALSE;
 
   lab_session_play_cancel (self);
   lab_session_play_reset (self);
   play_check_ports_unmodified (self);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
     {
-      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
+      LabEndpoint *endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
+
+      if (!play_starts (self, endpoint, programs))
+        {
+          g_object_unref (endpoint);
+          continue;
+        }
+      lab_servers |= lab_endpoint_config_is_server (lab_endpoint_get_config (endpoint));
+      g_ptr_array_add (to_start, endpoint);
+    }
+
+  for (guint i = 0; i < to_start->len; i++)
+    {
+      LabEndpoint *endpoint = to_start->pdata[i];
+      LabEndpointConfig *config = lab_endpoint_get_config (endpoint);
       guint id = lab_endpoint_get_id (endpoint);
-      Launch *launch = g_hash_table_lookup (self->launch, GUINT_TO_POINTER (id));
 
-      if ((launch != NULL && !launch->autostart) || lab_endpoint_is_active (endpoint))
-        continue;
-
-      if (lab_endpoint_config_is_server (lab_endpoint_get_config (endpoint)))
+      /* A program is what the bench's clients go to where the bench has
+       * no server of the lab's; else it is a client of those servers. */
+      if (lab_endpoint_config_is_server (config) ||
+          (lab_endpoint_kind_is_program (lab_endpoint_config_get_kind (config)) && !lab_servers))
         {
           g_autoptr(GError) error = NULL;
 
@@ -427,6 +455,79 @@ lab_session_play (LabSession *self)
   if (self->play_notes->len > 0 || refused)
     lab_session_emit_play_changed (self);
   play_clients (self);
+}
+
+/**
+ * lab_session_play:
+ *
+ * Starts the endpoints the experiment starts by itself: the servers at
+ * once, then each client its delay after its server is ready (bound, or
+ * listening for TCP); a client of no server waits for them all. A client
+ * whose server could not start is not started: lab_session_dup_not_started()
+ * says why, and why an endpoint refused to start. A server of the experiment whose port is in use is moved first,
+ * with its clients, to a free port, unless the experiment shows a port in
+ * use: lab_session_dup_play_notes() says which. Endpoints running already
+ * are left as they are. The experiment's programs are not run: see
+ * lab_session_play_programs().
+ */
+void
+lab_session_play (LabSession *self)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+
+  play (self, FALSE);
+}
+
+/**
+ * lab_session_play_programs:
+ *
+ * Plays as lab_session_play() does, and runs the experiment's programs
+ * too, which the user has been shown and agreed to (see
+ * lab_session_dup_play_commands()). Where the bench has servers of the
+ * lab's, a program starts as a client does, once they are ready; where it
+ * has none, the programs start first, and the clients once each program
+ * listens.
+ */
+void
+lab_session_play_programs (LabSession *self)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+
+  play (self, TRUE);
+}
+
+/**
+ * lab_session_dup_play_commands:
+ *
+ * Returns: (transfer full): the command lines of the experiment's
+ *   programs that lab_session_play_programs() would run now, as a user is
+ *   shown them before they run; none when Play runs no program
+ */
+GStrv
+lab_session_dup_play_commands (LabSession *self)
+{
+  GPtrArray *commands;
+
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  commands = g_ptr_array_new ();
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
+      LabEndpointConfig *config = lab_endpoint_get_config (endpoint);
+
+      if (is_file_program (self, endpoint) && play_starts (self, endpoint, TRUE))
+        {
+          g_auto(GStrv) command = NULL;
+
+          g_object_get (config, "command", &command, NULL);
+          if (command != NULL && command[0] != NULL)
+            g_ptr_array_add (commands, lab_command_line_format ((const char * const *) command));
+        }
+    }
+  g_ptr_array_add (commands, NULL);
+
+  return (GStrv) g_ptr_array_free (commands, FALSE);
 }
 
 /**

@@ -53,6 +53,8 @@ void         lab_session_set_saved      (LabSession      *self,
                                          LabExperiment   *experiment);
 guint        lab_session_count_active   (LabSession      *self);
 void         lab_session_play           (LabSession      *self);
+void         lab_session_play_programs  (LabSession      *self);
+GStrv        lab_session_dup_play_commands (LabSession  *self);
 void         lab_session_set_thread_niceness (int         niceness);
 gboolean     lab_session_is_playing     (LabSession      *self);
 gboolean     lab_session_is_settling    (LabSession      *self);

@@ -13,5 +13,6 @@ GStrv          lab_lessons_list (void);
 LabExperiment *lab_lessons_load (const char  *id,
                                  GError     **error);
 GFile         *lab_lessons_file (const char  *id);
+char          *lab_lessons_dup_course_folder (GError **error);
 
 G_END_DECLS
