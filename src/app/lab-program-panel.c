@@ -248,7 +248,9 @@ lab_program_panel_init (LabProgramPanel *self)
 
   self->terminal = VTE_TERMINAL (vte_terminal_new ());
   vte_terminal_set_scrollback_lines (self->terminal, 2000);
-  vte_terminal_set_size (self->terminal, 60, 10);
+  /* Its natural width fits a panel of the bench even in presentation
+   * mode's large text; wider, it takes the columns it is given. */
+  vte_terminal_set_size (self->terminal, 40, 10);
   gtk_widget_set_hexpand (GTK_WIDGET (self->terminal), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self->terminal), -1, 160);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->terminal), GTK_ACCESSIBLE_PROPERTY_LABEL,
