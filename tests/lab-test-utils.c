@@ -248,18 +248,52 @@ lab_test_unref_and_wait (gpointer object)
   lab_test_wait (is_null, &weak, 10000);
 }
 
+/* The least port the kernel gives a socket by itself (connect (),
+ * sendto () or bind () to port 0 without one): the first of the two
+ * numbers of its range, "32768	60999"; 0 if it cannot be read. */
+static guint
+ephemeral_low (void)
+{
+  g_autofree char *range = NULL;
+  guint64 low;
+
+  if (!g_file_get_contents ("/proc/sys/net/ipv4/ip_local_port_range", &range, NULL, NULL))
+    return 0;
+  low = g_ascii_strtoull (range, NULL, 10);
+  return low >= 2048 && low <= 65535 ? (guint) low : 0;
+}
+
 /**
  * lab_test_free_port:
  * @type: `SOCK_STREAM` or `SOCK_DGRAM`
  *
- * Returns: a loopback port free now, as the kernel chose it (so tests can
- *   run side by side)
+ * Returns: a loopback port free now (so tests can run side by side), and
+ *   below the kernel's ephemeral range: no client of another test, whose
+ *   own port the kernel picks from that range, can take it before the
+ *   server it is for binds it
  */
 guint16
 lab_test_free_port (int type)
 {
+  guint low = ephemeral_low ();
   guint16 port;
 
+  for (guint attempt = 0; low > 0 && attempt < 500; attempt++)
+    {
+      struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+      int fd = socket (AF_INET, type | SOCK_CLOEXEC, 0);
+      gboolean taken;
+
+      g_assert_cmpint (fd, >=, 0);
+      port = (guint16) g_random_int_range ((gint32) MAX (1024, low / 2), (gint32) low);
+      sin.sin_port = htons (port);
+      taken = bind (fd, (struct sockaddr *) &sin, sizeof sin) != 0;
+      close (fd);
+      if (!taken)
+        return port;
+    }
+
+  /* None found there: one the kernel gives. */
   close (lab_test_bind_port (type, &port));
   return port;
 }
