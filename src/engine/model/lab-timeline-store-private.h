@@ -37,6 +37,7 @@ struct _LabTimeline
   GHashTable   *line_ids;      /* text → its number */
   GPtrArray    *old_arenas;
   GSource      *flush_source;
+  GSource      *flush_guard;     /* the same flush, ahead of drawing, later */
   gint          flush_priority;
   gboolean      shared;          /* the main context draws a window too */
   guint         next_endpoint;

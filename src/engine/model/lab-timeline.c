@@ -29,6 +29,11 @@
  * how many records it looks at the clock. */
 #define FLUSH_BUDGET_US    (6 * G_TIME_SPAN_MILLISECOND)
 #define FLUSH_SLICE        1024
+/* A window that draws without pause (large text drawn without a GPU)
+ * keeps a flush below its drawing from ever running: by then, one runs
+ * ahead of it, its few milliseconds at most, so that the timeline and
+ * the charts stay this close behind what happened. */
+#define FLUSH_GUARD_MS     100
 /* Texts (notes, names asked of the resolver, poll sets) are few and short:
  * a quarter of the payload's room, within bounds. */
 #define TEXT_ARENA_MIN     (64 * 1024)
@@ -66,6 +71,22 @@ notify_dropped (LabTimeline *self)
     {
       self->notified_dropped = dropped;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DROPPED]);
+    }
+}
+
+/* The flush's sources go: called with the lock held. */
+static void
+clear_sources_locked (LabTimeline *self)
+{
+  if (self->flush_source != NULL)
+    {
+      g_source_destroy (self->flush_source);
+      g_clear_pointer (&self->flush_source, g_source_unref);
+    }
+  if (self->flush_guard != NULL)
+    {
+      g_source_destroy (self->flush_guard);
+      g_clear_pointer (&self->flush_guard, g_source_unref);
     }
 }
 
@@ -135,11 +156,7 @@ begin_flush (LabTimeline *self)
    * the flag in between attaches its source after, never to have it
    * destroyed here with the flag left up and nothing to flush again. */
   g_mutex_lock (&self->lock);
-  if (self->flush_source != NULL)
-    {
-      g_source_destroy (self->flush_source);
-      g_clear_pointer (&self->flush_source, g_source_unref);
-    }
+  clear_sources_locked (self);
   g_atomic_int_set (&self->flush_scheduled, FALSE);
   g_mutex_unlock (&self->lock);
   return TRUE;
@@ -201,37 +218,48 @@ free_weak_ref (gpointer data)
   g_free (data);
 }
 
+/* A source for the flush, in @interval_ms, at @priority. It holds no
+ * reference, only a weak one: dispose destroys it, but the last reference
+ * may go on another thread (the kernel watcher's) while the main context
+ * is already running it. */
+static GSource *
+flush_source_new (LabTimeline *self,
+                  guint        interval_ms,
+                  int          priority)
+{
+  GSource *source = g_timeout_source_new (interval_ms);
+  GWeakRef *weak = g_new (GWeakRef, 1);
+
+  g_source_set_priority (source, priority);
+  g_source_set_static_name (source, "[protolab] timeline flush");
+  g_weak_ref_init (weak, self);
+  g_source_set_callback (source, on_flush_timeout, weak, free_weak_ref);
+  return source;
+}
+
 static void
 schedule_flush (LabTimeline *self,
                 guint        interval_ms)
 {
-  GSource *source;
-  GWeakRef *weak;
+  GSource *source, *guard = NULL;
 
   if (g_atomic_int_get (&self->flush_scheduled) ||
       !g_atomic_int_compare_and_exchange (&self->flush_scheduled, FALSE, TRUE))
     return;
 
-  source = g_timeout_source_new (interval_ms);
-  g_source_set_priority (source, g_atomic_int_get (&self->flush_priority));
-  g_source_set_static_name (source, "[protolab] timeline flush");
-  /* The source holds no reference, only a weak one: dispose destroys it,
-   * but the last reference may go on another thread (the kernel watcher's)
-   * while the main context is already running it. */
-  weak = g_new (GWeakRef, 1);
-  g_weak_ref_init (weak, self);
-  g_source_set_callback (source, on_flush_timeout, weak, free_weak_ref);
+  source = flush_source_new (self, interval_ms, g_atomic_int_get (&self->flush_priority));
+  if (self->shared)
+    guard = flush_source_new (self, MAX (interval_ms, FLUSH_GUARD_MS), G_PRIORITY_DEFAULT);
 
-  /* One source at most: one a worker attached after the flag fell is
+  /* One flush at most: one a worker attached after the flag fell is
    * replaced, not left to fire after the timeline is gone. */
   g_mutex_lock (&self->lock);
-  if (self->flush_source != NULL)
-    {
-      g_source_destroy (self->flush_source);
-      g_source_unref (self->flush_source);
-    }
+  clear_sources_locked (self);
   self->flush_source = source;
   g_source_attach (source, self->context);
+  self->flush_guard = guard;
+  if (guard != NULL)
+    g_source_attach (guard, self->context);
   g_mutex_unlock (&self->lock);
 }
 
@@ -741,11 +769,7 @@ lab_timeline_dispose (GObject *object)
   LabTimeline *self = LAB_TIMELINE (object);
 
   g_mutex_lock (&self->lock);
-  if (self->flush_source != NULL)
-    {
-      g_source_destroy (self->flush_source);
-      g_clear_pointer (&self->flush_source, g_source_unref);
-    }
+  clear_sources_locked (self);
   g_mutex_unlock (&self->lock);
 
   G_OBJECT_CLASS (lab_timeline_parent_class)->dispose (object);
