@@ -86,9 +86,7 @@ read_blob (LabEvent *self)
   if (r->blob == LAB_ARENA_NONE)
     return;
 
-  bytes = lab_arena_dup (lab_record_blob_is_payload (r) ? lab_timeline_get_payload_arena (self->timeline)
-                                                        : lab_timeline_get_text_arena (self->timeline),
-                         r->blob, r->blob_len);
+  bytes = lab_arena_dup (lab_timeline_get_arena_for (self->timeline, r), r->blob, r->blob_len);
   if (bytes == NULL)
     return;
   if (lab_record_blob_is_payload (r))

@@ -16,6 +16,8 @@ void       lab_timeline_push              (LabTimeline     *self,
                                            LabRecord       *record);
 LabArena  *lab_timeline_get_payload_arena (LabTimeline     *self);
 LabArena  *lab_timeline_get_text_arena    (LabTimeline     *self);
+LabArena  *lab_timeline_get_arena_for     (LabTimeline     *self,
+                                           const LabRecord *record);
 void       lab_timeline_set_run_name      (LabTimeline     *self,
                                            guint            endpoint_id,
                                            guint            run,

@@ -28,6 +28,7 @@ struct _LabTimeline
   gint          flush_scheduled;
   LabArena     *payload;
   LabArena     *text;
+  LabArena     *samples;       /* the kernel's TCP numbers, for the charts */
 
   GMutex        lock;          /* the names, the old arenas, the flush's source */
   GHashTable   *run_names;     /* endpoint << 16 | run → name */

@@ -127,8 +127,7 @@ static gboolean
 blob_held (LabTimeline     *self,
            const LabRecord *record)
 {
-  return lab_arena_holds (lab_record_blob_is_payload (record) ? self->payload : self->text, record->blob,
-                          record->blob_len);
+  return lab_arena_holds (lab_timeline_get_arena_for (self, record), record->blob, record->blob_len);
 }
 
 /* The oldest rows whose bytes the payload arena has gone past since the
@@ -144,7 +143,9 @@ lab_store_forget_payload (LabTimeline *self,
     {
       LabRecord *record = lab_store_at (self, self->payload_first);
 
-      if (!lab_record_blob_is_payload (record) || record->blob == LAB_ARENA_NONE)
+      /* Samples are in an arena of their own. */
+      if (!lab_record_blob_is_payload (record) || record->kind == LAB_EVENT_TCP_SAMPLE ||
+          record->blob == LAB_ARENA_NONE)
         continue;
       if (blob_held (self, record))
         break;

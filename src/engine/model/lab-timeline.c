@@ -38,6 +38,9 @@
  * a quarter of the payload's room, within bounds. */
 #define TEXT_ARENA_MIN     (64 * 1024)
 #define TEXT_ARENA_MAX     (4 * 1024 * 1024)
+/* The TCP samples the charts draw: some thousands, each connection's
+ * newest, however many bytes cross meanwhile */
+#define SAMPLE_ARENA_SIZE  (512 * 1024)
 
 enum {
   PROP_0,
@@ -490,6 +493,18 @@ lab_timeline_get_text_arena (LabTimeline *self)
   return self->text;
 }
 
+/* Where @record's blob is: the kernel's TCP samples in an arena of their
+ * own, which a flood of bytes cannot overwrite before a chart reads them;
+ * bytes in the payload arena; texts in the text arena. */
+LabArena *
+lab_timeline_get_arena_for (LabTimeline     *self,
+                            const LabRecord *record)
+{
+  if (record->kind == LAB_EVENT_TCP_SAMPLE)
+    return self->samples;
+  return lab_record_blob_is_payload (record) ? self->payload : self->text;
+}
+
 /* Names are kept by endpoint and run: what an endpoint was called when it
  * ran, for as long as the timeline lasts, read in the language of the
  * moment. */
@@ -792,6 +807,7 @@ lab_timeline_finalize (GObject *object)
   g_array_unref (self->rows);
   lab_arena_free (self->payload);
   lab_arena_free (self->text);
+  lab_arena_free (self->samples);
   g_free (self->ring);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
@@ -855,4 +871,5 @@ lab_timeline_init (LabTimeline *self)
   self->max_payload = LAB_TIMELINE_DEFAULT_MAX_PAYLOAD;
   self->payload = lab_arena_new (self->max_payload);
   self->text = lab_arena_new (text_arena_size (self->max_payload));
+  self->samples = lab_arena_new (SAMPLE_ARENA_SIZE);
 }

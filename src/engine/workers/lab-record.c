@@ -39,7 +39,7 @@ record_init (LabRecord       *record,
     }
 }
 
-/* Keeps @len bytes of @data in the timeline's payload or text arena. */
+/* Keeps @len bytes of @data in the timeline's arena for @record's kind. */
 static void
 record_blob (LabTimeline *timeline,
              LabRecord   *record,
@@ -48,8 +48,7 @@ record_blob (LabTimeline *timeline,
              const void  *data,
              gsize        len)
 {
-  LabArena *arena = lab_record_blob_is_payload (record) ? lab_timeline_get_payload_arena (timeline)
-                                                        : lab_timeline_get_text_arena (timeline);
+  LabArena *arena = lab_timeline_get_arena_for (timeline, record);
 
   record->blob = lab_arena_write2 (arena, head, head_len, data, len);
   record->blob_len = record->blob != LAB_ARENA_NONE ? head_len + len : 0;
@@ -426,7 +425,7 @@ lab_record_state (const LabSource *source,
 }
 
 /* A sample of the kernel's TCP numbers of @s's connection, for the
- * charts: its numbers in the payload arena, under its cap. */
+ * charts: its numbers in the arena of samples, under its cap. */
 void
 lab_record_tcp_sample (const LabSource *source,
                        LabSock         *s,
