@@ -89,11 +89,23 @@ is_mapped (gpointer data)
 
 /* Waits until @widget is shown, its window on the screen. With the other
  * UI tests drawing in software beside it, a window's first frame was seen
- * to take more than 10 s: it has 30. */
+ * to take more than 10 s: it has 30. The UI tests share one X server: a
+ * popover of another test that hides by itself holds the pointer while it
+ * is open, and one of this test's may not map meanwhile. What did not map
+ * is said, with its window. */
 void
 lab_test_ui_wait_mapped (GtkWidget *widget)
 {
-  lab_test_ui_wait (is_mapped, widget, 30000);
+  GtkRoot *root;
+
+  if (lab_test_wait_until (is_mapped, widget, 30000))
+    return;
+  root = gtk_widget_get_root (widget);
+  g_error ("a %s (its window a %s “%s”, %s) was not mapped within 30 s", G_OBJECT_TYPE_NAME (widget),
+           root != NULL ? G_OBJECT_TYPE_NAME (root) : "none",
+           GTK_IS_WINDOW (root) && gtk_window_get_title (GTK_WINDOW (root)) != NULL
+             ? gtk_window_get_title (GTK_WINDOW (root)) : "",
+           root != NULL && gtk_widget_get_mapped (GTK_WIDGET (root)) ? "mapped" : "not mapped");
 }
 
 /* Shows @window and waits until it is on the screen. */
