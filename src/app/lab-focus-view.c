@@ -27,6 +27,7 @@ typedef struct {
   guint        tick;
   gint64       last_frame;
   guint        frames;
+  gboolean     animate;        /* the glide's, read as it starts */
 } FocusView;
 
 /* Where @adjustment goes for @start to @end of the child to be in view:
@@ -109,8 +110,11 @@ on_tick (GtkWidget     *viewport,
   gint64 now = gdk_frame_clock_get_frame_time (clock);
   double seconds = self->last_frame > 0 ? (now - self->last_frame) / (double) G_USEC_PER_SEC : 0.016;
 
+  /* Without glides, straight there; measured again at the next frames
+   * all the same, as the pane may still be settling. */
   self->last_frame = now;
-  if (keep_in_view (self, 1.0 - exp (-seconds / GLIDE_SECONDS)) || ++self->frames >= MOST_FRAMES)
+  if (keep_in_view (self, self->animate ? 1.0 - exp (-seconds / GLIDE_SECONDS) : 1.0) ||
+      ++self->frames >= MOST_FRAMES)
     {
       self->tick = 0;
       return G_SOURCE_REMOVE;
@@ -122,16 +126,11 @@ on_tick (GtkWidget     *viewport,
 static void
 on_focus_changed (FocusView *self)
 {
-  gboolean animate = TRUE;
-
   self->frames = 0;
-  if (self->tick != 0)
+  /* Gliding already, or in view: nothing to start. */
+  if (self->tick != 0 || keep_in_view (self, 0.0))
     return;
-  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self->viewport)), "gtk-enable-animations", &animate, NULL);
-  /* Without glides, straight there; measured again at the next frames,
-   * as the pane may still be settling. */
-  if (keep_in_view (self, animate ? 0.0 : 1.0) && !animate)
-    return;
+  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self->viewport)), "gtk-enable-animations", &self->animate, NULL);
   self->last_frame = 0;
   self->tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->viewport), on_tick, self, NULL);
 }

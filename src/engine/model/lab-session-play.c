@@ -516,7 +516,7 @@ lab_session_dup_play_commands (LabSession *self)
       g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);
       LabEndpointConfig *config = lab_endpoint_get_config (endpoint);
 
-      if (is_file_program (self, endpoint) && play_starts (self, endpoint, TRUE))
+      if (is_file_program (self, endpoint) && !lab_endpoint_is_active (endpoint))
         {
           g_auto(GStrv) command = NULL;
 
