@@ -226,6 +226,58 @@ test_log_shows (void)
   bench_close (&b);
 }
 
+/* The rows the log's list made: each a box of its line and its bytes. */
+static GtkLabel *
+bytes_label_of (LabMessageLogView *view,
+                const char        *start)
+{
+  GtkWidget *list = lab_test_ui_child (GTK_WIDGET (view), LAB_TYPE_MESSAGE_LOG_VIEW, "list");
+
+  for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL; item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+      GtkWidget *content = row != NULL ? gtk_widget_get_last_child (row) : NULL;
+
+      if (GTK_IS_LABEL (content) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (content)), start))
+        return GTK_LABEL (content);
+    }
+  return NULL;
+}
+
+static gboolean
+is_allocated (gpointer data)
+{
+  return gtk_widget_get_width (data) > 0;
+}
+
+/* A long message with no space in it takes three lines of its row at
+ * most, cut with an ellipsis: every row costs the same to lay out, and a
+ * steady exchange of such messages leaves the window free to draw. What
+ * it says is still the whole of what was shown. */
+static void
+test_log_long_message (void)
+{
+  Bench b = { 0 };
+  g_autofree char *text = g_strnfill (240, 'x');
+  PangoLayout *layout;
+  GtkLabel *label;
+
+  bench_open (&b, LAB_BEHAVIOUR_ECHO);
+  type_and_send (b.client, text);
+  wait_log_shows (b.client, "← received · 241 B x{240}\\\\n$");
+  label = bytes_label_of (messages (b.client), "xxxx");
+  g_assert_nonnull (label);
+  lab_test_ui_wait_mapped (GTK_WIDGET (label));
+  lab_test_ui_wait (is_allocated, label, 10000);
+  layout = gtk_label_get_layout (label);
+  g_test_message ("%d lines, %d px wide", pango_layout_get_line_count (layout), gtk_widget_get_width (GTK_WIDGET (label)));
+  g_assert_cmpint (pango_layout_get_line_count (layout), <=, 3);
+  g_assert_true (pango_layout_is_ellipsized (layout));
+  g_assert_cmpuint (strlen (gtk_label_get_text (label)), ==, 242);
+
+  bench_close (&b);
+}
+
 static gboolean
 log_has (gpointer data)
 {
@@ -539,6 +591,7 @@ main (int   argc,
 
   g_test_add_func ("/log/shows", test_log_shows);
   g_test_add_func ("/log/bound", test_log_bound);
+  g_test_add_func ("/log/long-message", test_log_long_message);
   g_test_add_func ("/log/history", test_history);
   g_test_add_func ("/log/repeat-count", test_repeat_count);
   g_test_add_func ("/log/repeat-stop", test_repeat_stop);

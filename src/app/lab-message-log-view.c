@@ -16,6 +16,7 @@
 
 #define SHOWN_TEXT_BYTES 256
 #define SHOWN_HEX_BYTES  96
+#define MAX_LINES        3
 /* A move the user makes, and the half second after it, is the user's. */
 #define USER_INPUT_US    (500 * G_TIME_SPAN_MILLISECOND)
 
@@ -112,6 +113,13 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_label_set_xalign (GTK_LABEL (content), 0);
   gtk_label_set_wrap (GTK_LABEL (content), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (content), PANGO_WRAP_WORD_CHAR);
+  /* Three lines of a message at most, as a terminal program's log: a
+   * row costs the same to lay out whatever came, where a long run of
+   * bytes with no space, broken into a dozen lines at every layout, kept
+   * the window from drawing for seconds in a steady exchange. The whole
+   * message is in the Bytes tab. */
+  gtk_label_set_lines (GTK_LABEL (content), MAX_LINES);
+  gtk_label_set_ellipsize (GTK_LABEL (content), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (meta, "dim-label");
   gtk_widget_add_css_class (content, "monospace");
   gtk_box_append (GTK_BOX (row), meta);
