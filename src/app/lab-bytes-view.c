@@ -81,6 +81,7 @@ struct _LabBytesView
   gboolean       datagrams;
   GListStore    *rows;
   guint          reframe_id;
+  gboolean       stale;         /* data came while off screen */
 
   /* Template widgets */
   GtkWidget     *box;
@@ -135,6 +136,7 @@ rebuild (LabBytesView *self)
   LabFraming f = framing (self);
 
   g_clear_handle_id (&self->reframe_id, g_source_remove);
+  self->stale = FALSE;
 
   if (self->connection == NULL)
     {
@@ -203,12 +205,41 @@ on_reframe (gpointer data)
 }
 
 /* New data: a batch at a time, and in a flood no more than five times a
- * second. */
+ * second; off screen, not at all until the view is shown again (a stack
+ * still measures its hidden pages, and rows rebuilt there would be
+ * measured at each frame for nothing). */
 static void
 on_data_changed (LabBytesView *self)
 {
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
   if (self->reframe_id == 0)
     self->reframe_id = g_timeout_add (REFRAME_DELAY_MS, on_reframe, self);
+}
+
+static void
+lab_bytes_view_map (GtkWidget *widget)
+{
+  LabBytesView *self = LAB_BYTES_VIEW (widget);
+
+  GTK_WIDGET_CLASS (lab_bytes_view_parent_class)->map (widget);
+  if (self->stale)
+    rebuild (self);
+}
+
+static void
+lab_bytes_view_unmap (GtkWidget *widget)
+{
+  LabBytesView *self = LAB_BYTES_VIEW (widget);
+
+  /* What was due is done when shown again */
+  if (self->reframe_id != 0)
+    self->stale = TRUE;
+  g_clear_handle_id (&self->reframe_id, g_source_remove);
+  GTK_WIDGET_CLASS (lab_bytes_view_parent_class)->unmap (widget);
 }
 
 static void
@@ -408,6 +439,8 @@ lab_bytes_view_dup_text (LabBytesView *self)
 {
   GString *out = g_string_new (NULL);
 
+  if (self->stale || self->reframe_id != 0)
+    rebuild (self);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->rows)); i++)
     {
       g_autoptr(LabBytesRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
@@ -448,6 +481,8 @@ lab_bytes_view_class_init (LabBytesViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = lab_bytes_view_dispose;
+  widget_class->map = lab_bytes_view_map;
+  widget_class->unmap = lab_bytes_view_unmap;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/lab-bytes-view.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
