@@ -31,6 +31,9 @@ static const LabNetworkHost hosts[] = {
 };
 
 #define LINK_NAME "link"
+/* Buckets of each host's table of TCP sockets: a few thousand connections
+ * a host still find theirs at once. */
+#define HOST_TCP_HASH 1024
 
 /* What lab_network_prepare() found: 0 when namespaces may be made. */
 static int prepare_errno = ENOSYS;
@@ -469,14 +472,29 @@ setup_main (gpointer data)
 {
   Setup *s = data;
 
-  /* The hosts first, each entered once to set its defaults before eth0 is
-   * moved into it; then the link, which makes the pairs; then each host
-   * again for its addresses. This thread ends in one of them, and its
-   * namespace is its own: nothing else is moved. */
+  /* The link's namespace first, and the hosts' made from it, each
+   * entered once to set its defaults before eth0 is moved into it; then
+   * the link makes the pairs; then each host is entered again for its
+   * addresses. This thread ends in one of them, and its namespace is its
+   * own: nothing else is moved. */
+  if ((s->link = new_namespace (s)) < 0)
+    return NULL;
+  /* A table of TCP sockets of the hosts' own, not the machine's: the
+   * kernel watcher's dumps of a host then walk its few sockets, not the
+   * hundreds of thousands of buckets of the machine's table, and the
+   * charts are sampled as often as they ask. Kernels before 6.1 do not
+   * have the setting: the table is shared, as it was. */
+  (void) write_file ("/proc/sys/net/ipv4/tcp_child_ehash_entries", G_STRINGIFY (HOST_TCP_HASH));
   for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
-    if ((s->fds[i] = new_namespace (s)) < 0 || !quiet_ipv6 (s, FALSE))
-      return NULL;
-  if ((s->link = new_namespace (s)) < 0 || !make_link (s))
+    {
+      if (setns (s->link, CLONE_NEWNET) != 0)
+        return fail_errno (s, "setns"), NULL;
+      if ((s->fds[i] = new_namespace (s)) < 0 || !quiet_ipv6 (s, FALSE))
+        return NULL;
+    }
+  if (setns (s->link, CLONE_NEWNET) != 0)
+    return fail_errno (s, "setns"), NULL;
+  if (!make_link (s))
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
     {
