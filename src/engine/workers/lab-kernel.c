@@ -241,7 +241,8 @@ lookup (GHashTable *entries,
 
 /* Called with watch_lock held: the charts' sample of a connection's TCP
  * numbers, when they changed, and no sooner than the interval after the
- * last. Its connection's only, not a listening socket's. */
+ * last (less the watcher's least wait: a dump due at the interval may
+ * wake a little early, and is not skipped for it). Its connection's only, not a listening socket's. */
 static void
 sample_tcp_locked (LabKernelWatch     *watch,
                    const LabDiagEntry *entry)
@@ -249,7 +250,7 @@ sample_tcp_locked (LabKernelWatch     *watch,
   gint64 now = g_get_monotonic_time ();
 
   if (watch->following || !is_connected_state ((LabTcpState) entry->msg.idiag_state) ||
-      now - watch->sampled_us < LAB_TCP_SAMPLE_INTERVAL_US ||
+      now - watch->sampled_us < LAB_TCP_SAMPLE_INTERVAL_US - MIN_INTERVAL_US ||
       (watch->sampled_us != 0 && memcmp (&watch->sample, &entry->sample, sizeof watch->sample) == 0))
     return;
   watch->sampled_us = now;
