@@ -186,6 +186,22 @@ lab_test_wait_until (LabTestCondition condition,
 }
 
 /**
+ * lab_test_time_scale:
+ *
+ * How many times longer a bound on time that an issue sets is allowed in
+ * this build: 1, or PROTOLAB_TEST_TIME_SCALE where a sanitizer slows
+ * every call down (build-aux/test --sanitize sets it).
+ */
+guint
+lab_test_time_scale (void)
+{
+  const char *scale = g_getenv ("PROTOLAB_TEST_TIME_SCALE");
+  guint64 n = scale != NULL ? g_ascii_strtoull (scale, NULL, 10) : 0;
+
+  return n >= 1 && n <= 100 ? (guint) n : 1;
+}
+
+/**
  * lab_test_wait_at:
  *
  * Runs the default main context until @condition holds, and fails the test

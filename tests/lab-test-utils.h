@@ -22,6 +22,7 @@ void      lab_test_wait_at     (LabTestCondition    condition,
   lab_test_wait_at ((condition), __VA_ARGS__, #condition, __FILE__, __LINE__)
 void      lab_test_unref_and_wait (gpointer           object);
 void      lab_test_run_for     (guint               ms);
+guint     lab_test_time_scale  (void);
 void      lab_test_init        (int                *argc,
                                 char             ***argv);
 char     *lab_test_source_path (const char         *first_element,

@@ -11,6 +11,8 @@
 #include "lab-hex.h"
 #include "lab-locale.h"
 #include "lab-session.h"
+#include "lab-connection.h"
+#include "lab-tcp-sample.h"
 #include "lab-test-engine.h"
 #include "lab-timeline-private.h"
 
@@ -1070,6 +1072,157 @@ test_failing_stream (Fixture       *f,
   }
 }
 
+/* ---- The TCP samples ---- */
+
+static gboolean
+tick (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The sample events of @connection in @events, in order */
+static GPtrArray *
+samples_of (GListModel *events,
+            guint64     connection)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (events); i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (events, i);
+
+      if (lab_event_get_kind (event) == LAB_EVENT_TCP_SAMPLE && lab_event_get_connection (event) == connection)
+        g_ptr_array_add (found, g_steal_pointer (&event));
+    }
+  return found;
+}
+
+/* A client on loopback sends to an echo server for a while, the kernel's
+ * TCP numbers sampled: the export has a row for each sample and only for
+ * them, under a header naming its columns, each number as the sample has
+ * it. */
+static void
+test_tcp_samples (void)
+{
+  static const char *const columns[] = {
+    "seq", "time_us", "endpoint", "connection", "state", "ca_state", "retransmits", "cwnd", "ssthresh",
+    "srtt_us", "rttvar_us", "rto_us", "mss", "unacked", "sacked", "lost", "retrans", "total_retrans",
+    "in_flight", "snd_wnd", "rcv_wnd", "rcv_space",
+  };
+  g_autoptr(LabSession) session = lab_session_new ();
+  LabTimeline *timeline = lab_session_get_timeline (session);
+  GListModel *events = G_LIST_MODEL (timeline);
+  g_autoptr(GBytes) hello = g_bytes_new_static ("hola\n", 5);
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *csv = NULL;
+  LabEndpoint *server, *client;
+  guint64 connection = 0;
+  guint n_samples = 0;
+  gint64 deadline;
+  guint16 port;
+  gsize len;
+
+  lab_tcp_sample_set_enabled (TRUE);
+  server = lab_session_add (session, LAB_ENDPOINT_TCP_SERVER);
+  lab_endpoint_set_name (server, "Server");
+  g_object_set (lab_endpoint_get_config (server), "port", 0u, "reuseaddr", TRUE, NULL);
+  port = lab_test_start_server (server);
+  client = lab_session_add (session, LAB_ENDPOINT_TCP_CLIENT);
+  lab_endpoint_set_name (client, "Client");
+  g_object_set (lab_endpoint_get_config (client), "host", "127.0.0.1", "port", (guint) port, "nodelay", TRUE, NULL);
+  lab_test_start (client);
+
+  /* Bytes each way every 20 ms, until the client's connection has a few
+   * samples (they come when its numbers change, at most every 100 ms) */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline && n_samples < 4)
+    {
+      gboolean ticked = FALSE;
+
+      g_timeout_add (20, tick, &ticked);
+      while (!ticked)
+        g_main_context_iteration (NULL, TRUE);
+      if (connection == 0 && g_list_model_get_n_items (lab_endpoint_get_connections (client)) > 0)
+        {
+          g_autoptr(LabConnection) c = g_list_model_get_item (lab_endpoint_get_connections (client), 0);
+
+          connection = lab_connection_get_id (c);
+        }
+      if (connection != 0)
+        {
+          g_autoptr(GPtrArray) so_far = NULL;
+
+          lab_endpoint_send (client, connection, hello, TRUE, NULL);
+          lab_timeline_flush (timeline);
+          so_far = samples_of (events, connection);
+          n_samples = so_far->len;
+        }
+    }
+  lab_tcp_sample_set_enabled (FALSE);
+  lab_endpoint_stop (client);
+  lab_test_wait_stopped (client);
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+  lab_timeline_flush (timeline);
+  g_assert_cmpuint (n_samples, >=, 4);
+
+  csv = export (events, LAB_EXPORT_TCP_SAMPLES_CSV, &len);
+  g_assert_cmpuint (strlen (csv), ==, len);
+  rows = csv_parse (csv, len);
+
+  /* The header, named */
+  {
+    GPtrArray *header = rows->pdata[0];
+
+    g_assert_cmpuint (header->len, ==, G_N_ELEMENTS (columns));
+    for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+      g_assert_cmpstr (header->pdata[c], ==, columns[c]);
+  }
+
+  /* A row a sample of any connection, in order, each as the sample says */
+  {
+    guint r = 1;
+    guint client_rows = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (events); i++)
+      {
+        g_autoptr(LabEvent) event = g_list_model_get_item (events, i);
+        GPtrArray *row;
+        LabTcpSample s;
+        g_autofree char *seq = NULL, *cwnd = NULL, *srtt = NULL, *conn = NULL, *wnd = NULL;
+
+        if (!lab_event_get_tcp_sample (event, &s))
+          continue;
+        g_assert_cmpuint (r, <, rows->len);
+        row = rows->pdata[r++];
+        g_assert_cmpuint (row->len, ==, G_N_ELEMENTS (columns));
+        seq = g_strdup_printf ("%" G_GUINT64_FORMAT, lab_event_get_seq (event));
+        conn = g_strdup_printf ("%" G_GUINT64_FORMAT, lab_event_get_connection (event));
+        cwnd = g_strdup_printf ("%u", s.cwnd);
+        srtt = g_strdup_printf ("%u", s.srtt_us);
+        wnd = g_strdup_printf ("%u", s.snd_wnd);
+        g_assert_cmpstr (row->pdata[column (rows->pdata[0], "seq")], ==, seq);
+        g_assert_cmpstr (row->pdata[column (rows->pdata[0], "connection")], ==, conn);
+        g_assert_cmpstr (row->pdata[column (rows->pdata[0], "cwnd")], ==, cwnd);
+        g_assert_cmpstr (row->pdata[column (rows->pdata[0], "srtt_us")], ==, srtt);
+        g_assert_cmpstr (row->pdata[column (rows->pdata[0], "snd_wnd")], ==, wnd);
+        g_assert_cmpstr (row->pdata[column (rows->pdata[0], "state")], ==, lab_tcp_state_to_string (s.state));
+        if (lab_event_get_connection (event) == connection)
+          {
+            client_rows++;
+            g_assert_cmpstr (row->pdata[column (rows->pdata[0], "endpoint")], ==, "Client");
+            g_assert_cmpuint (s.cwnd, >=, 1);
+            g_assert_cmpuint (s.mss, >, 0);
+          }
+      }
+    g_assert_cmpuint (r, ==, rows->len);
+    g_assert_cmpuint (client_rows, >=, 4);
+    g_test_message ("%u rows, %u of the client", r - 1, client_rows);
+  }
+}
+
 static void
 test_extensions (void)
 {
@@ -1078,6 +1231,7 @@ test_extensions (void)
   g_assert_cmpstr (lab_export_format_suggest_extension (LAB_EXPORT_JSONL), ==, "jsonl");
   g_assert_cmpstr (lab_export_format_suggest_extension (LAB_EXPORT_HTML), ==, "html");
   g_assert_cmpstr (lab_export_format_get_content_type (LAB_EXPORT_CSV), ==, "text/csv");
+  g_assert_cmpstr (lab_export_format_suggest_extension (LAB_EXPORT_TCP_SAMPLES_CSV), ==, "csv");
 }
 
 int
@@ -1109,6 +1263,7 @@ main (int   argc,
   g_test_add ("/export/posix/failing-stream", Fixture, GINT_TO_POINTER (LAB_BACKEND_POSIX),
               fixture_set_up, test_failing_stream, fixture_tear_down);
   g_test_add_func ("/export/extensions", test_extensions);
+  g_test_add_func ("/export/tcp-samples", test_tcp_samples);
   g_test_add_func ("/export/offsets", test_offsets);
   g_test_add_func ("/export/still-blocked", test_still_blocked);
 

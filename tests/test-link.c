@@ -25,7 +25,7 @@
 #include "lab-record-private.h"
 #include "lab-timeline.h"
 #include "lab-wire.h"
-#include "lab-test-utils.h"
+#include "lab-test-link.h"
 
 /* The lab's own link, measured on real traffic between alfa and beta:
  * each condition does what it says, within what chance and the clock
@@ -84,42 +84,15 @@ now_us (void)
   return g_get_monotonic_time ();
 }
 
-/* A socket in @host's namespace */
-static int
-socket_on (guint host,
-           int   type)
-{
-  g_autoptr(GError) error = NULL;
-  int ns = lab_network_open_host (lab_network_get_host (host)->name, &error);
-  int fd;
-
-  g_assert_no_error (error);
-  fd = lab_network_socket_in (ns, AF_INET, type | SOCK_CLOEXEC, 0);
-  g_assert_cmpint (fd, >=, 0);
-  close (ns);
-  return fd;
-}
-
-static void
-address_of (guint               host,
-            guint16             port,
-            struct sockaddr_in *sin)
-{
-  memset (sin, 0, sizeof *sin);
-  sin->sin_family = AF_INET;
-  sin->sin_port = htons (port);
-  inet_pton (AF_INET, lab_network_get_host (host)->ipv4, &sin->sin_addr);
-}
-
 static int
 udp_on (guint   host,
         guint16 port)
 {
-  int fd = socket_on (host, SOCK_DGRAM);
+  int fd = lab_test_link_socket (host, SOCK_DGRAM);
   struct sockaddr_in sin;
   int buf = 4 * 1024 * 1024;
 
-  address_of (host, port, &sin);
+  lab_test_link_address (host, port, &sin);
   g_assert_cmpint (bind (fd, (struct sockaddr *) &sin, sizeof sin), ==, 0);
   setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
   return fd;
@@ -204,7 +177,7 @@ median_rtt (void)
   close (ns);
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (setsockopt (fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one), ==, 0);
-  address_of (BETA, 0, &to_beta);
+  lab_test_link_address (BETA, 0, &to_beta);
   while (got < G_N_ELEMENTS (rtts) && now_us () < deadline)
     {
       struct pollfd pfd = { fd, POLLIN, 0 };
@@ -313,7 +286,7 @@ datagrams_through (guint  n,
   guint32 last = 0;
   gint64 quiet_until;
 
-  address_of (BETA, PORT + 1, &to_beta);
+  lab_test_link_address (BETA, PORT + 1, &to_beta);
   g_assert_cmpint (connect (a, (struct sockaddr *) &to_beta, sizeof to_beta), ==, 0);
   while (sent < n)
     {
@@ -494,7 +467,7 @@ test_rate (void)
 
   a = udp_on (ALFA, PORT + 2);
   b = udp_on (BETA, PORT + 2);
-  address_of (BETA, PORT + 2, &to_beta);
+  lab_test_link_address (BETA, PORT + 2, &to_beta);
   g_assert_cmpint (connect (a, (struct sockaddr *) &to_beta, sizeof to_beta), ==, 0);
   start = next = now_us ();
   while (now_us () < start + 2200000)
@@ -570,11 +543,11 @@ test_mtu (void)
   close (ns);
   g_assert_cmpint (bind (raw, (struct sockaddr *) &sll, sizeof sll), ==, 0);
 
-  listener = socket_on (BETA, SOCK_STREAM);
-  address_of (BETA, PORT + 3, &sin);
+  listener = lab_test_link_socket (BETA, SOCK_STREAM);
+  lab_test_link_address (BETA, PORT + 3, &sin);
   g_assert_cmpint (bind (listener, (struct sockaddr *) &sin, sizeof sin), ==, 0);
   g_assert_cmpint (listen (listener, 4), ==, 0);
-  client = socket_on (ALFA, SOCK_STREAM);
+  client = lab_test_link_socket (ALFA, SOCK_STREAM);
   g_assert_cmpint (connect (client, (struct sockaddr *) &sin, sizeof sin), ==, 0);
 
   deadline = now_us () + 2 * G_USEC_PER_SEC;
@@ -672,11 +645,11 @@ test_tcp_under_loss (void)
   set_conditions (BETA, &c);
   set_conditions (ALFA, &c);
 
-  listener = socket_on (BETA, SOCK_STREAM);
-  address_of (BETA, PORT + 4, &sin);
+  listener = lab_test_link_socket (BETA, SOCK_STREAM);
+  lab_test_link_address (BETA, PORT + 4, &sin);
   g_assert_cmpint (bind (listener, (struct sockaddr *) &sin, sizeof sin), ==, 0);
   g_assert_cmpint (listen (listener, 4), ==, 0);
-  sender.fd = socket_on (ALFA, SOCK_STREAM);
+  sender.fd = lab_test_link_socket (ALFA, SOCK_STREAM);
   sender.data = data;
   sender.len = total;
   sender.retrans = 0;
@@ -835,11 +808,11 @@ test_live_change (void)
   begin ();
   for (gsize i = 0; i < total; i++)
     data[i] = (guint8) (i * 13 + (i >> 9));
-  listener = socket_on (BETA, SOCK_STREAM);
-  address_of (BETA, PORT + 5, &sin);
+  listener = lab_test_link_socket (BETA, SOCK_STREAM);
+  lab_test_link_address (BETA, PORT + 5, &sin);
   g_assert_cmpint (bind (listener, (struct sockaddr *) &sin, sizeof sin), ==, 0);
   g_assert_cmpint (listen (listener, 4), ==, 0);
-  sender.fd = socket_on (ALFA, SOCK_STREAM);
+  sender.fd = lab_test_link_socket (ALFA, SOCK_STREAM);
   sender.data = data;
   sender.len = total;
   sender.retrans = 0;

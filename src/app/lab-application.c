@@ -257,6 +257,7 @@ static const struct {
   { "win.save", { "<Control>s", NULL } },
   { "win.play", { "<Control>p", NULL } },
   { "win.lessons", { "<Control>l", NULL } },
+  { "win.show-link", { "<Control><Shift>l", NULL } },
   { "win.step-mode", { "F9", NULL } },
   /* F10, GTK's key for the main menu, is step mode's Step. */
   { "win.main-menu", { "<Control>F10", NULL } },

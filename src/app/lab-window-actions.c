@@ -167,6 +167,14 @@ main_menu_action (GtkWidget  *widget,
 }
 
 static void
+show_link_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  lab_window_show_link (LAB_WINDOW (widget));
+}
+
+static void
 lessons_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -578,5 +586,6 @@ lab_window_actions_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.show-code", "u", show_code_action);
+  gtk_widget_class_install_action (widget_class, "win.show-link", NULL, show_link_action);
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
 }

@@ -467,6 +467,7 @@ static const struct {
   { "csv", LAB_EXPORT_CSV },
   { "jsonl", LAB_EXPORT_JSONL },
   { "handout", LAB_EXPORT_HTML },
+  { "tcp-samples", LAB_EXPORT_TCP_SAMPLES_CSV },
 };
 
 static gboolean
@@ -607,6 +608,9 @@ lab_window_files_export_name (LabWindow  *self,
   LabExportFormat format;
 
   g_strdelimit (base, "/\\", '-');
+  if (g_str_equal (kind, "tcp-samples"))
+    /* Translators: the end of the name of the file of the TCP samples exported, after the experiment's title. */
+    return g_strdup_printf ("%s-%s.csv", base, _("tcp-samples"));
   if (export_format (kind, &format))
     return g_strdup_printf ("%s.%s", base, lab_export_format_suggest_extension (format));
   return g_strdup_printf ("%s-%" G_GUINT64_FORMAT ".bin", base, self->shown_connection);

@@ -5,8 +5,10 @@
 #include "lab-bytes-view.h"
 #include "lab-endpoint-panel.h"
 #include "lab-event-details.h"
+#include "lab-link-panel.h"
 #include "lab-state-diagram.h"
 #include "lab-step-bar.h"
+#include "lab-tcp-chart.h"
 #include "lab-timeline-view.h"
 #include "lab-wire-view.h"
 #include "lab-window.h"
@@ -33,6 +35,8 @@ struct _LabWindow
   LabSession           *session;
   LabTimelineView      *timeline_view;
   LabWireView          *wire_view;
+  LabLinkPanel         *link_panel;
+  LabTcpChart          *tcp_chart;
   gboolean              choosing;        /* one of the timeline and the wire follows the other */
   LabStepBar           *step_bar;
   LabEndpointPanel     *current_panel;
@@ -63,6 +67,8 @@ struct _LabWindow
   LabEventDetails      *details;
   GtkBox               *inspector_box;
   GtkBox               *left_box;
+  GtkMenuButton        *link_button;
+  GtkPopover           *link_popover;
   GtkStack             *inspector_stack;
   GtkMenuButton        *lessons_button;
   GtkLabel             *lesson_notes;
@@ -78,6 +84,8 @@ struct _LabWindow
   GtkPaned             *main_paned;
   GMenu                *recent_section;
   LabStateDiagram      *state_diagram;
+  GtkBox               *states_box;
+  GtkBox               *chart_slot;
   GtkWidget            *step_toggle;
   GtkBox               *timeline_slot;
   GtkBox               *wire_slot;

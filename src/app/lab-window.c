@@ -12,7 +12,8 @@
 
 /* The lab: the bench of endpoint panels side by side above, the timeline
  * below, and beside it what is chosen: a row's details, a connection's
- * bytes, its TCP states. The window only reads: the endpoints and their
+ * bytes, its TCP states and numbers, the wire; and, under the Link button,
+ * the link's conditions. The window only reads: the endpoints and their
  * timeline belong to the application's session, and outlive it. */
 
 G_DEFINE_FINAL_TYPE (LabWindow, lab_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -100,6 +101,60 @@ lab_window_get_wire_view (LabWindow *self)
   return GTK_WIDGET (self->wire_view);
 }
 
+/**
+ * lab_window_get_link_panel:
+ *
+ * Returns: (transfer none): the Link page: the link's conditions and
+ *   counters
+ */
+GtkWidget *
+lab_window_get_link_panel (LabWindow *self)
+{
+  return GTK_WIDGET (self->link_panel);
+}
+
+/**
+ * lab_window_show_link:
+ *
+ * Opens the link's conditions under the Link button, the first field
+ * ready to type.
+ */
+void
+lab_window_show_link (LabWindow *self)
+{
+  g_return_if_fail (LAB_IS_WINDOW (self));
+
+  gtk_menu_button_popup (self->link_button);
+  lab_link_panel_focus_first (self->link_panel);
+}
+
+/* The conditions fit under the header bar, whatever the window's height
+ * and the text's size: they scroll past it. They open over the bench,
+ * towards the window's left edge, and leave the inspector, the TCP chart
+ * among them, in sight. */
+static void
+on_link_popover_show (LabWindow *self)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  int width = 0;
+
+  lab_link_panel_set_max_height (self->link_panel, MAX (200, height - 120));
+  gtk_widget_measure (GTK_WIDGET (self->link_panel), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+  gtk_popover_set_offset (self->link_popover, -width / 2, 0);
+}
+
+/**
+ * lab_window_get_tcp_chart:
+ *
+ * Returns: (transfer none): the chart of the chosen connection's TCP
+ *   numbers, under its states
+ */
+GtkWidget *
+lab_window_get_tcp_chart (LabWindow *self)
+{
+  return GTK_WIDGET (self->tcp_chart);
+}
+
 GtkWidget *
 lab_window_get_step_bar (LabWindow *self)
 {
@@ -133,6 +188,9 @@ show_connection (LabWindow        *self,
                                 ? endpoint : NULL,
                                 endpoint != NULL && lab_endpoint_config_is_tcp (lab_endpoint_get_config (endpoint))
                                 ? connection : NULL);
+  lab_tcp_chart_set_connection (self->tcp_chart,
+                                connection != NULL && lab_endpoint_config_is_tcp (lab_endpoint_get_config (endpoint))
+                                ? lab_connection_get_id (connection) : 0);
 }
 
 static void
@@ -203,10 +261,24 @@ on_timeline_selected (LabWindow *self)
             self->shown_connection = lab_connection_get_id (connection);
             lab_bytes_view_set_connection (self->bytes_view, endpoint, connection);
             if (lab_endpoint_config_is_tcp (lab_endpoint_get_config (endpoint)))
-              lab_state_diagram_set_source (self->state_diagram, endpoint, connection);
+              {
+                lab_state_diagram_set_source (self->state_diagram, endpoint, connection);
+                lab_tcp_chart_set_connection (self->tcp_chart, lab_connection_get_id (connection));
+              }
           }
       }
   }
+}
+
+/* The chart's last values in words, under it; what to do for some, the
+ * chart says itself. */
+static void
+on_chart_text (LabTcpChart *chart,
+               GParamSpec  *pspec,
+               GtkLabel    *label)
+{
+  gtk_label_set_text (label, lab_tcp_chart_get_text (chart));
+  gtk_widget_set_visible (GTK_WIDGET (label), lab_tcp_chart_get_n_points (chart) > 0);
 }
 
 /* ---- The bench ---- */
@@ -468,6 +540,7 @@ lab_window_load_experiment (LabWindow     *self,
 {
   show_connection (self, NULL);
   lab_session_load (self->session, experiment);
+  lab_link_panel_refresh (self->link_panel);
   g_set_object (&self->file, file);
   update_lesson_bar (self);
   update_title (self);
@@ -484,7 +557,8 @@ place_buttons (LabWindow *self)
   gboolean atop = gtk_window_is_fullscreen (GTK_WINDOW (self));
   GtkHeaderBar *from = atop ? self->header_bar : self->presentation_bar;
   GtkHeaderBar *to = atop ? self->presentation_bar : self->header_bar;
-  GtkWidget *start[] = { self->add_button, self->play_button, self->step_toggle, self->breakpoints_button };
+  GtkWidget *start[] = { self->add_button, self->play_button, self->step_toggle, GTK_WIDGET (self->link_button),
+                         self->breakpoints_button };
   /* From the end inwards, as they were packed. */
   GtkWidget *end[] = { GTK_WIDGET (self->primary_menu_button), GTK_WIDGET (self->lessons_button) };
 
@@ -697,6 +771,26 @@ lab_window_constructed (GObject *object)
   self->wire_view = LAB_WIRE_VIEW (lab_wire_view_new (self->session));
   gtk_widget_set_vexpand (GTK_WIDGET (self->wire_view), TRUE);
   gtk_box_append (self->wire_slot, GTK_WIDGET (self->wire_view));
+  self->link_panel = LAB_LINK_PANEL (lab_link_panel_new (self->session));
+  gtk_popover_set_child (self->link_popover, GTK_WIDGET (self->link_panel));
+  g_signal_connect_object (self->link_popover, "show", G_CALLBACK (on_link_popover_show), self, G_CONNECT_SWAPPED);
+  {
+    GtkWidget *label = gtk_label_new (NULL);
+
+    self->tcp_chart = LAB_TCP_CHART (lab_tcp_chart_new (self->session));
+    gtk_widget_set_vexpand (GTK_WIDGET (self->tcp_chart), TRUE);
+    gtk_box_append (self->chart_slot, GTK_WIDGET (self->tcp_chart));
+    /* The chart in words, under it */
+    gtk_label_set_xalign (GTK_LABEL (label), 0);
+    gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+    gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+    gtk_label_set_width_chars (GTK_LABEL (label), 20);
+    gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+    gtk_widget_add_css_class (label, "dim-label");
+    g_signal_connect_object (self->tcp_chart, "notify::text", G_CALLBACK (on_chart_text), label, 0);
+    on_chart_text (self->tcp_chart, NULL, GTK_LABEL (label));
+    gtk_box_append (self->chart_slot, label);
+  }
 
   lab_window_actions_init (self);
   /* A field or a button reached with Tab comes into view: the keyboard
@@ -841,6 +935,8 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_steps);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lesson_title);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, left_box);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, link_button);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, link_popover);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, lessons_section);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, outer_paned);
@@ -849,6 +945,8 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, state_diagram);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, states_box);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, chart_slot);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, step_toggle);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, timeline_slot);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, wire_slot);

@@ -22,6 +22,9 @@ GtkWidget  *lab_window_get_bytes_view    (LabWindow            *self);
 GtkWidget  *lab_window_get_state_diagram (LabWindow            *self);
 GtkWidget  *lab_window_get_step_bar      (LabWindow            *self);
 GtkWidget  *lab_window_get_wire_view     (LabWindow            *self);
+GtkWidget  *lab_window_get_link_panel    (LabWindow            *self);
+GtkWidget  *lab_window_get_tcp_chart     (LabWindow            *self);
+void        lab_window_show_link         (LabWindow            *self);
 void        lab_window_take_state        (LabWindow            *self,
                                           LabWindow            *old);
 void        lab_window_open_file_async   (LabWindow            *self,

@@ -64,6 +64,5 @@ enum {
 void lab_session_emit_play_changed (LabSession *self);
 void lab_session_play_cancel       (LabSession *self);
 void lab_session_play_reset        (LabSession *self);
-void lab_session_update_modified   (LabSession *self);
 
 G_END_DECLS

@@ -716,7 +716,9 @@ dup_state (LabSession    *self,
  *
  * Sets #LabSession:modified to whether the bench differs from what was
  * last loaded or saved: an endpoint added or taken off, a name or a
- * setting changed, whatever a file would hold otherwise.
+ * setting changed, whatever a file would hold otherwise. The link's
+ * conditions are the engine's, not the session's: whoever changes them
+ * (the window's Link panel) calls it.
  */
 void
 lab_session_update_modified (LabSession *self)

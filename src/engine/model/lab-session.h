@@ -49,6 +49,7 @@ const char  *lab_session_get_title      (LabSession      *self);
 const char  *lab_session_get_notes      (LabSession      *self);
 const char * const *lab_session_get_steps (LabSession    *self);
 gboolean     lab_session_get_modified   (LabSession      *self);
+void         lab_session_update_modified (LabSession     *self);
 void         lab_session_set_saved      (LabSession      *self,
                                          LabExperiment   *experiment);
 guint        lab_session_count_active   (LabSession      *self);

@@ -9,6 +9,7 @@
 #include "lab-export-private.h"
 #include "lab-format.h"
 #include "lab-hex.h"
+#include "lab-tcp-sample.h"
 
 /* The timeline saved to a file: as the lines protolab-cli prints, as JSON
  * Lines, as CSV for a spreadsheet, or as a handout a class can read and
@@ -404,6 +405,72 @@ write_csv (GListModel      *events,
   return w->error == NULL;
 }
 
+/* ---- The TCP samples, as CSV ---- */
+
+/* The kernel's names for its numbers (struct tcp_info's, without tcpi_),
+ * where it has them: stable, never translated. */
+static const char *const sample_columns[] = {
+  "seq", "time_us", "endpoint", "connection", "state", "ca_state", "retransmits", "cwnd", "ssthresh",
+  "srtt_us", "rttvar_us", "rto_us", "mss", "unacked", "sacked", "lost", "retrans", "total_retrans",
+  "in_flight", "snd_wnd", "rcv_wnd", "rcv_space",
+};
+
+static gboolean
+write_samples_csv (GListModel      *events,
+                   LabExportWriter *w)
+{
+  gboolean is_timeline = LAB_IS_TIMELINE (events);
+  guint n = g_list_model_get_n_items (events);
+
+  for (guint c = 0; c < G_N_ELEMENTS (sample_columns); c++)
+    csv_text (w->buffer, c == 0, sample_columns[c]);
+  g_string_append (w->buffer, "\r\n");
+
+  for (guint i = 0; i < n && lab_export_writer_check (w); i++)
+    {
+      g_autoptr(LabEvent) event = NULL;
+      LabTcpSample s;
+
+      /* Most events are not samples: the timeline's records say so without
+       * an object made of each */
+      if (is_timeline && lab_record_get_kind (lab_timeline_get_record (LAB_TIMELINE (events), i)) != LAB_EVENT_TCP_SAMPLE)
+        continue;
+      event = g_list_model_get_item (events, i);
+      if (!lab_event_get_tcp_sample (event, &s))
+        continue;
+
+      g_string_append_printf (w->buffer, "%" G_GUINT64_FORMAT, lab_event_get_seq (event));
+      csv_int (w->buffer, lab_event_get_begin_time (event));
+      csv_text (w->buffer, FALSE, lab_event_get_endpoint_name (event));
+      csv_uint (w->buffer, lab_event_get_connection (event));
+      csv_text (w->buffer, FALSE, lab_tcp_state_to_string ((LabTcpState) s.state));
+      csv_uint (w->buffer, s.ca_state);
+      csv_uint (w->buffer, s.retransmits);
+      csv_uint (w->buffer, s.cwnd);
+      /* None yet: empty, not the kernel's 2147483647 */
+      if (s.ssthresh >= 0x7fffffff)
+        csv_empty (w->buffer);
+      else
+        csv_uint (w->buffer, s.ssthresh);
+      csv_uint (w->buffer, s.srtt_us);
+      csv_uint (w->buffer, s.rttvar_us);
+      csv_uint (w->buffer, s.rto_us);
+      csv_uint (w->buffer, s.mss);
+      csv_uint (w->buffer, s.unacked);
+      csv_uint (w->buffer, s.sacked);
+      csv_uint (w->buffer, s.lost);
+      csv_uint (w->buffer, s.retrans);
+      csv_uint (w->buffer, s.total_retrans);
+      csv_uint (w->buffer, s.in_flight);
+      csv_uint (w->buffer, s.snd_wnd);
+      csv_uint (w->buffer, s.rcv_wnd);
+      csv_uint (w->buffer, s.rcv_space);
+      g_string_append (w->buffer, "\r\n");
+    }
+
+  return w->error == NULL;
+}
+
 /* ---- Exporting ---- */
 
 /**
@@ -439,6 +506,15 @@ write_csv (GListModel      *events,
  * written with a leading `'`, so that no spreadsheet takes it for a
  * formula.
  *
+ * %LAB_EXPORT_TCP_SAMPLES_CSV writes only the samples of the connections'
+ * TCP numbers (lab-tcp-sample.h), one row each under a header row, as CSV
+ * above: `seq`, `time_us`, `endpoint`, `connection`, `state`, then the
+ * kernel's own names of its numbers: `ca_state`, `retransmits`, `cwnd`,
+ * `ssthresh` (empty while the kernel has none), `srtt_us`, `rttvar_us`,
+ * `rto_us`, `mss`, `unacked`, `sacked`, `lost`, `retrans`,
+ * `total_retrans`, `in_flight` (segments), `snd_wnd`, `rcv_wnd`,
+ * `rcv_space` (bytes).
+ *
  * Call it in the timeline's main context, which alone reads the store. It
  * writes as it goes; to keep a window responsive, write to a
  * #GMemoryOutputStream and save that with g_file_replace_contents_async().
@@ -459,7 +535,7 @@ lab_export_timeline (GListModel       *events,
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-  g_return_val_if_fail (format <= LAB_EXPORT_HTML, FALSE);
+  g_return_val_if_fail (format <= LAB_EXPORT_TCP_SAMPLES_CSV, FALSE);
 
   if (LAB_IS_TIMELINE (events))
     lab_timeline_flush (LAB_TIMELINE (events));
@@ -467,6 +543,8 @@ lab_export_timeline (GListModel       *events,
   lab_export_writer_init (&w, out, cancellable);
   if (format == LAB_EXPORT_CSV)
     write_csv (events, &w);
+  else if (format == LAB_EXPORT_TCP_SAMPLES_CSV)
+    write_samples_csv (events, &w);
   else if (format == LAB_EXPORT_HTML)
     lab_export_write_handout (NULL, events, NULL, NULL, &w);
   else
@@ -574,6 +652,7 @@ lab_export_format_suggest_extension (LabExportFormat format)
     case LAB_EXPORT_CSV: return "csv";
     case LAB_EXPORT_JSONL: return "jsonl";
     case LAB_EXPORT_HTML: return "html";
+    case LAB_EXPORT_TCP_SAMPLES_CSV: return "csv";
     default: g_return_val_if_reached (NULL);
     }
 }
@@ -592,6 +671,7 @@ lab_export_format_get_content_type (LabExportFormat format)
     case LAB_EXPORT_CSV: return "text/csv";
     case LAB_EXPORT_JSONL: return "application/jsonl";
     case LAB_EXPORT_HTML: return "text/html";
+    case LAB_EXPORT_TCP_SAMPLES_CSV: return "text/csv";
     default: g_return_val_if_reached (NULL);
     }
 }

@@ -9,13 +9,14 @@
 G_BEGIN_DECLS
 
 /* What a timeline can be saved as: for a script (JSON Lines), for a
- * spreadsheet (CSV), for reading (text), for a class to take home (an HTML
- * handout). */
+ * spreadsheet (CSV, and the TCP samples' numbers in a CSV of their own),
+ * for reading (text), for a class to take home (an HTML handout). */
 typedef enum {
   LAB_EXPORT_TEXT,
   LAB_EXPORT_CSV,
   LAB_EXPORT_JSONL,
   LAB_EXPORT_HTML,
+  LAB_EXPORT_TCP_SAMPLES_CSV,   /* only the TCP samples, their numbers a column each */
 } LabExportFormat;
 
 gboolean    lab_export_timeline                 (GListModel       *events,
