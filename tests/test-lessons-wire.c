@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lab-error.h"
+#include "lab-link.h"
 #include "lab-network.h"
 #include "lab-packet.h"
 #include "lab-session.h"
@@ -636,11 +637,158 @@ test_ping (gconstpointer data)
   lab_test_lesson_finish (&w.l);
 }
 
+/* How long @call took, in ms. */
+static double
+took_ms (LabEvent *call)
+{
+  g_assert_nonnull (call);
+  return (lab_event_get_end_time (call) - lab_event_get_begin_time (call)) / 1000.0;
+}
+
+/* The calls @op of @e, the newest last. */
+static GPtrArray *
+calls_of (Wire        *w,
+          LabEndpoint *e,
+          LabOp        op)
+{
+  g_autoptr(GPtrArray) calls = lab_test_log_calls (w->l.log, e, FALSE);
+  GPtrArray *found = g_ptr_array_new ();
+
+  for (guint i = 0; i < calls->len; i++)
+    if (lab_event_get_op (calls->pdata[i]) == op)
+      g_ptr_array_add (found, calls->pdata[i]);
+  return found;
+}
+
+static gboolean
+is_arp (const LabWireInfo *wire,
+        gconstpointer      data)
+{
+  return wire->info.proto == LAB_PACKET_ARP;
+}
+
+/* The frames the link held toward @host, and the least time it held one. */
+static guint
+count_delayed (GArray     *packets,
+               const char *from,
+               guint32    *least_us)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < packets->len; i++)
+    {
+      const LabTestPacket *p = &g_array_index (packets, LabTestPacket, i);
+
+      if (p->wire.link_verdict != LAB_LINK_DELAYED || !lab_test_wire_from_host (p, from))
+        continue;
+      if (n++ == 0 || p->wire.link_value < *least_us)
+        *least_us = p->wire.link_value;
+    }
+  return n;
+}
+
+/* Lesson 21: 80 ms each way. The first connect () takes two round trips,
+ * ARP's and the handshake's, each question and answer held by the link;
+ * played again, one, the answer kept. send () returns at once; the echo's
+ * recv () waits a round trip. */
+static void
+test_delay (gconstpointer data)
+{
+  Wire w;
+  LabTestWaiting waiting;
+  g_autoptr(GArray) arp = NULL;
+  g_autoptr(GArray) segments = NULL;
+  g_autoptr(GPtrArray) connects = NULL;
+  g_autoptr(GPtrArray) sends = NULL;
+  g_autoptr(GPtrArray) recvs = NULL;
+  const double round_trip = 160, slack = 80.0 * lab_test_time_scale ();
+  guint32 least = 0;
+  guint held, echoes = 0;
+
+  if (!wire_play (&w, "21-delay", data))
+    return;
+  lab_test_log_assert_received (w.l.log, w.client, HELLO);
+  lab_test_lesson_wait_ended (&w.l, w.server);
+  g_assert_null (lab_endpoint_get_error (w.server));
+
+  /* ARP's question left alfa, its answer beta, each held 80 ms */
+  arp = lab_test_wire_packets (&w.f, is_arp, NULL);
+  g_assert_cmpuint (count_delayed (arp, "alfa", &least), >=, 1);
+  g_assert_cmpuint (least, >=, 80000 - 1000);
+  g_assert_cmpuint (count_delayed (arp, "beta", &least), >=, 1);
+  g_assert_cmpuint (least, >=, 80000 - 1000);
+
+  /* Played again, once the first has closed both ways: ARP's answer is
+   * kept, the handshake alone crosses the link. */
+  waiting = (LabTestWaiting) { &w.f, w.port, 0 };
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  lab_session_play (w.l.session);
+  lab_test_log_wait_calls (w.l.log, w.client, LAB_OP_CONNECT, 2);
+  lab_test_lesson_wait_ended (&w.l, w.client);
+  g_assert_null (lab_endpoint_get_error (w.client));
+
+  connects = calls_of (&w, w.client, LAB_OP_CONNECT);
+  g_assert_cmpuint (connects->len, ==, 2);
+  g_test_message ("connect () took %.1f ms, then %.1f ms", took_ms (connects->pdata[0]), took_ms (connects->pdata[1]));
+  g_assert_cmpfloat (took_ms (connects->pdata[0]), >=, 2 * round_trip - 1);
+  g_assert_cmpfloat (took_ms (connects->pdata[0]), <=, 2 * round_trip + slack);
+  g_assert_cmpfloat (took_ms (connects->pdata[1]), >=, round_trip - 1);
+  g_assert_cmpfloat (took_ms (connects->pdata[1]), <=, round_trip + slack);
+
+  /* Each time, send () returned at once and recv () waited for the echo */
+  sends = calls_of (&w, w.client, LAB_OP_SEND);
+  recvs = calls_of (&w, w.client, LAB_OP_RECV);
+  g_assert_cmpuint (sends->len, ==, 2);
+  g_assert_cmpuint (recvs->len, >=, 2);
+  for (guint i = 0; i < sends->len; i++)
+    {
+      g_test_message ("send () took %.2f ms", took_ms (sends->pdata[i]));
+      g_assert_cmpfloat (took_ms (sends->pdata[i]), <, 20);
+    }
+  for (guint i = 0; i < recvs->len; i++)
+    {
+      if (lab_event_get_result (recvs->pdata[i]) != (gint64) strlen (HELLO))
+        continue;
+      /* From the send () to the echo's end: the line's way there and back */
+      g_test_message ("recv () of the echo took %.1f ms", took_ms (recvs->pdata[i]));
+      g_assert_cmpfloat ((lab_event_get_end_time (recvs->pdata[i]) -
+                          lab_event_get_begin_time (sends->pdata[echoes])) / 1000.0, >=, round_trip - 1);
+      echoes++;
+    }
+  g_assert_cmpuint (echoes, ==, 2);
+
+  /* The segments of both connections, each held by the link, and each
+   * said so on the wire */
+  waiting.n = 2;
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  lab_test_lesson_wait_ended (&w.l, w.server);
+  segments = wire_segments (&w);
+  held = count_delayed (segments, "alfa", &least);
+  g_assert_cmpuint (held, >=, 2 * 4);
+  g_assert_cmpuint (least, >=, 80000 - 1000);
+  held = count_delayed (segments, "beta", &least);
+  g_assert_cmpuint (held, >=, 2 * 3);
+  g_assert_cmpuint (least, >=, 80000 - 1000);
+  for (guint i = 0; i < segments->len; i++)
+    {
+      const LabTestPacket *p = &g_array_index (segments, LabTestPacket, i);
+      g_autofree char *summary = NULL;
+
+      if (p->wire.link_verdict != LAB_LINK_DELAYED)
+        continue;
+      summary = lab_wire_summary (&p->wire);
+      g_assert_nonnull (strstr (summary, "delayed by the link: 8"));
+    }
+
+  wire_finish (&w);
+}
+
 static const LabTestLessonCase lessons[] = {
   { "15-data-ack", test_data_ack },
   { "16-shutdown-fin", test_shutdown_fin },
   { "17-reset", test_reset },
   { "18-ping", test_ping },
+  { "21-delay", test_delay },
 };
 
 int

@@ -856,6 +856,7 @@ static const char *const other_lessons[] = {
   "18-ping",
   "19-course-server-watched",
   "20-course-client-lab-server",
+  "21-delay",
 };
 
 /* Every lesson bundled has its test, here or in another, and every test
