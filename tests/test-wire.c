@@ -417,6 +417,106 @@ test_pcapng_read_back (void)
   g_rmdir (dir);
 }
 
+/* One segment of a flow between 10.0.0.1:40000 (alfa, 0) and
+ * 10.0.0.2:7000 (beta, 1), numbers from 1000 and 5000: what the flows
+ * say of it. */
+typedef struct {
+  guint    from;
+  guint8   flags;
+  guint32  seq, ack;
+  guint16  window;
+  guint32  len;
+  guint8   known;        /* the marks expected, beyond bits 0 and 1 */
+  guint8   dup;
+} Segment;
+
+/* The marks of a flow's segments: the third duplicate ACK after a loss,
+ * a retransmission, a window closed and probed, and opened again. */
+static void
+test_flow_marks (void)
+{
+  enum { A = 1000, B = 5000 };
+  const Segment segments[] = {
+    { 0, LAB_TCP_SYN, A, 0, 64240, 0, 0, 0 },
+    { 1, LAB_TCP_SYN | LAB_TCP_ACK, B, A + 1, 65160, 0, 0, 0 },
+    { 0, LAB_TCP_ACK, A + 1, B + 1, 502, 0, 0, 0 },
+    /* Five segments; the second is lost: beta acknowledges the first,
+     * then says A + 101 again for each that came after the gap */
+    { 0, LAB_TCP_ACK, A + 1, B + 1, 502, 100, 0, 0 },
+    { 0, LAB_TCP_ACK, A + 101, B + 1, 502, 100, 0, 0 },
+    { 1, LAB_TCP_ACK, B + 1, A + 101, 509, 0, 0, 0 },
+    { 0, LAB_TCP_ACK, A + 201, B + 1, 502, 100, 0, 0 },
+    { 1, LAB_TCP_ACK, B + 1, A + 101, 509, 0, 0, 1 },
+    { 0, LAB_TCP_ACK, A + 301, B + 1, 502, 100, 0, 0 },
+    { 1, LAB_TCP_ACK, B + 1, A + 101, 509, 0, 0, 2 },
+    { 0, LAB_TCP_ACK | LAB_TCP_PSH, A + 401, B + 1, 502, 100, 0, 0 },
+    { 1, LAB_TCP_ACK, B + 1, A + 101, 509, 0, 0, 3 },
+    { 0, LAB_TCP_ACK, A + 101, B + 1, 502, 100, LAB_TCP_FLOWS_RETRANSMISSION, 0 },
+    /* All is there: a new ACK, no longer a duplicate, then the window shuts */
+    { 1, LAB_TCP_ACK, B + 1, A + 501, 509, 0, 0, 0 },
+    { 1, LAB_TCP_ACK, B + 1, A + 501, 0, 0, LAB_TCP_FLOWS_ZERO_WINDOW | LAB_TCP_FLOWS_WINDOW_UPDATE, 0 },
+    /* alfa probes with the byte before its next; beta answers, still 0 */
+    { 0, LAB_TCP_ACK, A + 500, B + 1, 502, 0, LAB_TCP_FLOWS_WINDOW_PROBE, 0 },
+    { 1, LAB_TCP_ACK, B + 1, A + 501, 0, 0, LAB_TCP_FLOWS_ZERO_WINDOW, 0 },
+    { 0, LAB_TCP_ACK, A + 500, B + 1, 502, 0, LAB_TCP_FLOWS_WINDOW_PROBE, 0 },
+    /* the server read: the window opens, by itself and not a duplicate */
+    { 1, LAB_TCP_ACK, B + 1, A + 501, 509, 0, LAB_TCP_FLOWS_WINDOW_UPDATE, 0 },
+    { 0, LAB_TCP_ACK | LAB_TCP_FIN, A + 501, B + 1, 502, 0, 0, 0 },
+    { 1, LAB_TCP_ACK, B + 1, A + 502, 509, 0, 0, 0 },
+  };
+  LabTcpFlows *flows = lab_tcp_flows_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (segments); i++)
+    {
+      const Segment *seg = &segments[i];
+      LabPacketInfo info = { 0 };
+      LabWireInfo wire = { 0 };
+      guint64 bases;
+      guint8 known, dup;
+      g_autofree char *marks = NULL;
+
+      info.proto = LAB_PACKET_TCP;
+      info.family = AF_INET;
+      memcpy (info.src, seg->from == 0 ? "\x0a\x00\x00\x01" : "\x0a\x00\x00\x02", 4);
+      memcpy (info.dst, seg->from == 0 ? "\x0a\x00\x00\x02" : "\x0a\x00\x00\x01", 4);
+      info.sport = seg->from == 0 ? 40000 : 7000;
+      info.dport = seg->from == 0 ? 7000 : 40000;
+      info.tcp_flags = seg->flags;
+      info.seq = seg->seq;
+      info.ack = seg->ack;
+      info.window = seg->window;
+      info.payload_len = seg->len;
+      lab_tcp_flows_see (flows, &info, &bases, &known, &dup);
+      wire.retransmission = (known & LAB_TCP_FLOWS_RETRANSMISSION) != 0;
+      wire.zero_window = (known & LAB_TCP_FLOWS_ZERO_WINDOW) != 0;
+      wire.window_probe = (known & LAB_TCP_FLOWS_WINDOW_PROBE) != 0;
+      wire.window_update = (known & LAB_TCP_FLOWS_WINDOW_UPDATE) != 0;
+      wire.dup_ack = dup;
+      marks = lab_wire_marks_text (&wire);
+      g_test_message ("%u: %s", i, marks != NULL ? marks : "");
+      g_assert_cmphex (known & ~3u, ==, seg->known);
+      g_assert_cmpuint (dup, ==, seg->dup);
+      if (i >= 2)
+        g_assert_cmphex (known & 3u, ==, 3);
+    }
+
+  {
+    LabWireInfo wire = { .dup_ack = 3 };
+    g_autofree char *three = lab_wire_marks_text (&wire);
+    g_autofree char *none = NULL;
+
+    g_assert_cmpstr (three, ==, "duplicate ACK 3");
+    wire = (LabWireInfo) { .window_probe = TRUE, .zero_window = TRUE, .window_update = TRUE };
+    g_free (three);
+    three = lab_wire_marks_text (&wire);
+    g_assert_cmpstr (three, ==, "a window probe, window 0: the receiver’s buffer is full");
+    wire = (LabWireInfo) { 0 };
+    none = lab_wire_marks_text (&wire);
+    g_assert_null (none);
+  }
+  lab_tcp_flows_free (flows);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -428,6 +528,7 @@ main (int   argc,
   lab_test_add_backends ("wire", "udp", test_udp_on_the_wire);
   lab_test_add_backends ("wire", "capture-counts", test_capture_counts);
   g_test_add_func ("/wire/pcapng-read-back", test_pcapng_read_back);
+  g_test_add_func ("/wire/flow-marks", test_flow_marks);
   g_test_add_data_func ("/wire/posix/lesson-handshake", GINT_TO_POINTER (LAB_BACKEND_POSIX), test_handshake_lesson);
   g_test_add_data_func ("/wire/gio/lesson-handshake", GINT_TO_POINTER (LAB_BACKEND_GIO), test_handshake_lesson);
 

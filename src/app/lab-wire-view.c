@@ -314,6 +314,7 @@ lab_wire_view_dup_cell_text (LabEvent      *packet,
     default:
       {
         g_autofree char *text = NULL;
+        g_autofree char *marks = NULL;
         g_autofree char *verdict = lab_link_verdict_text (wire->link_verdict, wire->link_value);
 
         if (is_tcp (wire))
@@ -328,6 +329,16 @@ lab_wire_view_dup_cell_text (LabEvent      *packet,
           }
         else
           text = other_text (wire);
+
+        /* What it says of the flow, before what it carries */
+        marks = lab_wire_marks_text (wire);
+        if (marks != NULL)
+          {
+            char *both = text[0] != '\0' ? g_strdup_printf ("%s — %s", marks, text) : g_strdup (marks);
+
+            g_free (text);
+            text = both;
+          }
 
         /* What the lab's link did to it comes first: why it is missing */
         if (wire->retransmission && verdict == NULL)

@@ -81,7 +81,9 @@ struct _LabRecord
       /* A packet the link held or dropped: its LabLinkVerdict, and the
        * number that goes with it; 0 (passed) for any other */
       guint8  link_verdict;
-      guint8  link_reserved[3];
+      /* A TCP segment the capture saw: which duplicate ACK in a row */
+      guint8  dup_ack;
+      guint8  link_reserved[2];
       guint32 link_value;
     };
   };

@@ -160,7 +160,7 @@ record_packet (Capture     *c,
   /* The connection's initial numbers, learnt from its SYNs, go with each
    * of its segments: its numbers can be read from its start. */
   if (lab_packet_decode (t->bytes, t->caplen, t->len, &info))
-    lab_tcp_flows_see (c->flows, &info, &record.offset, &record.previous);
+    lab_tcp_flows_see (c->flows, &info, &record.offset, &record.previous, &record.dup_ack);
   record.blob = lab_arena_write (arena, t->bytes, t->caplen);
   record.blob_len = record.blob != LAB_ARENA_NONE ? t->caplen : 0;
   lab_timeline_push (c->timeline, &record);

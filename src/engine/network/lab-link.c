@@ -529,7 +529,7 @@ record (Forwarder      *f,
   r.link_verdict = (guint8) verdict;
   r.link_value = value;
   if (lab_packet_decode (frame, caplen, frame_len, &info))
-    lab_tcp_flows_see (f->flows, &info, &r.offset, &r.previous);
+    lab_tcp_flows_see (f->flows, &info, &r.offset, &r.previous, &r.dup_ack);
   arena = lab_timeline_get_payload_arena (tl);
   r.blob = lab_arena_write (arena, frame, caplen);
   r.blob_len = r.blob != LAB_ARENA_NONE ? caplen : 0;
@@ -545,11 +545,11 @@ see (Forwarder    *f,
 {
   LabPacketInfo info;
   guint64 bases;
-  guint8 known;
+  guint8 known, dup;
 
   if (lab_packet_decode (data + VNET_LEN, MIN (len - VNET_LEN, (guint32) LAB_CAPTURE_SNAPLEN), len - VNET_LEN, &info) &&
       info.proto == LAB_PACKET_TCP && (info.tcp_flags & LAB_TCP_SYN) != 0)
-    lab_tcp_flows_see (f->flows, &info, &bases, &known);
+    lab_tcp_flows_see (f->flows, &info, &bases, &known, &dup);
 }
 
 /* ---- The hosts' interfaces -------------------------------------------------------- */

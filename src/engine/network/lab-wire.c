@@ -31,6 +31,12 @@ typedef struct {
   /* The number after the last byte each end has sent, once it sent any */
   guint32 next[2];
   gboolean sent[2];
+  /* The last ACK each end sent, its window, and how many times in a row
+   * it said the same, once it sent any */
+  guint32 ack[2];
+  guint16 window[2];
+  guint8 dup[2];
+  gboolean acked[2];
 } Flow;
 
 struct _LabTcpFlows
@@ -109,11 +115,52 @@ flow_key (const LabPacketInfo *info,
   return 1;
 }
 
+/* What a segment without bytes, SYN, FIN or RST that @from sends says of
+ * the flow, before it is learnt: the receiver's window opening, a probe
+ * of a window that was closed, the same ACK again while bytes are on
+ * their way. */
+static guint8
+see_marks (Flow                *flow,
+           guint                from,
+           const LabPacketInfo *info,
+           guint8              *dup)
+{
+  guint other = 1 - from;
+  gboolean pure = info->payload_len == 0 && (info->tcp_flags & (LAB_TCP_SYN | LAB_TCP_FIN | LAB_TCP_RST)) == 0;
+  guint8 marks = 0;
+
+  *dup = 0;
+  if ((info->tcp_flags & LAB_TCP_ACK) == 0 || (info->tcp_flags & (LAB_TCP_SYN | LAB_TCP_RST)) != 0)
+    return 0;
+  if (info->window == 0)
+    marks |= LAB_TCP_FLOWS_ZERO_WINDOW;
+  /* Linux probes a closed window with the byte before its next: a
+   * segment the receiver must answer, with its window */
+  if (pure && flow->acked[other] && flow->window[other] == 0 && flow->sent[from] &&
+      info->seq == flow->next[from] - 1)
+    marks |= LAB_TCP_FLOWS_WINDOW_PROBE;
+  if (pure && flow->acked[from] && info->ack == flow->ack[from])
+    {
+      if (info->window != flow->window[from])
+        marks |= LAB_TCP_FLOWS_WINDOW_UPDATE;
+      else if (info->window != 0 && flow->sent[other] && (gint32) (flow->next[other] - info->ack) > 0)
+        *dup = flow->dup[from] = (guint8) MIN (flow->dup[from] + 1, G_MAXUINT8);
+    }
+  if (*dup == 0)
+    flow->dup[from] = 0;
+  flow->ack[from] = info->ack;
+  flow->window[from] = info->window;
+  flow->acked[from] = TRUE;
+  return marks;
+}
+
 /**
  * lab_tcp_flows_see:
  * @bases: (out): the sender's initial sequence number in the high 32 bits,
  *   the receiver's in the low
- * @known: (out): bit 0 the sender's is known, bit 1 the receiver's
+ * @known: (out): bit 0 the sender's is known, bit 1 the receiver's, and
+ *   the marks LAB_TCP_FLOWS_RETRANSMISSION and on
+ * @dup: (out): which duplicate ACK in a row it is, 0 when none
  *
  * Learns from a TCP segment: a SYN gives its sender's initial number (a
  * SYN without ACK opens the connection anew).
@@ -122,7 +169,8 @@ void
 lab_tcp_flows_see (LabTcpFlows         *self,
                    const LabPacketInfo *info,
                    guint64             *bases,
-                   guint8              *known)
+                   guint8              *known,
+                   guint8              *dup)
 {
   FlowKey key;
   guint from = flow_key (info, &key);
@@ -130,6 +178,7 @@ lab_tcp_flows_see (LabTcpFlows         *self,
 
   *bases = 0;
   *known = 0;
+  *dup = 0;
   if (info->proto != LAB_PACKET_TCP)
     return;
 
@@ -145,6 +194,7 @@ lab_tcp_flows_see (LabTcpFlows         *self,
               flow->key = key;
               g_hash_table_add (self->flows, flow);
             }
+          memset (&flow->next, 0, sizeof *flow - G_STRUCT_OFFSET (Flow, next));
           flow->known[0] = flow->known[1] = FALSE;
         }
       flow->isn[from] = info->seq;
@@ -155,15 +205,25 @@ lab_tcp_flows_see (LabTcpFlows         *self,
 
   *bases = (guint64) flow->isn[from] << 32 | flow->isn[1 - from];
   *known = (flow->known[from] ? 1 : 0) | (flow->known[1 - from] ? 2 : 0);
+  *known |= see_marks (flow, from, info, dup);
 
-  /* Bytes this end sent before: a retransmission (bit 2). A probe of no
-   * byte is none. */
+  /* Bytes this end sent before: a retransmission. A probe of no byte is
+   * none. */
   if (info->payload_len > 0)
     {
       guint32 end = info->seq + info->payload_len;
 
       if (flow->sent[from] && (gint32) (info->seq - flow->next[from]) < 0)
         *known |= LAB_TCP_FLOWS_RETRANSMISSION;
+      if (!flow->sent[from] || (gint32) (end - flow->next[from]) > 0)
+        flow->next[from] = end;
+      flow->sent[from] = TRUE;
+    }
+  /* A SYN or a FIN counts one number */
+  else if ((info->tcp_flags & (LAB_TCP_SYN | LAB_TCP_FIN)) != 0)
+    {
+      guint32 end = info->seq + 1;
+
       if (!flow->sent[from] || (gint32) (end - flow->next[from]) > 0)
         flow->next[from] = end;
       flow->sent[from] = TRUE;
@@ -732,7 +792,14 @@ describe (LabEvent    *event,
   out->has_ack_base = (record->previous & 2) != 0;
   /* Told by the capture, which sees every segment leave; the link sees
    * only those it holds or drops */
-  out->retransmission = record->fd != LAB_CAPTURE_LINK && (record->previous & LAB_TCP_FLOWS_RETRANSMISSION) != 0;
+  if (record->fd != LAB_CAPTURE_LINK)
+    {
+      out->retransmission = (record->previous & LAB_TCP_FLOWS_RETRANSMISSION) != 0;
+      out->zero_window = (record->previous & LAB_TCP_FLOWS_ZERO_WINDOW) != 0;
+      out->window_probe = (record->previous & LAB_TCP_FLOWS_WINDOW_PROBE) != 0;
+      out->window_update = (record->previous & LAB_TCP_FLOWS_WINDOW_UPDATE) != 0;
+      out->dup_ack = record->dup_ack;
+    }
   out->seq_base = (guint32) (record->offset >> 32);
   out->ack_base = (guint32) record->offset;
   out->conn = lookup_sender (&out->info);
@@ -926,6 +993,40 @@ lab_wire_end_text (const LabWireInfo *wire,
 }
 
 /**
+ * lab_wire_marks_text:
+ *
+ * Returns: (nullable): what a TCP segment says of its flow beside its
+ *   numbers, in words: "the 3rd duplicate ACK", "window 0: the receiver's
+ *   buffer is full"; %NULL when nothing
+ */
+char *
+lab_wire_marks_text (const LabWireInfo *wire)
+{
+  GString *out = g_string_new (NULL);
+
+  if (wire->dup_ack > 0)
+    /* Translators: an ACK that says again what the ACK before it said,
+     * while bytes are on their way: a sign one went missing; %u counts
+     * them in a row. */
+    g_string_append_printf (out, _("duplicate ACK %u"), wire->dup_ack);
+  if (wire->window_probe)
+    /* Translators: a segment that asks whether a closed window opened. */
+    g_string_append_printf (out, "%s%s", out->len > 0 ? ", " : "", _("a window probe"));
+  if (wire->zero_window)
+    /* Translators: the receiver advertises a window of 0 bytes. */
+    g_string_append_printf (out, "%s%s", out->len > 0 ? ", " : "", _("window 0: the receiver’s buffer is full"));
+  else if (wire->window_update)
+    /* Translators: an ACK that only says the window changed. */
+    g_string_append_printf (out, "%s%s", out->len > 0 ? ", " : "", _("a window update"));
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
  * lab_wire_summary:
  *
  * Returns: the packet in one line, its host left out: "eth0
@@ -936,6 +1037,7 @@ char *
 lab_wire_summary (const LabWireInfo *wire)
 {
   g_autofree char *line = NULL;
+  g_autofree char *marks = NULL;
   GString *out;
 
   if (!wire->decoded)
@@ -987,6 +1089,9 @@ lab_wire_summary (const LabWireInfo *wire)
   if (wire->retransmission)
     /* Translators: a segment whose bytes had been sent before. */
     g_string_append (out, _(", a retransmission"));
+  marks = lab_wire_marks_text (wire);
+  if (marks != NULL)
+    g_string_append_printf (out, ", %s", marks);
   if (wire->link_verdict != LAB_LINK_PASSED)
     {
       g_autofree char *verdict = lab_link_verdict_text (wire->link_verdict, wire->link_value);

@@ -26,11 +26,17 @@ void         lab_tcp_flows_free    (LabTcpFlows         *flows);
 void         lab_tcp_flows_see     (LabTcpFlows         *flows,
                                     const LabPacketInfo *info,
                                     guint64             *bases,
-                                    guint8              *known);
+                                    guint8              *known,
+                                    guint8              *dup);
 
 /* In what lab_tcp_flows_see() says it knows: a segment whose bytes, some
- * or all, its end had sent before. */
-#define LAB_TCP_FLOWS_RETRANSMISSION 4
+ * or all, its end had sent before; one that says its end's window is 0;
+ * one that asks whether the other end's closed window opened; one that
+ * says the window changed and nothing else. */
+#define LAB_TCP_FLOWS_RETRANSMISSION  4
+#define LAB_TCP_FLOWS_ZERO_WINDOW     8
+#define LAB_TCP_FLOWS_WINDOW_PROBE    16
+#define LAB_TCP_FLOWS_WINDOW_UPDATE   32
 
 /* The endpoints': which lab host an endpoint's run is on (-1: none). */
 void         lab_wire_set_endpoint_host (guint           endpoint_id,
@@ -57,6 +63,13 @@ typedef struct {
   guint32       seq_base, ack_base;
   /* Its bytes, some or all, had left the same end before: sent again */
   gboolean      retransmission;
+  /* What the capture, which sees every segment leave, saw it say of the
+   * flow: which duplicate ACK in a row (0: none), its end's window at 0,
+   * a probe of the other end's closed window, a window that changed */
+  guint         dup_ack;
+  gboolean      zero_window;
+  gboolean      window_probe;
+  gboolean      window_update;
   /* The lab connection that sent it, 0 when it is none of the lab's */
   guint64       conn;
   /* Its bytes in that connection's stream, and the data event (its
@@ -80,6 +93,7 @@ typedef struct {
 
 gboolean     lab_wire_describe_event (LabEvent          *event,
                                       LabWireInfo       *out);
+char        *lab_wire_marks_text   (const LabWireInfo   *wire);
 char        *lab_wire_summary      (const LabWireInfo   *wire);
 char        *lab_wire_end_text     (const LabWireInfo   *wire,
                                     gboolean             source);
