@@ -702,6 +702,7 @@ static const NumberOption whole_numbers[] = {
   { "udp-server --port 0 --duration 0.3", "buffer", "1", "16777216", "16777217", "recvfrom \\(\\d+, 16777216," },
   { "udp-server --port 0 --duration 0.3", "max-connections", "0", "4294967295", "4294967296", NULL },
   { "udp-server --port 0 --duration 0.3", "max-events", "1", "1000000", "1000001", NULL },
+  { "tcp-client --port PORT --duration 5", "send-count", "1", "100000", "100001", NULL },
   { "tcp-client --port PORT --duration 5", "expect-bytes", "0", "18446744073709551615", "18446744073709551616",
     NULL },
   { "tcp-client --port PORT --local-address ADDR --duration 5", "local-port", "0", "65535", "65536",

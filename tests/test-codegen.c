@@ -506,20 +506,23 @@ test_tcp_client_pieces (LabTestFixture *f,
         g_auto(GStrv) lines = NULL;
         guint sends = 0;
 
+        /* With sendall, the data twice */
+        guint count = 1 + all;
+
         g_object_set (config, "port", (guint) port, "initial-data", bytes, "send-chunk", 3,
-                      "sendall", (gboolean) all, "expect-bytes", (guint64) 11, NULL);
+                      "sendall", (gboolean) all, "send-count", count, "expect-bytes", (guint64) 11 * count, NULL);
         client = lab_test_program_new (config, languages[l]);
         trace = g_build_filename (client->dir, "trace", NULL);
         lab_test_program_start_traced (client, trace);
         g_bytes_unref (lab_test_program_wait (client));
 
-        assert_lab_received (f, server, "hola\nmundo\n", 11);
+        assert_lab_received (f, server, "hola\nmundo\nhola\nmundo\n", 11 * count);
         g_assert_true (g_file_get_contents (trace, &text, NULL, NULL));
         lines = g_strsplit (text, "\n", -1);
         for (guint i = 0; lines[i] != NULL; i++)
           sends += strstr (lines[i], "sendto(") != NULL && strstr (lines[i], "= 3") != NULL;
-        /* 11 bytes in pieces of 3: 3 + 3 + 3, then the last 2. */
-        g_assert_cmpuint (sends, ==, 3);
+        /* 11 bytes in pieces of 3: 3 + 3 + 3, then the last 2; each time. */
+        g_assert_cmpuint (sends, ==, 3 * count);
         g_assert_cmpint (g_remove (trace), ==, 0);
         stop (server);
       }
@@ -545,19 +548,24 @@ test_udp_client (LabTestFixture *f,
         g_autoptr(GBytes) printed = NULL;
         g_autoptr(GByteArray) out = NULL;
 
-        g_object_set (config, "port", (guint) port, "initial-data", bytes, "expect-bytes", (guint64) 9,
-                      "recv-timeout", 5000, "udp-connect", (gboolean) connect, NULL);
+        /* Without connect (), three datagrams, each echoed */
+        guint count = connect ? 1 : 3;
+        const char three[] = "ping\0pongping\0pongping\0pong";
+
+        g_object_set (config, "port", (guint) port, "initial-data", bytes, "expect-bytes", (guint64) 9 * count,
+                      "recv-timeout", 5000, "udp-connect", (gboolean) connect, "send-count", count, NULL);
         client = lab_test_program_new (config, languages[l]);
         lab_test_program_start (client);
         printed = lab_test_program_wait (client);
 
-        assert_lab_received (f, server, "ping\0pong", 9);
+        assert_lab_received (f, server, three, 9 * count);
+        g_assert_cmpuint (lab_test_log_count_data (f->log, server, LAB_DIRECTION_IN), ==, count);
         /* The echo went out to the client, which printed it and ended. The
          * server records what it sent once sendto () returns, which may be
          * after the client has already printed it. */
-        lab_test_wait_for_data (f, server, LAB_DIRECTION_OUT, 9);
+        lab_test_wait_for_data (f, server, LAB_DIRECTION_OUT, 9 * count);
         out = lab_test_log_data (f->log, server, LAB_DIRECTION_OUT);
-        g_assert_cmpmem (out->data, out->len, "ping\0pong", 9);
+        g_assert_cmpmem (out->data, out->len, three, 9 * count);
         g_assert_nonnull (g_strstr_len (g_bytes_get_data (printed, NULL), g_bytes_get_size (printed), "ping"));
         stop (server);
       }

@@ -184,6 +184,45 @@ test_udp_echo (LabTestFixture *f,
     }
 }
 
+/* A client told to send its data three times: a TCP one, three send ()
+ * calls and the stream three copies long; a UDP one, three datagrams,
+ * each echoed. */
+static void
+test_send_count (LabTestFixture *f,
+                 gconstpointer  backend)
+{
+  static const LabEndpointKind kinds[][2] = {
+    { LAB_ENDPOINT_TCP_SERVER, LAB_ENDPOINT_TCP_CLIENT },
+    { LAB_ENDPOINT_UDP_SERVER, LAB_ENDPOINT_UDP_CLIENT },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, kinds[k][0], backend, "server");
+      g_autoptr(LabEndpoint) client = NULL;
+      gboolean tcp = k == 0;
+      guint16 port;
+
+      port = lab_test_start_server (server);
+      lab_test_wait_waiting_in (server, tcp ? "accept" : "recvfrom");
+      client = new_client (f, kinds[k][1], backend, port, "abc\n");
+      g_object_set (lab_endpoint_get_config (client), "send-count", 3u, "expect-bytes", (guint64) 12, NULL);
+      lab_test_start (client);
+      lab_test_wait_stopped (client);
+      g_assert_null (lab_endpoint_get_error (client));
+
+      assert_data (f, client, LAB_DIRECTION_OUT, "abc\nabc\nabc\n");
+      assert_data (f, server, LAB_DIRECTION_IN, "abc\nabc\nabc\n");
+      assert_data (f, client, LAB_DIRECTION_IN, "abc\nabc\nabc\n");
+      g_assert_cmpuint (lab_test_log_count_calls (f->log, client, tcp ? LAB_OP_SEND : LAB_OP_SENDTO), ==, 3);
+      g_assert_cmpuint (lab_test_log_count_data (f->log, client, LAB_DIRECTION_OUT), ==, 3);
+      if (!tcp)
+        g_assert_cmpuint (lab_test_log_count_data (f->log, server, LAB_DIRECTION_IN), ==, 3);
+      lab_endpoint_stop (server);
+      lab_test_wait_stopped (server);
+    }
+}
+
 /* With the uppercase behaviour, lines are what count, not recv chunks. */
 static void
 test_tcp_upper (LabTestFixture *f,
@@ -622,6 +661,7 @@ main (int   argc,
   lab_test_add_backends ("endpoints", "thread-niceness", test_thread_niceness);
   lab_test_add_backends ("endpoints", "time-origin", test_time_origin);
   lab_test_add_backends ("endpoints", "udp-echo", test_udp_echo);
+  lab_test_add_backends ("endpoints", "send-count", test_send_count);
   lab_test_add_backends ("endpoints", "tcp-upper", test_tcp_upper);
   lab_test_add_backends ("endpoints", "models", test_each_model);
   lab_test_add_backends ("endpoints", "manual-send", test_manual_send);

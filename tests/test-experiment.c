@@ -61,6 +61,7 @@ unusual_config (LabEndpointKind kind)
                 "expect-bytes", G_GUINT64_CONSTANT (1) << 40,
                 "max-connections", 5,
                 "send-chunk", 3,
+                "send-count", 7,
                 NULL);
   return config;
 }

@@ -90,14 +90,14 @@ lab_endpoint_script_words (LabEndpointConfig *config)
   g_autoptr(GString) text = g_string_new (NULL);
   gboolean tcp = lab_endpoint_config_is_tcp (config);
   guint64 expect = 0;
-  guint chunk = 0;
+  guint chunk = 0, count = 1;
   gboolean shut = FALSE;
 
   if (lab_endpoint_config_is_server (config))
     return NULL;
 
   g_object_get (config, "initial-data", &data, "expect-bytes", &expect, "send-chunk", &chunk,
-                "shutdown-after-send", &shut, NULL);
+                "send-count", &count, "shutdown-after-send", &shut, NULL);
 
   if (data != NULL && g_bytes_get_size (data) > 0)
     {
@@ -109,6 +109,15 @@ lab_endpoint_script_words (LabEndpointConfig *config)
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "On connecting it sends “%s” (%zu byte)",
                                                  "On connecting it sends “%s” (%zu bytes)", len),
                               escaped, len);
+      if (count > 1 && tcp)
+        /* Translators: follows “On connecting it sends …”: the data sent
+         * again and again, %u times, then how many bytes in all. */
+        g_string_append_printf (text, _(", %u times: %llu bytes in all"), count,
+                                (unsigned long long) count * len);
+      else if (count > 1)
+        /* Translators: follows “On connecting it sends …”: a UDP
+         * client's data, sent %u times. */
+        g_string_append_printf (text, _(", %u times, a datagram each"), count);
       if (chunk > 0 && chunk < len && tcp)
         /* Translators: follows “On connecting it sends …”. */
         g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %u byte per send ()",

@@ -270,6 +270,7 @@ endpoint_context_new (LabCliOptions   *o,
     { "family", 0, 0, G_OPTION_ARG_STRING, &o->family, N_("Which addresses to resolve the host to"), "any|4|6" },
     { "send", 0, 0, G_OPTION_ARG_STRING, &o->send, N_("Text to send (\\n, \\r, \\t, \\xHH stand for bytes)"), N_("TEXT") },
     { "send-hex", 0, 0, G_OPTION_ARG_STRING, &o->send_hex, N_("Bytes to send, in hexadecimal"), N_("HEX") },
+    { "send-count", 0, 0, G_OPTION_ARG_STRING, &o->send_count, N_("Send them this many times, one after the other (a datagram each over UDP)"), N_("N") },
     { "stdin", 0, 0, G_OPTION_ARG_NONE, &o->use_stdin, N_("Send each line typed"), NULL },
     { "expect-bytes", 0, 0, G_OPTION_ARG_STRING, &o->expect_bytes, N_("Close once this many bytes have arrived"), N_("N") },
     { "timeout", 0, 0, G_OPTION_ARG_STRING, &o->timeout, N_("Give up connecting, or waiting for data, after this long"), N_("SECONDS") },
@@ -405,6 +406,8 @@ set_numbers (LabCliOptions     *o,
   /* A server's port 0 lets the kernel pick one; a client has none to reach. */
   if (o->port != NULL &&
       !lab_cli_set_whole (command, "port", o->port, G_OBJECT (config), "port", server ? 0 : 1))
+    return FALSE;
+  if (!lab_cli_set_whole (command, "send-count", o->send_count, G_OBJECT (config), "send-count", 1))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
     if (!lab_cli_set_whole (command, numbers[i].option, numbers[i].text, G_OBJECT (config),
@@ -559,6 +562,7 @@ lab_cli_options_clear (LabCliOptions *o)
   g_clear_pointer (&o->max_connections, g_free);
   g_clear_pointer (&o->duration, g_free);
   g_clear_pointer (&o->expect_bytes, g_free);
+  g_clear_pointer (&o->send_count, g_free);
   g_clear_pointer (&o->timeout, g_free);
   g_clear_pointer (&o->local_port, g_free);
   g_clear_pointer (&o->max_events, g_free);

@@ -73,6 +73,7 @@ typedef struct {
   gboolean      quiet;
   char         *send;
   char         *send_hex;
+  char         *send_count;
   gboolean      use_stdin;
   gboolean      sendall;
   gboolean      shutdown_write;

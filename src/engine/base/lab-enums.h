@@ -161,6 +161,9 @@ typedef enum {
 #define LAB_PING_MIN_INTERVAL_MS 200
 #define LAB_PING_MAX_INTERVAL_MS 10000
 
+/* The most times a client sends its initial data */
+#define LAB_MAX_SEND_COUNT       100000
+
 /* How long a server waits before it tries accept () again after it failed
  * for want of descriptors or memory. */
 #define LAB_ACCEPT_RETRY_MS 100

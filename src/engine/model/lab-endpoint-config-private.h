@@ -45,6 +45,7 @@ struct _LabEndpointConfig
   guint64          expect_bytes;
   guint            max_connections;
   guint            send_chunk;
+  guint            send_count;
   guint            count;           /* a ping's echo requests */
   guint            interval;        /* ms between two of them */
   char           **command;         /* a traced program's command line */

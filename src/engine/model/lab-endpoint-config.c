@@ -44,6 +44,7 @@ enum {
   PROP_EXPECT_BYTES,
   PROP_MAX_CONNECTIONS,
   PROP_SEND_CHUNK,
+  PROP_SEND_COUNT,
   PROP_NETWORK_HOST,
   PROP_COUNT,
   PROP_INTERVAL,
@@ -373,6 +374,7 @@ lab_endpoint_config_get_property (GObject    *object,
     case PROP_EXPECT_BYTES: g_value_set_uint64 (value, self->expect_bytes); break;
     case PROP_MAX_CONNECTIONS: g_value_set_uint (value, self->max_connections); break;
     case PROP_SEND_CHUNK: g_value_set_uint (value, self->send_chunk); break;
+    case PROP_SEND_COUNT: g_value_set_uint (value, self->send_count); break;
     case PROP_COUNT: g_value_set_uint (value, self->count); break;
     case PROP_INTERVAL: g_value_set_uint (value, self->interval); break;
     case PROP_COMMAND: g_value_set_boxed (value, self->command); break;
@@ -446,6 +448,7 @@ lab_endpoint_config_set_property (GObject      *object,
     case PROP_EXPECT_BYTES: SET (expect_bytes, g_value_get_uint64 (value)); break;
     case PROP_MAX_CONNECTIONS: SET (max_connections, g_value_get_uint (value)); break;
     case PROP_SEND_CHUNK: SET (send_chunk, g_value_get_uint (value)); break;
+    case PROP_SEND_COUNT: SET (send_count, g_value_get_uint (value)); break;
     case PROP_COUNT: SET (count, g_value_get_uint (value)); break;
     case PROP_INTERVAL: SET (interval, g_value_get_uint (value)); break;
     case PROP_COMMAND: changed = set_strv (&self->command, g_value_get_boxed (value)); break;
@@ -553,6 +556,11 @@ lab_endpoint_config_class_init (LabEndpointConfigClass *klass)
    * send () each, as a program writing field by field does (0: at once). */
   properties[PROP_SEND_CHUNK] =
     g_param_spec_uint ("send-chunk", NULL, NULL, 0, 65536, 0, RW);
+  /* A client sends its initial data this many times, one after the other:
+   * a TCP client's stream is that many copies, a UDP client's that many
+   * datagrams; enough for a link to lose, queue or hold some. */
+  properties[PROP_SEND_COUNT] =
+    g_param_spec_uint ("send-count", NULL, NULL, 1, LAB_MAX_SEND_COUNT, 1, RW);
   /* A ping's echo requests, and the milliseconds from one to the next
    * (and the longest it waits for the last one's reply) */
   properties[PROP_COUNT] =
@@ -593,6 +601,7 @@ lab_endpoint_config_init (LabEndpointConfig *self)
   self->network_host = g_strdup ("");
   self->working_directory = g_strdup ("");
   self->sendall = TRUE;
+  self->send_count = 1;
   self->count = 3;
   self->interval = 1000;
 }

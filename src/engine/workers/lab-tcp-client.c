@@ -87,18 +87,22 @@ lab_tcp_client_main (LabWorker *w,
     {
       gsize len = g_bytes_get_size (c->initial_data);
       gsize chunk = c->send_chunk > 0 ? c->send_chunk : len;
-      gsize offset = 0;
 
-      /* At least one send, even of nothing. */
-      do
+      for (guint n = 0; n < c->send_count; n++)
         {
-          g_autoptr(GBytes) piece = g_bytes_new_from_bytes (c->initial_data, offset, MIN (chunk, len - offset));
+          gsize offset = 0;
 
-          if (!lab_program_send (w, s, piece, c->sendall))
-            goto done;
-          offset += chunk;
+          /* At least one send, even of nothing. */
+          do
+            {
+              g_autoptr(GBytes) piece = g_bytes_new_from_bytes (c->initial_data, offset, MIN (chunk, len - offset));
+
+              if (lab_run_is_stopping (run) || !lab_program_send (w, s, piece, c->sendall))
+                goto done;
+              offset += chunk;
+            }
+          while (offset < len);
         }
-      while (offset < len);
       if (c->shutdown_after_send)
         b->shutdown (w, s, SHUT_WR);
     }

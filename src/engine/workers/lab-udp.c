@@ -210,7 +210,8 @@ lab_udp_client_main (LabWorker *w,
     }
   lab_program_set_ready (run);
 
-  if (c->initial_data != NULL)
+  /* Each time, a datagram of its own */
+  for (guint i = 0; c->initial_data != NULL && i < c->send_count && !lab_run_is_stopping (run); i++)
     {
       gssize n = c->udp_connect ? b->send (w, s, c->initial_data) : b->sendto (w, s, c->initial_data, server);
 

@@ -269,6 +269,13 @@ c_client_send (Gen *g)
 
   if (c->initial_data != NULL)
     {
+      if (c->send_count > 1)
+        {
+          lab_codegen_comment (g, tcp ? _("the data, SEND_COUNT times, one copy after the other")
+                                      : _("the data, SEND_COUNT times, a datagram each"));
+          lab_codegen_put (g, "for (unsigned n = 0; n < SEND_COUNT; n++) {");
+          g->depth++;
+        }
       if (tcp && lab_codegen_chunked (c))
         {
           lab_codegen_comment_pieces (g);
@@ -308,6 +315,11 @@ c_client_send (Gen *g)
                          "    perror(\"sendto\");\n"
                          "    goto out;\n"
                          "}");
+      if (c->send_count > 1)
+        {
+          g->depth--;
+          lab_codegen_put (g, "}");
+        }
       if (tcp && c->shutdown_after_send)
         {
           lab_codegen_comment (g, _("nothing more to send: the server reads the end of the stream"));

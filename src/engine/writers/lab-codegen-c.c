@@ -127,6 +127,12 @@ c_client_constants (Gen *g)
 
         lab_codegen_put_commented (g, code, _("the length of DATA, which may hold zero bytes"));
       }
+      if (c->send_count > 1)
+        {
+          g_autofree char *code = g_strdup_printf ("#define SEND_COUNT %u", c->send_count);
+
+          lab_codegen_put_commented (g, code, _("how many times DATA is sent"));
+        }
     }
   if (c->expect_bytes > 0)
     {

@@ -157,6 +157,26 @@ py_client_finish (Gen *g)
   g->depth--;
 }
 
+/* The sends of the initial data, SEND_COUNT times when more than once. */
+static void
+py_repeat_begin (Gen      *g,
+                 gboolean  tcp)
+{
+  if (g->c->send_count <= 1)
+    return;
+  lab_codegen_comment (g, tcp ? _("the data, SEND_COUNT times, one copy after the other")
+                              : _("the data, SEND_COUNT times, a datagram each"));
+  lab_codegen_put (g, "for _ in range(SEND_COUNT):");
+  g->depth++;
+}
+
+static void
+py_repeat_end (Gen *g)
+{
+  if (g->c->send_count > 1)
+    g->depth--;
+}
+
 static void
 py_tcp_client (Gen *g)
 {
@@ -188,23 +208,22 @@ py_tcp_client (Gen *g)
   else if (c->connect_timeout > 0)
     lab_codegen_put (g, "client.settimeout(None)");
 
-  if (c->initial_data != NULL && lab_codegen_chunked (c))
+  if (c->initial_data != NULL)
     {
-      lab_codegen_comment_pieces (g);
-      lab_codegen_put_printf (g,
-                              "for start in range(0, len(DATA), %u):\n"
-                              "    client.%s(DATA[start:start + %u])", c->send_chunk, c->sendall ? "sendall" : "send",
-                              c->send_chunk);
-      if (c->shutdown_after_send)
-        lab_codegen_put_commented (g, "client.shutdown(socket.SHUT_WR)",
-                                   _("nothing more to send: the server reads the end of the stream"));
-    }
-  else if (c->initial_data != NULL)
-    {
-      if (c->sendall)
+      py_repeat_begin (g, TRUE);
+      if (lab_codegen_chunked (c))
+        {
+          lab_codegen_comment_pieces (g);
+          lab_codegen_put_printf (g,
+                                  "for start in range(0, len(DATA), %u):\n"
+                                  "    client.%s(DATA[start:start + %u])", c->send_chunk,
+                                  c->sendall ? "sendall" : "send", c->send_chunk);
+        }
+      else if (c->sendall)
         lab_codegen_put (g, "client.sendall(DATA)");
       else
         lab_codegen_put_commented (g, "client.send(DATA)", _("one send (): it may take only part of the data"));
+      py_repeat_end (g);
       if (c->shutdown_after_send)
         lab_codegen_put_commented (g, "client.shutdown(socket.SHUT_WR)",
                                    _("nothing more to send: the server reads the end of the stream"));
@@ -249,7 +268,11 @@ py_udp_client (Gen *g)
     lab_codegen_put_commented (g, "client.connect(server_address)",
                                _("connect () on UDP sends nothing: it only fixes the peer"));
   if (c->initial_data != NULL)
-    lab_codegen_put (g, c->udp_connect ? "client.send(DATA)" : "client.sendto(DATA, server_address)");
+    {
+      py_repeat_begin (g, FALSE);
+      lab_codegen_put (g, c->udp_connect ? "client.send(DATA)" : "client.sendto(DATA, server_address)");
+      py_repeat_end (g);
+    }
   lab_codegen_note_send_options (g);
   py_client_finish (g);
 }

@@ -85,6 +85,9 @@ py_client_constants (Gen *g)
       g_autofree char *literal = python_bytes (data, len);
 
       lab_codegen_put_printf (g, "DATA = %s", literal);
+      if (c->send_count > 1)
+        lab_codegen_put_commented_take (g, g_strdup_printf ("SEND_COUNT = %u", c->send_count),
+                                        _("how many times DATA is sent"));
     }
   if (c->expect_bytes > 0)
     lab_codegen_put_commented_take (g, g_strdup_printf ("EXPECT = %" G_GUINT64_FORMAT, c->expect_bytes),

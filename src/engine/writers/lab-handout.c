@@ -171,6 +171,13 @@ html_endpoint (GString     *out,
 
           /* Translators: a label in a handout: the bytes a client sends as soon as it is connected. */
           html_config_row (out, _("Sends first"), text);
+          if (config->send_count > 1)
+            {
+              g_autofree char *times = g_strdup_printf ("%u", config->send_count);
+
+              /* Translators: a label in a handout: how many times a client sends those bytes. */
+              html_config_row (out, _("Times sent"), times);
+            }
         }
     }
 
