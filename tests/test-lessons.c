@@ -857,6 +857,7 @@ static const char *const other_lessons[] = {
   "19-course-server-watched",
   "20-course-client-lab-server",
   "21-delay",
+  "22-loss",
 };
 
 /* Every lesson bundled has its test, here or in another, and every test
