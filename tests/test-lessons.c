@@ -858,6 +858,7 @@ static const char *const other_lessons[] = {
   "20-course-client-lab-server",
   "21-delay",
   "22-loss",
+  "23-flow-control",
 };
 
 /* Every lesson bundled has its test, here or in another, and every test
