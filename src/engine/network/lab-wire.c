@@ -175,6 +175,7 @@ lab_tcp_flows_see (LabTcpFlows         *self,
   FlowKey key;
   guint from = flow_key (info, &key);
   Flow *flow = g_hash_table_lookup (self->flows, &key);
+  guint32 numbers;
 
   *bases = 0;
   *known = 0;
@@ -208,21 +209,13 @@ lab_tcp_flows_see (LabTcpFlows         *self,
   *known |= see_marks (flow, from, info, dup);
 
   /* Bytes this end sent before: a retransmission. A probe of no byte is
-   * none. */
-  if (info->payload_len > 0)
+   * none. A SYN or a FIN counts one number after its bytes. */
+  numbers = info->payload_len + ((info->tcp_flags & (LAB_TCP_SYN | LAB_TCP_FIN)) != 0);
+  if (info->payload_len > 0 && flow->sent[from] && (gint32) (info->seq - flow->next[from]) < 0)
+    *known |= LAB_TCP_FLOWS_RETRANSMISSION;
+  if (numbers > 0)
     {
-      guint32 end = info->seq + info->payload_len;
-
-      if (flow->sent[from] && (gint32) (info->seq - flow->next[from]) < 0)
-        *known |= LAB_TCP_FLOWS_RETRANSMISSION;
-      if (!flow->sent[from] || (gint32) (end - flow->next[from]) > 0)
-        flow->next[from] = end;
-      flow->sent[from] = TRUE;
-    }
-  /* A SYN or a FIN counts one number */
-  else if ((info->tcp_flags & (LAB_TCP_SYN | LAB_TCP_FIN)) != 0)
-    {
-      guint32 end = info->seq + 1;
+      guint32 end = info->seq + numbers;
 
       if (!flow->sent[from] || (gint32) (end - flow->next[from]) > 0)
         flow->next[from] = end;
@@ -992,11 +985,18 @@ lab_wire_end_text (const LabWireInfo *wire,
   return g_string_free (out, FALSE);
 }
 
+static void
+append_mark (GString    *out,
+             const char *mark)
+{
+  g_string_append_printf (out, "%s%s", out->len > 0 ? ", " : "", mark);
+}
+
 /**
  * lab_wire_marks_text:
  *
  * Returns: (nullable): what a TCP segment says of its flow beside its
- *   numbers, in words: "the 3rd duplicate ACK", "window 0: the receiver's
+ *   numbers, in words: "duplicate ACK 3", "window 0: the receiver's
  *   buffer is full"; %NULL when nothing
  */
 char *
@@ -1011,13 +1011,13 @@ lab_wire_marks_text (const LabWireInfo *wire)
     g_string_append_printf (out, _("duplicate ACK %u"), wire->dup_ack);
   if (wire->window_probe)
     /* Translators: a segment that asks whether a closed window opened. */
-    g_string_append_printf (out, "%s%s", out->len > 0 ? ", " : "", _("a window probe"));
+    append_mark (out, _("a window probe"));
   if (wire->zero_window)
     /* Translators: the receiver advertises a window of 0 bytes. */
-    g_string_append_printf (out, "%s%s", out->len > 0 ? ", " : "", _("window 0: the receiver’s buffer is full"));
+    append_mark (out, _("window 0: the receiver’s buffer is full"));
   else if (wire->window_update)
     /* Translators: an ACK that only says the window changed. */
-    g_string_append_printf (out, "%s%s", out->len > 0 ? ", " : "", _("a window update"));
+    append_mark (out, _("a window update"));
   if (out->len == 0)
     {
       g_string_free (out, TRUE);
