@@ -12,6 +12,7 @@
 #include "lab-network.h"
 #include "lab-session.h"
 #include "lab-tcp-chart.h"
+#include "lab-tcp-sample.h"
 #include "lab-test-engine.h"
 #include "lab-test-ui.h"
 #include "lab-window.h"
@@ -347,11 +348,22 @@ test_link_rtt_follows (void)
       lab_link_get_counters (1, &to_beta);
       lab_link_get_counters (0, &to_alfa);
       g_assert_true (lab_tcp_chart_get_latest (chart, &s));
-      g_error ("the chart's srtt is %.1f ms (rttvar %.1f, %u points; the timeline has %u samples of the connection) "
-               "%u s after the change, not 80 to 150 ms; the link forwarded %" G_GUINT64_FORMAT " and %"
-               G_GUINT64_FORMAT " frames, holds %u and %u", s.srtt_us / 1000.0, s.rttvar_us / 1000.0,
-               lab_tcp_chart_get_n_points (chart), in_timeline, 2 * lab_test_time_scale (), to_beta.forwarded, to_alfa.forwarded, to_beta.queued,
-               to_alfa.queued);
+      {
+        g_autofree char *text = lab_tcp_sample_text (&s);
+
+        g_error ("the chart's srtt is %.1f ms (rttvar %.1f, %u points; the timeline has %u samples of the connection) "
+                 "%u s after the change, not 80 to 150 ms; its last sample: %s (state %u, ca_state %u, timeouts %u, "
+                 "rto %u µs, unacked %u, lost %u, resent %u); the link forwarded %" G_GUINT64_FORMAT " and %"
+                 G_GUINT64_FORMAT " frames, delayed %" G_GUINT64_FORMAT " and %" G_GUINT64_FORMAT ", dropped %"
+                 G_GUINT64_FORMAT " and %" G_GUINT64_FORMAT " (kernel %" G_GUINT64_FORMAT " and %"
+                 G_GUINT64_FORMAT "), holds %u and %u", s.srtt_us / 1000.0, s.rttvar_us / 1000.0,
+                 lab_tcp_chart_get_n_points (chart), in_timeline, 2 * lab_test_time_scale (), text, s.state,
+                 s.ca_state, s.retransmits, s.rto_us, s.unacked, s.lost, s.total_retrans, to_beta.forwarded,
+                 to_alfa.forwarded, to_beta.delayed, to_alfa.delayed,
+                 to_beta.dropped_loss + to_beta.dropped_burst + to_beta.dropped_queue,
+                 to_alfa.dropped_loss + to_alfa.dropped_burst + to_alfa.dropped_queue, to_beta.dropped_kernel,
+                 to_alfa.dropped_kernel, to_beta.queued, to_alfa.queued);
+      }
     }
   g_assert_true (lab_tcp_chart_get_latest (chart, &s));
   g_test_message ("srtt %.1f ms, rttvar %.1f ms, %.0f ms after the change, %u points", s.srtt_us / 1000.0,
