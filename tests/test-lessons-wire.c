@@ -1006,6 +1006,139 @@ test_flow_control (gconstpointer data)
   wire_finish (&w);
 }
 
+static void
+free_string (gpointer string)
+{
+  g_string_free (string, TRUE);
+}
+
+typedef struct {
+  guint  segments;
+  gint64 first_us, last_us;
+} Sent;
+
+/* The segments with bytes @name's connection sent from alfa, not sent
+ * again, and when the first and the last left. */
+static Sent
+data_segments_of (GArray     *segments,
+                  const char *name)
+{
+  Sent sent = { 0 };
+
+  for (guint i = 0; i < segments->len; i++)
+    {
+      const LabTestPacket *p = &g_array_index (segments, LabTestPacket, i);
+
+      if (p->wire.link_verdict != LAB_LINK_PASSED || !lab_test_wire_from_host (p, "alfa") ||
+          p->wire.info.payload_len == 0 || p->wire.retransmission || g_strcmp0 (p->wire.data_endpoint, name) != 0)
+        continue;
+      if (sent.segments++ == 0)
+        sent.first_us = lab_test_wire_time (p);
+      sent.last_us = lab_test_wire_time (p);
+    }
+  return sent;
+}
+
+/* Lesson 24: ten small sends from each client, 20 ms each way. With
+ * Nagle's algorithm a few segments, the last a round trip after the
+ * first; with TCP_NODELAY one a send (), all within a few milliseconds;
+ * the server gets every line of both, and each client its echo. */
+static void
+test_nagle (gconstpointer data)
+{
+  Wire w = { 0 };
+  LabEndpoint *nagle, *nodelay;
+  g_autoptr(GArray) segments = NULL;
+  g_autoptr(GPtrArray) received = NULL;
+  g_autoptr(GHashTable) streams = g_hash_table_new_full (NULL, NULL, NULL, free_string);
+  LabTestWaiting waiting;
+  Sent with_nagle, with_nodelay;
+  guint port;
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+  lab_test_lesson_load (&w.l, "24-nagle", GPOINTER_TO_INT (data));
+  lab_session_play (w.l.session);
+  nagle = lab_test_lesson_endpoint (&w.l, "Client with Nagle");
+  nodelay = lab_test_lesson_endpoint (&w.l, "Client with TCP_NODELAY");
+  w.server = lab_test_lesson_endpoint (&w.l, "Server on beta");
+  lab_test_lesson_wait_ended (&w.l, nagle);
+  lab_test_lesson_wait_ended (&w.l, nodelay);
+  g_assert_null (lab_endpoint_get_error (nagle));
+  g_assert_null (lab_endpoint_get_error (nodelay));
+  g_object_get (lab_endpoint_get_config (w.server), "port", &port, NULL);
+  w.port = (guint16) port;
+  w.f.timeline = lab_session_get_timeline (w.l.session);
+  w.f.log = w.l.log;
+  lab_test_lesson_wait_ended (&w.l, w.server);
+  g_assert_null (lab_endpoint_get_error (w.server));
+
+  /* Ten send () calls each */
+  {
+    g_autoptr(GPtrArray) a = calls_of (&w, nagle, LAB_OP_SEND);
+    g_autoptr(GPtrArray) b = calls_of (&w, nodelay, LAB_OP_SEND);
+
+    g_assert_cmpuint (a->len, ==, 10);
+    g_assert_cmpuint (b->len, ==, 10);
+  }
+
+  /* Every line of both, in order, each connection's */
+  lab_test_log_wait_data (w.l.log, w.server, LAB_DIRECTION_IN, 2 * 10 * strlen (HELLO));
+  received = lab_test_log_data_events (w.l.log, w.server, LAB_DIRECTION_IN);
+  for (guint i = 0; i < received->len; i++)
+    {
+      guint64 conn = lab_event_get_connection (received->pdata[i]);
+      GBytes *bytes = lab_event_get_bytes (received->pdata[i]);
+      GString *stream = g_hash_table_lookup (streams, GSIZE_TO_POINTER (conn));
+      gsize len;
+      const char *text = g_bytes_get_data (bytes, &len);
+
+      if (stream == NULL)
+        g_hash_table_insert (streams, GSIZE_TO_POINTER (conn), stream = g_string_new (NULL));
+      g_string_append_len (stream, text, (gssize) len);
+    }
+  g_assert_cmpuint (g_hash_table_size (streams), ==, 2);
+  {
+    GHashTableIter iter;
+    GString *stream;
+    g_autoptr(GString) lines = g_string_new (NULL);
+
+    for (guint i = 0; i < 10; i++)
+      g_string_append (lines, HELLO);
+    g_hash_table_iter_init (&iter, streams);
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stream))
+      g_assert_cmpstr (stream->str, ==, lines->str);
+    /* And the echo of them all, each client its own */
+    for (guint k = 0; k < 2; k++)
+      {
+        g_autoptr(GByteArray) echo = lab_test_log_data (w.l.log, k == 0 ? nagle : nodelay, LAB_DIRECTION_IN);
+
+        g_assert_cmpmem (echo->data, echo->len, lines->str, lines->len);
+      }
+  }
+
+  /* The segments each connection sent */
+  waiting = (LabTestWaiting) { &w.f, w.port, 2 };
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  segments = lab_test_wire_segments (&w.f, w.port);
+  with_nagle = data_segments_of (segments, "Client with Nagle");
+  with_nodelay = data_segments_of (segments, "Client with TCP_NODELAY");
+  g_test_message ("Nagle: %u segments over %.1f ms; TCP_NODELAY: %u over %.1f ms", with_nagle.segments,
+                  (with_nagle.last_us - with_nagle.first_us) / 1000.0, with_nodelay.segments,
+                  (with_nodelay.last_us - with_nodelay.first_us) / 1000.0);
+  g_assert_cmpuint (with_nagle.segments, >=, 2);
+  g_assert_cmpuint (with_nagle.segments, <=, 3);
+  g_assert_cmpint (with_nagle.last_us - with_nagle.first_us, >=, 35 * 1000);
+  g_assert_cmpuint (with_nodelay.segments, >=, 8);
+  g_assert_cmpint (with_nodelay.last_us - with_nodelay.first_us, <, 20 * 1000);
+
+  lab_network_forget ();
+  lab_test_lesson_finish (&w.l);
+}
+
 static const LabTestLessonCase lessons[] = {
   { "15-data-ack", test_data_ack },
   { "16-shutdown-fin", test_shutdown_fin },
@@ -1014,6 +1147,7 @@ static const LabTestLessonCase lessons[] = {
   { "21-delay", test_delay },
   { "22-loss", test_loss },
   { "23-flow-control", test_flow_control },
+  { "24-nagle", test_nagle },
 };
 
 int

@@ -859,6 +859,7 @@ static const char *const other_lessons[] = {
   "21-delay",
   "22-loss",
   "23-flow-control",
+  "24-nagle",
 };
 
 /* Every lesson bundled has its test, here or in another, and every test
