@@ -1139,6 +1139,63 @@ test_nagle (gconstpointer data)
   lab_test_lesson_finish (&w.l);
 }
 
+/* Lesson 25: alfa's MTU 1280. Its SYN offers mss=1240, beta's SYN ACK
+ * 1460; no segment either way carries more than 1240 bytes of TCP less
+ * its options, and full ones do; every byte comes back. */
+static void
+test_mtu (gconstpointer data)
+{
+  Wire w;
+  LabTestWaiting waiting;
+  g_autoptr(GArray) segments = NULL;
+  g_autoptr(GByteArray) echo = NULL;
+  const guint total = 10000;
+  guint full[2] = { 0, 0 }, largest[2] = { 0, 0 }, mss[2] = { 0, 0 };
+
+  if (!wire_play (&w, "25-mtu", data))
+    return;
+  lab_test_lesson_wait_ended (&w.l, w.server);
+  g_assert_null (lab_endpoint_get_error (w.server));
+  echo = lab_test_log_data (w.l.log, w.client, LAB_DIRECTION_IN);
+  g_assert_cmpuint (echo->len, ==, total);
+  for (guint i = 0; i < total; i++)
+    if (echo->data[i] != (guint8) ((i % 100) < 90 ? '0' + i % 10 : (i % 100) == 99 ? '\n' : 'a' + (i % 100) - 90))
+      g_error ("byte %u of the echo is %c", i, echo->data[i]);
+
+  waiting = (LabTestWaiting) { &w.f, w.port, 0 };
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  segments = wire_segments (&w);
+  for (guint i = 0; i < segments->len; i++)
+    {
+      const LabTestPacket *p = &g_array_index (segments, LabTestPacket, i);
+      guint from = lab_test_wire_from_host (p, "alfa") ? 0 : 1;
+
+      if (p->wire.link_verdict != LAB_LINK_PASSED)
+        continue;
+      if ((p->wire.info.tcp_flags & LAB_TCP_SYN) != 0)
+        {
+          g_autofree char *summary = lab_wire_summary (&p->wire);
+
+          g_assert_nonnull (strstr (summary, from == 0 ? "mss=1240" : "mss=1460"));
+          mss[from] = p->wire.info.mss;
+          continue;
+        }
+      /* What the other end offered, less this segment's options */
+      g_assert_cmpuint (mss[1 - from], !=, 0);
+      largest[from] = MAX (largest[from], p->wire.info.payload_len);
+      g_assert_cmpuint (p->wire.info.payload_len, <=, 1240 - (p->wire.info.tcp_header_len - 20u));
+      full[from] += p->wire.info.payload_len == 1240 - (p->wire.info.tcp_header_len - 20u);
+    }
+  g_test_message ("largest segments: %u bytes from alfa, %u from beta; %u and %u full", largest[0], largest[1],
+                  full[0], full[1]);
+  g_assert_cmpuint (mss[0], ==, 1240);
+  g_assert_cmpuint (mss[1], ==, 1460);
+  g_assert_cmpuint (full[0], >, 0);
+  g_assert_cmpuint (full[1], >, 0);
+
+  wire_finish (&w);
+}
+
 static const LabTestLessonCase lessons[] = {
   { "15-data-ack", test_data_ack },
   { "16-shutdown-fin", test_shutdown_fin },
@@ -1148,6 +1205,7 @@ static const LabTestLessonCase lessons[] = {
   { "22-loss", test_loss },
   { "23-flow-control", test_flow_control },
   { "24-nagle", test_nagle },
+  { "25-mtu", test_mtu },
 };
 
 int

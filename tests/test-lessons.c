@@ -860,6 +860,7 @@ static const char *const other_lessons[] = {
   "22-loss",
   "23-flow-control",
   "24-nagle",
+  "25-mtu",
 };
 
 /* Every lesson bundled has its test, here or in another, and every test
