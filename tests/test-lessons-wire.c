@@ -784,40 +784,29 @@ test_delay (gconstpointer data)
   wire_finish (&w);
 }
 
-/* Lesson 22: one frame in ten lost toward beta. The server gets all
- * 200 000 bytes in order; every data segment the link dropped left alfa
- * again, marked a retransmission; and beta's duplicate ACKs were followed
- * by alfa resending the bytes they asked for, at once. */
+/* @got is the lessons' line of 100 bytes, over and over, @total bytes. */
 static void
-test_loss (gconstpointer data)
+assert_lines (GByteArray *got,
+              guint       total)
 {
-  Wire w;
-  LabTestWaiting waiting;
-  g_autoptr(GArray) segments = NULL;
-  g_autoptr(GByteArray) got = NULL;
-  LabCaptureStats stats;
-  const guint total = 200000;
-  guint drops = 0, fast = 0, dups = 0, third = 0;
-
-  /* The same frames lost from run to run, as near as TCP's timing lets */
-  lab_link_set_seed (22);
-  if (!wire_play (&w, "22-loss", data))
-    return;
-  lab_test_lesson_wait_ended (&w.l, w.server);
-  g_assert_null (lab_endpoint_get_error (w.server));
-
-  /* Every byte, in its place */
-  lab_test_log_wait_data (w.l.log, w.server, LAB_DIRECTION_IN, total);
-  got = lab_test_log_data (w.l.log, w.server, LAB_DIRECTION_IN);
   g_assert_cmpuint (got->len, ==, total);
   for (guint i = 0; i < total; i++)
     if (got->data[i] != (guint8) ((i % 100) < 90 ? '0' + i % 10 : (i % 100) == 99 ? '\n' : 'a' + (i % 100) - 90))
       g_error ("byte %u is %c", i, got->data[i]);
+}
 
-  waiting = (LabTestWaiting) { &w.f, w.port, 0 };
-  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+/* The data segments from alfa the link dropped for @verdict, each said
+ * with @text on the wire; every one's bytes left alfa again, marked a
+ * retransmission, unless the capture itself missed frames. */
+static guint
+count_dropped_sent_again (GArray         *segments,
+                          LabLinkVerdict  verdict,
+                          const char     *text)
+{
+  LabCaptureStats stats;
+  guint drops = 0;
+
   lab_capture_get_stats (&stats);
-  segments = lab_test_wire_segments (&w.f, w.port);
   g_test_message ("%u segments; the capture dropped %" G_GUINT64_FORMAT, segments->len, stats.dropped);
   for (guint i = 0; i < segments->len; i++)
     {
@@ -826,10 +815,10 @@ test_loss (gconstpointer data)
       gboolean resent = FALSE;
 
       /* Each data segment dropped: its bytes left alfa again, so marked */
-      if (d->wire.link_verdict != LAB_LINK_DROPPED_LOSS)
+      if (d->wire.link_verdict != verdict)
         continue;
       summary = lab_wire_summary (&d->wire);
-      g_assert_nonnull (strstr (summary, "dropped by the link: loss 10 %"));
+      g_assert_nonnull (strstr (summary, text));
       if (!lab_test_wire_from_host (d, "alfa") || d->wire.info.payload_len == 0)
         continue;
       if (drops++ == 0)
@@ -846,6 +835,39 @@ test_loss (gconstpointer data)
         g_error ("bytes from %u, dropped by the link, were not sent again as a retransmission",
                  lab_test_wire_rel_seq (d));
     }
+  return drops;
+}
+
+/* Lesson 22: one frame in ten lost toward beta. The server gets all
+ * 200 000 bytes in order; every data segment the link dropped left alfa
+ * again, marked a retransmission; and beta's duplicate ACKs were followed
+ * by alfa resending the bytes they asked for, at once. */
+static void
+test_loss (gconstpointer data)
+{
+  Wire w;
+  LabTestWaiting waiting;
+  g_autoptr(GArray) segments = NULL;
+  g_autoptr(GByteArray) got = NULL;
+  const guint total = 200000;
+  guint drops = 0, fast = 0, dups = 0, third = 0;
+
+  /* The same frames lost from run to run, as near as TCP's timing lets */
+  lab_link_set_seed (22);
+  if (!wire_play (&w, "22-loss", data))
+    return;
+  lab_test_lesson_wait_ended (&w.l, w.server);
+  g_assert_null (lab_endpoint_get_error (w.server));
+
+  /* Every byte, in its place */
+  lab_test_log_wait_data (w.l.log, w.server, LAB_DIRECTION_IN, total);
+  got = lab_test_log_data (w.l.log, w.server, LAB_DIRECTION_IN);
+  assert_lines (got, total);
+
+  waiting = (LabTestWaiting) { &w.f, w.port, 0 };
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  segments = lab_test_wire_segments (&w.f, w.port);
+  drops = count_dropped_sent_again (segments, LAB_LINK_DROPPED_LOSS, "dropped by the link: loss 10 %");
   g_assert_cmpuint (drops, >, 0);
 
   /* Duplicate ACKs; and retransmissions made for them, not for a timeout:
@@ -1157,10 +1179,7 @@ test_mtu (gconstpointer data)
   lab_test_lesson_wait_ended (&w.l, w.server);
   g_assert_null (lab_endpoint_get_error (w.server));
   echo = lab_test_log_data (w.l.log, w.client, LAB_DIRECTION_IN);
-  g_assert_cmpuint (echo->len, ==, total);
-  for (guint i = 0; i < total; i++)
-    if (echo->data[i] != (guint8) ((i % 100) < 90 ? '0' + i % 10 : (i % 100) == 99 ? '\n' : 'a' + (i % 100) - 90))
-      g_error ("byte %u of the echo is %c", i, echo->data[i]);
+  assert_lines (echo, total);
 
   waiting = (LabTestWaiting) { &w.f, w.port, 0 };
   lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
@@ -1196,6 +1215,58 @@ test_mtu (gconstpointer data)
   wire_finish (&w);
 }
 
+/* Lesson 26: 1 megabit a second toward beta, a queue of 10 frames. The
+ * queue fills and drops data segments, each sent again; the bytes take
+ * as long as the line needs and no less; every one arrives. */
+static void
+test_rate (gconstpointer data)
+{
+  Wire w;
+  LabTestWaiting waiting;
+  g_autoptr(GArray) segments = NULL;
+  g_autoptr(GByteArray) got = NULL;
+  g_autoptr(GPtrArray) sends = NULL;
+  g_autoptr(GPtrArray) received = NULL;
+  const guint total = 100000;
+  LabLinkCounters counters;
+  guint drops;
+  double took_s;
+
+  if (!wire_play (&w, "26-rate", data))
+    return;
+  lab_test_lesson_wait_ended (&w.l, w.server);
+  g_assert_null (lab_endpoint_get_error (w.server));
+  lab_test_log_wait_data (w.l.log, w.server, LAB_DIRECTION_IN, total);
+  got = lab_test_log_data (w.l.log, w.server, LAB_DIRECTION_IN);
+  assert_lines (got, total);
+
+  /* No faster than the line: 100 000 bytes, and their headers, at 1
+   * megabit a second are 0.8 s at least */
+  sends = calls_of (&w, w.client, LAB_OP_SEND);
+  received = lab_test_log_data_events (w.l.log, w.server, LAB_DIRECTION_IN);
+  /* A send () that took part of its bytes is followed by one for the rest */
+  g_assert_cmpuint (sends->len, >=, 1000);
+  took_s = (lab_event_get_end_time (received->pdata[received->len - 1]) -
+            lab_event_get_begin_time (sends->pdata[0])) / 1e6;
+  g_test_message ("from the first send () to the last recv (): %.2f s", took_s);
+  g_assert_cmpfloat (took_s, >=, 0.8);
+
+  /* The queue toward beta (host 1) overflowed, and what it dropped was
+   * sent again */
+  waiting = (LabTestWaiting) { &w.f, w.port, 0 };
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  segments = lab_test_wire_segments (&w.f, w.port);
+  drops = count_dropped_sent_again (segments, LAB_LINK_DROPPED_QUEUE,
+                                    "dropped by the link: its queue was full (10 frames)");
+  lab_link_get_counters (1, &counters);
+  g_test_message ("%u data segments dropped at the queue; the link held at most %u frames toward beta", drops,
+                  counters.queued_max);
+  g_assert_cmpuint (drops, >, 0);
+  g_assert_cmpuint (counters.queued_max, <=, 10);
+
+  wire_finish (&w);
+}
+
 static const LabTestLessonCase lessons[] = {
   { "15-data-ack", test_data_ack },
   { "16-shutdown-fin", test_shutdown_fin },
@@ -1206,6 +1277,7 @@ static const LabTestLessonCase lessons[] = {
   { "23-flow-control", test_flow_control },
   { "24-nagle", test_nagle },
   { "25-mtu", test_mtu },
+  { "26-rate", test_rate },
 };
 
 int

@@ -861,6 +861,7 @@ static const char *const other_lessons[] = {
   "23-flow-control",
   "24-nagle",
   "25-mtu",
+  "26-rate",
 };
 
 /* Every lesson bundled has its test, here or in another, and every test
