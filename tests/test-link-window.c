@@ -210,6 +210,7 @@ typedef struct {
   LabEndpoint *client;
   guint64      connection;
   gint         stop;
+  gint         pushed;              /* sends the endpoint took */
 } Exchange;
 
 /* The client sends 8 KiB every 20 ms: a few segments each way, a round
@@ -228,7 +229,8 @@ send_some (gpointer data)
   bytes = g_bytes_new_static (chunk, sizeof chunk);
   while (!g_atomic_int_get (&x->stop))
     {
-      lab_endpoint_send (x->client, x->connection, bytes, TRUE, NULL);
+      if (lab_endpoint_send (x->client, x->connection, bytes, TRUE, NULL))
+        g_atomic_int_inc (&x->pushed);
       g_usleep (20 * 1000);
     }
   return NULL;
@@ -335,7 +337,8 @@ test_link_rtt_follows (void)
     {
       GListModel *events = G_LIST_MODEL (lab_session_get_timeline (session));
       LabLinkCounters to_beta, to_alfa;
-      guint in_timeline = 0;
+      guint in_timeline = 0, sends = 0;
+      gint64 last_send = 0;
 
       /* Whether the chart missed samples, or the kernel's watcher gave none */
       for (guint i = 0; i < g_list_model_get_n_items (events); i++)
@@ -344,7 +347,13 @@ test_link_rtt_follows (void)
 
           in_timeline += lab_event_get_kind (event) == LAB_EVENT_TCP_SAMPLE &&
                          lab_event_get_connection (event) == x.connection;
+          if (lab_event_get_kind (event) == LAB_EVENT_CALL && lab_event_get_op (event) == LAB_OP_SEND &&
+              lab_event_get_connection (event) == x.connection)
+            sends++, last_send = lab_event_get_begin_time (event);
         }
+      g_test_message ("the client took %d sends, the timeline has %u, the last %.0f ms after the change; "
+                      "the client waits in %s", g_atomic_int_get (&x.pushed), sends,
+                      (last_send - changed) / 1000.0, lab_endpoint_get_waiting_call (x.client));
       lab_link_get_counters (1, &to_beta);
       lab_link_get_counters (0, &to_alfa);
       g_assert_true (lab_tcp_chart_get_latest (chart, &s));
