@@ -529,7 +529,8 @@ test_tcp_client_pieces (LabTestFixture *f,
 }
 
 /* A UDP client, with and without connect (): its datagram reaches the
- * lab's echo server, and the echo comes back to it. */
+ * lab's echo server, and the echo comes back to it. Told to send its data
+ * in pieces of 4 bytes, three datagrams of 4, 4 and 1 bytes. */
 static void
 test_udp_client (LabTestFixture *f,
                  gconstpointer   data)
@@ -538,7 +539,7 @@ test_udp_client (LabTestFixture *f,
     return;
 
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
-    for (guint connect = 0; connect < 2; connect++)
+    for (guint v = 0; v < 4; v++)
       {
         guint16 port;
         g_autoptr(LabEndpoint) server = lab_server (f, LAB_ENDPOINT_UDP_SERVER, &port);
@@ -547,19 +548,32 @@ test_udp_client (LabTestFixture *f,
         g_autoptr(LabTestProgram) client = NULL;
         g_autoptr(GBytes) printed = NULL;
         g_autoptr(GByteArray) out = NULL;
+        g_autoptr(GPtrArray) got = NULL;
+        gboolean connect = v % 2, chunked = v >= 2;
+        static const guint pieces[] = { 4, 4, 1 };
 
         /* Without connect (), three datagrams, each echoed */
-        guint count = connect ? 1 : 3;
+        guint count = connect || chunked ? 1 : 3;
         const char three[] = "ping\0pongping\0pongping\0pong";
 
         g_object_set (config, "port", (guint) port, "initial-data", bytes, "expect-bytes", (guint64) 9 * count,
-                      "recv-timeout", 5000, "udp-connect", (gboolean) connect, "send-count", count, NULL);
+                      "recv-timeout", 5000, "udp-connect", connect, "send-count", count,
+                      "send-chunk", chunked ? 4u : 0u, NULL);
+        if (chunked)
+          {
+            g_autofree char *code = lab_codegen_generate (config, "pieces", languages[l]);
+
+            g_assert_nonnull (strstr (code, "in datagrams of 4 bytes: each arrives whole and alone"));
+          }
         client = lab_test_program_new (config, languages[l]);
         lab_test_program_start (client);
         printed = lab_test_program_wait (client);
 
         assert_lab_received (f, server, three, 9 * count);
-        g_assert_cmpuint (lab_test_log_count_data (f->log, server, LAB_DIRECTION_IN), ==, count);
+        got = lab_test_log_data_events (f->log, server, LAB_DIRECTION_IN);
+        g_assert_cmpuint (got->len, ==, chunked ? G_N_ELEMENTS (pieces) : count);
+        for (guint i = 0; chunked && i < got->len; i++)
+          g_assert_cmpuint (g_bytes_get_size (lab_event_get_bytes (got->pdata[i])), ==, pieces[i]);
         /* The echo went out to the client, which printed it and ended. The
          * server records what it sent once sendto () returns, which may be
          * after the client has already printed it. */

@@ -223,6 +223,43 @@ test_send_count (LabTestFixture *f,
     }
 }
 
+/* A UDP client told to send its data in pieces: a datagram each, twice
+ * over, each echoed whole. */
+static void
+test_udp_chunks (LabTestFixture *f,
+                 gconstpointer  backend)
+{
+  g_autoptr(LabEndpoint) server = lab_test_new_endpoint (f, LAB_ENDPOINT_UDP_SERVER, backend, "server");
+  g_autoptr(LabEndpoint) client = NULL;
+  g_autoptr(GPtrArray) got = NULL;
+  guint16 port;
+
+  port = lab_test_start_server (server);
+  lab_test_wait_waiting_in (server, "recvfrom");
+  client = new_client (f, LAB_ENDPOINT_UDP_CLIENT, backend, port, "01\n02\n03\n");
+  g_object_set (lab_endpoint_get_config (client), "send-chunk", 3u, "send-count", 2u, "expect-bytes", (guint64) 18,
+                NULL);
+  lab_test_start (client);
+  lab_test_wait_stopped (client);
+  g_assert_null (lab_endpoint_get_error (client));
+
+  g_assert_cmpuint (lab_test_log_count_calls (f->log, client, LAB_OP_SENDTO), ==, 6);
+  got = lab_test_log_data_events (f->log, server, LAB_DIRECTION_IN);
+  g_assert_cmpuint (got->len, ==, 6);
+  for (guint i = 0; i < got->len; i++)
+    {
+      char expected[4];
+      gsize len;
+      const char *text = g_bytes_get_data (lab_event_get_bytes (got->pdata[i]), &len);
+
+      g_snprintf (expected, sizeof expected, "0%u\n", i % 3 + 1);
+      g_assert_cmpmem (text, len, expected, 3);
+    }
+  assert_data (f, client, LAB_DIRECTION_IN, "01\n02\n03\n01\n02\n03\n");
+  lab_endpoint_stop (server);
+  lab_test_wait_stopped (server);
+}
+
 /* With the uppercase behaviour, lines are what count, not recv chunks. */
 static void
 test_tcp_upper (LabTestFixture *f,
@@ -662,6 +699,7 @@ main (int   argc,
   lab_test_add_backends ("endpoints", "time-origin", test_time_origin);
   lab_test_add_backends ("endpoints", "udp-echo", test_udp_echo);
   lab_test_add_backends ("endpoints", "send-count", test_send_count);
+  lab_test_add_backends ("endpoints", "udp-chunks", test_udp_chunks);
   lab_test_add_backends ("endpoints", "tcp-upper", test_tcp_upper);
   lab_test_add_backends ("endpoints", "models", test_each_model);
   lab_test_add_backends ("endpoints", "manual-send", test_manual_send);

@@ -109,7 +109,7 @@ lab_endpoint_script_words (LabEndpointConfig *config)
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "On connecting it sends “%s” (%zu byte)",
                                                  "On connecting it sends “%s” (%zu bytes)", len),
                               escaped, len);
-      if (count > 1 && tcp)
+      if (count > 1 && (tcp || (chunk > 0 && chunk < len)))
         /* Translators: follows “On connecting it sends …”: the data sent
          * again and again, %u times, then how many bytes in all. */
         g_string_append_printf (text, _(", %u times: %llu bytes in all"), count,
@@ -122,6 +122,11 @@ lab_endpoint_script_words (LabEndpointConfig *config)
         /* Translators: follows “On connecting it sends …”. */
         g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %u byte per send ()",
                                                    ", %u bytes per send ()", chunk), chunk);
+      else if (chunk > 0 && chunk < len)
+        /* Translators: follows “On connecting it sends …”: a UDP
+         * client's data cut into datagrams of %u bytes. */
+        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %u byte per datagram",
+                                                   ", %u bytes per datagram", chunk), chunk);
       if (shut && tcp)
         g_string_append (text, _(", then shuts down its sending side"));
       g_string_append (text, ".");

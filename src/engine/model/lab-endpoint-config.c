@@ -552,8 +552,9 @@ lab_endpoint_config_class_init (LabEndpointConfigClass *klass)
     g_param_spec_uint64 ("expect-bytes", NULL, NULL, 0, G_MAXUINT64, 0, RW);
   properties[PROP_MAX_CONNECTIONS] =
     g_param_spec_uint ("max-connections", NULL, NULL, 0, G_MAXUINT, 0, RW);
-  /* A TCP client sends its initial data in pieces of this many bytes, one
-   * send () each, as a program writing field by field does (0: at once). */
+  /* A client sends its initial data in pieces of this many bytes, as a
+   * program writing field by field does: a TCP client one send () each, a
+   * UDP client one datagram each (0: at once). */
   properties[PROP_SEND_CHUNK] =
     g_param_spec_uint ("send-chunk", NULL, NULL, 0, 65536, 0, RW);
   /* A client sends its initial data this many times, one after the other:

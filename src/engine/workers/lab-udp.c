@@ -210,17 +210,32 @@ lab_udp_client_main (LabWorker *w,
     }
   lab_program_set_ready (run);
 
-  /* Each time, a datagram of its own */
+  /* Each time, a datagram of its own, or one for each piece of
+   * send-chunk bytes */
   for (guint i = 0; c->initial_data != NULL && i < c->send_count && !lab_run_is_stopping (run); i++)
     {
-      gssize n = c->udp_connect ? b->send (w, s, c->initial_data) : b->sendto (w, s, c->initial_data, server);
+      gsize len = g_bytes_get_size (c->initial_data);
+      gsize chunk = c->send_chunk > 0 ? c->send_chunk : MAX (len, 1);
+      gsize offset = 0;
 
-      if (n < 0)
+      /* At least one datagram, even of nothing */
+      do
         {
-          lab_program_fail (w, c->udp_connect ? "send" : "sendto");
-          goto done;
+          g_autoptr(GBytes) piece = g_bytes_new_from_bytes (c->initial_data, offset, MIN (chunk, len - offset));
+          gssize n;
+
+          if (lab_run_is_stopping (run))
+            goto done;
+          n = c->udp_connect ? b->send (w, s, piece) : b->sendto (w, s, piece, server);
+          if (n < 0)
+            {
+              lab_program_fail (w, c->udp_connect ? "send" : "sendto");
+              goto done;
+            }
+          lab_record_data (w, s, 0, LAB_DIRECTION_OUT, piece, n, server);
+          offset += chunk;
         }
-      lab_record_data (w, s, 0, LAB_DIRECTION_OUT, c->initial_data, n, server);
+      while (offset < len);
     }
 
   /* The port the kernel gave this end, at connect () or at the first

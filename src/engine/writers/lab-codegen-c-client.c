@@ -271,8 +271,9 @@ c_client_send (Gen *g)
     {
       if (c->send_count > 1)
         {
-          lab_codegen_comment (g, tcp ? _("the data, SEND_COUNT times, one copy after the other")
-                                      : _("the data, SEND_COUNT times, a datagram each"));
+          lab_codegen_comment (g, tcp || lab_codegen_chunked (c)
+                                  ? _("the data, SEND_COUNT times, one copy after the other")
+                                  : _("the data, SEND_COUNT times, a datagram each"));
           lab_codegen_put (g, "for (unsigned n = 0; n < SEND_COUNT; n++) {");
           g->depth++;
         }
@@ -302,6 +303,22 @@ c_client_send (Gen *g)
                            "    perror(\"send\");\n"
                            "    goto out;\n"
                            "}");
+        }
+      else if (lab_codegen_chunked (c))
+        {
+          lab_codegen_comment_pieces (g);
+          lab_codegen_put_printf (g,
+                                  "for (size_t start = 0; start < DATA_LEN; start += %u) {\n"
+                                  "    size_t piece = DATA_LEN - start < %u ? DATA_LEN - start : %u;\n"
+                                  "\n"
+                                  "    if (%s < 0) {\n"
+                                  "        perror(\"%s\");\n"
+                                  "        goto out;\n"
+                                  "    }\n"
+                                  "}", c->send_chunk, c->send_chunk, c->send_chunk,
+                                  c->udp_connect ? "send(fd, DATA + start, piece, 0)"
+                                                 : "sendto(fd, DATA + start, piece, 0, a->ai_addr, a->ai_addrlen)",
+                                  c->udp_connect ? "send" : "sendto");
         }
       else if (c->udp_connect)
         lab_codegen_put (g,

@@ -164,8 +164,9 @@ py_repeat_begin (Gen      *g,
 {
   if (g->c->send_count <= 1)
     return;
-  lab_codegen_comment (g, tcp ? _("the data, SEND_COUNT times, one copy after the other")
-                              : _("the data, SEND_COUNT times, a datagram each"));
+  lab_codegen_comment (g, tcp || lab_codegen_chunked (g->c)
+                          ? _("the data, SEND_COUNT times, one copy after the other")
+                          : _("the data, SEND_COUNT times, a datagram each"));
   lab_codegen_put (g, "for _ in range(SEND_COUNT):");
   g->depth++;
 }
@@ -270,7 +271,17 @@ py_udp_client (Gen *g)
   if (c->initial_data != NULL)
     {
       py_repeat_begin (g, FALSE);
-      lab_codegen_put (g, c->udp_connect ? "client.send(DATA)" : "client.sendto(DATA, server_address)");
+      if (lab_codegen_chunked (c))
+        {
+          lab_codegen_comment_pieces (g);
+          lab_codegen_put_printf (g,
+                                  "for start in range(0, len(DATA), %u):\n"
+                                  "    client.%s(DATA[start:start + %u]%s)", c->send_chunk,
+                                  c->udp_connect ? "send" : "sendto", c->send_chunk,
+                                  c->udp_connect ? "" : ", server_address");
+        }
+      else
+        lab_codegen_put (g, c->udp_connect ? "client.send(DATA)" : "client.sendto(DATA, server_address)");
       py_repeat_end (g);
     }
   lab_codegen_note_send_options (g);

@@ -61,12 +61,12 @@ lab_codegen_put_printf (Gen        *g,
   lab_codegen_put (g, text);
 }
 
-/* A TCP client told to send its data in pieces smaller than the data. */
+/* A client told to send its data in pieces smaller than the data. */
 gboolean
 lab_codegen_chunked (LabEndpointConfig *c)
 {
   return c->send_chunk > 0 && c->initial_data != NULL && c->send_chunk < g_bytes_get_size (c->initial_data) &&
-         (c->kind == LAB_ENDPOINT_TCP_CLIENT);
+         (c->kind == LAB_ENDPOINT_TCP_CLIENT || c->kind == LAB_ENDPOINT_UDP_CLIENT);
 }
 
 void
@@ -278,11 +278,19 @@ void
 lab_codegen_comment_pieces (Gen *g)
 {
   guint chunk = g->c->send_chunk;
-  g_autofree char *why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                       "in pieces of %u byte, one send () each: the server "
-                                                       "may receive them in any grouping",
-                                                       "in pieces of %u bytes, one send () each: the server "
-                                                       "may receive them in any grouping", chunk), chunk);
+  g_autofree char *why = NULL;
+
+  if (g->c->kind == LAB_ENDPOINT_UDP_CLIENT)
+    why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "in datagrams of %u byte: each arrives whole and alone, or not at all",
+                                        "in datagrams of %u bytes: each arrives whole and alone, or not at all",
+                                        chunk), chunk);
+  else
+    why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "in pieces of %u byte, one send () each: the server "
+                                        "may receive them in any grouping",
+                                        "in pieces of %u bytes, one send () each: the server "
+                                        "may receive them in any grouping", chunk), chunk);
 
   lab_codegen_comment (g, why);
 }
