@@ -202,7 +202,7 @@ test_data_ack (gconstpointer data)
     return;
   lab_test_log_assert_received (w.l.log, w.client, HELLO);
   waiting = (LabTestWaiting) { &w.f, w.port, 0 };
-  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000 * lab_test_time_scale ());
   segments = wire_segments (&w);
 
   /* send () returned the line's length: all of it was in the kernel */
@@ -273,7 +273,7 @@ test_shutdown_fin (gconstpointer data)
     return;
   lab_test_log_assert_received (w.l.log, w.client, BYE);
   waiting = (LabTestWaiting) { &w.f, w.port, 0 };
-  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000 * lab_test_time_scale ());
   lab_test_log_wait_note (w.l.log, w.server, LAB_NOTE_PEER_CLOSED);
   segments = wire_segments (&w);
 
@@ -722,7 +722,7 @@ test_delay (gconstpointer data)
   /* Played again, once the first has closed both ways: ARP's answer is
    * kept, the handshake alone crosses the link. */
   waiting = (LabTestWaiting) { &w.f, w.port, 0 };
-  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000 * lab_test_time_scale ());
   lab_session_play (w.l.session);
   lab_test_log_wait_calls (w.l.log, w.client, LAB_OP_CONNECT, 2);
   lab_test_lesson_wait_ended (&w.l, w.client);
@@ -761,7 +761,7 @@ test_delay (gconstpointer data)
   /* The segments of both connections, each held by the link, and each
    * said so on the wire */
   waiting.n = 2;
-  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000 * lab_test_time_scale ());
   lab_test_lesson_wait_ended (&w.l, w.server);
   segments = wire_segments (&w);
   held = count_delayed (segments, "alfa", &least);
@@ -865,7 +865,7 @@ test_loss (gconstpointer data)
   assert_lines (got, total);
 
   waiting = (LabTestWaiting) { &w.f, w.port, 0 };
-  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000 * lab_test_time_scale ());
   segments = lab_test_wire_segments (&w.f, w.port);
   drops = count_dropped_sent_again (segments, LAB_LINK_DROPPED_LOSS, "dropped by the link: loss 10 %");
   g_assert_cmpuint (drops, >, 0);
@@ -997,7 +997,7 @@ test_flow_control (gconstpointer data)
 
   /* After the last ACK of window 0, beta's window update */
   waiting = (LabTestWaiting) { &w.f, w.port, 0 };
-  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000 * lab_test_time_scale ());
   segments = lab_test_wire_segments (&w.f, w.port);
   for (guint i = 0; i < segments->len; i++)
     if (lab_test_wire_from_host (&g_array_index (segments, LabTestPacket, i), "beta") &&
@@ -1144,7 +1144,7 @@ test_nagle (gconstpointer data)
 
   /* The segments each connection sent */
   waiting = (LabTestWaiting) { &w.f, w.port, 2 };
-  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000 * lab_test_time_scale ());
   segments = lab_test_wire_segments (&w.f, w.port);
   with_nagle = data_segments_of (segments, "Client with Nagle");
   with_nodelay = data_segments_of (segments, "Client with TCP_NODELAY");
@@ -1182,7 +1182,7 @@ test_mtu (gconstpointer data)
   assert_lines (echo, total);
 
   waiting = (LabTestWaiting) { &w.f, w.port, 0 };
-  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000 * lab_test_time_scale ());
   segments = wire_segments (&w);
   for (guint i = 0; i < segments->len; i++)
     {
@@ -1254,7 +1254,7 @@ test_rate (gconstpointer data)
   /* The queue toward beta (host 1) overflowed, and what it dropped was
    * sent again */
   waiting = (LabTestWaiting) { &w.f, w.port, 0 };
-  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000);
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000 * lab_test_time_scale ());
   segments = lab_test_wire_segments (&w.f, w.port);
   drops = count_dropped_sent_again (segments, LAB_LINK_DROPPED_QUEUE,
                                     "dropped by the link: its queue was full (10 frames)");
