@@ -1227,8 +1227,7 @@ test_rate (gconstpointer data)
   g_autoptr(GByteArray) got = NULL;
   g_autoptr(GPtrArray) sends = NULL;
   g_autoptr(GPtrArray) received = NULL;
-  const guint total = 100000;
-  LabLinkCounters counters;
+  const guint total = 400000;
   guint drops;
   double took_s;
 
@@ -1240,29 +1239,25 @@ test_rate (gconstpointer data)
   got = lab_test_log_data (w.l.log, w.server, LAB_DIRECTION_IN);
   assert_lines (got, total);
 
-  /* No faster than the line: 100 000 bytes, and their headers, at 1
-   * megabit a second are 0.8 s at least */
+  /* No faster than the line: 400 000 bytes, and their headers, at 1
+   * megabit a second are 3.2 s at least */
   sends = calls_of (&w, w.client, LAB_OP_SEND);
   received = lab_test_log_data_events (w.l.log, w.server, LAB_DIRECTION_IN);
   /* A send () that took part of its bytes is followed by one for the rest */
-  g_assert_cmpuint (sends->len, >=, 1000);
+  g_assert_cmpuint (sends->len, >=, 4000);
   took_s = (lab_event_get_end_time (received->pdata[received->len - 1]) -
             lab_event_get_begin_time (sends->pdata[0])) / 1e6;
   g_test_message ("from the first send () to the last recv (): %.2f s", took_s);
-  g_assert_cmpfloat (took_s, >=, 0.8);
+  g_assert_cmpfloat (took_s, >=, 3.2);
 
-  /* The queue toward beta (host 1) overflowed, and what it dropped was
-   * sent again */
+  /* The queue toward beta overflowed, and what it dropped was sent again */
   waiting = (LabTestWaiting) { &w.f, w.port, 0 };
   lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000 * lab_test_time_scale ());
   segments = lab_test_wire_segments (&w.f, w.port);
   drops = count_dropped_sent_again (segments, LAB_LINK_DROPPED_QUEUE,
                                     "dropped by the link: its queue was full (10 frames)");
-  lab_link_get_counters (1, &counters);
-  g_test_message ("%u data segments dropped at the queue; the link held at most %u frames toward beta", drops,
-                  counters.queued_max);
+  g_test_message ("%u data segments dropped at the queue", drops);
   g_assert_cmpuint (drops, >, 0);
-  g_assert_cmpuint (counters.queued_max, <=, 10);
 
   wire_finish (&w);
 }
