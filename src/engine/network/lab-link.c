@@ -1176,7 +1176,10 @@ forwarder_main (gpointer data)
           first = MIN (first, f->dirs[to].heap.items[0]->release_ns);
       if (first != G_MAXINT64)
         {
-          gint64 left = MAX (0, first - now_ns ());
+          /* Once: the clock read twice may have passed @first between */
+          gint64 left = first - now_ns ();
+
+          left = MAX (left, 0);
 
           wait.tv_sec = left / 1000000000;
           wait.tv_nsec = left % 1000000000;
