@@ -1277,6 +1277,117 @@ test_rate (gconstpointer data)
   wire_finish (&w);
 }
 
+static gboolean
+is_udp_to (const LabWireInfo *wire,
+           gconstpointer      data)
+{
+  return wire->info.proto == LAB_PACKET_UDP && wire->info.dport == GPOINTER_TO_UINT (data);
+}
+
+/* Lesson 27: loss and reordering toward beta. The UDP server gets fewer
+ * than the 100 numbered datagrams, some out of order, each once; each left
+ * alfa once, and the wire says which the link dropped and sent ahead. The
+ * TCP server gets all 100 lines in order. */
+static void
+test_udp_loss (gconstpointer data)
+{
+  LabTestLesson l;
+  LabTestFixture f = { 0 };
+  LabEndpoint *udp_client, *udp_server, *tcp_client, *tcp_server;
+  g_autoptr(GPtrArray) datagrams = NULL;
+  g_autoptr(GByteArray) stream = NULL;
+  g_autoptr(GArray) udp = NULL;
+  g_autoptr(GString) lines = g_string_new (NULL);
+  gboolean seen[101] = { FALSE };
+  guint port, previous = 0, out_of_order = 0, left = 0, dropped = 0, ahead = 0;
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+  for (guint i = 1; i <= 100; i++)
+    g_string_append_printf (lines, "%03u\n", i);
+  /* The same frames lost and sent ahead from run to run, as near as the
+   * two clients' timing lets */
+  lab_link_set_seed (27);
+  lab_test_lesson_load (&l, "27-udp-loss", GPOINTER_TO_INT (data));
+  lab_session_play (l.session);
+  udp_client = lab_test_lesson_endpoint (&l, "UDP client on alfa");
+  udp_server = lab_test_lesson_endpoint (&l, "UDP server on beta");
+  tcp_client = lab_test_lesson_endpoint (&l, "TCP client on alfa");
+  tcp_server = lab_test_lesson_endpoint (&l, "TCP server on beta");
+  lab_test_lesson_wait_ended (&l, tcp_client);
+  lab_test_lesson_wait_ended (&l, tcp_server);
+  lab_test_lesson_wait_ended (&l, udp_client);
+  g_assert_null (lab_endpoint_get_error (tcp_client));
+  g_assert_null (lab_endpoint_get_error (tcp_server));
+  g_assert_null (lab_endpoint_get_error (udp_client));
+  f.timeline = lab_session_get_timeline (l.session);
+  f.log = l.log;
+
+  /* TCP: every line, in order */
+  lab_test_log_wait_data (l.log, tcp_server, LAB_DIRECTION_IN, lines->len);
+  stream = lab_test_log_data (l.log, tcp_server, LAB_DIRECTION_IN);
+  g_assert_cmpmem (stream->data, stream->len, lines->str, lines->len);
+
+  /* UDP: some lost, some out of order, none twice */
+  datagrams = lab_test_log_data_events (l.log, udp_server, LAB_DIRECTION_IN);
+  for (guint i = 0; i < datagrams->len; i++)
+    {
+      gsize len;
+      const char *text = g_bytes_get_data (lab_event_get_bytes (datagrams->pdata[i]), &len);
+      guint n;
+
+      g_assert_cmpuint (len, ==, 4);
+      g_assert_true (g_ascii_isdigit (text[0]) && g_ascii_isdigit (text[1]) && g_ascii_isdigit (text[2]));
+      n = (guint) g_ascii_strtoull (text, NULL, 10);
+      g_assert_cmpuint (n, >=, 1);
+      g_assert_cmpuint (n, <=, 100);
+      g_assert_false (seen[n]);
+      seen[n] = TRUE;
+      out_of_order += n < previous;
+      previous = n;
+    }
+  g_test_message ("the UDP server got %u datagrams of 100, %u after a larger number", datagrams->len, out_of_order);
+  g_assert_cmpuint (datagrams->len, <, 100);
+  g_assert_cmpuint (datagrams->len, >=, 50);
+  g_assert_cmpuint (out_of_order, >, 0);
+
+  /* Each datagram left alfa once; the link said what it did to them */
+  g_object_get (lab_endpoint_get_config (udp_server), "port", &port, NULL);
+  udp = lab_test_wire_packets (&f, is_udp_to, GUINT_TO_POINTER (port));
+  for (guint i = 0; i < udp->len; i++)
+    {
+      const LabTestPacket *p = &g_array_index (udp, LabTestPacket, i);
+      g_autofree char *summary = lab_wire_summary (&p->wire);
+
+      if (p->wire.link_verdict == LAB_LINK_PASSED)
+        left += lab_test_wire_from_host (p, "alfa");
+      else if (p->wire.link_verdict == LAB_LINK_DROPPED_LOSS)
+        {
+          if (dropped++ == 0)
+            g_test_message ("%s", summary);
+          g_assert_nonnull (strstr (summary, "dropped by the link: loss 10 %"));
+        }
+      else if (p->wire.link_verdict == LAB_LINK_REORDERED)
+        {
+          if (ahead++ == 0)
+            g_test_message ("%s", summary);
+          g_assert_nonnull (strstr (summary, "reordered by the link: sent ahead of "));
+        }
+    }
+  g_test_message ("%u datagrams left alfa, the link dropped %u and sent %u ahead", left, dropped, ahead);
+  g_assert_cmpuint (left, ==, 100);
+  g_assert_cmpuint (dropped, ==, 100 - datagrams->len);
+  g_assert_cmpuint (ahead, >, 0);
+
+  lab_endpoint_stop (udp_server);
+  lab_test_lesson_wait_ended (&l, udp_server);
+  lab_network_forget ();
+  lab_test_lesson_finish (&l);
+}
+
 static const LabTestLessonCase lessons[] = {
   { "15-data-ack", test_data_ack },
   { "16-shutdown-fin", test_shutdown_fin },
@@ -1288,6 +1399,7 @@ static const LabTestLessonCase lessons[] = {
   { "24-nagle", test_nagle },
   { "25-mtu", test_mtu },
   { "26-rate", test_rate },
+  { "27-udp-loss", test_udp_loss },
 };
 
 int

@@ -862,6 +862,7 @@ static const char *const other_lessons[] = {
   "24-nagle",
   "25-mtu",
   "26-rate",
+  "27-udp-loss",
 };
 
 /* Every lesson bundled has its test, here or in another, and every test
