@@ -406,7 +406,8 @@ test_stop_wakes (LabTestFixture *f,
 }
 
 /* A client offers one timeout: waiting for data follows the connect
- * timeout, as it changes; a server's receive timeout is its own. */
+ * timeout, as it changes, unless the two were set apart; a server's
+ * receive timeout is its own. */
 static void
 test_client_timeouts (void)
 {
@@ -426,6 +427,20 @@ test_client_timeouts (void)
   lab_endpoint_config_bind_client_timeouts (server);
   g_object_get (server, "recv-timeout", &recv_timeout, NULL);
   g_assert_cmpuint (recv_timeout, ==, 700);
+
+  /* A file's client with a receive timeout of its own keeps it when a
+   * panel shows it: the UDP lessons' clients wait 2 s for their echoes */
+  {
+    g_autoptr(LabEndpointConfig) apart = lab_endpoint_config_new (LAB_ENDPOINT_UDP_CLIENT);
+
+    g_object_set (apart, "recv-timeout", 2000, NULL);
+    lab_endpoint_config_bind_client_timeouts (apart);
+    g_object_get (apart, "recv-timeout", &recv_timeout, NULL);
+    g_assert_cmpuint (recv_timeout, ==, 2000);
+    g_object_set (apart, "connect-timeout", 3000, NULL);
+    g_object_get (apart, "recv-timeout", &recv_timeout, NULL);
+    g_assert_cmpuint (recv_timeout, ==, 2000);
+  }
 }
 
 static int

@@ -87,15 +87,17 @@ lab_endpoint_config_is_tcp (LabEndpointConfig *self)
  *
  * Makes a client's receive timeout follow its connect timeout, now and
  * whenever it changes, for a form or a command line that offers a client
- * one timeout. A file that sets the two apart is loaded without this. A
- * server has no connect timeout: its receive timeout is left alone.
+ * one timeout. A client whose two were set apart (a file's, a receive
+ * timeout of its own) keeps them apart. A server has no connect timeout:
+ * its receive timeout is left alone.
  */
 void
 lab_endpoint_config_bind_client_timeouts (LabEndpointConfig *self)
 {
   g_return_if_fail (LAB_IS_ENDPOINT_CONFIG (self));
 
-  if (lab_endpoint_config_is_server (self))
+  if (lab_endpoint_config_is_server (self) ||
+      (self->recv_timeout != 0 && self->recv_timeout != self->connect_timeout))
     return;
 
   g_object_bind_property (self, "connect-timeout", self, "recv-timeout", G_BINDING_SYNC_CREATE);
