@@ -33,11 +33,13 @@ typedef struct {
   guint16         port;
 } Wire;
 
-/* Plays lesson @id and waits for its client to end. */
+/* Plays lesson @id, its server the endpoint named @server, whose port the
+ * wire is looked at on; FALSE (the test skipped) with no lab network. */
 static gboolean
-wire_play (Wire           *w,
-           const char     *id,
-           gconstpointer   data)
+wire_start (Wire           *w,
+            const char     *id,
+            gconstpointer   data,
+            const char     *server)
 {
   guint port;
 
@@ -48,14 +50,25 @@ wire_play (Wire           *w,
     }
   lab_test_lesson_load (&w->l, id, GPOINTER_TO_INT (data));
   lab_session_play (w->l.session);
-  w->client = lab_test_lesson_endpoint (&w->l, "Client on alfa");
-  w->server = lab_test_lesson_endpoint (&w->l, "Server on beta");
-  lab_test_lesson_wait_ended (&w->l, w->client);
-  g_assert_null (lab_endpoint_get_error (w->client));
+  w->server = lab_test_lesson_endpoint (&w->l, server);
   g_object_get (lab_endpoint_get_config (w->server), "port", &port, NULL);
   w->port = (guint16) port;
   w->f.timeline = lab_session_get_timeline (w->l.session);
   w->f.log = w->l.log;
+  return TRUE;
+}
+
+/* Plays lesson @id and waits for its client to end. */
+static gboolean
+wire_play (Wire           *w,
+           const char     *id,
+           gconstpointer   data)
+{
+  if (!wire_start (w, id, data, "Server on beta"))
+    return FALSE;
+  w->client = lab_test_lesson_endpoint (&w->l, "Client on alfa");
+  lab_test_lesson_wait_ended (&w->l, w->client);
+  g_assert_null (lab_endpoint_get_error (w->client));
   return TRUE;
 }
 
@@ -951,22 +964,12 @@ test_flow_control (gconstpointer data)
   g_autoptr(GPtrArray) sends = NULL;
   g_autoptr(GByteArray) got = NULL;
   const guint total = 100000;
-  guint port, updates = 0, last_zero = 0;
+  guint updates = 0, last_zero = 0;
   gint64 blocked_us = 0;
 
-  if (!lab_network_check (NULL))
-    {
-      g_test_skip ("no lab network here");
-      return;
-    }
-  lab_test_lesson_load (&w.l, "23-flow-control", GPOINTER_TO_INT (data));
-  lab_session_play (w.l.session);
+  if (!wire_start (&w, "23-flow-control", data, "Server on beta"))
+    return;
   w.client = lab_test_lesson_endpoint (&w.l, "Client on alfa");
-  w.server = lab_test_lesson_endpoint (&w.l, "Server on beta");
-  g_object_get (lab_endpoint_get_config (w.server), "port", &port, NULL);
-  w.port = (guint16) port;
-  w.f.timeline = lab_session_get_timeline (w.l.session);
-  w.f.log = w.l.log;
 
   /* Nothing read: the window closes, is probed, and send () waits */
   lab_test_wait (window_probed, &closed, 20000);
@@ -1081,26 +1084,15 @@ test_nagle (gconstpointer data)
   g_autoptr(GHashTable) streams = g_hash_table_new_full (NULL, NULL, NULL, free_string);
   LabTestWaiting waiting;
   Sent with_nagle, with_nodelay;
-  guint port;
 
-  if (!lab_network_check (NULL))
-    {
-      g_test_skip ("no lab network here");
-      return;
-    }
-  lab_test_lesson_load (&w.l, "24-nagle", GPOINTER_TO_INT (data));
-  lab_session_play (w.l.session);
+  if (!wire_start (&w, "24-nagle", data, "Server on beta"))
+    return;
   nagle = lab_test_lesson_endpoint (&w.l, "Client with Nagle");
   nodelay = lab_test_lesson_endpoint (&w.l, "Client with TCP_NODELAY");
-  w.server = lab_test_lesson_endpoint (&w.l, "Server on beta");
   lab_test_lesson_wait_ended (&w.l, nagle);
   lab_test_lesson_wait_ended (&w.l, nodelay);
   g_assert_null (lab_endpoint_get_error (nagle));
   g_assert_null (lab_endpoint_get_error (nodelay));
-  g_object_get (lab_endpoint_get_config (w.server), "port", &port, NULL);
-  w.port = (guint16) port;
-  w.f.timeline = lab_session_get_timeline (w.l.session);
-  w.f.log = w.l.log;
   lab_test_lesson_wait_ended (&w.l, w.server);
   g_assert_null (lab_endpoint_get_error (w.server));
 
@@ -1295,48 +1287,39 @@ is_udp_to (const LabWireInfo *wire,
 static void
 test_udp_loss (gconstpointer data)
 {
-  LabTestLesson l;
-  LabTestFixture f = { 0 };
+  Wire w = { 0 };
   LabEndpoint *udp_client, *udp_server, *tcp_client, *tcp_server;
   g_autoptr(GPtrArray) datagrams = NULL;
   g_autoptr(GByteArray) stream = NULL;
   g_autoptr(GArray) udp = NULL;
   g_autoptr(GString) lines = g_string_new (NULL);
   gboolean seen[101] = { FALSE };
-  guint port, previous = 0, out_of_order = 0, left = 0, dropped = 0, ahead = 0;
+  guint previous = 0, out_of_order = 0, left = 0, dropped = 0, ahead = 0;
 
-  if (!lab_network_check (NULL))
-    {
-      g_test_skip ("no lab network here");
-      return;
-    }
   for (guint i = 1; i <= 100; i++)
     g_string_append_printf (lines, "%03u\n", i);
   /* The same frames lost and sent ahead from run to run, as near as the
    * two clients' timing lets */
   lab_link_set_seed (27);
-  lab_test_lesson_load (&l, "27-udp-loss", GPOINTER_TO_INT (data));
-  lab_session_play (l.session);
-  udp_client = lab_test_lesson_endpoint (&l, "UDP client on alfa");
-  udp_server = lab_test_lesson_endpoint (&l, "UDP server on beta");
-  tcp_client = lab_test_lesson_endpoint (&l, "TCP client on alfa");
-  tcp_server = lab_test_lesson_endpoint (&l, "TCP server on beta");
-  lab_test_lesson_wait_ended (&l, tcp_client);
-  lab_test_lesson_wait_ended (&l, tcp_server);
-  lab_test_lesson_wait_ended (&l, udp_client);
+  if (!wire_start (&w, "27-udp-loss", data, "UDP server on beta"))
+    return;
+  udp_server = w.server;
+  udp_client = lab_test_lesson_endpoint (&w.l, "UDP client on alfa");
+  tcp_client = lab_test_lesson_endpoint (&w.l, "TCP client on alfa");
+  tcp_server = lab_test_lesson_endpoint (&w.l, "TCP server on beta");
+  lab_test_lesson_wait_ended (&w.l, tcp_client);
+  lab_test_lesson_wait_ended (&w.l, tcp_server);
+  lab_test_lesson_wait_ended (&w.l, udp_client);
   g_assert_null (lab_endpoint_get_error (tcp_client));
   g_assert_null (lab_endpoint_get_error (tcp_server));
   g_assert_null (lab_endpoint_get_error (udp_client));
-  f.timeline = lab_session_get_timeline (l.session);
-  f.log = l.log;
-
   /* TCP: every line, in order */
-  lab_test_log_wait_data (l.log, tcp_server, LAB_DIRECTION_IN, lines->len);
-  stream = lab_test_log_data (l.log, tcp_server, LAB_DIRECTION_IN);
+  lab_test_log_wait_data (w.l.log, tcp_server, LAB_DIRECTION_IN, lines->len);
+  stream = lab_test_log_data (w.l.log, tcp_server, LAB_DIRECTION_IN);
   g_assert_cmpmem (stream->data, stream->len, lines->str, lines->len);
 
   /* UDP: some lost, some out of order, none twice */
-  datagrams = lab_test_log_data_events (l.log, udp_server, LAB_DIRECTION_IN);
+  datagrams = lab_test_log_data_events (w.l.log, udp_server, LAB_DIRECTION_IN);
   for (guint i = 0; i < datagrams->len; i++)
     {
       gsize len;
@@ -1359,8 +1342,7 @@ test_udp_loss (gconstpointer data)
   g_assert_cmpuint (out_of_order, >, 0);
 
   /* Each datagram left alfa once; the link said what it did to them */
-  g_object_get (lab_endpoint_get_config (udp_server), "port", &port, NULL);
-  udp = lab_test_wire_packets (&f, is_udp_to, GUINT_TO_POINTER (port));
+  udp = lab_test_wire_packets (&w.f, is_udp_to, GUINT_TO_POINTER (w.port));
   for (guint i = 0; i < udp->len; i++)
     {
       const LabTestPacket *p = &g_array_index (udp, LabTestPacket, i);
@@ -1387,9 +1369,9 @@ test_udp_loss (gconstpointer data)
   g_assert_cmpuint (ahead, >, 0);
 
   lab_endpoint_stop (udp_server);
-  lab_test_lesson_wait_ended (&l, udp_server);
+  lab_test_lesson_wait_ended (&w.l, udp_server);
   lab_network_forget ();
-  lab_test_lesson_finish (&l);
+  lab_test_lesson_finish (&w.l);
 }
 
 static const LabTestLessonCase lessons[] = {
