@@ -416,6 +416,36 @@ lab_test_wait_port_bound_on (const char *host,
     close (bound.netns_fd);
 }
 
+static gboolean
+is_open_connection_row (const char *const *fields,
+                        gpointer            data)
+{
+  Bound *b = data;
+  g_autofree char *port = g_strdup_printf (":%04X", b->port);
+
+  /* ESTABLISHED or CLOSE_WAIT: the program has not closed it yet */
+  return g_str_has_suffix (fields[1], port) && (g_str_equal (fields[3], "01") || g_str_equal (fields[3], "08"));
+}
+
+static gboolean
+has_no_open_connection (gpointer data)
+{
+  Bound *b = data;
+
+  return !lab_test_find_socket_row_in (b->netns_fd, FALSE, is_open_connection_row, b);
+}
+
+/* Until the program listening on @port has closed every connection it
+ * accepted there, as the kernel's tables say: a server whose threads close
+ * them has then freed their descriptors for its next accept. */
+void
+lab_test_wait_port_connections_closed (guint16 port)
+{
+  Bound bound = { port, FALSE, -1 };
+
+  lab_test_wait (has_no_open_connection, &bound, 10000);
+}
+
 /* A generated server on a loopback port the kernel chose, running and
  * bound. */
 LabTestProgram *

@@ -49,6 +49,7 @@ void            lab_test_wait_port_bound_on   (const char        *host,
                                                gboolean           udp);
 void            lab_test_wait_port_bound      (guint16            port,
                                                gboolean           udp);
+void            lab_test_wait_port_connections_closed (guint16 port);
 LabTestProgram *lab_test_program_start_server (LabEndpointConfig *config,
                                                LabCodeLanguage    language,
                                                guint16           *port);

@@ -426,6 +426,10 @@ run_peers (const CourseCase *c,
       g_autoptr(GSubprocess) peer = spawn_peer (c, port);
 
       wait_process (peer);
+      /* A thread per client closes its connection when it likes: the next
+       * accept gets the same descriptor only once it has. */
+      if (!c->udp && i + 1 < c->peers)
+        lab_test_wait_port_connections_closed (port);
     }
 }
 
