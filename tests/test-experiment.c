@@ -827,6 +827,8 @@ test_link (void)
     "[Link to beta]\n"
     "Delay=80ms\n"
     "Rate=1mbit\n"
+    "DownAfter=1s\n"
+    "DownFor=3s\n"
     "MTU=1280\n"
     "\n"
     "[Endpoint 1]\n"
@@ -848,6 +850,7 @@ test_link (void)
     { "[Endpoint 1]\nKind=udp-server\n[Link]\nRate=fast\n", "Line 4: “Rate” must be a rate" },
     { "[Endpoint 1]\nKind=udp-server\n[Link]\nMTU=100\n", "Line 4: “MTU” must be a whole number of bytes" },
     { "[Endpoint 1]\nKind=udp-server\n[Link]\nQueue=0\n", "Line 4: “Queue” must be a whole number of frames" },
+    { "[Endpoint 1]\nKind=udp-server\n[Link]\nDownFor=20s\n", "Line 4: “DownFor” must be a time" },
     { "[Endpoint 1]\nKind=udp-server\n[Link]\nDelay=1ms\nJitter=2ms\n",
       "Line 3: The link’s jitter must be no more than its delay" },
     { "[Endpoint 1]\nKind=udp-server\n[Link to gamma]\nDelay=1ms\n",
@@ -872,14 +875,17 @@ test_link (void)
   g_assert_cmpuint (c.delay_us, ==, 80000);
   g_assert_cmpuint (c.jitter_us, ==, 1500);
   g_assert_cmpuint (c.rate_bps, ==, 1000000);
+  g_assert_cmpuint (c.down_after_us, ==, 1000000);
+  g_assert_cmpuint (c.down_for_us, ==, 3000000);
   g_assert_cmpuint (lab_experiment_get_mtu (experiment, 1), ==, 1280);
   g_assert_true (lab_experiment_has_link (experiment));
   warnings = lab_experiment_get_warnings (experiment);
-  g_assert_cmpstr (warnings[0], ==, "Line 14: unknown key “Flavour” in [Link], left out");
+  g_assert_cmpstr (warnings[0], ==, "Line 16: unknown key “Flavour” in [Link], left out");
 
   written = lab_experiment_to_data (experiment, NULL);
   g_assert_nonnull (strstr (written, "[Link to alfa]\nDelay=20ms\nJitter=1500us\nLoss=10%\nQueue=50\n"));
-  g_assert_nonnull (strstr (written, "[Link to beta]\nDelay=80ms\nJitter=1500us\nLoss=10%\nRate=1mbit\nQueue=50\nMTU=1280\n"));
+  g_assert_nonnull (strstr (written, "[Link to beta]\nDelay=80ms\nJitter=1500us\nLoss=10%\nDownAfter=1000ms\nDownFor=3000ms\n"
+                                    "Rate=1mbit\nQueue=50\nMTU=1280\n"));
   again = load (written, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < 2; i++)

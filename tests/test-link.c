@@ -396,6 +396,94 @@ test_burst_loss (void)
   lab_link_reset ();
 }
 
+/* The line down for 400 ms from 300 ms after the conditions are set, each
+ * datagram held 50 ms: a datagram every 5 ms, each with when it left.
+ * None arrives while the line is down; those it held when it went down
+ * are lost with it; the link counted every one lost; those sent well
+ * before and well after arrive. */
+static void
+test_down (void)
+{
+  int a, b;
+  struct sockaddr_in to_beta;
+  LabLinkConditions c;
+  LabLinkCounters counters;
+  gint64 set, end;
+  guint sent = 0, got = 0, before = 0, before_got = 0, after = 0, after_got = 0, held_lost = 0;
+  gint64 sent_at[400];
+  gboolean arrived[400] = { FALSE };
+
+  if (!available ())
+    return;
+  begin ();
+  a = udp_on (ALFA, PORT + 7);
+  b = udp_on (BETA, PORT + 7);
+  lab_test_link_address (BETA, PORT + 7, &to_beta);
+  g_assert_cmpint (connect (a, (struct sockaddr *) &to_beta, sizeof to_beta), ==, 0);
+  lab_link_conditions_init (&c);
+  c.delay_us = 50000;
+  c.down_after_us = 300000;
+  c.down_for_us = 400000;
+  set = now_us ();
+  set_conditions (BETA, &c);
+  end = set + 1300000;
+  while (now_us () < end + 200000)
+    {
+      struct pollfd fd = { b, POLLIN, 0 };
+      guint32 index;
+
+      if (now_us () < end && sent < G_N_ELEMENTS (sent_at) && now_us () >= set + sent * 5000)
+        {
+          index = sent;
+          sent_at[sent++] = now_us ();
+          g_assert_cmpint (send (a, &index, sizeof index, 0), ==, sizeof index);
+        }
+      if (poll (&fd, 1, 1) <= 0 || recv (b, &index, sizeof index, MSG_DONTWAIT) != sizeof index)
+        continue;
+      g_assert_cmpuint (index, <, sent);
+      /* Nothing while the line is down (the link takes the conditions
+       * within a few ms of their setting) */
+      if (now_us () > set + 320000 && now_us () < set + 700000)
+        g_error ("datagram %u arrived %" G_GINT64_FORMAT " ms after the conditions were set, the line down", index,
+                 (now_us () - set) / 1000);
+      arrived[index] = TRUE;
+      got++;
+    }
+  close (a);
+  close (b);
+
+  for (guint i = 0; i < sent; i++)
+    {
+      gint64 at = sent_at[i] - set;
+
+      /* Arrived at the link before the line went down, due during it */
+      if (at > 260000 && at < 295000)
+        held_lost += !arrived[i];
+      if (at < 200000)
+        {
+          before++;
+          before_got += arrived[i];
+        }
+      if (at > 760000)
+        {
+          after++;
+          after_got += arrived[i];
+        }
+    }
+  lab_link_get_counters (BETA, &counters);
+  g_test_message ("%u sent, %u arrived, %" G_GUINT64_FORMAT " lost with the line down, %u of them held when it went "
+                  "down; before %u of %u, after %u of %u", sent, got, counters.dropped_down, held_lost, before_got,
+                  before, after_got, after);
+  g_assert_cmpuint (held_lost, >, 0);
+  g_assert_cmpuint (counters.dropped_down, >, 50);
+  g_assert_cmpuint (sent - got + HOSTS_OWN, >=, counters.dropped_down);
+  g_assert_cmpint ((gint) (sent - got) - (gint) counters.dropped_down, <=, (gint) ELSEWHERE (sent));
+  g_assert_cmpint ((gint) before - (gint) before_got, <=, (gint) ELSEWHERE (before));
+  g_assert_cmpint ((gint) after - (gint) after_got, <=, (gint) ELSEWHERE (after));
+  g_assert_cmpuint (after, >, 50);
+  lab_link_reset ();
+}
+
 /* Reordering with a delay: some datagrams arrive before others sent
  * before them, every one arrives, and the link counted those it sent
  * ahead. Duplication: more arrive than were sent. */
@@ -783,6 +871,18 @@ test_check (void)
 
     g_assert_cmpstr (text, ==, "delay 80 ms, loss 10 %");
   }
+  lab_link_conditions_init (&c);
+  c.down_for_us = 3000000;
+  g_assert_false (lab_link_conditions_is_none (&c));
+  c.down_after_us = 1000000;
+  {
+    g_autofree char *text = lab_link_conditions_text (&c);
+
+    g_assert_cmpstr (text, ==, "down for 3 s after 1 s");
+  }
+  c.down_for_us = LAB_LINK_MAX_DELAY_US + 1;
+  g_assert_false (lab_link_conditions_check (&c, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID_CONFIG);
 }
 
 /* Conditions changed while a connection runs, from another thread than
@@ -891,6 +991,7 @@ main (int   argc,
   g_test_add_func ("/link/delay", test_delay);
   g_test_add_func ("/link/loss", test_loss);
   g_test_add_func ("/link/burst-loss", test_burst_loss);
+  g_test_add_func ("/link/down", test_down);
   g_test_add_func ("/link/reorder-duplicate", test_reorder_duplicate);
   g_test_add_func ("/link/rate", test_rate);
   g_test_add_func ("/link/mtu", test_mtu);

@@ -32,6 +32,8 @@ typedef enum {
   FIELD_CORRUPT,
   FIELD_RATE,
   FIELD_QUEUE,
+  FIELD_DOWN_AFTER,
+  FIELD_DOWN_FOR,
   FIELD_MTU,
   N_FIELDS
 } Field;
@@ -54,6 +56,10 @@ static const struct {
   { "Corrupt", N_("C_orruption"), N_("The frames with one bit flipped"), LAB_LINK_VALUE_FRACTION },
   { "Rate", N_("R_ate"), N_("The most bits a second that way; empty: no limit"), LAB_LINK_VALUE_RATE },
   { "Queue", N_("_Queue (frames)"), N_("The most frames held that way; past it, frames are dropped"), LAB_LINK_VALUE_QUEUE },
+  { "DownAfter", N_("Do_wn after"), N_("How long after Play, or after this is set, the line goes down"),
+    LAB_LINK_VALUE_TIME },
+  { "DownFor", N_("Down _for"), N_("How long the line stays down, as if cut: every frame that way is lost; empty: never"),
+    LAB_LINK_VALUE_TIME },
   { "MTU", N_("_MTU (bytes)"), N_("The largest packet of the host’s eth0; empty: 1500"), LAB_LINK_VALUE_MTU },
 };
 
@@ -68,6 +74,7 @@ typedef enum {
   COUNT_DUPLICATED,
   COUNT_REORDERED,
   COUNT_CORRUPTED,
+  COUNT_DOWN,
   COUNT_KERNEL,
   COUNT_QUEUED,
   N_COUNTS
@@ -83,6 +90,7 @@ static const char *const count_labels[N_COUNTS] = {
   N_("Duplicated"),
   N_("Reordered"),
   N_("Corrupted"),
+  N_("Lost, line down"),
   N_("Dropped by the kernel"),
   N_("Held now (most)"),
 };
@@ -146,6 +154,8 @@ format_field (Field                    field,
     case FIELD_QUEUE:
       return c->queue_limit != 0 && c->queue_limit != LAB_LINK_DEFAULT_QUEUE ? g_strdup_printf ("%u", c->queue_limit)
                                                                                : g_strdup ("");
+    case FIELD_DOWN_AFTER: return c->down_after_us != 0 ? lab_link_format_time (c->down_after_us) : g_strdup ("");
+    case FIELD_DOWN_FOR: return c->down_for_us != 0 ? lab_link_format_time (c->down_for_us) : g_strdup ("");
     case FIELD_MTU: return mtu != 0 ? g_strdup_printf ("%u", mtu) : g_strdup ("");
     default: g_return_val_if_reached (NULL);
     }
@@ -169,6 +179,8 @@ put_field (Field              field,
     case FIELD_CORRUPT: c->corrupt = v->d; break;
     case FIELD_RATE: c->rate_bps = v->r; break;
     case FIELD_QUEUE: c->queue_limit = v->u != 0 ? v->u : LAB_LINK_DEFAULT_QUEUE; break;
+    case FIELD_DOWN_AFTER: c->down_after_us = v->u; break;
+    case FIELD_DOWN_FOR: c->down_for_us = v->u; break;
     case FIELD_MTU:
     default: g_return_if_reached ();
     }
@@ -382,6 +394,7 @@ show_counters (LabLinkPanel *self)
       set_count (self->counts[COUNT_DUPLICATED][way], c.duplicated);
       set_count (self->counts[COUNT_REORDERED][way], c.reordered);
       set_count (self->counts[COUNT_CORRUPTED][way], c.corrupted);
+      set_count (self->counts[COUNT_DOWN][way], c.dropped_down);
       set_count (self->counts[COUNT_KERNEL][way], c.dropped_kernel);
       {
         g_autofree char *text = g_strdup_printf ("%u (%u)", c.queued, c.queued_max);

@@ -39,6 +39,10 @@ static const Setting settings[LAB_CLI_LINK_N_SETTINGS] = {
     N_("Limit the link to this rate, as 1mbit") },
   { "queue", LAB_LINK_VALUE_QUEUE, G_STRUCT_OFFSET (LabLinkConditions, queue_limit),
     N_("How many frames the link holds before it drops at the tail (default 1000)") },
+  { "down-after", LAB_LINK_VALUE_TIME, G_STRUCT_OFFSET (LabLinkConditions, down_after_us),
+    N_("Take the link’s line down this long after the start (with --down-for)") },
+  { "down-for", LAB_LINK_VALUE_TIME, G_STRUCT_OFFSET (LabLinkConditions, down_for_us),
+    N_("Keep the link’s line down this long, every frame lost") },
   { "mtu", LAB_LINK_VALUE_MTU, 0, N_("The MTU of every host’s interface, in bytes") },
 };
 

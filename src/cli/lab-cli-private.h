@@ -30,7 +30,7 @@ typedef enum {
 
 /* The link's options (lab-cli-link.c): each setting both ways, and one
  * way as HOST=VALUE, repeated. */
-#define LAB_CLI_LINK_N_SETTINGS 9
+#define LAB_CLI_LINK_N_SETTINGS 11
 
 typedef struct {
   char  *both[LAB_CLI_LINK_N_SETTINGS];

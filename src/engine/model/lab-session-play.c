@@ -6,6 +6,7 @@
 
 #include "lab-endpoint-config-private.h"
 #include "lab-kernel-private.h"
+#include "lab-link.h"
 #include "lab-play-ports-private.h"
 #include "lab-session-private.h"
 
@@ -411,6 +412,8 @@ play (LabSession *self,
   lab_session_play_cancel (self);
   lab_session_play_reset (self);
   play_check_ports_unmodified (self);
+  /* A line that goes down does so the time it says after Play */
+  lab_link_restart_schedule ();
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)); i++)
     {
       LabEndpoint *endpoint = g_list_model_get_item (G_LIST_MODEL (self->endpoints), i);

@@ -82,6 +82,9 @@ typedef struct {
   gint64            line_free_ns;
   guint64           arrivals;
   Heap              heap;
+  /* When the line is down: from, until (CLOCK_MONOTONIC); equal: never */
+  gint64            down_from_ns;
+  gint64            down_until_ns;
 } Direction;
 
 typedef struct {
@@ -108,6 +111,7 @@ typedef struct {
   Direction    dirs[LAB_NETWORK_MAX_HOSTS];
   int          generation;
   int          seed_generation;
+  int          schedule_generation;
   guint64      rng;
   guint64      held_bytes;
   gboolean     offload_off;
@@ -129,6 +133,7 @@ static int generation;
 static guint32 seed;
 static gboolean seeded;
 static int seed_generation;
+static int schedule_generation;
 static guint mtus[LAB_NETWORK_MAX_HOSTS];
 static Forwarder *forwarder;
 static LabLinkCounters counters[LAB_NETWORK_MAX_HOSTS];
@@ -165,7 +170,7 @@ gboolean
 lab_link_conditions_is_none (const LabLinkConditions *c)
 {
   return c->delay_us == 0 && c->jitter_us == 0 && c->loss <= 0 && c->burst_enter <= 0 && c->duplicate <= 0 &&
-         c->reorder <= 0 && c->corrupt <= 0 && c->rate_bps == 0;
+         c->reorder <= 0 && c->corrupt <= 0 && c->rate_bps == 0 && c->down_for_us == 0;
 }
 
 static gboolean
@@ -193,6 +198,13 @@ lab_link_conditions_check (const LabLinkConditions *c,
   if (c->delay_us > LAB_LINK_MAX_DELAY_US || c->jitter_us > LAB_LINK_MAX_DELAY_US)
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_CONFIG, _("The link’s delay and jitter must be from 0 to %u ms"),
+                   (guint) (LAB_LINK_MAX_DELAY_US / 1000));
+      return FALSE;
+    }
+  if (c->down_after_us > LAB_LINK_MAX_DELAY_US || c->down_for_us > LAB_LINK_MAX_DELAY_US)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID_CONFIG,
+                   _("The times the link’s line goes down after and stays down for must be from 0 to %u ms"),
                    (guint) (LAB_LINK_MAX_DELAY_US / 1000));
       return FALSE;
     }
@@ -344,6 +356,7 @@ lab_link_get_counters (guint            to_host,
   LOAD (reordered);
   LOAD (corrupted);
   LOAD (delayed);
+  LOAD (dropped_down);
   LOAD (dropped_kernel);
   LOAD (queued);
   LOAD (queued_max);
@@ -379,10 +392,27 @@ lab_link_reset (void)
       ZERO (reordered);
       ZERO (corrupted);
       ZERO (delayed);
+      ZERO (dropped_down);
       ZERO (dropped_kernel);
       ZERO (queued_max);
 #undef ZERO
     }
+}
+
+/**
+ * lab_link_restart_schedule:
+ *
+ * Counts the times a line goes down after from now, as when its
+ * conditions were set: the bench plays.
+ */
+void
+lab_link_restart_schedule (void)
+{
+  g_mutex_lock (&lock);
+  schedule_generation++;
+  g_atomic_int_inc (&generation);
+  wake_locked ();
+  g_mutex_unlock (&lock);
 }
 
 /**
@@ -791,13 +821,21 @@ take_conditions (Forwarder *f)
   for (guint i = 0; i < f->n_ports; i++)
     {
       Direction *d = &f->dirs[i];
+      gboolean restart = f->schedule_generation != schedule_generation || d->c.down_after_us != wanted[i].down_after_us ||
+                         d->c.down_for_us != wanted[i].down_for_us;
 
       d->c = wanted[i];
       d->none = lab_link_conditions_is_none (&d->c);
+      if (restart)
+        {
+          d->down_from_ns = now_ns () + (gint64) d->c.down_after_us * 1000;
+          d->down_until_ns = d->down_from_ns + (gint64) d->c.down_for_us * 1000;
+        }
       if (d->c.burst_enter <= 0)
         d->bad = FALSE;
       any |= !d->none;
     }
+  f->schedule_generation = schedule_generation;
   g_mutex_unlock (&lock);
 
   /* Segments one frame each while there are conditions, and as the
@@ -922,6 +960,20 @@ ppm (double fraction)
   return (guint32) lround (fraction * 1e6);
 }
 
+static gboolean
+is_down (const Direction *d,
+         gint64           now)
+{
+  return now >= d->down_from_ns && now < d->down_until_ns;
+}
+
+static guint32
+down_ms (const Direction *d,
+         gint64           now)
+{
+  return (guint32) ((now - d->down_from_ns) / 1000000);
+}
+
 /* A frame from @from to @to, through the conditions of its direction. */
 static void
 condition (Forwarder *f,
@@ -940,6 +992,13 @@ condition (Forwarder *f,
     {
       see (f, data, len);
       queue_out (f, to, data, len, NULL);
+      return;
+    }
+
+  if (is_down (d, now))
+    {
+      COUNT (to, dropped_down, 1);
+      record (f, from, data, len, LAB_LINK_DROPPED_DOWN, down_ms (d, now));
       return;
     }
 
@@ -1047,6 +1106,15 @@ release_due (Forwarder *f,
           Frame *frame = heap_pop (&d->heap);
 
           COUNT (to, queued, (guint) -1);
+          /* On the line when it went down: lost with it */
+          if (is_down (d, now))
+            {
+              COUNT (to, dropped_down, 1);
+              record (f, frame->from, frame->data, frame->len, LAB_LINK_DROPPED_DOWN, down_ms (d, now));
+              f->held_bytes -= frame->len;
+              g_free (frame);
+              continue;
+            }
           if (frame->verdict == LAB_LINK_DELAYED)
             {
               COUNT (to, delayed, 1);
@@ -1401,6 +1469,9 @@ lab_link_verdict_text (LabLinkVerdict verdict,
     case LAB_LINK_CORRUPTED:
       /* Translators: %u is a bit's position in the frame, counted from 0. */
       return g_strdup_printf (_("corrupted by the link: bit %u flipped"), value);
+    case LAB_LINK_DROPPED_DOWN:
+      /* Translators: %u is a number of milliseconds. */
+      return g_strdup_printf (_("dropped by the link: the line has been down for %u ms"), value);
     case LAB_LINK_PASSED:
     case LAB_LINK_N_VERDICTS:
     default:
@@ -1446,6 +1517,15 @@ lab_link_conditions_text (const LabLinkConditions *c)
     /* Translators: a condition of the link; %s is a number of kilobits a second. */
     g_ptr_array_add (parts, g_strdup_printf (_("rate %s kbit/s"),
                                              g_ascii_formatd (buffer, sizeof buffer, "%.6g", c->rate_bps / 1000.0)));
+  if (c->down_for_us > 0)
+    {
+      char after[G_ASCII_DTOSTR_BUF_SIZE];
+
+      /* Translators: a condition of the link; each %s is a number of seconds. */
+      g_ptr_array_add (parts, g_strdup_printf (_("down for %s s after %s s"),
+                                               g_ascii_formatd (buffer, sizeof buffer, "%.6g", c->down_for_us / 1e6),
+                                               g_ascii_formatd (after, sizeof after, "%.6g", c->down_after_us / 1e6)));
+    }
   if (parts->len == 0)
     /* Translators: the link's conditions, when there are none. */
     return g_strdup (C_("link conditions", "none"));

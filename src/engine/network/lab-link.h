@@ -46,6 +46,11 @@ typedef struct {
   double   corrupt;             /* fraction with one bit flipped; 0 unless set */
   guint64  rate_bps;            /* bits a second; 0: no limit */
   guint    queue_limit;         /* frames; 0: LAB_LINK_DEFAULT_QUEUE */
+  /* The line goes down, as if cut: every frame that way is lost, those it
+   * held too, from down_after after the conditions were set or the bench
+   * played, for down_for. 0 for down_for: it never does. */
+  guint    down_after_us;
+  guint    down_for_us;
 } LabLinkConditions;
 
 /* What the link did to a frame, in its packet event. */
@@ -58,6 +63,7 @@ typedef enum {
   LAB_LINK_DUPLICATED,          /* value: the duplication, ppm */
   LAB_LINK_REORDERED,           /* value: the frames it went ahead of */
   LAB_LINK_CORRUPTED,           /* value: the bit flipped, from the frame's start */
+  LAB_LINK_DROPPED_DOWN,        /* value: how long the line has been down, ms */
   LAB_LINK_N_VERDICTS,
 } LabLinkVerdict;
 
@@ -71,6 +77,7 @@ typedef struct {
   guint64 reordered;
   guint64 corrupted;
   guint64 delayed;
+  guint64 dropped_down;         /* lost while the line was down */
   guint64 dropped_kernel;       /* the kernel could not give the link them: its socket was full */
   guint   queued;               /* held now */
   guint   queued_max;
@@ -88,6 +95,7 @@ void      lab_link_get_conditions     (guint                    to_host,
 void      lab_link_get_counters       (guint                    to_host,
                                        LabLinkCounters         *counters);
 void      lab_link_reset              (void);
+void      lab_link_restart_schedule   (void);
 void      lab_link_set_seed           (guint32                  seed);
 
 gboolean  lab_link_set_mtu            (guint                    host,

@@ -763,6 +763,8 @@ static const struct {
   { "Corrupt", LAB_LINK_VALUE_FRACTION, G_STRUCT_OFFSET (LabLinkConditions, corrupt) },
   { "Rate", LAB_LINK_VALUE_RATE, G_STRUCT_OFFSET (LabLinkConditions, rate_bps) },
   { "Queue", LAB_LINK_VALUE_QUEUE, G_STRUCT_OFFSET (LabLinkConditions, queue_limit) },
+  { "DownAfter", LAB_LINK_VALUE_TIME, G_STRUCT_OFFSET (LabLinkConditions, down_after_us) },
+  { "DownFor", LAB_LINK_VALUE_TIME, G_STRUCT_OFFSET (LabLinkConditions, down_for_us) },
   { "MTU", LAB_LINK_VALUE_MTU, 0 },
 };
 

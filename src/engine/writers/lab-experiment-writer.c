@@ -122,6 +122,11 @@ write_link (GKeyFile      *file,
       FRACTION ("Duplicate", c->duplicate);
       FRACTION ("Reorder", c->reorder);
       FRACTION ("Corrupt", c->corrupt);
+      if (c->down_for_us != 0)
+        {
+          TIME ("DownAfter", c->down_after_us);
+          TIME ("DownFor", c->down_for_us);
+        }
 #undef TIME
 #undef FRACTION
       if (c->rate_bps != 0)

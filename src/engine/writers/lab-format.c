@@ -308,6 +308,7 @@ add_packet (JsonBuilder *builder,
     {
       static const char *const nicks[] = {
         "passed", "dropped-loss", "dropped-burst", "dropped-queue", "delayed", "duplicated", "reordered", "corrupted",
+        "dropped-down",
       };
       g_autofree char *verdict = lab_link_verdict_text (w.link_verdict, w.link_value);
 
