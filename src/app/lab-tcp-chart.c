@@ -13,7 +13,7 @@
 /* The chart of a connection's TCP numbers, as the kernel gave them in its
  * samples (lab-tcp-sample.h): three bands over one time, the congestion
  * window with the slow-start threshold, the smoothed round trip with its
- * variation, and the bytes in flight with the two receive windows. Each
+ * variation and the retransmission timeout, and the bytes in flight with the two receive windows. Each
  * connection keeps its last LAB_TCP_CHART_MAX_POINTS samples, and the chart
  * the last LAB_TCP_CHART_MAX_CONNECTIONS connections sampled: its cost is
  * bounded whatever runs. The kernel is asked for samples only while a chart
@@ -348,6 +348,7 @@ typedef enum {
   LINE_CWND,
   LINE_SSTHRESH,
   LINE_SRTT,
+  LINE_RTO,
   LINE_IN_FLIGHT,
   LINE_SND_WND,
   LINE_RCV_WND,
@@ -365,6 +366,7 @@ line_value (Line         line,
     case LINE_CWND: *value = s->cwnd; return TRUE;
     case LINE_SSTHRESH: *value = s->ssthresh; return s->ssthresh < 0x7fffffff;
     case LINE_SRTT: *value = s->srtt_us / 1000.0; return TRUE;
+    case LINE_RTO: *value = s->rto_us / 1000.0; return s->rto_us != 0;
     case LINE_IN_FLIGHT: *value = (double) s->in_flight * s->mss; return TRUE;
     case LINE_SND_WND: *value = s->snd_wnd; return s->snd_wnd != 0;
     case LINE_RCV_WND: *value = s->rcv_wnd; return s->rcv_wnd != 0;
@@ -614,19 +616,20 @@ lab_tcp_chart_snapshot (GtkWidget   *widget,
     const Point *last = point_at (series, series->n - 1);
     double axis_h = 1.5 * f.em, band_h = (height - axis_h) / 3;
     static const Line cwnd_lines[] = { LINE_CWND, LINE_SSTHRESH };
-    static const Line rtt_lines[] = { LINE_SRTT };
+    static const Line rtt_lines[] = { LINE_SRTT, LINE_RTO };
     static const Line byte_lines[] = { LINE_IN_FLIGHT, LINE_SND_WND, LINE_RCV_WND };
     g_autofree char *ssthresh = last->s.ssthresh >= 0x7fffffff ? g_strdup ("∞") : g_strdup_printf ("%u", last->s.ssthresh);
     g_autofree char *cwnd = g_strdup_printf ("cwnd %u", last->s.cwnd);
     g_autofree char *thresh = g_strdup_printf ("ssthresh %s", ssthresh);
     g_autofree char *srtt = g_strdup_printf ("srtt %.1f ± %.1f", last->s.srtt_us / 1000.0, last->s.rttvar_us / 1000.0);
+    g_autofree char *rto = g_strdup_printf ("rto %u", last->s.rto_us / 1000);
     /* Translators: the TCP chart's lines of bytes, with their last values: in flight, the peer's receive
      * window, ours. */
     g_autofree char *flight = g_strdup_printf (_("in flight %u"), last->s.in_flight * last->s.mss);
     g_autofree char *peer = g_strdup_printf (_("peer’s window %u"), last->s.snd_wnd);
     g_autofree char *ours = g_strdup_printf (_("our window %u"), last->s.rcv_wnd);
     const char *cwnd_names[] = { cwnd, thresh };
-    const char *rtt_names[] = { srtt };
+    const char *rtt_names[] = { srtt, rto };
     const char *byte_names[] = { flight, peer, ours };
 
     /* Thirty seconds at least, up to now at the right: the last values
@@ -637,7 +640,8 @@ lab_tcp_chart_snapshot (GtkWidget   *widget,
 
     /* Translators: the bands of the TCP chart: what each draws, and in what unit. */
     draw_band (self, cr, &f, &pal, series, 0, band_h, _("Congestion window (segments)"), cwnd_lines, cwnd_names, 2);
-    draw_band (self, cr, &f, &pal, series, band_h, band_h, _("Round trip (ms)"), rtt_lines, rtt_names, 1);
+    draw_band (self, cr, &f, &pal, series, band_h, band_h, _("Round trip and RTO (ms)"), rtt_lines,
+               rtt_names, 2);
     draw_band (self, cr, &f, &pal, series, 2 * band_h, band_h, _("Bytes"), byte_lines, byte_names, 3);
 
     /* The time: seconds before the last sample */
