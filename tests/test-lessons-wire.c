@@ -812,6 +812,32 @@ assert_lines (GByteArray *got,
       g_error ("byte %u is %c", i, got->data[i]);
 }
 
+/* Plays lesson @id, whose client sends the server @total bytes of lines,
+ * and waits for both to end; every byte arrived in its place. Returns
+ * the connection's segments once it closed both ways, or %NULL (the test
+ * skipped) with no lab network. */
+static GArray *
+wire_play_transfer (Wire          *w,
+                    const char    *id,
+                    gconstpointer  data,
+                    guint          total)
+{
+  g_autoptr(GByteArray) got = NULL;
+  LabTestWaiting waiting;
+
+  if (!wire_play (w, id, data))
+    return NULL;
+  lab_test_lesson_wait_ended (&w->l, w->server);
+  g_assert_null (lab_endpoint_get_error (w->server));
+  lab_test_log_wait_data (w->l.log, w->server, LAB_DIRECTION_IN, total);
+  got = lab_test_log_data (w->l.log, w->server, LAB_DIRECTION_IN);
+  assert_lines (got, total);
+
+  waiting = (LabTestWaiting) { &w->f, w->port, 0 };
+  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000 * lab_test_time_scale ());
+  return lab_test_wire_segments (&w->f, w->port);
+}
+
 /* The data segments from alfa the link dropped for @verdict, each said
  * with @text on the wire; every one's bytes left alfa again, marked a
  * retransmission, unless the capture itself missed frames. */
@@ -863,27 +889,15 @@ static void
 test_loss (gconstpointer data)
 {
   Wire w;
-  LabTestWaiting waiting;
   g_autoptr(GArray) segments = NULL;
-  g_autoptr(GByteArray) got = NULL;
   const guint total = 200000;
   guint drops = 0, fast = 0, dups = 0, third = 0;
 
   /* The same frames lost from run to run, as near as TCP's timing lets */
   lab_link_set_seed (22);
-  if (!wire_play (&w, "22-loss", data))
+  segments = wire_play_transfer (&w, "22-loss", data, total);
+  if (segments == NULL)
     return;
-  lab_test_lesson_wait_ended (&w.l, w.server);
-  g_assert_null (lab_endpoint_get_error (w.server));
-
-  /* Every byte, in its place */
-  lab_test_log_wait_data (w.l.log, w.server, LAB_DIRECTION_IN, total);
-  got = lab_test_log_data (w.l.log, w.server, LAB_DIRECTION_IN);
-  assert_lines (got, total);
-
-  waiting = (LabTestWaiting) { &w.f, w.port, 0 };
-  lab_test_wait (lab_test_wire_closed_both_ways, &waiting, 10000 * lab_test_time_scale ());
-  segments = lab_test_wire_segments (&w.f, w.port);
   drops = count_dropped_sent_again (segments, LAB_LINK_DROPPED_LOSS, "dropped by the link: loss 10 %");
   g_assert_cmpuint (drops, >, 0);
 
@@ -1273,6 +1287,125 @@ test_rate (gconstpointer data)
   wire_finish (&w);
 }
 
+/* Lesson 28: the line down for 3 s, one second after Play. The bytes
+ * alfa sent last before it went down left alfa again and again, with no
+ * ACK at all between: each time after the retransmission timeout, at
+ * least 200 ms, and each time about twice as long after the one before;
+ * every one but the last was lost with the line, the last arrived and
+ * beta acknowledged it. The client's send () waited meanwhile, and the
+ * server got every byte in order. */
+static void
+test_timeout (gconstpointer data)
+{
+  Wire w;
+  g_autoptr(GArray) segments = NULL;
+  g_autoptr(GHashTable) sends = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) client_sends = NULL;
+  const guint total = 200000;
+  guint32 seq = 0;
+  guint most = 0, lost_down = 0, acked = 0;
+  gint64 longest_send = 0;
+  LabLinkCounters counters;
+
+  lab_link_reset ();
+  segments = wire_play_transfer (&w, "28-timeout", data, total);
+  if (segments == NULL)
+    return;
+
+  /* The bytes that left alfa most often */
+  for (guint i = 0; i < segments->len; i++)
+    {
+      const LabTestPacket *p = &g_array_index (segments, LabTestPacket, i);
+      guint32 at;
+      guint n;
+
+      if (p->wire.link_verdict != LAB_LINK_PASSED || !lab_test_wire_from_host (p, "alfa") ||
+          p->wire.info.payload_len == 0)
+        continue;
+      at = lab_test_wire_rel_seq (p);
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (sends, GUINT_TO_POINTER (at))) + 1;
+      g_hash_table_insert (sends, GUINT_TO_POINTER (at), GUINT_TO_POINTER (n));
+      if (n > most)
+        {
+          most = n;
+          seq = at;
+        }
+    }
+  for (guint i = 0; i < segments->len; i++)
+    {
+      const LabTestPacket *p = &g_array_index (segments, LabTestPacket, i);
+
+      if (!lab_test_wire_from_host (p, "alfa") || p->wire.info.payload_len == 0 || lab_test_wire_rel_seq (p) != seq)
+        continue;
+      if (p->wire.link_verdict == LAB_LINK_PASSED)
+        {
+          gint64 t = lab_test_wire_time (p);
+          g_autofree char *summary = lab_wire_summary (&p->wire);
+
+          g_test_message ("%.3f s: %s", t / 1e6, summary);
+          g_assert_true (times->len == 0 || p->wire.retransmission);
+          g_array_append_val (times, t);
+        }
+      else if (p->wire.link_verdict == LAB_LINK_DROPPED_DOWN)
+        {
+          g_autofree char *summary = lab_wire_summary (&p->wire);
+
+          g_assert_nonnull (strstr (summary, "dropped by the link: the line has been down for "));
+          lost_down++;
+        }
+    }
+  lab_link_get_counters (1, &counters);
+  g_test_message ("bytes from %u left alfa %u times, %u lost with the line; the link lost %" G_GUINT64_FORMAT
+                  " frames toward beta with the line down", seq, times->len, lost_down, counters.dropped_down);
+  /* Sent, then sent again at least three times */
+  g_assert_cmpuint (times->len, >=, 4);
+  g_assert_cmpuint (lost_down, >=, times->len - 2);
+  /* The first after the timeout, never less than 200 ms; then the timeout
+   * doubles each time it runs out (exponential backoff) */
+  g_assert_cmpint (g_array_index (times, gint64, 1) - g_array_index (times, gint64, 0), >=, 200000);
+  for (guint i = 3; i < times->len; i++)
+    {
+      gint64 before = g_array_index (times, gint64, i - 1) - g_array_index (times, gint64, i - 2);
+      gint64 gap = g_array_index (times, gint64, i) - g_array_index (times, gint64, i - 1);
+
+      g_test_message ("%.3f s after the one before, %.2f times as long", gap / 1e6, (double) gap / before);
+      g_assert_cmpfloat ((double) gap / before, >=, 1.6);
+      g_assert_cmpfloat ((double) gap / before, <=, 2.6);
+    }
+
+  /* Nothing from beta between the first of them and the one that
+   * arrived: no ACK at all; then beta's ACK for its bytes */
+  for (guint i = 0; i < segments->len; i++)
+    {
+      const LabTestPacket *p = &g_array_index (segments, LabTestPacket, i);
+      gint64 t = lab_test_wire_time (p);
+
+      if (p->wire.link_verdict != LAB_LINK_PASSED || !lab_test_wire_from_host (p, "beta"))
+        continue;
+      if (t > g_array_index (times, gint64, 1) && t < g_array_index (times, gint64, times->len - 1))
+        {
+          g_autofree char *summary = lab_wire_summary (&p->wire);
+
+          g_error ("beta sent %s while the line was down", summary);
+        }
+      if (t > g_array_index (times, gint64, times->len - 1) && (p->wire.info.tcp_flags & LAB_TCP_ACK) != 0 &&
+          (gint32) (lab_test_wire_rel_ack (p) - seq) > 0)
+        acked++;
+    }
+  g_assert_cmpuint (acked, >, 0);
+
+  /* The client's send () waited while the line was down */
+  client_sends = calls_of (&w, w.client, LAB_OP_SEND);
+  for (guint i = 0; i < client_sends->len; i++)
+    longest_send = MAX (longest_send, lab_event_get_end_time (client_sends->pdata[i]) -
+                                        lab_event_get_begin_time (client_sends->pdata[i]));
+  g_test_message ("the longest send (): %.3f s", longest_send / 1e6);
+  g_assert_cmpint (longest_send, >=, 2 * G_USEC_PER_SEC);
+
+  wire_finish (&w);
+}
+
 static gboolean
 is_udp_to (const LabWireInfo *wire,
            gconstpointer      data)
@@ -1386,6 +1519,7 @@ static const LabTestLessonCase lessons[] = {
   { "25-mtu", test_mtu },
   { "26-rate", test_rate },
   { "27-udp-loss", test_udp_loss },
+  { "28-timeout", test_timeout },
 };
 
 int

@@ -863,6 +863,7 @@ static const char *const other_lessons[] = {
   "25-mtu",
   "26-rate",
   "27-udp-loss",
+  "28-timeout",
 };
 
 /* Every lesson bundled has its test, here or in another, and every test
