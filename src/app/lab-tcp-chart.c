@@ -632,11 +632,12 @@ lab_tcp_chart_snapshot (GtkWidget   *widget,
     const char *rtt_names[] = { srtt, rto };
     const char *byte_names[] = { flight, peer, ours };
 
-    /* Thirty seconds at least, up to now at the right: the last values
-     * hold until the next sample */
+    /* Ten seconds at least, up to now at the right: the last values hold
+     * until the next sample. A lesson's transfer of a few seconds fills
+     * most of the width; a longer one is drawn whole. */
     f.t1 = MAX ((double) last->time_us,
                 (double) (lab_timeline_now (self->timeline) - lab_timeline_get_origin (self->timeline)));
-    f.t0 = MIN ((double) point_at (series, 0)->time_us, f.t1 - 30.0 * G_USEC_PER_SEC);
+    f.t0 = MIN ((double) point_at (series, 0)->time_us, f.t1 - 10.0 * G_USEC_PER_SEC);
 
     /* Translators: the bands of the TCP chart: what each draws, and in what unit. */
     draw_band (self, cr, &f, &pal, series, 0, band_h, _("Congestion window (segments)"), cwnd_lines, cwnd_names, 2);
