@@ -212,6 +212,20 @@ remove_temp (const char *path)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* protolab-cli run of an experiment file of @text, on the POSIX backend. */
+static int
+run_text (const char  *name,
+          const char  *text,
+          char       **out,
+          char       **err)
+{
+  g_autofree char *path = write_temp (name, text);
+  int status = run_cli (out, err, "run", "--backend", "posix", path, NULL);
+
+  remove_temp (path);
+  return status;
+}
+
 /* run FILE plays an experiment to its end: the server listens before the
  * client connects, the exchange is printed, unknown keys are warned of. */
 static void
@@ -220,7 +234,6 @@ test_cli_run (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *path = NULL;
   const char *listen_at, *connect_at;
   guint16 port;
   int status;
@@ -230,9 +243,7 @@ test_cli_run (void)
                           "[Endpoint 1]\nName=Client\nKind=tcp-client\nport=%u\ninitial-data=hola\\n\n"
                           "expect-bytes=5\nwibble=1\n\n"
                           "[Endpoint 2]\nName=Echo\nKind=tcp-server\nport=%u\nmax-connections=1\n", port, port);
-  path = write_temp ("echo.protolab", text);
-  status = run_cli (&out, &err, "run", "--backend", "posix", path, NULL);
-  remove_temp (path);
+  status = run_text ("echo.protolab", text, &out, &err);
 
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (err, "Line 11: unknown key “wibble” in [Endpoint 1], left out"));
@@ -245,6 +256,30 @@ test_cli_run (void)
   g_assert_true (listen_at < connect_at);
   g_assert_nonnull (strstr (out, "Echo#3  ← in 5 bytes: hola\\n"));
   g_assert_nonnull (strstr (out, "Client#1  ← in 5 bytes: hola\\n"));
+}
+
+/* A UDP server waits for ever: once the experiment's one client has
+ * ended, run stops it a second later, says so, and ends well, after the
+ * server had the client's datagram and sent its echo. */
+static void
+test_cli_run_clients_over (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  guint16 port;
+  int status;
+
+  port = lab_test_free_port (SOCK_DGRAM);
+  text = g_strdup_printf ("[Endpoint 1]\nName=Echo\nKind=udp-server\nport=%u\nbehaviour=echo\n\n"
+                          "[Endpoint 2]\nName=Client\nKind=udp-client\nport=%u\ninitial-data=hola\n"
+                          "expect-bytes=4\n", port, port);
+  status = run_text ("udp.protolab", text, &out, &err);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (err, "every client has ended, so the servers are stopped"));
+  g_assert_nonnull (strstr (out, "Echo#0  Stopped"));
+  g_assert_nonnull (strstr (out, "Client#1  ← in 4 bytes: hola"));
 }
 
 /* A file that is not right: its line and key, exit status 1, nothing run. */
@@ -999,6 +1034,7 @@ main (int   argc,
   g_test_add_func ("/cli/escapes", test_cli_escapes);
   g_test_add_func ("/cli/stdin", test_cli_stdin);
   g_test_add_func ("/cli/run", test_cli_run);
+  g_test_add_func ("/cli/run-clients-over", test_cli_run_clients_over);
   g_test_add_func ("/cli/run-malformed", test_cli_run_malformed);
   g_test_add_func ("/cli/run-escapes", test_cli_run_escapes);
   g_test_add_func ("/cli/run-escapes-errors", test_cli_run_escapes_errors);

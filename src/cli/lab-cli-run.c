@@ -49,10 +49,16 @@ typedef struct {
   gint64            settle_until;
   guint             notes_told;     /* of the session's Play notes */
   GHashTable       *not_started;    /* endpoint ids told not started */
+  guint             clients_over_id;
 } Run;
+
+static void watch_clients (Run *run);
 
 #define SETTLE_LIMIT_US (G_USEC_PER_SEC)
 #define SETTLE_TICK_MS  20
+/* After the last client ends, what it sent last may still be on its way
+ * to a server: the servers are stopped this long after. */
+#define CLIENTS_OVER_MS 1000
 
 static void
 on_recorded (LabTimeline      *timeline,
@@ -60,6 +66,8 @@ on_recorded (LabTimeline      *timeline,
              guint             n_entries,
              Run              *run)
 {
+  if (run->clients_over_id != 0)
+    watch_clients (run);
   if (run->quiet)
     return;
 
@@ -112,6 +120,69 @@ run_over (Run *run)
     }
 
   return TRUE;
+}
+
+/* Every client of the bench has ended (and Play starts no more), and a
+ * server still waits for clients that will not come: a UDP server waits
+ * so for ever, and so does a TCP server with no limit on its connections
+ * or a program the clients went to. A TCP server that ends after its
+ * connections is left to end by itself, as is one whose call is held. */
+static gboolean
+clients_over (Run *run)
+{
+  GListModel *endpoints = lab_session_get_endpoints (run->session);
+  guint clients = 0;
+  gboolean waiting = FALSE;
+
+  if (lab_session_is_playing (run->session) || run->held != NULL)
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+      LabEndpointConfig *config = lab_endpoint_get_config (endpoint);
+      gboolean program = lab_endpoint_kind_is_program (lab_endpoint_config_get_kind (config));
+      guint max_connections = 0;
+
+      if (!lab_endpoint_config_is_server (config) && !program)
+        {
+          if (lab_endpoint_is_active (endpoint))
+            return FALSE;
+          clients++;
+          continue;
+        }
+      if (!lab_endpoint_is_active (endpoint))
+        continue;
+      if (!program && lab_endpoint_config_is_tcp (config))
+        g_object_get (config, "max-connections", &max_connections, NULL);
+      if (max_connections > 0)
+        return FALSE;
+      waiting = TRUE;
+    }
+  return clients > 0 && waiting;
+}
+
+static gboolean
+on_clients_over (gpointer data)
+{
+  Run *run = data;
+
+  run->clients_over_id = 0;
+  if (!clients_over (run))
+    return G_SOURCE_REMOVE;
+  if (!run->quiet)
+    g_printerr (_("protolab-cli: every client has ended, so the servers are stopped: nothing more will come to "
+                  "them\n"));
+  lab_session_stop_all (run->session);
+  return G_SOURCE_REMOVE;
+}
+
+/* Counted from the last thing recorded: a second of quiet. */
+static void
+watch_clients (Run *run)
+{
+  g_clear_handle_id (&run->clients_over_id, g_source_remove);
+  if (clients_over (run))
+    run->clients_over_id = g_timeout_add (CLIENTS_OVER_MS, on_clients_over, run);
 }
 
 static void read_next_line (Run *run);
@@ -207,6 +278,8 @@ on_state_changed (LabEndpoint *endpoint,
 
   if (run_over (run))
     g_main_loop_quit (run->loop);
+  else
+    watch_clients (run);
 }
 
 /* What Play tells the class (a port it moved, what holds one it left, a
@@ -408,6 +481,7 @@ play (Run        *run,
   g_source_remove (sigterm_id);
   g_clear_handle_id (&run->duration_id, g_source_remove);
   g_clear_handle_id (&run->hold_id, g_source_remove);
+  g_clear_handle_id (&run->clients_over_id, g_source_remove);
   g_clear_object (&run->held);
   lab_timeline_flush (timeline);
   print_summary (timeline, title);
