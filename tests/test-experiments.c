@@ -67,6 +67,44 @@ has_dialog (gpointer data)
   return find_dialog () != NULL;
 }
 
+static GtkWidget *
+find_label_with (GtkWidget  *root,
+                 const char *part)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), part) != NULL)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_with (child, part);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The UDP echo lesson's client waits 2 s for its echo, a timeout of its
+ * own the panel's field (the connect timeout) does not show: its words
+ * say it, and keep it. */
+static void
+test_own_recv_timeout (void)
+{
+  LabWindow *window = lab_test_ui_open_window ();
+  LabEndpoint *client;
+  GtkWidget *panel;
+  guint recv_timeout = 0;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-lesson", "s", "02-udp-echo");
+  client = endpoint_at (window, 1);
+  panel = GTK_WIDGET (lab_window_get_panel (window, client));
+  g_assert_nonnull (find_label_with (panel, "Each recvfrom () waits for data at most 2000 ms."));
+  g_object_get (lab_endpoint_get_config (client), "recv-timeout", &recv_timeout, NULL);
+  g_assert_cmpuint (recv_timeout, ==, 2000);
+  /* The echo server's panel says nothing of the kind */
+  g_assert_null (find_label_with (GTK_WIDGET (lab_window_get_panel (window, endpoint_at (window, 0))), "waits for data"));
+  lab_test_ui_close_window (window);
+}
+
 /* A lesson from the Lessons menu: its endpoints, named, its notes above
  * the bench, and Play plays it. */
 static void
@@ -326,6 +364,7 @@ main (int   argc,
     return 0;
 
   g_test_add_func ("/experiments/lesson", test_lesson);
+  g_test_add_func ("/experiments/own-recv-timeout", test_own_recv_timeout);
   g_test_add_func ("/experiments/save-open", test_save_open);
   g_test_add_func ("/experiments/bad-file", test_bad_file);
   g_test_add_func ("/experiments/code", test_code);

@@ -78,7 +78,8 @@ lab_endpoint_state_words (LabEndpoint *endpoint)
  * lab_endpoint_script_words:
  *
  * A client filled in by an experiment may send by itself on connecting, in
- * pieces, half-close, and close after so many bytes.
+ * pieces, half-close, close after so many bytes, and wait for data a time
+ * of its own.
  *
  * Returns: (transfer full) (nullable): what the client of @config does by
  *   itself, in words; %NULL for a server, or a client that does nothing
@@ -90,14 +91,15 @@ lab_endpoint_script_words (LabEndpointConfig *config)
   g_autoptr(GString) text = g_string_new (NULL);
   gboolean tcp = lab_endpoint_config_is_tcp (config);
   guint64 expect = 0;
-  guint chunk = 0, count = 1;
+  guint chunk = 0, count = 1, connect_timeout = 0, recv_timeout = 0;
   gboolean shut = FALSE;
 
   if (lab_endpoint_config_is_server (config))
     return NULL;
 
   g_object_get (config, "initial-data", &data, "expect-bytes", &expect, "send-chunk", &chunk,
-                "send-count", &count, "shutdown-after-send", &shut, NULL);
+                "send-count", &count, "shutdown-after-send", &shut, "connect-timeout", &connect_timeout,
+                "recv-timeout", &recv_timeout, NULL);
 
   if (data != NULL && g_bytes_get_size (data) > 0)
     {
@@ -138,6 +140,16 @@ lab_endpoint_script_words (LabEndpointConfig *config)
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "It closes once %llu byte has arrived.",
                                                  "It closes once %llu bytes have arrived.", expect),
                               (unsigned long long) expect);
+    }
+  /* The panel's timeout is the connect timeout: one of its own to wait
+   * for data is said */
+  if (recv_timeout > 0 && recv_timeout != connect_timeout)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      /* Translators: %s is the call, recv or recvfrom; %u is milliseconds. */
+      g_string_append_printf (text, _("Each %s () waits for data at most %u ms."), tcp ? "recv" : "recvfrom",
+                              recv_timeout);
     }
 
   return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
