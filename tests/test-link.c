@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "lab-capture.h"
@@ -955,6 +956,64 @@ test_live_change (void)
   lab_link_reset ();
 }
 
+static gboolean
+datagram_through (gpointer data)
+{
+  return datagrams_through (1, 32, NULL) == 1;
+}
+
+/* The link's thread leaves its loop when ppoll () fails, here as the
+ * kernel makes it fail for a process allowed fewer descriptors than it
+ * polls: the link is not running any more and says why, the kernel's
+ * bridge forwards the frames, and conditions set again start the link
+ * again. */
+static void
+test_stopped_said (void)
+{
+  LabLinkConditions c;
+  struct rlimit limit, few;
+  g_autofree char *failure = NULL;
+  guint got;
+
+  if (!available ())
+    return;
+  begin ();
+  lab_link_conditions_init (&c);
+  c.delay_us = 1000;
+  set_conditions (BETA, &c);
+  g_assert_null (lab_link_dup_failure ());
+
+  /* Woken by a change, it polls three descriptors: two hosts and its own */
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  few = limit;
+  few.rlim_cur = 2;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &few), ==, 0);
+  c.delay_us = 2000;
+  lab_link_set_conditions (BETA, &c);
+  for (gint64 until = now_us () + 5 * G_USEC_PER_SEC; lab_link_is_running () && now_us () < until;)
+    g_usleep (1000);
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+
+  g_assert_false (lab_link_is_running ());
+  failure = lab_link_dup_failure ();
+  g_test_message ("%s", failure);
+  g_assert_nonnull (failure);
+  g_assert_true (g_str_has_prefix (failure, "The lab’s link stopped: ppoll: "));
+  /* The bridge forwards again, once the thread could join the hosts to
+   * it (it had no descriptor to spare either): then every datagram
+   * arrives */
+  lab_test_wait (datagram_through, NULL, 5000);
+  got = datagrams_through (200, 32, NULL);
+  g_assert_cmpint (200 - (gint) got, <=, (gint) ELSEWHERE (200));
+
+  /* Set again, it runs again, and no failure is said */
+  c.delay_us = 3000;
+  lab_link_set_conditions (BETA, &c);
+  g_assert_true (lab_link_is_running ());
+  g_assert_null (lab_link_dup_failure ());
+  lab_link_reset ();
+}
+
 /* Forgetting the lab network stops the link's thread with it: nothing of
  * the network is left held. */
 static void
@@ -997,6 +1056,7 @@ main (int   argc,
   g_test_add_func ("/link/mtu", test_mtu);
   g_test_add_func ("/link/tcp-under-loss", test_tcp_under_loss);
   g_test_add_func ("/link/live-change", test_live_change);
+  g_test_add_func ("/link/stopped-said", test_stopped_said);
   g_test_add_func ("/link/forget", test_forget);
 
   return g_test_run ();

@@ -378,6 +378,8 @@ static void
 show_counters (LabLinkPanel *self)
 {
   gboolean running = lab_link_is_running ();
+  g_autofree char *failure = lab_link_dup_failure ();
+  g_autofree char *failed = NULL;
   const char *status;
 
   for (guint way = 0; way < N_WAYS; way++)
@@ -404,7 +406,11 @@ show_counters (LabLinkPanel *self)
       }
     }
 
-  if (running)
+  if (failure != NULL)
+    /* Translators: %s says why the link stopped (“The lab’s link stopped: ppoll: …”). */
+    status = failed = g_strdup_printf (_("%s. The kernel’s bridge forwards the frames now, without these conditions; "
+                                         "change one to start the link again."), failure);
+  else if (running)
     status = _("The lab’s link forwards the frames between the hosts, through these conditions.");
   else if (lab_network_is_made ())
     status = _("No condition is set: the kernel’s bridge forwards the frames, and the link counts none.");

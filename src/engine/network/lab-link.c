@@ -117,6 +117,7 @@ typedef struct {
   gboolean     offload_off;
   LabTcpFlows *flows;
   gboolean     stopping;
+  int          failed;            /* atomic: it left its loop on an error */
 
   GMutex       lock;
   GCond        cond;
@@ -136,6 +137,7 @@ static int seed_generation;
 static int schedule_generation;
 static guint mtus[LAB_NETWORK_MAX_HOSTS];
 static Forwarder *forwarder;
+static char *failure;           /* why the last forwarder stopped by itself */
 static LabLinkCounters counters[LAB_NETWORK_MAX_HOSTS];
 static GMutex timeline_lock;
 static LabTimeline *timeline;
@@ -794,9 +796,9 @@ set_bridged (Forwarder *f,
       int err = change_link (-1, lab_network_get_host (i)->name, bridged ? 0 : LAB_LINK_MAX_MTU,
                              bridged ? bridge : 0);
 
-      if (err < 0 && f != NULL)
+      if (err < 0)
         {
-          if (f->error == NULL)
+          if (f != NULL && f->error == NULL)
             g_set_error (&f->error, LAB_ERROR, LAB_ERROR_NETWORK, _("Could not start the lab’s link: %s: %s"),
                          lab_network_get_host (i)->name, nl_geterror (err));
           return FALSE;
@@ -1253,7 +1255,19 @@ forwarder_main (gpointer data)
           wait.tv_nsec = left % 1000000000;
         }
       if (ppoll (fds, f->n_ports + 1, first != G_MAXINT64 ? &wait : NULL, NULL) < 0 && errno != EINTR)
-        break;
+        {
+          int err = errno;
+
+          /* Said, not silent: the bridge forwards from now on, without
+           * the conditions, until they are set again */
+          g_mutex_lock (&lock);
+          g_free (failure);
+          /* Translators: the call that failed, then why. */
+          failure = g_strdup_printf (_("The lab’s link stopped: %s: %s"), "ppoll", g_strerror (err));
+          g_mutex_unlock (&lock);
+          g_atomic_int_set (&f->failed, TRUE);
+          break;
+        }
       if (fds[f->n_ports].revents != 0)
         {
           guint64 count;
@@ -1277,7 +1291,12 @@ forwarder_main (gpointer data)
         g_free (heap_pop (&f->dirs[to].heap));
         COUNT (to, queued, (guint) -1);
       }
-  set_bridged (NULL, TRUE);
+  /* The hosts are joined again by the bridge; after an error, what made
+   * it may stop that too for a while (no descriptor to spare): tried
+   * again, for five seconds at most */
+  for (guint tries = 0; !set_bridged (NULL, TRUE) && g_atomic_int_get (&f->failed) && !f->stopping && tries < 50;
+       tries++)
+    g_usleep (100000);
   if (f->offload_off)
     set_offload (TRUE);
   return NULL;
@@ -1324,10 +1343,19 @@ lab_link_start (GError **error)
   gboolean ok = TRUE;
 
   g_mutex_lock (&lock);
-  if (forwarder != NULL)
+  if (forwarder != NULL && !g_atomic_int_get (&forwarder->failed))
     {
       g_mutex_unlock (&lock);
       return TRUE;
+    }
+  /* One that stopped on an error gives way to a new one */
+  if (forwarder != NULL)
+    {
+      Forwarder *stopped = g_steal_pointer (&forwarder);
+
+      g_mutex_unlock (&lock);
+      forwarder_free (stopped);
+      g_mutex_lock (&lock);
     }
   f = g_new0 (Forwarder, 1);
   g_mutex_init (&f->lock);
@@ -1364,7 +1392,10 @@ lab_link_start (GError **error)
 
   g_mutex_lock (&lock);
   if (forwarder == NULL)
-    forwarder = f, f = NULL;
+    {
+      forwarder = f, f = NULL;
+      g_clear_pointer (&failure, g_free);
+    }
   g_mutex_unlock (&lock);
   if (f != NULL)
     forwarder_free (f);
@@ -1412,9 +1443,27 @@ lab_link_is_running (void)
   gboolean running;
 
   g_mutex_lock (&lock);
-  running = forwarder != NULL;
+  running = forwarder != NULL && !g_atomic_int_get (&forwarder->failed);
   g_mutex_unlock (&lock);
   return running;
+}
+
+/**
+ * lab_link_dup_failure:
+ *
+ * Returns: (transfer full) (nullable): why the lab's link stopped by
+ *   itself, in the current language, while it has not started again;
+ *   the kernel's bridge forwards meanwhile, without the conditions
+ */
+char *
+lab_link_dup_failure (void)
+{
+  char *text;
+
+  g_mutex_lock (&lock);
+  text = forwarder != NULL && g_atomic_int_get (&forwarder->failed) ? g_strdup (failure) : NULL;
+  g_mutex_unlock (&lock);
+  return text;
 }
 
 /* ---- Words ------------------------------------------------------------------ */

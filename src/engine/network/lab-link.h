@@ -107,6 +107,7 @@ gboolean  lab_link_apply              (GError                 **error);
 gboolean  lab_link_start              (GError                 **error);
 void      lab_link_stop               (void);
 gboolean  lab_link_is_running         (void);
+char     *lab_link_dup_failure        (void);
 
 void      lab_link_set_timeline       (LabTimeline             *timeline);
 
