@@ -407,6 +407,80 @@ test_link_rtt_follows (void)
   lab_network_forget ();
 }
 
+static gboolean
+client_ended (gpointer data)
+{
+  Exchange *x = data;
+
+  return !lab_endpoint_is_active (x->client);
+}
+
+/* The lesson of the line that goes down, its client's connection charted:
+ * the chart's sequence graph, in words, has the segments sent, those sent
+ * again after each timeout, those the link dropped, and every byte
+ * acknowledged in the end. */
+static void
+test_link_sequence_graph (void)
+{
+  LabApplication *app = lab_test_ui_application ();
+  LabSession *session = lab_application_get_session (app);
+  LabWindow *window;
+  LabTcpChart *chart;
+  GtkWidget *page;
+  Exchange x = { 0 };
+  const char *text, *wire;
+  guint sent = 0, again = 0, dropped = 0, acked = 0;
+
+  if (!lab_network_check (NULL))
+    {
+      g_test_skip ("no lab network here");
+      return;
+    }
+
+  lab_link_reset ();
+  window = lab_test_ui_open_window ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-lesson", "s", "28-timeout");
+  chart = LAB_TCP_CHART (lab_window_get_tcp_chart (window));
+  page = gtk_widget_get_ancestor (gtk_widget_get_ancestor (GTK_WIDGET (chart), GTK_TYPE_SCROLLED_WINDOW), GTK_TYPE_BOX);
+  gtk_stack_set_visible_child (GTK_STACK (gtk_widget_get_ancestor (page, GTK_TYPE_STACK)), page);
+  lab_test_ui_wait_mapped (GTK_WIDGET (chart));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
+  {
+    g_autoptr(GListModel) endpoints = g_object_ref (lab_session_get_endpoints (session));
+
+    x.client = g_list_model_get_item (endpoints, 1);
+  }
+  lab_test_ui_wait (client_connected, &x, TIMEOUT_MS);
+  lab_tcp_chart_set_connection (chart, x.connection);
+  lab_test_ui_wait (client_ended, &x, 4 * TIMEOUT_MS);
+  g_assert_null (lab_endpoint_get_error (x.client));
+  lab_test_ui_wait (lab_test_ui_all_stopped, lab_session_get_endpoints (session), TIMEOUT_MS);
+
+  text = lab_tcp_chart_get_text (chart);
+  g_test_message ("%s", text);
+  wire = strstr (text, "On the wire: ");
+  g_assert_nonnull (wire);
+  g_assert_cmpint (sscanf (wire, "On the wire: segments sent %u, sent again %u, dropped by the link %u; bytes "
+                                 "acknowledged %u.", &sent, &again, &dropped, &acked), ==, 4);
+  /* 200 000 bytes in segments of 1448 at most, the same sent again at
+   * each of three timeouts and more, each but the last lost */
+  g_assert_cmpuint (sent, >=, 200000 / 1448);
+  g_assert_cmpuint (again, >=, 3);
+  g_assert_cmpuint (dropped, >=, 3);
+  g_assert_cmpuint (acked, >=, 200000);
+
+  g_clear_object (&x.client);
+  {
+    g_autoptr(LabExperiment) empty = lab_experiment_new ();
+
+    lab_session_load (session, empty);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  lab_link_reset ();
+  lab_network_forget ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -417,6 +491,7 @@ main (int   argc,
   g_test_add_func ("/link-window/values", test_link_panel_values);
   g_test_add_func ("/link-window/file", test_link_panel_file);
   g_test_add_func ("/link-window/rtt-follows", test_link_rtt_follows);
+  g_test_add_func ("/link-window/sequence-graph", test_link_sequence_graph);
 
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 
 #include "lab-event.h"
 #include "lab-tcp-chart.h"
+#include "lab-tcp-seq.h"
 #include "lab-timeline.h"
 
 /* The chart of a connection's TCP numbers, as the kernel gave them in its
@@ -30,6 +31,7 @@ typedef struct {
   guint64 touched;              /* the chart's count when it last had a sample */
   guint   first, n;             /* a ring */
   Point   points[LAB_TCP_CHART_MAX_POINTS];
+  LabTcpSeq seq;                /* its bytes on the wire */
 } Series;
 
 struct _LabTcpChart
@@ -134,10 +136,19 @@ update_text (LabTcpChart *self)
       const LabTcpSample *s = &point_at (series, series->n - 1)->s;
       g_autofree char *numbers = lab_tcp_sample_text (s);
 
+      g_autofree char *wire = lab_tcp_seq_text (&series->seq);
+
       /* Translators: under the TCP chart: how many samples it draws, then the last one's numbers. */
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sample. Last: %s", "%u samples. Last: %s",
                                            series->n),
                               series->n, numbers);
+      if (wire != NULL)
+        {
+          char *both = g_strconcat (text, " ", wire, NULL);
+
+          g_free (text);
+          text = both;
+        }
     }
 
   if (g_strcmp0 (text, self->text) == 0)
@@ -165,6 +176,32 @@ take_record (LabTcpChart     *self,
   add_point (series, lab_event_get_begin_time (event), &sample);
 }
 
+/* A packet of a lab connection's, or of its peer's: a mark of its
+ * sequence graph. Returns whether the connection shown has a new one. */
+static gboolean
+take_packet (LabTcpChart     *self,
+             const LabRecord *record)
+{
+  g_autoptr(LabEvent) event = lab_timeline_dup_event (self->timeline, record);
+  LabWireInfo wire;
+  GHashTableIter iter;
+  Series *series;
+  gboolean shown = FALSE;
+  gint64 time_us;
+
+  if (event == NULL || !lab_wire_describe_packet (event, &wire) || !wire.decoded ||
+      wire.info.proto != LAB_PACKET_TCP)
+    return FALSE;
+  time_us = lab_event_get_begin_time (event);
+  if (wire.conn != 0 && lab_tcp_seq_take_own (&series_for (self, wire.conn, TRUE)->seq, &wire, time_us))
+    shown |= wire.conn == self->connection;
+  g_hash_table_iter_init (&iter, self->series);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &series))
+    if (lab_tcp_seq_is_peer (&series->seq, &wire) && lab_tcp_seq_take_peer (&series->seq, &wire, time_us))
+      shown |= series->connection == self->connection;
+  return shown;
+}
+
 static void
 on_recorded (LabTimeline            *timeline,
              const LabTimelineEntry *entries,
@@ -177,6 +214,12 @@ on_recorded (LabTimeline            *timeline,
     {
       const LabRecord *record = entries[i].record;
 
+      /* The wire's packets while the kernel samples: what is drawn */
+      if (!entries[i].end && self->sampling && lab_record_get_kind (record) == LAB_EVENT_PACKET)
+        {
+          shown |= take_packet (self, record);
+          continue;
+        }
       if (entries[i].end || lab_record_get_kind (record) != LAB_EVENT_TCP_SAMPLE ||
           lab_record_get_connection (record) == 0)
         continue;
@@ -398,6 +441,250 @@ x_of (const Frame *f,
   return f->left + (f->right - f->left) * (t - f->t0) / MAX (1.0, f->t1 - f->t0);
 }
 
+/* Draws the key of a legend's line @l, its middle at (@x, @y). */
+typedef void (*DrawKey) (cairo_t       *cr,
+                         const Frame   *f,
+                         const Palette *pal,
+                         guint          l,
+                         double         x,
+                         double         y);
+
+/* A band's legend in its top left: each line's key and name, on as many
+ * rows as the width needs */
+static void
+draw_legend (GtkWidget          *widget,
+             cairo_t            *cr,
+             const Frame        *f,
+             const Palette      *pal,
+             double              plot_top,
+             double              plot_h,
+             const char * const *names,
+             guint               n,
+             DrawKey             key,
+             gconstpointer       data)
+{
+  double x = f->left + 0.5 * f->em, y = plot_top + 0.3 * f->em;
+
+  for (guint l = 0; l < n; l++)
+    {
+      g_autoptr(PangoLayout) layout = make_layout (widget, names[l], FALSE, f->right - f->left - 2.8 * f->em);
+      int w, h;
+
+      pango_layout_get_pixel_size (layout, &w, &h);
+      if (x + 2 * f->em + w > f->right && x > f->left + 0.5 * f->em)
+        {
+          x = f->left + 0.5 * f->em;
+          y += h;
+        }
+      if (y + h > plot_top + plot_h)
+        break;
+      key (cr, f, pal, l, x, y + h / 2.0);
+      cairo_set_dash (cr, NULL, 0, 0);
+      set_source (cr, &pal->fg, 1);
+      cairo_move_to (cr, x + 1.8 * f->em, y);
+      pango_cairo_show_layout (cr, layout);
+      x += 2.6 * f->em + w;
+    }
+}
+
+static const double dashes[3][2] = { { 0, 0 }, { 0.6, 0.35 }, { 0.15, 0.3 } };
+
+/* A band's lines: the first solid in the accent, the others dashed */
+static void
+band_key (cairo_t       *cr,
+          const Frame   *f,
+          const Palette *pal,
+          guint          l,
+          double         x,
+          double         y)
+{
+  set_source (cr, l == 0 ? &pal->accent : l == 1 ? &pal->second : &pal->fg, 1);
+  cairo_set_line_width (cr, MAX (1.5, f->em * 0.14));
+  if (l > 0)
+    {
+      double d[2] = { dashes[l][0] * f->em, dashes[l][1] * f->em };
+
+      cairo_set_dash (cr, d, 2, 0);
+    }
+  cairo_move_to (cr, x, y);
+  cairo_line_to (cr, x + 1.5 * f->em, y);
+  cairo_stroke (cr);
+}
+
+/* The sequence graph's: sent, sent again, dropped (a cross), acknowledged */
+static void
+seq_key (cairo_t       *cr,
+         const Frame   *f,
+         const Palette *pal,
+         guint          l,
+         double         x,
+         double         y)
+{
+  set_source (cr, l == 0 ? &pal->accent : l == 1 ? &pal->second : &pal->fg, 1);
+  cairo_set_line_width (cr, MAX (1.5, f->em * (l == 1 ? 0.3 : 0.14)));
+  if (l == 2)
+    {
+      cairo_move_to (cr, x + 0.45 * f->em, y - 0.3 * f->em);
+      cairo_line_to (cr, x + 1.05 * f->em, y + 0.3 * f->em);
+      cairo_move_to (cr, x + 0.45 * f->em, y + 0.3 * f->em);
+      cairo_line_to (cr, x + 1.05 * f->em, y - 0.3 * f->em);
+    }
+  else
+    {
+      cairo_move_to (cr, x, y);
+      cairo_line_to (cr, x + 1.5 * f->em, y);
+    }
+  cairo_stroke (cr);
+}
+
+/* A line in steps: a value holds until the next */
+static void
+step_to (cairo_t  *cr,
+         gboolean *drawing,
+         double   *prev_y,
+         double    x,
+         double    y)
+{
+  if (!*drawing)
+    cairo_move_to (cr, x, y);
+  else
+    {
+      cairo_line_to (cr, x, *prev_y);
+      cairo_line_to (cr, x, y);
+    }
+  *drawing = TRUE;
+  *prev_y = y;
+}
+
+/* A band's title, its scale at the right, and its frame: its top is the
+ * scale, its bottom 0 */
+static void
+draw_frame (GtkWidget     *widget,
+            cairo_t       *cr,
+            const Frame   *f,
+            const Palette *pal,
+            double         top,
+            double         height,
+            const char    *title,
+            double         max)
+{
+  double plot_top = top + 1.5 * f->em, plot_h = height - 1.7 * f->em;
+  g_autofree char *scale = max >= 10000 ? g_strdup_printf ("%.0fk", max / 1000) : g_strdup_printf ("%g", max);
+
+  {
+    g_autoptr(PangoLayout) layout = make_layout (widget, title, TRUE, f->right - f->left - 5 * f->em);
+
+    set_source (cr, &pal->fg, 1);
+    cairo_move_to (cr, f->left, top);
+    pango_cairo_show_layout (cr, layout);
+  }
+  {
+    g_autoptr(PangoLayout) layout = make_layout (widget, scale, FALSE, 0);
+    int w, h;
+
+    pango_layout_get_pixel_size (layout, &w, &h);
+    set_source (cr, &pal->fg, 0.7);
+    cairo_move_to (cr, f->right - w, top);
+    pango_cairo_show_layout (cr, layout);
+  }
+  set_source (cr, &pal->fg, 0.25);
+  cairo_set_line_width (cr, 1);
+  cairo_rectangle (cr, f->left + 0.5, plot_top + 0.5, f->right - f->left - 1, plot_h - 1);
+  cairo_stroke (cr);
+}
+
+/* The sequence graph: each segment the connection sent a stroke over its
+ * bytes at its time (those sent again thicker, in the second colour; those
+ * the link dropped a cross), its peer's ACKs a line of the next byte it
+ * waits for, its SACK blocks light strokes. */
+static void
+draw_seq_band (LabTcpChart   *self,
+               cairo_t       *cr,
+               const Frame   *f,
+               const Palette *pal,
+               const Series  *series,
+               double         top,
+               double         height)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  const LabTcpSeq *seq = &series->seq;
+  double max = 0, plot_top = top + 1.5 * f->em, plot_h = height - 1.7 * f->em, prev_y = 0;
+  gboolean drawing = FALSE;
+  g_autofree char *sent = g_strdup_printf (_("sent %u"), seq->sent);
+  g_autofree char *again = g_strdup_printf (_("sent again %u"), seq->resent);
+  g_autofree char *dropped = g_strdup_printf (_("dropped by the link %u"), seq->dropped);
+  const char *names[] = { sent, again, dropped, _("acknowledged") };
+
+  for (guint i = 0; i < seq->n; i++)
+    max = MAX (max, lab_tcp_seq_mark (seq, i)->to);
+  /* Tight: a stream's top is its last byte, not the next power of ten */
+  max = MAX (max, 1) * 1.08;
+
+  /* Translators: a band of the TCP chart: the bytes of the stream each segment carried, over time. */
+  draw_frame (widget, cr, f, pal, top, height, _("Sequence (bytes of the stream)"), max);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, f->left, plot_top, f->right - f->left, plot_h);
+  cairo_clip (cr);
+  for (guint i = 0; i < seq->n; i++)
+    {
+      const LabTcpSeqMark *m = lab_tcp_seq_mark (seq, i);
+      double x = x_of (f, m->time_us), y0 = plot_top + plot_h * (1 - m->from / max),
+             y1 = plot_top + plot_h * (1 - m->to / max), r = 0.3 * f->em;
+
+      if (m->time_us < f->t0)
+        continue;
+      switch (m->kind)
+        {
+        case LAB_TCP_SEQ_ACK:
+          continue;
+        case LAB_TCP_SEQ_SACK:
+          set_source (cr, &pal->accent, 0.35);
+          cairo_set_line_width (cr, MAX (1.0, f->em * 0.12));
+          break;
+        case LAB_TCP_SEQ_RESENT:
+          set_source (cr, &pal->second, 1);
+          cairo_set_line_width (cr, MAX (3.0, f->em * 0.35));
+          break;
+        case LAB_TCP_SEQ_DROPPED:
+          set_source (cr, &pal->fg, 1);
+          cairo_set_line_width (cr, MAX (1.5, f->em * 0.12));
+          cairo_move_to (cr, x - r, (y0 + y1) / 2 - r);
+          cairo_line_to (cr, x + r, (y0 + y1) / 2 + r);
+          cairo_move_to (cr, x - r, (y0 + y1) / 2 + r);
+          cairo_line_to (cr, x + r, (y0 + y1) / 2 - r);
+          cairo_stroke (cr);
+          continue;
+        case LAB_TCP_SEQ_SENT:
+        default:
+          set_source (cr, &pal->accent, 1);
+          cairo_set_line_width (cr, MAX (2.0, f->em * 0.2));
+          break;
+        }
+      /* A tick at least, however few its bytes against the scale */
+      cairo_move_to (cr, x, y0 + (m->kind == LAB_TCP_SEQ_RESENT ? 0.3 : 0.2) * f->em);
+      cairo_line_to (cr, x, MIN (y1, y0 - (m->kind == LAB_TCP_SEQ_RESENT ? 0.3 : 0.2) * f->em));
+      cairo_stroke (cr);
+    }
+  /* The ACKs, a step each: one holds until the next */
+  set_source (cr, &pal->fg, 0.8);
+  cairo_set_line_width (cr, MAX (1.0, f->em * 0.1));
+  for (guint i = 0; i < seq->n; i++)
+    {
+      const LabTcpSeqMark *m = lab_tcp_seq_mark (seq, i);
+
+      if (m->kind == LAB_TCP_SEQ_ACK && m->time_us >= f->t0)
+        step_to (cr, &drawing, &prev_y, x_of (f, m->time_us), plot_top + plot_h * (1 - m->from / max));
+    }
+  if (drawing)
+    cairo_line_to (cr, f->right, prev_y);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+
+  /* The legend, in the band's top left */
+  draw_legend (widget, cr, f, pal, plot_top, plot_h, names, G_N_ELEMENTS (names), seq_key, NULL);
+}
+
 static void
 draw_band (LabTcpChart   *self,
            cairo_t       *cr,
@@ -413,8 +700,6 @@ draw_band (LabTcpChart   *self,
 {
   GtkWidget *widget = GTK_WIDGET (self);
   double max = 0, plot_top = top + 1.5 * f->em, plot_h = height - 1.7 * f->em;
-  static const double dashes[3][2] = { { 0, 0 }, { 0.6, 0.35 }, { 0.15, 0.3 } };
-  g_autofree char *scale = NULL;
 
   for (guint l = 0; l < n_lines; l++)
     for (guint i = 0; i < series->n; i++)
@@ -430,30 +715,7 @@ draw_band (LabTcpChart   *self,
       max = MAX (max, (point_at (series, i)->s.srtt_us + point_at (series, i)->s.rttvar_us) / 1000.0);
   max = nice_ceiling (max * 1.1);
 
-  /* Its title, and its scale at the right */
-  {
-    g_autoptr(PangoLayout) layout = make_layout (widget, title, TRUE, f->right - f->left - 5 * f->em);
-
-    set_source (cr, &pal->fg, 1);
-    cairo_move_to (cr, f->left, top);
-    pango_cairo_show_layout (cr, layout);
-  }
-  scale = max >= 10000 ? g_strdup_printf ("%.0fk", max / 1000) : g_strdup_printf ("%g", max);
-  {
-    g_autoptr(PangoLayout) layout = make_layout (widget, scale, FALSE, 0);
-    int w, h;
-
-    pango_layout_get_pixel_size (layout, &w, &h);
-    set_source (cr, &pal->fg, 0.7);
-    cairo_move_to (cr, f->right - w, top);
-    pango_cairo_show_layout (cr, layout);
-  }
-
-  /* The frame: its top is the scale, its bottom 0 */
-  set_source (cr, &pal->fg, 0.25);
-  cairo_set_line_width (cr, 1);
-  cairo_rectangle (cr, f->left + 0.5, plot_top + 0.5, f->right - f->left - 1, plot_h - 1);
-  cairo_stroke (cr);
+  draw_frame (widget, cr, f, pal, top, height, title, max);
 
   if (lines[0] == LINE_SRTT)
     {
@@ -508,15 +770,7 @@ draw_band (LabTcpChart   *self,
               continue;
             }
           y = plot_top + plot_h * (1 - MIN (v, max) / max);
-          if (!drawing)
-            cairo_move_to (cr, x, y);
-          else
-            {
-              cairo_line_to (cr, x, prev_y);
-              cairo_line_to (cr, x, y);
-            }
-          drawing = TRUE;
-          prev_y = y;
+          step_to (cr, &drawing, &prev_y, x, y);
         }
       if (drawing)
         cairo_line_to (cr, f->right, prev_y);
@@ -538,42 +792,8 @@ draw_band (LabTcpChart   *self,
   cairo_set_dash (cr, NULL, 0, 0);
 
   /* The legend, in the band's top left: each line's stroke, its name and
-   * its last value, on as many rows as the width needs */
-  {
-    double x = f->left + 0.5 * f->em, y = plot_top + 0.3 * f->em;
-
-    for (guint l = 0; l < n_lines; l++)
-      {
-        const GdkRGBA *colour = l == 0 ? &pal->accent : l == 1 ? &pal->second : &pal->fg;
-        g_autoptr(PangoLayout) layout = make_layout (widget, names[l], FALSE, f->right - f->left - 2.8 * f->em);
-        int w, h;
-
-        pango_layout_get_pixel_size (layout, &w, &h);
-        if (x + 2 * f->em + w > f->right && x > f->left + 0.5 * f->em)
-          {
-            x = f->left + 0.5 * f->em;
-            y += h;
-          }
-        if (y + h > plot_top + plot_h)
-          break;
-        set_source (cr, colour, 1);
-        cairo_set_line_width (cr, MAX (1.5, f->em * 0.14));
-        if (l > 0)
-          {
-            double d[2] = { dashes[l][0] * f->em, dashes[l][1] * f->em };
-
-            cairo_set_dash (cr, d, 2, 0);
-          }
-        cairo_move_to (cr, x, y + h / 2.0);
-        cairo_line_to (cr, x + 1.5 * f->em, y + h / 2.0);
-        cairo_stroke (cr);
-        cairo_set_dash (cr, NULL, 0, 0);
-        set_source (cr, &pal->fg, 1);
-        cairo_move_to (cr, x + 1.8 * f->em, y);
-        pango_cairo_show_layout (cr, layout);
-        x += 2.6 * f->em + w;
-      }
-  }
+   * its last value */
+  draw_legend (widget, cr, f, pal, plot_top, plot_h, names, n_lines, band_key, NULL);
 }
 
 static void
@@ -614,7 +834,7 @@ lab_tcp_chart_snapshot (GtkWidget   *widget,
 
   {
     const Point *last = point_at (series, series->n - 1);
-    double axis_h = 1.5 * f.em, band_h = (height - axis_h) / 3;
+    double axis_h = 1.5 * f.em, band_h = (height - axis_h) / 4;
     static const Line cwnd_lines[] = { LINE_CWND, LINE_SSTHRESH };
     static const Line rtt_lines[] = { LINE_SRTT, LINE_RTO };
     static const Line byte_lines[] = { LINE_IN_FLIGHT, LINE_SND_WND, LINE_RCV_WND };
@@ -644,6 +864,7 @@ lab_tcp_chart_snapshot (GtkWidget   *widget,
     draw_band (self, cr, &f, &pal, series, band_h, band_h, _("Round trip and RTO (ms)"), rtt_lines,
                rtt_names, 2);
     draw_band (self, cr, &f, &pal, series, 2 * band_h, band_h, _("Bytes"), byte_lines, byte_names, 3);
+    draw_seq_band (self, cr, &f, &pal, series, 3 * band_h, band_h);
 
     /* The time: seconds before the last sample */
     {

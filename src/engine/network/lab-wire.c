@@ -824,6 +824,19 @@ lab_wire_describe_event (LabEvent    *event,
   return describe (event, out, TRUE);
 }
 
+/**
+ * lab_wire_describe_packet:
+ *
+ * As lab_wire_describe_event(), without the search for the call and the
+ * data it is tied to: what a chart of many packets needs, at little cost.
+ */
+gboolean
+lab_wire_describe_packet (LabEvent    *event,
+                          LabWireInfo *out)
+{
+  return describe (event, out, FALSE);
+}
+
 /* A ping's peer: an IPv4 address, and no port (ICMP has none) */
 static gboolean
 is_icmp_peer (const LabRecord *r)

@@ -93,6 +93,8 @@ typedef struct {
 
 gboolean     lab_wire_describe_event (LabEvent          *event,
                                       LabWireInfo       *out);
+gboolean     lab_wire_describe_packet (LabEvent         *event,
+                                       LabWireInfo      *out);
 char        *lab_wire_marks_text   (const LabWireInfo   *wire);
 char        *lab_wire_summary      (const LabWireInfo   *wire);
 char        *lab_wire_end_text     (const LabWireInfo   *wire,
