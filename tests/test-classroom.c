@@ -46,6 +46,13 @@ has_port (gpointer data)
   return lab_endpoint_get_port (data) != 0;
 }
 
+/* Listening, and waiting in accept () */
+static gboolean
+is_waiting (gpointer data)
+{
+  return lab_endpoint_get_state (data) == LAB_ENDPOINT_STATE_WAITING;
+}
+
 static gboolean
 received (gpointer data)
 {
@@ -225,7 +232,8 @@ test_language (void)
 
   g_object_set (lab_endpoint_get_config (server), "port", 0, NULL);
   g_assert_true (lab_endpoint_start (server, NULL));
-  lab_test_ui_wait (has_port, server, 10000);
+  /* Its port is known once bound, a moment before it waits in accept () */
+  lab_test_ui_wait (is_waiting, server, 10000);
   lab_timeline_flush (lab_session_get_timeline (session));
   rows = g_list_model_get_n_items (lab_timeline_view_get_model (LAB_TIMELINE_VIEW (lab_window_get_timeline_view (window))));
   g_assert_cmpuint (rows, >, 0);
