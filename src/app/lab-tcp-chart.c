@@ -12,9 +12,11 @@
 #include "lab-timeline.h"
 
 /* The chart of a connection's TCP numbers, as the kernel gave them in its
- * samples (lab-tcp-sample.h): three bands over one time, the congestion
- * window with the slow-start threshold, the smoothed round trip with its
- * variation and the retransmission timeout, and the bytes in flight with the two receive windows. Each
+ * samples (lab-tcp-sample.h), and of its segments on the wire: four bands
+ * over one time, the congestion window with the slow-start threshold, the
+ * smoothed round trip with its variation and the retransmission timeout,
+ * the bytes in flight with the two receive windows, and the sequence graph
+ * (lab-tcp-seq.h). Each
  * connection keeps its last LAB_TCP_CHART_MAX_POINTS samples, and the chart
  * the last LAB_TCP_CHART_MAX_CONNECTIONS connections sampled: its cost is
  * bounded whatever runs. The kernel is asked for samples only while a chart
@@ -144,7 +146,7 @@ update_text (LabTcpChart *self)
                               series->n, numbers);
       if (wire != NULL)
         {
-          char *both = g_strconcat (text, " ", wire, NULL);
+          char *both = g_strconcat (text, ". ", wire, NULL);
 
           g_free (text);
           text = both;
@@ -460,8 +462,7 @@ draw_legend (GtkWidget          *widget,
              double              plot_h,
              const char * const *names,
              guint               n,
-             DrawKey             key,
-             gconstpointer       data)
+             DrawKey             key)
 {
   double x = f->left + 0.5 * f->em, y = plot_top + 0.3 * f->em;
 
@@ -682,7 +683,7 @@ draw_seq_band (LabTcpChart   *self,
   cairo_restore (cr);
 
   /* The legend, in the band's top left */
-  draw_legend (widget, cr, f, pal, plot_top, plot_h, names, G_N_ELEMENTS (names), seq_key, NULL);
+  draw_legend (widget, cr, f, pal, plot_top, plot_h, names, G_N_ELEMENTS (names), seq_key);
 }
 
 static void
@@ -793,7 +794,7 @@ draw_band (LabTcpChart   *self,
 
   /* The legend, in the band's top left: each line's stroke, its name and
    * its last value */
-  draw_legend (widget, cr, f, pal, plot_top, plot_h, names, n_lines, band_key, NULL);
+  draw_legend (widget, cr, f, pal, plot_top, plot_h, names, n_lines, band_key);
 }
 
 static void

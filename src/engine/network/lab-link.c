@@ -118,6 +118,7 @@ typedef struct {
   LabTcpFlows *flows;
   gboolean     stopping;
   int          failed;            /* atomic: it left its loop on an error */
+  char        *failure;           /* why, set before it */
 
   GMutex       lock;
   GCond        cond;
@@ -137,7 +138,6 @@ static int seed_generation;
 static int schedule_generation;
 static guint mtus[LAB_NETWORK_MAX_HOSTS];
 static Forwarder *forwarder;
-static char *failure;           /* why the last forwarder stopped by itself */
 static LabLinkCounters counters[LAB_NETWORK_MAX_HOSTS];
 static GMutex timeline_lock;
 static LabTimeline *timeline;
@@ -1260,11 +1260,8 @@ forwarder_main (gpointer data)
 
           /* Said, not silent: the bridge forwards from now on, without
            * the conditions, until they are set again */
-          g_mutex_lock (&lock);
-          g_free (failure);
           /* Translators: the call that failed, then why. */
-          failure = g_strdup_printf (_("The lab’s link stopped: %s: %s"), "ppoll", g_strerror (err));
-          g_mutex_unlock (&lock);
+          f->failure = g_strdup_printf (_("The lab’s link stopped: %s: %s"), "ppoll", g_strerror (err));
           g_atomic_int_set (&f->failed, TRUE);
           break;
         }
@@ -1324,6 +1321,7 @@ forwarder_free (Forwarder *f)
     close (f->wake_fd);
   g_clear_pointer (&f->flows, lab_tcp_flows_free);
   g_clear_error (&f->error);
+  g_free (f->failure);
   g_mutex_clear (&f->lock);
   g_cond_clear (&f->cond);
   g_free (f);
@@ -1392,10 +1390,7 @@ lab_link_start (GError **error)
 
   g_mutex_lock (&lock);
   if (forwarder == NULL)
-    {
-      forwarder = f, f = NULL;
-      g_clear_pointer (&failure, g_free);
-    }
+    forwarder = f, f = NULL;
   g_mutex_unlock (&lock);
   if (f != NULL)
     forwarder_free (f);
@@ -1461,7 +1456,7 @@ lab_link_dup_failure (void)
   char *text;
 
   g_mutex_lock (&lock);
-  text = forwarder != NULL && g_atomic_int_get (&forwarder->failed) ? g_strdup (failure) : NULL;
+  text = forwarder != NULL && g_atomic_int_get (&forwarder->failed) ? g_strdup (forwarder->failure) : NULL;
   g_mutex_unlock (&lock);
   return text;
 }
