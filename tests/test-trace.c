@@ -741,6 +741,122 @@ test_step_bind (LabTestFixture *f,
   assert_no_child ();
 }
 
+static gboolean
+two_recvs_held (gpointer data)
+{
+  GListModel *held = lab_endpoint_get_paused (data);
+  guint recvs = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (held); i++)
+    {
+      g_autoptr(LabEvent) call = g_list_model_get_item (held, i);
+
+      recvs += lab_event_get_op (call) == LAB_OP_RECV;
+    }
+  return recvs == 2;
+}
+
+static GSocketConnection *
+connect_and_say (guint16     port,
+                 const char *text)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), text,
+                                            strlen (text), NULL, NULL, &error));
+  g_assert_no_error (error);
+  return connection;
+}
+
+static void
+assert_echo (GSocketConnection *connection,
+             const char        *text)
+{
+  g_autoptr(GError) error = NULL;
+  char echo[16] = { 0 };
+  gsize got = 0;
+
+  g_assert_true (g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (connection)), echo,
+                                          strlen (text), &got, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (echo, ==, text);
+}
+
+/* A call held stops only the thread that makes it: with a breakpoint at
+ * recv (), a threaded server's first client's thread waits there while
+ * its main thread accepts the second client, whose thread is held at its
+ * own recv () too; both go on when continued. */
+static void
+test_step_threads (LabTestFixture *f,
+                   gconstpointer   data)
+{
+  guint16 port = lab_test_free_port (SOCK_STREAM);
+  g_autofree char *code = g_strdup_printf ("import socket, threading\n"
+                                           "s = socket.socket()\n"
+                                           "s.bind(('127.0.0.1', %u))\n"
+                                           "s.listen(5)\n"
+                                           "def serve(c):\n"
+                                           "    c.sendall(c.recv(100))\n"
+                                           "    c.close()\n"
+                                           "threads = []\n"
+                                           "for i in range(2):\n"
+                                           "    c, a = s.accept()\n"
+                                           "    threads.append(threading.Thread(target=serve, args=(c,)))\n"
+                                           "    threads[-1].start()\n"
+                                           "for t in threads:\n"
+                                           "    t.join()\n"
+                                           "s.close()\n", port);
+  g_autoptr(LabEndpoint) endpoint = new_program (f, (const char *[]) { "python3", "-c", code, NULL });
+  g_autoptr(GSocketConnection) first = NULL;
+  g_autoptr(GSocketConnection) second = NULL;
+
+  lab_endpoint_set_breakpoint (endpoint, LAB_OP_RECV, TRUE);
+  lab_test_start (endpoint);
+  lab_test_wait_port_bound (port, FALSE);
+  first = connect_and_say (port, "uno");
+  second = connect_and_say (port, "dos");
+
+  lab_test_wait (two_recvs_held, endpoint, 10000);
+  g_assert_cmpuint (lab_test_log_count_calls (f->log, endpoint, LAB_OP_ACCEPT), >=, 2);
+  g_assert_cmpuint (lab_test_log_count_calls (f->log, endpoint, LAB_OP_RECV), ==, 0);
+
+  lab_endpoint_set_breakpoint (endpoint, LAB_OP_RECV, FALSE);
+  lab_endpoint_continue (endpoint);
+  assert_echo (first, "uno");
+  assert_echo (second, "dos");
+  lab_test_wait_stopped (endpoint);
+  g_assert_cmpuint (lab_test_log_count_calls (f->log, endpoint, LAB_OP_RECV), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (lab_endpoint_get_paused (endpoint)), ==, 0);
+  assert_no_child ();
+}
+
+/* Stopped while a call is held, the program ends and nothing stays held. */
+static void
+test_stop_held (LabTestFixture *f,
+                gconstpointer   data)
+{
+  g_autoptr(LabEndpoint) endpoint = new_program (f, (const char *[]) {
+    "python3", "-c",
+    "import socket\n"
+    "s = socket.socket()\n"
+    "s.bind(('127.0.0.1', 0))\n"
+    "s.listen(1)\n", NULL });
+  gpointer wait_listen[] = { endpoint, GINT_TO_POINTER (LAB_OP_LISTEN) };
+
+  lab_endpoint_set_breakpoint (endpoint, LAB_OP_LISTEN, TRUE);
+  lab_test_start (endpoint);
+  lab_test_wait (held_op_is, wait_listen, 10000);
+  lab_endpoint_stop (endpoint);
+  lab_test_wait_stopped (endpoint);
+  g_assert_cmpuint (g_list_model_get_n_items (lab_endpoint_get_paused (endpoint)), ==, 0);
+  g_assert_cmpuint (lab_test_log_count_calls (f->log, endpoint, LAB_OP_LISTEN), ==, 0);
+  g_assert_true (has_note_text (f, endpoint, LAB_NOTE_PROGRAM_EXITED, "program"));
+  assert_no_child ();
+}
+
 /* A C program the lab wrote, built and traced: its calls are the BSD
  * calls its source makes, one for one. */
 static void
@@ -930,6 +1046,10 @@ main (int   argc,
   g_test_add ("/trace/not-found", LabTestFixture, NULL, lab_test_fixture_set_up, test_not_found,
               lab_test_fixture_tear_down);
   g_test_add ("/trace/stop-kills", LabTestFixture, NULL, lab_test_fixture_set_up, test_stop_kills,
+              lab_test_fixture_tear_down);
+  g_test_add ("/trace/step-threads", LabTestFixture, NULL, lab_test_fixture_set_up, test_step_threads,
+              lab_test_fixture_tear_down);
+  g_test_add ("/trace/stop-held", LabTestFixture, NULL, lab_test_fixture_set_up, test_stop_held,
               lab_test_fixture_tear_down);
   g_test_add ("/trace/step-bind", LabTestFixture, NULL, lab_test_fixture_set_up, test_step_bind,
               lab_test_fixture_tear_down);

@@ -369,37 +369,13 @@ fill_entry (LabTraced        *self,
   return TRUE;
 }
 
-/**
- * lab_traced_enter:
- *
- * A traced thread is about to make a call: recorded now if it can wait,
- * after it passed the step gate.
- */
-LabTraceAction
-lab_traced_enter (LabTraced        *self,
-                  const LabSyscall *call)
+/* The call is made now: recorded as begun. */
+static LabTraceAction
+enter_now (LabTraced       *self,
+           LabTracedThread *thread)
 {
-  LabTracedThread *thread = lab_traced_thread (self, call->tid);
   LabRun *run = self->run;
   LabRecord *r = &thread->call;
-
-  if (!fill_entry (self, thread, call))
-    return LAB_TRACE_PASS;
-  lab_traced_saw_process (self, call->pid);
-  /* A program that does not say its lines: its binary's, if it has them */
-  if (!thread->says_lines)
-    {
-      g_autofree char *where = lab_traced_source_line (self, call->pid, call->tid);
-
-      thread->line = where != NULL ? lab_traced_intern_line (self, where) : 0;
-      lab_record_set_line (r, thread->line);
-    }
-
-  /* In step mode the thread waits here, before the kernel has its call:
-   * a bind () held has not taken its port. */
-  if (G_UNLIKELY (g_atomic_int_get (&run->gate.set)) &&
-      !lab_step_gate_pass (&run->gate, run->timeline, r, lab_timeline_now (run->timeline)))
-    return LAB_TRACE_PASS;
 
   /* The program's last descriptor of a socket: the lab's copy goes
    * first, so that this close () is the one that ends it. */
@@ -417,6 +393,112 @@ lab_traced_enter (LabTraced        *self,
     }
   thread->open = TRUE;
   return LAB_TRACE_FOLLOW;
+}
+
+/* The gate's changes, read before a call held is asked about */
+static void
+read_gate_changes (LabTraced *self)
+{
+  if (!self->gate_read)
+    {
+      self->gate_changes = g_atomic_int_get (&self->run->gate.changes);
+      self->gate_read = TRUE;
+    }
+}
+
+/**
+ * lab_traced_enter:
+ *
+ * A traced thread is about to make a call: recorded now, or held at the
+ * step gate (the thread stays stopped, the program's others go on) until
+ * it is stepped (lab_traced_resume()).
+ */
+LabTraceAction
+lab_traced_enter (LabTraced        *self,
+                  const LabSyscall *call)
+{
+  LabTracedThread *thread = lab_traced_thread (self, call->tid);
+  LabRun *run = self->run;
+  LabRecord *r = &thread->call;
+  gboolean go = TRUE;
+
+  if (!fill_entry (self, thread, call))
+    return LAB_TRACE_PASS;
+  lab_traced_saw_process (self, call->pid);
+  /* A program that does not say its lines: its binary's, if it has them */
+  if (!thread->says_lines)
+    {
+      g_autofree char *where = lab_traced_source_line (self, call->pid, call->tid);
+
+      thread->line = where != NULL ? lab_traced_intern_line (self, where) : 0;
+      lab_record_set_line (r, thread->line);
+    }
+
+  /* In step mode the thread waits, before the kernel has its call: a
+   * bind () held has not taken its port. */
+  if (G_UNLIKELY (g_atomic_int_get (&run->gate.set)))
+    {
+      read_gate_changes (self);
+      if (lab_step_gate_hold (&run->gate, run->timeline, r, lab_timeline_now (run->timeline), &thread->hold, &go))
+        return LAB_TRACE_HOLD;
+      if (!go)
+        return LAB_TRACE_PASS;
+    }
+  return enter_now (self, thread);
+}
+
+/**
+ * lab_traced_resume:
+ *
+ * Asks again about a call held: still held, made (recorded), or, when the
+ * run stopped first, let through unrecorded (the program is ending).
+ */
+LabTraceAction
+lab_traced_resume (LabTraced        *self,
+                   const LabSyscall *call)
+{
+  LabTracedThread *thread = lab_traced_thread (self, call->tid);
+  gboolean go = FALSE;
+
+  g_return_val_if_fail (thread->hold != NULL, LAB_TRACE_PASS);
+
+  read_gate_changes (self);
+  if (!lab_step_gate_poll (&self->run->gate, thread->hold, &go))
+    return LAB_TRACE_HOLD;
+  thread->hold = NULL;
+  return go ? enter_now (self, thread) : LAB_TRACE_PASS;
+}
+
+/**
+ * lab_traced_unhold:
+ *
+ * A thread held ended before its call was made: its call is no longer held.
+ */
+void
+lab_traced_unhold (LabTraced        *self,
+                   const LabSyscall *call)
+{
+  LabTracedThread *thread = lab_traced_thread (self, call->tid);
+
+  if (thread->hold != NULL)
+    lab_step_gate_drop (&self->run->gate, g_steal_pointer (&thread->hold));
+}
+
+/**
+ * lab_traced_wait_held:
+ *
+ * Calls are held: waits until one may have been let go since they were
+ * last asked about, or until @until.
+ */
+void
+lab_traced_wait_held (LabTraced *self,
+                      gint64     until)
+{
+  if (self->gate_read)
+    lab_step_gate_wait (&self->run->gate, self->gate_changes, until);
+  else
+    g_usleep (MAX (until - g_get_monotonic_time (), 0));
+  self->gate_read = FALSE;
 }
 
 static void

@@ -35,6 +35,7 @@ typedef struct {
   gboolean       open;
   LabRecord      call;
   LabTracedSock *sock;
+  LabStepHold   *hold;          /* its call, held at the step gate */
 } LabTracedThread;
 
 typedef struct {
@@ -53,6 +54,10 @@ typedef struct {
   GHashTable *pidfds;           /* pid → its pidfd, to copy its sockets */
   GHashTable *c_sources;        /* pid → LabTracedSource: its compiled code's lines */
   char       *cwd;
+  /* The step gate's changes as read before the first call held was last
+   * asked about: a change since then ends the wait at once */
+  gint        gate_changes;
+  gboolean    gate_read;
 } LabTraced;
 
 /* How many bytes of a call's buffer are read into the timeline, at most */
@@ -62,6 +67,12 @@ LabTracedThread *lab_traced_thread       (LabTraced        *self,
                                           pid_t             tid);
 LabTraceAction   lab_traced_enter        (LabTraced        *self,
                                           const LabSyscall *call);
+LabTraceAction   lab_traced_resume       (LabTraced        *self,
+                                          const LabSyscall *call);
+void             lab_traced_unhold       (LabTraced        *self,
+                                          const LabSyscall *call);
+void             lab_traced_wait_held    (LabTraced        *self,
+                                          gint64            until);
 void             lab_traced_leave        (LabTraced        *self,
                                           const LabSyscall *call);
 void             lab_traced_forget_sock  (LabTraced        *self,

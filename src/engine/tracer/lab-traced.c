@@ -131,6 +131,31 @@ on_enter (LabTracer        *tracer,
   return lab_traced_enter (data, call);
 }
 
+static LabTraceAction
+on_resume (LabTracer        *tracer,
+           const LabSyscall *call,
+           gpointer          data)
+{
+  (void) tracer;
+  return lab_traced_resume (data, call);
+}
+
+static void
+on_unhold (LabTracer        *tracer,
+           const LabSyscall *call,
+           gpointer          data)
+{
+  (void) tracer;
+  lab_traced_unhold (data, call);
+}
+
+static void
+on_wait_held (gpointer data,
+              gint64   until)
+{
+  lab_traced_wait_held (data, until);
+}
+
 static void
 on_leave (LabTracer        *tracer,
           const LabSyscall *call,
@@ -225,6 +250,9 @@ on_stopping (gpointer data)
 
 static const LabTracerHooks hooks = {
   .enter = on_enter,
+  .resume = on_resume,
+  .unhold = on_unhold,
+  .wait_held = on_wait_held,
   .leave = on_leave,
   .line = on_line,
   .forked = on_forked,

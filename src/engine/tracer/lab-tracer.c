@@ -55,6 +55,7 @@ typedef struct {
   pid_t    pid;
   gboolean seen_stop;           /* its first stop, after it was made, came */
   gboolean in_call;             /* stopped at the exit of a call it follows */
+  gboolean held;                /* stopped before a call, until it is let go */
   LabSyscall call;
 } Tracee;
 
@@ -68,6 +69,7 @@ struct _LabTracer
   int                   line_fd;
   int                   spawn_errno;    /* why the last spawn failed */
   GHashTable           *tracees;        /* tid → Tracee */
+  guint                 n_held;         /* how many are held */
   /* Ending it: when SIGTERM was sent, and whether SIGKILL was */
   gint64                term_at;
   gboolean              killed;
@@ -487,8 +489,49 @@ on_seccomp_stop (LabTracer *self,
         action = self->hooks->enter (self, &t->call, self->data);
     }
 
+  /* Held, it stays stopped here; the tracer goes on with the others. */
+  if (action == LAB_TRACE_HOLD)
+    {
+      t->held = TRUE;
+      self->n_held++;
+      return;
+    }
   t->in_call = action == LAB_TRACE_FOLLOW;
   ptrace (t->in_call ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, NULL, NULL);
+}
+
+/* The calls held that were let go are made. */
+static void
+resume_held (LabTracer *self)
+{
+  GHashTableIter iter;
+  Tracee *t;
+
+  g_hash_table_iter_init (&iter, self->tracees);
+  while (self->n_held > 0 && g_hash_table_iter_next (&iter, NULL, (gpointer *) &t))
+    {
+      LabTraceAction action;
+
+      if (!t->held || (action = self->hooks->resume (self, &t->call, self->data)) == LAB_TRACE_HOLD)
+        continue;
+      t->held = FALSE;
+      self->n_held--;
+      t->in_call = action == LAB_TRACE_FOLLOW;
+      ptrace (t->in_call ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, NULL, NULL);
+    }
+}
+
+/* A thread held is leaving, killed, its call never made. */
+static void
+drop_held (LabTracer *self,
+           Tracee    *t)
+{
+  if (!t->held)
+    return;
+  t->held = FALSE;
+  self->n_held--;
+  if (self->hooks->unhold != NULL)
+    self->hooks->unhold (self, &t->call, self->data);
 }
 
 static void
@@ -543,6 +586,7 @@ on_event_stop (LabTracer *self,
       break;
 
     case PTRACE_EVENT_EXIT:
+      drop_held (self, t);
       /* The first of its threads to end with the process (exit_group ())
        * is the leader, or the thread that called it: its descriptors are
        * still open. */
@@ -580,6 +624,8 @@ on_end (LabTracer *self,
   Tracee *t = tracee_get (self, tid);
   pid_t pid = t != NULL ? t->pid : tid;
 
+  if (t != NULL)
+    drop_held (self, t);
   if (t != NULL && t->in_call && self->hooks->leave != NULL)
     {
       /* It ended inside a call it was making (a signal, or exit_group ()
@@ -638,9 +684,21 @@ lab_tracer_run (LabTracer *self)
   while (g_hash_table_size (self->tracees) > 0)
     {
       int status;
-      pid_t tid = waitpid (-1, &status, __WALL | __WNOTHREAD);
+      pid_t tid;
       Tracee *t;
 
+      /* While calls are held, the others' stops are looked for without
+       * waiting in waitpid (), which nothing would end when a call is let
+       * go: between them, the gate is waited on, a bounded time. */
+      if (self->n_held > 0)
+        resume_held (self);
+      tid = waitpid (-1, &status, __WALL | __WNOTHREAD | (self->n_held > 0 ? WNOHANG : 0));
+      if (tid == 0)
+        {
+          check_stopping (self);
+          self->hooks->wait_held (self->data, g_get_monotonic_time () + LAB_TRACER_HELD_POLL_US);
+          continue;
+        }
       if (tid < 0)
         {
           if (errno == EINTR)
@@ -676,6 +734,14 @@ lab_tracer_run (LabTracer *self)
         on_signal_stop (self, t, WSTOPSIG (status));
     }
 
+  {
+    GHashTableIter iter;
+    Tracee *t;
+
+    g_hash_table_iter_init (&iter, self->tracees);
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &t))
+      drop_held (self, t);
+  }
   g_hash_table_remove_all (self->tracees);
   return self->ended ? self->status : -1;
 }

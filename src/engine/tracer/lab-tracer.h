@@ -29,11 +29,20 @@ typedef struct {
 typedef enum {
   LAB_TRACE_FOLLOW,             /* make the call, and tell its exit */
   LAB_TRACE_PASS,               /* make the call, its exit unseen */
+  LAB_TRACE_HOLD,               /* not yet: ask again (LabTracerHooks.resume) */
 } LabTraceAction;
 
 typedef struct {
-  /* A traced call is about to be made; the thread waits until this returns. */
+  /* A traced call is about to be made; the thread waits until this returns,
+   * and, held, until resume says what to do. */
   LabTraceAction (*enter)  (LabTracer *tracer, const LabSyscall *call, gpointer data);
+  /* Asked again of a call held, whenever one may have been let go */
+  LabTraceAction (*resume) (LabTracer *tracer, const LabSyscall *call, gpointer data);
+  /* A thread held ended (killed) before its call was let go */
+  void           (*unhold) (LabTracer *tracer, const LabSyscall *call, gpointer data);
+  /* While calls are held and no thread stops: waits until one may have
+   * been let go, or until @until (monotonic time) at most */
+  void           (*wait_held) (gpointer data, gint64 until);
   void           (*leave)  (LabTracer *tracer, const LabSyscall *call, gpointer data);
   /* The program said the line it is at: @text, not nul-terminated */
   void           (*line)   (LabTracer *tracer, pid_t tid, const char *text, gsize len, gpointer data);
@@ -54,6 +63,10 @@ typedef struct {
 
 /* How long a program asked to end has after SIGTERM, before SIGKILL */
 #define LAB_TRACER_TERM_US (2 * G_USEC_PER_SEC)
+
+/* While calls are held, how soon the stops of the program's other threads
+ * are seen at most */
+#define LAB_TRACER_HELD_POLL_US (10 * 1000)
 
 LabTracer *lab_tracer_new           (const LabTracerHooks *hooks,
                                      gpointer              data);

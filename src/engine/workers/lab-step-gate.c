@@ -6,10 +6,12 @@
 #include "lab-step-gate.h"
 
 /* One call held at the gate. */
-typedef struct {
+struct _LabStepHold {
   LabEvent *preview;
   gboolean  released;
-} Held;
+  LabOp     op;
+};
+typedef LabStepHold Held;
 
 /* Tells the gate's owner, on its own main context, that what the gate holds
  * changed; the workers call it, from their threads. */
@@ -126,6 +128,137 @@ must_hold (LabStepGate *gate,
   return gate->step || (gate->breakpoints & (G_GUINT64_CONSTANT (1) << op)) != 0;
 }
 
+/* Called with the lock held: something a holder waits for changed. */
+static void
+broadcast (LabStepGate *gate)
+{
+  g_atomic_int_inc (&gate->changes);
+  g_cond_broadcast (&gate->cond);
+}
+
+/**
+ * lab_step_gate_hold:
+ * @timeline: where @call is recorded
+ * @call: a call about to be made, its arguments filled
+ * @now: the timeline's time, for the call held
+ * @hold: (out): where the call is held, when it is
+ * @go: (out): when it is not held, whether to make it
+ *
+ * The gate's way for a thread that cannot wait in it: one that watches
+ * other threads too (the tracer of a program). A worker asks only when the
+ * gate is set (LabStepGate.set).
+ *
+ * Returns: whether the call is held: then lab_step_gate_poll() says when
+ *   it may go, and lab_step_gate_wait() waits for a change
+ */
+gboolean
+lab_step_gate_hold (LabStepGate  *gate,
+                    LabTimeline  *timeline,
+                    LabRecord    *call,
+                    gint64        now,
+                    LabStepHold **hold,
+                    gboolean     *go)
+{
+  Held *held;
+
+  *hold = NULL;
+  g_mutex_lock (&gate->lock);
+  if (!must_hold (gate, call->op) || gate->closed)
+    {
+      *go = !gate->closed || !must_hold (gate, call->op) || call->op == LAB_OP_CLOSE;
+      g_mutex_unlock (&gate->lock);
+      return FALSE;
+    }
+  held = g_new0 (Held, 1);
+  held->op = call->op;
+  {
+    LabRecord pending = *call;
+
+    lab_record_set (&pending, LAB_RECORD_PENDING, TRUE);
+    lab_record_set (&pending, LAB_RECORD_FINISHED, FALSE);
+    pending.begin_us = now;
+    held->preview = lab_event_new_for_record (timeline, &pending);
+  }
+  g_queue_push_tail (&gate->held, held);
+  g_mutex_unlock (&gate->lock);
+
+  notify_changed (gate);
+  *hold = held;
+  return TRUE;
+}
+
+/* Called with the lock held. */
+static void
+unhold (LabStepGate *gate,
+        Held        *held)
+{
+  g_queue_remove (&gate->held, held);
+  g_clear_object (&held->preview);
+  g_free (held);
+}
+
+/**
+ * lab_step_gate_poll:
+ * @hold: (transfer full): a call held (lab_step_gate_hold())
+ * @go: (out): when it is let go, whether to make it: not when the run
+ *   stops first, except a close, which gives back what the program holds
+ *
+ * Returns: whether it was let go; then @hold is freed
+ */
+gboolean
+lab_step_gate_poll (LabStepGate *gate,
+                    LabStepHold *hold,
+                    gboolean    *go)
+{
+  gboolean done;
+
+  g_mutex_lock (&gate->lock);
+  done = hold->released || gate->closed;
+  if (done)
+    {
+      *go = hold->released || hold->op == LAB_OP_CLOSE;
+      unhold (gate, hold);
+    }
+  g_mutex_unlock (&gate->lock);
+
+  if (done)
+    notify_changed (gate);
+  return done;
+}
+
+/**
+ * lab_step_gate_drop:
+ * @hold: (transfer full): a call held whose thread is gone
+ */
+void
+lab_step_gate_drop (LabStepGate *gate,
+                    LabStepHold *hold)
+{
+  g_mutex_lock (&gate->lock);
+  unhold (gate, hold);
+  g_mutex_unlock (&gate->lock);
+  notify_changed (gate);
+}
+
+/**
+ * lab_step_gate_wait:
+ * @changes: LabStepGate.changes as the holder read it (g_atomic_int_get())
+ *   before it last looked: a change since then is not waited for
+ * @until: the monotonic time to wait until at most
+ *
+ * Waits for a call held to be let go, or the gate to close.
+ */
+void
+lab_step_gate_wait (LabStepGate *gate,
+                    gint         changes,
+                    gint64       until)
+{
+  g_mutex_lock (&gate->lock);
+  while (g_atomic_int_get (&gate->changes) == changes && g_cond_wait_until (&gate->cond, &gate->lock, until))
+    ;
+  g_mutex_unlock (&gate->lock);
+}
+
 /**
  * lab_step_gate_pass:
  * @timeline: where @call is recorded
@@ -144,40 +277,19 @@ lab_step_gate_pass (LabStepGate *gate,
                     LabRecord   *call,
                     gint64       now)
 {
-  Held held = { NULL, FALSE };
-  gboolean go;
+  LabStepHold *hold;
+  gboolean go = FALSE;
 
-  g_mutex_lock (&gate->lock);
-  if (!must_hold (gate, call->op) || gate->closed)
+  if (!lab_step_gate_hold (gate, timeline, call, now, &hold, &go))
+    return go;
+  for (;;)
     {
-      go = !gate->closed || !must_hold (gate, call->op) || call->op == LAB_OP_CLOSE;
-      g_mutex_unlock (&gate->lock);
-      return go;
+      gint changes = g_atomic_int_get (&gate->changes);
+
+      if (lab_step_gate_poll (gate, hold, &go))
+        return go;
+      lab_step_gate_wait (gate, changes, G_MAXINT64);
     }
-  {
-    LabRecord pending = *call;
-
-    lab_record_set (&pending, LAB_RECORD_PENDING, TRUE);
-    lab_record_set (&pending, LAB_RECORD_FINISHED, FALSE);
-    pending.begin_us = now;
-    held.preview = lab_event_new_for_record (timeline, &pending);
-  }
-  g_queue_push_tail (&gate->held, &held);
-  g_mutex_unlock (&gate->lock);
-
-  notify_changed (gate);
-
-  g_mutex_lock (&gate->lock);
-  while (!held.released && !gate->closed)
-    g_cond_wait (&gate->cond, &gate->lock);
-  g_queue_remove (&gate->held, &held);
-  go = held.released || call->op == LAB_OP_CLOSE;
-  g_mutex_unlock (&gate->lock);
-
-  g_object_unref (held.preview);
-  notify_changed (gate);
-
-  return go;
 }
 
 /**
@@ -191,7 +303,7 @@ lab_step_gate_close (LabStepGate *gate)
 {
   g_mutex_lock (&gate->lock);
   gate->closed = TRUE;
-  g_cond_broadcast (&gate->cond);
+  broadcast (gate);
   g_mutex_unlock (&gate->lock);
 }
 
@@ -216,10 +328,10 @@ lab_step_gate_set (LabStepGate *gate,
     {
       Held *held = l->data;
 
-      if (!must_hold (gate, lab_event_get_op (held->preview)))
+      if (!must_hold (gate, held->op))
         held->released = TRUE;
     }
-  g_cond_broadcast (&gate->cond);
+  broadcast (gate);
   g_mutex_unlock (&gate->lock);
 }
 
@@ -243,7 +355,7 @@ lab_step_gate_step (LabStepGate *gate)
       if (!held->released)
         stepped = held->released = TRUE;
     }
-  g_cond_broadcast (&gate->cond);
+  broadcast (gate);
   g_mutex_unlock (&gate->lock);
 
   return stepped;
@@ -267,7 +379,7 @@ lab_step_gate_continue (LabStepGate *gate,
   g_atomic_int_set (&gate->set, breakpoints != 0);
   for (GList *l = gate->held.head; l != NULL; l = l->next)
     ((Held *) l->data)->released = TRUE;
-  g_cond_broadcast (&gate->cond);
+  broadcast (gate);
   g_mutex_unlock (&gate->lock);
 }
 

@@ -17,9 +17,13 @@ G_BEGIN_DECLS
  * what it holds changed (the endpoint, which lists the calls held; the
  * session then says so to the views); the views step or continue through
  * the endpoint, which opens the gate. Nothing is called until it is
- * stepped: a held bind () has not taken its port. */
+ * stepped: a held bind () has not taken its port. A thread that must go on
+ * watching others while one of them is held (the tracer of a program)
+ * holds the call without waiting in the gate (lab_step_gate_hold()) and
+ * asks when it may go (lab_step_gate_poll()). */
 
 typedef struct _LabStepGate LabStepGate;
+typedef struct _LabStepHold LabStepHold;
 
 /* Called on the watcher's main context when the calls held changed. */
 typedef void (*LabStepGateChanged) (gpointer owner,
@@ -33,7 +37,8 @@ struct _LabStepGate
   gboolean   step;
   guint64    breakpoints;    /* 1 << LabOp */
   gboolean   closed;         /* the run stops: nothing more waits */
-  GQueue     held;           /* the calls held, oldest first */
+  GQueue     held;           /* the calls held (LabStepHold), oldest first */
+  gint       changes;        /* counts the changes holders wait for: atomic */
   gpointer   watch;
 };
 
@@ -47,6 +52,20 @@ gboolean   lab_step_gate_pass     (LabStepGate        *gate,
                                    LabTimeline        *timeline,
                                    LabRecord          *call,
                                    gint64              now);
+gboolean   lab_step_gate_hold     (LabStepGate        *gate,
+                                   LabTimeline        *timeline,
+                                   LabRecord          *call,
+                                   gint64              now,
+                                   LabStepHold       **hold,
+                                   gboolean           *go);
+gboolean   lab_step_gate_poll     (LabStepGate        *gate,
+                                   LabStepHold        *hold,
+                                   gboolean           *go);
+void       lab_step_gate_drop     (LabStepGate        *gate,
+                                   LabStepHold        *hold);
+void       lab_step_gate_wait     (LabStepGate        *gate,
+                                   gint                changes,
+                                   gint64              until);
 void       lab_step_gate_close    (LabStepGate        *gate);
 void       lab_step_gate_set      (LabStepGate        *gate,
                                    gboolean            step,
