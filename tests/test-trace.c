@@ -26,7 +26,7 @@
  * before the kernel has it. */
 
 #define SYSCALLS "socket,bind,listen,accept,accept4,connect,sendto,recvfrom,sendmsg,recvmsg,shutdown," \
-                 "setsockopt,getsockopt,getsockname,getpeername,close"
+                 "setsockopt,getsockopt,getsockname,getpeername,close,read,write"
 
 typedef struct {
   char   *name;
@@ -136,6 +136,16 @@ assert_lines (LabTestFixture *f,
       if (line == NULL)
         g_error ("%s (%s): no line", lab_event_get_call_name (e), args);
       g_assert_nonnull (strstr (line, ".py:"));
+      /* os.read () and os.write () on a socket's descriptor */
+      if (g_str_equal (lab_event_get_call_name (e), "read") || g_str_equal (lab_event_get_call_name (e), "write"))
+        {
+          g_autofree char *os_call = g_strdup_printf ("os.%s(", lab_event_get_call_name (e));
+
+          if (strstr (line, os_call) == NULL)
+            g_error ("%s (%s) made by “%s”, not a line with %s", lab_event_get_call_name (e), args, line, os_call);
+          checked++;
+          continue;
+        }
       for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
         if (methods[m].op == lab_event_get_op (e))
           {
@@ -336,13 +346,14 @@ assert_same_calls (GArray *lab,
 /* ---- The course's programs ---- */
 
 typedef struct {
-  const char *program;          /* traced */
+  const char *program;          /* traced: a course program, or "-c CODE" (run from a file) */
   const char *peer;             /* run alone beside it: a course program, or "-c CODE" */
   gboolean    server;           /* @program is the server */
   gboolean    udp;
   gboolean    ends;             /* the server ends by itself after its client */
   guint       peers;            /* how many times the peer runs (clients of a server) */
   guint       threads;          /* how many threads make calls, at least */
+  const char *name;             /* the test's, for a program given as code */
 } CourseCase;
 
 static const CourseCase course_cases[] = {
@@ -361,7 +372,32 @@ static const CourseCase course_cases[] = {
   { "tcp_threaded_echo_server_004.py",
     "-c import socket,sys,time\ns=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\ns.sendall(b'hola')\n"
     "print(s.recv(100))\ns.sendall(b'bye')\ntime.sleep(0.2)\ns.close()", TRUE, FALSE, FALSE, 2, 3 },
+  /* A server that reads and writes its socket's descriptor, as C does */
+  { "-c import os,socket,sys\ns=socket.socket()\ns.bind(('127.0.0.1',int(sys.argv[1])))\ns.listen(1)\n"
+    "c,a=s.accept()\nf=os.open(sys.executable,os.O_RDONLY)\nos.read(f,16)\nos.close(f)\n"
+    "data=os.read(c.fileno(),100)\nos.write(c.fileno(),data.upper())\nc.close()\ns.close()",
+    "-c import socket,sys\ns=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\ns.sendall(b'hola')\n"
+    "print(s.recv(100))\ns.close()", TRUE, FALSE, TRUE, 1, 1, "os_read_write_server" },
 };
+
+/* The command that runs a case's program, or its peer: a course
+ * program, a file's, or "-c CODE" */
+static GStrv
+course_command (const char *program,
+                guint16     port)
+{
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_autofree char *path = g_path_is_absolute (program) ? g_strdup (program) : course_path (program);
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+
+  g_strv_builder_add (argv, "python3");
+  if (g_str_has_prefix (program, "-c "))
+    g_strv_builder_add_many (argv, "-c", program + 3, NULL);
+  else
+    g_strv_builder_add (argv, path);
+  g_strv_builder_add (argv, port_text);
+  return g_strv_builder_end (argv);
+}
 
 static GSubprocess *
 spawn (const char * const *argv)
@@ -378,15 +414,9 @@ static GSubprocess *
 spawn_peer (const CourseCase *c,
             guint16           port)
 {
-  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_auto(GStrv) argv = course_command (c->peer, port);
 
-  if (g_str_has_prefix (c->peer, "-c "))
-    return spawn ((const char *[]) { "python3", "-c", c->peer + 3, port_text, NULL });
-  {
-    g_autofree char *path = course_path (c->peer);
-
-    return spawn ((const char *[]) { "python3", path, port_text, NULL });
-  }
+  return spawn ((const char * const *) argv);
 }
 
 /* SIGTERM to the program strace runs: its child, by its number */
@@ -438,7 +468,8 @@ test_course (LabTestFixture *f,
              gconstpointer   data)
 {
   const CourseCase *c = data;
-  g_autofree char *path = course_path (c->program);
+  g_autofree char *dir = NULL;
+  g_autofree char *program = NULL;
   g_autofree char *trace_file = NULL;
   g_autofree char *trace = NULL;
   g_autoptr(GArray) lab = NULL;
@@ -451,11 +482,23 @@ test_course (LabTestFixture *f,
       g_test_skip ("strace and python3 are needed");
       return;
     }
+  /* A program given as code is run from a file, so that its lines have
+   * their text. */
+  if (g_str_has_prefix (c->program, "-c "))
+    {
+      dir = g_dir_make_tmp ("protolab-trace-XXXXXX", &error);
+      g_assert_no_error (error);
+      program = g_strdup_printf ("%s/%s.py", dir, c->name);
+      g_assert_true (g_file_set_contents (program, c->program + 3, -1, &error));
+      g_assert_no_error (error);
+    }
+  else
+    program = g_strdup (c->program);
 
   /* In the lab */
   {
     guint16 port = lab_test_free_port (c->udp ? SOCK_DGRAM : SOCK_STREAM);
-    g_autofree char *port_text = g_strdup_printf ("%u", port);
+    g_auto(GStrv) command = course_command (program, port);
     g_autoptr(GSubprocess) server = NULL;
     g_autoptr(LabEndpoint) endpoint = NULL;
 
@@ -464,7 +507,7 @@ test_course (LabTestFixture *f,
         server = spawn_peer (c, port);
         lab_test_wait_port_bound (port, c->udp);
       }
-    endpoint = new_program (f, (const char *[]) { "python3", path, port_text, NULL });
+    endpoint = new_program (f, (const char * const *) command);
     lab_test_start (endpoint);
     if (c->server)
       {
@@ -501,7 +544,9 @@ test_course (LabTestFixture *f,
   close (fd);
   {
     guint16 port = lab_test_free_port (c->udp ? SOCK_DGRAM : SOCK_STREAM);
-    g_autofree char *port_text = g_strdup_printf ("%u", port);
+    g_auto(GStrv) command = course_command (program, port);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+    const char *strace_argv[] = { "strace", "-f", "-qq", "-e", "trace=" SYSCALLS, "-o", trace_file };
     g_autoptr(GSubprocess) server = NULL;
     g_autoptr(GSubprocess) traced = NULL;
 
@@ -510,8 +555,12 @@ test_course (LabTestFixture *f,
         server = spawn_peer (c, port);
         lab_test_wait_port_bound (port, c->udp);
       }
-    traced = spawn ((const char *[]) { "strace", "-f", "-qq", "-e", "trace=" SYSCALLS, "-o", trace_file,
-                                       "python3", path, port_text, NULL });
+    for (guint i = 0; i < G_N_ELEMENTS (strace_argv); i++)
+      g_ptr_array_add (argv, (gpointer) strace_argv[i]);
+    for (guint i = 0; command[i] != NULL; i++)
+      g_ptr_array_add (argv, command[i]);
+    g_ptr_array_add (argv, NULL);
+    traced = spawn ((const char * const *) argv->pdata);
     if (c->server)
       {
         lab_test_wait_port_bound (port, c->udp);
@@ -533,6 +582,11 @@ test_course (LabTestFixture *f,
   g_assert_no_error (error);
   g_unlink (trace_file);
   strace_calls = straced (trace);
+  if (dir != NULL)
+    {
+      g_unlink (program);
+      g_rmdir (dir);
+    }
 
   assert_same_calls (lab, strace_calls);
   g_assert_cmpuint (count_threads (lab), >=, MAX (c->threads, 1));
@@ -1034,7 +1088,8 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (course_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/trace/course/%s", course_cases[i].program);
+      g_autofree char *path = g_strdup_printf ("/trace/course/%s", course_cases[i].name != NULL ? course_cases[i].name
+                                                                                         : course_cases[i].program);
 
       g_test_add (path, LabTestFixture, &course_cases[i], lab_test_fixture_set_up, test_course,
                   lab_test_fixture_tear_down);

@@ -46,6 +46,8 @@ static const CallKind calls[LAB_N_CALLS] = {
   [LAB_CALL_ACCEPT4] = { "accept4", LAB_OP_ACCEPT, LAB_BACKEND_TRACED },
   [LAB_CALL_SENDMSG] = { "sendmsg", LAB_OP_SENDTO, LAB_BACKEND_TRACED },
   [LAB_CALL_RECVMSG] = { "recvmsg", LAB_OP_RECVFROM, LAB_BACKEND_TRACED },
+  [LAB_CALL_READ] = { "read", LAB_OP_RECV, LAB_BACKEND_TRACED },
+  [LAB_CALL_WRITE] = { "write", LAB_OP_SEND, LAB_BACKEND_TRACED },
   [LAB_CALL_SOCK_DIAG] = { "sock_diag", LAB_OP_SOCK_DIAG, LAB_BACKEND_POSIX },
   [LAB_CALL_G_SOCKET_NEW] = { "g_socket_new", LAB_OP_SOCKET, LAB_BACKEND_GIO },
   [LAB_CALL_G_SOCKET_SET_OPTION] = { "g_socket_set_option", LAB_OP_SETSOCKOPT, LAB_BACKEND_GIO },
@@ -608,6 +610,14 @@ append_traced_args (GString  *out,
       append_python_bytes (out, self);
       g_string_append_printf (out, ", %d, ", a->args[1]);
       append_traced_address (out, self);
+      return;
+    case LAB_CALL_WRITE:
+      g_string_append_printf (out, "%d, ", a->fd);
+      append_python_bytes (out, self);
+      g_string_append_printf (out, ", %d", a->args[0]);
+      return;
+    case LAB_CALL_READ:
+      g_string_append_printf (out, "%d, %d", a->fd, a->args[0]);
       return;
     case LAB_CALL_RECVFROM:
     case LAB_CALL_RECVMSG:

@@ -40,6 +40,8 @@ typedef enum {
   LAB_CALL_ACCEPT4,
   LAB_CALL_SENDMSG,
   LAB_CALL_RECVMSG,
+  LAB_CALL_READ,
+  LAB_CALL_WRITE,
   /* The kernel watcher's question about sockets already closed */
   LAB_CALL_SOCK_DIAG,
   /* GLib's, as the GIO backend makes them */

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Protolab's start-up hook for a traced Python program (as sitecustomize):
-# before each socket method, it tells the tracer the file and line of the
+# before each socket method, and each os.read () and os.write () on a
+# socket's descriptor, it tells the tracer the file and line of the
 # program that called it, with a write () on a descriptor the tracer stops
 # at and keeps out of the timeline. The program itself is not changed.
 import os as _os
@@ -14,8 +15,11 @@ def _protolab_install():
     except (KeyError, ValueError):
         return
     import socket
+    import stat
 
     write = _os.write
+    fstat = _os.fstat
+    is_socket = stat.S_ISSOCK
     getframe = _sys._getframe
     skip = {socket.__file__, __file__}
 
@@ -52,6 +56,25 @@ def _protolab_install():
                  "setsockopt", "getsockopt", "getsockname", "getpeername",
                  "settimeout", "setblocking", "makefile", "__exit__"):
         wrap(socket.socket, name)
+    def wrap_fd(name):
+        real = getattr(_os, name)
+
+        def call(fd, *args, **kwargs):
+            try:
+                if is_socket(fstat(fd).st_mode):
+                    report()
+            except (OSError, TypeError, ValueError, OverflowError):
+                pass
+            return real(fd, *args, **kwargs)
+
+        call.__name__ = real.__name__
+        call.__qualname__ = getattr(real, "__qualname__", real.__name__)
+        call.__doc__ = real.__doc__
+        call.__wrapped__ = real
+        setattr(_os, name, call)
+
+    wrap_fd("read")
+    wrap_fd("write")
     for name in ("create_connection", "create_server", "getaddrinfo",
                  "gethostbyname", "socketpair", "fromfd"):
         wrap(socket, name)

@@ -317,6 +317,21 @@ fill_entry (LabTraced        *self,
       r->args[1] = (gint32) a[3];
       r->args[2] = a[4] != 0;
       break;
+    /* read () and write () on a socket are recv () and send () with no
+     * flags; on anything else they are not the lab's */
+    case __NR_read:
+      if (thread->sock == NULL)
+        return FALSE;
+      set_call (r, LAB_CALL_READ, LAB_OP_RECV);
+      r->args[0] = (gint32) MIN (a[2], (guint64) G_MAXINT32);
+      break;
+    case __NR_write:
+      if (thread->sock == NULL)
+        return FALSE;
+      set_call (r, LAB_CALL_WRITE, LAB_OP_SEND);
+      keep_preview (self, call->tid, r, a[1], a[2]);
+      r->args[0] = (gint32) MIN (a[2], (guint64) G_MAXINT32);
+      break;
     case __NR_sendmsg:
       {
         struct msghdr msg;
@@ -625,6 +640,12 @@ lab_traced_leave (LabTraced        *self,
       {
       case __NR_sendto:
         record_data (self, thread, call, LAB_DIRECTION_OUT, a[1], (gsize) rval, a[4] != 0 ? &r->address : NULL);
+        break;
+      case __NR_write:
+        record_data (self, thread, call, LAB_DIRECTION_OUT, a[1], (gsize) rval, NULL);
+        break;
+      case __NR_read:
+        record_data (self, thread, call, LAB_DIRECTION_IN, a[1], (gsize) rval, NULL);
         break;
       case __NR_recvfrom:
         record_data (self, thread, call, LAB_DIRECTION_IN, a[1], (gsize) rval, a[4] != 0 ? &r->address : NULL);

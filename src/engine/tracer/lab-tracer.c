@@ -42,8 +42,9 @@
 #error "The tracer reads system calls by their x86-64 numbers"
 #endif
 
-/* The system calls that stop: the calls of sockets, and close () (the
- * tracer then sees whether the descriptor is a socket's). */
+/* The system calls that stop: the calls of sockets, and close (), read ()
+ * and write () (the tracer then sees whether the descriptor is a
+ * socket's; read () and write () stop only past the standard three). */
 static const int traced_calls[] = {
   __NR_socket, __NR_socketpair, __NR_bind, __NR_listen, __NR_accept, __NR_accept4, __NR_connect,
   __NR_sendto, __NR_recvfrom, __NR_sendmsg, __NR_recvmsg, __NR_shutdown, __NR_setsockopt,
@@ -93,11 +94,13 @@ build_filter (LabTracer *self)
   ADD (BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)));
   /* Each traced number jumps to the TRACE at the end */
   for (guint i = 0; i < n; i++)
-    ADD (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, traced_calls[i], (guint8) (n - i + 3), 0));
-  /* write () stops on the lines' descriptor only */
+    ADD (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, traced_calls[i], (guint8) (n - i + 4), 0));
+  /* read () and write () stop on a descriptor past stderr's only: a
+   * socket's, a file's, or the lines' */
+  ADD (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_read, 1, 0));
   ADD (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_write, 0, 2));
   ADD (BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, args[0])));
-  ADD (BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) self->line_fd, 1, 0));
+  ADD (BPF_JUMP (BPF_JMP | BPF_JGE | BPF_K, 3, 1, 0));
   ADD (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
   ADD (BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_TRACE));
 #undef ADD
@@ -476,7 +479,7 @@ on_seccomp_stop (LabTracer *self,
 
   if (get_info (t->tid, t) == PTRACE_SYSCALL_INFO_SECCOMP)
     {
-      if (t->call.nr == __NR_write)
+      if (t->call.nr == __NR_write && (int) t->call.args[0] == self->line_fd)
         {
           char text[512];
           gsize len = MIN ((gsize) t->call.args[2], sizeof text);

@@ -470,6 +470,10 @@ const LabTracedNote lab_traced_notes[] = {
     N_("sendmsg (): a message of several buffers at once, with the address to send to. Python’s sendmsg () makes it, and so does glibc’s name resolution when it asks a DNS server.") },
   { LAB_CALL_RECVMSG, LAB_OP_RECVFROM,
     N_("recvmsg (): one message into several buffers, with the sender’s address. Python’s recvmsg () makes it, and so does glibc’s name resolution for a DNS server’s answer.") },
+  { LAB_CALL_READ, LAB_OP_RECV,
+    N_("read () on a socket’s descriptor is recv () with no flags: it waits for bytes and takes as many as are there, up to its length; 0 means the peer closed. C’s read () and Python’s os.read () make it, and so does C’s fgets () after fdopen ().") },
+  { LAB_CALL_WRITE, LAB_OP_SEND,
+    N_("write () on a socket’s descriptor is send () with no flags: the kernel takes what fits in the socket’s send buffer and returns how many bytes it took. C’s write () and Python’s os.write () make it.") },
   { LAB_CALL_CONNECT, LAB_OP_CONNECT,
     N_("Python’s connect () and create_connection () make it. A connect () to /var/run/nscd/socket that fails with ENOENT is glibc’s getaddrinfo () asking the name service cache, which is not running: glibc then reads /etc/hosts itself.") },
 };
