@@ -4,6 +4,7 @@
 
 #include "lab-application.h"
 #include "lab-test-ui.h"
+#include "lab-timeline-view.h"
 #include "lab-window.h"
 
 static LabWindow *
@@ -122,6 +123,48 @@ test_window_zoom (void)
   g_assert_finalize_object (window);
 }
 
+static gboolean
+has_endpoints (gpointer data)
+{
+  return g_list_model_get_n_items (data) > 0;
+}
+
+/* The timeline's filters stay whole in a 1280×720 window in Spanish, whose
+ * words are the longest: whose events to show goes under the kinds rather
+ * than past the edge. */
+static void
+test_window_filters_whole (void)
+{
+  LabApplication *app = lab_test_ui_application ();
+  LabWindow *window;
+  GObject *timeline;
+  GtkWidget *dropdown, *scroller;
+  graphene_rect_t view, bounds;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "language", g_variant_new_string ("es"));
+  window = g_object_ref (open_window (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-lesson", "s", "01-tcp-echo");
+  lab_test_ui_wait (has_endpoints, lab_session_get_endpoints (lab_window_get_session (window)), 10000);
+  lab_test_ui_wait_drawn (GTK_WIDGET (window));
+  lab_test_ui_wait_drawn (GTK_WIDGET (window));
+
+  timeline = G_OBJECT (lab_window_get_timeline_view (window));
+  dropdown = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (timeline), LAB_TYPE_TIMELINE_VIEW,
+                                                        "endpoint_dropdown"));
+  scroller = gtk_widget_get_ancestor (dropdown, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_true (gtk_widget_compute_bounds (scroller, GTK_WIDGET (window), &view));
+  g_assert_true (gtk_widget_compute_bounds (dropdown, GTK_WIDGET (window), &bounds));
+  g_test_message ("the filters show %.0f×%.0f at %.0f,%.0f; whose events, %.0f×%.0f at %.0f,%.0f", view.size.width,
+                  view.size.height, view.origin.x, view.origin.y, bounds.size.width, bounds.size.height,
+                  bounds.origin.x, bounds.origin.y);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1280);
+  g_assert_true (graphene_rect_contains_rect (&view, &bounds));
+
+  lab_test_ui_close_window (window);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "language", g_variant_new_string ("en"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -131,6 +174,7 @@ main (int   argc,
 
   g_test_add_func ("/window/open-close", test_window_open_close);
   g_test_add_func ("/window/zoom", test_window_zoom);
+  g_test_add_func ("/window/filters-whole", test_window_filters_whole);
 
   return g_test_run ();
 }
